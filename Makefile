@@ -1,0 +1,276 @@
+# cafeboard -- a terminal idea board for facilitated workshops.
+#
+#   make            build client/cafeboard and server/cafeboard-server
+#   make run        install what is missing, build, open the demo board
+#   make check      install what is missing, build, run every test
+#   make asan       the same tests under address + undefined sanitizers
+#   make bench      benchmarks (print figures)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION		= 0.1.0
+PREFIX		?= /usr/local
+BINDIR		?= $(PREFIX)/bin
+MANDIR		?= $(PREFIX)/share/man
+LOCALEDIR	?= $(PREFIX)/share/locale
+DESTDIR		?=
+
+CC		?= cc
+PKG_CONFIG	?= pkg-config
+MSGFMT		?= msgfmt
+XGETTEXT	?= xgettext
+MSGMERGE	?= msgmerge
+
+# Debian before trixie calls msgpack-c "msgpack"; later ones "msgpack-c".
+MSGPACK_PC	:= $(shell $(PKG_CONFIG) --exists msgpack-c 2>/dev/null && echo msgpack-c || echo msgpack)
+
+# SAN=1 (or make asan) builds everything apart under build-asan/.
+ifeq ($(SAN),1)
+B		:= build-asan
+SANFLAGS	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		   -fno-omit-frame-pointer
+OPT		?= -O1 -g
+SERVER_BIN	:= $(B)/cafeboard-server
+CLIENT_BIN	:= $(B)/cafeboard
+else
+B		:= build
+SANFLAGS	:=
+OPT		?= -O2 -g
+SERVER_BIN	:= server/cafeboard-server
+CLIENT_BIN	:= client/cafeboard
+endif
+
+WARN		= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+		  -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla
+ifneq ($(CI),)
+WARN		+= -Werror
+endif
+
+CPPFLAGS	+= -D_GNU_SOURCE -Icommon -DCB_VERSION='"$(VERSION)"' \
+		   -DCB_LOCALEDIR='"$(LOCALEDIR)"'
+CFLAGS		?=
+ALL_CFLAGS	= -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(CFLAGS) -MMD -MP
+LDFLAGS		?=
+ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
+
+MSGPACK_CFLAGS	= $(shell $(PKG_CONFIG) --cflags $(MSGPACK_PC) 2>/dev/null)
+MSGPACK_LIBS	= $(shell $(PKG_CONFIG) --libs $(MSGPACK_PC) 2>/dev/null)
+EVENT_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libevent 2>/dev/null)
+EVENT_LIBS	= $(shell $(PKG_CONFIG) --libs libevent 2>/dev/null)
+CURSES_CFLAGS	= $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+CURSES_LIBS	= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
+CRIT_CFLAGS	= $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
+CRIT_LIBS	= $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
+
+# ---------------------------------------------------------------- common/
+COMMON_MODS	= xmalloc log text idmap proto model model-state rotation evlog \
+		  boardfile export paths i18n
+# Only modules whose source exists (the list is explicit; this lets a tree
+# that is half-way through a change still build what it has).
+COMMON_OBJS	= $(patsubst %.c,$(B)/%.o,$(wildcard $(COMMON_MODS:%=common/%.c)))
+LIB		= $(B)/libcafeboard.a
+
+# ---------------------------------------------------------------- server/
+SERVER_MODS	= main server client-conn board store keyfile offline
+SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
+
+# ---------------------------------------------------------------- client/
+CLIENT_MODS	= main net replica spawn fetch editor layout ui ui-draw ui-input \
+		  ui-console ui-join ui-text
+CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
+# Client tests link the client's objects (all but main for the TUI test).
+CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
+TUI_TEST_OBJS	= $(filter-out $(B)/client/main.o,$(CLIENT_OBJS))
+
+# ---------------------------------------------------------------- tests/
+# Criterion suites, one binary each.
+UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
+		  test_boardfile test_export test_editor test_layout test_tui
+UNIT_BINS	= $(patsubst tests/%.c,$(B)/tests/%,$(wildcard $(UNIT_TESTS:%=tests/%.c)))
+# Objects every test binary may link (the raw protocol test client).
+TSUPPORT_MODS	= tsupport
+TSUPPORT_OBJS	= $(TSUPPORT_MODS:%=$(B)/tests/%.o)
+
+# Benchmarks: print figures, assert nothing about time.
+BENCHES		= bench_model bench_proto bench_rotation bench_evlog
+BENCH_BINS	= $(patsubst tests/%.c,$(B)/tests/%,$(wildcard $(BENCHES:%=tests/%.c)))
+
+# ---------------------------------------------------------------- po/
+# Catalogues: po/LANG.po -> build/locale/LANG/LC_MESSAGES/cafeboard.mo, where
+# common/i18n.c finds them when the programs run from the checkout.  Every
+# build (SAN=1 too) uses the same catalogues.
+LINGUAS		= fr
+MO_FILES	= $(LINGUAS:%=build/locale/%/LC_MESSAGES/cafeboard.mo)
+# Sources with translatable strings: the client and what it shares.
+PO_LPAREN	:= (
+PO_SOURCES	= $(sort $(wildcard client/*.c) \
+		  $(shell grep -lF '_$(PO_LPAREN)"' common/*.c 2>/dev/null))
+
+PROGS		=
+ifneq ($(SERVER_MODS),)
+PROGS		+= $(SERVER_BIN)
+endif
+ifneq ($(CLIENT_MODS),)
+PROGS		+= $(CLIENT_BIN)
+endif
+
+.PHONY: all deps run check check-build asan bench install uninstall clean \
+	lint-man po update-po
+
+all: $(LIB) $(PROGS) $(MO_FILES)
+
+# Keep objects that pattern rules build on the way to a test binary.
+.SECONDARY:
+
+deps:
+	@sh .ci/deps
+
+$(B)/common/%.o: common/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/server/%.o: server/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(EVENT_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/client/%.o: client/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(EVENT_CFLAGS) $(CURSES_CFLAGS) \
+	    $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(MSGPACK_CFLAGS) $(EVENT_CFLAGS) \
+	    $(CRIT_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(COMMON_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $(COMMON_OBJS)
+
+$(SERVER_BIN): $(SERVER_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(SERVER_OBJS) $(LIB) $(EVENT_LIBS) \
+	    $(MSGPACK_LIBS) -lm
+
+$(CLIENT_BIN): $(CLIENT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLIENT_OBJS) $(LIB) $(CURSES_LIBS) \
+	    $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
+$(B)/tests/test_%: $(B)/tests/test_%.o $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) \
+	    $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
+$(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
+    $(B)/tests/%.o $(CLIENT_TEST_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) -lm
+
+$(B)/tests/test_tui.o: CFLAGS += $(CURSES_CFLAGS)
+$(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(LIB) $(CRIT_LIBS) \
+	    $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
+$(B)/tests/bench_%: $(B)/tests/bench_%.o $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) \
+	    $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
+po: $(MO_FILES)
+
+build/locale/%/LC_MESSAGES/cafeboard.mo: po/%.po
+	@mkdir -p $(@D)
+	$(MSGFMT) --check --statistics -o $@ $<
+
+# Regenerate the template from the sources and merge it into each catalogue.
+update-po:
+	$(XGETTEXT) --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+	    --keyword=ngettext:1,2 --add-comments=TRANSLATORS: \
+	    --package-name=cafeboard --package-version=$(VERSION) \
+	    --sort-by-file -o po/cafeboard.pot $(PO_SOURCES)
+	for l in $(LINGUAS); do \
+	    $(MSGMERGE) --quiet --update --backup=none --no-fuzzy-matching \
+	    po/$$l.po po/cafeboard.pot || exit 1; done
+
+bench: $(LIB) $(PROGS) $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do echo "== $$(basename $$b)"; \
+	    CB_SERVER=$(CURDIR)/$(SERVER_BIN) CB_CLIENT=$(CURDIR)/$(CLIENT_BIN) \
+	    CB_TOP=$(CURDIR) $$b || exit 1; done
+
+check-build: $(LIB) $(PROGS) $(UNIT_BINS) $(MO_FILES)
+
+# Every suite runs even when one fails; the target fails if any did.
+check: deps
+	@$(MAKE) --no-print-directory check-build
+	@CB_SERVER=$(CURDIR)/$(SERVER_BIN) CB_CLIENT=$(CURDIR)/$(CLIENT_BIN) \
+	    CB_TOP=$(CURDIR) CB_BUILD=$(CURDIR)/$(B) \
+	    sh tests/run $(UNIT_BINS)
+
+asan:
+	@$(MAKE) --no-print-directory SAN=1 check
+
+# The demo board lives where a local server keeps its boards by default.
+RUN_DATA	= $${STATE_DIRECTORY:-$${XDG_DATA_HOME:-$$HOME/.local/share}/cafeboard}
+RUN_BOARD	= seed-cafe
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@data="$(RUN_DATA)"; \
+	if [ ! -f "$$data/$(RUN_BOARD)/events.log" ]; then \
+	    ./$(SERVER_BIN) --data "$$data" create $(RUN_BOARD) \
+	        --from examples/seed-cafe.board || exit 1; \
+	fi; \
+	exec ./$(CLIENT_BIN) --board $(RUN_BOARD) --name Facilitator \
+	    --key-file "$$data/facilitator.key"
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5
+	for p in $(PROGS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
+	for m in man/*.1; do [ -f "$$m" ] && \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || true; done
+	for m in man/*.5; do [ -f "$$m" ] && \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/ || true; done
+	for l in $(LINGUAS); do \
+	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	    install -m 644 build/locale/$$l/LC_MESSAGES/cafeboard.mo \
+	    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cafeboard $(DESTDIR)$(BINDIR)/cafeboard-server
+	rm -f $(DESTDIR)$(MANDIR)/man1/cafeboard.1 \
+	    $(DESTDIR)$(MANDIR)/man1/cafeboard-server.1 \
+	    $(DESTDIR)$(MANDIR)/man5/cafeboard-protocol.5
+	for l in $(LINGUAS); do \
+	    rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/cafeboard.mo; done
+
+lint-man:
+	@for m in man/*.[1-9]; do [ -f "$$m" ] || continue; \
+	    mandoc -Tlint -W warning $$m || exit 1; done
+
+# ---------------------------------------------------------------- fuzzing
+# make fuzz: libFuzzer (clang) on the protocol decoder for FUZZ_SECONDS,
+# from the seed corpus in tests/fixtures/proto-corpus/ (new inputs go to
+# build-fuzz/corpus/, crashes to build-fuzz/).  make check replays the seed
+# corpus through the same target (tests/test_proto.c).
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 60
+FUZZ_FLAGS	= -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		  -fno-sanitize-recover=undefined
+FUZZ_SRCS	= tests/fuzz_proto.c common/proto.c common/text.c \
+		  common/xmalloc.c
+
+.PHONY: fuzz
+fuzz: build-fuzz/fuzz_proto
+	@mkdir -p build-fuzz/corpus
+	build-fuzz/fuzz_proto -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=65536 -timeout=10 \
+	    -artifact_prefix=build-fuzz/ -dict=tests/fixtures/proto/fuzz.dict \
+	    build-fuzz/corpus \
+	    tests/fixtures/proto-corpus
+
+build-fuzz/fuzz_proto: $(FUZZ_SRCS) common/proto.h common/text.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(FUZZ_FLAGS) -o $@ \
+	    $(FUZZ_SRCS) $(MSGPACK_LIBS)
+
+clean:
+	rm -rf build build-asan server/cafeboard-server client/cafeboard
+	rm -rf build-fuzz
+
+-include $(shell find build build-asan -name '*.d' 2>/dev/null)

@@ -1,0 +1,179 @@
+/*
+ * client.h -- what the parts of cafeboard (the client) share.
+ *
+ * net.c      the connection: connect, HELLO, frames, reconnect with backoff,
+ *            keepalive, pending ops sent exactly once
+ * replica.c  the local board: confirmed model + the prediction of pending
+ *            ops, presence
+ * spawn.c    start a local server when none answers
+ * fetch.c    `cafeboard export`: fetch the board's state, write the harvest
+ * ui*.c      the ncurses program (see ui.h)
+ */
+#ifndef CB_CLIENT_H
+#define CB_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idmap.h"
+#include "model.h"
+#include "proto.h"
+
+struct event_base;
+struct event;
+struct bufferevent;
+struct evdns_base;
+
+/* How to reach the server and who we are. */
+struct client_opts {
+	char		*host;		/* --connect HOST[:PORT]; NULL: Unix socket */
+	char		*port;
+	char		*socket_path;	/* --socket, or the default */
+	bool		 socket_given;
+	bool		 autostart;	/* start a local server if none answers */
+	char		*server_bin;	/* cafeboard-server to start */
+	char		*board;
+	char		*name;
+	char		*code;
+	char		*key;		/* read from --key-file */
+	char		*key_file;	/* read at HELLO: not there yet at start */
+	char		*board_file;	/* --from: set up an empty board */
+	bool		 ascii;
+	bool		 want_state;	/* export: a STATE catch-up */
+	bool		 observe;	/* export: read only, not a participant */
+};
+
+/* ------------------------------------------------------------ replica.c */
+
+/* One op waiting for its EVENT or REJECT. */
+struct pending {
+	uint32_t	 op_id;
+	struct proto_op	 op;		/* deep copy, owned */
+	bool		 sent;		/* on the current connection */
+	uint64_t	 predicted;	/* seq it has in the prediction */
+};
+
+struct replica {
+	struct model	*confirmed;	/* what the server said */
+	struct model	*view;		/* confirmed + pending; may == confirmed */
+	struct model	*incoming;	/* a STATE catch-up being built */
+	uint32_t	 me;		/* my participant id, 0 before WELCOME */
+	uint8_t		 my_role;
+	struct pending	*pending;
+	size_t		 npending;
+	struct idmap	 online;	/* participant -> 1 while online */
+	bool		 stale;		/* view must be predicted again */
+	uint64_t	 generation;	/* bumps on every change: redraw */
+};
+
+void		 replica_init(struct replica *, const char *);
+void		 replica_free(struct replica *);
+/* Rebuild the prediction after confirmed or pending changed. */
+void		 replica_predict(struct replica *, int64_t);
+/* The board as the user sees it (predicting again if stale). */
+struct model	*replica_view(struct replica *, int64_t);
+/* Apply a live or replayed event; -1 on a seq gap (resync needed). */
+int		 replica_event(struct replica *, const struct proto_event *,
+		    int64_t);
+/* STATE catch-up: begin at WELCOME, each record, end at READY. */
+void		 replica_state_begin(struct replica *);
+void		 replica_state_record(struct replica *,
+		    const struct proto_state *, int64_t);
+void		 replica_state_end(struct replica *, uint64_t, int64_t);
+/* A timer record outside a STATE catch-up (after a replay). */
+void		 replica_timer(struct replica *, const struct proto_state *,
+		    int64_t);
+void		 replica_presence(struct replica *,
+		    const struct proto_presence *);
+void		 replica_offline_all(struct replica *);
+bool		 replica_is_online(const struct replica *, uint32_t);
+size_t		 replica_online_count(const struct replica *);
+/* Queue an op (copied); returns its op_id. */
+uint32_t	 replica_add_pending(struct replica *, uint32_t,
+		    const struct proto_op *);
+/* Drop a pending op (confirmed or refused); true if it was there. */
+bool		 replica_drop_pending(struct replica *, uint32_t);
+/* True if card id exists only in the prediction (not yet confirmed). */
+bool		 replica_is_pending_id(const struct replica *, uint64_t);
+
+/* ------------------------------------------------------------ net.c */
+
+enum net_state {
+	NET_IDLE,		/* not started */
+	NET_CONNECTING,
+	NET_HELLO,		/* HELLO sent, waiting for WELCOME */
+	NET_CATCHUP,		/* WELCOME received, waiting for READY */
+	NET_LIVE,
+	NET_WAITING,		/* reconnecting after a delay */
+	NET_STOPPED,		/* a final ERROR: the user must act */
+};
+
+/* What the network tells the program (the UI implements these). */
+struct net_callbacks {
+	void	(*changed)(void *);			/* redraw */
+	void	(*live)(void *, bool);			/* READY; true: first */
+	void	(*rejected)(void *, const struct pending *, uint32_t,
+		    const char *);
+	void	(*error)(void *, uint32_t, const char *); /* ERROR received */
+	void	(*event)(void *, const struct proto_event *, bool);
+		    /* after apply; true when live (not catch-up) */
+	void	(*confirmed)(void *, uint64_t, uint64_t); /* predicted -> seq */
+};
+
+struct net {
+	struct event_base	*base;
+	struct evdns_base	*dns;
+	struct client_opts	*opts;
+	struct replica		 replica;
+	struct net_callbacks	 cb;
+	void			*cb_arg;
+
+	enum net_state		 state;
+	struct bufferevent	*bev;
+	struct event		*retry_ev;
+	struct event		*tick_ev;
+	uint8_t			 client_id[PROTO_CLIENT_LEN];
+	uint32_t		 next_op_id;
+	unsigned		 attempts;	/* since the last READY */
+	int64_t			 retry_at;	/* monotonic ms of the next try */
+	int64_t			 last_in_ms;
+	int64_t			 last_out_ms;
+	bool			 ever_live;
+	bool			 spawned;	/* we started a local server */
+	uint32_t		 welcome_last_op;
+	uint32_t		 last_error;	/* code of the last ERROR, 0 */
+	char			 last_error_text[PROTO_REASON_MAX * 4 + 1];
+	char			 status[256];	/* why we are not live, for the UI */
+	struct proto_buf	 out;
+};
+
+/* Monotonic milliseconds. */
+int64_t		 net_now_ms(void);
+void		 net_init(struct net *, struct event_base *, struct client_opts *,
+		    const struct net_callbacks *, void *);
+void		 net_free(struct net *);
+/* Connect (or reconnect) now. */
+void		 net_start(struct net *);
+/* Say BYE and close. */
+void		 net_stop(struct net *);
+/*
+ * Predict-check and queue an op from the user.  Returns 0 (it shows at once
+ * and goes out when connected), or the REJECT code the model predicts with
+ * *why set (nothing queued).
+ */
+int		 net_submit(struct net *, const struct proto_op *, const char **);
+/* Ops waiting to be confirmed. */
+size_t		 net_unsent(const struct net *);
+
+/* ------------------------------------------------------------ spawn.c */
+
+/* Start cafeboard-server on path, detached; 0 or -1 with err. */
+int		 spawn_server(const char *, const char *, char *, size_t);
+
+/* ------------------------------------------------------------ fetch.c */
+
+/* `cafeboard export ...`: returns the exit status. */
+int		 fetch_main(struct client_opts *, int, char **);
+
+#endif /* CB_CLIENT_H */

@@ -1,0 +1,180 @@
+/*
+ * fetch.c -- `cafeboard export`: fetch a board's state from the server and
+ * write the harvest with the same code the server's offline export uses.
+ */
+#include <event2/event.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "export.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define FETCH_TIMEOUT_S	30
+
+struct fetch {
+	struct net		 net;
+	struct event_base	*base;
+	int			 done;		/* 1 ok, -1 failed */
+	char			 why[400];
+};
+
+/* The board is complete: stop the loop. */
+static void
+fetch_live(void *arg, bool first)
+{
+	struct fetch	*f = arg;
+
+	(void)first;
+	f->done = 1;
+	event_base_loopbreak(f->base);
+}
+
+/* An ERROR: give up on the codes a retry cannot fix. */
+static void
+fetch_error(void *arg, uint32_t code, const char *text)
+{
+	struct fetch	*f = arg;
+
+	if (code != 0 && !ERROR_FINAL(code))
+		return;
+	snprintf(f->why, sizeof f->why, "%s", text);
+	f->done = -1;
+	event_base_loopbreak(f->base);
+}
+
+/* Nobody answered in time. */
+static void
+fetch_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct fetch	*f = arg;
+
+	(void)fd;
+	(void)what;
+	snprintf(f->why, sizeof f->why, "no answer from the server (%s)",
+	    f->net.status[0] != '\0' ? f->net.status : "timeout");
+	f->done = -1;
+	event_base_loopbreak(f->base);
+}
+
+/* Print the export usage. */
+static void
+fetch_usage(void)
+{
+	fprintf(stderr, "usage: cafeboard export --board NAME --format "
+	    "md|csv|json [-o FILE] [--bom]\n"
+	    "                        --key-file FILE [--connect HOST[:PORT] | "
+	    "--socket PATH]\n");
+}
+
+/* `cafeboard export`: opts holds the connection options already parsed. */
+int
+fetch_main(struct client_opts *opts, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "bom", no_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct net_callbacks	 cb;
+	struct export_opts	 eo;
+	struct fetch		 f;
+	struct event		*tev;
+	struct timeval		 tv = { FETCH_TIMEOUT_S, 0 };
+	const char		*format = NULL, *output = NULL;
+	char			*tmp = NULL;
+	FILE			*out = stdout;
+	int			 ch, fmt, rc = 0;
+
+	memset(&eo, 0, sizeof eo);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			format = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'b':
+			eo.bom = true;
+			break;
+		default:
+			fetch_usage();
+			return 2;
+		}
+	}
+	if (optind != argc || format == NULL || opts->board == NULL ||
+	    (fmt = export_format_parse(format)) < 0) {
+		fetch_usage();
+		return 2;
+	}
+	if (opts->key == NULL) {
+		fprintf(stderr, "cafeboard: export needs the facilitator key "
+		    "(--key-file FILE)\n");
+		return 2;
+	}
+
+	memset(&f, 0, sizeof f);
+	memset(&cb, 0, sizeof cb);
+	cb.live = fetch_live;
+	cb.error = fetch_error;
+	if ((f.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	opts->want_state = true;
+	opts->observe = true;
+	if (opts->name == NULL)
+		opts->name = xstrdup("export");
+	net_init(&f.net, f.base, opts, &cb, &f);
+	tev = evtimer_new(f.base, fetch_timeout, &f);
+	evtimer_add(tev, &tv);
+	net_start(&f.net);
+	while (f.done == 0)
+		event_base_loop(f.base, EVLOOP_ONCE);
+
+	if (f.done < 0) {
+		fprintf(stderr, "cafeboard: export of %s failed: %s\n",
+		    opts->board, f.why);
+		rc = 1;
+		goto out;
+	}
+	if (output != NULL && strcmp(output, "-") != 0) {
+		xasprintf(&tmp, "%s.tmp", output);
+		if ((out = fopen(tmp, "w")) == NULL) {
+			fprintf(stderr, "cafeboard: %s: %s\n", tmp,
+			    strerror(errno));
+			rc = 1;
+			goto out;
+		}
+	}
+	if (export_write(f.net.replica.confirmed, (enum export_format)fmt, &eo,
+	    out) != 0 || fflush(out) != 0) {
+		fprintf(stderr, "cafeboard: export: %s\n", strerror(errno));
+		rc = 1;
+	}
+	if (tmp != NULL) {
+		if (fclose(out) != 0)
+			rc = 1;
+		if (rc == 0 && rename(tmp, output) != 0) {
+			fprintf(stderr, "cafeboard: %s: %s\n", output,
+			    strerror(errno));
+			rc = 1;
+		}
+		if (rc != 0)
+			unlink(tmp);
+	}
+out:
+	net_stop(&f.net);
+	event_free(tev);
+	net_free(&f.net);
+	event_base_free(f.base);
+	free(tmp);
+	return rc;
+}

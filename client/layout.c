@@ -1,0 +1,466 @@
+/*
+ * layout.c -- where things go on the screen, without curses.
+ *
+ * Widths are the terminal's columns (text_cp_width), so French accents
+ * written with combining marks take one column and CJK takes two.  The
+ * UI draws what these functions decide; the tests check them directly.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+#include "text.h"
+#include "xmalloc.h"
+
+/* ---------------------------------------------------------------- wrap */
+
+/* A growing array of lines. */
+struct layout_lines {
+	struct layout_line	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+/* Append the line [start, end) of width w. */
+static void
+layout_emit(struct layout_lines *l, size_t start, size_t end, size_t w)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap == 0 ? 4 : l->cap * 2;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	l->v[l->n].start = start;
+	l->v[l->n].end = end;
+	l->v[l->n].width = w;
+	l->n++;
+}
+
+/* Columns of the character s[off..next). */
+static size_t
+layout_char_width(const char *s, size_t off, size_t next)
+{
+	size_t		w = 0, n;
+	uint32_t	cp;
+
+	while (off < next) {
+		n = text_decode(s + off, next - off, &cp);
+		w += (size_t)text_cp_width(cp);
+		off += n;
+	}
+	return w;
+}
+
+/* Wrap s to width columns (see layout.h). */
+size_t
+layout_wrap(const char *s, size_t width, struct layout_line **out)
+{
+	struct layout_lines	 l = { NULL, 0, 0 };
+	size_t			 len = strlen(s), i = 0, start = 0, w = 0;
+	size_t			 next, cw, j;
+	size_t			 brk_end = 0, brk_next = 0, brk_w = 0;
+	bool			 brk = false, after_nl = false;
+
+	if (width == 0)
+		width = 1;
+	while (i < len) {
+		if (s[i] == '\n') {
+			layout_emit(&l, start, i, w);
+			start = ++i;
+			w = 0;
+			brk = false;
+			after_nl = true;
+			continue;
+		}
+		after_nl = false;
+		if (s[i] == ' ') {
+			for (j = i; j < len && s[j] == ' '; j++)
+				;
+			if (w + (j - i) <= width) {
+				brk = true;
+				brk_end = i;
+				brk_next = j;
+				brk_w = w;
+				w += j - i;
+				i = j;
+				continue;
+			}
+			/* The spaces reach the edge: break on them. */
+			layout_emit(&l, start, i, w);
+			start = i = j;
+			w = 0;
+			brk = false;
+			continue;
+		}
+		next = text_next_char(s, len, i);
+		cw = layout_char_width(s, i, next);
+		if (w + cw <= width) {
+			w += cw;
+			i = next;
+			continue;
+		}
+		if (brk && brk_end > start) {
+			/* Back to the last space; the word goes down. */
+			layout_emit(&l, start, brk_end, brk_w);
+			w -= brk_w + (brk_next - brk_end);
+			start = brk_next;
+			brk = false;
+			continue;
+		}
+		if (w == 0) {
+			/* Wider than the whole width: alone on its line. */
+			layout_emit(&l, start, next, cw);
+			start = i = next;
+			continue;
+		}
+		layout_emit(&l, start, i, w);
+		start = i;
+		w = 0;
+		brk = false;
+	}
+	if (start < len || l.n == 0 || after_nl)
+		layout_emit(&l, start, len, w);
+	*out = l.v;
+	return l.n;
+}
+
+/* Where byte offset off of the wrapped text s is: line and column. */
+void
+layout_cursor(const char *s, const struct layout_line *lines, size_t n,
+    size_t off, size_t *row, size_t *col)
+{
+	size_t	i, k = 0, end;
+
+	for (i = 0; i < n; i++) {
+		if (lines[i].start <= off)
+			k = i;
+	}
+	end = off < lines[k].end ? off : lines[k].end;
+	*row = k;
+	*col = layout_char_width(s, lines[k].start, end);
+}
+
+/* ---------------------------------------------------------------- rows */
+
+/* Per card of the model, while ordering one table. */
+struct layout_node {
+	size_t		 first;		/* first child (index + 1), 0: none */
+	size_t		 last;
+	size_t		 next;		/* next sibling (index + 1) */
+	size_t		 parent;	/* container (index + 1), 0: top */
+	uint8_t		 kind;
+	bool		 on_table;
+	bool		 shown;
+	bool		 head;
+	bool		 has_members;
+	bool		 done;
+};
+
+/* Index of card id in m->cards, or -1. */
+static long
+layout_index(const struct model *m, uint64_t id)
+{
+	const struct model_card	*c;
+
+	if (id == 0 || (c = model_card(m, id)) == NULL)
+		return -1;
+	return (long)(c - m->cards);
+}
+
+/* True if card id is changed by a pending op. */
+static bool
+layout_is_pending(const struct layout_pending *p, uint64_t id)
+{
+	size_t	i;
+
+	if (p == NULL)
+		return false;
+	if (id > p->head)
+		return true;
+	for (i = 0; i < p->ncards; i++) {
+		if (p->cards[i] == id)
+			return true;
+	}
+	return false;
+}
+
+/* The index of the cluster head card i is grouped under, or -1. */
+static long
+layout_head_of(const struct model *m, uint64_t table, size_t i)
+{
+	const struct model_card	*c = &m->cards[i], *h;
+	long			 k;
+
+	if (c->head == 0 || c->deleted ||
+	    (k = layout_index(m, c->head)) < 0 || (size_t)k == i)
+		return -1;
+	h = &m->cards[k];
+	if (h->table != table || h->deleted || h->head != 0)
+		return -1;
+	return k;
+}
+
+/*
+ * Where card i hangs: its container's index + 1 (0: top) and kind.  A
+ * cluster head with members stands at the top even if it replied to a
+ * card, so that grouping a card under one of its own replies makes no loop.
+ */
+static size_t
+layout_container(const struct model *m, uint64_t table,
+    const struct layout_node *nodes, size_t i, uint8_t *kind)
+{
+	const struct model_card	*c = &m->cards[i];
+	long			 k;
+
+	*kind = LAYOUT_TOP;
+	if (nodes[i].head && nodes[i].has_members)
+		return 0;
+	if ((k = layout_head_of(m, table, i)) >= 0) {
+		*kind = LAYOUT_MEMBER;
+		return (size_t)k + 1;
+	}
+	if (c->parent != 0 && (k = layout_index(m, c->parent)) >= 0 &&
+	    (size_t)k < i && m->cards[k].table == table) {
+		*kind = LAYOUT_REPLY;
+		return (size_t)k + 1;
+	}
+	return 0;
+}
+
+/* Append child c under parent p (lists in creation order). */
+static void
+layout_link(struct layout_node *nodes, size_t *top_first, size_t *top_last,
+    size_t p, size_t c)
+{
+	size_t	*first, *last;
+
+	if (p == 0) {
+		first = top_first;
+		last = top_last;
+	} else {
+		first = &nodes[p - 1].first;
+		last = &nodes[p - 1].last;
+	}
+	if (*last == 0)
+		*first = c + 1;
+	else
+		nodes[*last - 1].next = c + 1;
+	*last = c + 1;
+}
+
+/* The cards of table in display order (see layout.h). */
+size_t
+layout_rows(const struct model *m, uint64_t table,
+    const struct layout_pending *pend, struct layout_row **out)
+{
+	struct layout_node	*nodes;
+	struct layout_row	*rows = NULL;
+	size_t			*stack, *depth, sp = 0, nrows = 0, i, k, p;
+	size_t			 top_first = 0, top_last = 0;
+	long			 h;
+	bool			 orphans = false;
+
+	*out = NULL;
+	if (m->ncards == 0)
+		return 0;
+	nodes = xcalloc(m->ncards, sizeof *nodes);
+	for (i = 0; i < m->ncards; i++) {
+		nodes[i].on_table = m->cards[i].table == table;
+		nodes[i].shown = nodes[i].on_table && !m->cards[i].deleted;
+		if (nodes[i].on_table && m->cards[i].title != NULL &&
+		    m->cards[i].title[0] != '\0')
+			nodes[i].head = true;
+	}
+	for (i = 0; i < m->ncards; i++) {
+		if (nodes[i].on_table && (h = layout_head_of(m, table, i)) >= 0)
+			nodes[h].head = nodes[h].has_members = true;
+	}
+	/*
+	 * Replies come after the card they build on, so one pass from the
+	 * newest card keeps a deleted card that still has a reply shown.
+	 */
+	for (i = m->ncards; i-- > 0; ) {
+		if (!nodes[i].on_table)
+			continue;
+		nodes[i].parent = layout_container(m, table, nodes, i,
+		    &nodes[i].kind);
+		if (nodes[i].shown && nodes[i].parent != 0)
+			nodes[nodes[i].parent - 1].shown = true;
+	}
+	/* Members first, then replies, each in creation order. */
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < m->ncards; i++) {
+			if (!nodes[i].shown || nodes[i].parent == 0)
+				continue;
+			if ((nodes[i].kind == LAYOUT_MEMBER) != (k == 0))
+				continue;
+			layout_link(nodes, &top_first, &top_last,
+			    nodes[i].parent, i);
+		}
+	}
+	for (i = 0; i < m->ncards; i++) {
+		if (nodes[i].shown && nodes[i].parent == 0)
+			layout_link(nodes, &top_first, &top_last, 0, i);
+	}
+
+	stack = xreallocarray(NULL, m->ncards + 1, sizeof *stack);
+	depth = xreallocarray(NULL, m->ncards + 1, sizeof *depth);
+	rows = xreallocarray(NULL, m->ncards, sizeof *rows);
+again:
+	if (top_first != 0) {
+		stack[sp] = top_first;
+		depth[sp++] = 0;
+	}
+	while (sp > 0) {
+		sp--;
+		i = stack[sp] - 1;
+		k = depth[sp];
+		if (nodes[i].done)
+			continue;
+		nodes[i].done = true;
+		rows[nrows].card = m->cards[i].id;
+		rows[nrows].depth = (unsigned)(k < LAYOUT_DEPTH_MAX ? k :
+		    LAYOUT_DEPTH_MAX);
+		rows[nrows].kind = orphans ? LAYOUT_TOP : nodes[i].kind;
+		rows[nrows].head = nodes[i].head;
+		rows[nrows].placeholder = m->cards[i].deleted;
+		rows[nrows].pending = layout_is_pending(pend, m->cards[i].id);
+		nrows++;
+		/* Each node pushes at most two entries: the stack fits. */
+		if (nodes[i].next != 0 && !orphans) {
+			stack[sp] = nodes[i].next;
+			depth[sp++] = k;
+		}
+		if (nodes[i].first != 0) {
+			stack[sp] = nodes[i].first;
+			depth[sp++] = k + 1;
+		}
+	}
+	/* Cards a corrupt chain left unreachable still show, at the top. */
+	if (!orphans) {
+		orphans = true;
+		for (i = 0; i < m->ncards && sp < m->ncards; i++) {
+			if (nodes[i].shown && !nodes[i].done) {
+				nodes[i].first = 0;
+				stack[sp] = i + 1;
+				depth[sp++] = 0;
+			}
+		}
+		/* Reverse so they come out in creation order. */
+		for (i = 0; i < sp / 2; i++) {
+			p = stack[i];
+			stack[i] = stack[sp - 1 - i];
+			stack[sp - 1 - i] = p;
+		}
+		top_first = 0;
+		if (sp > 0)
+			goto again;
+	}
+	free(stack);
+	free(depth);
+	free(nodes);
+	if (nrows == 0) {
+		free(rows);
+		rows = NULL;
+	}
+	*out = rows;
+	return nrows;
+}
+
+/* ---------------------------------------------------------------- results */
+
+/* qsort order for the results: most votes first, then oldest. */
+static int
+layout_cmp_votes(const void *a, const void *b)
+{
+	const struct model_card	*x = *(const struct model_card *const *)a;
+	const struct model_card	*y = *(const struct model_card *const *)b;
+
+	if (x->votes != y->votes)
+		return x->votes > y->votes ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The live cards of table ranked for the results. */
+size_t
+layout_results(const struct model *m, uint64_t table, uint64_t **out)
+{
+	const struct model_card	**v;
+	uint64_t		 *ids;
+	size_t			  i, n = 0;
+
+	v = xreallocarray(NULL, m->ncards + 1, sizeof *v);
+	for (i = 0; i < m->ncards; i++) {
+		if (m->cards[i].table == table && !m->cards[i].deleted)
+			v[n++] = &m->cards[i];
+	}
+	qsort(v, n, sizeof *v, layout_cmp_votes);
+	ids = xreallocarray(NULL, n + 1, sizeof *ids);
+	for (i = 0; i < n; i++)
+		ids[i] = v[i]->id;
+	free(v);
+	*out = ids;
+	return n;
+}
+
+/* ---------------------------------------------------------------- columns */
+
+/* Columns for n tables side by side (see layout.h). */
+int
+layout_columns(int total, int n, int minw, int gap, int current, int *first,
+    int *widths)
+{
+	int	count, i, w, extra;
+
+	if (n < 1)
+		n = 1;
+	if (minw < 1)
+		minw = 1;
+	if (gap < 0)
+		gap = 0;
+	count = (total + gap) / (minw + gap);
+	if (count < 1)
+		count = 1;
+	if (count > n)
+		count = n;
+	if (current < 0)
+		current = 0;
+	if (current >= n)
+		current = n - 1;
+	if (*first > current)
+		*first = current;
+	if (*first + count <= current)
+		*first = current - count + 1;
+	if (*first + count > n)
+		*first = n - count;
+	if (*first < 0)
+		*first = 0;
+	w = (total - gap * (count - 1)) / count;
+	extra = total - gap * (count - 1) - w * count;
+	for (i = 0; i < count; i++)
+		widths[i] = w + (i < extra ? 1 : 0);
+	return count;
+}
+
+/* ---------------------------------------------------------------- scroll */
+
+/* The first line to show so that the selection is visible (see layout.h). */
+int
+layout_scroll(int top, int sel, int height, int view, int total)
+{
+	if (view < 1)
+		view = 1;
+	if (height < 1)
+		height = 1;
+	if (sel + height > top + view)
+		top = sel + height - view;
+	if (sel < top || height > view)
+		top = sel;
+	if (top > total - view)
+		top = total - view;
+	if (top < 0)
+		top = 0;
+	/* A tall selection still starts on screen. */
+	if (sel < top)
+		top = sel;
+	return top;
+}

@@ -1,0 +1,292 @@
+/*
+ * main.c -- cafeboard, the client: options, locale, then the board.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <libintl.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "i18n.h"
+#include "log.h"
+#include "paths.h"
+#include "text.h"
+#include "ui.h"
+#include "xmalloc.h"
+
+enum {
+	OPT_CONNECT = 256, OPT_SOCKET, OPT_BOARD, OPT_NAME, OPT_CODE,
+	OPT_KEY_FILE, OPT_ASCII, OPT_FROM, OPT_LOG_FILE, OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "connect",	required_argument, NULL, OPT_CONNECT },
+	{ "socket",	required_argument, NULL, OPT_SOCKET },
+	{ "board",	required_argument, NULL, OPT_BOARD },
+	{ "name",	required_argument, NULL, OPT_NAME },
+	{ "code",	required_argument, NULL, OPT_CODE },
+	{ "key-file",	required_argument, NULL, OPT_KEY_FILE },
+	{ "ascii",	no_argument,	   NULL, OPT_ASCII },
+	{ "from",	required_argument, NULL, OPT_FROM },
+	{ "log-file",	required_argument, NULL, OPT_LOG_FILE },
+	{ "help",	no_argument,	   NULL, 'h' },
+	{ "version",	no_argument,	   NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Print the usage text. */
+static void
+usage(FILE *f)
+{
+	fprintf(f, _(
+"usage: cafeboard [--connect HOST[:PORT] | --socket PATH] [--board NAME]\n"
+"                 [--name FIRSTNAME] [--code CODE] [--key-file FILE]\n"
+"                 [--from BOARDFILE] [--ascii] [--log-file FILE]\n"
+"       cafeboard export --board NAME --format md|csv|json [-o FILE] [--bom]\n"
+"                 --key-file FILE [--connect HOST[:PORT] | --socket PATH]\n"
+"\n"
+"  --connect HOST[:PORT]  join a server over the network (port 7117)\n"
+"  --socket PATH          join the server on this Unix socket\n"
+"                         (default: the local server, started if needed)\n"
+"  --board NAME           the board to join (default: choose from a list)\n"
+"  --name FIRSTNAME       your first name (default: asked on screen)\n"
+"  --code CODE            the board's join code\n"
+"  --key-file FILE        the facilitator key: join as a facilitator\n"
+"  --from BOARDFILE       facilitator: set up an empty board from a file\n"
+"  --ascii                plain ASCII borders and markers\n"
+"  --log-file FILE        write a debug log to FILE\n"
+"  -h, --help             this text\n"
+"      --version          the version\n"));
+}
+
+/* Split HOST[:PORT] or [V6]:PORT into opts. */
+static int
+parse_connect(struct client_opts *o, const char *spec)
+{
+	const char	*colon, *end;
+	char		 port[16];
+
+	snprintf(port, sizeof port, "%d", PROTO_DEFAULT_PORT);
+	if (spec[0] == '[') {
+		if ((end = strchr(spec, ']')) == NULL)
+			return -1;
+		o->host = xstrndup(spec + 1, (size_t)(end - spec - 1));
+		if (end[1] == ':')
+			snprintf(port, sizeof port, "%s", end + 2);
+		else if (end[1] != '\0')
+			return -1;
+	} else if ((colon = strchr(spec, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		o->host = xstrndup(spec, (size_t)(colon - spec));
+		snprintf(port, sizeof port, "%s", colon + 1);
+	} else
+		o->host = xstrdup(spec);
+	if (o->host[0] == '\0' || atoi(port) <= 0 || atoi(port) > 65535)
+		return -1;
+	o->port = xstrdup(port);
+	return 0;
+}
+
+/* Read the facilitator key: one line, mode 0600 expected. */
+static int
+read_key(const char *path, char **key)
+{
+	char	 buf[PROTO_KEY_MAX + 2];
+	FILE	*f;
+	size_t	 len;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, _("cafeboard: cannot read the key file %s: "
+		    "%s\n"), path, strerror(errno));
+		return -1;
+	}
+	if (fgets(buf, sizeof buf, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	len = strcspn(buf, "\r\n");
+	buf[len] = '\0';
+	if (len == 0 || len > PROTO_KEY_MAX) {
+		fprintf(stderr, _("cafeboard: %s does not hold a key\n"), path);
+		return -1;
+	}
+	*key = xstrdup(buf);
+	return 0;
+}
+
+/* Where cafeboard-server is: beside us, in the build tree, or in PATH. */
+static char *
+find_server(void)
+{
+	char	 self[PATH_MAX], *slash, *p;
+	ssize_t	 n;
+	const char *env = getenv("CAFEBOARD_SERVER");
+
+	if (env != NULL && env[0] != '\0')
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			xasprintf(&p, "%s/cafeboard-server", self);
+			if (access(p, X_OK) == 0)
+				return p;
+			free(p);
+			xasprintf(&p, "%s/../server/cafeboard-server", self);
+			if (access(p, X_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	return xstrdup("cafeboard-server");
+}
+
+/* Entry point. */
+int
+main(int argc, char **argv)
+{
+	struct client_opts	 o;
+	const char		*key_file = NULL, *log_file = NULL;
+	int			 ch, rc, i;
+	bool			 export_cmd = false;
+
+	setlocale(LC_ALL, "");
+	i18n_init();
+	memset(&o, 0, sizeof o);
+
+	/* "cafeboard export ...": the connection options may come first. */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "export") == 0) {
+			export_cmd = true;
+			break;
+		}
+	}
+	/* Stop at the command word so its own options stay for fetch_main. */
+	while ((ch = getopt_long(export_cmd ? i : argc, argv, "h",
+	    long_options, NULL)) != -1) {
+		switch (ch) {
+		case OPT_CONNECT:
+			if (parse_connect(&o, optarg) != 0) {
+				fprintf(stderr, _("cafeboard: --connect: "
+				    "expected HOST or HOST:PORT\n"));
+				return 2;
+			}
+			break;
+		case OPT_SOCKET:
+			o.socket_path = xstrdup(optarg);
+			o.socket_given = true;
+			break;
+		case OPT_BOARD:
+			if (!proto_board_name_ok(optarg)) {
+				fprintf(stderr, _("cafeboard: '%s' is not a "
+				    "board name (a-z, 0-9, _ and -)\n"), optarg);
+				return 2;
+			}
+			o.board = xstrdup(optarg);
+			break;
+		case OPT_NAME:
+			o.name = xstrdup(optarg);
+			text_trim(o.name);
+			if (text_check(o.name, strlen(o.name), false, NULL) !=
+			    TEXT_OK || text_cplen(o.name) < PROTO_NAME_MIN ||
+			    text_cplen(o.name) > PROTO_NAME_MAX) {
+				fprintf(stderr, _("cafeboard: a first name has "
+				    "1 to 32 characters\n"));
+				return 2;
+			}
+			break;
+		case OPT_CODE:
+			o.code = xstrdup(optarg);
+			break;
+		case OPT_KEY_FILE:
+			key_file = optarg;
+			break;
+		case OPT_ASCII:
+			o.ascii = true;
+			break;
+		case OPT_FROM:
+			o.board_file = xstrdup(optarg);
+			break;
+		case OPT_LOG_FILE:
+			log_file = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("cafeboard %s (protocol %d)\n", CB_VERSION,
+			    PROTO_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!export_cmd && optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (key_file != NULL && read_key(key_file, &o.key) != 0) {
+		/*
+		 * A local server we are about to start writes its key on
+		 * first start: read it again once we are connected.
+		 */
+		if (access(key_file, F_OK) == 0)
+			return 1;
+		o.key_file = xstrdup(key_file);
+	}
+	if (o.board_file != NULL && key_file == NULL) {
+		fprintf(stderr, _("cafeboard: --from needs the facilitator key "
+		    "(--key-file)\n"));
+		return 2;
+	}
+	if (o.host == NULL) {
+		if (o.socket_path == NULL) {
+			o.socket_path = paths_default_socket();
+			/* A system service's socket, if that is what runs. */
+			if (access(o.socket_path, F_OK) != 0 &&
+			    access(PATHS_SYSTEM_SOCKET, W_OK) == 0) {
+				free(o.socket_path);
+				o.socket_path = xstrdup(PATHS_SYSTEM_SOCKET);
+			} else
+				o.autostart = true;
+		}
+		o.server_bin = find_server();
+	}
+	if (log_open("cafeboard", log_file != NULL ? LOG_LVL_DEBUG :
+	    LOG_LVL_WARN, log_file != NULL ? LOG_TO_FILE : LOG_TO_NONE,
+	    log_file) != 0) {
+		fprintf(stderr, _("cafeboard: cannot open %s\n"), log_file);
+		return 1;
+	}
+	/* Box drawing and accents need a UTF-8 locale. */
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		o.ascii = true;
+
+	if (export_cmd)
+		rc = fetch_main(&o, argc - i, argv + i);
+	else
+		rc = ui_main(&o);
+	log_close();
+	/* ui: the options are heap strings (the join screen replaces some);
+	 * freed so that leak checkers see a clean exit. */
+	free(o.host);
+	free(o.port);
+	free(o.socket_path);
+	free(o.server_bin);
+	free(o.board);
+	free(o.name);
+	free(o.code);
+	free(o.key);
+	free(o.key_file);
+	free(o.board_file);
+	return rc;
+}

@@ -1,0 +1,565 @@
+/*
+ * net.c -- the client's connection to the server.
+ *
+ * Never blocks: connecting, name resolution and I/O go through libevent.
+ * A dropped connection is retried with backoff (0.2 s doubling to 10 s,
+ * with jitter) and resumed with "since" = the last seq we hold; ops still
+ * waiting for their EVENT are sent again, in order, with the same op_ids,
+ * and the server applies each once.  The codes that a retry cannot fix
+ * (100-103) stop here until the user changes something.
+ */
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define NET_BACKOFF_MIN_MS	200
+#define NET_BACKOFF_MAX_MS	10000
+#define NET_CONNECT_TIMEOUT_MS	10000
+#define NET_SPAWN_RETRY_MS	100	/* while a server we started comes up */
+#define NET_SPAWN_TRIES		50
+
+static void	net_read_cb(struct bufferevent *, void *);
+static void	net_event_cb(struct bufferevent *, short, void *);
+static void	net_retry_cb(evutil_socket_t, short, void *);
+static void	net_lost(struct net *, const char *);
+
+/* Monotonic milliseconds. */
+int64_t
+net_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Once a second: keepalive, and giving up on a silent server. */
+static void
+net_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct net	*n = arg;
+	int64_t		 now = net_now_ms();
+	size_t		 len;
+
+	(void)fd;
+	(void)what;
+	switch (n->state) {
+	case NET_CONNECTING:
+	case NET_HELLO:
+		if (now - n->last_in_ms > NET_CONNECT_TIMEOUT_MS)
+			net_lost(n, "the server does not answer");
+		break;
+	case NET_CATCHUP:
+	case NET_LIVE:
+		if (now - n->last_in_ms > PROTO_SILENT_CLOSE * 1000) {
+			net_lost(n, "the server went silent");
+			break;
+		}
+		if (now - n->last_out_ms >= PROTO_PING_AFTER * 1000) {
+			proto_buf_reset(&n->out);
+			if ((len = proto_enc_ping(&n->out, (uint64_t)now)) != 0) {
+				bufferevent_write(n->bev, n->out.data, len);
+				n->last_out_ms = now;
+			}
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Set up; nothing happens before net_start. */
+void
+net_init(struct net *n, struct event_base *base, struct client_opts *opts,
+    const struct net_callbacks *cb, void *arg)
+{
+	struct timeval	tv = { 1, 0 };
+
+	memset(n, 0, sizeof *n);
+	n->base = base;
+	n->opts = opts;
+	n->cb = *cb;
+	n->cb_arg = arg;
+	n->state = NET_IDLE;
+	if (getrandom(n->client_id, sizeof n->client_id, 0) !=
+	    (ssize_t)sizeof n->client_id)
+		fatalx("getrandom: %s", strerror(errno));
+	replica_init(&n->replica, opts->board);
+	proto_buf_init(&n->out);
+	n->retry_ev = evtimer_new(base, net_retry_cb, n);
+	n->tick_ev = event_new(base, -1, EV_PERSIST, net_tick_cb, n);
+	event_add(n->tick_ev, &tv);
+	if (opts->host != NULL)
+		n->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+		    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+}
+
+/* Release the connection and the replica. */
+void
+net_free(struct net *n)
+{
+	if (n->bev != NULL)
+		bufferevent_free(n->bev);
+	if (n->retry_ev != NULL)
+		event_free(n->retry_ev);
+	if (n->tick_ev != NULL)
+		event_free(n->tick_ev);
+	if (n->dns != NULL)
+		evdns_base_free(n->dns, 0);
+	replica_free(&n->replica);
+	proto_buf_free(&n->out);
+}
+
+/* Send bytes now (the caller checked there is a connection). */
+static void
+net_write(struct net *n, size_t len)
+{
+	if (len == 0 || n->bev == NULL)
+		return;
+	bufferevent_write(n->bev, n->out.data, len);
+	n->last_out_ms = net_now_ms();
+}
+
+/* Send one pending op. */
+static void
+net_send_op(struct net *n, struct pending *p)
+{
+	proto_buf_reset(&n->out);
+	net_write(n, proto_enc_op(&n->out, p->op_id, &p->op));
+	p->sent = true;
+}
+
+/* Connected: introduce ourselves. */
+static void
+net_hello(struct net *n)
+{
+	struct proto_hello	h;
+	char			buf[PROTO_KEY_MAX + 2];
+	FILE			*f;
+
+	/* A key file that a local server writes on its first start. */
+	if (n->opts->key == NULL && n->opts->key_file != NULL &&
+	    (f = fopen(n->opts->key_file, "r")) != NULL) {
+		if (fgets(buf, sizeof buf, f) != NULL) {
+			buf[strcspn(buf, "\r\n")] = '\0';
+			if (buf[0] != '\0')
+				n->opts->key = xstrdup(buf);
+		}
+		fclose(f);
+	}
+	memset(&h, 0, sizeof h);
+	h.v = PROTO_VERSION;
+	h.board = n->opts->board;
+	memcpy(h.client, n->client_id, sizeof h.client);
+	h.name = n->opts->name;
+	h.code = n->opts->code;
+	h.key = n->opts->key;
+	h.since = n->replica.confirmed->head;
+	h.want_state = n->opts->want_state;
+	h.observe = n->opts->observe;
+	proto_buf_reset(&n->out);
+	net_write(n, proto_enc_hello(&n->out, &h));
+	n->state = NET_HELLO;
+	snprintf(n->status, sizeof n->status, "joining");
+}
+
+/* Close the socket without any goodbye. */
+static void
+net_close(struct net *n)
+{
+	size_t	i;
+
+	if (n->bev != NULL) {
+		bufferevent_free(n->bev);
+		n->bev = NULL;
+	}
+	for (i = 0; i < n->replica.npending; i++)
+		n->replica.pending[i].sent = false;
+	replica_offline_all(&n->replica);
+}
+
+/* Schedule the next attempt after delay_ms. */
+static void
+net_retry_in(struct net *n, int64_t delay_ms)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = (time_t)(delay_ms / 1000);
+	tv.tv_usec = (suseconds_t)(delay_ms % 1000) * 1000;
+	evtimer_add(n->retry_ev, &tv);
+	n->retry_at = net_now_ms() + delay_ms;
+	n->state = NET_WAITING;
+}
+
+/* The connection is gone: try again later, unless told not to. */
+static void
+net_lost(struct net *n, const char *why)
+{
+	uint32_t	r, base;
+
+	net_close(n);
+	if (n->state == NET_STOPPED)
+		return;
+	snprintf(n->status, sizeof n->status, "%s", why);
+	base = NET_BACKOFF_MIN_MS << (n->attempts < 6 ? n->attempts : 6);
+	if (base > NET_BACKOFF_MAX_MS)
+		base = NET_BACKOFF_MAX_MS;
+	/* Jitter: between half and all of the step, so rooms do not stampede. */
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+		r = (uint32_t)net_now_ms();
+	n->attempts++;
+	log_info("connection lost (%s); retrying in %u ms", why,
+	    base / 2 + r % (base / 2 + 1));
+	net_retry_in(n, base / 2 + r % (base / 2 + 1));
+	if (n->cb.changed != NULL)
+		n->cb.changed(n->cb_arg);
+}
+
+/* Open a connection to the server. */
+static void
+net_connect(struct net *n)
+{
+	struct sockaddr_un	sun;
+
+	n->bev = bufferevent_socket_new(n->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (n->bev == NULL)
+		fatalx("bufferevent_socket_new failed");
+	bufferevent_setcb(n->bev, net_read_cb, NULL, net_event_cb, n);
+	bufferevent_enable(n->bev, EV_READ | EV_WRITE);
+	n->state = NET_CONNECTING;
+	n->last_in_ms = net_now_ms();
+	snprintf(n->status, sizeof n->status, "connecting");
+	if (n->opts->host != NULL) {
+		if (bufferevent_socket_connect_hostname(n->bev, n->dns,
+		    AF_UNSPEC, n->opts->host, atoi(n->opts->port)) != 0)
+			net_lost(n, "cannot connect");
+		return;
+	}
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s",
+	    n->opts->socket_path);
+	if (bufferevent_socket_connect(n->bev, (struct sockaddr *)&sun,
+	    sizeof sun) != 0)
+		net_event_cb(n->bev, BEV_EVENT_ERROR, n);
+}
+
+/* Connect now. */
+void
+net_start(struct net *n)
+{
+	evtimer_del(n->retry_ev);
+	net_close(n);
+	if (n->state == NET_STOPPED)
+		n->last_error = 0;
+	net_connect(n);
+}
+
+/* The retry timer fired. */
+static void
+net_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	net_start(arg);
+}
+
+/* Say goodbye and close. */
+void
+net_stop(struct net *n)
+{
+	evtimer_del(n->retry_ev);
+	if (n->bev != NULL && (n->state == NET_LIVE ||
+	    n->state == NET_CATCHUP || n->state == NET_HELLO)) {
+		proto_buf_reset(&n->out);
+		net_write(n, proto_enc_bye(&n->out));
+		/* Best effort: hand the BYE to the kernel before closing. */
+		evbuffer_write(bufferevent_get_output(n->bev),
+		    bufferevent_getfd(n->bev));
+	}
+	net_close(n);
+	n->state = NET_STOPPED;
+}
+
+/*
+ * Connecting failed, or the connection ended.  A Unix socket with nobody
+ * behind it gets a server of our own when the user asked for no other.
+ */
+static void
+net_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct net	*n = arg;
+	char		 err[200];
+	int		 e = EVUTIL_SOCKET_ERROR();
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		net_hello(n);
+		return;
+	}
+	if (n->state == NET_CONNECTING && n->opts->host == NULL &&
+	    n->opts->autostart && (e == ENOENT || e == ECONNREFUSED)) {
+		if (!n->spawned) {
+			if (spawn_server(n->opts->server_bin,
+			    n->opts->socket_path, err, sizeof err) != 0) {
+				net_close(n);
+				n->state = NET_STOPPED;
+				snprintf(n->status, sizeof n->status, "%s", err);
+				snprintf(n->last_error_text,
+				    sizeof n->last_error_text, "%s", err);
+				if (n->cb.error != NULL)
+					n->cb.error(n->cb_arg, 0, err);
+				return;
+			}
+			n->spawned = true;
+			n->attempts = 0;
+		}
+		if (n->attempts < NET_SPAWN_TRIES) {
+			n->attempts++;
+			net_close(n);
+			snprintf(n->status, sizeof n->status,
+			    "starting a local server");
+			net_retry_in(n, NET_SPAWN_RETRY_MS);
+			return;
+		}
+	}
+	if (what & BEV_EVENT_EOF)
+		net_lost(n, "the server closed the connection");
+	else if (n->state == NET_CONNECTING && n->opts->host != NULL &&
+	    bufferevent_socket_get_dns_error(n->bev) != 0)
+		net_lost(n, evutil_gai_strerror(
+		    bufferevent_socket_get_dns_error(n->bev)));
+	else
+		net_lost(n, e != 0 ? evutil_socket_error_to_string(e) :
+		    "connection error");
+}
+
+/* A final ERROR: stop until the user fixes what is wrong. */
+static void
+net_error(struct net *n, uint32_t code, const char *text)
+{
+	n->last_error = code;
+	snprintf(n->last_error_text, sizeof n->last_error_text, "%s", text);
+	log_info("ERROR %u: %s", code, text);
+	if (n->cb.error != NULL)
+		n->cb.error(n->cb_arg, code, text);
+	if (ERROR_FINAL(code)) {
+		net_close(n);
+		n->state = NET_STOPPED;
+		snprintf(n->status, sizeof n->status, "%s", text);
+		return;
+	}
+	/* 104-108: the next attempt may well work (106: come back). */
+	net_lost(n, text);
+}
+
+/* READY: the catch-up is complete; send what is still pending. */
+static void
+net_ready(struct net *n, uint64_t head, uint32_t last_op)
+{
+	struct replica	*r = &n->replica;
+	int64_t		 now = net_now_ms();
+	bool		 first = !n->ever_live;
+	size_t		 i;
+
+	if (r->incoming != NULL)
+		replica_state_end(r, head, now);
+	/* Ops the server applied while we could not see the answer. */
+	for (i = 0; i < r->npending; ) {
+		if (r->pending[i].op_id <= last_op)
+			replica_drop_pending(r, r->pending[i].op_id);
+		else
+			i++;
+	}
+	for (i = 0; i < r->npending; i++)
+		net_send_op(n, &r->pending[i]);
+	replica_predict(r, now);
+	n->state = NET_LIVE;
+	n->attempts = 0;
+	n->ever_live = true;
+	n->status[0] = '\0';
+	if (n->cb.live != NULL)
+		n->cb.live(n->cb_arg, first);
+}
+
+/* Handle one message from the server. */
+static void
+net_message(struct net *n, struct proto_msg *m)
+{
+	struct replica	*r = &n->replica;
+	int64_t		 now = net_now_ms();
+	size_t		 i, len;
+
+	switch (m->type) {
+	case PROTO_WELCOME:
+		if (n->state != NET_HELLO) {
+			net_lost(n, "unexpected WELCOME");
+			return;
+		}
+		r->me = m->u.welcome.participant;
+		r->my_role = m->u.welcome.role;
+		n->welcome_last_op = m->u.welcome.last_op;
+		n->state = NET_CATCHUP;
+		if (m->u.welcome.mode == MODE_STATE)
+			replica_state_begin(r);
+		else if (m->u.welcome.head < r->confirmed->head) {
+			net_lost(n, "the server's board is behind ours");
+			return;
+		}
+		break;
+	case PROTO_STATE:
+		if (n->state == NET_CATCHUP && r->incoming != NULL)
+			replica_state_record(r, &m->u.state, now);
+		else if (m->u.state.what == STATE_TIMER)
+			replica_timer(r, &m->u.state, now);
+		break;
+	case PROTO_EVENT:
+		if (n->state != NET_CATCHUP && n->state != NET_LIVE)
+			break;
+		if (replica_event(r, &m->u.event, now) != 0) {
+			log_warn("event seq %llu after %llu: resynchronising",
+			    (unsigned long long)m->u.event.seq,
+			    (unsigned long long)r->confirmed->head);
+			net_lost(n, "resynchronising");
+			return;
+		}
+		if (m->u.event.origin == r->me && r->me != 0 &&
+		    m->u.event.op_id != 0) {
+			uint64_t predicted = 0;
+
+			for (i = 0; i < r->npending; i++)
+				if (r->pending[i].op_id == m->u.event.op_id)
+					predicted = r->pending[i].predicted;
+			if (replica_drop_pending(r, m->u.event.op_id) &&
+			    n->cb.confirmed != NULL && predicted != 0)
+				n->cb.confirmed(n->cb_arg, predicted,
+				    m->u.event.seq);
+		}
+		r->stale = true;
+		if (n->cb.event != NULL)
+			n->cb.event(n->cb_arg, &m->u.event,
+			    n->state == NET_LIVE);
+		break;
+	case PROTO_READY:
+		if (n->state != NET_CATCHUP) {
+			net_lost(n, "unexpected READY");
+			return;
+		}
+		net_ready(n, m->u.ready, n->welcome_last_op);
+		break;
+	case PROTO_REJECT:
+		for (i = 0; i < r->npending; i++) {
+			if (r->pending[i].op_id != m->u.reject.op_id)
+				continue;
+			if (n->cb.rejected != NULL)
+				n->cb.rejected(n->cb_arg, &r->pending[i],
+				    m->u.reject.code, m->u.reject.text);
+			replica_drop_pending(r, m->u.reject.op_id);
+			r->stale = true;
+			break;
+		}
+		break;
+	case PROTO_PRESENCE:
+		replica_presence(r, &m->u.presence);
+		break;
+	case PROTO_ERROR:
+		net_error(n, m->u.error.code, m->u.error.text);
+		return;
+	case PROTO_PING:
+		proto_buf_reset(&n->out);
+		if ((len = proto_enc_pong(&n->out, m->u.token)) != 0)
+			net_write(n, len);
+		break;
+	default:
+		break;
+	}
+	if (n->cb.changed != NULL)
+		n->cb.changed(n->cb_arg);
+}
+
+/* Input: take every whole frame. */
+static void
+net_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct net		*n = arg;
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	struct proto_msg	 msg;
+	struct proto_err	 perr;
+	uint8_t			 hdr[PROTO_FRAME_HDR], *body;
+	uint32_t		 len;
+	enum proto_status	 st;
+
+	n->last_in_ms = net_now_ms();
+	while (n->bev == bev && evbuffer_get_length(in) >= PROTO_FRAME_HDR) {
+		evbuffer_copyout(in, hdr, sizeof hdr);
+		len = proto_frame_len(hdr);
+		if (len == 0 || len > PROTO_FRAME_MAX) {
+			net_lost(n, "the server sent a malformed frame");
+			return;
+		}
+		if (evbuffer_get_length(in) < PROTO_FRAME_HDR + (size_t)len)
+			return;
+		body = evbuffer_pullup(in, PROTO_FRAME_HDR + (ssize_t)len);
+		st = proto_decode(body + PROTO_FRAME_HDR, len, &msg, &perr);
+		evbuffer_drain(in, PROTO_FRAME_HDR + (size_t)len);
+		if (st == PROTO_E_UNKNOWN)
+			continue;
+		if (st != PROTO_OK) {
+			log_warn("bad frame from the server: %s", perr.text);
+			net_lost(n, "the server sent a malformed message");
+			return;
+		}
+		net_message(n, &msg);
+		proto_msg_free(&msg);
+	}
+}
+
+/*
+ * Check an op against the prediction, queue it and send it if we can.
+ * Returns 0 or the REJECT code the model predicts.
+ */
+int
+net_submit(struct net *n, const struct proto_op *op, const char **why)
+{
+	struct replica	*r = &n->replica;
+	int64_t		 now = net_now_ms();
+	int		 code;
+	uint32_t	 id;
+
+	if (r->me == 0) {
+		*why = "not connected yet";
+		return REJECT_BAD;
+	}
+	if (r->stale)
+		replica_predict(r, now);
+	if ((code = model_check(r->view, r->me, op, now, why)) != 0)
+		return code;
+	id = replica_add_pending(r, ++n->next_op_id, op);
+	if (n->state == NET_LIVE)
+		net_send_op(n, &r->pending[r->npending - 1]);
+	replica_predict(r, now);
+	(void)id;
+	return 0;
+}
+
+/* Changes not yet confirmed by the server. */
+size_t
+net_unsent(const struct net *n)
+{
+	return n->replica.npending;
+}

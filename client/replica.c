@@ -1,0 +1,253 @@
+/*
+ * replica.c -- the client's copy of the board.
+ *
+ * confirmed is folded from what the server sent, with the same reducer the
+ * server uses.  view is what the user sees: confirmed plus the ops still
+ * waiting for their EVENT, applied in order on a clone, so that the user's
+ * own changes show at once.  With nothing pending, view is confirmed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "xmalloc.h"
+
+/* Deep copy of the parts of an op a client sends. */
+static void
+replica_op_copy(struct proto_op *dst, const struct proto_op *src)
+{
+	*dst = *src;
+	dst->text = src->text != NULL ? xstrdup(src->text) : NULL;
+	dst->settings.title = src->settings.title != NULL ?
+	    xstrdup(src->settings.title) : NULL;
+	dst->settings.code = src->settings.code != NULL ?
+	    xstrdup(src->settings.code) : NULL;
+	dst->theme = src->theme != NULL ? xstrdup(src->theme) : NULL;
+	dst->pairs = NULL;
+	dst->npairs = 0;
+}
+
+/* Free what replica_op_copy allocated. */
+static void
+replica_op_free(struct proto_op *op)
+{
+	free(op->text);
+	free(op->settings.title);
+	free(op->settings.code);
+	free(op->theme);
+	memset(op, 0, sizeof *op);
+}
+
+/* An empty replica of board name. */
+void
+replica_init(struct replica *r, const char *name)
+{
+	memset(r, 0, sizeof *r);
+	r->confirmed = model_new(name);
+	r->view = r->confirmed;
+	idmap_init(&r->online);
+}
+
+/* Release everything. */
+void
+replica_free(struct replica *r)
+{
+	size_t	i;
+
+	if (r->view != r->confirmed)
+		model_free(r->view);
+	model_free(r->confirmed);
+	if (r->incoming != NULL)
+		model_free(r->incoming);
+	for (i = 0; i < r->npending; i++)
+		replica_op_free(&r->pending[i].op);
+	free(r->pending);
+	idmap_free(&r->online);
+	memset(r, 0, sizeof *r);
+}
+
+/*
+ * Rebuild view: a clone of confirmed with every pending op applied as if
+ * the server had accepted it.  An op the model would now refuse is left out
+ * of the picture (its REJECT will come).
+ */
+void
+replica_predict(struct replica *r, int64_t now)
+{
+	struct proto_event	 ev;
+	struct proto_op		 op;
+	struct model		*v;
+	const char		*why;
+	size_t			 i;
+
+	if (r->view != r->confirmed)
+		model_free(r->view);
+	r->view = r->confirmed;
+	r->stale = false;
+	r->generation++;
+	if (r->npending == 0 || r->me == 0)
+		return;
+	v = model_clone(r->confirmed);
+	for (i = 0; i < r->npending; i++) {
+		struct pending *p = &r->pending[i];
+
+		p->predicted = 0;
+		if (model_check(v, r->me, &p->op, now, &why) != 0)
+			continue;
+		op = p->op;
+		op.pairs = NULL;
+		op.npairs = 0;
+		model_prepare(v, &op, now);
+		memset(&ev, 0, sizeof ev);
+		ev.seq = v->head + 1;
+		ev.origin = r->me;
+		ev.op_id = p->op_id;
+		ev.op = op;
+		if (ev.op.kind == OP_TABLE_SIT && ev.op.participant == 0)
+			ev.op.participant = r->me;
+		if (model_apply(v, &ev, now, NULL) == 0)
+			p->predicted = ev.seq;
+		model_op_clear(&op);
+	}
+	r->view = v;
+}
+
+/* The board as the user sees it. */
+struct model *
+replica_view(struct replica *r, int64_t now)
+{
+	if (r->stale)
+		replica_predict(r, now);
+	return r->view;
+}
+
+/* Apply one event to confirmed; -1 when it does not follow the head. */
+int
+replica_event(struct replica *r, const struct proto_event *ev, int64_t now)
+{
+	if (model_apply(r->confirmed, ev, now, NULL) != 0)
+		return -1;
+	r->stale = true;
+	r->generation++;
+	return 0;
+}
+
+/* A STATE catch-up starts: build a fresh model beside the current one. */
+void
+replica_state_begin(struct replica *r)
+{
+	if (r->incoming != NULL)
+		model_free(r->incoming);
+	r->incoming = model_new(r->confirmed->name);
+	model_state_begin(r->incoming);
+}
+
+/* One STATE record of a catch-up. */
+void
+replica_state_record(struct replica *r, const struct proto_state *st,
+    int64_t now)
+{
+	if (r->incoming == NULL)
+		replica_state_begin(r);
+	model_state_read(r->incoming, st, now);
+}
+
+/* The catch-up is complete: the new model replaces the old at once. */
+void
+replica_state_end(struct replica *r, uint64_t head, int64_t now)
+{
+	if (r->incoming == NULL)
+		replica_state_begin(r);
+	model_state_end(r->incoming, head);
+	if (r->view != r->confirmed)
+		model_free(r->view);
+	model_free(r->confirmed);
+	r->confirmed = r->view = r->incoming;
+	r->incoming = NULL;
+	replica_predict(r, now);
+}
+
+/* The clock as the server has it now (sent after a replay). */
+void
+replica_timer(struct replica *r, const struct proto_state *st, int64_t now)
+{
+	model_state_read(r->confirmed, st, now);
+	r->stale = true;
+	r->generation++;
+}
+
+/* Someone came or went. */
+void
+replica_presence(struct replica *r, const struct proto_presence *pr)
+{
+	if (pr->participant == 0)
+		return;
+	if (pr->online)
+		idmap_put(&r->online, pr->participant, 1);
+	else
+		idmap_del(&r->online, pr->participant);
+	r->generation++;
+}
+
+/* We lost the connection: we no longer know who is here. */
+void
+replica_offline_all(struct replica *r)
+{
+	idmap_clear(&r->online);
+	r->generation++;
+}
+
+/* True if participant p is online. */
+bool
+replica_is_online(const struct replica *r, uint32_t p)
+{
+	return p != 0 && idmap_get(&r->online, p, NULL);
+}
+
+/* Participants online. */
+size_t
+replica_online_count(const struct replica *r)
+{
+	return r->online.len;
+}
+
+/* Queue a copy of op as op_id. */
+uint32_t
+replica_add_pending(struct replica *r, uint32_t op_id,
+    const struct proto_op *op)
+{
+	struct pending	*p;
+
+	r->pending = xreallocarray(r->pending, r->npending + 1,
+	    sizeof *r->pending);
+	p = &r->pending[r->npending++];
+	memset(p, 0, sizeof *p);
+	p->op_id = op_id;
+	replica_op_copy(&p->op, op);
+	return op_id;
+}
+
+/* Forget pending op_id; true if it was pending. */
+bool
+replica_drop_pending(struct replica *r, uint32_t op_id)
+{
+	size_t	i;
+
+	for (i = 0; i < r->npending; i++) {
+		if (r->pending[i].op_id != op_id)
+			continue;
+		replica_op_free(&r->pending[i].op);
+		memmove(&r->pending[i], &r->pending[i + 1],
+		    (r->npending - i - 1) * sizeof *r->pending);
+		r->npending--;
+		return true;
+	}
+	return false;
+}
+
+/* True if id is a seq the prediction made up (a change not yet confirmed). */
+bool
+replica_is_pending_id(const struct replica *r, uint64_t id)
+{
+	return id > r->confirmed->head;
+}

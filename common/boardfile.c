@@ -1,0 +1,661 @@
+/*
+ * boardfile.c -- parse the plain text board file a facilitator writes.
+ *
+ * The file is made for any text editor: UTF-8 (a leading byte order mark is
+ * skipped), LF or CRLF line ends, "key: value" lines, '#' comments in the
+ * first column, blank lines.  A line that starts with a space or a tab
+ * continues the value above it; the pieces are joined with one space.  Tabs
+ * count as white space everywhere, so a tab inside a value becomes a space.
+ *
+ * Every error names the line it is on and says what would be right: the
+ * person reading it is a facilitator with a text editor, not a programmer.
+ * An indented line that looks like a key or a comment is refused rather than
+ * silently glued onto the value above it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boardfile.h"
+#include "model.h"
+#include "text.h"
+#include "xmalloc.h"
+
+#define BOARDFILE_MAX		(1024 * 1024)	/* bytes in a file */
+#define BOARDFILE_QUESTIONS	MODEL_DEFAULT_MAX_TABLES
+#define BOARDFILE_THEME_MAX	80		/* code points */
+#define BOARDFILE_KEEP_MAX	99
+#define BOARDFILE_SHOW_MAX	40		/* bytes of a value in a message */
+
+enum boardfile_key_id {
+	KEY_TITLE,
+	KEY_CODE,
+	KEY_DOTS,
+	KEY_MULTI_VOTE,
+	KEY_BLIND,
+	KEY_PRIVATE,
+	KEY_ANONYMOUS,
+	KEY_FREEZE,
+	KEY_LOCKED,
+	KEY_KEEP,
+	KEY_BANNER,
+	KEY_THEME,
+	KEY_QUESTION,
+	KEY_COUNT
+};
+
+enum boardfile_type {
+	TYPE_TEXT,		/* min..max code points */
+	TYPE_NUMBER,		/* min..max */
+	TYPE_BOOL,
+};
+
+/* What each key takes.  once: a second occurrence is an error. */
+static const struct boardfile_key {
+	const char		*name;
+	enum boardfile_type	 type;
+	uint32_t		 min;
+	uint32_t		 max;
+	uint32_t		 bit;		/* settings bit, 0 for none */
+	int			 once;
+} boardfile_keys[KEY_COUNT] = {
+	{ "title", TYPE_TEXT, 1, PROTO_TITLE_MAX, SET_TITLE, 1 },
+	{ "code", TYPE_TEXT, 0, PROTO_CODE_MAX, SET_CODE, 1 },
+	{ "dots", TYPE_NUMBER, 1, PROTO_DOTS_MAX, SET_DOTS, 1 },
+	{ "multi_vote", TYPE_BOOL, 0, 0, SET_MULTI_VOTE, 1 },
+	{ "blind", TYPE_BOOL, 0, 0, SET_BLIND, 1 },
+	{ "private", TYPE_BOOL, 0, 0, SET_PRIVATE, 1 },
+	{ "anonymous", TYPE_BOOL, 0, 0, SET_ANONYMOUS, 1 },
+	{ "freeze_at_zero", TYPE_BOOL, 0, 0, SET_FREEZE, 1 },
+	{ "locked", TYPE_BOOL, 0, 0, SET_LOCKED, 1 },
+	{ "keep", TYPE_NUMBER, 1, BOARDFILE_KEEP_MAX, SET_KEEP, 1 },
+	{ "banner", TYPE_TEXT, 0, PROTO_BANNER_MAX, 0, 1 },
+	{ "theme", TYPE_TEXT, 0, BOARDFILE_THEME_MAX, 0, 0 },
+	{ "question", TYPE_TEXT, 1, PROTO_QUESTION_MAX, 0, 0 },
+};
+
+/* The state of one parse. */
+struct boardfile_parser {
+	struct boardfile *bf;
+	char		*err;
+	size_t		 errlen;
+	size_t		 line;		/* current line, from 1 */
+
+	int		 key;		/* key whose value is open, -1 none */
+	size_t		 key_line;
+	char		*value;		/* its value so far */
+	size_t		 vlen;
+	size_t		 vcap;
+
+	size_t		 seen[KEY_COUNT]; /* line a once-key was given on */
+	char		*theme;		/* applies to the next questions */
+};
+
+/* Set the error to "line N: " followed by the formatted reason. */
+static int __attribute__((format(printf, 3, 4)))
+boardfile_error(struct boardfile_parser *p, size_t line, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	if (p->errlen == 0)
+		return -1;
+	n = snprintf(p->err, p->errlen, "line %zu: ", line);
+	if (n < 0 || (size_t)n >= p->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* True for the white space of the file syntax. */
+static int
+boardfile_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* ASCII lower case, whatever the locale. */
+static char
+boardfile_lower(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (char)(c - 'A' + 'a');
+	return c;
+}
+
+/* True for a character that may appear in a key. */
+static int
+boardfile_keychar(char c)
+{
+	c = boardfile_lower(c);
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+	    c == '-';
+}
+
+/* The known key s[0..len) names (case-insensitive), or -1. */
+static int
+boardfile_find_key(const char *s, size_t len)
+{
+	size_t	i, j;
+
+	for (i = 0; i < KEY_COUNT; i++) {
+		if (strlen(boardfile_keys[i].name) != len)
+			continue;
+		for (j = 0; j < len; j++) {
+			if (boardfile_lower(s[j]) != boardfile_keys[i].name[j])
+				break;
+		}
+		if (j == len)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Edit distance between s[0..len) (any case) and a lower-case key name. */
+static size_t
+boardfile_distance(const char *s, size_t len, const char *name)
+{
+	size_t	row[32], i, j, prev, cur, nlen = strlen(name);
+
+	if (len > 31 || nlen > 31)
+		return SIZE_MAX;
+	for (j = 0; j <= nlen; j++)
+		row[j] = j;
+	for (i = 1; i <= len; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= nlen; j++) {
+			cur = row[j];
+			if (boardfile_lower(s[i - 1]) == name[j - 1])
+				row[j] = prev;
+			else {
+				row[j] = prev + 1;
+				if (row[j - 1] + 1 < row[j])
+					row[j] = row[j - 1] + 1;
+				if (cur + 1 < row[j])
+					row[j] = cur + 1;
+			}
+			prev = cur;
+		}
+	}
+	return row[nlen];
+}
+
+/* The known key closest to s[0..len), or -1 if none is close enough. */
+static int
+boardfile_closest_key(const char *s, size_t len)
+{
+	size_t	i, d, best = SIZE_MAX, limit;
+	int	found = -1;
+
+	for (i = 0; i < KEY_COUNT; i++) {
+		d = boardfile_distance(s, len, boardfile_keys[i].name);
+		if (d < best) {
+			best = d;
+			found = (int)i;
+		}
+	}
+	limit = len / 2 > 2 ? len / 2 : 2;
+	return best <= limit ? found : -1;
+}
+
+/* How many bytes of s[0..len) to quote in a message (whole characters). */
+static int
+boardfile_show(const char *s, size_t len)
+{
+	size_t	n = len < BOARDFILE_SHOW_MAX ? len : BOARDFILE_SHOW_MAX;
+
+	while (n > 0 && n < len && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}
+
+/* Check one line's bytes: UTF-8, and no control or bidi character. */
+static int
+boardfile_check_line(struct boardfile_parser *p, const char *s, size_t len)
+{
+	size_t		i = 0, n, col = 1;
+	uint32_t	cp;
+
+	while (i < len) {
+		n = text_decode(s + i, len - i, &cp);
+		if (n == 1 && cp == 0xfffd)
+			return boardfile_error(p, p->line, "not valid UTF-8 "
+			    "(byte 0x%02X at column %zu); save the file as "
+			    "UTF-8", (unsigned char)s[i], col);
+		if (cp != '\t' && (cp == '\n' || text_cp_forbidden(cp)))
+			return boardfile_error(p, p->line, "character U+%04X "
+			    "(a control or bidi character) at column %zu is not "
+			    "allowed", (unsigned)cp, col);
+		i += n;
+		col++;
+	}
+	return 0;
+}
+
+/* Append s[0..len) to the open value, tabs turned into spaces. */
+static void
+boardfile_append(struct boardfile_parser *p, const char *s, size_t len)
+{
+	size_t	i;
+
+	if (p->vlen + len + 2 > p->vcap) {
+		p->vcap = (p->vlen + len + 2) * 2;
+		p->value = xrealloc(p->value, p->vcap);
+	}
+	for (i = 0; i < len; i++)
+		p->value[p->vlen++] = s[i] == '\t' ? ' ' : s[i];
+	p->value[p->vlen] = '\0';
+}
+
+/* True if a equals the lower-case b, ignoring ASCII case. */
+static int
+boardfile_caseeq(const char *a, const char *b)
+{
+	while (*a != '\0' && boardfile_lower(*a) == *b) {
+		a++;
+		b++;
+	}
+	return *a == '\0' && *b == '\0';
+}
+
+/* Parse a yes/no value; 0 or -1. */
+static int
+boardfile_bool(const char *s, int *out)
+{
+	static const char *yes[] = { "yes", "true", "on" };
+	static const char *no[] = { "no", "false", "off" };
+	size_t	i;
+
+	for (i = 0; i < 3; i++) {
+		if (boardfile_caseeq(s, yes[i])) {
+			*out = 1;
+			return 0;
+		}
+		if (boardfile_caseeq(s, no[i])) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Parse a whole number in min..max; 0 or -1. */
+static int
+boardfile_number(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t	v = 0;
+	size_t		i;
+
+	if (*s == '\0')
+		return -1;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 9)
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* Store a checked value in the board file. */
+static void
+boardfile_store(struct boardfile_parser *p, int key, const char *v,
+    uint32_t num, int flag)
+{
+	struct boardfile	*bf = p->bf;
+	struct proto_settings	*s = &bf->settings;
+	struct boardfile_table	*t;
+
+	s->has |= boardfile_keys[key].bit;
+	switch (key) {
+	case KEY_TITLE:
+		s->title = xstrdup(v);
+		break;
+	case KEY_CODE:
+		s->code = xstrdup(v);
+		break;
+	case KEY_DOTS:
+		s->dots = num;
+		break;
+	case KEY_KEEP:
+		s->keep = num;
+		break;
+	case KEY_MULTI_VOTE:
+		s->multi_vote = flag;
+		break;
+	case KEY_BLIND:
+		s->blind = flag;
+		break;
+	case KEY_PRIVATE:
+		s->private_writing = flag;
+		break;
+	case KEY_ANONYMOUS:
+		s->anonymous = flag;
+		break;
+	case KEY_FREEZE:
+		s->freeze_at_zero = flag;
+		break;
+	case KEY_LOCKED:
+		s->locked = flag;
+		break;
+	case KEY_BANNER:
+		bf->banner = xstrdup(v);
+		break;
+	case KEY_THEME:
+		free(p->theme);
+		p->theme = xstrdup(v);
+		break;
+	case KEY_QUESTION:
+		bf->tables = xreallocarray(bf->tables, bf->ntables + 1,
+		    sizeof *bf->tables);
+		t = &bf->tables[bf->ntables++];
+		t->question = xstrdup(v);
+		t->theme = xstrdup(p->theme != NULL ? p->theme : "");
+		break;
+	}
+}
+
+/* Check and store the open value, if any; close it. */
+static int
+boardfile_commit(struct boardfile_parser *p)
+{
+	const struct boardfile_key	*k;
+	const char			*v;
+	size_t				 cps;
+	uint32_t			 num = 0;
+	int				 flag = 0, key = p->key;
+
+	if (key < 0)
+		return 0;
+	p->key = -1;
+	k = &boardfile_keys[key];
+	v = p->value != NULL ? p->value : "";
+	/* Lines were checked one by one; this guards the joined result. */
+	if (text_check(v, p->vlen, false, &cps) != TEXT_OK)
+		return boardfile_error(p, p->key_line, "%s: invalid text",
+		    k->name);
+	switch (k->type) {
+	case TYPE_TEXT:
+		if (cps < k->min)
+			return boardfile_error(p, p->key_line, "%s is empty; "
+			    "write it after \"%s:\"", k->name, k->name);
+		if (cps > k->max)
+			return boardfile_error(p, p->key_line, "%s too long: "
+			    "%zu characters, at most %u", k->name, cps,
+			    (unsigned)k->max);
+		break;
+	case TYPE_NUMBER:
+		if (boardfile_number(v, k->min, k->max, &num) != 0)
+			return boardfile_error(p, p->key_line, "bad value "
+			    "\"%.*s\" for %s: a whole number from %u to %u",
+			    boardfile_show(v, p->vlen), v, k->name,
+			    (unsigned)k->min, (unsigned)k->max);
+		break;
+	case TYPE_BOOL:
+		if (boardfile_bool(v, &flag) != 0)
+			return boardfile_error(p, p->key_line, "bad value "
+			    "\"%.*s\" for %s: yes or no (or true/false, "
+			    "on/off)", boardfile_show(v, p->vlen), v, k->name);
+		break;
+	}
+	if (key == KEY_QUESTION && p->bf->ntables >= BOARDFILE_QUESTIONS)
+		return boardfile_error(p, p->key_line, "too many questions: "
+		    "at most %d, one per table", BOARDFILE_QUESTIONS);
+	boardfile_store(p, key, v, num, flag);
+	return 0;
+}
+
+/* A line that starts with white space: it continues the open value. */
+static int
+boardfile_continuation(struct boardfile_parser *p, const char *s, size_t len)
+{
+	size_t	i = 0, klen;
+
+	while (len > 0 && boardfile_blank(s[len - 1]))
+		len--;
+	while (i < len && boardfile_blank(s[i]))
+		i++;
+	s += i;
+	len -= i;
+	if (p->key < 0)
+		return boardfile_error(p, p->line, "this line starts with a "
+		    "space, so it continues the value above, but there is "
+		    "none; remove the leading spaces");
+	if (s[0] == '#')
+		return boardfile_error(p, p->line, "an indented '#' line would "
+		    "continue the %s above; start comments in the first "
+		    "column", boardfile_keys[p->key].name);
+	for (klen = 0; klen < len && boardfile_keychar(s[klen]); klen++)
+		/* nothing */;
+	i = klen;
+	while (i < len && boardfile_blank(s[i]))
+		i++;
+	if (i < len && s[i] == ':' && boardfile_find_key(s, klen) >= 0)
+		return boardfile_error(p, p->line, "\"%.*s:\" is indented, so "
+		    "it would continue the %s above; start keys in the first "
+		    "column", (int)klen, s, boardfile_keys[p->key].name);
+	if (p->vlen > 0)
+		boardfile_append(p, " ", 1);
+	boardfile_append(p, s, len);
+	return 0;
+}
+
+/* A "key: value" line: close the open value, open this one. */
+static int
+boardfile_key_line(struct boardfile_parser *p, const char *s, size_t len)
+{
+	const char	*colon, *v;
+	size_t		 klen, vlen, i;
+	int		 key, near;
+
+	if (boardfile_commit(p) != 0)
+		return -1;
+	colon = memchr(s, ':', len);
+	for (klen = 0; klen < len && boardfile_keychar(s[klen]); klen++)
+		/* nothing */;
+	i = klen;
+	while (i < len && boardfile_blank(s[i]))
+		i++;
+	if (colon == NULL || colon != s + i || klen == 0) {
+		if (klen > 0 && (i == len || s[klen] == ' ' ||
+		    s[klen] == '\t') && boardfile_find_key(s, klen) >= 0)
+			return boardfile_error(p, p->line, "missing ':' after "
+			    "\"%.*s\"", (int)klen, s);
+		return boardfile_error(p, p->line, "expected \"key: value\" "
+		    "(a line that continues the one above must start with a "
+		    "space; a comment starts with '#')");
+	}
+	if ((key = boardfile_find_key(s, klen)) < 0) {
+		if ((near = boardfile_closest_key(s, klen)) >= 0)
+			return boardfile_error(p, p->line, "unknown key "
+			    "\"%.*s\" (did you mean \"%s\"?)",
+			    boardfile_show(s, klen), s,
+			    boardfile_keys[near].name);
+		return boardfile_error(p, p->line, "unknown key \"%.*s\" "
+		    "(the keys are title, code, dots, multi_vote, blind, "
+		    "private, anonymous, freeze_at_zero, locked, keep, banner, "
+		    "theme, question)", boardfile_show(s, klen), s);
+	}
+	if (boardfile_keys[key].once && p->seen[key] != 0)
+		return boardfile_error(p, p->line, "%s given twice (first on "
+		    "line %zu)", boardfile_keys[key].name, p->seen[key]);
+	p->seen[key] = p->line;
+
+	v = colon + 1;
+	vlen = len - (size_t)(v - s);
+	while (vlen > 0 && boardfile_blank(*v)) {
+		v++;
+		vlen--;
+	}
+	while (vlen > 0 && boardfile_blank(v[vlen - 1]))
+		vlen--;
+	p->key = key;
+	p->key_line = p->line;
+	p->vlen = 0;
+	boardfile_append(p, v, vlen);
+	return 0;
+}
+
+/* One physical line, without its line end. */
+static int
+boardfile_line(struct boardfile_parser *p, const char *s, size_t len)
+{
+	size_t	i;
+
+	if (boardfile_check_line(p, s, len) != 0)
+		return -1;
+	for (i = 0; i < len && boardfile_blank(s[i]); i++)
+		/* nothing */;
+	if (i == len)
+		return boardfile_commit(p);	/* a blank line ends a value */
+	if (s[0] == '#')
+		return 0;
+	if (i > 0)
+		return boardfile_continuation(p, s, len);
+	return boardfile_key_line(p, s, len);
+}
+
+/* Parse text[0..len) into bf. */
+int
+boardfile_parse(const char *text, size_t len, struct boardfile *bf,
+    char *err, size_t errlen)
+{
+	struct boardfile_parser	 p;
+	const char		*end, *nl;
+	size_t			 i, line, llen;
+	int			 rc = 0;
+
+	memset(bf, 0, sizeof *bf);
+	memset(&p, 0, sizeof p);
+	p.bf = bf;
+	p.err = err;
+	p.errlen = errlen;
+	p.key = -1;
+	if (errlen > 0)
+		err[0] = '\0';
+
+	if (len > BOARDFILE_MAX) {
+		for (line = 1, i = 0; i < BOARDFILE_MAX; i++)
+			line += text[i] == '\n';
+		return boardfile_error(&p, line, "the file is larger than "
+		    "1 MiB (%d bytes); a board file holds a title, settings "
+		    "and questions", BOARDFILE_MAX);
+	}
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+	end = text + len;
+	while (rc == 0 && text < end) {
+		p.line++;
+		if ((nl = memchr(text, '\n', (size_t)(end - text))) == NULL)
+			nl = end;
+		llen = (size_t)(nl - text);
+		if (llen > 0 && text[llen - 1] == '\r')
+			llen--;
+		rc = boardfile_line(&p, text, llen);
+		text = nl < end ? nl + 1 : end;
+	}
+	if (rc == 0)
+		rc = boardfile_commit(&p);
+	free(p.value);
+	free(p.theme);
+	if (rc != 0) {
+		boardfile_free(bf);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read and parse the file at path; errors start with the path. */
+int
+boardfile_load(const char *path, struct boardfile *bf, char *err,
+    size_t errlen)
+{
+	FILE	*f;
+	char	*buf, *msg;
+	size_t	 len = 0, n;
+	int	 rc, saved;
+
+	memset(bf, 0, sizeof *bf);
+	if ((f = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* One byte more than allowed, so that a longer file is noticed. */
+	buf = xmalloc(BOARDFILE_MAX + 1);
+	while (len < BOARDFILE_MAX + 1) {
+		n = fread(buf + len, 1, BOARDFILE_MAX + 1 - len, f);
+		if (n == 0)
+			break;
+		len += n;
+	}
+	if (ferror(f)) {
+		saved = errno;
+		fclose(f);
+		free(buf);
+		snprintf(err, errlen, "%s: %s", path, strerror(saved));
+		return -1;
+	}
+	fclose(f);
+	msg = xmalloc(errlen > 0 ? errlen : 1);
+	rc = boardfile_parse(buf, len, bf, msg, errlen);
+	if (rc != 0)
+		snprintf(err, errlen, "%s: %s", path, msg);
+	free(msg);
+	free(buf);
+	return rc;
+}
+
+/* Free what a successful parse allocated; bf is left empty. */
+void
+boardfile_free(struct boardfile *bf)
+{
+	size_t	i;
+
+	for (i = 0; i < bf->ntables; i++) {
+		free(bf->tables[i].question);
+		free(bf->tables[i].theme);
+	}
+	free(bf->tables);
+	free(bf->settings.title);
+	free(bf->settings.code);
+	free(bf->banner);
+	memset(bf, 0, sizeof *bf);
+}
+
+/* The facilitator ops that build the board; strings point into bf. */
+size_t
+boardfile_ops(const struct boardfile *bf, struct proto_op **ops)
+{
+	struct proto_op	*o;
+	size_t		 n = 0, i;
+
+	o = xcalloc(bf->ntables + 2, sizeof *o);
+	if (bf->settings.has != 0) {
+		o[n].kind = OP_SETTINGS;
+		o[n].settings = bf->settings;
+		n++;
+	}
+	if (bf->banner != NULL) {
+		o[n].kind = OP_BANNER;
+		o[n].text = bf->banner;
+		n++;
+	}
+	for (i = 0; i < bf->ntables; i++) {
+		o[n].kind = OP_TABLE_ADD;
+		o[n].text = bf->tables[i].question;
+		o[n].theme = bf->tables[i].theme;
+		n++;
+	}
+	*ops = o;
+	return n;
+}

@@ -1,0 +1,46 @@
+/*
+ * boardfile.h -- the plain text board file a facilitator writes.
+ *
+ * UTF-8, one "key: value" per line; '#' at the start of a line is a
+ * comment; a line that starts with white space continues the value above.
+ * Keys: title, code, dots, multi_vote, blind, private, anonymous,
+ * freeze_at_zero, locked, keep, banner, theme, question.  Each "question:"
+ * opens a table; "theme:" applies to the questions that follow it.  See
+ * cafeboard-server(1), BOARD FILES.
+ */
+#ifndef CB_BOARDFILE_H
+#define CB_BOARDFILE_H
+
+#include <stddef.h>
+
+#include "proto.h"
+
+struct boardfile_table {
+	char		*question;
+	char		*theme;		/* "" when none */
+};
+
+struct boardfile {
+	struct proto_settings settings;	/* has: the keys the file gave */
+	char		*banner;	/* NULL when none */
+	struct boardfile_table *tables;
+	size_t		 ntables;
+};
+
+/*
+ * Parse text[0..len).  Returns 0, or -1 with err set to "line N: reason"
+ * (and nothing to free).
+ */
+int	 boardfile_parse(const char *, size_t, struct boardfile *, char *,
+	    size_t);
+/* Read and parse the file at path (at most 1 MiB). */
+int	 boardfile_load(const char *, struct boardfile *, char *, size_t);
+void	 boardfile_free(struct boardfile *);
+/*
+ * The facilitator ops that build the board: settings (if any key was given),
+ * banner (if any), then one table.add per question.  Returns the count and
+ * a malloc'd array in *ops whose strings point into bf (free only the array).
+ */
+size_t	 boardfile_ops(const struct boardfile *, struct proto_op **);
+
+#endif /* CB_BOARDFILE_H */

@@ -1,0 +1,31 @@
+/*
+ * export.h -- the harvest of a board: Markdown report, CSV, JSON.
+ *
+ * The server's offline `export` and the client's `cafeboard export` call the
+ * same function on the same model, so their output is identical.
+ */
+#ifndef CB_EXPORT_H
+#define CB_EXPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "model.h"
+
+enum export_format {
+	EXPORT_MD,
+	EXPORT_CSV,
+	EXPORT_JSON,
+};
+
+struct export_opts {
+	bool	 bom;		/* CSV: start with a UTF-8 byte order mark */
+};
+
+/* "md", "csv", "json" -> format; -1 if unknown. */
+int	 export_format_parse(const char *);
+/* Write the export of m to f; 0, or -1 on a write error (errno set). */
+int	 export_write(const struct model *, enum export_format,
+	    const struct export_opts *, FILE *);
+
+#endif /* CB_EXPORT_H */

@@ -1,0 +1,273 @@
+/*
+ * model.h -- the board as a pure reducer: state + event -> state.
+ *
+ * The server and every client fold the same events with this code, so they
+ * cannot disagree.  The server holds the full truth; a client's replica holds
+ * what the server showed it (a vote's origin, a blind vote, a private card's
+ * text may be hidden from it) and the same rules tolerate those gaps.
+ *
+ * Lookups by id are constant time.  Cards, tables and participants are kept
+ * in arrays in creation order (ids rise), which is also display order.
+ */
+#ifndef CB_MODEL_H
+#define CB_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+/* Server-side limits; 0 turns a limit off. */
+struct model_limits {
+	uint32_t	 max_cards;		/* live cards per board */
+	uint32_t	 max_tables;
+	uint32_t	 max_participants;
+};
+
+#define MODEL_DEFAULT_DOTS	3
+#define MODEL_DEFAULT_KEEP	3
+#define MODEL_DEFAULT_MAX_TABLES 64
+
+struct model_card {
+	uint64_t	 id;		/* seq of the card.add */
+	uint64_t	 table;
+	uint64_t	 parent;	/* card it builds on, 0 for none */
+	uint64_t	 head;		/* cluster head, 0 when not grouped */
+	uint32_t	 author;	/* 0 when hidden from this replica */
+	char		*text;		/* "" when hidden from this replica */
+	char		*title;		/* cluster title when a head; "" if none */
+	uint32_t	 votes;		/* dots as this replica knows them */
+	uint32_t	 shown;		/* dots as participants last saw them */
+	bool		 kept;
+	bool		 hidden;	/* text private to author and facilitators */
+	bool		 edited;
+	bool		 deleted;
+	int64_t		 created_ms;
+};
+
+struct model_table {
+	uint64_t	 id;		/* seq of the table.add */
+	char		*question;
+	char		*theme;		/* ext: "" when none */
+	int64_t		 created_ms;
+};
+
+struct model_participant {
+	uint32_t	 id;
+	char		*name;
+	uint8_t		 role;		/* enum role */
+	uint64_t	 table;		/* 0 when not seated */
+	bool		 ready;
+	uint8_t		 client[PROTO_CLIENT_LEN]; /* zeros when unknown here */
+	int64_t		 joined_ms;
+};
+
+struct model_settings {
+	char		*title;
+	uint32_t	 dots;
+	bool		 multi_vote;
+	bool		 blind;
+	bool		 private_writing;
+	bool		 anonymous;
+	bool		 freeze_at_zero;
+	bool		 locked;
+	char		*code;		/* "" for none */
+	uint32_t	 keep;
+};
+
+struct model_timer {
+	bool		 running;
+	uint64_t	 remaining_ms;	/* at ref_ms */
+	int64_t		 ref_ms;	/* when remaining_ms was true */
+	char		*label;
+	bool		 ended;		/* reached zero this round */
+};
+
+struct model_priv;			/* maps, kept private to model.c */
+
+struct model {
+	char		 name[PROTO_BOARD_MAX + 1];
+	struct model_settings settings;
+	uint8_t		 phase;
+	uint32_t	 round;		/* starts at 1 */
+	char		*banner;
+	bool		 revealed;	/* vote totals are public */
+	uint8_t		 follow_view;
+	uint64_t	 follow_table;
+	uint64_t	 follow_seq;
+	struct model_timer timer;
+	uint64_t	 head;		/* last applied seq */
+	int64_t		 created_ms;	/* time of the first event */
+	struct model_limits limits;
+
+	struct model_card *cards;	/* by id, deleted ones included */
+	size_t		 ncards;
+	size_t		 live_cards;	/* not deleted */
+	struct model_table *tables;
+	size_t		 ntables;
+	struct model_participant *participants;
+	size_t		 nparticipants;
+
+	struct model_priv *priv;
+};
+
+/*
+ * A viewer who is no participant but sees what a facilitator sees (a
+ * read-only observer holding the key, such as `cafeboard export`).
+ */
+#define MODEL_OBSERVER		UINT32_MAX
+
+/* Who receives which variant of an event (see model_redact). */
+enum model_audience {
+	AUDIENCE_SELF,		/* the author, or the subject of a joined */
+	AUDIENCE_FACILITATOR,
+	AUDIENCE_PUBLIC,
+	AUDIENCE_COUNT
+};
+
+/* A new empty board named name, in phase welcome, round 1. */
+struct model	*model_new(const char *);
+void		 model_free(struct model *);
+/* A deep copy (the client predicts pending ops on one). */
+struct model	*model_clone(const struct model *);
+
+/* Lookups; NULL when absent. */
+struct model_card *model_card(const struct model *, uint64_t);
+struct model_table *model_table(const struct model *, uint64_t);
+struct model_participant *model_participant(const struct model *, uint32_t);
+struct model_participant *model_participant_by_name(const struct model *,
+		    const char *);
+/* Index of a table in m->tables, -1 if absent. */
+int		 model_table_index(const struct model *, uint64_t);
+
+/* Server side: the client record of a client id; 0 if never seen. */
+uint32_t	 model_client_participant(const struct model *, const uint8_t *);
+uint32_t	 model_client_last_op(const struct model *, const uint8_t *);
+/* The id the next joined participant gets. */
+uint32_t	 model_next_participant(const struct model *);
+
+/* Dots participant p put on card c; dots p used on table t. */
+uint32_t	 model_votes_of(const struct model *, uint32_t, uint64_t);
+uint32_t	 model_dots_used(const struct model *, uint32_t, uint64_t);
+/* Participants seated at table t (any role but facilitator). */
+uint32_t	 model_seated(const struct model *, uint64_t);
+/* Times participants a and b sat at one table in finished rounds. */
+uint32_t	 model_met(const struct model *, uint32_t, uint32_t);
+/* Milliseconds left on the timer at now_ms. */
+uint64_t	 model_timer_remaining(const struct model *, int64_t);
+/* True when card.add is frozen: board closed, locked, or timer at zero. */
+bool		 model_frozen(const struct model *, int64_t);
+/* The table with fewest seated participants (first on ties), 0 if none. */
+uint64_t	 model_least_crowded(const struct model *);
+
+/*
+ * May participant who (0: the server itself) make this op now?  Returns 0, or
+ * the REJECT code with *why set to a static English reason.
+ */
+int		 model_check(const struct model *, uint32_t,
+		    const struct proto_op *, int64_t, const char **);
+
+/*
+ * Server side, after model_check: fill in the fields the server derives
+ * (timer remaining_ms and running; rotate pairs from rotation_compute over
+ * the current seating and encounter history).  Allocates op->pairs for a
+ * rotate; model_op_clear frees what it allocated.
+ */
+void		 model_prepare(const struct model *, struct proto_op *, int64_t);
+void		 model_op_clear(struct proto_op *);
+
+/*
+ * Apply one event.  time_ms is when the server sequenced it (the client passes
+ * its own clock); client is the author's client id or NULL.  Returns 0, or -1
+ * when ev->seq is not head + 1 (nothing changes).  Events are authoritative:
+ * apply never re-checks permissions.
+ */
+int		 model_apply(struct model *, const struct proto_event *, int64_t,
+		    const uint8_t *);
+
+/*
+ * Server side, after applying ev: the server-made ops that must follow it
+ * (reveal of private cards when writing ends, tally when a blind vote
+ * closes).  Returns how many were put in *ops (0: *ops untouched); free them
+ * with model_ops_free.
+ */
+size_t		 model_followups(const struct model *, const struct proto_event *,
+		    struct proto_op **);
+void		 model_ops_free(struct proto_op *, size_t);
+
+/*
+ * Privacy: which variant of ev participant viewer receives, and that variant
+ * itself (a shallow copy of ev; strings it changes point to static storage).
+ * Evaluated on the state right after ev was applied.
+ */
+enum model_audience model_audience(const struct model *,
+		    const struct proto_event *, uint32_t);
+void		 model_redact(const struct model *, const struct proto_event *,
+		    enum model_audience, struct proto_event *);
+
+/*
+ * The board as STATE frames, appended to buf.  viewer 0 writes everything
+ * (snapshots: client and meet records too, and the timer as it was last
+ * set, with the wall-clock time it was true at); a participant or
+ * MODEL_OBSERVER gets what they may see, with the timer as it stands at
+ * now_ms.  Returns the number of records.  One pass, deterministic.
+ */
+size_t		 model_state_write(const struct model *, uint32_t, int64_t,
+		    struct proto_buf *);
+/* Rough size in bytes of model_state_write for a participant. */
+size_t		 model_state_size(const struct model *);
+/* Rebuild from STATE records: begin, read each, end with the head seq. */
+void		 model_state_begin(struct model *);
+int		 model_state_read(struct model *, const struct proto_state *,
+		    int64_t);
+void		 model_state_end(struct model *, uint64_t);
+/*
+ * ext: the "timer" record as the clock stands at now_ms (model_state_write
+ * writes remaining_ms as of the last timer event, so that its output only
+ * depends on the events); the server appends this one before READY.
+ */
+void		 model_state_timer(const struct model *, int64_t,
+		    struct proto_state *);
+
+/*
+ * Raw access for model-state.c, which writes and rebuilds a board without
+ * events.  The server and the client have no use for these.
+ */
+struct model_vote_rec {
+	uint32_t	 participant;
+	uint64_t	 card;
+	uint32_t	 n;
+};
+struct model_client_rec {
+	uint8_t		 client[PROTO_CLIENT_LEN];
+	uint32_t	 participant;
+	uint32_t	 last_op;
+};
+struct model_meet_rec {
+	uint32_t	 a;		/* a < b */
+	uint32_t	 b;
+	uint32_t	 count;
+};
+/* Sorted copies of the private maps; free(*out).  Votes: 0 for everyone's. */
+size_t		 model_votes_list(const struct model *, uint32_t,
+		    struct model_vote_rec **);
+size_t		 model_clients_list(const struct model *,
+		    struct model_client_rec **);
+size_t		 model_meets_list(const struct model *,
+		    struct model_meet_rec **);
+/* Back to an empty board (name and limits kept). */
+void		 model_reset(struct model *);
+/* A new blank table, card or participant with this id; NULL if 0 or taken. */
+struct model_table *model_insert_table(struct model *, uint64_t);
+struct model_card *model_insert_card(struct model *, uint64_t);
+struct model_participant *model_insert_participant(struct model *, uint32_t,
+		    const char *);
+void		 model_set_votes(struct model *, uint32_t, uint64_t, uint32_t);
+void		 model_set_client(struct model *, const uint8_t *, uint32_t,
+		    uint32_t);
+void		 model_set_met(struct model *, uint32_t, uint32_t, uint32_t);
+/* Recompute what is derived (live cards, dots used) after raw changes. */
+void		 model_rebuild(struct model *);
+
+#endif /* CB_MODEL_H */

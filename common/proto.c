@@ -1,0 +1,1762 @@
+/*
+ * proto.c -- the cafeboard wire protocol: frames to structs and back.
+ *
+ * Every message, op and STATE record is described once, as a list of fields
+ * (type, limit, where it lives in the struct); one encoder and one decoder
+ * walk those lists, so the two directions cannot drift apart.
+ *
+ * Decoding is two stages.  proto_prescan walks the raw msgpack bytes without
+ * allocating and refuses anything whose headers promise more than the frame
+ * holds, or nests too deep; only then does msgpack-c build objects, so its
+ * zone allocations are bounded by the frame too.  The objects are converted
+ * with strict type checks into the structs of proto.h, with every string
+ * copied into one arena block per message.
+ */
+#include <msgpack.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+#include "text.h"
+#include "xmalloc.h"
+
+/* ------------------------------------------------------------ names */
+
+static const char *const proto_phase_names[PHASE_COUNT] = {
+	"welcome", "ideas", "group", "vote", "harvest", "closed"
+};
+static const char *const proto_role_names[ROLE_COUNT] = {
+	"participant", "host", "facilitator"
+};
+static const char *const proto_action_names[TIMER_ACTION_COUNT] = {
+	"start", "pause", "resume", "add", "stop"
+};
+static const char *const proto_view_names[FOLLOW_VIEW_COUNT] = {
+	"none", "table", "results"
+};
+static const char *const proto_mode_names[] = { "replay", "state" };
+static const char *const proto_what_names[STATE_WHAT_COUNT] = {
+	"board", "table", "participant", "card", "timer", "votes", "client",
+	"meet"
+};
+
+static const char *const proto_reject_texts[] = {
+	[REJECT_BAD] = "bad request",
+	[REJECT_FORBIDDEN] = "forbidden",
+	[REJECT_NOT_FOUND] = "not found",
+	[REJECT_PHASE] = "wrong phase",
+	[REJECT_LIMIT] = "limit reached",
+	[REJECT_RATE] = "rate limited",
+	[REJECT_FROZEN] = "frozen",
+};
+static const char *const proto_error_texts[] = {
+	"unsupported protocol version",		/* 100 */
+	"wrong join code or key",
+	"name in use by someone online",
+	"no such board",
+	"protocol error",
+	"server full",
+	"server shutting down, come back later",
+	"too slow",
+	"idle timeout",				/* 108 */
+};
+
+#define NITEMS(a)	(sizeof (a) / sizeof (a)[0])
+
+/* The name of value v in a table of n names, NULL if out of range. */
+static const char *
+proto_name(const char *const *names, size_t n, unsigned v)
+{
+	return v < n ? names[v] : NULL;
+}
+
+/* The index of the len-byte name s in a table, -1 if absent. */
+static int
+proto_name_find(const char *const *names, size_t n, const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Name of a phase. */
+const char *
+proto_phase_name(unsigned v)
+{
+	return proto_name(proto_phase_names, NITEMS(proto_phase_names), v);
+}
+
+/* Phase of a name, -1 if unknown. */
+int
+proto_phase_parse(const char *s)
+{
+	return proto_name_find(proto_phase_names, NITEMS(proto_phase_names), s,
+	    strlen(s));
+}
+
+/* Name of a role. */
+const char *
+proto_role_name(unsigned v)
+{
+	return proto_name(proto_role_names, NITEMS(proto_role_names), v);
+}
+
+/* Role of a name, -1 if unknown. */
+int
+proto_role_parse(const char *s)
+{
+	return proto_name_find(proto_role_names, NITEMS(proto_role_names), s,
+	    strlen(s));
+}
+
+/* Name of a timer action. */
+const char *
+proto_action_name(unsigned v)
+{
+	return proto_name(proto_action_names, NITEMS(proto_action_names), v);
+}
+
+/* Timer action of a name, -1 if unknown. */
+int
+proto_action_parse(const char *s)
+{
+	return proto_name_find(proto_action_names, NITEMS(proto_action_names),
+	    s, strlen(s));
+}
+
+/* Name of a follow view. */
+const char *
+proto_view_name(unsigned v)
+{
+	return proto_name(proto_view_names, NITEMS(proto_view_names), v);
+}
+
+/* Follow view of a name, -1 if unknown. */
+int
+proto_view_parse(const char *s)
+{
+	return proto_name_find(proto_view_names, NITEMS(proto_view_names), s,
+	    strlen(s));
+}
+
+/* Name of a STATE record. */
+const char *
+proto_what_name(unsigned v)
+{
+	return proto_name(proto_what_names, NITEMS(proto_what_names), v);
+}
+
+/* STATE record of a name, -1 if unknown. */
+int
+proto_what_parse(const char *s)
+{
+	return proto_name_find(proto_what_names, NITEMS(proto_what_names), s,
+	    strlen(s));
+}
+
+/* English default text of a REJECT code. */
+const char *
+proto_reject_text(unsigned code)
+{
+	if (code < NITEMS(proto_reject_texts) &&
+	    proto_reject_texts[code] != NULL)
+		return proto_reject_texts[code];
+	return "refused";
+}
+
+/* English default text of an ERROR code. */
+const char *
+proto_error_text(unsigned code)
+{
+	if (code >= ERROR_VERSION &&
+	    code - ERROR_VERSION < NITEMS(proto_error_texts))
+		return proto_error_texts[code - ERROR_VERSION];
+	return "error";
+}
+
+/* True if s[0..len) matches [a-z0-9][a-z0-9_-]{0,63}. */
+static bool
+proto_board_name_ok_len(const char *s, size_t len)
+{
+	size_t	i;
+	char	c;
+
+	if (len == 0 || len > PROTO_BOARD_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		c = s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			continue;
+		if (i > 0 && (c == '_' || c == '-'))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* True if s is a valid board name. */
+bool
+proto_board_name_ok(const char *s)
+{
+	return s != NULL && proto_board_name_ok_len(s, strlen(s));
+}
+
+/* Frame header: the big-endian length at p. */
+uint32_t
+proto_frame_len(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+/* ------------------------------------------------------------ fields */
+
+/* How a value travels and what C type it lands in. */
+enum proto_ftype {
+	PF_U64,			/* uint  -> uint64_t */
+	PF_U32,			/* uint  -> uint32_t */
+	PF_ID32,		/* uint  -> uint64_t, at most UINT32_MAX */
+	PF_I64,			/* int   -> int64_t */
+	PF_I32,			/* int   -> int32_t */
+	PF_BOOL,		/* bool  -> bool */
+	PF_PHASE,		/* str   -> uint8_t, the enums by name */
+	PF_ROLE,
+	PF_ACTION,
+	PF_VIEW,
+	PF_MODE,
+	PF_TEXT,		/* str   -> char *, checked text in the arena */
+	PF_BOARD,		/* str   -> char *, a board name */
+	PF_CLIENT,		/* bin16 -> uint8_t[16] */
+	PF_PAIRS,		/* [[uint, uint], ...] -> pairs, npairs */
+	PF_SETTINGS,		/* map   -> struct proto_settings */
+	PF_BOARD_REC,		/* map   -> struct proto_board_rec */
+};
+
+/* The name tables of the enumerated field types. */
+static const struct {
+	const char *const	*names;
+	size_t			 n;
+} proto_enums[] = {
+	[PF_PHASE] = { proto_phase_names, NITEMS(proto_phase_names) },
+	[PF_ROLE] = { proto_role_names, NITEMS(proto_role_names) },
+	[PF_ACTION] = { proto_action_names, NITEMS(proto_action_names) },
+	[PF_VIEW] = { proto_view_names, NITEMS(proto_view_names) },
+	[PF_MODE] = { proto_mode_names, NITEMS(proto_mode_names) },
+};
+
+/* One field: its type and where it lives in the struct being coded. */
+struct proto_field {
+	uint8_t		 type;		/* enum proto_ftype */
+	bool		 nl;		/* PF_TEXT: newline allowed */
+	uint16_t	 cap;		/* PF_TEXT: byte cap */
+	uint16_t	 off;		/* offset of the member */
+	uint16_t	 off2;		/* PF_PAIRS: offset of the count */
+};
+
+#define FLD(t, s, m)	{ t, false, 0, offsetof(struct s, m), 0 }
+#define TXT(s, m, cps, nl) \
+	{ PF_TEXT, nl, 4 * (cps), offsetof(struct s, m), 0 }
+#define PAIRS(s)	{ PF_PAIRS, false, 0, offsetof(struct s, pairs), \
+			  offsetof(struct s, npairs) }
+
+/*
+ * Op arguments by letter: each kind below spells its wire arguments with
+ * these, so the order on the wire is the order of the letters.
+ */
+static const struct proto_field proto_op_fields[128] = {
+	['c'] = FLD(PF_U64, proto_op, card),
+	['t'] = FLD(PF_U64, proto_op, table),
+	['p'] = FLD(PF_U64, proto_op, parent),
+	['h'] = FLD(PF_U64, proto_op, head),
+	['d'] = FLD(PF_I32, proto_op, delta),
+	['f'] = FLD(PF_BOOL, proto_op, flag),
+	['P'] = FLD(PF_U32, proto_op, participant),
+	['z'] = FLD(PF_PHASE, proto_op, phase),
+	['r'] = FLD(PF_ROLE, proto_op, role),
+	['a'] = FLD(PF_ACTION, proto_op, action),
+	['v'] = FLD(PF_VIEW, proto_op, view),
+	['s'] = FLD(PF_I32, proto_op, seconds),
+	['x'] = TXT(proto_op, text, PROTO_CARD_MAX, true),
+	['k'] = TXT(proto_op, text, PROTO_CTITLE_MAX, false),
+	['q'] = TXT(proto_op, text, PROTO_QUESTION_MAX, false),
+	['b'] = TXT(proto_op, text, PROTO_BANNER_MAX, false),
+	['l'] = TXT(proto_op, text, PROTO_LABEL_MAX, false),
+	['n'] = TXT(proto_op, text, PROTO_NAME_MAX, false),
+	['T'] = TXT(proto_op, theme, PROTO_THEME_MAX, false),
+	['S'] = FLD(PF_SETTINGS, proto_op, settings),
+	['R'] = FLD(PF_U64, proto_op, remaining_ms),
+	['g'] = FLD(PF_BOOL, proto_op, running),
+	['C'] = FLD(PF_CLIENT, proto_op, client),
+	['L'] = PAIRS(proto_op),
+};
+
+/*
+ * An op kind: args travel in the OP and again in the EVENT, derived only in
+ * the EVENT.  An OP may leave out the args after the first op_min
+ * (table.sit's participant, a table's theme); an EVENT may leave out those
+ * after ev_min (a table's theme; only kinds with nothing derived).
+ */
+struct proto_kind {
+	const char	*name;
+	const char	*args;
+	const char	*derived;
+	uint8_t		 op_min;
+	uint8_t		 ev_min;
+};
+
+#define KIND(k, n, a, d)	[k] = { n, a, d, sizeof a - 1, sizeof a - 1 }
+
+static const struct proto_kind proto_kinds[] = {
+	KIND(OP_CARD_ADD, "card.add", "txp", ""),
+	KIND(OP_CARD_EDIT, "card.edit", "cx", ""),
+	KIND(OP_CARD_DELETE, "card.delete", "c", ""),
+	KIND(OP_CARD_MOVE, "card.move", "ct", ""),
+	KIND(OP_CARD_GROUP, "card.group", "ch", ""),
+	KIND(OP_CLUSTER_TITLE, "cluster.title", "hk", ""),
+	KIND(OP_VOTE, "vote", "cd", ""),
+	[OP_TABLE_SIT] = { "table.sit", "tP", "", 1, 2 },
+	KIND(OP_READY, "ready", "f", ""),
+	[OP_TABLE_ADD] = { "table.add", "qT", "", 1, 1 },
+	[OP_TABLE_EDIT] = { "table.edit", "tqT", "", 2, 2 },
+	KIND(OP_PHASE, "phase", "z", ""),
+	KIND(OP_TIMER, "timer", "asl", "Rg"),
+	KIND(OP_BANNER, "banner", "b", ""),
+	KIND(OP_ROTATE, "rotate", "", "L"),
+	KIND(OP_KEEP, "keep", "cf", ""),
+	KIND(OP_SETTINGS, "settings", "S", ""),
+	KIND(OP_ROLE, "role", "Pr", ""),
+	KIND(OP_FOLLOW, "follow", "vt", ""),
+	KIND(OP_JOINED, "joined", "", "PnC"),
+	KIND(OP_TIMER_END, "timer.end", "", "l"),
+	KIND(OP_TALLY, "tally", "", "L"),
+	KIND(OP_REVEAL, "reveal", "", "cx"),
+};
+
+/* The description of kind k, NULL if unknown. */
+static const struct proto_kind *
+proto_kind(unsigned k)
+{
+	if (k >= NITEMS(proto_kinds) || proto_kinds[k].name == NULL)
+		return NULL;
+	return &proto_kinds[k];
+}
+
+/* Name of an op kind ("card.add"), NULL if unknown. */
+const char *
+proto_kind_name(unsigned k)
+{
+	const struct proto_kind	*pk = proto_kind(k);
+
+	return pk != NULL ? pk->name : NULL;
+}
+
+/* STATE record fields by letter, as for ops. */
+static const struct proto_field proto_state_fields[128] = {
+	['i'] = FLD(PF_U64, proto_state, id),
+	['I'] = FLD(PF_ID32, proto_state, id),
+	['t'] = FLD(PF_U64, proto_state, table),
+	['a'] = FLD(PF_U32, proto_state, author),
+	['p'] = FLD(PF_U64, proto_state, parent),
+	['h'] = FLD(PF_U64, proto_state, head),
+	['x'] = TXT(proto_state, text, PROTO_CARD_MAX, true),
+	['q'] = TXT(proto_state, text, PROTO_QUESTION_MAX, false),
+	['n'] = TXT(proto_state, text, PROTO_NAME_MAX, false),
+	['l'] = TXT(proto_state, text, PROTO_LABEL_MAX, false),
+	['k'] = TXT(proto_state, title, PROTO_CTITLE_MAX, false),
+	['v'] = FLD(PF_U32, proto_state, votes),
+	['s'] = FLD(PF_U32, proto_state, shown),
+	['K'] = FLD(PF_BOOL, proto_state, kept),
+	['H'] = FLD(PF_BOOL, proto_state, hidden),
+	['E'] = FLD(PF_BOOL, proto_state, edited),
+	['D'] = FLD(PF_BOOL, proto_state, deleted),
+	['y'] = FLD(PF_BOOL, proto_state, ready),
+	['g'] = FLD(PF_BOOL, proto_state, running),
+	['e'] = FLD(PF_BOOL, proto_state, ended),
+	['r'] = FLD(PF_ROLE, proto_state, role),
+	['m'] = FLD(PF_I64, proto_state, created_ms),
+	['R'] = FLD(PF_U64, proto_state, remaining_ms),
+	['T'] = TXT(proto_state, title, PROTO_THEME_MAX, false),
+	['C'] = FLD(PF_CLIENT, proto_state, client),
+	['o'] = FLD(PF_U32, proto_state, last_op),
+	['u'] = FLD(PF_U32, proto_state, count),
+	['L'] = PAIRS(proto_state),
+	['B'] = FLD(PF_BOARD_REC, proto_state, board),
+};
+
+/* The fields of each STATE record after [17, what, ...]. */
+static const char *const proto_state_specs[STATE_WHAT_COUNT] = {
+	[STATE_BOARD] = "B",
+	[STATE_TABLE] = "iqmT",			/* id question created_ms
+						   theme (ext, optional) */
+	[STATE_PARTICIPANT] = "InrtyC",		/* id name role table ready
+						   client */
+	[STATE_CARD] = "itaphxkvsKHEDm",
+	[STATE_TIMER] = "gRlem",		/* running remaining_ms label
+						   ended at (ext, optional) */
+	[STATE_VOTES] = "IL",			/* participant [[card, n]...] */
+	[STATE_CLIENT] = "CIo",			/* client participant last_op */
+	[STATE_MEET] = "Iau",			/* a (id) b (author) count */
+};
+
+/*
+ * Fields a record may end without (trailing extensions): the table's
+ * theme when empty, the timer's wall-clock "at" when 0.
+ */
+static size_t
+proto_state_min(unsigned what)
+{
+	switch (what) {
+	case STATE_TABLE:
+		return 3;
+	case STATE_TIMER:
+		return 4;
+	default:
+		return strlen(proto_state_specs[what]);
+	}
+}
+
+/* The fields a record goes out with. */
+static size_t
+proto_state_len(const struct proto_state *st)
+{
+	size_t	n = strlen(proto_state_specs[st->what]);
+
+	if (st->what == STATE_TABLE && (st->title == NULL ||
+	    st->title[0] == '\0'))
+		return proto_state_min(st->what);
+	if (st->what == STATE_TIMER && st->created_ms == 0)
+		return proto_state_min(st->what);
+	return n;
+}
+
+/* When a map key travels, and whether a decoder insists on it. */
+enum proto_keyrule {
+	KEY_REQ,		/* always sent, required */
+	KEY_OPT,		/* always sent, may be absent (ext) */
+	KEY_BIT,		/* sent when its bit is in has */
+	KEY_PTR,		/* sent when the string is not NULL */
+	KEY_TRUE,		/* sent when the flag is true */
+};
+
+/* One key of a map. */
+struct proto_key {
+	const char		*name;
+	struct proto_field	 f;
+	uint8_t			 rule;		/* enum proto_keyrule */
+	uint32_t		 bit;		/* KEY_BIT */
+};
+
+static const struct proto_key proto_hello_keys[] = {
+	{ "v", FLD(PF_U32, proto_hello, v), KEY_REQ, 0 },
+	{ "board", FLD(PF_BOARD, proto_hello, board), KEY_REQ, 0 },
+	{ "client", FLD(PF_CLIENT, proto_hello, client), KEY_REQ, 0 },
+	{ "name", TXT(proto_hello, name, PROTO_NAME_MAX, false), KEY_REQ, 0 },
+	{ "code", TXT(proto_hello, code, PROTO_CODE_MAX, false), KEY_PTR, 0 },
+	{ "key", TXT(proto_hello, key, PROTO_KEY_MAX, false), KEY_PTR, 0 },
+	{ "since", FLD(PF_U64, proto_hello, since), KEY_REQ, 0 },
+	{ "state", FLD(PF_BOOL, proto_hello, want_state), KEY_TRUE, 0 },
+	{ "observe", FLD(PF_BOOL, proto_hello, observe), KEY_TRUE, 0 },
+};
+
+static const struct proto_key proto_welcome_keys[] = {
+	{ "v", FLD(PF_U32, proto_welcome, v), KEY_REQ, 0 },
+	{ "board", FLD(PF_BOARD, proto_welcome, board), KEY_REQ, 0 },
+	{ "participant", FLD(PF_U32, proto_welcome, participant), KEY_REQ, 0 },
+	{ "role", FLD(PF_ROLE, proto_welcome, role), KEY_REQ, 0 },
+	{ "head", FLD(PF_U64, proto_welcome, head), KEY_REQ, 0 },
+	{ "mode", FLD(PF_MODE, proto_welcome, mode), KEY_REQ, 0 },
+	{ "last_op", FLD(PF_U32, proto_welcome, last_op), KEY_OPT, 0 },
+};
+
+static const struct proto_key proto_settings_keys[] = {
+	{ "title", TXT(proto_settings, title, PROTO_TITLE_MAX, false),
+	    KEY_BIT, SET_TITLE },
+	{ "dots", FLD(PF_U32, proto_settings, dots), KEY_BIT, SET_DOTS },
+	{ "multi_vote", FLD(PF_BOOL, proto_settings, multi_vote), KEY_BIT,
+	    SET_MULTI_VOTE },
+	{ "blind", FLD(PF_BOOL, proto_settings, blind), KEY_BIT, SET_BLIND },
+	{ "private", FLD(PF_BOOL, proto_settings, private_writing), KEY_BIT,
+	    SET_PRIVATE },
+	{ "anonymous", FLD(PF_BOOL, proto_settings, anonymous), KEY_BIT,
+	    SET_ANONYMOUS },
+	{ "freeze_at_zero", FLD(PF_BOOL, proto_settings, freeze_at_zero),
+	    KEY_BIT, SET_FREEZE },
+	{ "code", TXT(proto_settings, code, PROTO_CODE_MAX, false), KEY_BIT,
+	    SET_CODE },
+	{ "locked", FLD(PF_BOOL, proto_settings, locked), KEY_BIT, SET_LOCKED },
+	{ "keep", FLD(PF_U32, proto_settings, keep), KEY_BIT, SET_KEEP },
+};
+
+#define BREC(k, t, m)	{ k, FLD(t, proto_board_rec, m), KEY_REQ, 0 }
+
+static const struct proto_key proto_board_keys[] = {
+	BREC("name", PF_BOARD, name),
+	{ "title", TXT(proto_board_rec, title, PROTO_TITLE_MAX, false),
+	    KEY_REQ, 0 },
+	BREC("phase", PF_PHASE, phase),
+	BREC("round", PF_U32, round),
+	{ "banner", TXT(proto_board_rec, banner, PROTO_BANNER_MAX, false),
+	    KEY_REQ, 0 },
+	BREC("dots", PF_U32, dots),
+	BREC("multi_vote", PF_BOOL, multi_vote),
+	BREC("blind", PF_BOOL, blind),
+	BREC("private", PF_BOOL, private_writing),
+	BREC("anonymous", PF_BOOL, anonymous),
+	BREC("freeze_at_zero", PF_BOOL, freeze_at_zero),
+	BREC("locked", PF_BOOL, locked),
+	{ "code", TXT(proto_board_rec, code, PROTO_CODE_MAX, false),
+	    KEY_REQ, 0 },
+	BREC("keep", PF_U32, keep),
+	BREC("revealed", PF_BOOL, revealed),
+	BREC("follow_view", PF_VIEW, follow_view),
+	BREC("follow_table", PF_U64, follow_table),
+	BREC("follow_seq", PF_U64, follow_seq),
+	BREC("created_ms", PF_I64, created_ms),
+	BREC("head", PF_U64, head),
+};
+
+/* The fields of REJECT, PRESENCE and ERROR after the type. */
+static const struct proto_field proto_reject_fields[] = {
+	FLD(PF_U32, proto_reject, op_id),
+	FLD(PF_U32, proto_reject, code),
+	TXT(proto_reject, text, PROTO_REASON_MAX, false),
+};
+static const struct proto_field proto_presence_fields[] = {
+	FLD(PF_U32, proto_presence, participant),
+	FLD(PF_BOOL, proto_presence, online),
+	FLD(PF_U64, proto_presence, table),
+	TXT(proto_presence, name, PROTO_NAME_MAX, false),
+};
+static const struct proto_field proto_error_fields[] = {
+	FLD(PF_U32, proto_error, code),
+	TXT(proto_error, text, PROTO_REASON_MAX, false),
+};
+static const struct proto_field proto_board_fields[] = {
+	FLD(PF_BOARD, proto_board_info, name),
+	TXT(proto_board_info, title, PROTO_TITLE_MAX, false),
+	FLD(PF_U32, proto_board_info, online),
+	FLD(PF_BOOL, proto_board_info, code_needed),
+};
+
+/* ------------------------------------------------------------ buffers */
+
+/* An empty buffer. */
+void
+proto_buf_init(struct proto_buf *b)
+{
+	memset(b, 0, sizeof *b);
+}
+
+/* Forget the contents, keep the storage. */
+void
+proto_buf_reset(struct proto_buf *b)
+{
+	b->len = 0;
+}
+
+/* Release the storage. */
+void
+proto_buf_free(struct proto_buf *b)
+{
+	free(b->data);
+	proto_buf_init(b);
+}
+
+/* Append n bytes. */
+static void
+proto_buf_add(struct proto_buf *b, const void *p, size_t n)
+{
+	size_t	cap;
+
+	if (n > b->cap - b->len) {
+		cap = b->cap < 256 ? 256 : b->cap;
+		while (cap - b->len < n)
+			cap *= 2;
+		b->data = xrealloc(b->data, cap);
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+/* ------------------------------------------------------------ encoding */
+
+/* One frame being appended to a buffer. */
+struct proto_enc {
+	struct proto_buf	*buf;
+	size_t			 start;		/* where the frame begins */
+	bool			 over;		/* body over PROTO_FRAME_MAX */
+	msgpack_packer		 pk;
+};
+
+/* msgpack-c's output: append, unless the body would pass the limit. */
+static int
+proto_enc_write(void *data, const char *p, size_t n)
+{
+	struct proto_enc	*e = data;
+	size_t			 body;
+
+	body = e->buf->len - e->start - PROTO_FRAME_HDR;
+	if (e->over || n > PROTO_FRAME_MAX - body) {
+		e->over = true;
+		return -1;
+	}
+	proto_buf_add(e->buf, p, n);
+	return 0;
+}
+
+/* Start a frame: room for the header, then the body's array of n. */
+static void
+proto_enc_start(struct proto_enc *e, struct proto_buf *buf, uint8_t type,
+    size_t n)
+{
+	static const uint8_t	zero[PROTO_FRAME_HDR];
+
+	e->buf = buf;
+	e->start = buf->len;
+	e->over = false;
+	proto_buf_add(buf, zero, sizeof zero);
+	msgpack_packer_init(&e->pk, e, proto_enc_write);
+	msgpack_pack_array(&e->pk, n);
+	msgpack_pack_uint64(&e->pk, type);
+}
+
+/* Finish a frame: its length, or 0 and the buffer as it was if too long. */
+static size_t
+proto_enc_finish(struct proto_enc *e)
+{
+	uint8_t	*p;
+	size_t	 n, body;
+
+	if (e->over) {
+		e->buf->len = e->start;
+		return 0;
+	}
+	n = e->buf->len - e->start;
+	body = n - PROTO_FRAME_HDR;
+	p = e->buf->data + e->start;
+	p[0] = (uint8_t)(body >> 24);
+	p[1] = (uint8_t)(body >> 16);
+	p[2] = (uint8_t)(body >> 8);
+	p[3] = (uint8_t)body;
+	return n;
+}
+
+/* Pack a string; NULL travels as "". */
+static void
+proto_pack_str(struct proto_enc *e, const char *s)
+{
+	size_t	n = s != NULL ? strlen(s) : 0;
+
+	msgpack_pack_str(&e->pk, n);
+	if (n != 0)
+		msgpack_pack_str_body(&e->pk, s, n);
+}
+
+static void	proto_pack_map(struct proto_enc *, const struct proto_key *,
+		    size_t, const void *, uint32_t);
+
+/* Pack the field f of the struct at base. */
+static void
+proto_pack_field(struct proto_enc *e, const struct proto_field *f,
+    const void *base)
+{
+	const uint8_t			*p = (const uint8_t *)base + f->off;
+	const struct proto_pair		*pairs;
+	const char			*name;
+	uint32_t			 n, i;
+
+	switch (f->type) {
+	case PF_U64:
+	case PF_ID32:
+		msgpack_pack_uint64(&e->pk, *(const uint64_t *)p);
+		break;
+	case PF_U32:
+		msgpack_pack_uint64(&e->pk, *(const uint32_t *)p);
+		break;
+	case PF_I64:
+		msgpack_pack_int64(&e->pk, *(const int64_t *)p);
+		break;
+	case PF_I32:
+		msgpack_pack_int64(&e->pk, *(const int32_t *)p);
+		break;
+	case PF_BOOL:
+		if (*(const bool *)p)
+			msgpack_pack_true(&e->pk);
+		else
+			msgpack_pack_false(&e->pk);
+		break;
+	case PF_PHASE:
+	case PF_ROLE:
+	case PF_ACTION:
+	case PF_VIEW:
+	case PF_MODE:
+		name = proto_name(proto_enums[f->type].names,
+		    proto_enums[f->type].n, *p);
+		if (name == NULL)
+			fatalx("proto: no name for value %u of type %u", *p,
+			    f->type);
+		proto_pack_str(e, name);
+		break;
+	case PF_TEXT:
+	case PF_BOARD:
+		proto_pack_str(e, *(char *const *)p);
+		break;
+	case PF_CLIENT:
+		msgpack_pack_bin(&e->pk, PROTO_CLIENT_LEN);
+		msgpack_pack_bin_body(&e->pk, p, PROTO_CLIENT_LEN);
+		break;
+	case PF_PAIRS:
+		pairs = *(struct proto_pair *const *)p;
+		n = *(const uint32_t *)((const uint8_t *)base + f->off2);
+		msgpack_pack_array(&e->pk, n);
+		for (i = 0; i < n; i++) {
+			msgpack_pack_array(&e->pk, 2);
+			msgpack_pack_uint64(&e->pk, pairs[i].a);
+			msgpack_pack_uint64(&e->pk, pairs[i].b);
+		}
+		break;
+	case PF_SETTINGS:
+		proto_pack_map(e, proto_settings_keys,
+		    NITEMS(proto_settings_keys), p,
+		    ((const struct proto_settings *)p)->has);
+		break;
+	case PF_BOARD_REC:
+		proto_pack_map(e, proto_board_keys, NITEMS(proto_board_keys),
+		    p, 0);
+		break;
+	}
+}
+
+/* True if key k of the struct at base travels (has: the presence bits). */
+static bool
+proto_key_present(const struct proto_key *k, const void *base, uint32_t has)
+{
+	const uint8_t	*p = (const uint8_t *)base + k->f.off;
+
+	switch (k->rule) {
+	case KEY_BIT:
+		return (has & k->bit) != 0;
+	case KEY_PTR:
+		return *(char *const *)p != NULL;
+	case KEY_TRUE:
+		return *(const bool *)p;
+	}
+	return true;
+}
+
+/* Pack a map of the keys present in the struct at base. */
+static void
+proto_pack_map(struct proto_enc *e, const struct proto_key *keys, size_t n,
+    const void *base, uint32_t has)
+{
+	size_t	i, count = 0;
+
+	for (i = 0; i < n; i++) {
+		if (proto_key_present(&keys[i], base, has))
+			count++;
+	}
+	msgpack_pack_map(&e->pk, count);
+	for (i = 0; i < n; i++) {
+		if (!proto_key_present(&keys[i], base, has))
+			continue;
+		proto_pack_str(e, keys[i].name);
+		proto_pack_field(e, &keys[i].f, base);
+	}
+}
+
+/* Pack the fields spelt by letters from a letter table. */
+static void
+proto_pack_letters(struct proto_enc *e, const struct proto_field *table,
+    const char *letters, size_t n, const void *base)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		proto_pack_field(e, &table[(unsigned char)letters[i]], base);
+}
+
+/* Append a HELLO. */
+size_t
+proto_enc_hello(struct proto_buf *buf, const struct proto_hello *h)
+{
+	struct proto_enc	e;
+
+	proto_enc_start(&e, buf, PROTO_HELLO, 2);
+	proto_pack_map(&e, proto_hello_keys, NITEMS(proto_hello_keys), h, 0);
+	return proto_enc_finish(&e);
+}
+
+/* True for a table.add or table.edit without a theme: it is left out. */
+static bool
+proto_no_theme(const struct proto_op *op)
+{
+	return (op->kind == OP_TABLE_ADD || op->kind == OP_TABLE_EDIT) &&
+	    (op->theme == NULL || op->theme[0] == '\0');
+}
+
+/* Append an OP. */
+size_t
+proto_enc_op(struct proto_buf *buf, uint32_t op_id, const struct proto_op *op)
+{
+	const struct proto_kind	*k = proto_kind(op->kind);
+	struct proto_enc	 e;
+	size_t			 n = 0;
+
+	if (k != NULL) {
+		n = strlen(k->args);
+		/* table.sit: a participant of 0 (self) is left out. */
+		if (op->kind == OP_TABLE_SIT && op->participant == 0)
+			n = k->op_min;
+		if (proto_no_theme(op))
+			n = k->op_min;
+	}
+	proto_enc_start(&e, buf, PROTO_OP, 3 + n);
+	msgpack_pack_uint64(&e.pk, op_id);
+	msgpack_pack_uint64(&e.pk, op->kind);
+	if (k != NULL)
+		proto_pack_letters(&e, proto_op_fields, k->args, n, op);
+	return proto_enc_finish(&e);
+}
+
+/* Append an EVENT; a hidden vote is [18, seq, 0, 0, 7] whatever else. */
+size_t
+proto_enc_event(struct proto_buf *buf, const struct proto_event *ev)
+{
+	const struct proto_op	*op = &ev->op;
+	const struct proto_kind	*k = proto_kind(op->kind);
+	struct proto_enc	 e;
+	size_t			 na = 0, nd = 0;
+	bool			 hidden = op->kind == OP_VOTE && op->hidden;
+
+	if (k != NULL && !hidden) {
+		na = strlen(k->args);
+		nd = strlen(k->derived);
+		if (proto_no_theme(op))
+			na = k->ev_min;
+	}
+	proto_enc_start(&e, buf, PROTO_EVENT, 5 + na + nd);
+	msgpack_pack_uint64(&e.pk, ev->seq);
+	msgpack_pack_uint64(&e.pk, hidden ? 0 : ev->origin);
+	msgpack_pack_uint64(&e.pk, hidden ? 0 : ev->op_id);
+	msgpack_pack_uint64(&e.pk, op->kind);
+	if (na + nd != 0) {
+		proto_pack_letters(&e, proto_op_fields, k->args, na, op);
+		proto_pack_letters(&e, proto_op_fields, k->derived, nd, op);
+	}
+	return proto_enc_finish(&e);
+}
+
+/* Append a message that is its type and one unsigned number. */
+static size_t
+proto_enc_uint(struct proto_buf *buf, uint8_t type, uint64_t v)
+{
+	struct proto_enc	e;
+
+	proto_enc_start(&e, buf, type, 2);
+	msgpack_pack_uint64(&e.pk, v);
+	return proto_enc_finish(&e);
+}
+
+/* Append a PING. */
+size_t
+proto_enc_ping(struct proto_buf *buf, uint64_t token)
+{
+	return proto_enc_uint(buf, PROTO_PING, token);
+}
+
+/* Append a PONG. */
+size_t
+proto_enc_pong(struct proto_buf *buf, uint64_t token)
+{
+	return proto_enc_uint(buf, PROTO_PONG, token);
+}
+
+/* Append a READY. */
+size_t
+proto_enc_ready(struct proto_buf *buf, uint64_t head)
+{
+	return proto_enc_uint(buf, PROTO_READY, head);
+}
+
+/* Append a BYE. */
+size_t
+proto_enc_bye(struct proto_buf *buf)
+{
+	struct proto_enc	e;
+
+	proto_enc_start(&e, buf, PROTO_BYE, 1);
+	return proto_enc_finish(&e);
+}
+
+/* Append a WELCOME. */
+size_t
+proto_enc_welcome(struct proto_buf *buf, const struct proto_welcome *w)
+{
+	struct proto_enc	e;
+
+	proto_enc_start(&e, buf, PROTO_WELCOME, 2);
+	proto_pack_map(&e, proto_welcome_keys, NITEMS(proto_welcome_keys), w,
+	    0);
+	return proto_enc_finish(&e);
+}
+
+/* Append a STATE record. */
+size_t
+proto_enc_state(struct proto_buf *buf, const struct proto_state *st)
+{
+	struct proto_enc	 e;
+	const char		*spec;
+	size_t			 n;
+
+	if (st->what >= STATE_WHAT_COUNT)
+		fatalx("proto: STATE record %u has no name", st->what);
+	spec = proto_state_specs[st->what];
+	n = proto_state_len(st);
+	proto_enc_start(&e, buf, PROTO_STATE, 2 + n);
+	proto_pack_str(&e, proto_what_names[st->what]);
+	proto_pack_letters(&e, proto_state_fields, spec, n, st);
+	return proto_enc_finish(&e);
+}
+
+/* Append a message made of its type and a list of fields. */
+static size_t
+proto_enc_fields(struct proto_buf *buf, uint8_t type,
+    const struct proto_field *fields, size_t n, const void *base)
+{
+	struct proto_enc	e;
+	size_t			i;
+
+	proto_enc_start(&e, buf, type, 1 + n);
+	for (i = 0; i < n; i++)
+		proto_pack_field(&e, &fields[i], base);
+	return proto_enc_finish(&e);
+}
+
+/* Append a REJECT. */
+size_t
+proto_enc_reject(struct proto_buf *buf, uint32_t op_id, uint32_t code,
+    const char *text)
+{
+	struct proto_reject	r = { op_id, code, (char *)text };
+
+	return proto_enc_fields(buf, PROTO_REJECT, proto_reject_fields,
+	    NITEMS(proto_reject_fields), &r);
+}
+
+/* Append a PRESENCE. */
+size_t
+proto_enc_presence(struct proto_buf *buf, const struct proto_presence *p)
+{
+	return proto_enc_fields(buf, PROTO_PRESENCE, proto_presence_fields,
+	    NITEMS(proto_presence_fields), p);
+}
+
+/* Append an ERROR. */
+size_t
+proto_enc_error(struct proto_buf *buf, uint32_t code, const char *text)
+{
+	struct proto_error	r = { code, (char *)text };
+
+	return proto_enc_fields(buf, PROTO_ERROR, proto_error_fields,
+	    NITEMS(proto_error_fields), &r);
+}
+
+/* Append a LIST (ext). */
+size_t
+proto_enc_list(struct proto_buf *buf)
+{
+	return proto_enc_fields(buf, PROTO_LIST, NULL, 0, NULL);
+}
+
+/* Append one BOARD of a LIST's answer (ext). */
+size_t
+proto_enc_board(struct proto_buf *buf, const struct proto_board_info *b)
+{
+	return proto_enc_fields(buf, PROTO_BOARD, proto_board_fields,
+	    NITEMS(proto_board_fields), b);
+}
+
+/* Append the BOARDS_END that closes a LIST's answer (ext). */
+size_t
+proto_enc_boards_end(struct proto_buf *buf, uint64_t count)
+{
+	return proto_enc_uint(buf, PROTO_BOARDS_END, count);
+}
+
+/* ------------------------------------------------------------ prescan */
+
+/* Write a prescan error into errbuf; returns -1. */
+static int
+proto_scan_fail(char *errbuf, size_t errlen, const char *why, size_t pos)
+{
+	if (errbuf != NULL && errlen != 0)
+		snprintf(errbuf, errlen, "%s at byte %zu", why, pos);
+	return -1;
+}
+
+/* Big-endian unsigned number of n bytes at p. */
+static uint64_t
+proto_be(const uint8_t *p, size_t n)
+{
+	uint64_t	v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | *p++;
+	return v;
+}
+
+/* What the prescan learnt about a sound frame: what decoding will need. */
+struct proto_scan_info {
+	size_t		 pairs;		/* [x, y] arrays of two scalars */
+	size_t		 strbytes;	/* str bytes plus one NUL each */
+	size_t		 elements;	/* in containers, 2 per map entry */
+};
+
+/*
+ * The prescan proper.  owed counts the elements that open containers still
+ * expect; each takes at least one byte, so a header promising more than the
+ * bytes left is refused at once, before msgpack-c could allocate for it.
+ */
+static int
+proto_scan(const uint8_t *p, size_t len, struct proto_scan_info *info,
+    char *errbuf, size_t errlen)
+{
+	uint64_t	left[PROTO_DEPTH_MAX + 1];	/* owed per level */
+	bool		flat2[PROTO_DEPTH_MAX + 1];	/* a pair so far */
+	uint64_t	owed = 1;		/* the sum of left[] */
+	uint64_t	count, body;
+	size_t		pos = 0, depth = 0, hdr, w, rest;
+	size_t		pairs = 0, strbytes = 0, elements = 0;
+	uint8_t		b;
+	int		container;		/* 0, 1 array, 2 map */
+
+	left[0] = 1;
+	flat2[0] = false;
+	while (owed > 0) {
+		if (pos >= len)
+			return proto_scan_fail(errbuf, errlen, "truncated",
+			    pos);
+		b = p[pos];
+		hdr = 1;
+		body = count = 0;
+		container = 0;
+		if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 ||
+		    b == 0xc3) {
+			/* fixint, nil, bool */
+		} else if (b <= 0x8f) {
+			container = 2;
+			count = b & 0x0f;
+		} else if (b <= 0x9f) {
+			container = 1;
+			count = b & 0x0f;
+		} else if (b <= 0xbf) {
+			body = b & 0x1f;
+			strbytes += (size_t)body + 1;
+		} else if (b == 0xc1)
+			return proto_scan_fail(errbuf, errlen, "byte 0xc1",
+			    pos);
+		else if (b >= 0xca && b <= 0xd3) {
+			/* float32/64, uint8..64, int8..64 */
+			static const uint8_t sizes[] = { 4, 8, 1, 2, 4, 8,
+			    1, 2, 4, 8 };
+
+			body = sizes[b - 0xca];
+		} else if (b >= 0xd4 && b <= 0xd8) {
+			hdr = 2;			/* fixext: type byte */
+			body = 1u << (b - 0xd4);
+		} else {
+			/* Variable length: the length field's width. */
+			switch (b) {
+			case 0xc4: case 0xd9: w = 1; break;
+			case 0xc5: case 0xda: case 0xdc: case 0xde:
+				w = 2;
+				break;
+			case 0xc7: w = 1; hdr = 2; break;	/* ext8 */
+			case 0xc8: w = 2; hdr = 2; break;	/* ext16 */
+			case 0xc9: w = 4; hdr = 2; break;	/* ext32 */
+			default: w = 4; break;	/* c6 db dd df */
+			}
+			if (len - pos < 1 + w)
+				return proto_scan_fail(errbuf, errlen,
+				    "truncated header", pos);
+			body = proto_be(p + pos + 1, w);
+			hdr += w;
+			if (b == 0xdc || b == 0xdd) {
+				container = 1;
+				count = body;
+				body = 0;
+			} else if (b == 0xde || b == 0xdf) {
+				container = 2;
+				count = body;
+				body = 0;
+			}
+		}
+		if (hdr > len - pos)
+			return proto_scan_fail(errbuf, errlen,
+			    "truncated header", pos);
+		if (body > len - pos - hdr)
+			return proto_scan_fail(errbuf, errlen,
+			    "length beyond the frame", pos);
+		if (b >= 0xd9 && b <= 0xdb)
+			strbytes += (size_t)body + 1;
+		left[depth]--;
+		owed--;
+		rest = len - pos - hdr - (size_t)body;
+		if (container != 0) {
+			if (depth + 1 > PROTO_DEPTH_MAX)
+				return proto_scan_fail(errbuf, errlen,
+				    "nested too deep", pos);
+			count *= (uint64_t)container;	/* a map owes 2n */
+			if (owed > rest || count > rest - owed)
+				return proto_scan_fail(errbuf, errlen,
+				    "count beyond the frame", pos);
+			flat2[depth] = false;
+			depth++;
+			left[depth] = count;
+			flat2[depth] = container == 1 && count == 2;
+			owed += count;
+			elements += (size_t)count;
+		}
+		pos += hdr + (size_t)body;
+		while (depth > 0 && left[depth] == 0) {
+			if (flat2[depth])
+				pairs++;
+			depth--;
+		}
+	}
+	if (pos != len)
+		return proto_scan_fail(errbuf, errlen, "trailing bytes", pos);
+	if (info != NULL) {
+		info->pairs = pairs;
+		info->strbytes = strbytes;
+		info->elements = elements;
+	}
+	return 0;
+}
+
+/* Check only the msgpack structure: one object, depth, counts; 0 if sound. */
+int
+proto_prescan(const uint8_t *p, size_t len, char *errbuf, size_t errlen)
+{
+	return proto_scan(p, len, NULL, errbuf, errlen);
+}
+
+/* ------------------------------------------------------------ decoding */
+
+/*
+ * One decode.  The arena is one block sized by the prescan: room for every
+ * [x, y] array of two scalars (16 arena bytes for at least 3 frame bytes),
+ * then for every string and its NUL (no more than the frame bytes the
+ * string took).  The worst, ["", ""], makes it 6 times the frame length.
+ */
+struct proto_dec {
+	struct proto_err	*err;
+	enum proto_status	 fail;		/* status of a failure */
+	struct proto_scan_info	 need;		/* the arena's two parts */
+	uint8_t			*arena;
+	size_t			 pairs_used;	/* pairs handed out */
+	size_t			 str_used;	/* string bytes handed out */
+};
+
+/* The arena, allocated on first use. */
+static uint8_t *
+proto_dec_arena(struct proto_dec *d)
+{
+	if (d->arena == NULL)
+		d->arena = xmalloc(d->need.pairs * sizeof (struct proto_pair) +
+		    d->need.strbytes);
+	return d->arena;
+}
+
+/* A NUL-terminated copy of s[0..n) in the arena. */
+static char *
+proto_dec_str(struct proto_dec *d, const char *s, size_t n)
+{
+	uint8_t	*base = proto_dec_arena(d);
+	char	*out;
+
+	if (n + 1 > d->need.strbytes - d->str_used)
+		fatalx("proto: string arena overflow");
+	out = (char *)base + d->need.pairs * sizeof (struct proto_pair) +
+	    d->str_used;
+	if (n != 0)	/* msgpack-c gives "" a NULL pointer */
+		memcpy(out, s, n);
+	out[n] = '\0';
+	d->str_used += n + 1;
+	return out;
+}
+
+/* Room for n pairs in the arena, NULL if the prescan saw fewer. */
+static struct proto_pair *
+proto_dec_pairs(struct proto_dec *d, size_t n)
+{
+	struct proto_pair	*out;
+
+	if (n > d->need.pairs - d->pairs_used)
+		return NULL;
+	out = (struct proto_pair *)proto_dec_arena(d) + d->pairs_used;
+	d->pairs_used += n;
+	return out;
+}
+
+/*
+ * Record why decoding failed: ctx names the message, op or key, idx the
+ * argument (-1 for none), reject the REJECT code when inside an OP.
+ */
+static int
+proto_dec_fail(struct proto_dec *d, uint8_t reject, const char *ctx, int idx,
+    const char *why)
+{
+	struct proto_err	*err = d->err;
+
+	err->status = d->fail;
+	if (d->fail == PROTO_E_OP)
+		err->reject = reject;
+	if (idx >= 0)
+		snprintf(err->text, sizeof err->text, "%s: arg %d: %s", ctx,
+		    idx + 1, why);
+	else
+		snprintf(err->text, sizeof err->text, "%s: %s", ctx, why);
+	return -1;
+}
+
+/* True if o is an unsigned integer no greater than max. */
+static bool
+proto_is_uint(const msgpack_object *o, uint64_t max)
+{
+	return o->type == MSGPACK_OBJECT_POSITIVE_INTEGER && o->via.u64 <= max;
+}
+
+/* True if o is an integer within [min, max]. */
+static bool
+proto_is_int(const msgpack_object *o, int64_t min, int64_t max)
+{
+	if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+		return o->via.u64 <= (uint64_t)max;
+	if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+		return o->via.i64 >= min;
+	return false;
+}
+
+/* True if o is the string s. */
+static bool
+proto_is_str(const msgpack_object *o, const char *s)
+{
+	return o->type == MSGPACK_OBJECT_STR &&
+	    o->via.str.size == strlen(s) &&
+	    memcmp(o->via.str.ptr, s, o->via.str.size) == 0;
+}
+
+static int	proto_dec_map(struct proto_dec *, const msgpack_object *,
+		    const struct proto_key *, size_t, void *, uint32_t *,
+		    const char *);
+
+/* Decode a text field: type, byte cap, UTF-8 and forbidden characters. */
+static int
+proto_dec_text(struct proto_dec *d, const msgpack_object *o,
+    const struct proto_field *f, char **out, const char *ctx, int idx)
+{
+	if (o->type != MSGPACK_OBJECT_STR)
+		return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+		    "expected a string");
+	if (o->via.str.size > f->cap)
+		return proto_dec_fail(d, REJECT_LIMIT, ctx, idx,
+		    "text too long");
+	switch (text_check(o->via.str.ptr, o->via.str.size, f->nl, NULL)) {
+	case TEXT_OK:
+		break;
+	case TEXT_BAD_UTF8:
+		return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+		    "invalid UTF-8");
+	case TEXT_FORBIDDEN:
+		return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+		    "forbidden character");
+	}
+	*out = proto_dec_str(d, o->via.str.ptr, o->via.str.size);
+	return 0;
+}
+
+/* Decode [[a, b], ...] into the arena. */
+static int
+proto_dec_pair_list(struct proto_dec *d, const msgpack_object *o,
+    struct proto_pair **out, uint32_t *nout, const char *ctx, int idx)
+{
+	const msgpack_object	*e;
+	struct proto_pair	*pairs = NULL;
+	uint32_t		 i, n;
+
+	if (o->type != MSGPACK_OBJECT_ARRAY)
+		goto bad;
+	n = o->via.array.size;
+	if (n != 0 && (pairs = proto_dec_pairs(d, n)) == NULL)
+		goto bad;
+	for (i = 0; i < n; i++) {
+		e = &o->via.array.ptr[i];
+		if (e->type != MSGPACK_OBJECT_ARRAY || e->via.array.size != 2 ||
+		    !proto_is_uint(&e->via.array.ptr[0], UINT64_MAX) ||
+		    !proto_is_uint(&e->via.array.ptr[1], UINT64_MAX))
+			goto bad;
+		pairs[i].a = e->via.array.ptr[0].via.u64;
+		pairs[i].b = e->via.array.ptr[1].via.u64;
+	}
+	*out = pairs;
+	*nout = n;
+	return 0;
+
+bad:
+	return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+	    "expected [[uint, uint], ...]");
+}
+
+/* Decode o into field f of the struct at base. */
+static int
+proto_dec_field(struct proto_dec *d, const msgpack_object *o,
+    const struct proto_field *f, void *base, const char *ctx, int idx)
+{
+	uint8_t			*p = (uint8_t *)base + f->off;
+	struct proto_settings	*set;
+	int			 v;
+
+	switch (f->type) {
+	case PF_U64:
+	case PF_U32:
+	case PF_ID32:
+		if (!proto_is_uint(o, f->type == PF_U64 ? UINT64_MAX :
+		    UINT32_MAX))
+			return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+			    "expected an unsigned integer");
+		if (f->type == PF_U32)
+			*(uint32_t *)p = (uint32_t)o->via.u64;
+		else
+			*(uint64_t *)p = o->via.u64;
+		return 0;
+	case PF_I64:
+	case PF_I32:
+		if (f->type == PF_I64 ? !proto_is_int(o, INT64_MIN, INT64_MAX) :
+		    !proto_is_int(o, INT32_MIN, INT32_MAX))
+			return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+			    "expected an integer");
+		if (f->type == PF_I32)
+			*(int32_t *)p = (int32_t)o->via.i64;
+		else
+			*(int64_t *)p = o->via.i64;
+		return 0;
+	case PF_BOOL:
+		if (o->type != MSGPACK_OBJECT_BOOLEAN)
+			return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+			    "expected a boolean");
+		*(bool *)p = o->via.boolean;
+		return 0;
+	case PF_PHASE:
+	case PF_ROLE:
+	case PF_ACTION:
+	case PF_VIEW:
+	case PF_MODE:
+		v = -1;
+		if (o->type == MSGPACK_OBJECT_STR)
+			v = proto_name_find(proto_enums[f->type].names,
+			    proto_enums[f->type].n, o->via.str.ptr,
+			    o->via.str.size);
+		if (v < 0)
+			return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+			    "unknown name");
+		*p = (uint8_t)v;
+		return 0;
+	case PF_TEXT:
+		return proto_dec_text(d, o, f, (char **)p, ctx, idx);
+	case PF_BOARD:
+		if (o->type != MSGPACK_OBJECT_STR ||
+		    !proto_board_name_ok_len(o->via.str.ptr, o->via.str.size))
+			return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+			    "bad board name");
+		*(char **)p = proto_dec_str(d, o->via.str.ptr, o->via.str.size);
+		return 0;
+	case PF_CLIENT:
+		if (o->type != MSGPACK_OBJECT_BIN ||
+		    o->via.bin.size != PROTO_CLIENT_LEN)
+			return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+			    "expected a 16-byte client id");
+		memcpy(p, o->via.bin.ptr, PROTO_CLIENT_LEN);
+		return 0;
+	case PF_PAIRS:
+		return proto_dec_pair_list(d, o, (struct proto_pair **)p,
+		    (uint32_t *)((uint8_t *)base + f->off2), ctx, idx);
+	case PF_SETTINGS:
+		set = (struct proto_settings *)p;
+		if (proto_dec_map(d, o, proto_settings_keys,
+		    NITEMS(proto_settings_keys), set, &set->has, ctx) == -1)
+			return -1;
+		/* An OP must change something; an EVENT may be newer. */
+		if (d->fail == PROTO_E_OP && set->has == 0)
+			return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+			    "no known setting");
+		return 0;
+	case PF_BOARD_REC:
+		return proto_dec_map(d, o, proto_board_keys,
+		    NITEMS(proto_board_keys), p, NULL, ctx);
+	}
+	return proto_dec_fail(d, REJECT_BAD, ctx, idx, "bad field");
+}
+
+/*
+ * Decode a map into the struct at base: unknown keys are skipped, a known
+ * key twice or of the wrong type fails, required keys must be there.
+ */
+static int
+proto_dec_map(struct proto_dec *d, const msgpack_object *o,
+    const struct proto_key *keys, size_t n, void *base, uint32_t *has,
+    const char *ctx)
+{
+	const msgpack_object_kv	*kv;
+	uint32_t		 seen = 0, i, j;
+
+	if (o->type != MSGPACK_OBJECT_MAP)
+		return proto_dec_fail(d, REJECT_BAD, ctx, -1, "expected a map");
+	for (i = 0; i < o->via.map.size; i++) {
+		kv = &o->via.map.ptr[i];
+		if (kv->key.type != MSGPACK_OBJECT_STR)
+			return proto_dec_fail(d, REJECT_BAD, ctx, -1,
+			    "map key is not a string");
+		for (j = 0; j < n; j++) {
+			if (proto_is_str(&kv->key, keys[j].name))
+				break;
+		}
+		if (j == n)
+			continue;
+		if (seen & (1u << j))
+			return proto_dec_fail(d, REJECT_BAD, keys[j].name, -1,
+			    "key given twice");
+		seen |= 1u << j;
+		if (proto_dec_field(d, &kv->val, &keys[j].f, base,
+		    keys[j].name, -1) == -1)
+			return -1;
+		if (keys[j].rule == KEY_BIT && has != NULL)
+			*has |= keys[j].bit;
+	}
+	for (j = 0; j < n; j++) {
+		if (keys[j].rule == KEY_REQ && (seen & (1u << j)) == 0)
+			return proto_dec_fail(d, REJECT_BAD, keys[j].name, -1,
+			    "missing");
+	}
+	return 0;
+}
+
+/* Decode objs[0..n) as the fields spelt by letters from a letter table. */
+static int
+proto_dec_letters(struct proto_dec *d, const msgpack_object *objs,
+    const struct proto_field *table, const char *letters, size_t n,
+    void *base, const char *ctx)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (proto_dec_field(d, &objs[i],
+		    &table[(unsigned char)letters[i]], base, ctx, (int)i) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* HELLO [1, {map}]: the version is looked at before anything else. */
+static int
+proto_dec_hello(struct proto_dec *d, const msgpack_object_array *a,
+    struct proto_hello *h)
+{
+	const msgpack_object	*m;
+	size_t			 cps;
+	uint32_t		 i;
+
+	if (a->size < 2 || a->ptr[1].type != MSGPACK_OBJECT_MAP)
+		return proto_dec_fail(d, 0, "HELLO", -1, "expected [1, {map}]");
+	m = &a->ptr[1];
+	for (i = 0; i < m->via.map.size; i++) {
+		if (!proto_is_str(&m->via.map.ptr[i].key, "v"))
+			continue;
+		if (proto_is_uint(&m->via.map.ptr[i].val, UINT64_MAX) &&
+		    m->via.map.ptr[i].val.via.u64 != PROTO_VERSION) {
+			d->fail = PROTO_E_VERSION;
+			return proto_dec_fail(d, 0, "HELLO", -1,
+			    "unsupported version");
+		}
+		break;
+	}
+	if (a->size != 2)
+		return proto_dec_fail(d, 0, "HELLO", -1, "expected [1, {map}]");
+	if (proto_dec_map(d, m, proto_hello_keys, NITEMS(proto_hello_keys), h,
+	    NULL, "HELLO") == -1)
+		return -1;
+	cps = text_cplen(h->name);
+	if (cps < PROTO_NAME_MIN || cps > PROTO_NAME_MAX)
+		return proto_dec_fail(d, 0, "HELLO", -1, "bad name length");
+	return 0;
+}
+
+/*
+ * Decode the arguments of an op body (OP when !event).  The caller has
+ * made sure the kind is known.
+ */
+static int
+proto_dec_args(struct proto_dec *d, const msgpack_object *args, size_t n,
+    struct proto_op *op, bool event)
+{
+	const struct proto_kind	*k = proto_kind(op->kind);
+	size_t			 na = strlen(k->args), nd = strlen(k->derived);
+
+	if (event ? (nd == 0 ? n < k->ev_min || n > na : n != na + nd) :
+	    n < k->op_min || n > na)
+		return proto_dec_fail(d, REJECT_BAD, k->name, -1,
+		    "wrong number of arguments");
+	if (n <= na)
+		return proto_dec_letters(d, args, proto_op_fields, k->args, n,
+		    op, k->name);
+	if (proto_dec_letters(d, args, proto_op_fields, k->args, na, op,
+	    k->name) == -1)
+		return -1;
+	return proto_dec_letters(d, args + na, proto_op_fields, k->derived,
+	    nd, op, k->name);
+}
+
+/* OP [2, op_id, kind, args...]: past the op_id, failures are REJECTs. */
+static int
+proto_dec_op(struct proto_dec *d, const msgpack_object_array *a,
+    struct proto_msg *msg)
+{
+	struct proto_op	*op = &msg->u.op.op;
+	uint64_t	 kind;
+
+	if (a->size < 2 || !proto_is_uint(&a->ptr[1], UINT32_MAX))
+		return proto_dec_fail(d, 0, "OP", -1, "no op_id");
+	msg->u.op.op_id = (uint32_t)a->ptr[1].via.u64;
+	d->fail = PROTO_E_OP;
+	d->err->op_id = msg->u.op.op_id;
+	if (a->size < 3 || !proto_is_uint(&a->ptr[2], UINT8_MAX))
+		return proto_dec_fail(d, REJECT_BAD, "OP", -1, "bad kind");
+	kind = a->ptr[2].via.u64;
+	if (proto_kind((unsigned)kind) == NULL || OP_SERVER_MADE(kind))
+		return proto_dec_fail(d, REJECT_BAD, "OP", -1,
+		    "kind not allowed");
+	op->kind = (uint8_t)kind;
+	return proto_dec_args(d, a->ptr + 3, a->size - 3, op, false);
+}
+
+/* EVENT [18, seq, origin, op_id, kind, args..., derived...]. */
+static int
+proto_dec_event(struct proto_dec *d, const msgpack_object_array *a,
+    struct proto_event *ev)
+{
+	const msgpack_object	*o = a->ptr;
+
+	if (a->size < 5 || !proto_is_uint(&o[1], UINT64_MAX) ||
+	    !proto_is_uint(&o[2], UINT32_MAX) ||
+	    !proto_is_uint(&o[3], UINT32_MAX) ||
+	    !proto_is_uint(&o[4], UINT64_MAX))
+		return proto_dec_fail(d, 0, "EVENT", -1,
+		    "expected [18, seq, origin, op_id, kind, ...]");
+	ev->seq = o[1].via.u64;
+	ev->origin = (uint32_t)o[2].via.u64;
+	ev->op_id = (uint32_t)o[3].via.u64;
+	/* A kind from a newer server: only the seq matters (0 if too wide). */
+	if (o[4].via.u64 > UINT8_MAX)
+		return 0;
+	ev->op.kind = (uint8_t)o[4].via.u64;
+	if (proto_kind(ev->op.kind) == NULL)
+		return 0;
+	if (ev->op.kind == OP_VOTE && a->size == 5) {
+		if (ev->origin != 0 || ev->op_id != 0)
+			return proto_dec_fail(d, 0, "vote", -1,
+			    "hidden vote with an origin");
+		ev->op.hidden = true;
+		return 0;
+	}
+	return proto_dec_args(d, o + 5, a->size - 5, &ev->op, true);
+}
+
+/* STATE [17, what, fields...]; an unknown what decodes to nothing. */
+static int
+proto_dec_state(struct proto_dec *d, const msgpack_object_array *a,
+    struct proto_state *st)
+{
+	const char	*spec;
+	int		 what;
+
+	if (a->size < 2 || a->ptr[1].type != MSGPACK_OBJECT_STR)
+		return proto_dec_fail(d, 0, "STATE", -1, "no record name");
+	what = proto_name_find(proto_what_names, NITEMS(proto_what_names),
+	    a->ptr[1].via.str.ptr, a->ptr[1].via.str.size);
+	if (what < 0) {
+		st->what = STATE_WHAT_COUNT;
+		return 0;
+	}
+	st->what = (uint8_t)what;
+	spec = proto_state_specs[what];
+	if (a->size < 2 + proto_state_min((unsigned)what) ||
+	    a->size > 2 + strlen(spec))
+		return proto_dec_fail(d, 0, proto_what_names[what], -1,
+		    "wrong number of fields");
+	return proto_dec_letters(d, a->ptr + 2, proto_state_fields, spec,
+	    a->size - 2, st, proto_what_names[what]);
+}
+
+/* A message of exactly n fields after the type. */
+static int
+proto_dec_fields(struct proto_dec *d, const msgpack_object_array *a,
+    const struct proto_field *fields, size_t n, void *base, const char *ctx)
+{
+	size_t	i;
+
+	if (a->size != 1 + n)
+		return proto_dec_fail(d, 0, ctx, -1,
+		    "wrong number of elements");
+	for (i = 0; i < n; i++) {
+		if (proto_dec_field(d, &a->ptr[1 + i], &fields[i], base, ctx,
+		    (int)i) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A message that is its type and one unsigned number. */
+static int
+proto_dec_uint(struct proto_dec *d, const msgpack_object_array *a,
+    uint64_t *v, const char *ctx)
+{
+	static const struct proto_field	f = { PF_U64, false, 0, 0, 0 };
+
+	return proto_dec_fields(d, a, &f, 1, v, ctx);
+}
+
+/* Convert the unpacked top-level array into msg. */
+static int
+proto_dec_msg(struct proto_dec *d, const msgpack_object_array *a,
+    struct proto_msg *msg)
+{
+	switch (msg->type) {
+	case PROTO_HELLO:
+		return proto_dec_hello(d, a, &msg->u.hello);
+	case PROTO_OP:
+		return proto_dec_op(d, a, msg);
+	case PROTO_PING:
+		return proto_dec_uint(d, a, &msg->u.token, "PING");
+	case PROTO_PONG:
+		return proto_dec_uint(d, a, &msg->u.token, "PONG");
+	case PROTO_BYE:
+		return proto_dec_fields(d, a, NULL, 0, NULL, "BYE");
+	case PROTO_WELCOME:
+		if (a->size != 2)
+			return proto_dec_fail(d, 0, "WELCOME", -1,
+			    "expected [16, {map}]");
+		return proto_dec_map(d, &a->ptr[1], proto_welcome_keys,
+		    NITEMS(proto_welcome_keys), &msg->u.welcome, NULL,
+		    "WELCOME");
+	case PROTO_STATE:
+		return proto_dec_state(d, a, &msg->u.state);
+	case PROTO_EVENT:
+		return proto_dec_event(d, a, &msg->u.event);
+	case PROTO_READY:
+		return proto_dec_uint(d, a, &msg->u.ready, "READY");
+	case PROTO_REJECT:
+		return proto_dec_fields(d, a, proto_reject_fields,
+		    NITEMS(proto_reject_fields), &msg->u.reject, "REJECT");
+	case PROTO_PRESENCE:
+		return proto_dec_fields(d, a, proto_presence_fields,
+		    NITEMS(proto_presence_fields), &msg->u.presence,
+		    "PRESENCE");
+	case PROTO_ERROR:
+		return proto_dec_fields(d, a, proto_error_fields,
+		    NITEMS(proto_error_fields), &msg->u.error, "ERROR");
+	case PROTO_LIST:
+		return proto_dec_fields(d, a, NULL, 0, NULL, "LIST");
+	case PROTO_BOARD:
+		return proto_dec_fields(d, a, proto_board_fields,
+		    NITEMS(proto_board_fields), &msg->u.board, "BOARD");
+	case PROTO_BOARDS_END:
+		return proto_dec_uint(d, a, &msg->u.boards, "BOARDS_END");
+	}
+	d->fail = PROTO_E_UNKNOWN;
+	return proto_dec_fail(d, 0, "message", -1, "unknown type");
+}
+
+/* Decode one frame body (without its header) into msg. */
+enum proto_status
+proto_decode(const uint8_t *p, size_t len, struct proto_msg *msg,
+    struct proto_err *errp)
+{
+	struct proto_err	 spare;
+	struct proto_err	*err = errp != NULL ? errp : &spare;
+	struct proto_dec	 d;
+	msgpack_zone		 zone;
+	msgpack_object		 obj;
+	const msgpack_object	*root = &obj;
+	size_t			 off = 0;
+	int			 r;
+
+	memset(msg, 0, sizeof *msg);
+	memset(err, 0, sizeof *err);
+	memset(&d, 0, sizeof d);
+	d.err = err;
+	d.fail = PROTO_E_FRAME;
+	if (len == 0 || len > PROTO_FRAME_MAX) {
+		err->status = PROTO_E_FRAME;
+		snprintf(err->text, sizeof err->text, "frame of %zu bytes",
+		    len);
+		return PROTO_E_FRAME;
+	}
+	if (proto_scan(p, len, &d.need, err->text, sizeof err->text) != 0) {
+		err->status = PROTO_E_FRAME;
+		return PROTO_E_FRAME;
+	}
+
+	/*
+	 * The prescan bounds every count msgpack-c will allocate for, and
+	 * tells what its objects take: one object per container element
+	 * (a map entry is two), strings left in the frame.  One zone chunk
+	 * of that size is one allocation for the whole tree, not a chunk
+	 * chain that the C library would hand back and fault in again.
+	 */
+	if (!msgpack_zone_init(&zone, d.need.elements *
+	    sizeof (msgpack_object) + MSGPACK_ZONE_ALIGN))
+		fatalx("proto: out of memory");
+	r = msgpack_unpack((const char *)p, len, &off, &zone, &obj);
+	if (r != MSGPACK_UNPACK_SUCCESS || off != len)
+		r = proto_dec_fail(&d, 0, "frame", -1,
+		    "not one msgpack object");
+	else if (root->type != MSGPACK_OBJECT_ARRAY ||
+	    root->via.array.size == 0)
+		r = proto_dec_fail(&d, 0, "frame", -1, "not an array");
+	else if (root->via.array.ptr[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+		r = proto_dec_fail(&d, 0, "frame", -1, "no message type");
+	else if (root->via.array.ptr[0].via.u64 > UINT8_MAX) {
+		d.fail = PROTO_E_UNKNOWN;
+		r = proto_dec_fail(&d, 0, "message", -1, "unknown type");
+	} else {
+		msg->type = (uint8_t)root->via.array.ptr[0].via.u64;
+		r = proto_dec_msg(&d, &root->via.array, msg);
+	}
+	msgpack_zone_destroy(&zone);
+
+	if (r != 0) {
+		free(d.arena);
+		memset(msg, 0, sizeof *msg);
+		return err->status;
+	}
+	msg->arena = d.arena;
+	return PROTO_OK;
+}
+
+/* Release what a decoded message owns. */
+void
+proto_msg_free(struct proto_msg *msg)
+{
+	if (msg == NULL)
+		return;
+	free(msg->arena);
+	memset(msg, 0, sizeof *msg);
+}

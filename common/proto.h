@@ -1,0 +1,492 @@
+/*
+ * proto.h -- the cafeboard wire protocol, version 1, in one place.
+ *
+ * The numbers here are the contract of PROTOCOL.md and man/cafeboard-protocol.5:
+ * message types, op kinds, codes and limits.  proto.c turns frames into the
+ * plain structs below and back.  Extensions (marked "ext") are compatible
+ * additions documented in the man page.
+ */
+#ifndef CB_PROTO_H
+#define CB_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTO_VERSION		1
+#define PROTO_DEFAULT_PORT	7117
+
+#define PROTO_FRAME_MAX		65536	/* bytes of msgpack after the length */
+#define PROTO_FRAME_HDR		4	/* big-endian length prefix */
+#define PROTO_DEPTH_MAX		8	/* nesting of arrays and maps */
+
+/* Limits in Unicode code points (text) or bytes (ids). */
+#define PROTO_NAME_MIN		1
+#define PROTO_NAME_MAX		32
+#define PROTO_CARD_MAX		500
+#define PROTO_QUESTION_MAX	300
+#define PROTO_BANNER_MAX	200
+#define PROTO_CTITLE_MAX	80
+#define PROTO_TITLE_MAX		120	/* ext: board title */
+#define PROTO_LABEL_MAX		80	/* ext: timer label */
+#define PROTO_CODE_MAX		64	/* ext: join code */
+#define PROTO_KEY_MAX		128	/* ext: facilitator key */
+#define PROTO_REASON_MAX	200	/* ext: REJECT and ERROR text */
+#define PROTO_THEME_MAX		80	/* ext: a table's theme */
+#define PROTO_BOARD_MAX		64	/* board name, [a-z0-9][a-z0-9_-]{0,63} */
+#define PROTO_CLIENT_LEN	16
+#define PROTO_DOTS_MAX		99	/* ext: dots per person per question */
+#define PROTO_TIMER_MAX		(24 * 3600)	/* ext: seconds */
+
+/* Timing of the keepalive (seconds). */
+#define PROTO_PING_AFTER	30
+#define PROTO_SILENT_CLOSE	90
+
+/* Message types: the first element of every frame's array. */
+enum proto_type {
+	PROTO_HELLO = 1,
+	PROTO_OP = 2,
+	PROTO_PING = 3,
+	PROTO_PONG = 4,
+	PROTO_BYE = 5,
+	PROTO_LIST = 6,		/* ext: which boards are there? */
+	PROTO_WELCOME = 16,
+	PROTO_STATE = 17,
+	PROTO_EVENT = 18,
+	PROTO_READY = 19,
+	PROTO_REJECT = 20,
+	PROTO_PRESENCE = 21,
+	PROTO_ERROR = 22,
+	PROTO_BOARD = 23,	/* ext: one board, answering LIST */
+	PROTO_BOARDS_END = 24,	/* ext: the end of the list, with its count */
+};
+
+/* Op kinds: client ops (1..41) and server-made events (64..). */
+enum op_kind {
+	OP_CARD_ADD = 1,
+	OP_CARD_EDIT = 2,
+	OP_CARD_DELETE = 3,
+	OP_CARD_MOVE = 4,
+	OP_CARD_GROUP = 5,
+	OP_CLUSTER_TITLE = 6,
+	OP_VOTE = 7,
+	OP_TABLE_SIT = 8,
+	OP_READY = 9,
+	OP_TABLE_ADD = 32,
+	OP_TABLE_EDIT = 33,
+	OP_PHASE = 34,
+	OP_TIMER = 35,
+	OP_BANNER = 36,
+	OP_ROTATE = 37,
+	OP_KEEP = 38,
+	OP_SETTINGS = 39,
+	OP_ROLE = 40,
+	OP_FOLLOW = 41,
+	OP_JOINED = 64,
+	OP_TIMER_END = 65,
+	OP_TALLY = 66,
+	OP_REVEAL = 67,		/* ext: a private card's text, once writing ends */
+};
+
+/* True for kinds only the server may make. */
+#define OP_SERVER_MADE(k)	((k) >= 64)
+
+/* REJECT codes. */
+enum reject_code {
+	REJECT_BAD = 1,
+	REJECT_FORBIDDEN = 2,
+	REJECT_NOT_FOUND = 3,
+	REJECT_PHASE = 4,
+	REJECT_LIMIT = 5,
+	REJECT_RATE = 6,
+	REJECT_FROZEN = 7,
+};
+
+/* ERROR codes: fatal, the server closes after sending one. */
+enum error_code {
+	ERROR_VERSION = 100,
+	ERROR_AUTH = 101,
+	ERROR_NAME = 102,
+	ERROR_BOARD = 103,
+	ERROR_PROTOCOL = 104,
+	ERROR_FULL = 105,
+	ERROR_SHUTDOWN = 106,
+	ERROR_SLOW = 107,
+	ERROR_IDLE = 108,
+};
+
+/* True when a client must not reconnect by itself after this ERROR code. */
+#define ERROR_FINAL(c)	((c) >= ERROR_VERSION && (c) <= ERROR_BOARD)
+
+enum phase {
+	PHASE_WELCOME,
+	PHASE_IDEAS,
+	PHASE_GROUP,
+	PHASE_VOTE,
+	PHASE_HARVEST,
+	PHASE_CLOSED,
+	PHASE_COUNT
+};
+
+enum role {
+	ROLE_PARTICIPANT,
+	ROLE_HOST,
+	ROLE_FACILITATOR,
+	ROLE_COUNT
+};
+
+enum timer_action {
+	TIMER_START,
+	TIMER_PAUSE,
+	TIMER_RESUME,
+	TIMER_ADD,
+	TIMER_STOP,
+	TIMER_ACTION_COUNT
+};
+
+enum follow_view {
+	FOLLOW_NONE,		/* "none": stop following */
+	FOLLOW_TABLE,		/* "table": everyone to one table */
+	FOLLOW_RESULTS,		/* "results": everyone to the results view */
+	FOLLOW_VIEW_COUNT
+};
+
+enum welcome_mode {
+	MODE_REPLAY,
+	MODE_STATE,
+};
+
+/* Bits of proto_settings.has: which keys a settings map carried. */
+enum settings_key {
+	SET_TITLE = 1u << 0,
+	SET_DOTS = 1u << 1,
+	SET_MULTI_VOTE = 1u << 2,
+	SET_BLIND = 1u << 3,
+	SET_PRIVATE = 1u << 4,
+	SET_ANONYMOUS = 1u << 5,
+	SET_FREEZE = 1u << 6,
+	SET_CODE = 1u << 7,
+	SET_LOCKED = 1u << 8,	/* ext: participants may not write */
+	SET_KEEP = 1u << 9,	/* ext: ideas to keep per question */
+};
+
+/* The settings map of op 39; only keys whose bit is in has are meaningful. */
+struct proto_settings {
+	uint32_t	 has;
+	char		*title;
+	uint32_t	 dots;
+	bool		 multi_vote;
+	bool		 blind;
+	bool		 private_writing;
+	bool		 anonymous;
+	bool		 freeze_at_zero;
+	bool		 locked;
+	char		*code;
+	uint32_t	 keep;
+};
+
+/* Two numbers: [participant, table] in a rotation, [card, votes] in a tally. */
+struct proto_pair {
+	uint64_t	 a;
+	uint64_t	 b;
+};
+
+/*
+ * One op or event body: the kind, its arguments and what the server derives.
+ * Which fields a kind uses (wire order in brackets):
+ *   card.add       table, text, parent
+ *   card.edit      card, text
+ *   card.delete    card
+ *   card.move      card, table
+ *   card.group     card, head
+ *   cluster.title  head, text
+ *   vote           card, delta          (hidden: no args, see below)
+ *   table.sit      table [, participant] (ext: a facilitator seats someone)
+ *   ready          flag
+ *   table.add      text (the question)
+ *   table.edit     table, text
+ *   phase          phase
+ *   timer          action, seconds, text (label) -> remaining_ms, running
+ *   banner         text
+ *   rotate         -> pairs [participant, table]
+ *   keep           card, flag
+ *   settings       settings
+ *   role           participant, role
+ *   follow         view, table
+ *   joined         -> participant, text (name), client
+ *   timer.end      -> text (label)
+ *   tally          -> pairs [card, votes]
+ *   reveal         -> card, text
+ * A vote hidden from its recipient ([18, seq, 0, 0, 7]) has hidden set and
+ * card 0.  A private card's text sent to others is the empty string.
+ */
+struct proto_op {
+	uint8_t		 kind;
+	bool		 hidden;
+	uint64_t	 card;
+	uint64_t	 table;
+	uint64_t	 parent;
+	uint64_t	 head;
+	int32_t		 delta;
+	bool		 flag;
+	uint32_t	 participant;
+	uint8_t		 phase;
+	uint8_t		 role;
+	uint8_t		 action;
+	uint8_t		 view;
+	int32_t		 seconds;
+	char		*text;
+	char		*theme;		/* ext: table.add, table.edit; NULL or "" */
+	struct proto_settings settings;
+	/* derived by the server */
+	uint64_t	 remaining_ms;
+	bool		 running;
+	uint8_t		 client[PROTO_CLIENT_LEN];
+	struct proto_pair *pairs;
+	uint32_t	 npairs;
+};
+
+/* An accepted change as it travels in [18, seq, origin, op_id, kind, ...]. */
+struct proto_event {
+	uint64_t	 seq;
+	uint32_t	 origin;
+	uint32_t	 op_id;
+	struct proto_op	 op;
+};
+
+struct proto_hello {
+	uint32_t	 v;
+	char		*board;
+	uint8_t		 client[PROTO_CLIENT_LEN];
+	char		*name;
+	char		*code;		/* NULL when absent */
+	char		*key;		/* NULL when absent */
+	uint64_t	 since;
+	bool		 want_state;	/* ext: "state": true asks for STATE */
+	bool		 observe;	/* ext: "observe": true, read only, with
+					   the key; no participant is made */
+};
+
+struct proto_welcome {
+	uint32_t	 v;
+	char		*board;
+	uint32_t	 participant;
+	uint8_t		 role;
+	uint64_t	 head;
+	uint8_t		 mode;
+	uint32_t	 last_op;	/* ext: highest op_id applied for this client */
+};
+
+/* STATE record names ("what"). */
+enum state_what {
+	STATE_BOARD,		/* [17, "board", {map}] */
+	STATE_TABLE,		/* [17, "table", id, question, created_ms
+				    (, theme)] -- theme in title */
+	STATE_PARTICIPANT,	/* [17, "participant", id, name, role, table, ready, client] */
+	STATE_CARD,		/* [17, "card", id, table, author, parent, head, text,
+				    title, votes, shown, kept, hidden, edited, deleted,
+				    created_ms] */
+	STATE_TIMER,		/* [17, "timer", running, remaining_ms, label,
+				    ended (, at)] -- at: the wall-clock ms
+				    remaining_ms was true at, in created_ms;
+				    snapshots only (0: absent) */
+	STATE_VOTES,		/* [17, "votes", participant, [[card, n], ...]] */
+	STATE_CLIENT,		/* [17, "client", client, participant, last_op]
+				    (snapshots only; participant in id) */
+	STATE_MEET,		/* [17, "meet", a, b, count] (snapshots only;
+				    a in id, b in author) */
+	STATE_WHAT_COUNT
+};
+
+/* The board record's map; every key is always present. */
+struct proto_board_rec {
+	char		*name;
+	char		*title;
+	uint8_t		 phase;
+	uint32_t	 round;
+	char		*banner;
+	uint32_t	 dots;
+	bool		 multi_vote;
+	bool		 blind;
+	bool		 private_writing;
+	bool		 anonymous;
+	bool		 freeze_at_zero;
+	bool		 locked;
+	char		*code;
+	uint32_t	 keep;
+	bool		 revealed;	/* the vote's tally is public */
+	uint8_t		 follow_view;
+	uint64_t	 follow_table;
+	uint64_t	 follow_seq;
+	int64_t		 created_ms;
+	uint64_t	 head;
+};
+
+struct proto_state {
+	uint8_t		 what;
+	struct proto_board_rec board;
+	uint64_t	 id;		/* table, card; participant in "votes" */
+	uint64_t	 table;
+	uint32_t	 author;
+	uint64_t	 parent;
+	uint64_t	 head;
+	char		*text;		/* question, card text, name, timer label */
+	char		*title;		/* cluster title */
+	uint32_t	 votes;
+	uint32_t	 shown;
+	bool		 kept;
+	bool		 hidden;
+	bool		 edited;
+	bool		 deleted;
+	bool		 ready;
+	bool		 running;
+	bool		 ended;
+	uint8_t		 role;
+	int64_t		 created_ms;
+	uint64_t	 remaining_ms;
+	uint8_t		 client[PROTO_CLIENT_LEN];
+	uint32_t	 last_op;
+	uint32_t	 count;		/* meet */
+	struct proto_pair *pairs;	/* votes */
+	uint32_t	 npairs;
+};
+
+struct proto_reject {
+	uint32_t	 op_id;
+	uint32_t	 code;
+	char		*text;
+};
+
+struct proto_presence {
+	uint32_t	 participant;
+	bool		 online;
+	uint64_t	 table;
+	char		*name;
+};
+
+struct proto_error {
+	uint32_t	 code;
+	char		*text;
+};
+
+/* ext: [23, name, title, online, code_needed] answering LIST. */
+struct proto_board_info {
+	char		*name;
+	char		*title;
+	uint32_t	 online;	/* participants connected now */
+	bool		 code_needed;
+};
+
+/*
+ * A decoded message.  Every string is NUL-terminated, valid UTF-8 and lives,
+ * like the pairs arrays, in one block owned by the message (proto_msg_free).
+ * Decoding never allocates more than a small multiple of the frame's length.
+ */
+struct proto_msg {
+	uint8_t		 type;
+	union {
+		struct proto_hello	 hello;
+		struct {
+			uint32_t	 op_id;
+			struct proto_op	 op;
+		}			 op;
+		uint64_t		 token;		/* PING, PONG */
+		struct proto_welcome	 welcome;
+		struct proto_state	 state;
+		struct proto_event	 event;
+		uint64_t		 ready;		/* READY head */
+		struct proto_reject	 reject;
+		struct proto_presence	 presence;
+		struct proto_error	 error;
+		struct proto_board_info	 board;
+		uint64_t		 boards;	/* BOARDS_END count */
+	} u;
+	void		*arena;		/* owns strings and arrays */
+};
+
+/* Why a frame failed to decode, and what the server answers. */
+enum proto_status {
+	PROTO_OK = 0,
+	PROTO_E_FRAME,		/* malformed msgpack, depth, counts, leftover
+				   bytes, wrong message shape: ERROR 104 */
+	PROTO_E_VERSION,	/* HELLO with v != 1: ERROR 100 */
+	PROTO_E_OP,		/* OP with a readable op_id but bad kind or
+				   args: REJECT 1 (or 5 for a string over its
+				   byte cap), the connection stays */
+	PROTO_E_UNKNOWN,	/* unknown message type: ignored */
+};
+
+/* The details of a failed decode. */
+struct proto_err {
+	enum proto_status status;
+	uint32_t	 op_id;		/* for PROTO_E_OP */
+	uint8_t		 reject;	/* for PROTO_E_OP: REJECT_BAD or REJECT_LIMIT */
+	char		 text[128];	/* human-readable reason */
+};
+
+/* Growable output buffer that encoders append to. */
+struct proto_buf {
+	uint8_t		*data;
+	size_t		 len;
+	size_t		 cap;
+};
+
+/* Name tables: "welcome" <-> PHASE_WELCOME and so on; -1 when unknown. */
+const char	*proto_phase_name(unsigned);
+int		 proto_phase_parse(const char *);
+const char	*proto_role_name(unsigned);
+int		 proto_role_parse(const char *);
+const char	*proto_action_name(unsigned);
+int		 proto_action_parse(const char *);
+const char	*proto_view_name(unsigned);
+int		 proto_view_parse(const char *);
+const char	*proto_what_name(unsigned);
+int		 proto_what_parse(const char *);
+const char	*proto_kind_name(unsigned);	/* "card.add"; NULL if unknown */
+const char	*proto_reject_text(unsigned);	/* English default text */
+const char	*proto_error_text(unsigned);
+
+/* Frame header: the length of the frame starting at p (4 bytes available). */
+uint32_t	 proto_frame_len(const uint8_t *);
+
+/*
+ * Decode one frame body (without its 4-byte header).  Returns PROTO_OK and
+ * fills msg, or a status with err filled and nothing left to free.
+ */
+enum proto_status proto_decode(const uint8_t *, size_t, struct proto_msg *,
+		    struct proto_err *);
+void		 proto_msg_free(struct proto_msg *);
+
+/* Check only the msgpack structure: one object, depth, counts; 0 if sound. */
+int		 proto_prescan(const uint8_t *, size_t, char *, size_t);
+
+/*
+ * Encoders append one whole frame (length header included) to buf and return
+ * its length, or 0 if the message would exceed PROTO_FRAME_MAX.
+ */
+size_t		 proto_enc_hello(struct proto_buf *, const struct proto_hello *);
+size_t		 proto_enc_op(struct proto_buf *, uint32_t, const struct proto_op *);
+size_t		 proto_enc_ping(struct proto_buf *, uint64_t);
+size_t		 proto_enc_pong(struct proto_buf *, uint64_t);
+size_t		 proto_enc_bye(struct proto_buf *);
+size_t		 proto_enc_welcome(struct proto_buf *, const struct proto_welcome *);
+size_t		 proto_enc_state(struct proto_buf *, const struct proto_state *);
+size_t		 proto_enc_event(struct proto_buf *, const struct proto_event *);
+size_t		 proto_enc_ready(struct proto_buf *, uint64_t);
+size_t		 proto_enc_reject(struct proto_buf *, uint32_t, uint32_t, const char *);
+size_t		 proto_enc_presence(struct proto_buf *, const struct proto_presence *);
+size_t		 proto_enc_error(struct proto_buf *, uint32_t, const char *);
+size_t		 proto_enc_list(struct proto_buf *);
+size_t		 proto_enc_board(struct proto_buf *,
+		    const struct proto_board_info *);
+size_t		 proto_enc_boards_end(struct proto_buf *, uint64_t);
+
+/* Buffer helpers. */
+void		 proto_buf_init(struct proto_buf *);
+void		 proto_buf_reset(struct proto_buf *);
+void		 proto_buf_free(struct proto_buf *);
+
+/* True if s is a valid board name. */
+bool		 proto_board_name_ok(const char *);
+
+#endif /* CB_PROTO_H */

@@ -1,0 +1,836 @@
+/*
+ * client-conn.c -- one client connection.
+ *
+ * Lifecycle: client_conn_new on accept; HELLO moves it to CATCHUP; the next
+ * housekeeping pass sends WELCOME, the catch-up and READY (after the log is
+ * synced) and makes it LIVE; client_conn_lost takes it off its board and
+ * marks it DEAD; the housekeeping pass frees it.  Nothing frees a
+ * connection inside one of its own callbacks.
+ *
+ * Bad input from a peer is never fatal to anyone else: a malformed frame
+ * gets ERROR 104 and a close, a bad op a REJECT.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+#include "text.h"
+#include "xmalloc.h"
+
+#define CONN_HELLO_TIMEOUT_MS	30000	/* to say HELLO after connecting */
+#define CONN_CLOSE_GRACE_MS	2000	/* to read a final ERROR */
+#define CONN_READ_HIGH		(4 * (PROTO_FRAME_MAX + PROTO_FRAME_HDR))
+
+static void	client_conn_read_cb(struct bufferevent *, void *);
+static void	client_conn_write_cb(struct bufferevent *, void *);
+static void	client_conn_event_cb(struct bufferevent *, short, void *);
+static void	client_conn_process(struct client_conn *);
+static void	client_conn_list(struct client_conn *);
+
+/* Describe a peer address for logs and per-peer limits. */
+static void
+client_conn_name_peer(struct client_conn *c, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	char	host[INET6_ADDRSTRLEN] = "?";
+	int	port = 0;
+
+	(void)salen;
+	if (sa == NULL || sa->sa_family == AF_UNIX) {
+		snprintf(c->peer, sizeof c->peer, "unix");
+		c->peer_addr[0] = '\0';
+		return;
+	}
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+		port = ntohs(in->sin_port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+		port = ntohs(in6->sin6_port);
+	}
+	snprintf(c->peer_addr, sizeof c->peer_addr, "%s", host);
+	snprintf(c->peer, sizeof c->peer, "%s:%d", host, port);
+}
+
+/* Connections from one TCP address. */
+uint32_t
+client_conn_count_peer(struct server *s, const char *addr)
+{
+	struct client_conn	*c;
+	uint32_t		 n = 0;
+
+	TAILQ_FOREACH(c, &s->conns, entry) {
+		if (c->tcp && strcmp(c->peer_addr, addr) == 0)
+			n++;
+	}
+	return n;
+}
+
+/* Start serving an accepted socket. */
+struct client_conn *
+client_conn_new(struct server *s, int fd, const struct sockaddr *sa,
+    socklen_t salen, bool tcp)
+{
+	struct client_conn	*c = xcalloc(1, sizeof *c);
+	int64_t			 now = server_now_ms();
+	struct timeval		 tv;
+
+	c->id = ++s->next_conn_id;
+	c->server = s;
+	c->tcp = tcp;
+	c->state = CONN_HELLO;
+	client_conn_name_peer(c, sa, salen);
+	c->last_in_ms = c->last_out_ms = c->tokens_ms = now;
+	c->tokens = s->cfg->ops_burst;
+	c->cap = s->cfg->queue_cap;
+	c->bev = bufferevent_socket_new(s->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL)
+		fatalx("bufferevent_socket_new failed");
+	bufferevent_setcb(c->bev, client_conn_read_cb, client_conn_write_cb,
+	    client_conn_event_cb, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, CONN_READ_HIGH);
+	if (s->cfg->idle_timeout > 0) {
+		tv.tv_sec = s->cfg->idle_timeout;
+		tv.tv_usec = 0;
+		bufferevent_set_timeouts(c->bev, &tv, NULL);
+	}
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	TAILQ_INSERT_TAIL(&s->conns, c, entry);
+	s->nconns++;
+	log_debug("conn %llu: accepted from %s", (unsigned long long)c->id,
+	    c->peer);
+	return c;
+}
+
+/* Queue bytes for the peer; drops them once the connection is closing. */
+void
+client_conn_send(struct client_conn *c, const void *data, size_t len)
+{
+	struct evbuffer	*out;
+
+	if (c->state == CONN_CLOSING || c->state == CONN_DEAD)
+		return;
+	out = bufferevent_get_output(c->bev);
+	if (c->cap > 0 && evbuffer_get_length(out) + len > c->cap) {
+		log_info("conn %llu (%s): %zu bytes queued, over the cap of "
+		    "%zu: dropping it", (unsigned long long)c->id, c->peer,
+		    evbuffer_get_length(out), c->cap);
+		client_conn_error(c, ERROR_SLOW, NULL);
+		return;
+	}
+	bufferevent_write(c->bev, data, len);
+	c->last_out_ms = server_now_ms();
+}
+
+/* A final ERROR went out, or the peer would not read it: close. */
+static void
+client_conn_close_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	client_conn_lost(arg);
+}
+
+/*
+ * Send ERROR code and close once it is written (or after a grace period
+ * for a peer that does not read).  text NULL: the standard text.
+ */
+void
+client_conn_error(struct client_conn *c, uint32_t code, const char *text)
+{
+	struct server	*s = c->server;
+	struct timeval	 tv;
+	size_t		 n;
+
+	if (c->state == CONN_CLOSING || c->state == CONN_DEAD)
+		return;
+	if (text == NULL)
+		text = proto_error_text(code);
+	log_info("conn %llu (%s): ERROR %u %s", (unsigned long long)c->id,
+	    c->peer, code, text);
+	proto_buf_reset(&s->scratch);
+	if ((n = proto_enc_error(&s->scratch, code, text)) != 0)
+		bufferevent_write(c->bev, s->scratch.data, n);
+	if (c->board != NULL && c->state == CONN_LIVE)
+		client_conn_leave_board(c);
+	c->state = CONN_CLOSING;
+	bufferevent_disable(c->bev, EV_READ);
+	c->close_ev = evtimer_new(s->base, client_conn_close_cb, c);
+	tv.tv_sec = CONN_CLOSE_GRACE_MS / 1000;
+	tv.tv_usec = (CONN_CLOSE_GRACE_MS % 1000) * 1000;
+	evtimer_add(c->close_ev, &tv);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		client_conn_lost(c);
+}
+
+/* Take the connection off its board, telling the others if p left. */
+void
+client_conn_leave_board(struct client_conn *c)
+{
+	struct board	*b = c->board;
+	bool		 was_live = c->state == CONN_LIVE;
+
+	if (b == NULL)
+		return;
+	TAILQ_REMOVE(&b->conns, c, board_entry);
+	c->board = NULL;
+	if (was_live && c->participant != 0 &&
+	    !board_online(b, c->participant, NULL))
+		board_presence(c->server, b, c->participant, false, NULL);
+}
+
+/* The connection is over: off its board, freed at the end of the pass. */
+void
+client_conn_lost(struct client_conn *c)
+{
+	struct server	*s = c->server;
+
+	if (c->state == CONN_DEAD)
+		return;
+	if (c->board != NULL)
+		client_conn_leave_board(c);
+	log_debug("conn %llu (%s): closed", (unsigned long long)c->id,
+	    c->peer);
+	c->state = CONN_DEAD;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	if (c->close_ev != NULL)
+		evtimer_del(c->close_ev);
+	TAILQ_REMOVE(&s->conns, c, entry);
+	TAILQ_INSERT_TAIL(&s->dead, c, entry);
+	s->nconns--;
+}
+
+/* Free a dead connection (from housekeeping only). */
+void
+client_conn_free(struct client_conn *c)
+{
+	if (c->close_ev != NULL)
+		event_free(c->close_ev);
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+/* Send one REJECT. */
+static void
+client_conn_reject(struct client_conn *c, uint32_t op_id, uint32_t code,
+    const char *why)
+{
+	struct server	*s = c->server;
+	size_t		 n;
+
+	if (why == NULL)
+		why = proto_reject_text(code);
+	proto_buf_reset(&s->scratch);
+	if ((n = proto_enc_reject(&s->scratch, op_id, code, why)) != 0)
+		client_conn_send(c, s->scratch.data, n);
+}
+
+/* Take a token for one message; false when the peer is over its rate. */
+static bool
+client_conn_rate_ok(struct client_conn *c, int64_t now)
+{
+	const struct server_config	*cfg = c->server->cfg;
+
+	if (cfg->ops_per_sec <= 0)
+		return true;
+	if (now > c->tokens_ms) {
+		c->tokens += (double)(now - c->tokens_ms) * cfg->ops_per_sec /
+		    1000.0;
+		if (c->tokens > cfg->ops_burst)
+			c->tokens = cfg->ops_burst;
+		c->tokens_ms = now;
+	}
+	if (c->tokens < 1.0)
+		return false;
+	c->tokens -= 1.0;
+	return true;
+}
+
+/* Another live connection of this board with this client id, if any. */
+static struct client_conn *
+client_conn_same_client(struct board *b, const struct client_conn *c)
+{
+	struct client_conn	*o;
+
+	TAILQ_FOREACH(o, &b->conns, board_entry) {
+		if (o != c && memcmp(o->client, c->client,
+		    PROTO_CLIENT_LEN) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+/* True if p is held by a connection with another client id. */
+static bool
+client_conn_held_elsewhere(struct board *b, const struct client_conn *c,
+    uint32_t p)
+{
+	struct client_conn	*o;
+
+	TAILQ_FOREACH(o, &b->conns, board_entry) {
+		if (o != c && o->participant == p &&
+		    memcmp(o->client, c->client, PROTO_CLIENT_LEN) != 0 &&
+		    (o->state == CONN_LIVE || o->state == CONN_CATCHUP))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * HELLO: check the version, key, board and join code; find or make the
+ * participant; catch-up follows at the end of this loop pass.
+ */
+static void
+client_conn_hello(struct client_conn *c, const struct proto_hello *h)
+{
+	struct server			*s = c->server;
+	struct board			*b;
+	struct model_participant	*mp;
+	struct client_conn		*old;
+	struct proto_op			 op;
+	const char			*code;
+	char				 err[512], *name;
+	uint32_t			 p;
+	size_t				 cps;
+	bool				 fac = false;
+
+	if (h->key != NULL) {
+		if (!keyfile_equal(h->key, s->key)) {
+			client_conn_error(c, ERROR_AUTH,
+			    "wrong facilitator key");
+			return;
+		}
+		fac = true;
+	}
+	b = board_find(s, h->board, fac, err, sizeof err);
+	if (b == NULL) {
+		client_conn_error(c, ERROR_BOARD, err);
+		return;
+	}
+	if (b->broken) {
+		snprintf(err, sizeof err, "board %s cannot be opened; the "
+		    "server's operator can run: cafeboard-server check %s",
+		    b->name, b->name);
+		client_conn_error(c, ERROR_BOARD, err);
+		return;
+	}
+	code = b->model->settings.code;
+	if (!fac && code != NULL && code[0] != '\0' &&
+	    (h->code == NULL || strcmp(h->code, code) != 0)) {
+		client_conn_error(c, ERROR_AUTH, h->code == NULL ?
+		    "this board needs a join code" : "wrong join code");
+		return;
+	}
+
+	memcpy(c->client, h->client, PROTO_CLIENT_LEN);
+	if (h->observe) {
+		/* Read only, as a facilitator who is no participant. */
+		if (!fac) {
+			client_conn_error(c, ERROR_AUTH, "observing a board "
+			    "needs the facilitator key");
+			return;
+		}
+		c->board = b;
+		c->participant = MODEL_OBSERVER;
+		c->facilitator_key = true;
+		c->since = h->since;
+		c->want_state = h->want_state;
+		c->state = CONN_CATCHUP;
+		TAILQ_INSERT_TAIL(&b->conns, c, board_entry);
+		return;
+	}
+	name = xstrdup(h->name);
+	text_trim(name);
+	cps = text_cplen(name);
+	if (cps < PROTO_NAME_MIN || cps > PROTO_NAME_MAX ||
+	    strchr(name, '\n') != NULL) {
+		free(name);
+		client_conn_error(c, ERROR_PROTOCOL,
+		    "a first name has 1 to 32 characters");
+		return;
+	}
+
+	p = model_client_participant(b->model, c->client);
+	if (p != 0 && model_participant(b->model, p) == NULL)
+		p = 0;
+	if (p == 0 && (mp = model_participant_by_name(b->model, name)) != NULL)
+		p = mp->id;
+	if (p != 0) {
+		mp = model_participant(b->model, p);
+		if (client_conn_held_elsewhere(b, c, p)) {
+			snprintf(err, sizeof err, "%s is already here; choose "
+			    "another name", mp->name);
+			free(name);
+			client_conn_error(c, ERROR_NAME, err);
+			return;
+		}
+		if (mp->role == ROLE_FACILITATOR && !fac) {
+			free(name);
+			client_conn_error(c, ERROR_AUTH, "this name belongs to "
+			    "a facilitator: join with the facilitator key");
+			return;
+		}
+	} else {
+		if (s->cfg->max_participants > 0 &&
+		    b->model->nparticipants >= s->cfg->max_participants) {
+			free(name);
+			client_conn_error(c, ERROR_FULL, "this board is full");
+			return;
+		}
+		memset(&op, 0, sizeof op);
+		op.kind = OP_JOINED;
+		op.participant = model_next_participant(b->model);
+		op.text = name;
+		memcpy(op.client, c->client, PROTO_CLIENT_LEN);
+		if (board_submit_server(s, b, &op, c->client) != 0) {
+			free(name);
+			client_conn_error(c, ERROR_FULL, "cannot join now");
+			return;
+		}
+		p = op.participant;
+		log_info("board %s: %s joined as participant %u", b->name, name,
+		    p);
+	}
+	free(name);
+	if (fac && model_participant(b->model, p)->role != ROLE_FACILITATOR) {
+		memset(&op, 0, sizeof op);
+		op.kind = OP_ROLE;
+		op.participant = p;
+		op.role = ROLE_FACILITATOR;
+		board_submit_server(s, b, &op, NULL);
+	}
+
+	/* A reconnect that beat the old connection's timeout replaces it. */
+	if ((old = client_conn_same_client(b, c)) != NULL) {
+		log_info("conn %llu: replaced by conn %llu (same client)",
+		    (unsigned long long)old->id, (unsigned long long)c->id);
+		client_conn_lost(old);
+	}
+	c->board = b;
+	c->participant = p;
+	c->facilitator_key = fac;
+	c->since = h->since;
+	c->want_state = h->want_state;
+	c->state = CONN_CATCHUP;
+	TAILQ_INSERT_TAIL(&b->conns, c, board_entry);
+}
+
+/* Participants of board b with a live connection. */
+static uint32_t
+client_conn_online_count(const struct board *b)
+{
+	const struct client_conn	*c, *o;
+	uint32_t			 n = 0;
+
+	TAILQ_FOREACH(c, &b->conns, board_entry) {
+		if (c->state != CONN_LIVE || c->participant == 0 ||
+		    c->participant == MODEL_OBSERVER)
+			continue;
+		/* Count each participant once. */
+		for (o = TAILQ_FIRST(&b->conns); o != c;
+		    o = TAILQ_NEXT(o, board_entry))
+			if (o->state == CONN_LIVE &&
+			    o->participant == c->participant)
+				break;
+		if (o == c)
+			n++;
+	}
+	return n;
+}
+
+/* LIST (ext): one BOARD per board of the data directory, then the count. */
+static void
+client_conn_list(struct client_conn *c)
+{
+	struct server		*s = c->server;
+	struct proto_board_info	 bi;
+	struct board		*b;
+	char			**names, err[256];
+	size_t			 n, i;
+	uint64_t		 count = 0;
+	size_t			 len;
+
+	if (store_list(s->cfg->data_dir, &names, &n) != 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		b = board_find(s, names[i], false, err, sizeof err);
+		free(names[i]);
+		if (b == NULL || b->broken)
+			continue;
+		bi.name = b->name;
+		bi.title = b->model->settings.title;
+		bi.online = client_conn_online_count(b);
+		bi.code_needed = b->model->settings.code[0] != '\0';
+		proto_buf_reset(&s->scratch);
+		if ((len = proto_enc_board(&s->scratch, &bi)) != 0) {
+			client_conn_send(c, s->scratch.data, len);
+			count++;
+		}
+	}
+	free(names);
+	proto_buf_reset(&s->scratch);
+	if ((len = proto_enc_boards_end(&s->scratch, count)) != 0)
+		client_conn_send(c, s->scratch.data, len);
+}
+
+/* An OP from a live connection. */
+static void
+client_conn_op(struct client_conn *c, uint32_t op_id, struct proto_op *op)
+{
+	struct board	*b = c->board;
+	const char	*why = NULL;
+	int		 code;
+
+	if (op_id == 0) {
+		client_conn_reject(c, op_id, REJECT_BAD, "op_id starts at 1");
+		return;
+	}
+	if (c->participant == MODEL_OBSERVER) {
+		client_conn_reject(c, op_id, REJECT_FORBIDDEN,
+		    "an observer cannot change the board");
+		return;
+	}
+	/* Exactly once: an op resent after a reconnect is applied once. */
+	if (op_id <= model_client_last_op(b->model, c->client)) {
+		log_debug("conn %llu: op %u already applied", 
+		    (unsigned long long)c->id, op_id);
+		return;
+	}
+	code = board_submit(c->server, b, c->participant, c->client, op_id, op,
+	    &why);
+	if (code != 0)
+		client_conn_reject(c, op_id, (uint32_t)code, why);
+}
+
+/* Handle one decoded message. */
+static void
+client_conn_message(struct client_conn *c, struct proto_msg *msg)
+{
+	struct server	*s = c->server;
+	size_t		 n;
+
+	switch (msg->type) {
+	case PROTO_PING:
+		proto_buf_reset(&s->scratch);
+		if ((n = proto_enc_pong(&s->scratch, msg->u.token)) != 0)
+			client_conn_send(c, s->scratch.data, n);
+		return;
+	case PROTO_PONG:
+		return;
+	case PROTO_BYE:
+		log_debug("conn %llu: BYE", (unsigned long long)c->id);
+		client_conn_lost(c);
+		return;
+	case PROTO_LIST:
+		if (c->state != CONN_HELLO) {
+			client_conn_error(c, ERROR_PROTOCOL,
+			    "LIST comes before HELLO");
+			return;
+		}
+		client_conn_list(c);
+		return;
+	case PROTO_HELLO:
+		if (c->state != CONN_HELLO) {
+			client_conn_error(c, ERROR_PROTOCOL, "HELLO twice");
+			return;
+		}
+		client_conn_hello(c, &msg->u.hello);
+		return;
+	case PROTO_OP:
+		if (c->state != CONN_LIVE) {
+			client_conn_error(c, ERROR_PROTOCOL,
+			    "HELLO must come first");
+			return;
+		}
+		client_conn_op(c, msg->u.op.op_id, &msg->u.op.op);
+		return;
+	default:
+		client_conn_error(c, ERROR_PROTOCOL,
+		    "a client does not send this message");
+		return;
+	}
+}
+
+/*
+ * Take every whole frame from the input.  Frames that arrive while a HELLO
+ * waits for its catch-up stay buffered: replies must follow READY.
+ */
+static void
+client_conn_process(struct client_conn *c)
+{
+	struct server		*s = c->server;
+	struct evbuffer		*in = bufferevent_get_input(c->bev);
+	struct proto_msg	 msg;
+	struct proto_err	 perr;
+	enum proto_status	 st;
+	uint8_t			 hdr[PROTO_FRAME_HDR], *body;
+	uint32_t		 len;
+	int64_t			 now;
+
+	while (c->state == CONN_HELLO || c->state == CONN_LIVE) {
+		if (evbuffer_get_length(in) < PROTO_FRAME_HDR)
+			break;
+		evbuffer_copyout(in, hdr, sizeof hdr);
+		len = proto_frame_len(hdr);
+		if (len == 0 || len > PROTO_FRAME_MAX) {
+			char	why[80];
+
+			snprintf(why, sizeof why, "frame length %u is not "
+			    "within 1..%d", len, PROTO_FRAME_MAX);
+			client_conn_error(c, ERROR_PROTOCOL, why);
+			return;
+		}
+		if (evbuffer_get_length(in) < PROTO_FRAME_HDR + (size_t)len)
+			break;
+		body = evbuffer_pullup(in, PROTO_FRAME_HDR + (ssize_t)len);
+		now = server_now_ms();
+		c->last_in_ms = now;
+		st = proto_decode(body + PROTO_FRAME_HDR, len, &msg, &perr);
+		evbuffer_drain(in, PROTO_FRAME_HDR + (size_t)len);
+
+		if (c->state == CONN_LIVE && !client_conn_rate_ok(c, now)) {
+			if (st == PROTO_OK && msg.type == PROTO_OP)
+				client_conn_reject(c, msg.u.op.op_id,
+				    REJECT_RATE, NULL);
+			else if (st == PROTO_E_OP)
+				client_conn_reject(c, perr.op_id, REJECT_RATE,
+				    NULL);
+			if (st == PROTO_OK)
+				proto_msg_free(&msg);
+			continue;
+		}
+		switch (st) {
+		case PROTO_OK:
+			client_conn_message(c, &msg);
+			proto_msg_free(&msg);
+			break;
+		case PROTO_E_OP:
+			if (c->state != CONN_LIVE) {
+				client_conn_error(c, ERROR_PROTOCOL,
+				    "HELLO must come first");
+				return;
+			}
+			client_conn_reject(c, perr.op_id, perr.reject,
+			    perr.text);
+			break;
+		case PROTO_E_VERSION:
+			client_conn_error(c, ERROR_VERSION, perr.text);
+			return;
+		case PROTO_E_UNKNOWN:
+			log_debug("conn %llu: ignored a message of an unknown "
+			    "type", (unsigned long long)c->id);
+			break;
+		case PROTO_E_FRAME:
+		default:
+			client_conn_error(c, ERROR_PROTOCOL, perr.text);
+			return;
+		}
+	}
+	(void)s;
+}
+
+/* Input arrived. */
+static void
+client_conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	client_conn_process(arg);
+}
+
+/* Output drained: a closing connection can go now. */
+static void
+client_conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct client_conn	*c = arg;
+
+	(void)bev;
+	if (c->state == CONN_CLOSING)
+		client_conn_lost(c);
+}
+
+/* End of file, socket error, or the idle timeout. */
+static void
+client_conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct client_conn	*c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_TIMEOUT) {
+		client_conn_error(c, ERROR_IDLE, NULL);
+		return;
+	}
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		client_conn_lost(c);
+}
+
+/* The bytes a replay from c->since would send this connection. */
+static uint64_t
+client_conn_replay_bytes(struct client_conn *c, bool *possible)
+{
+	const struct board		*b = c->board;
+	const struct board_event	*be;
+	uint64_t			 seq, bytes = 0;
+
+	*possible = true;
+	if (c->since > b->model->head) {
+		*possible = false;
+		return 0;
+	}
+	for (seq = c->since + 1; seq <= b->model->head; seq++) {
+		if ((be = board_event_at(b, seq)) == NULL) {
+			*possible = false;
+			return 0;
+		}
+		bytes += be->len[board_event_audience(b, be, c->participant)];
+	}
+	return bytes;
+}
+
+/*
+ * Send WELCOME, the catch-up (a replay of what the client missed, or the
+ * state when that is smaller or no longer kept) and READY; then the
+ * connection is live.  Called from housekeeping, after the log sync.
+ */
+void
+client_conn_catchup(struct client_conn *c)
+{
+	struct server			*s = c->server;
+	struct board			*b = c->board;
+	struct model			*m = b->model;
+	const struct board_event	*be;
+	struct model_participant	*mp;
+	struct proto_welcome		 w;
+	struct proto_state		 st;
+	struct proto_presence		 pr;
+	struct client_conn		*o;
+	struct evbuffer			*out;
+	uint64_t			 seq, replay;
+	size_t				 n, state_size;
+	bool				 possible;
+	int64_t				 now = server_now_ms();
+
+	replay = client_conn_replay_bytes(c, &possible);
+	state_size = model_state_size(m);
+
+	memset(&w, 0, sizeof w);
+	w.v = PROTO_VERSION;
+	w.board = b->name;
+	w.participant = c->participant;
+	mp = model_participant(m, c->participant);
+	w.role = mp != NULL ? mp->role : ROLE_PARTICIPANT;
+	w.head = m->head;
+	w.mode = (!possible || c->want_state || replay > state_size) ?
+	    MODE_STATE : MODE_REPLAY;
+	w.last_op = model_client_last_op(m, c->client);
+	proto_buf_reset(&s->scratch);
+	if ((n = proto_enc_welcome(&s->scratch, &w)) == 0)
+		fatalx("WELCOME does not encode");
+	out = bufferevent_get_output(c->bev);
+	evbuffer_add(out, s->scratch.data, n);
+
+	if (w.mode == MODE_REPLAY) {
+		for (seq = c->since + 1; seq <= m->head; seq++) {
+			be = board_event_at(b, seq);
+			n = board_event_audience(b, be, c->participant);
+			evbuffer_add(out, be->frame[n], be->len[n]);
+		}
+		/* The clock as it is now, not as the replayed events left it. */
+		memset(&st, 0, sizeof st);
+		st.what = STATE_TIMER;
+		st.running = m->timer.running;
+		st.remaining_ms = model_timer_remaining(m, now);
+		st.text = m->timer.label != NULL ? m->timer.label : (char *)"";
+		st.ended = m->timer.ended;
+		proto_buf_reset(&s->scratch);
+		if ((n = proto_enc_state(&s->scratch, &st)) != 0)
+			evbuffer_add(out, s->scratch.data, n);
+	} else {
+		proto_buf_reset(&s->scratch);
+		model_state_write(m, c->participant, now, &s->scratch);
+		evbuffer_add(out, s->scratch.data, s->scratch.len);
+	}
+	proto_buf_reset(&s->scratch);
+	if ((n = proto_enc_ready(&s->scratch, m->head)) != 0)
+		evbuffer_add(out, s->scratch.data, n);
+
+	/* The catch-up itself may exceed the cap; what follows may not. */
+	if (c->cap > 0 && evbuffer_get_length(out) > c->cap / 2)
+		c->cap = evbuffer_get_length(out) + s->cfg->queue_cap;
+
+	/* Who is here now, then tell the others about this one. */
+	TAILQ_FOREACH(o, &b->conns, board_entry) {
+		if (o->state != CONN_LIVE || o == c ||
+		    (mp = model_participant(m, o->participant)) == NULL)
+			continue;
+		pr.participant = o->participant;
+		pr.online = true;
+		pr.table = mp->table;
+		pr.name = mp->name;
+		proto_buf_reset(&s->scratch);
+		if ((n = proto_enc_presence(&s->scratch, &pr)) != 0)
+			evbuffer_add(out, s->scratch.data, n);
+	}
+	if (c->participant != MODEL_OBSERVER &&
+	    !board_online(b, c->participant, c))
+		board_presence(s, b, c->participant, true, c);
+	c->state = CONN_LIVE;
+	c->last_out_ms = now;
+	log_info("conn %llu (%s): live on board %s as participant %u, %s from "
+	    "seq %llu to %llu", (unsigned long long)c->id, c->peer,
+	    b->name, c->participant,
+	    w.mode == MODE_REPLAY ? "replay" : "state",
+	    (unsigned long long)c->since, (unsigned long long)m->head);
+	/* Its own presence, so the client sees itself online too. */
+	if ((mp = model_participant(m, c->participant)) != NULL) {
+		pr.participant = c->participant;
+		pr.online = true;
+		pr.table = mp->table;
+		pr.name = mp->name;
+		proto_buf_reset(&s->scratch);
+		if ((n = proto_enc_presence(&s->scratch, &pr)) != 0)
+			evbuffer_add(out, s->scratch.data, n);
+	}
+}
+
+/* Frames that waited for the catch-up can be handled now. */
+void
+client_conn_resume(struct client_conn *c)
+{
+	if (c->state == CONN_LIVE)
+		client_conn_process(c);
+}
+
+/* Once in a while: the HELLO deadline, and PING after 30 s of silence. */
+void
+client_conn_tick(struct client_conn *c, int64_t now)
+{
+	struct server	*s = c->server;
+	size_t		 n;
+
+	if (c->state == CONN_HELLO &&
+	    now - c->last_in_ms > CONN_HELLO_TIMEOUT_MS) {
+		client_conn_error(c, ERROR_IDLE, "no HELLO");
+		return;
+	}
+	if (c->state == CONN_LIVE &&
+	    now - c->last_out_ms >= PROTO_PING_AFTER * 1000) {
+		proto_buf_reset(&s->scratch);
+		if ((n = proto_enc_ping(&s->scratch, (uint64_t)now)) != 0)
+			client_conn_send(c, s->scratch.data, n);
+	}
+}

@@ -1,0 +1,437 @@
+/*
+ * offline.c -- the commands that work on a board's files without serving:
+ * create, export, check, list.
+ *
+ * Exit status: 0 done, 1 failed, 2 usage, 3 (check) damage found and left.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "boardfile.h"
+#include "export.h"
+#include "server.h"
+#include "xmalloc.h"
+
+#define OFFLINE_DAMAGED	3
+
+/* Print an error for the offline commands. */
+static int
+offline_fail(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	fputs("cafeboard-server: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 1;
+}
+
+/* Refuse a bad board name with a hint. */
+static int
+offline_name_ok(const char *name)
+{
+	if (proto_board_name_ok(name))
+		return 1;
+	fprintf(stderr, "cafeboard-server: '%s' is not a board name: use 1 "
+	    "to 64 of a-z 0-9 _ -, starting with a letter or digit\n", name);
+	return 0;
+}
+
+/* create BOARD --from FILE */
+static int
+offline_create(struct server_config *cfg, const struct offline_opts *o,
+    const char *name)
+{
+	struct evlog_report	 rep;
+	struct boardfile	 bf;
+	struct proto_event	 ev;
+	struct proto_op		*ops;
+	struct proto_buf	 scratch;
+	struct model		*m;
+	struct evlog		*log;
+	const char		*why;
+	char			*dir, err[512];
+	size_t			 nops, i;
+	int64_t			 now;
+	int			 lock, code, rc = 1;
+
+	if (o->from == NULL) {
+		fprintf(stderr, "cafeboard-server: create needs --from FILE\n");
+		return 2;
+	}
+	if (!offline_name_ok(name))
+		return 2;
+	if (store_exists(cfg->data_dir, name))
+		return offline_fail("board %s already exists in %s", name,
+		    cfg->data_dir);
+	if (boardfile_load(o->from, &bf, err, sizeof err) != 0)
+		return offline_fail("%s: %s", o->from, err);
+
+	dir = store_board_dir(cfg->data_dir, name);
+	if (store_mkdirs(dir, err, sizeof err) != 0 ||
+	    (lock = store_lock(dir, err, sizeof err)) == -1) {
+		boardfile_free(&bf);
+		free(dir);
+		return offline_fail("%s", err);
+	}
+	m = model_new(name);
+	log = store_open_log(dir, EVLOG_CREATE, m, 0, NULL, NULL, &rep, err,
+	    sizeof err);
+	if (log == NULL) {
+		offline_fail("%s", err);
+		goto out;
+	}
+	if (m->head != 0) {
+		offline_fail("board %s already has events", name);
+		goto out;
+	}
+	proto_buf_init(&scratch);
+	nops = boardfile_ops(&bf, &ops);
+	now = server_now_ms();
+	for (i = 0; i < nops; i++) {
+		if ((code = model_check(m, 0, &ops[i], now, &why)) != 0) {
+			offline_fail("%s: %s refused: %s", o->from,
+			    proto_kind_name(ops[i].kind), why);
+			break;
+		}
+		model_prepare(m, &ops[i], now);
+		memset(&ev, 0, sizeof ev);
+		ev.seq = m->head + 1;
+		ev.op = ops[i];
+		if (store_commit(log, m, &ev, now, NULL, &scratch, err,
+		    sizeof err) != 0) {
+			offline_fail("%s", err);
+			break;
+		}
+		model_op_clear(&ops[i]);
+	}
+	free(ops);
+	proto_buf_free(&scratch);
+	if (i == nops && evlog_sync(log) == 0 &&
+	    store_snapshot(dir, m, err, sizeof err) == 0) {
+		printf("created board %s in %s: \"%s\", %zu table%s, join code "
+		    "%s\n", name, dir, m->settings.title, m->ntables,
+		    m->ntables == 1 ? "" : "s", m->settings.code[0] != '\0' ?
+		    m->settings.code : "(none)");
+		rc = 0;
+	} else if (i == nops)
+		offline_fail("%s: could not write the board", dir);
+out:
+	if (log != NULL)
+		evlog_close(log);
+	if (rc != 0) {
+		/* Leave nothing half-made behind. */
+		char *p;
+
+		xasprintf(&p, "%s/events.log", dir);
+		unlink(p);
+		free(p);
+		xasprintf(&p, "%s/snapshot", dir);
+		unlink(p);
+		free(p);
+		xasprintf(&p, "%s/lock", dir);
+		unlink(p);
+		free(p);
+		rmdir(dir);
+	}
+	close(lock);
+	model_free(m);
+	boardfile_free(&bf);
+	free(dir);
+	return rc;
+}
+
+/* Load a board read-only (snapshot + tail) for export and list. */
+static struct model *
+offline_load(struct server_config *cfg, const char *name)
+{
+	struct model	*m;
+	struct evlog	*log;
+	uint64_t	 snap;
+	char		 err[512];
+
+	if (!store_exists(cfg->data_dir, name)) {
+		offline_fail("there is no board called %s in %s", name,
+		    cfg->data_dir);
+		return NULL;
+	}
+	if (store_load(cfg->data_dir, name, EVLOG_READONLY, &m, &log, &snap,
+	    NULL, NULL, err, sizeof err) != 0) {
+		offline_fail("board %s: %s", name, err);
+		return NULL;
+	}
+	if (log != NULL)
+		evlog_close(log);
+	return m;
+}
+
+/* export BOARD --format md|csv|json [-o FILE] [--bom] */
+static int
+offline_export(struct server_config *cfg, const struct offline_opts *o,
+    const char *name)
+{
+	struct export_opts	 eo;
+	struct model		*m;
+	FILE			*f = stdout;
+	char			*tmp = NULL;
+	int			 fmt, rc = 0;
+
+	if (o->format == NULL || (fmt = export_format_parse(o->format)) < 0) {
+		fprintf(stderr, "cafeboard-server: export needs --format md, "
+		    "csv or json\n");
+		return 2;
+	}
+	if (!offline_name_ok(name))
+		return 2;
+	if ((m = offline_load(cfg, name)) == NULL)
+		return 1;
+	if (o->output != NULL && strcmp(o->output, "-") != 0) {
+		/* Write beside the target and rename: no half-written file. */
+		xasprintf(&tmp, "%s.tmp", o->output);
+		if ((f = fopen(tmp, "w")) == NULL) {
+			rc = offline_fail("%s: %s", tmp, strerror(errno));
+			goto out;
+		}
+	}
+	memset(&eo, 0, sizeof eo);
+	eo.bom = o->bom;
+	if (export_write(m, (enum export_format)fmt, &eo, f) != 0 ||
+	    fflush(f) != 0)
+		rc = offline_fail("export: %s", strerror(errno));
+	if (tmp != NULL) {
+		if (fclose(f) != 0 && rc == 0)
+			rc = offline_fail("%s: %s", tmp, strerror(errno));
+		if (rc == 0 && rename(tmp, o->output) != 0)
+			rc = offline_fail("%s: %s", o->output, strerror(errno));
+		if (rc != 0)
+			unlink(tmp);
+	}
+out:
+	free(tmp);
+	model_free(m);
+	return rc;
+}
+
+/* Byte-compare two models' full state encodings. */
+static int
+offline_same_state(const struct model *a, const struct model *b)
+{
+	struct proto_buf	ba, bb;
+	int			same;
+
+	proto_buf_init(&ba);
+	proto_buf_init(&bb);
+	model_state_write(a, 0, 0, &ba);
+	model_state_write(b, 0, 0, &bb);
+	same = ba.len == bb.len && memcmp(ba.data, bb.data, ba.len) == 0;
+	proto_buf_free(&ba);
+	proto_buf_free(&bb);
+	return same;
+}
+
+/*
+ * check BOARD [--repair]: verify every log record, the snapshot, and that
+ * the snapshot plus the log's tail give the very state the whole log gives.
+ */
+static int
+offline_check(struct server_config *cfg, const struct offline_opts *o,
+    const char *name)
+{
+	struct evlog_report	 rep;
+	struct evlog		*log;
+	struct model		*full, *quick = NULL;
+	struct stat		 st;
+	uint64_t		 snap_seq = 0;
+	uint8_t			*snap;
+	size_t			 snap_len;
+	char			*dir, *path, err[512], serr[256];
+	int			 damaged = 0, srd, lock = -1;
+	bool			 log_ok;
+
+	if (!offline_name_ok(name))
+		return 2;
+	if (!store_exists(cfg->data_dir, name))
+		return offline_fail("there is no board called %s in %s", name,
+		    cfg->data_dir);
+	dir = store_board_dir(cfg->data_dir, name);
+	if (o->repair && (lock = store_lock(dir, err, sizeof err)) == -1) {
+		free(dir);
+		return offline_fail("%s; stop the server before --repair", err);
+	}
+
+	/* 1. The log, record by record, folded from the start. */
+	full = model_new(name);
+	log = store_open_log(dir, o->repair ? EVLOG_REPAIR : EVLOG_READONLY,
+	    full, 0, NULL, NULL, &rep, err, sizeof err);
+	log_ok = log != NULL;
+	xasprintf(&path, "%s/events.log", dir);
+	if (!log_ok) {
+		printf("%s: DAMAGED: %s\n", path, err);
+		damaged = 1;
+	} else {
+		stat(path, &st);
+		printf("%s: %llu records, seq %llu to %llu, %lld bytes\n",
+		    path, (unsigned long long)rep.records,
+		    (unsigned long long)rep.first_seq,
+		    (unsigned long long)rep.last_seq, (long long)st.st_size);
+		if (rep.cut_bytes > 0) {
+			printf("%s: %s: %s\n", path, rep.truncated ?
+			    "REPAIRED" : "DAMAGED", rep.detail);
+			if (!rep.truncated)
+				damaged = 1;
+		}
+		evlog_close(log);
+	}
+	free(path);
+
+	/* 2. The snapshot. */
+	srd = evlog_snapshot_read(dir, &snap_seq, &snap, &snap_len, serr,
+	    sizeof serr);
+	xasprintf(&path, "%s/snapshot", dir);
+	if (srd == 1)
+		printf("%s: none (the whole log is folded at start)\n", path);
+	else if (srd == -1) {
+		printf("%s: UNUSABLE: %s\n", path, serr);
+		damaged = 1;
+	} else {
+		free(snap);
+		printf("%s: seq %llu, %zu bytes\n", path,
+		    (unsigned long long)snap_seq, snap_len);
+	}
+
+	/* 3. Snapshot + tail must equal the full fold. */
+	if (srd == 0 && log_ok && rep.first_seq <= 1) {
+		struct evlog	*l2;
+		uint64_t	 s2;
+
+		if (store_load(cfg->data_dir, name, EVLOG_READONLY, &quick,
+		    &l2, &s2, NULL, NULL, err, sizeof err) != 0) {
+			printf("%s: UNUSABLE with the log: %s\n", path, err);
+			damaged = 1;
+		} else {
+			if (l2 != NULL)
+				evlog_close(l2);
+			if (snap_seq > full->head) {
+				printf("%s: AHEAD of the log (seq %llu > %llu)"
+				    "\n", path, (unsigned long long)snap_seq,
+				    (unsigned long long)full->head);
+				damaged = 1;
+			} else if (!offline_same_state(quick, full)) {
+				printf("%s: DIFFERS from the state the log "
+				    "gives\n", path);
+				damaged = 1;
+			} else
+				printf("%s: matches the log\n", path);
+		}
+	}
+	if (damaged && o->repair && srd != 1 && log_ok) {
+		/* The log is sound now; a bad snapshot only costs time. */
+		char *bad;
+
+		xasprintf(&bad, "%s.bad", path);
+		if (rename(path, bad) == 0) {
+			printf("%s: set aside as %s; the log is folded at "
+			    "start\n", path, bad);
+			damaged = 0;
+		}
+		free(bad);
+	}
+	free(path);
+	if (full != NULL)
+		printf("board %s: %s, %zu tables, %zu cards, %zu participants, "
+		    "phase %s, round %u\n", name, full->settings.title,
+		    full->ntables, full->live_cards, full->nparticipants,
+		    proto_phase_name(full->phase), full->round);
+	if (quick != NULL)
+		model_free(quick);
+	model_free(full);
+	if (lock != -1)
+		close(lock);
+	free(dir);
+	if (damaged) {
+		if (!o->repair)
+			printf("run: cafeboard-server check %s --repair  (with "
+			    "the server stopped)\n", name);
+		return OFFLINE_DAMAGED;
+	}
+	return 0;
+}
+
+/* list: one line per board. */
+static int
+offline_list(struct server_config *cfg)
+{
+	struct model	*m;
+	char		**names, *path, when[32];
+	struct stat	 st;
+	struct tm	 tm;
+	size_t		 n, i;
+
+	if (store_list(cfg->data_dir, &names, &n) != 0) {
+		if (errno == ENOENT) {
+			printf("no boards yet in %s\n", cfg->data_dir);
+			return 0;
+		}
+		return offline_fail("%s: %s", cfg->data_dir, strerror(errno));
+	}
+	if (n == 0)
+		printf("no boards yet in %s\n", cfg->data_dir);
+	else
+		printf("%-20s %-8s %5s %6s %6s %5s  %-16s %s\n", "BOARD",
+		    "PHASE", "ROUND", "TABLES", "CARDS", "PEOPLE", "CHANGED",
+		    "TITLE");
+	for (i = 0; i < n; i++) {
+		xasprintf(&path, "%s/%s/events.log", cfg->data_dir, names[i]);
+		when[0] = '\0';
+		if (stat(path, &st) == 0 && localtime_r(&st.st_mtime, &tm))
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		free(path);
+		if ((m = offline_load(cfg, names[i])) != NULL) {
+			printf("%-20s %-8s %5u %6zu %6zu %6zu  %-16s %s\n",
+			    names[i], proto_phase_name(m->phase), m->round,
+			    m->ntables, m->live_cards, m->nparticipants, when,
+			    m->settings.title);
+			model_free(m);
+		} else
+			printf("%-20s (cannot be read: run cafeboard-server "
+			    "check %s)\n", names[i], names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+/* Run an offline command: argv[0] is its name. */
+int
+offline_main(struct server_config *cfg, const struct offline_opts *o,
+    int argc, char **argv)
+{
+	const char	*cmd = argv[0];
+
+	if (strcmp(cmd, "list") == 0) {
+		if (argc != 1)
+			goto usage;
+		return offline_list(cfg);
+	}
+	if (argc != 2)
+		goto usage;
+	if (strcmp(cmd, "create") == 0)
+		return offline_create(cfg, o, argv[1]);
+	if (strcmp(cmd, "export") == 0)
+		return offline_export(cfg, o, argv[1]);
+	if (strcmp(cmd, "check") == 0)
+		return offline_check(cfg, o, argv[1]);
+usage:
+	fprintf(stderr, "cafeboard-server: unknown command or wrong arguments: "
+	    "%s\n(see cafeboard-server --help)\n", cmd);
+	return 2;
+}

@@ -1,0 +1,537 @@
+/*
+ * server.c -- the loop: listeners, signals, and one housekeeping step per
+ * pass of the event loop.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server.h"
+#include "xmalloc.h"
+
+#define SERVER_TICK_MS		1000	/* keepalive scan */
+#define SERVER_BATCH_SYNC_MS	100	/* --fsync batch */
+
+/* Wall-clock milliseconds: event times and the round's clock. */
+int64_t
+server_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* True if some TCP listener accepts connections from beyond loopback. */
+bool
+server_public(const struct server *s)
+{
+	return s->public_listen;
+}
+
+/* Ask the loop to close down after this pass. */
+void
+server_quit(struct server *s)
+{
+	s->quitting = true;
+}
+
+/* A new connection on any listener. */
+static void
+server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct server		*s = arg;
+	struct client_conn	*c;
+	bool			 tcp = sa != NULL && sa->sa_family != AF_UNIX;
+
+	(void)l;
+	evutil_make_socket_closeonexec(fd);
+	c = client_conn_new(s, fd, sa, (socklen_t)salen, tcp);
+	if (s->cfg->max_conns > 0 && s->nconns > s->cfg->max_conns) {
+		client_conn_error(c, ERROR_FULL, "the server has too many "
+		    "connections");
+		return;
+	}
+	if (tcp && s->cfg->max_conns_per_peer > 0 &&
+	    client_conn_count_peer(s, c->peer_addr) >
+	    s->cfg->max_conns_per_peer) {
+		client_conn_error(c, ERROR_FULL, "too many connections from "
+		    "your address");
+		return;
+	}
+}
+
+/* A listener failed (out of descriptors): log and go on. */
+static void
+server_accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	int	e = EVUTIL_SOCKET_ERROR();
+
+	(void)l;
+	(void)arg;
+	log_error("accept: %s", evutil_socket_error_to_string(e));
+}
+
+/* Bind the Unix socket, replacing a stale one but never a live server's. */
+static int
+server_listen_unix(struct server *s, const char *path)
+{
+	struct sockaddr_un	 sun;
+	struct evconnlistener	*l;
+	char			*dir, *slash, err[256];
+	int			 fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		log_error("socket path too long: %s", path);
+		return -1;
+	}
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (store_mkdirs(dir, err, sizeof err) != 0) {
+			log_error("%s", err);
+			free(dir);
+			return -1;
+		}
+	}
+	free(dir);
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		log_error("socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
+		log_error("another cafeboard-server is running on %s", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	unlink(path);
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		log_error("bind %s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	chmod(path, 0600);
+	if (listen(fd, 128) == -1 || evutil_make_socket_nonblocking(fd) != 0) {
+		log_error("listen %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	l = evconnlistener_new(s->base, server_accept_cb, s,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	if (l == NULL) {
+		close(fd);
+		return -1;
+	}
+	evconnlistener_set_error_cb(l, server_accept_error_cb);
+	s->listeners[s->nlisteners++] = l;
+	s->unix_bound = true;
+	log_info("listening on %s", path);
+	return 0;
+}
+
+/* True if the address is loopback (127.0.0.0/8 or ::1). */
+static bool
+server_is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+	return false;
+}
+
+/* Split "HOST:PORT", "[V6]:PORT", "HOST" or ":PORT" (port 7117 by default). */
+static int
+server_split_hostport(const char *spec, char *host, size_t hostlen,
+    char *port, size_t portlen)
+{
+	const char	*colon, *end;
+
+	snprintf(port, portlen, "%d", PROTO_DEFAULT_PORT);
+	if (spec[0] == '[') {
+		if ((end = strchr(spec, ']')) == NULL)
+			return -1;
+		snprintf(host, hostlen, "%.*s", (int)(end - spec - 1), spec + 1);
+		if (end[1] == ':')
+			snprintf(port, portlen, "%s", end + 2);
+		else if (end[1] != '\0')
+			return -1;
+		return 0;
+	}
+	colon = strrchr(spec, ':');
+	if (colon != NULL && strchr(spec, ':') != colon)
+		colon = NULL;	/* a bare IPv6 address */
+	if (colon != NULL) {
+		snprintf(host, hostlen, "%.*s", (int)(colon - spec), spec);
+		snprintf(port, portlen, "%s", colon + 1);
+	} else
+		snprintf(host, hostlen, "%s", spec);
+	if (host[0] == '\0')
+		snprintf(host, hostlen, "0.0.0.0");
+	return port[0] == '\0' ? -1 : 0;
+}
+
+/* Listen on every address HOST:PORT resolves to. */
+static int
+server_listen_tcp(struct server *s, const char *spec)
+{
+	struct evutil_addrinfo	 hints, *res, *ai;
+	struct evconnlistener	*l;
+	char			 host[256], port[16], name[INET6_ADDRSTRLEN];
+	int			 rc, n = 0;
+
+	if (server_split_hostport(spec, host, sizeof host, port,
+	    sizeof port) != 0) {
+		log_error("--listen %s: expected HOST:PORT", spec);
+		return -1;
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = EVUTIL_AI_PASSIVE | EVUTIL_AI_ADDRCONFIG;
+	if ((rc = evutil_getaddrinfo(host, port, &hints, &res)) != 0) {
+		log_error("--listen %s: %s", spec, evutil_gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (s->nlisteners >= SERVER_MAX_LISTEN)
+			break;
+		l = evconnlistener_new_bind(s->base, server_accept_cb, s,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
+		    LEV_OPT_REUSEABLE, 128, ai->ai_addr, (int)ai->ai_addrlen);
+		if (ai->ai_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)
+			    (void *)ai->ai_addr)->sin_addr, name, sizeof name);
+		else
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)
+			    (void *)ai->ai_addr)->sin6_addr, name, sizeof name);
+		if (l == NULL) {
+			log_error("--listen %s: cannot bind %s port %s: %s",
+			    spec, name, port, strerror(errno));
+			continue;
+		}
+		evconnlistener_set_error_cb(l, server_accept_error_cb);
+		s->listeners[s->nlisteners++] = l;
+		if (!server_is_loopback(ai->ai_addr))
+			s->public_listen = true;
+		log_info("listening on %s port %s", name, port);
+		n++;
+	}
+	evutil_freeaddrinfo(res);
+	return n > 0 ? 0 : -1;
+}
+
+/* SIGTERM, SIGINT: close gracefully; SIGHUP: reopen the log file. */
+static void
+server_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct server	*s = arg;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		if (log_reopen() != 0)
+			log_error("cannot reopen the log file");
+		log_info("log file reopened");
+		return;
+	}
+	log_info("signal %d: closing down", (int)sig);
+	server_quit(s);
+	event_base_loopbreak(s->base);
+}
+
+/* Once a second: keepalive and HELLO deadlines; batch syncs. */
+static void
+server_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server		*s = arg;
+	struct client_conn	*c, *next;
+	int64_t			 now = server_now_ms();
+
+	(void)fd;
+	(void)what;
+	for (c = TAILQ_FIRST(&s->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		client_conn_tick(c, now);
+	}
+}
+
+/* --fsync batch: sync every board with unsynced events. */
+static void
+server_batch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*s = arg;
+	struct board	*b;
+
+	(void)fd;
+	(void)what;
+	TAILQ_FOREACH(b, &s->boards, entry) {
+		if (b->log != NULL && evlog_dirty(b->log) &&
+		    evlog_sync(b->log) != 0)
+			fatalx("board %s: fsync of the log failed; stopping "
+			    "rather than acknowledging changes that may be "
+			    "lost", b->name);
+	}
+}
+
+/*
+ * The per-pass housekeeping, in this order and for these reasons:
+ *   1. sync the logs: an event is on disk before anyone is told of it;
+ *   2. send the events of this pass to live connections;
+ *   3. catch up the connections whose HELLO came in this pass (their
+ *      replay or state already covers the events of step 2), make them
+ *      live and handle the frames they sent meanwhile -- which may make
+ *      new events, hence the loop;
+ *   4. snapshots due, then free dead connections, which no callback can
+ *      reach any more.
+ */
+static void
+server_housekeeping(struct server *s)
+{
+	struct client_conn	*c, *next;
+	struct board		*b;
+	bool			 again;
+
+	do {
+		again = false;
+		TAILQ_FOREACH(b, &s->boards, entry) {
+			if (b->needs_sync && s->cfg->fsync == EVLOG_SYNC_ALWAYS &&
+			    evlog_sync(b->log) != 0)
+				fatalx("board %s: fsync of the log failed; "
+				    "stopping rather than acknowledging changes "
+				    "that may be lost", b->name);
+			b->needs_sync = false;
+			board_flush(b);
+		}
+		for (c = TAILQ_FIRST(&s->conns); c != NULL; c = next) {
+			next = TAILQ_NEXT(c, entry);
+			if (c->state != CONN_CATCHUP)
+				continue;
+			client_conn_catchup(c);
+			client_conn_resume(c);
+			again = true;
+		}
+		TAILQ_FOREACH(b, &s->boards, entry) {
+			if (b->fanout_from <= b->model->head)
+				again = true;
+		}
+	} while (again);
+
+	TAILQ_FOREACH(b, &s->boards, entry)
+		board_snapshot(b, false);
+	while ((c = TAILQ_FIRST(&s->dead)) != NULL) {
+		TAILQ_REMOVE(&s->dead, c, entry);
+		client_conn_free(c);
+	}
+}
+
+/* Load every board in the data directory (their timers must run). */
+static void
+server_load_boards(struct server *s)
+{
+	char	**names, err[256];
+	size_t	  n, i;
+
+	if (store_list(s->cfg->data_dir, &names, &n) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		struct board *b = board_find(s, names[i], false, err,
+		    sizeof err);
+
+		if (b != NULL && !b->broken && server_public(s) &&
+		    b->model->settings.code[0] == '\0')
+			log_warn("board %s has no join code and the server "
+			    "listens beyond loopback: anyone who can reach it "
+			    "can join", b->name);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Route libevent's own messages into our log. */
+static void
+server_libevent_log(int severity, const char *msg)
+{
+	log_msg(severity >= EVENT_LOG_ERR ? LOG_LVL_ERROR :
+	    severity == EVENT_LOG_WARN ? LOG_LVL_WARN : LOG_LVL_DEBUG,
+	    "libevent: %s", msg);
+}
+
+/* Close down: tell everyone (ERROR 106), sync, snapshot, release. */
+static void
+server_shutdown(struct server *s)
+{
+	struct client_conn	*c, *next;
+	struct board		*b;
+	size_t			 i;
+
+	for (i = 0; i < s->nlisteners; i++)
+		evconnlistener_free(s->listeners[i]);
+	s->nlisteners = 0;
+	if (s->unix_bound)
+		unlink(s->cfg->socket_path);
+	/* Events of the last pass go out before the goodbye. */
+	server_housekeeping(s);
+	for (c = TAILQ_FIRST(&s->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		client_conn_error(c, ERROR_SHUTDOWN, NULL);
+	}
+	/* Let the ERRORs drain, briefly. */
+	for (i = 0; i < 50 && !TAILQ_EMPTY(&s->conns); i++) {
+		event_base_loop(s->base, EVLOOP_NONBLOCK | EVLOOP_ONCE);
+		usleep(10000);
+	}
+	while ((c = TAILQ_FIRST(&s->conns)) != NULL)
+		client_conn_lost(c);
+	while ((b = TAILQ_FIRST(&s->boards)) != NULL) {
+		TAILQ_REMOVE(&s->boards, b, entry);
+		if (b->log != NULL && evlog_sync(b->log) != 0)
+			log_error("board %s: final fsync failed", b->name);
+		board_snapshot(b, true);
+		board_free(b);
+	}
+	while ((c = TAILQ_FIRST(&s->dead)) != NULL) {
+		TAILQ_REMOVE(&s->dead, c, entry);
+		client_conn_free(c);
+	}
+}
+
+/* Serve until a signal says stop.  Returns the exit status. */
+int
+server_run(struct server_config *cfg)
+{
+	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct server		 s;
+	struct timeval		 tv;
+	struct event		*batch_ev = NULL;
+	char			 err[512];
+	bool			 created;
+	size_t			 i;
+	int			 rc = 0;
+
+	memset(&s, 0, sizeof s);
+	s.cfg = cfg;
+	TAILQ_INIT(&s.conns);
+	TAILQ_INIT(&s.dead);
+	TAILQ_INIT(&s.boards);
+	proto_buf_init(&s.scratch);
+	signal(SIGPIPE, SIG_IGN);
+	event_set_log_callback(server_libevent_log);
+
+	if (store_mkdirs(cfg->data_dir, err, sizeof err) != 0) {
+		log_error("data directory: %s", err);
+		return 1;
+	}
+	if (keyfile_load(cfg->key_file, !cfg->key_file_given, s.key,
+	    sizeof s.key, &created, err, sizeof err) != 0) {
+		log_error("%s", err);
+		return 1;
+	}
+	if (created) {
+		fprintf(stderr, "cafeboard-server: a new facilitator key was "
+		    "written to %s (mode 0600).\n  Facilitators join with: "
+		    "cafeboard --key-file %s ...\n  Keep it secret: it gives "
+		    "every facilitator right on every board.\n", cfg->key_file,
+		    cfg->key_file);
+		log_info("created the facilitator key %s", cfg->key_file);
+	}
+
+	if ((s.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	for (i = 0; i < cfg->nlisten; i++) {
+		if (server_listen_tcp(&s, cfg->listen[i]) != 0) {
+			rc = 1;
+			goto out;
+		}
+	}
+	if (cfg->socket_path != NULL && cfg->socket_path[0] != '\0' &&
+	    server_listen_unix(&s, cfg->socket_path) != 0) {
+		rc = 1;
+		goto out;
+	}
+	if (s.nlisteners == 0) {
+		log_error("nothing to listen on");
+		rc = 1;
+		goto out;
+	}
+	if (server_public(&s))
+		log_warn("listening beyond loopback: set a join code on every "
+		    "board (settings or the board file's code: line)");
+
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		s.sig_ev[i] = evsignal_new(s.base, sigs[i], server_signal_cb,
+		    &s);
+		evsignal_add(s.sig_ev[i], NULL);
+	}
+	s.tick_ev = event_new(s.base, -1, EV_PERSIST, server_tick_cb, &s);
+	tv.tv_sec = SERVER_TICK_MS / 1000;
+	tv.tv_usec = 0;
+	event_add(s.tick_ev, &tv);
+	if (cfg->fsync == EVLOG_SYNC_BATCH) {
+		batch_ev = event_new(s.base, -1, EV_PERSIST, server_batch_cb,
+		    &s);
+		tv.tv_sec = 0;
+		tv.tv_usec = SERVER_BATCH_SYNC_MS * 1000;
+		event_add(batch_ev, &tv);
+	}
+
+	server_load_boards(&s);
+	log_info("cafeboard-server %s ready (data %s)", CB_VERSION,
+	    cfg->data_dir);
+	while (!s.quitting) {
+		event_base_loop(s.base, EVLOOP_ONCE);
+		server_housekeeping(&s);
+	}
+	server_shutdown(&s);
+	log_info("stopped");
+out:
+	for (i = 0; i < s.nlisteners; i++)
+		evconnlistener_free(s.listeners[i]);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (s.sig_ev[i] != NULL)
+			event_free(s.sig_ev[i]);
+	if (s.tick_ev != NULL)
+		event_free(s.tick_ev);
+	if (batch_ev != NULL)
+		event_free(batch_ev);
+	while (!TAILQ_EMPTY(&s.boards)) {
+		struct board *b = TAILQ_FIRST(&s.boards);
+
+		TAILQ_REMOVE(&s.boards, b, entry);
+		board_free(b);
+	}
+	if (s.base != NULL)
+		event_base_free(s.base);
+	proto_buf_free(&s.scratch);
+	return rc;
+}

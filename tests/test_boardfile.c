@@ -1,0 +1,501 @@
+/*
+ * test_boardfile.c -- a facilitator's board file becomes the right board,
+ * and every mistake in it is reported with its line.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "boardfile.h"
+#include "xmalloc.h"
+
+#define Q1 "Comment faire pour garantir une bonne orientation des publics " \
+	"en demande d'emploi et un parcours de recherche d'emploi cohérent " \
+	"et fluide, en réponse à leurs besoins ?"
+#define Q2 "Comment faire pour faciliter l'accès aux solutions pertinentes " \
+	"d'insertion et d'emploi disponibles sur un territoire et améliorer " \
+	"la collaboration des intervenants au cours d'un parcours de " \
+	"recherche d'emploi ?"
+#define Q3 "Comment pourrait-on mieux organiser et coordonner la réponse " \
+	"publique aux besoins en recrutement sur un territoire ?"
+#define Q4 "Comment pourrait-on favoriser l'engagement des entreprises dans " \
+	"France Travail dans une démarche de co-construction ?"
+#define THEME1 "Orientation et accompagnement des personnes en recherche " \
+	"d'emploi"
+#define THEME2 "Services aux employeurs : rôles des acteurs privés et publics"
+
+/* A path under the source tree (CB_TOP, or the current directory). */
+static char *
+top_path(const char *rel)
+{
+	const char	*top = getenv("CB_TOP");
+	char		*p;
+
+	xasprintf(&p, "%s/%s", top != NULL ? top : ".", rel);
+	return p;
+}
+
+/* Parse a NUL-terminated string; 0 or -1. */
+static int
+parse(const char *s, struct boardfile *bf, char *err, size_t errlen)
+{
+	return boardfile_parse(s, strlen(s), bf, err, errlen);
+}
+
+/* Parsing s fails with exactly the message want. */
+static void
+expect_error(const char *s, const char *want)
+{
+	struct boardfile	bf;
+	char			err[512];
+
+	memset(err, 'x', sizeof err);
+	cr_assert_eq(parse(s, &bf, err, sizeof err), -1, "parsed: %s", s);
+	cr_assert_str_eq(err, want, "for input:\n%s", s);
+	/* Nothing to free: the struct is empty. */
+	cr_assert_null(bf.tables);
+	cr_assert_null(bf.banner);
+	cr_assert_null(bf.settings.title);
+	cr_assert_eq(bf.settings.has, 0);
+}
+
+Test(boardfile, seed_file_gives_the_seed_board)
+{
+	struct boardfile	 bf;
+	struct proto_op		*ops;
+	char			 err[256], *path = top_path("examples/seed-cafe.board");
+	size_t			 n;
+
+	cr_assert_eq(boardfile_load(path, &bf, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(bf.settings.has, SET_TITLE | SET_CODE | SET_DOTS |
+	    SET_MULTI_VOTE | SET_BLIND | SET_PRIVATE | SET_ANONYMOUS |
+	    SET_FREEZE | SET_LOCKED | SET_KEEP);
+	cr_assert_str_eq(bf.settings.title,
+	    "Café de l'emploi — coopérer sur le territoire");
+	cr_assert_str_eq(bf.settings.code, "territoire");
+	cr_assert_eq(bf.settings.dots, 3);
+	cr_assert_eq(bf.settings.keep, 3);
+	cr_assert_not(bf.settings.multi_vote);
+	cr_assert(bf.settings.blind);
+	cr_assert_not(bf.settings.private_writing);
+	cr_assert_not(bf.settings.anonymous);
+	cr_assert_not(bf.settings.freeze_at_zero);
+	cr_assert_not(bf.settings.locked);
+	cr_assert_str_eq(bf.banner, "Bienvenue ! Installez-vous à une table, "
+	    "tapez votre prénom, et attendez le signal pour écrire vos idées.");
+
+	cr_assert_eq(bf.ntables, 4);
+	cr_assert_str_eq(bf.tables[0].question, Q1);
+	cr_assert_str_eq(bf.tables[1].question, Q2);
+	cr_assert_str_eq(bf.tables[2].question, Q3);
+	cr_assert_str_eq(bf.tables[3].question, Q4);
+	cr_assert_str_eq(bf.tables[0].theme, THEME1);
+	cr_assert_str_eq(bf.tables[1].theme, THEME1);
+	cr_assert_str_eq(bf.tables[2].theme, THEME2);
+	cr_assert_str_eq(bf.tables[3].theme, THEME2);
+
+	n = boardfile_ops(&bf, &ops);
+	cr_assert_eq(n, 6);
+	cr_assert_eq(ops[0].kind, OP_SETTINGS);
+	cr_assert_eq(ops[0].settings.has, bf.settings.has);
+	cr_assert_str_eq(ops[0].settings.title, bf.settings.title);
+	cr_assert_eq(ops[0].settings.dots, 3);
+	cr_assert_eq(ops[1].kind, OP_BANNER);
+	cr_assert_eq(ops[1].text, bf.banner);
+	cr_assert_eq(ops[2].kind, OP_TABLE_ADD);
+	cr_assert_str_eq(ops[2].text, Q1);
+	cr_assert_eq(ops[5].kind, OP_TABLE_ADD);
+	cr_assert_str_eq(ops[5].text, Q4);
+	free(ops);
+	boardfile_free(&bf);
+	cr_assert_eq(bf.ntables, 0);
+	cr_assert_null(bf.tables);
+	boardfile_free(&bf);		/* twice is harmless */
+	free(path);
+}
+
+Test(boardfile, only_given_keys_are_in_the_settings_op)
+{
+	struct boardfile	 bf;
+	struct proto_op		*ops;
+	char			 err[256];
+
+	cr_assert_eq(parse("dots: 5\nanonymous: yes\n", &bf, err,
+	    sizeof err), 0, "%s", err);
+	cr_assert_eq(bf.settings.has, SET_DOTS | SET_ANONYMOUS);
+	cr_assert_null(bf.banner);
+	cr_assert_eq(bf.ntables, 0);
+	cr_assert_eq(boardfile_ops(&bf, &ops), 1);
+	cr_assert_eq(ops[0].kind, OP_SETTINGS);
+	cr_assert_eq(ops[0].settings.has, SET_DOTS | SET_ANONYMOUS);
+	cr_assert_eq(ops[0].settings.dots, 5);
+	cr_assert(ops[0].settings.anonymous);
+	free(ops);
+	boardfile_free(&bf);
+}
+
+Test(boardfile, empty_file_and_zero_questions_are_fine)
+{
+	struct boardfile	 bf;
+	struct proto_op		*ops;
+	char			 err[256];
+
+	cr_assert_eq(parse("", &bf, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(boardfile_ops(&bf, &ops), 0);
+	free(ops);
+	boardfile_free(&bf);
+
+	cr_assert_eq(parse("# nothing but comments\n\n   \n\t\n", &bf, err,
+	    sizeof err), 0, "%s", err);
+	cr_assert_eq(bf.settings.has, 0);
+	boardfile_free(&bf);
+
+	/* An empty banner is a banner op that clears the line. */
+	cr_assert_eq(parse("banner:\ncode:\n", &bf, err, sizeof err), 0,
+	    "%s", err);
+	cr_assert_str_eq(bf.banner, "");
+	cr_assert_eq(bf.settings.has, SET_CODE);
+	cr_assert_str_eq(bf.settings.code, "");
+	cr_assert_eq(boardfile_ops(&bf, &ops), 2);
+	cr_assert_eq(ops[1].kind, OP_BANNER);
+	cr_assert_str_eq(ops[1].text, "");
+	free(ops);
+	boardfile_free(&bf);
+}
+
+Test(boardfile, keys_and_booleans_ignore_case)
+{
+	struct boardfile	bf;
+	char			err[256];
+
+	cr_assert_eq(parse("MULTI_VOTE: YES\nBlind: False\nprivate: On\n"
+	    "Anonymous: TRUE\nfreeze_at_zero: off\nLocked: no\nKeep: 07\n"
+	    "Question: Q ?\n", &bf, err, sizeof err), 0, "%s", err);
+	cr_assert(bf.settings.multi_vote);
+	cr_assert_not(bf.settings.blind);
+	cr_assert(bf.settings.private_writing);
+	cr_assert(bf.settings.anonymous);
+	cr_assert_not(bf.settings.freeze_at_zero);
+	cr_assert_not(bf.settings.locked);
+	cr_assert_eq(bf.settings.keep, 7);
+	cr_assert_eq(bf.ntables, 1);
+	cr_assert_str_eq(bf.tables[0].theme, "");
+	boardfile_free(&bf);
+}
+
+Test(boardfile, continuation_lines_join_with_one_space)
+{
+	struct boardfile	bf;
+	char			err[256];
+
+	cr_assert_eq(parse(
+	    "title: Un titre\n"
+	    "   sur deux lignes   \n"
+	    "question:\n"
+	    "\tpremière ligne\n"
+	    "# a comment does not end the value\n"
+	    "  deuxième\tligne \n"
+	    "\n"
+	    "question: seule\n"
+	    "theme: T\n"
+	    "question: avec thème\n"
+	    "theme:\n"
+	    "question: sans thème\n", &bf, err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(bf.settings.title, "Un titre sur deux lignes");
+	cr_assert_eq(bf.ntables, 4);
+	cr_assert_str_eq(bf.tables[0].question,
+	    "première ligne deuxième ligne");
+	cr_assert_str_eq(bf.tables[1].question, "seule");
+	cr_assert_str_eq(bf.tables[1].theme, "");
+	cr_assert_str_eq(bf.tables[2].question, "avec thème");
+	cr_assert_str_eq(bf.tables[2].theme, "T");
+	cr_assert_str_eq(bf.tables[3].theme, "");
+	boardfile_free(&bf);
+}
+
+Test(boardfile, crlf_and_bom_from_a_windows_editor)
+{
+	struct boardfile	 bf;
+	char			 err[256];
+	char			*path = top_path(
+	    "tests/fixtures/boardfile/crlf-bom.board");
+
+	cr_assert_eq(boardfile_load(path, &bf, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(bf.settings.has, SET_TITLE | SET_DOTS | SET_BLIND);
+	cr_assert_str_eq(bf.settings.title,
+	    "Atelier « inclusion » à Besançon");
+	cr_assert_eq(bf.settings.dots, 5);
+	cr_assert_not(bf.settings.blind);
+	cr_assert_eq(bf.ntables, 1);
+	cr_assert_str_eq(bf.tables[0].theme, "Cœur de métier");
+	cr_assert_str_eq(bf.tables[0].question, "Qu’est-ce qu’une coopération "
+	    "réussie ? (première partie ; deuxième partie !)");
+	boardfile_free(&bf);
+	free(path);
+
+	/* A BOM only counts at the very start; CR alone is a control. */
+	cr_assert_eq(parse("\xef\xbb\xbftitle: x\r\n", &bf, err, sizeof err),
+	    0, "%s", err);
+	cr_assert_str_eq(bf.settings.title, "x");
+	boardfile_free(&bf);
+	expect_error("title: a\rb\n", "line 1: character U+000D (a control or "
+	    "bidi character) at column 9 is not allowed");
+}
+
+Test(boardfile, french_punctuation_is_kept_byte_for_byte)
+{
+	struct boardfile	bf;
+	char			err[256];
+	const char		*q = "« L’œuvre » : qu'en dit-on ? — oui ; "
+	    "non ! … 50 % « ça » l'été";
+
+	char	text[512];
+
+	snprintf(text, sizeof text, "question: %s\nbanner: %s\n", q, q);
+	cr_assert_eq(parse(text, &bf, err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(bf.tables[0].question, q);
+	cr_assert_str_eq(bf.banner, q);
+	boardfile_free(&bf);
+}
+
+Test(boardfile, unknown_key_suggests_the_closest)
+{
+	expect_error("title: x\n\ntitre: y\n", "line 3: unknown key "
+	    "\"titre\" (did you mean \"title\"?)");
+	expect_error("questions: a\n", "line 1: unknown key \"questions\" "
+	    "(did you mean \"question\"?)");
+	expect_error("freeze-at-zero: yes\n", "line 1: unknown key "
+	    "\"freeze-at-zero\" (did you mean \"freeze_at_zero\"?)");
+	expect_error("# c\nmot_de_passe: x\n", "line 2: unknown key "
+	    "\"mot_de_passe\" (the keys are title, code, dots, multi_vote, "
+	    "blind, private, anonymous, freeze_at_zero, locked, keep, banner, "
+	    "theme, question)");
+}
+
+Test(boardfile, lines_that_are_not_key_value)
+{
+	expect_error("title: x\nquestion Comment ?\n",
+	    "line 2: missing ':' after \"question\"");
+	expect_error("Comment faire : ceci\n", "line 1: expected \"key: "
+	    "value\" (a line that continues the one above must start with a "
+	    "space; a comment starts with '#')");
+	expect_error(": x\n", "line 1: expected \"key: value\" (a line that "
+	    "continues the one above must start with a space; a comment "
+	    "starts with '#')");
+	expect_error("  continued\n", "line 1: this line starts with a space, "
+	    "so it continues the value above, but there is none; remove the "
+	    "leading spaces");
+	expect_error("title: x\n\n  continued\n", "line 3: this line starts "
+	    "with a space, so it continues the value above, but there is "
+	    "none; remove the leading spaces");
+	expect_error("theme: A\n  question: B\n", "line 2: \"question:\" is "
+	    "indented, so it would continue the theme above; start keys in "
+	    "the first column");
+	expect_error("question: A\n  # note\n", "line 2: an indented '#' line "
+	    "would continue the question above; start comments in the first "
+	    "column");
+}
+
+Test(boardfile, bad_values)
+{
+	expect_error("dots: 0\n", "line 1: bad value \"0\" for dots: a whole "
+	    "number from 1 to 99");
+	expect_error("\ndots: 100\n", "line 2: bad value \"100\" for dots: a "
+	    "whole number from 1 to 99");
+	expect_error("keep: trois\n", "line 1: bad value \"trois\" for keep: a "
+	    "whole number from 1 to 99");
+	expect_error("keep: -1\n", "line 1: bad value \"-1\" for keep: a whole "
+	    "number from 1 to 99");
+	expect_error("dots: 99999999999999999999\n", "line 1: bad value "
+	    "\"99999999999999999999\" for dots: a whole number from 1 to 99");
+	expect_error("dots:\n", "line 1: bad value \"\" for dots: a whole "
+	    "number from 1 to 99");
+	expect_error("blind: oui\n", "line 1: bad value \"oui\" for blind: yes "
+	    "or no (or true/false, on/off)");
+	expect_error("locked: yes please\n", "line 1: bad value \"yes please\" "
+	    "for locked: yes or no (or true/false, on/off)");
+	expect_error("title:\n", "line 1: title is empty; write it after "
+	    "\"title:\"");
+	expect_error("theme: A\nquestion:   \n\nquestion: B\n", "line 2: "
+	    "question is empty; write it after \"question:\"");
+}
+
+/* A string of n copies of c (static storage, n < 400). */
+static const char *
+run_of(char c, size_t n)
+{
+	static char	buf[400];
+
+	memset(buf, c, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+Test(boardfile, text_too_long_says_limit_and_count)
+{
+	struct boardfile	bf;
+	char			buf[2048], err[256];
+	size_t			n;
+
+	/* 121 code points of two bytes each. */
+	n = (size_t)snprintf(buf, sizeof buf, "dots: 3\ntitle: ");
+	for (int i = 0; i < 121; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "é");
+	snprintf(buf + n, sizeof buf - n, "\n");
+	expect_error(buf, "line 2: title too long: 121 characters, at most "
+	    "120");
+
+	/* A question over its limit, counted after joining its lines. */
+	n = (size_t)snprintf(buf, sizeof buf, "question: %s\n",
+	    run_of('a', 100));
+	n += (size_t)snprintf(buf + n, sizeof buf - n, " %s\n",
+	    run_of('b', 100));
+	snprintf(buf + n, sizeof buf - n, "\t%s\n", run_of('c', 99));
+	expect_error(buf, "line 1: question too long: 301 characters, at most "
+	    "300");
+	snprintf(buf + n, sizeof buf - n, "\t%s\n", run_of('c', 98));
+	cr_assert_eq(parse(buf, &bf, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(strlen(bf.tables[0].question), 300);
+	boardfile_free(&bf);
+
+	snprintf(buf, sizeof buf, "theme: %s\n", run_of('t', 81));
+	expect_error(buf, "line 1: theme too long: 81 characters, at most 80");
+	snprintf(buf, sizeof buf, "code: %s\n", run_of('c', 65));
+	expect_error(buf, "line 1: code too long: 65 characters, at most 64");
+	snprintf(buf, sizeof buf, "banner: %s\n", run_of('b', 201));
+	expect_error(buf, "line 1: banner too long: 201 characters, at most "
+	    "200");
+	snprintf(buf, sizeof buf, "\nquestion: %s\n", run_of('q', 301));
+	expect_error(buf, "line 2: question too long: 301 characters, at most "
+	    "300");
+
+	/* Exactly at the limits is fine. */
+	n = (size_t)snprintf(buf, sizeof buf, "banner: %s\n", run_of('b', 200));
+	n += (size_t)snprintf(buf + n, sizeof buf - n, "code: %s\n",
+	    run_of('c', 64));
+	n += (size_t)snprintf(buf + n, sizeof buf - n, "theme: %s\n",
+	    run_of('t', 80));
+	n += (size_t)snprintf(buf + n, sizeof buf - n, "title: %s\n",
+	    run_of('u', 120));
+	snprintf(buf + n, sizeof buf - n, "question: %s\n", run_of('q', 300));
+	cr_assert_eq(parse(buf, &bf, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(strlen(bf.tables[0].question), 300);
+	boardfile_free(&bf);
+}
+
+Test(boardfile, invalid_utf8_and_control_characters)
+{
+	expect_error("title: ok\nquestion: caf\xe9 ?\n", "line 2: not valid "
+	    "UTF-8 (byte 0xE9 at column 14); save the file as UTF-8");
+	expect_error("# comment in Latin-1: \xe9t\xe9\n", "line 1: not valid "
+	    "UTF-8 (byte 0xE9 at column 23); save the file as UTF-8");
+	expect_error("title: \xc0\xaf\n", "line 1: not valid UTF-8 (byte 0xC0 "
+	    "at column 8); save the file as UTF-8");
+	expect_error("banner: bip\x07\n", "line 1: character U+0007 (a control "
+	    "or bidi character) at column 12 is not allowed");
+	expect_error("question: a\xe2\x80\xae" "b\n", "line 1: character "
+	    "U+202E (a control or bidi character) at column 12 is not "
+	    "allowed");
+	expect_error("title: é\x7f\n", "line 1: character U+007F (a control "
+	    "or bidi character) at column 9 is not allowed");
+}
+
+Test(boardfile, nul_byte_is_a_control_character)
+{
+	struct boardfile	bf;
+	char			err[256];
+	const char		text[] = "title: a\0b\n";
+
+	cr_assert_eq(boardfile_parse(text, sizeof text - 1, &bf, err,
+	    sizeof err), -1);
+	cr_assert_str_eq(err, "line 1: character U+0000 (a control or bidi "
+	    "character) at column 9 is not allowed");
+}
+
+Test(boardfile, a_setting_given_twice)
+{
+	expect_error("dots: 3\n\n# again\nDots: 4\n", "line 4: dots given "
+	    "twice (first on line 1)");
+	expect_error("banner: a\nbanner: b\n", "line 2: banner given twice "
+	    "(first on line 1)");
+	expect_error("title: a\n  b\ntitle: c\n", "line 3: title given twice "
+	    "(first on line 1)");
+}
+
+Test(boardfile, at_most_64_questions)
+{
+	struct boardfile	 bf;
+	char			 err[256], *buf = xmalloc(65 * 32);
+	size_t			 n = 0;
+
+	for (int i = 1; i <= 64; i++)
+		n += (size_t)snprintf(buf + n, 32, "question: Q%d\n", i);
+	cr_assert_eq(parse(buf, &bf, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(bf.ntables, 64);
+	cr_assert_str_eq(bf.tables[63].question, "Q64");
+	boardfile_free(&bf);
+	snprintf(buf + n, 32, "question: Q65\n");
+	expect_error(buf, "line 65: too many questions: at most 64, one per "
+	    "table");
+	free(buf);
+}
+
+Test(boardfile, file_larger_than_one_mebibyte)
+{
+	struct boardfile	 bf;
+	size_t			 len = 1024 * 1024 + 1, i;
+	char			*buf = xmalloc(len), err[256], path[64];
+	int			 fd;
+	FILE			*f;
+
+	/* Comment lines of 64 bytes: byte 1 MiB falls on line 16385. */
+	for (i = 0; i < len; i++)
+		buf[i] = i % 64 == 63 ? '\n' : (i % 64 == 0 ? '#' : 'x');
+	cr_assert_eq(boardfile_parse(buf, len, &bf, err, sizeof err), -1);
+	cr_assert_str_eq(err, "line 16385: the file is larger than 1 MiB "
+	    "(1048576 bytes); a board file holds a title, settings and "
+	    "questions");
+	/* Exactly 1 MiB is accepted. */
+	cr_assert_eq(boardfile_parse(buf, len - 1, &bf, err, sizeof err), 0,
+	    "%s", err);
+	boardfile_free(&bf);
+
+	snprintf(path, sizeof path, "/tmp/cb-boardfile-XXXXXX");
+	cr_assert_neq(fd = mkstemp(path), -1);
+	cr_assert_not_null(f = fdopen(fd, "w"));
+	cr_assert_eq(fwrite(buf, 1, len, f), len);
+	fclose(f);
+	cr_assert_eq(boardfile_load(path, &bf, err, sizeof err), -1);
+	cr_assert(strncmp(err, path, strlen(path)) == 0, "%s", err);
+	cr_assert(strstr(err, ": line 16385: the file is larger than 1 MiB")
+	    != NULL, "%s", err);
+	unlink(path);
+	free(buf);
+}
+
+Test(boardfile, load_errors_name_the_file)
+{
+	struct boardfile	bf;
+	char			err[256];
+
+	cr_assert_eq(boardfile_load("/nonexistent/seed.board", &bf, err,
+	    sizeof err), -1);
+	cr_assert_str_eq(err, "/nonexistent/seed.board: No such file or "
+	    "directory");
+	cr_assert_eq(bf.ntables, 0);
+	cr_assert_eq(boardfile_load("/", &bf, err, sizeof err), -1);
+	cr_assert_str_eq(err, "/: Is a directory");
+}
+
+Test(boardfile, a_short_error_buffer_is_cut_not_overrun)
+{
+	struct boardfile	bf;
+	char			err[16];
+
+	memset(err, 'x', sizeof err);
+	cr_assert_eq(parse("dots: 0\n", &bf, err, 12), -1);
+	cr_assert_str_eq(err, "line 1: bad");
+	cr_assert_eq(err[12], 'x');
+}

@@ -1,0 +1,1019 @@
+/*
+ * test_export.c -- the harvest a facilitator sends out is right, safe and
+ * the same on every machine.
+ *
+ * A small café is played through model_apply (two themes, three tables,
+ * five people, replies, clusters, votes, kept ideas, a deleted card with
+ * live replies, text that is dangerous in Markdown and in spreadsheets) and
+ * each export is compared byte for byte with a golden file under
+ * tests/fixtures/export/.  Python's csv and json modules then read the CSV
+ * and the JSON back and check the values against the model.
+ *
+ * After a deliberate change of format, regenerate the golden files with
+ *     CB_REGEN_EXPORT=1 ./build/tests/test_export --filter 'export/golden*'
+ * (run from the top of the tree, or with CB_TOP set), then read the diff of
+ * tests/fixtures/export/ line by line before committing it.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "export.h"
+#include "model.h"
+#include "xmalloc.h"
+
+extern char **environ;
+
+#define T0		1795354200250LL	/* 2026-11-22T13:30:00.250Z */
+#define JOIN_CODE	"secret-code-42"
+
+/* The model being played and the clock of its events. */
+struct cafe {
+	struct model	*m;
+	int64_t		 now;
+	uint32_t	 op_ids[16];
+	uint64_t	 t1, t2, t3;	/* table ids */
+};
+
+/* Sequence op as made by origin (0: the server) and apply it. */
+static uint64_t
+play(struct cafe *c, uint32_t origin, const struct proto_op *op)
+{
+	struct proto_event	ev;
+
+	memset(&ev, 0, sizeof ev);
+	/* The first event at T0, then one about every 8 seconds. */
+	c->now = c->m->head == 0 ? T0 : c->now + 7919;
+	ev.seq = c->m->head + 1;
+	ev.origin = origin;
+	ev.op_id = origin != 0 ? ++c->op_ids[origin] : 0;
+	ev.op = *op;
+	cr_assert_eq(model_apply(c->m, &ev, c->now, NULL), 0);
+	return ev.seq;
+}
+
+/* A participant joins (server-made). */
+static void
+join(struct cafe *c, uint32_t id, const char *name)
+{
+	struct proto_op	op = { .kind = OP_JOINED, .participant = id };
+
+	op.text = (char *)name;
+	memset(op.client, (int)id, sizeof op.client);
+	play(c, 0, &op);
+}
+
+/* A card written by who; returns its id. */
+static uint64_t
+card(struct cafe *c, uint32_t who, uint64_t table, uint64_t parent,
+    const char *text)
+{
+	struct proto_op	op = { .kind = OP_CARD_ADD, .table = table,
+	    .parent = parent };
+
+	op.text = (char *)text;
+	return play(c, who, &op);
+}
+
+/* A simple op of kind by who with one id and maybe a second number. */
+static void
+act(struct cafe *c, uint32_t who, uint8_t kind, uint64_t card_id, int64_t n)
+{
+	struct proto_op	op = { .kind = kind, .card = card_id };
+
+	switch (kind) {
+	case OP_CARD_GROUP:
+		op.head = (uint64_t)n;
+		break;
+	case OP_VOTE:
+		op.delta = (int32_t)n;
+		break;
+	case OP_KEEP:
+		op.flag = n != 0;
+		break;
+	case OP_PHASE:
+		op.phase = (uint8_t)n;
+		break;
+	}
+	play(c, who, &op);
+}
+
+/* Play the mini-café.  anonymous: the board hides authors. */
+static void
+cafe_play(struct cafe *c, bool anonymous)
+{
+	struct proto_op	op;
+	uint64_t	c18, c19, c21, c23, c25, c26, c30;
+
+	memset(c, 0, sizeof *c);
+	c->m = model_new("cafe-test");
+
+	join(c, 1, "Claire");
+	memset(&op, 0, sizeof op);
+	op.kind = OP_ROLE;
+	op.participant = 1;
+	op.role = ROLE_FACILITATOR;
+	play(c, 1, &op);
+	memset(&op, 0, sizeof op);
+	op.kind = OP_SETTINGS;
+	op.settings.has = SET_TITLE | SET_CODE | SET_ANONYMOUS;
+	op.settings.title = "Café de l'emploi — *atelier* #2";
+	op.settings.code = JOIN_CODE;
+	op.settings.anonymous = anonymous;
+	play(c, 1, &op);
+	memset(&op, 0, sizeof op);
+	op.kind = OP_BANNER;
+	op.text = "Bienvenue !";
+	play(c, 1, &op);
+
+	memset(&op, 0, sizeof op);
+	op.kind = OP_TABLE_ADD;
+	op.text = "Comment garantir une bonne orientation des publics ?";
+	op.theme = "Accompagnement des personnes";
+	c->t1 = play(c, 1, &op);
+	op.text = "Comment faciliter l'accès aux solutions [d'insertion] ?";
+	c->t2 = play(c, 1, &op);
+	op.text = "-2+3 : comment mieux répondre aux employeurs ?";
+	op.theme = "Services aux employeurs & entreprises";
+	c->t3 = play(c, 1, &op);
+
+	join(c, 2, "Amélie");
+	join(c, 3, "Bob");
+	join(c, 4, "@lice");
+	join(c, 5, "Dan");
+	memset(&op, 0, sizeof op);
+	op.kind = OP_ROLE;
+	op.participant = 5;
+	op.role = ROLE_HOST;
+	play(c, 1, &op);
+	memset(&op, 0, sizeof op);
+	op.kind = OP_TABLE_SIT;
+	op.table = c->t1;
+	op.participant = 2;
+	play(c, 2, &op);
+	op.participant = 3;
+	play(c, 3, &op);
+	op.table = c->t2;
+	op.participant = 4;
+	play(c, 4, &op);
+	op.table = c->t3;
+	op.participant = 5;
+	play(c, 5, &op);
+
+	act(c, 1, OP_PHASE, 0, PHASE_IDEAS);
+	c18 = card(c, 2, c->t1, 0,
+	    "Un guichet unique pour les demandeurs d'emploi");
+	c19 = card(c, 3, c->t1, c18, "Oui, avec un référent\nqui suit la "
+	    "personne\n\nde bout en bout");
+	card(c, 2, c->t1, c19, "*bold* and _under_ [link](http://x) "
+	    "<script>alert(1)</script>");
+	c21 = card(c, 3, c->t1, 0, "# heading");
+	card(c, 2, c->t1, 0, "=cmd|' /C calc'!A0");
+	c23 = card(c, 4, c->t2, 0, "@SUM(1)");
+	card(c, 4, c->t2, 0, "-2+3");
+	c25 = card(c, 4, c->t2, 0, "Carte à supprimer");
+	c26 = card(c, 4, c->t2, c25, "Réponse à une carte supprimée");
+	card(c, 4, c->t2, c26, "Et une réponse à la réponse");
+	act(c, 4, OP_CARD_DELETE, c25, 0);
+	card(c, 4, c->t2, 0, "1. pas une liste\n- ni ceci\n+ ni cela\n"
+	    "=== ni un titre\n    ni du code\n---");
+	c30 = card(c, 5, c->t3, 0, "Un forum \"employeurs\", avec des "
+	    "virgules");
+	card(c, 5, c->t3, 0, "Barre \\ oblique & entité &amp; `code` "
+	    "~~barré~~ | tube, ligne\u2028séparée");
+	memset(&op, 0, sizeof op);
+	op.kind = OP_CARD_EDIT;
+	op.card = c30;
+	op.text = "Un forum \"employeurs\", avec des virgules et des "
+	    "« guillemets »";
+	play(c, 5, &op);
+	card(c, 3, c->t1, c21, "Réponse au titre");
+
+	act(c, 1, OP_PHASE, 0, PHASE_GROUP);
+	act(c, 3, OP_CARD_GROUP, c21, (int64_t)c18);
+	memset(&op, 0, sizeof op);
+	op.kind = OP_CLUSTER_TITLE;
+	op.head = c18;
+	op.text = "Guichet *unique* <b>";
+	play(c, 2, &op);
+	act(c, 4, OP_CARD_GROUP, c23 + 1, (int64_t)c23);
+
+	/* A round ends: Amélie and Alice swap tables. */
+	{
+		struct proto_pair	pairs[2] = { { 2, c->t2 }, { 4, c->t1 } };
+
+		memset(&op, 0, sizeof op);
+		op.kind = OP_ROTATE;
+		op.pairs = pairs;
+		op.npairs = 2;
+		play(c, 1, &op);
+	}
+
+	act(c, 1, OP_PHASE, 0, PHASE_VOTE);
+	act(c, 2, OP_VOTE, c18, 1);
+	act(c, 3, OP_VOTE, c18, 1);
+	act(c, 4, OP_VOTE, c18, 1);
+	act(c, 3, OP_VOTE, c21, 1);
+	act(c, 3, OP_VOTE, c19, 1);
+	act(c, 3, OP_VOTE, c19, -1);
+	act(c, 2, OP_VOTE, c21 + 1, 1);
+	act(c, 4, OP_VOTE, c23, 1);
+	act(c, 2, OP_VOTE, c23, 1);
+	act(c, 4, OP_VOTE, c23 + 1, 1);
+	act(c, 5, OP_VOTE, c30, 1);
+	act(c, 1, OP_PHASE, 0, PHASE_HARVEST);
+	act(c, 1, OP_KEEP, c21 + 1, 1);		/* "=cmd", 1 vote */
+	act(c, 1, OP_KEEP, c18, 1);		/* 3 votes */
+	act(c, 1, OP_KEEP, c21, 1);		/* 1 vote, older than "=cmd" */
+	act(c, 1, OP_KEEP, c23, 1);
+	act(c, 1, OP_KEEP, c30, 1);
+	act(c, 1, OP_KEEP, c30, 0);		/* changed their mind */
+	act(c, 1, OP_PHASE, 0, PHASE_CLOSED);
+}
+
+/* Release what cafe_play built. */
+static void
+cafe_free(struct cafe *c)
+{
+	model_free(c->m);
+}
+
+/* Export m in fmt to memory; returns a malloc'd buffer and its length. */
+static char *
+export_mem(const struct model *m, enum export_format fmt, bool bom,
+    size_t *len)
+{
+	struct export_opts	 opts = { .bom = bom };
+	char			*buf = NULL;
+	FILE			*f;
+
+	cr_assert_not_null(f = open_memstream(&buf, len));
+	cr_assert_eq(export_write(m, fmt, &opts, f), 0);
+	cr_assert_eq(fclose(f), 0);
+	return buf;
+}
+
+/* A path under the source tree (CB_TOP, or the current directory). */
+static char *
+top_path(const char *rel)
+{
+	const char	*top = getenv("CB_TOP");
+	char		*p;
+
+	xasprintf(&p, "%s/%s", top != NULL ? top : ".", rel);
+	return p;
+}
+
+/* Read a whole file; NULL if it cannot be read. */
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*buf = NULL;
+	size_t	 cap = 0, n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	*len = 0;
+	for (;;) {
+		if (*len == cap) {
+			cap = cap == 0 ? 65536 : cap * 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		if ((n = fread(buf + *len, 1, cap - *len, f)) == 0)
+			break;
+		*len += n;
+	}
+	fclose(f);
+	buf[*len] = '\0';
+	return buf;
+}
+
+/* Write len bytes to path. */
+static void
+write_file(const char *path, const char *data, size_t len)
+{
+	FILE	*f;
+
+	cr_assert_not_null(f = fopen(path, "wb"), "%s: %s", path,
+	    strerror(errno));
+	cr_assert_eq(fwrite(data, 1, len, f), len);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/*
+ * Compare data with the golden file tests/fixtures/export/name, or write
+ * it there when CB_REGEN_EXPORT is set.  On a difference the actual output
+ * is left in /tmp for diff(1).
+ */
+static void
+golden(const char *name, const char *data, size_t len)
+{
+	char	*path, *want, *rel, actual[256];
+	size_t	 wlen, i;
+
+	xasprintf(&rel, "tests/fixtures/export/%s", name);
+	path = top_path(rel);
+	free(rel);
+	if (getenv("CB_REGEN_EXPORT") != NULL) {
+		write_file(path, data, len);
+		cr_log_warn("wrote %s", path);
+		free(path);
+		return;
+	}
+	want = read_file(path, &wlen);
+	cr_assert_not_null(want, "%s: %s (see the top of test_export.c)",
+	    path, strerror(errno));
+	for (i = 0; i < len && i < wlen && data[i] == want[i]; i++)
+		/* nothing */;
+	if (i != len || i != wlen) {
+		snprintf(actual, sizeof actual, "/tmp/cb-export-%s", name);
+		write_file(actual, data, len);
+		cr_assert_fail("%s differs from %s at byte %zu (actual output "
+		    "in %s)", name, path, i, actual);
+	}
+	free(want);
+	free(path);
+}
+
+/* Run python3 -c script args...; its exit status (-1 if it did not run). */
+static int
+python(const char *script, const char *a1, const char *a2, const char *a3)
+{
+	char	*argv[] = { "python3", "-c", (char *)script, (char *)a1,
+	    (char *)a2, (char *)a3, NULL };
+	pid_t	 pid;
+	int	 status;
+
+	if (posix_spawnp(&pid, "python3", NULL, NULL, argv, environ) != 0)
+		return -1;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* A temporary file holding data; returns its malloc'd path. */
+static char *
+temp_file(const char *data, size_t len)
+{
+	char	*path = xstrdup("/tmp/cb-export-XXXXXX");
+	int	 fd;
+
+	cr_assert_neq(fd = mkstemp(path), -1);
+	cr_assert_eq(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+/* Append s as hex (so any text survives a space-separated line). */
+static void
+hex(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++)
+		fprintf(f, "%02x", (unsigned char)*s);
+}
+
+/*
+ * What the model says each exported card is, one line per live card in
+ * export order: id, theme, question, cluster title ("N": no cluster),
+ * text, author ("" when anonymous), author id (0 likewise), votes, kept,
+ * edited, parent (0 for none), all text hex-encoded.
+ */
+static char *
+expected_cards(const struct model *m)
+{
+	const struct model_table	*t;
+	const struct model_card		*c, *h;
+	const struct model_participant	*p;
+	char				*path = xstrdup("/tmp/cb-expect-XXXXXX");
+	size_t				 i, j, k;
+	uint64_t			 parent;
+	bool				 head;
+	FILE				*f;
+	int				 fd;
+
+	cr_assert_neq(fd = mkstemp(path), -1);
+	cr_assert_not_null(f = fdopen(fd, "w"));
+	for (i = 0; i < m->ntables; i++) {
+		t = &m->tables[i];
+		for (j = 0; j < m->ncards; j++) {
+			c = &m->cards[j];
+			if (c->deleted || c->table != t->id)
+				continue;
+			fprintf(f, "%llu ", (unsigned long long)c->id);
+			hex(f, t->theme != NULL ? t->theme : "");
+			fputc(' ', f);
+			hex(f, t->question);
+			fputc(' ', f);
+			head = c->title[0] != '\0';
+			for (k = 0; k < m->ncards; k++) {
+				if (!m->cards[k].deleted &&
+				    m->cards[k].head == c->id)
+					head = true;
+			}
+			if (c->head != 0) {
+				h = model_card(m, c->head);
+				hex(f, h->title);
+			} else if (head)
+				hex(f, c->title);
+			else
+				fputc('N', f);
+			fputc(' ', f);
+			hex(f, c->text);
+			fputc(' ', f);
+			p = model_participant(m, c->author);
+			if (!m->settings.anonymous && p != NULL)
+				hex(f, p->name);
+			/* The nearest live card it builds on. */
+			for (parent = c->parent; parent != 0 &&
+			    model_card(m, parent)->deleted;
+			    parent = model_card(m, parent)->parent)
+				/* nothing */;
+			fprintf(f, " %u %u %d %d %llu\n",
+			    m->settings.anonymous ? 0 : (unsigned)c->author,
+			    (unsigned)c->votes, c->kept, c->edited,
+			    (unsigned long long)parent);
+		}
+	}
+	cr_assert_eq(fclose(f), 0);
+	return path;
+}
+
+/* Python: read the CSV as a spreadsheet would and check every cell. */
+static const char csv_check[] =
+"import csv, io, re, sys\n"
+"path, expect, bom = sys.argv[1], sys.argv[2], sys.argv[3] == '1'\n"
+"raw = open(path, 'rb').read()\n"
+"assert raw.startswith(b'\\xef\\xbb\\xbf') == bom, 'BOM'\n"
+"text = raw[3:].decode('utf-8') if bom else raw.decode('utf-8')\n"
+"# Records end with CRLF; a bare LF or CR only inside quotes.\n"
+"inq = False\n"
+"for i, ch in enumerate(text):\n"
+"    if ch == '\"': inq = not inq\n"
+"    elif not inq and ch == '\\n': assert text[i-1] == '\\r', i\n"
+"    elif not inq and ch == '\\r': assert text[i+1] == '\\n', i\n"
+"assert not inq and text.endswith('\\r\\n')\n"
+"rows = list(csv.reader(io.StringIO(text, newline=''), strict=True))\n"
+"assert rows[0] == ['theme', 'question', 'card_id', 'cluster_head',\n"
+"    'cluster_title', 'parent', 'text', 'author', 'votes', 'kept',\n"
+"    'created_at'], rows[0]\n"
+"def h(x): return bytes.fromhex(x).decode('utf-8')\n"
+"def safe(s):\n"
+"    return \"'\" + s if s[:1] in ('=', '+', '-', '@', '\\t', '\\r') else s\n"
+"exp = [l.split(' ') for l in open(expect).read().splitlines()]\n"
+"assert len(rows) - 1 == len(exp), (len(rows), len(exp))\n"
+"for r, e in zip(rows[1:], exp):\n"
+"    assert len(r) == 11, r\n"
+"    assert r[2] == e[0], (r, e)\n"
+"    assert r[0] == safe(h(e[1])), (r, e)\n"
+"    assert r[1] == safe(h(e[2])), (r, e)\n"
+"    assert r[4] == ('' if e[3] == 'N' else safe(h(e[3]))), (r, e)\n"
+"    assert r[6] == safe(h(e[4])), (r, e)\n"
+"    assert r[7] == safe(h(e[5])), (r, e)\n"
+"    assert r[8] == e[7] and r[9] == ('yes' if e[8] == '1' else 'no'), r\n"
+"    assert r[5] == ('' if e[10] == '0' else e[10]), (r, e)\n"
+"    assert (r[3] == '') == (e[3] == 'N'), (r, e)\n"
+"    assert re.fullmatch(r'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ', r[10]), r\n"
+"    for cell in (r[0], r[1], r[4], r[6], r[7]):\n"
+"        assert cell[:1] not in ('=', '+', '-', '@', '\\t', '\\r'), cell\n"
+"print('csv ok: %d cards' % len(exp))\n";
+
+/* Python: read the JSON and check its shape and every card. */
+static const char json_check[] =
+"import json, sys\n"
+"path, expect, anon = sys.argv[1], sys.argv[2], sys.argv[3] == '1'\n"
+"text = open(path, 'rb').read().decode('utf-8')\n"
+"assert '\\u2028' not in text and '\\u2029' not in text\n"
+"d = json.loads(text)\n"
+"assert list(d) == ['format', 'version', 'board', 'participants',\n"
+"    'tables'], list(d)\n"
+"assert d['format'] == 'cafeboard' and d['version'] == 1\n"
+"b = d['board']\n"
+"assert list(b) == ['name', 'title', 'phase', 'round', 'created_at',\n"
+"    'settings'], list(b)\n"
+"assert list(b['settings']) == ['dots', 'multi_vote', 'blind', 'private',\n"
+"    'anonymous', 'freeze_at_zero', 'locked', 'keep'], b['settings']\n"
+"assert b['settings']['anonymous'] == anon\n"
+"for p in d['participants']:\n"
+"    assert list(p) == ['id', 'name', 'role', 'table'], p\n"
+"    assert p['role'] in ('participant', 'host', 'facilitator')\n"
+"def h(x): return bytes.fromhex(x).decode('utf-8')\n"
+"exp = [l.split(' ') for l in open(expect).read().splitlines()]\n"
+"cards = [(t, c) for t in d['tables'] for c in t['cards']]\n"
+"assert len(cards) == len(exp), (len(cards), len(exp))\n"
+"for (t, c), e in zip(cards, exp):\n"
+"    assert list(t) == ['id', 'theme', 'question', 'cards'], list(t)\n"
+"    assert list(c) == ['id', 'parent', 'cluster_head', 'cluster_title',\n"
+"        'text', 'author_id', 'author', 'votes', 'kept', 'edited',\n"
+"        'created_at'], list(c)\n"
+"    assert c['id'] == int(e[0]), (c, e)\n"
+"    assert t['theme'] == h(e[1]) and t['question'] == h(e[2]), (t, e)\n"
+"    assert c['cluster_title'] == (None if e[3] == 'N' else h(e[3])), c\n"
+"    assert (c['cluster_head'] is None) == (e[3] == 'N'), c\n"
+"    assert c['text'] == h(e[4]), (c, e)\n"
+"    assert c['author'] == (h(e[5]) or None), (c, e)\n"
+"    assert c['author_id'] == (int(e[6]) or None), (c, e)\n"
+"    if anon: assert c['author'] is None and c['author_id'] is None\n"
+"    assert c['votes'] == int(e[7]), (c, e)\n"
+"    assert c['kept'] == (e[8] == '1') and c['edited'] == (e[9] == '1'), c\n"
+"    assert c['parent'] == (int(e[10]) or None), (c, e)\n"
+"print('json ok: %d cards' % len(exp))\n";
+
+/* Python reads fmt's output back and agrees with the model. */
+static void
+python_roundtrip(const struct model *m, enum export_format fmt, bool flag)
+{
+	char	*out, *path, *expect;
+	size_t	 len;
+	int	 rc;
+
+	out = export_mem(m, fmt, fmt == EXPORT_CSV && flag, &len);
+	path = temp_file(out, len);
+	expect = expected_cards(m);
+	rc = python(fmt == EXPORT_CSV ? csv_check : json_check, path, expect,
+	    flag ? "1" : "0");
+	cr_assert_eq(rc, 0, "python3 rejected the %s export (status %d; "
+	    "output kept in %s)", fmt == EXPORT_CSV ? "CSV" : "JSON", rc,
+	    path);
+	unlink(path);
+	unlink(expect);
+	free(path);
+	free(expect);
+	free(out);
+}
+
+/*
+ * Every character of set in s is preceded by an odd number of backslashes,
+ * but for the '#' that open the report's own headings.
+ */
+static void
+assert_all_escaped(const char *s, const char *set)
+{
+	size_t	i, n;
+	bool	heading = false;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i == 0 || s[i - 1] == '\n')
+			heading = s[i] == '#';
+		if (heading && s[i] == '#')
+			continue;
+		heading = false;
+		if (strchr(set, s[i]) == NULL)
+			continue;
+		for (n = 0; n < i && s[i - 1 - n] == '\\'; n++)
+			/* nothing */;
+		cr_assert(n % 2 == 1, "unescaped '%c' at byte %zu: %.40s",
+		    s[i], i, s + (i > 20 ? i - 20 : 0));
+	}
+}
+
+Test(export, format_names)
+{
+	cr_assert_eq(export_format_parse("md"), EXPORT_MD);
+	cr_assert_eq(export_format_parse("csv"), EXPORT_CSV);
+	cr_assert_eq(export_format_parse("json"), EXPORT_JSON);
+	cr_assert_eq(export_format_parse("pdf"), -1);
+	cr_assert_eq(export_format_parse(""), -1);
+}
+
+Test(export, golden_markdown)
+{
+	struct cafe	 c;
+	char		*out;
+	size_t		 len;
+
+	/* Far from UTC: the output must not follow the local zone. */
+	setenv("TZ", "Pacific/Kiritimati", 1);
+	tzset();
+	cafe_play(&c, false);
+	out = export_mem(c.m, EXPORT_MD, false, &len);
+	golden("mini-cafe.md", out, len);
+	free(out);
+	cafe_free(&c);
+}
+
+Test(export, golden_csv)
+{
+	struct cafe	 c;
+	char		*out;
+	size_t		 len;
+
+	setenv("TZ", "America/Los_Angeles", 1);
+	tzset();
+	cafe_play(&c, false);
+	out = export_mem(c.m, EXPORT_CSV, false, &len);
+	golden("mini-cafe.csv", out, len);
+	free(out);
+	cafe_free(&c);
+}
+
+Test(export, golden_json)
+{
+	struct cafe	 c;
+	char		*out;
+	size_t		 len;
+
+	setenv("TZ", "Asia/Kolkata", 1);
+	tzset();
+	cafe_play(&c, false);
+	out = export_mem(c.m, EXPORT_JSON, false, &len);
+	golden("mini-cafe.json", out, len);
+	free(out);
+	cafe_free(&c);
+}
+
+Test(export, csv_bom_is_the_only_difference)
+{
+	struct cafe	 c;
+	char		*plain, *bom;
+	size_t		 plen, blen;
+
+	cafe_play(&c, false);
+	plain = export_mem(c.m, EXPORT_CSV, false, &plen);
+	bom = export_mem(c.m, EXPORT_CSV, true, &blen);
+	cr_assert_eq(blen, plen + 3);
+	cr_assert(memcmp(bom, "\xef\xbb\xbf", 3) == 0);
+	cr_assert(memcmp(bom + 3, plain, plen) == 0);
+	/* Markdown and JSON ignore the option. */
+	free(plain);
+	free(bom);
+	plain = export_mem(c.m, EXPORT_JSON, false, &plen);
+	bom = export_mem(c.m, EXPORT_JSON, true, &blen);
+	cr_assert_eq(plen, blen);
+	cr_assert(memcmp(bom, plain, plen) == 0);
+	free(plain);
+	free(bom);
+	cafe_free(&c);
+}
+
+Test(export, python_reads_the_csv_back)
+{
+	struct cafe	c;
+
+	cafe_play(&c, false);
+	python_roundtrip(c.m, EXPORT_CSV, false);
+	python_roundtrip(c.m, EXPORT_CSV, true);
+	cafe_free(&c);
+}
+
+Test(export, python_reads_the_json_back)
+{
+	struct cafe	c;
+
+	cafe_play(&c, false);
+	python_roundtrip(c.m, EXPORT_JSON, false);
+	cafe_free(&c);
+}
+
+Test(export, csv_neutralises_formulas)
+{
+	struct cafe	 c;
+	char		*out;
+	size_t		 len;
+
+	cafe_play(&c, false);
+	out = export_mem(c.m, EXPORT_CSV, false, &len);
+	/* Text, question and author cells. */
+	cr_assert_not_null(strstr(out, ",'=cmd|' /C calc'!A0,"));
+	cr_assert_not_null(strstr(out, ",'@SUM(1),'@lice,"));
+	cr_assert_not_null(strstr(out, ",'-2+3,'@lice,"));
+	cr_assert_not_null(strstr(out, ",'-2+3 : comment mieux répondre aux "
+	    "employeurs ?,"));
+	cr_assert_null(strstr(out, ",=cmd"));
+	cr_assert_null(strstr(out, ",@"));
+	cr_assert_null(strstr(out, ",-"));
+	/* Quotes doubled inside a quoted cell. */
+	cr_assert_not_null(strstr(out, ",\"Un forum \"\"employeurs\"\", avec "
+	    "des virgules et des « guillemets »\","));
+	free(out);
+	cafe_free(&c);
+}
+
+Test(export, markdown_has_no_raw_markup)
+{
+	struct cafe	 c;
+	char		*out, *p;
+	size_t		 len, n;
+
+	cafe_play(&c, false);
+	out = export_mem(c.m, EXPORT_MD, false, &len);
+	/* The report itself never uses these: each one came from a user. */
+	assert_all_escaped(out, "<>[]`&|!~_#");
+	/* Emphasis only where the report puts it: the two cluster lines. */
+	for (n = 0, p = out; (p = strchr(p, '*')) != NULL; p++) {
+		if (p == out || p[-1] != '\\')
+			n++;
+	}
+	cr_assert_eq(n, 6);
+	cr_assert_not_null(strstr(out, "\n- **Guichet \\*unique\\* \\<b\\>** "
+	    "— 2 cards, 4 votes\n"));
+	cr_assert_not_null(strstr(out, "\n- *Untitled cluster* — 2 cards, "
+	    "3 votes\n"));
+	cr_assert_not_null(strstr(out, "  - \\# heading — 1 vote — Bob\n"));
+	cr_assert_not_null(strstr(out, "\\*bold\\* and \\_under\\_ \\[link\\]"
+	    "(http://x) \\<script\\>alert(1)\\</script\\>"));
+	cr_assert_not_null(strstr(out, "- \\=cmd\\|' /C calc'\\!A0 — 1 vote"));
+	/* Line starts that would open a block are escaped. */
+	cr_assert_not_null(strstr(out, "- 1\\. pas une liste\\\n"
+	    "  \\- ni ceci\\\n  \\+ ni cela\\\n  \\=== ni un titre\\\n"
+	    "  ni du code\\\n  \\---"));
+	/* The join code never leaves the server. */
+	cr_assert_null(strstr(out, JOIN_CODE));
+	free(out);
+	cafe_free(&c);
+}
+
+/* Render Markdown with cmark(1), if installed, into a malloc'd string. */
+static char *
+cmark_render(const char *md, size_t len)
+{
+	char	*in = temp_file(md, len), *outp, *cmd, *html;
+	size_t	 hlen;
+	int	 rc;
+
+	xasprintf(&outp, "%s.html", in);
+	xasprintf(&cmd, "cmark --unsafe < %s > %s", in, outp);
+	rc = system(cmd);
+	cr_assert_eq(rc, 0, "cmark failed");
+	html = read_file(outp, &hlen);
+	unlink(in);
+	unlink(outp);
+	free(in);
+	free(outp);
+	free(cmd);
+	return html;
+}
+
+Test(export, markdown_renders_as_intended_in_cmark)
+{
+	struct cafe	 c;
+	char		*out, *html;
+	size_t		 len;
+
+	if (system("command -v cmark >/dev/null 2>&1") != 0)
+		cr_skip_test("cmark is not installed");
+	cafe_play(&c, false);
+	out = export_mem(c.m, EXPORT_MD, false, &len);
+	html = cmark_render(out, len);
+	cr_assert_not_null(html);
+	cr_assert_null(strstr(html, "<script"));
+	cr_assert_null(strstr(html, "<a "));
+	cr_assert_null(strstr(html, "<code>"));
+	cr_assert_null(strstr(html, "<em>bold"));
+	cr_assert_null(strstr(html, "<pre>"));
+	cr_assert_null(strstr(html, "<hr"));
+	cr_assert_null(strstr(html, "<ol start"));
+	cr_assert_null(strstr(html, "raw HTML omitted"));
+	cr_assert_not_null(strstr(html, "<h1>Café de l'emploi — *atelier* "
+	    "#2</h1>"));
+	cr_assert_not_null(strstr(html, "<h2>Services aux employeurs &amp; "
+	    "entreprises</h2>"));
+	cr_assert_not_null(strstr(html, "<strong>Guichet *unique* "
+	    "&lt;b&gt;</strong> — 2 cards, 4 votes"));
+	cr_assert_not_null(strstr(html, "<li>*bold* and _under_ [link](http://x)"
+	    " &lt;script&gt;alert(1)&lt;/script&gt; — 0 votes — Amélie</li>"));
+	cr_assert_not_null(strstr(html, "<li>Oui, avec un référent<br />\n"
+	    "qui suit la personne<br />\n<br />\nde bout en bout — 0 votes — "
+	    "Bob\n<ul>\n"));
+	cr_assert_not_null(strstr(html, "<li>1. pas une liste<br />\n"
+	    "- ni ceci<br />\n+ ni cela<br />\n=== ni un titre<br />\n"
+	    "ni du code<br />\n---"));
+	cr_assert_not_null(strstr(html, "<li>Barre \\ oblique &amp; entité "
+	    "&amp;amp; `code` ~~barré~~ | tube, ligne\u2028séparée — 0 votes "
+	    "— Dan</li>"));
+	free(html);
+	free(out);
+	cafe_free(&c);
+}
+
+Test(export, anonymous_hides_authors_everywhere)
+{
+	static const char *names[] = { "Amélie", "Bob", "@lice", "Dan" };
+	struct cafe	 c;
+	char		*md, *csv, *json;
+	size_t		 len, i;
+
+	cafe_play(&c, true);
+	md = export_mem(c.m, EXPORT_MD, false, &len);
+	csv = export_mem(c.m, EXPORT_CSV, false, &len);
+	json = export_mem(c.m, EXPORT_JSON, false, &len);
+	for (i = 0; i < 4; i++) {
+		cr_assert_null(strstr(md, names[i]), "%s in the report",
+		    names[i]);
+		cr_assert_null(strstr(csv, names[i]), "%s in the CSV",
+		    names[i]);
+	}
+	/* Only the list of who came names people. */
+	cr_assert_null(strstr(json, "\"author\": \""));
+	cr_assert_null(strstr(json, "\"author_id\": 2"));
+	cr_assert_not_null(strstr(json, "\"author\": null"));
+	cr_assert_not_null(strstr(md, "- \\# heading — 1 vote\n"));
+	free(md);
+	free(csv);
+	free(json);
+	python_roundtrip(c.m, EXPORT_CSV, false);
+	python_roundtrip(c.m, EXPORT_JSON, true);
+	cafe_free(&c);
+}
+
+Test(export, no_join_code_nor_client_id)
+{
+	struct cafe	 c;
+	char		*json, *csv;
+	size_t		 len, i;
+
+	cafe_play(&c, false);
+	json = export_mem(c.m, EXPORT_JSON, false, &len);
+	csv = export_mem(c.m, EXPORT_CSV, false, &len);
+	cr_assert_null(strstr(json, JOIN_CODE));
+	cr_assert_null(strstr(csv, JOIN_CODE));
+	cr_assert_null(strstr(json, "\"code\""));
+	cr_assert_null(strstr(json, "client"));
+	/* Client ids were bytes 1..5 repeated: no control byte is written. */
+	for (i = 0; json[i] != '\0'; i++)
+		cr_assert((unsigned char)json[i] >= 0x20 || json[i] == '\n');
+	free(json);
+	free(csv);
+	cafe_free(&c);
+}
+
+Test(export, json_escapes_every_control_and_separator)
+{
+	struct cafe	 c;
+	struct proto_op	 op;
+	char		*json, *path;
+	size_t		 len;
+	int		 rc;
+
+	memset(&c, 0, sizeof c);
+	c.m = model_new("esc");
+	join(&c, 1, "Zoé\x7f");
+	memset(&op, 0, sizeof op);
+	op.kind = OP_TABLE_ADD;
+	op.text = "Q\t\"quoted\" \\ back";
+	c.t1 = play(&c, 1, &op);
+	act(&c, 1, OP_PHASE, 0, PHASE_IDEAS);
+	/* Events are authoritative: apply takes what a check would refuse. */
+	card(&c, 1, c.t1, 0, "a\x01" "b\x1f" "c\u2028d\u2029e\u202ef\xc2\x85"
+	    "g\r\n\b\f/\xff");
+	json = export_mem(c.m, EXPORT_JSON, false, &len);
+	cr_assert_not_null(strstr(json, "\"text\": \"a\\u0001b\\u001fc\\u2028d"
+	    "\\u2029e\\u202ef\\u0085g\\r\\n\\b\\f/\xef\xbf\xbd\""), "%s", json);
+	cr_assert_not_null(strstr(json, "\"question\": \"Q\\t\\\"quoted\\\" "
+	    "\\\\ back\""));
+	cr_assert_not_null(strstr(json, "\"name\": \"Zoé\\u007f\""));
+	path = temp_file(json, len);
+	rc = python("import json, sys\n"
+	    "d = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+	    "t = d['tables'][0]['cards'][0]['text']\n"
+	    "assert t == 'a\\x01b\\x1fc\\u2028d\\u2029e\\u202ef\\x85g\\r\\n"
+	    "\\b\\f/\\ufffd', repr(t)\n", path, NULL, NULL);
+	cr_assert_eq(rc, 0);
+	unlink(path);
+	free(path);
+	free(json);
+	model_free(c.m);
+}
+
+Test(export, private_text_and_empty_tables)
+{
+	struct cafe	 c;
+	struct proto_op	 op;
+	char		*md, *csv, *json;
+	size_t		 len;
+
+	memset(&c, 0, sizeof c);
+	c.m = model_new("priv");
+	join(&c, 1, "Léa");
+	memset(&op, 0, sizeof op);
+	op.kind = OP_TABLE_ADD;
+	op.text = "Question une";
+	c.t1 = play(&c, 1, &op);
+	op.text = "Question deux";
+	c.t2 = play(&c, 1, &op);
+	act(&c, 1, OP_PHASE, 0, PHASE_IDEAS);
+	/* What a replica receives of a private card: no text. */
+	card(&c, 1, c.t1, 0, "");
+	md = export_mem(c.m, EXPORT_MD, false, &len);
+	csv = export_mem(c.m, EXPORT_CSV, false, &len);
+	json = export_mem(c.m, EXPORT_JSON, false, &len);
+	cr_assert_str_eq(md,
+	    "# priv\n"
+	    "\n"
+	    "- Date: 2026-11-22 (UTC)\n"
+	    "- Participants: 1\n"
+	    "- Facilitators: 0\n"
+	    "- Rounds: 1\n"
+	    "- Questions: 2\n"
+	    "\n"
+	    "### Question 1 — Question une\n"
+	    "\n"
+	    "#### Kept ideas\n"
+	    "\n"
+	    "No idea kept.\n"
+	    "\n"
+	    "#### All ideas\n"
+	    "\n"
+	    "- (private) — 0 votes — Léa\n"
+	    "\n"
+	    "### Question 2 — Question deux\n"
+	    "\n"
+	    "#### Kept ideas\n"
+	    "\n"
+	    "No idea kept.\n"
+	    "\n"
+	    "#### All ideas\n"
+	    "\n"
+	    "No ideas.\n"
+	    "\n");
+	cr_assert_str_eq(csv,
+	    "theme,question,card_id,cluster_head,cluster_title,parent,text,"
+	    "author,votes,kept,created_at\r\n"
+	    ",Question une,5,,,,,Léa,0,no,2026-11-22T13:30:31Z\r\n");
+	cr_assert_not_null(strstr(json, "\"text\": \"\",\n"));
+	cr_assert_not_null(strstr(json, "\"cards\": []\n"));
+	free(md);
+	free(csv);
+	free(json);
+	model_free(c.m);
+}
+
+Test(export, cluster_titles_stay_bold)
+{
+	struct cafe	 c;
+	struct proto_op	 op;
+	char		*md;
+	size_t		 len;
+	uint64_t	 a, b;
+
+	memset(&c, 0, sizeof c);
+	c.m = model_new("titles");
+	join(&c, 1, "Léa");
+	memset(&op, 0, sizeof op);
+	op.kind = OP_TABLE_ADD;
+	op.text = "Q";
+	c.t1 = play(&c, 1, &op);
+	act(&c, 1, OP_PHASE, 0, PHASE_IDEAS);
+	a = card(&c, 1, c.t1, 0, "  un  ");
+	b = card(&c, 1, c.t1, 0, "\n\ndeux\n\n");
+	act(&c, 1, OP_PHASE, 0, PHASE_GROUP);
+	memset(&op, 0, sizeof op);
+	op.kind = OP_CLUSTER_TITLE;
+	op.head = a;
+	op.text = "\u00a0Titre\u202f!\u00a0";
+	play(&c, 1, &op);
+	op.head = b;
+	op.text = "\u3000 ";
+	play(&c, 1, &op);
+	md = export_mem(c.m, EXPORT_MD, false, &len);
+	cr_assert_not_null(strstr(md, "#### All ideas\n\n"
+	    "- **Titre\u202f\\!** — 1 card, 0 votes\n"
+	    "  - un — 0 votes — Léa\n"
+	    "- *Untitled cluster* — 1 card, 0 votes\n"
+	    "  - deux — 0 votes — Léa\n\n"), "%s", md);
+	free(md);
+	model_free(c.m);
+}
+
+Test(export, an_empty_board)
+{
+	struct model	*m = model_new("vide");
+	char		*md, *json, *csv;
+	size_t		 len;
+
+	md = export_mem(m, EXPORT_MD, false, &len);
+	cr_assert_str_eq(md, "# vide\n\n- Date: 1970-01-01 (UTC)\n"
+	    "- Participants: 0\n- Facilitators: 0\n- Rounds: 1\n"
+	    "- Questions: 0\n\n");
+	csv = export_mem(m, EXPORT_CSV, false, &len);
+	cr_assert_str_eq(csv, "theme,question,card_id,cluster_head,"
+	    "cluster_title,parent,text,author,votes,kept,created_at\r\n");
+	json = export_mem(m, EXPORT_JSON, false, &len);
+	cr_assert_not_null(strstr(json, "\"participants\": [],\n"
+	    "  \"tables\": []\n}\n"));
+	free(md);
+	free(csv);
+	free(json);
+	model_free(m);
+}
+
+Test(export, a_write_error_is_reported)
+{
+	struct cafe	 c;
+	FILE		*f;
+
+	cafe_play(&c, false);
+	if ((f = fopen("/dev/full", "w")) == NULL)
+		cr_skip_test("no /dev/full");
+	errno = 0;
+	cr_assert_eq(export_write(c.m, EXPORT_JSON, NULL, f), -1);
+	cr_assert_eq(errno, ENOSPC);
+	fclose(f);
+	cafe_free(&c);
+}

@@ -1,0 +1,566 @@
+/*
+ * tsupport.c -- a real server in a private directory, and a raw client.
+ */
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tsupport.h"
+
+/* Milliseconds on a monotonic clock. */
+int64_t
+ts_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The binary named by environment variable env, or fallback. */
+const char *
+ts_bin(const char *env, const char *fallback)
+{
+	const char	*v = getenv(env);
+
+	return v != NULL && v[0] != '\0' ? v : fallback;
+}
+
+/* A free TCP port on 127.0.0.1 (bind to 0, read it back, close). */
+static int
+ts_free_port(void)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof sin;
+	int			fd, port;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert(fd != -1);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert(bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0);
+	cr_assert(getsockname(fd, (struct sockaddr *)&sin, &len) == 0);
+	port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+/* True once something accepts on the server's socket. */
+static bool
+ts_accepts(const struct tserver *s)
+{
+	struct sockaddr_un	sun;
+	int			fd, ok;
+
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd == -1)
+		return false;
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", s->sock);
+	ok = connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0;
+	close(fd);
+	return ok;
+}
+
+/* Exec the server with the fixed and extra arguments. */
+static void
+ts_spawn(struct tserver *s)
+{
+	char	*argv[64], port[32];
+	int	 n = 0, i, fd;
+
+	argv[n++] = (char *)ts_bin("CB_SERVER", "server/cafeboard-server");
+	argv[n++] = (char *)"--socket";
+	argv[n++] = s->sock;
+	argv[n++] = (char *)"--data";
+	argv[n++] = s->data;
+	argv[n++] = (char *)"--log-level";
+	argv[n++] = (char *)"debug";
+	argv[n++] = (char *)"--log-file";
+	argv[n++] = s->logfile;
+	if (s->port != 0) {
+		snprintf(port, sizeof port, "127.0.0.1:%d", s->port);
+		argv[n++] = (char *)"--listen";
+		argv[n++] = port;
+	}
+	for (i = 0; i < s->nargs; i++)
+		argv[n++] = s->args[i];
+	argv[n] = NULL;
+
+	s->pid = fork();
+	cr_assert(s->pid != -1);
+	if (s->pid == 0) {
+		fd = open("/dev/null", O_RDWR);
+		dup2(fd, 0);
+		dup2(fd, 1);
+		execv(argv[0], argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+}
+
+/* Wait until the server accepts, failing the test after a deadline. */
+static void
+ts_wait_up(struct tserver *s)
+{
+	int64_t	deadline = ts_now_ms() + TS_TIMEOUT_MS;
+	int	status;
+
+	while (!ts_accepts(s)) {
+		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
+			s->pid = 0;
+			cr_assert_fail("the server exited at start (status %d); "
+			    "log: %s", status, s->logfile);
+		}
+		cr_assert(ts_now_ms() < deadline, "the server did not start");
+		usleep(10000);
+	}
+}
+
+/* Start a server in a fresh directory. */
+void
+tserver_start(struct tserver *s, bool tcp, ...)
+{
+	va_list		 ap;
+	char		*a;
+	FILE		*f;
+
+	memset(s, 0, sizeof *s);
+	snprintf(s->dir, sizeof s->dir, "/tmp/cafeboard-test-XXXXXX");
+	cr_assert(mkdtemp(s->dir) != NULL);
+	snprintf(s->sock, sizeof s->sock, "%s/server.sock", s->dir);
+	snprintf(s->data, sizeof s->data, "%s/data", s->dir);
+	snprintf(s->keyfile, sizeof s->keyfile, "%s/data/facilitator.key",
+	    s->dir);
+	snprintf(s->logfile, sizeof s->logfile, "%s/server.log", s->dir);
+	if (tcp)
+		s->port = ts_free_port();
+	va_start(ap, tcp);
+	while ((a = va_arg(ap, char *)) != NULL && s->nargs < 31)
+		s->args[s->nargs++] = strdup(a);
+	va_end(ap);
+	ts_spawn(s);
+	ts_wait_up(s);
+	if ((f = fopen(s->keyfile, "r")) != NULL) {
+		if (fgets(s->key, sizeof s->key, f) != NULL)
+			s->key[strcspn(s->key, "\r\n")] = '\0';
+		fclose(f);
+	}
+}
+
+/* Start the server again on the same socket, port and data. */
+void
+tserver_restart(struct tserver *s)
+{
+	ts_spawn(s);
+	ts_wait_up(s);
+}
+
+/* Send sig and reap the server; its wait status (-1 if it hung). */
+int
+tserver_stop(struct tserver *s, int sig)
+{
+	int64_t	deadline = ts_now_ms() + TS_TIMEOUT_MS;
+	int	status;
+
+	if (s->pid <= 0)
+		return -1;
+	kill(s->pid, sig);
+	for (;;) {
+		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
+			s->pid = 0;
+			return status;
+		}
+		if (ts_now_ms() > deadline) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, &status, 0);
+			s->pid = 0;
+			return -1;
+		}
+		usleep(5000);
+	}
+}
+
+/* Remove one file or directory for nftw. */
+static int
+ts_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Kill what is left and remove the directory. */
+void
+tserver_cleanup(struct tserver *s)
+{
+	int	i;
+
+	if (s->pid > 0) {
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, NULL, 0);
+		s->pid = 0;
+	}
+	if (s->dir[0] != '\0' && getenv("CB_KEEP_TMP") == NULL)
+		nftw(s->dir, ts_rm, 16, FTW_DEPTH | FTW_PHYS);
+	for (i = 0; i < s->nargs; i++)
+		free(s->args[i]);
+	s->nargs = 0;
+}
+
+/*
+ * Run "cafeboard-server --data DIR args..." and capture its output; the
+ * exit status (or -1).
+ */
+int
+tserver_command(struct tserver *s, char **out, ...)
+{
+	char	*argv[32], buf[4096];
+	va_list	 ap;
+	size_t	 len = 0;
+	ssize_t	 n;
+	int	 p[2], argc = 0, status;
+	pid_t	 pid;
+
+	argv[argc++] = (char *)ts_bin("CB_SERVER", "server/cafeboard-server");
+	argv[argc++] = (char *)"--data";
+	argv[argc++] = s->data;
+	va_start(ap, out);
+	while (argc < 31 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	cr_assert(pipe(p) == 0);
+	pid = fork();
+	cr_assert(pid != -1);
+	if (pid == 0) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	*out = malloc(1);
+	while ((n = read(p[0], buf, sizeof buf)) > 0) {
+		*out = realloc(*out, len + (size_t)n + 1);
+		memcpy(*out + len, buf, (size_t)n);
+		len += (size_t)n;
+	}
+	(*out)[len] = '\0';
+	close(p[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Connect to the server's Unix socket, or its TCP port. */
+int
+tclient_connect(struct tclient *c, const struct tserver *s, bool tcp)
+{
+	struct sockaddr_un	sun;
+	struct sockaddr_in	sin;
+
+	memset(c, 0, sizeof *c);
+	proto_buf_init(&c->out);
+	if (getrandom(c->client, sizeof c->client, 0) != sizeof c->client)
+		return -1;
+	if (tcp) {
+		c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin.sin_port = htons((uint16_t)s->port);
+		if (c->fd == -1 || connect(c->fd, (struct sockaddr *)&sin,
+		    sizeof sin) != 0)
+			return -1;
+		return 0;
+	}
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", s->sock);
+	if (c->fd == -1 || connect(c->fd, (struct sockaddr *)&sun,
+	    sizeof sun) != 0)
+		return -1;
+	return 0;
+}
+
+/* Close and free. */
+void
+tclient_close(struct tclient *c)
+{
+	if (c->fd > 0)
+		close(c->fd);
+	c->fd = -1;
+	free(c->in);
+	c->in = NULL;
+	c->inlen = c->incap = 0;
+	proto_buf_free(&c->out);
+}
+
+/* Send raw bytes, all of them. */
+int
+tclient_send(struct tclient *c, const void *data, size_t len)
+{
+	const uint8_t	*p = data;
+	ssize_t		 n;
+
+	while (len > 0) {
+		n = send(c->fd, p, len, MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Send the encoded output buffer. */
+int
+tclient_flush(struct tclient *c)
+{
+	int	rc = tclient_send(c, c->out.data, c->out.len);
+
+	proto_buf_reset(&c->out);
+	return rc;
+}
+
+/* Receive one whole frame within timeout_ms. */
+int
+tclient_recv_frame(struct tclient *c, uint8_t **frame, size_t *len,
+    int timeout_ms)
+{
+	int64_t		deadline = ts_now_ms() + timeout_ms;
+	struct pollfd	pfd;
+	uint32_t	flen;
+	ssize_t		n;
+	int		wait;
+
+	for (;;) {
+		if (c->inlen >= PROTO_FRAME_HDR) {
+			flen = proto_frame_len(c->in);
+			if (c->inlen >= PROTO_FRAME_HDR + (size_t)flen) {
+				*len = PROTO_FRAME_HDR + flen;
+				*frame = malloc(*len);
+				memcpy(*frame, c->in, *len);
+				memmove(c->in, c->in + *len, c->inlen - *len);
+				c->inlen -= *len;
+				return 1;
+			}
+		}
+		wait = (int)(deadline - ts_now_ms());
+		if (wait <= 0)
+			return 0;
+		pfd.fd = c->fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, wait) <= 0)
+			continue;
+		if (c->incap - c->inlen < 65536) {
+			c->incap = c->incap * 2 + 131072;
+			c->in = realloc(c->in, c->incap);
+		}
+		n = recv(c->fd, c->in + c->inlen, c->incap - c->inlen, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		c->inlen += (size_t)n;
+	}
+}
+
+/* Receive and decode one message. */
+int
+tclient_recv(struct tclient *c, struct proto_msg *msg, int timeout_ms)
+{
+	struct proto_err	 err;
+	uint8_t			*frame;
+	size_t			 len;
+	int			 rc;
+
+	if ((rc = tclient_recv_frame(c, &frame, &len, timeout_ms)) != 1)
+		return rc;
+	rc = proto_decode(frame + PROTO_FRAME_HDR, len - PROTO_FRAME_HDR, msg,
+	    &err) == PROTO_OK ? 1 : -1;
+	free(frame);
+	if (rc == 1 && msg->type == PROTO_EVENT)
+		c->head = msg->u.event.seq;
+	return rc;
+}
+
+/* Receive until type arrives, answering PINGs, skipping the rest. */
+int
+tclient_expect(struct tclient *c, uint8_t type, struct proto_msg *msg,
+    int timeout_ms)
+{
+	int64_t	deadline = ts_now_ms() + timeout_ms;
+	int	rc, left;
+
+	for (;;) {
+		left = (int)(deadline - ts_now_ms());
+		if (left <= 0)
+			return 0;
+		if ((rc = tclient_recv(c, msg, left)) != 1)
+			return rc;
+		if (msg->type == type)
+			return 1;
+		if (msg->type == PROTO_PING) {
+			proto_enc_pong(&c->out, msg->u.token);
+			tclient_flush(c);
+		}
+		if (msg->type == PROTO_ERROR && type != PROTO_ERROR) {
+			/* Leave it to the caller: an ERROR ends everything. */
+			return 1;
+		}
+		proto_msg_free(msg);
+	}
+}
+
+/* Send HELLO. */
+int
+tclient_hello(struct tclient *c, const char *board, const char *name,
+    const char *code, const char *key, uint64_t since)
+{
+	struct proto_hello	h;
+
+	memset(&h, 0, sizeof h);
+	h.v = PROTO_VERSION;
+	h.board = (char *)board;
+	memcpy(h.client, c->client, sizeof h.client);
+	h.name = (char *)name;
+	h.code = (char *)code;
+	h.key = (char *)key;
+	h.since = since;
+	if (proto_enc_hello(&c->out, &h) == 0)
+		return -1;
+	return tclient_flush(c);
+}
+
+/* HELLO, then wait for READY. */
+int
+tclient_join(struct tclient *c, const char *board, const char *name,
+    const char *code, const char *key)
+{
+	struct proto_msg	m;
+	int			rc;
+
+	if (tclient_hello(c, board, name, code, key, c->head) != 0)
+		return -1;
+	if (tclient_expect(c, PROTO_WELCOME, &m, TS_TIMEOUT_MS) != 1)
+		return -1;
+	if (m.type == PROTO_ERROR) {
+		rc = (int)m.u.error.code;
+		proto_msg_free(&m);
+		return rc;
+	}
+	c->participant = m.u.welcome.participant;
+	proto_msg_free(&m);
+	if (tclient_expect(c, PROTO_READY, &m, TS_TIMEOUT_MS) != 1)
+		return -1;
+	if (m.type == PROTO_ERROR) {
+		rc = (int)m.u.error.code;
+		proto_msg_free(&m);
+		return rc;
+	}
+	c->head = m.u.ready;
+	proto_msg_free(&m);
+	return 0;
+}
+
+/* Send an op with the next op_id. */
+uint32_t
+tclient_op(struct tclient *c, const struct proto_op *op)
+{
+	uint32_t	id = ++c->next_op;
+
+	cr_assert(tclient_op_id(c, id, op) == 0);
+	return id;
+}
+
+/* Send an op with op_id. */
+int
+tclient_op_id(struct tclient *c, uint32_t op_id, const struct proto_op *op)
+{
+	if (proto_enc_op(&c->out, op_id, op) == 0)
+		return -1;
+	return tclient_flush(c);
+}
+
+/* Wait for the EVENT or the REJECT of op_id. */
+int
+tclient_wait_op(struct tclient *c, uint32_t op_id, struct proto_msg *msg,
+    int timeout_ms)
+{
+	int64_t	deadline = ts_now_ms() + timeout_ms;
+	int	rc, left, code;
+
+	for (;;) {
+		left = (int)(deadline - ts_now_ms());
+		if (left <= 0)
+			return 0;
+		if ((rc = tclient_recv(c, msg, left)) != 1)
+			return rc;
+		if (msg->type == PROTO_EVENT &&
+		    msg->u.event.origin == c->participant &&
+		    msg->u.event.op_id == op_id)
+			return 1;
+		if (msg->type == PROTO_REJECT && msg->u.reject.op_id == op_id) {
+			code = (int)msg->u.reject.code;
+			proto_msg_free(msg);
+			return -code;
+		}
+		if (msg->type == PROTO_PING) {
+			proto_enc_pong(&c->out, msg->u.token);
+			tclient_flush(c);
+		}
+		proto_msg_free(msg);
+	}
+}
+
+/* card.add on table with text and parent. */
+struct proto_op
+top_card_add(uint64_t table, const char *text, uint64_t parent)
+{
+	struct proto_op	op;
+
+	memset(&op, 0, sizeof op);
+	op.kind = OP_CARD_ADD;
+	op.table = table;
+	op.text = (char *)text;
+	op.parent = parent;
+	return op;
+}
+
+/* An op of kind with every argument zero. */
+struct proto_op
+top_simple(uint8_t kind)
+{
+	struct proto_op	op;
+
+	memset(&op, 0, sizeof op);
+	op.kind = kind;
+	return op;
+}

@@ -1,0 +1,112 @@
+/*
+ * tsupport.h -- end-to-end test support: a real cafeboard-server in a
+ * private directory, and a raw protocol client that speaks to it.
+ *
+ * Every server is started on its own Unix socket (and, when asked, on a
+ * loopback port) with its own data directory under /tmp; tserver_cleanup
+ * kills it by pid and removes the directory.  Every wait has a deadline.
+ */
+#ifndef CB_TSUPPORT_H
+#define CB_TSUPPORT_H
+
+#include <sys/types.h>
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+#define TS_TIMEOUT_MS	10000	/* default deadline for one expectation */
+
+struct tserver {
+	pid_t		 pid;
+	char		 dir[48];		/* mkdtemp root, removed at cleanup */
+	char		 sock[80];
+	char		 data[80];
+	char		 keyfile[96];
+	char		 logfile[96];
+	char		 key[PROTO_KEY_MAX + 1];
+	int		 port;			/* 0 unless TCP was asked for */
+	char		*args[32];		/* extra arguments, kept for restarts */
+	int		 nargs;
+};
+
+/* The path of a binary under test: $CB_SERVER, $CB_CLIENT ... */
+const char	*ts_bin(const char *, const char *);
+/* Milliseconds on a monotonic clock. */
+int64_t		 ts_now_ms(void);
+
+/*
+ * Start a server in a fresh directory; extra arguments follow (NULL
+ * terminated).  tcp: also listen on 127.0.0.1 on a free port.  Waits until
+ * it accepts connections; aborts the test on failure.
+ */
+void		 tserver_start(struct tserver *, bool, ...);
+/* Start it again on the same socket, port and data. */
+void		 tserver_restart(struct tserver *);
+/* Send sig and wait for the process to end (bounded); returns its status. */
+int		 tserver_stop(struct tserver *, int);
+/* Kill whatever is left and remove the directory. */
+void		 tserver_cleanup(struct tserver *);
+/* Run the server binary with arguments (NULL terminated) on this data
+ * directory, capturing stdout+stderr into out (malloc'd); the exit status. */
+int		 tserver_command(struct tserver *, char **, ...);
+
+struct tclient {
+	int		 fd;
+	uint8_t		 client[PROTO_CLIENT_LEN];
+	uint8_t		*in;
+	size_t		 inlen;
+	size_t		 incap;
+	uint32_t	 participant;
+	uint64_t	 head;		/* last seq seen */
+	uint32_t	 next_op;
+	struct proto_buf out;
+};
+
+/* Connect to the server's socket (or its TCP port with tcp); 0 or -1. */
+int		 tclient_connect(struct tclient *, const struct tserver *, bool);
+void		 tclient_close(struct tclient *);
+/* Send raw bytes. */
+int		 tclient_send(struct tclient *, const void *, size_t);
+/* Send what is in c->out and empty it. */
+int		 tclient_flush(struct tclient *);
+/*
+ * Receive one whole frame (header included) into *frame (malloc'd):
+ * 1 got one, 0 deadline passed, -1 connection closed.
+ */
+int		 tclient_recv_frame(struct tclient *, uint8_t **, size_t *, int);
+/* Receive and decode one message: 1, 0 (deadline), -1 (closed/bad). */
+int		 tclient_recv(struct tclient *, struct proto_msg *, int);
+/*
+ * Receive until a message of type arrives, skipping PRESENCE and PING
+ * (answering PINGs); 1 with *msg filled, 0 deadline, -1 closed.  EVENTs
+ * skipped on the way still advance c->head.
+ */
+int		 tclient_expect(struct tclient *, uint8_t, struct proto_msg *, int);
+/* HELLO with these fields (code, key may be NULL). */
+int		 tclient_hello(struct tclient *, const char *, const char *,
+		    const char *, const char *, uint64_t);
+/*
+ * HELLO and wait for READY: 0 with c->participant and c->head set, or the
+ * ERROR code received, or -1.
+ */
+int		 tclient_join(struct tclient *, const char *, const char *,
+		    const char *, const char *);
+/* Send an op with the next op_id; returns that op_id. */
+uint32_t	 tclient_op(struct tclient *, const struct proto_op *);
+/* Send an op with a given op_id. */
+int		 tclient_op_id(struct tclient *, uint32_t, const struct proto_op *);
+/*
+ * Wait for the EVENT of my op_id (1, *ev filled; skipping others) or its
+ * REJECT (returns -code); 0 on deadline.
+ */
+int		 tclient_wait_op(struct tclient *, uint32_t, struct proto_msg *, int);
+
+/* Convenience ops. */
+struct proto_op	 top_card_add(uint64_t, const char *, uint64_t);
+struct proto_op	 top_simple(uint8_t);
+
+#endif /* CB_TSUPPORT_H */
