@@ -5,6 +5,8 @@
  *            keepalive, pending ops sent exactly once
  * replica.c  the local board: confirmed model + the prediction of pending
  *            ops, presence
+ * dial.c     open a connection to the server the options name
+ * boards.c   ask the server which boards it holds (for the join screen)
  * spawn.c    start a local server when none answers
  * fetch.c    `cafeboard export`: fetch the board's state, write the harvest
  * ui*.c      the ncurses program (see ui.h)
@@ -165,6 +167,39 @@ void		 net_stop(struct net *);
 int		 net_submit(struct net *, const struct proto_op *, const char **);
 /* Ops waiting to be confirmed. */
 size_t		 net_unsent(const struct net *);
+
+/* ------------------------------------------------------------ dial.c */
+
+typedef void (*dial_read_fn)(struct bufferevent *, void *);
+typedef void (*dial_event_fn)(struct bufferevent *, short, void *);
+struct bufferevent *dial_open(struct event_base *, struct evdns_base *,
+		    const struct client_opts *, dial_read_fn, dial_event_fn,
+		    void *);
+
+/* ------------------------------------------------------------ boards.c */
+
+#define BOARDS_MAX	200	/* shown on the join screen */
+
+struct boards_entry {
+	char		*name;
+	char		*title;
+	uint32_t	 online;
+	bool		 code_needed;
+};
+
+struct boards {
+	enum { BOARDS_NONE, BOARDS_ASKING, BOARDS_DONE, BOARDS_FAILED } state;
+	struct boards_entry *v;
+	size_t		 n;
+	struct bufferevent *bev;
+	void		(*done)(void *);
+	void		*arg;
+};
+
+void		 boards_fetch(struct boards *, struct event_base *,
+		    struct evdns_base *, const struct client_opts *,
+		    void (*)(void *), void *);
+void		 boards_free(struct boards *);
 
 /* ------------------------------------------------------------ spawn.c */
 

@@ -46,7 +46,62 @@ ui_join_free(struct ui *ui)
 		if (ui->join.field[i].buf != NULL)
 			editor_free(&ui->join.field[i]);
 	}
+	boards_free(&ui->join.boards);
 	ui->join.active = false;
+}
+
+/* Put name in the board field. */
+static void
+ui_join_set_board(struct ui *ui, const char *name)
+{
+	struct editor	*ed = &ui->join.field[UI_FIELD_BOARD];
+
+	editor_free(ed);
+	editor_init(ed, name, ui_join_limits[UI_FIELD_BOARD], false);
+}
+
+/* Index of the listed board the board field names, or -1. */
+static int
+ui_join_board_index(struct ui *ui)
+{
+	const struct boards	*b = &ui->join.boards;
+	const char		*t = editor_text(&ui->join.field[UI_FIELD_BOARD]);
+	size_t			 i;
+
+	for (i = 0; i < b->n; i++) {
+		if (strcmp(b->v[i].name, t) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * The server listed its boards: offer the first one unless the user typed
+ * a name or the default names a board that is there.
+ */
+static void
+ui_join_boards_done(void *arg)
+{
+	struct ui	*ui = arg;
+	struct ui_join	*j = &ui->join;
+
+	if (j->active && j->boards.n > 0 && !j->board_typed &&
+	    ui_join_board_index(ui) < 0)
+		ui_join_set_board(ui, j->boards.v[0].name);
+	ui_dirty(ui);
+}
+
+/* Up or down the list of boards, into the board field. */
+static void
+ui_join_board_step(struct ui *ui, int dir)
+{
+	const struct boards	*b = &ui->join.boards;
+	int			 i = ui_join_board_index(ui), n = (int)b->n;
+
+	i = i < 0 ? (dir > 0 ? 0 : n - 1) : (i + dir + n) % n;
+	ui_join_set_board(ui, b->v[i].name);
+	ui->join.board_typed = false;
+	ui_dirty(ui);
 }
 
 /* The first field shown at or after i going in dir, or i. */
@@ -147,6 +202,10 @@ ui_join_open(struct ui *ui, uint32_t code, const char *text)
 	}
 	if (focus >= 0)
 		j->focus = focus;
+	/* Offer the server's boards beside the board field. */
+	if (j->shown[UI_FIELD_BOARD] && !j->fatal)
+		boards_fetch(&j->boards, ui->base, ui->net_ready ?
+		    ui->net.dns : NULL, ui->opts, ui_join_boards_done, ui);
 	ui_dirty(ui);
 }
 
@@ -243,6 +302,12 @@ ui_join_key(struct ui *ui, int32_t key)
 			ui_join_quit(ui);
 		return;
 	}
+	/* In the board field, the arrows walk the server's boards. */
+	if (j->focus == UI_FIELD_BOARD && j->boards.n > 0 &&
+	    (key == -KEY_DOWN || key == -KEY_UP)) {
+		ui_join_board_step(ui, key == -KEY_DOWN ? 1 : -1);
+		return;
+	}
 	switch (key) {
 	case '\t':
 	case -KEY_DOWN:
@@ -282,6 +347,8 @@ ui_join_key(struct ui *ui, int32_t key)
 	r = editor_key(ed, ek);
 	if (r == EDITOR_REFUSED)
 		beep();
+	else if (j->focus == UI_FIELD_BOARD)
+		j->board_typed = true;
 	ui_dirty(ui);
 }
 
@@ -324,6 +391,43 @@ ui_join_field(struct ui *ui, const struct editor *ed, int y, int x, int w)
 	ui_draw_put(ui, y, x, w, t, strlen(t), A_UNDERLINE);
 	free(t);
 	return x + (int)bw;
+}
+
+/*
+ * The server's boards under the fields, the one in the board field
+ * highlighted; as many as fit.  Returns the next free line.
+ */
+static int
+ui_join_draw_boards(struct ui *ui, int y, int x)
+{
+	const struct boards	*b = &ui->join.boards;
+	char			 line[400], *name, *title;
+	int			 sel = ui_join_board_index(ui), room, first = 0;
+	int			 i, w = COLS - x - 1;
+
+	ui_draw_text(ui, y++, x, w, ui->join.focus == UI_FIELD_BOARD ?
+	    _("Boards on this server (Up/Down to choose):") :
+	    _("Boards on this server:"), A_DIM);
+	room = LINES - y - 8;
+	if (room < 1)
+		room = 1;
+	if (sel >= room)
+		first = sel - room + 1;
+	for (i = first; i < (int)b->n && i < first + room; i++) {
+		char	 people[64];
+
+		name = text_sanitize(b->v[i].name, ui->ascii, false);
+		title = text_sanitize(b->v[i].title, ui->ascii, false);
+		snprintf(people, sizeof people, ngettext("%u online",
+		    "%u online", b->v[i].online), b->v[i].online);
+		snprintf(line, sizeof line, "  %-16s %-10s %s%s", name, people,
+		    b->v[i].code_needed ? _("[code] ") : "", title);
+		ui_draw_text(ui, y++, x, w, line, i == sel ? (int)A_REVERSE :
+		    0);
+		free(name);
+		free(title);
+	}
+	return y;
 }
 
 /* The join screen. */
@@ -384,6 +488,8 @@ ui_join_draw(struct ui *ui)
 		snprintf(where, sizeof where, _("Board: %s"), ui->opts->board);
 		ui_draw_text(ui, y++, x, COLS - x - 1, where, A_DIM);
 	}
+	if (!j->fatal && j->shown[UI_FIELD_BOARD] && j->boards.n > 0)
+		y = ui_join_draw_boards(ui, y + 1, x);
 	y++;
 	if (j->why[0] != '\0') {
 		t = text_sanitize(j->why, ui->ascii, false);

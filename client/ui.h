@@ -134,6 +134,8 @@ struct ui_join {
 	char		 why[512];	/* what went wrong, translated */
 	bool		 fatal;		/* nothing to fix: r retries, q quits */
 	bool		 refused;	/* the server said no */
+	struct boards	 boards;	/* the server's boards, when asked */
+	bool		 board_typed;	/* the user typed a board name */
 };
 
 struct ui {

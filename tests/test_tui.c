@@ -833,6 +833,31 @@ Test(tui, a_board_name_is_asked_when_none_is_given)
 	tui_end(&T);
 }
 
+Test(tui, the_join_screen_lists_the_servers_boards)
+{
+	char	*scr;
+
+	tui_board(&T, "atelier-rh", "title: Atelier RH\nquestion: Recruter ?\n");
+	tui_board(&T, "cafe", BOARD_TEXT "code: secret\n");
+	tui_server_start(&T);
+	tui_client(&T, "new", "--name Denis");
+	scr = tui_wait(&T, "new", "Boards on this server");
+	/* Both boards, the one with a join code marked; "cafe" is there. */
+	cr_assert(strstr(scr, "atelier-rh") != NULL, "%s", scr);
+	cr_assert(strstr(scr, "[code] Caf") != NULL, "%s", scr);
+	cr_assert(strstr(scr, "Board  cafe") != NULL, "%s", scr);
+	free(scr);
+	/* The arrows walk the list into the board field. */
+	tui_keys(&T, "new", "Up", NULL);
+	free(tui_wait(&T, "new", "Board  atelier-rh"));
+	tui_keys(&T, "new", "Down", "Enter", NULL);
+	free(tui_wait(&T, "new", "needs a join code"));
+	tui_type(&T, "new", "secret");
+	tui_keys(&T, "new", "Enter", NULL);
+	free(tui_wait(&T, "new", "(your table)"));
+	tui_end(&T);
+}
+
 Test(tui, a_name_in_use_and_an_unknown_board_are_fixed_on_screen)
 {
 	cafe(true);

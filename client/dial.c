@@ -1,0 +1,54 @@
+/*
+ * dial.c -- open a connection to the server the options name: a Unix
+ * socket, or HOST:PORT resolved without blocking.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <event2/bufferevent.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "xmalloc.h"
+
+/*
+ * A bufferevent connecting to the server, with the callbacks set and
+ * reading enabled; connection success or failure arrives through eventcb.
+ * NULL when the connection could not even be attempted.
+ */
+struct bufferevent *
+dial_open(struct event_base *base, struct evdns_base *dns,
+    const struct client_opts *opts, bufferevent_data_cb readcb,
+    bufferevent_event_cb eventcb, void *arg)
+{
+	struct bufferevent	*bev;
+	struct sockaddr_un	 sun;
+
+	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		fatalx("bufferevent_socket_new failed");
+	bufferevent_setcb(bev, readcb, NULL, eventcb, arg);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	if (opts->host != NULL) {
+		if (bufferevent_socket_connect_hostname(bev, dns, AF_UNSPEC,
+		    opts->host, atoi(opts->port)) != 0) {
+			bufferevent_free(bev);
+			return NULL;
+		}
+		return bev;
+	}
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", opts->socket_path);
+	if (bufferevent_socket_connect(bev, (struct sockaddr *)&sun,
+	    sizeof sun) != 0) {
+		bufferevent_free(bev);
+		return NULL;
+	}
+	return bev;
+}
