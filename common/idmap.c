@@ -13,15 +13,22 @@
 #define IDMAP_TOMB	UINT64_MAX	/* key of a deleted slot */
 
 /* Spread the bits of a key (splitmix64 finaliser). */
-static size_t
-idmap_hash(uint64_t k)
+uint64_t
+idmap_hash64(uint64_t k)
 {
 	k ^= k >> 30;
 	k *= 0xbf58476d1ce4e5b9ULL;
 	k ^= k >> 27;
 	k *= 0x94d049bb133111ebULL;
 	k ^= k >> 31;
-	return (size_t)k;
+	return k;
+}
+
+/* The slot a key starts probing at. */
+static size_t
+idmap_hash(uint64_t k)
+{
+	return (size_t)idmap_hash64(k);
 }
 
 /* An empty map. */

@@ -18,6 +18,8 @@ struct idmap {
 	size_t		 tombs;
 };
 
+/* Spread the bits of a 64-bit key (for this and other hash tables). */
+uint64_t idmap_hash64(uint64_t);
 void	 idmap_init(struct idmap *);
 void	 idmap_free(struct idmap *);
 /* Deep copy of src into dst (dst uninitialised). */

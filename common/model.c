@@ -72,23 +72,11 @@ static const uint8_t model_zero_client[PROTO_CLIENT_LEN];
 
 /* ---------------------------------------------------------------- pairs */
 
-/* Spread the bits of a key (splitmix64 finaliser). */
-static uint64_t
-pairmap_mix(uint64_t k)
-{
-	k ^= k >> 30;
-	k *= 0xbf58476d1ce4e5b9ULL;
-	k ^= k >> 27;
-	k *= 0x94d049bb133111ebULL;
-	k ^= k >> 31;
-	return k;
-}
-
 /* Home slot hash of the key (a, b). */
 static size_t
 pairmap_hash(uint64_t a, uint64_t b)
 {
-	return (size_t)pairmap_mix(a ^ pairmap_mix(b + 0x9e3779b97f4a7c15ULL));
+	return (size_t)idmap_hash64(a ^ idmap_hash64(b + 0x9e3779b97f4a7c15ULL));
 }
 
 /* Slot holding (a, b), or SIZE_MAX. */
@@ -257,7 +245,7 @@ namemap_hash(const char *s)
 		h ^= (uint8_t)*s++;
 		h *= 0x100000001b3ULL;
 	}
-	return pairmap_mix(h);
+	return idmap_hash64(h);
 }
 
 /* Slot of name in the map: where it is, or the empty slot it would take. */

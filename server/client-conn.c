@@ -291,6 +291,20 @@ client_conn_held_elsewhere(struct board *b, const struct client_conn *c,
 	return false;
 }
 
+/* Join c to board b as participant p; its catch-up comes next pass. */
+static void
+client_conn_attach(struct client_conn *c, struct board *b, uint32_t p,
+    bool fac, const struct proto_hello *h)
+{
+	c->board = b;
+	c->participant = p;
+	c->facilitator_key = fac;
+	c->since = h->since;
+	c->want_state = h->want_state;
+	c->state = CONN_CATCHUP;
+	TAILQ_INSERT_TAIL(&b->conns, c, board_entry);
+}
+
 /*
  * HELLO: check the version, key, board and join code; find or make the
  * participant; catch-up follows at the end of this loop pass.
@@ -345,13 +359,7 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 			    "needs the facilitator key");
 			return;
 		}
-		c->board = b;
-		c->participant = MODEL_OBSERVER;
-		c->facilitator_key = true;
-		c->since = h->since;
-		c->want_state = h->want_state;
-		c->state = CONN_CATCHUP;
-		TAILQ_INSERT_TAIL(&b->conns, c, board_entry);
+		client_conn_attach(c, b, MODEL_OBSERVER, true, h);
 		return;
 	}
 	name = xstrdup(h->name);
@@ -421,13 +429,7 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 		    (unsigned long long)old->id, (unsigned long long)c->id);
 		client_conn_lost(old);
 	}
-	c->board = b;
-	c->participant = p;
-	c->facilitator_key = fac;
-	c->since = h->since;
-	c->want_state = h->want_state;
-	c->state = CONN_CATCHUP;
-	TAILQ_INSERT_TAIL(&b->conns, c, board_entry);
+	client_conn_attach(c, b, p, fac, h);
 }
 
 /* Participants of board b with a live connection. */
