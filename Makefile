@@ -84,14 +84,14 @@ TUI_TEST_OBJS	= $(filter-out $(B)/client/main.o,$(CLIENT_OBJS))
 # ---------------------------------------------------------------- tests/
 # Criterion suites, one binary each.
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
-		  test_boardfile test_export test_editor test_layout test_tui
+		  test_boardfile test_export test_editor test_layout test_tui test_cafe test_server
 UNIT_BINS	= $(patsubst tests/%.c,$(B)/tests/%,$(wildcard $(UNIT_TESTS:%=tests/%.c)))
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
 TSUPPORT_OBJS	= $(TSUPPORT_MODS:%=$(B)/tests/%.o)
 
 # Benchmarks: print figures, assert nothing about time.
-BENCHES		= bench_model bench_proto bench_rotation bench_evlog
+BENCHES		= bench_model bench_proto bench_rotation bench_evlog bench_cafe
 BENCH_BINS	= $(patsubst tests/%.c,$(B)/tests/%,$(wildcard $(BENCHES:%=tests/%.c)))
 
 # ---------------------------------------------------------------- po/

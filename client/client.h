@@ -144,6 +144,10 @@ struct net {
 	bool			 ever_live;
 	bool			 spawned;	/* we started a local server */
 	uint32_t		 welcome_last_op;
+	bool			 fac_view;	/* the replica holds what a
+						   facilitator sees */
+	bool			 resync;	/* the next HELLO asks for the
+						   state, since 0 */
 	uint32_t		 last_error;	/* code of the last ERROR, 0 */
 	char			 last_error_text[PROTO_REASON_MAX * 4 + 1];
 	char			 status[256];	/* why we are not live, for the UI */

@@ -25,6 +25,7 @@
 enum {
 	OPT_CONNECT = 256, OPT_SOCKET, OPT_BOARD, OPT_NAME, OPT_CODE,
 	OPT_KEY_FILE, OPT_ASCII, OPT_FROM, OPT_LOG_FILE, OPT_VERSION,
+	OPT_FORMAT, OPT_BOM,
 };
 
 static const struct option long_options[] = {
@@ -39,6 +40,10 @@ static const struct option long_options[] = {
 	{ "log-file",	required_argument, NULL, OPT_LOG_FILE },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, OPT_VERSION },
+	/* cafeboard export only */
+	{ "format",	required_argument, NULL, OPT_FORMAT },
+	{ "output",	required_argument, NULL, 'o' },
+	{ "bom",	no_argument,	   NULL, OPT_BOM },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -155,22 +160,32 @@ main(int argc, char **argv)
 {
 	struct client_opts	 o;
 	const char		*key_file = NULL, *log_file = NULL;
-	int			 ch, rc, i;
+	char			*fargv[8], *word;
+	int			 ch, rc, i, ac = argc, fargc = 0;
 	bool			 export_cmd = false;
 
 	setlocale(LC_ALL, "");
 	i18n_init();
 	memset(&o, 0, sizeof o);
 
-	/* "cafeboard export ...": the connection options may come first. */
+	/*
+	 * "cafeboard export ...": the options may come before the command
+	 * word or after it, so the word goes to the end, out of getopt's
+	 * sight; the export's own options go on to fetch_main.
+	 */
+	fargv[fargc++] = (char *)"export";
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "export") == 0) {
 			export_cmd = true;
+			word = argv[i];
+			memmove(&argv[i], &argv[i + 1],
+			    (size_t)(argc - i - 1) * sizeof *argv);
+			argv[argc - 1] = word;
+			ac = argc - 1;
 			break;
 		}
 	}
-	/* Stop at the command word so its own options stay for fetch_main. */
-	while ((ch = getopt_long(export_cmd ? i : argc, argv, "h",
+	while ((ch = getopt_long(ac, argv, export_cmd ? "ho:" : "h",
 	    long_options, NULL)) != -1) {
 		switch (ch) {
 		case OPT_CONNECT:
@@ -225,15 +240,33 @@ main(int argc, char **argv)
 			printf("cafeboard %s (protocol %d)\n", CB_VERSION,
 			    PROTO_VERSION);
 			return 0;
+		case OPT_FORMAT:
+		case 'o':
+			if (!export_cmd || fargc > 5) {
+				usage(stderr);
+				return 2;
+			}
+			fargv[fargc++] = ch == 'o' ? (char *)"-o" :
+			    (char *)"--format";
+			fargv[fargc++] = optarg;
+			break;
+		case OPT_BOM:
+			if (!export_cmd || fargc > 6) {
+				usage(stderr);
+				return 2;
+			}
+			fargv[fargc++] = (char *)"--bom";
+			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (!export_cmd && optind != argc) {
+	if (optind != ac) {
 		usage(stderr);
 		return 2;
 	}
+	fargv[fargc] = NULL;
 	if (key_file != NULL && read_key(key_file, &o.key) != 0) {
 		/*
 		 * A local server we are about to start writes its key on
@@ -272,7 +305,7 @@ main(int argc, char **argv)
 		o.ascii = true;
 
 	if (export_cmd)
-		rc = fetch_main(&o, argc - i, argv + i);
+		rc = fetch_main(&o, fargc, fargv);
 	else
 		rc = ui_main(&o);
 	log_close();

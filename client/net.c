@@ -169,8 +169,8 @@ net_hello(struct net *n)
 	h.name = n->opts->name;
 	h.code = n->opts->code;
 	h.key = n->opts->key;
-	h.since = n->replica.confirmed->head;
-	h.want_state = n->opts->want_state;
+	h.since = n->resync ? 0 : n->replica.confirmed->head;
+	h.want_state = n->opts->want_state || n->resync;
 	h.observe = n->opts->observe;
 	proto_buf_reset(&n->out);
 	net_write(n, proto_enc_hello(&n->out, &h));
@@ -368,6 +368,24 @@ net_error(struct net *n, uint32_t code, const char *text)
 	net_lost(n, text);
 }
 
+/*
+ * The replica was built with the redactions of the other audience (our
+ * role changed to or from facilitator): a participant's lacks the blind
+ * totals and the private texts, a facilitator's holds what a participant
+ * may not see.  Connect again at once and ask for the board as it stands.
+ */
+static void
+net_resync(struct net *n)
+{
+	log_info("our role changed: fetching the board again as a %s sees it",
+	    n->fac_view ? "facilitator" : "participant");
+	n->resync = true;
+	net_start(n);
+	snprintf(n->status, sizeof n->status, "resynchronising");
+	if (n->cb.changed != NULL)
+		n->cb.changed(n->cb_arg);
+}
+
 /* READY: the catch-up is complete; send what is still pending. */
 static void
 net_ready(struct net *n, uint64_t head, uint32_t last_op)
@@ -404,6 +422,7 @@ net_message(struct net *n, struct proto_msg *m)
 	struct replica	*r = &n->replica;
 	int64_t		 now = net_now_ms();
 	size_t		 i, len;
+	bool		 fac;
 
 	switch (m->type) {
 	case PROTO_WELCOME:
@@ -415,12 +434,21 @@ net_message(struct net *n, struct proto_msg *m)
 		r->my_role = m->u.welcome.role;
 		n->welcome_last_op = m->u.welcome.last_op;
 		n->state = NET_CATCHUP;
-		if (m->u.welcome.mode == MODE_STATE)
+		fac = m->u.welcome.role == ROLE_FACILITATOR;
+		if (m->u.welcome.mode == MODE_STATE) {
 			replica_state_begin(r);
-		else if (m->u.welcome.head < r->confirmed->head) {
+			n->resync = false;
+		} else if (m->u.welcome.head < r->confirmed->head) {
 			net_lost(n, "the server's board is behind ours");
 			return;
+		} else if (r->confirmed->head > 0 && fac != n->fac_view) {
+			/* A replay would not undo what we hold already. */
+			n->fac_view = fac;
+			net_resync(n);
+			return;
 		}
+		/* What follows is redacted for the role we have now. */
+		n->fac_view = fac;
 		break;
 	case PROTO_STATE:
 		if (n->state == NET_CATCHUP && r->incoming != NULL)
@@ -451,9 +479,22 @@ net_message(struct net *n, struct proto_msg *m)
 				    m->u.event.seq);
 		}
 		r->stale = true;
+		if (m->u.event.op.kind == OP_ROLE &&
+		    m->u.event.op.participant == r->me && r->me != 0)
+			r->my_role = m->u.event.op.role;
 		if (n->cb.event != NULL)
 			n->cb.event(n->cb_arg, &m->u.event,
 			    n->state == NET_LIVE);
+		/*
+		 * Live, our own role changed to or from facilitator.  (In a
+		 * replay every event already comes as our role now sees it.)
+		 */
+		if (n->state == NET_LIVE && n->bev != NULL &&
+		    (r->my_role == ROLE_FACILITATOR) != n->fac_view) {
+			n->fac_view = r->my_role == ROLE_FACILITATOR;
+			net_resync(n);
+			return;
+		}
 		break;
 	case PROTO_READY:
 		if (n->state != NET_CATCHUP) {

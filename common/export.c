@@ -13,8 +13,11 @@
  * has a title or at least one member is a head, in its own cluster.
  *
  * MARKDOWN (a restitution to send as it is; CommonMark)
- *   "# title", a list of facts (date of the board's first event in UTC,
- *   participants who are not facilitators, facilitators, rounds, questions),
+ *   "# title", a list of facts (the date of the workshop in UTC: the day
+ *   the first card was written, "D1 to D2" when the cards span several
+ *   days, the board's creation day when there is no card -- a board is
+ *   often prepared days before; participants who are not facilitators,
+ *   facilitators, rounds, questions),
  *   then, when any table has a theme, one "## theme" per theme in order of
  *   first appearance with its tables in table order, else the tables in
  *   order; per table "### Question N — question", "#### Kept ideas" (the
@@ -634,6 +637,41 @@ export_md_table(struct export_ctx *x, const struct model_table *t,
 	export_table_free(&et);
 }
 
+/*
+ * The date of the workshop: the day the first card was written (deleted
+ * ones count: they were written then), to the day of the last one when
+ * that is another; the board's creation when there is no card yet.
+ */
+static void
+export_md_date(struct export_ctx *x)
+{
+	const struct model	*m = x->m;
+	struct export_buf	 first, last;
+	int64_t			 lo = 0, hi = 0;
+	size_t			 i;
+
+	for (i = 0; i < m->ncards; i++) {
+		if (i == 0 || m->cards[i].created_ms < lo)
+			lo = m->cards[i].created_ms;
+		if (i == 0 || m->cards[i].created_ms > hi)
+			hi = m->cards[i].created_ms;
+	}
+	if (m->ncards == 0)
+		lo = hi = m->created_ms;
+	memset(&first, 0, sizeof first);
+	memset(&last, 0, sizeof last);
+	export_time(&first, lo, true);
+	export_time(&last, hi, true);
+	export_put(&x->b, first.data, first.len);
+	if (last.len != first.len || memcmp(first.data, last.data,
+	    first.len) != 0) {
+		export_puts(&x->b, " to ");
+		export_put(&x->b, last.data, last.len);
+	}
+	free(first.data);
+	free(last.data);
+}
+
 /* The Markdown report. */
 static void
 export_md(struct export_ctx *x)
@@ -653,7 +691,7 @@ export_md(struct export_ctx *x)
 	export_md_inline(&x->b, m->settings.title != NULL &&
 	    m->settings.title[0] != '\0' ? m->settings.title : m->name, false);
 	export_puts(&x->b, "\n\n- Date: ");
-	export_time(&x->b, m->created_ms, true);
+	export_md_date(x);
 	export_printf(&x->b, " (UTC)\n- Participants: %zu\n- Facilitators: "
 	    "%zu\n- Rounds: %u\n- Questions: %zu\n\n", people, facils,
 	    (unsigned)m->round, m->ntables);

@@ -67,6 +67,49 @@ board_event_clear(struct board_event *be)
 }
 
 /*
+ * Forget the oldest events while there are more than keep, but never one
+ * that board_flush has still to send to the live connections (it sends
+ * from the window).
+ */
+static void
+board_window_trim(struct board *b, size_t keep)
+{
+	struct board_event	*be;
+
+	while (b->nevents > keep &&
+	    b->events[b->first_event].seq < b->fanout_from) {
+		be = &b->events[b->first_event];
+		b->window_bytes -= be->len[AUDIENCE_SELF];
+		board_event_clear(be);
+		b->first_event = (b->first_event + 1) % b->cap_events;
+		b->nevents--;
+	}
+}
+
+/*
+ * Make room for one more event in the window (--replay-max of them once
+ * sent); events not sent yet stay, in a ring grown for them.
+ */
+static void
+board_window_room(struct board *b)
+{
+	struct board_event	*ring;
+	size_t			 i, cap, max = b->server->cfg->replay_max;
+
+	board_window_trim(b, max > 0 ? max - 1 : 0);
+	if (b->nevents < b->cap_events)
+		return;
+	cap = b->cap_events > 0 ? 2 * b->cap_events : 16;
+	ring = xcalloc(cap, sizeof *ring);
+	for (i = 0; i < b->nevents; i++)
+		ring[i] = b->events[(b->first_event + i) % b->cap_events];
+	free(b->events);
+	b->events = ring;
+	b->cap_events = cap;
+	b->first_event = 0;
+}
+
+/*
  * Keep an applied event in the replay window with one frame per audience;
  * an audience whose variant is byte-identical to another's shares its frame.
  */
@@ -79,15 +122,7 @@ board_window_add(struct board *b, const struct model *m,
 	size_t			 n;
 	int			 a, k;
 
-	if (b->cap_events == 0)
-		return;
-	if (b->nevents == b->cap_events) {
-		be = &b->events[b->first_event];
-		b->window_bytes -= be->len[AUDIENCE_SELF];
-		board_event_clear(be);
-		b->first_event = (b->first_event + 1) % b->cap_events;
-		b->nevents--;
-	}
+	board_window_room(b);
 	be = &b->events[(b->first_event + b->nevents) % b->cap_events];
 	memset(be, 0, sizeof *be);
 	be->seq = ev->seq;
@@ -144,10 +179,8 @@ board_alloc(struct server *s, const char *name)
 	snprintf(b->name, sizeof b->name, "%s", name);
 	b->dir = store_board_dir(s->cfg->data_dir, name);
 	b->lock_fd = -1;
-	b->fanout_from = 1;
-	b->cap_events = s->cfg->replay_max;
-	if (b->cap_events > 0)
-		b->events = xcalloc(b->cap_events, sizeof *b->events);
+	b->fanout_from = UINT64_MAX;	/* nothing to send while loading */
+	/* The window's ring starts empty and grows as events come. */
 	TAILQ_INIT(&b->conns);
 	b->server = s;
 	b->timer_ev = evtimer_new(s->base, board_timer_cb, b);
@@ -416,6 +449,7 @@ board_flush(struct board *b)
 		}
 	}
 	b->fanout_from = b->model->head + 1;
+	board_window_trim(b, b->server->cfg->replay_max);
 }
 
 /* Write a snapshot now (at shutdown) or when enough events have passed. */

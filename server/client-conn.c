@@ -126,6 +126,10 @@ client_conn_send(struct client_conn *c, const void *data, size_t len)
 	if (c->state == CONN_CLOSING || c->state == CONN_DEAD)
 		return;
 	out = bufferevent_get_output(c->bev);
+	/* A cap raised for a large catch-up returns once it has drained. */
+	if (c->cap > c->server->cfg->queue_cap &&
+	    evbuffer_get_length(out) < c->server->cfg->queue_cap)
+		c->cap = c->server->cfg->queue_cap;
 	if (c->cap > 0 && evbuffer_get_length(out) + len > c->cap) {
 		log_info("conn %llu (%s): %zu bytes queued, over the cap of "
 		    "%zu: dropping it", (unsigned long long)c->id, c->peer,
@@ -321,7 +325,7 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	char				 err[512], *name;
 	uint32_t			 p;
 	size_t				 cps;
-	bool				 fac = false;
+	bool				 fac = false, by_name = false;
 
 	if (h->key != NULL) {
 		if (!keyfile_equal(h->key, s->key)) {
@@ -376,8 +380,10 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	p = model_client_participant(b->model, c->client);
 	if (p != 0 && model_participant(b->model, p) == NULL)
 		p = 0;
-	if (p == 0 && (mp = model_participant_by_name(b->model, name)) != NULL)
+	if (p == 0 && (mp = model_participant_by_name(b->model, name)) != NULL) {
 		p = mp->id;
+		by_name = true;
+	}
 	if (p != 0) {
 		mp = model_participant(b->model, p);
 		if (client_conn_held_elsewhere(b, c, p)) {
@@ -387,7 +393,12 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 			client_conn_error(c, ERROR_NAME, err);
 			return;
 		}
-		if (mp->role == ROLE_FACILITATOR && !fac) {
+		/*
+		 * Taking a facilitator's name over needs the key; the same
+		 * client coming back (a promoted facilitator has no key) is
+		 * no takeover.
+		 */
+		if (by_name && mp->role == ROLE_FACILITATOR && !fac) {
 			free(name);
 			client_conn_error(c, ERROR_AUTH, "this name belongs to "
 			    "a facilitator: join with the facilitator key");
@@ -423,13 +434,17 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 		board_submit_server(s, b, &op, NULL);
 	}
 
-	/* A reconnect that beat the old connection's timeout replaces it. */
-	if ((old = client_conn_same_client(b, c)) != NULL) {
+	/*
+	 * A reconnect that beat the old connection's timeout replaces it;
+	 * the new one joins first, so the others see no one leave.
+	 */
+	old = client_conn_same_client(b, c);
+	client_conn_attach(c, b, p, fac, h);
+	if (old != NULL) {
 		log_info("conn %llu: replaced by conn %llu (same client)",
 		    (unsigned long long)old->id, (unsigned long long)c->id);
 		client_conn_lost(old);
 	}
-	client_conn_attach(c, b, p, fac, h);
 }
 
 /* Participants of board b with a live connection. */
@@ -732,9 +747,11 @@ client_conn_catchup(struct client_conn *c)
 	memset(&w, 0, sizeof w);
 	w.v = PROTO_VERSION;
 	w.board = b->name;
-	w.participant = c->participant;
+	/* An observer is nobody on the board, with a facilitator's view. */
+	w.participant = c->participant == MODEL_OBSERVER ? 0 : c->participant;
 	mp = model_participant(m, c->participant);
-	w.role = mp != NULL ? mp->role : ROLE_PARTICIPANT;
+	w.role = c->participant == MODEL_OBSERVER ? ROLE_FACILITATOR :
+	    mp != NULL ? mp->role : ROLE_PARTICIPANT;
 	w.head = m->head;
 	w.mode = (!possible || c->want_state || replay > state_size) ?
 	    MODE_STATE : MODE_REPLAY;

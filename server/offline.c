@@ -238,6 +238,50 @@ offline_same_state(const struct model *a, const struct model *b)
 	return same;
 }
 
+/* Note the first record's seq and stop reading. */
+static int
+offline_first_seq(const struct evlog_rec *rec, void *arg)
+{
+	*(uint64_t *)arg = rec->seq;
+	return 1;
+}
+
+/*
+ * When the log starts after seq 1 (the server started a new one after a
+ * snapshot its old log fell behind), the log's records follow the
+ * snapshot: fold the snapshot into m first.  Returns the snapshot's seq,
+ * which the log must continue (0: the log stands alone); *first is the
+ * log's first seq.
+ */
+static uint64_t
+offline_log_base(const char *dir, struct model *m, uint64_t *first)
+{
+	struct evlog_report	 rep;
+	struct evlog		*log;
+	uint64_t		 seq;
+	uint8_t			*data;
+	size_t			 len;
+	char			*path, err[256];
+
+	xasprintf(&path, "%s/events.log", dir);
+	*first = 0;
+	log = evlog_open(path, EVLOG_READONLY, offline_first_seq, first, &rep,
+	    err, sizeof err);
+	if (log != NULL)
+		evlog_close(log);
+	free(path);
+	if (*first <= 1 || evlog_snapshot_read(dir, &seq, &data, &len, err,
+	    sizeof err) != 0)
+		return 0;
+	if (store_read_snapshot(m, seq, data, len, server_now_ms(), err,
+	    sizeof err) != 0) {
+		model_reset(m);
+		seq = 0;
+	}
+	free(data);
+	return seq;
+}
+
 /*
  * check BOARD [--repair]: verify every log record, the snapshot, and that
  * the snapshot plus the log's tail give the very state the whole log gives.
@@ -250,12 +294,12 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 	struct evlog		*log;
 	struct model		*full, *quick = NULL;
 	struct stat		 st;
-	uint64_t		 snap_seq = 0;
+	uint64_t		 snap_seq = 0, base, first;
 	uint8_t			*snap;
 	size_t			 snap_len;
 	char			*dir, *path, err[512], serr[256];
 	int			 damaged = 0, srd, lock = -1;
-	bool			 log_ok;
+	bool			 log_ok, snap_bad = false;
 
 	if (!offline_name_ok(name))
 		return 2;
@@ -268,10 +312,14 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 		return offline_fail("%s; stop the server before --repair", err);
 	}
 
-	/* 1. The log, record by record, folded from the start. */
+	/*
+	 * 1. The log, record by record, folded from the start (from the
+	 *    snapshot when the log starts after it).
+	 */
 	full = model_new(name);
+	base = offline_log_base(dir, full, &first);
 	log = store_open_log(dir, o->repair ? EVLOG_REPAIR : EVLOG_READONLY,
-	    full, 0, NULL, NULL, &rep, err, sizeof err);
+	    full, base, NULL, NULL, &rep, err, sizeof err);
 	log_ok = log != NULL;
 	xasprintf(&path, "%s/events.log", dir);
 	if (!log_ok) {
@@ -301,7 +349,7 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 		printf("%s: none (the whole log is folded at start)\n", path);
 	else if (srd == -1) {
 		printf("%s: UNUSABLE: %s\n", path, serr);
-		damaged = 1;
+		snap_bad = true;
 	} else {
 		free(snap);
 		printf("%s: seq %llu, %zu bytes\n", path,
@@ -309,6 +357,9 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 	}
 
 	/* 3. Snapshot + tail must equal the full fold. */
+	if (base > 0 && log_ok)
+		printf("%s: the log starts at seq %llu, the seqs before are "
+		    "in the snapshot only\n", path, (unsigned long long)first);
 	if (srd == 0 && log_ok && rep.first_seq <= 1) {
 		struct evlog	*l2;
 		uint64_t	 s2;
@@ -316,24 +367,32 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 		if (store_load(cfg->data_dir, name, EVLOG_READONLY, &quick,
 		    &l2, &s2, NULL, NULL, err, sizeof err) != 0) {
 			printf("%s: UNUSABLE with the log: %s\n", path, err);
-			damaged = 1;
+			snap_bad = true;
 		} else {
 			if (l2 != NULL)
 				evlog_close(l2);
 			if (snap_seq > full->head) {
-				printf("%s: AHEAD of the log (seq %llu > %llu)"
-				    "\n", path, (unsigned long long)snap_seq,
+				/*
+				 * The log lost its end (a crash with --fsync
+				 * batch or never, or a repair): the snapshot
+				 * holds those changes, and the server goes on
+				 * from it.  Nothing to set aside.
+				 */
+				printf("%s: ahead of the log (seq %llu > %llu):"
+				    " the server goes on from the snapshot\n",
+				    path, (unsigned long long)snap_seq,
 				    (unsigned long long)full->head);
-				damaged = 1;
 			} else if (!offline_same_state(quick, full)) {
 				printf("%s: DIFFERS from the state the log "
 				    "gives\n", path);
-				damaged = 1;
+				snap_bad = true;
 			} else
 				printf("%s: matches the log\n", path);
 		}
 	}
-	if (damaged && o->repair && srd != 1 && log_ok) {
+	if (snap_bad)
+		damaged = 1;
+	if (snap_bad && o->repair && log_ok) {
 		/* The log is sound now; a bad snapshot only costs time. */
 		char *bad;
 

@@ -204,6 +204,9 @@ int		 store_load(const char *, const char *, int, struct model **,
 		    struct evlog **, uint64_t *, store_each_fn, void *,
 		    char *, size_t);
 int		 store_snapshot(const char *, const struct model *, char *, size_t);
+/* Rebuild m from a snapshot's data (seq, data, len, now); -1 if unusable. */
+int		 store_read_snapshot(struct model *, uint64_t, const uint8_t *,
+		    size_t, int64_t, char *, size_t);
 int		 store_commit(struct evlog *, struct model *,
 		    const struct proto_event *, int64_t, const uint8_t *,
 		    struct proto_buf *, char *, size_t);

@@ -107,7 +107,7 @@ store_exists(const char *data, const char *name)
 }
 
 /* Fold the STATE frames of a snapshot into a fresh model; -1 if unusable. */
-static int
+int
 store_read_snapshot(struct model *m, uint64_t seq, const uint8_t *data,
     size_t len, int64_t now, char *err, size_t errlen)
 {

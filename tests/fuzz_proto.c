@@ -57,6 +57,13 @@ fuzz_str_eq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* Two optional strings are equal, absent and empty alike (a theme). */
+static bool
+fuzz_opt_eq(const char *a, const char *b)
+{
+	return fuzz_str_eq(a != NULL ? a : "", b != NULL ? b : "");
+}
+
 /* Two pair lists are equal. */
 static bool
 fuzz_pairs_eq(const struct proto_pair *a, uint32_t na,
@@ -88,7 +95,7 @@ fuzz_op_eq(const struct proto_op *a, const struct proto_op *b)
 	    a->participant == b->participant && a->phase == b->phase &&
 	    a->role == b->role && a->action == b->action &&
 	    a->view == b->view && a->seconds == b->seconds &&
-	    fuzz_str_eq(a->text, b->text) &&
+	    fuzz_str_eq(a->text, b->text) && fuzz_opt_eq(a->theme, b->theme) &&
 	    fuzz_settings_eq(&a->settings, &b->settings) &&
 	    a->remaining_ms == b->remaining_ms && a->running == b->running &&
 	    memcmp(a->client, b->client, PROTO_CLIENT_LEN) == 0 &&
@@ -150,7 +157,8 @@ fuzz_msg_eq(const struct proto_msg *a, const struct proto_msg *b)
 		    fuzz_str_eq(ha->name, hb->name) &&
 		    fuzz_str_eq(ha->code, hb->code) &&
 		    fuzz_str_eq(ha->key, hb->key) && ha->since == hb->since &&
-		    ha->want_state == hb->want_state;
+		    ha->want_state == hb->want_state &&
+		    ha->observe == hb->observe;
 	case PROTO_OP:
 		return a->u.op.op_id == b->u.op.op_id &&
 		    fuzz_op_eq(&a->u.op.op, &b->u.op.op);
@@ -158,7 +166,15 @@ fuzz_msg_eq(const struct proto_msg *a, const struct proto_msg *b)
 	case PROTO_PONG:
 		return a->u.token == b->u.token;
 	case PROTO_BYE:
+	case PROTO_LIST:
 		return true;
+	case PROTO_BOARD:
+		return fuzz_str_eq(a->u.board.name, b->u.board.name) &&
+		    fuzz_str_eq(a->u.board.title, b->u.board.title) &&
+		    a->u.board.online == b->u.board.online &&
+		    a->u.board.code_needed == b->u.board.code_needed;
+	case PROTO_BOARDS_END:
+		return a->u.boards == b->u.boards;
 	case PROTO_WELCOME:
 		return wa->v == wb->v && fuzz_str_eq(wa->board, wb->board) &&
 		    wa->participant == wb->participant &&
@@ -224,6 +240,12 @@ fuzz_encode(struct proto_buf *buf, const struct proto_msg *m)
 		return proto_enc_presence(buf, &m->u.presence);
 	case PROTO_ERROR:
 		return proto_enc_error(buf, m->u.error.code, m->u.error.text);
+	case PROTO_LIST:
+		return proto_enc_list(buf);
+	case PROTO_BOARD:
+		return proto_enc_board(buf, &m->u.board);
+	case PROTO_BOARDS_END:
+		return proto_enc_boards_end(buf, m->u.boards);
 	}
 	return 0;
 }

@@ -81,7 +81,7 @@ Test(boardfile, seed_file_gives_the_seed_board)
 	cr_assert(bf.settings.blind);
 	cr_assert_not(bf.settings.private_writing);
 	cr_assert_not(bf.settings.anonymous);
-	cr_assert_not(bf.settings.freeze_at_zero);
+	cr_assert(bf.settings.freeze_at_zero);
 	cr_assert_not(bf.settings.locked);
 	cr_assert_str_eq(bf.banner, "Bienvenue ! Installez-vous à une table, "
 	    "tapez votre prénom, et attendez le signal pour écrire vos idées.");

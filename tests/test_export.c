@@ -1017,3 +1017,41 @@ Test(export, a_write_error_is_reported)
 	fclose(f);
 	cafe_free(&c);
 }
+
+/*
+ * A board is often prepared days before the workshop: the report is dated
+ * by its cards (the first to the last), by its creation only when empty.
+ */
+Test(export, the_report_is_dated_by_the_workshop_not_its_preparation)
+{
+	struct cafe	 c;
+	struct proto_op	 op;
+	char		*md;
+	size_t		 len;
+
+	memset(&c, 0, sizeof c);
+	c.m = model_new("datee");
+	memset(&op, 0, sizeof op);
+	op.kind = OP_TABLE_ADD;
+	op.text = "Question";
+	c.t1 = play(&c, 0, &op);		/* prepared on 2026-11-22 */
+	md = export_mem(c.m, EXPORT_MD, false, &len);
+	cr_assert_not_null(strstr(md, "\n- Date: 2026-11-22 (UTC)\n"), "%s",
+	    md);
+	free(md);
+	c.now += 3 * 86400000LL;		/* the workshop */
+	join(&c, 1, "Léa");
+	act(&c, 1, OP_PHASE, 0, PHASE_IDEAS);
+	card(&c, 1, c.t1, 0, "Une idée");
+	md = export_mem(c.m, EXPORT_MD, false, &len);
+	cr_assert_not_null(strstr(md, "\n- Date: 2026-11-25 (UTC)\n"), "%s",
+	    md);
+	free(md);
+	c.now += 86400000LL;			/* its second day */
+	card(&c, 1, c.t1, 0, "Une autre idée");
+	md = export_mem(c.m, EXPORT_MD, false, &len);
+	cr_assert_not_null(strstr(md,
+	    "\n- Date: 2026-11-25 to 2026-11-26 (UTC)\n"), "%s", md);
+	free(md);
+	model_free(c.m);
+}

@@ -837,6 +837,301 @@ Test(proto, golden_frames)
 	golden("state_card", &m);
 }
 
+/* ------------------------------------------------------------ extensions */
+
+/*
+ * The crafted body (msgpack-c's own packer: an independent encoder) must be
+ * what in encodes to, byte for byte, and must decode back to in.
+ */
+static void
+golden_crafted(struct fb *f, const struct proto_msg *in, const char *what)
+{
+	struct proto_buf	 b;
+	struct proto_msg	 out;
+	struct proto_err	 err;
+	size_t			 n, i;
+	const uint8_t		*want = (const uint8_t *)f->sb.data;
+
+	fuzz_current = what;
+	proto_buf_init(&b);
+	n = fuzz_encode(&b, in);
+	cr_assert_eq(n, b.len, "%s", what);
+	cr_assert_eq(n, f->sb.size + PROTO_FRAME_HDR, "%s: %zu bytes, want %zu",
+	    what, n, f->sb.size + PROTO_FRAME_HDR);
+	cr_assert_eq(proto_frame_len(b.data), f->sb.size, "%s", what);
+	for (i = 0; i < f->sb.size; i++)
+		cr_assert_eq(b.data[PROTO_FRAME_HDR + i], want[i], "%s: byte %zu "
+		    "is %02x, want %02x", what, i, b.data[PROTO_FRAME_HDR + i],
+		    want[i]);
+	cr_assert_eq(proto_decode(want, f->sb.size, &out, &err), PROTO_OK,
+	    "%s: %s", what, err.text);
+	cr_assert(fuzz_msg_eq(in, &out), "%s: decoded fields differ", what);
+	LLVMFuzzerTestOneInput(want, f->sb.size);
+	proto_msg_free(&out);
+	proto_buf_free(&b);
+	msgpack_sbuffer_destroy(&f->sb);
+}
+
+/* Craft a body from a format and compare it with in both ways. */
+static void
+golden_fmt(const struct proto_msg *in, const char *what, const char *fmt, ...)
+{
+	struct fb	f;
+	va_list		ap;
+
+	fb_init(&f);
+	va_start(ap, fmt);
+	vmp(&f, fmt, ap);
+	va_end(ap);
+	golden_crafted(&f, in, what);
+}
+
+#define THEME	"Th\xc3\xa8me : l'accueil"
+
+Test(proto, list_board_boards_end)
+{
+	struct proto_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_LIST;
+	roundtrip(&m, "LIST");
+	golden_fmt(&m, "LIST", "au", 1, 6);
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_BOARD;
+	m.u.board = (struct proto_board_info){ .name = "atelier-rh",
+	    .title = "Atelier RH \xe2\x80\x94 juin", .online = 12,
+	    .code_needed = true };
+	roundtrip(&m, "BOARD");
+	golden_fmt(&m, "BOARD", "aussuT", 5, 23, "atelier-rh",
+	    "Atelier RH \xe2\x80\x94 juin", 12);
+	m.u.board.online = 0;
+	m.u.board.code_needed = false;
+	m.u.board.title = "b";
+	roundtrip(&m, "BOARD, nobody, no code");
+	golden_fmt(&m, "BOARD, nobody, no code", "aussuF", 5, 23,
+	    "atelier-rh", "b", 0);
+	m.u.board.online = 70000;
+	roundtrip(&m, "BOARD, many online");
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_BOARDS_END;
+	m.u.boards = 2;
+	roundtrip(&m, "BOARDS_END");
+	golden_fmt(&m, "BOARDS_END", "auu", 2, 24, 2);
+	m.u.boards = 0;
+	golden_fmt(&m, "BOARDS_END, no board", "auu", 2, 24, 0);
+
+	/* Shapes a reader refuses. */
+	expect_fmt(PROTO_E_FRAME, "LIST with an argument", "auu", 2, 6, 1);
+	expect_fmt(PROTO_E_FRAME, "BOARD without code_needed", "aussu", 4, 23,
+	    "a", "b", 1);
+	expect_fmt(PROTO_E_FRAME, "BOARD with a bad name", "aussuT", 5, 23,
+	    "Not A Name", "b", 1);
+	expect_fmt(PROTO_E_FRAME, "BOARD with online as a flag", "aussTT", 5,
+	    23, "a", "b");
+	expect_fmt(PROTO_E_FRAME, "BOARDS_END without its count", "au", 1, 24);
+	expect_fmt(PROTO_E_FRAME, "BOARDS_END with a string", "aus", 2, 24,
+	    "2");
+}
+
+Test(proto, hello_observe)
+{
+	struct proto_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_HELLO;
+	m.u.hello = (struct proto_hello){ .v = 1, .board = "atelier-rh",
+	    .name = "export", .key = "s3cret", .since = 0, .want_state = true,
+	    .observe = true };
+	memcpy(m.u.hello.client, client16, PROTO_CLIENT_LEN);
+	roundtrip(&m, "HELLO observe");
+	{
+		/* The same map, key by key, in the encoder's order. */
+		struct fb f;
+
+		fb_init(&f);
+		mp(&f, "aum", 2, 1, 8);
+		mp(&f, "susssbss", "v", 1, "board", "atelier-rh", "client",
+		    client16, PROTO_CLIENT_LEN, "name", "export");
+		mp(&f, "sssusTsT", "key", "s3cret", "since", 0, "state",
+		    "observe");
+		golden_crafted(&f, &m, "HELLO observe, whole map");
+	}
+	m.u.hello.want_state = false;
+	roundtrip(&m, "HELLO observe without state");
+
+	/* Without observe the map is the original one: no "observe" key. */
+	m.u.hello.observe = false;
+	{
+		struct fb f;
+
+		fb_init(&f);
+		mp(&f, "aum", 2, 1, 6);
+		mp(&f, "susssbss", "v", 1, "board", "atelier-rh", "client",
+		    client16, PROTO_CLIENT_LEN, "name", "export");
+		mp(&f, "sssu", "key", "s3cret", "since", 0);
+		golden_crafted(&f, &m, "HELLO without observe");
+	}
+
+	/* "observe": false is read as absent; a non-bool is refused. */
+	{
+		struct proto_msg	 out;
+		struct proto_err	 err;
+		struct fb		 f;
+
+		fb_init(&f);
+		mp(&f, "aum", 2, 1, 6);
+		mp(&f, "susssbss", "v", 1, "board", "b", "client", client16,
+		    PROTO_CLIENT_LEN, "name", "x");
+		mp(&f, "susF", "since", 0, "observe");
+		cr_assert_eq(proto_decode((uint8_t *)f.sb.data, f.sb.size, &out,
+		    &err), PROTO_OK, "%s", err.text);
+		cr_assert(!out.u.hello.observe);
+		proto_msg_free(&out);
+		msgpack_sbuffer_destroy(&f.sb);
+
+		fb_init(&f);
+		mp(&f, "aum", 2, 1, 6);
+		mp(&f, "susssbss", "v", 1, "board", "b", "client", client16,
+		    PROTO_CLIENT_LEN, "name", "x");
+		mp(&f, "susu", "since", 0, "observe", 1);
+		fb_expect(&f, PROTO_E_FRAME, "observe: 1");
+	}
+}
+
+Test(proto, table_theme_is_a_trailing_option)
+{
+	struct proto_msg	m;
+	struct proto_buf	a, b;
+
+	/* table.add: without a theme, exactly the original [2, id, 32, q]. */
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_OP;
+	m.u.op.op_id = 7;
+	m.u.op.op = (struct proto_op){ .kind = OP_TABLE_ADD,
+	    .text = "Comment mieux accueillir ?" };
+	golden_fmt(&m, "OP table.add", "auuus", 4, 2, 7, 32,
+	    "Comment mieux accueillir ?");
+	m.u.op.op.theme = "";
+	golden_fmt(&m, "OP table.add, empty theme", "auuus", 4, 2, 7, 32,
+	    "Comment mieux accueillir ?");
+	m.u.op.op.theme = THEME;
+	roundtrip(&m, "OP table.add with a theme");
+	golden_fmt(&m, "OP table.add with a theme", "auuuss", 5, 2, 7, 32,
+	    "Comment mieux accueillir ?", THEME);
+
+	/* table.edit likewise. */
+	m.u.op.op = (struct proto_op){ .kind = OP_TABLE_EDIT, .table = 5,
+	    .text = "Et apr\xc3\xa8s ?" };
+	golden_fmt(&m, "OP table.edit", "auuuus", 5, 2, 7, 33, 5,
+	    "Et apr\xc3\xa8s ?");
+	m.u.op.op.theme = THEME;
+	roundtrip(&m, "OP table.edit with a theme");
+	golden_fmt(&m, "OP table.edit with a theme", "auuuuss", 6, 2, 7, 33, 5,
+	    "Et apr\xc3\xa8s ?", THEME);
+
+	/* The EVENTs: the same args after [18, seq, origin, op_id, kind]. */
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_EVENT;
+	m.u.event = (struct proto_event){ .seq = 42, .origin = 1, .op_id = 7,
+	    .op = { .kind = OP_TABLE_ADD, .text = "Question" } };
+	golden_fmt(&m, "EVENT table.add", "auuuuus", 6, 18, 42, 1, 7, 32,
+	    "Question");
+	m.u.event.op.theme = THEME;
+	roundtrip(&m, "EVENT table.add with a theme");
+	golden_fmt(&m, "EVENT table.add with a theme", "auuuuuss", 7, 18, 42,
+	    1, 7, 32, "Question", THEME);
+	m.u.event.op = (struct proto_op){ .kind = OP_TABLE_EDIT, .table = 42,
+	    .text = "Question bis" };
+	golden_fmt(&m, "EVENT table.edit", "auuuuuus", 7, 18, 42, 1, 7,
+	    33, 42, "Question bis");
+	m.u.event.op.theme = THEME;
+	golden_fmt(&m, "EVENT table.edit with a theme", "auuuuuuss", 8, 18,
+	    42, 1, 7, 33, 42, "Question bis", THEME);
+
+	/* An op with an empty theme and one with none: the same bytes. */
+	proto_buf_init(&a);
+	proto_buf_init(&b);
+	m.u.event.op.theme = "";
+	proto_enc_event(&a, &m.u.event);
+	m.u.event.op.theme = NULL;
+	proto_enc_event(&b, &m.u.event);
+	cr_assert_eq(a.len, b.len);
+	cr_assert_arr_eq(a.data, b.data, a.len);
+	proto_buf_free(&a);
+	proto_buf_free(&b);
+
+	/* A theme is text like the rest: checked, and capped in bytes. */
+	expect_fmt(PROTO_E_OP, "theme with ESC", "auuuss", 5, 2, 7, 32, "Q",
+	    "\x1b[1m");
+	expect_fmt(PROTO_E_OP, "theme as a number", "auuusu", 5, 2, 7, 32, "Q",
+	    3);
+}
+
+Test(proto, state_table_theme_and_timer_at)
+{
+	struct proto_msg	m;
+	struct proto_state	*st = &m.u.state;
+
+	/* table: [17, "table", id, question, created_ms (, theme)]. */
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_TABLE;
+	st->id = 5;
+	st->text = "Question";
+	st->created_ms = 1700000000000LL;
+	golden_fmt(&m, "STATE table", "ausus" "I", 5, 17, "table", 5, "Question",
+	    1700000000000LL);
+	{
+		/* An empty theme is left out: the bytes of no theme. */
+		struct proto_buf a, b;
+
+		proto_buf_init(&a);
+		proto_buf_init(&b);
+		proto_enc_state(&a, st);
+		st->title = "";
+		proto_enc_state(&b, st);
+		cr_assert_eq(a.len, b.len);
+		cr_assert_arr_eq(a.data, b.data, a.len);
+		proto_buf_free(&a);
+		proto_buf_free(&b);
+	}
+	st->title = THEME;
+	roundtrip(&m, "STATE table with a theme");
+	golden_fmt(&m, "STATE table with a theme", "ausus" "Is", 6, 17, "table", 5,
+	    "Question", 1700000000000LL, THEME);
+
+	/* timer: [17, "timer", running, remaining_ms, label, ended (, at)]. */
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_TIMER;
+	st->running = true;
+	st->remaining_ms = 5000;
+	st->text = "Tour 1";
+	golden_fmt(&m, "STATE timer", "ausTusF", 6, 17, "timer", 5000,
+	    "Tour 1");
+	st->created_ms = 1700000000123LL;
+	roundtrip(&m, "STATE timer with at");
+	golden_fmt(&m, "STATE timer with at", "ausTusFI", 7, 17, "timer", 5000,
+	    "Tour 1", 1700000000123LL);
+	st->running = false;
+	st->ended = true;
+	st->remaining_ms = 0;
+	st->text = "";
+	roundtrip(&m, "STATE timer ended, with at");
+	golden_fmt(&m, "STATE timer ended, with at", "ausFusTI", 7, 17,
+	    "timer", 0, "", 1700000000123LL);
+
+	/* Too short is refused. */
+	expect_fmt(PROTO_E_FRAME, "STATE table without created_ms", "ausus", 4,
+	    17, "table", 5, "Q");
+	expect_fmt(PROTO_E_FRAME, "STATE timer without ended", "ausTus", 5, 17,
+	    "timer", 5, "x");
+	expect_fmt(PROTO_E_FRAME, "STATE timer with a string at", "ausTusFs",
+	    7, 17, "timer", 5, "x", "now");
+}
+
 /* ------------------------------------------------------------ malformed */
 
 Test(proto, empty_oversized_and_not_an_array)

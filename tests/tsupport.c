@@ -1,6 +1,7 @@
 /*
  * tsupport.c -- a real server in a private directory, and a raw client.
  */
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -109,6 +110,11 @@ ts_spawn(struct tserver *s)
 	s->pid = fork();
 	cr_assert(s->pid != -1);
 	if (s->pid == 0) {
+		/*
+		 * A test that times out is killed without its .fini: the
+		 * server must not outlive it.
+		 */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		fd = open("/dev/null", O_RDWR);
 		dup2(fd, 0);
 		dup2(fd, 1);
@@ -136,6 +142,50 @@ ts_wait_up(struct tserver *s)
 	}
 }
 
+/* Remove one file or directory for nftw. */
+static int
+ts_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/*
+ * A process that removes the directory once the test is gone: a test
+ * killed by its timeout runs no .fini.  It waits for the end of a pipe
+ * that only the test holds; tserver_cleanup ends it sooner.
+ */
+static void
+ts_guard(struct tserver *s)
+{
+	int	p[2];
+	char	c;
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return;
+	if ((s->guard = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		s->guard = 0;
+		return;
+	}
+	if (s->guard == 0) {
+		/* Hold nothing of the test's: its sockets must close with it. */
+		dup2(p[0], 3);
+		close_range(4, ~0U, 0);
+		while (read(3, &c, 1) == -1 && errno == EINTR)
+			continue;
+		if (getenv("CB_KEEP_TMP") == NULL)
+			nftw(s->dir, ts_rm, 16, FTW_DEPTH | FTW_PHYS);
+		_exit(0);
+	}
+	close(p[0]);
+	s->guard_fd = p[1];
+}
+
 /* Start a server in a fresh directory. */
 void
 tserver_start(struct tserver *s, bool tcp, ...)
@@ -147,6 +197,7 @@ tserver_start(struct tserver *s, bool tcp, ...)
 	memset(s, 0, sizeof *s);
 	snprintf(s->dir, sizeof s->dir, "/tmp/cafeboard-test-XXXXXX");
 	cr_assert(mkdtemp(s->dir) != NULL);
+	ts_guard(s);
 	snprintf(s->sock, sizeof s->sock, "%s/server.sock", s->dir);
 	snprintf(s->data, sizeof s->data, "%s/data", s->dir);
 	snprintf(s->keyfile, sizeof s->keyfile, "%s/data/facilitator.key",
@@ -200,17 +251,6 @@ tserver_stop(struct tserver *s, int sig)
 	}
 }
 
-/* Remove one file or directory for nftw. */
-static int
-ts_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 /* Kill what is left and remove the directory. */
 void
 tserver_cleanup(struct tserver *s)
@@ -224,6 +264,11 @@ tserver_cleanup(struct tserver *s)
 	}
 	if (s->dir[0] != '\0' && getenv("CB_KEEP_TMP") == NULL)
 		nftw(s->dir, ts_rm, 16, FTW_DEPTH | FTW_PHYS);
+	if (s->guard > 0) {
+		close(s->guard_fd);
+		waitpid(s->guard, NULL, 0);
+		s->guard = 0;
+	}
 	for (i = 0; i < s->nargs; i++)
 		free(s->args[i]);
 	s->nargs = 0;
@@ -275,19 +320,74 @@ tserver_command(struct tserver *s, char **out, ...)
 	return WEXITSTATUS(status);
 }
 
-/* Connect to the server's Unix socket, or its TCP port. */
+/*
+ * Run argv (argv[0] a path), capturing its standard output into out
+ * (malloc'd); its standard error goes to the test's.  The exit status, or
+ * -1 if it did not exit.
+ */
 int
-tclient_connect(struct tclient *c, const struct tserver *s, bool tcp)
+ts_run(char **out, char *const argv[])
+{
+	char	buf[4096];
+	size_t	len = 0;
+	ssize_t	n;
+	int	p[2], status;
+	pid_t	pid;
+
+	cr_assert(pipe(p) == 0);
+	pid = fork();
+	cr_assert(pid != -1);
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	*out = malloc(1);
+	while ((n = read(p[0], buf, sizeof buf)) > 0) {
+		*out = realloc(*out, len + (size_t)n + 1);
+		memcpy(*out + len, buf, (size_t)n);
+		len += (size_t)n;
+	}
+	(*out)[len] = '\0';
+	close(p[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* The server's log file so far (malloc'd, "" if unreadable). */
+char *
+tserver_log(const struct tserver *s)
+{
+	FILE	*f;
+	char	*text = NULL;
+	size_t	 len = 0;
+
+	if ((f = fopen(s->logfile, "r")) == NULL)
+		return strdup("");
+	if (getdelim(&text, &len, '\0', f) == -1) {
+		free(text);
+		text = strdup("");
+	}
+	fclose(f);
+	return text;
+}
+
+/* Open the socket to s (a receive buffer of rcvbuf bytes unless 0). */
+static int
+ts_client_socket(struct tclient *c, const struct tserver *s, bool tcp,
+    int rcvbuf)
 {
 	struct sockaddr_un	sun;
 	struct sockaddr_in	sin;
 
-	memset(c, 0, sizeof *c);
-	proto_buf_init(&c->out);
-	if (getrandom(c->client, sizeof c->client, 0) != sizeof c->client)
-		return -1;
 	if (tcp) {
 		c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (c->fd != -1 && rcvbuf > 0)
+			setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			    sizeof rcvbuf);
 		memset(&sin, 0, sizeof sin);
 		sin.sin_family = AF_INET;
 		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -298,6 +398,9 @@ tclient_connect(struct tclient *c, const struct tserver *s, bool tcp)
 		return 0;
 	}
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd != -1 && rcvbuf > 0)
+		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof rcvbuf);
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
 	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", s->sock);
@@ -305,6 +408,41 @@ tclient_connect(struct tclient *c, const struct tserver *s, bool tcp)
 	    sizeof sun) != 0)
 		return -1;
 	return 0;
+}
+
+/* Connect to the server's Unix socket, or its TCP port. */
+int
+tclient_connect(struct tclient *c, const struct tserver *s, bool tcp)
+{
+	return tclient_connect_rcvbuf(c, s, tcp, 0);
+}
+
+/* The same, with a receive buffer of rcvbuf bytes (a slow reader). */
+int
+tclient_connect_rcvbuf(struct tclient *c, const struct tserver *s, bool tcp,
+    int rcvbuf)
+{
+	memset(c, 0, sizeof *c);
+	proto_buf_init(&c->out);
+	if (getrandom(c->client, sizeof c->client, 0) != sizeof c->client)
+		return -1;
+	return ts_client_socket(c, s, tcp, rcvbuf);
+}
+
+/*
+ * Connect again as the same client: the client id, participant, head and
+ * op counter are kept; unread input is dropped.
+ */
+int
+tclient_reconnect(struct tclient *c, const struct tserver *s, bool tcp)
+{
+	if (c->fd > 0)
+		close(c->fd);
+	c->fd = -1;
+	c->inlen = 0;
+	c->error = 0;
+	proto_buf_reset(&c->out);
+	return ts_client_socket(c, s, tcp, 0);
 }
 
 /* Close and free. */
@@ -408,6 +546,8 @@ tclient_recv(struct tclient *c, struct proto_msg *msg, int timeout_ms)
 	free(frame);
 	if (rc == 1 && msg->type == PROTO_EVENT)
 		c->head = msg->u.event.seq;
+	if (rc == 1 && msg->type == PROTO_ERROR)
+		c->error = msg->u.error.code;
 	return rc;
 }
 
@@ -522,7 +662,11 @@ tclient_wait_op(struct tclient *c, uint32_t op_id, struct proto_msg *msg,
 		if (left <= 0)
 			return 0;
 		if ((rc = tclient_recv(c, msg, left)) != 1)
-			return rc;
+			return rc == 0 ? 0 : TS_CLOSED;
+		if (msg->type == PROTO_ERROR) {
+			proto_msg_free(msg);
+			return TS_CLOSED;
+		}
 		if (msg->type == PROTO_EVENT &&
 		    msg->u.event.origin == c->participant &&
 		    msg->u.event.op_id == op_id)

@@ -31,6 +31,8 @@ struct tserver {
 	int		 port;			/* 0 unless TCP was asked for */
 	char		*args[32];		/* extra arguments, kept for restarts */
 	int		 nargs;
+	pid_t		 guard;			/* removes dir if the test dies */
+	int		 guard_fd;
 };
 
 /* The path of a binary under test: $CB_SERVER, $CB_CLIENT ... */
@@ -53,6 +55,11 @@ void		 tserver_cleanup(struct tserver *);
 /* Run the server binary with arguments (NULL terminated) on this data
  * directory, capturing stdout+stderr into out (malloc'd); the exit status. */
 int		 tserver_command(struct tserver *, char **, ...);
+/* The server's own log so far (malloc'd). */
+char		*tserver_log(const struct tserver *);
+/* Run argv (NULL terminated, argv[0] a path), capturing stdout only into
+ * out (malloc'd); the exit status, -1 if it did not exit. */
+int		 ts_run(char **, char *const []);
 
 struct tclient {
 	int		 fd;
@@ -63,11 +70,21 @@ struct tclient {
 	uint32_t	 participant;
 	uint64_t	 head;		/* last seq seen */
 	uint32_t	 next_op;
+	uint32_t	 error;		/* code of the last ERROR received, or 0 */
 	struct proto_buf out;
 };
 
+/* tclient_wait_op: the connection closed (or an ERROR came) first. */
+#define TS_CLOSED	(-1000)
+
 /* Connect to the server's socket (or its TCP port with tcp); 0 or -1. */
 int		 tclient_connect(struct tclient *, const struct tserver *, bool);
+/* The same with a small receive buffer (bytes), for slow readers. */
+int		 tclient_connect_rcvbuf(struct tclient *, const struct tserver *,
+		    bool, int);
+/* Connect again as the same client (id, participant, head, op counter
+ * kept); 0 or -1. */
+int		 tclient_reconnect(struct tclient *, const struct tserver *, bool);
 void		 tclient_close(struct tclient *);
 /* Send raw bytes. */
 int		 tclient_send(struct tclient *, const void *, size_t);
@@ -101,7 +118,8 @@ uint32_t	 tclient_op(struct tclient *, const struct proto_op *);
 int		 tclient_op_id(struct tclient *, uint32_t, const struct proto_op *);
 /*
  * Wait for the EVENT of my op_id (1, *ev filled; skipping others) or its
- * REJECT (returns -code); 0 on deadline.
+ * REJECT (returns -code); 0 on deadline; TS_CLOSED when an ERROR or the
+ * end of the connection came first (c->error says which ERROR).
  */
 int		 tclient_wait_op(struct tclient *, uint32_t, struct proto_msg *, int);
 

@@ -1,0 +1,2252 @@
+/*
+ * test_cafe.c -- a whole world café, from the board file to the exported
+ * harvest, against a real cafeboard-server.
+ *
+ * The seed board (examples/seed-cafe.board) is made with
+ * `cafeboard-server create` while the server runs; a facilitator (with the
+ * key) and twelve participants (raw protocol clients with French first
+ * names) then play the session of the seed scenario: welcome, three rounds
+ * of ideas with a server-owned clock and two rotations, grouping, a blind
+ * dot vote, the harvest and the closed board, with follow-me, ready flags,
+ * the banner and the lock on the way.  Every client folds what it RECEIVED
+ * into a replica of its own (the same reducer as the real client), and the
+ * test asserts on those replicas and on the raw stream: what a participant
+ * could see, not only what the server holds.  In particular, on every
+ * participant's stream, no vote of someone else ever carries an origin, and
+ * none carries its card before the tally.
+ *
+ * The harvest is then exported in every format twice, by the server's
+ * offline command and by the real client (`cafeboard export`); the two must
+ * be byte-identical, and equal, once times are normalised (see
+ * export_normalise), to the golden files under tests/fixtures/cafe/.
+ * Python's csv and json modules read the CSV and the JSON back.
+ *
+ * After a deliberate change of the scenario or of a format, regenerate the
+ * golden files with
+ *     CB_REGEN_CAFE=1 ./build/tests/test_cafe --filter 'cafe/seed*'
+ * from the top of the tree (with CB_SERVER and CB_CLIENT set as make check
+ * sets them), then read the diff of tests/fixtures/cafe/ before committing.
+ *
+ * Two more tests: a café of 16 (4 hosts, 12 travellers) where three rounds
+ * seat no two travellers together twice, through the server; and the real
+ * terminal client, promoted to facilitator and back during a blind vote,
+ * fetching the board again as its new audience sees it.
+ *
+ * Needs CB_SERVER and CB_CLIENT (make check sets them), python3 and tmux.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <locale.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tsupport.h"
+
+/* The terminal client test drives the real client in tmux. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "tui-harness.h"
+#pragma GCC diagnostic pop
+
+#include "model.h"
+#include "proto.h"
+#include "rotation.h"
+
+extern char **environ;
+
+#define BOARD		"cafe"
+#define CODE		"territoire"
+#define NP		12		/* participants of the seed scenario */
+#define NMAX		16		/* participants of the largest test */
+#define NTABLES		4
+#define WAIT_MS		20000		/* for one expectation (sanitizers) */
+#define RUN_MS		30000		/* for one command */
+
+/* One client: its connection, and the board as it received it. */
+struct actor {
+	char		 name[40];
+	struct tclient	 c;
+	bool		 open;
+	bool		 fac;		/* joined with the key */
+	struct model	*rep;		/* folded from what it received */
+	bool		 in_state;	/* reading a STATE catch-up */
+	bool		 ready;		/* READY received */
+	/* The last REJECT. */
+	uint32_t	 rej_op;
+	uint32_t	 rej_code;
+	char		 rej_text[256];
+	/* The last EVENT of its own. */
+	uint32_t	 own_op;
+	uint64_t	 own_seq;
+	/* What it received. */
+	uint64_t	 tally_seq;	/* the first tally, 0 before */
+	uint64_t	 rotate_seq;	/* the last rotate */
+	struct proto_pair *rot;		/* its pairs */
+	size_t		 nrot;
+	size_t		 hidden_votes;	/* others' votes, card hidden */
+	size_t		 open_votes;	/* others' votes with their card */
+	size_t		 own_votes;
+	size_t		 timer_ends;
+	size_t		 follows;
+	size_t		 state_records;
+	uint64_t	 bytes;
+};
+
+/* Everything a test started, for the .fini to undo. */
+static struct {
+	struct tserver	 srv;
+	struct actor	 fac;
+	struct actor	 p[NMAX];
+	size_t		 np;
+	char		 tmp[64];	/* exports and scripts */
+} S;
+
+static const char *const names[NMAX] = {
+	"Amélie", "Baptiste", "Chloé", "Damien", "Élodie", "François",
+	"Gaëlle", "Hugo", "Inès", "Jérôme", "Karima", "Loïc",
+	"Manon", "Nicolas", "Océane", "Pierre",
+};
+
+/* ---------------------------------------------------------------- setup */
+
+/* Wall-clock milliseconds, as the server stamps events. */
+static int64_t
+wall_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Remove one file or directory (nftw). */
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Close a client and free its replica. */
+static void
+actor_free(struct actor *a)
+{
+	if (a->open)
+		tclient_close(&a->c);
+	a->open = false;
+	if (a->rep != NULL)
+		model_free(a->rep);
+	a->rep = NULL;
+	free(a->rot);
+	a->rot = NULL;
+}
+
+/* Every test of the raw suite: a private directory for its files. */
+static void
+cafe_init(void)
+{
+	memset(&S, 0, sizeof S);
+	snprintf(S.tmp, sizeof S.tmp, "/tmp/cafeboard-cafe-XXXXXX");
+	cr_assert_not_null(mkdtemp(S.tmp));
+}
+
+/* Even after a failed assertion: clients, server, files. */
+static void
+cafe_fini(void)
+{
+	size_t	i;
+
+	actor_free(&S.fac);
+	for (i = 0; i < NMAX; i++)
+		actor_free(&S.p[i]);
+	tserver_cleanup(&S.srv);
+	if (S.tmp[0] != '\0' && getenv("CB_KEEP_TMP") == NULL)
+		nftw(S.tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * One suite, each test with its own set-up (Criterion's runner leaks a
+ * little under the sanitizers when tests of two suites run side by side).
+ */
+TestSuite(cafe, .timeout = 240);
+
+/* The top of the source tree (golden files, the seed board). */
+static const char *
+top(void)
+{
+	const char	*t = getenv("CB_TOP");
+
+	return t != NULL && t[0] != '\0' ? t : ".";
+}
+
+/* ---------------------------------------------------------------- actors */
+
+/* Check an EVENT against what this recipient may see; then fold it. */
+static void
+actor_event(struct actor *a, const struct proto_event *ev,
+    const uint8_t *body, size_t blen)
+{
+	const struct proto_op	*op = &ev->op;
+	struct proto_op		 pred;
+	uint32_t		 me = a->c.participant;
+	size_t			 i;
+	static const uint8_t	 zero[PROTO_CLIENT_LEN];
+
+	cr_assert_eq(ev->seq, a->rep->head + 1, "%s: seq %llu after %llu",
+	    a->name, (unsigned long long)ev->seq,
+	    (unsigned long long)a->rep->head);
+	switch (op->kind) {
+	case OP_VOTE:
+		if (ev->origin == me && me != 0) {
+			cr_assert(!op->hidden && op->card != 0);
+			a->own_votes++;
+			break;
+		}
+		/* Never the origin of someone else's vote, for anyone. */
+		cr_assert_eq(ev->origin, 0, "%s received the origin (%u) of "
+		    "a vote (seq %llu)", a->name, ev->origin,
+		    (unsigned long long)ev->seq);
+		cr_assert_eq(ev->op_id, 0, "%s: a vote's op_id", a->name);
+		if (!a->fac && a->rep->settings.blind && !a->rep->revealed) {
+			/* Exactly [18, seq, 0, 0, 7]: an array of five. */
+			cr_assert(op->hidden && op->card == 0 &&
+			    op->delta == 0, "%s received the card of a blind "
+			    "vote (seq %llu) before the tally", a->name,
+			    (unsigned long long)ev->seq);
+			cr_assert_eq(body[0], 0x95, "%s: a hidden vote is not "
+			    "[18, seq, 0, 0, 7]", a->name);
+			cr_assert_lt(blen, 16);
+			a->hidden_votes++;
+		} else {
+			cr_assert(!op->hidden && op->card != 0 &&
+			    (op->delta == 1 || op->delta == -1));
+			a->open_votes++;
+		}
+		break;
+	case OP_JOINED:
+		if (op->participant != me)
+			cr_assert_eq(memcmp(op->client, zero, sizeof zero), 0,
+			    "%s received another client's id", a->name);
+		break;
+	case OP_TALLY:
+		if (a->tally_seq == 0)
+			a->tally_seq = ev->seq;
+		break;
+	case OP_ROTATE:
+		/*
+		 * The facilitator's replica holds the seating and the history
+		 * of encounters: the rotation it would compute is the one the
+		 * server sent.
+		 */
+		if (a->fac) {
+			memset(&pred, 0, sizeof pred);
+			pred.kind = OP_ROTATE;
+			model_prepare(a->rep, &pred, wall_ms());
+			cr_assert_eq(pred.npairs, op->npairs, "%s: rotation of "
+			    "%u people, the replica computes %u", a->name,
+			    op->npairs, pred.npairs);
+			for (i = 0; i < op->npairs; i++)
+				cr_assert(pred.pairs[i].a == op->pairs[i].a &&
+				    pred.pairs[i].b == op->pairs[i].b,
+				    "%s: pair %zu differs from the replica's "
+				    "rotation", a->name, i);
+			model_op_clear(&pred);
+		}
+		free(a->rot);
+		a->rot = calloc(op->npairs + 1, sizeof *a->rot);
+		memcpy(a->rot, op->pairs, op->npairs * sizeof *a->rot);
+		a->nrot = op->npairs;
+		a->rotate_seq = ev->seq;
+		break;
+	case OP_TIMER_END:
+		a->timer_ends++;
+		break;
+	case OP_FOLLOW:
+		a->follows++;
+		break;
+	}
+	if (ev->origin == me && me != 0 && ev->op_id != 0) {
+		a->own_op = ev->op_id;
+		a->own_seq = ev->seq;
+	}
+	cr_assert_eq(model_apply(a->rep, ev, wall_ms(), NULL), 0);
+	a->c.head = ev->seq;
+}
+
+/* A STATE record: privacy first, then into the replica. */
+static void
+actor_state(struct actor *a, const struct proto_state *st)
+{
+	static const uint8_t	zero[PROTO_CLIENT_LEN];
+	struct model		*m = a->rep;
+
+	a->state_records++;
+	if (!a->in_state) {
+		/* After a replay: the clock as it is now. */
+		cr_assert_eq(st->what, STATE_TIMER, "%s: STATE %u outside a "
+		    "catch-up", a->name, st->what);
+		cr_assert_eq(model_state_read(m, st, wall_ms()), 0);
+		return;
+	}
+	if (!a->fac) {
+		switch (st->what) {
+		case STATE_CARD:
+			/* The board record came first: blind is known. */
+			if (m->settings.blind && !m->revealed)
+				cr_assert_eq(st->votes, st->shown, "%s: card "
+				    "%llu's blind total in a STATE", a->name,
+				    (unsigned long long)st->id);
+			break;
+		case STATE_VOTES:
+			cr_assert_eq(st->id, a->c.participant, "%s received "
+			    "the dots of participant %llu", a->name,
+			    (unsigned long long)st->id);
+			break;
+		case STATE_PARTICIPANT:
+			if (st->id != a->c.participant)
+				cr_assert_eq(memcmp(st->client, zero,
+				    sizeof zero), 0);
+			break;
+		case STATE_CLIENT:
+		case STATE_MEET:
+			cr_assert_fail("%s: a snapshot-only record", a->name);
+		}
+	}
+	cr_assert_eq(model_state_read(m, st, wall_ms()), 0);
+}
+
+/* Handle one message. */
+static void
+actor_handle(struct actor *a, const struct proto_msg *m, const uint8_t *body,
+    size_t blen)
+{
+	switch (m->type) {
+	case PROTO_WELCOME:
+		a->c.participant = m->u.welcome.participant;
+		if (m->u.welcome.mode == MODE_STATE) {
+			model_state_begin(a->rep);
+			a->in_state = true;
+		}
+		break;
+	case PROTO_STATE:
+		actor_state(a, &m->u.state);
+		break;
+	case PROTO_READY:
+		if (a->in_state)
+			model_state_end(a->rep, m->u.ready);
+		a->in_state = false;
+		a->ready = true;
+		cr_assert_eq(a->rep->head, m->u.ready);
+		a->c.head = m->u.ready;
+		break;
+	case PROTO_EVENT:
+		actor_event(a, &m->u.event, body, blen);
+		break;
+	case PROTO_REJECT:
+		a->rej_op = m->u.reject.op_id;
+		a->rej_code = m->u.reject.code;
+		snprintf(a->rej_text, sizeof a->rej_text, "%s",
+		    m->u.reject.text);
+		break;
+	case PROTO_PING:
+		proto_enc_pong(&a->c.out, m->u.token);
+		tclient_flush(&a->c);
+		break;
+	case PROTO_ERROR:
+		cr_assert_fail("%s received ERROR %u: %s", a->name,
+		    m->u.error.code, m->u.error.text);
+		break;
+	default:
+		break;			/* PRESENCE, PONG */
+	}
+}
+
+/* Receive and handle one message: 1, or 0 when none came in time. */
+static int
+actor_step(struct actor *a, int timeout_ms)
+{
+	struct proto_msg	 m;
+	struct proto_err	 err;
+	uint8_t			*frame;
+	size_t			 len;
+	int			 rc;
+
+	rc = tclient_recv_frame(&a->c, &frame, &len, timeout_ms);
+	if (rc == 0)
+		return 0;
+	cr_assert_eq(rc, 1, "%s: the server closed the connection", a->name);
+	cr_assert_eq(proto_decode(frame + PROTO_FRAME_HDR,
+	    len - PROTO_FRAME_HDR, &m, &err), PROTO_OK, "%s: %s", a->name,
+	    err.text);
+	a->bytes += len;
+	actor_handle(a, &m, frame + PROTO_FRAME_HDR, len - PROTO_FRAME_HDR);
+	proto_msg_free(&m);
+	free(frame);
+	return 1;
+}
+
+/* HELLO as a (since, a STATE catch-up or not). */
+static void
+actor_hello(struct actor *a, const char *code, const char *key,
+    uint64_t since, bool state)
+{
+	struct proto_hello	h;
+
+	memset(&h, 0, sizeof h);
+	h.v = PROTO_VERSION;
+	h.board = (char *)BOARD;
+	memcpy(h.client, a->c.client, sizeof h.client);
+	h.name = a->name;
+	h.code = (char *)code;
+	h.key = (char *)key;
+	h.since = since;
+	h.want_state = state;
+	cr_assert_neq(proto_enc_hello(&a->c.out, &h), 0);
+	cr_assert_eq(tclient_flush(&a->c), 0);
+}
+
+/* HELLO sent: read WELCOME, the catch-up and READY. */
+static void
+actor_welcome(struct actor *a)
+{
+	int64_t	end = ts_now_ms() + WAIT_MS;
+
+	while (!a->ready)
+		cr_assert(actor_step(a, (int)(end - ts_now_ms())) == 1,
+		    "%s: no WELCOME and READY", a->name);
+}
+
+/* Connect and join as name; with the key when fac. */
+static void
+actor_join(struct actor *a, struct tserver *srv, const char *name, bool fac)
+{
+	snprintf(a->name, sizeof a->name, "%s", name);
+	a->fac = fac;
+	a->rep = model_new(BOARD);
+	cr_assert_eq(tclient_connect(&a->c, srv, false), 0);
+	a->open = true;
+	a->ready = false;
+	actor_hello(a, fac ? NULL : CODE, fac ? srv->key : NULL, 0, false);
+	actor_welcome(a);
+}
+
+/*
+ * The connection drops and the same client comes back, asking for the
+ * board as it stands (a STATE catch-up) rather than a replay.
+ */
+static void
+actor_rejoin_state(struct actor *a, struct tserver *srv)
+{
+	uint8_t		id[PROTO_CLIENT_LEN];
+	uint32_t	next = a->c.next_op;
+	uint64_t	head = a->rep->head;
+
+	memcpy(id, a->c.client, sizeof id);
+	tclient_close(&a->c);
+	a->open = false;
+	cr_assert_eq(tclient_connect(&a->c, srv, false), 0);
+	a->open = true;
+	memcpy(a->c.client, id, sizeof id);
+	a->c.next_op = next;
+	a->ready = false;
+	a->state_records = 0;
+	actor_hello(a, a->fac ? NULL : CODE, a->fac ? srv->key : NULL, head,
+	    true);
+	actor_welcome(a);
+	cr_assert_gt(a->state_records, 0, "%s: no STATE catch-up", a->name);
+}
+
+/* Send op; its seq when accepted, -code when refused. */
+static int64_t
+act(struct actor *a, const struct proto_op *op)
+{
+	uint32_t	id = ++a->c.next_op;
+	int64_t		end = ts_now_ms() + WAIT_MS;
+
+	cr_assert_eq(tclient_op_id(&a->c, id, op), 0);
+	for (;;) {
+		cr_assert(actor_step(a, (int)(end - ts_now_ms())) == 1,
+		    "%s: no answer to %s (op %u)", a->name,
+		    proto_kind_name(op->kind), id);
+		if (a->own_op == id)
+			return (int64_t)a->own_seq;
+		if (a->rej_op == id)
+			return -(int64_t)a->rej_code;
+	}
+}
+
+/* op must be accepted; its seq. */
+static uint64_t
+ok(struct actor *a, struct proto_op op)
+{
+	int64_t	rc = act(a, &op);
+
+	cr_assert_gt(rc, 0, "%s: %s refused with REJECT %lld (%s)", a->name,
+	    proto_kind_name(op.kind), (long long)-rc, a->rej_text);
+	return (uint64_t)rc;
+}
+
+/* op must be refused with code (and, if given, this reason). */
+static void
+refused(struct actor *a, struct proto_op op, int code, const char *why)
+{
+	int64_t	rc = act(a, &op);
+
+	cr_assert_eq(rc, -code, "%s: %s gave %lld, not REJECT %d", a->name,
+	    proto_kind_name(op.kind), (long long)rc, code);
+	if (why != NULL)
+		cr_assert_str_eq(a->rej_text, why, "%s: %s refused because "
+		    "\"%s\", not \"%s\"", a->name, proto_kind_name(op.kind),
+		    a->rej_text, why);
+}
+
+/* Every actor of the test, the facilitator first. */
+static size_t
+actors(struct actor **v)
+{
+	size_t	i, n = 0;
+
+	if (S.fac.open)
+		v[n++] = &S.fac;
+	for (i = 0; i < S.np; i++)
+		if (S.p[i].open)
+			v[n++] = &S.p[i];
+	return n;
+}
+
+/* Bring every client up to the newest seq any of them has; that seq. */
+static uint64_t
+sync_all(void)
+{
+	struct actor	*v[NMAX + 1];
+	uint64_t	 head = 0;
+	int64_t		 end = ts_now_ms() + WAIT_MS;
+	size_t		 i, n = actors(v);
+
+	for (i = 0; i < n; i++)
+		if (v[i]->rep->head > head)
+			head = v[i]->rep->head;
+	for (i = 0; i < n; i++)
+		while (v[i]->rep->head < head)
+			cr_assert(actor_step(v[i], (int)(end - ts_now_ms())) ==
+			    1, "%s stays at seq %llu, not %llu", v[i]->name,
+			    (unsigned long long)v[i]->rep->head,
+			    (unsigned long long)head);
+	return head;
+}
+
+/* Read a's messages until *counter reaches want. */
+static void
+wait_count(struct actor *a, size_t *counter, size_t want, const char *what)
+{
+	int64_t	end = ts_now_ms() + WAIT_MS;
+
+	while (*counter < want)
+		cr_assert(actor_step(a, (int)(end - ts_now_ms())) == 1,
+		    "%s: no %s", a->name, what);
+}
+
+/* ---------------------------------------------------------------- ops */
+
+static struct proto_op
+op_add(uint64_t table, const char *text, uint64_t parent)
+{
+	return top_card_add(table, text, parent);
+}
+
+static struct proto_op
+op_card(uint8_t kind, uint64_t card, const char *text)
+{
+	struct proto_op	op = top_simple(kind);
+
+	op.card = card;
+	op.text = (char *)text;
+	return op;
+}
+
+static struct proto_op
+op_group(uint64_t card, uint64_t head)
+{
+	struct proto_op	op = top_simple(OP_CARD_GROUP);
+
+	op.card = card;
+	op.head = head;
+	return op;
+}
+
+static struct proto_op
+op_title(uint64_t head, const char *text)
+{
+	struct proto_op	op = top_simple(OP_CLUSTER_TITLE);
+
+	op.head = head;
+	op.text = (char *)text;
+	return op;
+}
+
+static struct proto_op
+op_vote(uint64_t card, int delta)
+{
+	struct proto_op	op = top_simple(OP_VOTE);
+
+	op.card = card;
+	op.delta = delta;
+	return op;
+}
+
+static struct proto_op
+op_sit(uint64_t table, uint32_t who)
+{
+	struct proto_op	op = top_simple(OP_TABLE_SIT);
+
+	op.table = table;
+	op.participant = who;
+	return op;
+}
+
+static struct proto_op
+op_flag(uint8_t kind, uint64_t card, bool flag)
+{
+	struct proto_op	op = top_simple(kind);
+
+	op.card = card;
+	op.flag = flag;
+	return op;
+}
+
+static struct proto_op
+op_phase(uint8_t phase)
+{
+	struct proto_op	op = top_simple(OP_PHASE);
+
+	op.phase = phase;
+	return op;
+}
+
+static struct proto_op
+op_timer(uint8_t action, int32_t seconds, const char *label)
+{
+	struct proto_op	op = top_simple(OP_TIMER);
+
+	op.action = action;
+	op.seconds = seconds;
+	op.text = (char *)label;
+	return op;
+}
+
+static struct proto_op
+op_text(uint8_t kind, const char *text)
+{
+	struct proto_op	op = top_simple(kind);
+
+	op.text = (char *)text;
+	return op;
+}
+
+static struct proto_op
+op_role(uint32_t who, uint8_t role)
+{
+	struct proto_op	op = top_simple(OP_ROLE);
+
+	op.participant = who;
+	op.role = role;
+	return op;
+}
+
+static struct proto_op
+op_follow(uint8_t view, uint64_t table)
+{
+	struct proto_op	op = top_simple(OP_FOLLOW);
+
+	op.view = view;
+	op.table = table;
+	return op;
+}
+
+static struct proto_op
+op_blind(bool blind)
+{
+	struct proto_op	op = top_simple(OP_SETTINGS);
+
+	op.settings.has = SET_BLIND;
+	op.settings.blind = blind;
+	return op;
+}
+
+static struct proto_op
+op_locked(bool locked)
+{
+	struct proto_op	op = top_simple(OP_SETTINGS);
+
+	op.settings.has = SET_LOCKED;
+	op.settings.locked = locked;
+	return op;
+}
+
+/* ------------------------------------------------------------ the board */
+
+/* Participant i's id, its seat and role on the facilitator's replica. */
+static uint32_t
+pid(size_t i)
+{
+	return S.p[i].c.participant;
+}
+
+static uint64_t
+seat(size_t i)
+{
+	return model_participant(S.fac.rep, pid(i))->table;
+}
+
+/* The index of a table in S.fac's replica. */
+static int
+tindex(uint64_t table)
+{
+	return model_table_index(S.fac.rep, table);
+}
+
+/*
+ * What every participant received agrees with the facilitator's: the same
+ * board, phase, round, banner, settings, seating, roles and ready flags,
+ * cards and clusters; vote totals too once they are public, and while a
+ * blind vote runs, no shown total and no dot but their own.
+ */
+static void
+check_replicas(void)
+{
+	const struct model	*f = S.fac.rep, *m;
+	const struct model_card	*fc, *c;
+	size_t			 i, k;
+
+	for (i = 0; i < S.np; i++) {
+		if (!S.p[i].open)
+			continue;
+		m = S.p[i].rep;
+		cr_assert_eq(m->head, f->head);
+		cr_assert_eq(m->phase, f->phase, "%s: phase", S.p[i].name);
+		cr_assert_eq(m->round, f->round, "%s: round", S.p[i].name);
+		cr_assert_str_eq(m->banner, f->banner);
+		cr_assert_str_eq(m->settings.title, f->settings.title);
+		cr_assert_eq(m->settings.locked, f->settings.locked);
+		cr_assert_eq(m->revealed, f->revealed);
+		cr_assert_eq(m->follow_view, f->follow_view);
+		cr_assert_eq(m->follow_table, f->follow_table);
+		cr_assert_eq(m->timer.running, f->timer.running);
+		cr_assert_eq(m->timer.ended, f->timer.ended);
+		cr_assert_eq(m->ntables, f->ntables);
+		cr_assert_eq(m->nparticipants, f->nparticipants);
+		for (k = 0; k < f->nparticipants; k++) {
+			cr_assert_eq(m->participants[k].id,
+			    f->participants[k].id);
+			cr_assert_eq(m->participants[k].table,
+			    f->participants[k].table, "%s: the seat of %s",
+			    S.p[i].name, f->participants[k].name);
+			cr_assert_eq(m->participants[k].role,
+			    f->participants[k].role);
+			cr_assert_eq(m->participants[k].ready,
+			    f->participants[k].ready);
+		}
+		cr_assert_eq(m->ncards, f->ncards);
+		for (k = 0; k < f->ncards; k++) {
+			fc = &f->cards[k];
+			c = &m->cards[k];
+			cr_assert_eq(c->id, fc->id);
+			cr_assert_eq(c->table, fc->table);
+			cr_assert_eq(c->author, fc->author);
+			cr_assert_eq(c->parent, fc->parent);
+			cr_assert_eq(c->head, fc->head);
+			cr_assert_eq(c->deleted, fc->deleted);
+			cr_assert_eq(c->kept, fc->kept);
+			cr_assert_str_eq(c->text, fc->text);
+			cr_assert_str_eq(c->title, fc->title);
+			if (f->settings.blind && !f->revealed) {
+				cr_assert_eq(c->shown, 0, "%s sees a total",
+				    S.p[i].name);
+				/*
+				 * Folded from events, a replica counts its
+				 * own dots; rebuilt from a STATE, only what
+				 * was shown: never anyone else's.
+				 */
+				cr_assert_leq(c->votes, model_votes_of(m,
+				    pid(i), c->id), "%s knows dots that are "
+				    "not theirs on card %llu", S.p[i].name,
+				    (unsigned long long)c->id);
+			} else
+				cr_assert_eq(c->votes, fc->votes,
+				    "%s: votes of card %llu", S.p[i].name,
+				    (unsigned long long)c->id);
+		}
+	}
+}
+
+/* Ready flags on every replica: exactly the participants in want[]. */
+static void
+check_ready(const bool *want)
+{
+	struct actor	*v[NMAX + 1];
+	size_t		 n = actors(v), i, k;
+
+	for (k = 0; k < n; k++)
+		for (i = 0; i < S.np; i++)
+			cr_assert_eq(model_participant(v[k]->rep,
+			    pid(i))->ready, want != NULL && want[i],
+			    "%s sees %s %sready", v[k]->name, S.p[i].name,
+			    want != NULL && want[i] ? "not " : "");
+}
+
+/*
+ * A rotation as every client received it: the same pairs for all; hosts
+ * where they were, travellers elsewhere, table sizes within one; each
+ * participant seated where the pairs say, in the next round, nobody ready,
+ * the clock unfrozen.  before[i] is participant i's seat before.
+ */
+static void
+check_rotation(uint64_t seq, const uint64_t *before, uint32_t round,
+    uint32_t met[NMAX][NMAX], size_t *repeats)
+{
+	struct actor	*v[NMAX + 1];
+	size_t		 n = actors(v), i, j, k, sizes[NTABLES] = { 0 };
+	uint64_t	 after[NMAX];
+	const struct model_participant *p;
+
+	for (k = 0; k < n; k++) {
+		cr_assert_eq(v[k]->rotate_seq, seq, "%s missed the rotation",
+		    v[k]->name);
+		cr_assert_eq(v[k]->nrot, S.np);
+		cr_assert_eq(memcmp(v[k]->rot, S.fac.rot,
+		    S.np * sizeof *S.fac.rot), 0, "%s received other pairs",
+		    v[k]->name);
+		cr_assert_eq(v[k]->rep->round, round);
+		cr_assert(!v[k]->rep->timer.ended);
+	}
+	for (i = 0; i < S.np; i++) {
+		after[i] = 0;
+		for (j = 0; j < S.fac.nrot; j++)
+			if (S.fac.rot[j].a == pid(i))
+				after[i] = S.fac.rot[j].b;
+		cr_assert_neq(after[i], 0, "%s is not in the rotation",
+		    S.p[i].name);
+		p = model_participant(S.fac.rep, pid(i));
+		if (p->role == ROLE_HOST)
+			cr_assert_eq(after[i], before[i], "host %s moved",
+			    S.p[i].name);
+		else
+			cr_assert_neq(after[i], before[i], "traveller %s "
+			    "stayed", S.p[i].name);
+		/* The participant's own client follows them. */
+		cr_assert_eq(model_participant(S.p[i].rep, pid(i))->table,
+		    after[i]);
+		sizes[tindex(after[i])]++;
+	}
+	for (i = 0; i < NTABLES; i++)
+		for (j = 0; j < NTABLES; j++)
+			cr_assert_leq(sizes[i], sizes[j] + 1, "tables of %zu "
+			    "and %zu", sizes[i], sizes[j]);
+	check_ready(NULL);
+	/* Who sits together now, and who already had. */
+	for (i = 0; i < S.np; i++)
+		for (j = i + 1; j < S.np; j++)
+			if (after[i] == after[j] && met[i][j]++ > 0)
+				(*repeats)++;
+}
+
+/* Everyone who sits together now has met once more. */
+static void
+count_meetings(uint32_t met[NMAX][NMAX])
+{
+	size_t	i, j;
+
+	for (i = 0; i < S.np; i++)
+		for (j = i + 1; j < S.np; j++)
+			if (seat(i) == seat(j))
+				met[i][j]++;
+}
+
+/* ------------------------------------------------------------ commands */
+
+/* Run argv with stdout and stderr into log; its exit status, bounded. */
+static int
+run(char *const argv[], const char *log)
+{
+	posix_spawn_file_actions_t	fa;
+	pid_t				pid;
+	int				status, rc;
+	int64_t				end = ts_now_ms() + RUN_MS;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, log,
+	    O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	cr_assert_eq(rc, 0, "cannot run %s: %s", argv[0], strerror(rc));
+	while ((rc = waitpid(pid, &status, WNOHANG)) != pid) {
+		if (rc == -1 && errno != EINTR)
+			cr_assert_fail("waitpid: %s", strerror(errno));
+		if (ts_now_ms() > end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			cr_assert_fail("%s did not finish in %d ms", argv[0],
+			    RUN_MS);
+		}
+		usleep(5000);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A whole file (NUL-terminated too); *len its length. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*f = fopen(path, "rb");
+	char	*s;
+	long	 n;
+
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	s = malloc((size_t)n + 1);
+	cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = '\0';
+	fclose(f);
+	if (len != NULL)
+		*len = (size_t)n;
+	return s;
+}
+
+/* Write len bytes of data to path. */
+static void
+spill(const char *path, const char *data, size_t len)
+{
+	FILE	*f = fopen(path, "wb");
+
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	cr_assert_eq(fwrite(data, 1, len, f), len);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* True when the n characters at s are digits. */
+static bool
+digits(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* True when s starts with a date "YYYY-MM-DD". */
+static bool
+is_date(const char *s, size_t left)
+{
+	return left >= 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) &&
+	    s[7] == '-' && digits(s + 8, 2);
+}
+
+/* True when s starts with a UTC time "YYYY-MM-DDTHH:MM:SSZ". */
+static bool
+is_time(const char *s, size_t left)
+{
+	return left >= 20 && is_date(s, left) && s[10] == 'T' &&
+	    digits(s + 11, 2) && s[13] == ':' && digits(s + 14, 2) &&
+	    s[16] == ':' && digits(s + 17, 2) && s[19] == 'Z';
+}
+
+/*
+ * An export with what changes from one run to the next made fixed, and
+ * nothing else touched: every UTC time "YYYY-MM-DDTHH:MM:SSZ" (CSV
+ * created_at, JSON created_at) becomes "YYYY-MM-DDTHH:MM:SSZ" literally, and
+ * on the Markdown report's date line ("- Date: ...") every date
+ * "YYYY-MM-DD" becomes "YYYY-MM-DD" literally.  Everything else -- the
+ * words of the date line included -- must match the golden file byte for
+ * byte.  Returns a malloc'd string of the same length.
+ */
+static char *
+export_normalise(const char *in, size_t len)
+{
+	char	*out = malloc(len + 1);
+	size_t	 i = 0;
+	bool	 date_line = false;
+
+	memcpy(out, in, len);
+	out[len] = '\0';
+	while (i < len) {
+		if (i == 0 || out[i - 1] == '\n')
+			date_line = strncmp(out + i, "- Date: ", 8) == 0;
+		if (is_time(out + i, len - i)) {
+			memcpy(out + i, "YYYY-MM-DDTHH:MM:SSZ", 20);
+			i += 20;
+		} else if (date_line && is_date(out + i, len - i)) {
+			memcpy(out + i, "YYYY-MM-DD", 10);
+			i += 10;
+		} else
+			i++;
+	}
+	return out;
+}
+
+/* The normalised export equals the golden file (or rewrites it). */
+static void
+check_golden(const char *export_path, const char *golden)
+{
+	char	 path[512], *got, *norm, *want;
+	size_t	 len, wlen;
+
+	snprintf(path, sizeof path, "%s/tests/fixtures/cafe/%s", top(),
+	    golden);
+	got = slurp(export_path, &len);
+	norm = export_normalise(got, len);
+	if (getenv("CB_REGEN_CAFE") != NULL) {
+		spill(path, norm, len);
+		cr_log_warn("rewrote %s", path);
+	}
+	want = slurp(path, &wlen);
+	cr_assert(wlen == len && memcmp(want, norm, len) == 0,
+	    "%s differs from %s once times are normalised (kept: "
+	    "CB_KEEP_TMP=1)", export_path, path);
+	free(want);
+	free(norm);
+	free(got);
+}
+
+/* Python's csv module reads the CSV as a spreadsheet would. */
+static const char csv_check[] =
+"import csv, io, sys\n"
+"path, expect, bom = sys.argv[1], sys.argv[2], sys.argv[3] == '1'\n"
+"raw = open(path, 'rb').read()\n"
+"assert raw.startswith(b'\\xef\\xbb\\xbf') == bom, 'BOM'\n"
+"text = raw[3:].decode('utf-8') if bom else raw.decode('utf-8')\n"
+"inq = False\n"
+"for i, ch in enumerate(text):\n"
+"    if ch == '\"': inq = not inq\n"
+"    elif not inq and ch == '\\n': assert text[i-1] == '\\r', i\n"
+"    elif not inq and ch == '\\r': assert text[i+1] == '\\n', i\n"
+"assert not inq and text.endswith('\\r\\n')\n"
+"rows = list(csv.reader(io.StringIO(text, newline=''), strict=True))\n"
+"assert rows[0] == ['theme', 'question', 'card_id', 'cluster_head',\n"
+"    'cluster_title', 'parent', 'text', 'author', 'votes', 'kept',\n"
+"    'created_at'], rows[0]\n"
+"exp = [l.split(' ') for l in open(expect).read().splitlines()]\n"
+"assert len(rows) - 1 == len(exp), (len(rows) - 1, len(exp))\n"
+"kept = {}\n"
+"for r, e in zip(rows[1:], exp):\n"
+"    assert len(r) == 11, r\n"
+"    assert r[2] == e[0], (r, e)\n"
+"    assert r[8] == e[1], ('votes', r, e)\n"
+"    assert r[9] == ('yes' if e[2] == '1' else 'no'), ('kept', r, e)\n"
+"    assert r[5] == ('' if e[3] == '0' else e[3]), ('parent', r, e)\n"
+"    assert r[3] == ('' if e[4] == '0' else e[4]), ('cluster', r, e)\n"
+"    if r[9] == 'yes': kept[r[1]] = kept.get(r[1], 0) + 1\n"
+"bad = ('=', '+', '-', '@', '\\t', '\\r', '\\uff1d', '\\uff0b', '\\uff0d',\n"
+"    '\\uff20')\n"
+"neutral = 0\n"
+"for r in rows[1:]:\n"
+"    for cell in (r[0], r[1], r[4], r[6], r[7]):\n"
+"        assert not cell.startswith(bad), ('formula', cell)\n"
+"        if cell[:1] == \"'\" and cell[1:2] in bad: neutral += 1\n"
+"want = sorted(int(k) for k in sys.argv[4].split(','))\n"
+"assert sorted(kept.values()) == want, ('kept per question', kept)\n"
+"assert neutral >= int(sys.argv[5]), ('neutralised cells', neutral)\n"
+"print('csv ok: %d cards, %d neutralised cells' % (len(exp), neutral))\n";
+
+/* Python's json module reads the JSON. */
+static const char json_check[] =
+"import json, sys\n"
+"path, expect = sys.argv[1], sys.argv[2]\n"
+"d = json.loads(open(path, 'rb').read().decode('utf-8'))\n"
+"assert d['format'] == 'cafeboard' and d['version'] == 1\n"
+"b = d['board']\n"
+"lines = open(expect).read().splitlines()\n"
+"meta = lines[0].split(' ')\n"
+"assert b['name'] == meta[1] and b['phase'] == meta[2], b\n"
+"assert b['round'] == int(meta[3]), b['round']\n"
+"s = b['settings']\n"
+"assert (s['dots'], s['multi_vote'], s['blind'], s['keep']) == \\\n"
+"    (3, False, True, 3), s\n"
+"assert s['freeze_at_zero'] is True and s['locked'] is False, s\n"
+"ps = d['participants']\n"
+"assert len(ps) == int(meta[4]), len(ps)\n"
+"roles = [p['role'] for p in ps]\n"
+"assert roles.count('facilitator') == 1 and roles.count('host') == 4, roles\n"
+"assert len(d['tables']) == 4 and all(t['theme'] for t in d['tables'])\n"
+"assert 'code' not in b and 'code' not in s, b\n"
+"exp = [l.split(' ') for l in lines[1:]]\n"
+"cards = [c for t in d['tables'] for c in t['cards']]\n"
+"assert len(cards) == len(exp), (len(cards), len(exp))\n"
+"names = {p['id']: p['name'] for p in ps}\n"
+"for c, e in zip(cards, exp):\n"
+"    assert c['id'] == int(e[0]), (c, e)\n"
+"    assert c['votes'] == int(e[1]), ('votes', c, e)\n"
+"    assert c['kept'] == (e[2] == '1'), ('kept', c, e)\n"
+"    assert c['parent'] == (int(e[3]) or None), ('parent', c, e)\n"
+"    assert c['cluster_head'] == (int(e[4]) or None), ('cluster', c, e)\n"
+"    assert names[c['author_id']] == c['author'], c\n"
+"print('json ok: %d cards' % len(cards))\n";
+
+/* Run python3 -c script with arguments; its exit status. */
+static int
+python(const char *script, const char *a1, const char *a2, const char *a3,
+    const char *a4, const char *a5)
+{
+	char	log[128], *out;
+	char	*argv[] = { "python3", "-c", (char *)script, (char *)a1,
+	    (char *)a2, (char *)a3, (char *)a4, (char *)a5, NULL };
+	int	rc;
+
+	snprintf(log, sizeof log, "%s/python.log", S.tmp);
+	rc = run(argv, log);
+	out = slurp(log, NULL);
+	cr_log_info("%s", out);
+	if (rc != 0)
+		cr_log_error("python3: %s", out);
+	free(out);
+	return rc;
+}
+
+/* ------------------------------------------------------------ the café */
+
+/* What the script did, to check what came back. */
+static struct {
+	uint64_t	 t[NTABLES];		/* table ids, board order */
+	uint64_t	 c1[NP];		/* round 1: each one's card */
+	uint64_t	 r2[NP];		/* round 2: travellers' cards */
+	uint64_t	 r3[NP];		/* round 3: travellers' cards */
+	uint64_t	 reply[2];		/* round 1: replies */
+	uint64_t	 hreply[NTABLES];	/* round 2: the hosts' */
+	uint64_t	 kept[NTABLES][4];	/* in the order of the report */
+	size_t		 nkept[NTABLES];
+	uint64_t	 lines;			/* a card of several lines */
+	uint64_t	 synthesis;		/* the facilitator's */
+	uint64_t	 reminder;		/* the facilitator's, locked */
+	uint64_t	 late;			/* after going back to ideas */
+	uint32_t	 met[NMAX][NMAX];
+	size_t		 repeats;
+	/* Votes as the script cast them: card id -> dots; dots per table. */
+	uint64_t	 vcard[256];
+	uint32_t	 vn[256];
+	size_t		 nv;
+	uint32_t	 used[NP][NTABLES];
+	size_t		 nvotes;		/* vote events */
+} Z;
+
+/* Round 1: one card each at the table they sit at (i % 4). */
+static const char *const round1[NP] = {
+	"Un guichet unique d'accueil pour toutes les personnes en recherche "
+	    "d'emploi",
+	"Cartographier les solutions d'insertion du territoire sur une carte "
+	    "dynamique",
+	"Une plateforme commune des offres d'emploi non pourvues",
+	"Associer les entreprises dès la conception des formations",
+	"Un diagnostic partagé dès le premier rendez-vous, « sans redemander "
+	    "les mêmes papiers »",
+	"Un référent de parcours unique, même quand la personne change de "
+	    "structure",
+	"@tous : un calendrier partagé des job datings du bassin",
+	"- un « club des employeurs engagés » par bassin d'emploi",
+	"=SOMME(A1:A3) : un tableau de bord commun entre partenaires",
+	"+ de temps d'échange entre conseillers et travailleurs sociaux",
+	"Des immersions courtes en entreprise",
+	"Valoriser l'engagement des entreprises : label, témoignages, œuvre "
+	    "commune",
+};
+
+/* Rounds 2 and 3: the travellers (4..11) at their new tables. */
+static const char *const round2[NP] = {
+	NULL, NULL, NULL, NULL,
+	"Un dossier unique numérique que la personne garde avec elle",
+	"Des permanences communes dans les mairies rurales",
+	"Former les conseillers aux métiers en tension du territoire",
+	"Des petits-déjeuners entre employeurs et conseillers chaque mois",
+	"Un annuaire partagé des intervenants, tenu à jour",
+	"Mutualiser les offres entre agences voisines",
+	"Rendre visibles les engagements des entreprises sur un site commun",
+	"Un droit à l'erreur pour les employeurs qui recrutent autrement",
+};
+static const char *const round3[NP] = {
+	NULL, "Cap sur la coopération : 3 actions à lancer dès janvier",
+	NULL, NULL,
+	"Un comité local de coordination qui se réunit chaque trimestre",
+	"Des objectifs communs entre France Travail, mission locale et Cap "
+	    "emploi",
+	"Une charte d'engagement signée avec les entreprises du bassin",
+	"Simplifier les démarches de recrutement des TPE",
+	"Partager les données du marché du travail local entre partenaires",
+	"Des visites d'entreprises ouvertes aux demandeurs d'emploi",
+	"Un interlocuteur unique pour chaque employeur",
+	"Suivre les engagements et en rendre compte chaque année",
+};
+/* Hosts, round 2: what the table said before, for the newcomers. */
+static const char *const host_replies[4] = {
+	"Le premier tour proposait déjà un accueil unique : à relier",
+	"À rapprocher de la carte dynamique du premier tour",
+	"Idée reprise par trois personnes depuis le début",
+	"Les entreprises présentes au premier tour étaient d'accord",
+};
+
+/* The seed board, made while the server runs; everyone joins. */
+static void
+cafe_open(size_t np)
+{
+	char	 seed[512], *out;
+	size_t	 i;
+	struct tclient	c;
+
+	tserver_start(&S.srv, false, NULL);
+	snprintf(seed, sizeof seed, "%s/examples/seed-cafe.board", top());
+	cr_assert_eq(tserver_command(&S.srv, &out, "create", BOARD, "--from",
+	    seed, NULL), 0, "create: %s", out);
+	cr_assert_not_null(strstr(out, "4 tables"), "%s", out);
+	free(out);
+
+	actor_join(&S.fac, &S.srv, "Sophie", true);
+	cr_assert_eq(model_participant(S.fac.rep,
+	    S.fac.c.participant)->role, ROLE_FACILITATOR);
+	for (i = 0; i < NTABLES; i++)
+		Z.t[i] = S.fac.rep->tables[i].id;
+	/* The join code from the file is asked of everyone but the key. */
+	cr_assert_eq(tclient_connect(&c, &S.srv, false), 0);
+	cr_assert_eq(tclient_join(&c, BOARD, "Intrus", NULL, NULL),
+	    ERROR_AUTH);
+	tclient_close(&c);
+	S.np = np;
+	for (i = 0; i < np; i++) {
+		actor_join(&S.p[i], &S.srv, names[i], false);
+		cr_assert_eq(pid(i), S.fac.c.participant + 1 + i);
+	}
+	sync_all();
+}
+
+/* The board file's settings reached every client. */
+static void
+check_seed(void)
+{
+	struct actor		*v[NMAX + 1];
+	const struct model	*m;
+	size_t			 n = actors(v), k;
+
+	for (k = 0; k < n; k++) {
+		m = v[k]->rep;
+		cr_assert_str_eq(m->settings.title, "Café de l'emploi — "
+		    "coopérer sur le territoire");
+		cr_assert_eq(m->phase, PHASE_WELCOME);
+		cr_assert_eq(m->round, 1);
+		cr_assert_eq(m->settings.dots, 3);
+		cr_assert(!m->settings.multi_vote && m->settings.blind);
+		cr_assert(!m->settings.private_writing &&
+		    !m->settings.anonymous && !m->settings.locked);
+		/* Timed rounds: new cards wait for the next round. */
+		cr_assert(m->settings.freeze_at_zero, "the seed board does "
+		    "not freeze new cards at the end of a round");
+		cr_assert_eq(m->settings.keep, 3);
+		cr_assert_eq(m->ntables, NTABLES);
+		cr_assert_str_eq(m->tables[0].theme, m->tables[1].theme);
+		cr_assert_str_eq(m->tables[2].theme, m->tables[3].theme);
+		cr_assert_str_neq(m->tables[0].theme, m->tables[2].theme);
+		cr_assert_not_null(strstr(m->tables[3].question,
+		    "France Travail"));
+		cr_assert_not_null(strstr(m->banner, "Bienvenue"));
+	}
+}
+
+/* Welcome: everyone sits at the least crowded table; hosts; ready. */
+static void
+step_welcome(void)
+{
+	bool	want[NMAX] = { false };
+	size_t	i;
+	uint64_t t;
+
+	/* Read-only: no seat, no card; seated, still no card. */
+	refused(&S.p[0], op_add(Z.t[0], "Trop tôt", 0), REJECT_FORBIDDEN,
+	    NULL);
+	for (i = 0; i < S.np; i++) {
+		/* Each client sees the tables filled before it. */
+		sync_all();
+		t = model_least_crowded(S.p[i].rep);
+		cr_assert_eq(t, Z.t[i % NTABLES], "%s", S.p[i].name);
+		ok(&S.p[i], op_sit(t, 0));
+	}
+	sync_all();
+	for (i = 0; i < NTABLES; i++)
+		cr_assert_eq(model_seated(S.fac.rep, Z.t[i]), S.np / NTABLES);
+	refused(&S.p[0], op_add(Z.t[0], "Trop tôt", 0), REJECT_PHASE, NULL);
+	/* Someone moves; the facilitator seats them back. */
+	ok(&S.p[11], op_sit(Z.t[0], 0));
+	refused(&S.p[4], op_sit(Z.t[3], pid(11)), REJECT_FORBIDDEN, NULL);
+	ok(&S.fac, op_sit(Z.t[3], pid(11)));
+	sync_all();
+	cr_assert_eq(seat(11), Z.t[3]);
+	cr_assert_eq(model_participant(S.p[11].rep, pid(11))->table, Z.t[3]);
+	/* One host per table: the first to sit there. */
+	for (i = 0; i < NTABLES; i++)
+		ok(&S.fac, op_role(pid(i), ROLE_HOST));
+	refused(&S.p[5], op_role(pid(5), ROLE_HOST), REJECT_FORBIDDEN, NULL);
+	/* Some say they are ready: the facilitator sees exactly who. */
+	for (i = 4; i < 9; i++) {
+		ok(&S.p[i], op_flag(OP_READY, 0, true));
+		want[i] = true;
+	}
+	sync_all();
+	check_ready(want);
+	check_replicas();
+	count_meetings(Z.met);
+}
+
+/* The clock: start, pause, resume, one more minute, the end. */
+static void
+step_timer(void)
+{
+	struct actor	*v[NMAX + 1];
+	size_t		 n = actors(v), k;
+	uint64_t	 paused;
+
+	ok(&S.fac, op_timer(TIMER_START, 600, "Tour 1"));
+	cr_assert(S.fac.rep->timer.running);
+	cr_assert_eq(S.fac.rep->timer.remaining_ms, 600000);
+	ok(&S.fac, op_timer(TIMER_PAUSE, 0, ""));
+	paused = S.fac.rep->timer.remaining_ms;
+	cr_assert(!S.fac.rep->timer.running && paused <= 600000 &&
+	    paused > 590000);
+	sync_all();
+	for (k = 0; k < n; k++) {
+		cr_assert(!v[k]->rep->timer.running);
+		cr_assert_eq(model_timer_remaining(v[k]->rep, wall_ms() +
+		    5000), paused, "%s: a paused clock runs", v[k]->name);
+		cr_assert_str_eq(v[k]->rep->timer.label, "Tour 1");
+	}
+	refused(&S.fac, op_timer(TIMER_PAUSE, 0, ""), REJECT_BAD, NULL);
+	ok(&S.fac, op_timer(TIMER_RESUME, 0, ""));
+	cr_assert(S.fac.rep->timer.running);
+	ok(&S.fac, op_timer(TIMER_ADD, 60, ""));
+	cr_assert(S.fac.rep->timer.remaining_ms > paused &&
+	    S.fac.rep->timer.remaining_ms <= paused + 60000);
+	/* The end of the round: all the time left taken away. */
+	ok(&S.fac, op_timer(TIMER_ADD, -PROTO_TIMER_MAX, ""));
+	cr_assert_eq(S.fac.rep->timer.remaining_ms, 0);
+	wait_count(&S.fac, &S.fac.timer_ends, 1, "timer.end");
+	sync_all();
+	for (k = 0; k < n; k++) {
+		cr_assert_eq(v[k]->timer_ends, 1, "%s", v[k]->name);
+		cr_assert(v[k]->rep->timer.ended && !v[k]->rep->timer.running);
+		cr_assert_str_eq(v[k]->rep->timer.label, "Tour 1");
+	}
+}
+
+/* Rotate; check what every client received. */
+static void
+rotate(uint32_t round)
+{
+	uint64_t	before[NMAX], seq;
+	size_t		i;
+
+	sync_all();
+	for (i = 0; i < S.np; i++)
+		before[i] = seat(i);
+	seq = ok(&S.fac, top_simple(OP_ROTATE));
+	sync_all();
+	check_rotation(seq, before, round, Z.met, &Z.repeats);
+	check_replicas();
+}
+
+/* Ideas, round 1: cards, replies, an edit, a delete, the clock. */
+static void
+step_round1(void)
+{
+	bool		want[NMAX] = { false };
+	uint64_t	oops;
+	size_t		i;
+
+	ok(&S.fac, op_phase(PHASE_IDEAS));
+	sync_all();
+	check_ready(NULL);		/* a new phase: nobody is ready */
+	refused(&S.p[0], op_group(0, 0), REJECT_PHASE, NULL);
+	refused(&S.p[0], op_vote(1, 1), REJECT_PHASE, NULL);
+	for (i = 0; i < S.np; i++)
+		Z.c1[i] = ok(&S.p[i], op_add(Z.t[i % NTABLES], round1[i], 0));
+	/* Building on a card of one's table; not on another's table. */
+	Z.reply[0] = ok(&S.p[4], op_add(Z.t[0], "Oui, avec des horaires "
+	    "élargis le samedi matin", Z.c1[0]));
+	Z.reply[1] = ok(&S.p[5], op_add(Z.t[1], "Et la mettre à jour chaque "
+	    "trimestre, avec les partenaires", Z.c1[1]));
+	refused(&S.p[8], op_add(Z.t[1], "Pas ma table", 0), REJECT_FORBIDDEN,
+	    NULL);
+	/* One's own card only. */
+	refused(&S.p[8], op_card(OP_CARD_EDIT, Z.c1[0], "Réécrit"),
+	    REJECT_FORBIDDEN, NULL);
+	ok(&S.p[10], op_card(OP_CARD_EDIT, Z.c1[10], "Des immersions courtes "
+	    "en entreprise, préparées avec l'employeur et le conseiller"));
+	oops = ok(&S.p[11], op_add(Z.t[3], "Carte écrite par erreur", 0));
+	ok(&S.p[11], op_card(OP_CARD_DELETE, oops, NULL));
+	refused(&S.p[11], op_card(OP_CARD_DELETE, oops, NULL),
+	    REJECT_NOT_FOUND, NULL);
+	Z.lines = ok(&S.p[3], op_add(Z.t[3], "Trois leviers :\n1. le "
+	    "parrainage\n2. les visites d'entreprises", 0));
+	sync_all();
+	check_replicas();
+	cr_assert(model_card(S.p[7].rep, oops)->deleted);
+
+	step_timer();
+	/* At zero: no new card, not even a reply, until the next round. */
+	refused(&S.p[4], op_add(Z.t[0], "Encore une idée", 0), REJECT_FROZEN,
+	    "new cards wait for the next round");
+	refused(&S.p[5], op_add(Z.t[1], "Une réponse", Z.c1[1]),
+	    REJECT_FROZEN, NULL);
+	/* Editing is not writing a new card. */
+	ok(&S.p[4], op_card(OP_CARD_EDIT, Z.reply[0], "Oui, avec des "
+	    "horaires élargis, le samedi matin aussi"));
+	/* The facilitator is not bound by the freeze. */
+	Z.synthesis = ok(&S.fac, op_add(Z.t[0], "Synthèse de l'animatrice : "
+	    "relier accueil et suivi", 0));
+	/* The travellers say they are done. */
+	for (i = 4; i < S.np; i++) {
+		ok(&S.p[i], op_flag(OP_READY, 0, true));
+		want[i] = true;
+	}
+	ok(&S.fac, op_text(OP_BANNER, "Tour 2 : les voyageurs changent de "
+	    "table, les hôtes restent"));
+	sync_all();
+	check_ready(want);
+	check_replicas();
+}
+
+/* Round 2: the travellers write at their new tables, hosts sum up. */
+static void
+step_round2(void)
+{
+	size_t		i, h;
+	const struct model_card *c;
+
+	/*
+	 * The clock is no longer frozen; a traveller writes where they sit
+	 * now (Élodie sat at the first table), not where they sat.
+	 */
+	cr_assert_neq(seat(4), Z.t[0]);
+	refused(&S.p[4], op_add(Z.t[0], "À mon ancienne table", 0),
+	    REJECT_FORBIDDEN, NULL);
+	for (i = NTABLES; i < S.np; i++)
+		Z.r2[i] = ok(&S.p[i], op_add(seat(i), round2[i], 0));
+	/* Each host builds on a newcomer's card of their table. */
+	sync_all();
+	for (h = 0; h < NTABLES; h++) {
+		for (i = NTABLES; i < S.np; i++)
+			if (seat(i) == Z.t[h])
+				break;
+		cr_assert_lt(i, S.np);
+		c = model_card(S.p[h].rep, Z.r2[i]);
+		cr_assert_not_null(c, "%s does not have %s's card",
+		    S.p[h].name, S.p[i].name);
+		Z.hreply[h] = ok(&S.p[h], op_add(Z.t[h], host_replies[h],
+		    Z.r2[i]));
+	}
+	/* A short round: the server's clock ends it by itself. */
+	ok(&S.fac, op_timer(TIMER_START, 1, "Tour 2"));
+	wait_count(&S.fac, &S.fac.timer_ends, 2, "timer.end");
+	sync_all();
+	refused(&S.p[6], op_add(seat(6), "Trop tard", 0), REJECT_FROZEN,
+	    NULL);
+	check_replicas();
+}
+
+/* Round 3: the lock, follow-me, going back to ideas, then groups. */
+static void
+step_round3(void)
+{
+	size_t	i;
+
+	ok(&S.fac, op_locked(true));
+	sync_all();
+	refused(&S.p[5], op_add(seat(5), "Verrouillé ?", 0), REJECT_FROZEN,
+	    "the board is locked");
+	refused(&S.p[5], op_sit(Z.t[0], 0), REJECT_FROZEN,
+	    "the board is locked");
+	refused(&S.p[1], op_card(OP_CARD_EDIT, Z.c1[1], "Non"), REJECT_FROZEN,
+	    NULL);
+	/* Being ready is no change to the board. */
+	ok(&S.p[5], op_flag(OP_READY, 0, true));
+	ok(&S.p[5], op_flag(OP_READY, 0, false));
+	/* The facilitator is not bound by the lock. */
+	Z.reminder = ok(&S.fac, op_add(Z.t[2], "Rappel : une idée par carte, "
+	    "s'il vous plaît", 0));
+	ok(&S.fac, op_locked(false));
+	sync_all();
+	check_replicas();
+	for (i = 1; i < S.np; i++)
+		if (round3[i] != NULL)
+			Z.r3[i] = ok(&S.p[i], op_add(seat(i), round3[i], 0));
+	/* Follow me: every screen to the second question. */
+	ok(&S.fac, op_follow(FOLLOW_TABLE, Z.t[1]));
+	sync_all();
+	for (i = 0; i < S.np; i++) {
+		cr_assert_eq(S.p[i].follows, 1);
+		cr_assert_eq(S.p[i].rep->follow_view, FOLLOW_TABLE);
+		cr_assert_eq(S.p[i].rep->follow_table, Z.t[1]);
+	}
+	ok(&S.fac, op_timer(TIMER_START, 300, "Tour 3"));
+	ok(&S.fac, op_timer(TIMER_STOP, 0, ""));
+	sync_all();
+	check_replicas();
+}
+
+/* Group: clusters, titles, a merge; any order of phases. */
+static void
+step_group(void)
+{
+	const struct model	*m;
+	size_t			 i;
+
+	ok(&S.fac, op_phase(PHASE_GROUP));
+	refused(&S.p[7], op_add(seat(7), "Après l'heure", 0), REJECT_PHASE,
+	    NULL);
+	/* The facilitator goes back to ideas for a last card. */
+	ok(&S.fac, op_phase(PHASE_IDEAS));
+	Z.late = ok(&S.p[7], op_add(seat(7), "Idée de dernière minute : un "
+	    "forum annuel de l'emploi", 0));
+	ok(&S.fac, op_phase(PHASE_GROUP));
+	/* Question 1: two clusters, merged into one. */
+	ok(&S.p[0], op_group(Z.c1[4], Z.c1[0]));
+	ok(&S.p[0], op_group(Z.synthesis, Z.c1[0]));
+	ok(&S.p[0], op_title(Z.c1[0], "Un accueil unique"));
+	ok(&S.p[8], op_group(Z.hreply[0], Z.c1[8]));
+	ok(&S.fac, op_title(Z.c1[8], "Outils partagés"));
+	refused(&S.p[8], op_group(Z.c1[8], Z.c1[1]), REJECT_BAD, NULL);
+	ok(&S.p[0], op_group(Z.c1[8], Z.c1[0]));
+	/* Question 2: titled by the facilitator. */
+	ok(&S.p[1], op_group(Z.c1[5], Z.c1[1]));
+	ok(&S.p[1], op_group(Z.c1[9], Z.c1[1]));
+	ok(&S.p[1], op_group(Z.c1[9], 0));		/* ungrouped again */
+	ok(&S.fac, op_title(Z.c1[1], "Cartographie des solutions"));
+	/* Question 3: a title a spreadsheet would run. */
+	ok(&S.p[2], op_group(Z.c1[6], Z.c1[2]));
+	ok(&S.p[2], op_title(Z.c1[2], "+ de lien avec les employeurs"));
+	/* Question 4: a cluster with no title. */
+	ok(&S.p[3], op_group(Z.c1[7], Z.c1[3]));
+	ok(&S.p[3], op_group(Z.c1[11], Z.c1[7]));	/* under its head */
+	refused(&S.p[3], op_vote(Z.c1[3], 1), REJECT_PHASE, NULL);
+	sync_all();
+	check_replicas();
+	for (i = 0; i < S.np; i++) {
+		m = S.p[i].rep;
+		cr_assert_eq(model_card(m, Z.c1[4])->head, Z.c1[0]);
+		cr_assert_eq(model_card(m, Z.c1[8])->head, Z.c1[0]);
+		cr_assert_eq(model_card(m, Z.hreply[0])->head, Z.c1[0],
+		    "%s: the merged cluster's card", S.p[i].name);
+		cr_assert_eq(model_card(m, Z.c1[11])->head, Z.c1[3]);
+		cr_assert_eq(model_card(m, Z.c1[9])->head, 0);
+		cr_assert_str_eq(model_card(m, Z.c1[0])->title,
+		    "Un accueil unique");
+	}
+}
+
+/* Count a dot the script cast (delta) on card. */
+static void
+tally(size_t who, uint64_t card, int delta)
+{
+	size_t	i;
+
+	for (i = 0; i < Z.nv && Z.vcard[i] != card; i++)
+		;
+	if (i == Z.nv) {
+		cr_assert_lt(Z.nv, 256);
+		Z.vcard[Z.nv] = card;
+		Z.vn[Z.nv++] = 0;
+	}
+	Z.vn[i] = (uint32_t)((int)Z.vn[i] + delta);
+	Z.used[who][tindex(model_card(S.fac.rep, card)->table)] +=
+	    (uint32_t)delta;
+	Z.nvotes++;
+}
+
+/* The dots the script cast on card. */
+static uint32_t
+votes_on(uint64_t card)
+{
+	size_t	i;
+
+	for (i = 0; i < Z.nv; i++)
+		if (Z.vcard[i] == card)
+			return Z.vn[i];
+	return 0;
+}
+
+/* The live cards of table t in id order, from the facilitator's replica. */
+static size_t
+cards_of(uint64_t t, uint64_t *out, size_t max)
+{
+	const struct model	*m = S.fac.rep;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < m->ncards && n < max; i++)
+		if (!m->cards[i].deleted && m->cards[i].table == t)
+			out[n++] = m->cards[i].id;
+	return n;
+}
+
+/* Vote, blind: dots, refusals, take-backs, a reconnect in the middle. */
+static void
+step_vote(void)
+{
+	uint64_t	L[64], L2[64];
+	size_t		i, j, n, n2, k;
+	bool		want[NMAX];
+	uint32_t	dots;
+
+	ok(&S.fac, op_phase(PHASE_VOTE));
+	sync_all();
+	for (i = 0; i < S.np; i++)
+		cr_assert(!S.p[i].rep->revealed);
+	for (i = 0; i < S.np; i++) {
+		n = cards_of(seat(i), L, 64);
+		cr_assert_geq(n, 4);
+		/* Three dots on the question of one's table. */
+		for (k = 0; k < 3; k++) {
+			uint64_t c = L[(i + (k == 2 ? 3 : k)) % n];
+
+			ok(&S.p[i], op_vote(c, 1));
+			tally(i, c, 1);
+			/* Not two dots on one card (multi_vote is off). */
+			if (i == 0 && k == 0)
+				refused(&S.p[i], op_vote(c, 1), REJECT_LIMIT,
+				    "one dot per card");
+		}
+		/* One on the next question. */
+		n2 = cards_of(Z.t[(tindex(seat(i)) + 1) % NTABLES], L2, 64);
+		ok(&S.p[i], op_vote(L2[(i * 5) % n2], 1));
+		tally(i, L2[(i * 5) % n2], 1);
+		switch (i) {
+		case 0:		/* three dots per question: no fourth */
+			refused(&S.p[i], op_vote(L[2], 1), REJECT_LIMIT,
+			    "no dots left for this question");
+			break;
+		case 1:		/* a dot taken back and put elsewhere */
+			ok(&S.p[i], op_vote(L[1 % n], -1));
+			tally(i, L[1 % n], -1);
+			ok(&S.p[i], op_vote(L[3 % n], 1));
+			tally(i, L[3 % n], 1);
+			break;
+		case 2:		/* no dot there to take back */
+			refused(&S.p[i], op_vote(L[(2 + 2) % n], -1),
+			    REJECT_LIMIT, "no dot to take back");
+			break;
+		}
+	}
+	sync_all();
+	/* Dots left, as each one's own client counts them. */
+	for (i = 0; i < S.np; i++)
+		for (j = 0; j < NTABLES; j++) {
+			dots = model_dots_used(S.p[i].rep, pid(i), Z.t[j]);
+			cr_assert_eq(dots, Z.used[i][j], "%s: dots used on "
+			    "question %zu", S.p[i].name, j + 1);
+			cr_assert_eq(3 - dots, j == (size_t)tindex(seat(i)) ? 0 :
+			    j == (size_t)(tindex(seat(i)) + 1) % NTABLES ?
+			    2 : 3);
+		}
+	/* The facilitator sees the totals; nobody else does. */
+	for (i = 0; i < S.fac.rep->ncards; i++)
+		cr_assert_eq(S.fac.rep->cards[i].votes,
+		    votes_on(S.fac.rep->cards[i].id));
+	check_replicas();
+	/* Gaëlle's laptop drops; she comes back with the board as it is. */
+	actor_rejoin_state(&S.p[6], &S.srv);
+	for (j = 0; j < NTABLES; j++)
+		cr_assert_eq(model_dots_used(S.p[6].rep, pid(6), Z.t[j]),
+		    Z.used[6][j]);
+	cr_assert(!S.p[6].rep->revealed);
+	check_replicas();
+	/* Everybody voted. */
+	for (i = 0; i < S.np; i++) {
+		ok(&S.p[i], op_flag(OP_READY, 0, true));
+		want[i] = true;
+	}
+	sync_all();
+	check_ready(want);
+	/* Nobody received anyone's vote but as [18, seq, 0, 0, 7]. */
+	for (i = 0; i < S.np; i++) {
+		cr_assert_eq(S.p[i].open_votes, 0, "%s", S.p[i].name);
+		cr_assert_eq(S.p[i].own_votes + S.p[i].hidden_votes,
+		    Z.nvotes, "%s", S.p[i].name);
+		cr_assert_eq(S.p[i].tally_seq, 0);
+	}
+	cr_assert_eq(S.fac.open_votes, Z.nvotes);
+}
+
+/*
+ * A second look, in the open: back to the vote with blind off, François
+ * moves a dot, everyone sees which card gained and lost one but never
+ * whose it was; then the harvest again, blind on for next time.
+ */
+static void
+open_look(void)
+{
+	uint64_t	L[64], from = 0, to = 0;
+	size_t		i, n, before[NMAX];
+
+	ok(&S.fac, op_blind(false));
+	ok(&S.fac, op_phase(PHASE_VOTE));
+	n = cards_of(seat(5), L, 64);
+	for (i = 0; i < n; i++) {
+		if (model_votes_of(S.p[5].rep, pid(5), L[i]) > 0)
+			from = L[i];
+		else if (to == 0)
+			to = L[i];
+	}
+	cr_assert(from != 0 && to != 0);
+	for (i = 0; i < S.np; i++)
+		before[i] = S.p[i].open_votes;
+	ok(&S.p[5], op_vote(from, -1));
+	tally(5, from, -1);
+	ok(&S.p[5], op_vote(to, 1));
+	tally(5, to, 1);
+	sync_all();
+	for (i = 0; i < S.np; i++)
+		cr_assert_eq(S.p[i].open_votes, before[i] + (i == 5 ? 0 : 2),
+		    "%s", S.p[i].name);
+	check_replicas();
+	ok(&S.fac, op_phase(PHASE_HARVEST));
+	ok(&S.fac, op_blind(true));
+	sync_all();
+	for (i = 0; i < S.np; i++)
+		cr_assert(S.p[i].rep->revealed && S.p[i].rep->settings.blind);
+	check_replicas();
+}
+
+/* Close the vote: the tally; keep ideas; follow to the results. */
+static void
+step_harvest(void)
+{
+	const struct model	*m;
+	uint64_t		 L[64];
+	size_t			 i, j, k, n, best;
+	bool			 taken[64], tie = false;
+	int64_t			 end;
+
+	ok(&S.fac, op_phase(PHASE_HARVEST));
+	end = ts_now_ms() + WAIT_MS;
+	while (S.fac.tally_seq == 0)
+		cr_assert(actor_step(&S.fac, (int)(end - ts_now_ms())) == 1,
+		    "no tally after the vote");
+	sync_all();
+	for (i = 0; i < S.np; i++) {
+		m = S.p[i].rep;
+		cr_assert_eq(S.p[i].tally_seq, S.fac.tally_seq);
+		cr_assert(m->revealed);
+		for (j = 0; j < m->ncards; j++)
+			cr_assert_eq(m->cards[j].votes,
+			    votes_on(m->cards[j].id), "%s: card %llu after "
+			    "the tally", S.p[i].name,
+			    (unsigned long long)m->cards[j].id);
+	}
+	check_ready(NULL);
+	check_replicas();
+	refused(&S.p[0], op_vote(Z.c1[0], 1), REJECT_PHASE, NULL);
+	refused(&S.p[0], op_add(seat(0), "Encore", 0), REJECT_PHASE, NULL);
+	refused(&S.p[0], op_flag(OP_KEEP, Z.c1[0], true), REJECT_FORBIDDEN,
+	    NULL);
+	open_look();
+	/* Three ideas kept per question: most votes, then the oldest. */
+	for (j = 0; j < NTABLES; j++) {
+		n = cards_of(Z.t[j], L, 64);
+		memset(taken, 0, sizeof taken);
+		for (k = 0; k < 4; k++) {
+			best = SIZE_MAX;
+			for (i = 0; i < n; i++)
+				if (!taken[i] && (best == SIZE_MAX ||
+				    votes_on(L[i]) > votes_on(L[best])))
+					best = i;
+			taken[best] = true;
+			if (k > 0 && k < 3 && votes_on(L[best]) ==
+			    votes_on(Z.kept[j][k - 1]))
+				tie = true;
+			Z.kept[j][k] = L[best];
+			/* A fourth idea on the first question. */
+			if (k < 3 || j == 0) {
+				ok(&S.fac, op_flag(OP_KEEP, L[best], true));
+				Z.nkept[j]++;
+			}
+		}
+	}
+	cr_assert(tie, "no tie among the kept ideas: the order of ties is "
+	    "not exercised");
+	ok(&S.fac, op_follow(FOLLOW_RESULTS, 0));
+	sync_all();
+	for (i = 0; i < S.np; i++)
+		cr_assert_eq(S.p[i].rep->follow_view, FOLLOW_RESULTS);
+	ok(&S.fac, op_follow(FOLLOW_NONE, 0));
+	ok(&S.p[3], op_flag(OP_READY, 0, true));
+	sync_all();
+	check_replicas();
+	for (j = 0; j < NTABLES; j++)
+		for (k = 0; k < 4; k++)
+			cr_assert_eq(model_card(S.p[5].rep, Z.kept[j][k])->kept,
+			    k < 3 || j == 0);
+}
+
+/* Closed: read-only for everyone; the facilitator still speaks. */
+static void
+step_closed(void)
+{
+	ok(&S.fac, op_phase(PHASE_CLOSED));
+	sync_all();
+	check_ready(NULL);
+	refused(&S.fac, op_add(Z.t[0], "Après la fin", 0), REJECT_FROZEN,
+	    "the board is closed");
+	refused(&S.p[0], op_add(Z.t[0], "Après la fin", 0), REJECT_FROZEN,
+	    NULL);
+	refused(&S.p[0], op_card(OP_CARD_EDIT, Z.c1[0], "Modifié"),
+	    REJECT_FROZEN, NULL);
+	refused(&S.fac, op_card(OP_CARD_EDIT, Z.c1[0], "Modifié"),
+	    REJECT_FROZEN, NULL);
+	refused(&S.p[0], op_card(OP_CARD_DELETE, Z.c1[0], NULL), REJECT_FROZEN,
+	    NULL);
+	refused(&S.p[0], op_vote(Z.c1[0], 1), REJECT_FROZEN, NULL);
+	refused(&S.p[0], op_group(Z.c1[4], 0), REJECT_FROZEN, NULL);
+	refused(&S.fac, op_title(Z.c1[0], "Autre"), REJECT_FROZEN, NULL);
+	refused(&S.fac, op_flag(OP_KEEP, Z.c1[0], false), REJECT_FROZEN, NULL);
+	ok(&S.fac, op_text(OP_BANNER, "Merci à toutes et à tous !"));
+	sync_all();
+	check_replicas();
+	cr_assert_str_eq(S.p[9].rep->banner, "Merci à toutes et à tous !");
+}
+
+/* ------------------------------------------------------------ exports */
+
+/*
+ * Export fmt with the server's offline command and with the real client;
+ * the two files must be the same bytes.  The client's path is returned.
+ */
+static void
+export_both(const char *fmt, bool bom, char *path, size_t pathlen)
+{
+	char	 off[256], log[256], *a, *b, what[16];
+	size_t	 alen, blen;
+	int	 rc;
+
+	snprintf(what, sizeof what, "%s%s", fmt, bom ? "-bom" : "");
+	snprintf(off, sizeof off, "%s/offline.%s", S.tmp, what);
+	snprintf(path, pathlen, "%s/client.%s", S.tmp, what);
+	snprintf(log, sizeof log, "%s/export.log", S.tmp);
+	{
+		char	*argv[] = {
+		    (char *)ts_bin("CB_SERVER", "server/cafeboard-server"),
+		    "--data", S.srv.data, "export", BOARD, "--format",
+		    (char *)fmt, "-o", off, bom ? "--bom" : NULL, NULL };
+
+		rc = run(argv, log);
+		a = slurp(log, NULL);
+		cr_assert_eq(rc, 0, "cafeboard-server export --format %s: %s",
+		    what, a);
+		free(a);
+	}
+	{
+		/* As the usage says: the connection options after export. */
+		char	*argv[] = {
+		    (char *)ts_bin("CB_CLIENT", "client/cafeboard"), "export",
+		    "--board", BOARD, "--format", (char *)fmt, "--key-file",
+		    S.srv.keyfile, "--socket", S.srv.sock, "-o", path,
+		    bom ? "--bom" : NULL, NULL };
+
+		rc = run(argv, log);
+		a = slurp(log, NULL);
+		cr_assert_eq(rc, 0, "cafeboard export --format %s: %s", what,
+		    a);
+		free(a);
+	}
+	a = slurp(off, &alen);
+	b = slurp(path, &blen);
+	cr_assert(alen == blen && memcmp(a, b, alen) == 0, "the offline and "
+	    "the client export differ (%s, %s)", off, path);
+	free(a);
+	free(b);
+}
+
+/* The card a report line shows: its text, unescaped, starts the line. */
+static bool
+line_shows(const char *line, size_t len, const char *text)
+{
+	char	buf[1024];
+	size_t	i, n = 0;
+
+	for (i = 0; i < len && n + 1 < sizeof buf; i++)
+		if (line[i] != '\\')
+			buf[n++] = line[i];
+	buf[n] = '\0';
+	/* The first line of the text, or its first 40 bytes. */
+	n = strcspn(text, "\n");
+	if (n > 40)
+		n = 40;
+	return memmem(buf, strlen(buf), text, n) != NULL;
+}
+
+/* The report: per question, the kept ideas first, most votes first. */
+static void
+check_report(const char *md)
+{
+	const struct model	*m = S.fac.rep;
+	const struct model_card	*c;
+	const char		*q, *kept, *all, *line, *nl;
+	char			 head[64], meta[64];
+	size_t			 j, k;
+
+	cr_assert_not_null(strstr(md, "- Participants: 12\n"));
+	cr_assert_not_null(strstr(md, "- Facilitators: 1\n"));
+	cr_assert_not_null(strstr(md, "- Rounds: 3\n"));
+	cr_assert_not_null(strstr(md, "- Questions: 4\n"));
+	for (j = 0; j < NTABLES; j++) {
+		snprintf(head, sizeof head, "### Question %zu — ", j + 1);
+		cr_assert_not_null(q = strstr(md, head));
+		cr_assert_not_null(kept = strstr(q, "#### Kept ideas\n\n"));
+		cr_assert_not_null(all = strstr(q, "#### All ideas\n\n"));
+		cr_assert_lt(kept, all);
+		line = kept + strlen("#### Kept ideas\n\n");
+		for (k = 0; k < Z.nkept[j]; k++) {
+			c = model_card(m, Z.kept[j][k]);
+			cr_assert_not_null(nl = strchr(line, '\n'));
+			snprintf(head, sizeof head, "%zu. ", k + 1);
+			snprintf(meta, sizeof meta, " — %u vote%s — ",
+			    c->votes, c->votes == 1 ? "" : "s");
+			cr_assert(strncmp(line, head, strlen(head)) == 0 &&
+			    line_shows(line, (size_t)(nl - line), c->text) &&
+			    memmem(line, (size_t)(nl - line), meta,
+			    strlen(meta)) != NULL, "question %zu, kept idea "
+			    "%zu is not card %llu: %.*s", j + 1, k + 1,
+			    (unsigned long long)c->id, (int)(nl - line), line);
+			/* A card of several lines goes on. */
+			while (nl[-1] == '\\')
+				nl = strchr(nl + 1, '\n');
+			line = nl + 1;
+		}
+		cr_assert_eq(*line, '\n', "more kept ideas than kept");
+	}
+}
+
+/* What each exported card must say: id votes kept parent cluster. */
+static void
+write_expected(const char *path, bool meta)
+{
+	const struct model	*m = S.fac.rep;
+	const struct model_card	*c, *p;
+	uint64_t		 parent, cluster;
+	size_t			 i, j, k;
+	FILE			*f = fopen(path, "w");
+
+	cr_assert_not_null(f);
+	if (meta)
+		fprintf(f, "meta %s %s %u %zu\n", BOARD,
+		    proto_phase_name(m->phase), (unsigned)m->round,
+		    m->nparticipants);
+	for (i = 0; i < m->ntables; i++)
+		for (j = 0; j < m->ncards; j++) {
+			c = &m->cards[j];
+			if (c->deleted || c->table != m->tables[i].id)
+				continue;
+			for (parent = c->parent; parent != 0 &&
+			    (p = model_card(m, parent))->deleted;
+			    parent = p->parent)
+				;
+			cluster = c->head;
+			for (k = 0; cluster == 0 && k < m->ncards; k++)
+				if (!m->cards[k].deleted &&
+				    m->cards[k].head == c->id)
+					cluster = c->id;
+			if (cluster == 0 && c->title[0] != '\0')
+				cluster = c->id;
+			fprintf(f, "%llu %u %d %llu %llu\n",
+			    (unsigned long long)c->id, (unsigned)c->votes,
+			    c->kept, (unsigned long long)parent,
+			    (unsigned long long)cluster);
+		}
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* Every format, both ways, against the golden files and Python. */
+static void
+step_export(void)
+{
+	char	 path[256], bom[256], expect[256], kept[32];
+	char	*md, *a, *b;
+	size_t	 alen, blen, i;
+
+	for (i = 0; i < S.fac.rep->ncards; i++)
+		cr_assert_eq(S.fac.rep->cards[i].votes,
+		    votes_on(S.fac.rep->cards[i].id));
+	export_both("md", false, path, sizeof path);
+	check_golden(path, "harvest.md");
+	md = slurp(path, NULL);
+	check_report(md);
+	free(md);
+
+	export_both("csv", false, path, sizeof path);
+	check_golden(path, "harvest.csv");
+	export_both("csv", true, bom, sizeof bom);
+	a = slurp(path, &alen);
+	b = slurp(bom, &blen);
+	cr_assert(blen == alen + 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0 &&
+	    memcmp(b + 3, a, alen) == 0, "--bom is not the BOM and the CSV");
+	free(a);
+	free(b);
+	snprintf(expect, sizeof expect, "%s/expect.csv", S.tmp);
+	write_expected(expect, false);
+	snprintf(kept, sizeof kept, "%zu,%zu,%zu,%zu", Z.nkept[0], Z.nkept[1],
+	    Z.nkept[2], Z.nkept[3]);
+	cr_assert_eq(python(csv_check, path, expect, "0", kept, "6"), 0,
+	    "Python's csv module disagrees (kept with CB_KEEP_TMP=1 in %s)",
+	    S.tmp);
+	cr_assert_eq(python(csv_check, bom, expect, "1", kept, "6"), 0);
+
+	export_both("json", false, path, sizeof path);
+	check_golden(path, "harvest.json");
+	snprintf(expect, sizeof expect, "%s/expect.json", S.tmp);
+	write_expected(expect, true);
+	cr_assert_eq(python(json_check, path, expect, NULL, NULL, NULL), 0,
+	    "Python's json module disagrees (kept with CB_KEEP_TMP=1 in %s)",
+	    S.tmp);
+}
+
+/*
+ * The server closes down cleanly (a snapshot, the logs synced; under the
+ * sanitizers, nothing leaked), and the board it leaves exports the same.
+ */
+static void
+step_stop(void)
+{
+	char	 path[256], log[256], *a, *b;
+	size_t	 alen, blen;
+	int	 status;
+	char	*argv[] = { (char *)ts_bin("CB_SERVER", "server/cafeboard-server"),
+	    "--data", S.srv.data, "export", BOARD, "--format", "json", "-o",
+	    path, NULL };
+
+	status = tserver_stop(&S.srv, SIGTERM);
+	cr_assert(status != -1 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0, "the server did not stop cleanly "
+	    "(status %d)", status);
+	snprintf(path, sizeof path, "%s/after.json", S.tmp);
+	snprintf(log, sizeof log, "%s/export.log", S.tmp);
+	cr_assert_eq(run(argv, log), 0);
+	a = slurp(path, &alen);
+	snprintf(path, sizeof path, "%s/client.json", S.tmp);
+	b = slurp(path, &blen);
+	cr_assert(alen == blen && memcmp(a, b, alen) == 0, "the board exports "
+	    "otherwise after the server stopped");
+	free(a);
+	free(b);
+}
+
+/* ---------------------------------------------------------------- tests */
+
+Test(cafe, seed_scenario_from_the_board_file_to_the_harvest,
+    .init = cafe_init, .fini = cafe_fini)
+{
+	cafe_open(NP);
+	check_seed();
+	step_welcome();
+	step_round1();
+	rotate(2);
+	step_round2();
+	rotate(3);
+	/* Four hosts, eight travellers: nobody sat with anyone twice. */
+	cr_assert_eq(Z.repeats, 0, "%zu pairs met twice", Z.repeats);
+	step_round3();
+	step_group();
+	step_vote();
+	step_harvest();
+	step_closed();
+	step_export();
+	cr_log_info("facilitator received %llu bytes, a participant %llu",
+	    (unsigned long long)S.fac.bytes, (unsigned long long)S.p[4].bytes);
+	step_stop();
+}
+
+/*
+ * The seed café at its full size, 4 hosts and 12 travellers at 4 tables:
+ * three rounds through the server, and no two people ever sit together
+ * twice (rotation.c manages it for 16 at 4 tables, see test_rotation.c;
+ * here it is the server's event, as the clients receive it).
+ */
+Test(cafe, sixteen_people_three_rounds_nobody_meets_twice,
+    .init = cafe_init, .fini = cafe_fini)
+{
+	size_t		i;
+	uint64_t	t;
+
+	cafe_open(16);
+	for (i = 0; i < S.np; i++) {
+		sync_all();
+		t = model_least_crowded(S.p[i].rep);
+		ok(&S.p[i], op_sit(t, 0));
+	}
+	for (i = 0; i < NTABLES; i++)
+		ok(&S.fac, op_role(pid(i), ROLE_HOST));
+	sync_all();
+	for (i = 0; i < NTABLES; i++)
+		cr_assert_eq(model_seated(S.fac.rep, Z.t[i]), 4);
+	count_meetings(Z.met);
+	ok(&S.fac, op_phase(PHASE_IDEAS));
+	rotate(2);
+	rotate(3);
+	cr_assert_eq(Z.repeats, 0, "%zu pairs met twice in three rounds",
+	    Z.repeats);
+}
+
+/* ------------------------------------------------- the terminal client */
+
+static struct tui T;
+
+/* A tmux and a directory; the raw clients are S's. */
+static void
+tui_cafe_init(void)
+{
+	cr_assert_not_null(setlocale(LC_ALL, "C.UTF-8"));
+	memset(&S, 0, sizeof S);
+	tui_init(&T);
+}
+
+/* Even after a failed assertion: clients, tmux, server, files. */
+static void
+tui_cafe_fini(void)
+{
+	size_t	i;
+
+	actor_free(&S.fac);
+	for (i = 0; i < NMAX; i++)
+		actor_free(&S.p[i]);
+	tui_fini(&T);
+}
+
+
+/*
+ * Connections of participant p that went live, by the server's log; *state
+ * those of them that caught up by a STATE since seq 0.
+ */
+static int
+connections(uint32_t p, int *state)
+{
+	char	 path[300], needle[96], *log;
+	int	 n;
+
+	snprintf(path, sizeof path, "%s/server.log", T.dir);
+	log = slurp(path, NULL);
+	snprintf(needle, sizeof needle, "as participant %u, ", p);
+	n = tui_count(log, needle);
+	snprintf(needle, sizeof needle, "as participant %u, state from seq 0 ",
+	    p);
+	*state = tui_count(log, needle);
+	free(log);
+	return n;
+}
+
+/* Wait for participant p's connection number n to be live. */
+static void
+wait_connections(uint32_t p, int n, int *state)
+{
+	int64_t	end = ts_now_ms() + WAIT_MS;
+
+	while (connections(p, state) < n) {
+		cr_assert_lt(ts_now_ms(), end, "participant %u did not connect "
+		    "%d times", p, n);
+		usleep(20000);
+	}
+}
+
+/* Read the facilitator's stream until participant name sits. */
+static uint32_t
+wait_seated(const char *name)
+{
+	const struct model_participant	*p;
+	int64_t				 end = ts_now_ms() + WAIT_MS;
+
+	for (;;) {
+		p = model_participant_by_name(S.fac.rep, name);
+		if (p != NULL && p->table != 0)
+			return p->id;
+		cr_assert(actor_step(&S.fac, (int)(end - ts_now_ms())) == 1,
+		    "%s never sat", name);
+	}
+}
+
+/*
+ * A client's replica is built with its audience's redactions: a
+ * participant's has no blind totals, a facilitator's has them all.  When
+ * the role changes to or from facilitator, the real client fetches the
+ * board again (a STATE catch-up) as its new audience sees it: promoted
+ * during a blind vote, it shows the totals at once; demoted, it holds them
+ * no more.
+ */
+Test(cafe, the_client_made_facilitator_during_a_blind_vote_sees_totals,
+    .init = tui_cafe_init, .fini = tui_cafe_fini)
+{
+	struct tserver	 srv;
+	FILE		*f;
+	uint64_t	 t, card;
+	uint32_t	 anne;
+	char		*s;
+	int		 state, before;
+
+	tui_board(&T, BOARD, "title: Café test\ncode: " CODE "\nquestion: "
+	    "Comment mieux coopérer sur le territoire ?\n");
+	tui_server_start(&T);
+	memset(&srv, 0, sizeof srv);
+	cr_assert_lt(strlen(T.sock), sizeof srv.sock);
+	memcpy(srv.sock, T.sock, strlen(T.sock) + 1);
+	cr_assert_not_null(f = fopen(T.key, "r"));
+	cr_assert_not_null(fgets(srv.key, sizeof srv.key, f));
+	srv.key[strcspn(srv.key, "\r\n")] = '\0';
+	fclose(f);
+
+	actor_join(&S.fac, &srv, "Sophie", true);
+	S.np = 2;
+	actor_join(&S.p[0], &srv, "Baptiste", false);
+	actor_join(&S.p[1], &srv, "Chloé", false);
+	t = S.fac.rep->tables[0].id;
+	ok(&S.p[0], op_sit(t, 0));
+	ok(&S.p[1], op_sit(t, 0));
+	tui_client(&T, "anne", "--board " BOARD " --name Anne --code " CODE);
+	anne = wait_seated("Anne");
+	free(tui_wait(&T, "anne", "(your table)"));
+
+	ok(&S.fac, op_phase(PHASE_IDEAS));
+	card = ok(&S.fac, op_add(t, "Une idée commune à toutes les tables",
+	    0));
+	ok(&S.fac, op_phase(PHASE_VOTE));
+	ok(&S.p[0], op_vote(card, 1));
+	ok(&S.p[1], op_vote(card, 1));
+	sync_all();
+	free(tui_wait(&T, "anne", "Phase: vote"));
+	s = tui_wait(&T, "anne", "commune");
+	cr_assert_null(strstr(s, "(2)"), "a participant sees a blind total:"
+	    "\n%s", s);
+	free(s);
+	cr_assert_eq(connections(anne, &state), 1);
+
+	/* Promoted: fetched again; the totals of the blind vote show. */
+	ok(&S.fac, op_role(anne, ROLE_FACILITATOR));
+	free(tui_wait(&T, "anne", "(2)"));
+	wait_connections(anne, 2, &state);
+	cr_assert_geq(state, 1, "no STATE catch-up after the promotion");
+	/* Demoted: fetched again, as a participant sees it. */
+	ok(&S.fac, op_role(anne, ROLE_PARTICIPANT));
+	before = state;
+	wait_connections(anne, 3, &state);
+	cr_assert_eq(state, before + 1, "no STATE catch-up after the "
+	    "demotion");
+	free(tui_wait_gone(&T, "anne", "(2)"));
+	tui_end(&T);
+}

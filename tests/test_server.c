@@ -1,0 +1,2672 @@
+/*
+ * test_server.c -- cafeboard-server end to end: the real server on a private
+ * Unix socket (and a loopback port when a test needs TCP), raw protocol
+ * clients from tsupport, and the offline commands.
+ *
+ * Every test starts its own server and bounds its time: a Criterion timeout,
+ * and a deadline on every wait (TS_TIMEOUT_MS).  Nothing asserts how long
+ * anything took.  The .fini of every test kills the server by pid and
+ * removes its directory, also after a failed assertion (Criterion runs the
+ * fini then); a test killed by its timeout takes its server with it
+ * (tsupport spawns it with a parent-death signal) and its directory (a
+ * guard process of tsupport's removes it).
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <msgpack.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "proto.h"
+#include "tsupport.h"
+
+#define WAIT		TS_TIMEOUT_MS
+#define NITEMS(a)	(sizeof (a) / sizeof (a)[0])
+#define ULL(x)		((unsigned long long)(x))
+
+#define FRENCH	"Id\xc3\xa9" "e : \xc2\xab acc\xc3\xa8s \xc3\xa0 l'emploi " \
+		"\xc2\xbb \xe2\x80\x94 \xc5\x93uvre"
+
+/* The servers of the running test, and its clients: fini releases them. */
+static struct tserver	srv;
+static struct tclient	clients[24];
+static size_t		nclients;
+
+/* Kill the server, remove its directory, close every client. */
+static void
+cleanup(void)
+{
+	size_t	i;
+
+	tserver_cleanup(&srv);
+	for (i = 0; i < nclients; i++)
+		tclient_close(&clients[i]);
+	nclients = 0;
+}
+
+/*
+ * One timeout for every test: Criterion 2.4.1 (BoxFort) loses the pending
+ * timeouts that end later than a new test's when it starts one, and the
+ * runner then reports them as leaks under LeakSanitizer.  With a single
+ * value, deadlines only ever come in order.
+ */
+#define STEST_TIMEOUT	60
+#define STEST(name) \
+	Test(server, name, .fini = cleanup, .timeout = STEST_TIMEOUT)
+
+/* A client slot that cleanup closes. */
+static struct tclient *
+newc(void)
+{
+	struct tclient	*c;
+
+	cr_assert_lt(nclients, NITEMS(clients), "too many clients");
+	c = &clients[nclients++];
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	return c;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+/* A new client connected to the server, or the test fails. */
+static struct tclient *
+connected(bool tcp)
+{
+	struct tclient	*c = newc();
+
+	cr_assert_eq(tclient_connect(c, &srv, tcp), 0, "cannot connect (%s)",
+	    tcp ? "tcp" : "unix");
+	return c;
+}
+
+/* A new client that joined board as name; any refusal fails the test. */
+static struct tclient *
+joined(bool tcp, const char *board, const char *name, const char *code,
+    const char *key)
+{
+	struct tclient	*c = connected(tcp);
+	int		 rc;
+
+	rc = tclient_join(c, board, name, code, key);
+	cr_assert_eq(rc, 0, "%s could not join %s: %d", name, board, rc);
+	return c;
+}
+
+/* Drop the connection, keeping the client's identity for a reconnect. */
+static void
+hang_up(struct tclient *c)
+{
+	close(c->fd);
+	c->fd = -1;
+	c->inlen = 0;
+}
+
+/* Connect c again as the same client. */
+static void
+reconnect(struct tclient *c, bool tcp)
+{
+	cr_assert_eq(tclient_reconnect(c, &srv, tcp), 0, "cannot reconnect");
+}
+
+/* Send a HELLO with every field. */
+static void
+hello(struct tclient *c, const char *board, const char *name,
+    const char *code, const char *key, uint64_t since, bool state,
+    bool observe)
+{
+	struct proto_hello	h;
+
+	memset(&h, 0, sizeof h);
+	h.v = PROTO_VERSION;
+	h.board = (char *)board;
+	memcpy(h.client, c->client, sizeof h.client);
+	h.name = (char *)name;
+	h.code = (char *)code;
+	h.key = (char *)key;
+	h.since = since;
+	h.want_state = state;
+	h.observe = observe;
+	cr_assert_neq(proto_enc_hello(&c->out, &h), 0);
+	cr_assert_eq(tclient_flush(c), 0, "cannot send HELLO");
+}
+
+/* Op constructors. */
+static struct proto_op
+op_table(const char *question, const char *theme)
+{
+	struct proto_op	op = top_simple(OP_TABLE_ADD);
+
+	op.text = (char *)question;
+	op.theme = (char *)theme;
+	return op;
+}
+
+static struct proto_op
+op_phase(uint8_t phase)
+{
+	struct proto_op	op = top_simple(OP_PHASE);
+
+	op.phase = phase;
+	return op;
+}
+
+static struct proto_op
+op_sit(uint64_t table)
+{
+	struct proto_op	op = top_simple(OP_TABLE_SIT);
+
+	op.table = table;
+	return op;
+}
+
+static struct proto_op
+op_vote(uint64_t card, int32_t delta)
+{
+	struct proto_op	op = top_simple(OP_VOTE);
+
+	op.card = card;
+	op.delta = delta;
+	return op;
+}
+
+static struct proto_op
+op_timer(int32_t seconds, const char *label)
+{
+	struct proto_op	op = top_simple(OP_TIMER);
+
+	op.action = TIMER_START;
+	op.seconds = seconds;
+	op.text = (char *)label;
+	return op;
+}
+
+/* A settings op with one boolean key. */
+static struct proto_op
+op_flag(uint32_t bit, bool on)
+{
+	struct proto_op	op = top_simple(OP_SETTINGS);
+
+	op.settings.has = bit;
+	switch (bit) {
+	case SET_BLIND:
+		op.settings.blind = on;
+		break;
+	case SET_PRIVATE:
+		op.settings.private_writing = on;
+		break;
+	case SET_ANONYMOUS:
+		op.settings.anonymous = on;
+		break;
+	default:
+		cr_assert_fail("op_flag: bit %u", bit);
+	}
+	return op;
+}
+
+/* Send op and wait for its EVENT; the event's seq.  A REJECT fails. */
+static uint64_t
+apply(struct tclient *c, struct proto_op op)
+{
+	struct proto_msg	m;
+	uint32_t		id = tclient_op(c, &op);
+	uint64_t		seq;
+	int			rc;
+
+	rc = tclient_wait_op(c, id, &m, WAIT);
+	cr_assert_eq(rc, 1, "%s (op %u) was not applied: %d (ERROR %u)",
+	    proto_kind_name(op.kind), id, rc, c->error);
+	seq = m.u.event.seq;
+	proto_msg_free(&m);
+	return seq;
+}
+
+/* Send op; it must get REJECT code, and nothing else may close c. */
+static void
+refused(struct tclient *c, struct proto_op op, int code, const char *what)
+{
+	struct proto_msg	m;
+	uint32_t		id = tclient_op(c, &op);
+	int			rc;
+
+	rc = tclient_wait_op(c, id, &m, WAIT);
+	if (rc == 1)
+		proto_msg_free(&m);
+	cr_assert_eq(rc, -code, "%s: got %d (ERROR %u), want REJECT %d", what,
+	    rc, c->error, code);
+}
+
+/* The next EVENT c receives (PRESENCE and PING skipped). */
+static void
+next_event(struct tclient *c, struct proto_msg *m)
+{
+	int	rc = tclient_expect(c, PROTO_EVENT, m, WAIT);
+
+	cr_assert_eq(rc, 1, "no EVENT came (%d)", rc);
+	cr_assert_eq(m->type, PROTO_EVENT, "ERROR %u came instead of an EVENT",
+	    m->u.error.code);
+}
+
+/* Skip to the EVENT seq (all before it are lower); it must come. */
+static void
+event_at(struct tclient *c, uint64_t seq, struct proto_msg *m)
+{
+	for (;;) {
+		next_event(c, m);
+		if (m->u.event.seq >= seq)
+			break;
+		proto_msg_free(m);
+	}
+	cr_assert_eq(m->u.event.seq, seq, "seq %llu came, want %llu",
+	    ULL(m->u.event.seq), ULL(seq));
+}
+
+/* Skip every EVENT up to seq. */
+static void
+skip_to(struct tclient *c, uint64_t seq)
+{
+	struct proto_msg	m;
+
+	if (c->head >= seq)
+		return;
+	event_at(c, seq, &m);
+	proto_msg_free(&m);
+}
+
+/*
+ * The EVENT seq as c receives it, raw (header included, malloc'd), and
+ * decoded into m; the EVENTs before it are skipped.
+ */
+static size_t
+event_frame_at(struct tclient *c, uint64_t seq, uint8_t **frame,
+    struct proto_msg *m)
+{
+	struct proto_err	err;
+	size_t			len;
+	int			rc;
+
+	for (;;) {
+		rc = tclient_recv_frame(c, frame, &len, WAIT);
+		cr_assert_eq(rc, 1, "no frame came (%d)", rc);
+		cr_assert_eq(proto_decode(*frame + PROTO_FRAME_HDR,
+		    len - PROTO_FRAME_HDR, m, &err), PROTO_OK, "%s", err.text);
+		if (m->type == PROTO_EVENT) {
+			c->head = m->u.event.seq;
+			if (m->u.event.seq >= seq)
+				break;
+		} else
+			cr_assert(m->type == PROTO_PRESENCE ||
+			    m->type == PROTO_PING, "message %u came instead of "
+			    "an EVENT", m->type);
+		proto_msg_free(m);
+		free(*frame);
+	}
+	cr_assert_eq(m->u.event.seq, seq, "seq %llu came, want %llu",
+	    ULL(m->u.event.seq), ULL(seq));
+	return len;
+}
+
+/* The frame must be exactly want. */
+static void
+frame_is(const uint8_t *frame, size_t len, const uint8_t *want, size_t wlen,
+    const char *what)
+{
+	size_t	i;
+
+	for (i = 0; i < len && i < wlen; i++)
+		cr_assert_eq(frame[i], want[i], "%s: byte %zu is %02x, want "
+		    "%02x", what, i, frame[i], want[i]);
+	cr_assert_eq(len, wlen, "%s: %zu bytes, want %zu", what, len, wlen);
+}
+
+/* c receives ERROR code, then the server closes the connection. */
+static void
+expect_error(struct tclient *c, uint32_t code, const char *what)
+{
+	struct proto_msg	 m;
+	uint8_t			*f;
+	size_t			 len;
+	int			 rc;
+
+	rc = tclient_expect(c, PROTO_ERROR, &m, WAIT);
+	cr_assert_eq(rc, 1, "%s: no ERROR came (%d)", what, rc);
+	cr_assert_eq(m.u.error.code, code, "%s: ERROR %u (%s), want %u", what,
+	    m.u.error.code, m.u.error.text, code);
+	proto_msg_free(&m);
+	while ((rc = tclient_recv_frame(c, &f, &len, WAIT)) == 1)
+		free(f);
+	cr_assert_eq(rc, -1, "%s: the connection stays open after ERROR",
+	    what);
+}
+
+/* A fresh connection sends bytes and must get ERROR code and a close. */
+static void
+bad_bytes(const void *p, size_t n, uint32_t code, const char *what)
+{
+	struct tclient	*c = connected(false);
+
+	cr_assert_eq(tclient_send(c, p, n), 0, "%s: cannot send", what);
+	expect_error(c, code, what);
+}
+
+/* A fresh connection says HELLO and must get ERROR code. */
+static void
+bad_hello(const char *board, const char *name, const char *code,
+    const char *key, bool observe, uint32_t error, const char *what)
+{
+	struct tclient	*c = connected(false);
+
+	hello(c, board, name, code, key, 0, false, observe);
+	expect_error(c, error, what);
+}
+
+/* Frame a msgpack body into a buffer that holds header and body. */
+static size_t
+framed(uint8_t *out, size_t cap, const void *body, size_t len)
+{
+	cr_assert_leq(len + PROTO_FRAME_HDR, cap);
+	out[0] = (uint8_t)(len >> 24);
+	out[1] = (uint8_t)(len >> 16);
+	out[2] = (uint8_t)(len >> 8);
+	out[3] = (uint8_t)len;
+	memcpy(out + PROTO_FRAME_HDR, body, len);
+	return len + PROTO_FRAME_HDR;
+}
+
+/* The keeper still works: it adds a card and receives its own EVENT. */
+static void
+keeper_ok(struct tclient *k, uint64_t table, const char *after)
+{
+	struct proto_op		op = top_card_add(table, after, 0);
+	struct proto_msg	m;
+	uint32_t		id = tclient_op(k, &op);
+	int			rc;
+
+	rc = tclient_wait_op(k, id, &m, WAIT);
+	cr_assert_eq(rc, 1, "after %s the keeper's card was not applied: %d",
+	    after, rc);
+	cr_assert_str_eq(m.u.event.op.text, after);
+	proto_msg_free(&m);
+}
+
+/*
+ * f joins with the key, which makes board; a table; phase ideas.  Returns
+ * the table.
+ */
+static uint64_t
+new_board(struct tclient **f, bool tcp, const char *board)
+{
+	uint64_t	t;
+
+	*f = joined(tcp, board, "Nadia", NULL, srv.key);
+	t = apply(*f, op_table("Comment mieux coop\xc3\xa9rer ?", NULL));
+	apply(*f, op_phase(PHASE_IDEAS));
+	return t;
+}
+
+/* A participant who joined board and sat at table. */
+static struct tclient *
+seated(bool tcp, const char *board, const char *name, const char *code,
+    uint64_t table)
+{
+	struct tclient	*c = joined(tcp, board, name, code, NULL);
+
+	apply(c, op_sit(table));
+	return c;
+}
+
+/* What a catch-up brought. */
+struct catchup {
+	struct proto_welcome w;		/* board not kept */
+	uint64_t	 events;	/* EVENTs replayed */
+	uint64_t	 states;	/* STATE records */
+	uint8_t		 kinds[64];	/* of the first replayed EVENTs */
+};
+
+/*
+ * Read WELCOME .. READY after a HELLO with since, folding everything into m
+ * (unless NULL).  A replay must bring exactly since+1 .. head in order, a
+ * state catch-up only STATE records; READY must say head.  Returns 0, or
+ * the ERROR code that came instead of WELCOME.
+ */
+static int
+catchup(struct tclient *c, uint64_t since, struct model *m,
+    struct catchup *cu)
+{
+	struct proto_msg	msg;
+	uint64_t		next = since + 1;
+	int			rc;
+
+	memset(cu, 0, sizeof *cu);
+	rc = tclient_expect(c, PROTO_WELCOME, &msg, WAIT);
+	cr_assert_eq(rc, 1, "no WELCOME came (%d)", rc);
+	if (msg.type == PROTO_ERROR) {
+		rc = (int)msg.u.error.code;
+		proto_msg_free(&msg);
+		return rc;
+	}
+	cu->w = msg.u.welcome;
+	cu->w.board = NULL;
+	proto_msg_free(&msg);
+	c->participant = cu->w.participant;
+	if (m != NULL && cu->w.mode == MODE_STATE)
+		model_state_begin(m);
+	for (;;) {
+		rc = tclient_recv(c, &msg, WAIT);
+		cr_assert_eq(rc, 1, "the catch-up was cut short (%d)", rc);
+		switch (msg.type) {
+		case PROTO_EVENT:
+			cr_assert_eq(cu->w.mode, MODE_REPLAY, "an EVENT in a "
+			    "state catch-up");
+			cr_assert_eq(msg.u.event.seq, next, "replay brought "
+			    "seq %llu, want %llu", ULL(msg.u.event.seq),
+			    ULL(next));
+			if (cu->events < NITEMS(cu->kinds))
+				cu->kinds[cu->events] = msg.u.event.op.kind;
+			cu->events++;
+			next++;
+			if (m != NULL)
+				cr_assert_eq(model_apply(m, &msg.u.event,
+				    ts_now_ms(), NULL), 0, "seq %llu does not "
+				    "apply", ULL(msg.u.event.seq));
+			break;
+		case PROTO_STATE:
+			cu->states++;
+			if (cu->w.mode == MODE_REPLAY)
+				cr_assert_eq(msg.u.state.what, STATE_TIMER,
+				    "a replay may only add the timer record");
+			if (m != NULL)
+				cr_assert_eq(model_state_read(m, &msg.u.state,
+				    ts_now_ms()), 0, "a STATE %u record does "
+				    "not read", msg.u.state.what);
+			break;
+		case PROTO_READY:
+			cr_assert_eq(msg.u.ready, cu->w.head, "READY %llu, "
+			    "WELCOME said head %llu", ULL(msg.u.ready),
+			    ULL(cu->w.head));
+			if (cu->w.mode == MODE_REPLAY)
+				cr_assert_eq(next - 1, cu->w.head, "the replay "
+				    "ended at %llu, head is %llu",
+				    ULL(next - 1), ULL(cu->w.head));
+			else
+				cr_assert_eq(cu->events, 0);
+			if (m != NULL && cu->w.mode == MODE_STATE)
+				model_state_end(m, msg.u.ready);
+			c->head = msg.u.ready;
+			proto_msg_free(&msg);
+			return 0;
+		default:
+			cr_assert_fail("message %u during the catch-up",
+			    msg.type);
+		}
+		proto_msg_free(&msg);
+	}
+}
+
+/* Fold every live EVENT c receives into m until m reaches head. */
+static void
+follow(struct tclient *c, struct model *m, uint64_t head)
+{
+	struct proto_msg	msg;
+
+	while (m->head < head) {
+		next_event(c, &msg);
+		cr_assert_eq(model_apply(m, &msg.u.event, ts_now_ms(), NULL), 0,
+		    "live seq %llu does not follow %llu", ULL(msg.u.event.seq),
+		    ULL(m->head));
+		proto_msg_free(&msg);
+	}
+}
+
+/* Two replicas hold the same board (times and client ids aside). */
+static void
+same_board(const struct model *a, const struct model *b, const char *what)
+{
+	size_t	i;
+
+	cr_assert_eq(a->head, b->head, "%s: head %llu vs %llu", what,
+	    ULL(a->head), ULL(b->head));
+	cr_assert_str_eq(a->name, b->name, "%s", what);
+	cr_assert_str_eq(a->settings.title, b->settings.title, "%s", what);
+	cr_assert_str_eq(a->settings.code, b->settings.code, "%s", what);
+	cr_assert_str_eq(a->banner, b->banner, "%s", what);
+	cr_assert_eq(a->phase, b->phase, "%s", what);
+	cr_assert_eq(a->round, b->round, "%s", what);
+	cr_assert_eq(a->revealed, b->revealed, "%s", what);
+	cr_assert_eq(a->settings.dots, b->settings.dots, "%s", what);
+	cr_assert_eq(a->settings.blind, b->settings.blind, "%s", what);
+	cr_assert_eq(a->settings.private_writing, b->settings.private_writing,
+	    "%s", what);
+	cr_assert_eq(a->settings.anonymous, b->settings.anonymous, "%s", what);
+	cr_assert_eq(a->ntables, b->ntables, "%s: tables", what);
+	for (i = 0; i < a->ntables; i++) {
+		cr_assert_eq(a->tables[i].id, b->tables[i].id, "%s", what);
+		cr_assert_str_eq(a->tables[i].question, b->tables[i].question,
+		    "%s", what);
+		cr_assert_str_eq(a->tables[i].theme, b->tables[i].theme, "%s",
+		    what);
+	}
+	cr_assert_eq(a->nparticipants, b->nparticipants, "%s: participants",
+	    what);
+	for (i = 0; i < a->nparticipants; i++) {
+		const struct model_participant *p = &a->participants[i];
+		const struct model_participant *q = &b->participants[i];
+
+		cr_assert_eq(p->id, q->id, "%s", what);
+		cr_assert_str_eq(p->name, q->name, "%s", what);
+		cr_assert_eq(p->role, q->role, "%s: role of %u", what, p->id);
+		cr_assert_eq(p->table, q->table, "%s: table of %u", what,
+		    p->id);
+		cr_assert_eq(p->ready, q->ready, "%s", what);
+	}
+	cr_assert_eq(a->ncards, b->ncards, "%s: cards %zu vs %zu", what,
+	    a->ncards, b->ncards);
+	cr_assert_eq(a->live_cards, b->live_cards, "%s", what);
+	for (i = 0; i < a->ncards; i++) {
+		const struct model_card *c = &a->cards[i], *d = &b->cards[i];
+
+		cr_assert_eq(c->id, d->id, "%s", what);
+		cr_assert_eq(c->table, d->table, "%s: card %llu", what,
+		    ULL(c->id));
+		cr_assert_eq(c->author, d->author, "%s: card %llu", what,
+		    ULL(c->id));
+		cr_assert_eq(c->parent, d->parent, "%s: card %llu", what,
+		    ULL(c->id));
+		cr_assert_eq(c->head, d->head, "%s: card %llu", what,
+		    ULL(c->id));
+		cr_assert_str_eq(c->text, d->text, "%s: card %llu", what,
+		    ULL(c->id));
+		cr_assert_str_eq(c->title, d->title, "%s: card %llu", what,
+		    ULL(c->id));
+		cr_assert_eq(c->votes, d->votes, "%s: card %llu", what,
+		    ULL(c->id));
+		cr_assert_eq(c->shown, d->shown, "%s: card %llu", what,
+		    ULL(c->id));
+		cr_assert_eq(c->kept, d->kept, "%s", what);
+		cr_assert_eq(c->hidden, d->hidden, "%s", what);
+		cr_assert_eq(c->edited, d->edited, "%s: card %llu", what,
+		    ULL(c->id));
+		cr_assert_eq(c->deleted, d->deleted, "%s: card %llu", what,
+		    ULL(c->id));
+	}
+	cr_assert_eq(a->timer.running, b->timer.running, "%s", what);
+	cr_assert_eq(a->timer.ended, b->timer.ended, "%s", what);
+	cr_assert_str_eq(a->timer.label != NULL ? a->timer.label : "",
+	    b->timer.label != NULL ? b->timer.label : "", "%s", what);
+}
+
+/* The live card of m with this text, or NULL; *n counts them. */
+static const struct model_card *
+card_by_text(const struct model *m, const char *text, int *n)
+{
+	const struct model_card	*found = NULL;
+	size_t			 i;
+
+	*n = 0;
+	for (i = 0; i < m->ncards; i++) {
+		if (!m->cards[i].deleted && strcmp(m->cards[i].text, text) == 0) {
+			found = &m->cards[i];
+			(*n)++;
+		}
+	}
+	return found;
+}
+
+/* Wait until c hears that participant p went offline. */
+static void
+wait_offline(struct tclient *c, uint32_t p)
+{
+	struct proto_msg	m;
+	bool			gone;
+
+	do {
+		cr_assert_eq(tclient_expect(c, PROTO_PRESENCE, &m, WAIT), 1,
+		    "no PRESENCE saying %u left", p);
+		cr_assert_eq(m.type, PROTO_PRESENCE);
+		gone = m.u.presence.participant == p && !m.u.presence.online;
+		proto_msg_free(&m);
+	} while (!gone);
+}
+
+/* The path of a file in a board's directory. */
+static void
+board_file(char *out, size_t len, const char *board, const char *file)
+{
+	snprintf(out, len, "%s/%s/%s", srv.data, board, file);
+}
+
+/* ------------------------------------------------------------ 1. fan-out */
+
+/* A card added by one client reaches the others, over these transports. */
+static void
+fanout(bool tcp_a, bool tcp_b)
+{
+	struct tclient		*f, *a, *b;
+	struct proto_op		 op;
+	struct proto_msg	 m;
+	uint64_t		 t, seq, before;
+	uint32_t		 id;
+
+	tserver_start(&srv, true, NULL);
+	t = new_board(&f, tcp_b, "cafe");
+	a = seated(tcp_a, "cafe", "Am\xc3\xa9lie", NULL, t);
+	b = seated(tcp_b, "cafe", "Bruno", NULL, t);
+	skip_to(a, b->head);
+	skip_to(f, b->head);
+	before = b->head;
+
+	op = top_card_add(t, FRENCH, 0);
+	id = tclient_op(a, &op);
+	cr_assert_eq(tclient_wait_op(a, id, &m, WAIT), 1);
+	seq = m.u.event.seq;
+	cr_assert_eq(seq, before + 1, "the card got seq %llu after %llu",
+	    ULL(seq), ULL(before));
+	proto_msg_free(&m);
+
+	/* The very next event the others get, with its author and op id. */
+	next_event(b, &m);
+	cr_assert_eq(m.u.event.seq, seq);
+	cr_assert_eq(m.u.event.origin, a->participant);
+	cr_assert_eq(m.u.event.op_id, id);
+	cr_assert_eq(m.u.event.op.kind, OP_CARD_ADD);
+	cr_assert_eq(m.u.event.op.table, t);
+	cr_assert_str_eq(m.u.event.op.text, FRENCH);
+	cr_assert_eq(m.u.event.op.parent, 0);
+	proto_msg_free(&m);
+	next_event(f, &m);
+	cr_assert_eq(m.u.event.seq, seq);
+	cr_assert_eq(m.u.event.origin, a->participant);
+	cr_assert_eq(m.u.event.op_id, id);
+	proto_msg_free(&m);
+
+	/* And back: a reply from b reaches a. */
+	op = top_card_add(t, "Et un transport \xc3\xa0 la demande", seq);
+	id = tclient_op(b, &op);
+	cr_assert_eq(tclient_wait_op(b, id, &m, WAIT), 1);
+	proto_msg_free(&m);
+	next_event(a, &m);
+	cr_assert_eq(m.u.event.seq, seq + 1);
+	cr_assert_eq(m.u.event.origin, b->participant);
+	cr_assert_eq(m.u.event.op_id, id);
+	cr_assert_eq(m.u.event.op.parent, seq);
+	proto_msg_free(&m);
+}
+
+STEST(fanout_unix)
+{
+	fanout(false, false);
+}
+
+STEST(fanout_tcp)
+{
+	fanout(true, true);
+}
+
+STEST(fanout_tcp_and_unix)
+{
+	fanout(true, false);
+}
+
+/* ------------------------------------------------------------ 2. catch-up */
+
+STEST(reconnect_replays_only_what_was_missed)
+{
+	struct tclient		*f, *b;
+	struct catchup		 cu;
+	uint64_t		 t, h, s[3];
+	uint32_t		 p;
+	int			 i;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	b = seated(false, "cafe", "Bruno", NULL, t);
+	h = b->head;
+	p = b->participant;
+	hang_up(b);
+
+	for (i = 0; i < 3; i++)
+		s[i] = apply(f, top_card_add(t, "pendant l'absence", 0));
+	cr_assert_eq(s[0], h + 1);
+	cr_assert_eq(s[2], h + 3);
+
+	reconnect(b, false);
+	hello(b, "cafe", "Bruno", NULL, NULL, h, false, false);
+	cr_assert_eq(catchup(b, h, NULL, &cu), 0);
+	cr_assert_eq(cu.w.mode, MODE_REPLAY);
+	cr_assert_eq(cu.w.participant, p, "the same client is the same "
+	    "participant");
+	cr_assert_eq(cu.w.head, h + 3);
+	cr_assert_eq(cu.events, 3, "replayed %llu events, want 3",
+	    ULL(cu.events));
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(cu.kinds[i], OP_CARD_ADD);
+
+	/* And it is live again. */
+	keeper_ok(b, t, "de retour");
+}
+
+/* Make the board interesting: cards, a reply, an edit, a delete. */
+static void
+busy_board(struct tclient *f, struct tclient *b, uint64_t t, int n)
+{
+	struct proto_op	op;
+	uint64_t	first = 0, s;
+	char		text[64];
+	int		i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(text, sizeof text, "id\xc3\xa9" "e %d", i);
+		s = apply(i % 3 == 0 && b != NULL ? b : f,
+		    top_card_add(t, text, i % 4 == 3 ? first : 0));
+		if (first == 0)
+			first = s;
+	}
+	op = top_simple(OP_CARD_EDIT);
+	op.card = first;
+	op.text = (char *)"corrig\xc3\xa9" "e";
+	apply(f, op);
+	op = top_simple(OP_CARD_DELETE);
+	op.card = first + 1;
+	apply(f, op);
+	op = top_simple(OP_BANNER);
+	op.text = (char *)"Pause \xe2\x98\x95";
+	apply(f, op);
+}
+
+STEST(far_behind_gets_the_state)
+{
+	struct tclient		*f, *b, *l;
+	struct model		*live, *mb;
+	struct catchup		 cu;
+	uint64_t		 t, h;
+
+	tserver_start(&srv, false, "--replay-max", "5", NULL);
+	t = new_board(&f, false, "cafe");
+
+	/* A participant who follows everything live. */
+	live = model_new("cafe");
+	l = connected(false);
+	hello(l, "cafe", "Lucie", NULL, NULL, 0, false, false);
+	cr_assert_eq(catchup(l, 0, live, &cu), 0);
+	{
+		struct proto_op op = op_sit(t);
+
+		tclient_op(l, &op);
+	}
+
+	b = seated(false, "cafe", "Bruno", NULL, t);
+	keeper_ok(b, t, "avant de partir");
+	h = b->head;
+	hang_up(b);
+	busy_board(f, NULL, t, 20);
+
+	/* 20 events behind with 5 kept: the state. */
+	reconnect(b, false);
+	hello(b, "cafe", "Bruno", NULL, NULL, h, false, false);
+	mb = model_new("cafe");
+	cr_assert_eq(catchup(b, h, mb, &cu), 0);
+	cr_assert_eq(cu.w.mode, MODE_STATE, "20 behind with --replay-max 5");
+	cr_assert_gt(cu.states, 20);
+	follow(l, live, cu.w.head);
+	same_board(mb, live, "state after a long absence");
+	cr_assert_str_eq(model_card(mb, h + 1)->text, "corrig\xc3\xa9" "e");
+	model_free(mb);
+
+	/* A since beyond the head (a board made again): the state too. */
+	h = b->head;
+	hang_up(b);
+	reconnect(b, false);
+	hello(b, "cafe", "Bruno", NULL, NULL, h + 1000, false, false);
+	mb = model_new("cafe");
+	cr_assert_eq(catchup(b, h + 1000, mb, &cu), 0);
+	cr_assert_eq(cu.w.mode, MODE_STATE, "since beyond head");
+	cr_assert_eq(cu.w.head, h);
+	same_board(mb, live, "state for a since beyond head");
+	model_free(mb);
+
+	/* Two behind, both kept: a replay, which rebuilds the same board. */
+	mb = model_new("cafe");
+	hang_up(b);
+	reconnect(b, false);
+	hello(b, "cafe", "Bruno", NULL, NULL, 0, true, false);
+	cr_assert_eq(catchup(b, 0, mb, &cu), 0);
+	cr_assert_eq(cu.w.mode, MODE_STATE, "asked for the state");
+	h = b->head;
+	hang_up(b);
+	apply(f, top_card_add(t, "un", 0));
+	apply(f, top_card_add(t, "deux", 0));
+	reconnect(b, false);
+	hello(b, "cafe", "Bruno", NULL, NULL, h, false, false);
+	cr_assert_eq(catchup(b, h, mb, &cu), 0);
+	cr_assert_eq(cu.w.mode, MODE_REPLAY, "2 behind with 5 kept");
+	cr_assert_eq(cu.events, 2);
+	follow(l, live, cu.w.head);
+	same_board(mb, live, "state, then a replay");
+	model_free(mb);
+	model_free(live);
+}
+
+/* A burst bigger than the replay window still reaches everyone live. */
+static void
+burst_through_window(const char *replay_max)
+{
+	struct tclient		*f, *p;
+	struct proto_op		 op;
+	struct proto_msg	 m;
+	struct catchup		 cu;
+	uint64_t		 t, h, seq;
+	int			 i;
+
+	tserver_start(&srv, false, "--replay-max", replay_max, "--ops-per-sec",
+	    "0", NULL);
+	t = new_board(&f, false, "cafe");
+	p = seated(false, "cafe", "Bruno", NULL, t);
+	skip_to(f, p->head);
+	h = p->head;
+	for (i = 0; i < 20; i++) {
+		op = top_card_add(t, "en rafale", 0);
+		proto_enc_op(&f->out, ++f->next_op, &op);
+	}
+	cr_assert_eq(tclient_flush(f), 0);
+	for (seq = h + 1; seq <= h + 20; seq++) {
+		next_event(p, &m);
+		cr_assert_eq(m.u.event.seq, seq, "--replay-max %s: seq %llu came, "
+		    "want %llu", replay_max, ULL(m.u.event.seq), ULL(seq));
+		proto_msg_free(&m);
+	}
+	/* Someone far behind still gets the board, as the state. */
+	hang_up(p);
+	reconnect(p, false);
+	hello(p, "cafe", "Bruno", NULL, NULL, h, false, false);
+	cr_assert_eq(catchup(p, h, NULL, &cu), 0);
+	cr_assert_eq(cu.w.mode, MODE_STATE);
+	cr_assert_eq(cu.w.head, h + 20);
+}
+
+STEST(burst_bigger_than_the_replay_window)
+{
+	burst_through_window("5");
+}
+
+STEST(burst_with_no_replay_window)
+{
+	burst_through_window("0");
+}
+
+/* ------------------------------------------------------------ 3. once */
+
+STEST(exactly_once_after_a_lost_event)
+{
+	struct tclient		*f, *b;
+	struct proto_op		 op;
+	struct proto_msg	 m;
+	struct catchup		 cu;
+	struct model		*mb;
+	uint64_t		 t, h, seq;
+	uint32_t		 id;
+	int			 n;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	b = seated(false, "cafe", "Bruno", NULL, t);
+	skip_to(f, b->head);
+	h = b->head;
+
+	/* Send, and drop the line before the EVENT can be read. */
+	op = top_card_add(t, "une seule fois", 0);
+	id = tclient_op(b, &op);
+	hang_up(b);
+	next_event(f, &m);
+	cr_assert_eq(m.u.event.origin, b->participant);
+	cr_assert_eq(m.u.event.op_id, id);
+	seq = m.u.event.seq;
+	proto_msg_free(&m);
+
+	/* Back: WELCOME says the op was applied, the replay brings it. */
+	reconnect(b, false);
+	hello(b, "cafe", "Bruno", NULL, NULL, h, false, false);
+	mb = model_new("cafe");
+	cr_assert_eq(catchup(b, h, NULL, &cu), 0);
+	cr_assert_eq(cu.w.last_op, id, "WELCOME last_op %u, want %u",
+	    cu.w.last_op, id);
+	cr_assert_eq(cu.w.mode, MODE_REPLAY);
+	cr_assert_geq(cu.events, 1);
+	cr_assert_eq(cu.kinds[seq - h - 1], OP_CARD_ADD);
+
+	/* The resent op is applied once: the next event is the next op's. */
+	cr_assert_eq(tclient_op_id(b, id, &op), 0);
+	op = top_card_add(t, "la suivante", 0);
+	id = tclient_op(b, &op);
+	next_event(b, &m);
+	cr_assert_eq(m.u.event.op_id, id, "op %u came before op %u",
+	    m.u.event.op_id, id);
+	cr_assert_str_eq(m.u.event.op.text, "la suivante");
+	proto_msg_free(&m);
+	next_event(f, &m);
+	cr_assert_eq(m.u.event.op_id, id);
+	proto_msg_free(&m);
+
+	/* The board holds the card once. */
+	hang_up(b);
+	reconnect(b, false);
+	hello(b, "cafe", "Bruno", NULL, NULL, 0, true, false);
+	cr_assert_eq(catchup(b, 0, mb, &cu), 0);
+	cr_assert_eq(cu.w.last_op, id);
+	card_by_text(mb, "une seule fois", &n);
+	cr_assert_eq(n, 1, "the card is there %d times", n);
+	model_free(mb);
+}
+
+/* ------------------------------------------------------------ 4. crashes */
+
+#define W_N		3
+#define W_CARDS		200
+#define W_MAXSEQ	2048
+#define W_AHEAD		40	/* ops sent ahead of the applied ones */
+
+/* A client adding cards as fast as it can, and what it received. */
+struct writer {
+	struct tclient	*c;
+	int		 idx;
+	uint32_t	 sent;		/* highest op_id sent */
+	uint32_t	 acked;		/* highest own op_id seen applied */
+	bool		 closed;
+	uint8_t		*frame[W_MAXSEQ];
+	size_t		 len[W_MAXSEQ];
+};
+
+/* The text of each card seq any writer saw, as it saw it. */
+static char	*seen_text[W_MAXSEQ];
+
+/* The text of writer w's card with op_id id (op 1 is the sit). */
+static void
+writer_text(char *out, size_t len, int w, uint32_t id)
+{
+	snprintf(out, len, "w%d-%03u", w, id - 1);
+}
+
+/* One EVENT writer w received: in order, and its own ops once each. */
+static void
+writer_event(struct writer *w, const struct proto_msg *m, uint8_t *frame,
+    size_t len)
+{
+	const struct proto_event	*ev = &m->u.event;
+
+	cr_assert_eq(ev->seq, w->c->head + 1, "writer %d: seq %llu after "
+	    "%llu", w->idx, ULL(ev->seq), ULL(w->c->head));
+	cr_assert_lt(ev->seq, W_MAXSEQ);
+	w->c->head = ev->seq;
+	free(w->frame[ev->seq]);
+	w->frame[ev->seq] = frame;
+	w->len[ev->seq] = len;
+	if (ev->op.kind == OP_CARD_ADD) {
+		if (seen_text[ev->seq] == NULL)
+			seen_text[ev->seq] = strdup(ev->op.text);
+		else
+			cr_assert_str_eq(seen_text[ev->seq], ev->op.text,
+			    "seq %llu differs between writers", ULL(ev->seq));
+	}
+	if (ev->origin == w->c->participant && ev->op_id != 0) {
+		cr_assert_eq(ev->op_id, w->acked + 1, "writer %d: op %u "
+		    "applied after op %u", w->idx, ev->op_id, w->acked);
+		w->acked = ev->op_id;
+	}
+}
+
+/* Take what w received within ms (then what is there); note a close. */
+static void
+writer_pump(struct writer *w, int ms)
+{
+	struct proto_msg	 m;
+	struct proto_err	 err;
+	uint8_t			*f;
+	size_t			 len;
+	int			 rc;
+
+	while (!w->closed) {
+		rc = tclient_recv_frame(w->c, &f, &len, ms);
+		if (rc == 0)
+			return;
+		if (rc < 0) {
+			w->closed = true;
+			return;
+		}
+		ms = 1;
+		cr_assert_eq(proto_decode(f + PROTO_FRAME_HDR,
+		    len - PROTO_FRAME_HDR, &m, &err), PROTO_OK, "%s", err.text);
+		cr_assert(m.type != PROTO_REJECT && m.type != PROTO_ERROR,
+		    "writer %d: message %u", w->idx, m.type);
+		if (m.type == PROTO_EVENT) {
+			writer_event(w, &m, f, len);
+			f = NULL;
+		}
+		proto_msg_free(&m);
+		free(f);
+	}
+}
+
+/* Send w's ops up to op_id last (cards; op 1, the sit, is done). */
+static void
+writer_send(struct writer *w, uint64_t table, uint32_t last)
+{
+	struct proto_op	op;
+	char		text[32];
+
+	while (w->sent < last && w->sent < W_CARDS + 1) {
+		w->sent++;
+		writer_text(text, sizeof text, w->idx, w->sent);
+		op = top_card_add(table, text, 0);
+		cr_assert_eq(tclient_op_id(w->c, w->sent, &op), 0);
+	}
+}
+
+/*
+ * After a restart: WELCOME, the replay of what w missed, READY.  Only with
+ * snapshots may the server send the state instead (the events before the
+ * snapshot are no longer in memory); w then trusts last_op, which the final
+ * count of the cards checks.
+ */
+static void
+writer_catchup(struct writer *w, bool snapshots)
+{
+	struct proto_msg	 m;
+	struct proto_err	 err;
+	uint8_t			*f;
+	size_t			 len;
+	uint32_t		 last_op = 0;
+	bool			 welcome = false, state = false;
+
+	for (;;) {
+		cr_assert_eq(tclient_recv_frame(w->c, &f, &len, WAIT), 1,
+		    "writer %d: catch-up cut short", w->idx);
+		cr_assert_eq(proto_decode(f + PROTO_FRAME_HDR,
+		    len - PROTO_FRAME_HDR, &m, &err), PROTO_OK, "%s", err.text);
+		switch (m.type) {
+		case PROTO_WELCOME:
+			state = m.u.welcome.mode == MODE_STATE;
+			cr_assert(!state || snapshots, "writer %d: every event "
+			    "is still kept", w->idx);
+			cr_assert_geq(m.u.welcome.last_op, w->acked);
+			last_op = m.u.welcome.last_op;
+			welcome = true;
+			break;
+		case PROTO_EVENT:
+			cr_assert(welcome && !state);
+			writer_event(w, &m, f, len);
+			f = NULL;
+			break;
+		case PROTO_STATE:
+			break;
+		case PROTO_READY:
+			if (state) {
+				w->c->head = m.u.ready;
+				w->acked = last_op;
+			}
+			cr_assert_eq(m.u.ready, w->c->head);
+			/* Every op the server applied came back. */
+			cr_assert_eq(w->acked, last_op, "writer %d: last_op %u "
+			    "but ops up to %u seen", w->idx, last_op,
+			    w->acked);
+			proto_msg_free(&m);
+			free(f);
+			return;
+		default:
+			cr_assert_fail("writer %d: message %u in the catch-up",
+			    w->idx, m.type);
+		}
+		proto_msg_free(&m);
+		free(f);
+	}
+}
+
+/*
+ * W_N writers add W_CARDS cards each as fast as the server takes them;
+ * kill -9 halfway; restart on the same data; everyone comes back, resends
+ * what was not applied, and finishes.  snapshot_every: the server's option
+ * (a load from a snapshot and the log after it), or NULL.
+ */
+static void
+kill_9_while_writing(const char *snapshot_every)
+{
+	static struct writer	 ws[W_N];
+	struct tclient		*f, *o;
+	struct model		*m;
+	struct catchup		 cu;
+	struct proto_msg	 msg;
+	struct proto_err	 err;
+	char			 name[32], text[32];
+	uint64_t		 t, base, killed_at = 0, recovered, final;
+	uint8_t			*fr;
+	size_t			 len;
+	uint32_t		 id;
+	int			 i, n, rounds = 0, compared = 0;
+	bool			 done;
+
+	if (snapshot_every != NULL)
+		tserver_start(&srv, false, "--ops-per-sec", "0",
+		    "--snapshot-every", snapshot_every, NULL);
+	else
+		tserver_start(&srv, false, "--ops-per-sec", "0", NULL);
+	t = new_board(&f, false, "crash");
+	for (i = 0; i < W_N; i++) {
+		snprintf(name, sizeof name, "Writer %d", i);
+		ws[i].idx = i;
+		ws[i].c = seated(false, "crash", name, NULL, t);
+		ws[i].sent = ws[i].acked = 1;
+	}
+	for (i = 0; i < W_N; i++)
+		skip_to(ws[i].c, ws[W_N - 1].c->head);
+	base = ws[0].c->head;
+
+	/* Write until the first writer saw half the cards, then kill -9. */
+	while (killed_at == 0) {
+		cr_assert_lt(rounds++, 10000);
+		for (i = 0; i < W_N; i++)
+			writer_send(&ws[i], t, ws[i].acked + W_AHEAD);
+		for (i = 0; i < W_N; i++)
+			writer_pump(&ws[i], 2);
+		if (ws[0].c->head >= base + W_N * W_CARDS / 2) {
+			tserver_stop(&srv, SIGKILL);
+			killed_at = ws[0].c->head;
+		}
+		for (i = 0; i < W_N; i++)
+			cr_assert(!ws[i].closed, "writer %d closed", i);
+	}
+	for (i = 0; i < W_N; i++) {
+		int64_t deadline = ts_now_ms() + WAIT;
+
+		while (!ws[i].closed && ts_now_ms() < deadline)
+			writer_pump(&ws[i], 100);
+		cr_assert(ws[i].closed);
+		if (ws[i].c->head > killed_at)
+			killed_at = ws[i].c->head;
+	}
+	cr_assert_lt(killed_at, base + W_N * W_CARDS, "the kill came after "
+	    "the last card");
+
+	/* Restart on the same data; everyone comes back and finishes. */
+	tserver_restart(&srv);
+	for (i = 0; i < W_N; i++) {
+		snprintf(name, sizeof name, "Writer %d", i);
+		reconnect(ws[i].c, false);
+		ws[i].closed = false;
+		hello(ws[i].c, "crash", name, NULL, NULL, ws[i].c->head, false,
+		    false);
+		writer_catchup(&ws[i], snapshot_every != NULL);
+		/* Resend what was not applied, in order, same op ids. */
+		ws[i].sent = ws[i].acked;
+	}
+	recovered = ws[0].c->head;
+	for (i = 0; i < W_N; i++)
+		cr_assert_geq(ws[i].c->head, killed_at, "writer %d: head %llu "
+		    "after the restart, %llu seen before", i,
+		    ULL(ws[i].c->head), ULL(killed_at));
+	do {
+		cr_assert_lt(rounds++, 20000);
+		done = true;
+		for (i = 0; i < W_N; i++) {
+			writer_send(&ws[i], t, ws[i].acked + W_AHEAD);
+			writer_pump(&ws[i], 2);
+			cr_assert(!ws[i].closed);
+			done = done && ws[i].acked == W_CARDS + 1;
+		}
+	} while (!done);
+	final = 0;
+	for (i = 0; i < W_N; i++)
+		if (ws[i].c->head > final)
+			final = ws[i].c->head;
+	for (i = 0; i < W_N; i++) {
+		int64_t deadline = ts_now_ms() + WAIT;
+
+		while (ws[i].c->head < final && ts_now_ms() < deadline)
+			writer_pump(&ws[i], 100);
+		cr_assert_eq(ws[i].c->head, final);
+	}
+
+	/* The board as it stands: each card once, every seen event there. */
+	m = model_new("crash");
+	o = connected(false);
+	hello(o, "crash", "export", NULL, srv.key, 0, true, true);
+	cr_assert_eq(catchup(o, 0, m, &cu), 0);
+	cr_assert_eq(m->head, final);
+	cr_assert_eq(m->live_cards, W_N * W_CARDS, "%zu cards", m->live_cards);
+	for (i = 0; i < W_N; i++) {
+		for (id = 2; id <= W_CARDS + 1; id++) {
+			writer_text(text, sizeof text, i, id);
+			card_by_text(m, text, &n);
+			cr_assert_eq(n, 1, "%s is there %d times", text, n);
+		}
+	}
+	for (len = 0; len < W_MAXSEQ; len++) {
+		if (seen_text[len] == NULL)
+			continue;
+		cr_assert_not_null(model_card(m, len), "card %zu was seen "
+		    "and is gone", len);
+		cr_assert_str_eq(model_card(m, len)->text, seen_text[len]);
+	}
+	model_free(m);
+
+	/* A replay from 0: gapless, and byte for byte what was sent live. */
+	for (i = 0; i < W_N && snapshot_every == NULL; i++) {
+		struct tclient *c = ws[i].c;
+		uint64_t next = 1;
+
+		snprintf(name, sizeof name, "Writer %d", i);
+		hang_up(c);
+		reconnect(c, false);
+		hello(c, "crash", name, NULL, NULL, 0, false, false);
+		for (;;) {
+			cr_assert_eq(tclient_recv_frame(c, &fr, &len, WAIT), 1);
+			cr_assert_eq(proto_decode(fr + PROTO_FRAME_HDR,
+			    len - PROTO_FRAME_HDR, &msg, &err), PROTO_OK);
+			if (msg.type == PROTO_WELCOME)
+				cr_assert_eq(msg.u.welcome.mode, MODE_REPLAY);
+			if (msg.type == PROTO_EVENT) {
+				uint64_t s = msg.u.event.seq;
+
+				cr_assert_eq(s, next++, "replay: a gap");
+				if (ws[i].frame[s] != NULL) {
+					frame_is(fr, len, ws[i].frame[s],
+					    ws[i].len[s], "replay after kill");
+					compared++;
+				}
+			}
+			free(fr);
+			if (msg.type == PROTO_READY) {
+				cr_assert_eq(msg.u.ready, next - 1);
+				proto_msg_free(&msg);
+				break;
+			}
+			proto_msg_free(&msg);
+		}
+	}
+	fprintf(stderr, "kill -9%s%s: %d writers x %d cards; killed with seq "
+	    "%llu seen, %llu recovered, head %llu at the end; %d frames "
+	    "replayed from 0 identical to the live ones\n",
+	    snapshot_every != NULL ? ", --snapshot-every " : "",
+	    snapshot_every != NULL ? snapshot_every : "", W_N, W_CARDS,
+	    ULL(killed_at), ULL(recovered), ULL(ws[0].c->head), compared);
+	for (i = 0; i < W_N; i++)
+		for (len = 0; len < W_MAXSEQ; len++)
+			free(ws[i].frame[len]);
+	for (len = 0; len < W_MAXSEQ; len++) {
+		free(seen_text[len]);
+		seen_text[len] = NULL;
+	}
+	memset(ws, 0, sizeof ws);
+}
+
+STEST(kill_9_while_clients_write)
+{
+	kill_9_while_writing(NULL);
+}
+
+STEST(kill_9_while_clients_write_with_snapshots)
+{
+	char	 path[256];
+	struct stat st;
+
+	kill_9_while_writing("50");
+	board_file(path, sizeof path, "crash", "snapshot");
+	cr_assert_eq(stat(path, &st), 0, "no snapshot was written");
+}
+
+STEST(sigterm_says_106_and_snapshots)
+{
+	struct tclient	*f, *p;
+	struct catchup	 cu;
+	char		*out, want[64];
+	uint64_t	 t, h;
+	int		 st;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	p = seated(false, "cafe", "Bruno", NULL, t);
+	busy_board(f, p, t, 6);
+	skip_to(p, f->head);
+	h = f->head;
+
+	st = tserver_stop(&srv, SIGTERM);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+	expect_error(f, ERROR_SHUTDOWN, "facilitator at SIGTERM");
+	expect_error(p, ERROR_SHUTDOWN, "participant at SIGTERM");
+
+	cr_assert_eq(tserver_command(&srv, &out, "check", "cafe", NULL), 0,
+	    "%s", out);
+	snprintf(want, sizeof want, "snapshot: seq %llu,", ULL(h));
+	cr_assert(strstr(out, want) != NULL, "%s", out);
+	cr_assert(strstr(out, "matches the log") != NULL, "%s", out);
+	free(out);
+
+	/* Back at the same head: an empty replay. */
+	tserver_restart(&srv);
+	reconnect(p, false);
+	hello(p, "cafe", "Bruno", NULL, NULL, h, false, false);
+	cr_assert_eq(catchup(p, h, NULL, &cu), 0);
+	cr_assert_eq(cu.w.head, h);
+	cr_assert_eq(cu.w.mode, MODE_REPLAY);
+	cr_assert_eq(cu.events, 0);
+	keeper_ok(p, t, "apr\xc3\xa8s le red\xc3\xa9marrage");
+}
+
+STEST(torn_log_tail_is_cut)
+{
+	struct tclient	*f, *p;
+	struct catchup	 cu;
+	struct stat	 st;
+	char		 path[256], *out, *log;
+	uint64_t	 t, h;
+	off_t		 size;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	p = seated(false, "cafe", "Bruno", NULL, t);
+	busy_board(f, p, t, 5);
+	skip_to(p, f->head);
+	h = f->head;
+	tserver_stop(&srv, SIGKILL);
+
+	/* The last record loses its last bytes, as in a crash mid-write. */
+	board_file(path, sizeof path, "cafe", "events.log");
+	cr_assert_eq(stat(path, &st), 0);
+	size = st.st_size;
+	cr_assert_eq(truncate(path, size - 3), 0);
+
+	tserver_restart(&srv);
+	reconnect(p, false);
+	hello(p, "cafe", "Bruno", NULL, NULL, h, false, false);
+	cr_assert_eq(catchup(p, h, NULL, &cu), 0);
+	cr_assert_eq(cu.w.head, h - 1, "head %llu after cutting seq %llu",
+	    ULL(cu.w.head), ULL(h));
+	cr_assert_eq(cu.w.mode, MODE_STATE, "since beyond the head");
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_lt(st.st_size, size - 3, "the torn record was not cut");
+	log = tserver_log(&srv);
+	cr_assert(strstr(log, "torn record") != NULL, "%s", log);
+	free(log);
+
+	/* The board goes on from there, and its files are sound. */
+	cr_assert_eq(apply(p, top_card_add(t, "nouvelle", 0)), h);
+	cr_assert_eq(tserver_command(&srv, &out, "check", "cafe", NULL), 0,
+	    "%s", out);
+	free(out);
+	tserver_stop(&srv, SIGKILL);
+	tserver_restart(&srv);
+	reconnect(p, false);
+	hello(p, "cafe", "Bruno", NULL, NULL, h, false, false);
+	cr_assert_eq(catchup(p, h, NULL, &cu), 0);
+	cr_assert_eq(cu.w.head, h);
+}
+
+STEST(torn_log_tail_behind_a_snapshot)
+{
+	struct tclient	*f, *p;
+	struct catchup	 cu;
+	struct stat	 st;
+	char		 path[256], *out, *log;
+	uint64_t	 t, h;
+	int		 rc;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	p = seated(false, "cafe", "Bruno", NULL, t);
+	busy_board(f, p, t, 5);
+	skip_to(p, f->head);
+	h = f->head;
+	/* SIGTERM writes a snapshot at h; then the log loses its end. */
+	tserver_stop(&srv, SIGTERM);
+	board_file(path, sizeof path, "cafe", "events.log");
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(truncate(path, st.st_size - 3), 0);
+
+	/* The snapshot holds h: nothing is lost, the board goes on. */
+	tserver_restart(&srv);
+	reconnect(p, false);
+	hello(p, "cafe", "Bruno", NULL, NULL, h, false, false);
+	cr_assert_eq(catchup(p, h, NULL, &cu), 0);
+	cr_assert_eq(cu.w.head, h);
+	cr_assert_eq(apply(p, top_card_add(t, "apr\xc3\xa8s", 0)), h + 1);
+	log = tserver_log(&srv);
+	cr_assert(strstr(log, "torn record") != NULL, "%s", log);
+	free(log);
+
+	/* And its files check out, running and stopped, and load again. */
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 0, "check after the server's own recovery: %d\n%s",
+	    rc, out);
+	free(out);
+	tserver_stop(&srv, SIGTERM);
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 0, "check: %d\n%s", rc, out);
+	free(out);
+	tserver_restart(&srv);
+	reconnect(p, false);
+	hello(p, "cafe", "Bruno", NULL, NULL, 0, true, false);
+	cr_assert_eq(catchup(p, 0, NULL, &cu), 0);
+	cr_assert_eq(cu.w.head, h + 1);
+}
+
+/* ------------------------------------------------------------ 5. bad input */
+
+STEST(bad_hellos_refused_others_unharmed)
+{
+	struct tclient		*f, *k, *x;
+	struct catchup		 cu;
+	struct proto_op		 op;
+	uint64_t		 t;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	op = top_simple(OP_SETTINGS);
+	op.settings.has = SET_CODE;
+	op.settings.code = (char *)"1234";
+	apply(f, op);
+	k = seated(false, "cafe", "Keeper", "1234", t);
+	keeper_ok(k, t, "start");
+
+	bad_hello("cafe", "Eve", "4321", NULL, false, ERROR_AUTH,
+	    "wrong join code");
+	keeper_ok(k, t, "wrong join code");
+	bad_hello("cafe", "Eve", NULL, NULL, false, ERROR_AUTH, "no join code");
+	keeper_ok(k, t, "no join code");
+	bad_hello("cafe", "Eve", NULL, "not-the-key", false, ERROR_AUTH,
+	    "wrong facilitator key");
+	keeper_ok(k, t, "wrong facilitator key");
+	bad_hello("nowhere", "Eve", NULL, NULL, false, ERROR_BOARD,
+	    "unknown board");
+	keeper_ok(k, t, "unknown board");
+	bad_hello("cafe", "Eve", "1234", NULL, true, ERROR_AUTH,
+	    "observe without the key");
+	keeper_ok(k, t, "observe without the key");
+	bad_hello("cafe", "   ", "1234", NULL, false, ERROR_PROTOCOL,
+	    "a name of spaces");
+	keeper_ok(k, t, "a name of spaces");
+
+	/* v=2, with the rest right: 100. */
+	x = connected(false);
+	{
+		struct proto_hello	h;
+
+		memset(&h, 0, sizeof h);
+		h.v = 2;
+		h.board = (char *)"cafe";
+		memcpy(h.client, x->client, sizeof h.client);
+		h.name = (char *)"Eve";
+		h.code = (char *)"1234";
+		cr_assert_neq(proto_enc_hello(&x->out, &h), 0);
+		cr_assert_eq(tclient_flush(x), 0);
+	}
+	expect_error(x, ERROR_VERSION, "HELLO v=2");
+	keeper_ok(k, t, "v=2");
+
+	/* The facilitator's name, without the key, once they left: 101. */
+	skip_to(k, f->head);
+	hang_up(f);
+	wait_offline(k, f->participant);
+	bad_hello("cafe", "Nadia", "1234", NULL, false, ERROR_AUTH,
+	    "a facilitator's name without the key");
+	keeper_ok(k, t, "facilitator's name");
+	/* With the key it is theirs again. */
+	x = connected(false);
+	hello(x, "cafe", "Nadia", NULL, srv.key, 0, false, false);
+	cr_assert_eq(catchup(x, 0, NULL, &cu), 0);
+	cr_assert_eq(cu.w.participant, f->participant);
+	cr_assert_eq(cu.w.role, ROLE_FACILITATOR);
+	keeper_ok(k, t, "the facilitator is back");
+}
+
+STEST(bad_frames_refused_others_unharmed)
+{
+	static const uint8_t	garbage[] = { 0, 0, 0, 3, 0xc1, 0xc1, 0xc1 };
+	static const uint8_t	too_long[] = { 0, 1, 0, 1, 0x91 };
+	static const uint8_t	empty[] = { 0, 0, 0, 0 };
+	static const uint8_t	huge_array[] = { 0, 0, 0, 10, 0xdd, 0xff,
+	    0xff, 0xff, 0xff, 1, 2, 3, 4, 5 };
+	static const uint8_t	not_array[] = { 0, 0, 0, 1, 0x05 };
+	static const uint8_t	leftover[] = { 0, 0, 0, 3, 0x91, 0x05, 0x00 };
+	struct tclient		*f, *k, *x;
+	struct proto_op		 op;
+	uint64_t		 t;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	k = seated(false, "cafe", "Keeper", NULL, t);
+
+	bad_bytes(garbage, sizeof garbage, ERROR_PROTOCOL, "garbage msgpack");
+	keeper_ok(k, t, "garbage");
+	bad_bytes(too_long, sizeof too_long, ERROR_PROTOCOL, "length 65537");
+	keeper_ok(k, t, "length 65537");
+	bad_bytes(empty, sizeof empty, ERROR_PROTOCOL, "length 0");
+	keeper_ok(k, t, "length 0");
+	bad_bytes(huge_array, sizeof huge_array, ERROR_PROTOCOL,
+	    "2^32 elements in 10 bytes");
+	keeper_ok(k, t, "huge array");
+	bad_bytes(not_array, sizeof not_array, ERROR_PROTOCOL, "not an array");
+	keeper_ok(k, t, "not an array");
+	bad_bytes(leftover, sizeof leftover, ERROR_PROTOCOL, "bytes left over");
+	keeper_ok(k, t, "leftover");
+
+	/* An OP before HELLO. */
+	x = connected(false);
+	op = top_card_add(t, "trop t\xc3\xb4t", 0);
+	cr_assert_eq(tclient_op_id(x, 1, &op), 0);
+	expect_error(x, ERROR_PROTOCOL, "OP before HELLO");
+	keeper_ok(k, t, "OP before HELLO");
+
+	/* HELLO twice. */
+	x = joined(false, "cafe", "Twice", NULL, NULL);
+	hello(x, "cafe", "Twice", NULL, NULL, x->head, false, false);
+	expect_error(x, ERROR_PROTOCOL, "HELLO twice");
+	keeper_ok(k, t, "HELLO twice");
+
+	/* A frame cut short by the peer's leaving: nothing to answer. */
+	x = connected(false);
+	cr_assert_eq(tclient_send(x, "\0\0\0\x10\x92", 5), 0);
+	hang_up(x);
+	keeper_ok(k, t, "half a frame");
+}
+
+STEST(bad_ops_rejected_connection_stays)
+{
+	struct tclient		*f, *k, *p;
+	struct proto_op		 op;
+	msgpack_sbuffer		 sb;
+	msgpack_packer		 pk;
+	uint8_t			 buf[256];
+	char			 text[1100];
+	uint64_t		 t;
+	uint32_t		 id;
+	static const char *const bad_text[] = {
+		"bip\x07", "esc \x1b[31mrouge", "del\x7f", "c1 \xc2\x9b",
+		"bidi \xe2\x80\xae" "sreveR", "iso \xe2\x81\xa6x",
+		"not utf-8 \xff",
+	};
+	size_t			 i;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	k = seated(false, "cafe", "Keeper", NULL, t);
+	p = seated(false, "cafe", "Paul", NULL, t);
+
+	/* card.add with a string where the table goes: REJECT 1. */
+	id = ++p->next_op;
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, 6);
+	msgpack_pack_uint32(&pk, PROTO_OP);
+	msgpack_pack_uint32(&pk, id);
+	msgpack_pack_uint32(&pk, OP_CARD_ADD);
+	msgpack_pack_str_with_body(&pk, "one", 3);
+	msgpack_pack_str_with_body(&pk, "txt", 3);
+	msgpack_pack_uint32(&pk, 0);
+	cr_assert_eq(tclient_send(p, buf, framed(buf, sizeof buf, sb.data,
+	    sb.size)), 0);
+	msgpack_sbuffer_destroy(&sb);
+	{
+		struct proto_msg m;
+
+		cr_assert_eq(tclient_wait_op(p, id, &m, WAIT), -REJECT_BAD,
+		    "wrong argument type");
+	}
+	keeper_ok(k, t, "wrong argument type");
+	keeper_ok(p, t, "p after a wrong argument type");
+
+	/* 500 code points pass, 501 are over the limit. */
+	memset(text, 0, sizeof text);
+	for (i = 0; i < 500; i++)
+		text[i] = (char)('a' + i % 26);
+	apply(p, top_card_add(t, text, 0));
+	text[500] = 'z';
+	refused(p, top_card_add(t, text, 0), REJECT_LIMIT, "501 code points");
+	keeper_ok(k, t, "501 code points");
+	/* The limit counts characters, not bytes. */
+	for (i = 0; i < 501; i++)
+		memcpy(text + 2 * i, "\xc3\xa9", 2);
+	text[1002] = '\0';
+	refused(p, top_card_add(t, text, 0), REJECT_LIMIT, "501 two-byte "
+	    "code points");
+	text[1000] = '\0';
+	apply(p, top_card_add(t, text, 0));
+	keeper_ok(p, t, "p after 501 code points");
+
+	for (i = 0; i < NITEMS(bad_text); i++) {
+		refused(p, top_card_add(t, bad_text[i], 0), REJECT_BAD,
+		    bad_text[i]);
+		keeper_ok(k, t, "forbidden characters");
+	}
+	/* A newline is fine in a card. */
+	apply(p, top_card_add(t, "deux\nlignes", 0));
+
+	/* Kinds the server makes, and unknown kinds, from a client. */
+	op = top_simple(OP_JOINED);
+	op.participant = 99;
+	op.text = (char *)"Mallory";
+	refused(p, op, REJECT_BAD, "op kind 64");
+	op = top_simple(OP_TIMER_END);
+	op.text = (char *)"fin";
+	refused(p, op, REJECT_BAD, "op kind 65");
+	keeper_ok(k, t, "server-made kinds");
+	/* card.add without its arguments. */
+	id = ++p->next_op;
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, 3);
+	msgpack_pack_uint32(&pk, PROTO_OP);
+	msgpack_pack_uint32(&pk, id);
+	msgpack_pack_uint32(&pk, OP_CARD_ADD);
+	cr_assert_eq(tclient_send(p, buf, framed(buf, sizeof buf, sb.data,
+	    sb.size)), 0);
+	msgpack_sbuffer_destroy(&sb);
+	{
+		struct proto_msg m;
+
+		cr_assert_eq(tclient_wait_op(p, id, &m, WAIT), -REJECT_BAD,
+		    "missing arguments");
+	}
+	/* A participant trying a facilitator's op. */
+	refused(p, op_phase(PHASE_VOTE), REJECT_FORBIDDEN, "phase by a "
+	    "participant");
+	keeper_ok(p, t, "p at the end");
+	keeper_ok(k, t, "the end");
+}
+
+STEST(names_in_use_and_taken_over)
+{
+	struct tclient		*f, *k, *s, *w;
+	struct catchup		 cu;
+	uint64_t		 t;
+	uint32_t		 sam;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	k = seated(false, "cafe", "Keeper", NULL, t);
+	s = seated(false, "cafe", "Sam", NULL, t);
+	sam = s->participant;
+
+	bad_hello("cafe", "Sam", NULL, NULL, false, ERROR_NAME,
+	    "a name held online");
+	keeper_ok(k, t, "a name held online");
+	bad_hello("cafe", "  Sam ", NULL, NULL, false, ERROR_NAME,
+	    "a name held online, with spaces");
+	keeper_ok(k, t, "spaces");
+
+	/* Sam's laptop dies; once the server knows, the name is free. */
+	skip_to(k, s->head);
+	hang_up(s);
+	wait_offline(k, sam);
+	w = connected(false);
+	hello(w, "cafe", "Sam", NULL, NULL, 0, false, false);
+	cr_assert_eq(catchup(w, 0, NULL, &cu), 0);
+	cr_assert_eq(cu.w.participant, sam, "Sam is taken over as "
+	    "participant %u", cu.w.participant);
+	keeper_ok(w, t, "Sam on a new laptop");
+	keeper_ok(k, t, "taken over");
+}
+
+STEST(same_client_replaces_its_old_connection)
+{
+	struct tclient		*f, *p, *q;
+	struct catchup		 cu;
+	uint8_t			*fr;
+	size_t			 len;
+	uint64_t		 t;
+	int			 rc;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	p = seated(false, "cafe", "Bruno", NULL, t);
+
+	/* The same client id again, before the server saw the old one go. */
+	q = connected(false);
+	memcpy(q->client, p->client, PROTO_CLIENT_LEN);
+	hello(q, "cafe", "Bruno", NULL, NULL, p->head, false, false);
+	cr_assert_eq(catchup(q, p->head, NULL, &cu), 0, "refused while its "
+	    "old connection is open");
+	cr_assert_eq(cu.w.participant, p->participant);
+	cr_assert_eq(cu.events, 0);
+	while ((rc = tclient_recv_frame(p, &fr, &len, WAIT)) == 1)
+		free(fr);
+	cr_assert_eq(rc, -1, "the old connection stays open");
+	q->next_op = p->next_op;
+	keeper_ok(q, t, "on the new connection");
+	keeper_ok(f, t, "someone else");
+}
+
+STEST(promoted_facilitator_comes_back)
+{
+	struct tclient		*f, *p;
+	struct proto_op		 op;
+	struct catchup		 cu;
+	uint64_t		 t;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	p = seated(false, "cafe", "Paul", NULL, t);
+	op = top_simple(OP_ROLE);
+	op.participant = p->participant;
+	op.role = ROLE_FACILITATOR;
+	apply(f, op);
+	skip_to(p, f->head);
+
+	/* Paul's connection drops; the same client comes back. */
+	hang_up(p);
+	reconnect(p, false);
+	hello(p, "cafe", "Paul", NULL, NULL, p->head, false, false);
+	cr_assert_eq(catchup(p, p->head, NULL, &cu), 0, "a promoted "
+	    "facilitator is refused on reconnecting");
+	cr_assert_eq(cu.w.role, ROLE_FACILITATOR);
+	apply(p, op_phase(PHASE_GROUP));
+}
+
+STEST(rate_limit)
+{
+	struct tclient		*f, *k, *l;
+	struct proto_msg	 m;
+	struct proto_op		 op;
+	uint32_t		 first;
+	uint64_t		 t;
+	int			 i, rc, got[4] = { 0 };
+
+	tserver_start(&srv, false, "--ops-per-sec", "2", "--ops-burst", "2",
+	    NULL);
+	t = new_board(&f, false, "cafe");
+	k = seated(false, "cafe", "Keeper", NULL, t);
+	l = joined(false, "cafe", "Loud", NULL, srv.key);
+
+	/* Four ops in one write: the burst passes, the rest are refused. */
+	first = l->next_op + 1;
+	for (i = 0; i < 4; i++) {
+		op = top_card_add(t, "vite", 0);
+		proto_enc_op(&l->out, ++l->next_op, &op);
+	}
+	cr_assert_eq(tclient_flush(l), 0);
+	/* (REJECTs go out at once, EVENTs after the log sync: any order.) */
+	for (i = 0; i < 4; i++) {
+		cr_assert_eq(tclient_recv(l, &m, WAIT), 1);
+		if (m.type == PROTO_EVENT && m.u.event.origin == l->participant)
+			got[m.u.event.op_id - first] = 1;
+		else if (m.type == PROTO_REJECT)
+			got[m.u.reject.op_id - first] = -(int)m.u.reject.code;
+		else
+			i--;
+		proto_msg_free(&m);
+	}
+	cr_assert(got[0] == 1 && got[1] == 1, "the burst: %d %d", got[0],
+	    got[1]);
+	cr_assert(got[2] == -REJECT_RATE && got[3] == -REJECT_RATE,
+	    "over the rate: %d %d", got[2], got[3]);
+	/* The others are not slowed down. */
+	keeper_ok(k, t, "someone else's rate limit");
+
+	/* Tokens come back with time. */
+	for (i = 0; i < 100; i++) {
+		op = top_card_add(t, "plus tard", 0);
+		first = tclient_op(l, &op);
+		rc = tclient_wait_op(l, first, &m, WAIT);
+		if (rc == 1) {
+			proto_msg_free(&m);
+			break;
+		}
+		cr_assert_eq(rc, -REJECT_RATE);
+		usleep(100000);
+	}
+	cr_assert_eq(rc, 1, "the rate limit never let go");
+}
+
+STEST(max_conns)
+{
+	struct tclient		*f, *x, *y;
+	struct proto_msg	 m;
+	uint64_t		 t;
+
+	tserver_start(&srv, false, "--max-conns", "2", NULL);
+	t = new_board(&f, false, "cafe");
+	x = connected(false);
+	y = connected(false);
+	expect_error(y, ERROR_FULL, "a third connection");
+	keeper_ok(f, t, "a full server");
+	/* The second one was let in. */
+	proto_enc_ping(&x->out, 5);
+	cr_assert_eq(tclient_flush(x), 0);
+	cr_assert_eq(tclient_expect(x, PROTO_PONG, &m, WAIT), 1);
+	cr_assert_eq(m.type, PROTO_PONG, "the second connection got %u",
+	    m.type);
+	proto_msg_free(&m);
+}
+
+STEST(board_and_peer_limits)
+{
+	struct tclient		*f, *p, *x, *y;
+	struct proto_msg	 m;
+	struct catchup		 cu;
+	uint64_t		 t;
+
+	tserver_start(&srv, true, "--max-participants", "2",
+	    "--max-conns-per-peer", "1", NULL);
+	t = new_board(&f, false, "cafe");
+	p = seated(false, "cafe", "Bruno", NULL, t);
+	bad_hello("cafe", "Chlo\xc3\xa9", NULL, NULL, false, ERROR_FULL,
+	    "a third participant");
+	keeper_ok(p, t, "a full board");
+	/* Someone who is on the board already still comes back. */
+	hang_up(p);
+	reconnect(p, false);
+	hello(p, "cafe", "Bruno", NULL, NULL, p->head, false, false);
+	cr_assert_eq(catchup(p, p->head, NULL, &cu), 0);
+
+	/* One TCP connection per address; Unix ones do not count. */
+	x = connected(true);
+	y = connected(true);
+	expect_error(y, ERROR_FULL, "a second connection from 127.0.0.1");
+	proto_enc_ping(&x->out, 9);
+	cr_assert_eq(tclient_flush(x), 0);
+	cr_assert_eq(tclient_expect(x, PROTO_PONG, &m, WAIT), 1);
+	cr_assert_eq(m.type, PROTO_PONG);
+	proto_msg_free(&m);
+	keeper_ok(f, t, "per-peer limit");
+}
+
+/* ------------------------------------------------------------ 6. slow */
+
+STEST(slow_reader_dropped_at_its_cap)
+{
+	struct tclient		*f, *r, *s;
+	struct proto_msg	 m;
+	struct proto_op		 op;
+	char			 text[480], *log, *p;
+	uint64_t		 t, next, s_head, s_got = 0, cards = 0;
+	uint32_t		 id = 0;
+	int			 i, rc, batches = 0;
+	bool			 dropped = false, s_error = false;
+
+	tserver_start(&srv, true, "--queue-cap", "64k", "--ops-per-sec", "0",
+	    NULL);
+	t = new_board(&f, false, "slow");
+	r = joined(false, "slow", "Reader", NULL, NULL);
+	s = newc();
+	cr_assert_eq(tclient_connect_rcvbuf(s, &srv, true, 4096), 0);
+	cr_assert_eq(tclient_join(s, "slow", "Sleepy", NULL, NULL), 0);
+	s_head = s->head;
+	skip_to(r, s_head);
+	skip_to(f, s_head);
+	next = s_head + 1;
+
+	/* Write until the server gives up on the one who never reads. */
+	memset(text, 'x', sizeof text - 1);
+	text[sizeof text - 1] = '\0';
+	while (!dropped) {
+		cr_assert_lt(batches++, 200, "the slow reader was never "
+		    "dropped (%llu cards)", ULL(cards));
+		for (i = 0; i < 50; i++) {
+			memcpy(text, "carte", 5);
+			op = top_card_add(t, text, 0);
+			id = tclient_op(f, &op);
+			cards++;
+		}
+		cr_assert_eq(tclient_wait_op(f, id, &m, WAIT), 1);
+		proto_msg_free(&m);
+		/* The reader gets every one, in order. */
+		while (next <= f->head) {
+			next_event(r, &m);
+			cr_assert_eq(m.u.event.seq, next, "reader: seq %llu, "
+			    "want %llu", ULL(m.u.event.seq), ULL(next));
+			next++;
+			proto_msg_free(&m);
+		}
+		log = tserver_log(&srv);
+		dropped = strstr(log, "over the cap") != NULL;
+		free(log);
+	}
+	/* After the drop, the reader still gets everything. */
+	for (i = 0; i < 20; i++)
+		keeper_ok(f, t, "after the drop");
+	while (next <= f->head) {
+		next_event(r, &m);
+		cr_assert_eq(m.u.event.seq, next);
+		next++;
+		proto_msg_free(&m);
+	}
+
+	/* The slow one: what it got is in order, then 107 or just a close. */
+	for (;;) {
+		rc = tclient_recv(s, &m, WAIT);
+		if (rc != 1)
+			break;
+		if (m.type == PROTO_EVENT) {
+			cr_assert_eq(m.u.event.seq, s_head + 1);
+			s_head++;
+			s_got++;
+		} else if (m.type == PROTO_ERROR) {
+			cr_assert_eq(m.u.error.code, ERROR_SLOW);
+			s_error = true;
+		}
+		proto_msg_free(&m);
+	}
+	cr_assert_eq(rc, -1, "the slow reader's connection is still open");
+	cr_assert_lt(s_head, f->head);
+	log = tserver_log(&srv);
+	p = strstr(log, "bytes queued, over the cap");
+	cr_assert_not_null(p);
+	while (p > log && p[-1] != ':')
+		p--;
+	fprintf(stderr, "queue cap: %llu cards of %zu bytes written, the "
+	    "slow reader got %llu events, %s; server:%.*s\n", ULL(cards),
+	    sizeof text - 1, ULL(s_got), s_error ? "then ERROR 107" :
+	    "then a close", (int)(strchr(p, '\n') - p), p);
+	free(log);
+}
+
+/* ------------------------------------------------------------ 7. privacy */
+
+STEST(privacy_of_votes_byte_for_byte)
+{
+	struct tclient		*f, *p1, *p2;
+	struct proto_msg	 m;
+	uint8_t			*fr;
+	size_t			 len;
+	uint64_t		 t, card, seq;
+	uint32_t		 id;
+	struct proto_op		 op;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "priv");
+	p1 = seated(false, "priv", "Am\xc3\xa9lie", NULL, t);
+	p2 = seated(false, "priv", "Bruno", NULL, t);
+	card = apply(p1, top_card_add(t, "Un bus de nuit", 0));
+	apply(f, op_phase(PHASE_VOTE));
+
+	/* Blind (the default): the voter, a facilitator, the others. */
+	op = op_vote(card, 1);
+	id = tclient_op(p1, &op);
+	cr_assert_eq(tclient_wait_op(p1, id, &m, WAIT), 1);
+	seq = m.u.event.seq;
+	cr_assert_lt(seq, 128);
+	cr_assert_lt(card, 128);
+	cr_assert_eq(m.u.event.origin, p1->participant);
+	cr_assert_eq(m.u.event.op_id, id);
+	cr_assert_eq(m.u.event.op.card, card);
+	cr_assert_eq(m.u.event.op.delta, 1);
+	proto_msg_free(&m);
+	{
+		const uint8_t hidden[] = { 0, 0, 0, 6, 0x95, 0x12,
+		    (uint8_t)seq, 0, 0, 7 };
+		const uint8_t fac[] = { 0, 0, 0, 8, 0x97, 0x12, (uint8_t)seq,
+		    0, 0, 7, (uint8_t)card, 1 };
+
+		len = event_frame_at(p2, seq, &fr, &m);
+		frame_is(fr, len, hidden, sizeof hidden, "blind vote, other");
+		cr_assert(m.u.event.op.hidden);
+		free(fr);
+		proto_msg_free(&m);
+		len = event_frame_at(f, seq, &fr, &m);
+		frame_is(fr, len, fac, sizeof fac, "blind vote, facilitator");
+		free(fr);
+		proto_msg_free(&m);
+	}
+
+	/* Leaving the vote: the tally, with the right count, for everyone. */
+	seq = apply(f, op_phase(PHASE_HARVEST));
+	event_at(p2, seq + 1, &m);
+	cr_assert_eq(m.u.event.op.kind, OP_TALLY);
+	cr_assert_eq(m.u.event.origin, 0);
+	cr_assert_eq(m.u.event.op.npairs, 1);
+	cr_assert_eq(m.u.event.op.pairs[0].a, card);
+	cr_assert_eq(m.u.event.op.pairs[0].b, 1);
+	proto_msg_free(&m);
+	event_at(f, seq + 1, &m);
+	cr_assert_eq(m.u.event.op.kind, OP_TALLY);
+	proto_msg_free(&m);
+
+	/* Not blind: the card and the delta, never the voter. */
+	apply(f, op_flag(SET_BLIND, false));
+	apply(f, op_phase(PHASE_VOTE));
+	seq = apply(p1, op_vote(card, -1));
+	{
+		const uint8_t open[] = { 0, 0, 0, 8, 0x97, 0x12, (uint8_t)seq,
+		    0, 0, 7, (uint8_t)card, 0xff };
+
+		len = event_frame_at(p2, seq, &fr, &m);
+		frame_is(fr, len, open, sizeof open, "open vote -1, other");
+		free(fr);
+		proto_msg_free(&m);
+		len = event_frame_at(f, seq, &fr, &m);
+		frame_is(fr, len, open, sizeof open, "open vote, facilitator");
+		free(fr);
+		proto_msg_free(&m);
+	}
+	seq = apply(p1, op_vote(card, 1));
+	{
+		const uint8_t open[] = { 0, 0, 0, 8, 0x97, 0x12, (uint8_t)seq,
+		    0, 0, 7, (uint8_t)card, 1 };
+
+		len = event_frame_at(p2, seq, &fr, &m);
+		frame_is(fr, len, open, sizeof open, "open vote +1, other");
+		free(fr);
+		proto_msg_free(&m);
+	}
+	/* An open vote that closes has nothing to tally. */
+	seq = apply(f, op_phase(PHASE_HARVEST));
+	op = top_simple(OP_BANNER);
+	op.text = (char *)"fin du vote";
+	apply(f, op);
+	next_event(p2, &m);
+	cr_assert_eq(m.u.event.seq, seq);
+	proto_msg_free(&m);
+	next_event(p2, &m);
+	cr_assert_eq(m.u.event.op.kind, OP_BANNER, "kind %u after an open "
+	    "vote", m.u.event.op.kind);
+	proto_msg_free(&m);
+}
+
+STEST(privacy_of_writing_and_joins)
+{
+	struct tclient		*f, *p1, *p2, *p3;
+	struct proto_msg	 m;
+	struct proto_op		 op;
+	static const uint8_t	 zero[PROTO_CLIENT_LEN];
+	uint64_t		 t, card, seq;
+	uint32_t		 id;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "priv");
+	p1 = seated(false, "priv", "Am\xc3\xa9lie", NULL, t);
+	p2 = seated(false, "priv", "Bruno", NULL, t);
+
+	/* Private writing: the others get "" until the phase leaves ideas. */
+	apply(f, op_flag(SET_PRIVATE, true));
+	op = top_card_add(t, "Mon id\xc3\xa9" "e secr\xc3\xa8te", 0);
+	id = tclient_op(p1, &op);
+	cr_assert_eq(tclient_wait_op(p1, id, &m, WAIT), 1);
+	card = m.u.event.seq;
+	cr_assert_str_eq(m.u.event.op.text, op.text);
+	proto_msg_free(&m);
+	event_at(p2, card, &m);
+	cr_assert_str_eq(m.u.event.op.text, "");
+	cr_assert_eq(m.u.event.origin, p1->participant);
+	cr_assert_eq(m.u.event.op_id, id);
+	proto_msg_free(&m);
+	event_at(f, card, &m);
+	cr_assert_str_eq(m.u.event.op.text, op.text);
+	proto_msg_free(&m);
+
+	seq = apply(f, op_phase(PHASE_GROUP));
+	event_at(p2, seq + 1, &m);
+	cr_assert_eq(m.u.event.op.kind, OP_REVEAL);
+	cr_assert_eq(m.u.event.op.card, card);
+	cr_assert_str_eq(m.u.event.op.text, op.text);
+	proto_msg_free(&m);
+
+	/* Anonymous: the others get no author on card events. */
+	apply(f, op_flag(SET_PRIVATE, false));
+	apply(f, op_flag(SET_ANONYMOUS, true));
+	apply(f, op_phase(PHASE_IDEAS));
+	op = top_card_add(t, "Sans nom", 0);
+	id = tclient_op(p1, &op);
+	cr_assert_eq(tclient_wait_op(p1, id, &m, WAIT), 1);
+	seq = m.u.event.seq;
+	proto_msg_free(&m);
+	event_at(p2, seq, &m);
+	cr_assert_eq(m.u.event.origin, 0);
+	cr_assert_eq(m.u.event.op_id, 0);
+	cr_assert_str_eq(m.u.event.op.text, "Sans nom");
+	proto_msg_free(&m);
+	event_at(f, seq, &m);
+	cr_assert_eq(m.u.event.origin, p1->participant);
+	cr_assert_eq(m.u.event.op_id, id);
+	proto_msg_free(&m);
+	op = top_simple(OP_CARD_EDIT);
+	op.card = seq;
+	op.text = (char *)"Toujours sans nom";
+	seq = apply(p1, op);
+	event_at(p2, seq, &m);
+	cr_assert_eq(m.u.event.origin, 0);
+	cr_assert_eq(m.u.event.op_id, 0);
+	proto_msg_free(&m);
+
+	/* joined: the client id only for the one who joined. */
+	p3 = joined(false, "priv", "Chlo\xc3\xa9", NULL, NULL);
+	seq = p3->head;
+	event_at(p2, seq, &m);
+	cr_assert_eq(m.u.event.op.kind, OP_JOINED);
+	cr_assert_eq(m.u.event.op.participant, p3->participant);
+	cr_assert_str_eq(m.u.event.op.text, "Chlo\xc3\xa9");
+	cr_assert_arr_eq(m.u.event.op.client, zero, sizeof zero);
+	proto_msg_free(&m);
+	event_at(f, seq, &m);
+	cr_assert_arr_eq(m.u.event.op.client, zero, sizeof zero);
+	proto_msg_free(&m);
+	hang_up(p3);
+	reconnect(p3, false);
+	hello(p3, "priv", "Chlo\xc3\xa9", NULL, NULL, seq - 1, false, false);
+	cr_assert_eq(tclient_expect(p3, PROTO_WELCOME, &m, WAIT), 1);
+	cr_assert_eq(m.u.welcome.mode, MODE_REPLAY);
+	proto_msg_free(&m);
+	next_event(p3, &m);
+	cr_assert_eq(m.u.event.seq, seq);
+	cr_assert_eq(m.u.event.op.kind, OP_JOINED);
+	cr_assert_arr_eq(m.u.event.op.client, p3->client, PROTO_CLIENT_LEN);
+	proto_msg_free(&m);
+}
+
+/* ------------------------------------------------------------ 8. timers */
+
+STEST(timer_ends_without_a_facilitator)
+{
+	struct tclient		*f, *p;
+	struct proto_msg	 m;
+	uint64_t		 t, seq;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	p = seated(false, "cafe", "Bruno", NULL, t);
+	seq = apply(f, op_timer(1, "Pause caf\xc3\xa9"));
+	hang_up(f);
+	event_at(p, seq, &m);
+	cr_assert_eq(m.u.event.op.kind, OP_TIMER);
+	cr_assert(m.u.event.op.running);
+	cr_assert_eq(m.u.event.op.remaining_ms, 1000);
+	proto_msg_free(&m);
+	next_event(p, &m);
+	cr_assert_eq(m.u.event.op.kind, OP_TIMER_END);
+	cr_assert_str_eq(m.u.event.op.text, "Pause caf\xc3\xa9");
+	cr_assert_eq(m.u.event.origin, 0);
+	proto_msg_free(&m);
+}
+
+/* A timer runs, the server stops by sig and restarts: timer.end comes. */
+static void
+timer_across_restart(int sig)
+{
+	struct tclient		*f, *p;
+	struct proto_msg	 m;
+	struct catchup		 cu;
+	uint64_t		 t, seq, h;
+	int64_t			 deadline;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	p = seated(false, "cafe", "Bruno", NULL, t);
+	seq = apply(f, op_timer(2, "Tour 1"));
+	skip_to(p, seq);
+	h = p->head;
+	tserver_stop(&srv, sig);
+	tserver_restart(&srv);
+	reconnect(p, false);
+	hello(p, "cafe", "Bruno", NULL, NULL, h, false, false);
+	cr_assert_eq(catchup(p, h, NULL, &cu), 0);
+	deadline = ts_now_ms() + WAIT;
+	/* timer.end, in the replay (already past) or live. */
+	if (cu.events > 0) {
+		cr_assert_eq(cu.kinds[0], OP_TIMER_END);
+		return;
+	}
+	cr_assert_eq(tclient_expect(p, PROTO_EVENT, &m,
+	    (int)(deadline - ts_now_ms())), 1, "no timer.end after a restart");
+	cr_assert_eq(m.type, PROTO_EVENT);
+	cr_assert_eq(m.u.event.op.kind, OP_TIMER_END);
+	cr_assert_str_eq(m.u.event.op.text, "Tour 1");
+	proto_msg_free(&m);
+}
+
+STEST(timer_survives_kill_9)
+{
+	timer_across_restart(SIGKILL);
+}
+
+STEST(timer_survives_sigterm)
+{
+	timer_across_restart(SIGTERM);
+}
+
+/* ------------------------------------------------------------ 9. keepalive */
+
+STEST(ping_pong)
+{
+	struct tclient		*c;
+	struct proto_msg	 m;
+
+	tserver_start(&srv, false, NULL);
+	c = connected(false);
+	proto_enc_ping(&c->out, 0x0123456789abcdefULL);
+	cr_assert_eq(tclient_flush(c), 0);
+	cr_assert_eq(tclient_expect(c, PROTO_PONG, &m, WAIT), 1);
+	cr_assert_eq(m.type, PROTO_PONG);
+	cr_assert_eq(m.u.token, 0x0123456789abcdefULL);
+	proto_msg_free(&m);
+
+	tclient_close(c);
+	new_board(&c, false, "cafe");
+	proto_enc_ping(&c->out, 7);
+	cr_assert_eq(tclient_flush(c), 0);
+	cr_assert_eq(tclient_expect(c, PROTO_PONG, &m, WAIT), 1);
+	cr_assert_eq(m.type, PROTO_PONG);
+	cr_assert_eq(m.u.token, 7);
+	proto_msg_free(&m);
+}
+
+STEST(idle_timeout)
+{
+	struct tclient	*f, *c;
+
+	tserver_start(&srv, false, "--idle-timeout", "1", NULL);
+	new_board(&f, false, "cafe");
+	c = connected(false);
+	expect_error(f, ERROR_IDLE, "a silent live client");
+	expect_error(c, ERROR_IDLE, "a silent client before HELLO");
+}
+
+/* ------------------------------------------------------------ 10. ext */
+
+STEST(list_boards)
+{
+	struct tclient		*f, *p, *l;
+	struct proto_msg	 m;
+	struct proto_op		 op;
+	char			 path[256], *out;
+	FILE			*bf;
+	uint64_t		 t;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "alpha");
+	op = top_simple(OP_SETTINGS);
+	op.settings.has = SET_CODE | SET_TITLE;
+	op.settings.code = (char *)"1234";
+	op.settings.title = (char *)"Caf\xc3\xa9 alpha";
+	apply(f, op);
+	p = seated(false, "alpha", "Bruno", "1234", t);
+	snprintf(path, sizeof path, "%s/beta.board", srv.dir);
+	bf = fopen(path, "w");
+	cr_assert_not_null(bf);
+	fputs("title: Beta\nquestion: Pourquoi ?\n", bf);
+	fclose(bf);
+	cr_assert_eq(tserver_command(&srv, &out, "create", "beta", "--from",
+	    path, NULL), 0, "%s", out);
+	free(out);
+
+	l = connected(false);
+	proto_enc_list(&l->out);
+	cr_assert_eq(tclient_flush(l), 0);
+	cr_assert_eq(tclient_recv(l, &m, WAIT), 1);
+	cr_assert_eq(m.type, PROTO_BOARD);
+	cr_assert_str_eq(m.u.board.name, "alpha");
+	cr_assert_str_eq(m.u.board.title, "Caf\xc3\xa9 alpha");
+	cr_assert_eq(m.u.board.online, 2, "online %u", m.u.board.online);
+	cr_assert(m.u.board.code_needed);
+	proto_msg_free(&m);
+	cr_assert_eq(tclient_recv(l, &m, WAIT), 1);
+	cr_assert_eq(m.type, PROTO_BOARD);
+	cr_assert_str_eq(m.u.board.name, "beta");
+	cr_assert_str_eq(m.u.board.title, "Beta");
+	cr_assert_eq(m.u.board.online, 0);
+	cr_assert(!m.u.board.code_needed);
+	proto_msg_free(&m);
+	cr_assert_eq(tclient_recv(l, &m, WAIT), 1);
+	cr_assert_eq(m.type, PROTO_BOARDS_END);
+	cr_assert_eq(m.u.boards, 2);
+	proto_msg_free(&m);
+
+	/* Then a HELLO on the same connection; LIST after it is an error. */
+	cr_assert_eq(tclient_join(l, "beta", "Lise", NULL, NULL), 0);
+	proto_enc_list(&l->out);
+	cr_assert_eq(tclient_flush(l), 0);
+	expect_error(l, ERROR_PROTOCOL, "LIST after HELLO");
+	keeper_ok(p, t, "LIST");
+}
+
+STEST(observer_sees_all_changes_nothing)
+{
+	struct tclient		*f, *p, *q, *o;
+	struct model		*mo, *mq;
+	struct catchup		 cu;
+	uint64_t		 t, card, h;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "obs");
+	apply(f, op_flag(SET_PRIVATE, true));
+	p = seated(false, "obs", "Bruno", NULL, t);
+	q = seated(false, "obs", "Chlo\xc3\xa9", NULL, t);
+	card = apply(p, top_card_add(t, "secret", 0));
+	h = p->head;
+
+	/* A facilitator's view, in state mode, and no participant made. */
+	o = connected(false);
+	hello(o, "obs", "export", NULL, srv.key, 0, true, true);
+	mo = model_new("obs");
+	cr_assert_eq(catchup(o, 0, mo, &cu), 0);
+	cr_assert_eq(cu.w.mode, MODE_STATE);
+	cr_assert_eq(cu.w.head, h, "observing made events");
+	cr_assert_eq(mo->nparticipants, 3);
+	cr_assert_str_eq(model_card(mo, card)->text, "secret");
+
+	/* What a participant sees instead. */
+	mq = model_new("obs");
+	hang_up(q);
+	reconnect(q, false);
+	hello(q, "obs", "Chlo\xc3\xa9", NULL, NULL, 0, true, false);
+	cr_assert_eq(catchup(q, 0, mq, &cu), 0);
+	cr_assert_str_eq(model_card(mq, card)->text, "");
+
+	refused(o, top_card_add(t, "par l'observateur", 0), REJECT_FORBIDDEN,
+	    "an observer's op");
+	refused(o, op_phase(PHASE_HARVEST), REJECT_FORBIDDEN,
+	    "an observer's facilitator op");
+	{
+		struct proto_op op = top_simple(OP_READY);
+
+		op.flag = true;
+		refused(o, op, REJECT_FORBIDDEN, "an observer's ready");
+		refused(o, op_sit(0), REJECT_FORBIDDEN, "an observer's sit");
+	}
+
+	/* Live: a blind vote reaches it whole. */
+	apply(f, op_phase(PHASE_VOTE));
+	h = apply(p, op_vote(card, 1));
+	follow(o, mo, h);
+	follow(q, mq, h);
+	cr_assert_eq(model_card(mo, card)->votes, 1, "the blind total");
+	cr_assert_eq(model_card(mq, card)->votes, 0);
+	model_free(mo);
+	model_free(mq);
+}
+
+STEST(facilitator_hello_makes_a_board)
+{
+	struct tclient		*f, *p;
+	struct catchup		 cu;
+	struct proto_msg	 m;
+	char			 path[256], *out;
+	struct stat		 st;
+	uint64_t		 t, t2, seq;
+	struct proto_op		 op;
+	struct model		*mp;
+
+	tserver_start(&srv, false, NULL);
+	bad_hello("neuf", "Bruno", NULL, NULL, false, ERROR_BOARD,
+	    "a participant on a board that is not there");
+	f = connected(false);
+	hello(f, "neuf", "Nadia", NULL, srv.key, 0, false, false);
+	cr_assert_eq(catchup(f, 0, NULL, &cu), 0);
+	cr_assert_eq(cu.w.role, ROLE_FACILITATOR);
+	cr_assert_eq(cu.w.head, 2, "joined and role");
+	board_file(path, sizeof path, "neuf", "events.log");
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(tserver_command(&srv, &out, "list", NULL), 0);
+	cr_assert(strstr(out, "neuf") != NULL && strstr(out, "welcome"),
+	    "%s", out);
+	free(out);
+
+	/* Tables with and without a theme reach the others. */
+	p = joined(false, "neuf", "Bruno", NULL, NULL);
+	t = apply(f, op_table("Question un", "Th\xc3\xa8me A"));
+	event_at(p, t, &m);
+	cr_assert_eq(m.u.event.op.kind, OP_TABLE_ADD);
+	cr_assert_str_eq(m.u.event.op.text, "Question un");
+	cr_assert_str_eq(m.u.event.op.theme, "Th\xc3\xa8me A");
+	proto_msg_free(&m);
+	t2 = apply(f, op_table("Question deux", NULL));
+	event_at(p, t2, &m);
+	cr_assert(m.u.event.op.theme == NULL || m.u.event.op.theme[0] == '\0');
+	proto_msg_free(&m);
+	op = top_simple(OP_TABLE_EDIT);
+	op.table = t2;
+	op.text = (char *)"Question deux, mieux";
+	op.theme = (char *)"Th\xc3\xa8me B";
+	seq = apply(f, op);
+	event_at(p, seq, &m);
+	cr_assert_eq(m.u.event.op.table, t2);
+	cr_assert_str_eq(m.u.event.op.theme, "Th\xc3\xa8me B");
+	proto_msg_free(&m);
+
+	/* And in the state. */
+	mp = model_new("neuf");
+	hang_up(p);
+	reconnect(p, false);
+	hello(p, "neuf", "Bruno", NULL, NULL, 0, true, false);
+	cr_assert_eq(catchup(p, 0, mp, &cu), 0);
+	cr_assert_str_eq(model_table(mp, t)->theme, "Th\xc3\xa8me A");
+	cr_assert_str_eq(model_table(mp, t2)->theme, "Th\xc3\xa8me B");
+	cr_assert_str_eq(model_table(mp, t2)->question,
+	    "Question deux, mieux");
+	model_free(mp);
+}
+
+/* ------------------------------------------------------------ 11. offline */
+
+/* The path of the source tree's file. */
+static void
+top_file(char *out, size_t len, const char *file)
+{
+	const char	*top = getenv("CB_TOP");
+
+	snprintf(out, len, "%s/%s", top != NULL ? top : ".", file);
+}
+
+STEST(create_and_export)
+{
+	static const char *const formats[] = { "md", "csv", "json" };
+	struct tclient		*f, *p, *q;
+	struct catchup		 cu;
+	struct model		*m;
+	char			 seed[512], bad[256], *out, *cli;
+	FILE			*bf;
+	uint64_t		 t;
+	size_t			 i;
+	int			 rc;
+
+	tserver_start(&srv, false, NULL);
+	top_file(seed, sizeof seed, "examples/seed-cafe.board");
+	rc = tserver_command(&srv, &out, "create", "cafe", "--from", seed,
+	    NULL);
+	cr_assert_eq(rc, 0, "%s", out);
+	cr_assert(strstr(out, "4 tables") != NULL, "%s", out);
+	cr_assert(strstr(out, "territoire") != NULL, "%s", out);
+	free(out);
+	rc = tserver_command(&srv, &out, "create", "cafe", "--from", seed,
+	    NULL);
+	cr_assert_eq(rc, 1, "%s", out);
+	cr_assert(strstr(out, "already exists") != NULL, "%s", out);
+	free(out);
+	snprintf(bad, sizeof bad, "%s/bad.board", srv.dir);
+	bf = fopen(bad, "w");
+	cr_assert_not_null(bf);
+	fputs("title: Mauvais\n# un commentaire\ndots: 0\nquestion: Q\n", bf);
+	fclose(bf);
+	rc = tserver_command(&srv, &out, "create", "mauvais", "--from", bad,
+	    NULL);
+	cr_assert_eq(rc, 1, "%s", out);
+	cr_assert(strstr(out, "line 3") != NULL, "%s", out);
+	free(out);
+	rc = tserver_command(&srv, &out, "list", NULL);
+	cr_assert(strstr(out, "mauvais") == NULL, "%s", out);
+	cr_assert(strstr(out, "cafe") != NULL, "%s", out);
+	free(out);
+
+	/* The running server serves it: 4 tables, two themes, a code. */
+	bad_hello("cafe", "Bruno", NULL, NULL, false, ERROR_AUTH, "no code");
+	q = connected(false);
+	hello(q, "cafe", "Bruno", "territoire", NULL, 0, true, false);
+	m = model_new("cafe");
+	cr_assert_eq(catchup(q, 0, m, &cu), 0);
+	cr_assert_eq(m->ntables, 4);
+	cr_assert_str_eq(m->tables[0].theme, "Orientation et accompagnement "
+	    "des personnes en recherche d'emploi");
+	cr_assert_str_eq(m->tables[1].theme, m->tables[0].theme);
+	cr_assert_str_eq(m->tables[2].theme, "Services aux employeurs : "
+	    "r\xc3\xb4les des acteurs priv\xc3\xa9s et publics");
+	cr_assert_str_eq(m->tables[3].theme, m->tables[2].theme);
+	cr_assert_str_eq(m->settings.title, "Caf\xc3\xa9 de l'emploi "
+	    "\xe2\x80\x94 coop\xc3\xa9rer sur le territoire");
+	cr_assert_eq(m->phase, PHASE_WELCOME);
+	t = m->tables[1].id;
+	model_free(m);
+
+	/* A workshop: cards, a cluster, votes, kept ideas. */
+	f = joined(false, "cafe", "Nadia", NULL, srv.key);
+	apply(f, op_phase(PHASE_IDEAS));
+	p = seated(false, "cafe", "Am\xc3\xa9lie", "territoire", t);
+	{
+		uint64_t a, b, c;
+		struct proto_op op;
+
+		a = apply(p, top_card_add(t, "Un guichet unique", 0));
+		b = apply(p, top_card_add(t, "=SUM(A1:A9) \"cit\xc3\xa9\"", 0));
+		c = apply(f, top_card_add(t, "Une r\xc3\xa9ponse", a));
+		apply(f, op_phase(PHASE_GROUP));
+		op = top_simple(OP_CARD_GROUP);
+		op.card = b;
+		op.head = a;
+		apply(p, op);
+		op = top_simple(OP_CLUSTER_TITLE);
+		op.head = a;
+		op.text = (char *)"Accueil";
+		apply(p, op);
+		apply(f, op_phase(PHASE_VOTE));
+		apply(p, op_vote(a, 1));
+		apply(p, op_vote(c, 1));
+		apply(f, op_phase(PHASE_HARVEST));
+		op = top_simple(OP_KEEP);
+		op.card = a;
+		op.flag = true;
+		apply(f, op);
+	}
+
+	/* Exports while it runs: the offline command and the client agree. */
+	for (i = 0; i < NITEMS(formats); i++) {
+		char *argv[] = { (char *)ts_bin("CB_CLIENT", "client/cafeboard"),
+		    (char *)"export", (char *)"--board", (char *)"cafe",
+		    (char *)"--format", (char *)formats[i],
+		    (char *)"--key-file", srv.keyfile, (char *)"--socket",
+		    srv.sock, NULL };
+
+		rc = tserver_command(&srv, &out, "export", "cafe", "--format",
+		    formats[i], NULL);
+		cr_assert_eq(rc, 0, "%s", out);
+		cr_assert_gt(strlen(out), 100);
+		cr_assert(strstr(out, "Un guichet unique") != NULL, "%s", out);
+		rc = ts_run(&cli, argv);
+		cr_assert_eq(rc, 0, "cafeboard export: %d", rc);
+		cr_assert_str_eq(cli, out, "export --format %s differs",
+		    formats[i]);
+		free(cli);
+		free(out);
+	}
+	cr_assert_eq(tserver_command(&srv, &out, "export", "cafe", "--format",
+	    "md", NULL), 0);
+	cr_assert(strstr(out, "Accueil") != NULL, "%s", out);
+	free(out);
+
+	/* check while it runs: the snapshot of create plus the log. */
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 0, "%s", out);
+	cr_assert(strstr(out, "matches the log") != NULL, "%s", out);
+	free(out);
+	rc = tserver_command(&srv, &out, "list", NULL);
+	cr_assert_eq(rc, 0, "%s", out);
+	cr_assert(strstr(out, "cafe") != NULL && strstr(out, "harvest"),
+	    "%s", out);
+	free(out);
+}
+
+/* Flip one bit in the body of the middle record of a board's log; its seq. */
+static uint64_t
+flip_middle_record(const char *board)
+{
+	char		 path[256];
+	uint8_t		*data;
+	size_t		 off, n = 0, k, rec[4096];
+	struct stat	 st;
+	uint64_t	 seq = 0;
+	uint32_t	 len;
+	int		 fd;
+
+	board_file(path, sizeof path, board, "events.log");
+	cr_assert_eq(stat(path, &st), 0);
+	data = malloc((size_t)st.st_size);
+	fd = open(path, O_RDWR);
+	cr_assert(fd != -1);
+	cr_assert_eq(read(fd, data, (size_t)st.st_size), st.st_size);
+	for (off = 8; off + 8 <= (size_t)st.st_size && n < NITEMS(rec);
+	    off += 8 + len) {
+		len = (uint32_t)data[off] << 24 | (uint32_t)data[off + 1] << 16 |
+		    (uint32_t)data[off + 2] << 8 | data[off + 3];
+		rec[n++] = off;
+	}
+	cr_assert_eq(off, (size_t)st.st_size, "the log does not parse");
+	cr_assert_gt(n, 4);
+	off = rec[n / 2];
+	for (k = 0; k < 8; k++)
+		seq = seq << 8 | data[off + 8 + k];
+	/* The last byte of its body. */
+	len = (uint32_t)data[off] << 24 | (uint32_t)data[off + 1] << 16 |
+	    (uint32_t)data[off + 2] << 8 | data[off + 3];
+	off += 8 + len - 1;
+	data[off] ^= 0x10;
+	cr_assert_eq(pwrite(fd, data + off, 1, (off_t)off), 1);
+	close(fd);
+	free(data);
+	return seq;
+}
+
+STEST(check_finds_and_repair_fixes_damage)
+{
+	struct tclient		*f, *g;
+	struct catchup		 cu;
+	char			*out;
+	uint64_t		 t, tg, bad_seq;
+	int			 rc;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "bad");
+	busy_board(f, NULL, t, 10);
+	tg = new_board(&g, false, "good");
+	keeper_ok(g, tg, "before");
+	tserver_stop(&srv, SIGKILL);
+
+	bad_seq = flip_middle_record("bad");
+	rc = tserver_command(&srv, &out, "check", "bad", NULL);
+	cr_assert_eq(rc, 3, "check on a damaged log: %d\n%s", rc, out);
+	cr_assert(strstr(out, "DAMAGED") != NULL, "%s", out);
+	free(out);
+	rc = tserver_command(&srv, &out, "check", "good", NULL);
+	cr_assert_eq(rc, 0, "%s", out);
+	free(out);
+
+	/* The server refuses that board and serves the other. */
+	tserver_restart(&srv);
+	bad_hello("bad", "Nadia", NULL, srv.key, false, ERROR_BOARD,
+	    "a damaged board, with the key");
+	bad_hello("bad", "Bruno", NULL, NULL, false, ERROR_BOARD,
+	    "a damaged board");
+	reconnect(g, false);
+	hello(g, "good", "Nadia", NULL, srv.key, g->head, false, false);
+	cr_assert_eq(catchup(g, g->head, NULL, &cu), 0);
+	keeper_ok(g, tg, "a damaged board next door");
+	rc = tserver_command(&srv, &out, "check", "bad", "--repair", NULL);
+	cr_assert_eq(rc, 1, "--repair while the server holds the board: %d\n%s",
+	    rc, out);
+	free(out);
+
+	/* Repaired with the server stopped, it loads again. */
+	tserver_stop(&srv, SIGTERM);
+	rc = tserver_command(&srv, &out, "check", "bad", "--repair", NULL);
+	cr_assert_eq(rc, 0, "check --repair: %d\n%s", rc, out);
+	free(out);
+	rc = tserver_command(&srv, &out, "check", "bad", NULL);
+	cr_assert_eq(rc, 0, "check after --repair: %d\n%s", rc, out);
+	free(out);
+	tserver_restart(&srv);
+	reconnect(f, false);
+	hello(f, "bad", "Nadia", NULL, srv.key, 0, true, false);
+	cr_assert_eq(catchup(f, 0, NULL, &cu), 0, "the repaired board");
+	cr_assert_eq(cu.w.head, bad_seq - 1, "head %llu, damage at %llu",
+	    ULL(cu.w.head), ULL(bad_seq));
+	keeper_ok(f, t, "repaired");
+}
