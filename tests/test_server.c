@@ -2670,3 +2670,84 @@ STEST(check_finds_and_repair_fixes_damage)
 	    ULL(cu.w.head), ULL(bad_seq));
 	keeper_ok(f, t, "repaired");
 }
+
+/* ------------------------------------------------------------ 12. modes */
+
+/*
+ * --fsync batch and never serve like always, and a clean stop keeps every
+ * change: the board comes back whole.
+ */
+static void
+fsync_mode(const char *mode)
+{
+	struct tclient	*f, *g;
+	struct catchup	 cu;
+	uint64_t	 t, head;
+
+	tserver_start(&srv, false, "--fsync", mode, NULL);
+	t = new_board(&f, false, "modes");
+	busy_board(f, NULL, t, 30);
+	head = f->head;
+	cr_assert_eq(tserver_stop(&srv, SIGTERM), 0, "--fsync %s: stop", mode);
+	tserver_restart(&srv);
+	g = connected(false);
+	hello(g, "modes", "Nadia", NULL, srv.key, 0, true, false);
+	cr_assert_eq(catchup(g, 0, NULL, &cu), 0);
+	cr_assert_eq(cu.w.head, head, "--fsync %s: head %llu after a restart, "
+	    "%llu before", mode, ULL(cu.w.head), ULL(head));
+	keeper_ok(g, t, mode);
+}
+
+STEST(fsync_batch)
+{
+	fsync_mode("batch");
+}
+
+STEST(fsync_never)
+{
+	fsync_mode("never");
+}
+
+/* SIGHUP reopens the log file, so that logrotate can move it away. */
+STEST(sighup_reopens_the_log_file)
+{
+	struct tclient	*f;
+	struct stat	 st;
+	char		 moved[160], *log;
+	int64_t		 deadline;
+
+	tserver_start(&srv, false, NULL);
+	snprintf(moved, sizeof moved, "%s.1", srv.logfile);
+	cr_assert_eq(rename(srv.logfile, moved), 0);
+	kill(srv.pid, SIGHUP);
+	deadline = ts_now_ms() + WAIT;
+	while (stat(srv.logfile, &st) != 0) {
+		cr_assert_lt(ts_now_ms(), deadline, "no new log file");
+		usleep(10000);
+	}
+	f = joined(false, "rotated", "Nadia", NULL, srv.key);
+	(void)f;
+	log = tserver_log(&srv);
+	cr_assert(strstr(log, "log file reopened") != NULL, "%s", log);
+	cr_assert(strstr(log, "rotated") != NULL, "%s", log);
+	free(log);
+}
+
+/* --max-cards: the board refuses a card over the limit, not a deleted one's. */
+STEST(max_cards)
+{
+	struct tclient	*f;
+	struct proto_op	 op;
+	uint64_t	 t, first;
+
+	tserver_start(&srv, false, "--max-cards", "3", NULL);
+	t = new_board(&f, false, "full");
+	first = apply(f, top_card_add(t, "un", 0));
+	apply(f, top_card_add(t, "deux", 0));
+	apply(f, top_card_add(t, "trois", 0));
+	refused(f, top_card_add(t, "quatre", 0), REJECT_LIMIT, "a 4th card");
+	op = top_simple(OP_CARD_DELETE);
+	op.card = first;
+	apply(f, op);
+	apply(f, top_card_add(t, "quatre", 0));
+}
