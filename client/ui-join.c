@@ -162,6 +162,19 @@ ui_join_open(struct ui *ui, uint32_t code, const char *text)
 			    "(it changes when the server makes a new one)."));
 			break;
 		}
+		/*
+		 * 101 also refuses a facilitator's name to someone without
+		 * the key; the server's text says which it is.
+		 */
+		if (text != NULL &&
+		    strstr(text, "belongs to a facilitator") != NULL) {
+			j->shown[UI_FIELD_NAME] = true;
+			focus = UI_FIELD_NAME;
+			snprintf(j->why, sizeof j->why, "%s", _("This first "
+			    "name belongs to a facilitator: choose another "
+			    "one."));
+			break;
+		}
 		j->shown[UI_FIELD_CODE] = true;
 		focus = UI_FIELD_CODE;
 		snprintf(j->why, sizeof j->why, "%s", ui->opts->code == NULL ?
