@@ -496,6 +496,28 @@ Test(tui, french_screens_come_from_the_catalogue)
 	tui_end(&T);
 }
 
+/*
+ * A server reached over SSH often lacks the laptop's locale: LANG names a
+ * French UTF-8 locale that is not installed here (a fresh Debian has only
+ * C.UTF-8), and the screen is still French, accents and all.
+ */
+Test(tui, a_french_locale_missing_on_the_server_still_gives_french)
+{
+	char	env[600], *s;
+	const char *top = getenv("CB_TOP");
+
+	cr_assert_not_null(top, "CB_TOP is not set (make check)");
+	snprintf(env, sizeof env, "LC_ALL= LANGUAGE= LANG=fr_FR.UTF-8@cafe "
+	    "CAFEBOARD_LOCALEDIR='%s/build/locale'", top);
+	cafe(false);
+	tui_client_env(&T, "fr", env, "--board cafe --name 'Aur\xc3\xa9lie'");
+	s = tui_wait(&T, "fr", "(votre table)");
+	cr_assert_not_null(strstr(s, "Phase\xc2\xa0: accueil"), "%s", s);
+	cr_assert_not_null(strstr(s, "Aur\xc3\xa9lie"), "UTF-8 kept: %s", s);
+	free(s);
+	tui_end(&T);
+}
+
 Test(tui, replies_edits_deletes_and_clusters_on_screen)
 {
 	char	*s, *l;
