@@ -959,11 +959,19 @@ ui_res_layout(struct ui *ui, const struct model *m, int w, struct ui_res **out,
 	struct ui_res	*r = NULL;
 	uint64_t	*ids;
 	size_t		 n = 0, t, i, k;
-	int		 line = 0, tw = w - ui_res_indent(w);
-	char		*raw;
+	int		 line = 0, tw = w - ui_res_indent(w), qw = w - 1;
+	char		*raw, label[64];
 
 	if (tw < 8)
 		tw = 8;
+	/* A question's first line leaves room for its "kept N/M". */
+	if (m->settings.keep > 0) {
+		snprintf(label, sizeof label, _("kept %u/%u"), m->settings.keep,
+		    m->settings.keep);
+		qw -= (int)text_width(label) + 2;
+	}
+	if (qw < 8)
+		qw = 8;
 	for (t = 0; t < m->ntables; t++) {
 		k = layout_results(m, m->tables[t].id, &ids);
 		r = xreallocarray(r, n + k + 1, sizeof *r);
@@ -972,8 +980,7 @@ ui_res_layout(struct ui *ui, const struct model *m, int w, struct ui_res **out,
 		xasprintf(&raw, "%zu. %s", t + 1, m->tables[t].question);
 		r[n].text = text_sanitize(raw, ui->ascii, false);
 		free(raw);
-		r[n].nlines = layout_wrap(r[n].text, (size_t)(w - 1),
-		    &r[n].lines);
+		r[n].nlines = layout_wrap(r[n].text, (size_t)qw, &r[n].lines);
 		r[n].start = line;
 		r[n].height = (int)r[n].nlines + (k == 0 ? 1 : 0) + (t > 0);
 		line += r[n].height;

@@ -518,6 +518,31 @@ Test(tui, a_french_locale_missing_on_the_server_still_gives_french)
 	tui_end(&T);
 }
 
+/*
+ * The results view wraps a long question beside its "kept N/M": no word
+ * of the question is hidden under the label.
+ */
+Test(tui, the_results_keep_every_word_of_a_long_question)
+{
+	char	args[512], *s;
+
+	tui_board(&T, "cafe", "title: R\xc3\xa9sultats\n"
+	    "question: Comment faire pour garantir une bonne orientation des "
+	    "publics en demande d'emploi et un parcours de recherche "
+	    "d'emploi coh\xc3\xa9rent et fluide ?\n");
+	tui_server_start(&T);
+	snprintf(args, sizeof args, "--board cafe --name Fanny --key-file "
+	    "'%s'", T.key);
+	tui_client(&T, "fac", args);
+	free(tui_wait(&T, "fac", "connected"));
+	phase("5", "harvest");
+	s = tui_wait(&T, "fac", "kept 0/3");
+	cr_assert_not_null(strstr(s, "en demande d'emploi et"), "%s", s);
+	cr_assert_not_null(strstr(s, "un parcours de recherche"), "%s", s);
+	free(s);
+	tui_end(&T);
+}
+
 Test(tui, replies_edits_deletes_and_clusters_on_screen)
 {
 	char	*s, *l;
