@@ -22,24 +22,22 @@
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "proto.h"
+#include "tsupport.h"
 
 #define NTABLES		4
 #define SETUP_MS	20000	/* for one setup step */
@@ -85,15 +83,6 @@ static struct {
 
 /* ---------------------------------------------------------------- utils */
 
-static int64_t
-now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static void
 die(const char *fmt, const char *why)
 {
@@ -105,16 +94,6 @@ die(const char *fmt, const char *why)
 		waitpid(B.pid, NULL, 0);
 	}
 	exit(1);
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
 }
 
 /* A value of /proc/PID/status in kB ("VmRSS:"), or -1. */
@@ -195,9 +174,9 @@ server_start(void)
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	end = now_us() + SETUP_MS * 1000LL;
+	end = ts_now_us() + SETUP_MS * 1000LL;
 	while (!ok) {
-		if (now_us() > end)
+		if (ts_now_us() > end)
 			die("the server at %s did not start", argv[0]);
 		usleep(10000);
 		fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -223,7 +202,7 @@ server_stop(void)
 	kill(B.pid, SIGTERM);
 	waitpid(B.pid, &status, 0);
 	B.pid = 0;
-	nftw(B.dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	ts_rm_tree(B.dir);
 }
 
 /* ---------------------------------------------------------------- clients */
@@ -339,7 +318,7 @@ conn_read(struct conn *c)
 		c->inlen += (size_t)n;
 		B.bytes += (uint64_t)n;
 	}
-	t = now_us();
+	t = ts_now_us();
 	off = 0;
 	while (c->inlen - off >= PROTO_FRAME_HDR) {
 		flen = proto_frame_len(c->in + off);
@@ -357,11 +336,11 @@ static void
 wait_for(struct conn *c, bool (*cond)(const struct conn *), const char *what)
 {
 	struct epoll_event	evs[256];
-	int64_t			end = now_us() + SETUP_MS * 1000LL;
+	int64_t			end = ts_now_us() + SETUP_MS * 1000LL;
 	int			n, i;
 
 	while (!cond(c)) {
-		if (now_us() > end)
+		if (ts_now_us() > end)
 			die("no %s", what);
 		n = epoll_wait(B.ep, evs, 256, 50);
 		for (i = 0; i < n; i++)
@@ -502,23 +481,17 @@ bench_run(int boards, int people, double rate, double seconds)
 	for (bd = 0; bd < boards; bd++) {
 		conn_join(nc, bd, "Animatrice", true);
 		for (j = 0; j < NTABLES; j++) {
-			memset(&op, 0, sizeof op);
-			op.kind = OP_TABLE_ADD;
 			snprintf(text, sizeof text, "Question %d ?", j + 1);
-			op.text = text;
+			op = top_table(text, NULL);
 			tables[bd][j] = conn_op(&B.c[nc], &op);
 		}
-		memset(&op, 0, sizeof op);
-		op.kind = OP_PHASE;
-		op.phase = PHASE_IDEAS;
+		op = top_phase(PHASE_IDEAS);
 		conn_op(&B.c[nc], &op);
 		nc++;
 		for (p = 0; p < people; p++) {
 			snprintf(name, sizeof name, "Personne %d", p + 1);
 			conn_join(nc, bd, name, false);
-			memset(&op, 0, sizeof op);
-			op.kind = OP_TABLE_SIT;
-			op.table = tables[bd][p % NTABLES];
+			op = top_sit(tables[bd][p % NTABLES], 0);
 			conn_op(&B.c[nc], &op);
 			B.c[nc].table = op.table;
 			nc++;
@@ -535,7 +508,7 @@ bench_run(int boards, int people, double rate, double seconds)
 	for (bd = 0; bd < boards; bd++)
 		B.first_seq[bd] = 0;
 	period = (int64_t)(1e6 / rate);
-	t0 = now_us();
+	t0 = ts_now_us();
 	end = t0 + (int64_t)(seconds * 1e6);
 	for (i = 0; i < B.n; i++)
 		B.c[i].next_us = B.c[i].fac ? INT64_MAX :
@@ -543,7 +516,7 @@ bench_run(int boards, int people, double rate, double seconds)
 	cpu0 = proc_cpu(B.pid);
 	proto_buf_init(&out);
 	for (;;) {
-		t = now_us();
+		t = ts_now_us();
 		if (t >= end)
 			break;
 		next = end;
@@ -551,17 +524,14 @@ bench_run(int boards, int people, double rate, double seconds)
 			struct conn *c = &B.c[i];
 
 			if (c->next_us <= t && c->next_op + 1 < MAX_OPS) {
-				memset(&op, 0, sizeof op);
-				op.kind = OP_CARD_ADD;
-				op.table = c->table;
 				snprintf(text, sizeof text, "Idée %u : %s, "
 				    "pour la table %llu", c->next_op + 1,
 				    words[(i + c->next_op) % 6],
 				    (unsigned long long)c->table);
-				op.text = text;
+				op = top_card_add(c->table, text, 0);
 				proto_buf_reset(&out);
 				proto_enc_op(&out, ++c->next_op, &op);
-				c->sent_us[c->next_op] = now_us();
+				c->sent_us[c->next_op] = ts_now_us();
 				conn_write(c, &out);
 				B.sent++;
 				c->next_us += period;
@@ -569,13 +539,13 @@ bench_run(int boards, int people, double rate, double seconds)
 			if (c->next_us < next)
 				next = c->next_us;
 		}
-		wait = (int)((next - now_us()) / 1000);
+		wait = (int)((next - ts_now_us()) / 1000);
 		n = epoll_wait(B.ep, evs, 512, wait > 0 ? wait : 0);
 		for (j = 0; j < n; j++)
 			conn_read(&B.c[evs[j].data.u32]);
 	}
 	/* Let the last answers come back (not counted in the rates). */
-	dt = (double)(now_us() - t0) / 1e6;
+	dt = (double)(ts_now_us() - t0) / 1e6;
 	cpu1 = proc_cpu(B.pid);
 	for (bd = 0; bd < boards; bd++)
 		if (B.first_seq[bd] != 0)
@@ -585,8 +555,8 @@ bench_run(int boards, int people, double rate, double seconds)
 
 		rss = proc_kb(B.pid, "VmRSS:");
 		hwm = proc_kb(B.pid, "VmHWM:");
-		end = now_us() + 2000000;
-		while (B.nlat < B.sent && now_us() < end) {
+		end = ts_now_us() + 2000000;
+		while (B.nlat < B.sent && ts_now_us() < end) {
 			n = epoll_wait(B.ep, evs, 512, 50);
 			for (j = 0; j < n; j++)
 				conn_read(&B.c[evs[j].data.u32]);

@@ -34,22 +34,16 @@
  *
  * Needs CB_SERVER and CB_CLIENT (make check sets them), python3 and tmux.
  */
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <criterion/criterion.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <locale.h>
 #include <signal.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tsupport.h"
@@ -64,15 +58,12 @@
 #include "proto.h"
 #include "rotation.h"
 
-extern char **environ;
-
 #define BOARD		"cafe"
 #define CODE		"territoire"
 #define NP		12		/* participants of the seed scenario */
 #define NMAX		16		/* participants of the largest test */
 #define NTABLES		4
 #define WAIT_MS		20000		/* for one expectation (sanitizers) */
-#define RUN_MS		30000		/* for one command */
 
 /* One client: its connection, and the board as it received it. */
 struct actor {
@@ -121,27 +112,6 @@ static const char *const names[NMAX] = {
 
 /* ---------------------------------------------------------------- setup */
 
-/* Wall-clock milliseconds, as the server stamps events. */
-static int64_t
-wall_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Remove one file or directory (nftw). */
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 /* Close a client and free its replica. */
 static void
 actor_free(struct actor *a)
@@ -154,6 +124,17 @@ actor_free(struct actor *a)
 	a->rep = NULL;
 	free(a->rot);
 	a->rot = NULL;
+}
+
+/* Close every client of the test and free its replica. */
+static void
+actors_free(void)
+{
+	size_t	i;
+
+	actor_free(&S.fac);
+	for (i = 0; i < NMAX; i++)
+		actor_free(&S.p[i]);
 }
 
 /* Every test of the raw suite: a private directory for its files. */
@@ -169,14 +150,10 @@ cafe_init(void)
 static void
 cafe_fini(void)
 {
-	size_t	i;
-
-	actor_free(&S.fac);
-	for (i = 0; i < NMAX; i++)
-		actor_free(&S.p[i]);
+	actors_free();
 	tserver_cleanup(&S.srv);
 	if (S.tmp[0] != '\0' && getenv("CB_KEEP_TMP") == NULL)
-		nftw(S.tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		ts_rm_tree(S.tmp);
 }
 
 /*
@@ -256,7 +233,7 @@ actor_event(struct actor *a, const struct proto_event *ev,
 		if (a->fac) {
 			memset(&pred, 0, sizeof pred);
 			pred.kind = OP_ROTATE;
-			model_prepare(a->rep, &pred, wall_ms());
+			model_prepare(a->rep, &pred, ts_wall_ms());
 			cr_assert_eq(pred.npairs, op->npairs, "%s: rotation of "
 			    "%u people, the replica computes %u", a->name,
 			    op->npairs, pred.npairs);
@@ -284,7 +261,7 @@ actor_event(struct actor *a, const struct proto_event *ev,
 		a->own_op = ev->op_id;
 		a->own_seq = ev->seq;
 	}
-	cr_assert_eq(model_apply(a->rep, ev, wall_ms(), NULL), 0);
+	cr_assert_eq(model_apply(a->rep, ev, ts_wall_ms(), NULL), 0);
 	a->c.head = ev->seq;
 }
 
@@ -300,7 +277,7 @@ actor_state(struct actor *a, const struct proto_state *st)
 		/* After a replay: the clock as it is now. */
 		cr_assert_eq(st->what, STATE_TIMER, "%s: STATE %u outside a "
 		    "catch-up", a->name, st->what);
-		cr_assert_eq(model_state_read(m, st, wall_ms()), 0);
+		cr_assert_eq(model_state_read(m, st, ts_wall_ms()), 0);
 		return;
 	}
 	if (!a->fac) {
@@ -327,7 +304,7 @@ actor_state(struct actor *a, const struct proto_state *st)
 			cr_assert_fail("%s: a snapshot-only record", a->name);
 		}
 	}
-	cr_assert_eq(model_state_read(m, st, wall_ms()), 0);
+	cr_assert_eq(model_state_read(m, st, ts_wall_ms()), 0);
 }
 
 /* Handle one message. */
@@ -405,19 +382,8 @@ static void
 actor_hello(struct actor *a, const char *code, const char *key,
     uint64_t since, bool state)
 {
-	struct proto_hello	h;
-
-	memset(&h, 0, sizeof h);
-	h.v = PROTO_VERSION;
-	h.board = (char *)BOARD;
-	memcpy(h.client, a->c.client, sizeof h.client);
-	h.name = a->name;
-	h.code = (char *)code;
-	h.key = (char *)key;
-	h.since = since;
-	h.want_state = state;
-	cr_assert_neq(proto_enc_hello(&a->c.out, &h), 0);
-	cr_assert_eq(tclient_flush(&a->c), 0);
+	cr_assert_eq(tclient_hello_flags(&a->c, BOARD, a->name, code, key,
+	    since, state, false), 0);
 }
 
 /* HELLO sent: read WELCOME, the catch-up and READY. */
@@ -559,143 +525,6 @@ wait_count(struct actor *a, size_t *counter, size_t want, const char *what)
 	while (*counter < want)
 		cr_assert(actor_step(a, (int)(end - ts_now_ms())) == 1,
 		    "%s: no %s", a->name, what);
-}
-
-/* ---------------------------------------------------------------- ops */
-
-static struct proto_op
-op_add(uint64_t table, const char *text, uint64_t parent)
-{
-	return top_card_add(table, text, parent);
-}
-
-static struct proto_op
-op_card(uint8_t kind, uint64_t card, const char *text)
-{
-	struct proto_op	op = top_simple(kind);
-
-	op.card = card;
-	op.text = (char *)text;
-	return op;
-}
-
-static struct proto_op
-op_group(uint64_t card, uint64_t head)
-{
-	struct proto_op	op = top_simple(OP_CARD_GROUP);
-
-	op.card = card;
-	op.head = head;
-	return op;
-}
-
-static struct proto_op
-op_title(uint64_t head, const char *text)
-{
-	struct proto_op	op = top_simple(OP_CLUSTER_TITLE);
-
-	op.head = head;
-	op.text = (char *)text;
-	return op;
-}
-
-static struct proto_op
-op_vote(uint64_t card, int delta)
-{
-	struct proto_op	op = top_simple(OP_VOTE);
-
-	op.card = card;
-	op.delta = delta;
-	return op;
-}
-
-static struct proto_op
-op_sit(uint64_t table, uint32_t who)
-{
-	struct proto_op	op = top_simple(OP_TABLE_SIT);
-
-	op.table = table;
-	op.participant = who;
-	return op;
-}
-
-static struct proto_op
-op_flag(uint8_t kind, uint64_t card, bool flag)
-{
-	struct proto_op	op = top_simple(kind);
-
-	op.card = card;
-	op.flag = flag;
-	return op;
-}
-
-static struct proto_op
-op_phase(uint8_t phase)
-{
-	struct proto_op	op = top_simple(OP_PHASE);
-
-	op.phase = phase;
-	return op;
-}
-
-static struct proto_op
-op_timer(uint8_t action, int32_t seconds, const char *label)
-{
-	struct proto_op	op = top_simple(OP_TIMER);
-
-	op.action = action;
-	op.seconds = seconds;
-	op.text = (char *)label;
-	return op;
-}
-
-static struct proto_op
-op_text(uint8_t kind, const char *text)
-{
-	struct proto_op	op = top_simple(kind);
-
-	op.text = (char *)text;
-	return op;
-}
-
-static struct proto_op
-op_role(uint32_t who, uint8_t role)
-{
-	struct proto_op	op = top_simple(OP_ROLE);
-
-	op.participant = who;
-	op.role = role;
-	return op;
-}
-
-static struct proto_op
-op_follow(uint8_t view, uint64_t table)
-{
-	struct proto_op	op = top_simple(OP_FOLLOW);
-
-	op.view = view;
-	op.table = table;
-	return op;
-}
-
-static struct proto_op
-op_blind(bool blind)
-{
-	struct proto_op	op = top_simple(OP_SETTINGS);
-
-	op.settings.has = SET_BLIND;
-	op.settings.blind = blind;
-	return op;
-}
-
-static struct proto_op
-op_locked(bool locked)
-{
-	struct proto_op	op = top_simple(OP_SETTINGS);
-
-	op.settings.has = SET_LOCKED;
-	op.settings.locked = locked;
-	return op;
 }
 
 /* ------------------------------------------------------------ the board */
@@ -878,37 +707,6 @@ count_meetings(uint32_t met[NMAX][NMAX])
 }
 
 /* ------------------------------------------------------------ commands */
-
-/* Run argv with stdout and stderr into log; its exit status, bounded. */
-static int
-run(char *const argv[], const char *log)
-{
-	posix_spawn_file_actions_t	fa;
-	pid_t				pid;
-	int				status, rc;
-	int64_t				end = ts_now_ms() + RUN_MS;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, log,
-	    O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	cr_assert_eq(rc, 0, "cannot run %s: %s", argv[0], strerror(rc));
-	while ((rc = waitpid(pid, &status, WNOHANG)) != pid) {
-		if (rc == -1 && errno != EINTR)
-			cr_assert_fail("waitpid: %s", strerror(errno));
-		if (ts_now_ms() > end) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			cr_assert_fail("%s did not finish in %d ms", argv[0],
-			    RUN_MS);
-		}
-		usleep(5000);
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /* A whole file (NUL-terminated too); *len its length. */
 static char *
@@ -1102,26 +900,6 @@ static const char json_check[] =
 "    assert names[c['author_id']] == c['author'], c\n"
 "print('json ok: %d cards' % len(cards))\n";
 
-/* Run python3 -c script with arguments; its exit status. */
-static int
-python(const char *script, const char *a1, const char *a2, const char *a3,
-    const char *a4, const char *a5)
-{
-	char	log[128], *out;
-	char	*argv[] = { "python3", "-c", (char *)script, (char *)a1,
-	    (char *)a2, (char *)a3, (char *)a4, (char *)a5, NULL };
-	int	rc;
-
-	snprintf(log, sizeof log, "%s/python.log", S.tmp);
-	rc = run(argv, log);
-	out = slurp(log, NULL);
-	cr_log_info("%s", out);
-	if (rc != 0)
-		cr_log_error("python3: %s", out);
-	free(out);
-	return rc;
-}
-
 /* ------------------------------------------------------------ the café */
 
 /* What the script did, to check what came back. */
@@ -1276,33 +1054,34 @@ step_welcome(void)
 	uint64_t t;
 
 	/* Read-only: no seat, no card; seated, still no card. */
-	refused(&S.p[0], op_add(Z.t[0], "Trop tôt", 0), REJECT_FORBIDDEN,
+	refused(&S.p[0], top_card_add(Z.t[0], "Trop tôt", 0), REJECT_FORBIDDEN,
 	    NULL);
 	for (i = 0; i < S.np; i++) {
 		/* Each client sees the tables filled before it. */
 		sync_all();
 		t = model_least_crowded(S.p[i].rep);
 		cr_assert_eq(t, Z.t[i % NTABLES], "%s", S.p[i].name);
-		ok(&S.p[i], op_sit(t, 0));
+		ok(&S.p[i], top_sit(t, 0));
 	}
 	sync_all();
 	for (i = 0; i < NTABLES; i++)
 		cr_assert_eq(model_seated(S.fac.rep, Z.t[i]), S.np / NTABLES);
-	refused(&S.p[0], op_add(Z.t[0], "Trop tôt", 0), REJECT_PHASE, NULL);
+	refused(&S.p[0], top_card_add(Z.t[0], "Trop tôt", 0), REJECT_PHASE,
+	    NULL);
 	/* Someone moves; the facilitator seats them back. */
-	ok(&S.p[11], op_sit(Z.t[0], 0));
-	refused(&S.p[4], op_sit(Z.t[3], pid(11)), REJECT_FORBIDDEN, NULL);
-	ok(&S.fac, op_sit(Z.t[3], pid(11)));
+	ok(&S.p[11], top_sit(Z.t[0], 0));
+	refused(&S.p[4], top_sit(Z.t[3], pid(11)), REJECT_FORBIDDEN, NULL);
+	ok(&S.fac, top_sit(Z.t[3], pid(11)));
 	sync_all();
 	cr_assert_eq(seat(11), Z.t[3]);
 	cr_assert_eq(model_participant(S.p[11].rep, pid(11))->table, Z.t[3]);
 	/* One host per table: the first to sit there. */
 	for (i = 0; i < NTABLES; i++)
-		ok(&S.fac, op_role(pid(i), ROLE_HOST));
-	refused(&S.p[5], op_role(pid(5), ROLE_HOST), REJECT_FORBIDDEN, NULL);
+		ok(&S.fac, top_role(pid(i), ROLE_HOST));
+	refused(&S.p[5], top_role(pid(5), ROLE_HOST), REJECT_FORBIDDEN, NULL);
 	/* Some say they are ready: the facilitator sees exactly who. */
 	for (i = 4; i < 9; i++) {
-		ok(&S.p[i], op_flag(OP_READY, 0, true));
+		ok(&S.p[i], top_flag(OP_READY, 0, true));
 		want[i] = true;
 	}
 	sync_all();
@@ -1319,28 +1098,28 @@ step_timer(void)
 	size_t		 n = actors(v), k;
 	uint64_t	 paused;
 
-	ok(&S.fac, op_timer(TIMER_START, 600, "Tour 1"));
+	ok(&S.fac, top_timer(TIMER_START, 600, "Tour 1"));
 	cr_assert(S.fac.rep->timer.running);
 	cr_assert_eq(S.fac.rep->timer.remaining_ms, 600000);
-	ok(&S.fac, op_timer(TIMER_PAUSE, 0, ""));
+	ok(&S.fac, top_timer(TIMER_PAUSE, 0, ""));
 	paused = S.fac.rep->timer.remaining_ms;
 	cr_assert(!S.fac.rep->timer.running && paused <= 600000 &&
 	    paused > 590000);
 	sync_all();
 	for (k = 0; k < n; k++) {
 		cr_assert(!v[k]->rep->timer.running);
-		cr_assert_eq(model_timer_remaining(v[k]->rep, wall_ms() +
+		cr_assert_eq(model_timer_remaining(v[k]->rep, ts_wall_ms() +
 		    5000), paused, "%s: a paused clock runs", v[k]->name);
 		cr_assert_str_eq(v[k]->rep->timer.label, "Tour 1");
 	}
-	refused(&S.fac, op_timer(TIMER_PAUSE, 0, ""), REJECT_BAD, NULL);
-	ok(&S.fac, op_timer(TIMER_RESUME, 0, ""));
+	refused(&S.fac, top_timer(TIMER_PAUSE, 0, ""), REJECT_BAD, NULL);
+	ok(&S.fac, top_timer(TIMER_RESUME, 0, ""));
 	cr_assert(S.fac.rep->timer.running);
-	ok(&S.fac, op_timer(TIMER_ADD, 60, ""));
+	ok(&S.fac, top_timer(TIMER_ADD, 60, ""));
 	cr_assert(S.fac.rep->timer.remaining_ms > paused &&
 	    S.fac.rep->timer.remaining_ms <= paused + 60000);
 	/* The end of the round: all the time left taken away. */
-	ok(&S.fac, op_timer(TIMER_ADD, -PROTO_TIMER_MAX, ""));
+	ok(&S.fac, top_timer(TIMER_ADD, -PROTO_TIMER_MAX, ""));
 	cr_assert_eq(S.fac.rep->timer.remaining_ms, 0);
 	wait_count(&S.fac, &S.fac.timer_ends, 1, "timer.end");
 	sync_all();
@@ -1375,30 +1154,31 @@ step_round1(void)
 	uint64_t	oops;
 	size_t		i;
 
-	ok(&S.fac, op_phase(PHASE_IDEAS));
+	ok(&S.fac, top_phase(PHASE_IDEAS));
 	sync_all();
 	check_ready(NULL);		/* a new phase: nobody is ready */
-	refused(&S.p[0], op_group(0, 0), REJECT_PHASE, NULL);
-	refused(&S.p[0], op_vote(1, 1), REJECT_PHASE, NULL);
+	refused(&S.p[0], top_group(0, 0), REJECT_PHASE, NULL);
+	refused(&S.p[0], top_vote(1, 1), REJECT_PHASE, NULL);
 	for (i = 0; i < S.np; i++)
-		Z.c1[i] = ok(&S.p[i], op_add(Z.t[i % NTABLES], round1[i], 0));
+		Z.c1[i] = ok(&S.p[i], top_card_add(Z.t[i % NTABLES],
+		    round1[i], 0));
 	/* Building on a card of one's table; not on another's table. */
-	Z.reply[0] = ok(&S.p[4], op_add(Z.t[0], "Oui, avec des horaires "
-	    "élargis le samedi matin", Z.c1[0]));
-	Z.reply[1] = ok(&S.p[5], op_add(Z.t[1], "Et la mettre à jour chaque "
-	    "trimestre, avec les partenaires", Z.c1[1]));
-	refused(&S.p[8], op_add(Z.t[1], "Pas ma table", 0), REJECT_FORBIDDEN,
-	    NULL);
-	/* One's own card only. */
-	refused(&S.p[8], op_card(OP_CARD_EDIT, Z.c1[0], "Réécrit"),
+	Z.reply[0] = ok(&S.p[4], top_card_add(Z.t[0], "Oui, avec des "
+	    "horaires élargis le samedi matin", Z.c1[0]));
+	Z.reply[1] = ok(&S.p[5], top_card_add(Z.t[1], "Et la mettre à jour "
+	    "chaque trimestre, avec les partenaires", Z.c1[1]));
+	refused(&S.p[8], top_card_add(Z.t[1], "Pas ma table", 0),
 	    REJECT_FORBIDDEN, NULL);
-	ok(&S.p[10], op_card(OP_CARD_EDIT, Z.c1[10], "Des immersions courtes "
+	/* One's own card only. */
+	refused(&S.p[8], top_card(OP_CARD_EDIT, Z.c1[0], "Réécrit"),
+	    REJECT_FORBIDDEN, NULL);
+	ok(&S.p[10], top_card(OP_CARD_EDIT, Z.c1[10], "Des immersions courtes "
 	    "en entreprise, préparées avec l'employeur et le conseiller"));
-	oops = ok(&S.p[11], op_add(Z.t[3], "Carte écrite par erreur", 0));
-	ok(&S.p[11], op_card(OP_CARD_DELETE, oops, NULL));
-	refused(&S.p[11], op_card(OP_CARD_DELETE, oops, NULL),
+	oops = ok(&S.p[11], top_card_add(Z.t[3], "Carte écrite par erreur", 0));
+	ok(&S.p[11], top_card(OP_CARD_DELETE, oops, NULL));
+	refused(&S.p[11], top_card(OP_CARD_DELETE, oops, NULL),
 	    REJECT_NOT_FOUND, NULL);
-	Z.lines = ok(&S.p[3], op_add(Z.t[3], "Trois leviers :\n1. le "
+	Z.lines = ok(&S.p[3], top_card_add(Z.t[3], "Trois leviers :\n1. le "
 	    "parrainage\n2. les visites d'entreprises", 0));
 	sync_all();
 	check_replicas();
@@ -1406,22 +1186,22 @@ step_round1(void)
 
 	step_timer();
 	/* At zero: no new card, not even a reply, until the next round. */
-	refused(&S.p[4], op_add(Z.t[0], "Encore une idée", 0), REJECT_FROZEN,
-	    "new cards wait for the next round");
-	refused(&S.p[5], op_add(Z.t[1], "Une réponse", Z.c1[1]),
+	refused(&S.p[4], top_card_add(Z.t[0], "Encore une idée", 0),
+	    REJECT_FROZEN, "new cards wait for the next round");
+	refused(&S.p[5], top_card_add(Z.t[1], "Une réponse", Z.c1[1]),
 	    REJECT_FROZEN, NULL);
 	/* Editing is not writing a new card. */
-	ok(&S.p[4], op_card(OP_CARD_EDIT, Z.reply[0], "Oui, avec des "
+	ok(&S.p[4], top_card(OP_CARD_EDIT, Z.reply[0], "Oui, avec des "
 	    "horaires élargis, le samedi matin aussi"));
 	/* The facilitator is not bound by the freeze. */
-	Z.synthesis = ok(&S.fac, op_add(Z.t[0], "Synthèse de l'animatrice : "
-	    "relier accueil et suivi", 0));
+	Z.synthesis = ok(&S.fac, top_card_add(Z.t[0], "Synthèse de "
+	    "l'animatrice : relier accueil et suivi", 0));
 	/* The travellers say they are done. */
 	for (i = 4; i < S.np; i++) {
-		ok(&S.p[i], op_flag(OP_READY, 0, true));
+		ok(&S.p[i], top_flag(OP_READY, 0, true));
 		want[i] = true;
 	}
-	ok(&S.fac, op_text(OP_BANNER, "Tour 2 : les voyageurs changent de "
+	ok(&S.fac, top_text(OP_BANNER, "Tour 2 : les voyageurs changent de "
 	    "table, les hôtes restent"));
 	sync_all();
 	check_ready(want);
@@ -1440,10 +1220,10 @@ step_round2(void)
 	 * now (Élodie sat at the first table), not where they sat.
 	 */
 	cr_assert_neq(seat(4), Z.t[0]);
-	refused(&S.p[4], op_add(Z.t[0], "À mon ancienne table", 0),
+	refused(&S.p[4], top_card_add(Z.t[0], "À mon ancienne table", 0),
 	    REJECT_FORBIDDEN, NULL);
 	for (i = NTABLES; i < S.np; i++)
-		Z.r2[i] = ok(&S.p[i], op_add(seat(i), round2[i], 0));
+		Z.r2[i] = ok(&S.p[i], top_card_add(seat(i), round2[i], 0));
 	/* Each host builds on a newcomer's card of their table. */
 	sync_all();
 	for (h = 0; h < NTABLES; h++) {
@@ -1454,14 +1234,14 @@ step_round2(void)
 		c = model_card(S.p[h].rep, Z.r2[i]);
 		cr_assert_not_null(c, "%s does not have %s's card",
 		    S.p[h].name, S.p[i].name);
-		Z.hreply[h] = ok(&S.p[h], op_add(Z.t[h], host_replies[h],
+		Z.hreply[h] = ok(&S.p[h], top_card_add(Z.t[h], host_replies[h],
 		    Z.r2[i]));
 	}
 	/* A short round: the server's clock ends it by itself. */
-	ok(&S.fac, op_timer(TIMER_START, 1, "Tour 2"));
+	ok(&S.fac, top_timer(TIMER_START, 1, "Tour 2"));
 	wait_count(&S.fac, &S.fac.timer_ends, 2, "timer.end");
 	sync_all();
-	refused(&S.p[6], op_add(seat(6), "Trop tard", 0), REJECT_FROZEN,
+	refused(&S.p[6], top_card_add(seat(6), "Trop tard", 0), REJECT_FROZEN,
 	    NULL);
 	check_replicas();
 }
@@ -1472,36 +1252,37 @@ step_round3(void)
 {
 	size_t	i;
 
-	ok(&S.fac, op_locked(true));
+	ok(&S.fac, top_setting(SET_LOCKED, true));
 	sync_all();
-	refused(&S.p[5], op_add(seat(5), "Verrouillé ?", 0), REJECT_FROZEN,
+	refused(&S.p[5], top_card_add(seat(5), "Verrouillé ?", 0),
+	    REJECT_FROZEN, "the board is locked");
+	refused(&S.p[5], top_sit(Z.t[0], 0), REJECT_FROZEN,
 	    "the board is locked");
-	refused(&S.p[5], op_sit(Z.t[0], 0), REJECT_FROZEN,
-	    "the board is locked");
-	refused(&S.p[1], op_card(OP_CARD_EDIT, Z.c1[1], "Non"), REJECT_FROZEN,
+	refused(&S.p[1], top_card(OP_CARD_EDIT, Z.c1[1], "Non"), REJECT_FROZEN,
 	    NULL);
 	/* Being ready is no change to the board. */
-	ok(&S.p[5], op_flag(OP_READY, 0, true));
-	ok(&S.p[5], op_flag(OP_READY, 0, false));
+	ok(&S.p[5], top_flag(OP_READY, 0, true));
+	ok(&S.p[5], top_flag(OP_READY, 0, false));
 	/* The facilitator is not bound by the lock. */
-	Z.reminder = ok(&S.fac, op_add(Z.t[2], "Rappel : une idée par carte, "
-	    "s'il vous plaît", 0));
-	ok(&S.fac, op_locked(false));
+	Z.reminder = ok(&S.fac, top_card_add(Z.t[2], "Rappel : une idée par "
+	    "carte, s'il vous plaît", 0));
+	ok(&S.fac, top_setting(SET_LOCKED, false));
 	sync_all();
 	check_replicas();
 	for (i = 1; i < S.np; i++)
 		if (round3[i] != NULL)
-			Z.r3[i] = ok(&S.p[i], op_add(seat(i), round3[i], 0));
+			Z.r3[i] = ok(&S.p[i], top_card_add(seat(i), round3[i],
+			    0));
 	/* Follow me: every screen to the second question. */
-	ok(&S.fac, op_follow(FOLLOW_TABLE, Z.t[1]));
+	ok(&S.fac, top_follow(FOLLOW_TABLE, Z.t[1]));
 	sync_all();
 	for (i = 0; i < S.np; i++) {
 		cr_assert_eq(S.p[i].follows, 1);
 		cr_assert_eq(S.p[i].rep->follow_view, FOLLOW_TABLE);
 		cr_assert_eq(S.p[i].rep->follow_table, Z.t[1]);
 	}
-	ok(&S.fac, op_timer(TIMER_START, 300, "Tour 3"));
-	ok(&S.fac, op_timer(TIMER_STOP, 0, ""));
+	ok(&S.fac, top_timer(TIMER_START, 300, "Tour 3"));
+	ok(&S.fac, top_timer(TIMER_STOP, 0, ""));
 	sync_all();
 	check_replicas();
 }
@@ -1513,34 +1294,34 @@ step_group(void)
 	const struct model	*m;
 	size_t			 i;
 
-	ok(&S.fac, op_phase(PHASE_GROUP));
-	refused(&S.p[7], op_add(seat(7), "Après l'heure", 0), REJECT_PHASE,
-	    NULL);
+	ok(&S.fac, top_phase(PHASE_GROUP));
+	refused(&S.p[7], top_card_add(seat(7), "Après l'heure", 0),
+	    REJECT_PHASE, NULL);
 	/* The facilitator goes back to ideas for a last card. */
-	ok(&S.fac, op_phase(PHASE_IDEAS));
-	Z.late = ok(&S.p[7], op_add(seat(7), "Idée de dernière minute : un "
-	    "forum annuel de l'emploi", 0));
-	ok(&S.fac, op_phase(PHASE_GROUP));
+	ok(&S.fac, top_phase(PHASE_IDEAS));
+	Z.late = ok(&S.p[7], top_card_add(seat(7), "Idée de dernière minute : "
+	    "un forum annuel de l'emploi", 0));
+	ok(&S.fac, top_phase(PHASE_GROUP));
 	/* Question 1: two clusters, merged into one. */
-	ok(&S.p[0], op_group(Z.c1[4], Z.c1[0]));
-	ok(&S.p[0], op_group(Z.synthesis, Z.c1[0]));
-	ok(&S.p[0], op_title(Z.c1[0], "Un accueil unique"));
-	ok(&S.p[8], op_group(Z.hreply[0], Z.c1[8]));
-	ok(&S.fac, op_title(Z.c1[8], "Outils partagés"));
-	refused(&S.p[8], op_group(Z.c1[8], Z.c1[1]), REJECT_BAD, NULL);
-	ok(&S.p[0], op_group(Z.c1[8], Z.c1[0]));
+	ok(&S.p[0], top_group(Z.c1[4], Z.c1[0]));
+	ok(&S.p[0], top_group(Z.synthesis, Z.c1[0]));
+	ok(&S.p[0], top_title(Z.c1[0], "Un accueil unique"));
+	ok(&S.p[8], top_group(Z.hreply[0], Z.c1[8]));
+	ok(&S.fac, top_title(Z.c1[8], "Outils partagés"));
+	refused(&S.p[8], top_group(Z.c1[8], Z.c1[1]), REJECT_BAD, NULL);
+	ok(&S.p[0], top_group(Z.c1[8], Z.c1[0]));
 	/* Question 2: titled by the facilitator. */
-	ok(&S.p[1], op_group(Z.c1[5], Z.c1[1]));
-	ok(&S.p[1], op_group(Z.c1[9], Z.c1[1]));
-	ok(&S.p[1], op_group(Z.c1[9], 0));		/* ungrouped again */
-	ok(&S.fac, op_title(Z.c1[1], "Cartographie des solutions"));
+	ok(&S.p[1], top_group(Z.c1[5], Z.c1[1]));
+	ok(&S.p[1], top_group(Z.c1[9], Z.c1[1]));
+	ok(&S.p[1], top_group(Z.c1[9], 0));		/* ungrouped again */
+	ok(&S.fac, top_title(Z.c1[1], "Cartographie des solutions"));
 	/* Question 3: a title a spreadsheet would run. */
-	ok(&S.p[2], op_group(Z.c1[6], Z.c1[2]));
-	ok(&S.p[2], op_title(Z.c1[2], "+ de lien avec les employeurs"));
+	ok(&S.p[2], top_group(Z.c1[6], Z.c1[2]));
+	ok(&S.p[2], top_title(Z.c1[2], "+ de lien avec les employeurs"));
 	/* Question 4: a cluster with no title. */
-	ok(&S.p[3], op_group(Z.c1[7], Z.c1[3]));
-	ok(&S.p[3], op_group(Z.c1[11], Z.c1[7]));	/* under its head */
-	refused(&S.p[3], op_vote(Z.c1[3], 1), REJECT_PHASE, NULL);
+	ok(&S.p[3], top_group(Z.c1[7], Z.c1[3]));
+	ok(&S.p[3], top_group(Z.c1[11], Z.c1[7]));	/* under its head */
+	refused(&S.p[3], top_vote(Z.c1[3], 1), REJECT_PHASE, NULL);
 	sync_all();
 	check_replicas();
 	for (i = 0; i < S.np; i++) {
@@ -1609,7 +1390,7 @@ step_vote(void)
 	bool		want[NMAX];
 	uint32_t	dots;
 
-	ok(&S.fac, op_phase(PHASE_VOTE));
+	ok(&S.fac, top_phase(PHASE_VOTE));
 	sync_all();
 	for (i = 0; i < S.np; i++)
 		cr_assert(!S.p[i].rep->revealed);
@@ -1620,30 +1401,30 @@ step_vote(void)
 		for (k = 0; k < 3; k++) {
 			uint64_t c = L[(i + (k == 2 ? 3 : k)) % n];
 
-			ok(&S.p[i], op_vote(c, 1));
+			ok(&S.p[i], top_vote(c, 1));
 			tally(i, c, 1);
 			/* Not two dots on one card (multi_vote is off). */
 			if (i == 0 && k == 0)
-				refused(&S.p[i], op_vote(c, 1), REJECT_LIMIT,
+				refused(&S.p[i], top_vote(c, 1), REJECT_LIMIT,
 				    "one dot per card");
 		}
 		/* One on the next question. */
 		n2 = cards_of(Z.t[(tindex(seat(i)) + 1) % NTABLES], L2, 64);
-		ok(&S.p[i], op_vote(L2[(i * 5) % n2], 1));
+		ok(&S.p[i], top_vote(L2[(i * 5) % n2], 1));
 		tally(i, L2[(i * 5) % n2], 1);
 		switch (i) {
 		case 0:		/* three dots per question: no fourth */
-			refused(&S.p[i], op_vote(L[2], 1), REJECT_LIMIT,
+			refused(&S.p[i], top_vote(L[2], 1), REJECT_LIMIT,
 			    "no dots left for this question");
 			break;
 		case 1:		/* a dot taken back and put elsewhere */
-			ok(&S.p[i], op_vote(L[1 % n], -1));
+			ok(&S.p[i], top_vote(L[1 % n], -1));
 			tally(i, L[1 % n], -1);
-			ok(&S.p[i], op_vote(L[3 % n], 1));
+			ok(&S.p[i], top_vote(L[3 % n], 1));
 			tally(i, L[3 % n], 1);
 			break;
 		case 2:		/* no dot there to take back */
-			refused(&S.p[i], op_vote(L[(2 + 2) % n], -1),
+			refused(&S.p[i], top_vote(L[(2 + 2) % n], -1),
 			    REJECT_LIMIT, "no dot to take back");
 			break;
 		}
@@ -1673,7 +1454,7 @@ step_vote(void)
 	check_replicas();
 	/* Everybody voted. */
 	for (i = 0; i < S.np; i++) {
-		ok(&S.p[i], op_flag(OP_READY, 0, true));
+		ok(&S.p[i], top_flag(OP_READY, 0, true));
 		want[i] = true;
 	}
 	sync_all();
@@ -1699,8 +1480,8 @@ open_look(void)
 	uint64_t	L[64], from = 0, to = 0;
 	size_t		i, n, before[NMAX];
 
-	ok(&S.fac, op_blind(false));
-	ok(&S.fac, op_phase(PHASE_VOTE));
+	ok(&S.fac, top_setting(SET_BLIND, false));
+	ok(&S.fac, top_phase(PHASE_VOTE));
 	n = cards_of(seat(5), L, 64);
 	for (i = 0; i < n; i++) {
 		if (model_votes_of(S.p[5].rep, pid(5), L[i]) > 0)
@@ -1711,17 +1492,17 @@ open_look(void)
 	cr_assert(from != 0 && to != 0);
 	for (i = 0; i < S.np; i++)
 		before[i] = S.p[i].open_votes;
-	ok(&S.p[5], op_vote(from, -1));
+	ok(&S.p[5], top_vote(from, -1));
 	tally(5, from, -1);
-	ok(&S.p[5], op_vote(to, 1));
+	ok(&S.p[5], top_vote(to, 1));
 	tally(5, to, 1);
 	sync_all();
 	for (i = 0; i < S.np; i++)
 		cr_assert_eq(S.p[i].open_votes, before[i] + (i == 5 ? 0 : 2),
 		    "%s", S.p[i].name);
 	check_replicas();
-	ok(&S.fac, op_phase(PHASE_HARVEST));
-	ok(&S.fac, op_blind(true));
+	ok(&S.fac, top_phase(PHASE_HARVEST));
+	ok(&S.fac, top_setting(SET_BLIND, true));
 	sync_all();
 	for (i = 0; i < S.np; i++)
 		cr_assert(S.p[i].rep->revealed && S.p[i].rep->settings.blind);
@@ -1738,7 +1519,7 @@ step_harvest(void)
 	bool			 taken[64], tie = false;
 	int64_t			 end;
 
-	ok(&S.fac, op_phase(PHASE_HARVEST));
+	ok(&S.fac, top_phase(PHASE_HARVEST));
 	end = ts_now_ms() + WAIT_MS;
 	while (S.fac.tally_seq == 0)
 		cr_assert(actor_step(&S.fac, (int)(end - ts_now_ms())) == 1,
@@ -1756,9 +1537,10 @@ step_harvest(void)
 	}
 	check_ready(NULL);
 	check_replicas();
-	refused(&S.p[0], op_vote(Z.c1[0], 1), REJECT_PHASE, NULL);
-	refused(&S.p[0], op_add(seat(0), "Encore", 0), REJECT_PHASE, NULL);
-	refused(&S.p[0], op_flag(OP_KEEP, Z.c1[0], true), REJECT_FORBIDDEN,
+	refused(&S.p[0], top_vote(Z.c1[0], 1), REJECT_PHASE, NULL);
+	refused(&S.p[0], top_card_add(seat(0), "Encore", 0), REJECT_PHASE,
+	    NULL);
+	refused(&S.p[0], top_flag(OP_KEEP, Z.c1[0], true), REJECT_FORBIDDEN,
 	    NULL);
 	open_look();
 	/* Three ideas kept per question: most votes, then the oldest. */
@@ -1778,19 +1560,19 @@ step_harvest(void)
 			Z.kept[j][k] = L[best];
 			/* A fourth idea on the first question. */
 			if (k < 3 || j == 0) {
-				ok(&S.fac, op_flag(OP_KEEP, L[best], true));
+				ok(&S.fac, top_flag(OP_KEEP, L[best], true));
 				Z.nkept[j]++;
 			}
 		}
 	}
 	cr_assert(tie, "no tie among the kept ideas: the order of ties is "
 	    "not exercised");
-	ok(&S.fac, op_follow(FOLLOW_RESULTS, 0));
+	ok(&S.fac, top_follow(FOLLOW_RESULTS, 0));
 	sync_all();
 	for (i = 0; i < S.np; i++)
 		cr_assert_eq(S.p[i].rep->follow_view, FOLLOW_RESULTS);
-	ok(&S.fac, op_follow(FOLLOW_NONE, 0));
-	ok(&S.p[3], op_flag(OP_READY, 0, true));
+	ok(&S.fac, top_follow(FOLLOW_NONE, 0));
+	ok(&S.p[3], top_flag(OP_READY, 0, true));
 	sync_all();
 	check_replicas();
 	for (j = 0; j < NTABLES; j++)
@@ -1803,24 +1585,24 @@ step_harvest(void)
 static void
 step_closed(void)
 {
-	ok(&S.fac, op_phase(PHASE_CLOSED));
+	ok(&S.fac, top_phase(PHASE_CLOSED));
 	sync_all();
 	check_ready(NULL);
-	refused(&S.fac, op_add(Z.t[0], "Après la fin", 0), REJECT_FROZEN,
+	refused(&S.fac, top_card_add(Z.t[0], "Après la fin", 0), REJECT_FROZEN,
 	    "the board is closed");
-	refused(&S.p[0], op_add(Z.t[0], "Après la fin", 0), REJECT_FROZEN,
+	refused(&S.p[0], top_card_add(Z.t[0], "Après la fin", 0), REJECT_FROZEN,
 	    NULL);
-	refused(&S.p[0], op_card(OP_CARD_EDIT, Z.c1[0], "Modifié"),
+	refused(&S.p[0], top_card(OP_CARD_EDIT, Z.c1[0], "Modifié"),
 	    REJECT_FROZEN, NULL);
-	refused(&S.fac, op_card(OP_CARD_EDIT, Z.c1[0], "Modifié"),
+	refused(&S.fac, top_card(OP_CARD_EDIT, Z.c1[0], "Modifié"),
 	    REJECT_FROZEN, NULL);
-	refused(&S.p[0], op_card(OP_CARD_DELETE, Z.c1[0], NULL), REJECT_FROZEN,
+	refused(&S.p[0], top_card(OP_CARD_DELETE, Z.c1[0], NULL), REJECT_FROZEN,
 	    NULL);
-	refused(&S.p[0], op_vote(Z.c1[0], 1), REJECT_FROZEN, NULL);
-	refused(&S.p[0], op_group(Z.c1[4], 0), REJECT_FROZEN, NULL);
-	refused(&S.fac, op_title(Z.c1[0], "Autre"), REJECT_FROZEN, NULL);
-	refused(&S.fac, op_flag(OP_KEEP, Z.c1[0], false), REJECT_FROZEN, NULL);
-	ok(&S.fac, op_text(OP_BANNER, "Merci à toutes et à tous !"));
+	refused(&S.p[0], top_vote(Z.c1[0], 1), REJECT_FROZEN, NULL);
+	refused(&S.p[0], top_group(Z.c1[4], 0), REJECT_FROZEN, NULL);
+	refused(&S.fac, top_title(Z.c1[0], "Autre"), REJECT_FROZEN, NULL);
+	refused(&S.fac, top_flag(OP_KEEP, Z.c1[0], false), REJECT_FROZEN, NULL);
+	ok(&S.fac, top_text(OP_BANNER, "Merci à toutes et à tous !"));
 	sync_all();
 	check_replicas();
 	cr_assert_str_eq(S.p[9].rep->banner, "Merci à toutes et à tous !");
@@ -1835,22 +1617,20 @@ step_closed(void)
 static void
 export_both(const char *fmt, bool bom, char *path, size_t pathlen)
 {
-	char	 off[256], log[256], *a, *b, what[16];
+	char	 off[256], *a, *b, what[16];
 	size_t	 alen, blen;
 	int	 rc;
 
 	snprintf(what, sizeof what, "%s%s", fmt, bom ? "-bom" : "");
 	snprintf(off, sizeof off, "%s/offline.%s", S.tmp, what);
 	snprintf(path, pathlen, "%s/client.%s", S.tmp, what);
-	snprintf(log, sizeof log, "%s/export.log", S.tmp);
 	{
 		char	*argv[] = {
 		    (char *)ts_bin("CB_SERVER", "server/cafeboard-server"),
 		    "--data", S.srv.data, "export", BOARD, "--format",
 		    (char *)fmt, "-o", off, bom ? "--bom" : NULL, NULL };
 
-		rc = run(argv, log);
-		a = slurp(log, NULL);
+		rc = ts_command(&a, TS_RUN_MS, argv);
 		cr_assert_eq(rc, 0, "cafeboard-server export --format %s: %s",
 		    what, a);
 		free(a);
@@ -1863,8 +1643,7 @@ export_both(const char *fmt, bool bom, char *path, size_t pathlen)
 		    S.srv.keyfile, "--socket", S.srv.sock, "-o", path,
 		    bom ? "--bom" : NULL, NULL };
 
-		rc = run(argv, log);
-		a = slurp(log, NULL);
+		rc = ts_command(&a, TS_RUN_MS, argv);
 		cr_assert_eq(rc, 0, "cafeboard export --format %s: %s", what,
 		    a);
 		free(a);
@@ -2006,16 +1785,18 @@ step_export(void)
 	write_expected(expect, false);
 	snprintf(kept, sizeof kept, "%zu,%zu,%zu,%zu", Z.nkept[0], Z.nkept[1],
 	    Z.nkept[2], Z.nkept[3]);
-	cr_assert_eq(python(csv_check, path, expect, "0", kept, "6"), 0,
+	cr_assert_eq(ts_python(csv_check, path, expect, "0", kept, "6",
+	    NULL), 0,
 	    "Python's csv module disagrees (kept with CB_KEEP_TMP=1 in %s)",
 	    S.tmp);
-	cr_assert_eq(python(csv_check, bom, expect, "1", kept, "6"), 0);
+	cr_assert_eq(ts_python(csv_check, bom, expect, "1", kept, "6", NULL),
+	    0);
 
 	export_both("json", false, path, sizeof path);
 	check_golden(path, "harvest.json");
 	snprintf(expect, sizeof expect, "%s/expect.json", S.tmp);
 	write_expected(expect, true);
-	cr_assert_eq(python(json_check, path, expect, NULL, NULL, NULL), 0,
+	cr_assert_eq(ts_python(json_check, path, expect, NULL), 0,
 	    "Python's json module disagrees (kept with CB_KEEP_TMP=1 in %s)",
 	    S.tmp);
 }
@@ -2027,7 +1808,7 @@ step_export(void)
 static void
 step_stop(void)
 {
-	char	 path[256], log[256], *a, *b;
+	char	 path[256], *a, *b;
 	size_t	 alen, blen;
 	int	 status;
 	char	*argv[] = { (char *)ts_bin("CB_SERVER", "server/cafeboard-server"),
@@ -2039,8 +1820,9 @@ step_stop(void)
 	    WEXITSTATUS(status) == 0, "the server did not stop cleanly "
 	    "(status %d)", status);
 	snprintf(path, sizeof path, "%s/after.json", S.tmp);
-	snprintf(log, sizeof log, "%s/export.log", S.tmp);
-	cr_assert_eq(run(argv, log), 0);
+	status = ts_command(&a, TS_RUN_MS, argv);
+	free(a);
+	cr_assert_eq(status, 0);
 	a = slurp(path, &alen);
 	snprintf(path, sizeof path, "%s/client.json", S.tmp);
 	b = slurp(path, &blen);
@@ -2091,15 +1873,15 @@ Test(cafe, sixteen_people_three_rounds_nobody_meets_twice,
 	for (i = 0; i < S.np; i++) {
 		sync_all();
 		t = model_least_crowded(S.p[i].rep);
-		ok(&S.p[i], op_sit(t, 0));
+		ok(&S.p[i], top_sit(t, 0));
 	}
 	for (i = 0; i < NTABLES; i++)
-		ok(&S.fac, op_role(pid(i), ROLE_HOST));
+		ok(&S.fac, top_role(pid(i), ROLE_HOST));
 	sync_all();
 	for (i = 0; i < NTABLES; i++)
 		cr_assert_eq(model_seated(S.fac.rep, Z.t[i]), 4);
 	count_meetings(Z.met);
-	ok(&S.fac, op_phase(PHASE_IDEAS));
+	ok(&S.fac, top_phase(PHASE_IDEAS));
 	rotate(2);
 	rotate(3);
 	cr_assert_eq(Z.repeats, 0, "%zu pairs met twice in three rounds",
@@ -2123,11 +1905,7 @@ tui_cafe_init(void)
 static void
 tui_cafe_fini(void)
 {
-	size_t	i;
-
-	actor_free(&S.fac);
-	for (i = 0; i < NMAX; i++)
-		actor_free(&S.p[i]);
+	actors_free();
 	tui_fini(&T);
 }
 
@@ -2216,18 +1994,18 @@ Test(cafe, the_client_made_facilitator_during_a_blind_vote_sees_totals,
 	actor_join(&S.p[0], &srv, "Baptiste", false);
 	actor_join(&S.p[1], &srv, "Chloé", false);
 	t = S.fac.rep->tables[0].id;
-	ok(&S.p[0], op_sit(t, 0));
-	ok(&S.p[1], op_sit(t, 0));
+	ok(&S.p[0], top_sit(t, 0));
+	ok(&S.p[1], top_sit(t, 0));
 	tui_client(&T, "anne", "--board " BOARD " --name Anne --code " CODE);
 	anne = wait_seated("Anne");
 	free(tui_wait(&T, "anne", "(your table)"));
 
-	ok(&S.fac, op_phase(PHASE_IDEAS));
-	card = ok(&S.fac, op_add(t, "Une idée commune à toutes les tables",
-	    0));
-	ok(&S.fac, op_phase(PHASE_VOTE));
-	ok(&S.p[0], op_vote(card, 1));
-	ok(&S.p[1], op_vote(card, 1));
+	ok(&S.fac, top_phase(PHASE_IDEAS));
+	card = ok(&S.fac, top_card_add(t, "Une idée commune à toutes les "
+	    "tables", 0));
+	ok(&S.fac, top_phase(PHASE_VOTE));
+	ok(&S.p[0], top_vote(card, 1));
+	ok(&S.p[1], top_vote(card, 1));
 	sync_all();
 	free(tui_wait(&T, "anne", "Phase: vote"));
 	s = tui_wait(&T, "anne", "commune");
@@ -2237,12 +2015,12 @@ Test(cafe, the_client_made_facilitator_during_a_blind_vote_sees_totals,
 	cr_assert_eq(connections(anne, &state), 1);
 
 	/* Promoted: fetched again; the totals of the blind vote show. */
-	ok(&S.fac, op_role(anne, ROLE_FACILITATOR));
+	ok(&S.fac, top_role(anne, ROLE_FACILITATOR));
 	free(tui_wait(&T, "anne", "(2)"));
 	wait_connections(anne, 2, &state);
 	cr_assert_geq(state, 1, "no STATE catch-up after the promotion");
 	/* Demoted: fetched again, as a participant sees it. */
-	ok(&S.fac, op_role(anne, ROLE_PARTICIPANT));
+	ok(&S.fac, top_role(anne, ROLE_PARTICIPANT));
 	before = state;
 	wait_connections(anne, 3, &state);
 	cr_assert_eq(state, before + 1, "no STATE catch-up after the "

@@ -16,19 +16,16 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "export.h"
 #include "model.h"
+#include "tsupport.h"
 #include "xmalloc.h"
-
-extern char **environ;
 
 #define T0		1795354200250LL	/* 2026-11-22T13:30:00.250Z */
 #define JOIN_CODE	"secret-code-42"
@@ -342,22 +339,6 @@ golden(const char *name, const char *data, size_t len)
 	free(path);
 }
 
-/* Run python3 -c script args...; its exit status (-1 if it did not run). */
-static int
-python(const char *script, const char *a1, const char *a2, const char *a3)
-{
-	char	*argv[] = { "python3", "-c", (char *)script, (char *)a1,
-	    (char *)a2, (char *)a3, NULL };
-	pid_t	 pid;
-	int	 status;
-
-	if (posix_spawnp(&pid, "python3", NULL, NULL, argv, environ) != 0)
-		return -1;
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 /* A temporary file holding data; returns its malloc'd path. */
 static char *
 temp_file(const char *data, size_t len)
@@ -536,8 +517,8 @@ python_roundtrip(const struct model *m, enum export_format fmt, bool flag)
 	out = export_mem(m, fmt, fmt == EXPORT_CSV && flag, &len);
 	path = temp_file(out, len);
 	expect = expected_cards(m);
-	rc = python(fmt == EXPORT_CSV ? csv_check : json_check, path, expect,
-	    flag ? "1" : "0");
+	rc = ts_python(fmt == EXPORT_CSV ? csv_check : json_check, path,
+	    expect, flag ? "1" : "0", NULL);
 	cr_assert_eq(rc, 0, "python3 rejected the %s export (status %d; "
 	    "output kept in %s)", fmt == EXPORT_CSV ? "CSV" : "JSON", rc,
 	    path);
@@ -869,11 +850,11 @@ Test(export, json_escapes_every_control_and_separator)
 	    "\\\\ back\""));
 	cr_assert_not_null(strstr(json, "\"name\": \"Zoé\\u007f\""));
 	path = temp_file(json, len);
-	rc = python("import json, sys\n"
+	rc = ts_python("import json, sys\n"
 	    "d = json.load(open(sys.argv[1], encoding='utf-8'))\n"
 	    "t = d['tables'][0]['cards'][0]['text']\n"
 	    "assert t == 'a\\x01b\\x1fc\\u2028d\\u2029e\\u202ef\\x85g\\r\\n"
-	    "\\b\\f/\\ufffd', repr(t)\n", path, NULL, NULL);
+	    "\\b\\f/\\ufffd', repr(t)\n", path, NULL);
 	cr_assert_eq(rc, 0);
 	unlink(path);
 	free(path);

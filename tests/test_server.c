@@ -123,93 +123,8 @@ hello(struct tclient *c, const char *board, const char *name,
     const char *code, const char *key, uint64_t since, bool state,
     bool observe)
 {
-	struct proto_hello	h;
-
-	memset(&h, 0, sizeof h);
-	h.v = PROTO_VERSION;
-	h.board = (char *)board;
-	memcpy(h.client, c->client, sizeof h.client);
-	h.name = (char *)name;
-	h.code = (char *)code;
-	h.key = (char *)key;
-	h.since = since;
-	h.want_state = state;
-	h.observe = observe;
-	cr_assert_neq(proto_enc_hello(&c->out, &h), 0);
-	cr_assert_eq(tclient_flush(c), 0, "cannot send HELLO");
-}
-
-/* Op constructors. */
-static struct proto_op
-op_table(const char *question, const char *theme)
-{
-	struct proto_op	op = top_simple(OP_TABLE_ADD);
-
-	op.text = (char *)question;
-	op.theme = (char *)theme;
-	return op;
-}
-
-static struct proto_op
-op_phase(uint8_t phase)
-{
-	struct proto_op	op = top_simple(OP_PHASE);
-
-	op.phase = phase;
-	return op;
-}
-
-static struct proto_op
-op_sit(uint64_t table)
-{
-	struct proto_op	op = top_simple(OP_TABLE_SIT);
-
-	op.table = table;
-	return op;
-}
-
-static struct proto_op
-op_vote(uint64_t card, int32_t delta)
-{
-	struct proto_op	op = top_simple(OP_VOTE);
-
-	op.card = card;
-	op.delta = delta;
-	return op;
-}
-
-static struct proto_op
-op_timer(int32_t seconds, const char *label)
-{
-	struct proto_op	op = top_simple(OP_TIMER);
-
-	op.action = TIMER_START;
-	op.seconds = seconds;
-	op.text = (char *)label;
-	return op;
-}
-
-/* A settings op with one boolean key. */
-static struct proto_op
-op_flag(uint32_t bit, bool on)
-{
-	struct proto_op	op = top_simple(OP_SETTINGS);
-
-	op.settings.has = bit;
-	switch (bit) {
-	case SET_BLIND:
-		op.settings.blind = on;
-		break;
-	case SET_PRIVATE:
-		op.settings.private_writing = on;
-		break;
-	case SET_ANONYMOUS:
-		op.settings.anonymous = on;
-		break;
-	default:
-		cr_assert_fail("op_flag: bit %u", bit);
-	}
-	return op;
+	cr_assert_eq(tclient_hello_flags(c, board, name, code, key, since,
+	    state, observe), 0, "cannot send HELLO");
 }
 
 /* Send op and wait for its EVENT; the event's seq.  A REJECT fails. */
@@ -407,8 +322,8 @@ new_board(struct tclient **f, bool tcp, const char *board)
 	uint64_t	t;
 
 	*f = joined(tcp, board, "Nadia", NULL, srv.key);
-	t = apply(*f, op_table("Comment mieux coop\xc3\xa9rer ?", NULL));
-	apply(*f, op_phase(PHASE_IDEAS));
+	t = apply(*f, top_table("Comment mieux coop\xc3\xa9rer ?", NULL));
+	apply(*f, top_phase(PHASE_IDEAS));
 	return t;
 }
 
@@ -419,7 +334,7 @@ seated(bool tcp, const char *board, const char *name, const char *code,
 {
 	struct tclient	*c = joined(tcp, board, name, code, NULL);
 
-	apply(c, op_sit(table));
+	apply(c, top_sit(table, 0));
 	return c;
 }
 
@@ -757,7 +672,6 @@ STEST(reconnect_replays_only_what_was_missed)
 static void
 busy_board(struct tclient *f, struct tclient *b, uint64_t t, int n)
 {
-	struct proto_op	op;
 	uint64_t	first = 0, s;
 	char		text[64];
 	int		i;
@@ -769,16 +683,9 @@ busy_board(struct tclient *f, struct tclient *b, uint64_t t, int n)
 		if (first == 0)
 			first = s;
 	}
-	op = top_simple(OP_CARD_EDIT);
-	op.card = first;
-	op.text = (char *)"corrig\xc3\xa9" "e";
-	apply(f, op);
-	op = top_simple(OP_CARD_DELETE);
-	op.card = first + 1;
-	apply(f, op);
-	op = top_simple(OP_BANNER);
-	op.text = (char *)"Pause \xe2\x98\x95";
-	apply(f, op);
+	apply(f, top_card(OP_CARD_EDIT, first, "corrig\xc3\xa9" "e"));
+	apply(f, top_card(OP_CARD_DELETE, first + 1, NULL));
+	apply(f, top_text(OP_BANNER, "Pause \xe2\x98\x95"));
 }
 
 STEST(far_behind_gets_the_state)
@@ -797,7 +704,7 @@ STEST(far_behind_gets_the_state)
 	hello(l, "cafe", "Lucie", NULL, NULL, 0, false, false);
 	cr_assert_eq(catchup(l, 0, live, &cu), 0);
 	{
-		struct proto_op op = op_sit(t);
+		struct proto_op op = top_sit(t, 0);
 
 		tclient_op(l, &op);
 	}
@@ -1672,7 +1579,7 @@ STEST(bad_ops_rejected_connection_stays)
 		    "missing arguments");
 	}
 	/* A participant trying a facilitator's op. */
-	refused(p, op_phase(PHASE_VOTE), REJECT_FORBIDDEN, "phase by a "
+	refused(p, top_phase(PHASE_VOTE), REJECT_FORBIDDEN, "phase by a "
 	    "participant");
 	keeper_ok(p, t, "p at the end");
 	keeper_ok(k, t, "the end");
@@ -1743,17 +1650,13 @@ STEST(same_client_replaces_its_old_connection)
 STEST(promoted_facilitator_comes_back)
 {
 	struct tclient		*f, *p;
-	struct proto_op		 op;
 	struct catchup		 cu;
 	uint64_t		 t;
 
 	tserver_start(&srv, false, NULL);
 	t = new_board(&f, false, "cafe");
 	p = seated(false, "cafe", "Paul", NULL, t);
-	op = top_simple(OP_ROLE);
-	op.participant = p->participant;
-	op.role = ROLE_FACILITATOR;
-	apply(f, op);
+	apply(f, top_role(p->participant, ROLE_FACILITATOR));
 	skip_to(p, f->head);
 
 	/* Paul's connection drops; the same client comes back. */
@@ -1763,7 +1666,7 @@ STEST(promoted_facilitator_comes_back)
 	cr_assert_eq(catchup(p, p->head, NULL, &cu), 0, "a promoted "
 	    "facilitator is refused on reconnecting");
 	cr_assert_eq(cu.w.role, ROLE_FACILITATOR);
-	apply(p, op_phase(PHASE_GROUP));
+	apply(p, top_phase(PHASE_GROUP));
 }
 
 STEST(rate_limit)
@@ -1981,10 +1884,10 @@ STEST(privacy_of_votes_byte_for_byte)
 	p1 = seated(false, "priv", "Am\xc3\xa9lie", NULL, t);
 	p2 = seated(false, "priv", "Bruno", NULL, t);
 	card = apply(p1, top_card_add(t, "Un bus de nuit", 0));
-	apply(f, op_phase(PHASE_VOTE));
+	apply(f, top_phase(PHASE_VOTE));
 
 	/* Blind (the default): the voter, a facilitator, the others. */
-	op = op_vote(card, 1);
+	op = top_vote(card, 1);
 	id = tclient_op(p1, &op);
 	cr_assert_eq(tclient_wait_op(p1, id, &m, WAIT), 1);
 	seq = m.u.event.seq;
@@ -2013,7 +1916,7 @@ STEST(privacy_of_votes_byte_for_byte)
 	}
 
 	/* Leaving the vote: the tally, with the right count, for everyone. */
-	seq = apply(f, op_phase(PHASE_HARVEST));
+	seq = apply(f, top_phase(PHASE_HARVEST));
 	event_at(p2, seq + 1, &m);
 	cr_assert_eq(m.u.event.op.kind, OP_TALLY);
 	cr_assert_eq(m.u.event.origin, 0);
@@ -2026,9 +1929,9 @@ STEST(privacy_of_votes_byte_for_byte)
 	proto_msg_free(&m);
 
 	/* Not blind: the card and the delta, never the voter. */
-	apply(f, op_flag(SET_BLIND, false));
-	apply(f, op_phase(PHASE_VOTE));
-	seq = apply(p1, op_vote(card, -1));
+	apply(f, top_setting(SET_BLIND, false));
+	apply(f, top_phase(PHASE_VOTE));
+	seq = apply(p1, top_vote(card, -1));
 	{
 		const uint8_t open[] = { 0, 0, 0, 8, 0x97, 0x12, (uint8_t)seq,
 		    0, 0, 7, (uint8_t)card, 0xff };
@@ -2042,7 +1945,7 @@ STEST(privacy_of_votes_byte_for_byte)
 		free(fr);
 		proto_msg_free(&m);
 	}
-	seq = apply(p1, op_vote(card, 1));
+	seq = apply(p1, top_vote(card, 1));
 	{
 		const uint8_t open[] = { 0, 0, 0, 8, 0x97, 0x12, (uint8_t)seq,
 		    0, 0, 7, (uint8_t)card, 1 };
@@ -2053,10 +1956,8 @@ STEST(privacy_of_votes_byte_for_byte)
 		proto_msg_free(&m);
 	}
 	/* An open vote that closes has nothing to tally. */
-	seq = apply(f, op_phase(PHASE_HARVEST));
-	op = top_simple(OP_BANNER);
-	op.text = (char *)"fin du vote";
-	apply(f, op);
+	seq = apply(f, top_phase(PHASE_HARVEST));
+	apply(f, top_text(OP_BANNER, "fin du vote"));
 	next_event(p2, &m);
 	cr_assert_eq(m.u.event.seq, seq);
 	proto_msg_free(&m);
@@ -2081,7 +1982,7 @@ STEST(privacy_of_writing_and_joins)
 	p2 = seated(false, "priv", "Bruno", NULL, t);
 
 	/* Private writing: the others get "" until the phase leaves ideas. */
-	apply(f, op_flag(SET_PRIVATE, true));
+	apply(f, top_setting(SET_PRIVATE, true));
 	op = top_card_add(t, "Mon id\xc3\xa9" "e secr\xc3\xa8te", 0);
 	id = tclient_op(p1, &op);
 	cr_assert_eq(tclient_wait_op(p1, id, &m, WAIT), 1);
@@ -2097,7 +1998,7 @@ STEST(privacy_of_writing_and_joins)
 	cr_assert_str_eq(m.u.event.op.text, op.text);
 	proto_msg_free(&m);
 
-	seq = apply(f, op_phase(PHASE_GROUP));
+	seq = apply(f, top_phase(PHASE_GROUP));
 	event_at(p2, seq + 1, &m);
 	cr_assert_eq(m.u.event.op.kind, OP_REVEAL);
 	cr_assert_eq(m.u.event.op.card, card);
@@ -2105,9 +2006,9 @@ STEST(privacy_of_writing_and_joins)
 	proto_msg_free(&m);
 
 	/* Anonymous: the others get no author on card events. */
-	apply(f, op_flag(SET_PRIVATE, false));
-	apply(f, op_flag(SET_ANONYMOUS, true));
-	apply(f, op_phase(PHASE_IDEAS));
+	apply(f, top_setting(SET_PRIVATE, false));
+	apply(f, top_setting(SET_ANONYMOUS, true));
+	apply(f, top_phase(PHASE_IDEAS));
 	op = top_card_add(t, "Sans nom", 0);
 	id = tclient_op(p1, &op);
 	cr_assert_eq(tclient_wait_op(p1, id, &m, WAIT), 1);
@@ -2122,10 +2023,7 @@ STEST(privacy_of_writing_and_joins)
 	cr_assert_eq(m.u.event.origin, p1->participant);
 	cr_assert_eq(m.u.event.op_id, id);
 	proto_msg_free(&m);
-	op = top_simple(OP_CARD_EDIT);
-	op.card = seq;
-	op.text = (char *)"Toujours sans nom";
-	seq = apply(p1, op);
+	seq = apply(p1, top_card(OP_CARD_EDIT, seq, "Toujours sans nom"));
 	event_at(p2, seq, &m);
 	cr_assert_eq(m.u.event.origin, 0);
 	cr_assert_eq(m.u.event.op_id, 0);
@@ -2167,7 +2065,7 @@ STEST(timer_ends_without_a_facilitator)
 	tserver_start(&srv, false, NULL);
 	t = new_board(&f, false, "cafe");
 	p = seated(false, "cafe", "Bruno", NULL, t);
-	seq = apply(f, op_timer(1, "Pause caf\xc3\xa9"));
+	seq = apply(f, top_timer(TIMER_START, 1, "Pause caf\xc3\xa9"));
 	hang_up(f);
 	event_at(p, seq, &m);
 	cr_assert_eq(m.u.event.op.kind, OP_TIMER);
@@ -2194,7 +2092,7 @@ timer_across_restart(int sig)
 	tserver_start(&srv, false, NULL);
 	t = new_board(&f, false, "cafe");
 	p = seated(false, "cafe", "Bruno", NULL, t);
-	seq = apply(f, op_timer(2, "Tour 1"));
+	seq = apply(f, top_timer(TIMER_START, 2, "Tour 1"));
 	skip_to(p, seq);
 	h = p->head;
 	tserver_stop(&srv, sig);
@@ -2330,7 +2228,7 @@ STEST(observer_sees_all_changes_nothing)
 
 	tserver_start(&srv, false, NULL);
 	t = new_board(&f, false, "obs");
-	apply(f, op_flag(SET_PRIVATE, true));
+	apply(f, top_setting(SET_PRIVATE, true));
 	p = seated(false, "obs", "Bruno", NULL, t);
 	q = seated(false, "obs", "Chlo\xc3\xa9", NULL, t);
 	card = apply(p, top_card_add(t, "secret", 0));
@@ -2356,19 +2254,15 @@ STEST(observer_sees_all_changes_nothing)
 
 	refused(o, top_card_add(t, "par l'observateur", 0), REJECT_FORBIDDEN,
 	    "an observer's op");
-	refused(o, op_phase(PHASE_HARVEST), REJECT_FORBIDDEN,
+	refused(o, top_phase(PHASE_HARVEST), REJECT_FORBIDDEN,
 	    "an observer's facilitator op");
-	{
-		struct proto_op op = top_simple(OP_READY);
-
-		op.flag = true;
-		refused(o, op, REJECT_FORBIDDEN, "an observer's ready");
-		refused(o, op_sit(0), REJECT_FORBIDDEN, "an observer's sit");
-	}
+	refused(o, top_flag(OP_READY, 0, true), REJECT_FORBIDDEN,
+	    "an observer's ready");
+	refused(o, top_sit(0, 0), REJECT_FORBIDDEN, "an observer's sit");
 
 	/* Live: a blind vote reaches it whole. */
-	apply(f, op_phase(PHASE_VOTE));
-	h = apply(p, op_vote(card, 1));
+	apply(f, top_phase(PHASE_VOTE));
+	h = apply(p, top_vote(card, 1));
 	follow(o, mo, h);
 	follow(q, mq, h);
 	cr_assert_eq(model_card(mo, card)->votes, 1, "the blind total");
@@ -2405,13 +2299,13 @@ STEST(facilitator_hello_makes_a_board)
 
 	/* Tables with and without a theme reach the others. */
 	p = joined(false, "neuf", "Bruno", NULL, NULL);
-	t = apply(f, op_table("Question un", "Th\xc3\xa8me A"));
+	t = apply(f, top_table("Question un", "Th\xc3\xa8me A"));
 	event_at(p, t, &m);
 	cr_assert_eq(m.u.event.op.kind, OP_TABLE_ADD);
 	cr_assert_str_eq(m.u.event.op.text, "Question un");
 	cr_assert_str_eq(m.u.event.op.theme, "Th\xc3\xa8me A");
 	proto_msg_free(&m);
-	t2 = apply(f, op_table("Question deux", NULL));
+	t2 = apply(f, top_table("Question deux", NULL));
 	event_at(p, t2, &m);
 	cr_assert(m.u.event.op.theme == NULL || m.u.event.op.theme[0] == '\0');
 	proto_msg_free(&m);
@@ -2510,32 +2404,22 @@ STEST(create_and_export)
 
 	/* A workshop: cards, a cluster, votes, kept ideas. */
 	f = joined(false, "cafe", "Nadia", NULL, srv.key);
-	apply(f, op_phase(PHASE_IDEAS));
+	apply(f, top_phase(PHASE_IDEAS));
 	p = seated(false, "cafe", "Am\xc3\xa9lie", "territoire", t);
 	{
 		uint64_t a, b, c;
-		struct proto_op op;
 
 		a = apply(p, top_card_add(t, "Un guichet unique", 0));
 		b = apply(p, top_card_add(t, "=SUM(A1:A9) \"cit\xc3\xa9\"", 0));
 		c = apply(f, top_card_add(t, "Une r\xc3\xa9ponse", a));
-		apply(f, op_phase(PHASE_GROUP));
-		op = top_simple(OP_CARD_GROUP);
-		op.card = b;
-		op.head = a;
-		apply(p, op);
-		op = top_simple(OP_CLUSTER_TITLE);
-		op.head = a;
-		op.text = (char *)"Accueil";
-		apply(p, op);
-		apply(f, op_phase(PHASE_VOTE));
-		apply(p, op_vote(a, 1));
-		apply(p, op_vote(c, 1));
-		apply(f, op_phase(PHASE_HARVEST));
-		op = top_simple(OP_KEEP);
-		op.card = a;
-		op.flag = true;
-		apply(f, op);
+		apply(f, top_phase(PHASE_GROUP));
+		apply(p, top_group(b, a));
+		apply(p, top_title(a, "Accueil"));
+		apply(f, top_phase(PHASE_VOTE));
+		apply(p, top_vote(a, 1));
+		apply(p, top_vote(c, 1));
+		apply(f, top_phase(PHASE_HARVEST));
+		apply(f, top_flag(OP_KEEP, a, true));
 	}
 
 	/* Exports while it runs: the offline command and the client agree. */
@@ -2737,7 +2621,6 @@ STEST(sighup_reopens_the_log_file)
 STEST(max_cards)
 {
 	struct tclient	*f;
-	struct proto_op	 op;
 	uint64_t	 t, first;
 
 	tserver_start(&srv, false, "--max-cards", "3", NULL);
@@ -2746,8 +2629,6 @@ STEST(max_cards)
 	apply(f, top_card_add(t, "deux", 0));
 	apply(f, top_card_add(t, "trois", 0));
 	refused(f, top_card_add(t, "quatre", 0), REJECT_LIMIT, "a 4th card");
-	op = top_simple(OP_CARD_DELETE);
-	op.card = first;
-	apply(f, op);
+	apply(f, top_card(OP_CARD_DELETE, first, NULL));
 	apply(f, top_card_add(t, "quatre", 0));
 }

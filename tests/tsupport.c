@@ -16,6 +16,7 @@
 #include <ftw.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,14 +26,35 @@
 
 #include "tsupport.h"
 
+/* The time on clock id in units of 1/hz second (hz divides 10^9). */
+static int64_t
+ts_clock(clockid_t id, int64_t hz)
+{
+	struct timespec	ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * hz + ts.tv_nsec / (1000000000 / hz);
+}
+
 /* Milliseconds on a monotonic clock. */
 int64_t
 ts_now_ms(void)
 {
-	struct timespec	ts;
+	return ts_clock(CLOCK_MONOTONIC, 1000);
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+/* Microseconds on a monotonic clock. */
+int64_t
+ts_now_us(void)
+{
+	return ts_clock(CLOCK_MONOTONIC, 1000000);
+}
+
+/* Wall-clock milliseconds since the epoch, as the server stamps events. */
+int64_t
+ts_wall_ms(void)
+{
+	return ts_clock(CLOCK_REALTIME, 1000);
 }
 
 /* The binary named by environment variable env, or fallback. */
@@ -153,6 +175,13 @@ ts_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return 0;
 }
 
+/* Remove dir and everything below it. */
+void
+ts_rm_tree(const char *dir)
+{
+	nftw(dir, ts_rm, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /*
  * A process that removes the directory once the test is gone: a test
  * killed by its timeout runs no .fini.  It waits for the end of a pipe
@@ -179,7 +208,7 @@ ts_guard(struct tserver *s)
 		while (read(3, &c, 1) == -1 && errno == EINTR)
 			continue;
 		if (getenv("CB_KEEP_TMP") == NULL)
-			nftw(s->dir, ts_rm, 16, FTW_DEPTH | FTW_PHYS);
+			ts_rm_tree(s->dir);
 		_exit(0);
 	}
 	close(p[0]);
@@ -226,29 +255,46 @@ tserver_restart(struct tserver *s)
 	ts_wait_up(s);
 }
 
+/*
+ * Reap pid, waiting for it until deadline (ts_now_ms; 0: no limit): true
+ * with *status filled; false when it overran (it is killed and reaped) or
+ * could not be waited for.
+ */
+static bool
+ts_reap(pid_t pid, int64_t deadline, int *status)
+{
+	pid_t	rc;
+
+	if (deadline == 0) {
+		while ((rc = waitpid(pid, status, 0)) == -1 && errno == EINTR)
+			continue;
+		return rc == pid;
+	}
+	for (;;) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return true;
+		if (ts_now_ms() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, status, 0);
+			return false;
+		}
+		usleep(5000);
+	}
+}
+
 /* Send sig and reap the server; its wait status (-1 if it hung). */
 int
 tserver_stop(struct tserver *s, int sig)
 {
-	int64_t	deadline = ts_now_ms() + TS_TIMEOUT_MS;
 	int	status;
+	bool	in_time;
 
 	if (s->pid <= 0)
 		return -1;
 	kill(s->pid, sig);
-	for (;;) {
-		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
-			s->pid = 0;
-			return status;
-		}
-		if (ts_now_ms() > deadline) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &status, 0);
-			s->pid = 0;
-			return -1;
-		}
-		usleep(5000);
-	}
+	in_time = ts_reap(s->pid, ts_now_ms() + TS_TIMEOUT_MS, &status);
+	s->pid = 0;
+	return in_time ? status : -1;
 }
 
 /* Kill what is left and remove the directory. */
@@ -263,7 +309,7 @@ tserver_cleanup(struct tserver *s)
 		s->pid = 0;
 	}
 	if (s->dir[0] != '\0' && getenv("CB_KEEP_TMP") == NULL)
-		nftw(s->dir, ts_rm, 16, FTW_DEPTH | FTW_PHYS);
+		ts_rm_tree(s->dir);
 	if (s->guard > 0) {
 		close(s->guard_fd);
 		waitpid(s->guard, NULL, 0);
@@ -275,18 +321,77 @@ tserver_cleanup(struct tserver *s)
 }
 
 /*
+ * Run argv (argv[0] a path, or a name to look up in PATH) with its standard
+ * input from /dev/null, capturing its standard output, and its standard
+ * error too when err, into out (malloc'd).  A command still running after
+ * timeout_ms (never, if negative) is killed and fails the test.  The exit
+ * status, or -1 if it did not exit.
+ */
+static int
+ts_capture(char **out, bool err, int timeout_ms, char *const argv[])
+{
+	posix_spawn_file_actions_t	 fa;
+	struct pollfd			 pfd;
+	int64_t				 deadline = 0;
+	char				 buf[4096];
+	size_t				 len = 0;
+	ssize_t				 n;
+	int				 p[2], rc, status, wait = -1;
+	pid_t				 pid;
+
+	if (timeout_ms >= 0)
+		deadline = ts_now_ms() + timeout_ms;
+	cr_assert(pipe2(p, O_CLOEXEC) == 0);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	if (err)
+		posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (rc != 0) {
+		close(p[0]);
+		cr_assert_fail("cannot run %s: %s", argv[0], strerror(rc));
+	}
+	*out = malloc(1);
+	for (;;) {
+		if (deadline != 0 && (wait = (int)(deadline -
+		    ts_now_ms())) <= 0)
+			break;
+		pfd.fd = p[0];
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, wait) <= 0)
+			continue;
+		n = read(p[0], buf, sizeof buf);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		*out = realloc(*out, len + (size_t)n + 1);
+		memcpy(*out + len, buf, (size_t)n);
+		len += (size_t)n;
+	}
+	(*out)[len] = '\0';
+	close(p[0]);
+	if (!ts_reap(pid, deadline, &status)) {
+		cr_assert(deadline == 0, "%s did not finish in %d ms",
+		    argv[0], timeout_ms);
+		return -1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
  * Run "cafeboard-server --data DIR args..." and capture its output; the
  * exit status (or -1).
  */
 int
 tserver_command(struct tserver *s, char **out, ...)
 {
-	char	*argv[32], buf[4096];
+	char	*argv[32];
 	va_list	 ap;
-	size_t	 len = 0;
-	ssize_t	 n;
-	int	 p[2], argc = 0, status;
-	pid_t	 pid;
+	int	 argc = 0;
 
 	argv[argc++] = (char *)ts_bin("CB_SERVER", "server/cafeboard-server");
 	argv[argc++] = (char *)"--data";
@@ -296,28 +401,7 @@ tserver_command(struct tserver *s, char **out, ...)
 		argc++;
 	va_end(ap);
 	argv[argc] = NULL;
-	cr_assert(pipe(p) == 0);
-	pid = fork();
-	cr_assert(pid != -1);
-	if (pid == 0) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		close(p[0]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(p[1]);
-	*out = malloc(1);
-	while ((n = read(p[0], buf, sizeof buf)) > 0) {
-		*out = realloc(*out, len + (size_t)n + 1);
-		memcpy(*out + len, buf, (size_t)n);
-		len += (size_t)n;
-	}
-	(*out)[len] = '\0';
-	close(p[0]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return ts_capture(out, true, -1, argv);
 }
 
 /*
@@ -328,33 +412,38 @@ tserver_command(struct tserver *s, char **out, ...)
 int
 ts_run(char **out, char *const argv[])
 {
-	char	buf[4096];
-	size_t	len = 0;
-	ssize_t	n;
-	int	p[2], status;
-	pid_t	pid;
+	return ts_capture(out, false, -1, argv);
+}
 
-	cr_assert(pipe(p) == 0);
-	pid = fork();
-	cr_assert(pid != -1);
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(p[1]);
-	*out = malloc(1);
-	while ((n = read(p[0], buf, sizeof buf)) > 0) {
-		*out = realloc(*out, len + (size_t)n + 1);
-		memcpy(*out + len, buf, (size_t)n);
-		len += (size_t)n;
-	}
-	(*out)[len] = '\0';
-	close(p[0]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+/* Run argv capturing stdout and stderr, failing after timeout_ms. */
+int
+ts_command(char **out, int timeout_ms, char *const argv[])
+{
+	return ts_capture(out, true, timeout_ms, argv);
+}
+
+/* Run python3 -c script with arguments; log its output; its exit status. */
+int
+ts_python(const char *script, ...)
+{
+	char	*argv[16], *out;
+	va_list	 ap;
+	int	 argc = 0, rc;
+
+	argv[argc++] = (char *)"python3";
+	argv[argc++] = (char *)"-c";
+	argv[argc++] = (char *)script;
+	va_start(ap, script);
+	while (argc < 15 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	rc = ts_capture(&out, true, TS_RUN_MS, argv);
+	cr_log_info("%s", out);
+	if (rc != 0)
+		cr_log_error("python3: %s", out);
+	free(out);
+	return rc;
 }
 
 /* The server's log file so far (malloc'd, "" if unreadable). */
@@ -584,6 +673,16 @@ int
 tclient_hello(struct tclient *c, const char *board, const char *name,
     const char *code, const char *key, uint64_t since)
 {
+	return tclient_hello_flags(c, board, name, code, key, since, false,
+	    false);
+}
+
+/* Send HELLO with every field. */
+int
+tclient_hello_flags(struct tclient *c, const char *board, const char *name,
+    const char *code, const char *key, uint64_t since, bool state,
+    bool observe)
+{
 	struct proto_hello	h;
 
 	memset(&h, 0, sizeof h);
@@ -594,6 +693,8 @@ tclient_hello(struct tclient *c, const char *board, const char *name,
 	h.code = (char *)code;
 	h.key = (char *)key;
 	h.since = since;
+	h.want_state = state;
+	h.observe = observe;
 	if (proto_enc_hello(&c->out, &h) == 0)
 		return -1;
 	return tclient_flush(c);
@@ -688,23 +789,138 @@ tclient_wait_op(struct tclient *c, uint32_t op_id, struct proto_msg *msg,
 struct proto_op
 top_card_add(uint64_t table, const char *text, uint64_t parent)
 {
-	struct proto_op	op;
-
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_ADD;
-	op.table = table;
-	op.text = (char *)text;
-	op.parent = parent;
-	return op;
+	return (struct proto_op){ .kind = OP_CARD_ADD, .table = table,
+	    .text = (char *)text, .parent = parent };
 }
 
 /* An op of kind with every argument zero. */
 struct proto_op
 top_simple(uint8_t kind)
 {
-	struct proto_op	op;
+	return (struct proto_op){ .kind = kind };
+}
 
-	memset(&op, 0, sizeof op);
-	op.kind = kind;
+/* table.add with question and theme (NULL: none). */
+struct proto_op
+top_table(const char *question, const char *theme)
+{
+	return (struct proto_op){ .kind = OP_TABLE_ADD,
+	    .text = (char *)question, .theme = (char *)theme };
+}
+
+/* phase. */
+struct proto_op
+top_phase(uint8_t phase)
+{
+	return (struct proto_op){ .kind = OP_PHASE, .phase = phase };
+}
+
+/* table.sit at table for participant (0: the sender). */
+struct proto_op
+top_sit(uint64_t table, uint32_t participant)
+{
+	return (struct proto_op){ .kind = OP_TABLE_SIT, .table = table,
+	    .participant = participant };
+}
+
+/* vote: delta dots on card. */
+struct proto_op
+top_vote(uint64_t card, int32_t delta)
+{
+	return (struct proto_op){ .kind = OP_VOTE, .card = card,
+	    .delta = delta };
+}
+
+/* timer: action with seconds and label. */
+struct proto_op
+top_timer(uint8_t action, int32_t seconds, const char *label)
+{
+	return (struct proto_op){ .kind = OP_TIMER, .action = action,
+	    .seconds = seconds, .text = (char *)label };
+}
+
+/* An op of kind on card with text (card.edit; card.delete with NULL). */
+struct proto_op
+top_card(uint8_t kind, uint64_t card, const char *text)
+{
+	return (struct proto_op){ .kind = kind, .card = card,
+	    .text = (char *)text };
+}
+
+/* card.group: card under head (0: out of its cluster). */
+struct proto_op
+top_group(uint64_t card, uint64_t head)
+{
+	return (struct proto_op){ .kind = OP_CARD_GROUP, .card = card,
+	    .head = head };
+}
+
+/* cluster.title of the cluster under head. */
+struct proto_op
+top_title(uint64_t head, const char *text)
+{
+	return (struct proto_op){ .kind = OP_CLUSTER_TITLE, .head = head,
+	    .text = (char *)text };
+}
+
+/* An op of kind with only text (banner). */
+struct proto_op
+top_text(uint8_t kind, const char *text)
+{
+	return (struct proto_op){ .kind = kind, .text = (char *)text };
+}
+
+/* role: participant gets role. */
+struct proto_op
+top_role(uint32_t participant, uint8_t role)
+{
+	return (struct proto_op){ .kind = OP_ROLE,
+	    .participant = participant, .role = role };
+}
+
+/* follow: every screen to view (and table). */
+struct proto_op
+top_follow(uint8_t view, uint64_t table)
+{
+	return (struct proto_op){ .kind = OP_FOLLOW, .view = view,
+	    .table = table };
+}
+
+/* An op of kind on card with a flag (ready with card 0, keep). */
+struct proto_op
+top_flag(uint8_t kind, uint64_t card, bool flag)
+{
+	return (struct proto_op){ .kind = kind, .card = card, .flag = flag };
+}
+
+/* A settings op with one boolean key, bit, set to on. */
+struct proto_op
+top_setting(uint32_t bit, bool on)
+{
+	struct proto_op	op = top_simple(OP_SETTINGS);
+
+	op.settings.has = bit;
+	switch (bit) {
+	case SET_BLIND:
+		op.settings.blind = on;
+		break;
+	case SET_PRIVATE:
+		op.settings.private_writing = on;
+		break;
+	case SET_ANONYMOUS:
+		op.settings.anonymous = on;
+		break;
+	case SET_MULTI_VOTE:
+		op.settings.multi_vote = on;
+		break;
+	case SET_FREEZE:
+		op.settings.freeze_at_zero = on;
+		break;
+	case SET_LOCKED:
+		op.settings.locked = on;
+		break;
+	default:
+		cr_assert_fail("top_setting: bit %u is not a boolean key", bit);
+	}
 	return op;
 }

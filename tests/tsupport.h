@@ -19,6 +19,7 @@
 #include "proto.h"
 
 #define TS_TIMEOUT_MS	10000	/* default deadline for one expectation */
+#define TS_RUN_MS	30000	/* deadline for one command (sanitizers) */
 
 struct tserver {
 	pid_t		 pid;
@@ -39,6 +40,12 @@ struct tserver {
 const char	*ts_bin(const char *, const char *);
 /* Milliseconds on a monotonic clock. */
 int64_t		 ts_now_ms(void);
+/* Microseconds on a monotonic clock. */
+int64_t		 ts_now_us(void);
+/* Wall-clock milliseconds since the epoch, as the server stamps events. */
+int64_t		 ts_wall_ms(void);
+/* Remove a directory and everything below it. */
+void		 ts_rm_tree(const char *);
 
 /*
  * Start a server in a fresh directory; extra arguments follow (NULL
@@ -60,6 +67,13 @@ char		*tserver_log(const struct tserver *);
 /* Run argv (NULL terminated, argv[0] a path), capturing stdout only into
  * out (malloc'd); the exit status, -1 if it did not exit. */
 int		 ts_run(char **, char *const []);
+/* The same capturing stdout and stderr; a command still running after
+ * timeout_ms is killed and fails the test.  argv[0] may be looked up in
+ * PATH. */
+int		 ts_command(char **, int, char *const []);
+/* Run python3 -c script with arguments (NULL terminated), within
+ * TS_RUN_MS; its output goes to the test's log.  The exit status. */
+int		 ts_python(const char *, ...);
 
 struct tclient {
 	int		 fd;
@@ -106,6 +120,10 @@ int		 tclient_expect(struct tclient *, uint8_t, struct proto_msg *, int);
 /* HELLO with these fields (code, key may be NULL). */
 int		 tclient_hello(struct tclient *, const char *, const char *,
 		    const char *, const char *, uint64_t);
+/* The same with the flags: a STATE catch-up (state), read only (observe). */
+int		 tclient_hello_flags(struct tclient *, const char *,
+		    const char *, const char *, const char *, uint64_t, bool,
+		    bool);
 /*
  * HELLO and wait for READY: 0 with c->participant and c->head set, or the
  * ERROR code received, or -1.
@@ -123,8 +141,36 @@ int		 tclient_op_id(struct tclient *, uint32_t, const struct proto_op *);
  */
 int		 tclient_wait_op(struct tclient *, uint32_t, struct proto_msg *, int);
 
-/* Convenience ops. */
+/* Ops, by kind: what each needs, the rest zero. */
+/* card.add on table with text, building on parent (0: none). */
 struct proto_op	 top_card_add(uint64_t, const char *, uint64_t);
+/* An op of kind with every argument zero. */
 struct proto_op	 top_simple(uint8_t);
+/* table.add: question, theme (may be NULL). */
+struct proto_op	 top_table(const char *, const char *);
+/* phase. */
+struct proto_op	 top_phase(uint8_t);
+/* table.sit: table, participant (0: oneself). */
+struct proto_op	 top_sit(uint64_t, uint32_t);
+/* vote: card, delta. */
+struct proto_op	 top_vote(uint64_t, int32_t);
+/* timer: action, seconds, label. */
+struct proto_op	 top_timer(uint8_t, int32_t, const char *);
+/* An op of kind on card with text (card.edit, card.delete). */
+struct proto_op	 top_card(uint8_t, uint64_t, const char *);
+/* card.group: card under head (0: out of its cluster). */
+struct proto_op	 top_group(uint64_t, uint64_t);
+/* cluster.title: head, text. */
+struct proto_op	 top_title(uint64_t, const char *);
+/* An op of kind with only text (banner). */
+struct proto_op	 top_text(uint8_t, const char *);
+/* role: participant, role. */
+struct proto_op	 top_role(uint32_t, uint8_t);
+/* follow: view, table. */
+struct proto_op	 top_follow(uint8_t, uint64_t);
+/* An op of kind on card with a flag (ready, keep). */
+struct proto_op	 top_flag(uint8_t, uint64_t, bool);
+/* settings with one boolean key: bit (SET_BLIND ... SET_LOCKED), on. */
+struct proto_op	 top_setting(uint32_t, bool);
 
 #endif /* CB_TSUPPORT_H */
