@@ -100,9 +100,10 @@ BENCH_BINS	= $(patsubst tests/%.c,$(B)/tests/%,$(wildcard $(BENCHES:%=tests/%.c)
 # build (SAN=1 too) uses the same catalogues.
 LINGUAS		= fr
 MO_FILES	= $(LINGUAS:%=build/locale/%/LC_MESSAGES/cafeboard.mo)
-# Sources with translatable strings: the client and what it shares.
+# Sources with translatable strings: the client, the server's command line
+# and what they share.
 PO_LPAREN	:= (
-PO_SOURCES	= $(sort $(wildcard client/*.c) \
+PO_SOURCES	= $(sort $(wildcard client/*.c server/*.c) \
 		  $(shell grep -lF '_$(PO_LPAREN)"' common/*.c 2>/dev/null))
 
 PROGS		=
@@ -180,7 +181,8 @@ build/locale/%/LC_MESSAGES/cafeboard.mo: po/%.po
 # Regenerate the template from the sources and merge it into each catalogue.
 update-po:
 	$(XGETTEXT) --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
-	    --keyword=ngettext:1,2 --add-comments=TRANSLATORS: \
+	    --keyword=NC_:1c,2 --keyword=ngettext:1,2 \
+	    --add-comments=TRANSLATORS: \
 	    --package-name=cafeboard --package-version=$(VERSION) \
 	    --sort-by-file -o po/cafeboard.pot $(PO_SOURCES)
 	for l in $(LINGUAS); do \

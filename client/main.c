@@ -8,7 +8,6 @@
 #include <langinfo.h>
 #include <libintl.h>
 #include <limits.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,56 +153,6 @@ find_server(void)
 	return xstrdup("cafeboard-server");
 }
 
-/*
- * The locale the user asked for (LC_ALL, LC_MESSAGES or LANG), or NULL.
- */
-static const char *
-wanted_locale(void)
-{
-	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	const char	*v;
-	size_t		 i;
-
-	for (i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-		if ((v = getenv(vars[i])) != NULL && v[0] != '\0')
-			return v;
-	}
-	return NULL;
-}
-
-/*
- * Take the user's locale.  A server reached over SSH often lacks the
- * locale a laptop sends (fr_FR.UTF-8 not generated): then keep UTF-8 with
- * C.UTF-8 and the language through LANGUAGE, rather than fall back to
- * ASCII and English.
- */
-static void
-locale_init(void)
-{
-	const char	*want, *language;
-	char		 lang[32];
-	size_t		 n;
-
-	if (setlocale(LC_ALL, "") != NULL)
-		return;
-	if ((want = wanted_locale()) == NULL ||
-	    (strcasestr(want, "utf-8") == NULL &&
-	    strcasestr(want, "utf8") == NULL))
-		return;
-	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
-		return;
-	setlocale(LC_MESSAGES, "C.UTF-8");
-	/* "fr_FR.UTF-8@euro" -> LANGUAGE "fr_FR:fr" */
-	n = strcspn(want, ".@");
-	language = getenv("LANGUAGE");
-	if ((language == NULL || language[0] == '\0') && n > 0 && n < 16 &&
-	    strcmp(want, "C.UTF-8") != 0) {
-		snprintf(lang, sizeof lang, "%.*s:%.*s", (int)n, want,
-		    (int)strcspn(want, "_.@"), want);
-		setenv("LANGUAGE", lang, 1);
-	}
-}
-
 /* Entry point. */
 int
 main(int argc, char **argv)
@@ -214,7 +163,7 @@ main(int argc, char **argv)
 	int			 ch, rc, i, ac = argc, fargc = 0;
 	bool			 export_cmd = false;
 
-	locale_init();
+	i18n_locale_init();
 	i18n_init();
 	memset(&o, 0, sizeof o);
 

@@ -8,7 +8,9 @@
  * count as white space everywhere, so a tab inside a value becomes a space.
  *
  * Every error names the line it is on and says what would be right: the
- * person reading it is a facilitator with a text editor, not a programmer.
+ * person reading it is a facilitator with a text editor, not a programmer,
+ * so errors are in the language of the messages (the keys and yes/no stay
+ * what the file must say).
  * An indented line that looks like a key or a comment is refused rather than
  * silently glued onto the value above it.
  */
@@ -20,6 +22,7 @@
 #include <string.h>
 
 #include "boardfile.h"
+#include "i18n.h"
 #include "model.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -103,7 +106,7 @@ boardfile_error(struct boardfile_parser *p, size_t line, const char *fmt, ...)
 
 	if (p->errlen == 0)
 		return -1;
-	n = snprintf(p->err, p->errlen, "line %zu: ", line);
+	n = snprintf(p->err, p->errlen, _("line %zu: "), line);
 	if (n < 0 || (size_t)n >= p->errlen)
 		return -1;
 	va_start(ap, fmt);
@@ -225,13 +228,13 @@ boardfile_check_line(struct boardfile_parser *p, const char *s, size_t len)
 	while (i < len) {
 		n = text_decode(s + i, len - i, &cp);
 		if (n == 1 && cp == 0xfffd)
-			return boardfile_error(p, p->line, "not valid UTF-8 "
+			return boardfile_error(p, p->line, _("not valid UTF-8 "
 			    "(byte 0x%02X at column %zu); save the file as "
-			    "UTF-8", (unsigned char)s[i], col);
+			    "UTF-8"), (unsigned char)s[i], col);
 		if (cp != '\t' && (cp == '\n' || text_cp_forbidden(cp)))
-			return boardfile_error(p, p->line, "character U+%04X "
-			    "(a control or bidi character) at column %zu is not "
-			    "allowed", (unsigned)cp, col);
+			return boardfile_error(p, p->line, _("character "
+			    "U+%04X (a control or bidi character) at column "
+			    "%zu is not allowed"), (unsigned)cp, col);
 		i += n;
 		col++;
 	}
@@ -380,35 +383,37 @@ boardfile_commit(struct boardfile_parser *p)
 	v = p->value != NULL ? p->value : "";
 	/* Lines were checked one by one; this guards the joined result. */
 	if (text_check(v, p->vlen, false, &cps) != TEXT_OK)
-		return boardfile_error(p, p->key_line, "%s: invalid text",
+		return boardfile_error(p, p->key_line, _("%s: invalid text"),
 		    k->name);
 	switch (k->type) {
 	case TYPE_TEXT:
 		if (cps < k->min)
-			return boardfile_error(p, p->key_line, "%s is empty; "
-			    "write it after \"%s:\"", k->name, k->name);
+			/* TRANSLATORS: %s is a key of the file ("title"). */
+			return boardfile_error(p, p->key_line, _("%s is empty; "
+			    "write it after \"%s:\""), k->name, k->name);
 		if (cps > k->max)
-			return boardfile_error(p, p->key_line, "%s too long: "
-			    "%zu characters, at most %u", k->name, cps,
+			return boardfile_error(p, p->key_line, _("%s too long: "
+			    "%zu characters, at most %u"), k->name, cps,
 			    (unsigned)k->max);
 		break;
 	case TYPE_NUMBER:
 		if (boardfile_number(v, k->min, k->max, &num) != 0)
-			return boardfile_error(p, p->key_line, "bad value "
-			    "\"%.*s\" for %s: a whole number from %u to %u",
+			return boardfile_error(p, p->key_line, _("bad value "
+			    "\"%.*s\" for %s: a whole number from %u to %u"),
 			    boardfile_show(v, p->vlen), v, k->name,
 			    (unsigned)k->min, (unsigned)k->max);
 		break;
 	case TYPE_BOOL:
 		if (boardfile_bool(v, &flag) != 0)
-			return boardfile_error(p, p->key_line, "bad value "
+			/* TRANSLATORS: keep yes, no, true... in English. */
+			return boardfile_error(p, p->key_line, _("bad value "
 			    "\"%.*s\" for %s: yes or no (or true/false, "
-			    "on/off)", boardfile_show(v, p->vlen), v, k->name);
+			    "on/off)"), boardfile_show(v, p->vlen), v, k->name);
 		break;
 	}
 	if (key == KEY_QUESTION && p->bf->ntables >= BOARDFILE_QUESTIONS)
-		return boardfile_error(p, p->key_line, "too many questions: "
-		    "at most %d, one per table", BOARDFILE_QUESTIONS);
+		return boardfile_error(p, p->key_line, _("too many questions: "
+		    "at most %d, one per table"), BOARDFILE_QUESTIONS);
 	boardfile_store(p, key, v, num, flag);
 	return 0;
 }
@@ -426,22 +431,24 @@ boardfile_continuation(struct boardfile_parser *p, const char *s, size_t len)
 	s += i;
 	len -= i;
 	if (p->key < 0)
-		return boardfile_error(p, p->line, "this line starts with a "
-		    "space, so it continues the value above, but there is "
-		    "none; remove the leading spaces");
+		return boardfile_error(p, p->line, "%s", _("this line starts "
+		    "with a space, so it continues the value above, but there "
+		    "is none; remove the leading spaces"));
 	if (s[0] == '#')
-		return boardfile_error(p, p->line, "an indented '#' line would "
-		    "continue the %s above; start comments in the first "
-		    "column", boardfile_keys[p->key].name);
+		/* TRANSLATORS: %s is a key of the file ("question"). */
+		return boardfile_error(p, p->line, _("an indented '#' line "
+		    "would continue the %s above; start comments in the first "
+		    "column"), boardfile_keys[p->key].name);
 	for (klen = 0; klen < len && boardfile_keychar(s[klen]); klen++)
 		/* nothing */;
 	i = klen;
 	while (i < len && boardfile_blank(s[i]))
 		i++;
 	if (i < len && s[i] == ':' && boardfile_find_key(s, klen) >= 0)
-		return boardfile_error(p, p->line, "\"%.*s:\" is indented, so "
-		    "it would continue the %s above; start keys in the first "
-		    "column", (int)klen, s, boardfile_keys[p->key].name);
+		return boardfile_error(p, p->line, _("\"%.*s:\" is indented, "
+		    "so it would continue the %s above; start keys in the "
+		    "first column"), (int)klen, s,
+		    boardfile_keys[p->key].name);
 	if (p->vlen > 0)
 		boardfile_append(p, " ", 1);
 	boardfile_append(p, s, len);
@@ -467,26 +474,27 @@ boardfile_key_line(struct boardfile_parser *p, const char *s, size_t len)
 	if (colon == NULL || colon != s + i || klen == 0) {
 		if (klen > 0 && (i == len || s[klen] == ' ' ||
 		    s[klen] == '\t') && boardfile_find_key(s, klen) >= 0)
-			return boardfile_error(p, p->line, "missing ':' after "
-			    "\"%.*s\"", (int)klen, s);
-		return boardfile_error(p, p->line, "expected \"key: value\" "
-		    "(a line that continues the one above must start with a "
-		    "space; a comment starts with '#')");
+			return boardfile_error(p, p->line, _("missing ':' "
+			    "after \"%.*s\""), (int)klen, s);
+		return boardfile_error(p, p->line, "%s", _("expected \"key: "
+		    "value\" (a line that continues the one above must start "
+		    "with a space; a comment starts with '#')"));
 	}
 	if ((key = boardfile_find_key(s, klen)) < 0) {
 		if ((near = boardfile_closest_key(s, klen)) >= 0)
-			return boardfile_error(p, p->line, "unknown key "
-			    "\"%.*s\" (did you mean \"%s\"?)",
+			return boardfile_error(p, p->line, _("unknown key "
+			    "\"%.*s\" (did you mean \"%s\"?)"),
 			    boardfile_show(s, klen), s,
 			    boardfile_keys[near].name);
-		return boardfile_error(p, p->line, "unknown key \"%.*s\" "
+		/* TRANSLATORS: keep the keys (title, code...) in English. */
+		return boardfile_error(p, p->line, _("unknown key \"%.*s\" "
 		    "(the keys are title, code, dots, multi_vote, blind, "
 		    "private, anonymous, freeze_at_zero, locked, keep, banner, "
-		    "theme, question)", boardfile_show(s, klen), s);
+		    "theme, question)"), boardfile_show(s, klen), s);
 	}
 	if (boardfile_keys[key].once && p->seen[key] != 0)
-		return boardfile_error(p, p->line, "%s given twice (first on "
-		    "line %zu)", boardfile_keys[key].name, p->seen[key]);
+		return boardfile_error(p, p->line, _("%s given twice (first on "
+		    "line %zu)"), boardfile_keys[key].name, p->seen[key]);
 	p->seen[key] = p->line;
 
 	v = colon + 1;
@@ -545,9 +553,9 @@ boardfile_parse(const char *text, size_t len, struct boardfile *bf,
 	if (len > BOARDFILE_MAX) {
 		for (line = 1, i = 0; i < BOARDFILE_MAX; i++)
 			line += text[i] == '\n';
-		return boardfile_error(&p, line, "the file is larger than "
+		return boardfile_error(&p, line, _("the file is larger than "
 		    "1 MiB (%d bytes); a board file holds a title, settings "
-		    "and questions", BOARDFILE_MAX);
+		    "and questions"), BOARDFILE_MAX);
 	}
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
 		text += 3;

@@ -3,9 +3,13 @@
  *
  * The output depends on the model alone: dates are the board's and the
  * cards' created_ms written in UTC, lists follow id order, so the server
- * and every client write the same bytes for the same board.  Deleted cards
- * are left out of all three formats; a live reply to a deleted card hangs
- * from the nearest live card it builds on, or from nothing.  Only the
+ * and every client write the same bytes for the same board.  The one
+ * exception is the Markdown report's own words (headings, "N votes"...),
+ * which follow the language of the messages (gettext): in one language the
+ * bytes are the same again.  CSV and JSON are for programs: their field
+ * names and values never change with the language.  Deleted cards are
+ * left out of all three formats; a live reply to a deleted card hangs from
+ * the nearest live card it builds on, or from nothing.  Only the
  * board's own data goes out: never the join code, never a client id.
  *
  * What every format calls a card's cluster: a card grouped under a live
@@ -28,8 +32,9 @@
  *   shows its votes and, unless the board is anonymous, its author's first
  *   name.  A card whose text this replica does not know shows "(private)".
  *   User text is escaped so that it is only ever text: no raw HTML, links,
- *   emphasis or block structure can come from it.  A multi-line card keeps
- *   its lines as hard line breaks ("\" at the end of a line).
+ *   emphasis or block structure can come from it; so are the translations
+ *   of the report's own words.  A multi-line card keeps its lines as hard
+ *   line breaks ("\" at the end of a line).
  *
  * CSV (RFC 4180: CRLF line ends, a field is quoted when it holds a comma, a
  *   quote, CR or LF, quotes are doubled; UTF-8, with a byte order mark when
@@ -96,6 +101,7 @@
 #include <time.h>
 
 #include "export.h"
+#include "i18n.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -400,6 +406,25 @@ export_md_escape(struct export_buf *b, const char *s, size_t len,
 	}
 }
 
+/*
+ * Append one of the report's own words, formatted and escaped like user
+ * text: a translation is text, never markup.  line_start as for
+ * export_md_escape.
+ */
+static void __attribute__((format(printf, 3, 4)))
+export_md_fixed(struct export_buf *b, bool line_start, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	export_md_escape(b, s, (size_t)n, line_start);
+	free(s);
+}
+
 /* The bounds of s without leading and trailing ASCII white space. */
 static void
 export_trim(const char *s, size_t len, size_t *start, size_t *end)
@@ -479,14 +504,16 @@ export_md_lines(struct export_buf *b, const char *s, size_t indent)
 
 	/* Text this replica may not see is "": a private card's. */
 	if (*s == '\0') {
-		export_puts(b, "(private)");
+		/* TRANSLATORS: a card written in private. */
+		export_md_fixed(b, true, "%s", _("(private)"));
 		return;
 	}
 	export_trim(s, strlen(s), &a, &z);
 	s += a;
 	len = z - a;
 	if (len == 0) {
-		export_puts(b, "(empty)");
+		/* TRANSLATORS: a card whose text is only spaces. */
+		export_md_fixed(b, true, "%s", _("(empty)"));
 		return;
 	}
 	while (len > 0) {
@@ -512,8 +539,10 @@ export_md_meta(struct export_ctx *x, const struct model_card *c)
 {
 	const char	*who = export_author(x, c);
 
-	export_printf(&x->b, " — %u vote%s", (unsigned)c->votes,
-	    c->votes == 1 ? "" : "s");
+	export_puts(&x->b, " — ");
+	/* TRANSLATORS: dots on a card or a cluster (gommettes). */
+	export_md_fixed(&x->b, false, ngettext("%llu vote", "%llu votes",
+	    c->votes), (unsigned long long)c->votes);
 	if (who != NULL) {
 		export_puts(&x->b, " — ");
 		export_md_inline(&x->b, who, false);
@@ -563,9 +592,13 @@ export_md_kept(struct export_ctx *x, const struct export_table *et)
 		if (et->cards[i].c->kept)
 			kept[n++] = &et->cards[i];
 	}
-	export_puts(&x->b, "#### Kept ideas\n\n");
-	if (n == 0)
-		export_puts(&x->b, "No idea kept.\n\n");
+	export_puts(&x->b, "#### ");
+	export_md_fixed(&x->b, false, "%s", _("Kept ideas"));
+	export_puts(&x->b, "\n\n");
+	if (n == 0) {
+		export_md_fixed(&x->b, true, "%s", _("No idea kept."));
+		export_puts(&x->b, "\n\n");
+	}
 	qsort(kept, n, sizeof *kept, export_kept_cmp);
 	for (i = 0; i < n; i++) {
 		/* The content lines up after the marker: "1. " or "10. ". */
@@ -587,7 +620,9 @@ export_md_all(struct export_ctx *x, const struct export_table *et)
 	const struct export_card	*e;
 	size_t				 i, j, shown = 0;
 
-	export_puts(&x->b, "#### All ideas\n\n");
+	export_puts(&x->b, "#### ");
+	export_md_fixed(&x->b, false, "%s", _("All ideas"));
+	export_puts(&x->b, "\n\n");
 	for (i = 0; i < et->n; i++) {
 		e = &et->cards[i];
 		if (e->cluster != e->c->id)
@@ -597,11 +632,20 @@ export_md_all(struct export_ctx *x, const struct export_table *et)
 			export_puts(&x->b, "**");
 			export_md_inline(&x->b, e->ctitle, false);
 			export_puts(&x->b, "**");
-		} else
-			export_puts(&x->b, "*Untitled cluster*");
-		export_printf(&x->b, " — %u card%s, %llu vote%s\n",
-		    (unsigned)e->members, e->members == 1 ? "" : "s",
-		    (unsigned long long)e->cvotes, e->cvotes == 1 ? "" : "s");
+		} else {
+			export_puts(&x->b, "*");
+			/* TRANSLATORS: a cluster of cards with no title. */
+			export_md_fixed(&x->b, false, "%s",
+			    _("Untitled cluster"));
+			export_puts(&x->b, "*");
+		}
+		export_puts(&x->b, " — ");
+		export_md_fixed(&x->b, false, ngettext("%llu card",
+		    "%llu cards", e->members), (unsigned long long)e->members);
+		export_puts(&x->b, ", ");
+		export_md_fixed(&x->b, false, ngettext("%llu vote",
+		    "%llu votes", e->cvotes), (unsigned long long)e->cvotes);
+		export_putc(&x->b, '\n');
 		export_md_card(x, et, e, 2);
 		for (j = 0; j < et->n; j++) {
 			if (et->cards[j].member_of == e->c->id)
@@ -616,8 +660,10 @@ export_md_all(struct export_ctx *x, const struct export_table *et)
 			shown++;
 		}
 	}
-	if (shown == 0)
-		export_puts(&x->b, "No ideas.\n");
+	if (shown == 0) {
+		export_md_fixed(&x->b, true, "%s", _("No ideas."));
+		export_putc(&x->b, '\n');
+	}
 	export_putc(&x->b, '\n');
 }
 
@@ -629,7 +675,10 @@ export_md_table(struct export_ctx *x, const struct model_table *t,
 	struct export_table	et;
 
 	export_table_load(x->m, t, &et);
-	export_printf(&x->b, "### Question %zu — ", number);
+	export_puts(&x->b, "### ");
+	/* TRANSLATORS: the heading of a table: "Question 2 — its text". */
+	export_md_fixed(&x->b, false, _("Question %zu"), number);
+	export_puts(&x->b, " — ");
 	export_md_inline(&x->b, t->question, false);
 	export_puts(&x->b, "\n\n");
 	export_md_kept(x, &et);
@@ -638,15 +687,17 @@ export_md_table(struct export_ctx *x, const struct model_table *t,
 }
 
 /*
- * The date of the workshop: the day the first card was written (deleted
- * ones count: they were written then), to the day of the last one when
- * that is another; the board's creation when there is no card yet.
+ * The line giving the date of the workshop: the day the first card was
+ * written (deleted ones count: they were written then), to the day of the
+ * last one when that is another; the board's creation when there is no
+ * card yet.
  */
 static void
 export_md_date(struct export_ctx *x)
 {
 	const struct model	*m = x->m;
 	struct export_buf	 first, last;
+	char			*span;
 	int64_t			 lo = 0, hi = 0;
 	size_t			 i;
 
@@ -661,13 +712,19 @@ export_md_date(struct export_ctx *x)
 	memset(&first, 0, sizeof first);
 	memset(&last, 0, sizeof last);
 	export_time(&first, lo, true);
+	export_putc(&first, '\0');
 	export_time(&last, hi, true);
-	export_put(&x->b, first.data, first.len);
-	if (last.len != first.len || memcmp(first.data, last.data,
-	    first.len) != 0) {
-		export_puts(&x->b, " to ");
-		export_put(&x->b, last.data, last.len);
+	export_putc(&last, '\0');
+	export_puts(&x->b, "- ");
+	if (strcmp(first.data, last.data) == 0)
+		export_md_fixed(&x->b, false, _("Date: %s (UTC)"), first.data);
+	else {
+		/* TRANSLATORS: the workshop's first and last days. */
+		xasprintf(&span, _("%s to %s"), first.data, last.data);
+		export_md_fixed(&x->b, false, _("Date: %s (UTC)"), span);
+		free(span);
 	}
+	export_putc(&x->b, '\n');
 	free(first.data);
 	free(last.data);
 }
@@ -690,11 +747,18 @@ export_md(struct export_ctx *x)
 	export_puts(&x->b, "# ");
 	export_md_inline(&x->b, m->settings.title != NULL &&
 	    m->settings.title[0] != '\0' ? m->settings.title : m->name, false);
-	export_puts(&x->b, "\n\n- Date: ");
+	export_puts(&x->b, "\n\n");
 	export_md_date(x);
-	export_printf(&x->b, " (UTC)\n- Participants: %zu\n- Facilitators: "
-	    "%zu\n- Rounds: %u\n- Questions: %zu\n\n", people, facils,
-	    (unsigned)m->round, m->ntables);
+	export_puts(&x->b, "- ");
+	/* TRANSLATORS: those who took part and are not facilitators. */
+	export_md_fixed(&x->b, false, _("Participants: %zu"), people);
+	export_puts(&x->b, "\n- ");
+	export_md_fixed(&x->b, false, _("Facilitators: %zu"), facils);
+	export_puts(&x->b, "\n- ");
+	export_md_fixed(&x->b, false, _("Rounds: %u"), (unsigned)m->round);
+	export_puts(&x->b, "\n- ");
+	export_md_fixed(&x->b, false, _("Questions: %zu"), m->ntables);
+	export_puts(&x->b, "\n\n");
 
 	for (i = 0; i < m->ntables; i++) {
 		if (export_theme(&m->tables[i])[0] != '\0')
@@ -714,8 +778,11 @@ export_md(struct export_ctx *x)
 		export_puts(&x->b, "## ");
 		if (theme[0] != '\0')
 			export_md_inline(&x->b, theme, false);
-		else
-			export_puts(&x->b, "Other questions");
+		else {
+			/* TRANSLATORS: the heading of unthemed tables. */
+			export_md_fixed(&x->b, false, "%s",
+			    _("Other questions"));
+		}
 		export_puts(&x->b, "\n\n");
 		for (j = i; j < m->ntables; j++) {
 			if (done[j] ||

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "server.h"
 
 #define KEYFILE_RANDOM	24	/* bytes of randomness: 48 hex characters */
@@ -65,7 +66,8 @@ keyfile_create(const char *path, char *key, size_t keylen, char *err,
 /*
  * Read the key from path into key.  When the file is missing and create is
  * true, make one and set *created.  Refuses an empty or malformed key and
- * one that others can read.
+ * one that others can read.  err is for whoever starts the server: in the
+ * language of the messages.
  */
 int
 keyfile_load(const char *path, bool create, char *key, size_t keylen,
@@ -86,13 +88,13 @@ keyfile_load(const char *path, bool create, char *key, size_t keylen,
 		return 0;
 	}
 	if (fd == -1) {
-		snprintf(err, errlen, "facilitator key %s: %s", path,
+		snprintf(err, errlen, _("facilitator key %s: %s"), path,
 		    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) {
-		snprintf(err, errlen, "facilitator key %s can be read by "
-		    "others (mode %03o); run: chmod 600 %s", path,
+		snprintf(err, errlen, _("facilitator key %s can be read by "
+		    "others (mode %03o); run: chmod 600 %s"), path,
 		    (unsigned)(st.st_mode & 0777), path);
 		close(fd);
 		return -1;
@@ -100,7 +102,7 @@ keyfile_load(const char *path, bool create, char *key, size_t keylen,
 	n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	if (n < 0) {
-		snprintf(err, errlen, "facilitator key %s: %s", path,
+		snprintf(err, errlen, _("facilitator key %s: %s"), path,
 		    strerror(errno));
 		return -1;
 	}
@@ -108,14 +110,14 @@ keyfile_load(const char *path, bool create, char *key, size_t keylen,
 	len = strcspn(buf, "\r\n");
 	buf[len] = '\0';
 	if (len == 0 || len > PROTO_KEY_MAX || len >= keylen) {
-		snprintf(err, errlen, "facilitator key %s: expected one line "
-		    "of 1 to %d characters", path, PROTO_KEY_MAX);
+		snprintf(err, errlen, _("facilitator key %s: expected one "
+		    "line of 1 to %d characters"), path, PROTO_KEY_MAX);
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
 		if (buf[i] <= ' ' || buf[i] > '~') {
-			snprintf(err, errlen, "facilitator key %s: only "
-			    "printable ASCII without spaces", path);
+			snprintf(err, errlen, _("facilitator key %s: only "
+			    "printable ASCII without spaces"), path);
 			return -1;
 		}
 	}

@@ -1,5 +1,5 @@
 /*
- * main.c -- cafeboard-server: options, defaults, and the commands.
+ * main.c -- cafeboard-server: locale, options, defaults, and the commands.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
 #include "paths.h"
 #include "server.h"
 #include "xmalloc.h"
@@ -57,7 +58,7 @@ usage(FILE *f)
 {
 	char	*sock = paths_default_socket(), *data = paths_default_data();
 
-	fprintf(f,
+	fprintf(f, _(
 "usage: cafeboard-server [options]                  serve boards\n"
 "       cafeboard-server create BOARD --from FILE    make a board from a file\n"
 "       cafeboard-server export BOARD --format md|csv|json [-o FILE] [--bom]\n"
@@ -89,7 +90,7 @@ usage(FILE *f)
 "  --replay-max N          events kept in memory for replays (default: 100000)\n"
 "\n"
 "  -h, --help              this text\n"
-"      --version           the version\n",
+"      --version           the version\n"),
 	    sock, data);
 	free(sock);
 	free(data);
@@ -128,8 +129,9 @@ opt_number(const char *name, const char *arg, bool suffix, uint64_t max)
 	uint64_t	v;
 
 	if (parse_size(arg, suffix, max, &v) != 0) {
-		fprintf(stderr, "cafeboard-server: --%s: '%s' is not a number "
-		    "between 0 and %llu\n", name, arg, (unsigned long long)max);
+		fprintf(stderr, _("cafeboard-server: --%s: '%s' is not a "
+		    "number between 0 and %llu\n"), name, arg,
+		    (unsigned long long)max);
 		exit(2);
 	}
 	return v;
@@ -177,6 +179,8 @@ main(int argc, char **argv)
 	struct offline_opts	 off;
 	int			 ch, lvl, rc;
 
+	i18n_locale_init();
+	i18n_init();
 	config_defaults(&cfg);
 	memset(&off, 0, sizeof off);
 	while ((ch = getopt_long(argc, argv, "ho:", long_options, NULL)) != -1) {
@@ -187,8 +191,8 @@ main(int argc, char **argv)
 			break;
 		case OPT_LISTEN:
 			if (cfg.nlisten == SERVER_MAX_LISTEN) {
-				fprintf(stderr, "cafeboard-server: at most %d "
-				    "--listen\n", SERVER_MAX_LISTEN);
+				fprintf(stderr, _("cafeboard-server: at most "
+				    "%d --listen\n"), SERVER_MAX_LISTEN);
 				return 2;
 			}
 			cfg.listen[cfg.nlisten++] = xstrdup(optarg);
@@ -210,8 +214,8 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "never") == 0)
 				cfg.fsync = EVLOG_SYNC_NEVER;
 			else {
-				fprintf(stderr, "cafeboard-server: --fsync: "
-				    "always, batch or never\n");
+				fprintf(stderr, "%s", _("cafeboard-server: "
+				    "--fsync: always, batch or never\n"));
 				return 2;
 			}
 			break;
@@ -257,8 +261,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_LOG_LEVEL:
 			if ((lvl = log_level_parse(optarg)) < 0) {
-				fprintf(stderr, "cafeboard-server: --log-level: "
-				    "error, warn, info or debug\n");
+				fprintf(stderr, "%s", _("cafeboard-server: "
+				    "--log-level: error, warn, info or "
+				    "debug\n"));
 				return 2;
 			}
 			cfg.log_level = (enum log_level)lvl;
@@ -290,8 +295,8 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case OPT_VERSION:
-			printf("cafeboard-server %s (protocol %d)\n", CB_VERSION,
-			    PROTO_VERSION);
+			printf(_("cafeboard-server %s (protocol %d)\n"),
+			    CB_VERSION, PROTO_VERSION);
 			return 0;
 		default:
 			usage(stderr);
@@ -307,7 +312,7 @@ main(int argc, char **argv)
 
 	if (log_open("cafeboard-server", cfg.log_level, cfg.log_target,
 	    cfg.log_file) != 0) {
-		fprintf(stderr, "cafeboard-server: cannot open %s\n",
+		fprintf(stderr, _("cafeboard-server: cannot open %s\n"),
 		    cfg.log_file);
 		return 1;
 	}
@@ -315,8 +320,9 @@ main(int argc, char **argv)
 	if (optind == argc) {
 		if (off.from != NULL || off.format != NULL ||
 		    off.output != NULL || off.bom || off.repair) {
-			fprintf(stderr, "cafeboard-server: --from, --format, "
-			    "--output, --bom and --repair go with a command\n");
+			fprintf(stderr, "%s", _("cafeboard-server: --from, "
+			    "--format, --output, --bom and --repair go with a "
+			    "command\n"));
 			rc = 2;
 		} else
 			rc = server_run(&cfg);

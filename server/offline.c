@@ -3,6 +3,9 @@
  * create, export, check, list.
  *
  * Exit status: 0 done, 1 failed, 2 usage, 3 (check) damage found and left.
+ * What they print is for a person, in the language of the messages; the
+ * details that come from the store and the log (shared with the server's
+ * log) stay in English.
  */
 #include <sys/stat.h>
 
@@ -16,23 +19,41 @@
 
 #include "boardfile.h"
 #include "export.h"
+#include "i18n.h"
 #include "server.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define OFFLINE_DAMAGED	3
 
+/* Phase names as list and check show them, in enum phase order. */
+static const char *const offline_phases[PHASE_COUNT] = {
+	NC_("phase", "welcome"), NC_("phase", "ideas"), NC_("phase", "group"),
+	NC_("phase", "vote"), NC_("phase", "harvest"), NC_("phase", "closed"),
+};
+
 /* Print an error for the offline commands. */
-static int
+static int __attribute__((format(printf, 1, 2)))
 offline_fail(const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	*msg;
 
 	va_start(ap, fmt);
-	fputs("cafeboard-server: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
+	fprintf(stderr, _("cafeboard-server: %s\n"), msg);
+	free(msg);
 	return 1;
+}
+
+/* The translated name of a phase. */
+static const char *
+offline_phase(unsigned phase)
+{
+	if (phase >= PHASE_COUNT)
+		return proto_phase_name(phase);
+	return i18n_pgettext(offline_phases[phase]);
 }
 
 /* Refuse a bad board name with a hint. */
@@ -41,8 +62,8 @@ offline_name_ok(const char *name)
 {
 	if (proto_board_name_ok(name))
 		return 1;
-	fprintf(stderr, "cafeboard-server: '%s' is not a board name: use 1 "
-	    "to 64 of a-z 0-9 _ -, starting with a letter or digit\n", name);
+	fprintf(stderr, _("cafeboard-server: '%s' is not a board name: use 1 "
+	    "to 64 of a-z 0-9 _ -, starting with a letter or digit\n"), name);
 	return 0;
 }
 
@@ -65,16 +86,18 @@ offline_create(struct server_config *cfg, const struct offline_opts *o,
 	int			 lock, code, rc = 1;
 
 	if (o->from == NULL) {
-		fprintf(stderr, "cafeboard-server: create needs --from FILE\n");
+		fprintf(stderr, "%s", _("cafeboard-server: create needs --from "
+		    "FILE\n"));
 		return 2;
 	}
 	if (!offline_name_ok(name))
 		return 2;
 	if (store_exists(cfg->data_dir, name))
-		return offline_fail("board %s already exists in %s", name,
+		return offline_fail(_("board %s already exists in %s"), name,
 		    cfg->data_dir);
+	/* The error names the file already. */
 	if (boardfile_load(o->from, &bf, err, sizeof err) != 0)
-		return offline_fail("%s: %s", o->from, err);
+		return offline_fail("%s", err);
 
 	dir = store_board_dir(cfg->data_dir, name);
 	if (store_mkdirs(dir, err, sizeof err) != 0 ||
@@ -91,7 +114,7 @@ offline_create(struct server_config *cfg, const struct offline_opts *o,
 		goto out;
 	}
 	if (m->head != 0) {
-		offline_fail("board %s already has events", name);
+		offline_fail(_("board %s already has events"), name);
 		goto out;
 	}
 	proto_buf_init(&scratch);
@@ -99,7 +122,8 @@ offline_create(struct server_config *cfg, const struct offline_opts *o,
 	now = server_now_ms();
 	for (i = 0; i < nops; i++) {
 		if ((code = model_check(m, 0, &ops[i], now, &why)) != 0) {
-			offline_fail("%s: %s refused: %s", o->from,
+			/* TRANSLATORS: "seed.board: table.add refused: why". */
+			offline_fail(_("%s: %s refused: %s"), o->from,
 			    proto_kind_name(ops[i].kind), why);
 			break;
 		}
@@ -118,13 +142,14 @@ offline_create(struct server_config *cfg, const struct offline_opts *o,
 	proto_buf_free(&scratch);
 	if (i == nops && evlog_sync(log) == 0 &&
 	    store_snapshot(dir, m, err, sizeof err) == 0) {
-		printf("created board %s in %s: \"%s\", %zu table%s, join code "
-		    "%s\n", name, dir, m->settings.title, m->ntables,
-		    m->ntables == 1 ? "" : "s", m->settings.code[0] != '\0' ?
-		    m->settings.code : "(none)");
+		printf(ngettext("created board %s in %s: \"%s\", %zu table, "
+		    "join code %s\n", "created board %s in %s: \"%s\", %zu "
+		    "tables, join code %s\n", m->ntables), name, dir,
+		    m->settings.title, m->ntables, m->settings.code[0] != '\0' ?
+		    m->settings.code : _("(none)"));
 		rc = 0;
 	} else if (i == nops)
-		offline_fail("%s: could not write the board", dir);
+		offline_fail(_("%s: could not write the board"), dir);
 out:
 	if (log != NULL)
 		evlog_close(log);
@@ -160,13 +185,13 @@ offline_load(struct server_config *cfg, const char *name)
 	char		 err[512];
 
 	if (!store_exists(cfg->data_dir, name)) {
-		offline_fail("there is no board called %s in %s", name,
+		offline_fail(_("there is no board called %s in %s"), name,
 		    cfg->data_dir);
 		return NULL;
 	}
 	if (store_load(cfg->data_dir, name, EVLOG_READONLY, &m, &log, &snap,
 	    NULL, NULL, err, sizeof err) != 0) {
-		offline_fail("board %s: %s", name, err);
+		offline_fail(_("board %s: %s"), name, err);
 		return NULL;
 	}
 	if (log != NULL)
@@ -186,8 +211,8 @@ offline_export(struct server_config *cfg, const struct offline_opts *o,
 	int			 fmt, rc = 0;
 
 	if (o->format == NULL || (fmt = export_format_parse(o->format)) < 0) {
-		fprintf(stderr, "cafeboard-server: export needs --format md, "
-		    "csv or json\n");
+		fprintf(stderr, "%s", _("cafeboard-server: export needs "
+		    "--format md, csv or json\n"));
 		return 2;
 	}
 	if (!offline_name_ok(name))
@@ -282,6 +307,27 @@ offline_log_base(const char *dir, struct model *m, uint64_t *first)
 	return seq;
 }
 
+/* The last line of check: what the board holds. */
+static void
+offline_summary(const char *name, const struct model *m)
+{
+	char	*tables, *cards, *people;
+
+	xasprintf(&tables, ngettext("%zu table", "%zu tables", m->ntables),
+	    m->ntables);
+	xasprintf(&cards, ngettext("%zu card", "%zu cards", m->live_cards),
+	    m->live_cards);
+	xasprintf(&people, ngettext("%zu participant", "%zu participants",
+	    m->nparticipants), m->nparticipants);
+	/* TRANSLATORS: "board cafe: Title, 4 tables, 9 cards, ...". */
+	printf(_("board %s: %s, %s, %s, %s, phase %s, round %u\n"), name,
+	    m->settings.title, tables, cards, people, offline_phase(m->phase),
+	    m->round);
+	free(tables);
+	free(cards);
+	free(people);
+}
+
 /*
  * check BOARD [--repair]: verify every log record, the snapshot, and that
  * the snapshot plus the log's tail give the very state the whole log gives.
@@ -304,12 +350,13 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 	if (!offline_name_ok(name))
 		return 2;
 	if (!store_exists(cfg->data_dir, name))
-		return offline_fail("there is no board called %s in %s", name,
-		    cfg->data_dir);
+		return offline_fail(_("there is no board called %s in %s"),
+		    name, cfg->data_dir);
 	dir = store_board_dir(cfg->data_dir, name);
 	if (o->repair && (lock = store_lock(dir, err, sizeof err)) == -1) {
 		free(dir);
-		return offline_fail("%s; stop the server before --repair", err);
+		return offline_fail(_("%s; stop the server before --repair"),
+		    err);
 	}
 
 	/*
@@ -323,17 +370,19 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 	log_ok = log != NULL;
 	xasprintf(&path, "%s/events.log", dir);
 	if (!log_ok) {
-		printf("%s: DAMAGED: %s\n", path, err);
+		printf(_("%s: DAMAGED: %s\n"), path, err);
 		damaged = 1;
 	} else {
 		stat(path, &st);
-		printf("%s: %llu records, seq %llu to %llu, %lld bytes\n",
-		    path, (unsigned long long)rep.records,
+		printf(ngettext("%s: %llu record, seq %llu to %llu, %lld "
+		    "bytes\n", "%s: %llu records, seq %llu to %llu, %lld "
+		    "bytes\n", rep.records), path,
+		    (unsigned long long)rep.records,
 		    (unsigned long long)rep.first_seq,
 		    (unsigned long long)rep.last_seq, (long long)st.st_size);
 		if (rep.cut_bytes > 0) {
-			printf("%s: %s: %s\n", path, rep.truncated ?
-			    "REPAIRED" : "DAMAGED", rep.detail);
+			printf(rep.truncated ? _("%s: REPAIRED: %s\n") :
+			    _("%s: DAMAGED: %s\n"), path, rep.detail);
 			if (!rep.truncated)
 				damaged = 1;
 		}
@@ -346,27 +395,29 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 	    sizeof serr);
 	xasprintf(&path, "%s/snapshot", dir);
 	if (srd == 1)
-		printf("%s: none (the whole log is folded at start)\n", path);
+		printf(_("%s: none (the whole log is folded at start)\n"),
+		    path);
 	else if (srd == -1) {
-		printf("%s: UNUSABLE: %s\n", path, serr);
+		printf(_("%s: UNUSABLE: %s\n"), path, serr);
 		snap_bad = true;
 	} else {
 		free(snap);
-		printf("%s: seq %llu, %zu bytes\n", path,
+		printf(_("%s: seq %llu, %zu bytes\n"), path,
 		    (unsigned long long)snap_seq, snap_len);
 	}
 
 	/* 3. Snapshot + tail must equal the full fold. */
 	if (base > 0 && log_ok)
-		printf("%s: the log starts at seq %llu, the seqs before are "
-		    "in the snapshot only\n", path, (unsigned long long)first);
+		printf(_("%s: the log starts at seq %llu, the seqs before are "
+		    "in the snapshot only\n"), path, (unsigned long long)first);
 	if (srd == 0 && log_ok && rep.first_seq <= 1) {
 		struct evlog	*l2;
 		uint64_t	 s2;
 
 		if (store_load(cfg->data_dir, name, EVLOG_READONLY, &quick,
 		    &l2, &s2, NULL, NULL, err, sizeof err) != 0) {
-			printf("%s: UNUSABLE with the log: %s\n", path, err);
+			printf(_("%s: UNUSABLE with the log: %s\n"), path,
+			    err);
 			snap_bad = true;
 		} else {
 			if (l2 != NULL)
@@ -378,16 +429,17 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 				 * holds those changes, and the server goes on
 				 * from it.  Nothing to set aside.
 				 */
-				printf("%s: ahead of the log (seq %llu > %llu):"
-				    " the server goes on from the snapshot\n",
-				    path, (unsigned long long)snap_seq,
+				printf(_("%s: ahead of the log (seq %llu > "
+				    "%llu): the server goes on from the "
+				    "snapshot\n"), path,
+				    (unsigned long long)snap_seq,
 				    (unsigned long long)full->head);
 			} else if (!offline_same_state(quick, full)) {
-				printf("%s: DIFFERS from the state the log "
-				    "gives\n", path);
+				printf(_("%s: DIFFERS from the state the log "
+				    "gives\n"), path);
 				snap_bad = true;
 			} else
-				printf("%s: matches the log\n", path);
+				printf(_("%s: matches the log\n"), path);
 		}
 	}
 	if (snap_bad)
@@ -398,18 +450,15 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 
 		xasprintf(&bad, "%s.bad", path);
 		if (rename(path, bad) == 0) {
-			printf("%s: set aside as %s; the log is folded at "
-			    "start\n", path, bad);
+			printf(_("%s: set aside as %s; the log is folded at "
+			    "start\n"), path, bad);
 			damaged = 0;
 		}
 		free(bad);
 	}
 	free(path);
 	if (full != NULL)
-		printf("board %s: %s, %zu tables, %zu cards, %zu participants, "
-		    "phase %s, round %u\n", name, full->settings.title,
-		    full->ntables, full->live_cards, full->nparticipants,
-		    proto_phase_name(full->phase), full->round);
+		offline_summary(name, full);
 	if (quick != NULL)
 		model_free(quick);
 	model_free(full);
@@ -418,11 +467,69 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 	free(dir);
 	if (damaged) {
 		if (!o->repair)
-			printf("run: cafeboard-server check %s --repair  (with "
-			    "the server stopped)\n", name);
+			printf(_("run: cafeboard-server check %s --repair  "
+			    "(with the server stopped)\n"), name);
 		return OFFLINE_DAMAGED;
 	}
 	return 0;
+}
+
+/* The columns of list: heading, least width, right-aligned. */
+enum { COL_BOARD, COL_PHASE, COL_ROUND, COL_TABLES, COL_CARDS, COL_PEOPLE,
+    COL_CHANGED, COL_TITLE, COL_COUNT };
+static const struct offline_col {
+	const char	*head;
+	size_t		 width;
+	bool		 right;
+} offline_cols[COL_COUNT] = {
+	{ N_("BOARD"), 20, false },
+	{ N_("PHASE"), 8, false },
+	{ N_("ROUND"), 5, true },
+	{ N_("TABLES"), 6, true },
+	{ N_("CARDS"), 6, true },
+	{ N_("PEOPLE"), 6, true },
+	{ N_("CHANGED"), 16, false },
+	{ N_("TITLE"), 0, false },
+};
+
+/*
+ * Print column col's cell s, padded to width[col] screen columns (not
+ * bytes: a translated heading may hold accents), and what separates it
+ * from the next.
+ */
+static void
+offline_cell(const size_t *width, int col, const char *s)
+{
+	size_t	w = text_width(s), pad = w < width[col] ? width[col] - w : 0;
+
+	if (col == COL_TITLE) {
+		printf("%s\n", s);
+		return;
+	}
+	if (offline_cols[col].right)
+		printf("%*s", (int)pad, "");
+	fputs(s, stdout);
+	if (!offline_cols[col].right)
+		printf("%*s", (int)pad, "");
+	fputs(col == COL_PEOPLE ? "  " : " ", stdout);
+}
+
+/* Each column's width: its least, or more for a longer translation. */
+static void
+offline_widths(size_t *width)
+{
+	size_t	i, w;
+
+	for (i = 0; i < COL_COUNT; i++) {
+		width[i] = offline_cols[i].width;
+		if ((w = text_width(_(offline_cols[i].head))) > width[i])
+			width[i] = w;
+	}
+	for (i = 0; i < PHASE_COUNT; i++) {
+		if ((w = text_width(offline_phase((unsigned)i))) >
+		    width[COL_PHASE])
+			width[COL_PHASE] = w;
+	}
 }
 
 /* list: one line per board. */
@@ -430,24 +537,26 @@ static int
 offline_list(struct server_config *cfg)
 {
 	struct model	*m;
-	char		**names, *path, when[32];
+	char		**names, *path, when[32], num[4][24];
 	struct stat	 st;
 	struct tm	 tm;
-	size_t		 n, i;
+	size_t		 n, i, width[COL_COUNT];
+	int		 col;
 
 	if (store_list(cfg->data_dir, &names, &n) != 0) {
 		if (errno == ENOENT) {
-			printf("no boards yet in %s\n", cfg->data_dir);
+			printf(_("no boards yet in %s\n"), cfg->data_dir);
 			return 0;
 		}
 		return offline_fail("%s: %s", cfg->data_dir, strerror(errno));
 	}
+	offline_widths(width);
 	if (n == 0)
-		printf("no boards yet in %s\n", cfg->data_dir);
-	else
-		printf("%-20s %-8s %5s %6s %6s %5s  %-16s %s\n", "BOARD",
-		    "PHASE", "ROUND", "TABLES", "CARDS", "PEOPLE", "CHANGED",
-		    "TITLE");
+		printf(_("no boards yet in %s\n"), cfg->data_dir);
+	else {
+		for (col = 0; col < COL_COUNT; col++)
+			offline_cell(width, col, _(offline_cols[col].head));
+	}
 	for (i = 0; i < n; i++) {
 		xasprintf(&path, "%s/%s/events.log", cfg->data_dir, names[i]);
 		when[0] = '\0';
@@ -455,14 +564,25 @@ offline_list(struct server_config *cfg)
 			strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 		free(path);
 		if ((m = offline_load(cfg, names[i])) != NULL) {
-			printf("%-20s %-8s %5u %6zu %6zu %6zu  %-16s %s\n",
-			    names[i], proto_phase_name(m->phase), m->round,
-			    m->ntables, m->live_cards, m->nparticipants, when,
-			    m->settings.title);
+			snprintf(num[0], sizeof num[0], "%u", m->round);
+			snprintf(num[1], sizeof num[1], "%zu", m->ntables);
+			snprintf(num[2], sizeof num[2], "%zu", m->live_cards);
+			snprintf(num[3], sizeof num[3], "%zu",
+			    m->nparticipants);
+			offline_cell(width, COL_BOARD, names[i]);
+			offline_cell(width, COL_PHASE, offline_phase(m->phase));
+			offline_cell(width, COL_ROUND, num[0]);
+			offline_cell(width, COL_TABLES, num[1]);
+			offline_cell(width, COL_CARDS, num[2]);
+			offline_cell(width, COL_PEOPLE, num[3]);
+			offline_cell(width, COL_CHANGED, when);
+			offline_cell(width, COL_TITLE, m->settings.title);
 			model_free(m);
-		} else
-			printf("%-20s (cannot be read: run cafeboard-server "
-			    "check %s)\n", names[i], names[i]);
+		} else {
+			offline_cell(width, COL_BOARD, names[i]);
+			printf(_("(cannot be read: run cafeboard-server check "
+			    "%s)\n"), names[i]);
+		}
 		free(names[i]);
 	}
 	free(names);
@@ -490,7 +610,7 @@ offline_main(struct server_config *cfg, const struct offline_opts *o,
 	if (strcmp(cmd, "check") == 0)
 		return offline_check(cfg, o, argv[1]);
 usage:
-	fprintf(stderr, "cafeboard-server: unknown command or wrong arguments: "
-	    "%s\n(see cafeboard-server --help)\n", cmd);
+	fprintf(stderr, _("cafeboard-server: unknown command or wrong "
+	    "arguments: %s\n(see cafeboard-server --help)\n"), cmd);
 	return 2;
 }

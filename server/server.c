@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "server.h"
 #include "xmalloc.h"
 
@@ -454,14 +455,21 @@ server_run(struct server_config *cfg)
 	}
 	if (keyfile_load(cfg->key_file, !cfg->key_file_given, s.key,
 	    sizeof s.key, &created, err, sizeof err) != 0) {
-		log_error("%s", err);
+		/*
+		 * Whoever starts the server reads why, in their language; a
+		 * log elsewhere gets the fact in English, as every log line.
+		 */
+		fprintf(stderr, _("cafeboard-server: %s\n"), err);
+		if (cfg->log_target != LOG_TO_STDERR)
+			log_error("cannot use the facilitator key %s",
+			    cfg->key_file);
 		return 1;
 	}
 	if (created) {
-		fprintf(stderr, "cafeboard-server: a new facilitator key was "
+		fprintf(stderr, _("cafeboard-server: a new facilitator key was "
 		    "written to %s (mode 0600).\n  Facilitators join with: "
 		    "cafeboard --key-file %s ...\n  Keep it secret: it gives "
-		    "every facilitator right on every board.\n", cfg->key_file,
+		    "every facilitator right on every board.\n"), cfg->key_file,
 		    cfg->key_file);
 		log_info("created the facilitator key %s", cfg->key_file);
 	}

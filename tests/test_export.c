@@ -9,6 +9,11 @@
  * tests/fixtures/export/.  Python's csv and json modules then read the CSV
  * and the JSON back and check the values against the model.
  *
+ * The Markdown report's own words follow the language of the messages:
+ * mini-cafe.fr.md is the same report in French, from the build tree's
+ * catalogue (build/locale, which make check builds); CSV and JSON never
+ * change with the language.
+ *
  * After a deliberate change of format, regenerate the golden files with
  *     CB_REGEN_EXPORT=1 ./build/tests/test_export --filter 'export/golden*'
  * (run from the top of the tree, or with CB_TOP set), then read the diff of
@@ -16,6 +21,9 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <libintl.h>
+#include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,6 +345,34 @@ golden(const char *name, const char *data, size_t len)
 	}
 	free(want);
 	free(path);
+}
+
+/*
+ * Messages in French from the build tree's catalogue, as a user with
+ * LANGUAGE=fr gets them; english() puts the test's C locale back.
+ */
+static void
+french(void)
+{
+	char	*rel, dir[PATH_MAX];
+
+	rel = top_path("build/locale");
+	cr_assert_not_null(realpath(rel, dir), "%s: %s (make po)", rel,
+	    strerror(errno));
+	free(rel);
+	cr_assert_not_null(setlocale(LC_ALL, "C.UTF-8"));
+	cr_assert_eq(setenv("LANGUAGE", "fr", 1), 0);
+	cr_assert_not_null(bindtextdomain("cafeboard", dir));
+	cr_assert_not_null(bind_textdomain_codeset("cafeboard", "UTF-8"));
+	cr_assert_not_null(textdomain("cafeboard"));
+}
+
+/* Back to the C locale and English messages. */
+static void
+english(void)
+{
+	cr_assert_eq(unsetenv("LANGUAGE"), 0);
+	cr_assert_not_null(setlocale(LC_ALL, "C"));
 }
 
 /* A temporary file holding data; returns its malloc'd path. */
@@ -771,6 +807,109 @@ Test(export, markdown_renders_as_intended_in_cmark)
 	free(html);
 	free(out);
 	cafe_free(&c);
+}
+
+Test(export, golden_markdown_in_french)
+{
+	struct cafe	 c;
+	char		*out, *html;
+	size_t		 len;
+
+	setenv("TZ", "Pacific/Kiritimati", 1);
+	tzset();
+	cafe_play(&c, false);
+	french();
+	out = export_mem(c.m, EXPORT_MD, false, &len);
+	english();
+	golden("mini-cafe.fr.md", out, len);
+	/* The same user text escaped the same way; only the words differ. */
+	assert_all_escaped(out, "<>[]`&|!~_#");
+	cr_assert_not_null(strstr(out, "\n- Date\u00a0: 2026-11-22 (UTC)\n"
+	    "- Participants\u00a0: 4\n- Animation\u00a0: 1\n"
+	    "- Tours\u00a0: 2\n- Questions\u00a0: 3\n"));
+	cr_assert_not_null(strstr(out, "\n- *Groupe sans titre* — 2 idées, "
+	    "3 gommettes\n"));
+	cr_assert_not_null(strstr(out, "  - \\# heading — 1 gommette — Bob\n"));
+	cr_assert_not_null(strstr(out, "de bout en bout — 0 gommette — Bob\n"));
+	if (system("command -v cmark >/dev/null 2>&1") == 0) {
+		html = cmark_render(out, len);
+		cr_assert_not_null(html);
+		cr_assert_null(strstr(html, "<script"));
+		cr_assert_null(strstr(html, "<a "));
+		cr_assert_not_null(strstr(html, "<h4>Idées retenues</h4>"));
+		cr_assert_not_null(strstr(html, "<h4>Toutes les idées</h4>"));
+		cr_assert_not_null(strstr(html, "<h3>Question 3 — -2+3 : "
+		    "comment mieux répondre aux employeurs ?</h3>"));
+		cr_assert_not_null(strstr(html, "<li><em>Groupe sans titre</em>"
+		    " — 2 idées, 3 gommettes\n"));
+		cr_assert_not_null(strstr(html, "<strong>Guichet *unique* "
+		    "&lt;b&gt;</strong> — 2 idées, 4 gommettes"));
+		cr_assert_not_null(strstr(html, "<p>Aucune idée retenue.</p>"));
+		free(html);
+	}
+	free(out);
+	cafe_free(&c);
+}
+
+/* The machine formats keep their names and values in every language. */
+Test(export, csv_and_json_do_not_follow_the_language)
+{
+	static const enum export_format fmts[] = { EXPORT_CSV, EXPORT_JSON };
+	struct cafe	 c;
+	char		*en, *fr;
+	size_t		 elen, flen, i;
+
+	cafe_play(&c, false);
+	for (i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+		en = export_mem(c.m, fmts[i], true, &elen);
+		french();
+		fr = export_mem(c.m, fmts[i], true, &flen);
+		english();
+		cr_assert_eq(flen, elen);
+		cr_assert(memcmp(fr, en, elen) == 0, "format %zu", i);
+		free(en);
+		free(fr);
+	}
+	/* While the report did change, and changes back. */
+	french();
+	fr = export_mem(c.m, EXPORT_MD, false, &flen);
+	english();
+	en = export_mem(c.m, EXPORT_MD, false, &elen);
+	cr_assert_not_null(strstr(fr, "#### Idées retenues\n"));
+	cr_assert_not_null(strstr(en, "#### Kept ideas\n"));
+	cr_assert_null(strstr(en, "Idées retenues"));
+	free(en);
+	free(fr);
+	cafe_free(&c);
+}
+
+/* In French a workshop over two days runs "du ... au ...". */
+Test(export, a_french_report_dates_a_workshop_over_days)
+{
+	struct cafe	 c;
+	struct proto_op	 op;
+	char		*md;
+	size_t		 len;
+
+	memset(&c, 0, sizeof c);
+	c.m = model_new("deux-jours");
+	memset(&op, 0, sizeof op);
+	op.kind = OP_TABLE_ADD;
+	op.text = "Question";
+	c.t1 = play(&c, 0, &op);
+	join(&c, 1, "Léa");
+	act(&c, 1, OP_PHASE, 0, PHASE_IDEAS);
+	card(&c, 1, c.t1, 0, "Une idée");
+	c.now += 86400000LL;
+	card(&c, 1, c.t1, 0, "Une autre idée");
+	french();
+	md = export_mem(c.m, EXPORT_MD, false, &len);
+	english();
+	cr_assert_not_null(strstr(md, "\n- Date\u00a0: du 2026-11-22 au "
+	    "2026-11-23 (UTC)\n"), "%s", md);
+	cr_assert_not_null(strstr(md, "\nAucune idée retenue.\n"), "%s", md);
+	free(md);
+	model_free(c.m);
 }
 
 Test(export, anonymous_hides_authors_everywhere)

@@ -2459,6 +2459,132 @@ STEST(create_and_export)
 	free(out);
 }
 
+/* The environment a French user gives the commands; restored by unfrench. */
+struct french_env {
+	char	*saved[3];
+};
+static const char *const french_vars[3] = {
+	"LANGUAGE", "LC_ALL", "CAFEBOARD_LOCALEDIR"
+};
+
+/* Run the commands that follow with LANGUAGE=fr and the build's catalogue. */
+static void
+french(struct french_env *fe)
+{
+	char	rel[PATH_MAX], dir[PATH_MAX];
+	size_t	i;
+
+	for (i = 0; i < NITEMS(french_vars); i++) {
+		fe->saved[i] = getenv(french_vars[i]) != NULL ?
+		    strdup(getenv(french_vars[i])) : NULL;
+	}
+	top_file(rel, sizeof rel, "build/locale");
+	cr_assert_not_null(realpath(rel, dir), "%s: %s", rel, strerror(errno));
+	setenv("LANGUAGE", "fr", 1);
+	setenv("LC_ALL", "C.UTF-8", 1);
+	setenv("CAFEBOARD_LOCALEDIR", dir, 1);
+}
+
+/* Put back the environment french() changed. */
+static void
+unfrench(struct french_env *fe)
+{
+	size_t	i;
+
+	for (i = 0; i < NITEMS(french_vars); i++) {
+		if (fe->saved[i] != NULL)
+			setenv(french_vars[i], fe->saved[i], 1);
+		else
+			unsetenv(french_vars[i]);
+		free(fe->saved[i]);
+	}
+}
+
+/* Write text to dir/name; the path goes to path. */
+static void
+write_board_file(char *path, size_t len, const char *name, const char *text)
+{
+	FILE	*f;
+
+	snprintf(path, len, "%s/%s", srv.dir, name);
+	cr_assert_not_null(f = fopen(path, "w"));
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/*
+ * A facilitator whose LANGUAGE is French reads the server's command line in
+ * French: the mistakes in a board file (with the key it meant), a bad
+ * board name, what create and list say.  Typography: a no-break space
+ * before the colon and inside the quotes.
+ */
+STEST(the_command_line_speaks_french)
+{
+	struct french_env	 fe;
+	char			 typo[256], dots[256], seed[512], *out;
+	int			 rc;
+
+	tserver_start(&srv, false, NULL);
+	write_board_file(typo, sizeof typo, "typo.board",
+	    "title: Atelier\n\ntitel: Atelier\n");
+	write_board_file(dots, sizeof dots, "dots.board",
+	    "title: Atelier\ndots: 0\n");
+	top_file(seed, sizeof seed, "examples/seed-cafe.board");
+
+	french(&fe);
+	rc = tserver_command(&srv, &out, "create", "atelier", "--from", typo,
+	    NULL);
+	cr_assert_eq(rc, 1, "%s", out);
+	cr_assert(strstr(out, "cafeboard-server\u00a0: ") == out, "%s", out);
+	cr_assert(strstr(out, "typo.board: ligne 3\u00a0: cl\u00e9 "
+	    "\u00ab\u00a0titel\u00a0\u00bb inconnue (vouliez-vous dire "
+	    "\u00ab\u00a0title\u00a0\u00bb\u00a0?)\n") != NULL, "%s", out);
+	free(out);
+	rc = tserver_command(&srv, &out, "create", "atelier", "--from", dots,
+	    NULL);
+	cr_assert_eq(rc, 1, "%s", out);
+	cr_assert(strstr(out, "dots.board: ligne 2\u00a0: valeur "
+	    "\u00ab\u00a00\u00a0\u00bb incorrecte pour dots\u00a0: un "
+	    "nombre entier de 1 \u00e0 99\n") != NULL, "%s", out);
+	free(out);
+	rc = tserver_command(&srv, &out, "create", "Atelier", "--from", seed,
+	    NULL);
+	cr_assert_eq(rc, 2, "%s", out);
+	cr_assert_str_eq(out, "cafeboard-server\u00a0: \u00ab\u00a0Atelier"
+	    "\u00a0\u00bb n'est pas un nom de tableau\u00a0: de 1 \u00e0 64 "
+	    "caract\u00e8res parmi a-z 0-9 _ -, en commen\u00e7ant par une "
+	    "lettre ou un chiffre\n");
+	free(out);
+	rc = tserver_command(&srv, &out, "check", "absent", NULL);
+	cr_assert_eq(rc, 1, "%s", out);
+	cr_assert(strstr(out, "il n'y a pas de tableau nomm\u00e9 absent "
+	    "dans ") != NULL, "%s", out);
+	free(out);
+	rc = tserver_command(&srv, &out, "create", "atelier", "--from", seed,
+	    NULL);
+	cr_assert_eq(rc, 0, "%s", out);
+	cr_assert(strstr(out, "tableau atelier cr\u00e9\u00e9 dans ") == out,
+	    "%s", out);
+	cr_assert(strstr(out, ", 4 tables, code d'acc\u00e8s territoire\n")
+	    != NULL, "%s", out);
+	free(out);
+	rc = tserver_command(&srv, &out, "list", NULL);
+	cr_assert_eq(rc, 0, "%s", out);
+	cr_assert(strstr(out, "TABLEAU") == out, "%s", out);
+	cr_assert(strstr(out, "\natelier              accueil ") != NULL,
+	    "%s", out);
+	free(out);
+	unfrench(&fe);
+
+	/* The next user, who speaks no French, reads English. */
+	rc = tserver_command(&srv, &out, "create", "Atelier", "--from", seed,
+	    NULL);
+	cr_assert_eq(rc, 2, "%s", out);
+	cr_assert(strstr(out, "cafeboard-server: 'Atelier' is not a board "
+	    "name") == out, "%s", out);
+	free(out);
+}
+
 /* Flip one bit in the body of the middle record of a board's log; its seq. */
 static uint64_t
 flip_middle_record(const char *board)
