@@ -1264,41 +1264,71 @@ STEST(sigterm_says_106_and_snapshots)
 	keeper_ok(p, t, "apr\xc3\xa8s le red\xc3\xa9marrage");
 }
 
+/*
+ * A board with a few changes, seen to its head by Bruno (*p) at *t; the
+ * server stopped with sig (SIGTERM also snapshots); then the log loses its
+ * last 3 bytes, as in a crash mid-write.  Returns the head; path and *size
+ * say where the log is and how long it was.
+ */
+static uint64_t
+torn_setup(int sig, struct tclient **p, uint64_t *t, char *path, size_t len,
+    off_t *size)
+{
+	struct tclient	*f;
+	struct stat	 st;
+	uint64_t	 h;
+
+	tserver_start(&srv, false, NULL);
+	*t = new_board(&f, false, "cafe");
+	*p = seated(false, "cafe", "Bruno", NULL, *t);
+	busy_board(f, *p, *t, 5);
+	skip_to(*p, f->head);
+	h = f->head;
+	tserver_stop(&srv, sig);
+	board_file(path, len, "cafe", "events.log");
+	cr_assert_eq(stat(path, &st), 0);
+	*size = st.st_size;
+	cr_assert_eq(truncate(path, *size - 3), 0);
+	return h;
+}
+
+/* Bruno comes back with since; what the catch-up said. */
+static void
+torn_rejoin(struct tclient *p, uint64_t since, struct catchup *cu)
+{
+	reconnect(p, false);
+	hello(p, "cafe", "Bruno", NULL, NULL, since, since == 0, false);
+	cr_assert_eq(catchup(p, since, NULL, cu), 0);
+}
+
+/* The server says in its log that it cut a torn record. */
+static void
+torn_logged(void)
+{
+	char	*log = tserver_log(&srv);
+
+	cr_assert(strstr(log, "torn record") != NULL, "%s", log);
+	free(log);
+}
+
 STEST(torn_log_tail_is_cut)
 {
-	struct tclient	*f, *p;
+	struct tclient	*p;
 	struct catchup	 cu;
 	struct stat	 st;
-	char		 path[256], *out, *log;
+	char		 path[256], *out;
 	uint64_t	 t, h;
 	off_t		 size;
 
-	tserver_start(&srv, false, NULL);
-	t = new_board(&f, false, "cafe");
-	p = seated(false, "cafe", "Bruno", NULL, t);
-	busy_board(f, p, t, 5);
-	skip_to(p, f->head);
-	h = f->head;
-	tserver_stop(&srv, SIGKILL);
-
-	/* The last record loses its last bytes, as in a crash mid-write. */
-	board_file(path, sizeof path, "cafe", "events.log");
-	cr_assert_eq(stat(path, &st), 0);
-	size = st.st_size;
-	cr_assert_eq(truncate(path, size - 3), 0);
-
+	h = torn_setup(SIGKILL, &p, &t, path, sizeof path, &size);
 	tserver_restart(&srv);
-	reconnect(p, false);
-	hello(p, "cafe", "Bruno", NULL, NULL, h, false, false);
-	cr_assert_eq(catchup(p, h, NULL, &cu), 0);
+	torn_rejoin(p, h, &cu);
 	cr_assert_eq(cu.w.head, h - 1, "head %llu after cutting seq %llu",
 	    ULL(cu.w.head), ULL(h));
 	cr_assert_eq(cu.w.mode, MODE_STATE, "since beyond the head");
 	cr_assert_eq(stat(path, &st), 0);
 	cr_assert_lt(st.st_size, size - 3, "the torn record was not cut");
-	log = tserver_log(&srv);
-	cr_assert(strstr(log, "torn record") != NULL, "%s", log);
-	free(log);
+	torn_logged();
 
 	/* The board goes on from there, and its files are sound. */
 	cr_assert_eq(apply(p, top_card_add(t, "nouvelle", 0)), h);
@@ -1307,43 +1337,28 @@ STEST(torn_log_tail_is_cut)
 	free(out);
 	tserver_stop(&srv, SIGKILL);
 	tserver_restart(&srv);
-	reconnect(p, false);
-	hello(p, "cafe", "Bruno", NULL, NULL, h, false, false);
-	cr_assert_eq(catchup(p, h, NULL, &cu), 0);
+	torn_rejoin(p, h, &cu);
 	cr_assert_eq(cu.w.head, h);
 }
 
 STEST(torn_log_tail_behind_a_snapshot)
 {
-	struct tclient	*f, *p;
+	struct tclient	*p;
 	struct catchup	 cu;
-	struct stat	 st;
-	char		 path[256], *out, *log;
+	char		 path[256], *out;
 	uint64_t	 t, h;
+	off_t		 size;
 	int		 rc;
 
-	tserver_start(&srv, false, NULL);
-	t = new_board(&f, false, "cafe");
-	p = seated(false, "cafe", "Bruno", NULL, t);
-	busy_board(f, p, t, 5);
-	skip_to(p, f->head);
-	h = f->head;
 	/* SIGTERM writes a snapshot at h; then the log loses its end. */
-	tserver_stop(&srv, SIGTERM);
-	board_file(path, sizeof path, "cafe", "events.log");
-	cr_assert_eq(stat(path, &st), 0);
-	cr_assert_eq(truncate(path, st.st_size - 3), 0);
+	h = torn_setup(SIGTERM, &p, &t, path, sizeof path, &size);
 
 	/* The snapshot holds h: nothing is lost, the board goes on. */
 	tserver_restart(&srv);
-	reconnect(p, false);
-	hello(p, "cafe", "Bruno", NULL, NULL, h, false, false);
-	cr_assert_eq(catchup(p, h, NULL, &cu), 0);
+	torn_rejoin(p, h, &cu);
 	cr_assert_eq(cu.w.head, h);
 	cr_assert_eq(apply(p, top_card_add(t, "apr\xc3\xa8s", 0)), h + 1);
-	log = tserver_log(&srv);
-	cr_assert(strstr(log, "torn record") != NULL, "%s", log);
-	free(log);
+	torn_logged();
 
 	/* And its files check out, running and stopped, and load again. */
 	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
@@ -1355,9 +1370,7 @@ STEST(torn_log_tail_behind_a_snapshot)
 	cr_assert_eq(rc, 0, "check: %d\n%s", rc, out);
 	free(out);
 	tserver_restart(&srv);
-	reconnect(p, false);
-	hello(p, "cafe", "Bruno", NULL, NULL, 0, true, false);
-	cr_assert_eq(catchup(p, 0, NULL, &cu), 0);
+	torn_rejoin(p, 0, &cu);
 	cr_assert_eq(cu.w.head, h + 1);
 }
 
