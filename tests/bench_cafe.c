@@ -304,18 +304,11 @@ conn_read(struct conn *c)
 	int64_t		t;
 
 	for (;;) {
-		if (c->incap - c->inlen < 65536) {
-			c->incap = c->incap * 2 + 131072;
-			c->in = realloc(c->in, c->incap);
-		}
-		n = recv(c->fd, c->in + c->inlen, c->incap - c->inlen, 0);
-		if (n == -1 && errno == EINTR)
-			continue;
+		n = ts_recv_more(c->fd, &c->in, &c->inlen, &c->incap);
 		if (n == -1 && errno == EAGAIN)
 			break;
 		if (n <= 0)
 			die("the server closed a connection%s", "");
-		c->inlen += (size_t)n;
 		B.bytes += (uint64_t)n;
 	}
 	t = ts_now_us();

@@ -828,23 +828,7 @@ check_golden(const char *export_path, const char *golden)
 
 /* Python's csv module reads the CSV as a spreadsheet would. */
 static const char csv_check[] =
-"import csv, io, sys\n"
-"path, expect, bom = sys.argv[1], sys.argv[2], sys.argv[3] == '1'\n"
-"raw = open(path, 'rb').read()\n"
-"assert raw.startswith(b'\\xef\\xbb\\xbf') == bom, 'BOM'\n"
-"text = raw[3:].decode('utf-8') if bom else raw.decode('utf-8')\n"
-"inq = False\n"
-"for i, ch in enumerate(text):\n"
-"    if ch == '\"': inq = not inq\n"
-"    elif not inq and ch == '\\n': assert text[i-1] == '\\r', i\n"
-"    elif not inq and ch == '\\r': assert text[i+1] == '\\n', i\n"
-"assert not inq and text.endswith('\\r\\n')\n"
-"rows = list(csv.reader(io.StringIO(text, newline=''), strict=True))\n"
-"assert rows[0] == ['theme', 'question', 'card_id', 'cluster_head',\n"
-"    'cluster_title', 'parent', 'text', 'author', 'votes', 'kept',\n"
-"    'created_at'], rows[0]\n"
-"exp = [l.split(' ') for l in open(expect).read().splitlines()]\n"
-"assert len(rows) - 1 == len(exp), (len(rows) - 1, len(exp))\n"
+TS_PY_CSV_ROWS
 "kept = {}\n"
 "for r, e in zip(rows[1:], exp):\n"
 "    assert len(r) == 11, r\n"

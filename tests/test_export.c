@@ -464,27 +464,10 @@ expected_cards(const struct model *m)
 
 /* Python: read the CSV as a spreadsheet would and check every cell. */
 static const char csv_check[] =
-"import csv, io, re, sys\n"
-"path, expect, bom = sys.argv[1], sys.argv[2], sys.argv[3] == '1'\n"
-"raw = open(path, 'rb').read()\n"
-"assert raw.startswith(b'\\xef\\xbb\\xbf') == bom, 'BOM'\n"
-"text = raw[3:].decode('utf-8') if bom else raw.decode('utf-8')\n"
-"# Records end with CRLF; a bare LF or CR only inside quotes.\n"
-"inq = False\n"
-"for i, ch in enumerate(text):\n"
-"    if ch == '\"': inq = not inq\n"
-"    elif not inq and ch == '\\n': assert text[i-1] == '\\r', i\n"
-"    elif not inq and ch == '\\r': assert text[i+1] == '\\n', i\n"
-"assert not inq and text.endswith('\\r\\n')\n"
-"rows = list(csv.reader(io.StringIO(text, newline=''), strict=True))\n"
-"assert rows[0] == ['theme', 'question', 'card_id', 'cluster_head',\n"
-"    'cluster_title', 'parent', 'text', 'author', 'votes', 'kept',\n"
-"    'created_at'], rows[0]\n"
+TS_PY_CSV_ROWS
 "def h(x): return bytes.fromhex(x).decode('utf-8')\n"
 "def safe(s):\n"
 "    return \"'\" + s if s[:1] in ('=', '+', '-', '@', '\\t', '\\r') else s\n"
-"exp = [l.split(' ') for l in open(expect).read().splitlines()]\n"
-"assert len(rows) - 1 == len(exp), (len(rows), len(exp))\n"
 "for r, e in zip(rows[1:], exp):\n"
 "    assert len(r) == 11, r\n"
 "    assert r[2] == e[0], (r, e)\n"

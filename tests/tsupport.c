@@ -576,6 +576,29 @@ tclient_flush(struct tclient *c)
 	return rc;
 }
 
+/*
+ * One recv(2) onto the end of a growing input buffer, room for at least
+ * 64 KiB made first; EINTR is retried.  What recv returned.
+ */
+ssize_t
+ts_recv_more(int fd, uint8_t **buf, size_t *len, size_t *cap)
+{
+	ssize_t	n;
+
+	if (*cap - *len < 65536) {
+		*cap = *cap * 2 + 131072;
+		*buf = realloc(*buf, *cap);
+		if (*buf == NULL)
+			abort();
+	}
+	do
+		n = recv(fd, *buf + *len, *cap - *len, 0);
+	while (n == -1 && errno == EINTR);
+	if (n > 0)
+		*len += (size_t)n;
+	return n;
+}
+
 /* Receive one whole frame within timeout_ms. */
 int
 tclient_recv_frame(struct tclient *c, uint8_t **frame, size_t *len,
@@ -584,7 +607,6 @@ tclient_recv_frame(struct tclient *c, uint8_t **frame, size_t *len,
 	int64_t		deadline = ts_now_ms() + timeout_ms;
 	struct pollfd	pfd;
 	uint32_t	flen;
-	ssize_t		n;
 	int		wait;
 
 	for (;;) {
@@ -606,16 +628,8 @@ tclient_recv_frame(struct tclient *c, uint8_t **frame, size_t *len,
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, wait) <= 0)
 			continue;
-		if (c->incap - c->inlen < 65536) {
-			c->incap = c->incap * 2 + 131072;
-			c->in = realloc(c->in, c->incap);
-		}
-		n = recv(c->fd, c->in + c->inlen, c->incap - c->inlen, 0);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		if (ts_recv_more(c->fd, &c->in, &c->inlen, &c->incap) <= 0)
 			return -1;
-		c->inlen += (size_t)n;
 	}
 }
 

@@ -74,6 +74,36 @@ int		 ts_command(char **, int, char *const []);
 /* Run python3 -c script with arguments (NULL terminated), within
  * TS_RUN_MS; its output goes to the test's log.  The exit status. */
 int		 ts_python(const char *, ...);
+/* One recv onto the end of a growing buffer (buf, len, cap); EINTR is
+ * retried.  What recv returned. */
+ssize_t		 ts_recv_more(int, uint8_t **, size_t *, size_t *);
+
+/*
+ * The start of a ts_python script that reads an export's CSV as a
+ * spreadsheet would: argv[1] is the file, argv[2] the expected rows,
+ * argv[3] "1" when a BOM must lead.  It checks the BOM, that records end
+ * with CRLF (a bare CR or LF only inside quotes) and the header, then
+ * leaves the records in rows (header first) and the expected rows, split
+ * on spaces, in exp.
+ */
+#define TS_PY_CSV_ROWS \
+"import csv, io, re, sys\n" \
+"path, expect, bom = sys.argv[1], sys.argv[2], sys.argv[3] == '1'\n" \
+"raw = open(path, 'rb').read()\n" \
+"assert raw.startswith(b'\\xef\\xbb\\xbf') == bom, 'BOM'\n" \
+"text = raw[3:].decode('utf-8') if bom else raw.decode('utf-8')\n" \
+"inq = False\n" \
+"for i, ch in enumerate(text):\n" \
+"    if ch == '\"': inq = not inq\n" \
+"    elif not inq and ch == '\\n': assert text[i-1] == '\\r', i\n" \
+"    elif not inq and ch == '\\r': assert text[i+1] == '\\n', i\n" \
+"assert not inq and text.endswith('\\r\\n')\n" \
+"rows = list(csv.reader(io.StringIO(text, newline=''), strict=True))\n" \
+"assert rows[0] == ['theme', 'question', 'card_id', 'cluster_head',\n" \
+"    'cluster_title', 'parent', 'text', 'author', 'votes', 'kept',\n" \
+"    'created_at'], rows[0]\n" \
+"exp = [l.split(' ') for l in open(expect).read().splitlines()]\n" \
+"assert len(rows) - 1 == len(exp), (len(rows) - 1, len(exp))\n"
 
 struct tclient {
 	int		 fd;
