@@ -164,9 +164,10 @@ $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) -lm
 
 $(B)/tests/test_tui.o: CFLAGS += $(CURSES_CFLAGS)
-$(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(LIB) $(CRIT_LIBS) \
-	    $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+$(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) \
+    $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) $(LIB) \
+	    $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
 
 $(B)/tests/bench_%: $(B)/tests/bench_%.o $(TSUPPORT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) \

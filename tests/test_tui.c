@@ -267,18 +267,18 @@ Test(tui, the_facilitator_starts_a_timer_and_both_screens_count_down)
 	cr_assert(a0 > 170 && a0 <= 180, "anne shows %d s", a0);
 	cr_assert(f0 > 170 && f0 <= 180, "fac shows %d s", f0);
 	/* Both go down. */
-	end = tui_now() + TUI_DEADLINE_MS;
+	end = ts_now_ms() + TUI_DEADLINE_MS;
 	do {
-		cr_assert_lt(tui_now(), end, "the countdown did not move");
+		cr_assert_lt(ts_now_ms(), end, "the countdown did not move");
 		tui_nap();
 		s = tui_screen(&T, "anne", false);
 		v = countdown(s);
 		free(s);
 	} while (v >= a0);
 	cr_assert_geq(v, 0);
-	end = tui_now() + TUI_DEADLINE_MS;
+	end = ts_now_ms() + TUI_DEADLINE_MS;
 	do {
-		cr_assert_lt(tui_now(), end, "the countdown did not move");
+		cr_assert_lt(ts_now_ms(), end, "the countdown did not move");
 		tui_nap();
 		s = tui_screen(&T, "fac", false);
 		v = countdown(s);
@@ -480,7 +480,7 @@ Test(tui, french_screens_come_from_the_catalogue)
 	free(tui_wait(&T, "fr", "Quitter cafeboard\xc2\xa0? (o/n)"));
 	tui_keys(&T, "fr", "o", NULL);
 	{
-		int64_t	 end = tui_now() + TUI_DEADLINE_MS;
+		int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
 		char	*v;
 
 		for (;;) {
@@ -488,7 +488,7 @@ Test(tui, french_screens_come_from_the_catalogue)
 			if (strcmp(v, "1") == 0)
 				break;
 			free(v);
-			cr_assert_lt(tui_now(), end, "\"o\" did not quit");
+			cr_assert_lt(ts_now_ms(), end, "\"o\" did not quit");
 			tui_nap();
 		}
 		free(v);
@@ -717,11 +717,11 @@ static void
 raw_read(int fd, uint8_t *p, size_t len)
 {
 	struct pollfd	pfd = { fd, POLLIN, 0 };
-	int64_t		end = tui_now() + TUI_DEADLINE_MS;
+	int64_t		end = ts_now_ms() + TUI_DEADLINE_MS;
 	ssize_t		n;
 
 	while (len > 0) {
-		cr_assert_lt(tui_now(), end, "the server said nothing");
+		cr_assert_lt(ts_now_ms(), end, "the server said nothing");
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
 		n = read(fd, p, len);

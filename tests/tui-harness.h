@@ -20,7 +20,6 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +27,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "tsupport.h"
 
 /* How long anything may take before a test gives up (sanitizers are slow). */
 #define TUI_DEADLINE_MS	20000
@@ -48,16 +49,6 @@ struct tui {
 	pid_t		 clients[16];	/* pane processes, to wait for */
 	int		 nclients;
 };
-
-/* Monotonic milliseconds. */
-static int64_t
-tui_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Sleep a little between polls. */
 static void
@@ -173,10 +164,10 @@ tui_tmux(struct tui *t, char **out, ...)
 static void
 tui_wait_file(const char *path)
 {
-	int64_t	end = tui_now() + TUI_DEADLINE_MS;
+	int64_t	end = ts_now_ms() + TUI_DEADLINE_MS;
 
 	while (access(path, F_OK) != 0) {
-		cr_assert_lt(tui_now(), end, "%s never appeared", path);
+		cr_assert_lt(ts_now_ms(), end, "%s never appeared", path);
 		tui_nap();
 	}
 }
@@ -260,10 +251,10 @@ tui_init(struct tui *t)
 		t->tmux = tui_spawn(argv, NULL);
 	}
 	tui_wait_file(t->tmux_sock);
-	end = tui_now() + TUI_DEADLINE_MS;
+	end = ts_now_ms() + TUI_DEADLINE_MS;
 	while (tui_tmux(t, NULL, "set-option", "-g", "remain-on-exit", "on",
 	    NULL) != 0) {
-		cr_assert_lt(tui_now(), end, "tmux does not answer");
+		cr_assert_lt(ts_now_ms(), end, "tmux does not answer");
 		tui_nap();
 	}
 	tui_tmux(t, NULL, "set-option", "-g", "default-terminal",
@@ -327,9 +318,9 @@ tui_stop_clients(struct tui *t)
 		;
 	t->tmux = 0;
 	for (i = 0; i < t->nclients; i++) {
-		end = tui_now() + TUI_DEADLINE_MS;
+		end = ts_now_ms() + TUI_DEADLINE_MS;
 		while (t->clients[i] > 0 && tui_alive(t->clients[i]) &&
-		    tui_now() < end)
+		    ts_now_ms() < end)
 			tui_nap();
 	}
 }
@@ -347,17 +338,6 @@ tui_end(struct tui *t)
 	t->nclients = 0;
 }
 
-/* Remove a file or directory (nftw callback). */
-static int
-tui_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 /* Tear down whatever the test started, by pid, even after a failure. */
 static void
 tui_fini(struct tui *t)
@@ -366,7 +346,7 @@ tui_fini(struct tui *t)
 	tui_sanitizer_logs(t);
 	tui_server_stop(t, SIGTERM);
 	if (t->dir[0] != '\0' && getenv("CB_KEEP") == NULL)
-		nftw(t->dir, tui_rm, 16, FTW_DEPTH | FTW_PHYS);
+		ts_rm_tree(t->dir);
 }
 
 /*
@@ -429,7 +409,7 @@ tui_wrapped_pid(struct tui *t, const char *win)
 	char	 target[64], path[128], buf[64], *out = NULL;
 	FILE	*f;
 	long	 sh, pid = 0;
-	int64_t	 end = tui_now() + TUI_DEADLINE_MS;
+	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
 
 	snprintf(target, sizeof target, "cb:%s", win);
 	tui_tmux(t, &out, "display-message", "-p", "-t", target,
@@ -438,7 +418,7 @@ tui_wrapped_pid(struct tui *t, const char *win)
 	free(out);
 	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", sh, sh);
 	while (pid == 0) {
-		cr_assert_lt(tui_now(), end, "no client under the shell");
+		cr_assert_lt(ts_now_ms(), end, "no client under the shell");
 		if ((f = fopen(path, "r")) != NULL) {
 			if (fgets(buf, sizeof buf, f) != NULL)
 				pid = atol(buf);
@@ -459,7 +439,7 @@ tui_wrapped_status(struct tui *t, const char *win)
 	char	 path[300];
 	FILE	*f;
 	int	 st = -1;
-	int64_t	 end = tui_now() + TUI_DEADLINE_MS;
+	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
 
 	snprintf(path, sizeof path, "%s/%s.exit", t->dir, win);
 	for (;;) {
@@ -470,7 +450,7 @@ tui_wrapped_status(struct tui *t, const char *win)
 			}
 			fclose(f);
 		}
-		cr_assert_lt(tui_now(), end, "%s never ended", win);
+		cr_assert_lt(ts_now_ms(), end, "%s never ended", win);
 		tui_nap();
 	}
 }
@@ -501,14 +481,14 @@ tui_screen(struct tui *t, const char *win, bool esc)
 static char *
 tui_wait(struct tui *t, const char *win, const char *needle)
 {
-	int64_t	 end = tui_now() + TUI_DEADLINE_MS;
+	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
 	char	*s;
 
 	for (;;) {
 		s = tui_screen(t, win, false);
 		if (strstr(s, needle) != NULL)
 			return s;
-		if (tui_now() > end) {
+		if (ts_now_ms() > end) {
 			cr_log_error("screen of %s:\n%s", win, s);
 			cr_assert_fail("\"%s\" never showed in %s", needle,
 			    win);
@@ -522,14 +502,14 @@ tui_wait(struct tui *t, const char *win, const char *needle)
 static char *
 tui_wait_gone(struct tui *t, const char *win, const char *needle)
 {
-	int64_t	 end = tui_now() + TUI_DEADLINE_MS;
+	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
 	char	*s;
 
 	for (;;) {
 		s = tui_screen(t, win, false);
 		if (strstr(s, needle) == NULL)
 			return s;
-		if (tui_now() > end) {
+		if (ts_now_ms() > end) {
 			cr_log_error("screen of %s:\n%s", win, s);
 			cr_assert_fail("\"%s\" stayed in %s", needle, win);
 		}
