@@ -64,9 +64,7 @@ CRIT_LIBS	= $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 # ---------------------------------------------------------------- common/
 COMMON_MODS	= xmalloc log text idmap proto model model-state rotation evlog \
 		  boardfile export paths i18n
-# Only modules whose source exists (the list is explicit; this lets a tree
-# that is half-way through a change still build what it has).
-COMMON_OBJS	= $(patsubst %.c,$(B)/%.o,$(wildcard $(COMMON_MODS:%=common/%.c)))
+COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
 LIB		= $(B)/libcafeboard.a
 
 # ---------------------------------------------------------------- server/
@@ -85,14 +83,14 @@ TUI_TEST_OBJS	= $(filter-out $(B)/client/main.o,$(CLIENT_OBJS))
 # Criterion suites, one binary each.
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
 		  test_boardfile test_export test_editor test_layout test_tui test_cafe test_server
-UNIT_BINS	= $(patsubst tests/%.c,$(B)/tests/%,$(wildcard $(UNIT_TESTS:%=tests/%.c)))
+UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
 TSUPPORT_OBJS	= $(TSUPPORT_MODS:%=$(B)/tests/%.o)
 
 # Benchmarks: print figures, assert nothing about time.
 BENCHES		= bench_model bench_proto bench_rotation bench_evlog bench_cafe
-BENCH_BINS	= $(patsubst tests/%.c,$(B)/tests/%,$(wildcard $(BENCHES:%=tests/%.c)))
+BENCH_BINS	= $(BENCHES:%=$(B)/tests/%)
 
 # ---------------------------------------------------------------- po/
 # Catalogues: po/LANG.po -> build/locale/LANG/LC_MESSAGES/cafeboard.mo, where
@@ -106,13 +104,7 @@ PO_LPAREN	:= (
 PO_SOURCES	= $(sort $(wildcard client/*.c server/*.c) \
 		  $(shell grep -lF '_$(PO_LPAREN)"' common/*.c 2>/dev/null))
 
-PROGS		=
-ifneq ($(SERVER_MODS),)
-PROGS		+= $(SERVER_BIN)
-endif
-ifneq ($(CLIENT_MODS),)
-PROGS		+= $(CLIENT_BIN)
-endif
+PROGS		= $(SERVER_BIN) $(CLIENT_BIN)
 
 .PHONY: all deps run check check-build asan bench install uninstall clean \
 	lint-man po update-po
@@ -276,4 +268,8 @@ clean:
 	rm -rf build build-asan server/cafeboard-server client/cafeboard
 	rm -rf build-fuzz
 
--include $(shell find build build-asan -name '*.d' 2>/dev/null)
+# Dependency files of exactly the objects this build knows (a renamed
+# source leaves no stale .d behind to confuse it).
+ALL_OBJS	= $(COMMON_OBJS) $(SERVER_OBJS) $(CLIENT_OBJS) $(TSUPPORT_OBJS) \
+		  $(UNIT_TESTS:%=$(B)/tests/%.o) $(BENCHES:%=$(B)/tests/%.o)
+-include $(ALL_OBJS:.o=.d)
