@@ -62,8 +62,9 @@ CRIT_CFLAGS	= $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
 CRIT_LIBS	= $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 
 # ---------------------------------------------------------------- common/
-COMMON_MODS	= xmalloc log text idmap proto model model-state rotation evlog \
-		  boardfile export paths i18n
+COMMON_MODS	= xmalloc log text idmap pairmap namemap proto model model-check \
+		  model-state rotation evlog \
+		  boardfile export export-md export-csv export-json paths i18n
 COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
 LIB		= $(B)/libcafeboard.a
 

@@ -1,6 +1,6 @@
 /*
- * model.c -- the board as a pure reducer: checks, derived fields, apply,
- * followups and privacy.
+ * model.c -- the board as a pure reducer: storage, lookups, apply,
+ * followups and privacy (checks and derived fields: model-check.c).
  *
  * The rules are those of notes/DECISIONS.md ("Model rules", "Followups",
  * "Privacy").  Where that page is silent this file chooses what a demanding
@@ -9,15 +9,12 @@
  * Storage: cards, tables and participants live in arrays in id order (ids
  * rise with seq, so appending keeps the order; an out-of-order insert, which
  * only a foreign STATE could cause, shifts and re-indexes).  An idmap gives
- * each id's array index.  The relations live in pair maps keyed by two
- * 64-bit halves (no key packing, so no id range can collide):
+ * each id's array index.  The relations live in pair maps (pairmap.h):
  *   votes    (card, participant)      -> dots that participant put on it
  *   used     (table, participant)     -> dots that participant used there
  *   met      (low id, high id)        -> rounds the two sat at one table
  *   clients  (client[0..8], [8..16])  -> participant << 32 | last_op
- * A pair map stores no zero value: 0 is both "absent" and "empty slot",
- * which suits counters and keeps deletion tombstone-free.  Names map to
- * participant ids through a small string hash.  Nothing here depends on the
+ * Names map to participant ids through a namemap.  Nothing here depends on the
  * layout of a hash table for its output: model-state.c sorts.
  */
 #include <stdlib.h>
@@ -25,6 +22,7 @@
 
 #include "idmap.h"
 #include "model.h"
+#include "model-impl.h"
 #include "rotation.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -32,198 +30,9 @@
 /* At most this many pairs in one tally (about 60 KB, under a frame). */
 #define MODEL_TALLY_MAX		4000
 
-/* One slot of a pair map; v == 0 marks an empty slot. */
-struct pairmap_slot {
-	uint64_t	 a;
-	uint64_t	 b;
-	uint64_t	 v;
-};
-
-/* (a, b) -> non-zero v, linear probing, backward-shift deletion. */
-struct pairmap {
-	struct pairmap_slot *slots;
-	size_t		 cap;		/* power of two, or 0 */
-	size_t		 len;
-};
-
-/* Name -> participant id (0 marks an empty slot); names are never removed. */
-struct namemap {
-	uint32_t	*ids;
-	size_t		 cap;
-	size_t		 len;
-};
-
-struct model_priv {
-	struct idmap	 card_idx;	/* card id -> index in m->cards */
-	struct idmap	 table_idx;
-	struct idmap	 people_idx;	/* participant id -> index */
-	struct namemap	 names;
-	struct pairmap	 votes;		/* (card, participant) -> dots */
-	struct pairmap	 used;		/* (table, participant) -> dots */
-	struct pairmap	 met;		/* (low, high) -> rounds together */
-	struct pairmap	 clients;	/* client id -> participant, last_op */
-	uint32_t	*voters;	/* per card index: people with dots */
-	size_t		 cards_cap;
-	size_t		 tables_cap;
-	size_t		 people_cap;
-};
-
 static const uint8_t model_zero_client[PROTO_CLIENT_LEN];
 
-/* ---------------------------------------------------------------- pairs */
-
-/* Home slot hash of the key (a, b). */
-static size_t
-pairmap_hash(uint64_t a, uint64_t b)
-{
-	return (size_t)idmap_hash64(a ^ idmap_hash64(b + 0x9e3779b97f4a7c15ULL));
-}
-
-/* Slot holding (a, b), or SIZE_MAX. */
-static size_t
-pairmap_find(const struct pairmap *pm, uint64_t a, uint64_t b)
-{
-	size_t	mask, i;
-
-	if (pm->cap == 0)
-		return SIZE_MAX;
-	mask = pm->cap - 1;
-	i = pairmap_hash(a, b) & mask;
-	while (pm->slots[i].v != 0) {
-		if (pm->slots[i].a == a && pm->slots[i].b == b)
-			return i;
-		i = (i + 1) & mask;
-	}
-	return SIZE_MAX;
-}
-
-/* The value of (a, b), 0 when absent. */
-static uint64_t
-pairmap_get(const struct pairmap *pm, uint64_t a, uint64_t b)
-{
-	size_t	i = pairmap_find(pm, a, b);
-
-	return i == SIZE_MAX ? 0 : pm->slots[i].v;
-}
-
-/* Place a slot into a table known to have room and not to hold its key. */
-static void
-pairmap_place(struct pairmap *pm, const struct pairmap_slot *s)
-{
-	size_t	mask = pm->cap - 1, i;
-
-	i = pairmap_hash(s->a, s->b) & mask;
-	while (pm->slots[i].v != 0)
-		i = (i + 1) & mask;
-	pm->slots[i] = *s;
-}
-
-/* Double the table (or create it). */
-static void
-pairmap_grow(struct pairmap *pm)
-{
-	struct pairmap_slot	*old = pm->slots;
-	size_t			 ocap = pm->cap, i;
-
-	pm->cap = ocap == 0 ? 16 : ocap * 2;
-	pm->slots = xcalloc(pm->cap, sizeof *pm->slots);
-	for (i = 0; i < ocap; i++) {
-		if (old[i].v != 0)
-			pairmap_place(pm, &old[i]);
-	}
-	free(old);
-}
-
-/* Empty slot i, shifting back the slots whose probe chain crosses it. */
-static void
-pairmap_remove_at(struct pairmap *pm, size_t i)
-{
-	size_t	mask = pm->cap - 1, j = i, k;
-
-	for (;;) {
-		j = (j + 1) & mask;
-		if (pm->slots[j].v == 0)
-			break;
-		k = pairmap_hash(pm->slots[j].a, pm->slots[j].b) & mask;
-		/* A slot whose home lies cyclically in (i, j] must stay. */
-		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-			continue;
-		pm->slots[i] = pm->slots[j];
-		i = j;
-	}
-	memset(&pm->slots[i], 0, sizeof pm->slots[i]);
-	pm->len--;
-}
-
-/* Insert (a, b) -> v (v != 0), known to be absent. */
-static void
-pairmap_insert(struct pairmap *pm, uint64_t a, uint64_t b, uint64_t v)
-{
-	struct pairmap_slot	s;
-
-	if ((pm->len + 1) * 10 > pm->cap * 7)
-		pairmap_grow(pm);
-	s.a = a;
-	s.b = b;
-	s.v = v;
-	pairmap_place(pm, &s);
-	pm->len++;
-}
-
-/* Store v in slot i (SIZE_MAX: absent); v == 0 removes the key. */
-static void
-pairmap_store(struct pairmap *pm, size_t i, uint64_t a, uint64_t b,
-    uint64_t v)
-{
-	if (i == SIZE_MAX) {
-		if (v != 0)
-			pairmap_insert(pm, a, b, v);
-	} else if (v == 0)
-		pairmap_remove_at(pm, i);
-	else
-		pm->slots[i].v = v;
-}
-
-/* Set (a, b) to v; v == 0 removes the key. */
-static void
-pairmap_set(struct pairmap *pm, uint64_t a, uint64_t b, uint64_t v)
-{
-	pairmap_store(pm, pairmap_find(pm, a, b), a, b, v);
-}
-
-/* Add delta to the counter (a, b), never below zero; returns the new value. */
-static uint64_t
-pairmap_add(struct pairmap *pm, uint64_t a, uint64_t b, int64_t delta)
-{
-	size_t		i = pairmap_find(pm, a, b);
-	uint64_t	v = i == SIZE_MAX ? 0 : pm->slots[i].v;
-
-	if (delta < 0 && (uint64_t)-delta >= v)
-		v = 0;
-	else
-		v += (uint64_t)delta;
-	pairmap_store(pm, i, a, b, v);
-	return v;
-}
-
-/* Deep copy of src into dst (dst uninitialised). */
-static void
-pairmap_copy(struct pairmap *dst, const struct pairmap *src)
-{
-	*dst = *src;
-	if (src->cap == 0)
-		return;
-	dst->slots = xreallocarray(NULL, src->cap, sizeof *dst->slots);
-	memcpy(dst->slots, src->slots, src->cap * sizeof *dst->slots);
-}
-
-/* Release a pair map's storage. */
-static void
-pairmap_free(struct pairmap *pm)
-{
-	free(pm->slots);
-	memset(pm, 0, sizeof *pm);
-}
+/* ---------------------------------------------------------------- clients */
 
 /* The pair map key of a client id. */
 static void
@@ -233,69 +42,10 @@ model_client_key(const uint8_t *client, uint64_t *a, uint64_t *b)
 	memcpy(b, client + sizeof *a, sizeof *b);
 }
 
-/* ---------------------------------------------------------------- names */
-
-/* FNV-1a of a NUL-terminated string. */
-static uint64_t
-namemap_hash(const char *s)
-{
-	uint64_t	h = 0xcbf29ce484222325ULL;
-
-	while (*s != '\0') {
-		h ^= (uint8_t)*s++;
-		h *= 0x100000001b3ULL;
-	}
-	return idmap_hash64(h);
-}
-
-/* Slot of name in the map: where it is, or the empty slot it would take. */
-static size_t
-namemap_slot(const struct model *m, const struct namemap *nm, const char *name)
-{
-	struct model_participant	*p;
-	size_t				 mask = nm->cap - 1, i;
-
-	i = (size_t)namemap_hash(name) & mask;
-	while (nm->ids[i] != 0) {
-		p = model_participant(m, nm->ids[i]);
-		if (p != NULL && strcmp(p->name, name) == 0)
-			return i;
-		i = (i + 1) & mask;
-	}
-	return i;
-}
-
-/* Map name to participant id unless the name is already taken. */
-static void
-namemap_put(struct model *m, const char *name, uint32_t id)
-{
-	struct namemap	*nm = &m->priv->names;
-	uint32_t	*old = nm->ids;
-	size_t		 ocap = nm->cap, i, j;
-
-	if ((nm->len + 1) * 10 > nm->cap * 7) {
-		nm->cap = ocap == 0 ? 16 : ocap * 2;
-		nm->ids = xcalloc(nm->cap, sizeof *nm->ids);
-		for (i = 0; i < ocap; i++) {
-			if (old[i] == 0)
-				continue;
-			j = namemap_slot(m, nm, model_participant(m,
-			    old[i])->name);
-			nm->ids[j] = old[i];
-		}
-		free(old);
-	}
-	i = namemap_slot(m, nm, name);
-	if (nm->ids[i] != 0)
-		return;
-	nm->ids[i] = id;
-	nm->len++;
-}
-
 /* ---------------------------------------------------------------- storage */
 
 /* The string s, or "" for NULL. */
-static const char *
+const char *
 model_str(const char *s)
 {
 	return s != NULL ? s : "";
@@ -312,7 +62,7 @@ model_set_str(char **dst, const char *s)
 }
 
 /* Code points in s; NULL counts as empty. */
-static size_t
+size_t
 model_cps(const char *s)
 {
 	return s == NULL ? 0 : text_cplen(s);
@@ -379,7 +129,7 @@ model_release(struct model *m)
 	idmap_free(&p->card_idx);
 	idmap_free(&p->table_idx);
 	idmap_free(&p->people_idx);
-	free(p->names.ids);
+	namemap_free(&p->names);
 	pairmap_free(&p->votes);
 	pairmap_free(&p->used);
 	pairmap_free(&p->met);
@@ -478,12 +228,7 @@ model_clone(const struct model *src)
 	idmap_copy(&p->card_idx, &sp->card_idx);
 	idmap_copy(&p->table_idx, &sp->table_idx);
 	idmap_copy(&p->people_idx, &sp->people_idx);
-	if (sp->names.cap != 0) {
-		p->names.ids = xreallocarray(NULL, sp->names.cap,
-		    sizeof *p->names.ids);
-		memcpy(p->names.ids, sp->names.ids,
-		    sp->names.cap * sizeof *p->names.ids);
-	}
+	namemap_copy(&p->names, &sp->names);
 	pairmap_copy(&p->votes, &sp->votes);
 	pairmap_copy(&p->used, &sp->used);
 	pairmap_copy(&p->met, &sp->met);
@@ -608,7 +353,7 @@ model_insert_participant(struct model *m, uint32_t id, const char *name)
 	pp->role = ROLE_PARTICIPANT;
 	for (i = pos; i < m->nparticipants; i++)
 		idmap_put(&p->people_idx, m->participants[i].id, (uint32_t)i);
-	namemap_put(m, pp->name, id);
+	namemap_put(&p->names, pp->name, id);
 	return pp;
 }
 
@@ -635,7 +380,7 @@ model_card(const struct model *m, uint64_t id)
 }
 
 /* The card with this id unless absent or deleted. */
-static struct model_card *
+struct model_card *
 model_live_card(const struct model *m, uint64_t id)
 {
 	struct model_card	*c = model_card(m, id);
@@ -680,15 +425,9 @@ model_participant(const struct model *m, uint32_t id)
 struct model_participant *
 model_participant_by_name(const struct model *m, const char *name)
 {
-	const struct namemap	*nm = &m->priv->names;
-	size_t			 i;
+	uint32_t	id = namemap_get(&m->priv->names, name);
 
-	if (nm->cap == 0 || name == NULL)
-		return NULL;
-	i = namemap_slot(m, nm, name);
-	if (nm->ids[i] == 0)
-		return NULL;
-	return model_participant(m, nm->ids[i]);
+	return id == 0 ? NULL : model_participant(m, id);
 }
 
 /* The participant of a client id; 0 if never seen. */
@@ -777,7 +516,7 @@ model_timer_remaining(const struct model *m, int64_t now)
 }
 
 /* True when the round's timer has reached zero. */
-static bool
+bool
 model_timer_zero(const struct model *m, int64_t now)
 {
 	if (m->timer.ended)
@@ -821,550 +560,6 @@ model_least_crowded(const struct model *m)
 	best = m->tables[bi].id;
 	free(count);
 	return best;
-}
-
-/* ---------------------------------------------------------------- check */
-
-/* Set *why and return code. */
-static int
-model_refuse(const char **why, int code, const char *reason)
-{
-	*why = reason;
-	return code;
-}
-
-/* True for the op kinds this version knows. */
-static bool
-model_kind_known(uint8_t kind)
-{
-	return (kind >= OP_CARD_ADD && kind <= OP_READY) ||
-	    (kind >= OP_TABLE_ADD && kind <= OP_FOLLOW) ||
-	    (kind >= OP_JOINED && kind <= OP_REVEAL);
-}
-
-/* Obviously malformed ops (REJECT 1 before anything else); 0 if sound. */
-static int
-model_check_shape(uint32_t who, const struct proto_op *op, const char **why)
-{
-	if (!model_kind_known(op->kind))
-		return model_refuse(why, REJECT_BAD, "unknown op kind");
-	if (OP_SERVER_MADE(op->kind) && who != 0)
-		return model_refuse(why, REJECT_BAD, "server-made op kind");
-	if (op->hidden)
-		return model_refuse(why, REJECT_BAD, "hidden op");
-	switch (op->kind) {
-	case OP_VOTE:
-		if (op->delta != 1 && op->delta != -1)
-			return model_refuse(why, REJECT_BAD,
-			    "vote delta must be +1 or -1");
-		break;
-	case OP_PHASE:
-		if (op->phase >= PHASE_COUNT)
-			return model_refuse(why, REJECT_BAD, "unknown phase");
-		break;
-	case OP_ROLE:
-		if (op->role >= ROLE_COUNT)
-			return model_refuse(why, REJECT_BAD, "unknown role");
-		break;
-	case OP_TIMER:
-		if (op->action >= TIMER_ACTION_COUNT)
-			return model_refuse(why, REJECT_BAD,
-			    "unknown timer action");
-		break;
-	case OP_FOLLOW:
-		if (op->view >= FOLLOW_VIEW_COUNT)
-			return model_refuse(why, REJECT_BAD,
-			    "unknown follow view");
-		break;
-	case OP_SETTINGS:
-		if (op->settings.has == 0)
-			return model_refuse(why, REJECT_BAD, "empty settings");
-		break;
-	}
-	return 0;
-}
-
-/* REJECT 7 when card, cluster and vote ops are frozen for this author. */
-static int
-model_check_frozen(const struct model *m, bool fac, const char **why)
-{
-	if (m->phase == PHASE_CLOSED)
-		return model_refuse(why, REJECT_FROZEN, "the board is closed");
-	if (!fac && m->settings.locked)
-		return model_refuse(why, REJECT_FROZEN, "the board is locked");
-	return 0;
-}
-
-/* REJECT 5 unless text has min..max code points. */
-static int
-model_check_len(const char *s, size_t min, size_t max, const char *reason,
-    const char **why)
-{
-	size_t	n = model_cps(s);
-
-	if (n < min || n > max)
-		return model_refuse(why, REJECT_LIMIT, reason);
-	return 0;
-}
-
-/* card.add: seated author, open ideas phase, table, parent, text, room. */
-static int
-model_check_add(const struct model *m, const struct model_participant *p,
-    bool fac, const struct proto_op *op, int64_t now, const char **why)
-{
-	const struct model_card	*parent = NULL;
-	int			 code;
-
-	if (!fac && (op->table == 0 || p->table != op->table))
-		return model_refuse(why, REJECT_FORBIDDEN,
-		    "not seated at this table");
-	if ((code = model_check_frozen(m, fac, why)) != 0)
-		return code;
-	if (!fac && m->settings.freeze_at_zero && model_timer_zero(m, now))
-		return model_refuse(why, REJECT_FROZEN,
-		    "new cards wait for the next round");
-	/* Choice: facilitators too (DECISIONS.md names no exemption here). */
-	if (m->phase != PHASE_IDEAS)
-		return model_refuse(why, REJECT_PHASE,
-		    "cards are added in the ideas phase");
-	if (model_table(m, op->table) == NULL)
-		return model_refuse(why, REJECT_NOT_FOUND, "no such table");
-	if (op->parent != 0 &&
-	    (parent = model_live_card(m, op->parent)) == NULL)
-		return model_refuse(why, REJECT_NOT_FOUND, "no such card");
-	if ((code = model_check_len(op->text, 1, PROTO_CARD_MAX,
-	    "card text must be 1 to 500 characters", why)) != 0)
-		return code;
-	if (m->limits.max_cards != 0 && m->live_cards >= m->limits.max_cards)
-		return model_refuse(why, REJECT_LIMIT, "the board is full");
-	if (parent != NULL && parent->table != op->table)
-		return model_refuse(why, REJECT_BAD,
-		    "a reply stays on its card's table");
-	return 0;
-}
-
-/* card.edit, card.delete, card.move: author or facilitator, live card. */
-static int
-model_check_own(const struct model *m, uint32_t who, bool fac,
-    const struct proto_op *op, const char **why)
-{
-	const struct model_card	*c = model_card(m, op->card);
-	int			 code;
-
-	/* An unknown card has no author to compare: it is "not found". */
-	if (c != NULL && !fac && c->author != who)
-		return model_refuse(why, REJECT_FORBIDDEN,
-		    "only its author or a facilitator may change a card");
-	if ((code = model_check_frozen(m, fac, why)) != 0)
-		return code;
-	if (!fac && m->phase != PHASE_IDEAS && m->phase != PHASE_GROUP)
-		return model_refuse(why, REJECT_PHASE,
-		    "cards change in the ideas and group phases");
-	if (c == NULL || c->deleted)
-		return model_refuse(why, REJECT_NOT_FOUND, "no such card");
-	switch (op->kind) {
-	case OP_CARD_EDIT:
-		return model_check_len(op->text, 1, PROTO_CARD_MAX,
-		    "card text must be 1 to 500 characters", why);
-	case OP_CARD_MOVE:
-		if (model_table(m, op->table) == NULL)
-			return model_refuse(why, REJECT_NOT_FOUND,
-			    "no such table");
-		if (op->table == c->table)
-			return model_refuse(why, REJECT_BAD,
-			    "the card is already there");
-		break;
-	}
-	return 0;
-}
-
-/* card.group and cluster.title: group phase, live cards, one table. */
-static int
-model_check_cluster(const struct model *m, bool fac,
-    const struct proto_op *op, const char **why)
-{
-	const struct model_card	*c, *h = NULL;
-	int			 code;
-
-	if ((code = model_check_frozen(m, fac, why)) != 0)
-		return code;
-	if (m->phase != PHASE_GROUP)
-		return model_refuse(why, REJECT_PHASE,
-		    "cards are grouped in the group phase");
-	if (op->kind == OP_CLUSTER_TITLE) {
-		if (model_live_card(m, op->head) == NULL)
-			return model_refuse(why, REJECT_NOT_FOUND,
-			    "no such card");
-		return model_check_len(op->text, 0, PROTO_CTITLE_MAX,
-		    "a cluster title has at most 80 characters", why);
-	}
-	if ((c = model_live_card(m, op->card)) == NULL)
-		return model_refuse(why, REJECT_NOT_FOUND, "no such card");
-	if (op->head != 0 && (h = model_live_card(m, op->head)) == NULL)
-		return model_refuse(why, REJECT_NOT_FOUND, "no such card");
-	if (h != NULL && (h->id == c->id || h->table != c->table))
-		return model_refuse(why, REJECT_BAD,
-		    "a card groups under another card of its table");
-	return 0;
-}
-
-/* vote: a person, vote phase, live card, dots left. */
-static int
-model_check_vote(const struct model *m, uint32_t who, bool fac,
-    const struct proto_op *op, const char **why)
-{
-	const struct model_card	*c;
-	int			 code;
-
-	if (who == 0)
-		return model_refuse(why, REJECT_FORBIDDEN,
-		    "only participants vote");
-	if ((code = model_check_frozen(m, fac, why)) != 0)
-		return code;
-	if (m->phase != PHASE_VOTE)
-		return model_refuse(why, REJECT_PHASE,
-		    "votes are cast in the vote phase");
-	if ((c = model_live_card(m, op->card)) == NULL)
-		return model_refuse(why, REJECT_NOT_FOUND, "no such card");
-	if (op->delta > 0) {
-		if (model_dots_used(m, who, c->table) >= m->settings.dots)
-			return model_refuse(why, REJECT_LIMIT,
-			    "no dots left for this question");
-		if (!m->settings.multi_vote &&
-		    model_votes_of(m, who, c->id) > 0)
-			return model_refuse(why, REJECT_LIMIT,
-			    "one dot per card");
-	} else if (model_votes_of(m, who, c->id) == 0)
-		return model_refuse(why, REJECT_LIMIT, "no dot to take back");
-	return 0;
-}
-
-/* table.sit: self, or someone else by a facilitator; table 0 stands up. */
-static int
-model_check_sit(const struct model *m, uint32_t who, bool fac,
-    const struct proto_op *op, const char **why)
-{
-	uint32_t	target = op->participant != 0 ? op->participant : who;
-
-	if (target != who && !fac)
-		return model_refuse(why, REJECT_FORBIDDEN,
-		    "only a facilitator seats someone else");
-	if (!fac && m->settings.locked)
-		return model_refuse(why, REJECT_FROZEN, "the board is locked");
-	if (op->table != 0 && model_table(m, op->table) == NULL)
-		return model_refuse(why, REJECT_NOT_FOUND, "no such table");
-	if (target == 0 || model_participant(m, target) == NULL)
-		return model_refuse(why, REJECT_NOT_FOUND,
-		    "no such participant");
-	return 0;
-}
-
-/* timer: the action's own preconditions (facilitator already checked). */
-static int
-model_check_timer(const struct model *m, const struct proto_op *op,
-    const char **why)
-{
-	int64_t	s = op->seconds;
-	int	code;
-
-	switch (op->action) {
-	case TIMER_START:
-		if ((code = model_check_len(op->text, 0, PROTO_LABEL_MAX,
-		    "a timer label has at most 80 characters", why)) != 0)
-			return code;
-		if (s < 1 || s > PROTO_TIMER_MAX)
-			return model_refuse(why, REJECT_BAD,
-			    "a timer runs 1 s to 24 h");
-		break;
-	case TIMER_PAUSE:
-		if (!m->timer.running)
-			return model_refuse(why, REJECT_BAD,
-			    "the timer is not running");
-		break;
-	case TIMER_RESUME:
-		if (m->timer.running || m->timer.remaining_ms == 0)
-			return model_refuse(why, REJECT_BAD,
-			    "no paused timer to resume");
-		break;
-	case TIMER_ADD:
-		if (s == 0 || s > PROTO_TIMER_MAX || s < -PROTO_TIMER_MAX)
-			return model_refuse(why, REJECT_BAD,
-			    "add 1 s to 24 h, or remove as much");
-		if (!m->timer.running && m->timer.remaining_ms == 0)
-			return model_refuse(why, REJECT_BAD,
-			    "no timer to change");
-		break;
-	}
-	return 0;
-}
-
-/* settings: each present key within its limits. */
-static int
-model_check_settings(const struct proto_settings *s, const char **why)
-{
-	int	code;
-
-	if ((s->has & SET_TITLE) && (code = model_check_len(s->title, 1,
-	    PROTO_TITLE_MAX, "a board title has 1 to 120 characters",
-	    why)) != 0)
-		return code;
-	if ((s->has & SET_DOTS) && (s->dots < 1 || s->dots > PROTO_DOTS_MAX))
-		return model_refuse(why, REJECT_LIMIT, "dots are 1 to 99");
-	if ((s->has & SET_KEEP) && (s->keep < 1 || s->keep > 99))
-		return model_refuse(why, REJECT_LIMIT,
-		    "ideas kept are 1 to 99");
-	if (s->has & SET_CODE)
-		return model_check_len(s->code, 0, PROTO_CODE_MAX,
-		    "a join code has at most 64 characters", why);
-	return 0;
-}
-
-/* Server-made kinds, when the server checks its own (who == 0). */
-static int
-model_check_server(const struct model *m, const struct proto_op *op,
-    const char **why)
-{
-	switch (op->kind) {
-	case OP_JOINED:
-		if (op->participant == 0 ||
-		    model_participant(m, op->participant) != NULL)
-			return model_refuse(why, REJECT_BAD,
-			    "participant id taken");
-		if (m->limits.max_participants != 0 &&
-		    m->nparticipants >= m->limits.max_participants)
-			return model_refuse(why, REJECT_LIMIT,
-			    "the board is full");
-		if (model_participant_by_name(m, model_str(op->text)) != NULL)
-			return model_refuse(why, REJECT_BAD, "name taken");
-		return model_check_len(op->text, PROTO_NAME_MIN,
-		    PROTO_NAME_MAX, "a name has 1 to 32 characters", why);
-	case OP_REVEAL:
-		if (model_live_card(m, op->card) == NULL)
-			return model_refuse(why, REJECT_NOT_FOUND,
-			    "no such card");
-		break;
-	}
-	return 0;
-}
-
-/*
- * May participant who (0: the server itself) make this op now?  Returns 0, or
- * the REJECT code with *why set to a static English reason.
- *
- * Order: malformed (1), who/role (2), frozen (7), phase (4), existence (3),
- * limits (5), shape (1).  The server (who 0) has a facilitator's powers but
- * casts no vote and has no seat or ready flag of its own.
- */
-int
-model_check(const struct model *m, uint32_t who, const struct proto_op *op,
-    int64_t now, const char **why)
-{
-	const struct model_participant	*p = NULL;
-	const char			*dummy;
-	bool				 fac;
-	int				 code;
-
-	if (why == NULL)
-		why = &dummy;
-	if ((code = model_check_shape(who, op, why)) != 0)
-		return code;
-	if (who != 0 && (p = model_participant(m, who)) == NULL)
-		return model_refuse(why, REJECT_FORBIDDEN,
-		    "unknown participant");
-	fac = p == NULL || p->role == ROLE_FACILITATOR;
-
-	if (OP_SERVER_MADE(op->kind))
-		return model_check_server(m, op, why);
-	switch (op->kind) {
-	case OP_CARD_ADD:
-		return model_check_add(m, p, fac, op, now, why);
-	case OP_CARD_EDIT:
-	case OP_CARD_DELETE:
-	case OP_CARD_MOVE:
-		return model_check_own(m, who, fac, op, why);
-	case OP_CARD_GROUP:
-	case OP_CLUSTER_TITLE:
-		return model_check_cluster(m, fac, op, why);
-	case OP_VOTE:
-		return model_check_vote(m, who, fac, op, why);
-	case OP_TABLE_SIT:
-		return model_check_sit(m, who, fac, op, why);
-	case OP_READY:
-		if (who == 0)
-			return model_refuse(why, REJECT_FORBIDDEN,
-			    "only participants are ready");
-		return 0;
-	}
-
-	/* Everything below is the facilitator's. */
-	if (!fac)
-		return model_refuse(why, REJECT_FORBIDDEN,
-		    "only a facilitator may do this");
-	switch (op->kind) {
-	case OP_TABLE_ADD:
-		if ((code = model_check_len(op->text, 1, PROTO_QUESTION_MAX,
-		    "a question has 1 to 300 characters", why)) != 0)
-			return code;
-		if (op->theme != NULL && (code = model_check_len(op->theme, 0,
-		    PROTO_THEME_MAX, "a theme has at most 80 characters",
-		    why)) != 0)
-			return code;
-		if (m->limits.max_tables != 0 &&
-		    m->ntables >= m->limits.max_tables)
-			return model_refuse(why, REJECT_LIMIT,
-			    "no more tables");
-		return 0;
-	case OP_TABLE_EDIT:
-		if (model_table(m, op->table) == NULL)
-			return model_refuse(why, REJECT_NOT_FOUND,
-			    "no such table");
-		if (op->theme != NULL && (code = model_check_len(op->theme, 0,
-		    PROTO_THEME_MAX, "a theme has at most 80 characters",
-		    why)) != 0)
-			return code;
-		return model_check_len(op->text, 1, PROTO_QUESTION_MAX,
-		    "a question has 1 to 300 characters", why);
-	case OP_TIMER:
-		return model_check_timer(m, op, why);
-	case OP_BANNER:
-		return model_check_len(op->text, 0, PROTO_BANNER_MAX,
-		    "a banner has at most 200 characters", why);
-	case OP_ROTATE:
-		if (m->ntables == 0)
-			return model_refuse(why, REJECT_NOT_FOUND,
-			    "no table to rotate to");
-		return 0;
-	case OP_KEEP:
-		if (m->phase == PHASE_CLOSED)
-			return model_refuse(why, REJECT_FROZEN,
-			    "the board is closed");
-		if (model_live_card(m, op->card) == NULL)
-			return model_refuse(why, REJECT_NOT_FOUND,
-			    "no such card");
-		return 0;
-	case OP_SETTINGS:
-		return model_check_settings(&op->settings, why);
-	case OP_ROLE:
-		if (model_participant(m, op->participant) == NULL)
-			return model_refuse(why, REJECT_NOT_FOUND,
-			    "no such participant");
-		return 0;
-	case OP_FOLLOW:
-		if (op->view == FOLLOW_TABLE &&
-		    model_table(m, op->table) == NULL)
-			return model_refuse(why, REJECT_NOT_FOUND,
-			    "no such table");
-		/* Choice: a table with another view is malformed. */
-		if (op->view != FOLLOW_TABLE && op->table != 0)
-			return model_refuse(why, REJECT_BAD,
-			    "only the table view names a table");
-		return 0;
-	}
-	return 0;			/* phase: nothing more to check */
-}
-
-/* ---------------------------------------------------------------- prepare */
-
-/* The encounter callback rotation_compute reads. */
-static uint32_t
-model_met_cb(uint32_t a, uint32_t b, void *arg)
-{
-	return model_met(arg, a, b);
-}
-
-/* Fill a rotate's pairs from the current seating and history. */
-static void
-model_prepare_rotate(const struct model *m, struct proto_op *op)
-{
-	const struct model_participant	*p;
-	struct rotation_person		*people;
-	struct rotation_in		 in;
-	struct proto_pair		*out = NULL;
-	uint64_t			*tables;
-	size_t				 i, n = 0;
-
-	tables = xreallocarray(NULL, m->ntables + 1, sizeof *tables);
-	for (i = 0; i < m->ntables; i++)
-		tables[i] = m->tables[i].id;
-	people = xreallocarray(NULL, m->nparticipants + 1, sizeof *people);
-	for (i = 0; i < m->nparticipants; i++) {
-		p = &m->participants[i];
-		if (p->table == 0 || p->role == ROLE_FACILITATOR ||
-		    model_table(m, p->table) == NULL)
-			continue;
-		people[n].id = p->id;
-		people[n].table = p->table;
-		people[n].host = p->role == ROLE_HOST;
-		n++;
-	}
-	memset(&in, 0, sizeof in);
-	in.tables = tables;
-	in.ntables = m->ntables;
-	in.people = people;
-	in.npeople = n;
-	in.met = model_met_cb;
-	in.met_arg = (void *)m;
-	op->pairs = NULL;
-	op->npairs = 0;
-	if (rotation_compute(&in, &out) == 0) {
-		op->pairs = out;
-		op->npairs = (uint32_t)n;
-	} else
-		free(out);
-	free(people);
-	free(tables);
-}
-
-/*
- * Server side, after model_check: fill in the fields the server derives
- * (timer remaining_ms and running; rotate pairs).
- */
-void
-model_prepare(const struct model *m, struct proto_op *op, int64_t now)
-{
-	uint64_t	rem;
-	int64_t		v;
-
-	switch (op->kind) {
-	case OP_TIMER:
-		rem = model_timer_remaining(m, now);
-		switch (op->action) {
-		case TIMER_START:
-			op->remaining_ms = (uint64_t)op->seconds * 1000;
-			op->running = true;
-			break;
-		case TIMER_PAUSE:
-			op->remaining_ms = rem;
-			op->running = false;
-			break;
-		case TIMER_RESUME:
-			op->remaining_ms = m->timer.remaining_ms;
-			op->running = true;
-			break;
-		case TIMER_ADD:
-			v = (int64_t)rem + (int64_t)op->seconds * 1000;
-			op->remaining_ms = v < 0 ? 0 : (uint64_t)v;
-			op->running = m->timer.running;
-			break;
-		default:
-			op->remaining_ms = 0;
-			op->running = false;
-			break;
-		}
-		break;
-	case OP_ROTATE:
-		model_prepare_rotate(m, op);
-		break;
-	}
-}
-
-/* Free what model_prepare allocated in op. */
-void
-model_op_clear(struct proto_op *op)
-{
-	free(op->pairs);
-	op->pairs = NULL;
-	op->npairs = 0;
 }
 
 /* ---------------------------------------------------------------- apply */

@@ -1,0 +1,311 @@
+/*
+ * export-json.c -- the JSON export, the whole board.
+ *
+ * JSON (RFC 8259, UTF-8, two-space indentation, keys in this order).
+ *   Control characters, U+007F-U+009F, U+2028, U+2029 and bidi controls are
+ *   written as \u escapes; invalid UTF-8 (there should be none) as U+FFFD.
+ *   format        "cafeboard"
+ *   version       1 (this layout; new keys may be added, never renamed)
+ *   board.name    the board's name ([a-z0-9][a-z0-9_-]*)
+ *   board.title   its title
+ *   board.phase   "welcome" "ideas" "group" "vote" "harvest" "closed"
+ *   board.round   the current round, from 1
+ *   board.created_at   the time of its first event, ISO 8601 UTC
+ *   board.settings     dots (per person and question), multi_vote (several
+ *                 dots on one card), blind (tallies hidden while voting),
+ *                 private (private writing), anonymous, freeze_at_zero (no
+ *                 new cards when the timer ends), locked (participants may
+ *                 not write), keep (ideas to keep per question)
+ *   participants[]     everyone who joined, in id order: id, name, role
+ *                 ("participant" "host" "facilitator"), table (where they
+ *                 sit now, null when standing)
+ *   tables[]      in creation order: id, theme ("" for none), question,
+ *                 cards[] (live cards in id order):
+ *     id            the card's id
+ *     parent        the id of the card it builds on (nearest live one), or
+ *                   null
+ *     cluster_head  the id of its cluster's head (its own id for a head),
+ *                   or null
+ *     cluster_title the cluster's title ("" when untitled), null when in no
+ *                   cluster
+ *     text          its text ("" when private to someone else)
+ *     author_id     the author's participant id; null when anonymous or
+ *                   unknown
+ *     author        the author's first name; null likewise
+ *     votes         dots on it
+ *     kept          true when kept at the harvest
+ *     edited        true when changed after it was written
+ *     created_at    ISO 8601 UTC, to the second
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export-impl.h"
+
+/* True for a code point written as a \u escape. */
+static bool
+export_json_escaped(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 ||
+	    cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Append a JSON string (quotes included); NULL is null. */
+static void
+export_json_str(struct export_buf *b, const char *s)
+{
+	size_t		i, n, len;
+	uint32_t	cp;
+
+	if (s == NULL) {
+		export_puts(b, "null");
+		return;
+	}
+	len = strlen(s);
+	export_putc(b, '"');
+	for (i = 0; i < len; i += n) {
+		n = export_next(s + i, len - i, &cp);
+		switch (cp) {
+		case '"':
+			export_puts(b, "\\\"");
+			continue;
+		case '\\':
+			export_puts(b, "\\\\");
+			continue;
+		case '\b':
+			export_puts(b, "\\b");
+			continue;
+		case '\f':
+			export_puts(b, "\\f");
+			continue;
+		case '\n':
+			export_puts(b, "\\n");
+			continue;
+		case '\r':
+			export_puts(b, "\\r");
+			continue;
+		case '\t':
+			export_puts(b, "\\t");
+			continue;
+		}
+		if (export_json_escaped(cp))
+			export_printf(b, "\\u%04x", (unsigned)cp);
+		else
+			export_cp(b, cp);
+	}
+	export_putc(b, '"');
+}
+
+/* Append an id, or null for 0. */
+static void
+export_json_id(struct export_buf *b, uint64_t id)
+{
+	if (id == 0)
+		export_puts(b, "null");
+	else
+		export_printf(b, "%llu", (unsigned long long)id);
+}
+
+/* Append a key at indent: `  "key": `. */
+static void
+export_json_key(struct export_buf *b, size_t indent, const char *key)
+{
+	export_indent(b, indent);
+	export_printf(b, "\"%s\": ", key);
+}
+
+/* Append a time as a JSON string. */
+static void
+export_json_time(struct export_buf *b, int64_t ms)
+{
+	export_putc(b, '"');
+	export_time(b, ms, false);
+	export_putc(b, '"');
+}
+
+/* Append a boolean and the separator that follows it. */
+static void
+export_json_bool(struct export_buf *b, bool v, const char *sep)
+{
+	export_puts(b, v ? "true" : "false");
+	export_puts(b, sep);
+}
+
+/* The board object. */
+static void
+export_json_board(struct export_ctx *x)
+{
+	const struct model		*m = x->m;
+	const struct model_settings	*s = &m->settings;
+	struct export_buf		*b = &x->b;
+	const char			*phase = proto_phase_name(m->phase);
+
+	export_puts(b, "  \"board\": {\n");
+	export_json_key(b, 4, "name");
+	export_json_str(b, m->name);
+	export_puts(b, ",\n");
+	export_json_key(b, 4, "title");
+	export_json_str(b, s->title != NULL ? s->title : m->name);
+	export_puts(b, ",\n");
+	export_json_key(b, 4, "phase");
+	export_json_str(b, phase != NULL ? phase : "");
+	export_puts(b, ",\n");
+	export_json_key(b, 4, "round");
+	export_printf(b, "%u,\n", (unsigned)m->round);
+	export_json_key(b, 4, "created_at");
+	export_json_time(b, m->created_ms);
+	export_puts(b, ",\n    \"settings\": {\n");
+	export_json_key(b, 6, "dots");
+	export_printf(b, "%u,\n", (unsigned)s->dots);
+	export_json_key(b, 6, "multi_vote");
+	export_json_bool(b, s->multi_vote, ",\n");
+	export_json_key(b, 6, "blind");
+	export_json_bool(b, s->blind, ",\n");
+	export_json_key(b, 6, "private");
+	export_json_bool(b, s->private_writing, ",\n");
+	export_json_key(b, 6, "anonymous");
+	export_json_bool(b, s->anonymous, ",\n");
+	export_json_key(b, 6, "freeze_at_zero");
+	export_json_bool(b, s->freeze_at_zero, ",\n");
+	export_json_key(b, 6, "locked");
+	export_json_bool(b, s->locked, ",\n");
+	export_json_key(b, 6, "keep");
+	export_printf(b, "%u\n", (unsigned)s->keep);
+	export_puts(b, "    }\n  },\n");
+}
+
+/* The participants array. */
+static void
+export_json_participants(struct export_ctx *x)
+{
+	const struct model		*m = x->m;
+	const struct model_participant	*p;
+	struct export_buf		*b = &x->b;
+	const char			*role;
+	size_t				 i;
+
+	if (m->nparticipants == 0) {
+		export_puts(b, "  \"participants\": [],\n");
+		return;
+	}
+	export_puts(b, "  \"participants\": [\n");
+	for (i = 0; i < m->nparticipants; i++) {
+		p = &m->participants[i];
+		role = proto_role_name(p->role);
+		export_puts(b, "    {\n");
+		export_json_key(b, 6, "id");
+		export_printf(b, "%u,\n", (unsigned)p->id);
+		export_json_key(b, 6, "name");
+		export_json_str(b, p->name);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "role");
+		export_json_str(b, role != NULL ? role : "");
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "table");
+		export_json_id(b, p->table);
+		export_puts(b, i + 1 < m->nparticipants ? "\n    },\n" :
+		    "\n    }\n");
+	}
+	export_puts(b, "  ],\n");
+}
+
+/* One card object. */
+static void
+export_json_card(struct export_ctx *x, const struct export_card *e,
+    bool last)
+{
+	struct export_buf	*b = &x->b;
+	const struct model_card	*c = e->c;
+	const char		*who = export_author(x, c);
+
+	export_puts(b, "        {\n");
+	export_json_key(b, 10, "id");
+	export_json_id(b, c->id);
+	export_puts(b, ",\n");
+	export_json_key(b, 10, "parent");
+	export_json_id(b, e->parent);
+	export_puts(b, ",\n");
+	export_json_key(b, 10, "cluster_head");
+	export_json_id(b, e->cluster);
+	export_puts(b, ",\n");
+	export_json_key(b, 10, "cluster_title");
+	export_json_str(b, e->cluster != 0 ? e->ctitle : NULL);
+	export_puts(b, ",\n");
+	export_json_key(b, 10, "text");
+	export_json_str(b, c->text != NULL ? c->text : "");
+	export_puts(b, ",\n");
+	export_json_key(b, 10, "author_id");
+	if (x->anonymous || c->author == 0)
+		export_puts(b, "null");
+	else
+		export_printf(b, "%u", (unsigned)c->author);
+	export_puts(b, ",\n");
+	export_json_key(b, 10, "author");
+	export_json_str(b, who);
+	export_puts(b, ",\n");
+	export_json_key(b, 10, "votes");
+	export_printf(b, "%u,\n", (unsigned)c->votes);
+	export_json_key(b, 10, "kept");
+	export_json_bool(b, c->kept, ",\n");
+	export_json_key(b, 10, "edited");
+	export_json_bool(b, c->edited, ",\n");
+	export_json_key(b, 10, "created_at");
+	export_json_time(b, c->created_ms);
+	export_puts(b, last ? "\n        }\n" : "\n        },\n");
+}
+
+/* The tables array with their cards. */
+static void
+export_json_tables(struct export_ctx *x)
+{
+	const struct model	*m = x->m;
+	struct export_buf	*b = &x->b;
+	struct export_table	 et;
+	size_t			 i, j;
+
+	if (m->ntables == 0) {
+		export_puts(b, "  \"tables\": []\n");
+		return;
+	}
+	export_puts(b, "  \"tables\": [\n");
+	for (i = 0; i < m->ntables; i++) {
+		export_table_load(m, &m->tables[i], &et);
+		export_puts(b, "    {\n");
+		export_json_key(b, 6, "id");
+		export_json_id(b, et.t->id);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "theme");
+		export_json_str(b, export_theme(et.t));
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "question");
+		export_json_str(b, et.t->question);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "cards");
+		if (et.n == 0)
+			export_puts(b, "[]\n");
+		else {
+			export_puts(b, "[\n");
+			for (j = 0; j < et.n; j++)
+				export_json_card(x, &et.cards[j], j + 1 == et.n);
+			export_puts(b, "      ]\n");
+		}
+		export_puts(b, i + 1 < m->ntables ? "    },\n" : "    }\n");
+		export_table_free(&et);
+	}
+	export_puts(b, "  ]\n");
+}
+
+/* The whole board as JSON. */
+void
+export_json(struct export_ctx *x)
+{
+	export_puts(&x->b, "{\n  \"format\": \"cafeboard\",\n"
+	    "  \"version\": 1,\n");
+	export_json_board(x);
+	export_json_participants(x);
+	export_json_tables(x);
+	export_puts(&x->b, "}\n");
+}

@@ -1,0 +1,469 @@
+/*
+ * export-md.c -- the Markdown report.
+ *
+ * MARKDOWN (a restitution to send as it is; CommonMark)
+ *   "# title", a list of facts (the date of the workshop in UTC: the day
+ *   the first card was written, "D1 to D2" when the cards span several
+ *   days, the board's creation day when there is no card -- a board is
+ *   often prepared days before; participants who are not facilitators,
+ *   facilitators, rounds, questions),
+ *   then, when any table has a theme, one "## theme" per theme in order of
+ *   first appearance with its tables in table order, else the tables in
+ *   order; per table "### Question N — question", "#### Kept ideas" (the
+ *   kept cards, most votes first, ties in creation order) and "#### All
+ *   ideas" (each cluster: its title in bold or "Untitled cluster", its card
+ *   count and total votes, then the head and its members; then the cards in
+ *   no cluster; replies nested under the card they build on).  Every card
+ *   shows its votes and, unless the board is anonymous, its author's first
+ *   name.  A card whose text this replica does not know shows "(private)".
+ *   User text is escaped so that it is only ever text: no raw HTML, links,
+ *   emphasis or block structure can come from it; so are the translations
+ *   of the report's own words.  A multi-line card keeps its lines as hard
+ *   line breaks ("\" at the end of a line).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export-impl.h"
+#include "i18n.h"
+#include "text.h"
+#include "xmalloc.h"
+
+/* Order kept ideas: most votes first, then creation order. */
+static int
+export_kept_cmp(const void *a, const void *b)
+{
+	const struct export_card	*x = *(const struct export_card *const *)a;
+	const struct export_card	*y = *(const struct export_card *const *)b;
+
+	if (x->c->votes != y->c->votes)
+		return x->c->votes > y->c->votes ? -1 : 1;
+	return x->c->id < y->c->id ? -1 : x->c->id > y->c->id;
+}
+
+/*
+ * Append s[0..len), one line of user text, escaped so that CommonMark reads
+ * it as plain text.  At the start of a line, what could open a block (a
+ * list marker, a setext underline, an ordered list number) is escaped too.
+ */
+static void
+export_md_escape(struct export_buf *b, const char *s, size_t len,
+    bool line_start)
+{
+	size_t		i = 0, n, digits = 0, esc_at = SIZE_MAX;
+	uint32_t	cp;
+
+	if (line_start && len > 0) {
+		if (s[0] == '-' || s[0] == '+' || s[0] == '=')
+			esc_at = 0;
+		while (digits < len && s[digits] >= '0' && s[digits] <= '9')
+			digits++;
+		if (digits > 0 && digits < len &&
+		    (s[digits] == '.' || s[digits] == ')'))
+			esc_at = digits;
+	}
+	while (i < len) {
+		n = export_next(s + i, len - i, &cp);
+		if (cp == '\n' || cp == '\r' || cp == '\t')
+			cp = ' ';
+		else if (text_cp_forbidden(cp))
+			cp = 0xfffd;
+		if (i == esc_at ||
+		    (cp < 0x80 && cp != 0 && strchr(EXPORT_MD_SPECIAL, (int)cp)
+		    != NULL))
+			export_putc(b, '\\');
+		export_cp(b, cp);
+		i += n;
+	}
+}
+
+/*
+ * Append one of the report's own words, formatted and escaped like user
+ * text: a translation is text, never markup.  line_start as for
+ * export_md_escape.
+ */
+static void __attribute__((format(printf, 3, 4)))
+export_md_fixed(struct export_buf *b, bool line_start, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	export_md_escape(b, s, (size_t)n, line_start);
+	free(s);
+}
+
+/* The bounds of s without leading and trailing ASCII white space. */
+static void
+export_trim(const char *s, size_t len, size_t *start, size_t *end)
+{
+	size_t	a = 0, z = len;
+
+	while (a < z && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n' ||
+	    s[a] == '\r'))
+		a++;
+	while (z > a && (s[z - 1] == ' ' || s[z - 1] == '\t' ||
+	    s[z - 1] == '\n' || s[z - 1] == '\r'))
+		z--;
+	*start = a;
+	*end = z;
+}
+
+/* True for Unicode space separators (Zs), which CommonMark counts too. */
+static bool
+export_unicode_space(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == 0xa0 || cp == 0x1680 ||
+	    (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f || cp == 0x205f ||
+	    cp == 0x3000;
+}
+
+/* True if s holds nothing but spaces. */
+static bool
+export_blank(const char *s)
+{
+	size_t		i, n, len = strlen(s);
+	uint32_t	cp;
+
+	for (i = 0; i < len; i += n) {
+		n = export_next(s + i, len - i, &cp);
+		if (!export_unicode_space(cp) && cp != '\n' && cp != '\r')
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Append a one-line piece of user text (a title, a name), escaped and
+ * trimmed of any space at its ends, so that "**" around it stays bold.
+ */
+static void
+export_md_inline(struct export_buf *b, const char *s, bool line_start)
+{
+	size_t		a, z, i, n, end;
+	uint32_t	cp;
+
+	export_trim(s, strlen(s), &a, &z);
+	for (; a < z; a += n) {
+		n = export_next(s + a, z - a, &cp);
+		if (!export_unicode_space(cp))
+			break;
+	}
+	for (end = i = a; i < z; i += n) {
+		n = export_next(s + i, z - i, &cp);
+		if (!export_unicode_space(cp))
+			end = i + n;
+	}
+	export_md_escape(b, s + a, end - a, line_start);
+}
+
+/*
+ * Append a card's text as the content of a list item whose content starts
+ * at column indent: each line of the text is a hard line break ("\" at the
+ * end of the line before), continuation lines are indented to the content.
+ * A blank line inside the text becomes a line holding only the break.
+ */
+static void
+export_md_lines(struct export_buf *b, const char *s, size_t indent)
+{
+	const char	*nl;
+	size_t		 a, z, len, la, lz;
+	bool		 first = true;
+
+	/* Text this replica may not see is "": a private card's. */
+	if (*s == '\0') {
+		/* TRANSLATORS: a card written in private. */
+		export_md_fixed(b, true, "%s", _("(private)"));
+		return;
+	}
+	export_trim(s, strlen(s), &a, &z);
+	s += a;
+	len = z - a;
+	if (len == 0) {
+		/* TRANSLATORS: a card whose text is only spaces. */
+		export_md_fixed(b, true, "%s", _("(empty)"));
+		return;
+	}
+	while (len > 0) {
+		if ((nl = memchr(s, '\n', len)) == NULL)
+			nl = s + len;
+		if (!first) {
+			export_puts(b, "\\\n");
+			export_indent(b, indent);
+		}
+		export_trim(s, (size_t)(nl - s), &la, &lz);
+		export_md_escape(b, s + la, lz - la, true);
+		first = false;
+		if (nl == s + len)
+			break;
+		len -= (size_t)(nl - s) + 1;
+		s = nl + 1;
+	}
+}
+
+/* " — N votes — Name": the end of a card's line. */
+static void
+export_md_meta(struct export_ctx *x, const struct model_card *c)
+{
+	const char	*who = export_author(x, c);
+
+	export_puts(&x->b, " — ");
+	/* TRANSLATORS: dots on a card or a cluster (gommettes). */
+	export_md_fixed(&x->b, false, ngettext("%llu vote", "%llu votes",
+	    c->votes), (unsigned long long)c->votes);
+	if (who != NULL) {
+		export_puts(&x->b, " — ");
+		export_md_inline(&x->b, who, false);
+	}
+}
+
+static void export_md_card(struct export_ctx *, const struct export_table *,
+    const struct export_card *, size_t);
+
+/* The replies to e that sit under it (those in no cluster), nested. */
+static void
+export_md_replies(struct export_ctx *x, const struct export_table *et,
+    const struct export_card *e, size_t indent)
+{
+	size_t	i;
+
+	for (i = 0; i < et->n; i++) {
+		if (et->cards[i].parent == e->c->id &&
+		    et->cards[i].cluster == 0)
+			export_md_card(x, et, &et->cards[i], indent);
+	}
+}
+
+/* One card as a "- " item at indent, then its replies one level deeper. */
+static void
+export_md_card(struct export_ctx *x, const struct export_table *et,
+    const struct export_card *e, size_t indent)
+{
+	export_indent(&x->b, indent);
+	export_puts(&x->b, "- ");
+	export_md_lines(&x->b, e->c->text, indent + 2);
+	export_md_meta(x, e->c);
+	export_putc(&x->b, '\n');
+	export_md_replies(x, et, e, indent + 2);
+}
+
+/* The kept ideas of a table, most votes first. */
+static void
+export_md_kept(struct export_ctx *x, const struct export_table *et)
+{
+	const struct export_card	**kept;
+	size_t				  i, n = 0;
+	int				  w;
+
+	kept = xcalloc(et->n, sizeof *kept);
+	for (i = 0; i < et->n; i++) {
+		if (et->cards[i].c->kept)
+			kept[n++] = &et->cards[i];
+	}
+	export_puts(&x->b, "#### ");
+	export_md_fixed(&x->b, false, "%s", _("Kept ideas"));
+	export_puts(&x->b, "\n\n");
+	if (n == 0) {
+		export_md_fixed(&x->b, true, "%s", _("No idea kept."));
+		export_puts(&x->b, "\n\n");
+	}
+	qsort(kept, n, sizeof *kept, export_kept_cmp);
+	for (i = 0; i < n; i++) {
+		/* The content lines up after the marker: "1. " or "10. ". */
+		w = snprintf(NULL, 0, "%zu. ", i + 1);
+		export_printf(&x->b, "%zu. ", i + 1);
+		export_md_lines(&x->b, kept[i]->c->text, (size_t)w);
+		export_md_meta(x, kept[i]->c);
+		export_putc(&x->b, '\n');
+	}
+	if (n > 0)
+		export_putc(&x->b, '\n');
+	free(kept);
+}
+
+/* Every idea of a table: clusters, then the cards in none. */
+static void
+export_md_all(struct export_ctx *x, const struct export_table *et)
+{
+	const struct export_card	*e;
+	size_t				 i, j, shown = 0;
+
+	export_puts(&x->b, "#### ");
+	export_md_fixed(&x->b, false, "%s", _("All ideas"));
+	export_puts(&x->b, "\n\n");
+	for (i = 0; i < et->n; i++) {
+		e = &et->cards[i];
+		if (e->cluster != e->c->id)
+			continue;
+		export_puts(&x->b, "- ");
+		if (!export_blank(e->ctitle)) {
+			export_puts(&x->b, "**");
+			export_md_inline(&x->b, e->ctitle, false);
+			export_puts(&x->b, "**");
+		} else {
+			export_puts(&x->b, "*");
+			/* TRANSLATORS: a cluster of cards with no title. */
+			export_md_fixed(&x->b, false, "%s",
+			    _("Untitled cluster"));
+			export_puts(&x->b, "*");
+		}
+		export_puts(&x->b, " — ");
+		export_md_fixed(&x->b, false, ngettext("%llu card",
+		    "%llu cards", e->members), (unsigned long long)e->members);
+		export_puts(&x->b, ", ");
+		export_md_fixed(&x->b, false, ngettext("%llu vote",
+		    "%llu votes", e->cvotes), (unsigned long long)e->cvotes);
+		export_putc(&x->b, '\n');
+		export_md_card(x, et, e, 2);
+		for (j = 0; j < et->n; j++) {
+			if (et->cards[j].member_of == e->c->id)
+				export_md_card(x, et, &et->cards[j], 2);
+		}
+		shown++;
+	}
+	for (i = 0; i < et->n; i++) {
+		e = &et->cards[i];
+		if (e->cluster == 0 && e->parent == 0) {
+			export_md_card(x, et, e, 0);
+			shown++;
+		}
+	}
+	if (shown == 0) {
+		export_md_fixed(&x->b, true, "%s", _("No ideas."));
+		export_putc(&x->b, '\n');
+	}
+	export_putc(&x->b, '\n');
+}
+
+/* One table: its question, kept ideas, all ideas. */
+static void
+export_md_table(struct export_ctx *x, const struct model_table *t,
+    size_t number)
+{
+	struct export_table	et;
+
+	export_table_load(x->m, t, &et);
+	export_puts(&x->b, "### ");
+	/* TRANSLATORS: the heading of a table: "Question 2 — its text". */
+	export_md_fixed(&x->b, false, _("Question %zu"), number);
+	export_puts(&x->b, " — ");
+	export_md_inline(&x->b, t->question, false);
+	export_puts(&x->b, "\n\n");
+	export_md_kept(x, &et);
+	export_md_all(x, &et);
+	export_table_free(&et);
+}
+
+/*
+ * The line giving the date of the workshop: the day the first card was
+ * written (deleted ones count: they were written then), to the day of the
+ * last one when that is another; the board's creation when there is no
+ * card yet.
+ */
+static void
+export_md_date(struct export_ctx *x)
+{
+	const struct model	*m = x->m;
+	struct export_buf	 first, last;
+	char			*span;
+	int64_t			 lo = 0, hi = 0;
+	size_t			 i;
+
+	for (i = 0; i < m->ncards; i++) {
+		if (i == 0 || m->cards[i].created_ms < lo)
+			lo = m->cards[i].created_ms;
+		if (i == 0 || m->cards[i].created_ms > hi)
+			hi = m->cards[i].created_ms;
+	}
+	if (m->ncards == 0)
+		lo = hi = m->created_ms;
+	memset(&first, 0, sizeof first);
+	memset(&last, 0, sizeof last);
+	export_time(&first, lo, true);
+	export_putc(&first, '\0');
+	export_time(&last, hi, true);
+	export_putc(&last, '\0');
+	export_puts(&x->b, "- ");
+	if (strcmp(first.data, last.data) == 0)
+		export_md_fixed(&x->b, false, _("Date: %s (UTC)"), first.data);
+	else {
+		/* TRANSLATORS: the workshop's first and last days. */
+		xasprintf(&span, _("%s to %s"), first.data, last.data);
+		export_md_fixed(&x->b, false, _("Date: %s (UTC)"), span);
+		free(span);
+	}
+	export_putc(&x->b, '\n');
+	free(first.data);
+	free(last.data);
+}
+
+/* The Markdown report. */
+void
+export_md(struct export_ctx *x)
+{
+	const struct model	*m = x->m;
+	const char		*theme;
+	size_t			 i, j, number = 0, people = 0, facils = 0;
+	bool			 themed = false, *done;
+
+	for (i = 0; i < m->nparticipants; i++) {
+		if (m->participants[i].role == ROLE_FACILITATOR)
+			facils++;
+		else
+			people++;
+	}
+	export_puts(&x->b, "# ");
+	export_md_inline(&x->b, m->settings.title != NULL &&
+	    m->settings.title[0] != '\0' ? m->settings.title : m->name, false);
+	export_puts(&x->b, "\n\n");
+	export_md_date(x);
+	export_puts(&x->b, "- ");
+	/* TRANSLATORS: those who took part and are not facilitators. */
+	export_md_fixed(&x->b, false, _("Participants: %zu"), people);
+	export_puts(&x->b, "\n- ");
+	export_md_fixed(&x->b, false, _("Facilitators: %zu"), facils);
+	export_puts(&x->b, "\n- ");
+	export_md_fixed(&x->b, false, _("Rounds: %u"), (unsigned)m->round);
+	export_puts(&x->b, "\n- ");
+	export_md_fixed(&x->b, false, _("Questions: %zu"), m->ntables);
+	export_puts(&x->b, "\n\n");
+
+	for (i = 0; i < m->ntables; i++) {
+		if (export_theme(&m->tables[i])[0] != '\0')
+			themed = true;
+	}
+	if (!themed) {
+		for (i = 0; i < m->ntables; i++)
+			export_md_table(x, &m->tables[i], ++number);
+		return;
+	}
+	/* Themes in order of first appearance, each with all its tables. */
+	done = xcalloc(m->ntables, sizeof *done);
+	for (i = 0; i < m->ntables; i++) {
+		if (done[i])
+			continue;
+		theme = export_theme(&m->tables[i]);
+		export_puts(&x->b, "## ");
+		if (theme[0] != '\0')
+			export_md_inline(&x->b, theme, false);
+		else {
+			/* TRANSLATORS: the heading of unthemed tables. */
+			export_md_fixed(&x->b, false, "%s",
+			    _("Other questions"));
+		}
+		export_puts(&x->b, "\n\n");
+		for (j = i; j < m->ntables; j++) {
+			if (done[j] ||
+			    strcmp(export_theme(&m->tables[j]), theme) != 0)
+				continue;
+			done[j] = true;
+			export_md_table(x, &m->tables[j], ++number);
+		}
+	}
+	free(done);
+}
