@@ -54,8 +54,10 @@ ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 
 MSGPACK_CFLAGS	= $(shell $(PKG_CONFIG) --cflags $(MSGPACK_PC) 2>/dev/null)
 MSGPACK_LIBS	= $(shell $(PKG_CONFIG) --libs $(MSGPACK_PC) 2>/dev/null)
-EVENT_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libevent 2>/dev/null)
-EVENT_LIBS	= $(shell $(PKG_CONFIG) --libs libevent 2>/dev/null)
+# libevent with its OpenSSL bufferevents (TLS in LAN mode).
+EVENT_PC	= libevent libevent_openssl libssl libcrypto
+EVENT_CFLAGS	= $(shell $(PKG_CONFIG) --cflags $(EVENT_PC) 2>/dev/null)
+EVENT_LIBS	= $(shell $(PKG_CONFIG) --libs $(EVENT_PC) 2>/dev/null)
 CURSES_CFLAGS	= $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS	= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 CRIT_CFLAGS	= $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
@@ -64,17 +66,18 @@ CRIT_LIBS	= $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 # ---------------------------------------------------------------- common/
 COMMON_MODS	= xmalloc log text idmap pairmap namemap proto model model-check \
 		  model-state rotation evlog \
-		  boardfile export export-md export-csv export-json paths i18n
+		  boardfile export export-md export-csv export-json paths i18n \
+		  fingerprint
 COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
 LIB		= $(B)/libcafeboard.a
 
 # ---------------------------------------------------------------- server/
-SERVER_MODS	= main server client-conn board store keyfile offline
+SERVER_MODS	= main server client-conn board store keyfile offline tls
 SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 
 # ---------------------------------------------------------------- client/
-CLIENT_MODS	= main net replica dial boards spawn fetch editor layout ui \
-		  ui-draw ui-input ui-console ui-join ui-text
+CLIENT_MODS	= main net replica dial trust term boards spawn fetch editor \
+		  layout ui ui-draw ui-input ui-console ui-join ui-text
 CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
@@ -118,15 +121,27 @@ all: $(LIB) $(PROGS) $(MO_FILES)
 deps:
 	@sh .ci/deps
 
-$(B)/common/%.o: common/%.c
+# What the programs embed (the catalogues' directory, the version): when
+# it changes -- make install PREFIX=/usr after a plain make -- every object
+# is built again, since the file changes only then.
+BUILD_CONFIG	= $(B)/build-config
+$(BUILD_CONFIG): FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' "LOCALEDIR=$(LOCALEDIR) VERSION=$(VERSION)" > $@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+.PHONY: FORCE
+FORCE:
+
+$(B)/common/%.o: common/%.c $(BUILD_CONFIG)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/server/%.o: server/%.c
+$(B)/server/%.o: server/%.c $(BUILD_CONFIG)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(EVENT_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/client/%.o: client/%.c
+$(B)/client/%.o: client/%.c $(BUILD_CONFIG)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(EVENT_CFLAGS) $(CURSES_CFLAGS) \
 	    $(ALL_CFLAGS) -c -o $@ $<

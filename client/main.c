@@ -24,12 +24,15 @@
 enum {
 	OPT_CONNECT = 256, OPT_SOCKET, OPT_BOARD, OPT_NAME, OPT_CODE,
 	OPT_KEY_FILE, OPT_ASCII, OPT_FROM, OPT_LOG_FILE, OPT_VERSION,
-	OPT_FORMAT, OPT_BOM,
+	OPT_FORMAT, OPT_BOM, OPT_TLS, OPT_PIN, OPT_INSECURE,
 };
 
 static const struct option long_options[] = {
 	{ "connect",	required_argument, NULL, OPT_CONNECT },
 	{ "socket",	required_argument, NULL, OPT_SOCKET },
+	{ "tls",	no_argument,	   NULL, OPT_TLS },
+	{ "pin",	required_argument, NULL, OPT_PIN },
+	{ "insecure",	no_argument,	   NULL, OPT_INSECURE },
 	{ "board",	required_argument, NULL, OPT_BOARD },
 	{ "name",	required_argument, NULL, OPT_NAME },
 	{ "code",	required_argument, NULL, OPT_CODE },
@@ -51,13 +54,21 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, _(
-"usage: cafeboard [--connect HOST[:PORT] | --socket PATH] [--board NAME]\n"
-"                 [--name FIRSTNAME] [--code CODE] [--key-file FILE]\n"
-"                 [--from BOARDFILE] [--ascii] [--log-file FILE]\n"
+"usage: cafeboard [--connect HOST[:PORT] [--tls] [--pin FINGERPRINT]\n"
+"                 | --socket PATH] [--board NAME] [--name FIRSTNAME]\n"
+"                 [--code CODE] [--key-file FILE] [--from BOARDFILE]\n"
+"                 [--ascii] [--log-file FILE]\n"
 "       cafeboard export --board NAME --format md|csv|json [-o FILE] [--bom]\n"
-"                 --key-file FILE [--connect HOST[:PORT] | --socket PATH]\n"
+"                 --key-file FILE [--connect HOST[:PORT] [--tls]\n"
+"                 [--pin FINGERPRINT] | --socket PATH]\n"
 "\n"
-"  --connect HOST[:PORT]  join a server over the network (port 7117)\n"
+"  --connect HOST[:PORT]  join a server over the network (port 7117,\n"
+"                         7118 with --tls)\n"
+"  --tls                  encrypt the connection (the server's --tls-listen)\n"
+"  --pin FINGERPRINT      the server certificate's SHA-256 fingerprint, as\n"
+"                         the server prints it; any other is refused\n"
+"                         (default: ask once, then remember it)\n"
+"  --insecure             allow the facilitator key in clear beyond loopback\n"
 "  --socket PATH          join the server on this Unix socket\n"
 "                         (default: the local server, started if needed)\n"
 "  --board NAME           the board to join (default: choose from a list)\n"
@@ -71,14 +82,14 @@ usage(FILE *f)
 "      --version          the version\n"));
 }
 
-/* Split HOST[:PORT] or [V6]:PORT into opts. */
+/* Split HOST[:PORT] or [V6]:PORT into opts (port dport by default). */
 static int
-parse_connect(struct client_opts *o, const char *spec)
+parse_connect(struct client_opts *o, const char *spec, int dport)
 {
 	const char	*colon, *end;
 	char		 port[16];
 
-	snprintf(port, sizeof port, "%d", PROTO_DEFAULT_PORT);
+	snprintf(port, sizeof port, "%d", dport);
 	if (spec[0] == '[') {
 		if ((end = strchr(spec, ']')) == NULL)
 			return -1;
@@ -159,6 +170,8 @@ main(int argc, char **argv)
 {
 	struct client_opts	 o;
 	const char		*key_file = NULL, *log_file = NULL;
+	const char		*connect = NULL;
+	uint8_t			 md[FINGERPRINT_LEN];
 	char			*fargv[8], *word;
 	int			 ch, rc, i, ac = argc, fargc = 0;
 	bool			 export_cmd = false;
@@ -188,11 +201,24 @@ main(int argc, char **argv)
 	    long_options, NULL)) != -1) {
 		switch (ch) {
 		case OPT_CONNECT:
-			if (parse_connect(&o, optarg) != 0) {
-				fprintf(stderr, _("cafeboard: --connect: "
-				    "expected HOST or HOST:PORT\n"));
+			connect = optarg;
+			break;
+		case OPT_TLS:
+			o.tls = true;
+			break;
+		case OPT_PIN:
+			if (fingerprint_parse(optarg, md) != 0) {
+				fprintf(stderr, _("cafeboard: --pin: expected "
+				    "a SHA-256 fingerprint, 32 bytes in hex as "
+				    "the server prints it (colons optional)\n"));
 				return 2;
 			}
+			free(o.pin);
+			o.pin = xstrdup(optarg);
+			o.tls = true;
+			break;
+		case OPT_INSECURE:
+			o.insecure = true;
 			break;
 		case OPT_SOCKET:
 			o.socket_path = xstrdup(optarg);
@@ -204,7 +230,9 @@ main(int argc, char **argv)
 				    "board name (a-z, 0-9, _ and -)\n"), optarg);
 				return 2;
 			}
+			free(o.board);
 			o.board = xstrdup(optarg);
+			o.board_forced = true;
 			break;
 		case OPT_NAME:
 			o.name = xstrdup(optarg);
@@ -266,6 +294,28 @@ main(int argc, char **argv)
 		return 2;
 	}
 	fargv[fargc] = NULL;
+	if (connect != NULL && parse_connect(&o, connect, o.tls ?
+	    PROTO_TLS_PORT : PROTO_DEFAULT_PORT) != 0) {
+		fprintf(stderr, _("cafeboard: --connect: expected HOST or "
+		    "HOST:PORT\n"));
+		return 2;
+	}
+	if (o.tls && o.host == NULL) {
+		fprintf(stderr, _("cafeboard: --tls and --pin go with "
+		    "--connect\n"));
+		return 2;
+	}
+	/*
+	 * The key never goes in clear beyond this computer: refused here for
+	 * an address (before any packet), and at connect time for a name.
+	 */
+	if (o.host != NULL && !o.tls && !o.insecure && key_file != NULL &&
+	    dial_is_address(o.host) && !dial_loopback_name(o.host)) {
+		fprintf(stderr, _("cafeboard: refused to send the facilitator "
+		    "key in clear to %s: use --tls (the server's --tls-listen "
+		    "port), or --insecure on a network you trust\n"), o.host);
+		return 2;
+	}
 	if (key_file != NULL && read_key(key_file, &o.key) != 0) {
 		/*
 		 * A local server we are about to start writes its key on
@@ -302,11 +352,15 @@ main(int argc, char **argv)
 	/* Box drawing and accents need a UTF-8 locale. */
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		o.ascii = true;
+	if (o.tls)
+		o.tls_ctx = trust_ctx_new();
 
 	if (export_cmd)
 		rc = fetch_main(&o, fargc, fargv);
-	else
+	else {
+		o.term_note = term_fallback();
 		rc = ui_main(&o);
+	}
 	log_close();
 	/* ui: the options are heap strings (the join screen replaces some);
 	 * freed so that leak checkers see a clean exit. */
@@ -320,5 +374,8 @@ main(int argc, char **argv)
 	free(o.key);
 	free(o.key_file);
 	free(o.board_file);
+	free(o.pin);
+	free(o.term_note);
+	trust_ctx_free(o.tls_ctx);
 	return rc;
 }
