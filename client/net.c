@@ -804,11 +804,11 @@ net_problem_text(const struct net *n, char *buf, size_t len)
 		known = trust_known_path();
 		snprintf(buf, len, _("The server at %s shows another "
 		    "certificate than the one expected: someone may be "
-		    "impersonating it. Refused.\nshown:    %s\nexpected: %s "
-		    "(%s)\nIf the server's certificate really changed, ask for "
-		    "the new fingerprint and give it with --pin."), where,
-		    n->peer_fp, n->expected_fp, o->pin != NULL ? "--pin" :
-		    known);
+		    "impersonating it. Refused.\nIt shows:\n%s\nExpected "
+		    "(%s):\n%s\nIf the server's certificate really changed, "
+		    "ask for the new fingerprint and give it with --pin."),
+		    where, n->peer_fp, o->pin != NULL ? "--pin" : known,
+		    n->expected_fp);
 		free(known);
 		break;
 	case NET_P_KEY_PLAIN:

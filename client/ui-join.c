@@ -568,6 +568,43 @@ ui_join_draw_boards(struct ui *ui, int y, int x)
 	return y;
 }
 
+/*
+ * What went wrong, from y at x: each of its lines wrapped to the screen,
+ * except a certificate's fingerprint, which is cut only at a colon, in
+ * two halves, so that it reads as the server printed it.  Returns the
+ * next free line.
+ */
+static int
+ui_join_draw_why(struct ui *ui, int y, int x)
+{
+	struct layout_line	*l;
+	char			*copy = xstrdup(ui->join.why), *line, *next, *t;
+	int			 w = COLS - x - 1, attr;
+	size_t			 nl, k, half = FINGERPRINT_TEXT / 2;
+
+	attr = ui_draw_attr(ui, UI_S_ERROR);
+	for (line = copy; line != NULL && y < LINES - 2; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (strlen(line) == FINGERPRINT_TEXT - 1 && line[2] == ':' &&
+		    (int)strlen(line) > w) {
+			ui_draw_put(ui, y++, x, w, line, half - 1, attr);
+			ui_draw_put(ui, y++, x, w, line + half,
+			    strlen(line + half), attr);
+			continue;
+		}
+		t = text_sanitize(line, ui->ascii, false);
+		nl = layout_wrap(t, (size_t)w, &l);
+		for (k = 0; k < nl && y < LINES - 2; k++)
+			ui_draw_put(ui, y++, x, w, t + l[k].start,
+			    l[k].end - l[k].start, attr);
+		free(l);
+		free(t);
+	}
+	free(copy);
+	return y;
+}
+
 /* The terminal type we fell back to, on the last line. */
 static void
 ui_join_draw_note(struct ui *ui)
@@ -582,10 +619,8 @@ void
 ui_join_draw(struct ui *ui)
 {
 	struct ui_join	*j = &ui->join;
-	struct layout_line *l;
 	int		 y, x, lw = 0, fw, i, cx = 0, cy = 0, n = 0, w;
-	char		 where[300], *t;
-	size_t		 nl, k;
+	char		 where[300];
 
 	if (!j->active) {
 		ui_draw_text(ui, LINES / 2, 2, COLS - 4, _("Connecting..."),
@@ -648,17 +683,8 @@ ui_join_draw(struct ui *ui)
 	if (!j->fatal && j->shown[UI_FIELD_BOARD] && j->boards.n > 0)
 		y = ui_join_draw_boards(ui, y + 1, x);
 	y++;
-	if (j->why[0] != '\0') {
-		t = text_sanitize(j->why, ui->ascii, false);
-		nl = layout_wrap(t, (size_t)(COLS - x - 1), &l);
-		for (k = 0; k < nl && k < 12 && y < LINES - 2; k++)
-			ui_draw_put(ui, y++, x, COLS - x - 1, t + l[k].start,
-			    l[k].end - l[k].start, ui_draw_attr(ui,
-			    UI_S_ERROR));
-		free(l);
-		free(t);
-		y++;
-	}
+	if (j->why[0] != '\0')
+		y = ui_join_draw_why(ui, y, x) + 1;
 	if (j->waiting && j->retry_at != 0) {
 		int64_t	d = (j->retry_at - net_now_ms() + 999) / 1000;
 

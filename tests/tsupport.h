@@ -44,6 +44,8 @@ int64_t		 ts_now_ms(void);
 int64_t		 ts_now_us(void);
 /* Wall-clock milliseconds since the epoch, as the server stamps events. */
 int64_t		 ts_wall_ms(void);
+/* A free TCP port on 127.0.0.1 (bind to 0, read it back, close). */
+int		 ts_free_port(void);
 /* Remove a directory and everything below it. */
 void		 ts_rm_tree(const char *);
 
