@@ -6,12 +6,15 @@
 #   make asan       the same tests under address + undefined sanitizers
 #   make bench      benchmarks (print figures)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        a Debian package in build/deb/ (debhelper)
 
 VERSION		= 0.1.0
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
 MANDIR		?= $(PREFIX)/share/man
 LOCALEDIR	?= $(PREFIX)/share/locale
+LIBEXECDIR	?= $(PREFIX)/libexec
+DOCDIR		?= $(PREFIX)/share/doc/cafeboard
 DESTDIR		?=
 
 CC		?= cc
@@ -112,7 +115,7 @@ PO_SOURCES	= $(sort $(wildcard client/*.c server/*.c) \
 PROGS		= $(SERVER_BIN) $(CLIENT_BIN)
 
 .PHONY: all deps run check check-build asan bench install uninstall clean \
-	lint-man po update-po
+	lint-man po update-po deb
 
 all: $(LIB) $(PROGS) $(MO_FILES)
 
@@ -230,30 +233,74 @@ run: deps
 	exec ./$(CLIENT_BIN) --board $(RUN_BOARD) --name Facilitator \
 	    --key-file "$$data/facilitator.key"
 
+# What make install puts where (the README lists the same files).
+MANS1		= man/cafeboard.1 man/cafeboard-server.1
+MANS5		= man/cafeboard-protocol.5
+EXDIR		= $(DOCDIR)/examples
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man5
-	for p in $(PROGS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
-	for m in man/*.1; do [ -f "$$m" ] && \
-	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || true; done
-	for m in man/*.5; do [ -f "$$m" ] && \
-	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/ || true; done
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(LIBEXECDIR)/cafeboard \
+	    $(DESTDIR)$(EXDIR)/sshd_config.d
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
+	install -m 755 contrib/cafeboard-ssh $(DESTDIR)$(LIBEXECDIR)/cafeboard/
+	install -m 644 $(MANS1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MANS5) $(DESTDIR)$(MANDIR)/man5/
 	for l in $(LINGUAS); do \
 	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 	    install -m 644 build/locale/$$l/LC_MESSAGES/cafeboard.mo \
 	    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; done
+	install -m 644 examples/seed-cafe.board $(DESTDIR)$(EXDIR)/
+	sed -e 's|/usr/libexec/|$(LIBEXECDIR)/|g' \
+	    contrib/sshd_config.d/cafeboard.conf \
+	    > $(DESTDIR)$(EXDIR)/sshd_config.d/cafeboard.conf
+	sed -e 's|/usr/bin/|$(BINDIR)/|g' contrib/cafeboard.service \
+	    > $(DESTDIR)$(EXDIR)/cafeboard.service
+	chmod 644 $(DESTDIR)$(EXDIR)/sshd_config.d/cafeboard.conf \
+	    $(DESTDIR)$(EXDIR)/cafeboard.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cafeboard $(DESTDIR)$(BINDIR)/cafeboard-server
-	rm -f $(DESTDIR)$(MANDIR)/man1/cafeboard.1 \
-	    $(DESTDIR)$(MANDIR)/man1/cafeboard-server.1 \
-	    $(DESTDIR)$(MANDIR)/man5/cafeboard-protocol.5
+	rm -f $(DESTDIR)$(LIBEXECDIR)/cafeboard/cafeboard-ssh
+	rm -f $(MANS1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
+	    $(MANS5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
 	for l in $(LINGUAS); do \
 	    rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/cafeboard.mo; done
+	rm -f $(DESTDIR)$(EXDIR)/seed-cafe.board \
+	    $(DESTDIR)$(EXDIR)/sshd_config.d/cafeboard.conf \
+	    $(DESTDIR)$(EXDIR)/cafeboard.service
+	-rmdir $(DESTDIR)$(EXDIR)/sshd_config.d $(DESTDIR)$(EXDIR) \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(LIBEXECDIR)/cafeboard 2>/dev/null
+
+# make deb: a binary package built by debhelper from a copy of this tree
+# (debian/, with the unit, user and runtime directory of contrib/), into
+# build/deb/.  The changelog is made here from VERSION, its one place.
+DEB_DIR		= build/deb
+DEB_SRC		= $(DEB_DIR)/cafeboard-$(VERSION)
+
+deb:
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null \
+	    || { echo "make deb: needs dpkg-dev and debhelper" \
+	    "(apt-get install dpkg-dev debhelper)" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	tar -c --exclude=./build --exclude=./build-asan --exclude=./build-fuzz \
+	    --exclude=./.git --exclude=./server/cafeboard-server \
+	    --exclude=./client/cafeboard . | tar -x -C $(DEB_SRC)
+	printf '%s\n\n  * %s\n\n -- %s  %s\n' \
+	    "cafeboard ($(VERSION)) unstable; urgency=medium" \
+	    "Release $(VERSION)." \
+	    "$$(sed -n 's/^Maintainer: //p' debian/control)" \
+	    "$$(date -R)" > $(DEB_SRC)/debian/changelog
+	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" \
+	    dpkg-buildpackage -us -uc -b
+	@ls $(DEB_DIR)/*.deb
 
 lint-man:
 	@for m in man/*.[1-9]; do [ -f "$$m" ] || continue; \
-	    mandoc -Tlint -W warning $$m || exit 1; done
+	    mandoc -Tlint -W warning $$m || exit 1; \
+	    out=$$(groff -ww -mandoc -Tutf8 -z $$m 2>&1); \
+	    if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; done
 
 # ---------------------------------------------------------------- fuzzing
 # make fuzz: libFuzzer (clang) on the protocol decoder for FUZZ_SECONDS,
