@@ -212,6 +212,7 @@ check-build: $(LIB) $(PROGS) $(UNIT_BINS) $(MO_FILES)
 # Every suite runs even when one fails; the target fails if any did.
 check: deps
 	@$(MAKE) --no-print-directory check-build
+	@sh tests/fetch-sshd
 	@CB_SERVER=$(CURDIR)/$(SERVER_BIN) CB_CLIENT=$(CURDIR)/$(CLIENT_BIN) \
 	    CB_TOP=$(CURDIR) CB_BUILD=$(CURDIR)/$(B) \
 	    sh tests/run $(UNIT_BINS)
