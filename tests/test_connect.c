@@ -18,6 +18,7 @@
 #include <openssl/x509.h>
 
 #include <ctype.h>
+#include <dirent.h>
 
 /* The harness is a header of static helpers: this suite uses some. */
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -711,4 +712,64 @@ Test(connect, a_terminal_type_the_host_lacks_falls_back)
 	tui_keys(&T, "kitty", "Enter", NULL);
 	free(tui_wait(&T, "kitty", "(your table)"));
 	tui_end(&T);
+}
+
+/* ------------------------------------------------------------ local */
+
+/* The pid of the process whose command line holds needle, or 0. */
+static pid_t
+pid_with_arg(const char *needle)
+{
+	DIR		*d = opendir("/proc");
+	struct dirent	*e;
+	char		 path[300], buf[4096];
+	pid_t		 found = 0;
+	size_t		 n, i;
+	FILE		*f;
+
+	if (d == NULL)
+		return 0;
+	while (found == 0 && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		for (i = 0; i < n; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[n] = '\0';
+		if (strstr(buf, needle) != NULL &&
+		    strstr(buf, "cafeboard-server") != NULL)
+			found = (pid_t)atol(e->d_name);
+	}
+	closedir(d);
+	return found;
+}
+
+Test(connect, cafeboard_alone_still_starts_a_local_server)
+{
+	char	cmd[1400], rt[300], key[400];
+	pid_t	spawned;
+
+	/* No --socket, no --connect: the default socket, started if need be. */
+	snprintf(rt, sizeof rt, "%s/xdg", T.dir);
+	mkdir(rt, 0700);
+	snprintf(rt, sizeof rt, "%s/rt", T.dir);
+	mkdir(rt, 0700);
+	snprintf(key, sizeof key, "%s/xdg/cafeboard/facilitator.key", T.dir);
+	snprintf(cmd, sizeof cmd, "exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 "
+	    "XDG_RUNTIME_DIR=%s XDG_DATA_HOME=%s/xdg CAFEBOARD_SERVER=%s %s "
+	    "--board essai --name Anne --key-file %s", rt, T.dir,
+	    T.server_bin, T.client_bin, key);
+	cr_assert_eq(tui_tmux(&T, NULL, "new-session", "-d", "-s", "cb", "-n",
+	    "p", "-x", "100", "-y", "30", cmd, NULL), 0);
+	T.session = true;
+	free(tui_wait(&T, "p", "connected"));
+	spawned = pid_with_arg(rt);
+	cr_assert_gt(spawned, 0, "no local server was started");
+	tui_end(&T);
+	kill(spawned, SIGTERM);
 }

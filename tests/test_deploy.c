@@ -895,3 +895,30 @@ Test(deploy, the_readme_and_the_man_page_show_the_shipped_unit)
 	free(readme);
 	free(man);
 }
+
+Test(deploy, the_man_pages_are_clean_for_mandoc_and_groff)
+{
+	static const char *const pages[] = {
+		"man/cafeboard.1", "man/cafeboard-server.1",
+		"man/cafeboard-protocol.5",
+	};
+	char	*out = NULL;
+	size_t	 i;
+
+	if (system("command -v mandoc >/dev/null && command -v groff "
+	    ">/dev/null") != 0)
+		cr_skip_test("needs mandoc and groff");
+	for (i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+		cr_assert_eq(sh(&out, "cd %s && mandoc -Tlint -W warning %s; "
+		    "groff -ww -mandoc -Tutf8 -z %s", top(), pages[i],
+		    pages[i]), 0, "%s", out);
+		cr_assert_str_eq(out, "", "%s: %s", pages[i], out);
+		free(out);
+	}
+	/* The SYNOPSIS shows the choice between a host and a socket. */
+	cr_assert_eq(sh(&out, "cd %s && mandoc -Tascii man/cafeboard.1 | col -bx "
+	    "| tr -s ' \\n' ' '", top()), 0);
+	cr_assert_not_null(strstr(out, "[--connect host[:port] [--tls] [--pin "
+	    "fingerprint] [--insecure] | --socket path]"), "%s", out);
+	free(out);
+}
