@@ -39,9 +39,9 @@ struct bs_cell {
 
 /* The report of the benchmark running (a test program: one at a time). */
 static struct {
-	char		 bench[32];
+	char		 bench[64];
 	char		 figure[BS_MAX_FIGURES][96];
-	char		 unit[BS_MAX_FIGURES][16];
+	char		 unit[BS_MAX_FIGURES][24];
 	int		 nfigures;
 	char		 system[BS_MAX_SYSTEMS][16];
 	int		 nsystems;
@@ -378,7 +378,13 @@ bs_server_wait_up(struct bs_server *s)
 	for (;;) {
 		if ((fd = bs_tcp_connect(s->port)) != -1) {
 			close(fd);
-			return;
+			/* A cafeboard server listens on its socket too. */
+			if (s->kind != BS_CAFE ||
+			    (fd = bs_unix_connect(s->sock)) != -1) {
+				if (fd != -1)
+					close(fd);
+				return;
+			}
 		}
 		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
 			s->pid = 0;
@@ -421,6 +427,8 @@ bs_cafe_start(struct bs_server *s, const char *bin, ...)
 	s->argv[n++] = strdup("--max-conns-per-peer");
 	s->argv[n++] = strdup("0");
 	s->argv[n++] = strdup("--max-cards");
+	s->argv[n++] = strdup("0");
+	s->argv[n++] = strdup("--max-participants");
 	s->argv[n++] = strdup("0");
 	va_start(ap, bin);
 	while ((a = va_arg(ap, const char *)) != NULL && n < 46)
