@@ -219,6 +219,7 @@ run(const struct bs_build *bd, size_t ncards)
 	bs_server_cleanup(&s);
 }
 
+/* Every configuration on every build, then the table. */
 int
 main(void)
 {

@@ -7,7 +7,8 @@
  * (cafeboard: card.adds until their own EVENT is back; redis: PUBLISHes
  * until their replies; nats: PUBs followed by a PING every 64, until the
  * PONG).  A cafeboard message is a card.add of a 40-character idea (its
- * EVENT is 55 bytes framed); an anchor's is a 60-byte payload.  One
+ * EVENT is 55 to 60 bytes framed, as seqs grow); an anchor's is a 60-byte
+ * payload.  One
  * process runs every client on one epoll loop.  Each run publishes until
  * the subscribers have had about 3 M deliveries (capped at 10 s of
  * publishing) and ends when the last one has arrived.  Prints, per
@@ -309,6 +310,7 @@ run(struct bs_server *s, const char *system, size_t nsub, const char *fsync,
 	free(w.sub);
 }
 
+/* Every configuration on every build, then the table. */
 int
 main(void)
 {

@@ -292,6 +292,7 @@ run(struct bs_server *s, const char *system, size_t n, double rate,
 	free(next);
 }
 
+/* Every configuration on every build, then the table. */
 int
 main(void)
 {

@@ -362,6 +362,7 @@ run(const struct bs_build *bd)
 	bs_server_cleanup(&s);
 }
 
+/* Every configuration on every build, then the table. */
 int
 main(void)
 {

@@ -388,6 +388,7 @@ run(const struct bs_build *bd, size_t ncards, size_t events, bool countdown,
 	bs_server_cleanup(&s);
 }
 
+/* Every configuration on every build, then the table. */
 int
 main(void)
 {

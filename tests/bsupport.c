@@ -876,6 +876,7 @@ bs_loop_init(struct bs_loop *l, bs_frame_fn *fn, void *arg)
 	l->arg = arg;
 }
 
+/* Close the loop (not its connections). */
 void
 bs_loop_free(struct bs_loop *l)
 {

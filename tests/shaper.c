@@ -605,6 +605,7 @@ shaper_pass(void)
 	shaper_pairs_reap();
 }
 
+/* Parse the options, listen, and move bytes until told to stop. */
 int
 main(int argc, char **argv)
 {
