@@ -276,23 +276,23 @@ run(struct bs_server *s, const char *system, size_t nsub, const char *fsync,
 		bytes += w.sub[i].bytes;
 	bytes -= w.sub_bytes;
 
-	snprintf(fig, sizeof fig, "%4zu subscribers, fsync %-6s deliveries",
+	snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: deliveries",
 	    nsub, fsync);
 	bs_put(fig, system, (double)w.deliveries / dt, "/s");
-	snprintf(fig, sizeof fig, "%4zu subscribers, fsync %-6s server CPU",
+	snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: server CPU",
 	    nsub, fsync);
 	bs_put(fig, system, (cpu1 - cpu0) / (double)w.deliveries * 1e6,
 	    "s per 1M");
-	snprintf(fig, sizeof fig, "%4zu subscribers, fsync %-6s bytes",
+	snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: bytes",
 	    nsub, fsync);
 	bs_put(fig, system, (double)bytes / (double)w.deliveries,
 	    "per delivery");
 	if (count_sys) {
-		snprintf(fig, sizeof fig, "%4zu subscribers, fsync %-6s "
+		snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: "
 		    "syscalls", nsub, fsync);
 		bs_put(fig, system, total / (double)w.deliveries,
 		    "per delivery");
-		snprintf(fig, sizeof fig, "%4zu subscribers, fsync %-6s "
+		snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: "
 		    "epoll_ctl", nsub, fsync);
 		bs_put(fig, system, ectl / (double)w.deliveries,
 		    "per delivery");
@@ -345,8 +345,8 @@ main(void)
 			char	    fig[96];
 
 			if (bs_anchor_start(&s, k) != 0) {
-				snprintf(fig, sizeof fig, "%4zu subscribers, "
-				    "fsync %-6s deliveries", sizes[z], "never");
+				snprintf(fig, sizeof fig, "%zu subscribers, "
+				    "fsync %s: deliveries", sizes[z], "never");
 				bs_note(fig, name, "not installed");
 				continue;
 			}
