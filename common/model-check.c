@@ -289,24 +289,29 @@ model_check_timer(const struct model *m, const struct proto_op *op,
 	return 0;
 }
 
+/* True when v is within min..max. */
+static bool
+model_in_range(uint64_t v, uint64_t min, uint64_t max)
+{
+	return v >= min && v <= max;
+}
+
+/* Whether each kind of setting is within min..max. */
+#define MODEL_SETTING_OK_BOOL(v, min, max)	true
+#define MODEL_SETTING_OK_NUM(v, min, max)	model_in_range((v), (min), (max))
+#define MODEL_SETTING_OK_TEXT(v, min, max) \
+	model_in_range(model_cps(v), (min), (max))
+
 /* settings: each present key within its limits. */
 static int
 model_check_settings(const struct proto_settings *s, const char **why)
 {
-	int	code;
-
-	if ((s->has & SET_TITLE) && (code = model_check_len(s->title, 1,
-	    PROTO_TITLE_MAX, "a board title has 1 to 120 characters",
-	    why)) != 0)
-		return code;
-	if ((s->has & SET_DOTS) && (s->dots < 1 || s->dots > PROTO_DOTS_MAX))
-		return model_refuse(why, REJECT_LIMIT, "dots are 1 to 99");
-	if ((s->has & SET_KEEP) && (s->keep < 1 || s->keep > 99))
-		return model_refuse(why, REJECT_LIMIT,
-		    "ideas kept are 1 to 99");
-	if (s->has & SET_CODE)
-		return model_check_len(s->code, 0, PROTO_CODE_MAX,
-		    "a join code has at most 64 characters", why);
+#define MODEL_CHECK_SETTING(member, key, bit, type, min, max, def, json, \
+    reason) \
+	if ((s->has & bit) && !MODEL_SETTING_OK_##type(s->member, min, max)) \
+		return model_refuse(why, REJECT_LIMIT, reason);
+	PROTO_SETTINGS(MODEL_CHECK_SETTING)
+#undef MODEL_CHECK_SETTING
 	return 0;
 }
 

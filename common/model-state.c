@@ -44,19 +44,12 @@ model_state_board(const struct model *m, struct proto_state *rec)
 	memset(rec, 0, sizeof *rec);
 	rec->what = STATE_BOARD;
 	b->name = (char *)m->name;
-	b->title = m->settings.title;
+#define MODEL_STATE_PUT(member, ...)	b->member = m->settings.member;
+	PROTO_SETTINGS(MODEL_STATE_PUT)
+#undef MODEL_STATE_PUT
 	b->phase = m->phase;
 	b->round = m->round;
 	b->banner = m->banner;
-	b->dots = m->settings.dots;
-	b->multi_vote = m->settings.multi_vote;
-	b->blind = m->settings.blind;
-	b->private_writing = m->settings.private_writing;
-	b->anonymous = m->settings.anonymous;
-	b->freeze_at_zero = m->settings.freeze_at_zero;
-	b->locked = m->settings.locked;
-	b->code = m->settings.code;
-	b->keep = m->settings.keep;
 	b->revealed = m->revealed;
 	b->follow_view = m->follow_view;
 	b->follow_table = m->follow_table;
@@ -228,8 +221,14 @@ model_state_size(const struct model *m)
 {
 	size_t	n = 320, i;
 
-	n += strlen(m->settings.title) + strlen(m->banner) +
-	    strlen(m->settings.code) + strlen(m->timer.label);
+	n += strlen(m->banner) + strlen(m->timer.label);
+#define MODEL_STATE_LEN_BOOL(v)		0
+#define MODEL_STATE_LEN_NUM(v)		0
+#define MODEL_STATE_LEN_TEXT(v)		strlen(v)
+#define MODEL_STATE_LEN(member, key, bit, type, ...) \
+	n += MODEL_STATE_LEN_##type(m->settings.member);
+	PROTO_SETTINGS(MODEL_STATE_LEN)
+#undef MODEL_STATE_LEN
 	for (i = 0; i < m->ntables; i++)
 		n += 32 + strlen(m->tables[i].question);
 	for (i = 0; i < m->nparticipants; i++)
@@ -270,19 +269,16 @@ model_state_read_board(struct model *m, const struct proto_board_rec *b)
 	if (b->name != NULL && (len = strlen(b->name)) <= PROTO_BOARD_MAX &&
 	    len > 0)
 		memcpy(m->name, b->name, len + 1);
-	model_state_str(&m->settings.title, b->title);
+#define MODEL_STATE_GET_BOOL(dst, v)	((dst) = (v))
+#define MODEL_STATE_GET_NUM(dst, v)	((dst) = (v))
+#define MODEL_STATE_GET_TEXT(dst, v)	model_state_str(&(dst), (v))
+#define MODEL_STATE_GET(member, key, bit, type, ...) \
+	MODEL_STATE_GET_##type(m->settings.member, b->member);
+	PROTO_SETTINGS(MODEL_STATE_GET)
+#undef MODEL_STATE_GET
 	m->phase = b->phase;
 	m->round = b->round;
 	model_state_str(&m->banner, b->banner);
-	m->settings.dots = b->dots;
-	m->settings.multi_vote = b->multi_vote;
-	m->settings.blind = b->blind;
-	m->settings.private_writing = b->private_writing;
-	m->settings.anonymous = b->anonymous;
-	m->settings.freeze_at_zero = b->freeze_at_zero;
-	m->settings.locked = b->locked;
-	model_state_str(&m->settings.code, b->code);
-	m->settings.keep = b->keep;
 	m->revealed = b->revealed;
 	m->follow_view = b->follow_view;
 	m->follow_table = b->follow_table;

@@ -78,16 +78,27 @@ model_grow(void *arr, size_t *cap, size_t n, size_t size)
 	return xreallocarray(arr, *cap, size);
 }
 
+/* What each kind of setting takes to set, copy and release. */
+#define MODEL_SET_BOOL(dst, v)		((dst) = (v))
+#define MODEL_SET_NUM(dst, v)		((dst) = (v))
+#define MODEL_SET_TEXT(dst, v)		model_set_str(&(dst), (v))
+#define MODEL_NEW_BOOL(v)		(v)
+#define MODEL_NEW_NUM(v)		(v)
+#define MODEL_NEW_TEXT(v)		xstrdup(v)
+#define MODEL_FREE_BOOL(v)		((void)0)
+#define MODEL_FREE_NUM(v)		((void)0)
+#define MODEL_FREE_TEXT(v)		free(v)
+
 /* The settings and board fields of a fresh board. */
 static void
 model_defaults(struct model *m)
 {
-	memset(&m->settings, 0, sizeof m->settings);
-	m->settings.title = xstrdup(m->name);
-	m->settings.dots = MODEL_DEFAULT_DOTS;
-	m->settings.blind = true;
-	m->settings.code = xstrdup("");
-	m->settings.keep = MODEL_DEFAULT_KEEP;
+#define MODEL_DEFAULT(member, key, bit, type, min, max, def, ...) \
+	m->settings.member = MODEL_NEW_##type(def);
+	PROTO_SETTINGS(MODEL_DEFAULT)
+#undef MODEL_DEFAULT
+	/* A board is called by its name until it has a title. */
+	model_set_str(&m->settings.title, m->name);
 	m->phase = PHASE_WELCOME;
 	m->round = 1;
 	m->banner = xstrdup("");
@@ -121,8 +132,10 @@ model_release(struct model *m)
 	for (i = 0; i < m->nparticipants; i++)
 		free(m->participants[i].name);
 	free(m->participants);
-	free(m->settings.title);
-	free(m->settings.code);
+#define MODEL_RELEASE(member, key, bit, type, ...) \
+	MODEL_FREE_##type(m->settings.member);
+	PROTO_SETTINGS(MODEL_RELEASE)
+#undef MODEL_RELEASE
 	free(m->banner);
 	free(m->timer.label);
 
@@ -195,8 +208,10 @@ model_clone(const struct model *src)
 	size_t			 i;
 
 	*m = *src;
-	m->settings.title = xstrdup(src->settings.title);
-	m->settings.code = xstrdup(src->settings.code);
+#define MODEL_CLONE(member, key, bit, type, ...) \
+	m->settings.member = MODEL_NEW_##type(src->settings.member);
+	PROTO_SETTINGS(MODEL_CLONE)
+#undef MODEL_CLONE
 	m->banner = xstrdup(src->banner);
 	m->timer.label = xstrdup(src->timer.label);
 
@@ -915,31 +930,14 @@ model_apply_phase(struct model *m, const struct proto_op *op)
 static void
 model_apply_settings(struct model *m, const struct proto_settings *s)
 {
-	struct model_settings	*ms = &m->settings;
-
-	if (s->has & SET_TITLE)
-		model_set_str(&ms->title, s->title);
-	if (s->has & SET_DOTS)
-		ms->dots = s->dots;
-	if (s->has & SET_MULTI_VOTE)
-		ms->multi_vote = s->multi_vote;
-	if (s->has & SET_BLIND) {
-		if (s->blind && !ms->blind && m->phase == PHASE_VOTE)
-			m->revealed = false;
-		ms->blind = s->blind;
-	}
-	if (s->has & SET_PRIVATE)
-		ms->private_writing = s->private_writing;
-	if (s->has & SET_ANONYMOUS)
-		ms->anonymous = s->anonymous;
-	if (s->has & SET_FREEZE)
-		ms->freeze_at_zero = s->freeze_at_zero;
-	if (s->has & SET_CODE)
-		model_set_str(&ms->code, s->code);
-	if (s->has & SET_LOCKED)
-		ms->locked = s->locked;
-	if (s->has & SET_KEEP)
-		ms->keep = s->keep;
+	if ((s->has & SET_BLIND) && s->blind && !m->settings.blind &&
+	    m->phase == PHASE_VOTE)
+		m->revealed = false;
+#define MODEL_APPLY_SETTING(member, key, bit, type, ...) \
+	if (s->has & bit) \
+		MODEL_SET_##type(m->settings.member, s->member);
+	PROTO_SETTINGS(MODEL_APPLY_SETTING)
+#undef MODEL_APPLY_SETTING
 }
 
 /* joined: a new participant, with their client id when it is known. */

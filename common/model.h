@@ -25,8 +25,6 @@ struct model_limits {
 	uint32_t	 max_participants;
 };
 
-#define MODEL_DEFAULT_DOTS	3
-#define MODEL_DEFAULT_KEEP	3
 #define MODEL_DEFAULT_MAX_TABLES 64
 
 struct model_card {
@@ -63,17 +61,9 @@ struct model_participant {
 	int64_t		 joined_ms;
 };
 
+/* The board's settings (proto.h declares them); code is "" for none. */
 struct model_settings {
-	char		*title;
-	uint32_t	 dots;
-	bool		 multi_vote;
-	bool		 blind;
-	bool		 private_writing;
-	bool		 anonymous;
-	bool		 freeze_at_zero;
-	bool		 locked;
-	char		*code;		/* "" for none */
-	uint32_t	 keep;
+	PROTO_SETTINGS(PROTO_SETTING_MEMBER)
 };
 
 struct model_timer {

@@ -475,45 +475,38 @@ static const struct proto_key proto_welcome_keys[] = {
 	{ "last_op", FLD(PF_U32, proto_welcome, last_op), KEY_OPT, 0 },
 };
 
+/* The field of setting member in struct s, by the setting's type. */
+#define SETTING_PF_BOOL		PF_BOOL
+#define SETTING_PF_NUM		PF_U32
+#define SETTING_PF_TEXT		PF_TEXT
+#define SETTING_CAP_BOOL(max)	0
+#define SETTING_CAP_NUM(max)	0
+#define SETTING_CAP_TEXT(max)	(4 * (max))
+#define SETTING_FLD(s, member, type, max) \
+	{ SETTING_PF_##type, false, SETTING_CAP_##type(max), \
+	  offsetof(struct s, member), 0 }
+
+/* The settings map: each key travels when its bit is in has. */
 static const struct proto_key proto_settings_keys[] = {
-	{ "title", TXT(proto_settings, title, PROTO_TITLE_MAX, false),
-	    KEY_BIT, SET_TITLE },
-	{ "dots", FLD(PF_U32, proto_settings, dots), KEY_BIT, SET_DOTS },
-	{ "multi_vote", FLD(PF_BOOL, proto_settings, multi_vote), KEY_BIT,
-	    SET_MULTI_VOTE },
-	{ "blind", FLD(PF_BOOL, proto_settings, blind), KEY_BIT, SET_BLIND },
-	{ "private", FLD(PF_BOOL, proto_settings, private_writing), KEY_BIT,
-	    SET_PRIVATE },
-	{ "anonymous", FLD(PF_BOOL, proto_settings, anonymous), KEY_BIT,
-	    SET_ANONYMOUS },
-	{ "freeze_at_zero", FLD(PF_BOOL, proto_settings, freeze_at_zero),
-	    KEY_BIT, SET_FREEZE },
-	{ "code", TXT(proto_settings, code, PROTO_CODE_MAX, false), KEY_BIT,
-	    SET_CODE },
-	{ "locked", FLD(PF_BOOL, proto_settings, locked), KEY_BIT, SET_LOCKED },
-	{ "keep", FLD(PF_U32, proto_settings, keep), KEY_BIT, SET_KEEP },
+#define SETTINGS_KEY(member, key, bit, type, min, max, ...) \
+	{ key, SETTING_FLD(proto_settings, member, type, max), KEY_BIT, bit },
+	PROTO_SETTINGS(SETTINGS_KEY)
+#undef SETTINGS_KEY
 };
 
 #define BREC(k, t, m)	{ k, FLD(t, proto_board_rec, m), KEY_REQ, 0 }
 
+/* The board record: every setting, then the board's own state. */
 static const struct proto_key proto_board_keys[] = {
 	BREC("name", PF_BOARD, name),
-	{ "title", TXT(proto_board_rec, title, PROTO_TITLE_MAX, false),
-	    KEY_REQ, 0 },
+#define BOARD_KEY(member, key, bit, type, min, max, ...) \
+	{ key, SETTING_FLD(proto_board_rec, member, type, max), KEY_REQ, 0 },
+	PROTO_SETTINGS(BOARD_KEY)
+#undef BOARD_KEY
 	BREC("phase", PF_PHASE, phase),
 	BREC("round", PF_U32, round),
 	{ "banner", TXT(proto_board_rec, banner, PROTO_BANNER_MAX, false),
 	    KEY_REQ, 0 },
-	BREC("dots", PF_U32, dots),
-	BREC("multi_vote", PF_BOOL, multi_vote),
-	BREC("blind", PF_BOOL, blind),
-	BREC("private", PF_BOOL, private_writing),
-	BREC("anonymous", PF_BOOL, anonymous),
-	BREC("freeze_at_zero", PF_BOOL, freeze_at_zero),
-	BREC("locked", PF_BOOL, locked),
-	{ "code", TXT(proto_board_rec, code, PROTO_CODE_MAX, false),
-	    KEY_REQ, 0 },
-	BREC("keep", PF_U32, keep),
 	BREC("revealed", PF_BOOL, revealed),
 	BREC("follow_view", PF_VIEW, follow_view),
 	BREC("follow_table", PF_U64, follow_table),
