@@ -12,32 +12,6 @@
 #include "client.h"
 #include "xmalloc.h"
 
-/* Deep copy of the parts of an op a client sends. */
-static void
-replica_op_copy(struct proto_op *dst, const struct proto_op *src)
-{
-	*dst = *src;
-	dst->text = src->text != NULL ? xstrdup(src->text) : NULL;
-	dst->settings.title = src->settings.title != NULL ?
-	    xstrdup(src->settings.title) : NULL;
-	dst->settings.code = src->settings.code != NULL ?
-	    xstrdup(src->settings.code) : NULL;
-	dst->theme = src->theme != NULL ? xstrdup(src->theme) : NULL;
-	dst->pairs = NULL;
-	dst->npairs = 0;
-}
-
-/* Free what replica_op_copy allocated. */
-static void
-replica_op_free(struct proto_op *op)
-{
-	free(op->text);
-	free(op->settings.title);
-	free(op->settings.code);
-	free(op->theme);
-	memset(op, 0, sizeof *op);
-}
-
 /* An empty replica of board name. */
 void
 replica_init(struct replica *r, const char *name)
@@ -60,7 +34,7 @@ replica_free(struct replica *r)
 	if (r->incoming != NULL)
 		model_free(r->incoming);
 	for (i = 0; i < r->npending; i++)
-		replica_op_free(&r->pending[i].op);
+		proto_op_free(&r->pending[i].op);
 	free(r->pending);
 	idmap_free(&r->online);
 	memset(r, 0, sizeof *r);
@@ -223,7 +197,7 @@ replica_add_pending(struct replica *r, uint32_t op_id,
 	p = &r->pending[r->npending++];
 	memset(p, 0, sizeof *p);
 	p->op_id = op_id;
-	replica_op_copy(&p->op, op);
+	proto_op_dup(&p->op, op);
 	return op_id;
 }
 
@@ -236,7 +210,7 @@ replica_drop_pending(struct replica *r, uint32_t op_id)
 	for (i = 0; i < r->npending; i++) {
 		if (r->pending[i].op_id != op_id)
 			continue;
-		replica_op_free(&r->pending[i].op);
+		proto_op_free(&r->pending[i].op);
 		memmove(&r->pending[i], &r->pending[i + 1],
 		    (r->npending - i - 1) * sizeof *r->pending);
 		r->npending--;

@@ -599,8 +599,7 @@ boardfile_free(struct boardfile *bf)
 		free(bf->tables[i].theme);
 	}
 	free(bf->tables);
-	free(bf->settings.title);
-	free(bf->settings.code);
+	proto_settings_free(&bf->settings);
 	free(bf->banner);
 	memset(bf, 0, sizeof *bf);
 }

@@ -1176,19 +1176,6 @@ model_followups(const struct model *m, const struct proto_event *ev,
 	return n;
 }
 
-/* Free ops made by model_followups. */
-void
-model_ops_free(struct proto_op *ops, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		free(ops[i].text);
-		free(ops[i].pairs);
-	}
-	free(ops);
-}
-
 /* ---------------------------------------------------------------- privacy */
 
 /*

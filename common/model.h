@@ -179,12 +179,11 @@ int		 model_apply(struct model *, const struct proto_event *, int64_t,
 /*
  * Server side, after applying ev: the server-made ops that must follow it
  * (reveal of private cards when writing ends, tally when a blind vote
- * closes).  Returns how many were put in *ops (0: *ops untouched); free them
- * with model_ops_free.
+ * closes).  Returns how many were put in *ops (0: *ops untouched), an
+ * array of owned ops: proto_op_free each, then free the array.
  */
 size_t		 model_followups(const struct model *, const struct proto_event *,
 		    struct proto_op **);
-void		 model_ops_free(struct proto_op *, size_t);
 
 /*
  * Privacy: which variant of ev participant viewer receives, and that variant

@@ -538,6 +538,62 @@ static const struct proto_field proto_board_fields[] = {
 	FLD(PF_BOOL, proto_board_info, code_needed),
 };
 
+/* ------------------------------------------------------------ ownership */
+
+/* A copy of s on the heap, NULL for NULL. */
+static char *
+proto_strdup(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* A deep copy of src in dst, which owns all of it (see proto.h). */
+void
+proto_op_dup(struct proto_op *dst, const struct proto_op *src)
+{
+	*dst = *src;
+	dst->text = proto_strdup(src->text);
+	dst->theme = proto_strdup(src->theme);
+#define PROTO_DUP_BOOL(v)	(v)
+#define PROTO_DUP_NUM(v)	(v)
+#define PROTO_DUP_TEXT(v)	proto_strdup(v)
+#define PROTO_DUP_SETTING(member, key, bit, type, ...) \
+	dst->settings.member = PROTO_DUP_##type(src->settings.member);
+	PROTO_SETTINGS(PROTO_DUP_SETTING)
+#undef PROTO_DUP_SETTING
+	dst->pairs = NULL;
+	if (src->npairs != 0) {
+		dst->pairs = xreallocarray(NULL, src->npairs,
+		    sizeof *dst->pairs);
+		memcpy(dst->pairs, src->pairs,
+		    src->npairs * sizeof *dst->pairs);
+	}
+}
+
+/* Free the texts of a settings map that owns them. */
+void
+proto_settings_free(struct proto_settings *s)
+{
+#define PROTO_FREE_BOOL(v)	((void)0)
+#define PROTO_FREE_NUM(v)	((void)0)
+#define PROTO_FREE_TEXT(v)	free(v)
+#define PROTO_FREE_SETTING(member, key, bit, type, ...) \
+	PROTO_FREE_##type(s->member);
+	PROTO_SETTINGS(PROTO_FREE_SETTING)
+#undef PROTO_FREE_SETTING
+}
+
+/* Release an owned op, every string and array of it; op is left empty. */
+void
+proto_op_free(struct proto_op *op)
+{
+	free(op->text);
+	free(op->theme);
+	proto_settings_free(&op->settings);
+	free(op->pairs);
+	memset(op, 0, sizeof *op);
+}
+
 /* ------------------------------------------------------------ buffers */
 
 /* An empty buffer. */

@@ -286,6 +286,23 @@ struct proto_op {
 	uint32_t	 npairs;
 };
 
+/*
+ * Who owns what an op points to (text, theme, the settings' texts, pairs):
+ * either the op owns all of it, or nothing.
+ *   owned     made by proto_op_dup, or handed out by model_followups;
+ *             proto_op_free releases every string and array of it.
+ *   borrowed  every other op: a decoded one points into its message's
+ *             arena (proto_msg_free releases that), a built one into what
+ *             built it (a board file, a literal, the model, a redacted
+ *             event's static "").  Nothing is freed through a borrowed op,
+ *             and it must not outlive what it points into.
+ * Every other struct here borrows the same way.
+ */
+void		 proto_op_dup(struct proto_op *, const struct proto_op *);
+void		 proto_op_free(struct proto_op *);
+/* Free the texts of a settings map that owns them (a board file's). */
+void		 proto_settings_free(struct proto_settings *);
+
 /* An accepted change as it travels in [18, seq, origin, op_id, kind, ...]. */
 struct proto_event {
 	uint64_t	 seq;

@@ -322,8 +322,10 @@ board_sequence(struct server *s, struct board *b, uint32_t who,
 			    b->name, proto_kind_name(more[i].kind),
 			    (unsigned long long)ev.seq, w);
 	}
+	for (i = 0; i < n; i++)
+		proto_op_free(&more[i]);
 	if (n > 0)
-		model_ops_free(more, n);
+		free(more);
 
 	switch (ev.op.kind) {
 	case OP_TIMER:

@@ -334,8 +334,10 @@ main(void)
 		dt = bench_now() - t;
 		printf("tally followups: %zu op(s), %u pairs, %.2f ms\n", n,
 		    n != 0 ? ops[0].npairs : 0, dt * 1e3);
+		for (i = 0; i < n; i++)
+			proto_op_free(&ops[i]);
 		if (n != 0)
-			model_ops_free(ops, n);
+			free(ops);
 	}
 
 	printf("peak rss: %.1f MiB\n", bench_rss());

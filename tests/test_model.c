@@ -126,6 +126,17 @@ assert_same_event(const struct proto_event *a, const struct proto_event *b)
 	cr_assert_eq(x->pairs, y->pairs);
 }
 
+/* Free the owned ops model_followups handed out. */
+static void
+ops_free(struct proto_op *ops, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		proto_op_free(&ops[i]);
+	free(ops);
+}
+
 /* Play the server: check, derive, apply, followups; returns the REJECT code. */
 static int
 srv(struct model *m, uint32_t who, struct proto_op op)
@@ -153,7 +164,7 @@ srv(struct model *m, uint32_t who, struct proto_op op)
 	for (i = 0; i < n; i++)
 		put(m, 0, ops[i]);
 	if (n != 0)
-		model_ops_free(ops, n);
+		ops_free(ops, n);
 	if (op.kind == OP_ROTATE)
 		model_op_clear(&op);
 	return 0;
@@ -1576,7 +1587,7 @@ Test(model, tally_when_blind_vote_closes_exact_ops)
 	cr_assert_eq(ops[0].pairs[1].a, c3);
 	cr_assert_eq(ops[0].pairs[1].b, 2);
 	put(x.m, 0, ops[0]);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	cr_assert(x.m->revealed);
 	cr_assert_eq(model_card(x.m, c3)->shown, 2);
 	cr_assert_eq(model_card(x.m, c1)->shown, 1);
@@ -1595,7 +1606,7 @@ Test(model, tally_when_blind_vote_closes_exact_ops)
 	cr_assert_eq(ops[0].pairs[0].b, 0);
 	cr_assert_eq(ops[0].pairs[1].a, c3);
 	put(x.m, 0, ops[0]);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	cr_assert_eq(model_card(x.m, c1)->shown, 0);
 	/* Revealed: no second tally, no followups for other kinds. */
 	n = followups_of(x.m, x.f, PHASE(PHASE_CLOSED), &ops);
@@ -1623,7 +1634,7 @@ Test(model, tally_when_blind_turned_off_and_empty_tally)
 	cr_assert_eq(ops[0].npairs, 1);
 	cr_assert_eq(ops[0].pairs[0].a, c);
 	cr_assert_eq(ops[0].pairs[0].b, 1);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	fx_free(&x);
 
 	/* No votes at all: one empty tally, so that revealed is shared. */
@@ -1634,7 +1645,7 @@ Test(model, tally_when_blind_turned_off_and_empty_tally)
 	cr_assert_eq(ops[0].kind, OP_TALLY);
 	cr_assert_eq(ops[0].npairs, 0);
 	put(x.m, 0, ops[0]);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	cr_assert(x.m->revealed);
 	/* Blind off from the start: nothing to tally. */
 	ok(x.m, x.f, SETTINGS(.has = SET_BLIND, .blind = false));
@@ -1673,7 +1684,7 @@ Test(model, tally_split_at_4000_pairs)
 	cr_assert_eq(ops[1].pairs[0].a, first + 4000);
 	for (i = 0; i < n; i++)
 		put(m, 0, ops[i]);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	cr_assert(m->revealed);
 	cr_assert_eq(model_card(m, first + 4000)->shown, 1);
 	model_free(m);
@@ -1707,7 +1718,7 @@ Test(model, reveal_when_private_writing_ends)
 	cr_assert_str_eq(ops[1].text, "Secret C");
 	put(x.m, 0, ops[0]);
 	put(x.m, 0, ops[1]);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	cr_assert_not(model_card(x.m, c2)->hidden);
 	cr_assert_not(model_card(x.m, c3)->hidden);
 	fx_free(&x);
@@ -1720,7 +1731,7 @@ Test(model, reveal_when_private_writing_ends)
 	    .private_writing = false), &ops);
 	cr_assert_eq(n, 1);
 	cr_assert_eq(ops[0].card, c1);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	fx_free(&x);
 }
 

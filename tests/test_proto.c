@@ -2205,6 +2205,46 @@ Test(proto, board_names_and_frame_length)
 	cr_assert_eq(proto_frame_len(hdr2), 0x12345678);
 }
 
+/* ------------------------------------------------------------ ownership */
+
+Test(proto, op_dup_owns_everything_op_free_releases_it)
+{
+	static struct proto_pair pairs[] = { { 4, 12 }, { 5, 0 } };
+	char		 text[] = "Idée", theme[] = "Thème", title[] = "Café",
+			 code[] = "1234";
+	struct proto_op	 src = { .kind = OP_SETTINGS, .text = text,
+	    .theme = theme, .pairs = pairs, .npairs = 2,
+	    .settings = { .has = SET_TITLE | SET_CODE | SET_DOTS,
+	    .title = title, .code = code, .dots = 7 } };
+	struct proto_op	 dup, empty;
+
+	proto_op_dup(&dup, &src);
+	cr_assert(fuzz_op_eq(&src, &dup), "the copy differs");
+	cr_assert_neq(dup.text, src.text);
+	cr_assert_neq(dup.theme, src.theme);
+	cr_assert_neq(dup.settings.title, src.settings.title);
+	cr_assert_neq(dup.settings.code, src.settings.code);
+	cr_assert_neq(dup.pairs, src.pairs);
+	/* The copy stands alone: the original may change or go. */
+	text[0] = theme[0] = title[0] = code[0] = 'X';
+	pairs[0].a = 99;
+	cr_assert_str_eq(dup.text, "Idée");
+	cr_assert_str_eq(dup.theme, "Thème");
+	cr_assert_str_eq(dup.settings.title, "Café");
+	cr_assert_str_eq(dup.settings.code, "1234");
+	cr_assert_eq(dup.pairs[0].a, 4);
+	proto_op_free(&dup);
+	memset(&empty, 0, sizeof empty);
+	cr_assert(memcmp(&dup, &empty, sizeof dup) == 0, "not left empty");
+
+	/* Absent strings and no pairs stay absent; freeing that is fine. */
+	proto_op_dup(&dup, &empty);
+	cr_assert_null(dup.text);
+	cr_assert_null(dup.settings.title);
+	cr_assert_null(dup.pairs);
+	proto_op_free(&dup);
+}
+
 /* ------------------------------------------------------------ corpus */
 
 /* Read a whole file into a malloc'd buffer; its length in *len. */
