@@ -41,18 +41,18 @@ replica_free(struct replica *r)
 }
 
 /*
- * Rebuild view: a clone of confirmed with every pending op applied as if
- * the server had accepted it.  An op the model would now refuse is left out
- * of the picture (its REJECT will come).
+ * Rebuild view: a clone of confirmed with every pending op submitted as the
+ * server would (model_submit, followups included), keeping nothing.  An op
+ * the model would now refuse is left out of the picture (its REJECT will
+ * come).
  */
 void
 replica_predict(struct replica *r, int64_t now)
 {
-	struct proto_event	 ev;
-	struct proto_op		 op;
-	struct model		*v;
-	const char		*why;
-	size_t			 i;
+	struct model	*v;
+	const char	*why;
+	uint64_t	 seq;
+	size_t		 i;
 
 	if (r->view != r->confirmed)
 		model_free(r->view);
@@ -65,23 +65,9 @@ replica_predict(struct replica *r, int64_t now)
 	for (i = 0; i < r->npending; i++) {
 		struct pending *p = &r->pending[i];
 
-		p->predicted = 0;
-		if (model_check(v, r->me, &p->op, now, &why) != 0)
-			continue;
-		op = p->op;
-		op.pairs = NULL;
-		op.npairs = 0;
-		model_prepare(v, &op, now);
-		memset(&ev, 0, sizeof ev);
-		ev.seq = v->head + 1;
-		ev.origin = r->me;
-		ev.op_id = p->op_id;
-		ev.op = op;
-		if (ev.op.kind == OP_TABLE_SIT && ev.op.participant == 0)
-			ev.op.participant = r->me;
-		if (model_apply(v, &ev, now, NULL) == 0)
-			p->predicted = ev.seq;
-		model_op_clear(&op);
+		seq = v->head + 1;
+		p->predicted = model_submit(v, r->me, NULL, p->op_id, &p->op,
+		    now, NULL, &why) == 0 ? seq : 0;
 	}
 	r->view = v;
 }

@@ -2,9 +2,9 @@
  * test_model.c -- the board reducer: every op's rule and effect, followups,
  * privacy, exactly-once bookkeeping, STATE records and determinism.
  *
- * Events are built by hand.  srv() plays the server: model_check, then
- * model_prepare, model_apply and the followups; observers, when set, fold
- * the variant model_redact gives them, as a client replica would.
+ * Events are built by hand (put) or made by srv(), which plays the server
+ * through model_submit, followups included; observers, when set, fold the
+ * variant model_redact gives them, as a client replica would.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -21,6 +21,8 @@
 static int64_t	now = T0;
 /* Seq of the last event srv() made from an op (not its followups). */
 static uint64_t	last;
+/* The op of that event as applied, derived fields included (owned). */
+static struct proto_op	last_op;
 
 /* Replicas fed with the variant each viewer receives. */
 struct observer {
@@ -54,16 +56,20 @@ static size_t		nobs;
 #define FOLLOW(v, t)	OP(.kind = OP_FOLLOW, .view = (v), .table = (t))
 #define SETTINGS(...)	OP(.kind = OP_SETTINGS, .settings = { __VA_ARGS__ })
 
-/* Feed ev, as each observer may see it, to the observers. */
+/*
+ * Feed ev, as each observer may see it, to the observers o[0..nobs) (the
+ * sink srv() gives model_submit: it runs once ev is applied).
+ */
 static void
-observe(const struct model *m, const struct proto_event *ev)
+observe(void *o, const struct model *m, const struct proto_event *ev)
 {
-	struct proto_event	red;
-	size_t			i;
+	struct observer		*ob = o;
+	struct proto_event	 red;
+	size_t			 i;
 
 	for (i = 0; i < nobs; i++) {
-		model_redact(m, ev, model_audience(m, ev, obs[i].viewer), &red);
-		cr_assert_eq(model_apply(obs[i].m, &red, now, NULL), 0);
+		model_redact(m, ev, model_audience(m, ev, ob[i].viewer), &red);
+		cr_assert_eq(model_apply(ob[i].m, &red, now, NULL), 0);
 	}
 }
 
@@ -81,7 +87,7 @@ put_ex(struct model *m, uint32_t origin, uint32_t op_id, struct proto_op op,
 	e.op = op;
 	cr_assert_eq(model_apply(m, &e, now, NULL), 0);
 	if (feed)
-		observe(m, &e);
+		observe(obs, m, &e);
 	return e.seq;
 }
 
@@ -137,36 +143,32 @@ ops_free(struct proto_op *ops, size_t n)
 	free(ops);
 }
 
-/* Play the server: check, derive, apply, followups; returns the REJECT code. */
+/* srv()'s applied hook: the observers fold it; the op's own is kept. */
+static void
+srv_applied(void *arg, const struct model *m, const struct proto_event *ev)
+{
+	observe(arg, m, ev);
+	if (last_op.kind == 0)
+		proto_op_dup(&last_op, &ev->op);
+}
+
+/* Play the server through model_submit; returns the REJECT code. */
 static int
 srv(struct model *m, uint32_t who, struct proto_op op)
 {
-	struct proto_event	 e;
-	struct proto_op		*ops;
+	const struct model_sink	 sink = { NULL, srv_applied, obs };
 	const char		*why = NULL;
-	size_t			 n, i;
+	uint64_t		 seq = m->head + 1;
 	int			 code;
 
-	if ((code = model_check(m, who, &op, now, &why)) != 0) {
+	proto_op_free(&last_op);
+	code = model_submit(m, who, NULL, who != 0 ? (uint32_t)seq : 0, &op,
+	    now, &sink, &why);
+	if (code != 0) {
 		cr_assert_not_null(why);
 		return code;
 	}
-	model_prepare(m, &op, now);
-	memset(&e, 0, sizeof e);
-	e.seq = m->head + 1;
-	e.origin = who;
-	e.op_id = who != 0 ? (uint32_t)e.seq : 0;
-	e.op = op;
-	cr_assert_eq(model_apply(m, &e, now, NULL), 0);
-	observe(m, &e);
-	last = e.seq;
-	n = model_followups(m, &e, &ops);
-	for (i = 0; i < n; i++)
-		put(m, 0, ops[i]);
-	if (n != 0)
-		ops_free(ops, n);
-	if (op.kind == OP_ROTATE)
-		model_op_clear(&op);
+	last = seq;
 	return 0;
 }
 
@@ -258,6 +260,7 @@ fx_free(struct fx *x)
 	for (i = 0; i < nobs; i++)
 		model_free(obs[i].m);
 	nobs = 0;
+	proto_op_free(&last_op);
 	model_free(x->m);
 }
 
@@ -1317,7 +1320,6 @@ test_met(uint32_t a, uint32_t b, void *arg)
 Test(model, rotate_counts_meetings_and_moves_travellers)
 {
 	struct fx		 x;
-	struct proto_op		 op = ROTATE();
 	struct rotation_in	 in;
 	struct rotation_person	 people[4];
 	struct proto_pair	*ref;
@@ -1331,21 +1333,17 @@ Test(model, rotate_counts_meetings_and_moves_travellers)
 	put(x.m, 0, OP(.kind = OP_TIMER_END, .text = ""));
 	round = x.m->round;
 
-	/* prepare: one pair per seated non-facilitator, in id order. */
-	model_prepare(x.m, &op, now);
-	cr_assert_eq(op.npairs, 4);
-	cr_assert_eq(op.pairs[0].a, x.a);
-	cr_assert_eq(op.pairs[1].a, x.b);
-	cr_assert_eq(op.pairs[2].a, x.c);
-	cr_assert_eq(op.pairs[3].a, x.h);
-	cr_assert_eq(op.pairs[3].b, x.t1, "the host stays");
-	cr_assert_eq(op.pairs[0].b, x.t2, "a traveller moves");
-	cr_assert_eq(op.pairs[1].b, x.t2);
-	cr_assert_eq(op.pairs[2].b, x.t1);
-	model_op_clear(&op);
-	cr_assert_null(op.pairs);
-
 	ok(x.m, x.f, ROTATE());
+	/* The seating derived: one pair per seated non-facilitator, by id. */
+	cr_assert_eq(last_op.npairs, 4);
+	cr_assert_eq(last_op.pairs[0].a, x.a);
+	cr_assert_eq(last_op.pairs[1].a, x.b);
+	cr_assert_eq(last_op.pairs[2].a, x.c);
+	cr_assert_eq(last_op.pairs[3].a, x.h);
+	cr_assert_eq(last_op.pairs[3].b, x.t1, "the host stays");
+	cr_assert_eq(last_op.pairs[0].b, x.t2, "a traveller moves");
+	cr_assert_eq(last_op.pairs[1].b, x.t2);
+	cr_assert_eq(last_op.pairs[2].b, x.t1);
 	cr_assert_eq(x.m->round, round + 1);
 	cr_assert_eq(model_met(x.m, x.a, x.b), 1);
 	cr_assert_eq(model_met(x.m, x.b, x.a), 1);
@@ -1377,14 +1375,10 @@ Test(model, rotate_counts_meetings_and_moves_travellers)
 	in.met = test_met;
 	in.met_arg = x.m;
 	cr_assert_eq(rotation_compute(&in, &ref), 0);
-	op = ROTATE();
-	model_prepare(x.m, &op, now);
-	cr_assert_eq(op.npairs, 4);
-	cr_assert(memcmp(op.pairs, ref, 4 * sizeof *ref) == 0);
-	free(ref);
-	model_op_clear(&op);
-
 	ok(x.m, x.f, ROTATE());
+	cr_assert_eq(last_op.npairs, 4);
+	cr_assert(memcmp(last_op.pairs, ref, 4 * sizeof *ref) == 0);
+	free(ref);
 	cr_assert_eq(model_met(x.m, x.a, x.b), 2);
 	cr_assert_eq(model_met(x.m, x.c, x.h), 1);
 	fx_free(&x);
@@ -2545,11 +2539,10 @@ Test(model_replica, clone_predicts_then_matches_the_echo)
 	fx_init(&x);
 	rb = fx_observe(&x, x.b);
 	c = ok(x.m, x.a, ADD(x.t1, "Idée", 0));
-	/* B predicts its own card on a clone of its replica... */
+	/* B predicts its own card on a clone of its replica, as it would... */
 	pred = model_clone(rb);
-	cr_assert_eq(model_check(pred, x.b, &ADD(x.t1, "À moi", c), now, NULL),
-	    0);
-	put_ex(pred, x.b, 1, ADD(x.t1, "À moi", c), false);
+	cr_assert_eq(model_submit(pred, x.b, NULL, 1, &ADD(x.t1, "À moi", c),
+	    now, NULL, NULL), 0);
 	/* ...and the echoed event gives the replica the same card. */
 	ok(x.m, x.b, ADD(x.t1, "À moi", c));
 	cr_assert_eq(pred->head, rb->head);
