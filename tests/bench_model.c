@@ -11,6 +11,7 @@
 
 #include "model.h"
 #include "proto.h"
+#include "tsupport.h"
 
 #define NPEOPLE		1000
 #define NTABLES		6
@@ -39,7 +40,7 @@ bench_rss(void)
 
 /* Apply one event with the next seq; exit if the model refuses it. */
 static void
-bench_apply(struct model *m, uint32_t origin, const struct proto_op *op,
+bench_apply(struct model *m, uint32_t origin, struct proto_op op,
     const uint8_t *client)
 {
 	struct proto_event	e;
@@ -48,7 +49,7 @@ bench_apply(struct model *m, uint32_t origin, const struct proto_op *op,
 	e.seq = m->head + 1;
 	e.origin = origin;
 	e.op_id = origin != 0 ? (uint32_t)e.seq : 0;
-	e.op = *op;
+	e.op = op;
 	if (model_apply(m, &e, T0 + (int64_t)e.seq, client) != 0) {
 		fprintf(stderr, "bench_model: apply refused seq %llu\n",
 		    (unsigned long long)e.seq);
@@ -58,15 +59,15 @@ bench_apply(struct model *m, uint32_t origin, const struct proto_op *op,
 
 /* Submit as the server does (model_submit, no log); exit if refused. */
 static void
-bench_serve(struct model *m, uint32_t who, const struct proto_op *op)
+bench_serve(struct model *m, uint32_t who, struct proto_op op)
 {
 	const char	*why;
 	int		 code;
 
-	if ((code = model_submit(m, who, NULL, (uint32_t)m->head + 1, op,
+	if ((code = model_submit(m, who, NULL, (uint32_t)m->head + 1, &op,
 	    T0 + (int64_t)m->head + 1, NULL, &why)) != 0) {
 		fprintf(stderr, "bench_model: op %u refused: %d %s\n",
-		    op->kind, code, why);
+		    op.kind, code, why);
 		exit(1);
 	}
 }
@@ -121,47 +122,24 @@ main(void)
 	/* People and tables. */
 	t = bench_now();
 	for (p = 1; p <= NPEOPLE + 1; p++) {
-		memset(&op, 0, sizeof op);
-		op.kind = OP_JOINED;
-		op.participant = p;
 		snprintf(name, sizeof name, "Prénom %u", p);
-		op.text = name;
-		memset(op.client, 0, sizeof op.client);
+		op = OP(.kind = OP_JOINED, .participant = p, .text = name);
 		memcpy(op.client, &p, sizeof p);
 		op.client[15] = 0xcb;
-		bench_apply(m, 0, &op, NULL);
+		bench_apply(m, 0, op, NULL);
 	}
-	memset(&op, 0, sizeof op);
-	op.kind = OP_ROLE;
-	op.participant = 1;
-	op.role = ROLE_FACILITATOR;
-	bench_apply(m, 0, &op, NULL);
+	bench_apply(m, 0, ROLE(1, ROLE_FACILITATOR), NULL);
 	for (i = 0; i < NTABLES; i++) {
-		memset(&op, 0, sizeof op);
-		op.kind = OP_TABLE_ADD;
-		op.text = "Comment faire pour garantir une bonne orientation "
-		    "des publics en demande d'emploi ?";
-		bench_serve(m, 1, &op);
+		bench_serve(m, 1, TADD("Comment faire pour garantir une bonne "
+		    "orientation des publics en demande d'emploi ?"));
 		tables[i] = m->head;
 	}
 	for (p = 2; p <= NPEOPLE + 1; p++) {
-		memset(&op, 0, sizeof op);
-		op.kind = OP_TABLE_SIT;
-		op.table = tables[p % NTABLES];
-		op.participant = p;
-		bench_serve(m, p, &op);
-		if (p % 50 == 0) {
-			memset(&op, 0, sizeof op);
-			op.kind = OP_ROLE;
-			op.participant = p;
-			op.role = ROLE_HOST;
-			bench_serve(m, 1, &op);
-		}
+		bench_serve(m, p, SIT(tables[p % NTABLES], p));
+		if (p % 50 == 0)
+			bench_serve(m, 1, ROLE(p, ROLE_HOST));
 	}
-	memset(&op, 0, sizeof op);
-	op.kind = OP_PHASE;
-	op.phase = PHASE_IDEAS;
-	bench_serve(m, 1, &op);
+	bench_serve(m, 1, PHASE(PHASE_IDEAS));
 	dt = bench_now() - t;
 	printf("setup: %llu events (joins, seats, roles) in %.2f ms\n",
 	    (unsigned long long)m->head, dt * 1e3);
@@ -173,15 +151,12 @@ main(void)
 		p = 2 + i % NPEOPLE;
 		snprintf(text, sizeof text, "Idée n°%u : mieux coordonner les "
 		    "acteurs du territoire autour du parcours", i);
-		memset(&op, 0, sizeof op);
-		op.kind = OP_CARD_ADD;
-		op.table = model_participant(m, p)->table;
-		op.text = text;
-		op.parent = i % 10 == 9 ? m->head : 0;
+		op = ADD(model_participant(m, p)->table, text,
+		    i % 10 == 9 ? m->head : 0);
 		if (op.parent != 0 &&
 		    model_card(m, op.parent)->table != op.table)
 			op.parent = 0;
-		bench_serve(m, p, &op);
+		bench_serve(m, p, op);
 		if (first_card == 0)
 			first_card = m->head;
 	}
@@ -190,10 +165,7 @@ main(void)
 	    NCARDS, dt * 1e3, (double)(m->head - events0) / dt);
 
 	/* Dots: three per person on their table, with a take-back each. */
-	memset(&op, 0, sizeof op);
-	op.kind = OP_PHASE;
-	op.phase = PHASE_VOTE;
-	bench_serve(m, 1, &op);
+	bench_serve(m, 1, PHASE(PHASE_VOTE));
 	events0 = m->head;
 	t = bench_now();
 	for (p = 2; p <= NPEOPLE + 1; p++) {
@@ -204,18 +176,14 @@ main(void)
 			if (cd->table != model_participant(m, p)->table ||
 			    model_votes_of(m, p, cd->id) != 0)
 				continue;
-			memset(&op, 0, sizeof op);
-			op.kind = OP_VOTE;
-			op.card = cd->id;
-			op.delta = 1;
+			op = VOTE(cd->id, 1);
 			if (k == 3) {
 				/* A fourth dot is over budget: take back. */
-				op.card = m->cards[(p * 7) % m->ncards].id;
-				op.delta = -1;
+				op = VOTE(m->cards[(p * 7) % m->ncards].id, -1);
 				if (model_votes_of(m, p, op.card) == 0)
 					break;
 			}
-			bench_serve(m, p, &op);
+			bench_serve(m, p, op);
 			k++;
 		}
 	}
@@ -230,32 +198,19 @@ main(void)
 
 		t = bench_now();
 		for (p = 1; p <= NPEOPLE + 1; p++) {
-			memset(&op, 0, sizeof op);
-			op.kind = OP_JOINED;
-			op.participant = p;
 			snprintf(name, sizeof name, "Prénom %u", p);
-			op.text = name;
-			bench_apply(again, 0, &op, NULL);
+			bench_apply(again, 0, OP(.kind = OP_JOINED,
+			    .participant = p, .text = name), NULL);
 		}
-		for (i = 0; i < NTABLES; i++) {
-			memset(&op, 0, sizeof op);
-			op.kind = OP_TABLE_ADD;
-			op.text = "Question";
-			bench_apply(again, 1, &op, NULL);
-		}
-		memset(&op, 0, sizeof op);
-		op.kind = OP_PHASE;
-		op.phase = PHASE_IDEAS;
-		bench_apply(again, 1, &op, NULL);
+		for (i = 0; i < NTABLES; i++)
+			bench_apply(again, 1, TADD("Question"), NULL);
+		bench_apply(again, 1, PHASE(PHASE_IDEAS), NULL);
 		for (i = 0; i < NCARDS; i++) {
-			memset(&op, 0, sizeof op);
 			memset(client, 0, sizeof client);
 			p = 2 + i % NPEOPLE;
 			memcpy(client, &p, sizeof p);
-			op.kind = OP_CARD_ADD;
-			op.table = again->tables[i % NTABLES].id;
-			op.text = text;
-			bench_apply(again, p, &op, client);
+			bench_apply(again, p, ADD(again->tables[i % NTABLES].id,
+			    text, 0), client);
 		}
 		dt = bench_now() - t;
 		printf("apply only (joins, tables, cards; client ids "
@@ -299,10 +254,8 @@ main(void)
 	printf("clone + free: %.2f ms each\n", dt * 1e3);
 
 	/* A rotation of 1 000 people over 6 tables. */
-	memset(&op, 0, sizeof op);
-	op.kind = OP_ROTATE;
 	t = bench_now();
-	bench_serve(m, 1, &op);
+	bench_serve(m, 1, ROTATE());
 	dt = bench_now() - t;
 	printf("rotate submit (rotation_compute over %zu people, meetings "
 	    "counted, people moved): %.2f ms\n", m->nparticipants - 1,
@@ -314,11 +267,9 @@ main(void)
 		struct proto_op		*ops;
 		size_t			 n;
 
-		memset(&op, 0, sizeof op);
-		op.kind = OP_PHASE;
-		op.phase = PHASE_HARVEST;
 		/* The phase alone: its followups are timed here. */
-		bench_apply(m, 1, &op, NULL);
+		op = PHASE(PHASE_HARVEST);
+		bench_apply(m, 1, op, NULL);
 		memset(&e, 0, sizeof e);
 		e.seq = m->head;
 		e.origin = 1;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "proto.h"
+#include "tsupport.h"
 
 #define CARD_TEXT	"Id\xc3\xa9" "e : \xc2\xab acc\xc3\xa8s \xc3\xa0 " \
 			"l'emploi \xc2\xbb \xe2\x80\x94 \xc5\x93uvre, et un " \
@@ -92,10 +93,7 @@ main(void)
 	memset(&ev, 0, sizeof ev);
 	ev.origin = 12;
 	ev.op_id = 345;
-	ev.op.kind = OP_CARD_ADD;
-	ev.op.table = 3;
-	ev.op.text = CARD_TEXT;
-	ev.op.parent = 0;
+	ev.op = ADD(3, CARD_TEXT, 0);
 	bench_encode("encode card.add event", &buf, &ev, ncards);
 	printf("  (%zu bytes a frame)\n", buf.len / ncards);
 	bench_decode("decode card.add event", &buf, ncards);
@@ -106,9 +104,7 @@ main(void)
 		pairs[i].b = i % 12;
 	}
 	memset(&ev, 0, sizeof ev);
-	ev.op.kind = OP_TALLY;
-	ev.op.pairs = pairs;
-	ev.op.npairs = 4000;
+	ev.op = OP(.kind = OP_TALLY, .pairs = pairs, .npairs = 4000);
 	bench_encode("encode tally of 4000 pairs", &buf, &ev, ntallies);
 	printf("  (%zu bytes a frame)\n", buf.len / ntallies);
 	bench_decode("decode tally of 4000 pairs", &buf, ntallies);

@@ -14,6 +14,7 @@
 #include "model.h"
 #include "proto.h"
 #include "rotation.h"
+#include "tsupport.h"
 
 #define T0	1700000000000LL
 
@@ -31,30 +32,6 @@ struct observer {
 };
 static struct observer	obs[2];
 static size_t		nobs;
-
-#define OP(...)		((struct proto_op){ __VA_ARGS__ })
-#define ADD(t, s, p)	OP(.kind = OP_CARD_ADD, .table = (t), .text = (s), \
-			    .parent = (p))
-#define EDIT(c, s)	OP(.kind = OP_CARD_EDIT, .card = (c), .text = (s))
-#define DEL(c)		OP(.kind = OP_CARD_DELETE, .card = (c))
-#define MOVE(c, t)	OP(.kind = OP_CARD_MOVE, .card = (c), .table = (t))
-#define GROUP(c, h)	OP(.kind = OP_CARD_GROUP, .card = (c), .head = (h))
-#define TITLE(h, s)	OP(.kind = OP_CLUSTER_TITLE, .head = (h), .text = (s))
-#define VOTE(c, d)	OP(.kind = OP_VOTE, .card = (c), .delta = (d))
-#define SIT(t, p)	OP(.kind = OP_TABLE_SIT, .table = (t), \
-			    .participant = (p))
-#define READY(f)	OP(.kind = OP_READY, .flag = (f))
-#define TADD(s)		OP(.kind = OP_TABLE_ADD, .text = (s))
-#define TEDIT(t, s)	OP(.kind = OP_TABLE_EDIT, .table = (t), .text = (s))
-#define PHASE(p)	OP(.kind = OP_PHASE, .phase = (p))
-#define TIMER(a, s, l)	OP(.kind = OP_TIMER, .action = (a), .seconds = (s), \
-			    .text = (l))
-#define BANNER(s)	OP(.kind = OP_BANNER, .text = (s))
-#define ROTATE()	OP(.kind = OP_ROTATE)
-#define KEEP(c, f)	OP(.kind = OP_KEEP, .card = (c), .flag = (f))
-#define ROLE(p, r)	OP(.kind = OP_ROLE, .participant = (p), .role = (r))
-#define FOLLOW(v, t)	OP(.kind = OP_FOLLOW, .view = (v), .table = (t))
-#define SETTINGS(...)	OP(.kind = OP_SETTINGS, .settings = { __VA_ARGS__ })
 
 /*
  * Feed ev, as each observer may see it, to the observers o[0..nobs) (the

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "tsupport.h"
 
 /* Which input the fuzz checks below are looking at. */
 static const char *fuzz_current = "";
@@ -747,8 +748,7 @@ Test(proto, golden_frames)
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_OP;
 	m.u.op.op_id = 7;
-	m.u.op.op = (struct proto_op){ .kind = OP_CARD_ADD, .table = 3,
-	    .text = FRENCH };
+	m.u.op.op = ADD(3, FRENCH, 0);
 	golden("op_card_add", &m);
 
 	memset(&m, 0, sizeof m);
@@ -790,15 +790,14 @@ Test(proto, golden_frames)
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_OP;
 	m.u.op.op_id = 9;
-	m.u.op.op = (struct proto_op){ .kind = OP_SETTINGS, .settings = {
-	    .has = SET_DOTS | SET_BLIND | SET_CODE, .dots = 5,
-	    .blind = false, .code = "x" } };
+	m.u.op.op = SETTINGS(.has = SET_DOTS | SET_BLIND | SET_CODE,
+	    .dots = 5, .blind = false, .code = "x");
 	golden("op_settings", &m);
 
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_OP;
 	m.u.op.op_id = 10;
-	m.u.op.op = (struct proto_op){ .kind = OP_TABLE_SIT, .table = 2 };
+	m.u.op.op = SIT(2, 0);
 	golden("op_table_sit_self", &m);
 
 	memset(&m, 0, sizeof m);
@@ -1009,8 +1008,7 @@ Test(proto, table_theme_is_a_trailing_option)
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_OP;
 	m.u.op.op_id = 7;
-	m.u.op.op = (struct proto_op){ .kind = OP_TABLE_ADD,
-	    .text = "Comment mieux accueillir ?" };
+	m.u.op.op = TADD("Comment mieux accueillir ?");
 	golden_fmt(&m, "OP table.add", "auuus", 4, 2, 7, 32,
 	    "Comment mieux accueillir ?");
 	m.u.op.op.theme = "";
@@ -1022,8 +1020,7 @@ Test(proto, table_theme_is_a_trailing_option)
 	    "Comment mieux accueillir ?", THEME);
 
 	/* table.edit likewise. */
-	m.u.op.op = (struct proto_op){ .kind = OP_TABLE_EDIT, .table = 5,
-	    .text = "Et apr\xc3\xa8s ?" };
+	m.u.op.op = TEDIT(5, "Et apr\xc3\xa8s ?");
 	golden_fmt(&m, "OP table.edit", "auuuus", 5, 2, 7, 33, 5,
 	    "Et apr\xc3\xa8s ?");
 	m.u.op.op.theme = THEME;
@@ -1042,8 +1039,7 @@ Test(proto, table_theme_is_a_trailing_option)
 	roundtrip(&m, "EVENT table.add with a theme");
 	golden_fmt(&m, "EVENT table.add with a theme", "auuuuuss", 7, 18, 42,
 	    1, 7, 32, "Question", THEME);
-	m.u.event.op = (struct proto_op){ .kind = OP_TABLE_EDIT, .table = 42,
-	    .text = "Question bis" };
+	m.u.event.op = TEDIT(42, "Question bis");
 	golden_fmt(&m, "EVENT table.edit", "auuuuuus", 7, 18, 42, 1, 7,
 	    33, 42, "Question bis");
 	m.u.event.op.theme = THEME;
