@@ -20,6 +20,7 @@
  * tests/fixtures/export/ line by line before committing it.
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <errno.h>
 #include <libintl.h>
 #include <limits.h>
@@ -518,48 +519,40 @@ Test(export, format_names)
 	cr_assert_eq(export_format_parse(""), -1);
 }
 
-Test(export, golden_markdown)
-{
-	struct cafe	 c;
-	char		*out;
-	size_t		 len;
+/*
+ * One golden file: its format, and a zone far from UTC to run in.  Each
+ * case is copied into the test's own process: no pointers.
+ */
+struct golden_case {
+	enum export_format	 fmt;
+	char			 tz[32];
+	char			 file[32];
+};
 
-	/* Far from UTC: the output must not follow the local zone. */
-	setenv("TZ", "Pacific/Kiritimati", 1);
-	tzset();
-	cafe_play(&c, false);
-	out = export_mem(c.m, EXPORT_MD, false, &len);
-	golden("mini-cafe.md", out, len);
-	free(out);
-	cafe_free(&c);
+ParameterizedTestParameters(export, golden)
+{
+	static struct golden_case	cases[] = {
+		{ EXPORT_MD, "Pacific/Kiritimati", "mini-cafe.md" },
+		{ EXPORT_CSV, "America/Los_Angeles", "mini-cafe.csv" },
+		{ EXPORT_JSON, "Asia/Kolkata", "mini-cafe.json" },
+	};
+
+	return cr_make_param_array(struct golden_case, cases,
+	    sizeof cases / sizeof cases[0]);
 }
 
-Test(export, golden_csv)
+/* Each format of the mini-café, byte for byte; the zone changes nothing. */
+ParameterizedTest(struct golden_case *g, export, golden)
 {
 	struct cafe	 c;
 	char		*out;
 	size_t		 len;
 
-	setenv("TZ", "America/Los_Angeles", 1);
+	setenv("TZ", g->tz, 1);
 	tzset();
 	cafe_play(&c, false);
-	out = export_mem(c.m, EXPORT_CSV, false, &len);
-	golden("mini-cafe.csv", out, len);
-	free(out);
-	cafe_free(&c);
-}
-
-Test(export, golden_json)
-{
-	struct cafe	 c;
-	char		*out;
-	size_t		 len;
-
-	setenv("TZ", "Asia/Kolkata", 1);
-	tzset();
-	cafe_play(&c, false);
-	out = export_mem(c.m, EXPORT_JSON, false, &len);
-	golden("mini-cafe.json", out, len);
+	out = export_mem(c.m, g->fmt, false, &len);
+	golden(g->file, out, len);
 	free(out);
 	cafe_free(&c);
 }
