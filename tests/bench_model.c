@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include "model.h"
 #include "proto.h"
@@ -17,16 +16,6 @@
 #define NTABLES		6
 #define NCARDS		10000
 #define T0		1700000000000LL
-
-/* Seconds on a monotonic clock. */
-static double
-bench_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Peak resident set size in MiB. */
 static double
@@ -80,7 +69,7 @@ bench_read(const struct proto_buf *b, struct model *m)
 	struct proto_err	err;
 	uint64_t		head = 0;
 	size_t			off = 0, len;
-	double			t = bench_now();
+	double			t = ts_seconds();
 
 	model_state_begin(m);
 	while (off < b->len) {
@@ -97,7 +86,7 @@ bench_read(const struct proto_buf *b, struct model *m)
 		off += PROTO_FRAME_HDR + len;
 	}
 	model_state_end(m, head);
-	return bench_now() - t;
+	return ts_seconds() - t;
 }
 
 /* Build the large board and print the figures. */
@@ -120,7 +109,7 @@ main(void)
 	m = model_new("bench");
 
 	/* People and tables. */
-	t = bench_now();
+	t = ts_seconds();
 	for (p = 1; p <= NPEOPLE + 1; p++) {
 		snprintf(name, sizeof name, "Prénom %u", p);
 		op = OP(.kind = OP_JOINED, .participant = p, .text = name);
@@ -140,13 +129,13 @@ main(void)
 			bench_serve(m, 1, ROLE(p, ROLE_HOST));
 	}
 	bench_serve(m, 1, PHASE(PHASE_IDEAS));
-	dt = bench_now() - t;
+	dt = ts_seconds() - t;
 	printf("setup: %llu events (joins, seats, roles) in %.2f ms\n",
 	    (unsigned long long)m->head, dt * 1e3);
 
 	/* 10 000 cards, checked and applied, by 1 000 people. */
 	events0 = m->head;
-	t = bench_now();
+	t = ts_seconds();
 	for (i = 0; i < NCARDS; i++) {
 		p = 2 + i % NPEOPLE;
 		snprintf(text, sizeof text, "Idée n°%u : mieux coordonner les "
@@ -160,14 +149,14 @@ main(void)
 		if (first_card == 0)
 			first_card = m->head;
 	}
-	dt = bench_now() - t;
+	dt = ts_seconds() - t;
 	printf("card.add x %u (check + apply): %.2f ms, %.0f events/s\n",
 	    NCARDS, dt * 1e3, (double)(m->head - events0) / dt);
 
 	/* Dots: three per person on their table, with a take-back each. */
 	bench_serve(m, 1, PHASE(PHASE_VOTE));
 	events0 = m->head;
-	t = bench_now();
+	t = ts_seconds();
 	for (p = 2; p <= NPEOPLE + 1; p++) {
 		for (k = 0, i = 0; k < 4 && i < NCARDS; i++) {
 			const struct model_card *cd = &m->cards[(p * 7 + i *
@@ -187,7 +176,7 @@ main(void)
 			k++;
 		}
 	}
-	dt = bench_now() - t;
+	dt = ts_seconds() - t;
 	printf("vote x %llu (check + apply): %.2f ms, %.0f events/s\n",
 	    (unsigned long long)(m->head - events0), dt * 1e3,
 	    (double)(m->head - events0) / dt);
@@ -196,7 +185,7 @@ main(void)
 	{
 		struct model	*again = model_new("bench");
 
-		t = bench_now();
+		t = ts_seconds();
 		for (p = 1; p <= NPEOPLE + 1; p++) {
 			snprintf(name, sizeof name, "Prénom %u", p);
 			bench_apply(again, 0, OP(.kind = OP_JOINED,
@@ -212,7 +201,7 @@ main(void)
 			bench_apply(again, p, ADD(again->tables[i % NTABLES].id,
 			    text, 0), client);
 		}
-		dt = bench_now() - t;
+		dt = ts_seconds() - t;
 		printf("apply only (joins, tables, cards; client ids "
 		    "recorded): %llu events in %.2f ms, %.0f events/s\n",
 		    (unsigned long long)again->head, dt * 1e3,
@@ -222,15 +211,15 @@ main(void)
 
 	/* STATE: a snapshot and a participant's view. */
 	proto_buf_init(&b);
-	t = bench_now();
+	t = ts_seconds();
 	nrec = model_state_write(m, 0, 0, &b);
-	dt = bench_now() - t;
+	dt = ts_seconds() - t;
 	printf("state_write snapshot: %zu records, %zu bytes, %.2f ms\n",
 	    nrec, b.len, dt * 1e3);
 	proto_buf_init(&b2);
-	t = bench_now();
+	t = ts_seconds();
 	nrec = model_state_write(m, 500, 0, &b2);
-	dt = bench_now() - t;
+	dt = ts_seconds() - t;
 	printf("state_write participant view: %zu records, %zu bytes, "
 	    "%.2f ms (model_state_size estimate %zu)\n", nrec, b2.len,
 	    dt * 1e3, model_state_size(m));
@@ -245,18 +234,18 @@ main(void)
 	model_free(r);
 
 	/* Clone (the client predicts on one). */
-	t = bench_now();
+	t = ts_seconds();
 	for (i = 0; i < 10; i++) {
 		c = model_clone(m);
 		model_free(c);
 	}
-	dt = (bench_now() - t) / 10;
+	dt = (ts_seconds() - t) / 10;
 	printf("clone + free: %.2f ms each\n", dt * 1e3);
 
 	/* A rotation of 1 000 people over 6 tables. */
-	t = bench_now();
+	t = ts_seconds();
 	bench_serve(m, 1, ROTATE());
-	dt = bench_now() - t;
+	dt = ts_seconds() - t;
 	printf("rotate submit (rotation_compute over %zu people, meetings "
 	    "counted, people moved): %.2f ms\n", m->nparticipants - 1,
 	    dt * 1e3);
@@ -274,9 +263,9 @@ main(void)
 		e.seq = m->head;
 		e.origin = 1;
 		e.op = op;
-		t = bench_now();
+		t = ts_seconds();
 		n = model_followups(m, &e, &ops);
-		dt = bench_now() - t;
+		dt = ts_seconds() - t;
 		printf("tally followups: %zu op(s), %u pairs, %.2f ms\n", n,
 		    n != 0 ? ops[0].npairs : 0, dt * 1e3);
 		for (i = 0; i < n; i++)

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "proto.h"
 #include "tsupport.h"
@@ -15,16 +14,6 @@
 #define CARD_TEXT	"Id\xc3\xa9" "e : \xc2\xab acc\xc3\xa8s \xc3\xa0 " \
 			"l'emploi \xc2\xbb \xe2\x80\x94 \xc5\x93uvre, et un " \
 			"peu plus de texte pour une carte ordinaire."
-
-/* Seconds on the monotonic clock. */
-static double
-bench_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Print one figure line. */
 static void
@@ -43,7 +32,7 @@ bench_encode(const char *what, struct proto_buf *buf, struct proto_event *ev,
 	size_t	i, bytes = 0, len;
 
 	proto_buf_reset(buf);
-	t0 = bench_now();
+	t0 = ts_seconds();
 	for (i = 0; i < n; i++) {
 		ev->seq = i + 1;
 		if ((len = proto_enc_event(buf, ev)) == 0) {
@@ -52,7 +41,7 @@ bench_encode(const char *what, struct proto_buf *buf, struct proto_event *ev,
 		}
 		bytes += len;
 	}
-	bench_print(what, n, bytes, bench_now() - t0);
+	bench_print(what, n, bytes, ts_seconds() - t0);
 }
 
 /* Decode every frame of buf, timing it; checks each decodes. */
@@ -64,7 +53,7 @@ bench_decode(const char *what, const struct proto_buf *buf, size_t n)
 	double			t0;
 	size_t			off = 0, i, len;
 
-	t0 = bench_now();
+	t0 = ts_seconds();
 	for (i = 0; i < n; i++) {
 		len = proto_frame_len(buf->data + off);
 		if (proto_decode(buf->data + off + PROTO_FRAME_HDR, len, &m,
@@ -76,7 +65,7 @@ bench_decode(const char *what, const struct proto_buf *buf, size_t n)
 		proto_msg_free(&m);
 		off += PROTO_FRAME_HDR + len;
 	}
-	bench_print(what, n, buf->len, bench_now() - t0);
+	bench_print(what, n, buf->len, ts_seconds() - t0);
 }
 
 /* Run the benchmarks. */

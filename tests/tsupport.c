@@ -50,6 +50,13 @@ ts_now_us(void)
 	return ts_clock(CLOCK_MONOTONIC, 1000000);
 }
 
+/* Seconds on a monotonic clock, to the nanosecond (benchmarks). */
+double
+ts_seconds(void)
+{
+	return (double)ts_clock(CLOCK_MONOTONIC, 1000000000) / 1e9;
+}
+
 /* Wall-clock milliseconds since the epoch, as the server stamps events. */
 int64_t
 ts_wall_ms(void)

@@ -42,6 +42,8 @@ const char	*ts_bin(const char *, const char *);
 int64_t		 ts_now_ms(void);
 /* Microseconds on a monotonic clock. */
 int64_t		 ts_now_us(void);
+/* Seconds on a monotonic clock, to the nanosecond (benchmarks). */
+double		 ts_seconds(void);
 /* Wall-clock milliseconds since the epoch, as the server stamps events. */
 int64_t		 ts_wall_ms(void);
 /* Remove a directory and everything below it. */
