@@ -162,15 +162,6 @@ cafe_fini(void)
  */
 TestSuite(cafe, .timeout = 240);
 
-/* The top of the source tree (golden files, the seed board). */
-static const char *
-top(void)
-{
-	const char	*t = getenv("CB_TOP");
-
-	return t != NULL && t[0] != '\0' ? t : ".";
-}
-
 /* ---------------------------------------------------------------- actors */
 
 /* Check an EVENT against what this recipient may see; then fold it. */
@@ -809,7 +800,7 @@ check_golden(const char *export_path, const char *golden)
 	char	 path[512], *got, *norm, *want;
 	size_t	 len, wlen;
 
-	snprintf(path, sizeof path, "%s/tests/fixtures/cafe/%s", top(),
+	snprintf(path, sizeof path, "%s/tests/fixtures/cafe/%s", ts_top(),
 	    golden);
 	got = slurp(export_path, &len);
 	norm = export_normalise(got, len);
@@ -973,7 +964,7 @@ cafe_open(size_t np)
 	struct tclient	c;
 
 	tserver_start(&S.srv, false, NULL);
-	snprintf(seed, sizeof seed, "%s/examples/seed-cafe.board", top());
+	snprintf(seed, sizeof seed, "%s/examples/seed-cafe.board", ts_top());
 	cr_assert_eq(tserver_command(&S.srv, &out, "create", BOARD, "--from",
 	    seed, NULL), 0, "create: %s", out);
 	cr_assert_not_null(strstr(out, "4 tables"), "%s", out);

@@ -201,17 +201,6 @@ export_mem(const struct model *m, enum export_format fmt, bool bom,
 	return buf;
 }
 
-/* A path under the source tree (CB_TOP, or the current directory). */
-static char *
-top_path(const char *rel)
-{
-	const char	*top = getenv("CB_TOP");
-	char		*p;
-
-	xasprintf(&p, "%s/%s", top != NULL ? top : ".", rel);
-	return p;
-}
-
 /* Read a whole file; NULL if it cannot be read. */
 static char *
 read_file(const char *path, size_t *len)
@@ -261,7 +250,7 @@ golden(const char *name, const char *data, size_t len)
 	size_t	 wlen, i;
 
 	xasprintf(&rel, "tests/fixtures/export/%s", name);
-	path = top_path(rel);
+	path = ts_top_path(rel);
 	free(rel);
 	if (getenv("CB_REGEN_EXPORT") != NULL) {
 		write_file(path, data, len);
@@ -293,7 +282,7 @@ french(void)
 {
 	char	*rel, dir[PATH_MAX];
 
-	rel = top_path("build/locale");
+	rel = ts_top_path("build/locale");
 	cr_assert_not_null(realpath(rel, dir), "%s: %s (make po)", rel,
 	    strerror(errno));
 	free(rel);

@@ -277,13 +277,11 @@ Test(pipeline, create_and_live_ops_make_the_same_board, .fini = live_fini,
 	struct proto_op		*ops;
 	struct proto_msg	 msg;
 	struct norm		 created_log, live_log, created, live;
-	const char		*top = getenv("CB_TOP");
-	char			 file[512], err[256], *out;
+	char			*file, err[256], *out;
 	size_t			 nops, i;
 	uint32_t		 id;
 
-	snprintf(file, sizeof file, "%s/examples/seed-cafe.board",
-	    top != NULL ? top : ".");
+	file = ts_top_path("examples/seed-cafe.board");
 	tserver_start(&srv, false, NULL);
 
 	/* Offline: cafeboard-server create. */
@@ -306,6 +304,7 @@ Test(pipeline, create_and_live_ops_make_the_same_board, .fini = live_fini,
 	}
 	free(ops);
 	boardfile_free(&bf);
+	free(file);
 	tclient_close(&fac);
 	/* Stopping writes the live board's snapshot. */
 	cr_assert_eq(tserver_stop(&srv, SIGTERM), 0);

@@ -30,15 +30,6 @@ static const uint8_t client16[PROTO_CLIENT_LEN] = {
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
 };
 
-/* The top of the source tree (tests run from it, or CB_TOP says). */
-static const char *
-top(void)
-{
-	const char	*t = getenv("CB_TOP");
-
-	return t != NULL ? t : ".";
-}
-
 /* ------------------------------------------------------------ crafting */
 
 /* A frame body being crafted by hand, right or wrong. */
@@ -680,7 +671,7 @@ load_hex(const char *name, uint8_t *out, size_t cap)
 	size_t	 n = 0;
 	long	 v;
 
-	snprintf(path, sizeof path, "%s/tests/fixtures/proto/%s.hex", top(),
+	snprintf(path, sizeof path, "%s/tests/fixtures/proto/%s.hex", ts_top(),
 	    name);
 	f = fopen(path, "r");
 	cr_assert_not_null(f, "cannot open %s", path);
@@ -2273,7 +2264,7 @@ Test(proto, fuzz_corpus_replays_clean)
 	struct proto_msg m;
 
 	LLVMFuzzerInitialize(NULL, NULL);
-	snprintf(dir, sizeof dir, "%s/tests/fixtures/proto-corpus", top());
+	snprintf(dir, sizeof dir, "%s/tests/fixtures/proto-corpus", ts_top());
 	d = opendir(dir);
 	cr_assert_not_null(d, "%s", dir);
 	while ((de = readdir(d)) != NULL) {

@@ -171,6 +171,26 @@ ts_wait_up(struct tserver *s)
 	}
 }
 
+/* The top of the source tree: $CB_TOP, or the current directory. */
+const char *
+ts_top(void)
+{
+	const char	*t = getenv("CB_TOP");
+
+	return t != NULL && t[0] != '\0' ? t : ".";
+}
+
+/* A path under the top of the source tree (malloc'd). */
+char *
+ts_top_path(const char *rel)
+{
+	char	*p;
+
+	if (asprintf(&p, "%s/%s", ts_top(), rel) == -1)
+		cr_assert_fail("out of memory");
+	return p;
+}
+
 /* Remove one file or directory for nftw. */
 static int
 ts_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -476,32 +496,30 @@ static int
 ts_client_socket(struct tclient *c, const struct tserver *s, bool tcp,
     int rcvbuf)
 {
-	struct sockaddr_un	sun;
-	struct sockaddr_in	sin;
+	union {
+		struct sockaddr		sa;
+		struct sockaddr_un	sun;
+		struct sockaddr_in	sin;
+	}			addr;
+	socklen_t		len;
 
+	memset(&addr, 0, sizeof addr);
 	if (tcp) {
-		c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (c->fd != -1 && rcvbuf > 0)
-			setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
-			    sizeof rcvbuf);
-		memset(&sin, 0, sizeof sin);
-		sin.sin_family = AF_INET;
-		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		sin.sin_port = htons((uint16_t)s->port);
-		if (c->fd == -1 || connect(c->fd, (struct sockaddr *)&sin,
-		    sizeof sin) != 0)
-			return -1;
-		return 0;
+		addr.sin.sin_family = AF_INET;
+		addr.sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		addr.sin.sin_port = htons((uint16_t)s->port);
+		len = sizeof addr.sin;
+	} else {
+		addr.sun.sun_family = AF_UNIX;
+		snprintf(addr.sun.sun_path, sizeof addr.sun.sun_path, "%s",
+		    s->sock);
+		len = sizeof addr.sun;
 	}
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	c->fd = socket(addr.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c->fd != -1 && rcvbuf > 0)
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 		    sizeof rcvbuf);
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", s->sock);
-	if (c->fd == -1 || connect(c->fd, (struct sockaddr *)&sun,
-	    sizeof sun) != 0)
+	if (c->fd == -1 || connect(c->fd, &addr.sa, len) != 0)
 		return -1;
 	return 0;
 }

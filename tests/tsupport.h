@@ -46,6 +46,10 @@ int64_t		 ts_now_us(void);
 double		 ts_seconds(void);
 /* Wall-clock milliseconds since the epoch, as the server stamps events. */
 int64_t		 ts_wall_ms(void);
+/* The top of the source tree: $CB_TOP (make check sets it), or ".". */
+const char	*ts_top(void);
+/* A path under the top of the source tree (malloc'd). */
+char		*ts_top_path(const char *);
 /* Remove a directory and everything below it. */
 void		 ts_rm_tree(const char *);
 
