@@ -85,6 +85,69 @@ model_state_votes(struct proto_buf *buf, const struct model_vote_rec *v,
 }
 
 /*
+ * A "card" record as viewer sees it (fac: with a facilitator's eyes):
+ * others than its author and the facilitators are the public, who do not
+ * see hidden text, anonymous authors or a blind vote's totals.
+ */
+static void
+model_state_card(const struct model *m, const struct model_card *c,
+    uint32_t viewer, bool fac, struct proto_state *rec)
+{
+	bool	other = !fac && c->author != viewer;
+	bool	blindfold = !fac && m->settings.blind && !m->revealed;
+
+	memset(rec, 0, sizeof *rec);
+	rec->what = STATE_CARD;
+	rec->id = c->id;
+	rec->table = c->table;
+	rec->author = other && m->settings.anonymous ? 0 : c->author;
+	rec->parent = c->parent;
+	rec->head = c->head;
+	rec->text = other && c->hidden ? (char *)"" : c->text;
+	rec->title = c->title;
+	rec->votes = blindfold ? c->shown : c->votes;
+	rec->shown = c->shown;
+	rec->kept = c->kept;
+	rec->hidden = c->hidden;
+	rec->edited = c->edited;
+	rec->deleted = c->deleted;
+	rec->created_ms = c->created_ms;
+}
+
+/* A snapshot's "client" and "meet" records, sorted; how many. */
+static size_t
+model_state_maps(const struct model *m, struct proto_buf *buf)
+{
+	struct model_client_rec	*clients;
+	struct model_meet_rec	*meets;
+	struct proto_state	 rec;
+	size_t			 i, nv, n = 0;
+
+	nv = model_clients_list(m, &clients);
+	for (i = 0; i < nv; i++) {
+		memset(&rec, 0, sizeof rec);
+		rec.what = STATE_CLIENT;
+		memcpy(rec.client, clients[i].client, PROTO_CLIENT_LEN);
+		rec.id = clients[i].participant;
+		rec.last_op = clients[i].last_op;
+		n += model_state_emit(buf, &rec);
+	}
+	free(clients);
+
+	nv = model_meets_list(m, &meets);
+	for (i = 0; i < nv; i++) {
+		memset(&rec, 0, sizeof rec);
+		rec.what = STATE_MEET;
+		rec.id = meets[i].a;
+		rec.author = meets[i].b;
+		rec.count = meets[i].count;
+		n += model_state_emit(buf, &rec);
+	}
+	free(meets);
+	return n;
+}
+
+/*
  * The board as STATE frames, appended to buf.  viewer 0 writes everything;
  * a participant gets what they may see.  Returns the number of records.
  */
@@ -93,19 +156,15 @@ model_state_write(const struct model *m, uint32_t viewer, int64_t now,
     struct proto_buf *buf)
 {
 	const struct model_participant	*vp = NULL, *p;
-	const struct model_card		*c;
 	struct model_vote_rec		*votes = NULL;
-	struct model_client_rec		*clients;
-	struct model_meet_rec		*meets;
 	struct proto_state		 rec;
 	size_t				 i, j, n = 0, nv;
-	bool				 fac, blindfold, other;
+	bool				 fac;
 
 	if (viewer != 0 && viewer != MODEL_OBSERVER)
 		vp = model_participant(m, viewer);
 	fac = viewer == 0 || viewer == MODEL_OBSERVER ||
 	    (vp != NULL && vp->role == ROLE_FACILITATOR);
-	blindfold = !fac && m->settings.blind && !m->revealed;
 
 	model_state_board(m, &rec);
 	n += model_state_emit(buf, &rec);
@@ -135,25 +194,7 @@ model_state_write(const struct model *m, uint32_t viewer, int64_t now,
 	}
 
 	for (i = 0; i < m->ncards; i++) {
-		c = &m->cards[i];
-		/* Others than the author and the facilitators: the public. */
-		other = !fac && c->author != viewer;
-		memset(&rec, 0, sizeof rec);
-		rec.what = STATE_CARD;
-		rec.id = c->id;
-		rec.table = c->table;
-		rec.author = other && m->settings.anonymous ? 0 : c->author;
-		rec.parent = c->parent;
-		rec.head = c->head;
-		rec.text = other && c->hidden ? (char *)"" : c->text;
-		rec.title = c->title;
-		rec.votes = blindfold ? c->shown : c->votes;
-		rec.shown = c->shown;
-		rec.kept = c->kept;
-		rec.hidden = c->hidden;
-		rec.edited = c->edited;
-		rec.deleted = c->deleted;
-		rec.created_ms = c->created_ms;
+		model_state_card(m, &m->cards[i], viewer, fac, &rec);
 		n += model_state_emit(buf, &rec);
 	}
 
@@ -184,30 +225,8 @@ model_state_write(const struct model *m, uint32_t viewer, int64_t now,
 	}
 	free(votes);
 
-	if (viewer != 0)
-		return n;
-
-	nv = model_clients_list(m, &clients);
-	for (i = 0; i < nv; i++) {
-		memset(&rec, 0, sizeof rec);
-		rec.what = STATE_CLIENT;
-		memcpy(rec.client, clients[i].client, PROTO_CLIENT_LEN);
-		rec.id = clients[i].participant;
-		rec.last_op = clients[i].last_op;
-		n += model_state_emit(buf, &rec);
-	}
-	free(clients);
-
-	nv = model_meets_list(m, &meets);
-	for (i = 0; i < nv; i++) {
-		memset(&rec, 0, sizeof rec);
-		rec.what = STATE_MEET;
-		rec.id = meets[i].a;
-		rec.author = meets[i].b;
-		rec.count = meets[i].count;
-		n += model_state_emit(buf, &rec);
-	}
-	free(meets);
+	if (viewer == 0)
+		n += model_state_maps(m, buf);
 	return n;
 }
 

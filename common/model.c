@@ -960,6 +960,48 @@ model_apply_joined(struct model *m, const struct proto_op *op, int64_t time)
 	    (uint64_t)op->participant << 32 | (uint32_t)v);
 }
 
+/* table.add, table.edit (an edit without a theme keeps the theme). */
+static void
+model_apply_table(struct model *m, const struct proto_event *ev, int64_t time)
+{
+	const struct proto_op	*op = &ev->op;
+	struct model_table	*t;
+
+	if (op->kind == OP_TABLE_ADD) {
+		if ((t = model_insert_table(m, ev->seq)) == NULL)
+			return;
+		model_set_str(&t->theme, op->theme);
+		t->created_ms = time;
+	} else {
+		if ((t = model_table(m, op->table)) == NULL)
+			return;
+		if (op->theme != NULL && op->theme[0] != '\0')
+			model_set_str(&t->theme, op->theme);
+	}
+	model_set_str(&t->question, op->text);
+}
+
+/* timer as the server derived it, and timer.end: the clock at time. */
+static void
+model_apply_timer(struct model *m, const struct proto_op *op, int64_t time)
+{
+	m->timer.ref_ms = time;
+	if (op->kind == OP_TIMER_END) {
+		m->timer.running = false;
+		m->timer.remaining_ms = 0;
+		m->timer.ended = true;
+		model_set_str(&m->timer.label, op->text);
+		return;
+	}
+	m->timer.remaining_ms = op->remaining_ms;
+	m->timer.running = op->running;
+	if (op->action == TIMER_START)
+		model_set_str(&m->timer.label, op->text);
+	/* Choice: a stop leaves "ended" (and so the freeze) as is. */
+	if (op->running)
+		m->timer.ended = false;
+}
+
 /* tally: the published totals; the vote is no longer blind. */
 static void
 model_apply_tally(struct model *m, const struct proto_op *op)
@@ -986,7 +1028,6 @@ model_apply(struct model *m, const struct proto_event *ev, int64_t time,
 {
 	const struct proto_op		*op = &ev->op;
 	struct model_participant	*p;
-	struct model_table		*t;
 	struct model_card		*c;
 
 	if (ev->seq != m->head + 1)
@@ -1029,32 +1070,15 @@ model_apply(struct model *m, const struct proto_event *ev, int64_t time,
 			p->ready = op->flag;
 		break;
 	case OP_TABLE_ADD:
-		if ((t = model_insert_table(m, ev->seq)) != NULL) {
-			model_set_str(&t->question, op->text);
-			model_set_str(&t->theme, op->theme);
-			t->created_ms = time;
-		}
-		break;
 	case OP_TABLE_EDIT:
-		/* An edit without a theme keeps the table's theme. */
-		if ((t = model_table(m, op->table)) != NULL) {
-			model_set_str(&t->question, op->text);
-			if (op->theme != NULL && op->theme[0] != '\0')
-				model_set_str(&t->theme, op->theme);
-		}
+		model_apply_table(m, ev, time);
 		break;
 	case OP_PHASE:
 		model_apply_phase(m, op);
 		break;
 	case OP_TIMER:
-		m->timer.remaining_ms = op->remaining_ms;
-		m->timer.running = op->running;
-		m->timer.ref_ms = time;
-		if (op->action == TIMER_START)
-			model_set_str(&m->timer.label, op->text);
-		/* Choice: a stop leaves "ended" (and so the freeze) as is. */
-		if (op->running)
-			m->timer.ended = false;
+	case OP_TIMER_END:
+		model_apply_timer(m, op, time);
 		break;
 	case OP_BANNER:
 		model_set_str(&m->banner, op->text);
@@ -1081,13 +1105,6 @@ model_apply(struct model *m, const struct proto_event *ev, int64_t time,
 		break;
 	case OP_JOINED:
 		model_apply_joined(m, op, time);
-		break;
-	case OP_TIMER_END:
-		m->timer.running = false;
-		m->timer.remaining_ms = 0;
-		m->timer.ref_ms = time;
-		m->timer.ended = true;
-		model_set_str(&m->timer.label, op->text);
 		break;
 	case OP_TALLY:
 		model_apply_tally(m, op);
