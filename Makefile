@@ -85,7 +85,7 @@ TUI_TEST_OBJS	= $(filter-out $(B)/client/main.o,$(CLIENT_OBJS))
 # Criterion suites, one binary each.
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
 		  test_boardfile test_export test_editor test_layout test_tui test_cafe test_server \
-		  test_shaper
+		  test_pipeline test_shaper
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -170,6 +170,12 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(TSUPPORT_OBJS) $(LIB)
 $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
     $(B)/tests/%.o $(CLIENT_TEST_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) -lm
+
+# The pipeline test plays the client's replica against the server's model.
+$(B)/tests/test_pipeline: $(B)/tests/test_pipeline.o $(B)/client/replica.o \
+    $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/client/replica.o $(TSUPPORT_OBJS) \
+	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
 
 $(B)/tests/test_tui.o: CFLAGS += $(CURSES_CFLAGS)
 $(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) \

@@ -83,7 +83,7 @@ add_cards(struct bs_loop *l, struct watch *w, uint64_t table, size_t n)
 			snprintf(text, sizeof text, "Idée %05u : un guichet "
 			    "unique en mairie", (unsigned)(w->writer->next_op %
 			    100000));
-			op = top_card_add(table, text, 0);
+			op = ADD(table, text, 0);
 			proto_enc_op(&b, ++w->writer->next_op, &op);
 		}
 		if (b.len > 0)
@@ -155,17 +155,17 @@ run(const struct bs_build *bd, size_t ncards)
 	bs_cafe_join_all(&l, all, 1);
 	for (i = 0; i < NTABLES; i++) {
 		snprintf(q, sizeof q, "Question %zu ?", i + 1);
-		op = top_table(q, NULL);
+		op = TADD(q);
 		table[i] = bs_cafe_op_wait(&l, &fac, &op);
 	}
-	op = top_phase(PHASE_IDEAS);
+	op = PHASE(PHASE_IDEAS);
 	bs_cafe_op_wait(&l, &fac, &op);
 	bs_cafe_connect(&l, &writer, 0, s.sock);
 	bs_cafe_hello(&writer, "grand", "Plume", NULL, 0);
 	all[0] = &writer;
 	bs_cafe_join_all(&l, all, 1);
 	for (i = 0; i < NTABLES; i++) {
-		op = top_sit(table[i], 0);
+		op = SIT(table[i], 0);
 		bs_cafe_op_wait(&l, &writer, &op);
 		add_cards(&l, &w, table[i], ncards / NTABLES);
 	}
@@ -180,7 +180,7 @@ run(const struct bs_build *bd, size_t ncards)
 	bs_cafe_join_all(&l, all, 1);
 	add_cards(&l, &w, table[NTABLES - 1], 1);
 	proto_buf_init(&b);
-	op = top_card_add(table[NTABLES - 1], "Idée 00001 : un guichet unique "
+	op = ADD(table[NTABLES - 1], "Idée 00001 : un guichet unique "
 	    "en mairie", 0);
 	bs_put("card.add of a 40-character idea: OP", bd->label,
 	    (double)proto_enc_op(&b, 1, &op), "bytes framed");

@@ -129,7 +129,7 @@ publish(struct swarm *w, enum bs_kind kind, uint64_t quota, int64_t t0)
 				w->sent[i]++;
 				if (kind == BS_CAFE) {
 					idea(text, sizeof text, w->sent[i]);
-					op = top_card_add(w->table, text, 0);
+					op = ADD(w->table, text, 0);
 					proto_enc_op(&b, ++w->pub[i].next_op,
 					    &op);
 					continue;
@@ -188,9 +188,9 @@ cafe_swarm(struct swarm *w, struct bs_server *s)
 	all = calloc(w->nsub + 1, sizeof *all);
 	all[0] = &w->fac;
 	bs_cafe_join_all(&w->loop, all, 1);
-	op = top_table("Comment mieux accueillir ?", NULL);
+	op = TADD("Comment mieux accueillir ?");
 	table = bs_cafe_op_wait(&w->loop, &w->fac, &op);
-	op = top_phase(PHASE_IDEAS);
+	op = PHASE(PHASE_IDEAS);
 	bs_cafe_op_wait(&w->loop, &w->fac, &op);
 	for (i = 0; i < NPUB; i++) {
 		bs_cafe_connect(&w->loop, &w->pub[i], s->port, NULL);
@@ -199,7 +199,7 @@ cafe_swarm(struct swarm *w, struct bs_server *s)
 		bs_cafe_hello(&w->pub[i], "bench", name, NULL, 0);
 		all[0] = &w->pub[i];
 		bs_cafe_join_all(&w->loop, all, 1);
-		op = top_sit(table, 0);
+		op = SIT(table, 0);
 		bs_cafe_op_wait(&w->loop, &w->pub[i], &op);
 		w->acked[i] = 0;
 	}

@@ -111,10 +111,10 @@ cafe_room(struct room *r, struct bs_server *s)
 	bs_cafe_join_all(&r->loop, all, 1);
 	for (i = 0; i < NTABLES; i++) {
 		snprintf(q, sizeof q, "Question %zu ?", i + 1);
-		op = top_table(q, NULL);
+		op = TADD(q);
 		table[i] = bs_cafe_op_wait(&r->loop, &r->fac, &op);
 	}
-	op = top_phase(PHASE_IDEAS);
+	op = PHASE(PHASE_IDEAS);
 	bs_cafe_op_wait(&r->loop, &r->fac, &op);
 	for (i = 0; i < r->n; i++) {
 		bs_cafe_connect(&r->loop, &r->in[i], s->port, NULL);
@@ -128,7 +128,7 @@ cafe_room(struct room *r, struct bs_server *s)
 		if (r->in[i].participant < MAX_PARTICIPANT)
 			r->by_participant[r->in[i].participant] = (int)i;
 		r->table[i] = table[i % NTABLES];
-		op = top_sit(r->table[i], 0);
+		op = SIT(r->table[i], 0);
 		bs_cafe_op_wait(&r->loop, &r->in[i], &op);
 	}
 	free(all);
@@ -167,7 +167,7 @@ send_one(struct room *r, size_t i)
 			return;
 		snprintf(text, sizeof text, "Idée %05u : un guichet unique "
 		    "en mairie", (unsigned)(i * MAX_OPS + id) % 100000);
-		op = top_card_add(r->table[i], text, 0);
+		op = ADD(r->table[i], text, 0);
 		r->sent_us[i][id] = t;
 		r->sent++;
 		bs_cafe_op(&r->in[i], &op);

@@ -163,7 +163,7 @@ room_frame(void *arg, struct bs_conn *c, uint8_t type, const uint8_t *body,
 	if (type == PROTO_READY && r->sit_op[i] == 0) {
 		if (c->participant < MAX_PARTICIPANT)
 			r->by_participant[c->participant] = i;
-		op = top_sit(r->table[i % NTABLES], 0);
+		op = SIT(r->table[i % NTABLES], 0);
 		r->sit_op[i] = bs_cafe_op(c, &op);
 		return;
 	}
@@ -235,10 +235,10 @@ room_run(struct bs_server *s, struct link *k, int port, const char *system,
 	for (i = 0; i < NTABLES; i++) {
 		snprintf(q, sizeof q, "Question %d : comment mieux "
 		    "accueillir ?", i + 1);
-		op = top_table(q, NULL);
+		op = TADD(q);
 		r.table[i] = bs_cafe_op_wait(&r.loop, &fac, &op);
 	}
-	op = top_phase(PHASE_IDEAS);
+	op = PHASE(PHASE_IDEAS);
 	bs_cafe_op_wait(&r.loop, &fac, &op);
 
 	/* The storm: every connection, then every HELLO at once. */
@@ -283,7 +283,7 @@ room_run(struct bs_server *s, struct link *k, int port, const char *system,
 		r.got = 0;
 		snprintf(q, sizeof q, "Idée %05d : un guichet unique en mairie",
 		    i + 1);
-		op = top_card_add(r.table[r.sender % NTABLES], q, 0);
+		op = ADD(r.table[r.sender % NTABLES], q, 0);
 		t0 = ts_now_us();
 		r.op_id = bs_cafe_op(&r.c[r.sender], &op);
 		if (!bs_loop_until(&r.loop, card_done, &r, STORM_MS))

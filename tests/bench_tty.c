@@ -216,7 +216,7 @@ fill(struct tty *y, uint64_t table, size_t n)
 			snprintf(text, sizeof text, "Idée %05u : un guichet "
 			    "unique en mairie", (unsigned)(y->adder.next_op %
 			    100000));
-			op = top_card_add(table, text, 0);
+			op = ADD(table, text, 0);
 			proto_enc_op(&b, ++y->adder.next_op, &op);
 		}
 		if (b.len > 0)
@@ -271,10 +271,10 @@ remote(struct tty *y, const char *system, size_t ncards, const char *what,
 		while (ts_now_ms() < next)
 			tty_pump(y, (int)(next - ts_now_ms()));
 		if (card == 0)
-			op = top_card_add(table, "Idée distante : un guichet "
+			op = ADD(table, "Idée distante : un guichet "
 			    "unique en mairie", 0);
 		else
-			op = top_card(OP_CARD_EDIT, card, i % 2 == 0 ?
+			op = EDIT(card, i % 2 == 0 ?
 			    "Idée revue : un guichet unique en mairie" :
 			    "Idée reprise : un guichet unique en mairie");
 		bs_cafe_op(&y->adder, &op);
@@ -325,23 +325,23 @@ run(const struct bs_build *bd, size_t ncards, size_t events, bool countdown,
 	for (i = 0; i < NTABLES; i++) {
 		snprintf(q, sizeof q, "Question %zu : comment mieux "
 		    "accueillir ?", i + 1);
-		op = top_table(q, NULL);
+		op = TADD(q);
 		table[i] = bs_cafe_op_wait(&y.loop, &y.fac, &op);
 	}
-	op = top_phase(PHASE_IDEAS);
+	op = PHASE(PHASE_IDEAS);
 	bs_cafe_op_wait(&y.loop, &y.fac, &op);
 	bs_cafe_connect(&y.loop, &y.adder, 0, s.sock);
 	bs_cafe_hello(&y.adder, "ecran", "Plume", NULL, 0);
 	all[0] = &y.adder;
 	bs_cafe_join_all(&y.loop, all, 1);
 	for (i = 0; i < NTABLES; i++) {
-		op = top_sit(table[i], 0);
+		op = SIT(table[i], 0);
 		seq = bs_cafe_op_wait(&y.loop, &y.adder, &op);
 		if (i == 0)
 			first = seq + 1;
 		fill(&y, table[i], ncards / NTABLES);
 	}
-	op = top_sit(table[0], 0);
+	op = SIT(table[0], 0);
 	bs_cafe_op_wait(&y.loop, &y.adder, &op);
 
 	/* The readers join; each sits somewhere, then is seated at 1. */
@@ -353,7 +353,7 @@ run(const struct bs_build *bd, size_t ncards, size_t events, bool countdown,
 			bs_die("the clients did not all sit down");
 	}
 	for (i = 0; i < NCLIENTS; i++) {
-		op = top_sit(table[0], y.seated[i]);
+		op = SIT(table[0], y.seated[i]);
 		bs_cafe_op_wait(&y.loop, &y.fac, &op);
 	}
 	tty_settle(&y, 15000);
@@ -364,7 +364,7 @@ run(const struct bs_build *bd, size_t ncards, size_t events, bool countdown,
 	    events);
 
 	if (countdown) {
-		op = top_timer(TIMER_START, 600, "Idées");
+		op = TIMER(TIMER_START, 600, "Idées");
 		bs_cafe_op_wait(&y.loop, &y.fac, &op);
 		tty_wait(&y, 2500);
 		tty_sample(&y, &c0, &b0, &r0, &w0);
