@@ -83,7 +83,8 @@ TUI_TEST_OBJS	= $(filter-out $(B)/client/main.o,$(CLIENT_OBJS))
 # ---------------------------------------------------------------- tests/
 # Criterion suites, one binary each.
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
-		  test_boardfile test_export test_editor test_layout test_tui test_cafe test_server
+		  test_boardfile test_export test_editor test_layout test_tui test_plain \
+		  test_cafe test_server
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -161,6 +162,13 @@ $(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) \
     $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) $(LIB) \
 	    $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
+# The line mode's test runs the client on pseudo-terminals (forkpty) and
+# calls its output functions.
+$(B)/tests/test_plain: $(B)/tests/test_plain.o $(TUI_TEST_OBJS) \
+    $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) $(LIB) \
+	    $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lutil -lm
 
 $(B)/tests/bench_%: $(B)/tests/bench_%.o $(TSUPPORT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) \

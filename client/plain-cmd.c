@@ -28,7 +28,7 @@
 
 struct plain_cmd {
 	const char	*name;		/* English: always understood */
-	const char	*word;		/* NC_("command", ...): the user's word */
+	const char	*word;		/* NC_("command", ...): their word */
 	const char	*args;		/* N_: what follows it, for help */
 	const char	*what;		/* N_: what it does */
 	unsigned	 flags;
@@ -448,8 +448,8 @@ plain_person(struct plain *p, const char *s, bool say)
 	q = n == 1 ? hit : NULL;
 	if (q == NULL && say)
 		plain_say(p, n == 0 ? _("Nobody here is called "
-		    "\xc2\xab%s\xc2\xbb.") : _("Several people here have a name "
-		    "that starts with \xc2\xab%s\xc2\xbb."), s);
+		    "\xc2\xab%s\xc2\xbb.") : _("Several people here have a "
+		    "name that starts with \xc2\xab%s\xc2\xbb."), s);
 	return q;
 }
 
@@ -520,8 +520,8 @@ plain_cmd_find(struct plain *p, const char *typed, bool say)
 	}
 	if (n != 1 && say) {
 		if (n == 0)
-			plain_say(p, _("Unknown command \xc2\xab%s\xc2\xbb: help "
-			    "lists them."), typed);
+			plain_say(p, _("Unknown command \xc2\xab%s\xc2\xbb: "
+			    "help lists them."), typed);
 		else {
 			list = plain_join(v, n);
 			plain_say(p, _("\xc2\xab%s\xc2\xbb could be: %s."),
@@ -616,7 +616,8 @@ plain_cmd_complete(struct plain *p, const char *line)
 				xasprintf(&out, "%s %u ", w,
 				    model_card_number(m, ids[0]));
 			else
-				xasprintf(&out, "%s %d.%u ", w, plain_table_no(m,
+				xasprintf(&out, "%s %d.%u ", w,
+				    plain_table_no(m,
 				    model_card(m, ids[0])->table),
 				    model_card_number(m, ids[0]));
 		} else if (k == 0)
@@ -913,8 +914,8 @@ plain_cmd_edit(struct plain *p, char *args)
 		return;
 	text_trim(args);
 	if (args[0] == '\0') {
-		plain_say(p, "%s", _("Type edit, the idea's number, then its new "
-		    "text."));
+		plain_say(p, "%s", _("Type edit, the idea's number, then its "
+		    "new text."));
 		return;
 	}
 	memset(&op, 0, sizeof op);
@@ -969,12 +970,13 @@ plain_vote(struct plain *p, char *args, int delta)
 	left = m->settings.dots > used ? m->settings.dots - used : 0;
 	if (delta > 0)
 		plain_done(p, ngettext("Dot on idea %u: %u dot left for this "
-		    "question", "Dot on idea %u: %u dots left for this question",
-		    (unsigned long)left), n, left);
+		    "question", "Dot on idea %u: %u dots left for this "
+		    "question", (unsigned long)left), n, left);
 	else
-		plain_done(p, ngettext("Dot taken back from idea %u: %u dot left "
-		    "for this question", "Dot taken back from idea %u: %u dots "
-		    "left for this question", (unsigned long)left), n, left);
+		plain_done(p, ngettext("Dot taken back from idea %u: %u dot "
+		    "left for this question", "Dot taken back from idea %u: "
+		    "%u dots left for this question", (unsigned long)left), n,
+		    left);
 }
 
 /* vote N */
@@ -1012,8 +1014,8 @@ plain_cmd_read(struct plain *p, char *args)
 	is_table = plain_is(f, NC_("word", "table"));
 	free(f);
 	if (is_table) {
-		table = rest[0] != '\0' ? plain_table_arg(p, plain_word(&rest)) :
-		    plain_current(p);
+		table = rest[0] != '\0' ?
+		    plain_table_arg(p, plain_word(&rest)) : plain_current(p);
 		free(copy);
 		if (table == 0)
 			return;
@@ -1411,7 +1413,8 @@ plain_cmd_phase(struct plain *p, char *args)
 	int		 hit;
 
 	if (w == NULL) {
-		plain_say(p, _("Phase: %s"), ui_text_phase(plain_model(p)->phase));
+		plain_say(p, _("Phase: %s"),
+		    ui_text_phase(plain_model(p)->phase));
 		return;
 	}
 	if ((hit = plain_phase_arg(w)) < 0) {
@@ -1497,8 +1500,8 @@ plain_cmd_timer(struct plain *p, char *args)
 		plain_done(p, "%s", _("Timer resumed"));
 		break;
 	case TIMER_ADD:
-		d = plain_duration((uint64_t)(secs < 0 ? -(int64_t)secs : secs) *
-		    1000);
+		d = plain_duration((uint64_t)(secs < 0 ? -(int64_t)secs :
+		    secs) * 1000);
 		plain_done(p, secs >= 0 ? _("Timer: %s added") :
 		    _("Timer: %s taken off"), d);
 		free(d);
@@ -1846,8 +1849,8 @@ plain_cmd_question(struct plain *p, char *args)
 		return;
 	args += skip;
 	if (args[0] == '\0') {
-		plain_say(p, "%s", _("Type question, a table's number, then its "
-		    "question."));
+		plain_say(p, "%s", _("Type question, a table's number, then "
+		    "its question."));
 		return;
 	}
 	memset(&op, 0, sizeof op);
@@ -1906,8 +1909,8 @@ plain_cmd_role(struct plain *p, char *args)
 
 	name = plain_last_word(args, &last);
 	if (last == NULL || name[0] == '\0') {
-		plain_say(p, "%s", _("Type role, a first name, then participant, "
-		    "host or facilitator."));
+		plain_say(p, "%s", _("Type role, a first name, then "
+		    "participant, host or facilitator."));
 		return;
 	}
 	f = plain_fold(last);

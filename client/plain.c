@@ -43,8 +43,6 @@
 #define PLAIN_LINE_MAX		8192
 /* Comings and goings within this are said in one line. */
 #define PLAIN_PRESENCE_MS	1500
-/* On joining, who is here already is not news for this long. */
-#define PLAIN_SETTLE_MS		500
 /* After a drop, people who were here come back silently within this. */
 #define PLAIN_GRACE_MS		10000
 /* A countdown milestone is said only if it was this far off when set. */
@@ -84,14 +82,19 @@ plain_write(struct plain *p, const char *s, size_t len)
 	}
 }
 
-/* Put one sanitised line on the terminal, on a line of its own. */
+/*
+ * Put one sanitised line on the terminal, on a line of its own, in one
+ * write: a reader never sees a sentence without its end of line.
+ */
 static void
 plain_emit(struct plain *p, const char *line)
 {
-	if (!p->col0)
-		plain_write(p, "\n", 1);
-	plain_write(p, line, strlen(line));
-	plain_write(p, "\n", 1);
+	char	*buf;
+	int	 n;
+
+	n = xasprintf(&buf, "%s%s\n", p->col0 ? "" : "\n", line);
+	plain_write(p, buf, (size_t)n);
+	free(buf);
 	p->col0 = true;
 }
 
@@ -707,8 +710,8 @@ plain_event_card(struct plain *p, const struct model *m,
 		break;
 	case OP_CLUSTER_TITLE:
 		if (c->title == NULL || c->title[0] == '\0')
-			plain_say(p, _("Table %d, the cluster of idea %u has no "
-			    "title now."), t, n);
+			plain_say(p, _("Table %d, the cluster of idea %u has "
+			    "no title now."), t, n);
 		else
 			plain_say(p, _("Table %d, the cluster of idea %u is "
 			    "titled: %s"), t, n, c->title);
@@ -731,75 +734,72 @@ plain_yes(bool b)
 	return b ? _("yes") : _("no");
 }
 
+/* Append part to the list *out ("a; b"); part is freed. */
+static void
+plain_append(char **out, char *part)
+{
+	char	*t;
+
+	xasprintf(&t, "%s%s%s", *out, (*out)[0] != '\0' ? _("; ") : "", part);
+	free(*out);
+	free(part);
+	*out = t;
+}
+
 /* settings: each key that changed, in one line. */
 static void
 plain_event_settings(struct plain *p, const struct model *m,
     const struct proto_settings *s)
 {
 	const struct model_settings	*ms = &m->settings;
-	char				*out = xstrdup(""), *part, *t;
-	int				 i;
+	char				*out = xstrdup(""), *part;
 
-	for (i = 0; i < 10; i++) {
-		part = NULL;
-		switch (1u << i) {
-		case SET_TITLE:
-			if (s->has & SET_TITLE)
-				xasprintf(&part, _("Title: %s"), ms->title);
-			break;
-		case SET_DOTS:
-			if (s->has & SET_DOTS)
-				xasprintf(&part, _("Dots per person and "
-				    "question: %u"), ms->dots);
-			break;
-		case SET_MULTI_VOTE:
-			if (s->has & SET_MULTI_VOTE)
-				xasprintf(&part, _("Several dots on one card: "
-				    "%s"), plain_yes(ms->multi_vote));
-			break;
-		case SET_BLIND:
-			if (s->has & SET_BLIND)
-				xasprintf(&part, _("Blind vote (tallies hidden "
-				    "until the vote closes): %s"),
-				    plain_yes(ms->blind));
-			break;
-		case SET_PRIVATE:
-			if (s->has & SET_PRIVATE)
-				xasprintf(&part, _("Private writing: %s"),
-				    plain_yes(ms->private_writing));
-			break;
-		case SET_ANONYMOUS:
-			if (s->has & SET_ANONYMOUS)
-				xasprintf(&part, _("Anonymous cards: %s"),
-				    plain_yes(ms->anonymous));
-			break;
-		case SET_FREEZE:
-			if (s->has & SET_FREEZE)
-				xasprintf(&part, _("No new cards when the timer "
-				    "ends: %s"), plain_yes(ms->freeze_at_zero));
-			break;
-		case SET_CODE:
-			if (s->has & SET_CODE)
-				part = xstrdup(_("the join code changed"));
-			break;
-		case SET_LOCKED:
-			if (s->has & SET_LOCKED)
-				xasprintf(&part, _("Locked (read only for "
-				    "participants): %s"), plain_yes(ms->locked));
-			break;
-		case SET_KEEP:
-			if (s->has & SET_KEEP)
-				xasprintf(&part, _("Ideas to keep per question: "
-				    "%u"), ms->keep);
-			break;
-		}
-		if (part == NULL)
-			continue;
-		xasprintf(&t, "%s%s%s", out, out[0] != '\0' ? _("; ") : "",
-		    part);
-		free(out);
-		free(part);
-		out = t;
+	if (s->has & SET_TITLE) {
+		xasprintf(&part, _("Title: %s"), ms->title);
+		plain_append(&out, part);
+	}
+	if (s->has & SET_DOTS) {
+		xasprintf(&part, _("Dots per person and question: %u"),
+		    ms->dots);
+		plain_append(&out, part);
+	}
+	if (s->has & SET_MULTI_VOTE) {
+		xasprintf(&part, _("Several dots on one card: %s"),
+		    plain_yes(ms->multi_vote));
+		plain_append(&out, part);
+	}
+	if (s->has & SET_BLIND) {
+		xasprintf(&part, _("Blind vote (tallies hidden until the vote "
+		    "closes): %s"), plain_yes(ms->blind));
+		plain_append(&out, part);
+	}
+	if (s->has & SET_PRIVATE) {
+		xasprintf(&part, _("Private writing: %s"),
+		    plain_yes(ms->private_writing));
+		plain_append(&out, part);
+	}
+	if (s->has & SET_ANONYMOUS) {
+		xasprintf(&part, _("Anonymous cards: %s"),
+		    plain_yes(ms->anonymous));
+		plain_append(&out, part);
+	}
+	if (s->has & SET_FREEZE) {
+		xasprintf(&part, _("No new cards when the timer ends: %s"),
+		    plain_yes(ms->freeze_at_zero));
+		plain_append(&out, part);
+	}
+	/* The code itself is the facilitators' to give. */
+	if (s->has & SET_CODE)
+		plain_append(&out, xstrdup(_("the join code changed")));
+	if (s->has & SET_LOCKED) {
+		xasprintf(&part, _("Locked (read only for participants): %s"),
+		    plain_yes(ms->locked));
+		plain_append(&out, part);
+	}
+	if (s->has & SET_KEEP) {
+		xasprintf(&part, _("Ideas to keep per question: %u"),
+		    ms->keep);
+		plain_append(&out, part);
 	}
 	if (out[0] != '\0')
 		plain_say(p, _("Settings: %s."), out);
@@ -967,7 +967,6 @@ plain_event(struct plain *p, const struct proto_event *ev)
 		break;
 	case OP_TIMER:
 		plain_event_timer(p, m, op);
-		plain_milestone_arm(p);
 		break;
 	case OP_BANNER:
 		if (op->text == NULL || op->text[0] == '\0')
@@ -995,13 +994,12 @@ plain_event(struct plain *p, const struct proto_event *ev)
 		break;
 	case OP_TIMER_END:
 		plain_say(p, "%s", _("Time is up!"));
-		plain_milestone_arm(p);
 		break;
 	case OP_TALLY:
 		/* A long tally comes in several events: one sentence. */
 		if (p->last_kind != OP_TALLY && m->phase >= PHASE_VOTE)
-			plain_say(p, "%s", _("The vote tallies are public: type "
-			    "results to hear them."));
+			plain_say(p, "%s", _("The vote tallies are public: "
+			    "type results to hear them."));
 		break;
 	}
 }
@@ -1026,8 +1024,8 @@ plain_net_changed(void *arg)
 
 	/* Say once that the connection went, and that nothing is lost. */
 	if (p->net_seen == NET_LIVE && p->net.state == NET_WAITING) {
-		plain_say(p, "%s", _("Connection lost: your changes wait and go "
-		    "out when it is back."));
+		plain_say(p, "%s", _("Connection lost: your changes wait and "
+		    "go out when it is back."));
 		p->lost_said = true;
 		free(p->back);
 		p->back = p->nnear > 0 ? xreallocarray(NULL, p->nnear,
@@ -1138,9 +1136,13 @@ plain_net_live(void *arg, bool first)
 
 	if (first) {
 		p->welcomed = true;
-		p->settle_until = now + PLAIN_SETTLE_MS;
 		plain_welcome(p);
-		plain_presence_arm(p, PLAIN_SETTLE_MS + 1);
+		/*
+		 * Who is here already comes right after READY, in the same
+		 * read: take it as known at the next turn of the loop.
+		 */
+		p->rebase = true;
+		plain_presence_arm(p, 0);
 	} else {
 		if (p->lost_said)
 			plain_say(p, "%s", _("Connected again."));
@@ -1255,6 +1257,9 @@ plain_net_event(void *arg, const struct proto_event *ev, bool live)
 		plain_confirm(p, ev);
 	else if (!ev->op.hidden)
 		plain_event(p, ev);
+	/* The clock's milestones, whoever set it (us too). */
+	if (ev->op.kind == OP_TIMER || ev->op.kind == OP_TIMER_END)
+		plain_milestone_arm(p);
 	p->last_kind = ev->op.kind;
 	p->seat_seen = model_participant(r->confirmed, r->me) != NULL ?
 	    model_participant(r->confirmed, r->me)->table : 0;
@@ -1504,8 +1509,9 @@ plain_presence_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (p->net.state != NET_LIVE)
 		return;
-	if (now < p->settle_until || plain_seat(p) != p->near_seat ||
+	if (p->rebase || plain_seat(p) != p->near_seat ||
 	    all != p->near_all) {
+		p->rebase = false;
 		plain_rebase(p);
 		return;
 	}

@@ -37,8 +37,8 @@ struct plain_wait {
 	int32_t		 delta;		/* vote */
 	uint64_t	 card;		/* the card it is about, 0 for none */
 	uint64_t	 table;		/* card.add, table.sit: the table */
-	uint32_t	 number;	/* card.add: the number the user heard */
-	bool		 waited;	/* the user heard "waiting to be sent" */
+	uint32_t	 number;	/* card.add: its number, as told */
+	bool		 waited;	/* told "waiting to be sent" */
 	char		*text;		/* card text, given back if refused */
 };
 
@@ -76,7 +76,7 @@ struct plain {
 	/* Output. */
 	bool			 col0;		/* at the start of a line */
 	uint64_t		 bytes;		/* written to the terminal */
-	char			**later;	/* said once the catch-up ends */
+	char			**later;	/* said after the catch-up */
 	size_t			 nlater;
 	bool			 defer;		/* in a catch-up: say later */
 
@@ -84,9 +84,9 @@ struct plain {
 	enum plain_ask		 ask;
 
 	/* Where the user is. */
-	uint64_t		 table;		/* the table looked at; 0: seat */
-	uint64_t		 seat_seen;	/* my seat after the last event */
-	int			 listen;	/* -1 unset, 0 my table, 1 all */
+	uint64_t		 table;		/* looked at; 0: my seat */
+	uint64_t		 seat_seen;	/* my seat after an event */
+	int			 listen;	/* -1 unset, 0 mine, 1 all */
 
 	/* Changes. */
 	struct plain_wait	*waits;
@@ -103,13 +103,13 @@ struct plain {
 	uint64_t		 milestone;	/* ms left it waits for; 0 */
 
 	/* Presence. */
-	uint32_t		*near;		/* people heard as here, sorted */
+	uint32_t		*near;		/* heard as here, sorted */
 	size_t			 nnear;
 	uint32_t		*back;		/* here before a drop */
 	size_t			 nback;
 	int64_t			 grace_until;	/* back may return silently */
-	int64_t			 settle_until;	/* first join: all silently */
-	uint64_t		 near_seat;	/* my seat when near was taken */
+	bool			 rebase;	/* take who is here as known */
+	uint64_t		 near_seat;	/* my seat when near was */
 	bool			 near_all;	/* near was of every table */
 
 	/* Flow. */
