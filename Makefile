@@ -91,7 +91,8 @@ TSUPPORT_MODS	= tsupport
 TSUPPORT_OBJS	= $(TSUPPORT_MODS:%=$(B)/tests/%.o)
 
 # Benchmarks: print figures, assert nothing about time.
-BENCHES		= bench_model bench_proto bench_rotation bench_evlog bench_cafe
+BENCHES		= bench_model bench_proto bench_rotation bench_evlog bench_cafe \
+		  bench_plain
 BENCH_BINS	= $(BENCHES:%=$(B)/tests/%)
 
 # ---------------------------------------------------------------- po/
@@ -169,6 +170,10 @@ $(B)/tests/test_plain: $(B)/tests/test_plain.o $(TUI_TEST_OBJS) \
     $(TSUPPORT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) $(LIB) \
 	    $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lutil -lm
+
+$(B)/tests/bench_plain: $(B)/tests/bench_plain.o $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) \
+	    $(EVENT_LIBS) $(MSGPACK_LIBS) -lutil -lm
 
 $(B)/tests/bench_%: $(B)/tests/bench_%.o $(TSUPPORT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) \
