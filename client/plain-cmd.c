@@ -547,6 +547,12 @@ plain_cmd_line(struct plain *p, char *line)
 	w = plain_word(&rest);
 	if ((c = plain_cmd_find(p, w, true)) == NULL)
 		return;
+	/* No board yet to work on: only help and quit make sense. */
+	if (!p->net_ready && c->fn != plain_cmd_help &&
+	    c->fn != plain_cmd_quit) {
+		plain_say(p, "%s", _("Not connected yet: wait a moment."));
+		return;
+	}
 	if (!plain_cmd_allowed(p, c)) {
 		plain_say(p, "%s", _("This command is for facilitators."));
 		return;
@@ -566,13 +572,17 @@ plain_cmd_complete(struct plain *p, const char *line)
 {
 	const struct plain_cmd		*c;
 	const struct model_participant	*q;
-	struct model			*m = plain_model(p);
-	char				*copy = xstrdup(line), *rest = copy;
+	struct model			*m;
+	char				*copy, *rest;
 	char				*w, *out, **v, *list, *f, *t;
 	uint64_t			*ids;
 	uint32_t			 tn, n;
 	size_t				 i, k = 0;
 
+	if (!p->net_ready)
+		return xstrdup(line);
+	m = plain_model(p);
+	copy = rest = xstrdup(line);
 	while (*rest == ' ')
 		rest++;
 	if (strchr(rest, ' ') == NULL) {

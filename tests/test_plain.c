@@ -578,6 +578,14 @@ session(bool fr_)
 	pt_wait(fan, L("Connection lost", "Connexion perdue"));
 	pt_line(ann, L("add Pendant la coupure", "ajouter Pendant la coupure"));
 	pt_wait(ann, L("(waiting to be sent).", "(en attente d'envoi)."));
+	/* Leaving now would lose it: quit asks to be typed twice. */
+	pt_line(ann, L("quit", "quitter"));
+	pt_wait(ann, L("quit again to leave anyway.",
+	    "quittez de nouveau pour partir quand m\xc3\xaame."));
+	/* The waiting idea reads as waiting. */
+	pt_line(ann, L("read 6", "lire 6"));
+	pt_wait(ann, L("(waiting to be sent): Pendant la coupure",
+	    "(en attente d'envoi)" NB ": Pendant la coupure"));
 	tserver_restart(&S);
 	cr_assert_eq(tclient_reconnect(&bruno, &S, false), 0);
 	cr_assert_eq(tclient_join(&bruno, "cafe", "Bruno", NULL, NULL), 0);
