@@ -75,7 +75,7 @@ SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 
 # ---------------------------------------------------------------- client/
 CLIENT_MODS	= main net replica dial boards spawn fetch editor layout ui \
-		  ui-draw ui-input ui-console ui-join ui-text
+		  ui-draw ui-input ui-console ui-join ui-text plain plain-cmd
 CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
@@ -84,8 +84,8 @@ TUI_TEST_OBJS	= $(filter-out $(B)/client/main.o,$(CLIENT_OBJS))
 # ---------------------------------------------------------------- tests/
 # Criterion suites, one binary each.
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
-		  test_boardfile test_export test_editor test_layout test_tui test_cafe test_server \
-		  test_pipeline test_shaper
+		  test_boardfile test_export test_editor test_layout test_tui test_plain \
+		  test_cafe test_server test_pipeline test_shaper
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -98,7 +98,8 @@ TEST_PROG_BINS	= $(TEST_PROGS:%=$(B)/tests/%)
 # Benchmarks: print figures, assert nothing about time.  The network ones
 # link bsupport (builds side by side, anchors, the report).
 BENCHES		= bench_model bench_proto bench_rotation bench_evlog bench_cafe \
-		  bench_fanout bench_latency bench_catchup bench_tty bench_room
+		  bench_fanout bench_latency bench_catchup bench_tty bench_room \
+		  bench_plain
 BENCHES_QUICK	= bench_proto bench_fanout bench_latency bench_catchup \
 		  bench_tty bench_room
 BENCH_BINS	= $(BENCHES:%=$(B)/tests/%)
@@ -182,6 +183,17 @@ $(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) \
     $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) $(LIB) \
 	    $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
+# The line mode's test runs the client on pseudo-terminals (forkpty) and
+# calls its output functions.
+$(B)/tests/test_plain: $(B)/tests/test_plain.o $(TUI_TEST_OBJS) \
+    $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) $(LIB) \
+	    $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lutil -lm
+
+$(B)/tests/bench_plain: $(B)/tests/bench_plain.o $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) \
+	    $(EVENT_LIBS) $(MSGPACK_LIBS) -lutil -lm
 
 $(B)/tests/bench_%: $(B)/tests/bench_%.o $(BSUPPORT_OBJS) $(TSUPPORT_OBJS) \
     $(LIB)

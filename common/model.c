@@ -425,6 +425,44 @@ model_table_index(const struct model *m, uint64_t id)
 	return (int)i;
 }
 
+/*
+ * The number of card id on its table: 1 for the table's oldest card, in
+ * creation order, deleted cards counted too so that a deletion renumbers
+ * nothing.  Every replica holds every card record (a private card's text
+ * aside), so every client computes the same numbers.  A card moved to
+ * another table takes its place there by age.  0 if there is no such card.
+ */
+uint32_t
+model_card_number(const struct model *m, uint64_t id)
+{
+	size_t		i = model_card_index(m, id), k;
+	uint32_t	n = 1;
+
+	if (i == SIZE_MAX)
+		return 0;
+	for (k = 0; k < i; k++) {
+		if (m->cards[k].table == m->cards[i].table)
+			n++;
+	}
+	return n;
+}
+
+/* The card numbered n on table (deleted or not); 0 if there is none. */
+uint64_t
+model_card_by_number(const struct model *m, uint64_t table, uint32_t n)
+{
+	size_t		k;
+	uint32_t	seen = 0;
+
+	if (n == 0)
+		return 0;
+	for (k = 0; k < m->ncards; k++) {
+		if (m->cards[k].table == table && ++seen == n)
+			return m->cards[k].id;
+	}
+	return 0;
+}
+
 /* The participant with this id; NULL if absent. */
 struct model_participant *
 model_participant(const struct model *m, uint32_t id)

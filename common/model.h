@@ -130,6 +130,14 @@ struct model_participant *model_participant_by_name(const struct model *,
 		    const char *);
 /* Index of a table in m->tables, -1 if absent. */
 int		 model_table_index(const struct model *, uint64_t);
+/*
+ * Cards numbered per table so that people can name them by voice: 1 for
+ * the oldest card of its table, in creation order, deleted cards counted
+ * (a deletion renumbers nothing).  0 when absent.
+ */
+uint32_t	 model_card_number(const struct model *, uint64_t);
+/* The card numbered n on table, deleted or not; 0 if none. */
+uint64_t	 model_card_by_number(const struct model *, uint64_t, uint32_t);
 
 /* Server side: the client record of a client id; 0 if never seen. */
 uint32_t	 model_client_participant(const struct model *, const uint8_t *);

@@ -2529,3 +2529,55 @@ Test(model_replica, clone_predicts_then_matches_the_echo)
 	model_free(pred);
 	fx_free(&x);
 }
+
+/*
+ * Cards are named by a number per table: the same on every replica (a
+ * participant's, built from a STATE in the middle, with private text), not
+ * changed by a deletion, and found back from (table, number).
+ */
+Test(model_number, per_table_stable_and_the_same_on_every_replica)
+{
+	struct fx	 x;
+	struct model	*rb, *late;
+	uint64_t	 a1, a2, b1, a3, a4, r;
+
+	fx_init(&x);
+	rb = fx_observe(&x, x.b);
+	ok(x.m, x.f, SETTINGS(.has = SET_PRIVATE, .private_writing = true));
+	a1 = ok(x.m, x.a, ADD(x.t1, "Un guichet unique", 0));
+	b1 = ok(x.m, x.c, ADD(x.t2, "Des permanences", 0));
+	a2 = ok(x.m, x.b, ADD(x.t1, "Un agenda partagé", a1));
+	cr_assert_eq(model_card_number(x.m, a1), 1);
+	cr_assert_eq(model_card_number(x.m, b1), 1, "numbers are per table");
+	cr_assert_eq(model_card_number(x.m, a2), 2);
+	/* A deletion renumbers nothing; the next card takes a new number. */
+	ok(x.m, x.a, DEL(a1));
+	a3 = ok(x.m, x.a, ADD(x.t1, "Un numéro unique", 0));
+	cr_assert_eq(model_card_number(x.m, a2), 2);
+	cr_assert_eq(model_card_number(x.m, a3), 3);
+	cr_assert_eq(model_card_by_number(x.m, x.t1, 1), a1, "deleted, "
+	    "still numbered");
+	cr_assert_eq(model_card_by_number(x.m, x.t1, 3), a3);
+	cr_assert_eq(model_card_by_number(x.m, x.t2, 1), b1);
+	cr_assert_eq(model_card_by_number(x.m, x.t1, 4), 0);
+	cr_assert_eq(model_card_by_number(x.m, x.t1, 0), 0);
+	cr_assert_eq(model_card_number(x.m, 999999), 0);
+	/* A replica that only saw redacted events, and one built later
+	 * from a STATE, agree with the server. */
+	late = fx_observe(&x, x.c);
+	a4 = ok(x.m, x.b, ADD(x.t1, "Plus tard", 0));
+	(void)a4;
+	cr_assert_str_eq(model_card(rb, a3)->text, "", "private to B");
+	for (r = 1; r <= x.m->head; r++) {
+		if (model_card(x.m, r) == NULL)
+			continue;
+		cr_assert_eq(model_card_number(rb, r),
+		    model_card_number(x.m, r), "card %llu",
+		    (unsigned long long)r);
+		cr_assert_eq(model_card_number(late, r),
+		    model_card_number(x.m, r), "card %llu",
+		    (unsigned long long)r);
+	}
+	cr_assert_eq(model_card_number(late, a4), 4);
+	fx_free(&x);
+}
