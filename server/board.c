@@ -398,28 +398,43 @@ board_online(const struct board *b, uint32_t p, const struct client_conn *except
 	return false;
 }
 
-/* Tell every live connection of the board that p came or went. */
+/* Encode the PRESENCE of mp, online or not, into buf; its length. */
+size_t
+board_enc_presence(struct proto_buf *buf, const struct model_participant *mp,
+    bool online)
+{
+	struct proto_presence	pr;
+
+	memset(&pr, 0, sizeof pr);
+	pr.participant = mp->id;
+	pr.online = online;
+	pr.table = mp->table;
+	pr.name = mp->name;
+	return proto_enc_presence(buf, &pr);
+}
+
+/*
+ * Tell every live connection of the board that p came or went.  The frame
+ * is encoded once into the server's broadcast buffer, which no send path
+ * writes into; a send over a cap only marks its connection, so the walk
+ * and the frame stay whole.
+ */
 void
 board_presence(struct server *s, struct board *b, uint32_t p, bool online,
     const struct client_conn *except)
 {
 	struct model_participant	*mp;
-	struct proto_presence		 pr;
 	struct client_conn		*c;
 	size_t				 n;
 
 	if ((mp = model_participant(b->model, p)) == NULL)
 		return;
-	pr.participant = p;
-	pr.online = online;
-	pr.table = mp->table;
-	pr.name = mp->name;
-	proto_buf_reset(&s->scratch);
-	if ((n = proto_enc_presence(&s->scratch, &pr)) == 0)
+	proto_buf_reset(&s->bcast);
+	if ((n = board_enc_presence(&s->bcast, mp, online)) == 0)
 		return;
 	TAILQ_FOREACH(c, &b->conns, board_entry) {
 		if (c != except && c->state == CONN_LIVE)
-			client_conn_send(c, s->scratch.data, n);
+			client_conn_send(c, s->bcast.data, n);
 	}
 }
 

@@ -117,28 +117,101 @@ client_conn_new(struct server *s, int fd, const struct sockaddr *sa,
 	return c;
 }
 
-/* Queue bytes for the peer; drops them once the connection is closing. */
+/*
+ * The one way out: every byte a connection sends is queued here.  capped
+ * sends (everything but a catch-up and a final ERROR) respect the output
+ * cap; one that would go over it only marks the connection (c->drop): the
+ * ERROR 107 and leaving the board happen in housekeeping, so a send never
+ * writes into a buffer nor unlinks from a list that a broadcast in
+ * progress is using.  A marked connection gets nothing more but its ERROR,
+ * or its stream would have a hole.
+ */
+static void
+client_conn_write(struct client_conn *c, const void *data, size_t len,
+    bool capped)
+{
+	struct server	*s = c->server;
+	struct evbuffer	*out;
+
+	if (len == 0 || c->state == CONN_CLOSING || c->state == CONN_DEAD ||
+	    (capped && c->drop != 0))
+		return;
+	out = bufferevent_get_output(c->bev);
+	if (capped) {
+		/* A cap raised for a large catch-up returns once drained. */
+		if (c->cap > s->cfg->queue_cap &&
+		    evbuffer_get_length(out) < s->cfg->queue_cap)
+			c->cap = s->cfg->queue_cap;
+		if (c->cap > 0 && evbuffer_get_length(out) + len > c->cap) {
+			log_info("conn %llu (%s): %zu bytes queued, over the cap "
+			    "of %zu: dropping it", (unsigned long long)c->id,
+			    c->peer, evbuffer_get_length(out), c->cap);
+			c->drop = ERROR_SLOW;
+			s->drops_marked = true;
+			return;
+		}
+	}
+	if (evbuffer_add(out, data, len) != 0)
+		fatalx("conn %llu: out of memory for %zu bytes",
+		    (unsigned long long)c->id, len);
+	c->last_out_ms = server_now_ms();
+}
+
+/* Queue bytes shared with others (an event, a PRESENCE), under the cap. */
 void
 client_conn_send(struct client_conn *c, const void *data, size_t len)
 {
-	struct evbuffer	*out;
+	client_conn_write(c, data, len, true);
+}
 
-	if (c->state == CONN_CLOSING || c->state == CONN_DEAD)
-		return;
-	out = bufferevent_get_output(c->bev);
-	/* A cap raised for a large catch-up returns once it has drained. */
-	if (c->cap > c->server->cfg->queue_cap &&
-	    evbuffer_get_length(out) < c->server->cfg->queue_cap)
-		c->cap = c->server->cfg->queue_cap;
-	if (c->cap > 0 && evbuffer_get_length(out) + len > c->cap) {
-		log_info("conn %llu (%s): %zu bytes queued, over the cap of "
-		    "%zu: dropping it", (unsigned long long)c->id, c->peer,
-		    evbuffer_get_length(out), c->cap);
-		client_conn_error(c, ERROR_SLOW, NULL);
-		return;
+/*
+ * The server's buffer for one message to one connection, emptied: encode
+ * into it and hand the length to client_conn_put, as in
+ * client_conn_put(c, proto_enc_pong(client_conn_buf(c), token)).
+ */
+struct proto_buf *
+client_conn_buf(struct client_conn *c)
+{
+	proto_buf_reset(&c->server->out);
+	return &c->server->out;
+}
+
+/* Send the len bytes just encoded into client_conn_buf (0: nothing). */
+void
+client_conn_put(struct client_conn *c, size_t len)
+{
+	client_conn_write(c, c->server->out.data, len, true);
+}
+
+/* The same for a catch-up or a final ERROR: past the cap. */
+static void
+client_conn_put_uncapped(struct client_conn *c, size_t len)
+{
+	client_conn_write(c, c->server->out.data, len, false);
+}
+
+/*
+ * Housekeeping: send ERROR 107 to the connections marked over their cap
+ * and take them off their boards.  True if there were any (leaving a
+ * board tells the others, which may mark more).
+ */
+bool
+client_conn_drop_marked(struct server *s)
+{
+	struct client_conn	*c, *next;
+	bool			 any = false;
+
+	if (!s->drops_marked)
+		return false;
+	s->drops_marked = false;
+	for (c = TAILQ_FIRST(&s->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->drop == 0)
+			continue;
+		client_conn_error(c, c->drop, NULL);
+		any = true;
 	}
-	bufferevent_write(c->bev, data, len);
-	c->last_out_ms = server_now_ms();
+	return any;
 }
 
 /* A final ERROR went out, or the peer would not read it: close. */
@@ -159,7 +232,6 @@ client_conn_error(struct client_conn *c, uint32_t code, const char *text)
 {
 	struct server	*s = c->server;
 	struct timeval	 tv;
-	size_t		 n;
 
 	if (c->state == CONN_CLOSING || c->state == CONN_DEAD)
 		return;
@@ -167,9 +239,9 @@ client_conn_error(struct client_conn *c, uint32_t code, const char *text)
 		text = proto_error_text(code);
 	log_info("conn %llu (%s): ERROR %u %s", (unsigned long long)c->id,
 	    c->peer, code, text);
-	proto_buf_reset(&s->scratch);
-	if ((n = proto_enc_error(&s->scratch, code, text)) != 0)
-		bufferevent_write(c->bev, s->scratch.data, n);
+	client_conn_put_uncapped(c, proto_enc_error(client_conn_buf(c), code,
+	    text));
+	c->drop = 0;
 	if (c->board != NULL && c->state == CONN_LIVE)
 		client_conn_leave_board(c);
 	c->state = CONN_CLOSING;
@@ -234,14 +306,10 @@ static void
 client_conn_reject(struct client_conn *c, uint32_t op_id, uint32_t code,
     const char *why)
 {
-	struct server	*s = c->server;
-	size_t		 n;
-
 	if (why == NULL)
 		why = proto_reject_text(code);
-	proto_buf_reset(&s->scratch);
-	if ((n = proto_enc_reject(&s->scratch, op_id, code, why)) != 0)
-		client_conn_send(c, s->scratch.data, n);
+	client_conn_put(c, proto_enc_reject(client_conn_buf(c), op_id, code,
+	    why));
 }
 
 /* Take a token for one message; false when the peer is over its rate. */
@@ -493,16 +561,13 @@ client_conn_list(struct client_conn *c)
 		bi.title = b->model->settings.title;
 		bi.online = client_conn_online_count(b);
 		bi.code_needed = b->model->settings.code[0] != '\0';
-		proto_buf_reset(&s->scratch);
-		if ((len = proto_enc_board(&s->scratch, &bi)) != 0) {
-			client_conn_send(c, s->scratch.data, len);
+		if ((len = proto_enc_board(client_conn_buf(c), &bi)) != 0) {
+			client_conn_put(c, len);
 			count++;
 		}
 	}
 	free(names);
-	proto_buf_reset(&s->scratch);
-	if ((len = proto_enc_boards_end(&s->scratch, count)) != 0)
-		client_conn_send(c, s->scratch.data, len);
+	client_conn_put(c, proto_enc_boards_end(client_conn_buf(c), count));
 }
 
 /* An OP from a live connection. */
@@ -538,14 +603,10 @@ client_conn_op(struct client_conn *c, uint32_t op_id, struct proto_op *op)
 static void
 client_conn_message(struct client_conn *c, struct proto_msg *msg)
 {
-	struct server	*s = c->server;
-	size_t		 n;
-
 	switch (msg->type) {
 	case PROTO_PING:
-		proto_buf_reset(&s->scratch);
-		if ((n = proto_enc_pong(&s->scratch, msg->u.token)) != 0)
-			client_conn_send(c, s->scratch.data, n);
+		client_conn_put(c, proto_enc_pong(client_conn_buf(c),
+		    msg->u.token));
 		return;
 	case PROTO_PONG:
 		return;
@@ -733,13 +794,12 @@ client_conn_catchup(struct client_conn *c)
 	struct model_participant	*mp;
 	struct proto_welcome		 w;
 	struct proto_state		 st;
-	struct proto_presence		 pr;
 	struct client_conn		*o;
-	struct evbuffer			*out;
 	uint64_t			 seq, replay;
-	size_t				 n, state_size;
+	size_t				 state_size, queued;
 	bool				 possible;
 	int64_t				 now = server_now_ms();
+	enum model_audience		 a;
 
 	replay = client_conn_replay_bytes(c, &possible);
 	state_size = model_state_size(m);
@@ -756,54 +816,43 @@ client_conn_catchup(struct client_conn *c)
 	w.mode = (!possible || c->want_state || replay > state_size) ?
 	    MODE_STATE : MODE_REPLAY;
 	w.last_op = model_client_last_op(m, c->client);
-	proto_buf_reset(&s->scratch);
-	if ((n = proto_enc_welcome(&s->scratch, &w)) == 0)
-		fatalx("WELCOME does not encode");
-	out = bufferevent_get_output(c->bev);
-	evbuffer_add(out, s->scratch.data, n);
+	client_conn_put_uncapped(c, proto_enc_welcome(client_conn_buf(c), &w));
 
 	if (w.mode == MODE_REPLAY) {
 		for (seq = c->since + 1; seq <= m->head; seq++) {
 			be = board_event_at(b, seq);
-			n = board_event_audience(b, be, c->participant);
-			evbuffer_add(out, be->frame[n], be->len[n]);
+			a = board_event_audience(b, be, c->participant);
+			client_conn_write(c, be->frame[a], be->len[a], false);
 		}
 		/* The clock as it is now, not as the replayed events left it. */
-		memset(&st, 0, sizeof st);
-		st.what = STATE_TIMER;
-		st.running = m->timer.running;
-		st.remaining_ms = model_timer_remaining(m, now);
-		st.text = m->timer.label != NULL ? m->timer.label : (char *)"";
-		st.ended = m->timer.ended;
-		proto_buf_reset(&s->scratch);
-		if ((n = proto_enc_state(&s->scratch, &st)) != 0)
-			evbuffer_add(out, s->scratch.data, n);
+		model_state_timer(m, now, &st);
+		client_conn_put_uncapped(c, proto_enc_state(client_conn_buf(c),
+		    &st));
 	} else {
-		proto_buf_reset(&s->scratch);
-		model_state_write(m, c->participant, now, &s->scratch);
-		evbuffer_add(out, s->scratch.data, s->scratch.len);
+		model_state_write(m, c->participant, now, client_conn_buf(c));
+		client_conn_put_uncapped(c, s->out.len);
 	}
-	proto_buf_reset(&s->scratch);
-	if ((n = proto_enc_ready(&s->scratch, m->head)) != 0)
-		evbuffer_add(out, s->scratch.data, n);
-
-	/* The catch-up itself may exceed the cap; what follows may not. */
-	if (c->cap > 0 && evbuffer_get_length(out) > c->cap / 2)
-		c->cap = evbuffer_get_length(out) + s->cfg->queue_cap;
+	client_conn_put_uncapped(c, proto_enc_ready(client_conn_buf(c),
+	    m->head));
 
 	/* Who is here now, then tell the others about this one. */
 	TAILQ_FOREACH(o, &b->conns, board_entry) {
 		if (o->state != CONN_LIVE || o == c ||
 		    (mp = model_participant(m, o->participant)) == NULL)
 			continue;
-		pr.participant = o->participant;
-		pr.online = true;
-		pr.table = mp->table;
-		pr.name = mp->name;
-		proto_buf_reset(&s->scratch);
-		if ((n = proto_enc_presence(&s->scratch, &pr)) != 0)
-			evbuffer_add(out, s->scratch.data, n);
+		client_conn_put_uncapped(c, board_enc_presence(
+		    client_conn_buf(c), mp, true));
 	}
+	/* Its own presence, so the client sees itself online too. */
+	if ((mp = model_participant(m, c->participant)) != NULL)
+		client_conn_put_uncapped(c, board_enc_presence(
+		    client_conn_buf(c), mp, true));
+
+	/* The catch-up itself may exceed the cap; what follows may not. */
+	queued = evbuffer_get_length(bufferevent_get_output(c->bev));
+	if (c->cap > 0 && queued > c->cap / 2)
+		c->cap = queued + s->cfg->queue_cap;
+
 	if (c->participant != MODEL_OBSERVER &&
 	    !board_online(b, c->participant, c))
 		board_presence(s, b, c->participant, true, c);
@@ -814,16 +863,6 @@ client_conn_catchup(struct client_conn *c)
 	    b->name, c->participant,
 	    w.mode == MODE_REPLAY ? "replay" : "state",
 	    (unsigned long long)c->since, (unsigned long long)m->head);
-	/* Its own presence, so the client sees itself online too. */
-	if ((mp = model_participant(m, c->participant)) != NULL) {
-		pr.participant = c->participant;
-		pr.online = true;
-		pr.table = mp->table;
-		pr.name = mp->name;
-		proto_buf_reset(&s->scratch);
-		if ((n = proto_enc_presence(&s->scratch, &pr)) != 0)
-			evbuffer_add(out, s->scratch.data, n);
-	}
 }
 
 /* Frames that waited for the catch-up can be handled now. */
@@ -838,18 +877,13 @@ client_conn_resume(struct client_conn *c)
 void
 client_conn_tick(struct client_conn *c, int64_t now)
 {
-	struct server	*s = c->server;
-	size_t		 n;
-
 	if (c->state == CONN_HELLO &&
 	    now - c->last_in_ms > CONN_HELLO_TIMEOUT_MS) {
 		client_conn_error(c, ERROR_IDLE, "no HELLO");
 		return;
 	}
 	if (c->state == CONN_LIVE &&
-	    now - c->last_out_ms >= PROTO_PING_AFTER * 1000) {
-		proto_buf_reset(&s->scratch);
-		if ((n = proto_enc_ping(&s->scratch, (uint64_t)now)) != 0)
-			client_conn_send(c, s->scratch.data, n);
-	}
+	    now - c->last_out_ms >= PROTO_PING_AFTER * 1000)
+		client_conn_put(c, proto_enc_ping(client_conn_buf(c),
+		    (uint64_t)now));
 }

@@ -313,7 +313,10 @@ server_batch_cb(evutil_socket_t fd, short what, void *arg)
  *      replay or state already covers the events of step 2), make them
  *      live and handle the frames they sent meanwhile -- which may make
  *      new events, hence the loop;
- *   4. snapshots due, then free dead connections, which no callback can
+ *   4. drop the connections that went over their output cap (ERROR 107):
+ *      here, outside every broadcast, since leaving a board tells the
+ *      others -- which may mark more, hence the loop too;
+ *   5. snapshots due, then free dead connections, which no callback can
  *      reach any more.
  */
 static void
@@ -342,6 +345,8 @@ server_housekeeping(struct server *s)
 			client_conn_resume(c);
 			again = true;
 		}
+		if (client_conn_drop_marked(s))
+			again = true;
 		TAILQ_FOREACH(b, &s->boards, entry) {
 			if (b->fanout_from <= b->model->head)
 				again = true;
@@ -446,6 +451,8 @@ server_run(struct server_config *cfg)
 	TAILQ_INIT(&s.dead);
 	TAILQ_INIT(&s.boards);
 	proto_buf_init(&s.scratch);
+	proto_buf_init(&s.out);
+	proto_buf_init(&s.bcast);
 	signal(SIGPIPE, SIG_IGN);
 	event_set_log_callback(server_libevent_log);
 
@@ -541,5 +548,7 @@ out:
 	if (s.base != NULL)
 		event_base_free(s.base);
 	proto_buf_free(&s.scratch);
+	proto_buf_free(&s.out);
+	proto_buf_free(&s.bcast);
 	return rc;
 }

@@ -127,6 +127,8 @@ struct client_conn {
 	int64_t		 last_in_ms;
 	int64_t		 last_out_ms;
 	size_t		 cap;		/* output cap for this connection */
+	uint32_t	 drop;		/* ERROR to send in housekeeping (over
+					   its cap), 0 if none */
 	struct event	*close_ev;	/* forces a CLOSING connection shut */
 
 	TAILQ_ENTRY(client_conn) entry;		/* server's list */
@@ -150,7 +152,17 @@ struct server {
 	bool		 quitting;
 	bool		 unix_bound;
 	bool		 public_listen;	/* a TCP listener beyond loopback */
-	struct proto_buf scratch;	/* encoding buffer, reused */
+	/*
+	 * Encoding buffers, each with one use: scratch for sequencing (the
+	 * log record, the window's variants), out for one message to one
+	 * connection (client_conn_buf), bcast for the frame a broadcast
+	 * sends to many.  No send path encodes, so none is overwritten while
+	 * a send or a broadcast still reads it.
+	 */
+	struct proto_buf scratch;
+	struct proto_buf out;
+	struct proto_buf bcast;
+	bool		 drops_marked;	/* a connection went over its cap */
 };
 
 /* server.c */
@@ -164,7 +176,13 @@ void		 server_quit(struct server *);
 /* client-conn.c */
 struct client_conn *client_conn_new(struct server *, int, const struct sockaddr *,
 		    socklen_t, bool);
+/* Queue shared bytes (an event, a PRESENCE) under the output cap. */
 void		 client_conn_send(struct client_conn *, const void *, size_t);
+/* The emptied buffer to encode one message into, then client_conn_put. */
+struct proto_buf *client_conn_buf(struct client_conn *);
+void		 client_conn_put(struct client_conn *, size_t);
+/* ERROR 107 to the connections marked over their cap; true if any. */
+bool		 client_conn_drop_marked(struct server *);
 void		 client_conn_error(struct client_conn *, uint32_t, const char *);
 void		 client_conn_lost(struct client_conn *);
 void		 client_conn_leave_board(struct client_conn *);
@@ -187,6 +205,8 @@ bool		 board_online(const struct board *, uint32_t,
 		    const struct client_conn *);
 void		 board_presence(struct server *, struct board *, uint32_t, bool,
 		    const struct client_conn *);
+size_t		 board_enc_presence(struct proto_buf *,
+		    const struct model_participant *, bool);
 void		 board_schedule_timer(struct board *);
 const struct board_event *board_event_at(const struct board *, uint64_t);
 /* The audience of a kept event for viewer. */

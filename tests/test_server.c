@@ -1880,6 +1880,91 @@ STEST(slow_reader_dropped_at_its_cap)
 	free(log);
 }
 
+/* A name of 32 three-byte letters: the longest PRESENCE there is. */
+#define LONG_NAME \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80"
+
+/*
+ * A slow reader dropped in the middle of a PRESENCE broadcast: the ones
+ * after it on the board still get whole, valid frames.  A never reads, B
+ * reads everything, C comes and goes so that only PRESENCE goes out
+ * (issue 9.1: the ERROR for A was encoded into the buffer the broadcast
+ * was sending from, and B's next header claimed 1.8 GB).
+ */
+STEST(slow_reader_dropped_during_presence_others_unharmed)
+{
+	struct tclient		*f, *a, *b, *c;
+	struct proto_msg	 m;
+	struct catchup		 cu;
+	uint8_t			 cid[PROTO_CLIENT_LEN];
+	char			*log;
+	uint32_t		 cp = 0;
+	int			 i, rc, after = -1;
+	bool			 online, error107 = false;
+
+	tserver_start(&srv, false, "--queue-cap", "2k", NULL);
+	f = joined(false, "drop", "Nadia", NULL, srv.key);
+	hang_up(f);
+	a = joined(false, "drop", "A", NULL, NULL);
+	b = joined(false, "drop", "B", NULL, NULL);
+	c = newc();
+	for (i = 0; i < 5000 && after < 20; i++) {
+		cr_assert_eq(tclient_connect(c, &srv, false), 0);
+		/* The same client each time: no joined event after the first. */
+		if (i == 0)
+			memcpy(cid, c->client, sizeof cid);
+		else
+			memcpy(c->client, cid, sizeof cid);
+		hello(c, "drop", LONG_NAME, NULL, NULL, 0, false, false);
+		cr_assert_eq(catchup(c, 0, NULL, &cu), 0, "C could not join");
+		cp = cu.w.participant;
+		tclient_close(c);
+		/* B hears C come and go, in whole frames. */
+		do {
+			rc = tclient_expect(b, PROTO_PRESENCE, &m, WAIT);
+			cr_assert_eq(rc, 1, "round %d: B's stream broke (%d)",
+			    i, rc);
+			cr_assert_eq(m.type, PROTO_PRESENCE, "round %d: B got "
+			    "message %u", i, m.type);
+			online = m.u.presence.participant != cp ||
+			    m.u.presence.online;
+			proto_msg_free(&m);
+		} while (online);
+		if (after >= 0)
+			after++;
+		else if (i % 50 == 49) {
+			log = tserver_log(&srv);
+			if (strstr(log, "over the cap") != NULL)
+				after = 0;
+			free(log);
+		}
+	}
+	cr_assert_geq(after, 0, "A was never dropped");
+	/* B is still live and whole: PING, PONG. */
+	proto_enc_ping(&b->out, 77);
+	cr_assert_eq(tclient_flush(b), 0);
+	cr_assert_eq(tclient_expect(b, PROTO_PONG, &m, WAIT), 1);
+	cr_assert_eq(m.type, PROTO_PONG);
+	proto_msg_free(&m);
+	/* A: whole frames, ending with ERROR 107 and a close. */
+	while ((rc = tclient_recv(a, &m, WAIT)) == 1) {
+		if (m.type == PROTO_ERROR)
+			error107 = m.u.error.code == ERROR_SLOW;
+		proto_msg_free(&m);
+	}
+	cr_assert_eq(rc, -1);
+	cr_assert(error107, "A did not end with ERROR 107");
+	fprintf(stderr, "slow reader dropped during PRESENCE after %d rounds "
+	    "of C coming and going\n", i - after);
+}
+
 /* ------------------------------------------------------------ 7. privacy */
 
 STEST(privacy_of_votes_byte_for_byte)

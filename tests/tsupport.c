@@ -612,6 +612,12 @@ tclient_recv_frame(struct tclient *c, uint8_t **frame, size_t *len,
 	for (;;) {
 		if (c->inlen >= PROTO_FRAME_HDR) {
 			flen = proto_frame_len(c->in);
+			/* A corrupt stream fails now, not at the deadline. */
+			if (flen == 0 || flen > PROTO_FRAME_MAX) {
+				cr_log_error("a frame header claims %u bytes: "
+				    "the stream is corrupt", flen);
+				return -1;
+			}
 			if (c->inlen >= PROTO_FRAME_HDR + (size_t)flen) {
 				*len = PROTO_FRAME_HDR + flen;
 				*frame = malloc(*len);

@@ -136,7 +136,8 @@ int		 tclient_send(struct tclient *, const void *, size_t);
 int		 tclient_flush(struct tclient *);
 /*
  * Receive one whole frame (header included) into *frame (malloc'd):
- * 1 got one, 0 deadline passed, -1 connection closed.
+ * 1 got one, 0 deadline passed, -1 connection closed or a header that
+ * claims a length outside 1..PROTO_FRAME_MAX (a corrupt stream).
  */
 int		 tclient_recv_frame(struct tclient *, uint8_t **, size_t *, int);
 /* Receive and decode one message: 1, 0 (deadline), -1 (closed/bad). */
