@@ -84,6 +84,13 @@ log_set_level(enum log_level level)
 	lg.level = level;
 }
 
+/* Where messages go now. */
+enum log_target
+log_get_target(void)
+{
+	return lg.target;
+}
+
 /* The current level. */
 enum log_level
 log_get_level(void)

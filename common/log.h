@@ -29,6 +29,7 @@ int	 log_reopen(void);
 void	 log_close(void);
 void	 log_set_level(enum log_level);
 enum log_level log_get_level(void);
+enum log_target log_get_target(void);
 /* "error", "warn", "info", "debug" -> level; -1 if unknown. */
 int	 log_level_parse(const char *);
 

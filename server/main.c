@@ -171,6 +171,17 @@ config_free(struct server_config *cfg)
 	free(cfg->log_file);
 }
 
+/*
+ * The fatal path's hook: the message also goes where the log goes (a file,
+ * syslog), where an operator looks; fatalx prints it on stderr itself.
+ */
+static void
+server_fatal_hook(const char *msg)
+{
+	if (log_get_target() != LOG_TO_STDERR)
+		log_error("fatal: %s", msg);
+}
+
 /* Entry point. */
 int
 main(int argc, char **argv)
@@ -316,6 +327,7 @@ main(int argc, char **argv)
 		    cfg.log_file);
 		return 1;
 	}
+	xmalloc_set_fatal_hook(server_fatal_hook);
 
 	if (optind == argc) {
 		if (off.from != NULL || off.format != NULL ||

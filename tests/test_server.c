@@ -11,6 +11,7 @@
  * (tsupport spawns it with a parent-death signal) and its directory (a
  * guard process of tsupport's removes it).
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -2804,6 +2805,88 @@ fsync_mode(const char *mode)
 	cr_assert_eq(cu.w.head, head, "--fsync %s: head %llu after a restart, "
 	    "%llu before", mode, ULL(cu.w.head), ULL(head));
 	keeper_ok(g, t, mode);
+}
+
+/* A value of /proc/PID/status in kB ("VmSize:"), or -1. */
+static long
+proc_kb(pid_t pid, const char *key)
+{
+	char	 path[64], line[256];
+	FILE	*f;
+	long	 v = -1;
+
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, key, strlen(key)) == 0)
+			v = atol(line + strlen(key));
+	fclose(f);
+	return v;
+}
+
+/* f adds n cards of the longest text to table t, in one write. */
+static void
+many_cards(struct tclient *f, uint64_t t, int n)
+{
+	struct proto_op		op;
+	struct proto_msg	m;
+	char			text[PROTO_CARD_MAX + 1];
+	uint32_t		id = 0;
+	int			i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(text, sizeof text, "%d %0*d", i, PROTO_CARD_MAX - 12,
+		    0);
+		op = top_card_add(t, text, 0);
+		id = ++f->next_op;
+		cr_assert_neq(proto_enc_op(&f->out, id, &op), 0);
+		if (f->out.len > 60000)
+			cr_assert_eq(tclient_flush(f), 0);
+	}
+	cr_assert_eq(tclient_flush(f), 0);
+	cr_assert_eq(tclient_wait_op(f, id, &m, WAIT), 1, "the cards were "
+	    "not all applied");
+	proto_msg_free(&m);
+}
+
+/*
+ * A fatal error reaches the configured log, not only standard error
+ * (issue 9.9): the server runs out of memory (its address space capped)
+ * while writing a large state, and says so in its --log-file.
+ */
+STEST(fatal_errors_reach_the_log_file)
+{
+	struct tclient	*f, *c;
+	struct rlimit	 rl;
+	uint64_t	 t;
+	char		*log;
+	long		 vm;
+	int		 status;
+
+#if defined(__SANITIZE_ADDRESS__)
+	cr_skip_test("the sanitizer's allocator reports running out of "
+	    "memory itself");
+#endif
+	tserver_start(&srv, false, "--ops-per-sec", "0", "--fsync", "never",
+	    NULL);
+	t = new_board(&f, false, "big");
+	many_cards(f, t, 600);
+	/* Room for what is mapped now, not for a 300 kB state on top. */
+	vm = proc_kb(srv.pid, "VmSize:");
+	cr_assert_gt(vm, 0);
+	rl.rlim_cur = rl.rlim_max = (rlim_t)vm * 1024 + 64 * 1024;
+	cr_assert_eq(prlimit(srv.pid, RLIMIT_AS, &rl, NULL), 0, "prlimit: %s",
+	    strerror(errno));
+	c = connected(false);
+	hello(c, "big", "Bruno", NULL, NULL, 0, true, false);
+	status = tserver_stop(&srv, 0);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 70, "the server "
+	    "did not exit with 70 (status %d)", status);
+	log = tserver_log(&srv);
+	cr_assert(strstr(log, "error: fatal: out of memory") != NULL,
+	    "the log does not say why the server stopped:\n%s", log);
+	free(log);
 }
 
 STEST(fsync_batch)
