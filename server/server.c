@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <event2/event.h>
@@ -60,9 +61,17 @@ server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	struct server		*s = arg;
 	struct client_conn	*c;
 	bool			 tcp = sa != NULL && sa->sa_family != AF_UNIX;
+	int			 one = 1;
 
 	(void)l;
 	evutil_make_socket_closeonexec(fd);
+	/*
+	 * Small frames, often several in a row: without this, Nagle's
+	 * algorithm holds each one back until the peer's delayed ACK, 40 ms.
+	 */
+	if (tcp && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+	    sizeof one) == -1)
+		log_warn("TCP_NODELAY: %s", strerror(errno));
 	c = client_conn_new(s, fd, sa, (socklen_t)salen, tcp);
 	if (s->cfg->max_conns > 0 && s->nconns > s->cfg->max_conns) {
 		client_conn_error(c, ERROR_FULL, "the server has too many "

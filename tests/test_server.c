@@ -12,10 +12,15 @@
  * guard process of tsupport's removes it).
  */
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <msgpack.h>
@@ -1964,6 +1969,69 @@ STEST(slow_reader_dropped_during_presence_others_unharmed)
 	cr_assert(error107, "A did not end with ERROR 107");
 	fprintf(stderr, "slow reader dropped during PRESENCE after %d rounds "
 	    "of C coming and going\n", i - after);
+}
+
+/*
+ * The server's end of c's TCP connection, duplicated into this process
+ * (pidfd_getfd: the server is our child); -1 if it cannot be had.
+ */
+static int
+server_end_of(const struct tclient *c)
+{
+	struct sockaddr_in	mine, peer;
+	socklen_t		len;
+	char			dir[64];
+	struct dirent		*de;
+	DIR			*d;
+	int			pidfd, fd, found = -1;
+
+	len = sizeof mine;
+	cr_assert_eq(getsockname(c->fd, (struct sockaddr *)&mine, &len), 0);
+	if ((pidfd = (int)syscall(SYS_pidfd_open, srv.pid, 0)) == -1)
+		return -1;
+	snprintf(dir, sizeof dir, "/proc/%ld/fd", (long)srv.pid);
+	if ((d = opendir(dir)) == NULL) {
+		close(pidfd);
+		return -1;
+	}
+	while (found == -1 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		fd = (int)syscall(SYS_pidfd_getfd, pidfd, atoi(de->d_name), 0);
+		if (fd == -1)
+			continue;
+		len = sizeof peer;
+		if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0 &&
+		    peer.sin_family == AF_INET && peer.sin_port == mine.sin_port)
+			found = fd;
+		else
+			close(fd);
+	}
+	closedir(d);
+	close(pidfd);
+	return found;
+}
+
+/*
+ * Every TCP connection the server accepts has TCP_NODELAY: small frames
+ * are not held back for the peer's delayed ACK (issue 13.1).
+ */
+STEST(tcp_connections_send_at_once)
+{
+	struct tclient	*c;
+	socklen_t	 len;
+	int		 fd, on = 0;
+
+	tserver_start(&srv, true, NULL);
+	c = joined(true, "cafe", "Nadia", NULL, srv.key);
+	fd = server_end_of(c);
+	if (fd == -1)
+		cr_skip_test("cannot reach the server's socket (pidfd_getfd: "
+		    "%s)", strerror(errno));
+	len = sizeof on;
+	cr_assert_eq(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &len), 0);
+	close(fd);
+	cr_assert_neq(on, 0, "the server's end has no TCP_NODELAY");
 }
 
 /* ------------------------------------------------------------ 7. privacy */
