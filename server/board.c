@@ -50,20 +50,176 @@ board_event_audience(const struct board *b, const struct board_event *be,
 	return model_audience(b->model, &ev, viewer);
 }
 
+/* Release one frame of a kept event unless another audience shares it. */
+static void
+board_event_drop_frame(struct board_event *be, int a)
+{
+	int	k;
+
+	for (k = 0; k < AUDIENCE_COUNT; k++)
+		if (k != a && be->frame[k] == be->frame[a])
+			break;
+	if (k == AUDIENCE_COUNT)
+		free(be->frame[a]);
+	be->frame[a] = NULL;
+	be->len[a] = 0;
+}
+
 /* Release the frames of a kept event (variants may share one). */
 static void
 board_event_clear(struct board_event *be)
 {
-	int	a, k;
+	int	a;
 
-	for (a = 0; a < AUDIENCE_COUNT; a++) {
-		for (k = 0; k < a; k++)
-			if (be->frame[k] == be->frame[a])
-				break;
-		if (k == a)
-			free(be->frame[a]);
-	}
+	for (a = 0; a < AUDIENCE_COUNT; a++)
+		board_event_drop_frame(be, a);
 	memset(be, 0, sizeof *be);
+}
+
+/*
+ * Set audience a's frame to the n bytes in buf, sharing another audience's
+ * frame when it holds the same bytes.
+ */
+static void
+board_event_set_frame(struct board_event *be, int a, const uint8_t *buf,
+    size_t n)
+{
+	int	k;
+
+	if (be->frame[a] != NULL)
+		board_event_drop_frame(be, a);
+	for (k = 0; k < AUDIENCE_COUNT; k++) {
+		if (k != a && be->frame[k] != NULL && be->len[k] == n &&
+		    memcmp(be->frame[k], buf, n) == 0) {
+			be->frame[a] = be->frame[k];
+			be->len[a] = be->len[k];
+			return;
+		}
+	}
+	be->frame[a] = xmalloc(n);
+	memcpy(be->frame[a], buf, n);
+	be->len[a] = (uint32_t)n;
+}
+
+/* Encode ev into scratch and keep it as audience a's frame of be. */
+static void
+board_event_encode(struct board *b, struct board_event *be, int a,
+    const struct proto_event *ev, struct proto_buf *scratch)
+{
+	size_t	n;
+
+	proto_buf_reset(scratch);
+	if ((n = proto_enc_event(scratch, ev)) == 0)
+		fatalx("board %s: seq %llu does not encode", b->name,
+		    (unsigned long long)ev->seq);
+	board_event_set_frame(be, a, scratch->data, n);
+}
+
+/* FNV-1a of a string: whether a kept card text is the card's text now. */
+static uint64_t
+board_text_hash(const char *text)
+{
+	const unsigned char	*p = (const unsigned char *)text;
+	uint64_t		 h = 0xcbf29ce484222325ULL;
+
+	for (; p != NULL && *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * What the public variant of a kept event must hide under the privacy of
+ * m, the board now (BOARD_PUB_*).  This is the rule of a replay, which a
+ * participant may ask for long after the event: it shows no more than the
+ * board as it stands would (the state), whatever the event showed then.
+ *   - a card's author and op id: not while the board is anonymous;
+ *   - a card's text: only the card's text now, and only while it is
+ *     public (not private to its author, not deleted);
+ *   - a vote's card and delta: not while a blind vote is open, nor when a
+ *     tally followed it (the tally gives the totals).
+ * Right after an event these give exactly what model_redact hides.
+ */
+static uint8_t
+board_pub_bits(const struct board *b, const struct model *m,
+    const struct board_event *be)
+{
+	const struct model_card	*c;
+	uint8_t			 bits = 0;
+
+	switch (be->kind) {
+	case OP_CARD_ADD:
+	case OP_CARD_EDIT:
+		c = model_card(m, be->kind == OP_CARD_ADD ? be->seq : be->card);
+		if (c == NULL || c->deleted || c->hidden ||
+		    board_text_hash(c->text) != be->text_hash)
+			bits |= BOARD_PUB_TEXT;
+		/* FALLTHROUGH */
+	case OP_CARD_DELETE:
+	case OP_CARD_MOVE:
+		if (m->settings.anonymous)
+			bits |= BOARD_PUB_AUTHOR;
+		break;
+	case OP_VOTE:
+		if ((m->settings.blind && !m->revealed) ||
+		    be->seq < b->last_tally)
+			bits |= BOARD_PUB_VOTE;
+		break;
+	}
+	return bits;
+}
+
+/*
+ * The public variant of the full event ev that hides bits: model_redact's
+ * public rule with the decisions made by board_pub_bits.  Kinds the
+ * replay rule does not know keep model_redact's variant on the board now.
+ */
+static void
+board_pub_variant(const struct model *m, const struct proto_event *ev,
+    uint8_t bits, struct proto_event *out)
+{
+	*out = *ev;
+	switch (ev->op.kind) {
+	case OP_CARD_ADD:
+	case OP_CARD_EDIT:
+		if (bits & BOARD_PUB_TEXT)
+			out->op.text = (char *)"";
+		/* FALLTHROUGH */
+	case OP_CARD_DELETE:
+	case OP_CARD_MOVE:
+		if (bits & BOARD_PUB_AUTHOR) {
+			out->origin = 0;
+			out->op_id = 0;
+		}
+		break;
+	case OP_VOTE:
+		out->origin = 0;
+		out->op_id = 0;
+		if (bits & BOARD_PUB_VOTE) {
+			memset(&out->op, 0, sizeof out->op);
+			out->op.kind = OP_VOTE;
+			out->op.hidden = true;
+		}
+		break;
+	default:
+		model_redact(m, ev, AUDIENCE_PUBLIC, out);
+		break;
+	}
+}
+
+/* Fill a kept event's description from the full event. */
+static void
+board_event_describe(struct board *b, struct board_event *be,
+    const struct proto_event *ev)
+{
+	be->seq = ev->seq;
+	be->origin = ev->origin;
+	be->kind = ev->op.kind;
+	be->subject = ev->op.kind == OP_JOINED ? ev->op.participant : 0;
+	be->card = ev->op.card;
+	if (ev->op.kind == OP_CARD_ADD || ev->op.kind == OP_CARD_EDIT)
+		be->text_hash = board_text_hash(ev->op.text);
+	if (ev->op.kind == OP_TALLY && ev->seq > b->last_tally)
+		b->last_tally = ev->seq;
 }
 
 /*
@@ -87,72 +243,193 @@ board_window_trim(struct board *b, size_t keep)
 }
 
 /*
- * Make room for one more event in the window (--replay-max of them once
- * sent); events not sent yet stay, in a ring grown for them.
+ * A new slot for seq at the end of the window (--replay-max events once
+ * sent); events not sent yet stay, in a ring grown for them.  The window
+ * holds consecutive seqs: one that does not follow the last (a load that
+ * set a log aside and started again) empties it first.
  */
-static void
-board_window_room(struct board *b)
+static struct board_event *
+board_window_slot(struct board *b, uint64_t seq)
 {
-	struct board_event	*ring;
+	struct board_event	*ring, *be;
 	size_t			 i, cap, max = b->server->cfg->replay_max;
 
+	if (b->nevents > 0 && b->events[(b->first_event + b->nevents - 1) %
+	    b->cap_events].seq + 1 != seq) {
+		while (b->nevents > 0) {
+			board_event_clear(&b->events[b->first_event]);
+			b->first_event = (b->first_event + 1) % b->cap_events;
+			b->nevents--;
+		}
+		b->window_bytes = 0;
+		b->last_tally = 0;
+	}
 	board_window_trim(b, max > 0 ? max - 1 : 0);
-	if (b->nevents < b->cap_events)
-		return;
-	cap = b->cap_events > 0 ? 2 * b->cap_events : 16;
-	ring = xcalloc(cap, sizeof *ring);
-	for (i = 0; i < b->nevents; i++)
-		ring[i] = b->events[(b->first_event + i) % b->cap_events];
-	free(b->events);
-	b->events = ring;
-	b->cap_events = cap;
-	b->first_event = 0;
+	if (b->nevents == b->cap_events) {
+		cap = b->cap_events > 0 ? 2 * b->cap_events : 16;
+		ring = xcalloc(cap, sizeof *ring);
+		for (i = 0; i < b->nevents; i++)
+			ring[i] = b->events[(b->first_event + i) %
+			    b->cap_events];
+		free(b->events);
+		b->events = ring;
+		b->cap_events = cap;
+		b->first_event = 0;
+	}
+	be = &b->events[(b->first_event + b->nevents) % b->cap_events];
+	memset(be, 0, sizeof *be);
+	b->nevents++;
+	return be;
 }
 
 /*
- * Keep an applied event in the replay window with one frame per audience;
- * an audience whose variant is byte-identical to another's shares its frame.
+ * Keep an applied event in the replay window with one frame per audience,
+ * as model_redact makes them on the state right after it (what the live
+ * connections receive); an audience whose variant is byte-identical to
+ * another's shares its frame.
  */
 static void
 board_window_add(struct board *b, const struct model *m,
     const struct proto_event *ev, struct proto_buf *scratch)
 {
-	struct board_event	*be;
+	struct board_event	*be = board_window_slot(b, ev->seq);
 	struct proto_event	 red;
-	size_t			 n;
-	int			 a, k;
+	int			 a;
 
-	board_window_room(b);
-	be = &b->events[(b->first_event + b->nevents) % b->cap_events];
-	memset(be, 0, sizeof *be);
-	be->seq = ev->seq;
-	be->origin = ev->origin;
-	be->kind = ev->op.kind;
-	be->subject = ev->op.kind == OP_JOINED ? ev->op.participant : 0;
-	be->card = ev->op.card;
+	board_event_describe(b, be, ev);
 	for (a = 0; a < AUDIENCE_COUNT; a++) {
 		model_redact(m, ev, (enum model_audience)a, &red);
-		proto_buf_reset(scratch);
-		n = proto_enc_event(scratch, &red);
-		if (n == 0)
-			fatalx("board %s: seq %llu does not encode", b->name,
-			    (unsigned long long)ev->seq);
-		for (k = 0; k < a; k++) {
-			if (be->len[k] == n &&
-			    memcmp(be->frame[k], scratch->data, n) == 0)
-				break;
-		}
-		if (k < a) {
-			be->frame[a] = be->frame[k];
-			be->len[a] = be->len[k];
-			continue;
-		}
-		be->frame[a] = xmalloc(n);
-		memcpy(be->frame[a], scratch->data, n);
-		be->len[a] = (uint32_t)n;
+		board_event_encode(b, be, a, &red, scratch);
 	}
+	be->pub = board_pub_bits(b, m, be);
 	b->window_bytes += be->len[AUDIENCE_SELF];
-	b->nevents++;
+}
+
+/*
+ * Keep a log record the snapshot covers, as stored (the full event): the
+ * window is rebuilt from the log's tail at load, and board_window_derive
+ * makes the variants once the board is loaded.
+ */
+static void
+board_window_add_raw(struct board *b, uint64_t seq, const uint8_t *body,
+    uint32_t len)
+{
+	struct board_event	*be = board_window_slot(b, seq);
+	uint8_t			*frame = xmalloc(PROTO_FRAME_HDR + (size_t)len);
+
+	frame[0] = (uint8_t)(len >> 24);
+	frame[1] = (uint8_t)(len >> 16);
+	frame[2] = (uint8_t)(len >> 8);
+	frame[3] = (uint8_t)len;
+	memcpy(frame + PROTO_FRAME_HDR, body, len);
+	be->seq = seq;
+	be->frame[AUDIENCE_SELF] = frame;
+	be->len[AUDIENCE_SELF] = PROTO_FRAME_HDR + len;
+	be->pub = BOARD_PUB_RAW;
+	b->window_bytes += be->len[AUDIENCE_SELF];
+}
+
+/* Decode the full event a kept event holds; -1 if it does not decode. */
+static int
+board_event_decode(const struct board_event *be, struct proto_msg *msg)
+{
+	struct proto_err	err;
+
+	if (proto_decode(be->frame[AUDIENCE_SELF] + PROTO_FRAME_HDR,
+	    be->len[AUDIENCE_SELF] - PROTO_FRAME_HDR, msg, &err) != PROTO_OK)
+		return -1;
+	if (msg->type != PROTO_EVENT || msg->u.event.seq != be->seq) {
+		proto_msg_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * After a load: give the records kept raw their variants, newest first so
+ * that every vote knows whether a tally followed it.  Their state right
+ * after is gone: the public variant follows the privacy now (the replay
+ * rule), which is what a replay would serve anyway.  A record that does
+ * not decode ends the window there (older ones go with it).
+ */
+static void
+board_window_derive(struct board *b, struct proto_buf *scratch)
+{
+	struct board_event	*be;
+	struct proto_msg	 msg;
+	struct proto_event	 red;
+	size_t			 i, drop = 0;
+
+	for (i = b->nevents; i-- > 0;) {
+		be = &b->events[(b->first_event + i) % b->cap_events];
+		if (be->pub != BOARD_PUB_RAW)
+			continue;
+		if (board_event_decode(be, &msg) != 0) {
+			log_warn("board %s: seq %llu in the log does not "
+			    "decode; replays start after it", b->name,
+			    (unsigned long long)be->seq);
+			drop = i + 1;
+			break;
+		}
+		board_event_describe(b, be, &msg.u.event);
+		model_redact(b->model, &msg.u.event, AUDIENCE_FACILITATOR,
+		    &red);
+		board_event_encode(b, be, AUDIENCE_FACILITATOR, &red, scratch);
+		be->pub = board_pub_bits(b, b->model, be);
+		board_pub_variant(b->model, &msg.u.event, be->pub, &red);
+		board_event_encode(b, be, AUDIENCE_PUBLIC, &red, scratch);
+		proto_msg_free(&msg);
+	}
+	while (drop-- > 0) {
+		be = &b->events[b->first_event];
+		b->window_bytes -= be->len[AUDIENCE_SELF];
+		board_event_clear(be);
+		b->first_event = (b->first_event + 1) % b->cap_events;
+		b->nevents--;
+	}
+}
+
+/*
+ * Make a kept event's public variant follow the board's privacy now.  Only
+ * events already sent live are changed (the catch-ups run after the flush).
+ */
+static void
+board_event_refresh(struct board *b, struct board_event *be)
+{
+	struct proto_msg	msg;
+	struct proto_event	red;
+	uint8_t			bits = board_pub_bits(b, b->model, be);
+
+	if (bits == be->pub)
+		return;
+	if (board_event_decode(be, &msg) != 0)
+		fatalx("board %s: kept seq %llu does not decode", b->name,
+		    (unsigned long long)be->seq);
+	board_pub_variant(b->model, &msg.u.event, bits, &red);
+	board_event_encode(b, be, AUDIENCE_PUBLIC, &red, &b->server->scratch);
+	be->pub = bits;
+	proto_msg_free(&msg);
+}
+
+/*
+ * Ready the events after since for a replay under the board's privacy now;
+ * false when some of them are no longer kept.
+ */
+bool
+board_replay_ready(struct board *b, uint64_t since)
+{
+	uint64_t	seq;
+
+	if (since > b->model->head)
+		return false;
+	for (seq = since + 1; seq <= b->model->head; seq++) {
+		if (board_event_at(b, seq) == NULL)
+			return false;
+	}
+	for (seq = since + 1; seq <= b->model->head; seq++)
+		board_event_refresh(b, (struct board_event *)
+		    board_event_at(b, seq));
+	return true;
 }
 
 struct board_load {
@@ -160,13 +437,21 @@ struct board_load {
 	struct proto_buf	*scratch;
 };
 
-/* Keep each event folded while loading, so reconnecting clients can replay. */
+/*
+ * Keep each log record while loading, so that reconnecting clients can
+ * replay: an event folded after the snapshot with its variants right after
+ * it, one the snapshot covers as stored.
+ */
 static int
-board_load_each(struct model *m, const struct proto_event *ev, void *arg)
+board_load_each(struct model *m, uint64_t seq, const struct proto_event *ev,
+    const uint8_t *body, uint32_t len, void *arg)
 {
 	struct board_load	*bl = arg;
 
-	board_window_add(bl->board, m, ev, bl->scratch);
+	if (ev != NULL)
+		board_window_add(bl->board, m, ev, bl->scratch);
+	else
+		board_window_add_raw(bl->board, seq, body, len);
 	return 0;
 }
 
@@ -233,6 +518,7 @@ board_find(struct server *s, const char *name, bool create, char *err,
 	    &b->log, &b->snapshot_seq, board_load_each, &bl, lerr,
 	    sizeof lerr) != 0)
 		goto broken;
+	board_window_derive(b, &s->scratch);
 	board_limits(s, b);
 	b->fanout_from = b->model->head + 1;
 	log_info("board %s: loaded at seq %llu (%zu cards, %zu participants, "

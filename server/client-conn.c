@@ -756,24 +756,23 @@ client_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		client_conn_lost(c);
 }
 
-/* The bytes a replay from c->since would send this connection. */
+/*
+ * The bytes a replay from c->since would send this connection, its events
+ * readied under the board's privacy now; *possible false when they are no
+ * longer all kept.
+ */
 static uint64_t
 client_conn_replay_bytes(struct client_conn *c, bool *possible)
 {
-	const struct board		*b = c->board;
+	struct board			*b = c->board;
 	const struct board_event	*be;
 	uint64_t			 seq, bytes = 0;
 
-	*possible = true;
-	if (c->since > b->model->head) {
-		*possible = false;
+	*possible = board_replay_ready(b, c->since);
+	if (!*possible)
 		return 0;
-	}
 	for (seq = c->since + 1; seq <= b->model->head; seq++) {
-		if ((be = board_event_at(b, seq)) == NULL) {
-			*possible = false;
-			return 0;
-		}
+		be = board_event_at(b, seq);
 		bytes += be->len[board_event_audience(b, be, c->participant)];
 	}
 	return bytes;

@@ -348,7 +348,12 @@ server_housekeeping(struct server *s)
 		}
 		for (c = TAILQ_FIRST(&s->conns); c != NULL; c = next) {
 			next = TAILQ_NEXT(c, entry);
-			if (c->state != CONN_CATCHUP)
+			/*
+			 * Not while its board has events a resume just made:
+			 * they are not synced yet (next round, after step 1).
+			 */
+			if (c->state != CONN_CATCHUP ||
+			    c->board->fanout_from <= c->board->model->head)
 				continue;
 			client_conn_catchup(c);
 			client_conn_resume(c);

@@ -53,14 +53,26 @@ struct server_config {
 	char		*log_file;
 };
 
-/* One sequenced event as the board keeps it for fan-out and replay. */
+/* What the public variant of a kept event hides (board_pub_bits). */
+#define BOARD_PUB_AUTHOR	0x01	/* a card event's author and op id */
+#define BOARD_PUB_TEXT		0x02	/* a card's text */
+#define BOARD_PUB_VOTE		0x04	/* a vote's card and delta */
+#define BOARD_PUB_RAW		0x80	/* loaded from the log, not derived */
+
+/*
+ * One sequenced event as the board keeps it for fan-out and replay: the
+ * full event (AUDIENCE_SELF) and the variants the live connections got;
+ * a replay re-derives the public one when the board's privacy changed.
+ */
 struct board_event {
 	uint64_t	 seq;
 	uint32_t	 origin;
 	uint32_t	 subject;	/* joined: the new participant */
 	uint64_t	 card;		/* card ops: the card (its author may
 					   be the audience SELF) */
+	uint64_t	 text_hash;	/* card.add, card.edit: of the text */
 	uint8_t		 kind;
+	uint8_t		 pub;		/* what frame[PUBLIC] hides */
 	/* Framed bytes per audience; a variant equal to another shares it. */
 	uint8_t		*frame[AUDIENCE_COUNT];
 	uint32_t	 len[AUDIENCE_COUNT];
@@ -85,6 +97,7 @@ struct board {
 	size_t		 cap_events;
 	size_t		 first_event;	/* ring start */
 	uint64_t	 window_bytes;
+	uint64_t	 last_tally;	/* seq of the newest tally kept */
 
 	uint64_t	 fanout_from;	/* first seq not yet sent to live conns */
 	uint64_t	 snapshot_seq;	/* seq of the last snapshot */
@@ -209,13 +222,21 @@ size_t		 board_enc_presence(struct proto_buf *,
 		    const struct model_participant *, bool);
 void		 board_schedule_timer(struct board *);
 const struct board_event *board_event_at(const struct board *, uint64_t);
+/* Ready the kept events after since for a replay; false if not all kept. */
+bool		 board_replay_ready(struct board *, uint64_t);
 /* The audience of a kept event for viewer. */
 enum model_audience board_event_audience(const struct board *,
 		    const struct board_event *, uint32_t);
 
 /* store.c */
-/* Called for each event folded while loading, right after it is applied. */
-typedef int (*store_each_fn)(struct model *, const struct proto_event *,
+/*
+ * Called for each log record while loading (model, seq, event, body, len,
+ * arg): with the event right after it was folded into the model, or with
+ * a NULL event and the record's body as stored when the snapshot already
+ * covers it.  Non-zero stops the load.
+ */
+typedef int (*store_each_fn)(struct model *, uint64_t,
+		    const struct proto_event *, const uint8_t *, uint32_t,
 		    void *);
 char		*store_board_dir(const char *, const char *);
 int		 store_mkdirs(const char *, char *, size_t);

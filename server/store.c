@@ -167,7 +167,8 @@ store_fold_one(const struct evlog_rec *rec, void *arg)
 	int			 rc;
 
 	if (rec->seq <= f->after)
-		return 0;
+		return f->each != NULL ? f->each(f->model, rec->seq, NULL,
+		    rec->body, rec->len, f->arg) : 0;
 	if (proto_decode(rec->body, rec->len, &msg, &perr) != PROTO_OK) {
 		snprintf(f->err, sizeof f->err, "record seq %llu: %s",
 		    (unsigned long long)rec->seq, perr.text);
@@ -188,14 +189,16 @@ store_fold_one(const struct evlog_rec *rec, void *arg)
 		    (unsigned long long)f->model->head);
 		return -1;
 	}
-	rc = f->each != NULL ? f->each(f->model, &msg.u.event, f->arg) : 0;
+	rc = f->each != NULL ? f->each(f->model, rec->seq, &msg.u.event,
+	    rec->body, rec->len, f->arg) : 0;
 	proto_msg_free(&msg);
 	return rc;
 }
 
 /*
  * Open dir's log and fold its records after seq after into m (each, if not
- * NULL, sees every folded event).  flags as for evlog_open.
+ * NULL, sees every record: folded, or covered by the snapshot).  flags as
+ * for evlog_open.
  */
 struct evlog *
 store_open_log(const char *dir, int flags, struct model *m, uint64_t after,
@@ -236,8 +239,8 @@ store_set_aside(const char *logpath, char *err, size_t errlen)
 
 /*
  * Load board name from data: newest valid snapshot, then the log after it.
- * flags are evlog_open flags; each (may be NULL) sees every record folded
- * after the snapshot.  On success *mp, *logp and *snap_seq are set (*logp
+ * flags are evlog_open flags; each (may be NULL) sees every record, folded
+ * after the snapshot or covered by it.  On success *mp, *logp and *snap_seq are set (*logp
  * may be NULL for a read-only load whose log is behind its snapshot);
  * warnings go to the log.
  */

@@ -348,9 +348,29 @@ seated(bool tcp, const char *board, const char *name, const char *code,
 struct catchup {
 	struct proto_welcome w;		/* board not kept */
 	uint64_t	 events;	/* EVENTs replayed */
+	uint64_t	 bytes;		/* WELCOME to READY, framed */
 	uint64_t	 states;	/* STATE records */
 	uint8_t		 kinds[64];	/* of the first replayed EVENTs */
 };
+
+/* One whole message, and the bytes of its frame. */
+static void
+recv_counted(struct tclient *c, struct proto_msg *msg, uint64_t *bytes)
+{
+	struct proto_err	 err;
+	uint8_t			*frame;
+	size_t			 len;
+	int			 rc;
+
+	rc = tclient_recv_frame(c, &frame, &len, WAIT);
+	cr_assert_eq(rc, 1, "the catch-up was cut short (%d)", rc);
+	cr_assert_eq(proto_decode(frame + PROTO_FRAME_HDR, len -
+	    PROTO_FRAME_HDR, msg, &err), PROTO_OK, "%s", err.text);
+	free(frame);
+	*bytes += len;
+	if (msg->type == PROTO_ERROR)
+		c->error = msg->u.error.code;
+}
 
 /*
  * Read WELCOME .. READY after a HELLO with since, folding everything into m
@@ -367,8 +387,15 @@ catchup(struct tclient *c, uint64_t since, struct model *m,
 	int			rc;
 
 	memset(cu, 0, sizeof *cu);
-	rc = tclient_expect(c, PROTO_WELCOME, &msg, WAIT);
-	cr_assert_eq(rc, 1, "no WELCOME came (%d)", rc);
+	for (;;) {
+		recv_counted(c, &msg, &cu->bytes);
+		if (msg.type == PROTO_WELCOME || msg.type == PROTO_ERROR)
+			break;
+		cr_assert(msg.type == PROTO_PRESENCE || msg.type == PROTO_PING,
+		    "message %u before WELCOME", msg.type);
+		proto_msg_free(&msg);
+		cu->bytes = 0;
+	}
 	if (msg.type == PROTO_ERROR) {
 		rc = (int)msg.u.error.code;
 		proto_msg_free(&msg);
@@ -381,8 +408,7 @@ catchup(struct tclient *c, uint64_t since, struct model *m,
 	if (m != NULL && cu->w.mode == MODE_STATE)
 		model_state_begin(m);
 	for (;;) {
-		rc = tclient_recv(c, &msg, WAIT);
-		cr_assert_eq(rc, 1, "the catch-up was cut short (%d)", rc);
+		recv_counted(c, &msg, &cu->bytes);
 		switch (msg.type) {
 		case PROTO_EVENT:
 			cr_assert_eq(cu->w.mode, MODE_REPLAY, "an EVENT in a "
@@ -562,6 +588,49 @@ static void
 board_file(char *out, size_t len, const char *board, const char *file)
 {
 	snprintf(out, len, "%s/%s/%s", srv.data, board, file);
+}
+
+/* A value of /proc/PID/status in kB ("VmSize:"), or -1. */
+static long
+proc_kb(pid_t pid, const char *key)
+{
+	char	 path[64], line[256];
+	FILE	*f;
+	long	 v = -1;
+
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, key, strlen(key)) == 0)
+			v = atol(line + strlen(key));
+	fclose(f);
+	return v;
+}
+
+/* f adds n cards of the longest text to table t, in one write. */
+static void
+many_cards(struct tclient *f, uint64_t t, int n)
+{
+	struct proto_op		op;
+	struct proto_msg	m;
+	char			text[PROTO_CARD_MAX + 1];
+	uint32_t		id = 0;
+	int			i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(text, sizeof text, "%d %0*d", i, PROTO_CARD_MAX - 12,
+		    0);
+		op = top_card_add(t, text, 0);
+		id = ++f->next_op;
+		cr_assert_neq(proto_enc_op(&f->out, id, &op), 0);
+		if (f->out.len > 60000)
+			cr_assert_eq(tclient_flush(f), 0);
+	}
+	cr_assert_eq(tclient_flush(f), 0);
+	cr_assert_eq(tclient_wait_op(f, id, &m, WAIT), 1, "the cards were "
+	    "not all applied");
+	proto_msg_free(&m);
 }
 
 /* ------------------------------------------------------------ 1. fan-out */
@@ -1230,6 +1299,66 @@ STEST(kill_9_while_clients_write_with_snapshots)
 	kill_9_while_writing("50");
 	board_file(path, sizeof path, "crash", "snapshot");
 	cr_assert_eq(stat(path, &st), 0, "no snapshot was written");
+}
+
+/*
+ * After a restart (a clean one: the snapshot covers the head), a client
+ * 100 events behind is served those 100 events, not the whole board
+ * (issue 13.2): the replay window is rebuilt from the log's tail.  What it
+ * is served rebuilds the board exactly.
+ */
+STEST(replay_after_a_restart)
+{
+	struct tclient		*f, *b, *w, *o;
+	struct proto_op		 op;
+	struct proto_msg	 m;
+	struct catchup		 cu;
+	struct model		*mb, *mo;
+	char			 text[8];
+	uint64_t		 t, h;
+	uint32_t		 id = 0;
+	int			 i;
+
+	tserver_start(&srv, false, "--ops-per-sec", "0", NULL);
+	t = new_board(&f, false, "cafe");
+	many_cards(f, t, 300);
+	w = seated(false, "cafe", "Wanda", NULL, t);
+	b = connected(false);
+	hello(b, "cafe", "Bruno", NULL, NULL, 0, true, false);
+	mb = model_new("cafe");
+	cr_assert_eq(catchup(b, 0, mb, &cu), 0);
+	h = b->head;
+	hang_up(b);
+	for (i = 0; i < 100; i++) {
+		snprintf(text, sizeof text, "%d", i);
+		op = top_card_add(t, text, 0);
+		id = ++w->next_op;
+		proto_enc_op(&w->out, id, &op);
+	}
+	cr_assert_eq(tclient_flush(w), 0);
+	cr_assert_eq(tclient_wait_op(w, id, &m, WAIT), 1);
+	proto_msg_free(&m);
+	cr_assert_eq(tserver_stop(&srv, SIGTERM), 0);
+	tserver_restart(&srv);
+
+	reconnect(b, false);
+	hello(b, "cafe", "Bruno", NULL, NULL, h, false, false);
+	cr_assert_eq(catchup(b, h, mb, &cu), 0);
+	fprintf(stderr, "after a restart, 100 events behind: %s, %llu bytes\n",
+	    cu.w.mode == MODE_REPLAY ? "replay" : "state", ULL(cu.bytes));
+	cr_assert_eq(cu.w.mode, MODE_REPLAY, "100 behind after a restart got "
+	    "the state (%llu bytes)", ULL(cu.bytes));
+	cr_assert_eq(cu.events, 100);
+	cr_assert_leq(cu.bytes, 2048);
+	/* The same board as a newcomer's state. */
+	o = connected(false);
+	hello(o, "cafe", "Olga", NULL, NULL, 0, true, false);
+	mo = model_new("cafe");
+	cr_assert_eq(catchup(o, 0, mo, &cu), 0);
+	follow(b, mb, mo->head);
+	same_board(mb, mo, "replay after a restart");
+	model_free(mb);
+	model_free(mo);
 }
 
 STEST(sigterm_says_106_and_snapshots)
@@ -2221,6 +2350,141 @@ STEST(privacy_of_writing_and_joins)
 	proto_msg_free(&m);
 }
 
+/* Card events whose author may be shown to a participant. */
+static bool
+card_kind(uint8_t kind)
+{
+	return kind == OP_CARD_ADD || kind == OP_CARD_EDIT ||
+	    kind == OP_CARD_DELETE || kind == OP_CARD_MOVE;
+}
+
+/*
+ * What a newcomer's replay from since shows, checked event by event on the
+ * raw stream: no card event names an author but the newcomer's own; no
+ * vote shows its card and delta; secret never appears.  Returns the
+ * number of EVENTs replayed; the mode must be replay.
+ */
+static int
+replay_shows_no_more(struct tclient *n, uint64_t since, const char *secret)
+{
+	struct proto_msg	 m;
+	struct proto_err	 err;
+	uint8_t			*fr;
+	size_t			 len;
+	int			 events = 0, rc;
+
+	rc = tclient_expect(n, PROTO_WELCOME, &m, WAIT);
+	cr_assert_eq(rc, 1);
+	cr_assert_eq(m.type, PROTO_WELCOME, "ERROR %u", m.u.error.code);
+	cr_assert_eq(m.u.welcome.mode, MODE_REPLAY, "a replay from %llu",
+	    ULL(since));
+	n->participant = m.u.welcome.participant;
+	proto_msg_free(&m);
+	for (;;) {
+		cr_assert_eq(tclient_recv_frame(n, &fr, &len, WAIT), 1);
+		cr_assert(memmem(fr, len, secret, strlen(secret)) == NULL,
+		    "the replay shows a secret text");
+		cr_assert_eq(proto_decode(fr + PROTO_FRAME_HDR, len -
+		    PROTO_FRAME_HDR, &m, &err), PROTO_OK, "%s", err.text);
+		free(fr);
+		if (m.type == PROTO_READY) {
+			proto_msg_free(&m);
+			return events;
+		}
+		if (m.type == PROTO_EVENT) {
+			const struct proto_event *ev = &m.u.event;
+
+			events++;
+			if (card_kind(ev->op.kind) && ev->origin !=
+			    n->participant)
+				cr_assert(ev->origin == 0 && ev->op_id == 0,
+				    "seq %llu (%s) shows its author %u and op "
+				    "%u to a newcomer", ULL(ev->seq),
+				    proto_kind_name(ev->op.kind), ev->origin,
+				    ev->op_id);
+			if (ev->op.kind == OP_VOTE)
+				cr_assert(ev->origin == 0 && ev->op.hidden,
+				    "seq %llu: a blind vote shows its card",
+				    ULL(ev->seq));
+		}
+		proto_msg_free(&m);
+	}
+}
+
+/*
+ * Anonymous switched on mid-session: whoever joins afterwards, even asking
+ * for a replay from before the switch, learns from no event who wrote what
+ * (issue 9.5); private cards deleted unread and blind votes stay hidden.
+ */
+STEST(replay_applies_the_current_privacy)
+{
+	struct tclient		*f, *a, *b, *n;
+	struct catchup		 cu;
+	struct model		*mn;
+	uint64_t		 t, first, secret, bancs;
+	size_t			 i;
+	int			 events;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "anon");
+	first = f->head;
+	a = seated(false, "anon", "Alice", NULL, t);
+	b = seated(false, "anon", "Bruno", NULL, t);
+	/* Written while names were shown. */
+	bancs = apply(a, top_card_add(t, "Des bancs partout", 0));
+	secret = apply(b, top_card_add(t, "Une navette", 0));
+	apply(a, top_card(OP_CARD_EDIT, bancs, "Des bancs \xc3\xa0 "
+	    "l'ombre"));
+	{
+		struct proto_op op = top_card(OP_CARD_MOVE, secret, NULL);
+
+		op.table = apply(f, top_table("Et ailleurs ?", NULL));
+		apply(b, op);
+	}
+	/* A private card deleted before anyone saw it. */
+	apply(f, top_setting(SET_PRIVATE, true));
+	secret = apply(a, top_card_add(t, "Rien que pour moi", 0));
+	apply(a, top_card(OP_CARD_DELETE, secret, NULL));
+	apply(f, top_setting(SET_PRIVATE, false));
+	/* A blind vote, tallied. */
+	apply(f, top_phase(PHASE_VOTE));
+	apply(b, top_vote(bancs, 1));
+	apply(f, top_phase(PHASE_HARVEST));
+	/* Then the facilitator hides the authors. */
+	apply(f, top_setting(SET_ANONYMOUS, true));
+
+	n = connected(false);
+	hello(n, "anon", "Zo\xc3\xa9", NULL, NULL, first, false, false);
+	events = replay_shows_no_more(n, first, "Rien que pour moi");
+	cr_assert_gt(events, 10);
+
+	/* The same through the state: no authors either. */
+	n = connected(false);
+	hello(n, "anon", "Yann", NULL, NULL, 0, true, false);
+	mn = model_new("anon");
+	cr_assert_eq(catchup(n, 0, mn, &cu), 0);
+	cr_assert_eq(cu.w.mode, MODE_STATE);
+	for (i = 0; i < mn->ncards; i++)
+		cr_assert_eq(mn->cards[i].author, 0, "card %llu shows its "
+		    "author in the state", ULL(mn->cards[i].id));
+	model_free(mn);
+
+	/* The author still sees their own, a facilitator everything. */
+	hang_up(a);
+	reconnect(a, false);
+	hello(a, "anon", "Alice", NULL, NULL, first, false, false);
+	cr_assert_eq(catchup(a, first, NULL, &cu), 0);
+	cr_assert_eq(cu.w.mode, MODE_REPLAY);
+
+	/* After a restart the window comes from the log: the same rule. */
+	cr_assert_eq(tserver_stop(&srv, SIGTERM), 0);
+	tserver_restart(&srv);
+	n = connected(false);
+	hello(n, "anon", "Xavier", NULL, NULL, first, false, false);
+	cr_assert_eq(replay_shows_no_more(n, first, "Rien que pour moi"),
+	    events + 2, "the replay after the restart");
+}
+
 /* ------------------------------------------------------------ 8. timers */
 
 STEST(timer_ends_without_a_facilitator)
@@ -2873,49 +3137,6 @@ fsync_mode(const char *mode)
 	cr_assert_eq(cu.w.head, head, "--fsync %s: head %llu after a restart, "
 	    "%llu before", mode, ULL(cu.w.head), ULL(head));
 	keeper_ok(g, t, mode);
-}
-
-/* A value of /proc/PID/status in kB ("VmSize:"), or -1. */
-static long
-proc_kb(pid_t pid, const char *key)
-{
-	char	 path[64], line[256];
-	FILE	*f;
-	long	 v = -1;
-
-	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL)
-		if (strncmp(line, key, strlen(key)) == 0)
-			v = atol(line + strlen(key));
-	fclose(f);
-	return v;
-}
-
-/* f adds n cards of the longest text to table t, in one write. */
-static void
-many_cards(struct tclient *f, uint64_t t, int n)
-{
-	struct proto_op		op;
-	struct proto_msg	m;
-	char			text[PROTO_CARD_MAX + 1];
-	uint32_t		id = 0;
-	int			i;
-
-	for (i = 0; i < n; i++) {
-		snprintf(text, sizeof text, "%d %0*d", i, PROTO_CARD_MAX - 12,
-		    0);
-		op = top_card_add(t, text, 0);
-		id = ++f->next_op;
-		cr_assert_neq(proto_enc_op(&f->out, id, &op), 0);
-		if (f->out.len > 60000)
-			cr_assert_eq(tclient_flush(f), 0);
-	}
-	cr_assert_eq(tclient_flush(f), 0);
-	cr_assert_eq(tclient_wait_op(f, id, &m, WAIT), 1, "the cards were "
-	    "not all applied");
-	proto_msg_free(&m);
 }
 
 /*
