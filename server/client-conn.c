@@ -10,6 +10,7 @@
  * Bad input from a peer is never fatal to anyone else: a malformed frame
  * gets ERROR 104 and a close, a bad op a REJECT.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
@@ -27,7 +28,7 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define CONN_HELLO_TIMEOUT_MS	30000	/* to say HELLO after connecting */
+#define CONN_HELLO_TIMEOUT_MS	10000	/* to say HELLO after connecting */
 #define CONN_CLOSE_GRACE_MS	2000	/* to read a final ERROR */
 #define CONN_READ_HIGH		(4 * (PROTO_FRAME_MAX + PROTO_FRAME_HDR))
 
@@ -80,6 +81,76 @@ client_conn_count_peer(struct server *s, const char *addr)
 	return n;
 }
 
+/* Take c off the list of connections yet to say HELLO. */
+static void
+client_conn_unwait(struct client_conn *c)
+{
+	struct server	*s = c->server;
+
+	if (!c->waiting)
+		return;
+	TAILQ_REMOVE(&s->hello, c, hello_entry);
+	s->nhello--;
+	c->waiting = false;
+}
+
+/*
+ * True if a whole first frame from c is waiting to be read, in libevent's
+ * buffer or still in the socket's: a HELLO on its way, not a stall.
+ */
+static bool
+client_conn_frame_waiting(struct client_conn *c)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+	uint8_t		 hdr[PROTO_FRAME_HDR];
+	size_t		 have = evbuffer_get_length(in), from_buf;
+	int		 queued = 0;
+	ssize_t		 n;
+
+	if (ioctl(bufferevent_getfd(c->bev), FIONREAD, &queued) == -1 ||
+	    queued < 0)
+		queued = 0;
+	if (have + (size_t)queued < PROTO_FRAME_HDR)
+		return false;
+	from_buf = have < PROTO_FRAME_HDR ? have : PROTO_FRAME_HDR;
+	evbuffer_copyout(in, hdr, from_buf);
+	if (from_buf < PROTO_FRAME_HDR) {
+		n = recv(bufferevent_getfd(c->bev), hdr + from_buf,
+		    PROTO_FRAME_HDR - from_buf, MSG_PEEK | MSG_DONTWAIT);
+		if (n != (ssize_t)(PROTO_FRAME_HDR - from_buf))
+			return false;
+	}
+	return have + (size_t)queued >= PROTO_FRAME_HDR +
+	    (size_t)proto_frame_len(hdr);
+}
+
+/*
+ * A newcomer is over --max-conns or --max-hello: the oldest connection
+ * still to say HELLO, and with no whole frame waiting to be read, makes
+ * way for it (it is closed), so that a flood of connections that never
+ * finish their HELLO cannot lock participants out.  A participant's
+ * HELLO that arrived but was not read yet (the loop is busy accepting)
+ * keeps its connection.  False when none qualifies.
+ */
+bool
+client_conn_make_way(struct server *s, struct client_conn *newcomer)
+{
+	struct client_conn	*c;
+
+	TAILQ_FOREACH(c, &s->hello, hello_entry) {
+		if (c == newcomer || client_conn_frame_waiting(c))
+			continue;
+		log_info("conn %llu (%s): made way for conn %llu, no HELLO "
+		    "after %lld ms", (unsigned long long)c->id, c->peer,
+		    newcomer != NULL ? (unsigned long long)newcomer->id : 0,
+		    (long long)(server_now_ms() - (c->hello_by_ms -
+		    CONN_HELLO_TIMEOUT_MS)));
+		client_conn_lost(c);
+		return true;
+	}
+	return false;
+}
+
 /* Start serving an accepted socket. */
 struct client_conn *
 client_conn_new(struct server *s, int fd, const struct sockaddr *sa,
@@ -112,6 +183,10 @@ client_conn_new(struct server *s, int fd, const struct sockaddr *sa,
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&s->conns, c, entry);
 	s->nconns++;
+	c->hello_by_ms = now + CONN_HELLO_TIMEOUT_MS;
+	TAILQ_INSERT_TAIL(&s->hello, c, hello_entry);
+	s->nhello++;
+	c->waiting = true;
 	log_debug("conn %llu: accepted from %s", (unsigned long long)c->id,
 	    c->peer);
 	return c;
@@ -245,6 +320,7 @@ client_conn_error(struct client_conn *c, uint32_t code, const char *text)
 	if (c->board != NULL && c->state == CONN_LIVE)
 		client_conn_leave_board(c);
 	c->state = CONN_CLOSING;
+	client_conn_unwait(c);
 	bufferevent_disable(c->bev, EV_READ);
 	c->close_ev = evtimer_new(s->base, client_conn_close_cb, c);
 	tv.tv_sec = CONN_CLOSE_GRACE_MS / 1000;
@@ -283,6 +359,7 @@ client_conn_lost(struct client_conn *c)
 	log_debug("conn %llu (%s): closed", (unsigned long long)c->id,
 	    c->peer);
 	c->state = CONN_DEAD;
+	client_conn_unwait(c);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	if (c->close_ev != NULL)
 		evtimer_del(c->close_ev);
@@ -374,6 +451,7 @@ client_conn_attach(struct client_conn *c, struct board *b, uint32_t p,
 	c->since = h->since;
 	c->want_state = h->want_state;
 	c->state = CONN_CATCHUP;
+	client_conn_unwait(c);
 	TAILQ_INSERT_TAIL(&b->conns, c, board_entry);
 }
 
@@ -876,8 +954,7 @@ client_conn_resume(struct client_conn *c)
 void
 client_conn_tick(struct client_conn *c, int64_t now)
 {
-	if (c->state == CONN_HELLO &&
-	    now - c->last_in_ms > CONN_HELLO_TIMEOUT_MS) {
+	if (c->state == CONN_HELLO && now >= c->hello_by_ms) {
 		client_conn_error(c, ERROR_IDLE, "no HELLO");
 		return;
 	}

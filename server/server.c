@@ -2,6 +2,7 @@
  * server.c -- the loop: listeners, signals, and one housekeeping step per
  * pass of the event loop.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -28,6 +29,8 @@
 
 #define SERVER_TICK_MS		1000	/* keepalive scan */
 #define SERVER_BATCH_SYNC_MS	100	/* --fsync batch */
+#define SERVER_ACCEPTS_PER_PASS	64	/* then the others' input first */
+#define SERVER_ACCEPT_REST_MS	100	/* out of descriptors: wait */
 
 /* Wall-clock milliseconds: event times and the round's clock. */
 int64_t
@@ -53,6 +56,23 @@ server_quit(struct server *s)
 	s->quitting = true;
 }
 
+/* Stop (or start again) accepting on every listener. */
+static void
+server_pause_listeners(struct server *s, bool pause)
+{
+	size_t	i;
+
+	if (s->listeners_paused == pause)
+		return;
+	for (i = 0; i < s->nlisteners; i++) {
+		if (pause)
+			evconnlistener_disable(s->listeners[i]);
+		else
+			evconnlistener_enable(s->listeners[i]);
+	}
+	s->listeners_paused = pause;
+}
+
 /* A new connection on any listener. */
 static void
 server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
@@ -63,7 +83,14 @@ server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	bool			 tcp = sa != NULL && sa->sa_family != AF_UNIX;
 	int			 one = 1;
 
+	/*
+	 * libevent accepts until the backlog is empty: under a flood of
+	 * connections that would be forever, and nobody's HELLO would be
+	 * read.  After a few, the listeners pause until housekeeping.
+	 */
 	(void)l;
+	if (++s->accepts >= SERVER_ACCEPTS_PER_PASS)
+		server_pause_listeners(s, true);
 	evutil_make_socket_closeonexec(fd);
 	/*
 	 * Small frames, often several in a row: without this, Nagle's
@@ -73,11 +100,6 @@ server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	    sizeof one) == -1)
 		log_warn("TCP_NODELAY: %s", strerror(errno));
 	c = client_conn_new(s, fd, sa, (socklen_t)salen, tcp);
-	if (s->cfg->max_conns > 0 && s->nconns > s->cfg->max_conns) {
-		client_conn_error(c, ERROR_FULL, "the server has too many "
-		    "connections");
-		return;
-	}
 	if (tcp && s->cfg->max_conns_per_peer > 0 &&
 	    client_conn_count_peer(s, c->peer_addr) >
 	    s->cfg->max_conns_per_peer) {
@@ -85,17 +107,65 @@ server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		    "your address");
 		return;
 	}
+	/*
+	 * Over a limit, the oldest connection still to say HELLO makes way;
+	 * only when there is none is the newcomer refused.
+	 */
+	if (s->cfg->max_hello > 0 && s->nhello > s->cfg->max_hello &&
+	    !client_conn_make_way(s, c)) {
+		client_conn_error(c, ERROR_FULL, "too many connections are "
+		    "starting");
+		return;
+	}
+	if (s->cfg->max_conns > 0 && s->nconns > s->cfg->max_conns &&
+	    !client_conn_make_way(s, c)) {
+		client_conn_error(c, ERROR_FULL, "the server has too many "
+		    "connections");
+		return;
+	}
 }
 
-/* A listener failed (out of descriptors): log and go on. */
+/*
+ * A listener failed.  Out of descriptors, the connection waits in the
+ * backlog: the oldest one still to say HELLO makes way, and the listeners
+ * rest until the next pass rather than fail again at once.
+ */
 static void
 server_accept_error_cb(struct evconnlistener *l, void *arg)
 {
-	int	e = EVUTIL_SOCKET_ERROR();
+	struct server	*s = arg;
+	int		 e = EVUTIL_SOCKET_ERROR();
 
 	(void)l;
-	(void)arg;
 	log_error("accept: %s", evutil_socket_error_to_string(e));
+	if (e == EMFILE || e == ENFILE) {
+		client_conn_make_way(s, NULL);
+		server_pause_listeners(s, true);
+		s->accept_rest_until_ms = server_now_ms() + SERVER_ACCEPT_REST_MS;
+	}
+}
+
+/*
+ * As many descriptors as --max-conns needs, within the hard limit (the
+ * usual soft limit of 1024 would stop accepting before --max-conns).
+ */
+static void
+server_raise_nofile(const struct server_config *cfg)
+{
+	struct rlimit	rl;
+	rlim_t		want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	want = cfg->max_conns > 0 ? (rlim_t)cfg->max_conns + 64 : rl.rlim_max;
+	if (want > rl.rlim_max)
+		want = rl.rlim_max;
+	if (want <= rl.rlim_cur)
+		return;
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("cannot raise the descriptor limit to %llu: %s",
+		    (unsigned long long)want, strerror(errno));
 }
 
 /* Bind the Unix socket, replacing a stale one but never a live server's. */
@@ -373,6 +443,10 @@ server_housekeeping(struct server *s)
 		TAILQ_REMOVE(&s->dead, c, entry);
 		client_conn_free(c);
 	}
+	/* A new pass, new connections (after a rest when out of fds). */
+	s->accepts = 0;
+	if (!s->quitting && server_now_ms() >= s->accept_rest_until_ms)
+		server_pause_listeners(s, false);
 }
 
 /* Load every board in the data directory (their timers must run). */
@@ -462,6 +536,7 @@ server_run(struct server_config *cfg)
 	memset(&s, 0, sizeof s);
 	s.cfg = cfg;
 	TAILQ_INIT(&s.conns);
+	TAILQ_INIT(&s.hello);
 	TAILQ_INIT(&s.dead);
 	TAILQ_INIT(&s.boards);
 	proto_buf_init(&s.scratch);
@@ -495,6 +570,7 @@ server_run(struct server_config *cfg)
 		log_info("created the facilitator key %s", cfg->key_file);
 	}
 
+	server_raise_nofile(cfg);
 	if ((s.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	for (i = 0; i < cfg->nlisten; i++) {

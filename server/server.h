@@ -42,6 +42,8 @@ struct server_config {
 	double		 ops_per_sec;		/* 0: no limit */
 	uint32_t	 ops_burst;
 	uint32_t	 max_conns;		/* 0: no limit */
+	uint32_t	 max_hello;		/* still to say HELLO; 0: no
+						   limit */
 	uint32_t	 max_conns_per_peer;	/* TCP peers; 0: no limit */
 	uint32_t	 max_cards;		/* per board; 0: no limit */
 	uint32_t	 max_participants;	/* per board; 0: no limit */
@@ -143,8 +145,11 @@ struct client_conn {
 	uint32_t	 drop;		/* ERROR to send in housekeeping (over
 					   its cap), 0 if none */
 	struct event	*close_ev;	/* forces a CLOSING connection shut */
+	bool		 waiting;	/* on the server's hello list */
+	int64_t		 hello_by_ms;	/* deadline to say HELLO */
 
 	TAILQ_ENTRY(client_conn) entry;		/* server's list */
+	TAILQ_ENTRY(client_conn) hello_entry;	/* server's hello list */
 	TAILQ_ENTRY(client_conn) board_entry;	/* board's list */
 };
 
@@ -158,9 +163,14 @@ struct server {
 	struct event	*tick_ev;
 	char		 key[PROTO_KEY_MAX + 1];
 	struct client_conn_list conns;
+	struct client_conn_list hello;	/* yet to say HELLO, oldest first */
 	struct client_conn_list dead;
 	struct board_list boards;
 	uint32_t	 nconns;
+	uint32_t	 nhello;	/* on the hello list */
+	uint32_t	 accepts;	/* in this pass of the loop */
+	bool		 listeners_paused;
+	int64_t		 accept_rest_until_ms;	/* out of descriptors */
 	uint64_t	 next_conn_id;
 	bool		 quitting;
 	bool		 unix_bound;
@@ -204,6 +214,8 @@ void		 client_conn_catchup(struct client_conn *);
 void		 client_conn_tick(struct client_conn *, int64_t);
 void		 client_conn_resume(struct client_conn *);
 uint32_t	 client_conn_count_peer(struct server *, const char *);
+/* Make way for a newcomer (may be NULL): close the oldest silent one. */
+bool		 client_conn_make_way(struct server *, struct client_conn *);
 
 /* board.c */
 struct board	*board_find(struct server *, const char *, bool, char *, size_t);

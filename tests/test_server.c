@@ -11,10 +11,12 @@
  * (tsupport spawns it with a parent-death signal) and its directory (a
  * guard process of tsupport's removes it).
  */
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -24,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <msgpack.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1872,25 +1875,131 @@ STEST(rate_limit)
 	cr_assert_eq(rc, 1, "the rate limit never let go");
 }
 
+/* c's connection answers a PING: the server has it and reads it. */
+static void
+answers(struct tclient *c, uint64_t token, const char *what)
+{
+	struct proto_msg	m;
+
+	proto_enc_ping(&c->out, token);
+	cr_assert_eq(tclient_flush(c), 0, "%s: cannot send", what);
+	cr_assert_eq(tclient_expect(c, PROTO_PONG, &m, WAIT), 1, "%s: no "
+	    "PONG", what);
+	cr_assert_eq(m.type, PROTO_PONG, "%s: got %u", what, m.type);
+	proto_msg_free(&m);
+}
+
+/*
+ * --max-conns: a newcomer takes the place of the oldest connection that
+ * had time to say HELLO and did not; when every connection is on a board,
+ * it is refused with 105.
+ */
 STEST(max_conns)
 {
-	struct tclient		*f, *x, *y;
-	struct proto_msg	 m;
+	struct tclient		*f, *x, *y, *z;
 	uint64_t		 t;
 
 	tserver_start(&srv, false, "--max-conns", "2", NULL);
 	t = new_board(&f, false, "cafe");
-	x = connected(false);
+	x = joined(false, "cafe", "Xavier", NULL, NULL);
 	y = connected(false);
-	expect_error(y, ERROR_FULL, "a third connection");
+	expect_error(y, ERROR_FULL, "a third connection, the others on a "
+	    "board");
 	keeper_ok(f, t, "a full server");
-	/* The second one was let in. */
-	proto_enc_ping(&x->out, 5);
-	cr_assert_eq(tclient_flush(x), 0);
-	cr_assert_eq(tclient_expect(x, PROTO_PONG, &m, WAIT), 1);
-	cr_assert_eq(m.type, PROTO_PONG, "the second connection got %u",
-	    m.type);
-	proto_msg_free(&m);
+	/* Xavier leaves; a connection that says nothing takes the place. */
+	skip_to(f, x->head);
+	hang_up(x);
+	wait_offline(f, x->participant);
+	y = connected(false);
+	answers(y, 5, "the second connection");
+	/* The next newcomer makes it go, and is let in. */
+	z = connected(false);
+	answers(z, 6, "the newcomer");
+	cr_assert_eq(tclient_expect(y, PROTO_PONG, NULL, WAIT), -1, "the "
+	    "silent connection is still open");
+	keeper_ok(f, t, "after the eviction");
+}
+
+/*
+ * Half-HELLO flood (issue 9.3): connections that send half a HELLO and
+ * wait fill --max-conns over and over; participants with a whole HELLO
+ * still get in, each at once.
+ */
+STEST(half_hello_flood_locks_nobody_out)
+{
+	struct tclient		*f, *c;
+	struct proto_hello	 h;
+	struct proto_buf	 hb;
+	uint8_t			 id[PROTO_CLIENT_LEN] = { 1 };
+	char			 name[32];
+	int64_t			 t0, worst = 0;
+	struct pollfd		 pfd;
+	pid_t			 flood;
+	int			 i, rc, status, ready[2];
+
+	tserver_start(&srv, false, "--max-conns", "100", NULL);
+	new_board(&f, false, "cafe");
+	memset(&h, 0, sizeof h);
+	h.v = PROTO_VERSION;
+	h.board = (char *)"cafe";
+	memcpy(h.client, id, sizeof id);
+	h.name = (char *)"Mallory";
+	proto_buf_init(&hb);
+	cr_assert_neq(proto_enc_hello(&hb, &h), 0);
+
+	/*
+	 * Opens 300 at a time and keeps opening, half a HELLO each; says on
+	 * a pipe when the first 300 are open.
+	 */
+	cr_assert_eq(pipe(ready), 0);
+	flood = fork();
+	cr_assert_neq(flood, -1);
+	if (flood == 0) {
+		struct sockaddr_un	sun;
+		int			fds[300] = { 0 }, k = 0, round = 0;
+
+		/* Nothing of the test's: its end must be seen. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(ready[1], 3);
+		close_range(4, ~0U, 0);
+		memset(&sun, 0, sizeof sun);
+		sun.sun_family = AF_UNIX;
+		snprintf(sun.sun_path, sizeof sun.sun_path, "%s", srv.sock);
+		for (;;) {
+			if (fds[k] > 0)
+				close(fds[k]);
+			fds[k] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
+			    0);
+			if (connect(fds[k], (struct sockaddr *)&sun,
+			    sizeof sun) == 0)
+				send(fds[k], hb.data, hb.len / 2,
+				    MSG_NOSIGNAL);
+			k = (k + 1) % 300;
+			if (k == 0 && round++ == 0)
+				(void)write(3, "!", 1);
+		}
+	}
+	close(ready[1]);
+	pfd.fd = ready[0];
+	pfd.events = POLLIN;
+	cr_assert_eq(poll(&pfd, 1, WAIT), 1, "the flood did not start");
+	close(ready[0]);
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof name, "Personne %d", i);
+		t0 = ts_now_ms();
+		c = connected(false);
+		rc = tclient_join(c, "cafe", name, NULL, NULL);
+		if (ts_now_ms() - t0 > worst)
+			worst = ts_now_ms() - t0;
+		cr_assert_eq(rc, 0, "%s could not join during the flood: %d",
+		    name, rc);
+		hang_up(c);
+	}
+	kill(flood, SIGKILL);
+	waitpid(flood, &status, 0);
+	proto_buf_free(&hb);
+	fprintf(stderr, "half-HELLO flood: 5 participants joined, the slowest "
+	    "in %lld ms\n", (long long)worst);
 }
 
 STEST(board_and_peer_limits)
