@@ -467,6 +467,9 @@ board_alloc(struct server *s, const char *name)
 	b->fanout_from = UINT64_MAX;	/* nothing to send while loading */
 	/* The window's ring starts empty and grows as events come. */
 	TAILQ_INIT(&b->conns);
+	TAILQ_INIT(&b->guesses);
+	b->guess_tokens = 20;
+	b->guess_ms = server_now_ms();
 	b->server = s;
 	b->timer_ev = evtimer_new(s->base, board_timer_cb, b);
 	return b;

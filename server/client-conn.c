@@ -31,12 +31,15 @@
 #define CONN_HELLO_TIMEOUT_MS	10000	/* to say HELLO after connecting */
 #define CONN_CLOSE_GRACE_MS	2000	/* to read a final ERROR */
 #define CONN_READ_HIGH		(4 * (PROTO_FRAME_MAX + PROTO_FRAME_HDR))
+#define GUESS_RATE		20	/* wrong join codes answered a second */
+#define GUESS_BURST		20	/* ... after a burst of this many */
 
 static void	client_conn_read_cb(struct bufferevent *, void *);
 static void	client_conn_write_cb(struct bufferevent *, void *);
 static void	client_conn_event_cb(struct bufferevent *, short, void *);
 static void	client_conn_process(struct client_conn *);
 static void	client_conn_list(struct client_conn *);
+static void	client_conn_unpark(struct client_conn *);
 
 /* Describe a peer address for logs and per-peer limits. */
 static void
@@ -300,10 +303,12 @@ client_conn_close_cb(evutil_socket_t fd, short what, void *arg)
 
 /*
  * Send ERROR code and close once it is written (or after a grace period
- * for a peer that does not read).  text NULL: the standard text.
+ * for a peer that does not read).  text NULL: the standard text.  logged:
+ * the caller logged it already (once per burst).
  */
-void
-client_conn_error(struct client_conn *c, uint32_t code, const char *text)
+static void
+client_conn_close_with(struct client_conn *c, uint32_t code, const char *text,
+    bool logged)
 {
 	struct server	*s = c->server;
 	struct timeval	 tv;
@@ -312,13 +317,15 @@ client_conn_error(struct client_conn *c, uint32_t code, const char *text)
 		return;
 	if (text == NULL)
 		text = proto_error_text(code);
-	log_info("conn %llu (%s): ERROR %u %s", (unsigned long long)c->id,
-	    c->peer, code, text);
+	if (!logged)
+		log_info("conn %llu (%s): ERROR %u %s",
+		    (unsigned long long)c->id, c->peer, code, text);
 	client_conn_put_uncapped(c, proto_enc_error(client_conn_buf(c), code,
 	    text));
 	c->drop = 0;
 	if (c->board != NULL && c->state == CONN_LIVE)
 		client_conn_leave_board(c);
+	client_conn_unpark(c);
 	c->state = CONN_CLOSING;
 	client_conn_unwait(c);
 	bufferevent_disable(c->bev, EV_READ);
@@ -328,6 +335,66 @@ client_conn_error(struct client_conn *c, uint32_t code, const char *text)
 	evtimer_add(c->close_ev, &tv);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		client_conn_lost(c);
+}
+
+/* Send ERROR code (text NULL: the standard text) and close. */
+void
+client_conn_error(struct client_conn *c, uint32_t code, const char *text)
+{
+	client_conn_close_with(c, code, text, false);
+}
+
+/*
+ * Answer the wrong join codes waiting on board b, as many as its budget
+ * allows: GUESS_RATE a second after a burst of GUESS_BURST, whatever the
+ * number of connections and addresses guessing.
+ */
+void
+client_conn_answer_guesses(struct board *b, int64_t now)
+{
+	struct client_conn	*c;
+
+	if (now > b->guess_ms) {
+		b->guess_tokens += (double)(now - b->guess_ms) * GUESS_RATE /
+		    1000.0;
+		if (b->guess_tokens > GUESS_BURST)
+			b->guess_tokens = GUESS_BURST;
+		b->guess_ms = now;
+	}
+	log_limit_flush(&b->guess_log);
+	while (b->guess_tokens >= 1.0 &&
+	    (c = TAILQ_FIRST(&b->guesses)) != NULL) {
+		b->guess_tokens -= 1.0;
+		client_conn_close_with(c, ERROR_AUTH, "wrong join code", true);
+	}
+}
+
+/*
+ * A wrong join code: the connection reads nothing more and waits for its
+ * ERROR 101 in the board's queue, answered at the board's pace; a right
+ * code is never held up by it.  Logged once per burst.
+ */
+static void
+client_conn_park(struct client_conn *c, struct board *b)
+{
+	log_limited(&b->guess_log, LOG_LVL_WARN, "board %s: wrong join code "
+	    "(conn %llu from %s); wrong codes are answered %d a second",
+	    b->name, (unsigned long long)c->id, c->peer, GUESS_RATE);
+	c->state = CONN_PARKED;
+	bufferevent_disable(c->bev, EV_READ);
+	c->parked = b;
+	TAILQ_INSERT_TAIL(&b->guesses, c, park_entry);
+	client_conn_answer_guesses(b, server_now_ms());
+}
+
+/* Take c out of its board's queue of wrong codes. */
+static void
+client_conn_unpark(struct client_conn *c)
+{
+	if (c->parked == NULL)
+		return;
+	TAILQ_REMOVE(&c->parked->guesses, c, park_entry);
+	c->parked = NULL;
 }
 
 /* Take the connection off its board, telling the others if p left. */
@@ -358,6 +425,7 @@ client_conn_lost(struct client_conn *c)
 		client_conn_leave_board(c);
 	log_debug("conn %llu (%s): closed", (unsigned long long)c->id,
 	    c->peer);
+	client_conn_unpark(c);
 	c->state = CONN_DEAD;
 	client_conn_unwait(c);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
@@ -475,8 +543,11 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 
 	if (h->key != NULL) {
 		if (!keyfile_equal(h->key, s->key)) {
-			client_conn_error(c, ERROR_AUTH,
-			    "wrong facilitator key");
+			log_limited(&s->key_log, LOG_LVL_WARN, "wrong "
+			    "facilitator key (conn %llu from %s)",
+			    (unsigned long long)c->id, c->peer);
+			client_conn_close_with(c, ERROR_AUTH,
+			    "wrong facilitator key", true);
 			return;
 		}
 		fac = true;
@@ -494,11 +565,17 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 		return;
 	}
 	code = b->model->settings.code;
-	if (!fac && code != NULL && code[0] != '\0' &&
-	    (h->code == NULL || strcmp(h->code, code) != 0)) {
-		client_conn_error(c, ERROR_AUTH, h->code == NULL ?
-		    "this board needs a join code" : "wrong join code");
-		return;
+	if (!fac && code != NULL && code[0] != '\0') {
+		if (h->code == NULL) {
+			client_conn_error(c, ERROR_AUTH, "this board needs a "
+			    "join code");
+			return;
+		}
+		/* In constant time; a wrong one waits for its answer. */
+		if (!keyfile_equal(h->code, code)) {
+			client_conn_park(c, b);
+			return;
+		}
 	}
 
 	memcpy(c->client, h->client, PROTO_CLIENT_LEN);

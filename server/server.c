@@ -350,12 +350,16 @@ server_signal_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(s->base);
 }
 
-/* Once a second: keepalive and HELLO deadlines; batch syncs. */
+/*
+ * Once a second: keepalive and HELLO deadlines, the wrong join codes each
+ * board's budget allows, the count of bursts of repeated errors.
+ */
 static void
 server_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct server		*s = arg;
 	struct client_conn	*c, *next;
+	struct board		*b;
 	int64_t			 now = server_now_ms();
 
 	(void)fd;
@@ -364,6 +368,9 @@ server_tick_cb(evutil_socket_t fd, short what, void *arg)
 		next = TAILQ_NEXT(c, entry);
 		client_conn_tick(c, now);
 	}
+	TAILQ_FOREACH(b, &s->boards, entry)
+		client_conn_answer_guesses(b, now);
+	log_limit_flush(&s->key_log);
 }
 
 /* --fsync batch: sync every board with unsynced events. */

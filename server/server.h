@@ -106,6 +106,10 @@ struct board {
 	bool		 needs_sync;
 
 	struct client_conn_list conns;	/* every connection on this board */
+	struct client_conn_list guesses; /* wrong join codes, unanswered */
+	double		 guess_tokens;	/* answers the budget allows now */
+	int64_t		 guess_ms;
+	struct log_limit guess_log;
 	struct event	*timer_ev;
 	struct server	*server;
 
@@ -115,6 +119,7 @@ TAILQ_HEAD(board_list, board);
 
 enum conn_state {
 	CONN_HELLO,		/* waiting for HELLO */
+	CONN_PARKED,		/* wrong join code: ERROR 101 waits its turn */
 	CONN_CATCHUP,		/* HELLO accepted, catch-up at the next pass */
 	CONN_LIVE,
 	CONN_CLOSING,		/* flushing a final ERROR */
@@ -150,6 +155,8 @@ struct client_conn {
 
 	TAILQ_ENTRY(client_conn) entry;		/* server's list */
 	TAILQ_ENTRY(client_conn) hello_entry;	/* server's hello list */
+	struct board	*parked;	/* CONN_PARKED: whose queue */
+	TAILQ_ENTRY(client_conn) park_entry;	/* that queue */
 	TAILQ_ENTRY(client_conn) board_entry;	/* board's list */
 };
 
@@ -186,6 +193,7 @@ struct server {
 	struct proto_buf out;
 	struct proto_buf bcast;
 	bool		 drops_marked;	/* a connection went over its cap */
+	struct log_limit key_log;	/* wrong facilitator keys */
 };
 
 /* server.c */
@@ -213,6 +221,8 @@ void		 client_conn_free(struct client_conn *);
 void		 client_conn_catchup(struct client_conn *);
 void		 client_conn_tick(struct client_conn *, int64_t);
 void		 client_conn_resume(struct client_conn *);
+/* Answer the wrong join codes of a board its budget allows now. */
+void		 client_conn_answer_guesses(struct board *, int64_t);
 uint32_t	 client_conn_count_peer(struct server *, const char *);
 /* Make way for a newcomer (may be NULL): close the oldest silent one. */
 bool		 client_conn_make_way(struct server *, struct client_conn *);

@@ -1581,6 +1581,153 @@ STEST(bad_hellos_refused_others_unharmed)
 	keeper_ok(k, t, "the facilitator is back");
 }
 
+/*
+ * A guesser: n connections to s, each saying HELLO to board with a wrong
+ * join code and, once answered, doing it again, for ms milliseconds.
+ * Writes "ERRORs-101 elapsed-ms" on out when done; a byte on ready once
+ * every connection has sent its first guess.  Runs in a child process.
+ */
+static void
+guesser(const char *sock, const char *board, int n, int ms, int ready,
+    int out)
+{
+	struct sockaddr_un	 sun;
+	struct pollfd		 pfd[64];
+	struct tclient		 c[64];
+	struct proto_msg	 m;
+	char			 code[32], line[64];
+	int64_t			 t0, end;
+	long			 answers = 0, guess = 0;
+	int			 i, rc;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", sock);
+	memset(c, 0, sizeof c);
+	t0 = ts_now_ms();
+	end = t0 + ms;
+	for (i = 0; i < n; i++)
+		c[i].fd = -1;
+	for (;;) {
+		for (i = 0; i < n; i++) {
+			if (c[i].fd != -1)
+				continue;
+			proto_buf_init(&c[i].out);
+			c[i].fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			c[i].client[0] = (uint8_t)i;
+			c[i].client[1] = (uint8_t)(guess >> 8);
+			if (connect(c[i].fd, (struct sockaddr *)&sun,
+			    sizeof sun) != 0)
+				_exit(3);
+			snprintf(code, sizeof code, "%04ld", 5000 + guess++ %
+			    5000);
+			if (tclient_hello(&c[i], board, "Mallory", code, NULL,
+			    0) != 0)
+				_exit(4);
+		}
+		if (guess == n)
+			(void)write(ready, "!", 1);
+		if (ts_now_ms() >= end)
+			break;
+		for (i = 0; i < n; i++) {
+			pfd[i].fd = c[i].fd;
+			pfd[i].events = POLLIN;
+		}
+		if (poll(pfd, (nfds_t)n, (int)(end - ts_now_ms())) <= 0)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			rc = tclient_recv(&c[i], &m, 1000);
+			if (rc == 1) {
+				if (m.type == PROTO_ERROR &&
+				    m.u.error.code == ERROR_AUTH &&
+				    ts_now_ms() < end)
+					answers++;
+				proto_msg_free(&m);
+			}
+			tclient_close(&c[i]);
+		}
+	}
+	snprintf(line, sizeof line, "%ld %lld\n", answers,
+	    (long long)(ts_now_ms() - t0));
+	(void)write(out, line, strlen(line));
+	_exit(0);
+}
+
+/*
+ * Guessing the join code (issue 9.6): 64 connections guessing as fast as
+ * the server answers get about 20 wrong answers a second for the board,
+ * and someone with the right code still gets in.
+ */
+STEST(join_code_guesses_are_throttled)
+{
+	struct tclient		*f, *p;
+	struct proto_op		 op;
+	struct pollfd		 pfd;
+	char			 line[64] = "", *log, *at;
+	long			 answers = -1, elapsed = 0;
+	int64_t			 t0, join_ms;
+	pid_t			 pid;
+	int			 ready[2], out[2], status, lines = 0;
+	ssize_t			 n;
+
+	tserver_start(&srv, false, NULL);
+	new_board(&f, false, "cafe");
+	op = top_simple(OP_SETTINGS);
+	op.settings.has = SET_CODE;
+	op.settings.code = (char *)"4321";
+	apply(f, op);
+	cr_assert_eq(pipe(ready), 0);
+	cr_assert_eq(pipe(out), 0);
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(ready[1], 3);
+		dup2(out[1], 4);
+		close_range(5, ~0U, 0);
+		guesser(srv.sock, "cafe", 64, 3000, 3, 4);
+	}
+	close(ready[1]);
+	close(out[1]);
+	pfd.fd = ready[0];
+	pfd.events = POLLIN;
+	cr_assert_eq(poll(&pfd, 1, WAIT), 1, "the guesser did not start");
+
+	/* During the attack, the right code. */
+	t0 = ts_now_ms();
+	p = connected(false);
+	cr_assert_eq(tclient_join(p, "cafe", "Pauline", "4321", NULL), 0,
+	    "the right code was refused during the attack");
+	join_ms = ts_now_ms() - t0;
+
+	pfd.fd = out[0];
+	cr_assert_eq(poll(&pfd, 1, WAIT), 1, "the guesser did not finish");
+	n = read(out[0], line, sizeof line - 1);
+	cr_assert_gt(n, 0);
+	line[n] = '\0';
+	cr_assert_eq(sscanf(line, "%ld %ld", &answers, &elapsed), 2);
+	waitpid(pid, &status, 0);
+	close(ready[0]);
+	close(out[0]);
+	fprintf(stderr, "join code guessing: %ld wrong answers in %ld ms "
+	    "(%.0f/s) over 64 connections; the right code got in in %lld "
+	    "ms\n", answers, elapsed, answers * 1000.0 / (double)elapsed,
+	    (long long)join_ms);
+	/* 20 a second and a burst of 20, with room for rounding. */
+	cr_assert_leq(answers, 20 * (elapsed / 1000 + 1) + 20 + 10,
+	    "%ld wrong answers in %ld ms", answers, elapsed);
+	cr_assert_gt(answers, 0);
+	/* Logged once per burst, not per try. */
+	log = tserver_log(&srv);
+	for (at = log; (at = strstr(at, "wrong join code")) != NULL; at++)
+		lines++;
+	free(log);
+	cr_assert_leq(lines, 5, "%d log lines for %ld wrong codes", lines,
+	    answers);
+}
+
 STEST(bad_frames_refused_others_unharmed)
 {
 	static const uint8_t	garbage[] = { 0, 0, 0, 3, 0xc1, 0xc1, 0xc1 };
