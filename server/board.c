@@ -488,60 +488,174 @@ board_limits(struct server *s, struct board *b)
 	b->model->limits = l;
 }
 
+/* Forget the whole window (a load that is started again). */
+static void
+board_window_clear(struct board *b)
+{
+	while (b->nevents > 0) {
+		board_event_clear(&b->events[b->first_event]);
+		b->first_event = (b->first_event + 1) % b->cap_events;
+		b->nevents--;
+	}
+	b->window_bytes = 0;
+	b->last_tally = 0;
+}
+
+/*
+ * Load b from its directory (made when missing): lock, snapshot, log, the
+ * replay window.  When the machine will not let the board be written
+ * (read-only, permissions) but it can be read, it is loaded read-only and
+ * b->unwritable says why.  -1 with err set, and *cause the machine's part
+ * in the failure (NULL when the board's files are at fault).
+ */
+static int
+board_open(struct server *s, struct board *b, char *err, size_t errlen,
+    const char **cause)
+{
+	struct board_load	bl;
+	int			flags = EVLOG_CREATE;
+
+	*cause = NULL;
+	bl.board = b;
+	bl.scratch = &s->scratch;
+	if (store_mkdirs(b->dir, err, errlen) != 0) {
+		*cause = store_cause(errno, err);
+		return -1;
+	}
+	if ((b->lock_fd = store_lock(b->dir, err, errlen)) == -1) {
+		*cause = store_cause(errno, err);
+		if (!store_cause_read_only(*cause))
+			return -1;
+		/* Nobody can write there: no lock to take either. */
+		flags = EVLOG_READONLY;
+		b->unwritable = *cause;
+	}
+	if (store_load(s->cfg->data_dir, b->name, flags, &b->model, &b->log,
+	    &b->snapshot_seq, board_load_each, &bl, err, errlen) == 0)
+		return 0;
+	*cause = store_cause(errno, err);
+	if (flags == EVLOG_READONLY || !store_cause_read_only(*cause) ||
+	    !store_exists(s->cfg->data_dir, b->name))
+		return -1;
+	board_window_clear(b);
+	if (store_load(s->cfg->data_dir, b->name, EVLOG_READONLY, &b->model,
+	    &b->log, &b->snapshot_seq, board_load_each, &bl, err, errlen) != 0)
+		return -1;
+	b->unwritable = *cause;
+	return 0;
+}
+
 /*
  * The board called name, loading it from disk the first time.  With create,
- * a board that does not exist is made, empty.  NULL with err set when there
- * is no such board; a board that failed to load is returned marked broken.
+ * a board that does not exist is made, empty.  NULL with err set (and
+ * *ecode, the ERROR to answer) when there is no such board, or when it
+ * cannot be loaded or made now for the machine's reason (a full disk):
+ * that is tried again at the next HELLO.  A board whose files are damaged
+ * is returned marked broken.
  */
 struct board *
 board_find(struct server *s, const char *name, bool create, char *err,
-    size_t errlen)
+    size_t errlen, uint32_t *ecode)
 {
-	struct board_load	 bl;
-	struct board		*b;
-	char			 lerr[512];
+	struct board	*b;
+	const char	*cause;
+	char		 lerr[512];
+	bool		 existed;
 
+	*ecode = ERROR_BOARD;
 	TAILQ_FOREACH(b, &s->boards, entry) {
 		if (strcmp(b->name, name) == 0)
 			return b;
 	}
-	if (!store_exists(s->cfg->data_dir, name) && !create) {
+	existed = store_exists(s->cfg->data_dir, name);
+	if (!existed && !create) {
 		snprintf(err, errlen, "there is no board called %s", name);
 		return NULL;
 	}
 
 	b = board_alloc(s, name);
-	TAILQ_INSERT_TAIL(&s->boards, b, entry);
-	if (store_mkdirs(b->dir, lerr, sizeof lerr) != 0 ||
-	    (b->lock_fd = store_lock(b->dir, lerr, sizeof lerr)) == -1)
-		goto broken;
-	bl.board = b;
-	bl.scratch = &s->scratch;
-	if (store_load(s->cfg->data_dir, name, EVLOG_CREATE, &b->model,
-	    &b->log, &b->snapshot_seq, board_load_each, &bl, lerr,
-	    sizeof lerr) != 0)
-		goto broken;
-	board_window_derive(b, &s->scratch);
-	board_limits(s, b);
-	b->fanout_from = b->model->head + 1;
-	log_info("board %s: loaded at seq %llu (%zu cards, %zu participants, "
-	    "%zu events kept for replay)", name,
-	    (unsigned long long)b->model->head, b->model->live_cards,
-	    b->model->nparticipants, b->nevents);
-	board_schedule_timer(b);
-	return b;
+	if (board_open(s, b, lerr, sizeof lerr, &cause) == 0) {
+		TAILQ_INSERT_TAIL(&s->boards, b, entry);
+		board_window_derive(b, &s->scratch);
+		board_limits(s, b);
+		b->fanout_from = b->model->head + 1;
+		log_info("board %s: loaded at seq %llu (%zu cards, %zu "
+		    "participants, %zu events kept for replay)%s%s", name,
+		    (unsigned long long)b->model->head, b->model->live_cards,
+		    b->model->nparticipants, b->nevents,
+		    b->unwritable != NULL ? "; read-only: " : "",
+		    b->unwritable != NULL ? b->unwritable : "");
+		b->retry_ms = server_now_ms() + BOARD_RETRY_MS;
+		board_schedule_timer(b);
+		return b;
+	}
+	if (cause != NULL) {
+		/* The machine, not the files: say why, try again later. */
+		log_limited(&s->store_log, LOG_LVL_ERROR, "board %s: %s", name,
+		    lerr);
+		snprintf(err, errlen, "board %s cannot be %s now: %s", name,
+		    existed ? "opened" : "created", cause);
+		*ecode = ERROR_FULL;
+		if (!existed) {
+			if (b->lock_fd != -1)
+				close(b->lock_fd);
+			b->lock_fd = -1;
+			store_abandon(b->dir);
+		}
+		board_free(b);
+		return NULL;
+	}
 
-broken:
 	/*
 	 * Keep the board listed as broken so that every HELLO gets a clear
 	 * answer and the files are left alone for `cafeboard-server check`.
 	 */
+	TAILQ_INSERT_TAIL(&s->boards, b, entry);
 	log_error("board %s: %s", name, lerr);
 	b->broken = true;
 	b->broken_why = xstrdup(lerr);
 	if (b->model == NULL)
 		b->model = model_new(name);
 	return b;
+}
+
+/*
+ * A read-only board is tried for writing again now and then (permissions
+ * put right): its lock and its log opened for writing, the log checked to
+ * end where the board is.  True if it is writable now.
+ */
+static bool
+board_retry_write(struct board *b)
+{
+	struct evlog	*log;
+	char		 err[512];
+	int		 fd = b->lock_fd;
+	int64_t		 now = server_now_ms();
+
+	if (b->unwritable == NULL)
+		return true;
+	if (now < b->retry_ms)
+		return false;
+	b->retry_ms = now + BOARD_RETRY_MS;
+	if (fd == -1 && (fd = store_lock(b->dir, err, sizeof err)) == -1)
+		return false;
+	log = store_open_log(b->dir, EVLOG_CREATE, b->model, b->model->head,
+	    NULL, NULL, NULL, err, sizeof err);
+	if (log == NULL || evlog_last_seq(log) != b->model->head) {
+		if (log != NULL)
+			evlog_close(log);
+		if (b->lock_fd == -1)
+			close(fd);
+		return false;
+	}
+	if (b->log != NULL)
+		evlog_close(b->log);
+	b->log = log;
+	b->lock_fd = fd;
+	log_info("board %s: writable again (it was read-only: %s)", b->name,
+	    b->unwritable);
+	b->unwritable = NULL;
+	return true;
 }
 
 /* Release a board (the server is closing). */
@@ -581,7 +695,7 @@ board_sequence(struct server *s, struct board *b, uint32_t who,
 	struct proto_op		*more = NULL;
 	size_t			 n, i;
 	char			 err[256];
-	const char		*w;
+	const char		*w, *cause;
 
 	memset(&ev, 0, sizeof ev);
 	ev.seq = b->model->head + 1;
@@ -593,9 +707,14 @@ board_sequence(struct server *s, struct board *b, uint32_t who,
 
 	if (store_commit(b->log, b->model, &ev, now, client, &s->scratch, err,
 	    sizeof err) != 0) {
-		log_error("board %s: cannot store seq %llu: %s", b->name,
-		    (unsigned long long)ev.seq, err);
-		*why = "the server could not store this change";
+		cause = store_cause(errno, err);
+		log_limited(&b->store_log, LOG_LVL_ERROR, "board %s: cannot "
+		    "store seq %llu: %s", b->name, (unsigned long long)ev.seq,
+		    err);
+		snprintf(b->store_why, sizeof b->store_why, "the server could "
+		    "not store this change: %s", cause != NULL ? cause :
+		    "its log says why");
+		*why = b->store_why;
 		return REJECT_LIMIT;
 	}
 	b->needs_sync = true;
@@ -645,6 +764,12 @@ board_submit(struct server *s, struct board *b, uint32_t who,
 
 	if (b->broken) {
 		*why = "this board is damaged";
+		return REJECT_FROZEN;
+	}
+	if (b->unwritable != NULL && !board_retry_write(b)) {
+		snprintf(b->store_why, sizeof b->store_why, "this board is "
+		    "read-only on the server: %s", b->unwritable);
+		*why = b->store_why;
 		return REJECT_FROZEN;
 	}
 	if ((code = model_check(b->model, who, op, now, why)) != 0)
@@ -756,19 +881,28 @@ board_flush(struct board *b)
 	board_window_trim(b, b->server->cfg->replay_max);
 }
 
-/* Write a snapshot now (at shutdown) or when enough events have passed. */
+/*
+ * Write a snapshot now (at shutdown) or when enough events have passed.
+ * One that failed (a full disk) is tried again BOARD_RETRY_MS later, not
+ * at every pass, and logged once per burst.
+ */
 void
 board_snapshot(struct board *b, bool force)
 {
 	char	err[256];
+	int64_t	now = server_now_ms();
 
-	if (b->broken || b->log == NULL || b->model->head == b->snapshot_seq)
+	if (b->broken || b->unwritable != NULL || b->log == NULL ||
+	    b->model->head == b->snapshot_seq)
 		return;
 	if (!force && (b->server->cfg->snapshot_every == 0 ||
-	    b->model->head - b->snapshot_seq < b->server->cfg->snapshot_every))
+	    b->model->head - b->snapshot_seq < b->server->cfg->snapshot_every ||
+	    now < b->snap_retry_ms))
 		return;
 	if (store_snapshot(b->dir, b->model, err, sizeof err) != 0) {
-		log_error("board %s: snapshot failed: %s", b->name, err);
+		log_limited(&b->snap_log, LOG_LVL_ERROR, "board %s: snapshot "
+		    "failed: %s", b->name, err);
+		b->snap_retry_ms = now + BOARD_RETRY_MS;
 		return;
 	}
 	b->snapshot_seq = b->model->head;

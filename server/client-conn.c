@@ -536,8 +536,10 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	struct client_conn		*old;
 	struct proto_op			 op;
 	const char			*code;
+	const char			*why = NULL;
 	char				 err[512], *name;
-	uint32_t			 p;
+	uint32_t			 p, ecode;
+	int				 rc;
 	size_t				 cps;
 	bool				 fac = false, by_name = false;
 
@@ -552,9 +554,9 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 		}
 		fac = true;
 	}
-	b = board_find(s, h->board, fac, err, sizeof err);
+	b = board_find(s, h->board, fac, err, sizeof err, &ecode);
 	if (b == NULL) {
-		client_conn_error(c, ERROR_BOARD, err);
+		client_conn_error(c, ecode, err);
 		return;
 	}
 	if (b->broken) {
@@ -639,9 +641,11 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 		op.participant = model_next_participant(b->model);
 		op.text = name;
 		memcpy(op.client, c->client, PROTO_CLIENT_LEN);
-		if (board_submit_server(s, b, &op, c->client) != 0) {
+		if ((rc = board_submit(s, b, 0, c->client, 0, &op,
+		    &why)) != 0) {
 			free(name);
-			client_conn_error(c, ERROR_FULL, "cannot join now");
+			snprintf(err, sizeof err, "cannot join now: %s", why);
+			client_conn_error(c, ERROR_FULL, err);
 			return;
 		}
 		p = op.participant;
@@ -703,12 +707,13 @@ client_conn_list(struct client_conn *c)
 	char			**names, err[256];
 	size_t			 n, i;
 	uint64_t		 count = 0;
+	uint32_t		 ecode;
 	size_t			 len;
 
 	if (store_list(s->cfg->data_dir, &names, &n) != 0)
 		n = 0;
 	for (i = 0; i < n; i++) {
-		b = board_find(s, names[i], false, err, sizeof err);
+		b = board_find(s, names[i], false, err, sizeof err, &ecode);
 		free(names[i]);
 		if (b == NULL || b->broken)
 			continue;

@@ -368,9 +368,13 @@ server_tick_cb(evutil_socket_t fd, short what, void *arg)
 		next = TAILQ_NEXT(c, entry);
 		client_conn_tick(c, now);
 	}
-	TAILQ_FOREACH(b, &s->boards, entry)
+	TAILQ_FOREACH(b, &s->boards, entry) {
 		client_conn_answer_guesses(b, now);
+		log_limit_flush(&b->store_log);
+		log_limit_flush(&b->snap_log);
+	}
 	log_limit_flush(&s->key_log);
+	log_limit_flush(&s->store_log);
 }
 
 /* --fsync batch: sync every board with unsynced events. */
@@ -466,8 +470,9 @@ server_load_boards(struct server *s)
 	if (store_list(s->cfg->data_dir, &names, &n) != 0)
 		return;
 	for (i = 0; i < n; i++) {
+		uint32_t ecode;
 		struct board *b = board_find(s, names[i], false, err,
-		    sizeof err);
+		    sizeof err, &ecode);
 
 		if (b != NULL && !b->broken && server_public(s) &&
 		    b->model->settings.code[0] == '\0')

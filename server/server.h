@@ -92,6 +92,12 @@ struct board {
 	int		 lock_fd;
 	bool		 broken;	/* failed to load: refuse HELLOs */
 	char		*broken_why;
+	const char	*unwritable;	/* served read-only: why (static) */
+	int64_t		 retry_ms;	/* try writing again from then */
+	char		 store_why[256];	/* REJECT text of a failed write */
+	struct log_limit store_log;	/* failed writes */
+	struct log_limit snap_log;	/* failed snapshots */
+	int64_t		 snap_retry_ms;	/* after a failed snapshot */
 
 	/* Replay window: events first_seq .. model->head, oldest first. */
 	struct board_event *events;
@@ -194,6 +200,7 @@ struct server {
 	struct proto_buf bcast;
 	bool		 drops_marked;	/* a connection went over its cap */
 	struct log_limit key_log;	/* wrong facilitator keys */
+	struct log_limit store_log;	/* boards that cannot be loaded now */
 };
 
 /* server.c */
@@ -228,7 +235,9 @@ uint32_t	 client_conn_count_peer(struct server *, const char *);
 bool		 client_conn_make_way(struct server *, struct client_conn *);
 
 /* board.c */
-struct board	*board_find(struct server *, const char *, bool, char *, size_t);
+#define BOARD_RETRY_MS		10000	/* a read-only board, a snapshot */
+struct board	*board_find(struct server *, const char *, bool, char *, size_t,
+		    uint32_t *);
 void		 board_free(struct board *);
 int		 board_submit(struct server *, struct board *, uint32_t,
 		    const uint8_t *, uint32_t, struct proto_op *, const char **);
@@ -278,6 +287,11 @@ struct evlog	*store_open_log(const char *, int, struct model *, uint64_t,
 		    store_each_fn, void *, struct evlog_report *, char *,
 		    size_t);
 int		 store_exists(const char *, const char *);
+/* The machine's part in a storage failure (errno, message), or NULL. */
+const char	*store_cause(int, const char *);
+bool		 store_cause_read_only(const char *);
+/* Remove what a failed creation left in a board directory. */
+void		 store_abandon(const char *);
 
 /* keyfile.c */
 int		 keyfile_load(const char *, bool, char *, size_t, bool *, char *,

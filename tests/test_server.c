@@ -11,6 +11,7 @@
  * (tsupport spawns it with a parent-death signal) and its directory (a
  * guard process of tsupport's removes it).
  */
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -26,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <msgpack.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,12 +51,19 @@ static struct tserver	srv;
 static struct tclient	clients[24];
 static size_t		nclients;
 
+/* A directory a test made read-only, to give back before removal. */
+static char		restore_dir[200];
+
 /* Kill the server, remove its directory, close every client. */
 static void
 cleanup(void)
 {
 	size_t	i;
 
+	if (restore_dir[0] != '\0') {
+		chmod(restore_dir, 0700);
+		restore_dir[0] = '\0';
+	}
 	tserver_cleanup(&srv);
 	for (i = 0; i < nclients; i++)
 		tclient_close(&clients[i]);
@@ -3432,6 +3441,266 @@ STEST(fatal_errors_reach_the_log_file)
 	cr_assert(strstr(log, "error: fatal: out of memory") != NULL,
 	    "the log does not say why the server stopped:\n%s", log);
 	free(log);
+}
+
+/* True if this process may make a private mount namespace (root). */
+static bool
+can_unshare_mounts(void)
+{
+	pid_t	pid;
+	int	status;
+
+	if ((pid = fork()) == 0)
+		_exit(unshare(CLONE_NEWNS) == 0 ? 0 : 1);
+	cr_assert_neq(pid, -1);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Server setup: a private mount namespace, a 1 MB tmpfs as its data. */
+static void
+small_disk(const struct tserver *s)
+{
+	mkdir(s->data, 0700);
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("cafeboard-test", s->data, "tmpfs", 0, "size=1m,mode=0700")
+	    != 0)
+		_exit(77);
+}
+
+/* Server setup: a private mount namespace, the board "ro" read-only. */
+static void
+read_only_board(const struct tserver *s)
+{
+	char	dir[160];
+
+	snprintf(dir, sizeof dir, "%s/ro", s->data);
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount(dir, dir, NULL, MS_BIND, NULL) != 0 ||
+	    mount(NULL, dir, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) !=
+	    0)
+		_exit(77);
+}
+
+/* The modes of a board directory's files, then of the directory. */
+static void
+set_modes(const char *dir, mode_t files, mode_t mode)
+{
+	static const char *const names[] = { "events.log", "snapshot", "lock" };
+	char	path[200];
+	size_t	i;
+
+	for (i = 0; i < NITEMS(names); i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		chmod(path, files);
+	}
+	cr_assert_eq(chmod(dir, mode), 0);
+}
+
+/* path as the server sees it, from this process (its mount namespace). */
+static void
+server_path(char *out, size_t len, const char *path)
+{
+	snprintf(out, len, "/proc/%ld/root%s", (long)srv.pid, path);
+}
+
+/*
+ * Fill the server's disk, then give back leave bytes; the filler's path
+ * goes to filler (unlink it to free the space).
+ */
+static void
+fill_disk(char *filler, size_t len, size_t leave)
+{
+	static char	 block[65536];
+	char		 data[160];
+	off_t		 size = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	server_path(data, sizeof data, srv.data);
+	snprintf(filler, len, "%s/filler", data);
+	fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert_neq(fd, -1, "%s: %s", filler, strerror(errno));
+	while ((n = write(fd, block, sizeof block)) > 0)
+		size += n;
+	cr_assert_eq(errno, ENOSPC, "filling: %s", strerror(errno));
+	if (leave > 0)
+		cr_assert_eq(ftruncate(fd, size - (off_t)leave), 0);
+	close(fd);
+}
+
+/* Send op; it must get REJECT code, whose text is copied to why. */
+static void
+refused_why(struct tclient *c, struct proto_op op, int code, char *why,
+    size_t len)
+{
+	struct proto_msg	m;
+	uint32_t		id = tclient_op(c, &op);
+	int			rc;
+
+	for (;;) {
+		rc = tclient_recv(c, &m, WAIT);
+		cr_assert_eq(rc, 1, "no answer to op %u", id);
+		if (m.type == PROTO_REJECT && m.u.reject.op_id == id)
+			break;
+		cr_assert(m.type != PROTO_EVENT || m.u.event.origin !=
+		    c->participant || m.u.event.op_id != id, "op %u was "
+		    "applied", id);
+		cr_assert_neq(m.type, PROTO_ERROR, "ERROR %u", m.u.error.code);
+		proto_msg_free(&m);
+	}
+	cr_assert_eq(m.u.reject.code, (uint32_t)code, "REJECT %u (%s), want "
+	    "%d", m.u.reject.code, m.u.reject.text, code);
+	snprintf(why, len, "%s", m.u.reject.text);
+	proto_msg_free(&m);
+}
+
+/* How many lines of the server's log hold text. */
+static int
+log_lines(const char *text)
+{
+	char	*log = tserver_log(&srv), *at;
+	int	 n = 0;
+
+	for (at = log; (at = strstr(at, text)) != NULL; at++)
+		n++;
+	free(log);
+	return n;
+}
+
+/*
+ * The disk fills up (issue 9.7, 9.11): snapshots that fail and changes that
+ * are refused are logged once per burst; users are told the cause; a board
+ * that could not be made for lack of space is made once space is back,
+ * without a restart.
+ */
+STEST(full_disk_says_why_and_recovers)
+{
+	struct tclient		*f, *x;
+	struct proto_msg	 m;
+	char			 key[160], filler[200], why[256];
+	FILE			*kf;
+	uint64_t		 t;
+	int			 i, rc = 0;
+
+	if (!can_unshare_mounts())
+		cr_skip_test("a small tmpfs needs root (a private mount "
+		    "namespace)");
+	tserver_start_setup(&srv, small_disk, false, "--ops-per-sec", "0",
+	    "--snapshot-every", "5", NULL);
+	server_path(key, sizeof key, srv.keyfile);
+	cr_assert_not_null(kf = fopen(key, "r"), "%s", key);
+	cr_assert_not_null(fgets(srv.key, sizeof srv.key, kf));
+	srv.key[strcspn(srv.key, "\r\n")] = '\0';
+	fclose(kf);
+	t = new_board(&f, false, "cafe");
+	many_cards(f, t, 40);
+
+	/* Room for the log, not for a snapshot: each pass would retry. */
+	fill_disk(filler, sizeof filler, 8192);
+	for (i = 0; i < 15; i++)
+		apply(f, top_card_add(t, "petite", 0));
+	cr_assert_leq(log_lines("snapshot failed"), 2, "%d lines for one "
+	    "burst of failed snapshots", log_lines("snapshot failed"));
+
+	/*
+	 * Full (once the log's last page is full too): every change refused,
+	 * saying why, logged once.
+	 */
+	unlink(filler);
+	fill_disk(filler, sizeof filler, 0);
+	for (i = 0; i < 200; i++) {
+		struct proto_op	op = top_card_add(t, "de trop", 0);
+		uint32_t	id = tclient_op(f, &op);
+
+		rc = tclient_wait_op(f, id, &m, WAIT);
+		if (rc == 1)
+			proto_msg_free(&m);
+		else
+			break;
+	}
+	cr_assert_eq(rc, -REJECT_LIMIT, "the full disk refused nothing: %d",
+	    rc);
+	for (i = 0; i < 20; i++) {
+		refused_why(f, top_card_add(t, "de trop", 0), REJECT_LIMIT, why,
+		    sizeof why);
+		cr_assert(strstr(why, "no space left") != NULL, "REJECT says: "
+		    "%s", why);
+	}
+	cr_assert_leq(log_lines("cannot store"), 2, "%d lines for 20 refused "
+	    "changes", log_lines("cannot store"));
+
+	/* A new board cannot be made now, and the newcomer is told why. */
+	x = connected(false);
+	hello(x, "neuf", "Nadia", NULL, srv.key, 0, false, false);
+	cr_assert_eq(tclient_expect(x, PROTO_ERROR, &m, WAIT), 1);
+	cr_assert_eq(m.u.error.code, ERROR_FULL, "ERROR %u (%s)",
+	    m.u.error.code, m.u.error.text);
+	cr_assert(strstr(m.u.error.text, "no space left") != NULL, "ERROR "
+	    "says: %s", m.u.error.text);
+	proto_msg_free(&m);
+
+	/* Space is back: the board is made, changes go through. */
+	cr_assert_eq(unlink(filler), 0);
+	x = joined(false, "neuf", "Nadia", NULL, srv.key);
+	apply(x, top_table("Et maintenant ?", NULL));
+	keeper_ok(f, t, "space is back");
+}
+
+/*
+ * A board whose directory is read-only (issue 9.7) is served read-only:
+ * its participants catch up, a facilitator observes, changes are refused
+ * with the reason, a newcomer is told why it cannot join.
+ */
+STEST(read_only_board_is_served_read_only)
+{
+	struct tclient		*f, *p, *o, *x;
+	struct catchup		 cu;
+	struct proto_msg	 m;
+	char			 why[256], dir[160];
+	uint64_t		 t, h;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "ro");
+	p = seated(false, "ro", "Bruno", NULL, t);
+	apply(p, top_card_add(t, "Avant", 0));
+	h = p->head;
+	hang_up(p);
+	hang_up(f);
+	cr_assert_eq(tserver_stop(&srv, SIGTERM), 0);
+	if (can_unshare_mounts())
+		srv.setup = read_only_board;
+	else {
+		/* Not root: permissions are enough. */
+		snprintf(dir, sizeof dir, "%s/ro", srv.data);
+		snprintf(restore_dir, sizeof restore_dir, "%s", dir);
+		set_modes(dir, 0400, 0500);
+	}
+	tserver_restart(&srv);
+
+	reconnect(p, false);
+	hello(p, "ro", "Bruno", NULL, NULL, 0, true, false);
+	cr_assert_eq(catchup(p, 0, NULL, &cu), 0, "the participant was "
+	    "refused: ERROR %u", p->error);
+	cr_assert_eq(cu.w.head, h);
+	refused_why(p, top_card_add(t, "Apr\xc3\xa8s", 0), REJECT_FROZEN, why,
+	    sizeof why);
+	cr_assert(strstr(why, "read-only") != NULL, "REJECT says: %s", why);
+
+	o = connected(false);
+	hello(o, "ro", "export", NULL, srv.key, 0, true, true);
+	cr_assert_eq(catchup(o, 0, NULL, &cu), 0, "observe was refused");
+
+	x = connected(false);
+	hello(x, "ro", "Chlo\xc3\xa9", NULL, NULL, 0, false, false);
+	cr_assert_eq(tclient_expect(x, PROTO_ERROR, &m, WAIT), 1);
+	cr_assert_eq(m.u.error.code, ERROR_FULL, "ERROR %u (%s)",
+	    m.u.error.code, m.u.error.text);
+	cr_assert(strstr(m.u.error.text, "read-only") != NULL, "ERROR says: "
+	    "%s", m.u.error.text);
+	proto_msg_free(&m);
 }
 
 STEST(fsync_batch)

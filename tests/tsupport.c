@@ -141,6 +141,8 @@ ts_spawn(struct tserver *s)
 		fd = open("/dev/null", O_RDWR);
 		dup2(fd, 0);
 		dup2(fd, 1);
+		if (s->setup != NULL)
+			s->setup(s);
 		execv(argv[0], argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -216,15 +218,16 @@ ts_guard(struct tserver *s)
 	s->guard_fd = p[1];
 }
 
-/* Start a server in a fresh directory. */
-void
-tserver_start(struct tserver *s, bool tcp, ...)
+/* Start a server in a fresh directory, setup run first in its process. */
+static void
+tserver_startv(struct tserver *s, void (*setup)(const struct tserver *),
+    bool tcp, va_list ap)
 {
-	va_list		 ap;
 	char		*a;
 	FILE		*f;
 
 	memset(s, 0, sizeof *s);
+	s->setup = setup;
 	snprintf(s->dir, sizeof s->dir, "/tmp/cafeboard-test-XXXXXX");
 	cr_assert(mkdtemp(s->dir) != NULL);
 	ts_guard(s);
@@ -235,10 +238,8 @@ tserver_start(struct tserver *s, bool tcp, ...)
 	snprintf(s->logfile, sizeof s->logfile, "%s/server.log", s->dir);
 	if (tcp)
 		s->port = ts_free_port();
-	va_start(ap, tcp);
 	while ((a = va_arg(ap, char *)) != NULL && s->nargs < 31)
 		s->args[s->nargs++] = strdup(a);
-	va_end(ap);
 	ts_spawn(s);
 	ts_wait_up(s);
 	if ((f = fopen(s->keyfile, "r")) != NULL) {
@@ -246,6 +247,29 @@ tserver_start(struct tserver *s, bool tcp, ...)
 			s->key[strcspn(s->key, "\r\n")] = '\0';
 		fclose(f);
 	}
+}
+
+/* Start a server in a fresh directory. */
+void
+tserver_start(struct tserver *s, bool tcp, ...)
+{
+	va_list	ap;
+
+	va_start(ap, tcp);
+	tserver_startv(s, NULL, tcp, ap);
+	va_end(ap);
+}
+
+/* The same, with setup run in the server's process before it starts. */
+void
+tserver_start_setup(struct tserver *s, void (*setup)(const struct tserver *),
+    bool tcp, ...)
+{
+	va_list	ap;
+
+	va_start(ap, tcp);
+	tserver_startv(s, setup, tcp, ap);
+	va_end(ap);
 }
 
 /* Start the server again on the same socket, port and data. */

@@ -34,6 +34,8 @@ struct tserver {
 	int		 nargs;
 	pid_t		 guard;			/* removes dir if the test dies */
 	int		 guard_fd;
+	/* Run in the server's process before exec, at every start. */
+	void		(*setup)(const struct tserver *);
 };
 
 /* The path of a binary under test: $CB_SERVER, $CB_CLIENT ... */
@@ -53,6 +55,12 @@ void		 ts_rm_tree(const char *);
  * it accepts connections; aborts the test on failure.
  */
 void		 tserver_start(struct tserver *, bool, ...);
+/*
+ * The same, with a function the server's process runs before it execs the
+ * server (a private mount, a limit), kept in s->setup for the restarts.
+ */
+void		 tserver_start_setup(struct tserver *,
+		    void (*)(const struct tserver *), bool, ...);
 /* Start it again on the same socket, port and data. */
 void		 tserver_restart(struct tserver *);
 /* Send sig and wait for the process to end (bounded); returns its status. */
