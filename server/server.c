@@ -137,7 +137,8 @@ server_accept_error_cb(struct evconnlistener *l, void *arg)
 	int		 e = EVUTIL_SOCKET_ERROR();
 
 	(void)l;
-	log_error("accept: %s", evutil_socket_error_to_string(e));
+	log_limited(&s->accept_log, LOG_LVL_ERROR, "accept: %s",
+	    evutil_socket_error_to_string(e));
 	if (e == EMFILE || e == ENFILE) {
 		client_conn_make_way(s, NULL);
 		server_pause_listeners(s, true);
@@ -375,6 +376,7 @@ server_tick_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	log_limit_flush(&s->key_log);
 	log_limit_flush(&s->store_log);
+	log_limit_flush(&s->accept_log);
 }
 
 /* --fsync batch: sync every board with unsynced events. */

@@ -201,6 +201,7 @@ struct server {
 	bool		 drops_marked;	/* a connection went over its cap */
 	struct log_limit key_log;	/* wrong facilitator keys */
 	struct log_limit store_log;	/* boards that cannot be loaded now */
+	struct log_limit accept_log;	/* accept failing (out of fds) */
 };
 
 /* server.c */
