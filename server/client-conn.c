@@ -440,6 +440,9 @@ client_conn_lost(struct client_conn *c)
 void
 client_conn_free(struct client_conn *c)
 {
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
+	    SERVER_BUF_KEEP)
+		c->server->trim_due = true;	/* a slow reader's queue */
 	if (c->close_ev != NULL)
 		event_free(c->close_ev);
 	bufferevent_free(c->bev);
@@ -990,6 +993,9 @@ client_conn_catchup(struct client_conn *c)
 	} else {
 		model_state_write(m, c->participant, now, client_conn_buf(c));
 		client_conn_put_uncapped(c, s->out.len);
+		/* Do not keep a buffer the size of the board for PINGs. */
+		if (s->out.cap > SERVER_BUF_KEEP)
+			proto_buf_free(&s->out);
 	}
 	client_conn_put_uncapped(c, proto_enc_ready(client_conn_buf(c),
 	    m->head));
@@ -1011,6 +1017,9 @@ client_conn_catchup(struct client_conn *c)
 	queued = evbuffer_get_length(bufferevent_get_output(c->bev));
 	if (c->cap > 0 && queued > c->cap / 2)
 		c->cap = queued + s->cfg->queue_cap;
+	/* Its buffers will be freed as it drains: memory to give back. */
+	if (queued > SERVER_BUF_KEEP)
+		s->trim_due = true;
 
 	if (c->participant != MODEL_OBSERVER &&
 	    !board_online(b, c->participant, c))

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,20 @@ server_fatal_hook(const char *msg)
 		log_error("fatal: %s", msg);
 }
 
+/*
+ * The allocator gives large blocks back to the system when they are freed
+ * (glibc): a catch-up's output is one block of the state's size, and with
+ * glibc's sliding threshold a storm of them would come from the heap and
+ * stay there after every client has left (issue 9.10).
+ */
+static void
+server_malloc_setup(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, SERVER_MMAP_THRESHOLD);
+#endif
+}
+
 /* Entry point. */
 int
 main(int argc, char **argv)
@@ -194,6 +209,7 @@ main(int argc, char **argv)
 	struct offline_opts	 off;
 	int			 ch, lvl, rc;
 
+	server_malloc_setup();
 	i18n_locale_init();
 	i18n_init();
 	config_defaults(&cfg);

@@ -10,11 +10,14 @@
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/util.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -352,6 +355,34 @@ server_signal_cb(evutil_socket_t sig, short what, void *arg)
 }
 
 /*
+ * After a storm of catch-ups, give back to the system the memory the
+ * allocator holds free: their output went out in small blocks, which stay
+ * in the heap between live ones otherwise (issue 9.10: 281 MB after 997
+ * catch-ups had ended).  Done once every output has drained (what is
+ * still queued would be freed after the trim), so at the first quiet tick.
+ */
+static void
+server_trim(struct server *s)
+{
+	struct client_conn	*c;
+	size_t			 queued = 0;
+
+	if (!s->trim_due)
+		return;
+	TAILQ_FOREACH(c, &s->conns, entry) {
+		if (c->state == CONN_CATCHUP)
+			return;
+		queued += evbuffer_get_length(bufferevent_get_output(c->bev));
+		if (queued > SERVER_BUF_KEEP)
+			return;
+	}
+	s->trim_due = false;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
+/*
  * Once a second: keepalive and HELLO deadlines, the wrong join codes each
  * board's budget allows, the count of bursts of repeated errors.
  */
@@ -377,6 +408,7 @@ server_tick_cb(evutil_socket_t fd, short what, void *arg)
 	log_limit_flush(&s->key_log);
 	log_limit_flush(&s->store_log);
 	log_limit_flush(&s->accept_log);
+	server_trim(s);
 }
 
 /* --fsync batch: sync every board with unsynced events. */

@@ -28,6 +28,8 @@ struct bufferevent;
 struct evconnlistener;
 
 #define SERVER_MAX_LISTEN	16
+#define SERVER_MMAP_THRESHOLD	(128 * 1024)	/* blocks from mmap */
+#define SERVER_BUF_KEEP		(256 * 1024)	/* encoding buffer kept */
 
 /* Everything the command line sets. */
 struct server_config {
@@ -199,6 +201,7 @@ struct server {
 	struct proto_buf out;
 	struct proto_buf bcast;
 	bool		 drops_marked;	/* a connection went over its cap */
+	bool		 trim_due;	/* large blocks were freed */
 	struct log_limit key_log;	/* wrong facilitator keys */
 	struct log_limit store_log;	/* boards that cannot be loaded now */
 	struct log_limit accept_log;	/* accept failing (out of fds) */

@@ -24,6 +24,9 @@
  * Over TCP the clients set TCP_NODELAY, as cafeboard does; a server that
  * does not shows Nagle's algorithm meeting delayed ACKs, a floor of about
  * 40 ms on "to all".
+ * Then the storm: 997 newcomers catch up at once on a board of 10 000
+ * cards and leave; the server's memory before, at the peak and after
+ * (bench_cafe --storm [CARDS CLIENTS] alone).
  * CB_SERVER names the server binary (make bench sets it).
  */
 #include <sys/epoll.h>
@@ -91,6 +94,7 @@ static struct {
 	struct conn	*c;
 	size_t		 n;
 	bool		 tcp;		/* clients connect over TCP */
+	bool		 storm;		/* the catch-up storm */
 	int		 port;
 	/* Measures of the current run. */
 	struct seqrec	*seqs[64];
@@ -196,6 +200,7 @@ server_start(void)
 	char		*argv[] = { NULL, "--socket", B.sock, "--data", B.data,
 	    "--fsync", "always", "--log-level", "warn", "--log-file", log,
 	    "--max-conns", "4000", "--queue-cap", "64M", "--listen", listen,
+	    "--max-cards", "100000", "--ops-per-sec", B.storm ? "0" : "20",
 	    NULL };
 
 	argv[0] = (char *)(bin != NULL && bin[0] != '\0' ? bin :
@@ -507,7 +512,8 @@ conns_free(void)
 	size_t	i;
 
 	for (i = 0; i < B.n; i++) {
-		close(B.c[i].fd);
+		if (B.c[i].fd != -1)
+			close(B.c[i].fd);
 		free(B.c[i].in);
 		free(B.c[i].sent_us);
 	}
@@ -705,11 +711,147 @@ bench_run(int boards, int people, double rate, double seconds)
 	fflush(stdout);
 }
 
+static bool
+all_ready(const struct conn *c)
+{
+	size_t	i;
+
+	(void)c;
+	for (i = 0; i < B.n; i++)
+		if (!B.c[i].ready)
+			return false;
+	return true;
+}
+
+/*
+ * The storm: a facilitator makes a board of cards cards; clients
+ * newcomers say HELLO at once and read their catch-ups; then they all
+ * leave.  Prints the server's memory before, at the peak and after.
+ */
+static void
+bench_storm(int cards, int clients)
+{
+	struct proto_buf	 out;
+	struct proto_op		 op;
+	struct proto_hello	 h;
+	struct sockaddr_un	 sun;
+	struct epoll_event	 ev;
+	struct conn		*c;
+	char			 text[64], name[32];
+	uint64_t		 table, bytes0;
+	int64_t			 t0, t1, end;
+	long			 before, peak = 0, kb, after = 0;
+	size_t			 i, k;
+	int			 j;
+
+	B.n = (size_t)clients + 1;
+	B.c = calloc(B.n, sizeof *B.c);
+	B.ep = epoll_create1(EPOLL_CLOEXEC);
+	conn_join(0, 0, "Animatrice", true);
+	op = top_table("Comment mieux coop\xc3\xa9rer ?", NULL);
+	table = conn_op(&B.c[0], &op);
+	op = top_phase(PHASE_IDEAS);
+	conn_op(&B.c[0], &op);
+	proto_buf_init(&out);
+	for (j = 0; j < cards; j++) {
+		snprintf(text, sizeof text, "Id\xc3\xa9" "e %d : %s", j,
+		    words[j % 6]);
+		op = top_card_add(table, text, 0);
+		proto_enc_op(&out, ++B.c[0].next_op, &op);
+		if (out.len > 60000 || j == cards - 1) {
+			conn_write(&B.c[0], &out);
+			proto_buf_reset(&out);
+		}
+	}
+	B.c[0].wait_op = B.c[0].next_op;
+	B.c[0].wait_rc = 0;
+	wait_for(&B.c[0], is_answered, "the last card");
+	proto_buf_free(&out);
+	before = proc_kb(B.pid, "VmRSS:");
+
+	/* Everyone at once. */
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", B.sock);
+	bytes0 = B.bytes;
+	t0 = ts_now_us();
+	for (i = 1; i < B.n; i++) {
+		c = &B.c[i];
+		memset(c, 0, sizeof *c);
+		c->sent_us = calloc(MAX_OPS, sizeof *c->sent_us);
+		for (k = 0; k < sizeof c->client; k++)
+			c->client[k] = (uint8_t)(rand() & 0xff);
+		c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (connect(c->fd, (struct sockaddr *)&sun, sizeof sun) != 0)
+			die("connect: %s", strerror(errno));
+		fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+		ev.events = EPOLLIN;
+		ev.data.u32 = (uint32_t)i;
+		epoll_ctl(B.ep, EPOLL_CTL_ADD, c->fd, &ev);
+		snprintf(name, sizeof name, "Personne %zu", i);
+		memset(&h, 0, sizeof h);
+		h.v = PROTO_VERSION;
+		h.board = (char *)"bench-00";
+		memcpy(h.client, c->client, sizeof h.client);
+		h.name = name;
+		proto_buf_init(&out);
+		proto_enc_hello(&out, &h);
+		conn_write(c, &out);
+		proto_buf_free(&out);
+	}
+	B.c[0].ready = true;
+	end = ts_now_us() + 120 * 1000000LL;
+	while (!all_ready(NULL)) {
+		struct epoll_event evs[256];
+		int n;
+
+		if (ts_now_us() > end)
+			die("the storm did not end%s", "");
+		n = epoll_wait(B.ep, evs, 256, 50);
+		for (j = 0; j < n; j++)
+			conn_read(&B.c[evs[j].data.u32]);
+		if ((kb = proc_kb(B.pid, "VmRSS:")) > peak)
+			peak = kb;
+	}
+	t1 = ts_now_us();
+	for (i = 1; i < B.n; i++) {
+		close(B.c[i].fd);
+		B.c[i].fd = -1;
+	}
+	/* Memory after everyone left: the server may take a second. */
+	end = ts_now_us() + 5000000;
+	while (ts_now_us() < end) {
+		usleep(250000);
+		after = proc_kb(B.pid, "VmRSS:");
+		if (after <= 2 * before)
+			break;
+	}
+	printf("storm: %d newcomers catch up on a board of %d cards, Unix "
+	    "socket\n", clients, cards);
+	printf("  catch-ups   %.2f s for all, %.1f MB read\n",
+	    (double)(t1 - t0) / 1e6, (double)(B.bytes - bytes0) / 1e6);
+	printf("  server      RSS %.1f MB before, %.1f MB at the peak, %.1f MB "
+	    "after they left (%.2fx)\n", (double)before / 1024.0,
+	    (double)peak / 1024.0, (double)after / 1024.0,
+	    (double)after / (double)before);
+	conns_free();
+	close(B.ep);
+	fflush(stdout);
+}
+
 int
 main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
 	srand((unsigned)getpid());
+	if (argc > 1 && strcmp(argv[1], "--storm") == 0) {
+		B.storm = true;
+		server_start();
+		bench_storm(argc > 2 ? atoi(argv[2]) : 10000,
+		    argc > 3 ? atoi(argv[3]) : 997);
+		server_stop();
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "--tcp") == 0) {
 		B.tcp = true;
 		argc--;
@@ -736,6 +878,11 @@ main(int argc, char **argv)
 	B.tcp = true;
 	server_start();
 	bench_run(1, 60, 5.0, 10.0);
+	server_stop();
+	B.tcp = false;
+	B.storm = true;
+	server_start();
+	bench_storm(10000, 997);
 	server_stop();
 	return 0;
 }

@@ -3703,6 +3703,87 @@ STEST(read_only_board_is_served_read_only)
 	proto_msg_free(&m);
 }
 
+/*
+ * n clients catch up on board at once (as newcomers), each read to READY;
+ * then they all leave.  Returns the server's highest RSS
+ * in kB seen while they did.
+ */
+static long
+catchup_storm(const char *board, int n)
+{
+	struct tclient		*c = calloc((size_t)n, sizeof *c);
+	struct proto_msg	 m;
+	char			 name[32];
+	long			 peak = 0, kb;
+	int			 i, rc;
+
+	cr_assert_not_null(c);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(tclient_connect(&c[i], &srv, false), 0);
+		snprintf(name, sizeof name, "Foule %d", i);
+		/* Half ask for the state, half let the server choose. */
+		cr_assert_eq(tclient_hello_flags(&c[i], board, name, NULL, NULL,
+		    0, i % 2 == 0, false), 0);
+	}
+	for (i = 0; i < n; i++) {
+		do {
+			rc = tclient_recv(&c[i], &m, WAIT);
+			cr_assert_eq(rc, 1, "client %d: the catch-up was cut "
+			    "short (%d)", i, rc);
+			if (m.type == PROTO_ERROR)
+				cr_assert_fail("client %d: ERROR %u %s", i,
+				    m.u.error.code, m.u.error.text);
+			rc = m.type == PROTO_READY;
+			proto_msg_free(&m);
+		} while (!rc);
+		if ((kb = proc_kb(srv.pid, "VmRSS:")) > peak)
+			peak = kb;
+	}
+	for (i = 0; i < n; i++)
+		tclient_close(&c[i]);
+	free(c);
+	return peak;
+}
+
+/*
+ * Memory after a storm (issue 9.10): after many newcomers caught up on a
+ * big board and left, the server's memory comes back to within twice what
+ * it was before (memory, not time: the wait for it is bounded).
+ */
+STEST(memory_comes_back_after_a_storm)
+{
+	struct tclient	*f;
+	uint64_t	 t;
+	long		 before, peak, after;
+	int64_t		 deadline;
+
+#if defined(__SANITIZE_ADDRESS__)
+	cr_skip_test("the sanitizer's allocator keeps freed memory in "
+	    "quarantine");
+#endif
+	tserver_start(&srv, false, "--ops-per-sec", "0", "--fsync", "never",
+	    NULL);
+	t = new_board(&f, false, "big");
+	many_cards(f, t, 2000);
+	/* A first newcomer: what one catch-up leaves is the baseline. */
+	catchup_storm("big", 1);
+	keeper_ok(f, t, "before the storm");
+	before = proc_kb(srv.pid, "VmRSS:");
+	peak = catchup_storm("big", 100);
+	keeper_ok(f, t, "after the storm");
+	deadline = ts_now_ms() + WAIT;
+	while ((after = proc_kb(srv.pid, "VmRSS:")) > 2 * before &&
+	    ts_now_ms() < deadline) {
+		keeper_ok(f, t, "waiting");
+		usleep(100000);
+	}
+	fprintf(stderr, "storm of 100 catch-ups of a 2 000-card board: server "
+	    "RSS %ld kB before, %ld kB at the peak, %ld kB after\n", before,
+	    peak, after);
+	cr_assert_leq(after, 2 * before, "RSS %ld kB after the storm, %ld kB "
+	    "before", after, before);
+}
+
 STEST(fsync_batch)
 {
 	fsync_mode("batch");
