@@ -711,6 +711,7 @@ bench_run(int boards, int people, double rate, double seconds)
 	fflush(stdout);
 }
 
+/* True once every client read its READY (c: unused, for wait_for). */
 static bool
 all_ready(const struct conn *c)
 {
