@@ -412,24 +412,30 @@ board_event_refresh(struct board *b, struct board_event *be)
 }
 
 /*
- * Ready the events after since for a replay under the board's privacy now;
- * false when some of them are no longer kept.
+ * True if every event after since is still kept (a replay is possible):
+ * the window holds consecutive seqs, so both ends tell.
  */
 bool
+board_replay_kept(const struct board *b, uint64_t since)
+{
+	if (since > b->model->head)
+		return false;
+	return since == b->model->head || (board_event_at(b, since + 1) !=
+	    NULL && board_event_at(b, b->model->head) != NULL);
+}
+
+/*
+ * Ready the events after since (all kept) for a replay under the board's
+ * privacy now.
+ */
+void
 board_replay_ready(struct board *b, uint64_t since)
 {
 	uint64_t	seq;
 
-	if (since > b->model->head)
-		return false;
-	for (seq = since + 1; seq <= b->model->head; seq++) {
-		if (board_event_at(b, seq) == NULL)
-			return false;
-	}
 	for (seq = since + 1; seq <= b->model->head; seq++)
 		board_event_refresh(b, (struct board_event *)
 		    board_event_at(b, seq));
-	return true;
 }
 
 struct board_load {

@@ -920,9 +920,9 @@ client_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 /*
- * The bytes a replay from c->since would send this connection, its events
- * readied under the board's privacy now; *possible false when they are no
- * longer all kept.
+ * About the bytes a replay from c->since would send this connection (as
+ * the events went out live); *possible false when they are no longer all
+ * kept or the client asked for the state.
  */
 static uint64_t
 client_conn_replay_bytes(struct client_conn *c, bool *possible)
@@ -931,7 +931,7 @@ client_conn_replay_bytes(struct client_conn *c, bool *possible)
 	const struct board_event	*be;
 	uint64_t			 seq, bytes = 0;
 
-	*possible = board_replay_ready(b, c->since);
+	*possible = !c->want_state && board_replay_kept(b, c->since);
 	if (!*possible)
 		return 0;
 	for (seq = c->since + 1; seq <= b->model->head; seq++) {
@@ -981,6 +981,7 @@ client_conn_catchup(struct client_conn *c)
 	client_conn_put_uncapped(c, proto_enc_welcome(client_conn_buf(c), &w));
 
 	if (w.mode == MODE_REPLAY) {
+		board_replay_ready(b, c->since);
 		for (seq = c->since + 1; seq <= m->head; seq++) {
 			be = board_event_at(b, seq);
 			a = board_event_audience(b, be, c->participant);

@@ -257,8 +257,9 @@ size_t		 board_enc_presence(struct proto_buf *,
 		    const struct model_participant *, bool);
 void		 board_schedule_timer(struct board *);
 const struct board_event *board_event_at(const struct board *, uint64_t);
-/* Ready the kept events after since for a replay; false if not all kept. */
-bool		 board_replay_ready(struct board *, uint64_t);
+/* Whether the events after since are kept; then ready them for a replay. */
+bool		 board_replay_kept(const struct board *, uint64_t);
+void		 board_replay_ready(struct board *, uint64_t);
 /* The audience of a kept event for viewer. */
 enum model_audience board_event_audience(const struct board *,
 		    const struct board_event *, uint32_t);

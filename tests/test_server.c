@@ -1326,7 +1326,7 @@ STEST(replay_after_a_restart)
 	struct proto_msg	 m;
 	struct catchup		 cu;
 	struct model		*mb, *mo;
-	char			 text[8];
+	char			 text[16];
 	uint64_t		 t, h;
 	uint32_t		 id = 0;
 	int			 i;
