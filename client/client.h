@@ -179,6 +179,8 @@ typedef void (*dial_event_fn)(struct bufferevent *, short, void *);
 struct bufferevent *dial_open(struct event_base *, struct evdns_base *,
 		    const struct client_opts *, dial_read_fn, dial_event_fn,
 		    void *);
+/* On BEV_EVENT_CONNECTED: TCP_NODELAY for a TCP connection. */
+void		 dial_connected(struct bufferevent *);
 
 /* ------------------------------------------------------------ boards.c */
 
