@@ -254,6 +254,8 @@ int		 trust_remember(const struct client_opts *, const char *, char *,
  * (malloc'd, translated) or NULL when TERM was fine.
  */
 char		*term_fallback(void);
+/* On BEV_EVENT_CONNECTED: TCP_NODELAY for a TCP connection. */
+void		 dial_connected(struct bufferevent *);
 
 /* ------------------------------------------------------------ boards.c */
 

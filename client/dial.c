@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <netinet/tcp.h>
 
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -116,4 +117,23 @@ dial_peer_is_local(struct bufferevent *bev)
 		    a->s6_addr[12] == 127);
 	}
 	return false;
+}
+
+/*
+ * Once connected: a TCP connection sends each small frame at once (without
+ * TCP_NODELAY, Nagle's algorithm holds a frame until the server's delayed
+ * ACK, 40 ms).  A Unix socket is left alone.
+ */
+void
+dial_connected(struct bufferevent *bev)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof ss;
+	evutil_socket_t		fd = bufferevent_getfd(bev);
+	int			one = 1;
+
+	if (fd == -1 || getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		return;
+	if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }

@@ -435,8 +435,8 @@ net_event_cb(struct bufferevent *bev, short what, void *arg)
 	char		 err[200];
 	int		 e = EVUTIL_SOCKET_ERROR();
 
-	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
+		dial_connected(bev);
 		net_connected(n);
 		return;
 	}

@@ -167,7 +167,6 @@ write_card(const char *board, const char *text)
 {
 	struct tserver	 s;
 	struct tclient	 c;
-	struct proto_op	 op;
 	uint64_t	 table;
 	FILE		*f;
 	char		 key[PROTO_KEY_MAX + 2] = "";
@@ -181,14 +180,10 @@ write_card(const char *board, const char *text)
 	key[strcspn(key, "\n")] = '\0';
 	cr_assert_eq(tclient_connect(&c, &s, false), 0);
 	cr_assert_eq(tclient_join(&c, board, "Fanny", NULL, key), 0);
-	op = top_table("Une table de plus ?", NULL);
-	table = apply(&c, &op);
-	op = top_phase(PHASE_IDEAS);
-	apply(&c, &op);
-	op = top_sit(table, 0);
-	apply(&c, &op);
-	op = top_card_add(table, text, 0);
-	apply(&c, &op);
+	table = apply(&c, &TADD("Une table de plus ?"));
+	apply(&c, &PHASE(PHASE_IDEAS));
+	apply(&c, &SIT(table, 0));
+	apply(&c, &ADD(table, text, 0));
 	tclient_close(&c);
 }
 
