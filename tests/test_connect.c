@@ -785,3 +785,19 @@ Test(connect, cafeboard_alone_still_starts_a_local_server)
 	tui_end(&T);
 	kill(spawned, SIGTERM);
 }
+
+Test(connect, the_line_mode_too_waits_for_a_forced_board)
+{
+	char	*scr;
+
+	tui_board(&T, "autre", "title: Atelier secret\nquestion: Qui ?\n");
+	server_start(NULL, NULL, NULL, NULL);
+	tui_client(&T, "p", "--plain --board cafe --name Eve");
+	scr = tui_wait(&T, "p", "Waiting for the board");
+	cr_assert_null(strstr(scr, "autre"), "%s", scr);
+	free(scr);
+	/* Opened by the facilitator: the line mode joins it. */
+	tui_board(&T, "cafe", BOARD_TEXT);
+	free(tui_wait(&T, "p", "Caf\xc3\xa9 test"));
+	tui_end(&T);
+}
