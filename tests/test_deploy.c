@@ -695,6 +695,20 @@ Test(deploy, mosh_lands_in_the_board_through_the_same_forced_command)
 /* ------------------------------------------------------------ install */
 
 /*
+ * The install and package tests build a copy of the tree of their own,
+ * without sanitizers: under make asan they would only repeat make check.
+ */
+static void
+skip_under_sanitizers(void)
+{
+	const char	*b = getenv("CB_BUILD");
+
+	if (b != NULL && strstr(b, "build-asan") != NULL)
+		cr_skip_test("builds its own tree: make check runs it, not make "
+		    "asan");
+}
+
+/*
  * The files the README's Install section lists, with PREFIX put in,
  * sorted, one a line.
  */
@@ -722,6 +736,7 @@ Test(deploy, make_install_and_uninstall_exactly_the_documented_files)
 {
 	char	*out = NULL, *listed, *found, src[400], dest[300];
 
+	skip_under_sanitizers();
 	snprintf(src, sizeof src, "%s/src", T.dir);
 	snprintf(dest, sizeof dest, "%s/dest", T.dir);
 	/* A copy of the tree: the suite's own build stays as it is. */
@@ -777,6 +792,7 @@ Test(deploy, make_deb_builds_a_package_lintian_accepts, .timeout = 600)
 {
 	char	*out = NULL, src[300];
 
+	skip_under_sanitizers();
 	if (system("command -v dpkg-buildpackage >/dev/null && command -v dh "
 	    ">/dev/null && command -v lintian >/dev/null") != 0)
 		cr_skip_test("needs dpkg-dev, debhelper and lintian (make "
