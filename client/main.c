@@ -219,7 +219,8 @@ main(int argc, char **argv)
 				fprintf(stderr, _("cafeboard: --pin: expected "
 				    "a SHA-256 fingerprint, 32 bytes in hex as "
 				    "the server prints it (colons optional)\n"));
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			free(o.pin);
 			o.pin = xstrdup(optarg);
@@ -236,7 +237,8 @@ main(int argc, char **argv)
 			if (!proto_board_name_ok(optarg)) {
 				fprintf(stderr, _("cafeboard: '%s' is not a "
 				    "board name (a-z, 0-9, _ and -)\n"), optarg);
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			free(o.board);
 			o.board = xstrdup(optarg);
@@ -250,7 +252,8 @@ main(int argc, char **argv)
 			    text_cplen(o.name) > PROTO_NAME_MAX) {
 				fprintf(stderr, _("cafeboard: a first name has "
 				    "1 to 32 characters\n"));
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			break;
 		case OPT_CODE:
@@ -273,16 +276,19 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			rc = 0;
+			goto out;
 		case OPT_VERSION:
 			printf("cafeboard %s (protocol %d)\n", CB_VERSION,
 			    PROTO_VERSION);
-			return 0;
+			rc = 0;
+			goto out;
 		case OPT_FORMAT:
 		case 'o':
 			if (!export_cmd || fargc > 5) {
 				usage(stderr);
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			fargv[fargc++] = ch == 'o' ? (char *)"-o" :
 			    (char *)"--format";
@@ -291,30 +297,35 @@ main(int argc, char **argv)
 		case OPT_BOM:
 			if (!export_cmd || fargc > 6) {
 				usage(stderr);
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			fargv[fargc++] = (char *)"--bom";
 			break;
 		default:
 			usage(stderr);
-			return 2;
+			rc = 2;
+			goto out;
 		}
 	}
 	if (optind != ac) {
 		usage(stderr);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	fargv[fargc] = NULL;
 	if (connect != NULL && parse_connect(&o, connect, o.tls ?
 	    PROTO_TLS_PORT : PROTO_DEFAULT_PORT) != 0) {
 		fprintf(stderr, _("cafeboard: --connect: expected HOST or "
 		    "HOST:PORT\n"));
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	if (o.tls && o.host == NULL) {
 		fprintf(stderr, _("cafeboard: --tls and --pin go with "
 		    "--connect\n"));
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	/*
 	 * The key never goes in clear beyond this computer: refused here for
@@ -325,21 +336,25 @@ main(int argc, char **argv)
 		fprintf(stderr, _("cafeboard: refused to send the facilitator "
 		    "key in clear to %s: use --tls (the server's --tls-listen "
 		    "port), or --insecure on a network you trust\n"), o.host);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	if (key_file != NULL && read_key(key_file, &o.key) != 0) {
 		/*
 		 * A local server we are about to start writes its key on
 		 * first start: read it again once we are connected.
 		 */
-		if (access(key_file, F_OK) == 0)
-			return 1;
+		if (access(key_file, F_OK) == 0) {
+			rc = 1;
+			goto out;
+		}
 		o.key_file = xstrdup(key_file);
 	}
 	if (o.board_file != NULL && key_file == NULL) {
 		fprintf(stderr, _("cafeboard: --from needs the facilitator key "
 		    "(--key-file)\n"));
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	if (o.host == NULL) {
 		if (o.socket_path == NULL) {
@@ -358,7 +373,8 @@ main(int argc, char **argv)
 	    LOG_LVL_WARN, log_file != NULL ? LOG_TO_FILE : LOG_TO_NONE,
 	    log_file) != 0) {
 		fprintf(stderr, _("cafeboard: cannot open %s\n"), log_file);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	/* Box drawing and accents need a UTF-8 locale. */
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
@@ -375,8 +391,9 @@ main(int argc, char **argv)
 		rc = ui_main(&o);
 	}
 	log_close();
+out:
 	/* ui: the options are heap strings (the join screen replaces some);
-	 * freed so that leak checkers see a clean exit. */
+	 * freed so that leak checkers see a clean exit, errors included. */
 	free(o.host);
 	free(o.port);
 	free(o.socket_path);

@@ -410,6 +410,7 @@ main(int argc, char **argv)
 	if ((cfg.tls_cert == NULL) != (cfg.tls_key == NULL)) {
 		fprintf(stderr, "%s", _("cafeboard-server: --tls-cert and "
 		    "--tls-key go together\n"));
+		config_free(&cfg);
 		return 2;
 	}
 

@@ -747,11 +747,11 @@ Test(deploy, make_install_and_uninstall_exactly_the_documented_files)
 	    0, "%s", out);
 	free(out);
 	/* A plain build first, then an install elsewhere: rebuilt for it. */
-	cr_assert_eq(sh(&out, "cd %s && make -j2 all >/dev/null 2>&1 && "
+	cr_assert_eq(sh(&out, "cd %s && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -j2 all >/dev/null 2>&1 && "
 	    "strings client/cafeboard | grep -c '^/usr/local/share/locale$'",
 	    src), 0, "%s", out);
 	free(out);
-	cr_assert_eq(sh(&out, "cd %s && make install DESTDIR=%s PREFIX=/usr "
+	cr_assert_eq(sh(&out, "cd %s && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make install DESTDIR=%s PREFIX=/usr "
 	    ">/dev/null 2>&1 && strings %s/usr/bin/cafeboard | grep -c "
 	    "'^/usr/share/locale$'", src, dest, dest), 0, "the installed "
 	    "client does not look for its catalogue in /usr/share/locale: %s",
@@ -777,7 +777,7 @@ Test(deploy, make_install_and_uninstall_exactly_the_documented_files)
 	free(listed);
 
 	snprintf(src, sizeof src, "%s/src", T.dir);
-	cr_assert_eq(sh(&out, "cd %s && make uninstall DESTDIR=%s PREFIX=/usr "
+	cr_assert_eq(sh(&out, "cd %s && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make uninstall DESTDIR=%s PREFIX=/usr "
 	    ">/dev/null 2>&1 && find %s -type f", src, dest, dest), 0);
 	cr_assert_str_eq(out, "", "left behind:\n%s", out);
 	free(out);
@@ -804,7 +804,7 @@ Test(deploy, make_deb_builds_a_package_lintian_accepts, .timeout = 600)
 	    "--exclude=./client/cafeboard . | tar -x -C %s", src, top(), src),
 	    0, "%s", out);
 	free(out);
-	cr_assert_eq(sh(&out, "cd %s && make deb >%s/deb.log 2>&1 || "
+	cr_assert_eq(sh(&out, "cd %s && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make deb >%s/deb.log 2>&1 || "
 	    "tail -30 %s/deb.log", src, T.dir, T.dir), 0, "make deb: %s", out);
 	free(out);
 	cr_assert_eq(sh(&out, "dpkg-deb -c %s/build/deb/cafeboard_*_*.deb | "
