@@ -18,6 +18,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <sys/file.h>
+
 #include <dirent.h>
 #include <grp.h>
 #include <poll.h>
@@ -48,6 +50,7 @@ struct site {
 	int	 tls;			/* the server's TLS port */
 	pid_t	 sshd_pid;
 	bool	 made_user, made_srv, made_privsep, made_rundir;
+	int	 lock_fd;		/* one SSH site at a time */
 	char	 fp[FINGERPRINT_TEXT];
 };
 
@@ -59,6 +62,7 @@ deploy_setup(void)
 {
 	tui_init(&T);
 	memset(&S, 0, sizeof S);
+	S.lock_fd = -1;
 }
 
 /* How long one command may take (a build of the whole tree, slow). */
@@ -144,6 +148,8 @@ deploy_teardown(void)
 		sh(NULL, "userdel sshd");
 	if (S.made_rundir)
 		rmdir("/run/sshd");
+	if (S.lock_fd != -1)
+		close(S.lock_fd);
 	tui_fini(&T);
 }
 
@@ -267,6 +273,18 @@ site_up(bool with_tls)
 	if (system("command -v ssh >/dev/null && command -v useradd "
 	    ">/dev/null && command -v setpriv >/dev/null") != 0)
 		cr_skip_test("needs ssh, useradd and setpriv");
+
+	/*
+	 * sshd's privilege separation user and directory are the host's: the
+	 * SSH tests take turns (Criterion runs tests in parallel), so that
+	 * one does not remove them under the other's sshd.
+	 */
+	snprintf(path, sizeof path, "%s/ssh-tests.lock", getenv("CB_BUILD") !=
+	    NULL ? getenv("CB_BUILD") : T.dir);
+	S.lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	cr_assert_neq(S.lock_fd, -1);
+	while (flock(S.lock_fd, LOCK_EX) == -1 && errno == EINTR)
+		;
 
 	/* A tree others may enter: the accounts run our programs. */
 	cr_assert_eq(chmod(T.dir, 0755), 0);
