@@ -30,8 +30,6 @@ struct export_card {
 	uint64_t		 member_of;	/* live head it is grouped under */
 	uint64_t		 cluster;	/* head of its cluster, or 0 */
 	const char		*ctitle;	/* that cluster's title */
-	uint32_t		 members;	/* a head: cards in its cluster */
-	uint64_t		 cvotes;	/* a head: votes in its cluster */
 };
 
 /* The live cards of one table, in id order. */

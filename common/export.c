@@ -222,14 +222,6 @@ export_table_load(const struct model *m, const struct model_table *t,
 		e = &et->cards[i];
 		if (e->member_of != 0)
 			e->cluster = e->member_of;
-		if (e->cluster == 0)
-			continue;
-		he = export_find(et, e->cluster);
-		he->members++;
-		he->cvotes += e->c->votes;
-	}
-	for (i = 0; i < et->n; i++) {
-		e = &et->cards[i];
 		if (e->cluster != 0) {
 			h = export_find(et, e->cluster)->c;
 			e->ctitle = h->title != NULL ? h->title : "";
