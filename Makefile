@@ -79,11 +79,15 @@ CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
 TUI_TEST_OBJS	= $(filter-out $(B)/client/main.o,$(CLIENT_OBJS))
+# The connection's test follows net.c's bufferevents through wrappers.
+NET_TEST_OBJS	= $(B)/client/net.o $(B)/client/replica.o $(B)/client/spawn.o
+NET_TEST_WRAP	= -Wl,--wrap=bufferevent_setcb -Wl,--wrap=bufferevent_free
 
 # ---------------------------------------------------------------- tests/
 # Criterion suites, one binary each.
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
-		  test_boardfile test_export test_editor test_layout test_tui test_cafe test_server
+		  test_boardfile test_export test_editor test_layout test_tui test_cafe test_server \
+		  test_net
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -161,6 +165,11 @@ $(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) \
     $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) $(LIB) \
 	    $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
+$(B)/tests/test_net: $(B)/tests/test_net.o $(NET_TEST_OBJS) $(TSUPPORT_OBJS) \
+    $(LIB)
+	$(CC) $(ALL_LDFLAGS) $(NET_TEST_WRAP) -o $@ $< $(NET_TEST_OBJS) \
+	    $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
 
 $(B)/tests/bench_%: $(B)/tests/bench_%.o $(TSUPPORT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) \

@@ -133,6 +133,10 @@ struct net {
 
 	enum net_state		 state;
 	struct bufferevent	*bev;
+	struct bufferevent	**dead;		/* closed, freed next pass */
+	size_t			 ndead;
+	size_t			 dead_cap;
+	struct event		*reap_ev;	/* frees them */
 	struct event		*retry_ev;
 	struct event		*tick_ev;
 	uint8_t			 client_id[PROTO_CLIENT_LEN];

@@ -36,6 +36,7 @@
 static void	net_read_cb(struct bufferevent *, void *);
 static void	net_event_cb(struct bufferevent *, short, void *);
 static void	net_retry_cb(evutil_socket_t, short, void *);
+static void	net_reap_cb(evutil_socket_t, short, void *);
 static void	net_lost(struct net *, const char *);
 
 /* Monotonic milliseconds. */
@@ -102,11 +103,32 @@ net_init(struct net *n, struct event_base *base, struct client_opts *opts,
 	replica_init(&n->replica, opts->board);
 	proto_buf_init(&n->out);
 	n->retry_ev = evtimer_new(base, net_retry_cb, n);
+	n->reap_ev = event_new(base, -1, 0, net_reap_cb, n);
 	n->tick_ev = event_new(base, -1, EV_PERSIST, net_tick_cb, n);
 	event_add(n->tick_ev, &tv);
 	if (opts->host != NULL)
 		n->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
 		    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+}
+
+/* Free the connections set aside by net_close. */
+static void
+net_reap(struct net *n)
+{
+	size_t	i;
+
+	for (i = 0; i < n->ndead; i++)
+		bufferevent_free(n->dead[i]);
+	n->ndead = 0;
+}
+
+/* The loop pass after a connection was closed: free it now. */
+static void
+net_reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	net_reap(arg);
 }
 
 /* Release the connection and the replica. */
@@ -115,6 +137,10 @@ net_free(struct net *n)
 {
 	if (n->bev != NULL)
 		bufferevent_free(n->bev);
+	net_reap(n);
+	free(n->dead);
+	if (n->reap_ev != NULL)
+		event_free(n->reap_ev);
 	if (n->retry_ev != NULL)
 		event_free(n->retry_ev);
 	if (n->tick_ev != NULL)
@@ -178,15 +204,27 @@ net_hello(struct net *n)
 	snprintf(n->status, sizeof n->status, "joining");
 }
 
-/* Close the socket without any goodbye. */
+/*
+ * Close the connection without any goodbye.  It goes quiet at once (no
+ * more callbacks) and is freed on the next loop pass, never inside one of
+ * its own callbacks, which may be the caller (STYLE.md, rule 5).
+ */
 static void
 net_close(struct net *n)
 {
 	size_t	i;
 
 	if (n->bev != NULL) {
-		bufferevent_free(n->bev);
+		bufferevent_disable(n->bev, EV_READ | EV_WRITE);
+		bufferevent_setcb(n->bev, NULL, NULL, NULL, NULL);
+		if (n->ndead == n->dead_cap) {
+			n->dead_cap = n->dead_cap == 0 ? 4 : n->dead_cap * 2;
+			n->dead = xreallocarray(n->dead, n->dead_cap,
+			    sizeof *n->dead);
+		}
+		n->dead[n->ndead++] = n->bev;
 		n->bev = NULL;
+		event_active(n->reap_ev, EV_TIMEOUT, 1);
 	}
 	for (i = 0; i < n->replica.npending; i++)
 		n->replica.pending[i].sent = false;
