@@ -146,7 +146,9 @@ struct net {
 	int64_t			 last_in_ms;
 	int64_t			 last_out_ms;
 	bool			 ever_live;
-	bool			 spawned;	/* we started a local server */
+	int			 spawn_lock;	/* held while a server we started
+						   comes up, or SPAWN_LOCK_* */
+	unsigned		 spawn_tries;	/* connects while it comes up */
 	uint32_t		 welcome_last_op;
 	bool			 fac_view;	/* the replica holds what a
 						   facilitator sees */
@@ -211,6 +213,12 @@ void		 boards_free(struct boards *);
 
 /* ------------------------------------------------------------ spawn.c */
 
+#define SPAWN_LOCK_BUSY	(-1)	/* another client is starting one */
+#define SPAWN_LOCK_NONE	(-2)	/* no lock can be had: start anyway */
+
+/* The lock of starting a server on a socket path: an fd, or the above. */
+int		 spawn_lock(const char *);
+void		 spawn_unlock(int);
 /* Start cafeboard-server on path, detached; 0 or -1 with err. */
 int		 spawn_server(const char *, const char *, char *, size_t);
 

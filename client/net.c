@@ -97,6 +97,7 @@ net_init(struct net *n, struct event_base *base, struct client_opts *opts,
 	n->cb = *cb;
 	n->cb_arg = arg;
 	n->state = NET_IDLE;
+	n->spawn_lock = SPAWN_LOCK_BUSY;
 	if (getrandom(n->client_id, sizeof n->client_id, 0) !=
 	    (ssize_t)sizeof n->client_id)
 		fatalx("getrandom: %s", strerror(errno));
@@ -147,6 +148,7 @@ net_free(struct net *n)
 		event_free(n->tick_ev);
 	if (n->dns != NULL)
 		evdns_base_free(n->dns, 0);
+	spawn_unlock(n->spawn_lock);
 	replica_free(&n->replica);
 	proto_buf_free(&n->out);
 }
@@ -334,6 +336,77 @@ net_stop(struct net *n)
 	n->state = NET_STOPPED;
 }
 
+/* A server we started (or waited for) answers, or we gave up on it. */
+static void
+net_spawn_done(struct net *n)
+{
+	spawn_unlock(n->spawn_lock);
+	n->spawn_lock = SPAWN_LOCK_BUSY;
+	n->spawn_tries = 0;
+}
+
+/*
+ * The local server would not start.  On the first connection the user is
+ * told and chooses (the join screen); once the board was open it is a lost
+ * connection like any other: the screen, and whatever is being typed,
+ * stay, and the next attempt starts a server again.
+ */
+static void
+net_spawn_failed(struct net *n, const char *err)
+{
+	net_spawn_done(n);
+	if (n->ever_live) {
+		net_lost(n, err);
+		return;
+	}
+	net_close(n);
+	n->state = NET_STOPPED;
+	snprintf(n->status, sizeof n->status, "%s", err);
+	snprintf(n->last_error_text, sizeof n->last_error_text, "%s", err);
+	if (n->cb.error != NULL)
+		n->cb.error(n->cb_arg, 0, err);
+}
+
+/*
+ * Nobody behind the local socket: start a server, or wait for the one
+ * another client is starting (spawn.c's lock), connecting again every
+ * 100 ms for 5 s.  This happens every time the server is found gone, not
+ * only the first: a room of clients outlives any number of kill -9s.
+ * Returns false once the 5 s are over (plain backoff follows; the next
+ * failure starts a server again).
+ */
+static bool
+net_autostart(struct net *n)
+{
+	char	err[200];
+	int	lock;
+
+	if (n->spawn_tries == 0) {
+		lock = spawn_lock(n->opts->socket_path);
+		if (lock != SPAWN_LOCK_BUSY) {
+			if (spawn_server(n->opts->server_bin,
+			    n->opts->socket_path, err, sizeof err) != 0) {
+				spawn_unlock(lock);
+				net_spawn_failed(n, err);
+				return true;
+			}
+			log_info("started a local server on %s",
+			    n->opts->socket_path);
+			n->spawn_lock = lock;
+		}
+	}
+	if (n->spawn_tries < NET_SPAWN_TRIES) {
+		n->spawn_tries++;
+		net_close(n);
+		snprintf(n->status, sizeof n->status,
+		    "starting a local server");
+		net_retry_in(n, NET_SPAWN_RETRY_MS);
+		return true;
+	}
+	net_spawn_done(n);
+	return false;
+}
+
 /*
  * Connecting failed, or the connection ended.  A Unix socket with nobody
  * behind it gets a server of our own when the user asked for no other.
@@ -342,40 +415,18 @@ static void
 net_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct net	*n = arg;
-	char		 err[200];
 	int		 e = EVUTIL_SOCKET_ERROR();
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
+		net_spawn_done(n);
 		net_hello(n);
 		return;
 	}
 	if (n->state == NET_CONNECTING && n->opts->host == NULL &&
-	    n->opts->autostart && (e == ENOENT || e == ECONNREFUSED)) {
-		if (!n->spawned) {
-			if (spawn_server(n->opts->server_bin,
-			    n->opts->socket_path, err, sizeof err) != 0) {
-				net_close(n);
-				n->state = NET_STOPPED;
-				snprintf(n->status, sizeof n->status, "%s", err);
-				snprintf(n->last_error_text,
-				    sizeof n->last_error_text, "%s", err);
-				if (n->cb.error != NULL)
-					n->cb.error(n->cb_arg, 0, err);
-				return;
-			}
-			n->spawned = true;
-			n->attempts = 0;
-		}
-		if (n->attempts < NET_SPAWN_TRIES) {
-			n->attempts++;
-			net_close(n);
-			snprintf(n->status, sizeof n->status,
-			    "starting a local server");
-			net_retry_in(n, NET_SPAWN_RETRY_MS);
-			return;
-		}
-	}
+	    n->opts->autostart && (e == ENOENT || e == ECONNREFUSED) &&
+	    net_autostart(n))
+		return;
 	if (what & BEV_EVENT_EOF)
 		net_lost(n, "the server closed the connection");
 	else if (n->state == NET_CONNECTING && n->opts->host != NULL &&
