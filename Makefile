@@ -220,7 +220,7 @@ run: deps
 	    ./$(SERVER_BIN) --data "$$data" create $(RUN_BOARD) \
 	        --from examples/seed-cafe.board || exit 1; \
 	fi; \
-	exec ./$(CLIENT_BIN) --board $(RUN_BOARD) --name Facilitator \
+	exec ./$(CLIENT_BIN) --board $(RUN_BOARD) --auto-name \
 	    --key-file "$$data/facilitator.key"
 
 install: all

@@ -37,6 +37,7 @@ struct client_opts {
 	char		*server_bin;	/* cafeboard-server to start */
 	char		*board;
 	char		*name;
+	char		*auto_name;	/* --auto-name: the name to number */
 	char		*code;
 	char		*key;		/* read from --key-file */
 	char		*key_file;	/* read at HELLO: not there yet at start */
@@ -149,6 +150,7 @@ struct net {
 	int			 spawn_lock;	/* held while a server we started
 						   comes up, or SPAWN_LOCK_* */
 	unsigned		 spawn_tries;	/* connects while it comes up */
+	unsigned		 name_number;	/* --auto-name: 0, then 2, 3... */
 	uint32_t		 welcome_last_op;
 	bool			 fac_view;	/* the replica holds what a
 						   facilitator sees */

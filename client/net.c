@@ -25,6 +25,7 @@
 
 #include "client.h"
 #include "log.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define NET_BACKOFF_MIN_MS	200
@@ -32,6 +33,7 @@
 #define NET_CONNECT_TIMEOUT_MS	10000
 #define NET_SPAWN_RETRY_MS	100	/* while a server we started comes up */
 #define NET_SPAWN_TRIES		50
+#define NET_AUTO_NAME_MAX	99	/* "Facilitator 99" at most */
 
 static void	net_read_cb(struct bufferevent *, void *);
 static void	net_event_cb(struct bufferevent *, short, void *);
@@ -438,13 +440,48 @@ net_event_cb(struct bufferevent *bev, short what, void *arg)
 		    "connection error");
 }
 
+/*
+ * --auto-name: the next of "Name 2", "Name 3"... after a refusal for a
+ * name someone online uses (the base cut so that the number fits the
+ * limit); false when there is none left.
+ */
+static bool
+net_next_name(struct net *n)
+{
+	const char	*base = n->opts->auto_name;
+	char		 num[16], *name;
+	size_t		 keep, len, cps, i;
+	uint32_t	 cp;
+
+	if (base == NULL || n->name_number >= NET_AUTO_NAME_MAX)
+		return false;
+	n->name_number = n->name_number < 2 ? 2 : n->name_number + 1;
+	snprintf(num, sizeof num, " %u", n->name_number);
+	len = strlen(base);
+	for (keep = i = cps = 0; i < len &&
+	    cps + strlen(num) < PROTO_NAME_MAX; cps++) {
+		i += text_decode(base + i, len - i, &cp);
+		keep = i;
+	}
+	xasprintf(&name, "%.*s%s", (int)keep, base, num);
+	free(n->opts->name);
+	n->opts->name = name;
+	return true;
+}
+
 /* A final ERROR: stop until the user fixes what is wrong. */
 static void
 net_error(struct net *n, uint32_t code, const char *text)
 {
+	log_info("ERROR %u: %s", code, text);
+	if (code == ERROR_NAME && net_next_name(n)) {
+		log_info("the name is taken: joining as %s", n->opts->name);
+		net_close(n);
+		net_retry_in(n, 0);
+		return;
+	}
 	n->last_error = code;
 	snprintf(n->last_error_text, sizeof n->last_error_text, "%s", text);
-	log_info("ERROR %u: %s", code, text);
 	if (n->cb.error != NULL)
 		n->cb.error(n->cb_arg, code, text);
 	if (ERROR_FINAL(code)) {

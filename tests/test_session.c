@@ -1,7 +1,7 @@
 /*
  * test_session.c -- a facilitator's session as a room lives it: the local
  * server that cafeboard starts by itself (as tmux does) and that comes
- * back after every kill -9.
+ * back after every kill -9, and names that survive restarts.
  *
  * The clients run in a private tmux (tests/tui-harness.h) with no --socket:
  * their XDG directories point into the test's directory, so the socket,
@@ -469,4 +469,80 @@ Test(session, a_failed_restart_keeps_the_text_being_typed)
 	tui_keys(&T, "anne", "Enter", NULL);
 	ses_wait_card("demo", text);
 	tui_end(&T);
+}
+
+Test(session, make_run_in_a_second_terminal_is_a_second_facilitator)
+{
+	char		 env[600], args[512];
+	const char	*top = getenv("CB_TOP");
+	pid_t		 server;
+	int		 round;
+
+	/*
+	 * make run's client twice, in French: the second joins as
+	 * "Animation 2", and after kills both come back as themselves.
+	 */
+	cr_assert_not_null(top, "CB_TOP is not set (make check)");
+	snprintf(env, sizeof env, "LANGUAGE=fr CAFEBOARD_LOCALEDIR='%s/build/"
+	    "locale'", top);
+	snprintf(args, sizeof args, "--board demo --auto-name --key-file "
+	    "'%s'", keyfile);
+	ses_client("one", env, args);
+	server = ses_one_server(0);
+	ses_wait_online("demo", "Animation");
+	ses_client("two", env, args);
+	ses_wait_online("demo", "Animation,Animation 2");
+	for (round = 0; round < 2; round++) {
+		ses_kill(server, SIGKILL);
+		server = ses_one_server(server);
+		ses_wait_online("demo", "Animation,Animation 2");
+	}
+	free(tui_wait(&T, "two", "2 en ligne"));
+	tui_end(&T);
+}
+
+Test(session, a_client_coming_back_takes_its_participant_back)
+{
+	struct tserver		 s;
+	struct tclient		 fac, a, b, c;
+	struct proto_msg	 m;
+	uint32_t		 zoe;
+	int			 rc;
+
+	/*
+	 * Zoé's client knows her by its id.  While the server restarts,
+	 * another client takes "Zoé" over by name (the rule for a laptop
+	 * that died); when Zoé's own client comes back, it is her again
+	 * and the other one is told the name is in use.
+	 */
+	tserver_start(&s, false, NULL);
+	cr_assert_eq(tclient_connect(&fac, &s, false), 0);
+	cr_assert_eq(tclient_join(&fac, "room", "Fanny", NULL, s.key), 0);
+	cr_assert_eq(tclient_connect(&a, &s, false), 0);
+	cr_assert_eq(tclient_join(&a, "room", "Zo\xc3\xa9", NULL, NULL), 0);
+	zoe = a.participant;
+	tclient_close(&fac);
+
+	tserver_stop(&s, SIGKILL);
+	tserver_restart(&s);
+	cr_assert_eq(tclient_connect(&b, &s, false), 0);
+	cr_assert_eq(tclient_join(&b, "room", "Zo\xc3\xa9", NULL, NULL), 0);
+	cr_assert_eq(b.participant, zoe);
+
+	cr_assert_eq(tclient_reconnect(&a, &s, false), 0);
+	rc = tclient_join(&a, "room", "Zo\xc3\xa9", NULL, NULL);
+	cr_assert_eq(rc, 0, "Zoé's own client was refused (ERROR %d)", rc);
+	cr_assert_eq(a.participant, zoe);
+	cr_assert_eq(tclient_expect(&b, PROTO_ERROR, &m, TS_TIMEOUT_MS), 1);
+	cr_assert_eq(m.u.error.code, ERROR_NAME);
+	proto_msg_free(&m);
+
+	/* With Zoé online, her name is hers. */
+	cr_assert_eq(tclient_connect(&c, &s, false), 0);
+	cr_assert_eq(tclient_join(&c, "room", "Zo\xc3\xa9", NULL, NULL),
+	    ERROR_NAME);
+	tclient_close(&a);
+	tclient_close(&b);
+	tclient_close(&c);
+	tserver_cleanup(&s);
 }
