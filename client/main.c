@@ -249,6 +249,9 @@ main(int argc, char **argv)
 		case OPT_FORMAT:
 		case 'o':
 			if (!export_cmd || fargc > 5) {
+				fprintf(stderr, "%s", _("cafeboard: --format, "
+				    "-o and --bom go with export, once "
+				    "each\n"));
 				usage(stderr);
 				return 2;
 			}
@@ -258,6 +261,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_BOM:
 			if (!export_cmd || fargc > 6) {
+				fprintf(stderr, "%s", _("cafeboard: --format, "
+				    "-o and --bom go with export, once "
+				    "each\n"));
 				usage(stderr);
 				return 2;
 			}

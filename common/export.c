@@ -253,6 +253,13 @@ export_format_parse(const char *s)
 	return -1;
 }
 
+/* The names export_format_parse knows, for messages: "md, csv, json". */
+const char *
+export_format_list(void)
+{
+	return "md, csv, json";
+}
+
 /* Write the export of m to f; 0, or -1 on a write error (errno set). */
 int
 export_write(const struct model *m, enum export_format fmt,

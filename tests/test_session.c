@@ -1,7 +1,8 @@
 /*
  * test_session.c -- a facilitator's session as a room lives it: the local
  * server that cafeboard starts by itself (as tmux does) and that comes
- * back after every kill -9, and names that survive restarts.
+ * back after every kill -9, names that survive restarts, and the command
+ * line of `cafeboard export`.
  *
  * The clients run in a private tmux (tests/tui-harness.h) with no --socket:
  * their XDG directories point into the test's directory, so the socket,
@@ -226,6 +227,30 @@ ses_names(const bool *on, char names[][40], char *got, size_t len)
 }
 
 /*
+ * The facilitator key of the test's local server, once the server has
+ * written it whole (a line).
+ */
+static void
+ses_key(char *key, size_t len)
+{
+	FILE	*f;
+	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
+	bool	 whole = false;
+
+	while (!whole) {
+		cr_assert_lt(ts_now_ms(), end, "no key in %s", keyfile);
+		if ((f = fopen(keyfile, "r")) != NULL) {
+			whole = fgets(key, (int)len, f) != NULL &&
+			    strchr(key, '\n') != NULL;
+			fclose(f);
+		}
+		if (!whole)
+			tui_nap();
+	}
+	key[strcspn(key, "\n")] = '\0';
+}
+
+/*
  * Who is online on board, as a fresh observer connection to the server
  * sees it: waits until the names online are exactly want (sorted,
  * comma-separated), connecting again while the server is not there yet.
@@ -240,18 +265,13 @@ ses_wait_online(const char *board, const char *want)
 	char			 got[1024];
 	bool			 on[64];
 	int64_t			 end = ts_now_ms() + TUI_DEADLINE_MS;
-	FILE			*f;
 	uint32_t		 p;
 	int			 rc;
 
 	memset(&s, 0, sizeof s);
 	cr_assert_lt(strlen(sock), sizeof s.sock);
 	memcpy(s.sock, sock, strlen(sock) + 1);
-	tui_wait_file(keyfile);
-	cr_assert_not_null(f = fopen(keyfile, "r"));
-	cr_assert_not_null(fgets(key, sizeof key, f));
-	fclose(f);
-	key[strcspn(key, "\n")] = '\0';
+	ses_key(key, sizeof key);
 again:
 	cr_assert_lt(ts_now_ms(), end, "%s never online on %s", want, board);
 	if (tclient_connect(&c, &s, false) != 0) {
@@ -328,18 +348,6 @@ Test(session, the_local_server_comes_back_after_every_kill)
 	tui_end(&T);
 }
 
-/* The facilitator key of the test's local server (waits for it). */
-static void
-ses_key(char *key, size_t len)
-{
-	FILE	*f;
-
-	tui_wait_file(keyfile);
-	cr_assert_not_null(f = fopen(keyfile, "r"));
-	cr_assert_not_null(fgets(key, (int)len, f));
-	fclose(f);
-	key[strcspn(key, "\n")] = '\0';
-}
 
 /* A raw connection to the test's local server, as the tserver it needs. */
 static void
@@ -545,4 +553,53 @@ Test(session, a_client_coming_back_takes_its_participant_back)
 	tclient_close(&b);
 	tclient_close(&c);
 	tserver_cleanup(&s);
+}
+
+/* Run the client binary with argv (NULL terminated) in French; stderr. */
+static char *
+ses_run_fr(char **argv)
+{
+	char		 cmd[2048], path[300], *out;
+	const char	*top = getenv("CB_TOP");
+	size_t		 i;
+	int		 rc;
+
+	cr_assert_not_null(top, "CB_TOP is not set (make check)");
+	snprintf(path, sizeof path, "%s/err.txt", T.dir);
+	snprintf(cmd, sizeof cmd, "LANGUAGE=fr LANG=C.UTF-8 LC_ALL=C.UTF-8 "
+	    "CAFEBOARD_LOCALEDIR='%s/build/locale' '%s'", top, T.client_bin);
+	for (i = 0; argv[i] != NULL; i++)
+		snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " '%s'",
+		    argv[i]);
+	snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " 2>'%s'",
+	    path);
+	rc = system(cmd);
+	cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "%s: %d", cmd, rc);
+	out = ses_read(path);
+	return out;
+}
+
+Test(session, export_says_what_is_wrong_in_french)
+{
+	char	*err;
+	char	*pdf[] = { "export", "--board", "cafe", "--format", "pdf",
+	    NULL };
+	char	*noboard[] = { "export", "--format", "md", NULL };
+	char	*noformat[] = { "export", "--board", "cafe", NULL };
+
+	err = ses_run_fr(pdf);
+	cr_assert_not_null(strstr(err, "cafeboard\xc2\xa0: format "
+	    "\xc2\xab\xc2\xa0pdf\xc2\xa0\xc2\xbb inconnu\xc2\xa0: md, csv, "
+	    "json\n"), "%s", err);
+	cr_assert_not_null(strstr(err, "usage\xc2\xa0: cafeboard export"),
+	    "%s", err);
+	free(err);
+	err = ses_run_fr(noboard);
+	cr_assert_not_null(strstr(err, "il faut le nom du tableau"), "%s",
+	    err);
+	free(err);
+	err = ses_run_fr(noformat);
+	cr_assert_not_null(strstr(err, "il faut un format (--format md, csv, "
+	    "json)"), "%s", err);
+	free(err);
 }
