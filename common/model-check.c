@@ -463,7 +463,10 @@ model_met_cb(uint32_t a, uint32_t b, void *arg)
 	return model_met(arg, a, b);
 }
 
-/* Fill a rotate's pairs from the current seating and history. */
+/*
+ * Fill a rotate's pairs from the current seating and history: who met
+ * whom, and the tables each sat at in the rounds before this one.
+ */
 static void
 model_prepare_rotate(const struct model *m, struct proto_op *op)
 {
@@ -471,13 +474,17 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 	struct rotation_person		*people;
 	struct rotation_in		 in;
 	struct proto_pair		*out = NULL;
-	uint64_t			*tables;
-	size_t				 i, n = 0;
+	uint64_t			*tables, *sat, t;
+	size_t				 i, n = 0, ns = 0;
+	uint32_t			 r, rounds;
 
 	tables = xreallocarray(NULL, m->ntables + 1, sizeof *tables);
 	for (i = 0; i < m->ntables; i++)
 		tables[i] = m->tables[i].id;
+	rounds = m->round > 0 ? m->round - 1 : 0;
 	people = xreallocarray(NULL, m->nparticipants + 1, sizeof *people);
+	sat = xreallocarray(NULL, m->nparticipants * (size_t)rounds + 1,
+	    sizeof *sat);
 	for (i = 0; i < m->nparticipants; i++) {
 		p = &m->participants[i];
 		if (p->table == 0 || p->role == ROLE_FACILITATOR ||
@@ -486,6 +493,14 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 		people[n].id = p->id;
 		people[n].table = p->table;
 		people[n].host = p->role == ROLE_HOST;
+		people[n].sat = &sat[ns];
+		people[n].nsat = 0;
+		for (r = 1; r <= rounds; r++) {
+			if ((t = model_sat(m, p->id, r)) != 0) {
+				sat[ns++] = t;
+				people[n].nsat++;
+			}
+		}
 		n++;
 	}
 	memset(&in, 0, sizeof in);
@@ -503,6 +518,7 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 	} else
 		free(out);
 	free(people);
+	free(sat);
 	free(tables);
 }
 

@@ -13,6 +13,7 @@
  *   votes    (card, participant)      -> dots that participant put on it
  *   used     (table, participant)     -> dots that participant used there
  *   met      (low id, high id)        -> rounds the two sat at one table
+ *   sat      (participant, round)     -> the table they sat at at its end
  *   clients  (client[0..8], [8..16])  -> participant << 32 | last_op
  * Names map to participant ids through a namemap.  Nothing here depends on the
  * layout of a hash table for its output: model-state.c sorts.
@@ -133,6 +134,7 @@ model_release(struct model *m)
 	pairmap_free(&p->votes);
 	pairmap_free(&p->used);
 	pairmap_free(&p->met);
+	pairmap_free(&p->sat);
 	pairmap_free(&p->clients);
 	free(p->voters);
 }
@@ -232,6 +234,7 @@ model_clone(const struct model *src)
 	pairmap_copy(&p->votes, &sp->votes);
 	pairmap_copy(&p->used, &sp->used);
 	pairmap_copy(&p->met, &sp->met);
+	pairmap_copy(&p->sat, &sp->sat);
 	pairmap_copy(&p->clients, &sp->clients);
 	p->voters = xreallocarray(NULL, sp->cards_cap, sizeof *p->voters);
 	if (src->ncards != 0)
@@ -499,6 +502,13 @@ model_met(const struct model *m, uint32_t a, uint32_t b)
 	if (a > b)
 		return (uint32_t)pairmap_get(&m->priv->met, b, a);
 	return (uint32_t)pairmap_get(&m->priv->met, a, b);
+}
+
+/* The table participant p sat at when round r ended; 0 if unknown. */
+uint64_t
+model_sat(const struct model *m, uint32_t p, uint32_t r)
+{
+	return pairmap_get(&m->priv->sat, p, r);
 }
 
 /* Milliseconds left on the timer at now_ms. */
@@ -849,7 +859,10 @@ model_cmp_seat(const void *a, const void *b)
 	return 0;
 }
 
-/* rotate: count who met, then seat everyone as the pairs say. */
+/*
+ * rotate: count who met and note who sat where in the round ending, then
+ * seat everyone as the pairs say.
+ */
 static void
 model_apply_rotate(struct model *m, const struct proto_op *op)
 {
@@ -867,6 +880,7 @@ model_apply_rotate(struct model *m, const struct proto_op *op)
 		seats[n].a = p->table;
 		seats[n].b = p->id;
 		n++;
+		pairmap_set(&m->priv->sat, p->id, m->round, p->table);
 	}
 	qsort(seats, n, sizeof *seats, model_cmp_seat);
 	for (i = 0; i < n; i = j) {
@@ -1386,6 +1400,49 @@ model_meets_list(const struct model *m, struct model_meet_rec **out)
 	qsort(r, n, sizeof *r, model_cmp_meet);
 	*out = r;
 	return n;
+}
+
+/* Order table records by (participant, round). */
+static int
+model_cmp_sat(const void *a, const void *b)
+{
+	const struct model_sat_rec	*x = a, *y = b;
+
+	if (x->participant != y->participant)
+		return x->participant < y->participant ? -1 : 1;
+	if (x->round != y->round)
+		return x->round < y->round ? -1 : 1;
+	return 0;
+}
+
+/* Tables of finished rounds, sorted by participant, then round. */
+size_t
+model_sats_list(const struct model *m, struct model_sat_rec **out)
+{
+	const struct pairmap	*pm = &m->priv->sat;
+	struct model_sat_rec	*r;
+	size_t			 i, n = 0;
+
+	r = xreallocarray(NULL, pm->len + 1, sizeof *r);
+	for (i = 0; i < pm->cap; i++) {
+		if (pm->slots[i].v == 0)
+			continue;
+		r[n].participant = (uint32_t)pm->slots[i].a;
+		r[n].round = (uint32_t)pm->slots[i].b;
+		r[n].table = pm->slots[i].v;
+		n++;
+	}
+	qsort(r, n, sizeof *r, model_cmp_sat);
+	*out = r;
+	return n;
+}
+
+/* Set the table p sat at when round r ended (0: forget it). */
+void
+model_set_sat(struct model *m, uint32_t p, uint32_t r, uint64_t table)
+{
+	if (p != 0 && r != 0)
+		pairmap_set(&m->priv->sat, p, r, table);
 }
 
 /* Set the dots participant p put on card c (derived counts: model_rebuild). */

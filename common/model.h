@@ -154,6 +154,8 @@ uint32_t	 model_dots_used(const struct model *, uint32_t, uint64_t);
 uint32_t	 model_seated(const struct model *, uint64_t);
 /* Times participants a and b sat at one table in finished rounds. */
 uint32_t	 model_met(const struct model *, uint32_t, uint32_t);
+/* The table participant p sat at when round r ended; 0 if unknown. */
+uint64_t	 model_sat(const struct model *, uint32_t, uint32_t);
 /* Milliseconds left on the timer at now_ms. */
 uint64_t	 model_timer_remaining(const struct model *, int64_t);
 /* True when card.add is frozen: board closed, locked, or timer at zero. */
@@ -208,7 +210,7 @@ void		 model_redact(const struct model *, const struct proto_event *,
 
 /*
  * The board as STATE frames, appended to buf.  viewer 0 writes everything
- * (snapshots: client and meet records too, and the timer as it was last
+ * (snapshots: client, meet and sat records too, and the timer as it was last
  * set, with the wall-clock time it was true at); a participant or
  * MODEL_OBSERVER gets what they may see, with the timer as it stands at
  * now_ms.  Returns the number of records.  One pass, deterministic.
@@ -249,6 +251,11 @@ struct model_meet_rec {
 	uint32_t	 b;
 	uint32_t	 count;
 };
+struct model_sat_rec {
+	uint32_t	 participant;
+	uint32_t	 round;
+	uint64_t	 table;
+};
 /* Sorted copies of the private maps; free(*out).  Votes: 0 for everyone's. */
 size_t		 model_votes_list(const struct model *, uint32_t,
 		    struct model_vote_rec **);
@@ -256,6 +263,8 @@ size_t		 model_clients_list(const struct model *,
 		    struct model_client_rec **);
 size_t		 model_meets_list(const struct model *,
 		    struct model_meet_rec **);
+size_t		 model_sats_list(const struct model *,
+		    struct model_sat_rec **);
 /* Back to an empty board (name and limits kept). */
 void		 model_reset(struct model *);
 /* A new blank table, card or participant with this id; NULL if 0 or taken. */
@@ -267,6 +276,8 @@ void		 model_set_votes(struct model *, uint32_t, uint64_t, uint32_t);
 void		 model_set_client(struct model *, const uint8_t *, uint32_t,
 		    uint32_t);
 void		 model_set_met(struct model *, uint32_t, uint32_t, uint32_t);
+void		 model_set_sat(struct model *, uint32_t, uint32_t,
+		    uint64_t);
 /* Recompute what is derived (live cards, dots used) after raw changes. */
 void		 model_rebuild(struct model *);
 

@@ -40,7 +40,7 @@ static const char *const proto_view_names[FOLLOW_VIEW_COUNT] = {
 static const char *const proto_mode_names[] = { "replay", "state" };
 static const char *const proto_what_names[STATE_WHAT_COUNT] = {
 	"board", "table", "participant", "card", "timer", "votes", "client",
-	"meet"
+	"meet", "sat"
 };
 
 static const char *const proto_reject_texts[] = {
@@ -403,6 +403,8 @@ static const char *const proto_state_specs[STATE_WHAT_COUNT] = {
 	[STATE_VOTES] = "IL",			/* participant [[card, n]...] */
 	[STATE_CLIENT] = "CIo",			/* client participant last_op */
 	[STATE_MEET] = "Iau",			/* a (id) b (author) count */
+	[STATE_SAT] = "IL",			/* participant [[round,
+						   table], ...] */
 };
 
 /*

@@ -295,6 +295,8 @@ enum state_what {
 				    (snapshots only; participant in id) */
 	STATE_MEET,		/* [17, "meet", a, b, count] (snapshots only;
 				    a in id, b in author) */
+	STATE_SAT,		/* ext: [17, "sat", participant, [[round,
+				    table], ...]] (snapshots only) */
 	STATE_WHAT_COUNT
 };
 
@@ -347,7 +349,7 @@ struct proto_state {
 	uint8_t		 client[PROTO_CLIENT_LEN];
 	uint32_t	 last_op;
 	uint32_t	 count;		/* meet */
-	struct proto_pair *pairs;	/* votes */
+	struct proto_pair *pairs;	/* votes; sat */
 	uint32_t	 npairs;
 };
 

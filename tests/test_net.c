@@ -49,7 +49,7 @@ struct tramp {
 static struct tramp	 tramps[NET_T_SLOTS];
 static struct bufferevent *in_callback;	/* whose callback runs now */
 static int		 frees;		/* bufferevents freed */
-static int		 frees_inside;	/* ... inside their own callback */
+static int		 frees_inside;	/* ... in their own callback */
 
 /* Run a read or write callback, noting whose it is. */
 static void

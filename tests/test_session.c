@@ -28,8 +28,8 @@
 static struct tui	 T;
 static char		 run_dir[200];	/* XDG_RUNTIME_DIR */
 static char		 xdg_data[200];	/* XDG_DATA_HOME */
-static char		 sock[240];	/* the socket clients find there */
-static char		 keyfile[240];	/* the key the first server writes */
+static char		 sock[240];	/* the clients' socket */
+static char		 keyfile[240];	/* the servers' key */
 
 /* Every test: a directory and a tmux server; we reap what detaches. */
 static void
@@ -404,7 +404,8 @@ Test(session, a_failed_restart_keeps_the_text_being_typed)
 	struct tclient	 f;
 	struct proto_msg m;
 	struct proto_op	 op;
-	char		 link[300], env[400], args[512], key[PROTO_KEY_MAX + 2];
+	char		 link[300], env[400], args[512];
+	char		 key[PROTO_KEY_MAX + 2];
 	char		 logpath[300], *log, *scr;
 	const char	*text = "Une id\xc3\xa9""e qu'on ne perd pas";
 	pid_t		 server;
