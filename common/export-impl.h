@@ -68,6 +68,13 @@ const char	*export_theme(const struct model_table *);
 /* The author's name, or NULL when anonymous or unknown. */
 const char	*export_author(const struct export_ctx *,
 		    const struct model_card *);
+/*
+ * The author's name and those of the coauthors (duplicates merged into
+ * the card), ", " between them (malloc'd), or NULL when anonymous or
+ * none is known.
+ */
+char		*export_authors(const struct export_ctx *,
+		    const struct model_card *);
 /* The entry of card id in et, or NULL. */
 struct export_card *export_find(const struct export_table *, uint64_t);
 /* The nearest live card on the same table that c builds on, or 0. */

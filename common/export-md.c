@@ -16,7 +16,8 @@
  *   members and their replies --, then those cards; then the cards in no
  *   cluster; replies nested under the card they build on).  Every card
  *   shows its votes and, unless the board is anonymous, its author's first
- *   name.  A card whose text this replica does not know shows "(private)".
+ *   name, then those of the authors of duplicates merged into it.  A card
+ *   whose text this replica does not know shows "(private)".
  *   User text is escaped so that it is only ever text: no raw HTML, links,
  *   emphasis or block structure can come from it; so are the translations
  *   of the report's own words.  A multi-line card keeps its lines as hard
@@ -207,11 +208,14 @@ export_md_lines(struct export_buf *b, const char *s, size_t indent)
 	}
 }
 
-/* " — N votes — Name": the end of a card's line. */
+/*
+ * " — N votes — Name": the end of a card's line; the names of the
+ * authors of duplicates merged into it follow the author's.
+ */
 static void
 export_md_meta(struct export_ctx *x, const struct model_card *c)
 {
-	const char	*who = export_author(x, c);
+	char	*who = export_authors(x, c);
 
 	export_puts(&x->b, " — ");
 	/* TRANSLATORS: dots on a card or a cluster (gommettes). */
@@ -221,6 +225,7 @@ export_md_meta(struct export_ctx *x, const struct model_card *c)
 		export_puts(&x->b, " — ");
 		export_md_inline(&x->b, who, false);
 	}
+	free(who);
 }
 
 static void export_md_card(struct export_ctx *, const struct export_table *,

@@ -138,6 +138,37 @@ export_author(const struct export_ctx *x, const struct model_card *c)
 	return p->name;
 }
 
+/*
+ * The author's name and those of the coauthors, ", " between them
+ * (malloc'd), or NULL when anonymous or none is known.
+ */
+char *
+export_authors(const struct export_ctx *x, const struct model_card *c)
+{
+	const struct model_participant	*p;
+	struct export_buf		 b;
+	const char			*who;
+	size_t				 i;
+
+	if (x->anonymous)
+		return NULL;
+	memset(&b, 0, sizeof b);
+	if ((who = export_author(x, c)) != NULL)
+		export_puts(&b, who);
+	for (i = 0; i < c->ncoauthors; i++) {
+		if (c->coauthors[i].a > UINT32_MAX || (p = model_participant(
+		    x->m, (uint32_t)c->coauthors[i].a)) == NULL)
+			continue;
+		if (b.len > 0)
+			export_puts(&b, ", ");
+		export_puts(&b, p->name);
+	}
+	if (b.len == 0)
+		return NULL;
+	export_putc(&b, '\0');
+	return b.data;
+}
+
 /* The entry of card id in et, or NULL. */
 struct export_card *
 export_find(const struct export_table *et, uint64_t id)

@@ -29,6 +29,7 @@ static bool
 model_kind_known(uint8_t kind)
 {
 	return (kind >= OP_CARD_ADD && kind <= OP_READY) ||
+	    kind == OP_CARD_MERGE ||
 	    (kind >= OP_TABLE_ADD && kind <= OP_FOLLOW) ||
 	    (kind >= OP_JOINED && kind <= OP_REVEAL);
 }
@@ -196,6 +197,35 @@ model_check_cluster(const struct model *m, bool fac,
 	if (h != NULL && (h->id == c->id || h->table != c->table))
 		return model_refuse(why, REJECT_BAD,
 		    "a card groups under another card of its table");
+	return 0;
+}
+
+/*
+ * card.merge: anyone in the group phase, a facilitator in any phase but
+ * closed; not while a blind vote is hidden (the dots that move would
+ * tell); two live cards of one table.
+ */
+static int
+model_check_merge(const struct model *m, bool fac,
+    const struct proto_op *op, const char **why)
+{
+	const struct model_card	*c, *d;
+	int			 code;
+
+	if ((code = model_check_frozen(m, fac, why)) != 0)
+		return code;
+	if (!fac && m->phase != PHASE_GROUP)
+		return model_refuse(why, REJECT_PHASE,
+		    "duplicates are merged in the group phase");
+	if (m->settings.blind && !m->revealed)
+		return model_refuse(why, REJECT_PHASE,
+		    "cards merge once the blind vote is revealed");
+	if ((c = model_live_card(m, op->card)) == NULL ||
+	    (d = model_live_card(m, op->into)) == NULL)
+		return model_refuse(why, REJECT_NOT_FOUND, "no such card");
+	if (c == d || c->table != d->table)
+		return model_refuse(why, REJECT_BAD,
+		    "a card merges into another card of its table");
 	return 0;
 }
 
@@ -376,6 +406,8 @@ model_check(const struct model *m, uint32_t who, const struct proto_op *op,
 	case OP_CARD_GROUP:
 	case OP_CLUSTER_TITLE:
 		return model_check_cluster(m, fac, op, why);
+	case OP_CARD_MERGE:
+		return model_check_merge(m, fac, op, why);
 	case OP_VOTE:
 		return model_check_vote(m, who, fac, op, why);
 	case OP_TABLE_SIT:
@@ -524,7 +556,7 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 
 /*
  * Server side, after model_check: fill in the fields the server derives
- * (timer remaining_ms and running; rotate pairs).
+ * (timer remaining_ms and running; rotate pairs; the dots of a merge).
  */
 void
 model_prepare(const struct model *m, struct proto_op *op, int64_t now)
@@ -561,6 +593,9 @@ model_prepare(const struct model *m, struct proto_op *op, int64_t now)
 		break;
 	case OP_ROTATE:
 		model_prepare_rotate(m, op);
+		break;
+	case OP_CARD_MERGE:
+		op->votes = model_merge_votes(m, op->card, op->into);
 		break;
 	}
 }

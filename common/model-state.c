@@ -196,6 +196,12 @@ model_state_write(const struct model *m, uint32_t viewer, int64_t now,
 		rec.edited = c->edited;
 		rec.deleted = c->deleted;
 		rec.created_ms = c->created_ms;
+		rec.merged = c->merged;
+		/* Coauthors are authors: hidden as the author is. */
+		if (!(other && m->settings.anonymous)) {
+			rec.pairs = c->coauthors;
+			rec.npairs = (uint32_t)c->ncoauthors;
+		}
 		n += model_state_emit(buf, &rec);
 	}
 
@@ -271,7 +277,8 @@ model_state_size(const struct model *m)
 		n += 56 + strlen(m->participants[i].name);
 	for (i = 0; i < m->ncards; i++)
 		n += 64 + strlen(m->cards[i].text) +
-		    strlen(m->cards[i].title);
+		    strlen(m->cards[i].title) +
+		    20 * m->cards[i].ncoauthors;
 	/* The viewer's own votes: at most dots per table, 12 bytes a pair. */
 	n += (size_t)m->settings.dots * m->ntables * 12;
 	return n;
@@ -347,6 +354,8 @@ model_state_read_card(struct model *m, const struct proto_state *rec)
 	c->edited = rec->edited;
 	c->deleted = rec->deleted;
 	c->created_ms = rec->created_ms;
+	c->merged = rec->merged;
+	model_set_coauthors(c, rec->pairs, rec->npairs);
 	return 0;
 }
 

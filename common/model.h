@@ -44,6 +44,12 @@ struct model_card {
 	bool		 edited;
 	bool		 deleted;
 	int64_t		 created_ms;
+	uint64_t	 merged;	/* ext: merged into this card (deleted
+					   too, its text kept); 0 if not */
+	struct proto_pair *coauthors;	/* ext: [participant, the merged card
+					   they wrote], authors of the
+					   duplicates merged into this one */
+	size_t		 ncoauthors;
 };
 
 struct model_table {
@@ -147,6 +153,12 @@ uint32_t	 model_client_last_op(const struct model *, const uint8_t *);
 /* The id the next joined participant gets. */
 uint32_t	 model_next_participant(const struct model *);
 
+/*
+ * card.merge: the dots card into holds once card is merged into it
+ * (each voter's dots move with the card, those over the per-card limit
+ * go back to them).
+ */
+uint32_t	 model_merge_votes(const struct model *, uint64_t, uint64_t);
 /* Dots participant p put on card c; dots p used on table t. */
 uint32_t	 model_votes_of(const struct model *, uint32_t, uint64_t);
 uint32_t	 model_dots_used(const struct model *, uint32_t, uint64_t);
@@ -267,6 +279,9 @@ size_t		 model_sats_list(const struct model *,
 		    struct model_sat_rec **);
 /* Back to an empty board (name and limits kept). */
 void		 model_reset(struct model *);
+/* Set a card's coauthors to a copy of pairs[0..n). */
+void		 model_set_coauthors(struct model_card *,
+		    const struct proto_pair *, size_t);
 /* A new blank table, card or participant with this id; NULL if 0 or taken. */
 struct model_table *model_insert_table(struct model *, uint64_t);
 struct model_card *model_insert_card(struct model *, uint64_t);

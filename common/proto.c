@@ -275,6 +275,7 @@ static const struct proto_field proto_op_fields[128] = {
 	['t'] = FLD(PF_U64, proto_op, table),
 	['p'] = FLD(PF_U64, proto_op, parent),
 	['h'] = FLD(PF_U64, proto_op, head),
+	['i'] = FLD(PF_U64, proto_op, into),
 	['d'] = FLD(PF_I32, proto_op, delta),
 	['f'] = FLD(PF_BOOL, proto_op, flag),
 	['P'] = FLD(PF_U32, proto_op, participant),
@@ -295,6 +296,7 @@ static const struct proto_field proto_op_fields[128] = {
 	['g'] = FLD(PF_BOOL, proto_op, running),
 	['C'] = FLD(PF_CLIENT, proto_op, client),
 	['L'] = PAIRS(proto_op),
+	['V'] = FLD(PF_U32, proto_op, votes),
 };
 
 /*
@@ -323,6 +325,7 @@ static const struct proto_kind proto_kinds[] = {
 	KIND(OP_VOTE, "vote", "cd", ""),
 	[OP_TABLE_SIT] = { "table.sit", "tP", "", 1, 2 },
 	KIND(OP_READY, "ready", "f", ""),
+	KIND(OP_CARD_MERGE, "card.merge", "ci", "V"),
 	[OP_TABLE_ADD] = { "table.add", "qT", "", 1, 1 },
 	[OP_TABLE_EDIT] = { "table.edit", "tqT", "", 2, 2 },
 	KIND(OP_PHASE, "phase", "z", ""),
@@ -386,6 +389,7 @@ static const struct proto_field proto_state_fields[128] = {
 	['C'] = FLD(PF_CLIENT, proto_state, client),
 	['o'] = FLD(PF_U32, proto_state, last_op),
 	['u'] = FLD(PF_U32, proto_state, count),
+	['M'] = FLD(PF_U64, proto_state, merged),
 	['L'] = PAIRS(proto_state),
 	['B'] = FLD(PF_BOARD_REC, proto_state, board),
 };
@@ -397,7 +401,8 @@ static const char *const proto_state_specs[STATE_WHAT_COUNT] = {
 						   theme (ext, optional) */
 	[STATE_PARTICIPANT] = "InrtyC",		/* id name role table ready
 						   client */
-	[STATE_CARD] = "itaphxkvsKHEDm",
+	[STATE_CARD] = "itaphxkvsKHEDmML",	/* ... created_ms (ext:
+						   merged, coauthors) */
 	[STATE_TIMER] = "gRlem",		/* running remaining_ms label
 						   ended at (ext, optional) */
 	[STATE_VOTES] = "IL",			/* participant [[card, n]...] */
@@ -409,7 +414,8 @@ static const char *const proto_state_specs[STATE_WHAT_COUNT] = {
 
 /*
  * Fields a record may end without (trailing extensions): the table's
- * theme when empty, the timer's wall-clock "at" when 0.
+ * theme when empty, the timer's wall-clock "at" when 0, a card's merged
+ * and coauthors when 0 and none.
  */
 static size_t
 proto_state_min(unsigned what)
@@ -419,6 +425,8 @@ proto_state_min(unsigned what)
 		return 3;
 	case STATE_TIMER:
 		return 4;
+	case STATE_CARD:
+		return 14;
 	default:
 		return strlen(proto_state_specs[what]);
 	}
@@ -434,6 +442,8 @@ proto_state_len(const struct proto_state *st)
 	    st->title[0] == '\0'))
 		return proto_state_min(st->what);
 	if (st->what == STATE_TIMER && st->created_ms == 0)
+		return proto_state_min(st->what);
+	if (st->what == STATE_CARD && st->merged == 0 && st->npairs == 0)
 		return proto_state_min(st->what);
 	return n;
 }

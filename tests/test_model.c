@@ -466,7 +466,7 @@ Test(model, malformed_ops_are_bad_first)
 	cr_assert_eq(srv(x.m, x.f, OP(.kind = OP_TALLY)), REJECT_BAD);
 	cr_assert_eq(srv(x.m, x.a, OP(.kind = OP_JOINED, .participant = 9,
 	    .text = "Zoé")), REJECT_BAD);
-	cr_assert_eq(srv(x.m, x.f, OP(.kind = 12)), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.f, OP(.kind = 31)), REJECT_BAD);
 	cr_assert_eq(srv(x.m, x.a, PHASE(PHASE_COUNT)), REJECT_BAD);
 	cr_assert_eq(srv(x.m, x.f, ROLE(x.a, ROLE_COUNT)), REJECT_BAD);
 	cr_assert_eq(srv(x.m, x.f, TIMER(TIMER_ACTION_COUNT, 5, "")),

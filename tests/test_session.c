@@ -604,3 +604,120 @@ Test(session, export_says_what_is_wrong_in_french)
 	    "json)"), "%s", err);
 	free(err);
 }
+
+/* card.merge of card into into. */
+static struct proto_op
+ses_merge(uint64_t card, uint64_t into)
+{
+	struct proto_op	op;
+
+	memset(&op, 0, sizeof op);
+	op.kind = OP_CARD_MERGE;
+	op.card = card;
+	op.into = into;
+	return op;
+}
+
+Test(session, the_server_merges_duplicates_and_keeps_them_across_a_restart)
+{
+	struct tserver		 s;
+	struct tclient		 fac, ann, bob, obs;
+	struct proto_msg	 m;
+	struct proto_op		 op;
+	uint64_t		 t, a, b;
+	bool			 seen_a = false, seen_b = false;
+
+	/* Anne and Bob wrote the same idea at one table. */
+	tserver_start(&s, false, NULL);
+	cr_assert_eq(tclient_connect(&fac, &s, false), 0);
+	cr_assert_eq(tclient_join(&fac, "room", "Fanny", NULL, s.key), 0);
+	op = top_table("Comment mieux accueillir ?", NULL);
+	cr_assert_eq(tclient_wait_op(&fac, tclient_op(&fac, &op), &m,
+	    TS_TIMEOUT_MS), 1);
+	t = m.u.event.seq;
+	proto_msg_free(&m);
+	op = top_phase(PHASE_IDEAS);
+	cr_assert_eq(tclient_wait_op(&fac, tclient_op(&fac, &op), &m,
+	    TS_TIMEOUT_MS), 1);
+	proto_msg_free(&m);
+	cr_assert_eq(tclient_connect(&ann, &s, false), 0);
+	cr_assert_eq(tclient_join(&ann, "room", "Anne", NULL, NULL), 0);
+	cr_assert_eq(tclient_connect(&bob, &s, false), 0);
+	cr_assert_eq(tclient_join(&bob, "room", "Bob", NULL, NULL), 0);
+	op = top_sit(t, 0);
+	cr_assert_eq(tclient_wait_op(&ann, tclient_op(&ann, &op), &m,
+	    TS_TIMEOUT_MS), 1);
+	proto_msg_free(&m);
+	cr_assert_eq(tclient_wait_op(&bob, tclient_op(&bob, &op), &m,
+	    TS_TIMEOUT_MS), 1);
+	proto_msg_free(&m);
+	op = top_card_add(t, "Un guichet unique", 0);
+	cr_assert_eq(tclient_wait_op(&ann, tclient_op(&ann, &op), &m,
+	    TS_TIMEOUT_MS), 1);
+	a = m.u.event.seq;
+	proto_msg_free(&m);
+	op = top_card_add(t, "Un seul guichet", 0);
+	cr_assert_eq(tclient_wait_op(&bob, tclient_op(&bob, &op), &m,
+	    TS_TIMEOUT_MS), 1);
+	b = m.u.event.seq;
+	proto_msg_free(&m);
+
+	/* Participants merge while grouping, not before. */
+	op = ses_merge(b, a);
+	cr_assert_eq(tclient_wait_op(&bob, tclient_op(&bob, &op), &m,
+	    TS_TIMEOUT_MS), -REJECT_PHASE);
+	op = top_phase(PHASE_GROUP);
+	cr_assert_eq(tclient_wait_op(&fac, tclient_op(&fac, &op), &m,
+	    TS_TIMEOUT_MS), 1);
+	proto_msg_free(&m);
+	op = ses_merge(b, a);
+	cr_assert_eq(tclient_wait_op(&bob, tclient_op(&bob, &op), &m,
+	    TS_TIMEOUT_MS), 1);
+	cr_assert_eq(m.u.event.op.kind, OP_CARD_MERGE);
+	cr_assert_eq(m.u.event.op.card, b);
+	cr_assert_eq(m.u.event.op.into, a);
+	cr_assert_eq(m.u.event.op.votes, 0);
+	proto_msg_free(&m);
+	/* Anne sees it too. */
+	for (;;) {
+		cr_assert_eq(tclient_expect(&ann, PROTO_EVENT, &m,
+		    TS_TIMEOUT_MS), 1);
+		if (m.u.event.op.kind == OP_CARD_MERGE) {
+			cr_assert_eq(m.u.event.op.into, a);
+			proto_msg_free(&m);
+			break;
+		}
+		proto_msg_free(&m);
+	}
+
+	/* After a kill -9, the board still holds both authors. */
+	tclient_close(&fac);
+	tclient_close(&ann);
+	tclient_close(&bob);
+	tserver_stop(&s, SIGKILL);
+	tserver_restart(&s);
+	cr_assert_eq(tclient_connect(&obs, &s, false), 0);
+	cr_assert_eq(tclient_hello_flags(&obs, "room", "observer", NULL, s.key,
+	    0, true, true), 0);
+	while (tclient_expect(&obs, PROTO_STATE, &m, TS_TIMEOUT_MS) == 1 &&
+	    m.type == PROTO_STATE) {
+		if (m.u.state.what == STATE_CARD && m.u.state.id == a) {
+			cr_assert_not(m.u.state.deleted);
+			cr_assert_eq(m.u.state.npairs, 1);
+			cr_assert_eq(m.u.state.pairs[0].b, b);
+			seen_a = true;
+		}
+		if (m.u.state.what == STATE_CARD && m.u.state.id == b) {
+			cr_assert(m.u.state.deleted);
+			cr_assert_eq(m.u.state.merged, a);
+			cr_assert_str_eq(m.u.state.text, "Un seul guichet");
+			seen_b = true;
+		}
+		proto_msg_free(&m);
+		if (seen_a && seen_b)
+			break;
+	}
+	cr_assert(seen_a && seen_b);
+	tclient_close(&obs);
+	tserver_cleanup(&s);
+}
