@@ -209,7 +209,8 @@ check: deps
 asan:
 	@$(MAKE) --no-print-directory SAN=1 check
 
-# The demo board lives where a local server keeps its boards by default.
+# The demo board lives where a local server keeps its boards by default,
+# and the client talks to that local server even where a system one runs.
 RUN_DATA	= $${STATE_DIRECTORY:-$${XDG_DATA_HOME:-$$HOME/.local/share}/cafeboard}
 RUN_BOARD	= seed-cafe
 
@@ -220,8 +221,8 @@ run: deps
 	    ./$(SERVER_BIN) --data "$$data" create $(RUN_BOARD) \
 	        --from examples/seed-cafe.board || exit 1; \
 	fi; \
-	exec ./$(CLIENT_BIN) --board $(RUN_BOARD) --auto-name \
-	    --key-file "$$data/facilitator.key"
+	CAFEBOARD_SYSTEM_SOCKET= exec ./$(CLIENT_BIN) --board $(RUN_BOARD) \
+	    --auto-name --key-file "$$data/facilitator.key"
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -307,12 +307,14 @@ main(int argc, char **argv)
 	}
 	if (o.host == NULL) {
 		if (o.socket_path == NULL) {
+			const char *sys = paths_system_socket();
+
 			o.socket_path = paths_default_socket();
 			/* A system service's socket, if that is what runs. */
-			if (access(o.socket_path, F_OK) != 0 &&
-			    access(PATHS_SYSTEM_SOCKET, W_OK) == 0) {
+			if (access(o.socket_path, F_OK) != 0 && sys != NULL &&
+			    access(sys, W_OK) == 0) {
 				free(o.socket_path);
-				o.socket_path = xstrdup(PATHS_SYSTEM_SOCKET);
+				o.socket_path = xstrdup(sys);
 			} else
 				o.autostart = true;
 		}

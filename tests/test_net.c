@@ -154,6 +154,19 @@ struct tnet {
 	int			 changed;
 };
 
+/* The directory of the running test, removed even when it fails. */
+static char	net_dir[64];
+
+/* Every test, even a failed one: its directory goes. */
+static void
+tnet_teardown(void)
+{
+	if (net_dir[0] != '\0')
+		ts_rm_tree(net_dir);
+}
+
+TestSuite(net, .fini = tnet_teardown);
+
 /* The client says something changed. */
 static void
 tnet_changed(void *arg)
@@ -176,6 +189,7 @@ tnet_start(struct tnet *t)
 	in_callback = NULL;
 	snprintf(t->dir, sizeof t->dir, "/tmp/cb-net-XXXXXX");
 	cr_assert_not_null(mkdtemp(t->dir));
+	memcpy(net_dir, t->dir, sizeof net_dir);
 	snprintf(t->sock, sizeof t->sock, "%s/s.sock", t->dir);
 	t->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	cr_assert_geq(t->lfd, 0);
@@ -265,7 +279,6 @@ tnet_end(struct tnet *t)
 	if (t->peer >= 0)
 		close(t->peer);
 	close(t->lfd);
-	ts_rm_tree(t->dir);
 }
 
 Test(net, a_connection_the_server_closes_is_freed_after_its_callback)

@@ -6,11 +6,13 @@
  *
  * The clients run in a private tmux (tests/tui-harness.h) with no --socket:
  * their XDG directories point into the test's directory, so the socket,
- * the data and the server they start are the test's own.  Such a server
- * is a grandchild that detached itself: the test process is made a child
- * subreaper, so that it can reap it, and finds it by its command line,
- * which names the test's private socket.  Every server is killed by pid at
- * the end, even after a failure.
+ * the data and the server they start are the test's own (and no system
+ * service's socket is tried: CAFEBOARD_SYSTEM_SOCKET is empty).  Such a
+ * server is a grandchild that detached itself: the test process is made a
+ * child subreaper, so that it becomes the test's child; the test finds it
+ * by its command line, which names the test's private socket.  At the end,
+ * even after a failure, every child left (a server, a client's fork on its
+ * way to start one) is killed by pid and reaped.
  */
 #include <sys/prctl.h>
 
@@ -122,6 +124,64 @@ ses_kill(pid_t pid, int sig)
 	}
 }
 
+/* The command line of process pid, NUL-separated, into buf; its length. */
+static size_t
+ses_cmdline(long pid, char *buf, size_t len)
+{
+	char	 path[64];
+	FILE	*f;
+	size_t	 n = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		n = fread(buf, 1, len, f);
+		fclose(f);
+	}
+	return n;
+}
+
+/*
+ * Kill and reap every child of this process, until none is left: the
+ * servers the clients started (ours, as subreaper), and whatever a dying
+ * client was forking.  Forks of the test itself (tsupport's guards, which
+ * remove a raw server's directory when the test dies) are left alone.
+ */
+static void
+ses_kill_children(void)
+{
+	char	 path[64], buf[4096], self[512], other[512], *p, *end;
+	FILE	*f;
+	long	 pid;
+	size_t	 ns, no;
+	int	 status, quiet = 0, killed;
+	int64_t	 deadline = ts_now_ms() + TUI_DEADLINE_MS;
+
+	ns = ses_cmdline((long)getpid(), self, sizeof self);
+
+	snprintf(path, sizeof path, "/proc/self/task/%ld/children",
+	    (long)getpid());
+	while (quiet < 3 && ts_now_ms() < deadline) {
+		buf[0] = '\0';
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fgets(buf, sizeof buf, f) == NULL)
+				buf[0] = '\0';
+			fclose(f);
+		}
+		killed = 0;
+		for (p = buf; (pid = strtol(p, &end, 10)) > 0; p = end) {
+			no = ses_cmdline(pid, other, sizeof other);
+			if (no == ns && memcmp(other, self, ns) == 0)
+				continue;
+			kill((pid_t)pid, SIGKILL);
+			killed++;
+		}
+		quiet = killed == 0 ? quiet + 1 : 0;
+		while (waitpid(-1, &status, WNOHANG) > 0)
+			;
+		tui_nap();
+	}
+}
+
 /* Every test, even a failed one: the servers the clients started die. */
 static void
 ses_teardown(void)
@@ -133,6 +193,7 @@ ses_teardown(void)
 	n = ses_servers(pids, SES_MAX_SERVERS);
 	for (i = 0; i < n; i++)
 		ses_kill(pids[i], SIGKILL);
+	ses_kill_children();
 	tui_fini(&T);
 }
 
@@ -149,6 +210,7 @@ ses_client(const char *win, const char *env, const char *args)
 
 	snprintf(cmd, sizeof cmd, "exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 "
 	    "LANGUAGE= RUNTIME_DIRECTORY= STATE_DIRECTORY= "
+	    "CAFEBOARD_SYSTEM_SOCKET= "
 	    "XDG_RUNTIME_DIR='%s' XDG_DATA_HOME='%s' CAFEBOARD_SERVER='%s' "
 	    "ASAN_OPTIONS=log_path='%s/asan' "
 	    "UBSAN_OPTIONS=log_path='%s/ubsan':print_stacktrace=1 %s "
