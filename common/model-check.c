@@ -506,16 +506,15 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 	struct rotation_person		*people;
 	struct rotation_in		 in;
 	struct proto_pair		*out = NULL;
-	uint64_t			*tables, *sat, t;
-	size_t				 i, n = 0, ns = 0;
-	uint32_t			 r, rounds;
+	uint64_t			*tables, *sat;
+	size_t				 i, t, n = 0, ns = 0;
 
 	tables = xreallocarray(NULL, m->ntables + 1, sizeof *tables);
 	for (i = 0; i < m->ntables; i++)
 		tables[i] = m->tables[i].id;
-	rounds = m->round > 0 ? m->round - 1 : 0;
 	people = xreallocarray(NULL, m->nparticipants + 1, sizeof *people);
-	sat = xreallocarray(NULL, m->nparticipants * (size_t)rounds + 1,
+	/* Each person's earlier tables, among today's: n x k at most. */
+	sat = xreallocarray(NULL, m->nparticipants * m->ntables + 1,
 	    sizeof *sat);
 	for (i = 0; i < m->nparticipants; i++) {
 		p = &m->participants[i];
@@ -527,9 +526,9 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 		people[n].host = p->role == ROLE_HOST;
 		people[n].sat = &sat[ns];
 		people[n].nsat = 0;
-		for (r = 1; r <= rounds; r++) {
-			if ((t = model_sat(m, p->id, r)) != 0) {
-				sat[ns++] = t;
+		for (t = 0; t < m->ntables; t++) {
+			if (model_visits(m, p->id, tables[t]) > 0) {
+				sat[ns++] = tables[t];
 				people[n].nsat++;
 			}
 		}

@@ -14,6 +14,7 @@
  *   used     (table, participant)     -> dots that participant used there
  *   met      (low id, high id)        -> rounds the two sat at one table
  *   sat      (participant, round)     -> the table they sat at at its end
+ *   visits   (participant, table)     -> rounds they ended there (from sat)
  *   clients  (client[0..8], [8..16])  -> participant << 32 | last_op
  * Names map to participant ids through a namemap.  Nothing here depends on the
  * layout of a hash table for its output: model-state.c sorts.
@@ -152,6 +153,7 @@ model_release(struct model *m)
 	pairmap_free(&p->used);
 	pairmap_free(&p->met);
 	pairmap_free(&p->sat);
+	pairmap_free(&p->visits);
 	pairmap_free(&p->clients);
 	free(p->voters);
 }
@@ -256,6 +258,7 @@ model_clone(const struct model *src)
 	pairmap_copy(&p->used, &sp->used);
 	pairmap_copy(&p->met, &sp->met);
 	pairmap_copy(&p->sat, &sp->sat);
+	pairmap_copy(&p->visits, &sp->visits);
 	pairmap_copy(&p->clients, &sp->clients);
 	p->voters = xreallocarray(NULL, sp->cards_cap, sizeof *p->voters);
 	if (src->ncards != 0)
@@ -566,6 +569,13 @@ uint64_t
 model_sat(const struct model *m, uint32_t p, uint32_t r)
 {
 	return pairmap_get(&m->priv->sat, p, r);
+}
+
+/* Finished rounds participant p ended at table t. */
+uint32_t
+model_visits(const struct model *m, uint32_t p, uint64_t t)
+{
+	return (uint32_t)pairmap_get(&m->priv->visits, p, t);
 }
 
 /* Milliseconds left on the timer at now_ms. */
@@ -1066,6 +1076,7 @@ model_apply_rotate(struct model *m, const struct proto_op *op)
 		seats[n].b = p->id;
 		n++;
 		pairmap_set(&m->priv->sat, p->id, m->round, p->table);
+		pairmap_add(&m->priv->visits, p->id, p->table, 1);
 	}
 	qsort(seats, n, sizeof *seats, model_cmp_seat);
 	for (i = 0; i < n; i = j) {
@@ -1664,13 +1675,20 @@ model_set_met(struct model *m, uint32_t a, uint32_t b, uint32_t count)
 		pairmap_set(&m->priv->met, a, b, count);
 }
 
-/* Recompute what is derived (live cards, voters, dots used). */
+/* Recompute what is derived (live cards, voters, dots used, visits). */
 void
 model_rebuild(struct model *m)
 {
 	struct model_priv	*p = m->priv;
 	const struct pairmap_slot *s;
 	size_t			 i, ci;
+
+	pairmap_free(&p->visits);
+	for (i = 0; i < p->sat.cap; i++) {
+		s = &p->sat.slots[i];
+		if (s->v != 0)
+			pairmap_add(&p->visits, s->a, s->v, 1);
+	}
 
 	m->live_cards = 0;
 	for (i = 0; i < m->ncards; i++) {

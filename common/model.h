@@ -168,6 +168,8 @@ uint32_t	 model_seated(const struct model *, uint64_t);
 uint32_t	 model_met(const struct model *, uint32_t, uint32_t);
 /* The table participant p sat at when round r ended; 0 if unknown. */
 uint64_t	 model_sat(const struct model *, uint32_t, uint32_t);
+/* Finished rounds participant p ended at table t. */
+uint32_t	 model_visits(const struct model *, uint32_t, uint64_t);
 /* Milliseconds left on the timer at now_ms. */
 uint64_t	 model_timer_remaining(const struct model *, int64_t);
 /* True when card.add is frozen: board closed, locked, or timer at zero. */

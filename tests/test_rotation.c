@@ -1392,12 +1392,34 @@ tb_read(const struct proto_buf *buf)
 	return m;
 }
 
+/* Revisits in a rotate's pairs, by what board m remembers. */
+static size_t
+tb_revisits(const struct model *m, const struct proto_op *op)
+{
+	const struct model_participant	*p;
+	size_t				 i, t, seen, n = 0;
+
+	for (i = 0; i < op->npairs; i++) {
+		p = model_participant(m, (uint32_t)op->pairs[i].a);
+		cr_assert_not_null(p);
+		if (p->role == ROLE_HOST)
+			continue;
+		for (seen = t = 0; t < m->ntables; t++)
+			seen += m->tables[t].id == p->table ||
+			    model_visits(m, p->id, m->tables[t].id) > 0;
+		if (seen < m->ntables && (op->pairs[i].b == p->table ||
+		    model_visits(m, p->id, op->pairs[i].b) > 0))
+			n++;
+	}
+	return n;
+}
+
 Test(rotation, a_snapshot_keeps_the_tables_of_earlier_rounds)
 {
 	struct tboard		 b, c;
 	struct proto_buf	 buf, again, pub;
 	struct proto_op		 x, y;
-	uint64_t		 tables[3];
+	uint64_t		 tables[4];
 	size_t			 i;
 	uint32_t		 r;
 
@@ -1406,7 +1428,7 @@ Test(rotation, a_snapshot_keeps_the_tables_of_earlier_rounds)
 	 * back, it writes the same bytes and prepares the same third
 	 * rotation.  A participant's catch-up holds none of it.
 	 */
-	tb_cafe(&b, 12, 3, false, tables);
+	tb_cafe(&b, 16, 4, false, tables);
 	tb_rotate(&b);
 	tb_rotate(&b);
 	proto_buf_init(&buf);
@@ -1415,7 +1437,7 @@ Test(rotation, a_snapshot_keeps_the_tables_of_earlier_rounds)
 	model_state_write(b.m, 0, b.now, &buf);
 	c.m = tb_read(&buf);
 	c.m->head = b.m->head;
-	for (i = 2; i < 14; i++) {
+	for (i = 2; i < 18; i++) {
 		for (r = 1; r <= 3; r++)
 			cr_assert_eq(model_sat(c.m, (uint32_t)i, r),
 			    model_sat(b.m, (uint32_t)i, r));
@@ -1429,7 +1451,8 @@ Test(rotation, a_snapshot_keeps_the_tables_of_earlier_rounds)
 	y = x;
 	model_prepare(b.m, &x, b.now);
 	model_prepare(c.m, &y, b.now);
-	cr_assert_eq(x.npairs, 12);
+	cr_assert_eq(x.npairs, 16);
+	cr_assert_eq(tb_revisits(c.m, &x), 0);
 	cr_assert_eq(x.npairs, y.npairs);
 	cr_assert(memcmp(x.pairs, y.pairs, x.npairs * sizeof *x.pairs) == 0);
 	model_op_clear(&x);
