@@ -88,6 +88,9 @@ UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
 TSUPPORT_OBJS	= $(TSUPPORT_MODS:%=$(B)/tests/%.o)
+# The tmux harness of the suites that drive the real client.
+TUI_HARNESS_MODS = tui-harness
+TUI_HARNESS_OBJS = $(TUI_HARNESS_MODS:%=$(B)/tests/%.o)
 
 # Benchmarks: print figures, assert nothing about time.
 BENCHES		= bench_model bench_proto bench_rotation bench_evlog bench_cafe
@@ -156,11 +159,17 @@ $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
     $(B)/tests/%.o $(CLIENT_TEST_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) -lm
 
+$(B)/tests/test_cafe: $(B)/tests/test_cafe.o $(TUI_HARNESS_OBJS) \
+    $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) \
+	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
 $(B)/tests/test_tui.o: CFLAGS += $(CURSES_CFLAGS)
-$(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) \
-    $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) $(LIB) \
-	    $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+$(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) \
+    $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TUI_HARNESS_OBJS) \
+	    $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) \
+	    $(MSGPACK_LIBS) -lm
 
 $(B)/tests/bench_%: $(B)/tests/bench_%.o $(TSUPPORT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) \
@@ -272,5 +281,6 @@ clean:
 # Dependency files of exactly the objects this build knows (a renamed
 # source leaves no stale .d behind to confuse it).
 ALL_OBJS	= $(COMMON_OBJS) $(SERVER_OBJS) $(CLIENT_OBJS) $(TSUPPORT_OBJS) \
+		  $(TUI_HARNESS_OBJS) \
 		  $(UNIT_TESTS:%=$(B)/tests/%.o) $(BENCHES:%=$(B)/tests/%.o)
 -include $(ALL_OBJS:.o=.d)

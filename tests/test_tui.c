@@ -13,13 +13,22 @@
 
 #include <event2/event.h>
 
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+#include <errno.h>
 #include <locale.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 
+#include "tsupport.h"
 #include "tui-harness.h"
 
 #include "../client/ui.h"
