@@ -73,8 +73,9 @@ SERVER_MODS	= main server client-conn board store keyfile offline
 SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 
 # ---------------------------------------------------------------- client/
-CLIENT_MODS	= main net replica dial boards spawn fetch editor layout ui \
-		  ui-draw ui-input ui-console ui-join ui-text
+CLIENT_MODS	= main net replica dial boards spawn fetch editor layout ui ui-keys \
+		  ui-draw ui-draw-cards ui-draw-results ui-draw-status \
+		  ui-draw-modal ui-input ui-console ui-join ui-text
 CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o

@@ -207,3 +207,16 @@ ui_text_yes_keys(void)
 	/* TRANSLATORS: the letters that answer "yes" to a y/n question. */
 	return _("yY");
 }
+
+/*
+ * The translation of s; NULL and "" stay "".  gettext("") returns the
+ * catalogue's header, so nothing that may be empty goes to gettext but
+ * through here.
+ */
+const char *
+ui_text_tr(const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		return "";
+	return _(s);
+}
