@@ -50,6 +50,38 @@ layout_char_width(const char *s, size_t off, size_t next)
 	return w;
 }
 
+/* The code point that starts at or ends before byte off of s. */
+static uint32_t
+layout_cp_at(const char *s, size_t len, size_t off, bool before)
+{
+	uint32_t	cp = 0;
+
+	if (before) {
+		if (off == 0)
+			return 0;
+		off = text_prev_char(s, off);
+	}
+	if (off < len)
+		text_decode(s + off, len - off, &cp);
+	return cp;
+}
+
+/*
+ * True when the spaces s[i..j) may not break a line: French typography
+ * keeps « with the word after it, » and : ; ! ? with the word before.
+ */
+static bool
+layout_glued(const char *s, size_t len, size_t i, size_t j)
+{
+	uint32_t	a = layout_cp_at(s, len, i, true);
+	uint32_t	b = layout_cp_at(s, len, j, false);
+
+	if (a == 0xab || a == 0x2039)
+		return true;
+	return b == 0xbb || b == 0x203a || b == ':' || b == ';' || b == '!' ||
+	    b == '?';
+}
+
 /* Wrap s to width columns (see layout.h). */
 size_t
 layout_wrap(const char *s, size_t width, struct layout_line **out)
@@ -72,9 +104,10 @@ layout_wrap(const char *s, size_t width, struct layout_line **out)
 			continue;
 		}
 		after_nl = false;
-		if (s[i] == ' ') {
-			for (j = i; j < len && s[j] == ' '; j++)
-				;
+		/* Spaces break a line unless they glue two words. */
+		for (j = i; j < len && s[j] == ' '; j++)
+			;
+		if (j > i && !layout_glued(s, len, i, j)) {
 			if (w + (j - i) <= width) {
 				brk = true;
 				brk_end = i;
@@ -355,12 +388,16 @@ layout_rows(const struct model *m, uint64_t table,
 		if (nodes[i].shown && nodes[i].parent != 0)
 			nodes[nodes[i].parent - 1].shown = true;
 	}
-	/* Members first, then replies, each in creation order. */
+	/*
+	 * Replies first, then members, each in creation order: a reply to
+	 * a cluster's head is drawn right under the head, not after its
+	 * members, where it would seem to answer the last of them.
+	 */
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < m->ncards; i++) {
 			if (!nodes[i].shown || nodes[i].parent == 0)
 				continue;
-			if ((nodes[i].kind == LAYOUT_MEMBER) != (k == 0))
+			if ((nodes[i].kind == LAYOUT_REPLY) != (k == 0))
 				continue;
 			layout_link(nodes, &top_first, &top_last,
 			    nodes[i].parent, i);

@@ -869,7 +869,7 @@ ui_console_draw(struct ui *ui)
 	struct model		*m = ui_model(ui);
 	const struct ui_key	*k;
 	struct layout_line	*l;
-	char			 state[512], clock[48], *t;
+	char			 state[512], clock[160], *t;
 	size_t			 n = ui_keys_console_count(), i, nl;
 	int			 w, h, x, y, cols, lw = 0, cw, r, c, attr, rows;
 

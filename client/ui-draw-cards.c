@@ -97,6 +97,26 @@ ui_block_right(struct ui *ui, const struct model *m,
 	b->right_w = (int)text_width(b->right);
 }
 
+/*
+ * Wrap a card's text and its author suffix (from byte tl on): the suffix
+ * wraps as one word with the text's last word, so that "— Zoé" is never
+ * alone on a line nor split from its dash.  The lines index text itself.
+ */
+static size_t
+ui_block_wrap(const char *text, size_t tl, int w, struct layout_line **out)
+{
+	char	*glued = xstrdup(text);
+	size_t	 i, n;
+
+	for (i = tl; glued[i] != '\0'; i++) {
+		if (glued[i] == ' ')
+			glued[i] = '_';
+	}
+	n = layout_wrap(glued, (size_t)w, out);
+	free(glued);
+	return n;
+}
+
 /* Lay out one card at width w: text, suffix, marks, lines. */
 static void
 ui_block_make(struct ui *ui, const struct model *m,
@@ -145,7 +165,7 @@ ui_block_make(struct ui *ui, const struct model *m,
 		if (b->wrap_w < 4)
 			b->wrap_w = 4;
 	}
-	b->nlines = layout_wrap(b->text, (size_t)b->wrap_w, &b->lines);
+	b->nlines = ui_block_wrap(b->text, b->text_len, b->wrap_w, &b->lines);
 	b->height = (int)b->nlines + (b->title != NULL ? 1 : 0);
 }
 
@@ -256,7 +276,8 @@ ui_draw_block_line(struct ui *ui, const struct ui_block *b, int k, int y,
 		else if (b->row.kind == LAYOUT_REPLY)
 			mark = ui_draw_glyph(ui, "\xe2\x86\xb3", ">");
 		else if (b->row.kind == LAYOUT_MEMBER)
-			mark = ui_draw_glyph(ui, "\xe2\x97\xa6", "-");
+			/* Not "-": in ASCII the author's dash is one. */
+			mark = ui_draw_glyph(ui, "\xe2\x97\xa6", "+");
 		else
 			mark = ui_draw_glyph(ui, "\xe2\x80\xa2", "*");
 		ui_draw_text(ui, y, x0, 1, mark, base | (b->row.placeholder ?
@@ -310,14 +331,22 @@ ui_block_select(struct ui_tab *tab, const struct ui_block *b, size_t n)
 	return (int)i;
 }
 
-/* Lines a table's header takes at width w (label, question, rule). */
+/*
+ * Lines the question of a table takes at width w in a column h high: two
+ * or three, but the whole question of the selected table when half the
+ * column leaves room for its cards.
+ */
 static int
-ui_question_lines(struct ui *ui, const struct model_table *t, int w, int h)
+ui_question_lines(struct ui *ui, const struct model_table *t, int w, int h,
+    bool current)
 {
 	struct layout_line	*l;
 	char			*q;
 	size_t			 n;
 	int			 max = h > 12 ? 3 : 2;
+
+	if (current && (h - 2) / 2 > max)
+		max = (h - 2) / 2;
 
 	q = text_sanitize(t->question, ui->ascii, false);
 	n = layout_wrap(q, (size_t)w, &l);
@@ -359,7 +388,7 @@ ui_draw_column(struct ui *ui, const struct model *m, uint64_t table, int y,
 		ui_draw_text_cut(ui, y, x + lw, w - lw, t->theme, attr | A_DIM);
 	}
 	/* The question. */
-	qn = ui_question_lines(ui, t, w, h);
+	qn = ui_question_lines(ui, t, w, h, current);
 	q = text_sanitize(t->question, ui->ascii, false);
 	nq = layout_wrap(q, (size_t)w, &l);
 	for (i = 0; i < (size_t)qn; i++) {

@@ -55,6 +55,27 @@ ui_res_indent(int w)
 	return 2 + 2 + ui_bar_width(w) + 1 + 4 + 1;
 }
 
+/*
+ * How many ideas of a question are kept, against the board's keep count:
+ * "kept 2/3", or "4 kept, 3 planned" when more are kept than planned.
+ */
+static void
+ui_res_kept_label(const struct model *m, uint64_t table, char *buf,
+    size_t len)
+{
+	uint32_t	kept = 0;
+	size_t		i;
+
+	for (i = 0; i < m->ncards; i++)
+		kept += m->cards[i].table == table && m->cards[i].kept &&
+		    !m->cards[i].deleted;
+	if (kept > m->settings.keep)
+		snprintf(buf, len, _("%u kept, %u planned"), kept,
+		    m->settings.keep);
+	else
+		snprintf(buf, len, _("kept %u/%u"), kept, m->settings.keep);
+}
+
 /* Lay out the results: per question, a heading then the ranked ideas. */
 static size_t
 ui_res_layout(struct ui *ui, const struct model *m, int w, struct ui_res **out,
@@ -63,17 +84,20 @@ ui_res_layout(struct ui *ui, const struct model *m, int w, struct ui_res **out,
 	struct ui_res	*r = NULL;
 	uint64_t	*ids;
 	size_t		 n = 0, t, i, k;
-	int		 line = 0, tw = w - ui_res_indent(w), qw = w - 1;
-	char		*raw, label[64];
+	int		 line = 0, tw = w - ui_res_indent(w), qw = w - 1, lw;
+	char		*raw, label[128];
 
 	if (tw < 8)
 		tw = 8;
 	/* A question's first line leaves room for its "kept N/M". */
-	if (m->settings.keep > 0) {
-		snprintf(label, sizeof label, _("kept %u/%u"), m->settings.keep,
-		    m->settings.keep);
-		qw -= (int)text_width(label) + 2;
+	lw = 0;
+	for (t = 0; t < m->ntables && m->settings.keep > 0; t++) {
+		ui_res_kept_label(m, m->tables[t].id, label, sizeof label);
+		if ((int)text_width(label) > lw)
+			lw = (int)text_width(label);
 	}
+	if (lw > 0)
+		qw -= lw + 2;
 	if (qw < 8)
 		qw = 8;
 	for (t = 0; t < m->ntables; t++) {
@@ -160,7 +184,7 @@ ui_draw_results(struct ui *ui, const struct model *m, int y, int h)
 	struct ui_res		*r;
 	const struct layout_line *ln;
 	size_t			 n, i, sel = SIZE_MAX, k, k2;
-	uint32_t		 max = 0, kept = 0;
+	uint32_t		 max = 0;
 	int			 total, line, bw = ui_bar_width(COLS), ind;
 	int			 row, a, hl, nw;
 	char			 num[32];
@@ -201,13 +225,8 @@ ui_draw_results(struct ui *ui, const struct model *m, int y, int h)
 	for (i = 0; i < n; i++) {
 		const struct model_card *c = model_card(m, r[i].card);
 
-		if (r[i].card == 0) {
+		if (r[i].card == 0)
 			max = ui_res_max(m, r[i].table);
-			kept = 0;
-			for (k = 0; k < m->ncards; k++)
-				kept += m->cards[k].table == r[i].table &&
-				    m->cards[k].kept && !m->cards[k].deleted;
-		}
 		for (k = 0; k < (size_t)r[i].height; k++) {
 			line = r[i].start + (int)k - ui->res_top;
 			if (line < 0 || line >= h)
@@ -228,8 +247,8 @@ ui_draw_results(struct ui *ui, const struct model *m, int y, int h)
 					ui_draw_text(ui, row, 4, COLS - 5,
 					    _("(no idea)"), A_DIM);
 				if (hl == 0 && m->settings.keep > 0) {
-					snprintf(num, sizeof num, _("kept "
-					    "%u/%u"), kept, m->settings.keep);
+					ui_res_kept_label(m, r[i].table, num,
+					    sizeof num);
 					nw = (int)text_width(num);
 					ui_draw_text(ui, row, COLS - nw - 1,
 					    nw, num, A_DIM);

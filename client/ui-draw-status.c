@@ -62,6 +62,9 @@ ui_conn_text(struct ui *ui, char *buf, size_t len, int *style)
 			snprintf(buf, len, ngettext("offline: %zu change "
 			    "waiting", "offline: %zu changes waiting", unsent),
 			    unsent);
+		else if (n->last_error == ERROR_NAME)
+			snprintf(buf, len, "%s", _("offline (your name is in "
+			    "use on another terminal)"));
 		else if (n->status[0] != '\0')
 			snprintf(buf, len, _("offline (%s)"),
 			    ui_text_reason(n->status));

@@ -275,6 +275,9 @@ ui_draw_box(struct ui *ui, int y, int x, int h, int w, const char *title)
 
 /* ---------------------------------------------------------------- clock */
 
+/* Columns of the timer's label in the header, at most. */
+#define UI_CLOCK_LABEL	24
+
 /*
  * The countdown as the header shows it ("" when there is no timer) and its
  * style: mm:ss rounded up, so that 00:00 means the time is really over.
@@ -287,6 +290,7 @@ ui_draw_clock_text(struct ui *ui, const struct model *m, char *buf, size_t len,
 	uint64_t	s = (rem + 999) / 1000;
 	char		t[32], *label;
 	size_t		keep;
+	bool		cut;
 
 	/*
 	 * In the terminal's own colours: a tick then costs the digit that
@@ -308,12 +312,16 @@ ui_draw_clock_text(struct ui *ui, const struct model *m, char *buf, size_t len,
 		*style = UI_S_CLOCK_WARN;
 	if (m->timer.ended || (m->timer.running && rem == 0))
 		*style = UI_S_CLOCK_WARN;
+	/* A long label is cut, and says so. */
 	label = text_sanitize(m->timer.label != NULL ? m->timer.label : "",
 	    ui->ascii, false);
-	keep = text_fit(label, 20, NULL);
+	cut = text_width(label) > UI_CLOCK_LABEL;
+	keep = text_fit(label, UI_CLOCK_LABEL - (cut ? (ui->ascii ? 3 : 1) :
+	    0), NULL);
 	label[keep] = '\0';
-	snprintf(buf, len, " %s%s%s%s ", label, label[0] != '\0' ? " " : "",
-	    t, !m->timer.running && rem > 0 ? _(" (paused)") : "");
+	snprintf(buf, len, " %s%s%s%s%s ", label, cut ? ui_draw_glyph(ui,
+	    "\xe2\x80\xa6", "...") : "", label[0] != '\0' ? " " : "", t,
+	    !m->timer.running && rem > 0 ? _(" (paused)") : "");
 	free(label);
 }
 

@@ -34,8 +34,12 @@
 #define UI_KEY_PASTE_BEGIN	(KEY_MAX + 1)
 #define UI_KEY_PASTE_END	(KEY_MAX + 2)
 
-/* Keys typed within this long of a refusal are held when they look typed. */
-#define UI_GUARD_MS	1200
+/*
+ * Keys typed within this long of a refusal (or of the last key held) are
+ * held when they look typed: long enough for a sentence typed on, short
+ * enough for someone who read the refusal.
+ */
+#define UI_GUARD_MS	800
 
 /* A paste longer than this is cut (no field holds more than 500). */
 #define UI_PASTE_MAX	(64 * 1024)

@@ -36,6 +36,8 @@
 
 /* How long a message stays on the key line, unless a key comes first. */
 #define UI_MSG_MS	8000
+/* How often a client whose name another terminal holds tries again. */
+#define UI_NAME_RETRY_S	3
 
 /* The client being run, for the fatal hook (which takes no argument). */
 static struct ui *ui_running;
@@ -341,6 +343,9 @@ ui_open_editor(struct ui *ui, const char *prompt, const char *text,
     size_t max, bool multiline, ui_text_fn *done)
 {
 	ui_close_modal(ui);
+	/* The field's keys show on the key line: an old message goes. */
+	ui->msg[0] = '\0';
+	ui->msg_until = 0;
 	ui->modal = UI_MODAL_EDIT;
 	ui->prompt = xstrdup(prompt);
 	ui->on_text = done;
@@ -833,12 +838,42 @@ ui_net_rejected(void *arg, const struct pending *p, uint32_t code,
 	}
 }
 
+/* Try our own name again, after someone else held it. */
+static void
+ui_name_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ui	*ui = arg;
+
+	(void)fd;
+	(void)what;
+	if (ui->net.state == NET_STOPPED && ui->net.last_error == ERROR_NAME)
+		net_start(&ui->net);
+}
+
 /* An ERROR from the server (or a local server that would not start). */
 static void
 ui_net_error(void *arg, uint32_t code, const char *text)
 {
 	struct ui	*ui = arg;
+	struct timeval	 tv = { UI_NAME_RETRY_S, 0 };
 
+	/*
+	 * Coming back, we found our name held by another terminal (it took
+	 * our participant over while we were away).  We keep our name, our
+	 * board and what waits to be sent, and try again until it leaves:
+	 * the join screen could only offer another name, and our client id
+	 * still maps to this participant.
+	 */
+	if (code == ERROR_NAME && ui->net.ever_live) {
+		ui_message(ui, true, _("Someone else came in as "
+		    "\xc2\xab\xc2\xa0%s\xc2\xa0\xc2\xbb while you were away: "
+		    "cafeboard tries again every %d s until they leave, with "
+		    "your name and your changes."), ui->opts->name,
+		    UI_NAME_RETRY_S);
+		ui->msg_until = 0;
+		evtimer_add(ui->name_ev, &tv);
+		return;
+	}
 	if (code == 0 || ERROR_FINAL(code))
 		ui_join_open(ui, code, text);
 	else
@@ -1222,6 +1257,7 @@ ui_main(struct client_opts *opts)
 		fatalx("event_base_new failed");
 	ui.redraw_ev = evtimer_new(ui.base, ui_redraw_cb, &ui);
 	ui.tick_ev = evtimer_new(ui.base, ui_tick_cb, &ui);
+	ui.name_ev = evtimer_new(ui.base, ui_name_retry_cb, &ui);
 	for (i = 0; i < 4; i++) {
 		ui.sig_ev[i] = evsignal_new(ui.base, sigs[i], ui_signal_cb,
 		    &ui);
@@ -1267,6 +1303,7 @@ ui_main(struct client_opts *opts)
 	event_free(ui.stdin_ev);
 	event_free(ui.redraw_ev);
 	event_free(ui.tick_ev);
+	event_free(ui.name_ev);
 	for (i = 0; i < 4; i++)
 		event_free(ui.sig_ev[i]);
 	event_base_free(ui.base);

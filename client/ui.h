@@ -231,6 +231,7 @@ struct ui {
 	struct event		*stdin_ev;
 	struct event		*redraw_ev;
 	struct event		*tick_ev;
+	struct event		*name_ev;	/* retry: our name was held */
 	struct event		*sig_ev[4];
 	bool			 curses;	/* the terminal is ours */
 	bool			 colour;
@@ -298,7 +299,7 @@ struct ui {
 
 	/* Drawing. */
 	bool			 dirty;		/* the whole screen is due */
-	char			 clock[48];	/* countdown as last drawn */
+	char			 clock[160];	/* countdown as last drawn */
 	int			 clock_y;
 	int			 clock_x;
 	int			 clock_w;
