@@ -238,6 +238,26 @@ ui_hint_rank(unsigned section)
 	return 1;
 }
 
+/* The keys of a hint as the key line writes them; NULL: not in ASCII. */
+static const char *
+ui_hint_key(struct ui *ui, const struct ui_key *k)
+{
+	const char	*key = ui_text_tr(k->hname != NULL ? k->hname : k->name);
+
+	/* Arrows and the like have no ASCII look-alike worth it. */
+	if (ui->ascii && (unsigned char)key[0] >= 0x80)
+		return NULL;
+	return key;
+}
+
+/* Columns a hint takes: its keys, a space, its word, two spaces. */
+static int
+ui_hint_width(const char *key, const struct ui_key *k)
+{
+	return (int)(text_width(key) + 1 + text_width(ui_text_tr(k->hint)) +
+	    2);
+}
+
 /*
  * The keys that matter in this context, phase and role, from the key
  * table: actions first, then moving, then help and quit, which always
@@ -250,7 +270,7 @@ ui_draw_hints(struct ui *ui, const struct model *m, int y)
 	unsigned		 ctx = ui_keys_context(ui);
 	const char		*key;
 	size_t			 i, n = 0, tail;
-	int			 rank, x = 1, tw = 0, end, kw, lw;
+	int			 rank, x = 1, tw = 0, end;
 
 	for (rank = 0; rank < 4; rank++) {
 		for (i = 0; i < ui_keys_count() && n < 48; i++) {
@@ -263,26 +283,15 @@ ui_draw_hints(struct ui *ui, const struct model *m, int y)
 	for (tail = n; tail > 0 && v[tail - 1]->section == UI_SEC_OTHER;
 	    tail--)
 		;
-	for (i = 0; i < n; i++) {
-		key = ui_text_tr(v[i]->hname != NULL ? v[i]->hname :
-		    v[i]->name);
-		/* Arrows and the like have no ASCII look-alike worth it. */
-		if (ui->ascii && (unsigned char)key[0] >= 0x80)
-			continue;
-		kw = (int)text_width(key);
-		lw = (int)text_width(ui_text_tr(v[i]->hint));
-		if (i >= tail)
-			tw += kw + 1 + lw + 2;
+	for (i = tail; i < n; i++) {
+		if ((key = ui_hint_key(ui, v[i])) != NULL)
+			tw += ui_hint_width(key, v[i]);
 	}
 	end = COLS - 1 - tw;
 	for (i = 0; i < n; i++) {
-		key = ui_text_tr(v[i]->hname != NULL ? v[i]->hname :
-		    v[i]->name);
-		if (ui->ascii && (unsigned char)key[0] >= 0x80)
+		if ((key = ui_hint_key(ui, v[i])) == NULL)
 			continue;
-		kw = (int)text_width(key);
-		lw = (int)text_width(ui_text_tr(v[i]->hint));
-		if (i < tail && x + kw + 1 + lw > end)
+		if (i < tail && x + ui_hint_width(key, v[i]) - 2 > end)
 			continue;
 		x += ui_draw_text(ui, y, x, COLS - x, key,
 		    ui_draw_attr(ui, UI_S_KEY));

@@ -58,6 +58,23 @@ ui_need_card(struct ui *ui, uint64_t *id, bool live)
 	return true;
 }
 
+/*
+ * An op of kind on the selected live card: op zeroed with its kind and
+ * card.  Returns the card, or 0 (explained) when none is selected.
+ */
+static uint64_t
+ui_card_op(struct ui *ui, uint8_t kind, struct proto_op *op)
+{
+	uint64_t	id;
+
+	memset(op, 0, sizeof *op);
+	if (!ui_need_card(ui, &id, true))
+		return 0;
+	op->kind = kind;
+	op->card = id;
+	return id;
+}
+
 /* True when a search is active (for its hints). */
 static bool
 ui_has_search(struct ui *ui)
@@ -437,11 +454,10 @@ ui_key_reply(struct ui *ui, const struct ui_key *k)
 	uint64_t		 id;
 
 	(void)k;
-	if (!ui_need_card(ui, &id, true))
+	if ((id = ui_card_op(ui, OP_CARD_ADD, &op)) == 0)
 		return;
 	c = model_card(ui_model(ui), id);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_ADD;
+	op.card = 0;
 	op.table = c->table;
 	op.parent = id;
 	op.text = (char *)"";
@@ -480,15 +496,12 @@ ui_key_edit(struct ui *ui, const struct ui_key *k)
 	uint64_t		 id;
 
 	(void)k;
-	if (!ui_need_card(ui, &id, true))
+	if ((id = ui_card_op(ui, OP_CARD_EDIT, &op)) == 0)
 		return;
-	c = model_card(ui_model(ui), id);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_EDIT;
-	op.card = id;
 	op.text = (char *)"";
 	if (!ui_precheck(ui, &op))
 		return;
+	c = model_card(ui_model(ui), id);
 	ui->target.card = id;
 	ui_open_editor(ui, _("Edit the idea"), c->text, PROTO_CARD_MAX, true,
 	    ui_edit_done);
@@ -515,12 +528,8 @@ ui_key_delete(struct ui *ui, const struct ui_key *k)
 	uint64_t	id;
 
 	(void)k;
-	if (!ui_need_card(ui, &id, true))
-		return;
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_DELETE;
-	op.card = id;
-	if (!ui_precheck(ui, &op))
+	if ((id = ui_card_op(ui, OP_CARD_DELETE, &op)) == 0 ||
+	    !ui_precheck(ui, &op))
 		return;
 	ui->target.card = id;
 	ui_open_confirm(ui, _("Delete this card?"), ui_delete_yes);
@@ -550,11 +559,10 @@ ui_key_title(struct ui *ui, const struct ui_key *k)
 	uint64_t		 id;
 
 	(void)k;
-	if (!ui_need_card(ui, &id, true))
+	if ((id = ui_card_op(ui, OP_CLUSTER_TITLE, &op)) == 0)
 		return;
 	c = model_card(m, id);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CLUSTER_TITLE;
+	op.card = 0;
 	op.head = c->head != 0 ? c->head : id;
 	op.text = (char *)"";
 	if (!ui_precheck(ui, &op))
@@ -573,12 +581,8 @@ ui_key_group(struct ui *ui, const struct ui_key *k)
 	uint64_t	id;
 
 	(void)k;
-	if (!ui_need_card(ui, &id, true))
-		return;
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_GROUP;
-	op.card = id;
-	if (!ui_precheck(ui, &op))
+	if ((id = ui_card_op(ui, OP_CARD_GROUP, &op)) == 0 ||
+	    !ui_precheck(ui, &op))
 		return;
 	ui->group_card = id;
 	ui->modal = UI_MODAL_GROUP;
@@ -840,6 +844,16 @@ ui_key_editor(struct ui *ui, const struct ui_key *k)
 /* ---------------------------------------------------------------- table */
 
 /*
+ * A tool of the facilitator's console: its key (code and name), handler,
+ * the phases it belongs to (the others dim it), its line in the menu and
+ * the sentence that explains it.
+ */
+#define UI_TOOL(c, nm, f, ph, label, expl) {				\
+	.codes = { c }, .name = nm, .fn = f, .hint = label, .help = expl, \
+	.section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,		\
+	.who = UI_WHO_FAC, .phases = ph }
+
+/*
  * Every key.  Order matters twice: in a context, the first row naming a
  * key wins (so the console's letters come before the movement keys that
  * share them), and the help and the hint line list rows in table order
@@ -847,83 +861,51 @@ ui_key_editor(struct ui *ui, const struct ui_key *k)
  */
 static const struct ui_key ui_keys[] = {
 	/* The console: one key per tool, with its explanation. */
-	{ .codes = { 't' }, .name = "t", .fn = ui_console_timer_menu,
-	  .hint = N_("Timer..."), .help = N_("a countdown everyone sees: "
-	  "start, pause, resume, add or take off a minute, stop"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH_ALL },
-	{ .codes = { 'x' }, .name = "x", .fn = ui_console_timer_clear,
-	  .hint = N_("Clear the timer"), .help = N_("the countdown leaves "
-	  "every header, and new cards are no longer held back by it"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH_ALL },
-	{ .codes = { 'p' }, .name = "p", .fn = ui_console_phase_menu,
-	  .hint = N_("Phase..."), .help = N_("welcome, ideas, grouping, "
-	  "vote, harvest or closed: what everyone can do now"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH_ALL },
-	{ .codes = { 'w' }, .name = "w", .fn = ui_console_reveal,
-	  .hint = N_("Reveal private cards"), .help = N_("private writing "
-	  "ends: everyone sees the cards written in private"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH(IDEAS) },
-	{ .codes = { 'v' }, .name = "v", .fn = ui_console_close_vote,
-	  .hint = N_("Close the vote and show the results"),
-	  .help = N_("the harvest begins: the tallies become public and "
-	  "every screen shows the results"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH(VOTE) },
-	{ .codes = { 'b' }, .name = "b", .fn = ui_console_banner,
-	  .hint = N_("Banner..."), .help = N_("a message on every screen "
-	  "until you clear it (empty: none)"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH_ALL },
-	{ .codes = { 'o' }, .name = "o", .fn = ui_console_rotate,
-	  .hint = N_("Rotate the tables"), .help = N_("travellers move to "
-	  "tables they have not sat at, to meet new people; hosts stay"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH(IDEAS) },
-	{ .codes = { 'k' }, .name = "k", .fn = ui_console_keep,
-	  .hint = N_("Keep or unkeep the selected idea"),
-	  .help = N_("the harvest marks it kept (also * outside the "
-	  "console)"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH(HARVEST) | UI_PH(CLOSED) },
-	{ .codes = { 'c' }, .name = "c", .fn = ui_console_settings_menu,
-	  .hint = N_("Settings..."), .help = N_("dots, blind vote, private "
-	  "writing, freeze at zero, lock, join code, title, ideas to keep"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH_ALL },
-	{ .codes = { 'r' }, .name = "r", .fn = ui_console_roles_menu,
-	  .hint = N_("Roles..."), .help = N_("make someone a participant, a "
-	  "host (stays at one table) or a facilitator"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH_ALL },
-	{ .codes = { 'f' }, .name = "f", .fn = ui_console_follow_menu,
-	  .hint = N_("Follow me..."), .help = N_("bring every screen to this "
-	  "table or to the results, or let everyone move freely"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH_ALL },
-	{ .codes = { 'l' }, .name = "l", .fn = ui_console_lock,
-	  .hint = N_("Lock or unlock the board"), .help = N_("a locked board "
-	  "is read only for participants"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH_ALL },
-	{ .codes = { 'n' }, .name = "n", .fn = ui_console_table_add,
-	  .hint = N_("New table..."), .help = N_("a new table, with its "
-	  "question"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH_ALL },
-	{ .codes = { 'e' }, .name = "e", .fn = ui_console_table_edit,
-	  .hint = N_("Edit this table's question..."), .help = N_("change "
-	  "the question of the table you look at"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH_ALL },
-	{ .codes = { 's' }, .name = "s", .fn = ui_console_seat_menu,
-	  .hint = N_("Seat someone..."), .help = N_("seat someone at a "
-	  "table, or stand them up"),
-	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
-	  .who = UI_WHO_FAC, .phases = UI_PH_ALL },
+	UI_TOOL('t', "t", ui_console_timer_menu, UI_PH_ALL, N_("Timer..."),
+	    N_("a countdown everyone sees: start, pause, resume, add or take "
+	    "off a minute, stop")),
+	UI_TOOL('x', "x", ui_console_timer_clear, UI_PH_ALL,
+	    N_("Clear the timer"), N_("the countdown leaves every header, "
+	    "and new cards are no longer held back by it")),
+	UI_TOOL('p', "p", ui_console_phase_menu, UI_PH_ALL, N_("Phase..."),
+	    N_("welcome, ideas, grouping, vote, harvest or closed: what "
+	    "everyone can do now")),
+	UI_TOOL('w', "w", ui_console_reveal, UI_PH(IDEAS),
+	    N_("Reveal private cards"), N_("private writing ends: everyone "
+	    "sees the cards written in private")),
+	UI_TOOL('v', "v", ui_console_close_vote, UI_PH(VOTE),
+	    N_("Close the vote and show the results"), N_("the harvest "
+	    "begins: the tallies become public and every screen shows the "
+	    "results")),
+	UI_TOOL('b', "b", ui_console_banner, UI_PH_ALL, N_("Banner..."),
+	    N_("a message on every screen until you clear it (empty: "
+	    "none)")),
+	UI_TOOL('o', "o", ui_console_rotate, UI_PH(IDEAS),
+	    N_("Rotate the tables"), N_("travellers move to tables they have "
+	    "not sat at, to meet new people; hosts stay")),
+	UI_TOOL('k', "k", ui_console_keep, UI_PH(HARVEST) | UI_PH(CLOSED),
+	    N_("Keep or unkeep the selected idea"), N_("the harvest marks it "
+	    "kept (also * outside the console)")),
+	UI_TOOL('c', "c", ui_console_settings_menu, UI_PH_ALL,
+	    N_("Settings..."), N_("dots, blind vote, private writing, freeze "
+	    "at zero, lock, join code, title, ideas to keep")),
+	UI_TOOL('r', "r", ui_console_roles_menu, UI_PH_ALL, N_("Roles..."),
+	    N_("make someone a participant, a host (stays at one table) or a "
+	    "facilitator")),
+	UI_TOOL('f', "f", ui_console_follow_menu, UI_PH_ALL,
+	    N_("Follow me..."), N_("bring every screen to this table or to "
+	    "the results, or let everyone move freely")),
+	UI_TOOL('l', "l", ui_console_lock, UI_PH_ALL,
+	    N_("Lock or unlock the board"), N_("a locked board is read only "
+	    "for participants")),
+	UI_TOOL('n', "n", ui_console_table_add, UI_PH_ALL,
+	    N_("New table..."), N_("a new table, with its question")),
+	UI_TOOL('e', "e", ui_console_table_edit, UI_PH_ALL,
+	    N_("Edit this table's question..."), N_("change the question of "
+	    "the table you look at")),
+	UI_TOOL('s', "s", ui_console_seat_menu, UI_PH_ALL,
+	    N_("Seat someone..."), N_("seat someone at a table, or stand them "
+	    "up")),
 	{ .codes = { ENTER_KEYS }, .name = N_("Enter"),
 	  .fn = ui_console_run, .hint = N_("run"), .hname = N_("Enter"),
 	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
