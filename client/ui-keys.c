@@ -12,6 +12,7 @@
  * The actions that make ops check them against the model first
  * (ui_precheck), so that a refusal is explained before anything is typed.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +200,7 @@ ui_key_move(struct ui *ui, const struct ui_key *k)
 	case UI_MODAL_HELP:
 		/* The drawing clamps the end. */
 		ui->help_top = (int)ui_move_cursor((size_t)ui->help_top,
-		    (size_t)ui->help_top + page + 2, k->arg, page);
+		    INT_MAX, k->arg, page);
 		break;
 	case UI_MODAL_PICK:
 		ui->pick = ui_move_cursor(ui->pick, ui->nitems, k->arg,
@@ -360,6 +361,14 @@ ui_add_explain(struct ui *ui)
 	ui->msg_until = 0;
 }
 
+/* True when a new idea's editor offers Tab (here, or at my seat). */
+static bool
+ui_write_choice(struct ui *ui)
+{
+	return ui->modal == UI_MODAL_EDIT && ui->on_text == ui_add_done &&
+	    ui->target.choice && ui->target.seat != 0;
+}
+
 /* Tab in a new idea's editor: at my seat, or sit here and write here. */
 static void
 ui_key_write_where(struct ui *ui, const struct ui_key *k)
@@ -367,22 +376,12 @@ ui_key_write_where(struct ui *ui, const struct ui_key *k)
 	struct ui_target	*t = &ui->target;
 
 	(void)k;
-	if (!t->choice || t->seat == 0) {
-		ui->bell = true;
+	if (!ui_write_choice(ui))
 		return;
-	}
 	t->sit_first = !t->sit_first;
 	t->table = t->sit_first ? t->here : t->seat;
 	ui_add_explain(ui);
 	ui_dirty(ui);
-}
-
-/* True when a new idea's editor offers Tab (here, or at my seat). */
-static bool
-ui_write_choice(struct ui *ui)
-{
-	return ui->modal == UI_MODAL_EDIT && ui->on_text == ui_add_done &&
-	    ui->target.choice && ui->target.seat != 0;
 }
 
 /*

@@ -319,6 +319,8 @@ ui_close_modal(struct ui *ui)
 
 	if (ui->modal == UI_MODAL_EDIT)
 		editor_free(&ui->ed);
+	free(ui->ed_start);
+	ui->ed_start = NULL;
 	for (i = 0; i < ui->nitems; i++)
 		free(ui->items[i].label);
 	free(ui->items);
@@ -350,6 +352,7 @@ ui_open_editor(struct ui *ui, const char *prompt, const char *text,
 	ui->prompt = xstrdup(prompt);
 	ui->on_text = done;
 	editor_init(&ui->ed, text, max, multiline);
+	ui->ed_start = xstrdup(editor_text(&ui->ed));
 	ui_dirty(ui);
 }
 
@@ -609,19 +612,21 @@ static void
 ui_discard_answer(struct ui *ui, bool yes)
 {
 	struct editor	ed = ui->kept.ed;
-	char		*prompt = ui->kept.prompt;
+	char		*prompt = ui->kept.prompt, *start = ui->kept.start;
 	ui_text_fn	*done = ui->kept.on_text;
 
 	memset(&ui->kept, 0, sizeof ui->kept);
 	if (yes) {
 		editor_free(&ed);
 		free(prompt);
+		free(start);
 		return;
 	}
 	ui_close_modal(ui);
 	ui->modal = UI_MODAL_EDIT;
 	ui->ed = ed;
 	ui->prompt = prompt;
+	ui->ed_start = start;
 	ui->on_text = done;
 	ui_dirty(ui);
 }
@@ -641,21 +646,25 @@ ui_discard_no(struct ui *ui)
 }
 
 /*
- * Esc in a text field: it closes, but a card's text of some length is only
- * thrown away after a yes.
+ * Esc in a text field: it closes, but a card's text of some length that was
+ * typed or changed is only thrown away after a yes.
  */
 void
 ui_edit_cancel(struct ui *ui)
 {
-	if (!ui->ed.multiline || ui->ed.cps < UI_DISCARD_ASK) {
+	if (!ui->ed.multiline || ui->ed.cps < UI_DISCARD_ASK ||
+	    (ui->ed_start != NULL &&
+	    strcmp(ui->ed_start, editor_text(&ui->ed)) == 0)) {
 		ui_close_modal(ui);
 		return;
 	}
 	ui->kept.ed = ui->ed;
 	ui->kept.prompt = ui->prompt;
 	ui->kept.on_text = ui->on_text;
+	ui->kept.start = ui->ed_start;
 	memset(&ui->ed, 0, sizeof ui->ed);
 	ui->prompt = NULL;
+	ui->ed_start = NULL;
 	ui->modal = UI_MODAL_NONE;
 	ui_open_confirm(ui, _("Throw away the text you typed?"),
 	    ui_discard_yes);
@@ -1292,6 +1301,7 @@ ui_main(struct client_opts *opts)
 	ui_close_modal(&ui);
 	editor_free(&ui.kept.ed);
 	free(ui.kept.prompt);
+	free(ui.kept.start);
 	ui_join_free(&ui);
 	ui_restore_terminal(&ui);
 	log_info("%llu full redraws, %llu countdown ticks",

@@ -155,6 +155,7 @@ struct ui_target {
 struct ui_kept {
 	struct editor	 ed;
 	char		*prompt;
+	char		*start;
 	ui_text_fn	*on_text;
 };
 
@@ -263,6 +264,7 @@ struct ui {
 	ui_yes_fn		*on_no;		/* and its no, rarely */
 	struct ui_kept		 kept;
 	struct editor		 ed;
+	char			*ed_start;	/* its text when it opened */
 	char			*prompt;	/* translated */
 	struct ui_item		*items;
 	size_t			 nitems;

@@ -220,6 +220,107 @@ countdown(const char *screen)
 	return -1;
 }
 
+/* screen with its lines joined by one space and runs of spaces folded. */
+static char *
+flat(const char *screen)
+{
+	char	*out = malloc(strlen(screen) + 1), *o = out;
+
+	cr_assert_not_null(out);
+	for (; *screen != '\0'; screen++) {
+		if (*screen == ' ' || *screen == '\n') {
+			if (o > out && o[-1] != ' ')
+				*o++ = ' ';
+			continue;
+		}
+		*o++ = *screen;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Wait until win shows needle, wrapped over lines or not. */
+static char *
+wait_flat(const char *win, const char *needle)
+{
+	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
+	char	*s, *f;
+
+	for (;;) {
+		s = tui_screen(&T, win, false);
+		f = flat(s);
+		if (strstr(f, needle) != NULL) {
+			free(s);
+			return f;
+		}
+		if (ts_now_ms() > end) {
+			cr_log_error("screen of %s:\n%s", win, s);
+			cr_assert_fail("\"%s\" never showed in %s", needle, win);
+		}
+		free(f);
+		free(s);
+		tui_nap();
+	}
+}
+
+/* The status line of a screen (the one with "online"), malloc'd. */
+static char *
+status_line(const char *screen)
+{
+	char	*l = line_with(screen, " online");
+
+	if (l == NULL)
+		l = line_with(screen, " en ligne");
+
+	cr_assert_not_null(l, "no status line:\n%s", screen);
+	return l;
+}
+
+/* Wait until win's status line holds (want) or lacks (!want) needle. */
+static void
+wait_status(const char *win, const char *needle, bool want)
+{
+	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
+	char	*s, *l;
+	bool	 has;
+
+	for (;;) {
+		s = tui_screen(&T, win, false);
+		l = status_line(s);
+		has = strstr(l, needle) != NULL;
+		free(l);
+		if (has == want) {
+			free(s);
+			return;
+		}
+		if (ts_now_ms() > end) {
+			cr_log_error("screen of %s:\n%s", win, s);
+			cr_assert_fail("the status line of %s %s \"%s\"", win,
+			    want ? "never showed" : "kept", needle);
+		}
+		free(s);
+		tui_nap();
+	}
+}
+
+/* The facilitator starts a timer of dur with label (NULL: none typed). */
+static void
+start_timer(const char *dur, const char *label)
+{
+	tui_keys(&T, "fac", ":", "t", NULL);
+	free(tui_wait(&T, "fac", "Take one minute off"));
+	tui_keys(&T, "fac", "s", NULL);
+	free(tui_wait(&T, "fac", "Duration"));
+	tui_keys(&T, "fac", "C-u", NULL);
+	tui_type(&T, "fac", dur);
+	tui_keys(&T, "fac", "Enter", NULL);
+	free(tui_wait(&T, "fac", "Label"));
+	if (label != NULL)
+		tui_type(&T, "fac", label);
+	tui_keys(&T, "fac", "Enter", NULL);
+	free(tui_wait_gone(&T, "fac", "Label"));
+}
+
 Test(tui, a_card_typed_in_one_client_appears_in_the_other_aligned)
 {
 	char	*s, *l;
@@ -495,7 +596,8 @@ Test(tui, french_screens_come_from_the_catalogue)
 	tui_keys(&T, "fr", "Space", NULL);
 	free(tui_wait(&T, "fr", "Il vous reste 2 gommettes pour cette "
 	    "question."));
-	/* "o" (oui) answers yes in French. */
+	/* "o" (oui) answers yes in French, once the dot is confirmed. */
+	wait_status("fr", "en attente", false);
 	tui_keys(&T, "fr", "C-c", NULL);
 	free(tui_wait(&T, "fr", "Quitter cafeboard\xc2\xa0? (o/n)"));
 	tui_keys(&T, "fr", "o", NULL);
@@ -1170,104 +1272,6 @@ Test(console, durations_typed_by_a_facilitator)
 
 /* ------------------------------------------------------------ issue 11 */
 
-/* screen with its lines joined by one space and runs of spaces folded. */
-static char *
-flat(const char *screen)
-{
-	char	*out = malloc(strlen(screen) + 1), *o = out;
-
-	cr_assert_not_null(out);
-	for (; *screen != '\0'; screen++) {
-		if (*screen == ' ' || *screen == '\n') {
-			if (o > out && o[-1] != ' ')
-				*o++ = ' ';
-			continue;
-		}
-		*o++ = *screen;
-	}
-	*o = '\0';
-	return out;
-}
-
-/* Wait until win shows needle, wrapped over lines or not. */
-static char *
-wait_flat(const char *win, const char *needle)
-{
-	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
-	char	*s, *f;
-
-	for (;;) {
-		s = tui_screen(&T, win, false);
-		f = flat(s);
-		if (strstr(f, needle) != NULL) {
-			free(s);
-			return f;
-		}
-		if (ts_now_ms() > end) {
-			cr_log_error("screen of %s:\n%s", win, s);
-			cr_assert_fail("\"%s\" never showed in %s", needle, win);
-		}
-		free(f);
-		free(s);
-		tui_nap();
-	}
-}
-
-/* The status line of a screen (the one with "online"), malloc'd. */
-static char *
-status_line(const char *screen)
-{
-	char	*l = line_with(screen, " online");
-
-	cr_assert_not_null(l, "no status line:\n%s", screen);
-	return l;
-}
-
-/* Wait until win's status line holds (want) or lacks (!want) needle. */
-static void
-wait_status(const char *win, const char *needle, bool want)
-{
-	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
-	char	*s, *l;
-	bool	 has;
-
-	for (;;) {
-		s = tui_screen(&T, win, false);
-		l = status_line(s);
-		has = strstr(l, needle) != NULL;
-		free(l);
-		if (has == want) {
-			free(s);
-			return;
-		}
-		if (ts_now_ms() > end) {
-			cr_log_error("screen of %s:\n%s", win, s);
-			cr_assert_fail("the status line of %s %s \"%s\"", win,
-			    want ? "never showed" : "kept", needle);
-		}
-		free(s);
-		tui_nap();
-	}
-}
-
-/* The facilitator starts a timer of dur with label (NULL: none typed). */
-static void
-start_timer(const char *dur, const char *label)
-{
-	tui_keys(&T, "fac", ":", "t", NULL);
-	free(tui_wait(&T, "fac", "Take one minute off"));
-	tui_keys(&T, "fac", "s", NULL);
-	free(tui_wait(&T, "fac", "Duration"));
-	tui_keys(&T, "fac", "C-u", NULL);
-	tui_type(&T, "fac", dur);
-	tui_keys(&T, "fac", "Enter", NULL);
-	free(tui_wait(&T, "fac", "Label"));
-	if (label != NULL)
-		tui_type(&T, "fac", label);
-	tui_keys(&T, "fac", "Enter", NULL);
-	free(tui_wait_gone(&T, "fac", "Label"));
-}
-
 /*
  * Page through the help of win (already open): every line that names a
  * key has its description after it.  Returns the key lines seen.
@@ -1481,6 +1485,13 @@ Test(tui, esc_on_a_long_idea_asks_before_throwing_it_away)
 	tui_type(&T, "anne", "court");
 	tui_keys(&T, "anne", "Escape", NULL);
 	free(tui_wait_gone(&T, "anne", "New idea"));
+	/* A long card opened to edit and left as it was: no question. */
+	add_card("anne", "Une id\xc3\xa9""e d\xc3\xa9j\xc3\xa0 longue et "
+	    "envoy\xc3\xa9""e");
+	tui_keys(&T, "anne", "e", NULL);
+	free(tui_wait(&T, "anne", "Edit the idea"));
+	tui_keys(&T, "anne", "Escape", NULL);
+	free(tui_wait_gone(&T, "anne", "Edit the idea"));
 	tui_end(&T);
 }
 
