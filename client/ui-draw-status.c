@@ -242,8 +242,9 @@ ui_hint_rank(unsigned section)
 static const char *
 ui_hint_key(struct ui *ui, const struct ui_key *k)
 {
-	const char	*key = ui_text_tr(k->hname != NULL ? k->hname : k->name);
+	const char	*key;
 
+	key = ui_text_tr(k->hname != NULL ? k->hname : k->name);
 	/* Arrows and the like have no ASCII look-alike worth it. */
 	if (ui->ascii && (unsigned char)key[0] >= 0x80)
 		return NULL;

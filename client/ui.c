@@ -1004,7 +1004,8 @@ ui_net_event(void *arg, const struct proto_event *ev, bool live)
 			ui_seated_message(ui, m, ev->op.table);
 		break;
 	case OP_SETTINGS:
-		if ((ev->op.settings.has & SET_LOCKED) && !ui_is_facilitator(ui))
+		if ((ev->op.settings.has & SET_LOCKED) &&
+		    !ui_is_facilitator(ui))
 			ui_message(ui, false, "%s", ev->op.settings.locked ?
 			    _("The facilitator locked the board: you can read, "
 			    "not write, for now.") : _("The board is unlocked: "

@@ -143,7 +143,7 @@ struct ui_target {
 	uint64_t	 card;
 	uint64_t	 table;
 	uint32_t	 participant;
-	int32_t		 seconds;	/* a timer's duration, until its label */
+	int32_t		 seconds;	/* a new timer's duration */
 	/* A new idea typed at a table one does not sit at. */
 	bool		 choice;	/* Tab: here or at my seat */
 	bool		 sit_first;	/* sit at table, then write there */
@@ -392,7 +392,8 @@ const char	*ui_draw_glyph(const struct ui *, const char *, const char *);
 int		 ui_draw_put(struct ui *, int, int, int, const char *, size_t,
 		    int);
 int		 ui_draw_text(struct ui *, int, int, int, const char *, int);
-int		 ui_draw_text_cut(struct ui *, int, int, int, const char *, int);
+int		 ui_draw_text_cut(struct ui *, int, int, int, const char *,
+		    int);
 void		 ui_draw_fill(int, int, int, int);
 void		 ui_draw_box(struct ui *, int, int, int, int, const char *);
 
