@@ -413,7 +413,7 @@ ui_console_keep(struct ui *ui, const struct ui_key *k)
 {
 	(void)k;
 	ui_close_modal(ui);
-	ui_keep_selected(ui);
+	ui_keys_keep(ui);
 }
 
 /* l: lock the board, or unlock it. */

@@ -4,8 +4,8 @@
  *
  * A card is laid out as a block (its text wrapped to the column, its
  * author, its marks at the right) before it is drawn, and the movement
- * keys walk the same blocks (ui_draw_order), so that a page down moves by
- * what the screen shows.
+ * keys walk the same blocks (ui_draw_cards_order), so that a page down
+ * moves by what the screen shows.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +40,7 @@ struct ui_block {
 
 /* The author's first name, or NULL when hidden or unknown. */
 const char *
-ui_draw_author(const struct model *m, uint32_t author)
+ui_draw_cards_author(const struct model *m, uint32_t author)
 {
 	const struct model_participant	*p;
 
@@ -51,7 +51,7 @@ ui_draw_author(const struct model *m, uint32_t author)
 
 /* True when the vote totals may be drawn for this user. */
 bool
-ui_draw_totals_visible(struct ui *ui, const struct model *m)
+ui_draw_cards_totals(struct ui *ui, const struct model *m)
 {
 	return m->phase >= PHASE_VOTE && ui_results_allowed(ui);
 }
@@ -89,7 +89,7 @@ ui_block_right(struct ui *ui, const struct model *m,
 		ui_block_mark(b, &o, ui_draw_glyph(ui, "\xe2\x97\x8f", "o"));
 	if (mine > 5)
 		ui_block_mark(b, &o, "+");
-	if (ui_draw_totals_visible(ui, m) && !c->deleted && c->votes > 0) {
+	if (ui_draw_cards_totals(ui, m) && !c->deleted && c->votes > 0) {
 		snprintf(num, sizeof num, "%s(%u)", o > 0 ? " " : "", c->votes);
 		ui_block_mark(b, &o, num);
 	}
@@ -140,7 +140,7 @@ ui_block_make(struct ui *ui, const struct model *m,
 		b->faint = true;
 	} else {
 		t = text_sanitize(c->text, ui->ascii, true);
-		if ((who = ui_draw_author(m, c->author)) != NULL) {
+		if ((who = ui_draw_cards_author(m, c->author)) != NULL) {
 			xasprintf(&raw, " \xe2\x80\x94 %s%s", who, c->hidden ?
 			    _(" (private)") : "");
 			suffix = text_sanitize(raw, ui->ascii, false);
@@ -453,7 +453,7 @@ ui_draw_column(struct ui *ui, const struct model *m, uint64_t table, int y,
 
 /* The board view: one table, or the tables side by side. */
 void
-ui_draw_board(struct ui *ui, const struct model *m, int y, int h)
+ui_draw_cards(struct ui *ui, const struct model *m, int y, int h)
 {
 	int		*widths, first, count, i, x, cur, side, r;
 	const char	*sep;
@@ -507,7 +507,7 @@ ui_draw_board(struct ui *ui, const struct model *m, int y, int h)
  * lines the view shows, as the last draw laid them out.
  */
 size_t
-ui_draw_order(struct ui *ui, uint64_t **ids, int **starts, int *view)
+ui_draw_cards_order(struct ui *ui, uint64_t **ids, int **starts, int *view)
 {
 	struct model	*m = ui_model(ui);
 	struct ui_block	*b;

@@ -17,7 +17,7 @@
 
 /* The line editor: a box above the status line, the cursor in it. */
 void
-ui_draw_editor(struct ui *ui, int body_y, int body_h)
+ui_draw_modal_editor(struct ui *ui, int body_y, int body_h)
 {
 	struct layout_line	*l;
 	struct layout_line	*pll;
@@ -99,7 +99,7 @@ ui_draw_editor(struct ui *ui, int body_y, int body_h)
 
 /* A picker: a framed list in the middle. */
 void
-ui_draw_picker(struct ui *ui, int body_y, int body_h)
+ui_draw_modal_picker(struct ui *ui, int body_y, int body_h)
 {
 	size_t	i;
 	int	w = 20, h, x, y, iw, k;
@@ -230,7 +230,7 @@ ui_help_lines(struct ui *ui, int kw, struct ui_help_line **out,
  * no description is ever cut, long ones wrap under themselves.
  */
 void
-ui_draw_help(struct ui *ui, int y, int h)
+ui_draw_modal_help(struct ui *ui, int y, int h)
 {
 	const struct ui_key	*k;
 	struct ui_help_line	*v;
@@ -281,7 +281,8 @@ ui_draw_help(struct ui *ui, int y, int h)
 
 /* A card in full, in a box. */
 void
-ui_draw_detail(struct ui *ui, const struct model *m, int body_y, int body_h)
+ui_draw_modal_detail(struct ui *ui, const struct model *m, int body_y,
+    int body_h)
 {
 	const struct model_card	*c = model_card(m, ui->detail_card);
 	struct layout_line	*l;
@@ -302,14 +303,14 @@ ui_draw_detail(struct ui *ui, const struct model *m, int body_y, int body_h)
 		h = body_h;
 	x = (COLS - w) / 2;
 	y = body_y + (body_h - h) / 2;
-	who = ui_draw_author(m, c->author);
+	who = ui_draw_cards_author(m, c->author);
 	ui_draw_box(ui, y, x, h, w, who != NULL ? who : _("Idea"));
 	for (i = 0; i < n && (int)i < h - 4; i++)
 		ui_draw_put(ui, y + 1 + (int)i, x + 2, w - 4, t + l[i].start,
 		    l[i].end - l[i].start, 0);
 	r = y + h - 2;
 	info[0] = '\0';
-	if (ui_draw_totals_visible(ui, m))
+	if (ui_draw_cards_totals(ui, m))
 		snprintf(info, sizeof info, ngettext("%u dot", "%u dots",
 		    c->votes), c->votes);
 	if (ui->net.replica.me != 0 && model_votes_of(m, ui->net.replica.me,

@@ -203,7 +203,7 @@ ui_keyline_max(void)
  * a message that does not fit on one (up to a quarter of the screen).
  */
 int
-ui_draw_keyline_rows(struct ui *ui)
+ui_draw_status_keyline_rows(struct ui *ui)
 {
 	struct layout_line	*l;
 	char			 buf[800], *t;
@@ -308,7 +308,7 @@ ui_draw_hints(struct ui *ui, const struct model *m, int y)
  * with an ellipsis only past its last line), or the keys that matter now.
  */
 void
-ui_draw_keyline(struct ui *ui, const struct model *m, int y, int rows)
+ui_draw_status_keyline(struct ui *ui, const struct model *m, int y, int rows)
 {
 	struct layout_line	*l;
 	char			 buf[800], *t, *rest;

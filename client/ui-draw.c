@@ -376,7 +376,7 @@ ui_banner_lines(struct ui *ui, const struct model *m)
 size_t
 ui_draw_body_rows(struct ui *ui)
 {
-	int	n = LINES - 2 - ui_draw_keyline_rows(ui);
+	int	n = LINES - 2 - ui_draw_status_keyline_rows(ui);
 
 	if (ui->net_ready)
 		n -= ui_banner_lines(ui, ui_model(ui));
@@ -493,29 +493,29 @@ ui_draw(struct ui *ui)
 		ui_resolve_table(ui);
 		ui_draw_header(ui, m);
 		bl = ui_draw_banner(ui, m, 1);
-		kl = ui_draw_keyline_rows(ui);
+		kl = ui_draw_status_keyline_rows(ui);
 		y = 1 + bl;
 		h = LINES - 2 - kl - bl;
 		if (ui->modal == UI_MODAL_HELP)
-			ui_draw_help(ui, y, h);
+			ui_draw_modal_help(ui, y, h);
 		else if (ui->view == UI_VIEW_RESULTS)
 			ui_draw_results(ui, m, y, h);
 		else
-			ui_draw_board(ui, m, y, h);
+			ui_draw_cards(ui, m, y, h);
 		ui_draw_status(ui, m, LINES - 1 - kl);
-		ui_draw_keyline(ui, m, LINES - kl, kl);
+		ui_draw_status_keyline(ui, m, LINES - kl, kl);
 		switch (ui->modal) {
 		case UI_MODAL_EDIT:
-			ui_draw_editor(ui, y, h);
+			ui_draw_modal_editor(ui, y, h);
 			break;
 		case UI_MODAL_PICK:
-			ui_draw_picker(ui, y, h);
+			ui_draw_modal_picker(ui, y, h);
 			break;
 		case UI_MODAL_CONSOLE:
 			ui_console_draw(ui);
 			break;
 		case UI_MODAL_DETAIL:
-			ui_draw_detail(ui, m, y, h);
+			ui_draw_modal_detail(ui, m, y, h);
 			break;
 		default:
 			break;

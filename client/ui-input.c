@@ -68,7 +68,7 @@ ui_input_done(struct ui *ui)
 
 /* An editing key (enum editor_key) in the open text field. */
 void
-ui_edit_key(struct ui *ui, int ek)
+ui_input_edit_key(struct ui *ui, int ek)
 {
 	if (ui->modal != UI_MODAL_EDIT)
 		return;
@@ -101,7 +101,7 @@ ui_key_unbound(struct ui *ui, unsigned ctx, int key)
 	switch (ctx) {
 	case UI_IN_EDIT:
 		if (key >= 0x20 && key != 0x7f)
-			ui_edit_key(ui, key);
+			ui_input_edit_key(ui, key);
 		break;
 	case UI_IN_CONFIRM:
 		if (key > 0 && key < 0x80 &&

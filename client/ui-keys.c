@@ -107,7 +107,7 @@ ui_move_cards(struct ui *ui, int dir)
 	int		*starts, view, i, j, n, target;
 	struct ui_tab	*tab = NULL;
 
-	n = (int)ui_draw_order(ui, &ids, &starts, &view);
+	n = (int)ui_draw_cards_order(ui, &ids, &starts, &view);
 	if (n == 0) {
 		free(ids);
 		free(starts);
@@ -662,7 +662,7 @@ ui_sit_picked(struct ui *ui, uint64_t table)
 
 /* Sit: pick a table. */
 void
-ui_open_sit(struct ui *ui)
+ui_keys_sit_menu(struct ui *ui)
 {
 	struct model	*m = ui_model(ui);
 	char		*label, *q;
@@ -697,7 +697,7 @@ ui_open_sit(struct ui *ui)
 
 /* Facilitator: keep or unkeep the selected idea. */
 void
-ui_keep_selected(struct ui *ui)
+ui_keys_keep(struct ui *ui)
 {
 	const struct model_card	*c;
 	struct proto_op		 op;
@@ -720,7 +720,7 @@ static void
 ui_key_sit(struct ui *ui, const struct ui_key *k)
 {
 	(void)k;
-	ui_open_sit(ui);
+	ui_keys_sit_menu(ui);
 }
 
 /* .: I am ready, or not any more. */
@@ -756,7 +756,7 @@ static void
 ui_key_keep(struct ui *ui, const struct ui_key *k)
 {
 	(void)k;
-	ui_keep_selected(ui);
+	ui_keys_keep(ui);
 }
 
 /* Ctrl-L: draw every cell again. */
@@ -837,7 +837,7 @@ ui_key_answer(struct ui *ui, const struct ui_key *k)
 static void
 ui_key_editor(struct ui *ui, const struct ui_key *k)
 {
-	ui_edit_key(ui, k->arg);
+	ui_input_edit_key(ui, k->arg);
 }
 
 /* ---------------------------------------------------------------- table */

@@ -2,13 +2,19 @@
  * ui.h -- the ncurses program: join screen, board, results, help, the
  * facilitator's console.
  *
- * ui.c         the loop: terminal, signals, network callbacks, redraws,
- *              the countdown tick, and the actions that make ops
- * ui-input.c   keys: reading the terminal, then what each key does
- * ui-draw.c    drawing everything into curses' buffer
- * ui-console.c the facilitator's console and the pickers it opens
- * ui-join.c    the join screen and the errors the user must fix
- * ui-text.c    translated names and messages for codes and reasons
+ * ui.c           the loop: terminal, signals, network callbacks, redraws,
+ *                the countdown tick, modals, and sending what was typed
+ * ui-keys.c      the key table (every key, where it works, who may use
+ *                it, its help and hint) and what the board's keys do
+ * ui-input.c     reading the terminal, pastes, dispatch through the table
+ * ui-draw.c      setup, text, the clock, header and banner, ui_draw
+ * ui-draw-cards.c   the board: tables, questions, cards
+ * ui-draw-results.c the results: ideas by votes
+ * ui-draw-status.c  the status line and the key line
+ * ui-draw-modal.c   the editor, pickers, help, a card in full
+ * ui-console.c   the facilitator's console: its tools and their pickers
+ * ui-join.c      the join screen and the errors the user must fix
+ * ui-text.c      translated names and messages for codes and reasons
  *
  * Everything here but ui_main is for those files only.
  */
@@ -371,14 +377,14 @@ bool		 ui_keys_hinted(struct ui *, const struct ui_key *, unsigned,
 size_t		 ui_keys_console_count(void);
 const struct ui_key *ui_keys_console_tool(size_t);
 bool		 ui_keys_is_tool(const struct ui_key *);
-void		 ui_open_sit(struct ui *);
-void		 ui_keep_selected(struct ui *);
+void		 ui_keys_sit_menu(struct ui *);
+void		 ui_keys_keep(struct ui *);
 
 /* ui-input.c */
 void		 ui_input_cb(int, short, void *);
 void		 ui_input_init(struct ui *);
 void		 ui_input_done(struct ui *);
-void		 ui_edit_key(struct ui *, int);
+void		 ui_input_edit_key(struct ui *, int);
 
 /* ui-draw.c */
 void		 ui_draw_init(struct ui *);
@@ -398,25 +404,28 @@ void		 ui_draw_fill(int, int, int, int);
 void		 ui_draw_box(struct ui *, int, int, int, int, const char *);
 
 /* ui-draw-cards.c */
-void		 ui_draw_board(struct ui *, const struct model *, int, int);
-size_t		 ui_draw_order(struct ui *, uint64_t **, int **, int *);
-const char	*ui_draw_author(const struct model *, uint32_t);
-bool		 ui_draw_totals_visible(struct ui *, const struct model *);
+void		 ui_draw_cards(struct ui *, const struct model *, int, int);
+size_t		 ui_draw_cards_order(struct ui *, uint64_t **, int **,
+		    int *);
+const char	*ui_draw_cards_author(const struct model *, uint32_t);
+bool		 ui_draw_cards_totals(struct ui *, const struct model *);
 
 /* ui-draw-results.c */
 void		 ui_draw_results(struct ui *, const struct model *, int, int);
 size_t		 ui_draw_results_order(struct ui *, uint64_t **, int **);
 
 /* ui-draw-status.c */
-int		 ui_draw_keyline_rows(struct ui *);
+int		 ui_draw_status_keyline_rows(struct ui *);
 void		 ui_draw_status(struct ui *, const struct model *, int);
-void		 ui_draw_keyline(struct ui *, const struct model *, int, int);
+void		 ui_draw_status_keyline(struct ui *, const struct model *, int,
+		    int);
 
 /* ui-draw-modal.c */
-void		 ui_draw_editor(struct ui *, int, int);
-void		 ui_draw_picker(struct ui *, int, int);
-void		 ui_draw_help(struct ui *, int, int);
-void		 ui_draw_detail(struct ui *, const struct model *, int, int);
+void		 ui_draw_modal_editor(struct ui *, int, int);
+void		 ui_draw_modal_picker(struct ui *, int, int);
+void		 ui_draw_modal_help(struct ui *, int, int);
+void		 ui_draw_modal_detail(struct ui *, const struct model *, int,
+		    int);
 
 /* ui-console.c */
 void		 ui_console_open(struct ui *);
