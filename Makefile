@@ -4,7 +4,8 @@
 #   make run        install what is missing, build, open the demo board
 #   make check      install what is missing, build, run every test
 #   make asan       the same tests under address + undefined sanitizers
-#   make bench      benchmarks (print figures)
+#   make bench      benchmarks (print figures; BASE=DIR adds an older build's)
+#   make bench-quick the network benchmarks' short runs, for iteration
 #   make install    PREFIX=/usr/local DESTDIR=
 
 VERSION		= 0.1.0
@@ -75,7 +76,7 @@ SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 # ---------------------------------------------------------------- client/
 CLIENT_MODS	= main net replica dial boards spawn fetch editor layout ui ui-keys \
 		  ui-draw ui-draw-cards ui-draw-results ui-draw-status \
-		  ui-draw-modal ui-input ui-console ui-join ui-text
+		  ui-draw-modal ui-input ui-console ui-join ui-text plain plain-cmd
 CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
@@ -84,7 +85,8 @@ TUI_TEST_OBJS	= $(filter-out $(B)/client/main.o,$(CLIENT_OBJS))
 # ---------------------------------------------------------------- tests/
 # Criterion suites, one binary each.
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
-		  test_boardfile test_export test_editor test_layout test_tui test_cafe test_server
+		  test_boardfile test_export test_editor test_layout test_tui test_plain \
+		  test_cafe test_server test_pipeline test_shaper
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -93,9 +95,23 @@ TSUPPORT_OBJS	= $(TSUPPORT_MODS:%=$(B)/tests/%.o)
 TUI_HARNESS_MODS = tui-harness
 TUI_HARNESS_OBJS = $(TUI_HARNESS_MODS:%=$(B)/tests/%.o)
 
-# Benchmarks: print figures, assert nothing about time.
-BENCHES		= bench_model bench_proto bench_rotation bench_evlog bench_cafe
+# Programs the tests and benchmarks run (the shaped link of a room).
+TEST_PROGS	= shaper
+TEST_PROG_BINS	= $(TEST_PROGS:%=$(B)/tests/%)
+
+# Benchmarks: print figures, assert nothing about time.  The network ones
+# link bsupport (builds side by side, anchors, the report).
+BENCHES		= bench_model bench_proto bench_rotation bench_evlog bench_cafe \
+		  bench_fanout bench_latency bench_catchup bench_tty bench_room \
+		  bench_plain
+BENCHES_QUICK	= bench_proto bench_fanout bench_latency bench_catchup \
+		  bench_tty bench_room
 BENCH_BINS	= $(BENCHES:%=$(B)/tests/%)
+BSUPPORT_MODS	= bsupport
+BSUPPORT_OBJS	= $(BSUPPORT_MODS:%=$(B)/tests/%.o)
+# An older build to print beside this one: make bench BASE=/path/to/tree.
+BASE		?=
+BENCH_JSON	= $(B)/bench.json
 
 # ---------------------------------------------------------------- po/
 # Catalogues: po/LANG.po -> build/locale/LANG/LC_MESSAGES/cafeboard.mo, where
@@ -111,8 +127,8 @@ PO_SOURCES	= $(sort $(wildcard client/*.c server/*.c) \
 
 PROGS		= $(SERVER_BIN) $(CLIENT_BIN)
 
-.PHONY: all deps run check check-build asan bench install uninstall clean \
-	lint-man po update-po
+.PHONY: all deps run check check-build asan bench bench-quick install \
+	uninstall clean lint-man po update-po
 
 all: $(LIB) $(PROGS) $(MO_FILES)
 
@@ -165,6 +181,12 @@ $(B)/tests/test_cafe: $(B)/tests/test_cafe.o $(TUI_HARNESS_OBJS) \
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) \
 	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
 
+# The pipeline test plays the client's replica against the server's model.
+$(B)/tests/test_pipeline: $(B)/tests/test_pipeline.o $(B)/client/replica.o \
+    $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/client/replica.o $(TSUPPORT_OBJS) \
+	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
 $(B)/tests/test_tui.o: CFLAGS += $(CURSES_CFLAGS)
 $(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) \
     $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) $(LIB)
@@ -172,9 +194,24 @@ $(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) \
 	    $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) \
 	    $(MSGPACK_LIBS) -lm
 
-$(B)/tests/bench_%: $(B)/tests/bench_%.o $(TSUPPORT_OBJS) $(LIB)
+# The line mode's test runs the client on pseudo-terminals (forkpty) and
+# calls its output functions.
+$(B)/tests/test_plain: $(B)/tests/test_plain.o $(TUI_TEST_OBJS) \
+    $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) $(LIB) \
+	    $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lutil -lm
+
+$(B)/tests/bench_plain: $(B)/tests/bench_plain.o $(TSUPPORT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) \
-	    $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+	    $(EVENT_LIBS) $(MSGPACK_LIBS) -lutil -lm
+
+$(B)/tests/bench_%: $(B)/tests/bench_%.o $(BSUPPORT_OBJS) $(TSUPPORT_OBJS) \
+    $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BSUPPORT_OBJS) $(TSUPPORT_OBJS) $(LIB) \
+	    $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
+$(B)/tests/shaper: $(B)/tests/shaper.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $<
 
 po: $(MO_FILES)
 
@@ -193,12 +230,31 @@ update-po:
 	    $(MSGMERGE) --quiet --update --backup=none --no-fuzzy-matching \
 	    po/$$l.po po/cafeboard.pot || exit 1; done
 
-bench: $(LIB) $(PROGS) $(BENCH_BINS)
-	@for b in $(BENCH_BINS); do echo "== $$(basename $$b)"; \
-	    CB_SERVER=$(CURDIR)/$(SERVER_BIN) CB_CLIENT=$(CURDIR)/$(CLIENT_BIN) \
-	    CB_TOP=$(CURDIR) $$b || exit 1; done
+# Each benchmark prints its table; every figure also goes, one JSON object
+# a line, to $(B)/bench.jsonl, gathered into one array in $(BENCH_JSON).
+# BASE (or CB_BASE_SERVER and CB_BASE_CLIENT) names an older build that
+# the network benchmarks measure in the same run, beside this one.
+BENCH_ENV	= CB_SERVER=$(CURDIR)/$(SERVER_BIN) \
+		  CB_CLIENT=$(CURDIR)/$(CLIENT_BIN) CB_TOP=$(CURDIR) \
+		  CB_BUILD=$(CURDIR)/$(B) CB_BENCH_JSON=$(CURDIR)/$(B)/bench.jsonl \
+		  $(if $(BASE),CB_BASE_SERVER=$(abspath $(BASE))/server/cafeboard-server \
+		  CB_BASE_CLIENT=$(abspath $(BASE))/client/cafeboard)
 
-check-build: $(LIB) $(PROGS) $(UNIT_BINS) $(MO_FILES)
+bench: $(LIB) $(PROGS) $(BENCH_BINS) $(TEST_PROG_BINS)
+	@rm -f $(B)/bench.jsonl
+	@for b in $(BENCHES); do echo "== $$b"; \
+	    $(BENCH_ENV) $(B)/tests/$$b || exit 1; done
+	@{ echo '['; sed '$$!s/$$/,/' $(B)/bench.jsonl; echo ']'; } \
+	    > $(BENCH_JSON) && echo "figures: $(BENCH_JSON)"
+
+bench-quick: $(LIB) $(PROGS) $(BENCH_BINS) $(TEST_PROG_BINS)
+	@rm -f $(B)/bench.jsonl
+	@for b in $(BENCHES_QUICK); do echo "== $$b"; \
+	    CB_BENCH_QUICK=1 $(BENCH_ENV) $(B)/tests/$$b || exit 1; done
+	@{ echo '['; sed '$$!s/$$/,/' $(B)/bench.jsonl; echo ']'; } \
+	    > $(BENCH_JSON) && echo "figures: $(BENCH_JSON)"
+
+check-build: $(LIB) $(PROGS) $(UNIT_BINS) $(TEST_PROG_BINS) $(MO_FILES)
 
 # Every suite runs even when one fails; the target fails if any did.
 check: deps
@@ -282,6 +338,7 @@ clean:
 # Dependency files of exactly the objects this build knows (a renamed
 # source leaves no stale .d behind to confuse it).
 ALL_OBJS	= $(COMMON_OBJS) $(SERVER_OBJS) $(CLIENT_OBJS) $(TSUPPORT_OBJS) \
-		  $(TUI_HARNESS_OBJS) \
-		  $(UNIT_TESTS:%=$(B)/tests/%.o) $(BENCHES:%=$(B)/tests/%.o)
+		  $(TUI_HARNESS_OBJS) $(BSUPPORT_OBJS) \
+		  $(UNIT_TESTS:%=$(B)/tests/%.o) \
+		  $(BENCHES:%=$(B)/tests/%.o) $(TEST_PROGS:%=$(B)/tests/%.o)
 -include $(ALL_OBJS:.o=.d)

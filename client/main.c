@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "paths.h"
+#include "plain.h"
 #include "text.h"
 #include "ui.h"
 #include "xmalloc.h"
@@ -24,7 +25,7 @@
 enum {
 	OPT_CONNECT = 256, OPT_SOCKET, OPT_BOARD, OPT_NAME, OPT_CODE,
 	OPT_KEY_FILE, OPT_ASCII, OPT_FROM, OPT_LOG_FILE, OPT_VERSION,
-	OPT_FORMAT, OPT_BOM,
+	OPT_FORMAT, OPT_BOM, OPT_PLAIN,
 };
 
 static const struct option long_options[] = {
@@ -37,6 +38,7 @@ static const struct option long_options[] = {
 	{ "ascii",	no_argument,	   NULL, OPT_ASCII },
 	{ "from",	required_argument, NULL, OPT_FROM },
 	{ "log-file",	required_argument, NULL, OPT_LOG_FILE },
+	{ "plain",	no_argument,	   NULL, OPT_PLAIN },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, OPT_VERSION },
 	/* cafeboard export only */
@@ -69,6 +71,10 @@ usage(FILE *f)
 "  --log-file FILE        write a debug log to FILE\n"
 "  -h, --help             this text\n"
 "      --version          the version\n"));
+	fprintf(f, "%s", _(
+"      --plain            line mode: sentences, no cursor addressing (screen\n"
+"                         readers, braille displays, slow links; also\n"
+"                         CAFEBOARD_PLAIN=1)\n"));
 }
 
 /* Split HOST[:PORT] or [V6]:PORT into opts. */
@@ -161,11 +167,13 @@ main(int argc, char **argv)
 	const char		*key_file = NULL, *log_file = NULL;
 	char			*fargv[8], *word;
 	int			 ch, rc, i, ac = argc, fargc = 0;
-	bool			 export_cmd = false;
+	bool			 export_cmd = false, plain;
 
 	i18n_locale_init();
 	i18n_init();
 	memset(&o, 0, sizeof o);
+	plain = getenv("CAFEBOARD_PLAIN") != NULL &&
+	    strcmp(getenv("CAFEBOARD_PLAIN"), "1") == 0;
 
 	/*
 	 * "cafeboard export ...": the options may come before the command
@@ -231,6 +239,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_LOG_FILE:
 			log_file = optarg;
+			break;
+		case OPT_PLAIN:
+			plain = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -305,6 +316,8 @@ main(int argc, char **argv)
 
 	if (export_cmd)
 		rc = fetch_main(&o, fargc, fargv);
+	else if (plain)
+		rc = plain_main(&o);
 	else
 		rc = ui_main(&o);
 	log_close();

@@ -12,32 +12,6 @@
 #include "client.h"
 #include "xmalloc.h"
 
-/* Deep copy of the parts of an op a client sends. */
-static void
-replica_op_copy(struct proto_op *dst, const struct proto_op *src)
-{
-	*dst = *src;
-	dst->text = src->text != NULL ? xstrdup(src->text) : NULL;
-	dst->settings.title = src->settings.title != NULL ?
-	    xstrdup(src->settings.title) : NULL;
-	dst->settings.code = src->settings.code != NULL ?
-	    xstrdup(src->settings.code) : NULL;
-	dst->theme = src->theme != NULL ? xstrdup(src->theme) : NULL;
-	dst->pairs = NULL;
-	dst->npairs = 0;
-}
-
-/* Free what replica_op_copy allocated. */
-static void
-replica_op_free(struct proto_op *op)
-{
-	free(op->text);
-	free(op->settings.title);
-	free(op->settings.code);
-	free(op->theme);
-	memset(op, 0, sizeof *op);
-}
-
 /* An empty replica of board name. */
 void
 replica_init(struct replica *r, const char *name)
@@ -60,25 +34,25 @@ replica_free(struct replica *r)
 	if (r->incoming != NULL)
 		model_free(r->incoming);
 	for (i = 0; i < r->npending; i++)
-		replica_op_free(&r->pending[i].op);
+		proto_op_free(&r->pending[i].op);
 	free(r->pending);
 	idmap_free(&r->online);
 	memset(r, 0, sizeof *r);
 }
 
 /*
- * Rebuild view: a clone of confirmed with every pending op applied as if
- * the server had accepted it.  An op the model would now refuse is left out
- * of the picture (its REJECT will come).
+ * Rebuild view: a clone of confirmed with every pending op submitted as the
+ * server would (model_submit, followups included), keeping nothing.  An op
+ * the model would now refuse is left out of the picture (its REJECT will
+ * come).
  */
 void
 replica_predict(struct replica *r, int64_t now)
 {
-	struct proto_event	 ev;
-	struct proto_op		 op;
-	struct model		*v;
-	const char		*why;
-	size_t			 i;
+	struct model	*v;
+	const char	*why;
+	uint64_t	 seq;
+	size_t		 i;
 
 	if (r->view != r->confirmed)
 		model_free(r->view);
@@ -91,23 +65,9 @@ replica_predict(struct replica *r, int64_t now)
 	for (i = 0; i < r->npending; i++) {
 		struct pending *p = &r->pending[i];
 
-		p->predicted = 0;
-		if (model_check(v, r->me, &p->op, now, &why) != 0)
-			continue;
-		op = p->op;
-		op.pairs = NULL;
-		op.npairs = 0;
-		model_prepare(v, &op, now);
-		memset(&ev, 0, sizeof ev);
-		ev.seq = v->head + 1;
-		ev.origin = r->me;
-		ev.op_id = p->op_id;
-		ev.op = op;
-		if (ev.op.kind == OP_TABLE_SIT && ev.op.participant == 0)
-			ev.op.participant = r->me;
-		if (model_apply(v, &ev, now, NULL) == 0)
-			p->predicted = ev.seq;
-		model_op_clear(&op);
+		seq = v->head + 1;
+		p->predicted = model_submit(v, r->me, NULL, p->op_id, &p->op,
+		    now, NULL, &why) == 0 ? seq : 0;
 	}
 	r->view = v;
 }
@@ -223,7 +183,7 @@ replica_add_pending(struct replica *r, uint32_t op_id,
 	p = &r->pending[r->npending++];
 	memset(p, 0, sizeof *p);
 	p->op_id = op_id;
-	replica_op_copy(&p->op, op);
+	proto_op_dup(&p->op, op);
 	return op_id;
 }
 
@@ -236,7 +196,7 @@ replica_drop_pending(struct replica *r, uint32_t op_id)
 	for (i = 0; i < r->npending; i++) {
 		if (r->pending[i].op_id != op_id)
 			continue;
-		replica_op_free(&r->pending[i].op);
+		proto_op_free(&r->pending[i].op);
 		memmove(&r->pending[i], &r->pending[i + 1],
 		    (r->npending - i - 1) * sizeof *r->pending);
 		r->npending--;

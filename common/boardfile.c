@@ -30,21 +30,11 @@
 #define BOARDFILE_MAX		(1024 * 1024)	/* bytes in a file */
 #define BOARDFILE_QUESTIONS	MODEL_DEFAULT_MAX_TABLES
 #define BOARDFILE_THEME_MAX	80		/* code points */
-#define BOARDFILE_KEEP_MAX	99
 #define BOARDFILE_SHOW_MAX	40		/* bytes of a value in a message */
 
+/* The keys: every setting (in proto.h's order), then the file's own. */
 enum boardfile_key_id {
-	KEY_TITLE,
-	KEY_CODE,
-	KEY_DOTS,
-	KEY_MULTI_VOTE,
-	KEY_BLIND,
-	KEY_PRIVATE,
-	KEY_ANONYMOUS,
-	KEY_FREEZE,
-	KEY_LOCKED,
-	KEY_KEEP,
-	KEY_BANNER,
+	KEY_BANNER = PROTO_SETTING_COUNT,
 	KEY_THEME,
 	KEY_QUESTION,
 	KEY_COUNT
@@ -52,7 +42,7 @@ enum boardfile_key_id {
 
 enum boardfile_type {
 	TYPE_TEXT,		/* min..max code points */
-	TYPE_NUMBER,		/* min..max */
+	TYPE_NUM,		/* min..max */
 	TYPE_BOOL,
 };
 
@@ -65,19 +55,13 @@ static const struct boardfile_key {
 	uint32_t		 bit;		/* settings bit, 0 for none */
 	int			 once;
 } boardfile_keys[KEY_COUNT] = {
-	{ "title", TYPE_TEXT, 1, PROTO_TITLE_MAX, SET_TITLE, 1 },
-	{ "code", TYPE_TEXT, 0, PROTO_CODE_MAX, SET_CODE, 1 },
-	{ "dots", TYPE_NUMBER, 1, PROTO_DOTS_MAX, SET_DOTS, 1 },
-	{ "multi_vote", TYPE_BOOL, 0, 0, SET_MULTI_VOTE, 1 },
-	{ "blind", TYPE_BOOL, 0, 0, SET_BLIND, 1 },
-	{ "private", TYPE_BOOL, 0, 0, SET_PRIVATE, 1 },
-	{ "anonymous", TYPE_BOOL, 0, 0, SET_ANONYMOUS, 1 },
-	{ "freeze_at_zero", TYPE_BOOL, 0, 0, SET_FREEZE, 1 },
-	{ "locked", TYPE_BOOL, 0, 0, SET_LOCKED, 1 },
-	{ "keep", TYPE_NUMBER, 1, BOARDFILE_KEEP_MAX, SET_KEEP, 1 },
-	{ "banner", TYPE_TEXT, 0, PROTO_BANNER_MAX, 0, 1 },
-	{ "theme", TYPE_TEXT, 0, BOARDFILE_THEME_MAX, 0, 0 },
-	{ "question", TYPE_TEXT, 1, PROTO_QUESTION_MAX, 0, 0 },
+#define BOARDFILE_SETTING(member, key, bit, type, min, max, ...) \
+	[PROTO_SI_##member] = { key, TYPE_##type, min, max, bit, 1 },
+	PROTO_SETTINGS(BOARDFILE_SETTING)
+#undef BOARDFILE_SETTING
+	[KEY_BANNER] = { "banner", TYPE_TEXT, 0, PROTO_BANNER_MAX, 0, 1 },
+	[KEY_THEME] = { "theme", TYPE_TEXT, 0, BOARDFILE_THEME_MAX, 0, 0 },
+	[KEY_QUESTION] = { "question", TYPE_TEXT, 1, PROTO_QUESTION_MAX, 0, 0 },
 };
 
 /* The state of one parse. */
@@ -308,6 +292,11 @@ boardfile_number(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+/* A setting's value in the board file, by its type. */
+#define BOARDFILE_SET_BOOL(dst, v, num, flag)	((dst) = flag)
+#define BOARDFILE_SET_NUM(dst, v, num, flag)	((dst) = num)
+#define BOARDFILE_SET_TEXT(dst, v, num, flag)	((dst) = xstrdup(v))
+
 /* Store a checked value in the board file. */
 static void
 boardfile_store(struct boardfile_parser *p, int key, const char *v,
@@ -319,36 +308,12 @@ boardfile_store(struct boardfile_parser *p, int key, const char *v,
 
 	s->has |= boardfile_keys[key].bit;
 	switch (key) {
-	case KEY_TITLE:
-		s->title = xstrdup(v);
+#define BOARDFILE_STORE(member, key, bit, type, ...) \
+	case PROTO_SI_##member: \
+		BOARDFILE_SET_##type(s->member, v, num, flag); \
 		break;
-	case KEY_CODE:
-		s->code = xstrdup(v);
-		break;
-	case KEY_DOTS:
-		s->dots = num;
-		break;
-	case KEY_KEEP:
-		s->keep = num;
-		break;
-	case KEY_MULTI_VOTE:
-		s->multi_vote = flag;
-		break;
-	case KEY_BLIND:
-		s->blind = flag;
-		break;
-	case KEY_PRIVATE:
-		s->private_writing = flag;
-		break;
-	case KEY_ANONYMOUS:
-		s->anonymous = flag;
-		break;
-	case KEY_FREEZE:
-		s->freeze_at_zero = flag;
-		break;
-	case KEY_LOCKED:
-		s->locked = flag;
-		break;
+	PROTO_SETTINGS(BOARDFILE_STORE)
+#undef BOARDFILE_STORE
 	case KEY_BANNER:
 		bf->banner = xstrdup(v);
 		break;
@@ -396,7 +361,7 @@ boardfile_commit(struct boardfile_parser *p)
 			    "%zu characters, at most %u"), k->name, cps,
 			    (unsigned)k->max);
 		break;
-	case TYPE_NUMBER:
+	case TYPE_NUM:
 		if (boardfile_number(v, k->min, k->max, &num) != 0)
 			return boardfile_error(p, p->key_line, _("bad value "
 			    "\"%.*s\" for %s: a whole number from %u to %u"),
@@ -634,8 +599,7 @@ boardfile_free(struct boardfile *bf)
 		free(bf->tables[i].theme);
 	}
 	free(bf->tables);
-	free(bf->settings.title);
-	free(bf->settings.code);
+	proto_settings_free(&bf->settings);
 	free(bf->banner);
 	memset(bf, 0, sizeof *bf);
 }

@@ -134,7 +134,12 @@ export_json_bool(struct export_buf *b, bool v, const char *sep)
 	export_puts(b, sep);
 }
 
-/* The board object. */
+/* A setting's value in b, by its type. */
+#define EXPORT_JSON_BOOL(v)	export_puts(b, (v) ? "true" : "false")
+#define EXPORT_JSON_NUM(v)	export_printf(b, "%u", (unsigned)(v))
+#define EXPORT_JSON_TEXT(v)	export_json_str(b, (v))
+
+/* The board object: its settings are those proto.h marks json. */
 static void
 export_json_board(struct export_ctx *x)
 {
@@ -142,6 +147,7 @@ export_json_board(struct export_ctx *x)
 	const struct model_settings	*s = &m->settings;
 	struct export_buf		*b = &x->b;
 	const char			*phase = proto_phase_name(m->phase);
+	const char			*sep = "\n";
 
 	export_puts(b, "  \"board\": {\n");
 	export_json_key(b, 4, "name");
@@ -157,24 +163,18 @@ export_json_board(struct export_ctx *x)
 	export_printf(b, "%u,\n", (unsigned)m->round);
 	export_json_key(b, 4, "created_at");
 	export_json_time(b, m->created_ms);
-	export_puts(b, ",\n    \"settings\": {\n");
-	export_json_key(b, 6, "dots");
-	export_printf(b, "%u,\n", (unsigned)s->dots);
-	export_json_key(b, 6, "multi_vote");
-	export_json_bool(b, s->multi_vote, ",\n");
-	export_json_key(b, 6, "blind");
-	export_json_bool(b, s->blind, ",\n");
-	export_json_key(b, 6, "private");
-	export_json_bool(b, s->private_writing, ",\n");
-	export_json_key(b, 6, "anonymous");
-	export_json_bool(b, s->anonymous, ",\n");
-	export_json_key(b, 6, "freeze_at_zero");
-	export_json_bool(b, s->freeze_at_zero, ",\n");
-	export_json_key(b, 6, "locked");
-	export_json_bool(b, s->locked, ",\n");
-	export_json_key(b, 6, "keep");
-	export_printf(b, "%u\n", (unsigned)s->keep);
-	export_puts(b, "    }\n  },\n");
+	export_puts(b, ",\n    \"settings\": {");
+#define EXPORT_JSON_SETTING(member, key, bit, type, min, max, def, json, \
+    ...) \
+	if (json) { \
+		export_puts(b, sep); \
+		export_json_key(b, 6, key); \
+		EXPORT_JSON_##type(s->member); \
+		sep = ",\n"; \
+	}
+	PROTO_SETTINGS(EXPORT_JSON_SETTING)
+#undef EXPORT_JSON_SETTING
+	export_puts(b, "\n    }\n  },\n");
 }
 
 /* The participants array. */

@@ -1,6 +1,7 @@
 /*
- * model-check.c -- may this op be made now (model_check), and the fields the
- * server derives before sequencing it (model_prepare).
+ * model-check.c -- an op's way in: may it be made now (model_check), the
+ * fields the server derives before sequencing it (model_prepare), and the
+ * one pipeline every caller goes through (model_submit).
  *
  * The rules are those of model.c's header; every choice where the design
  * is silent says "Choice:" in a comment.
@@ -289,24 +290,29 @@ model_check_timer(const struct model *m, const struct proto_op *op,
 	return 0;
 }
 
+/* True when v is within min..max. */
+static bool
+model_in_range(uint64_t v, uint64_t min, uint64_t max)
+{
+	return v >= min && v <= max;
+}
+
+/* Whether each kind of setting is within min..max. */
+#define MODEL_SETTING_OK_BOOL(v, min, max)	true
+#define MODEL_SETTING_OK_NUM(v, min, max)	model_in_range((v), (min), (max))
+#define MODEL_SETTING_OK_TEXT(v, min, max) \
+	model_in_range(model_cps(v), (min), (max))
+
 /* settings: each present key within its limits. */
 static int
 model_check_settings(const struct proto_settings *s, const char **why)
 {
-	int	code;
-
-	if ((s->has & SET_TITLE) && (code = model_check_len(s->title, 1,
-	    PROTO_TITLE_MAX, "a board title has 1 to 120 characters",
-	    why)) != 0)
-		return code;
-	if ((s->has & SET_DOTS) && (s->dots < 1 || s->dots > PROTO_DOTS_MAX))
-		return model_refuse(why, REJECT_LIMIT, "dots are 1 to 99");
-	if ((s->has & SET_KEEP) && (s->keep < 1 || s->keep > 99))
-		return model_refuse(why, REJECT_LIMIT,
-		    "ideas kept are 1 to 99");
-	if (s->has & SET_CODE)
-		return model_check_len(s->code, 0, PROTO_CODE_MAX,
-		    "a join code has at most 64 characters", why);
+#define MODEL_CHECK_SETTING(member, key, bit, type, min, max, def, json, \
+    reason) \
+	if ((s->has & bit) && !MODEL_SETTING_OK_##type(s->member, min, max)) \
+		return model_refuse(why, REJECT_LIMIT, reason);
+	PROTO_SETTINGS(MODEL_CHECK_SETTING)
+#undef MODEL_CHECK_SETTING
 	return 0;
 }
 
@@ -507,10 +513,12 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 }
 
 /*
- * Server side, after model_check: fill in the fields the server derives
- * (timer remaining_ms and running; rotate pairs).
+ * After model_check: fill in the fields the server derives (timer
+ * remaining_ms and running; a rotate's pairs, from rotation_compute over
+ * the seating and the encounters so far).  Returns what it allocated (a
+ * rotate's pairs) for the caller to free, or NULL.
  */
-void
+static struct proto_pair *
 model_prepare(const struct model *m, struct proto_op *op, int64_t now)
 {
 	uint64_t	rem;
@@ -542,18 +550,61 @@ model_prepare(const struct model *m, struct proto_op *op, int64_t now)
 			op->running = false;
 			break;
 		}
-		break;
+		return NULL;
 	case OP_ROTATE:
 		model_prepare_rotate(m, op);
-		break;
+		return op->pairs;
 	}
+	return NULL;
 }
 
-/* Free what model_prepare allocated in op. */
-void
-model_op_clear(struct proto_op *op)
+/* ---------------------------------------------------------------- submit */
+
+/*
+ * Check, derive, sequence, commit, apply, then the followups: see model.h.
+ * The event borrows op's strings; the pairs a rotate derives are this
+ * function's own until the event has been committed and applied.
+ */
+int
+model_submit(struct model *m, uint32_t who, const uint8_t *client,
+    uint32_t op_id, const struct proto_op *op, int64_t now,
+    const struct model_sink *sink, const char **why)
 {
-	free(op->pairs);
-	op->pairs = NULL;
-	op->npairs = 0;
+	struct proto_event	 ev;
+	struct proto_pair	*derived;
+	struct proto_op		*more = NULL;
+	const char		*dummy, *lost;
+	size_t			 n, i;
+	int			 code;
+
+	if (why == NULL)
+		why = &dummy;
+	if ((code = model_check(m, who, op, now, why)) != 0)
+		return code;
+	memset(&ev, 0, sizeof ev);
+	ev.seq = m->head + 1;
+	ev.origin = who;
+	ev.op_id = op_id;
+	ev.op = *op;
+	if (ev.op.kind == OP_TABLE_SIT && ev.op.participant == 0)
+		ev.op.participant = who;
+	derived = model_prepare(m, &ev.op, now);
+	if (sink != NULL && sink->commit != NULL &&
+	    (code = sink->commit(sink->arg, &ev, now, client, why)) != 0) {
+		free(derived);
+		return code;
+	}
+	if (model_apply(m, &ev, now, client) != 0)
+		fatalx("model: seq %llu does not follow head %llu",
+		    (unsigned long long)ev.seq, (unsigned long long)m->head);
+	if (sink != NULL && sink->applied != NULL)
+		sink->applied(sink->arg, m, &ev);
+	n = model_followups(m, &ev, &more);
+	free(derived);
+	for (i = 0; i < n; i++) {
+		model_submit(m, 0, NULL, 0, &more[i], now, sink, &lost);
+		proto_op_free(&more[i]);
+	}
+	free(more);
+	return 0;
 }

@@ -44,19 +44,12 @@ model_state_board(const struct model *m, struct proto_state *rec)
 	memset(rec, 0, sizeof *rec);
 	rec->what = STATE_BOARD;
 	b->name = (char *)m->name;
-	b->title = m->settings.title;
+#define MODEL_STATE_PUT(member, ...)	b->member = m->settings.member;
+	PROTO_SETTINGS(MODEL_STATE_PUT)
+#undef MODEL_STATE_PUT
 	b->phase = m->phase;
 	b->round = m->round;
 	b->banner = m->banner;
-	b->dots = m->settings.dots;
-	b->multi_vote = m->settings.multi_vote;
-	b->blind = m->settings.blind;
-	b->private_writing = m->settings.private_writing;
-	b->anonymous = m->settings.anonymous;
-	b->freeze_at_zero = m->settings.freeze_at_zero;
-	b->locked = m->settings.locked;
-	b->code = m->settings.code;
-	b->keep = m->settings.keep;
 	b->revealed = m->revealed;
 	b->follow_view = m->follow_view;
 	b->follow_table = m->follow_table;
@@ -92,6 +85,69 @@ model_state_votes(struct proto_buf *buf, const struct model_vote_rec *v,
 }
 
 /*
+ * A "card" record as viewer sees it (fac: with a facilitator's eyes):
+ * others than its author and the facilitators are the public, who do not
+ * see hidden text, anonymous authors or a blind vote's totals.
+ */
+static void
+model_state_card(const struct model *m, const struct model_card *c,
+    uint32_t viewer, bool fac, struct proto_state *rec)
+{
+	bool	other = !fac && c->author != viewer;
+	bool	blindfold = !fac && m->settings.blind && !m->revealed;
+
+	memset(rec, 0, sizeof *rec);
+	rec->what = STATE_CARD;
+	rec->id = c->id;
+	rec->table = c->table;
+	rec->author = other && m->settings.anonymous ? 0 : c->author;
+	rec->parent = c->parent;
+	rec->head = c->head;
+	rec->text = other && c->hidden ? (char *)"" : c->text;
+	rec->title = c->title;
+	rec->votes = blindfold ? c->shown : c->votes;
+	rec->shown = c->shown;
+	rec->kept = c->kept;
+	rec->hidden = c->hidden;
+	rec->edited = c->edited;
+	rec->deleted = c->deleted;
+	rec->created_ms = c->created_ms;
+}
+
+/* A snapshot's "client" and "meet" records, sorted; how many. */
+static size_t
+model_state_maps(const struct model *m, struct proto_buf *buf)
+{
+	struct model_client_rec	*clients;
+	struct model_meet_rec	*meets;
+	struct proto_state	 rec;
+	size_t			 i, nv, n = 0;
+
+	nv = model_clients_list(m, &clients);
+	for (i = 0; i < nv; i++) {
+		memset(&rec, 0, sizeof rec);
+		rec.what = STATE_CLIENT;
+		memcpy(rec.client, clients[i].client, PROTO_CLIENT_LEN);
+		rec.id = clients[i].participant;
+		rec.last_op = clients[i].last_op;
+		n += model_state_emit(buf, &rec);
+	}
+	free(clients);
+
+	nv = model_meets_list(m, &meets);
+	for (i = 0; i < nv; i++) {
+		memset(&rec, 0, sizeof rec);
+		rec.what = STATE_MEET;
+		rec.id = meets[i].a;
+		rec.author = meets[i].b;
+		rec.count = meets[i].count;
+		n += model_state_emit(buf, &rec);
+	}
+	free(meets);
+	return n;
+}
+
+/*
  * The board as STATE frames, appended to buf.  viewer 0 writes everything;
  * a participant gets what they may see.  Returns the number of records.
  */
@@ -100,19 +156,15 @@ model_state_write(const struct model *m, uint32_t viewer, int64_t now,
     struct proto_buf *buf)
 {
 	const struct model_participant	*vp = NULL, *p;
-	const struct model_card		*c;
 	struct model_vote_rec		*votes = NULL;
-	struct model_client_rec		*clients;
-	struct model_meet_rec		*meets;
 	struct proto_state		 rec;
 	size_t				 i, j, n = 0, nv;
-	bool				 fac, blindfold, other;
+	bool				 fac;
 
 	if (viewer != 0 && viewer != MODEL_OBSERVER)
 		vp = model_participant(m, viewer);
 	fac = viewer == 0 || viewer == MODEL_OBSERVER ||
 	    (vp != NULL && vp->role == ROLE_FACILITATOR);
-	blindfold = !fac && m->settings.blind && !m->revealed;
 
 	model_state_board(m, &rec);
 	n += model_state_emit(buf, &rec);
@@ -142,25 +194,7 @@ model_state_write(const struct model *m, uint32_t viewer, int64_t now,
 	}
 
 	for (i = 0; i < m->ncards; i++) {
-		c = &m->cards[i];
-		/* Others than the author and the facilitators: the public. */
-		other = !fac && c->author != viewer;
-		memset(&rec, 0, sizeof rec);
-		rec.what = STATE_CARD;
-		rec.id = c->id;
-		rec.table = c->table;
-		rec.author = other && m->settings.anonymous ? 0 : c->author;
-		rec.parent = c->parent;
-		rec.head = c->head;
-		rec.text = other && c->hidden ? (char *)"" : c->text;
-		rec.title = c->title;
-		rec.votes = blindfold ? c->shown : c->votes;
-		rec.shown = c->shown;
-		rec.kept = c->kept;
-		rec.hidden = c->hidden;
-		rec.edited = c->edited;
-		rec.deleted = c->deleted;
-		rec.created_ms = c->created_ms;
+		model_state_card(m, &m->cards[i], viewer, fac, &rec);
 		n += model_state_emit(buf, &rec);
 	}
 
@@ -191,30 +225,8 @@ model_state_write(const struct model *m, uint32_t viewer, int64_t now,
 	}
 	free(votes);
 
-	if (viewer != 0)
-		return n;
-
-	nv = model_clients_list(m, &clients);
-	for (i = 0; i < nv; i++) {
-		memset(&rec, 0, sizeof rec);
-		rec.what = STATE_CLIENT;
-		memcpy(rec.client, clients[i].client, PROTO_CLIENT_LEN);
-		rec.id = clients[i].participant;
-		rec.last_op = clients[i].last_op;
-		n += model_state_emit(buf, &rec);
-	}
-	free(clients);
-
-	nv = model_meets_list(m, &meets);
-	for (i = 0; i < nv; i++) {
-		memset(&rec, 0, sizeof rec);
-		rec.what = STATE_MEET;
-		rec.id = meets[i].a;
-		rec.author = meets[i].b;
-		rec.count = meets[i].count;
-		n += model_state_emit(buf, &rec);
-	}
-	free(meets);
+	if (viewer == 0)
+		n += model_state_maps(m, buf);
 	return n;
 }
 
@@ -228,8 +240,14 @@ model_state_size(const struct model *m)
 {
 	size_t	n = 320, i;
 
-	n += strlen(m->settings.title) + strlen(m->banner) +
-	    strlen(m->settings.code) + strlen(m->timer.label);
+	n += strlen(m->banner) + strlen(m->timer.label);
+#define MODEL_STATE_LEN_BOOL(v)		0
+#define MODEL_STATE_LEN_NUM(v)		0
+#define MODEL_STATE_LEN_TEXT(v)		strlen(v)
+#define MODEL_STATE_LEN(member, key, bit, type, ...) \
+	n += MODEL_STATE_LEN_##type(m->settings.member);
+	PROTO_SETTINGS(MODEL_STATE_LEN)
+#undef MODEL_STATE_LEN
 	for (i = 0; i < m->ntables; i++)
 		n += 32 + strlen(m->tables[i].question);
 	for (i = 0; i < m->nparticipants; i++)
@@ -270,19 +288,16 @@ model_state_read_board(struct model *m, const struct proto_board_rec *b)
 	if (b->name != NULL && (len = strlen(b->name)) <= PROTO_BOARD_MAX &&
 	    len > 0)
 		memcpy(m->name, b->name, len + 1);
-	model_state_str(&m->settings.title, b->title);
+#define MODEL_STATE_GET_BOOL(dst, v)	((dst) = (v))
+#define MODEL_STATE_GET_NUM(dst, v)	((dst) = (v))
+#define MODEL_STATE_GET_TEXT(dst, v)	model_state_str(&(dst), (v))
+#define MODEL_STATE_GET(member, key, bit, type, ...) \
+	MODEL_STATE_GET_##type(m->settings.member, b->member);
+	PROTO_SETTINGS(MODEL_STATE_GET)
+#undef MODEL_STATE_GET
 	m->phase = b->phase;
 	m->round = b->round;
 	model_state_str(&m->banner, b->banner);
-	m->settings.dots = b->dots;
-	m->settings.multi_vote = b->multi_vote;
-	m->settings.blind = b->blind;
-	m->settings.private_writing = b->private_writing;
-	m->settings.anonymous = b->anonymous;
-	m->settings.freeze_at_zero = b->freeze_at_zero;
-	m->settings.locked = b->locked;
-	model_state_str(&m->settings.code, b->code);
-	m->settings.keep = b->keep;
 	m->revealed = b->revealed;
 	m->follow_view = b->follow_view;
 	m->follow_table = b->follow_table;

@@ -78,16 +78,27 @@ model_grow(void *arr, size_t *cap, size_t n, size_t size)
 	return xreallocarray(arr, *cap, size);
 }
 
+/* What each kind of setting takes to set, copy and release. */
+#define MODEL_SET_BOOL(dst, v)		((dst) = (v))
+#define MODEL_SET_NUM(dst, v)		((dst) = (v))
+#define MODEL_SET_TEXT(dst, v)		model_set_str(&(dst), (v))
+#define MODEL_NEW_BOOL(v)		(v)
+#define MODEL_NEW_NUM(v)		(v)
+#define MODEL_NEW_TEXT(v)		xstrdup(v)
+#define MODEL_FREE_BOOL(v)		((void)0)
+#define MODEL_FREE_NUM(v)		((void)0)
+#define MODEL_FREE_TEXT(v)		free(v)
+
 /* The settings and board fields of a fresh board. */
 static void
 model_defaults(struct model *m)
 {
-	memset(&m->settings, 0, sizeof m->settings);
-	m->settings.title = xstrdup(m->name);
-	m->settings.dots = MODEL_DEFAULT_DOTS;
-	m->settings.blind = true;
-	m->settings.code = xstrdup("");
-	m->settings.keep = MODEL_DEFAULT_KEEP;
+#define MODEL_DEFAULT(member, key, bit, type, min, max, def, ...) \
+	m->settings.member = MODEL_NEW_##type(def);
+	PROTO_SETTINGS(MODEL_DEFAULT)
+#undef MODEL_DEFAULT
+	/* A board is called by its name until it has a title. */
+	model_set_str(&m->settings.title, m->name);
 	m->phase = PHASE_WELCOME;
 	m->round = 1;
 	m->banner = xstrdup("");
@@ -121,8 +132,10 @@ model_release(struct model *m)
 	for (i = 0; i < m->nparticipants; i++)
 		free(m->participants[i].name);
 	free(m->participants);
-	free(m->settings.title);
-	free(m->settings.code);
+#define MODEL_RELEASE(member, key, bit, type, ...) \
+	MODEL_FREE_##type(m->settings.member);
+	PROTO_SETTINGS(MODEL_RELEASE)
+#undef MODEL_RELEASE
 	free(m->banner);
 	free(m->timer.label);
 
@@ -195,8 +208,10 @@ model_clone(const struct model *src)
 	size_t			 i;
 
 	*m = *src;
-	m->settings.title = xstrdup(src->settings.title);
-	m->settings.code = xstrdup(src->settings.code);
+#define MODEL_CLONE(member, key, bit, type, ...) \
+	m->settings.member = MODEL_NEW_##type(src->settings.member);
+	PROTO_SETTINGS(MODEL_CLONE)
+#undef MODEL_CLONE
 	m->banner = xstrdup(src->banner);
 	m->timer.label = xstrdup(src->timer.label);
 
@@ -408,6 +423,44 @@ model_table_index(const struct model *m, uint64_t id)
 	if (!idmap_get(&m->priv->table_idx, id, &i))
 		return -1;
 	return (int)i;
+}
+
+/*
+ * The number of card id on its table: 1 for the table's oldest card, in
+ * creation order, deleted cards counted too so that a deletion renumbers
+ * nothing.  Every replica holds every card record (a private card's text
+ * aside), so every client computes the same numbers.  A card moved to
+ * another table takes its place there by age.  0 if there is no such card.
+ */
+uint32_t
+model_card_number(const struct model *m, uint64_t id)
+{
+	size_t		i = model_card_index(m, id), k;
+	uint32_t	n = 1;
+
+	if (i == SIZE_MAX)
+		return 0;
+	for (k = 0; k < i; k++) {
+		if (m->cards[k].table == m->cards[i].table)
+			n++;
+	}
+	return n;
+}
+
+/* The card numbered n on table (deleted or not); 0 if there is none. */
+uint64_t
+model_card_by_number(const struct model *m, uint64_t table, uint32_t n)
+{
+	size_t		k;
+	uint32_t	seen = 0;
+
+	if (n == 0)
+		return 0;
+	for (k = 0; k < m->ncards; k++) {
+		if (m->cards[k].table == table && ++seen == n)
+			return m->cards[k].id;
+	}
+	return 0;
 }
 
 /* The participant with this id; NULL if absent. */
@@ -921,31 +974,14 @@ model_apply_phase(struct model *m, const struct proto_op *op)
 static void
 model_apply_settings(struct model *m, const struct proto_settings *s)
 {
-	struct model_settings	*ms = &m->settings;
-
-	if (s->has & SET_TITLE)
-		model_set_str(&ms->title, s->title);
-	if (s->has & SET_DOTS)
-		ms->dots = s->dots;
-	if (s->has & SET_MULTI_VOTE)
-		ms->multi_vote = s->multi_vote;
-	if (s->has & SET_BLIND) {
-		if (s->blind && !ms->blind && m->phase == PHASE_VOTE)
-			m->revealed = false;
-		ms->blind = s->blind;
-	}
-	if (s->has & SET_PRIVATE)
-		ms->private_writing = s->private_writing;
-	if (s->has & SET_ANONYMOUS)
-		ms->anonymous = s->anonymous;
-	if (s->has & SET_FREEZE)
-		ms->freeze_at_zero = s->freeze_at_zero;
-	if (s->has & SET_CODE)
-		model_set_str(&ms->code, s->code);
-	if (s->has & SET_LOCKED)
-		ms->locked = s->locked;
-	if (s->has & SET_KEEP)
-		ms->keep = s->keep;
+	if ((s->has & SET_BLIND) && s->blind && !m->settings.blind &&
+	    m->phase == PHASE_VOTE)
+		m->revealed = false;
+#define MODEL_APPLY_SETTING(member, key, bit, type, ...) \
+	if (s->has & bit) \
+		MODEL_SET_##type(m->settings.member, s->member);
+	PROTO_SETTINGS(MODEL_APPLY_SETTING)
+#undef MODEL_APPLY_SETTING
 }
 
 /* joined: a new participant, with their client id when it is known. */
@@ -966,6 +1002,51 @@ model_apply_joined(struct model *m, const struct proto_op *op, int64_t time)
 	v = pairmap_get(&m->priv->clients, a, b);
 	pairmap_set(&m->priv->clients, a, b,
 	    (uint64_t)op->participant << 32 | (uint32_t)v);
+}
+
+/* table.add, table.edit (an edit without a theme keeps the theme). */
+static void
+model_apply_table(struct model *m, const struct proto_event *ev, int64_t time)
+{
+	const struct proto_op	*op = &ev->op;
+	struct model_table	*t;
+
+	if (op->kind == OP_TABLE_ADD) {
+		if ((t = model_insert_table(m, ev->seq)) == NULL)
+			return;
+		model_set_str(&t->theme, op->theme);
+		t->created_ms = time;
+	} else {
+		if ((t = model_table(m, op->table)) == NULL)
+			return;
+		if (op->theme != NULL && op->theme[0] != '\0')
+			model_set_str(&t->theme, op->theme);
+	}
+	model_set_str(&t->question, op->text);
+}
+
+/* timer as the server derived it, and timer.end: the clock at time. */
+static void
+model_apply_timer(struct model *m, const struct proto_op *op, int64_t time)
+{
+	m->timer.ref_ms = time;
+	if (op->kind == OP_TIMER_END) {
+		m->timer.running = false;
+		m->timer.remaining_ms = 0;
+		m->timer.ended = true;
+		model_set_str(&m->timer.label, op->text);
+		return;
+	}
+	m->timer.remaining_ms = op->remaining_ms;
+	m->timer.running = op->running;
+	if (op->action == TIMER_START)
+		model_set_str(&m->timer.label, op->text);
+	/*
+	 * A stop clears the clock, even one that ran out: no countdown
+	 * shows, and nothing is frozen by it any more.
+	 */
+	if (op->running || op->action == TIMER_STOP)
+		m->timer.ended = false;
 }
 
 /* tally: the published totals; the vote is no longer blind. */
@@ -994,7 +1075,6 @@ model_apply(struct model *m, const struct proto_event *ev, int64_t time,
 {
 	const struct proto_op		*op = &ev->op;
 	struct model_participant	*p;
-	struct model_table		*t;
 	struct model_card		*c;
 
 	if (ev->seq != m->head + 1)
@@ -1037,35 +1117,15 @@ model_apply(struct model *m, const struct proto_event *ev, int64_t time,
 			p->ready = op->flag;
 		break;
 	case OP_TABLE_ADD:
-		if ((t = model_insert_table(m, ev->seq)) != NULL) {
-			model_set_str(&t->question, op->text);
-			model_set_str(&t->theme, op->theme);
-			t->created_ms = time;
-		}
-		break;
 	case OP_TABLE_EDIT:
-		/* An edit without a theme keeps the table's theme. */
-		if ((t = model_table(m, op->table)) != NULL) {
-			model_set_str(&t->question, op->text);
-			if (op->theme != NULL && op->theme[0] != '\0')
-				model_set_str(&t->theme, op->theme);
-		}
+		model_apply_table(m, ev, time);
 		break;
 	case OP_PHASE:
 		model_apply_phase(m, op);
 		break;
 	case OP_TIMER:
-		m->timer.remaining_ms = op->remaining_ms;
-		m->timer.running = op->running;
-		m->timer.ref_ms = time;
-		if (op->action == TIMER_START)
-			model_set_str(&m->timer.label, op->text);
-		/*
-		 * A stop clears the clock, even one that ran out: no
-		 * countdown shows, and nothing is frozen by it any more.
-		 */
-		if (op->running || op->action == TIMER_STOP)
-			m->timer.ended = false;
+	case OP_TIMER_END:
+		model_apply_timer(m, op, time);
 		break;
 	case OP_BANNER:
 		model_set_str(&m->banner, op->text);
@@ -1092,13 +1152,6 @@ model_apply(struct model *m, const struct proto_event *ev, int64_t time,
 		break;
 	case OP_JOINED:
 		model_apply_joined(m, op, time);
-		break;
-	case OP_TIMER_END:
-		m->timer.running = false;
-		m->timer.remaining_ms = 0;
-		m->timer.ref_ms = time;
-		m->timer.ended = true;
-		model_set_str(&m->timer.label, op->text);
 		break;
 	case OP_TALLY:
 		model_apply_tally(m, op);
@@ -1185,19 +1238,6 @@ model_followups(const struct model *m, const struct proto_event *ev,
 		return 0;
 	*out = ops;
 	return n;
-}
-
-/* Free ops made by model_followups. */
-void
-model_ops_free(struct proto_op *ops, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		free(ops[i].text);
-		free(ops[i].pairs);
-	}
-	free(ops);
 }
 
 /* ---------------------------------------------------------------- privacy */

@@ -25,8 +25,6 @@ struct model_limits {
 	uint32_t	 max_participants;
 };
 
-#define MODEL_DEFAULT_DOTS	3
-#define MODEL_DEFAULT_KEEP	3
 #define MODEL_DEFAULT_MAX_TABLES 64
 
 struct model_card {
@@ -63,17 +61,9 @@ struct model_participant {
 	int64_t		 joined_ms;
 };
 
+/* The board's settings (proto.h declares them); code is "" for none. */
 struct model_settings {
-	char		*title;
-	uint32_t	 dots;
-	bool		 multi_vote;
-	bool		 blind;
-	bool		 private_writing;
-	bool		 anonymous;
-	bool		 freeze_at_zero;
-	bool		 locked;
-	char		*code;		/* "" for none */
-	uint32_t	 keep;
+	PROTO_SETTINGS(PROTO_SETTING_MEMBER)
 };
 
 struct model_timer {
@@ -140,6 +130,14 @@ struct model_participant *model_participant_by_name(const struct model *,
 		    const char *);
 /* Index of a table in m->tables, -1 if absent. */
 int		 model_table_index(const struct model *, uint64_t);
+/*
+ * Cards numbered per table so that people can name them by voice: 1 for
+ * the oldest card of its table, in creation order, deleted cards counted
+ * (a deletion renumbers nothing).  0 when absent.
+ */
+uint32_t	 model_card_number(const struct model *, uint64_t);
+/* The card numbered n on table, deleted or not; 0 if none. */
+uint64_t	 model_card_by_number(const struct model *, uint64_t, uint32_t);
 
 /* Server side: the client record of a client id; 0 if never seen. */
 uint32_t	 model_client_participant(const struct model *, const uint8_t *);
@@ -169,13 +167,38 @@ int		 model_check(const struct model *, uint32_t,
 		    const struct proto_op *, int64_t, const char **);
 
 /*
- * Server side, after model_check: fill in the fields the server derives
- * (timer remaining_ms and running; rotate pairs from rotation_compute over
- * the current seating and encounter history).  Allocates op->pairs for a
- * rotate; model_op_clear frees what it allocated.
+ * What model_submit does with each event it makes, the op's own and its
+ * followups.  commit stores the event before it is applied (the server
+ * appends it to the board's log) and returns 0, or a REJECT code with *why
+ * set, and then that event changes nothing.  applied sees the event folded
+ * into the model (the server keeps its frames for fan-out and replay).
+ * The event and what it points to are lent for the call only.  Either
+ * hook may be NULL, and so may the sink: the client's prediction keeps
+ * nothing.
  */
-void		 model_prepare(const struct model *, struct proto_op *, int64_t);
-void		 model_op_clear(struct proto_op *);
+struct model_sink {
+	int	(*commit)(void *, const struct proto_event *, int64_t,
+		    const uint8_t *, const char **);
+	void	(*applied)(void *, const struct model *,
+		    const struct proto_event *);
+	void	*arg;
+};
+
+/*
+ * The one way an op becomes events, for the server, cafeboard-server
+ * create, the client's prediction and the tests: check it as who (0: the
+ * server itself), derive what the server derives (the timer's clock, a
+ * rotation's seating), give it the next seq, commit it, apply it, then
+ * submit the followups it calls for (model_followups) the same way, as the
+ * server's.  client is the author's client id (stored with the event; NULL
+ * for none), op_id the author's op id (0 for none); op is only read.
+ * Returns 0 once op's own event is applied (a followup that its commit
+ * refused is lost, and the sink has said why), or a REJECT code with *why
+ * set to a static English reason and nothing changed.
+ */
+int		 model_submit(struct model *, uint32_t, const uint8_t *,
+		    uint32_t, const struct proto_op *, int64_t,
+		    const struct model_sink *, const char **);
 
 /*
  * Apply one event.  time_ms is when the server sequenced it (the client passes
@@ -189,12 +212,11 @@ int		 model_apply(struct model *, const struct proto_event *, int64_t,
 /*
  * Server side, after applying ev: the server-made ops that must follow it
  * (reveal of private cards when writing ends, tally when a blind vote
- * closes).  Returns how many were put in *ops (0: *ops untouched); free them
- * with model_ops_free.
+ * closes).  Returns how many were put in *ops (0: *ops untouched), an
+ * array of owned ops: proto_op_free each, then free the array.
  */
 size_t		 model_followups(const struct model *, const struct proto_event *,
 		    struct proto_op **);
-void		 model_ops_free(struct proto_op *, size_t);
 
 /*
  * Privacy: which variant of ev participant viewer receives, and that variant

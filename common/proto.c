@@ -266,77 +266,135 @@ struct proto_field {
 #define PAIRS(s)	{ PF_PAIRS, false, 0, offsetof(struct s, pairs), \
 			  offsetof(struct s, npairs) }
 
+/* The most fields an op kind's args or derived fields, or a record, list. */
+#define PROTO_ARGS_MAX		3
+#define PROTO_RECORD_MAX	14
+
 /*
- * Op arguments by letter: each kind below spells its wire arguments with
- * these, so the order on the wire is the order of the letters.
+ * A list of fields, by name, in wire order: what an op kind's arguments,
+ * what the server derives for it, what a STATE record holds.  An unused
+ * slot is F_END, so a list ends at the first one.
  */
-static const struct proto_field proto_op_fields[128] = {
-	['c'] = FLD(PF_U64, proto_op, card),
-	['t'] = FLD(PF_U64, proto_op, table),
-	['p'] = FLD(PF_U64, proto_op, parent),
-	['h'] = FLD(PF_U64, proto_op, head),
-	['d'] = FLD(PF_I32, proto_op, delta),
-	['f'] = FLD(PF_BOOL, proto_op, flag),
-	['P'] = FLD(PF_U32, proto_op, participant),
-	['z'] = FLD(PF_PHASE, proto_op, phase),
-	['r'] = FLD(PF_ROLE, proto_op, role),
-	['a'] = FLD(PF_ACTION, proto_op, action),
-	['v'] = FLD(PF_VIEW, proto_op, view),
-	['s'] = FLD(PF_I32, proto_op, seconds),
-	['x'] = TXT(proto_op, text, PROTO_CARD_MAX, true),
-	['k'] = TXT(proto_op, text, PROTO_CTITLE_MAX, false),
-	['q'] = TXT(proto_op, text, PROTO_QUESTION_MAX, false),
-	['b'] = TXT(proto_op, text, PROTO_BANNER_MAX, false),
-	['l'] = TXT(proto_op, text, PROTO_LABEL_MAX, false),
-	['n'] = TXT(proto_op, text, PROTO_NAME_MAX, false),
-	['T'] = TXT(proto_op, theme, PROTO_THEME_MAX, false),
-	['S'] = FLD(PF_SETTINGS, proto_op, settings),
-	['R'] = FLD(PF_U64, proto_op, remaining_ms),
-	['g'] = FLD(PF_BOOL, proto_op, running),
-	['C'] = FLD(PF_CLIENT, proto_op, client),
-	['L'] = PAIRS(proto_op),
+#define FIELDS(...)		{ __VA_ARGS__ }
+#define NONE			{ F_END }
+
+/* The fields of an op or event body (struct proto_op). */
+enum proto_op_field {
+	F_END,
+	F_CARD,
+	F_TABLE,
+	F_PARENT,
+	F_HEAD,
+	F_DELTA,
+	F_FLAG,
+	F_PARTICIPANT,
+	F_PHASE,
+	F_ROLE,
+	F_ACTION,
+	F_VIEW,
+	F_SECONDS,
+	F_CARD_TEXT,		/* text, as each kind limits it */
+	F_CLUSTER_TITLE,
+	F_QUESTION,
+	F_BANNER,
+	F_LABEL,
+	F_NAME,
+	F_THEME,
+	F_SETTINGS,
+	F_REMAINING,		/* derived */
+	F_RUNNING,
+	F_CLIENT,
+	F_PAIRS,
+	F_OP_COUNT
 };
+
+static const struct proto_field proto_op_fields[F_OP_COUNT] = {
+	[F_CARD] = FLD(PF_U64, proto_op, card),
+	[F_TABLE] = FLD(PF_U64, proto_op, table),
+	[F_PARENT] = FLD(PF_U64, proto_op, parent),
+	[F_HEAD] = FLD(PF_U64, proto_op, head),
+	[F_DELTA] = FLD(PF_I32, proto_op, delta),
+	[F_FLAG] = FLD(PF_BOOL, proto_op, flag),
+	[F_PARTICIPANT] = FLD(PF_U32, proto_op, participant),
+	[F_PHASE] = FLD(PF_PHASE, proto_op, phase),
+	[F_ROLE] = FLD(PF_ROLE, proto_op, role),
+	[F_ACTION] = FLD(PF_ACTION, proto_op, action),
+	[F_VIEW] = FLD(PF_VIEW, proto_op, view),
+	[F_SECONDS] = FLD(PF_I32, proto_op, seconds),
+	[F_CARD_TEXT] = TXT(proto_op, text, PROTO_CARD_MAX, true),
+	[F_CLUSTER_TITLE] = TXT(proto_op, text, PROTO_CTITLE_MAX, false),
+	[F_QUESTION] = TXT(proto_op, text, PROTO_QUESTION_MAX, false),
+	[F_BANNER] = TXT(proto_op, text, PROTO_BANNER_MAX, false),
+	[F_LABEL] = TXT(proto_op, text, PROTO_LABEL_MAX, false),
+	[F_NAME] = TXT(proto_op, text, PROTO_NAME_MAX, false),
+	[F_THEME] = TXT(proto_op, theme, PROTO_THEME_MAX, false),
+	[F_SETTINGS] = FLD(PF_SETTINGS, proto_op, settings),
+	[F_REMAINING] = FLD(PF_U64, proto_op, remaining_ms),
+	[F_RUNNING] = FLD(PF_BOOL, proto_op, running),
+	[F_CLIENT] = FLD(PF_CLIENT, proto_op, client),
+	[F_PAIRS] = PAIRS(proto_op),
+};
+
+/* Fields in a list of at most max (up to its first F_END). */
+static size_t
+proto_list_len(const uint8_t *list, size_t max)
+{
+	size_t	n = 0;
+
+	while (n < max && list[n] != F_END)
+		n++;
+	return n;
+}
 
 /*
  * An op kind: args travel in the OP and again in the EVENT, derived only in
  * the EVENT.  An OP may leave out the args after the first op_min
  * (table.sit's participant, a table's theme); an EVENT may leave out those
- * after ev_min (a table's theme; only kinds with nothing derived).
+ * after ev_min (a table's theme; only kinds with nothing derived).  ALL:
+ * every arg is needed.
  */
 struct proto_kind {
 	const char	*name;
-	const char	*args;
-	const char	*derived;
+	uint8_t		 args[PROTO_ARGS_MAX];
+	uint8_t		 derived[PROTO_ARGS_MAX];
 	uint8_t		 op_min;
 	uint8_t		 ev_min;
 };
 
-#define KIND(k, n, a, d)	[k] = { n, a, d, sizeof a - 1, sizeof a - 1 }
+#define ALL		UINT8_MAX
+#define KIND(k, n, a, d)	[k] = { n, a, d, ALL, ALL }
 
 static const struct proto_kind proto_kinds[] = {
-	KIND(OP_CARD_ADD, "card.add", "txp", ""),
-	KIND(OP_CARD_EDIT, "card.edit", "cx", ""),
-	KIND(OP_CARD_DELETE, "card.delete", "c", ""),
-	KIND(OP_CARD_MOVE, "card.move", "ct", ""),
-	KIND(OP_CARD_GROUP, "card.group", "ch", ""),
-	KIND(OP_CLUSTER_TITLE, "cluster.title", "hk", ""),
-	KIND(OP_VOTE, "vote", "cd", ""),
-	[OP_TABLE_SIT] = { "table.sit", "tP", "", 1, 2 },
-	KIND(OP_READY, "ready", "f", ""),
-	[OP_TABLE_ADD] = { "table.add", "qT", "", 1, 1 },
-	[OP_TABLE_EDIT] = { "table.edit", "tqT", "", 2, 2 },
-	KIND(OP_PHASE, "phase", "z", ""),
-	KIND(OP_TIMER, "timer", "asl", "Rg"),
-	KIND(OP_BANNER, "banner", "b", ""),
-	KIND(OP_ROTATE, "rotate", "", "L"),
-	KIND(OP_KEEP, "keep", "cf", ""),
-	KIND(OP_SETTINGS, "settings", "S", ""),
-	KIND(OP_ROLE, "role", "Pr", ""),
-	KIND(OP_FOLLOW, "follow", "vt", ""),
-	KIND(OP_JOINED, "joined", "", "PnC"),
-	KIND(OP_TIMER_END, "timer.end", "", "l"),
-	KIND(OP_TALLY, "tally", "", "L"),
-	KIND(OP_REVEAL, "reveal", "", "cx"),
+	KIND(OP_CARD_ADD, "card.add", FIELDS(F_TABLE, F_CARD_TEXT, F_PARENT),
+	    NONE),
+	KIND(OP_CARD_EDIT, "card.edit", FIELDS(F_CARD, F_CARD_TEXT), NONE),
+	KIND(OP_CARD_DELETE, "card.delete", FIELDS(F_CARD), NONE),
+	KIND(OP_CARD_MOVE, "card.move", FIELDS(F_CARD, F_TABLE), NONE),
+	KIND(OP_CARD_GROUP, "card.group", FIELDS(F_CARD, F_HEAD), NONE),
+	KIND(OP_CLUSTER_TITLE, "cluster.title", FIELDS(F_HEAD,
+	    F_CLUSTER_TITLE), NONE),
+	KIND(OP_VOTE, "vote", FIELDS(F_CARD, F_DELTA), NONE),
+	[OP_TABLE_SIT] = { "table.sit", FIELDS(F_TABLE, F_PARTICIPANT), NONE,
+	    1, 2 },
+	KIND(OP_READY, "ready", FIELDS(F_FLAG), NONE),
+	[OP_TABLE_ADD] = { "table.add", FIELDS(F_QUESTION, F_THEME), NONE,
+	    1, 1 },
+	[OP_TABLE_EDIT] = { "table.edit", FIELDS(F_TABLE, F_QUESTION,
+	    F_THEME), NONE, 2, 2 },
+	KIND(OP_PHASE, "phase", FIELDS(F_PHASE), NONE),
+	KIND(OP_TIMER, "timer", FIELDS(F_ACTION, F_SECONDS, F_LABEL),
+	    FIELDS(F_REMAINING, F_RUNNING)),
+	KIND(OP_BANNER, "banner", FIELDS(F_BANNER), NONE),
+	KIND(OP_ROTATE, "rotate", NONE, FIELDS(F_PAIRS)),
+	KIND(OP_KEEP, "keep", FIELDS(F_CARD, F_FLAG), NONE),
+	KIND(OP_SETTINGS, "settings", FIELDS(F_SETTINGS), NONE),
+	KIND(OP_ROLE, "role", FIELDS(F_PARTICIPANT, F_ROLE), NONE),
+	KIND(OP_FOLLOW, "follow", FIELDS(F_VIEW, F_TABLE), NONE),
+	KIND(OP_JOINED, "joined", NONE, FIELDS(F_PARTICIPANT, F_NAME,
+	    F_CLIENT)),
+	KIND(OP_TIMER_END, "timer.end", NONE, FIELDS(F_LABEL)),
+	KIND(OP_TALLY, "tally", NONE, FIELDS(F_PAIRS)),
+	KIND(OP_REVEAL, "reveal", NONE, FIELDS(F_CARD, F_CARD_TEXT)),
 };
 
 /* The description of kind k, NULL if unknown. */
@@ -348,6 +406,22 @@ proto_kind(unsigned k)
 	return &proto_kinds[k];
 }
 
+/* Fields in a kind's args or derived list. */
+static size_t
+proto_args(const uint8_t *list)
+{
+	return proto_list_len(list, PROTO_ARGS_MAX);
+}
+
+/* Args an OP (or, event, an EVENT) of kind k must carry at least. */
+static size_t
+proto_kind_min(const struct proto_kind *k, bool event)
+{
+	uint8_t	min = event ? k->ev_min : k->op_min;
+
+	return min == ALL ? proto_args(k->args) : min;
+}
+
 /* Name of an op kind ("card.add"), NULL if unknown. */
 const char *
 proto_kind_name(unsigned k)
@@ -357,83 +431,123 @@ proto_kind_name(unsigned k)
 	return pk != NULL ? pk->name : NULL;
 }
 
-/* STATE record fields by letter, as for ops. */
-static const struct proto_field proto_state_fields[128] = {
-	['i'] = FLD(PF_U64, proto_state, id),
-	['I'] = FLD(PF_ID32, proto_state, id),
-	['t'] = FLD(PF_U64, proto_state, table),
-	['a'] = FLD(PF_U32, proto_state, author),
-	['p'] = FLD(PF_U64, proto_state, parent),
-	['h'] = FLD(PF_U64, proto_state, head),
-	['x'] = TXT(proto_state, text, PROTO_CARD_MAX, true),
-	['q'] = TXT(proto_state, text, PROTO_QUESTION_MAX, false),
-	['n'] = TXT(proto_state, text, PROTO_NAME_MAX, false),
-	['l'] = TXT(proto_state, text, PROTO_LABEL_MAX, false),
-	['k'] = TXT(proto_state, title, PROTO_CTITLE_MAX, false),
-	['v'] = FLD(PF_U32, proto_state, votes),
-	['s'] = FLD(PF_U32, proto_state, shown),
-	['K'] = FLD(PF_BOOL, proto_state, kept),
-	['H'] = FLD(PF_BOOL, proto_state, hidden),
-	['E'] = FLD(PF_BOOL, proto_state, edited),
-	['D'] = FLD(PF_BOOL, proto_state, deleted),
-	['y'] = FLD(PF_BOOL, proto_state, ready),
-	['g'] = FLD(PF_BOOL, proto_state, running),
-	['e'] = FLD(PF_BOOL, proto_state, ended),
-	['r'] = FLD(PF_ROLE, proto_state, role),
-	['m'] = FLD(PF_I64, proto_state, created_ms),
-	['R'] = FLD(PF_U64, proto_state, remaining_ms),
-	['T'] = TXT(proto_state, title, PROTO_THEME_MAX, false),
-	['C'] = FLD(PF_CLIENT, proto_state, client),
-	['o'] = FLD(PF_U32, proto_state, last_op),
-	['u'] = FLD(PF_U32, proto_state, count),
-	['L'] = PAIRS(proto_state),
-	['B'] = FLD(PF_BOARD_REC, proto_state, board),
+/* The fields of a STATE record (struct proto_state). */
+enum proto_state_field {
+	S_END,
+	S_ID,
+	S_ID32,			/* an id that is a participant's */
+	S_TABLE,
+	S_AUTHOR,
+	S_PARENT,
+	S_HEAD,
+	S_CARD_TEXT,		/* text, as each record limits it */
+	S_QUESTION,
+	S_NAME,
+	S_LABEL,
+	S_CLUSTER_TITLE,
+	S_VOTES,
+	S_SHOWN,
+	S_KEPT,
+	S_HIDDEN,
+	S_EDITED,
+	S_DELETED,
+	S_READY,
+	S_RUNNING,
+	S_ENDED,
+	S_ROLE,
+	S_CREATED,
+	S_REMAINING,
+	S_THEME,
+	S_CLIENT,
+	S_LAST_OP,
+	S_COUNT,
+	S_PAIRS,
+	S_BOARD,
+	S_FIELD_COUNT
 };
 
-/* The fields of each STATE record after [17, what, ...]. */
-static const char *const proto_state_specs[STATE_WHAT_COUNT] = {
-	[STATE_BOARD] = "B",
-	[STATE_TABLE] = "iqmT",			/* id question created_ms
-						   theme (ext, optional) */
-	[STATE_PARTICIPANT] = "InrtyC",		/* id name role table ready
-						   client */
-	[STATE_CARD] = "itaphxkvsKHEDm",
-	[STATE_TIMER] = "gRlem",		/* running remaining_ms label
-						   ended at (ext, optional) */
-	[STATE_VOTES] = "IL",			/* participant [[card, n]...] */
-	[STATE_CLIENT] = "CIo",			/* client participant last_op */
-	[STATE_MEET] = "Iau",			/* a (id) b (author) count */
+static const struct proto_field proto_state_fields[S_FIELD_COUNT] = {
+	[S_ID] = FLD(PF_U64, proto_state, id),
+	[S_ID32] = FLD(PF_ID32, proto_state, id),
+	[S_TABLE] = FLD(PF_U64, proto_state, table),
+	[S_AUTHOR] = FLD(PF_U32, proto_state, author),
+	[S_PARENT] = FLD(PF_U64, proto_state, parent),
+	[S_HEAD] = FLD(PF_U64, proto_state, head),
+	[S_CARD_TEXT] = TXT(proto_state, text, PROTO_CARD_MAX, true),
+	[S_QUESTION] = TXT(proto_state, text, PROTO_QUESTION_MAX, false),
+	[S_NAME] = TXT(proto_state, text, PROTO_NAME_MAX, false),
+	[S_LABEL] = TXT(proto_state, text, PROTO_LABEL_MAX, false),
+	[S_CLUSTER_TITLE] = TXT(proto_state, title, PROTO_CTITLE_MAX, false),
+	[S_VOTES] = FLD(PF_U32, proto_state, votes),
+	[S_SHOWN] = FLD(PF_U32, proto_state, shown),
+	[S_KEPT] = FLD(PF_BOOL, proto_state, kept),
+	[S_HIDDEN] = FLD(PF_BOOL, proto_state, hidden),
+	[S_EDITED] = FLD(PF_BOOL, proto_state, edited),
+	[S_DELETED] = FLD(PF_BOOL, proto_state, deleted),
+	[S_READY] = FLD(PF_BOOL, proto_state, ready),
+	[S_RUNNING] = FLD(PF_BOOL, proto_state, running),
+	[S_ENDED] = FLD(PF_BOOL, proto_state, ended),
+	[S_ROLE] = FLD(PF_ROLE, proto_state, role),
+	[S_CREATED] = FLD(PF_I64, proto_state, created_ms),
+	[S_REMAINING] = FLD(PF_U64, proto_state, remaining_ms),
+	[S_THEME] = TXT(proto_state, title, PROTO_THEME_MAX, false),
+	[S_CLIENT] = FLD(PF_CLIENT, proto_state, client),
+	[S_LAST_OP] = FLD(PF_U32, proto_state, last_op),
+	[S_COUNT] = FLD(PF_U32, proto_state, count),
+	[S_PAIRS] = PAIRS(proto_state),
+	[S_BOARD] = FLD(PF_BOARD_REC, proto_state, board),
 };
 
 /*
- * Fields a record may end without (trailing extensions): the table's
- * theme when empty, the timer's wall-clock "at" when 0.
+ * The fields of each STATE record after [17, what, ...]; a record may end
+ * after min of them (trailing extensions: the table's theme when empty,
+ * the timer's wall-clock "at" when 0).  ALL: every field is needed.
  */
+static const struct {
+	uint8_t		 fields[PROTO_RECORD_MAX];
+	uint8_t		 min;
+} proto_state_specs[STATE_WHAT_COUNT] = {
+	[STATE_BOARD] = { FIELDS(S_BOARD), ALL },
+	[STATE_TABLE] = { FIELDS(S_ID, S_QUESTION, S_CREATED, S_THEME), 3 },
+	[STATE_PARTICIPANT] = { FIELDS(S_ID32, S_NAME, S_ROLE, S_TABLE,
+	    S_READY, S_CLIENT), ALL },
+	[STATE_CARD] = { FIELDS(S_ID, S_TABLE, S_AUTHOR, S_PARENT, S_HEAD,
+	    S_CARD_TEXT, S_CLUSTER_TITLE, S_VOTES, S_SHOWN, S_KEPT, S_HIDDEN,
+	    S_EDITED, S_DELETED, S_CREATED), ALL },
+	[STATE_TIMER] = { FIELDS(S_RUNNING, S_REMAINING, S_LABEL, S_ENDED,
+	    S_CREATED), 4 },
+	[STATE_VOTES] = { FIELDS(S_ID32, S_PAIRS), ALL },	/* participant */
+	[STATE_CLIENT] = { FIELDS(S_CLIENT, S_ID32, S_LAST_OP), ALL },
+	[STATE_MEET] = { FIELDS(S_ID32, S_AUTHOR, S_COUNT), ALL }, /* a, b */
+};
+
+/* Fields in a record of kind what. */
+static size_t
+proto_state_max(unsigned what)
+{
+	return proto_list_len(proto_state_specs[what].fields,
+	    PROTO_RECORD_MAX);
+}
+
+/* Fields a record of kind what must hold at least. */
 static size_t
 proto_state_min(unsigned what)
 {
-	switch (what) {
-	case STATE_TABLE:
-		return 3;
-	case STATE_TIMER:
-		return 4;
-	default:
-		return strlen(proto_state_specs[what]);
-	}
+	uint8_t	min = proto_state_specs[what].min;
+
+	return min == ALL ? proto_state_max(what) : min;
 }
 
 /* The fields a record goes out with. */
 static size_t
 proto_state_len(const struct proto_state *st)
 {
-	size_t	n = strlen(proto_state_specs[st->what]);
-
 	if (st->what == STATE_TABLE && (st->title == NULL ||
 	    st->title[0] == '\0'))
 		return proto_state_min(st->what);
 	if (st->what == STATE_TIMER && st->created_ms == 0)
 		return proto_state_min(st->what);
-	return n;
+	return proto_state_max(st->what);
 }
 
 /* When a map key travels, and whether a decoder insists on it. */
@@ -475,45 +589,38 @@ static const struct proto_key proto_welcome_keys[] = {
 	{ "last_op", FLD(PF_U32, proto_welcome, last_op), KEY_OPT, 0 },
 };
 
+/* The field of setting member in struct s, by the setting's type. */
+#define SETTING_PF_BOOL		PF_BOOL
+#define SETTING_PF_NUM		PF_U32
+#define SETTING_PF_TEXT		PF_TEXT
+#define SETTING_CAP_BOOL(max)	0
+#define SETTING_CAP_NUM(max)	0
+#define SETTING_CAP_TEXT(max)	(4 * (max))
+#define SETTING_FLD(s, member, type, max) \
+	{ SETTING_PF_##type, false, SETTING_CAP_##type(max), \
+	  offsetof(struct s, member), 0 }
+
+/* The settings map: each key travels when its bit is in has. */
 static const struct proto_key proto_settings_keys[] = {
-	{ "title", TXT(proto_settings, title, PROTO_TITLE_MAX, false),
-	    KEY_BIT, SET_TITLE },
-	{ "dots", FLD(PF_U32, proto_settings, dots), KEY_BIT, SET_DOTS },
-	{ "multi_vote", FLD(PF_BOOL, proto_settings, multi_vote), KEY_BIT,
-	    SET_MULTI_VOTE },
-	{ "blind", FLD(PF_BOOL, proto_settings, blind), KEY_BIT, SET_BLIND },
-	{ "private", FLD(PF_BOOL, proto_settings, private_writing), KEY_BIT,
-	    SET_PRIVATE },
-	{ "anonymous", FLD(PF_BOOL, proto_settings, anonymous), KEY_BIT,
-	    SET_ANONYMOUS },
-	{ "freeze_at_zero", FLD(PF_BOOL, proto_settings, freeze_at_zero),
-	    KEY_BIT, SET_FREEZE },
-	{ "code", TXT(proto_settings, code, PROTO_CODE_MAX, false), KEY_BIT,
-	    SET_CODE },
-	{ "locked", FLD(PF_BOOL, proto_settings, locked), KEY_BIT, SET_LOCKED },
-	{ "keep", FLD(PF_U32, proto_settings, keep), KEY_BIT, SET_KEEP },
+#define SETTINGS_KEY(member, key, bit, type, min, max, ...) \
+	{ key, SETTING_FLD(proto_settings, member, type, max), KEY_BIT, bit },
+	PROTO_SETTINGS(SETTINGS_KEY)
+#undef SETTINGS_KEY
 };
 
 #define BREC(k, t, m)	{ k, FLD(t, proto_board_rec, m), KEY_REQ, 0 }
 
+/* The board record: every setting, then the board's own state. */
 static const struct proto_key proto_board_keys[] = {
 	BREC("name", PF_BOARD, name),
-	{ "title", TXT(proto_board_rec, title, PROTO_TITLE_MAX, false),
-	    KEY_REQ, 0 },
+#define BOARD_KEY(member, key, bit, type, min, max, ...) \
+	{ key, SETTING_FLD(proto_board_rec, member, type, max), KEY_REQ, 0 },
+	PROTO_SETTINGS(BOARD_KEY)
+#undef BOARD_KEY
 	BREC("phase", PF_PHASE, phase),
 	BREC("round", PF_U32, round),
 	{ "banner", TXT(proto_board_rec, banner, PROTO_BANNER_MAX, false),
 	    KEY_REQ, 0 },
-	BREC("dots", PF_U32, dots),
-	BREC("multi_vote", PF_BOOL, multi_vote),
-	BREC("blind", PF_BOOL, blind),
-	BREC("private", PF_BOOL, private_writing),
-	BREC("anonymous", PF_BOOL, anonymous),
-	BREC("freeze_at_zero", PF_BOOL, freeze_at_zero),
-	BREC("locked", PF_BOOL, locked),
-	{ "code", TXT(proto_board_rec, code, PROTO_CODE_MAX, false),
-	    KEY_REQ, 0 },
-	BREC("keep", PF_U32, keep),
 	BREC("revealed", PF_BOOL, revealed),
 	BREC("follow_view", PF_VIEW, follow_view),
 	BREC("follow_table", PF_U64, follow_table),
@@ -544,6 +651,62 @@ static const struct proto_field proto_board_fields[] = {
 	FLD(PF_U32, proto_board_info, online),
 	FLD(PF_BOOL, proto_board_info, code_needed),
 };
+
+/* ------------------------------------------------------------ ownership */
+
+/* A copy of s on the heap, NULL for NULL. */
+static char *
+proto_strdup(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* A deep copy of src in dst, which owns all of it (see proto.h). */
+void
+proto_op_dup(struct proto_op *dst, const struct proto_op *src)
+{
+	*dst = *src;
+	dst->text = proto_strdup(src->text);
+	dst->theme = proto_strdup(src->theme);
+#define PROTO_DUP_BOOL(v)	(v)
+#define PROTO_DUP_NUM(v)	(v)
+#define PROTO_DUP_TEXT(v)	proto_strdup(v)
+#define PROTO_DUP_SETTING(member, key, bit, type, ...) \
+	dst->settings.member = PROTO_DUP_##type(src->settings.member);
+	PROTO_SETTINGS(PROTO_DUP_SETTING)
+#undef PROTO_DUP_SETTING
+	dst->pairs = NULL;
+	if (src->npairs != 0) {
+		dst->pairs = xreallocarray(NULL, src->npairs,
+		    sizeof *dst->pairs);
+		memcpy(dst->pairs, src->pairs,
+		    src->npairs * sizeof *dst->pairs);
+	}
+}
+
+/* Free the texts of a settings map that owns them. */
+void
+proto_settings_free(struct proto_settings *s)
+{
+#define PROTO_FREE_BOOL(v)	((void)0)
+#define PROTO_FREE_NUM(v)	((void)0)
+#define PROTO_FREE_TEXT(v)	free(v)
+#define PROTO_FREE_SETTING(member, key, bit, type, ...) \
+	PROTO_FREE_##type(s->member);
+	PROTO_SETTINGS(PROTO_FREE_SETTING)
+#undef PROTO_FREE_SETTING
+}
+
+/* Release an owned op, every string and array of it; op is left empty. */
+void
+proto_op_free(struct proto_op *op)
+{
+	free(op->text);
+	free(op->theme);
+	proto_settings_free(&op->settings);
+	free(op->pairs);
+	memset(op, 0, sizeof *op);
+}
 
 /* ------------------------------------------------------------ buffers */
 
@@ -772,15 +935,15 @@ proto_pack_map(struct proto_enc *e, const struct proto_key *keys, size_t n,
 	}
 }
 
-/* Pack the fields spelt by letters from a letter table. */
+/* Pack the first n fields a list names, from their table. */
 static void
-proto_pack_letters(struct proto_enc *e, const struct proto_field *table,
-    const char *letters, size_t n, const void *base)
+proto_pack_list(struct proto_enc *e, const struct proto_field *table,
+    const uint8_t *list, size_t n, const void *base)
 {
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		proto_pack_field(e, &table[(unsigned char)letters[i]], base);
+		proto_pack_field(e, &table[list[i]], base);
 }
 
 /* Append a HELLO. */
@@ -811,18 +974,18 @@ proto_enc_op(struct proto_buf *buf, uint32_t op_id, const struct proto_op *op)
 	size_t			 n = 0;
 
 	if (k != NULL) {
-		n = strlen(k->args);
+		n = proto_args(k->args);
 		/* table.sit: a participant of 0 (self) is left out. */
 		if (op->kind == OP_TABLE_SIT && op->participant == 0)
-			n = k->op_min;
+			n = proto_kind_min(k, false);
 		if (proto_no_theme(op))
-			n = k->op_min;
+			n = proto_kind_min(k, false);
 	}
 	proto_enc_start(&e, buf, PROTO_OP, 3 + n);
 	msgpack_pack_uint64(&e.pk, op_id);
 	msgpack_pack_uint64(&e.pk, op->kind);
 	if (k != NULL)
-		proto_pack_letters(&e, proto_op_fields, k->args, n, op);
+		proto_pack_list(&e, proto_op_fields, k->args, n, op);
 	return proto_enc_finish(&e);
 }
 
@@ -837,10 +1000,10 @@ proto_enc_event(struct proto_buf *buf, const struct proto_event *ev)
 	bool			 hidden = op->kind == OP_VOTE && op->hidden;
 
 	if (k != NULL && !hidden) {
-		na = strlen(k->args);
-		nd = strlen(k->derived);
+		na = proto_args(k->args);
+		nd = proto_args(k->derived);
 		if (proto_no_theme(op))
-			na = k->ev_min;
+			na = proto_kind_min(k, true);
 	}
 	proto_enc_start(&e, buf, PROTO_EVENT, 5 + na + nd);
 	msgpack_pack_uint64(&e.pk, ev->seq);
@@ -848,8 +1011,8 @@ proto_enc_event(struct proto_buf *buf, const struct proto_event *ev)
 	msgpack_pack_uint64(&e.pk, hidden ? 0 : ev->op_id);
 	msgpack_pack_uint64(&e.pk, op->kind);
 	if (na + nd != 0) {
-		proto_pack_letters(&e, proto_op_fields, k->args, na, op);
-		proto_pack_letters(&e, proto_op_fields, k->derived, nd, op);
+		proto_pack_list(&e, proto_op_fields, k->args, na, op);
+		proto_pack_list(&e, proto_op_fields, k->derived, nd, op);
 	}
 	return proto_enc_finish(&e);
 }
@@ -912,17 +1075,16 @@ proto_enc_welcome(struct proto_buf *buf, const struct proto_welcome *w)
 size_t
 proto_enc_state(struct proto_buf *buf, const struct proto_state *st)
 {
-	struct proto_enc	 e;
-	const char		*spec;
-	size_t			 n;
+	struct proto_enc	e;
+	size_t			n;
 
 	if (st->what >= STATE_WHAT_COUNT)
 		fatalx("proto: STATE record %u has no name", st->what);
-	spec = proto_state_specs[st->what];
 	n = proto_state_len(st);
 	proto_enc_start(&e, buf, PROTO_STATE, 2 + n);
 	proto_pack_str(&e, proto_what_names[st->what]);
-	proto_pack_letters(&e, proto_state_fields, spec, n, st);
+	proto_pack_list(&e, proto_state_fields,
+	    proto_state_specs[st->what].fields, n, st);
 	return proto_enc_finish(&e);
 }
 
@@ -1449,17 +1611,17 @@ proto_dec_map(struct proto_dec *d, const msgpack_object *o,
 	return 0;
 }
 
-/* Decode objs[0..n) as the fields spelt by letters from a letter table. */
+/* Decode objs[0..n) as the first n fields a list names, from their table. */
 static int
-proto_dec_letters(struct proto_dec *d, const msgpack_object *objs,
-    const struct proto_field *table, const char *letters, size_t n,
+proto_dec_list(struct proto_dec *d, const msgpack_object *objs,
+    const struct proto_field *table, const uint8_t *list, size_t n,
     void *base, const char *ctx)
 {
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
-		if (proto_dec_field(d, &objs[i],
-		    &table[(unsigned char)letters[i]], base, ctx, (int)i) == -1)
+		if (proto_dec_field(d, &objs[i], &table[list[i]], base, ctx,
+		    (int)i) == -1)
 			return -1;
 	}
 	return 0;
@@ -1508,19 +1670,20 @@ proto_dec_args(struct proto_dec *d, const msgpack_object *args, size_t n,
     struct proto_op *op, bool event)
 {
 	const struct proto_kind	*k = proto_kind(op->kind);
-	size_t			 na = strlen(k->args), nd = strlen(k->derived);
+	size_t			 na = proto_args(k->args);
+	size_t			 nd = proto_args(k->derived);
+	size_t			 min = proto_kind_min(k, event);
 
-	if (event ? (nd == 0 ? n < k->ev_min || n > na : n != na + nd) :
-	    n < k->op_min || n > na)
+	if (event && nd != 0 ? n != na + nd : n < min || n > na)
 		return proto_dec_fail(d, REJECT_BAD, k->name, -1,
 		    "wrong number of arguments");
 	if (n <= na)
-		return proto_dec_letters(d, args, proto_op_fields, k->args, n,
+		return proto_dec_list(d, args, proto_op_fields, k->args, n,
 		    op, k->name);
-	if (proto_dec_letters(d, args, proto_op_fields, k->args, na, op,
+	if (proto_dec_list(d, args, proto_op_fields, k->args, na, op,
 	    k->name) == -1)
 		return -1;
-	return proto_dec_letters(d, args + na, proto_op_fields, k->derived,
+	return proto_dec_list(d, args + na, proto_op_fields, k->derived,
 	    nd, op, k->name);
 }
 
@@ -1584,8 +1747,7 @@ static int
 proto_dec_state(struct proto_dec *d, const msgpack_object_array *a,
     struct proto_state *st)
 {
-	const char	*spec;
-	int		 what;
+	int	what;
 
 	if (a->size < 2 || a->ptr[1].type != MSGPACK_OBJECT_STR)
 		return proto_dec_fail(d, 0, "STATE", -1, "no record name");
@@ -1596,13 +1758,13 @@ proto_dec_state(struct proto_dec *d, const msgpack_object_array *a,
 		return 0;
 	}
 	st->what = (uint8_t)what;
-	spec = proto_state_specs[what];
 	if (a->size < 2 + proto_state_min((unsigned)what) ||
-	    a->size > 2 + strlen(spec))
+	    a->size > 2 + proto_state_max((unsigned)what))
 		return proto_dec_fail(d, 0, proto_what_names[what], -1,
 		    "wrong number of fields");
-	return proto_dec_letters(d, a->ptr + 2, proto_state_fields, spec,
-	    a->size - 2, st, proto_what_names[what]);
+	return proto_dec_list(d, a->ptr + 2, proto_state_fields,
+	    proto_state_specs[what].fields, a->size - 2, st,
+	    proto_what_names[what]);
 }
 
 /* A message of exactly n fields after the type. */

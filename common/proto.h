@@ -36,6 +36,7 @@
 #define PROTO_BOARD_MAX		64	/* board name, [a-z0-9][a-z0-9_-]{0,63} */
 #define PROTO_CLIENT_LEN	16
 #define PROTO_DOTS_MAX		99	/* ext: dots per person per question */
+#define PROTO_KEEP_MAX		99	/* ext: ideas kept per question */
 #define PROTO_TIMER_MAX		(24 * 3600)	/* ext: seconds */
 
 /* Timing of the keepalive (seconds). */
@@ -156,33 +157,72 @@ enum welcome_mode {
 	MODE_STATE,
 };
 
-/* Bits of proto_settings.has: which keys a settings map carried. */
+/*
+ * The board's settings, declared once: the structs below, the codec's key
+ * tables, the settings op's check and effect, the STATE board record, the
+ * board file's keys and the JSON export all expand this list, so that a new
+ * setting is one row here (and its documentation).  Each row is
+ *   X(member, key, bit, type, min, max, def, json, why)
+ *   member  the C member in proto_settings, proto_board_rec, model_settings
+ *   key     its name in the settings map (op 39), the STATE board record,
+ *           the board file and the JSON export
+ *   bit     its bit in proto_settings.has
+ *   type    BOOL (bool), NUM (uint32_t, min..max) or TEXT (char *, min..max
+ *           code points)
+ *   def     a new board's value (the title is then the board's name)
+ *   json    1 when the JSON export lists it under board.settings
+ *   why     the REJECT 5 reason of a settings op out of min..max
+ * Keys travel in this order.
+ */
+#define PROTO_SETTINGS(X)						\
+	X(title, "title", SET_TITLE, TEXT, 1, PROTO_TITLE_MAX, "", 0,	\
+	    "a board title has 1 to 120 characters")			\
+	X(dots, "dots", SET_DOTS, NUM, 1, PROTO_DOTS_MAX, 3, 1,		\
+	    "dots are 1 to 99")						\
+	X(multi_vote, "multi_vote", SET_MULTI_VOTE, BOOL, 0, 1, false, 1, "") \
+	X(blind, "blind", SET_BLIND, BOOL, 0, 1, true, 1, "")		\
+	X(private_writing, "private", SET_PRIVATE, BOOL, 0, 1, false, 1, "") \
+	X(anonymous, "anonymous", SET_ANONYMOUS, BOOL, 0, 1, false, 1, "") \
+	X(freeze_at_zero, "freeze_at_zero", SET_FREEZE, BOOL, 0, 1, false, 1, \
+	    "")								\
+	X(code, "code", SET_CODE, TEXT, 0, PROTO_CODE_MAX, "", 0,	\
+	    "a join code has at most 64 characters")			\
+	X(locked, "locked", SET_LOCKED, BOOL, 0, 1, false, 1, "")	\
+	X(keep, "keep", SET_KEEP, NUM, 1, PROTO_KEEP_MAX, 3, 1,		\
+	    "ideas kept are 1 to 99")
+
+/* The C type of each kind of setting. */
+#define PROTO_SETTING_CTYPE_BOOL	bool
+#define PROTO_SETTING_CTYPE_NUM		uint32_t
+#define PROTO_SETTING_CTYPE_TEXT	char *
+/* A struct member for each setting (expand PROTO_SETTINGS with it). */
+#define PROTO_SETTING_MEMBER(member, key, bit, type, ...)		\
+	PROTO_SETTING_CTYPE_##type member;
+
+/* Each setting's position in the list. */
+enum proto_setting_index {
+#define PROTO_SETTING_INDEX(member, ...)	PROTO_SI_##member,
+	PROTO_SETTINGS(PROTO_SETTING_INDEX)
+#undef PROTO_SETTING_INDEX
+	PROTO_SETTING_COUNT
+};
+
+/*
+ * Bits of proto_settings.has: which keys a settings map carried (SET_TITLE,
+ * SET_DOTS, SET_MULTI_VOTE, SET_BLIND, SET_PRIVATE, SET_ANONYMOUS,
+ * SET_FREEZE, SET_CODE, SET_LOCKED (ext: participants may not write),
+ * SET_KEEP (ext: ideas to keep per question)).
+ */
 enum settings_key {
-	SET_TITLE = 1u << 0,
-	SET_DOTS = 1u << 1,
-	SET_MULTI_VOTE = 1u << 2,
-	SET_BLIND = 1u << 3,
-	SET_PRIVATE = 1u << 4,
-	SET_ANONYMOUS = 1u << 5,
-	SET_FREEZE = 1u << 6,
-	SET_CODE = 1u << 7,
-	SET_LOCKED = 1u << 8,	/* ext: participants may not write */
-	SET_KEEP = 1u << 9,	/* ext: ideas to keep per question */
+#define PROTO_SETTING_BIT(member, key, bit, ...) bit = 1u << PROTO_SI_##member,
+	PROTO_SETTINGS(PROTO_SETTING_BIT)
+#undef PROTO_SETTING_BIT
 };
 
 /* The settings map of op 39; only keys whose bit is in has are meaningful. */
 struct proto_settings {
 	uint32_t	 has;
-	char		*title;
-	uint32_t	 dots;
-	bool		 multi_vote;
-	bool		 blind;
-	bool		 private_writing;
-	bool		 anonymous;
-	bool		 freeze_at_zero;
-	bool		 locked;
-	char		*code;
-	uint32_t	 keep;
+	PROTO_SETTINGS(PROTO_SETTING_MEMBER)
 };
 
 /* Two numbers: [participant, table] in a rotation, [card, votes] in a tally. */
@@ -246,6 +286,23 @@ struct proto_op {
 	uint32_t	 npairs;
 };
 
+/*
+ * Who owns what an op points to (text, theme, the settings' texts, pairs):
+ * either the op owns all of it, or nothing.
+ *   owned     made by proto_op_dup, or handed out by model_followups;
+ *             proto_op_free releases every string and array of it.
+ *   borrowed  every other op: a decoded one points into its message's
+ *             arena (proto_msg_free releases that), a built one into what
+ *             built it (a board file, a literal, the model, a redacted
+ *             event's static "").  Nothing is freed through a borrowed op,
+ *             and it must not outlive what it points into.
+ * Every other struct here borrows the same way.
+ */
+void		 proto_op_dup(struct proto_op *, const struct proto_op *);
+void		 proto_op_free(struct proto_op *);
+/* Free the texts of a settings map that owns them (a board file's). */
+void		 proto_settings_free(struct proto_settings *);
+
 /* An accepted change as it travels in [18, seq, origin, op_id, kind, ...]. */
 struct proto_event {
 	uint64_t	 seq;
@@ -301,19 +358,10 @@ enum state_what {
 /* The board record's map; every key is always present. */
 struct proto_board_rec {
 	char		*name;
-	char		*title;
+	PROTO_SETTINGS(PROTO_SETTING_MEMBER)
 	uint8_t		 phase;
 	uint32_t	 round;
 	char		*banner;
-	uint32_t	 dots;
-	bool		 multi_vote;
-	bool		 blind;
-	bool		 private_writing;
-	bool		 anonymous;
-	bool		 freeze_at_zero;
-	bool		 locked;
-	char		*code;
-	uint32_t	 keep;
 	bool		 revealed;	/* the vote's tally is public */
 	uint8_t		 follow_view;
 	uint64_t	 follow_table;

@@ -1,10 +1,11 @@
 /*
  * board.c -- one board in memory: sequencing, log, fan-out, replay, timers.
  *
- * Every change takes one path, board_sequence: encode the full event, append
- * it to the log, fold it into the model, keep its per-audience variants in
- * the replay window, then sequence the server-made events that follow from
- * it.  Nothing is sent from here while a change is being made: the loop's
+ * Every change takes one path, model_submit (the one every caller of the
+ * model shares), with the board's hooks: encode the full event and append it
+ * to the log, fold it into the model, keep its per-audience variants in the
+ * replay window, then the same for the server-made events that follow.
+ * Nothing is sent from here while a change is being made: the loop's
  * housekeeping (server.c) syncs the log first and then calls board_flush,
  * so no client ever sees an event the log could still lose.
  */
@@ -278,61 +279,70 @@ board_free(struct board *b)
 }
 
 /*
- * Give one change its seq: encode, append to the log, apply, keep for
- * fan-out and replay, then the server-made changes that follow from it.
- * The op has passed model_check and model_prepare.  Returns 0 or a REJECT
- * code (the change could not be stored).
+ * model_submit's commit: append the event, encoded whole, to the board's
+ * log.  The loop's housekeeping syncs it before anything is sent.
  */
 static int
-board_sequence(struct server *s, struct board *b, uint32_t who,
-    const uint8_t *client, uint32_t op_id, const struct proto_op *op,
-    int64_t now, const char **why)
+board_commit(void *arg, const struct proto_event *ev, int64_t now,
+    const uint8_t *client, const char **why)
 {
-	struct proto_event	 ev;
-	struct proto_op		*more = NULL;
-	size_t			 n, i;
-	char			 err[256];
-	const char		*w;
+	struct board	*b = arg;
+	char		 err[256];
 
-	memset(&ev, 0, sizeof ev);
-	ev.seq = b->model->head + 1;
-	ev.origin = who;
-	ev.op_id = op_id;
-	ev.op = *op;
-	if (ev.op.kind == OP_TABLE_SIT && ev.op.participant == 0)
-		ev.op.participant = who;
-
-	if (store_commit(b->log, b->model, &ev, now, client, &s->scratch, err,
+	if (store_commit(b->log, ev, now, client, &b->server->scratch, err,
 	    sizeof err) != 0) {
-		log_error("board %s: cannot store seq %llu: %s", b->name,
-		    (unsigned long long)ev.seq, err);
+		log_error("board %s: cannot store seq %llu (%s): %s", b->name,
+		    (unsigned long long)ev->seq, proto_kind_name(ev->op.kind),
+		    err);
 		*why = "the server could not store this change";
 		return REJECT_LIMIT;
 	}
 	b->needs_sync = true;
-	board_window_add(b, b->model, &ev, &s->scratch);
+	return 0;
+}
+
+/* model_submit's applied: keep the event's frames for fan-out and replay. */
+static void
+board_applied(void *arg, const struct model *m, const struct proto_event *ev)
+{
+	struct board	*b = arg;
+
+	board_window_add(b, m, ev, &b->server->scratch);
 	log_debug("board %s: seq %llu %s by %u (op %u)", b->name,
-	    (unsigned long long)ev.seq, proto_kind_name(ev.op.kind), who,
-	    op_id);
+	    (unsigned long long)ev->seq, proto_kind_name(ev->op.kind),
+	    ev->origin, ev->op_id);
+}
 
-	n = model_followups(b->model, &ev, &more);
-	for (i = 0; i < n; i++) {
-		if (board_sequence(s, b, 0, NULL, 0, &more[i], now, &w) != 0)
-			log_error("board %s: a %s after seq %llu was lost: %s",
-			    b->name, proto_kind_name(more[i].kind),
-			    (unsigned long long)ev.seq, w);
+/*
+ * Make an op from participant who (0: the server) a change of the board,
+ * through model_submit: check, derive, log, apply, keep for fan-out and
+ * replay, then the server-made changes that follow from it.  Returns 0,
+ * or the REJECT code with *why set.
+ */
+int
+board_submit(struct server *s, struct board *b, uint32_t who,
+    const uint8_t *client, uint32_t op_id, const struct proto_op *op,
+    const char **why)
+{
+	const struct model_sink	 sink = { board_commit, board_applied, b };
+	int			 code;
+
+	if (b->broken) {
+		*why = "this board is damaged";
+		return REJECT_FROZEN;
 	}
-	if (n > 0)
-		model_ops_free(more, n);
-
-	switch (ev.op.kind) {
+	code = model_submit(b->model, who, client, op_id, op, server_now_ms(),
+	    &sink, why);
+	if (code != 0)
+		return code;
+	switch (op->kind) {
 	case OP_TIMER:
 	case OP_TIMER_END:
 	case OP_ROTATE:
 		board_schedule_timer(b);
 		break;
 	case OP_SETTINGS:
-		if ((ev.op.settings.has & SET_CODE) &&
+		if ((op->settings.has & SET_CODE) &&
 		    b->model->settings.code[0] == '\0' && server_public(s))
 			log_warn("board %s has no join code any more and the "
 			    "server listens beyond loopback: anyone who can "
@@ -343,36 +353,12 @@ board_sequence(struct server *s, struct board *b, uint32_t who,
 }
 
 /*
- * Check, derive and sequence an op from participant who (0: the server).
- * Returns 0, or the REJECT code with *why set.
- */
-int
-board_submit(struct server *s, struct board *b, uint32_t who,
-    const uint8_t *client, uint32_t op_id, struct proto_op *op,
-    const char **why)
-{
-	int64_t	now = server_now_ms();
-	int	code;
-
-	if (b->broken) {
-		*why = "this board is damaged";
-		return REJECT_FROZEN;
-	}
-	if ((code = model_check(b->model, who, op, now, why)) != 0)
-		return code;
-	model_prepare(b->model, op, now);
-	code = board_sequence(s, b, who, client, op_id, op, now, why);
-	model_op_clear(op);
-	return code;
-}
-
-/*
  * Sequence a change the server makes on its own (joined, role, timer.end):
  * the same path, with the server's rights.
  */
 int
-board_submit_server(struct server *s, struct board *b, struct proto_op *op,
-    const uint8_t *client)
+board_submit_server(struct server *s, struct board *b,
+    const struct proto_op *op, const uint8_t *client)
 {
 	const char	*why = NULL;
 	int		 code;

@@ -67,6 +67,28 @@ offline_name_ok(const char *name)
 	return 0;
 }
 
+/* Where create's events go: the new board's log. */
+struct offline_log {
+	struct evlog		*log;
+	struct proto_buf	 scratch;
+	char			 err[512];	/* why the log refused, if it did */
+};
+
+/* model_submit's commit for create: append the event to the new log. */
+static int
+offline_commit(void *arg, const struct proto_event *ev, int64_t now,
+    const uint8_t *client, const char **why)
+{
+	struct offline_log	*ol = arg;
+
+	if (store_commit(ol->log, ev, now, client, &ol->scratch, ol->err,
+	    sizeof ol->err) != 0) {
+		*why = ol->err;
+		return REJECT_LIMIT;
+	}
+	return 0;
+}
+
 /* create BOARD --from FILE */
 static int
 offline_create(struct server_config *cfg, const struct offline_opts *o,
@@ -74,9 +96,9 @@ offline_create(struct server_config *cfg, const struct offline_opts *o,
 {
 	struct evlog_report	 rep;
 	struct boardfile	 bf;
-	struct proto_event	 ev;
+	struct offline_log	 ol;
+	const struct model_sink	 sink = { offline_commit, NULL, &ol };
 	struct proto_op		*ops;
-	struct proto_buf	 scratch;
 	struct model		*m;
 	struct evlog		*log;
 	const char		*why;
@@ -117,29 +139,28 @@ offline_create(struct server_config *cfg, const struct offline_opts *o,
 		offline_fail(_("board %s already has events"), name);
 		goto out;
 	}
-	proto_buf_init(&scratch);
+	/* The same path as live ops, followups included, as the server's. */
+	memset(&ol, 0, sizeof ol);
+	ol.log = log;
+	proto_buf_init(&ol.scratch);
 	nops = boardfile_ops(&bf, &ops);
 	now = server_now_ms();
 	for (i = 0; i < nops; i++) {
-		if ((code = model_check(m, 0, &ops[i], now, &why)) != 0) {
+		code = model_submit(m, 0, NULL, 0, &ops[i], now, &sink, &why);
+		/* The log refused this event or one that followed it. */
+		if (ol.err[0] != '\0') {
+			offline_fail("%s", ol.err);
+			break;
+		}
+		if (code != 0) {
 			/* TRANSLATORS: "seed.board: table.add refused: why". */
 			offline_fail(_("%s: %s refused: %s"), o->from,
 			    proto_kind_name(ops[i].kind), why);
 			break;
 		}
-		model_prepare(m, &ops[i], now);
-		memset(&ev, 0, sizeof ev);
-		ev.seq = m->head + 1;
-		ev.op = ops[i];
-		if (store_commit(log, m, &ev, now, NULL, &scratch, err,
-		    sizeof err) != 0) {
-			offline_fail("%s", err);
-			break;
-		}
-		model_op_clear(&ops[i]);
 	}
 	free(ops);
-	proto_buf_free(&scratch);
+	proto_buf_free(&ol.scratch);
 	if (i == nops && evlog_sync(log) == 0 &&
 	    store_snapshot(dir, m, err, sizeof err) == 0) {
 		printf(ngettext("created board %s in %s: \"%s\", %zu table, "

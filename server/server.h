@@ -178,9 +178,10 @@ uint32_t	 client_conn_count_peer(struct server *, const char *);
 struct board	*board_find(struct server *, const char *, bool, char *, size_t);
 void		 board_free(struct board *);
 int		 board_submit(struct server *, struct board *, uint32_t,
-		    const uint8_t *, uint32_t, struct proto_op *, const char **);
+		    const uint8_t *, uint32_t, const struct proto_op *,
+		    const char **);
 int		 board_submit_server(struct server *, struct board *,
-		    struct proto_op *, const uint8_t *);
+		    const struct proto_op *, const uint8_t *);
 void		 board_flush(struct board *);
 void		 board_snapshot(struct board *, bool);
 bool		 board_online(const struct board *, uint32_t,
@@ -207,9 +208,10 @@ int		 store_snapshot(const char *, const struct model *, char *, size_t);
 /* Rebuild m from a snapshot's data (seq, data, len, now); -1 if unusable. */
 int		 store_read_snapshot(struct model *, uint64_t, const uint8_t *,
 		    size_t, int64_t, char *, size_t);
-int		 store_commit(struct evlog *, struct model *,
-		    const struct proto_event *, int64_t, const uint8_t *,
-		    struct proto_buf *, char *, size_t);
+/* Append an event to a board's log (model_submit applies it). */
+int		 store_commit(struct evlog *, const struct proto_event *,
+		    int64_t, const uint8_t *, struct proto_buf *, char *,
+		    size_t);
 int		 store_list(const char *, char ***, size_t *);
 struct evlog	*store_open_log(const char *, int, struct model *, uint64_t,
 		    store_each_fn, void *, struct evlog_report *, char *,

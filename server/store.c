@@ -350,13 +350,13 @@ store_snapshot(const char *dir, const struct model *m, char *err,
 }
 
 /*
- * Make one event durable and true: encode it whole (into scratch, framed),
- * append it to the log, fold it into the model.  Returns 0, or -1 with err
+ * Make one event durable: encode it whole (into scratch, framed) and append
+ * it to the log; model_submit applies it next.  Returns 0, or -1 with err
  * set when it could not be stored (nothing changed).
  */
 int
-store_commit(struct evlog *log, struct model *m, const struct proto_event *ev,
-    int64_t now, const uint8_t *client, struct proto_buf *scratch, char *err,
+store_commit(struct evlog *log, const struct proto_event *ev, int64_t now,
+    const uint8_t *client, struct proto_buf *scratch, char *err,
     size_t errlen)
 {
 	static const uint8_t	zero[PROTO_CLIENT_LEN];
@@ -371,9 +371,6 @@ store_commit(struct evlog *log, struct model *m, const struct proto_event *ev,
 	    scratch->data + PROTO_FRAME_HDR, n - PROTO_FRAME_HDR, err,
 	    errlen) != 0)
 		return -1;
-	if (model_apply(m, ev, now, client) != 0)
-		fatalx("seq %llu does not apply after head %llu",
-		    (unsigned long long)ev->seq, (unsigned long long)m->head);
 	return 0;
 }
 

@@ -475,16 +475,16 @@ bench_run(int boards, int people, double rate, double seconds)
 		conn_join(nc, bd, "Animatrice", true);
 		for (j = 0; j < NTABLES; j++) {
 			snprintf(text, sizeof text, "Question %d ?", j + 1);
-			op = top_table(text, NULL);
+			op = TADD(text);
 			tables[bd][j] = conn_op(&B.c[nc], &op);
 		}
-		op = top_phase(PHASE_IDEAS);
+		op = PHASE(PHASE_IDEAS);
 		conn_op(&B.c[nc], &op);
 		nc++;
 		for (p = 0; p < people; p++) {
 			snprintf(name, sizeof name, "Personne %d", p + 1);
 			conn_join(nc, bd, name, false);
-			op = top_sit(tables[bd][p % NTABLES], 0);
+			op = SIT(tables[bd][p % NTABLES], 0);
 			conn_op(&B.c[nc], &op);
 			B.c[nc].table = op.table;
 			nc++;
@@ -521,7 +521,7 @@ bench_run(int boards, int people, double rate, double seconds)
 				    "pour la table %llu", c->next_op + 1,
 				    words[(i + c->next_op) % 6],
 				    (unsigned long long)c->table);
-				op = top_card_add(c->table, text, 0);
+				op = ADD(c->table, text, 0);
 				proto_buf_reset(&out);
 				proto_enc_op(&out, ++c->next_op, &op);
 				c->sent_us[c->next_op] = ts_now_us();

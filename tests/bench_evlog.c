@@ -8,24 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "evlog.h"
+#include "tsupport.h"
 
 #define BODY_LEN	100
 #define REC_LEN		(EVLOG_REC_HDR + EVLOG_PAYLOAD_HDR + BODY_LEN)
 #define TIME_BUDGET	2.0	/* seconds per fsync figure, at most */
-
-/* Seconds on the monotonic clock. */
-static double
-now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Give up with a message. */
 static void
@@ -57,7 +47,7 @@ bench_append(const char *path, const char *label, unsigned long n,
 	if ((e = evlog_open(path, EVLOG_CREATE, NULL, NULL, NULL, err,
 	    sizeof err)) == NULL)
 		die(path, err);
-	t0 = now();
+	t0 = ts_seconds();
 	for (i = 0; i < n; i++) {
 		body[0] = (uint8_t)i;
 		if (evlog_append(e, i + 1, 1700000000000LL + (int64_t)i,
@@ -66,7 +56,7 @@ bench_append(const char *path, const char *label, unsigned long n,
 		if (every != 0 && (i + 1) % every == 0) {
 			if (evlog_sync(e) != 0)
 				die("fsync", strerror(errno));
-			if (budget > 0 && now() - t0 > budget) {
+			if (budget > 0 && ts_seconds() - t0 > budget) {
 				i++;
 				break;
 			}
@@ -74,7 +64,7 @@ bench_append(const char *path, const char *label, unsigned long n,
 	}
 	if (evlog_sync(e) != 0)
 		die("fsync", strerror(errno));
-	t = now() - t0;
+	t = ts_seconds() - t0;
 	evlog_close(e);
 	printf("append, %-20s %10.0f appends/s %8.1f MB/s  (%lu events "
 	    "in %.2f s)\n", label, (double)i / t,
@@ -106,10 +96,10 @@ bench_open(const char *path)
 
 	for (i = 0; i < 3; i++) {
 		n = 0;
-		t0 = now();
+		t0 = ts_seconds();
 		e = evlog_open(path, EVLOG_READONLY, bench_count, &n, &rep,
 		    err, sizeof err);
-		t = now() - t0;
+		t = ts_seconds() - t0;
 		if (e == NULL)
 			die(path, err);
 		evlog_close(e);
@@ -133,11 +123,11 @@ bench_crc(const char *label, uint32_t (*fn)(uint32_t, const void *, size_t))
 
 	for (i = 0; i < sizeof buf; i++)
 		buf[i] = (uint8_t)(i * 31);
-	t0 = now();
+	t0 = ts_seconds();
 	do {
 		crc = fn(crc, buf, sizeof buf);
 		rounds++;
-	} while ((t = now() - t0) < 0.5);
+	} while ((t = ts_seconds() - t0) < 0.5);
 	printf("crc32c %-8s %8.0f MB/s  (%08x)\n", label,
 	    (double)rounds * sizeof buf / t / 1e6, crc);
 }

@@ -7,25 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include "model.h"
 #include "proto.h"
+#include "tsupport.h"
 
 #define NPEOPLE		1000
 #define NTABLES		6
 #define NCARDS		10000
 #define T0		1700000000000LL
-
-/* Seconds on a monotonic clock. */
-static double
-bench_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Peak resident set size in MiB. */
 static double
@@ -39,7 +29,7 @@ bench_rss(void)
 
 /* Apply one event with the next seq; exit if the model refuses it. */
 static void
-bench_apply(struct model *m, uint32_t origin, const struct proto_op *op,
+bench_apply(struct model *m, uint32_t origin, struct proto_op op,
     const uint8_t *client)
 {
 	struct proto_event	e;
@@ -48,7 +38,7 @@ bench_apply(struct model *m, uint32_t origin, const struct proto_op *op,
 	e.seq = m->head + 1;
 	e.origin = origin;
 	e.op_id = origin != 0 ? (uint32_t)e.seq : 0;
-	e.op = *op;
+	e.op = op;
 	if (model_apply(m, &e, T0 + (int64_t)e.seq, client) != 0) {
 		fprintf(stderr, "bench_model: apply refused seq %llu\n",
 		    (unsigned long long)e.seq);
@@ -56,21 +46,19 @@ bench_apply(struct model *m, uint32_t origin, const struct proto_op *op,
 	}
 }
 
-/* Check then apply, as the server does; exit if refused. */
+/* Submit as the server does (model_submit, no log); exit if refused. */
 static void
-bench_serve(struct model *m, uint32_t who, struct proto_op *op)
+bench_serve(struct model *m, uint32_t who, struct proto_op op)
 {
 	const char	*why;
 	int		 code;
 
-	if ((code = model_check(m, who, op, T0 + (int64_t)m->head,
-	    &why)) != 0) {
+	if ((code = model_submit(m, who, NULL, (uint32_t)m->head + 1, &op,
+	    T0 + (int64_t)m->head + 1, NULL, &why)) != 0) {
 		fprintf(stderr, "bench_model: op %u refused: %d %s\n",
-		    op->kind, code, why);
+		    op.kind, code, why);
 		exit(1);
 	}
-	model_prepare(m, op, T0 + (int64_t)m->head);
-	bench_apply(m, who, op, NULL);
 }
 
 /* Rebuild a board from STATE frames; returns the seconds it took. */
@@ -81,7 +69,7 @@ bench_read(const struct proto_buf *b, struct model *m)
 	struct proto_err	err;
 	uint64_t		head = 0;
 	size_t			off = 0, len;
-	double			t = bench_now();
+	double			t = ts_seconds();
 
 	model_state_begin(m);
 	while (off < b->len) {
@@ -98,7 +86,7 @@ bench_read(const struct proto_buf *b, struct model *m)
 		off += PROTO_FRAME_HDR + len;
 	}
 	model_state_end(m, head);
-	return bench_now() - t;
+	return ts_seconds() - t;
 }
 
 /* Build the large board and print the figures. */
@@ -121,83 +109,54 @@ main(void)
 	m = model_new("bench");
 
 	/* People and tables. */
-	t = bench_now();
+	t = ts_seconds();
 	for (p = 1; p <= NPEOPLE + 1; p++) {
-		memset(&op, 0, sizeof op);
-		op.kind = OP_JOINED;
-		op.participant = p;
 		snprintf(name, sizeof name, "Prénom %u", p);
-		op.text = name;
-		memset(op.client, 0, sizeof op.client);
+		op = OP(.kind = OP_JOINED, .participant = p, .text = name);
 		memcpy(op.client, &p, sizeof p);
 		op.client[15] = 0xcb;
-		bench_apply(m, 0, &op, NULL);
+		bench_apply(m, 0, op, NULL);
 	}
-	memset(&op, 0, sizeof op);
-	op.kind = OP_ROLE;
-	op.participant = 1;
-	op.role = ROLE_FACILITATOR;
-	bench_apply(m, 0, &op, NULL);
+	bench_apply(m, 0, ROLE(1, ROLE_FACILITATOR), NULL);
 	for (i = 0; i < NTABLES; i++) {
-		memset(&op, 0, sizeof op);
-		op.kind = OP_TABLE_ADD;
-		op.text = "Comment faire pour garantir une bonne orientation "
-		    "des publics en demande d'emploi ?";
-		bench_serve(m, 1, &op);
+		bench_serve(m, 1, TADD("Comment faire pour garantir une bonne "
+		    "orientation des publics en demande d'emploi ?"));
 		tables[i] = m->head;
 	}
 	for (p = 2; p <= NPEOPLE + 1; p++) {
-		memset(&op, 0, sizeof op);
-		op.kind = OP_TABLE_SIT;
-		op.table = tables[p % NTABLES];
-		op.participant = p;
-		bench_serve(m, p, &op);
-		if (p % 50 == 0) {
-			memset(&op, 0, sizeof op);
-			op.kind = OP_ROLE;
-			op.participant = p;
-			op.role = ROLE_HOST;
-			bench_serve(m, 1, &op);
-		}
+		bench_serve(m, p, SIT(tables[p % NTABLES], p));
+		if (p % 50 == 0)
+			bench_serve(m, 1, ROLE(p, ROLE_HOST));
 	}
-	memset(&op, 0, sizeof op);
-	op.kind = OP_PHASE;
-	op.phase = PHASE_IDEAS;
-	bench_serve(m, 1, &op);
-	dt = bench_now() - t;
+	bench_serve(m, 1, PHASE(PHASE_IDEAS));
+	dt = ts_seconds() - t;
 	printf("setup: %llu events (joins, seats, roles) in %.2f ms\n",
 	    (unsigned long long)m->head, dt * 1e3);
 
 	/* 10 000 cards, checked and applied, by 1 000 people. */
 	events0 = m->head;
-	t = bench_now();
+	t = ts_seconds();
 	for (i = 0; i < NCARDS; i++) {
 		p = 2 + i % NPEOPLE;
 		snprintf(text, sizeof text, "Idée n°%u : mieux coordonner les "
 		    "acteurs du territoire autour du parcours", i);
-		memset(&op, 0, sizeof op);
-		op.kind = OP_CARD_ADD;
-		op.table = model_participant(m, p)->table;
-		op.text = text;
-		op.parent = i % 10 == 9 ? m->head : 0;
+		op = ADD(model_participant(m, p)->table, text,
+		    i % 10 == 9 ? m->head : 0);
 		if (op.parent != 0 &&
 		    model_card(m, op.parent)->table != op.table)
 			op.parent = 0;
-		bench_serve(m, p, &op);
+		bench_serve(m, p, op);
 		if (first_card == 0)
 			first_card = m->head;
 	}
-	dt = bench_now() - t;
+	dt = ts_seconds() - t;
 	printf("card.add x %u (check + apply): %.2f ms, %.0f events/s\n",
 	    NCARDS, dt * 1e3, (double)(m->head - events0) / dt);
 
 	/* Dots: three per person on their table, with a take-back each. */
-	memset(&op, 0, sizeof op);
-	op.kind = OP_PHASE;
-	op.phase = PHASE_VOTE;
-	bench_serve(m, 1, &op);
+	bench_serve(m, 1, PHASE(PHASE_VOTE));
 	events0 = m->head;
-	t = bench_now();
+	t = ts_seconds();
 	for (p = 2; p <= NPEOPLE + 1; p++) {
 		for (k = 0, i = 0; k < 4 && i < NCARDS; i++) {
 			const struct model_card *cd = &m->cards[(p * 7 + i *
@@ -206,22 +165,18 @@ main(void)
 			if (cd->table != model_participant(m, p)->table ||
 			    model_votes_of(m, p, cd->id) != 0)
 				continue;
-			memset(&op, 0, sizeof op);
-			op.kind = OP_VOTE;
-			op.card = cd->id;
-			op.delta = 1;
+			op = VOTE(cd->id, 1);
 			if (k == 3) {
 				/* A fourth dot is over budget: take back. */
-				op.card = m->cards[(p * 7) % m->ncards].id;
-				op.delta = -1;
+				op = VOTE(m->cards[(p * 7) % m->ncards].id, -1);
 				if (model_votes_of(m, p, op.card) == 0)
 					break;
 			}
-			bench_serve(m, p, &op);
+			bench_serve(m, p, op);
 			k++;
 		}
 	}
-	dt = bench_now() - t;
+	dt = ts_seconds() - t;
 	printf("vote x %llu (check + apply): %.2f ms, %.0f events/s\n",
 	    (unsigned long long)(m->head - events0), dt * 1e3,
 	    (double)(m->head - events0) / dt);
@@ -230,36 +185,23 @@ main(void)
 	{
 		struct model	*again = model_new("bench");
 
-		t = bench_now();
+		t = ts_seconds();
 		for (p = 1; p <= NPEOPLE + 1; p++) {
-			memset(&op, 0, sizeof op);
-			op.kind = OP_JOINED;
-			op.participant = p;
 			snprintf(name, sizeof name, "Prénom %u", p);
-			op.text = name;
-			bench_apply(again, 0, &op, NULL);
+			bench_apply(again, 0, OP(.kind = OP_JOINED,
+			    .participant = p, .text = name), NULL);
 		}
-		for (i = 0; i < NTABLES; i++) {
-			memset(&op, 0, sizeof op);
-			op.kind = OP_TABLE_ADD;
-			op.text = "Question";
-			bench_apply(again, 1, &op, NULL);
-		}
-		memset(&op, 0, sizeof op);
-		op.kind = OP_PHASE;
-		op.phase = PHASE_IDEAS;
-		bench_apply(again, 1, &op, NULL);
+		for (i = 0; i < NTABLES; i++)
+			bench_apply(again, 1, TADD("Question"), NULL);
+		bench_apply(again, 1, PHASE(PHASE_IDEAS), NULL);
 		for (i = 0; i < NCARDS; i++) {
-			memset(&op, 0, sizeof op);
 			memset(client, 0, sizeof client);
 			p = 2 + i % NPEOPLE;
 			memcpy(client, &p, sizeof p);
-			op.kind = OP_CARD_ADD;
-			op.table = again->tables[i % NTABLES].id;
-			op.text = text;
-			bench_apply(again, p, &op, client);
+			bench_apply(again, p, ADD(again->tables[i % NTABLES].id,
+			    text, 0), client);
 		}
-		dt = bench_now() - t;
+		dt = ts_seconds() - t;
 		printf("apply only (joins, tables, cards; client ids "
 		    "recorded): %llu events in %.2f ms, %.0f events/s\n",
 		    (unsigned long long)again->head, dt * 1e3,
@@ -269,15 +211,15 @@ main(void)
 
 	/* STATE: a snapshot and a participant's view. */
 	proto_buf_init(&b);
-	t = bench_now();
+	t = ts_seconds();
 	nrec = model_state_write(m, 0, 0, &b);
-	dt = bench_now() - t;
+	dt = ts_seconds() - t;
 	printf("state_write snapshot: %zu records, %zu bytes, %.2f ms\n",
 	    nrec, b.len, dt * 1e3);
 	proto_buf_init(&b2);
-	t = bench_now();
+	t = ts_seconds();
 	nrec = model_state_write(m, 500, 0, &b2);
-	dt = bench_now() - t;
+	dt = ts_seconds() - t;
 	printf("state_write participant view: %zu records, %zu bytes, "
 	    "%.2f ms (model_state_size estimate %zu)\n", nrec, b2.len,
 	    dt * 1e3, model_state_size(m));
@@ -292,28 +234,21 @@ main(void)
 	model_free(r);
 
 	/* Clone (the client predicts on one). */
-	t = bench_now();
+	t = ts_seconds();
 	for (i = 0; i < 10; i++) {
 		c = model_clone(m);
 		model_free(c);
 	}
-	dt = (bench_now() - t) / 10;
+	dt = (ts_seconds() - t) / 10;
 	printf("clone + free: %.2f ms each\n", dt * 1e3);
 
 	/* A rotation of 1 000 people over 6 tables. */
-	memset(&op, 0, sizeof op);
-	op.kind = OP_ROTATE;
-	t = bench_now();
-	model_prepare(m, &op, T0 + (int64_t)m->head);
-	dt = bench_now() - t;
-	printf("rotate prepare (rotation_compute, %u people): %.2f ms\n",
-	    op.npairs, dt * 1e3);
-	t = bench_now();
-	bench_apply(m, 1, &op, NULL);
-	dt = bench_now() - t;
-	printf("rotate apply (meetings counted, people moved): %.2f ms\n",
+	t = ts_seconds();
+	bench_serve(m, 1, ROTATE());
+	dt = ts_seconds() - t;
+	printf("rotate submit (rotation_compute over %zu people, meetings "
+	    "counted, people moved): %.2f ms\n", m->nparticipants - 1,
 	    dt * 1e3);
-	model_op_clear(&op);
 
 	/* Closing the blind vote: the tally. */
 	{
@@ -321,21 +256,22 @@ main(void)
 		struct proto_op		*ops;
 		size_t			 n;
 
-		memset(&op, 0, sizeof op);
-		op.kind = OP_PHASE;
-		op.phase = PHASE_HARVEST;
-		bench_serve(m, 1, &op);
+		/* The phase alone: its followups are timed here. */
+		op = PHASE(PHASE_HARVEST);
+		bench_apply(m, 1, op, NULL);
 		memset(&e, 0, sizeof e);
 		e.seq = m->head;
 		e.origin = 1;
 		e.op = op;
-		t = bench_now();
+		t = ts_seconds();
 		n = model_followups(m, &e, &ops);
-		dt = bench_now() - t;
+		dt = ts_seconds() - t;
 		printf("tally followups: %zu op(s), %u pairs, %.2f ms\n", n,
 		    n != 0 ? ops[0].npairs : 0, dt * 1e3);
+		for (i = 0; i < n; i++)
+			proto_op_free(&ops[i]);
 		if (n != 0)
-			model_ops_free(ops, n);
+			free(ops);
 	}
 
 	printf("peak rss: %.1f MiB\n", bench_rss());

@@ -7,23 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "proto.h"
+#include "tsupport.h"
 
 #define CARD_TEXT	"Id\xc3\xa9" "e : \xc2\xab acc\xc3\xa8s \xc3\xa0 " \
 			"l'emploi \xc2\xbb \xe2\x80\x94 \xc5\x93uvre, et un " \
 			"peu plus de texte pour une carte ordinaire."
-
-/* Seconds on the monotonic clock. */
-static double
-bench_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Print one figure line. */
 static void
@@ -42,7 +32,7 @@ bench_encode(const char *what, struct proto_buf *buf, struct proto_event *ev,
 	size_t	i, bytes = 0, len;
 
 	proto_buf_reset(buf);
-	t0 = bench_now();
+	t0 = ts_seconds();
 	for (i = 0; i < n; i++) {
 		ev->seq = i + 1;
 		if ((len = proto_enc_event(buf, ev)) == 0) {
@@ -51,7 +41,7 @@ bench_encode(const char *what, struct proto_buf *buf, struct proto_event *ev,
 		}
 		bytes += len;
 	}
-	bench_print(what, n, bytes, bench_now() - t0);
+	bench_print(what, n, bytes, ts_seconds() - t0);
 }
 
 /* Decode every frame of buf, timing it; checks each decodes. */
@@ -63,7 +53,7 @@ bench_decode(const char *what, const struct proto_buf *buf, size_t n)
 	double			t0;
 	size_t			off = 0, i, len;
 
-	t0 = bench_now();
+	t0 = ts_seconds();
 	for (i = 0; i < n; i++) {
 		len = proto_frame_len(buf->data + off);
 		if (proto_decode(buf->data + off + PROTO_FRAME_HDR, len, &m,
@@ -75,7 +65,7 @@ bench_decode(const char *what, const struct proto_buf *buf, size_t n)
 		proto_msg_free(&m);
 		off += PROTO_FRAME_HDR + len;
 	}
-	bench_print(what, n, buf->len, bench_now() - t0);
+	bench_print(what, n, buf->len, ts_seconds() - t0);
 }
 
 /* Run the benchmarks. */
@@ -92,10 +82,7 @@ main(void)
 	memset(&ev, 0, sizeof ev);
 	ev.origin = 12;
 	ev.op_id = 345;
-	ev.op.kind = OP_CARD_ADD;
-	ev.op.table = 3;
-	ev.op.text = CARD_TEXT;
-	ev.op.parent = 0;
+	ev.op = ADD(3, CARD_TEXT, 0);
 	bench_encode("encode card.add event", &buf, &ev, ncards);
 	printf("  (%zu bytes a frame)\n", buf.len / ncards);
 	bench_decode("decode card.add event", &buf, ncards);
@@ -106,9 +93,7 @@ main(void)
 		pairs[i].b = i % 12;
 	}
 	memset(&ev, 0, sizeof ev);
-	ev.op.kind = OP_TALLY;
-	ev.op.pairs = pairs;
-	ev.op.npairs = 4000;
+	ev.op = OP(.kind = OP_TALLY, .pairs = pairs, .npairs = 4000);
 	bench_encode("encode tally of 4000 pairs", &buf, &ev, ntallies);
 	printf("  (%zu bytes a frame)\n", buf.len / ntallies);
 	bench_decode("decode tally of 4000 pairs", &buf, ntallies);

@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "rotation.h"
 #include "xmalloc.h"
+#include "tsupport.h"
 
 /* Who met whom in earlier rounds, by participant id (1..n). */
 struct bench_hist {
@@ -31,16 +31,6 @@ bench_met(uint32_t a, uint32_t b, void *arg)
 
 	h->calls++;
 	return h->met[(size_t)(a - 1) * h->n + (b - 1)];
-}
-
-/* Seconds on the monotonic clock. */
-static double
-bench_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Add the pairs seated together in seat[] to the history. */
@@ -120,10 +110,10 @@ bench_shape(size_t n, size_t k, size_t rounds)
 		in.people = p;
 		in.npeople = n;
 		in.met_arg = &h;
-		t0 = bench_now();
+		t0 = ts_seconds();
 		if (rotation_compute(&in, &out) != 0)
 			fatalx("rotation_compute failed");
-		total += bench_now() - t0;
+		total += ts_seconds() - t0;
 		calls = h.calls;
 		cost += rotation_cost(&in, out);
 		h.calls = calls;

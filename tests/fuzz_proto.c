@@ -72,16 +72,18 @@ fuzz_pairs_eq(const struct proto_pair *a, uint32_t na,
 	return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
 }
 
+/* Two values of a setting are equal, by its type. */
+#define FUZZ_EQ_BOOL(a, b)	((a) == (b))
+#define FUZZ_EQ_NUM(a, b)	((a) == (b))
+#define FUZZ_EQ_TEXT(a, b)	fuzz_str_eq((a), (b))
+#define FUZZ_SETTING_EQ(member, key, bit, type, ...) \
+	&& FUZZ_EQ_##type(a->member, b->member)
+
 /* Two settings maps are equal. */
 static bool
 fuzz_settings_eq(const struct proto_settings *a, const struct proto_settings *b)
 {
-	return a->has == b->has && fuzz_str_eq(a->title, b->title) &&
-	    a->dots == b->dots && a->multi_vote == b->multi_vote &&
-	    a->blind == b->blind && a->private_writing == b->private_writing &&
-	    a->anonymous == b->anonymous &&
-	    a->freeze_at_zero == b->freeze_at_zero && a->locked == b->locked &&
-	    fuzz_str_eq(a->code, b->code) && a->keep == b->keep;
+	return a->has == b->has PROTO_SETTINGS(FUZZ_SETTING_EQ);
 }
 
 /* Two op bodies are equal, field by field. */
@@ -106,14 +108,9 @@ fuzz_op_eq(const struct proto_op *a, const struct proto_op *b)
 static bool
 fuzz_board_eq(const struct proto_board_rec *a, const struct proto_board_rec *b)
 {
-	return fuzz_str_eq(a->name, b->name) &&
-	    fuzz_str_eq(a->title, b->title) && a->phase == b->phase &&
+	return fuzz_str_eq(a->name, b->name)
+	    PROTO_SETTINGS(FUZZ_SETTING_EQ) && a->phase == b->phase &&
 	    a->round == b->round && fuzz_str_eq(a->banner, b->banner) &&
-	    a->dots == b->dots && a->multi_vote == b->multi_vote &&
-	    a->blind == b->blind && a->private_writing == b->private_writing &&
-	    a->anonymous == b->anonymous &&
-	    a->freeze_at_zero == b->freeze_at_zero && a->locked == b->locked &&
-	    fuzz_str_eq(a->code, b->code) && a->keep == b->keep &&
 	    a->revealed == b->revealed && a->follow_view == b->follow_view &&
 	    a->follow_table == b->follow_table &&
 	    a->follow_seq == b->follow_seq && a->created_ms == b->created_ms &&

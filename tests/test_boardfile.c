@@ -10,6 +10,7 @@
 
 #include "boardfile.h"
 #include "xmalloc.h"
+#include "tsupport.h"
 
 #define Q1 "Comment faire pour garantir une bonne orientation des publics " \
 	"en demande d'emploi et un parcours de recherche d'emploi cohérent " \
@@ -25,17 +26,6 @@
 #define THEME1 "Orientation et accompagnement des personnes en recherche " \
 	"d'emploi"
 #define THEME2 "Services aux employeurs : rôles des acteurs privés et publics"
-
-/* A path under the source tree (CB_TOP, or the current directory). */
-static char *
-top_path(const char *rel)
-{
-	const char	*top = getenv("CB_TOP");
-	char		*p;
-
-	xasprintf(&p, "%s/%s", top != NULL ? top : ".", rel);
-	return p;
-}
 
 /* Parse a NUL-terminated string; 0 or -1. */
 static int
@@ -65,7 +55,7 @@ Test(boardfile, seed_file_gives_the_seed_board)
 {
 	struct boardfile	 bf;
 	struct proto_op		*ops;
-	char			 err[256], *path = top_path("examples/seed-cafe.board");
+	char			 err[256], *path = ts_top_path("examples/seed-cafe.board");
 	size_t			 n;
 
 	cr_assert_eq(boardfile_load(path, &bf, err, sizeof err), 0, "%s", err);
@@ -219,7 +209,7 @@ Test(boardfile, crlf_and_bom_from_a_windows_editor)
 {
 	struct boardfile	 bf;
 	char			 err[256];
-	char			*path = top_path(
+	char			*path = ts_top_path(
 	    "tests/fixtures/boardfile/crlf-bom.board");
 
 	cr_assert_eq(boardfile_load(path, &bf, err, sizeof err), 0, "%s", err);

@@ -158,15 +158,6 @@ cafe_fini(void)
  */
 TestSuite(cafe, .timeout = 240);
 
-/* The top of the source tree (golden files, the seed board). */
-static const char *
-top(void)
-{
-	const char	*t = getenv("CB_TOP");
-
-	return t != NULL && t[0] != '\0' ? t : ".";
-}
-
 /* ---------------------------------------------------------------- actors */
 
 /* Check an EVENT against what this recipient may see; then fold it. */
@@ -175,7 +166,7 @@ actor_event(struct actor *a, const struct proto_event *ev,
     const uint8_t *body, size_t blen)
 {
 	const struct proto_op	*op = &ev->op;
-	struct proto_op		 pred;
+	struct model		*pred;
 	uint32_t		 me = a->c.participant;
 	size_t			 i;
 	static const uint8_t	 zero[PROTO_CLIENT_LEN];
@@ -223,22 +214,22 @@ actor_event(struct actor *a, const struct proto_event *ev,
 	case OP_ROTATE:
 		/*
 		 * The facilitator's replica holds the seating and the history
-		 * of encounters: the rotation it would compute is the one the
-		 * server sent.
+		 * of encounters: the rotation it predicts (model_submit on a
+		 * clone, as the client does) seats everyone as the server did.
 		 */
 		if (a->fac) {
-			memset(&pred, 0, sizeof pred);
-			pred.kind = OP_ROTATE;
-			model_prepare(a->rep, &pred, ts_wall_ms());
-			cr_assert_eq(pred.npairs, op->npairs, "%s: rotation of "
-			    "%u people, the replica computes %u", a->name,
-			    op->npairs, pred.npairs);
+			pred = model_clone(a->rep);
+			cr_assert_eq(model_submit(pred, me, NULL, 0, &ROTATE(),
+			    ts_wall_ms(), NULL, NULL), 0);
 			for (i = 0; i < op->npairs; i++)
-				cr_assert(pred.pairs[i].a == op->pairs[i].a &&
-				    pred.pairs[i].b == op->pairs[i].b,
-				    "%s: pair %zu differs from the replica's "
-				    "rotation", a->name, i);
-			model_op_clear(&pred);
+				cr_assert(model_participant(pred,
+				    (uint32_t)op->pairs[i].a)->table ==
+				    op->pairs[i].b, "%s: participant %llu is "
+				    "not where the replica's rotation seats "
+				    "them", a->name,
+				    (unsigned long long)op->pairs[i].a);
+			cr_assert_eq(pred->round, a->rep->round + 1);
+			model_free(pred);
 		}
 		free(a->rot);
 		a->rot = calloc(op->npairs + 1, sizeof *a->rot);
@@ -805,7 +796,7 @@ check_golden(const char *export_path, const char *golden)
 	char	 path[512], *got, *norm, *want;
 	size_t	 len, wlen;
 
-	snprintf(path, sizeof path, "%s/tests/fixtures/cafe/%s", top(),
+	snprintf(path, sizeof path, "%s/tests/fixtures/cafe/%s", ts_top(),
 	    golden);
 	got = slurp(export_path, &len);
 	norm = export_normalise(got, len);
@@ -969,7 +960,7 @@ cafe_open(size_t np)
 	struct tclient	c;
 
 	tserver_start(&S.srv, false, NULL);
-	snprintf(seed, sizeof seed, "%s/examples/seed-cafe.board", top());
+	snprintf(seed, sizeof seed, "%s/examples/seed-cafe.board", ts_top());
 	cr_assert_eq(tserver_command(&S.srv, &out, "create", BOARD, "--from",
 	    seed, NULL), 0, "create: %s", out);
 	cr_assert_not_null(strstr(out, "4 tables"), "%s", out);
@@ -1034,34 +1025,34 @@ step_welcome(void)
 	uint64_t t;
 
 	/* Read-only: no seat, no card; seated, still no card. */
-	refused(&S.p[0], top_card_add(Z.t[0], "Trop tôt", 0), REJECT_FORBIDDEN,
+	refused(&S.p[0], ADD(Z.t[0], "Trop tôt", 0), REJECT_FORBIDDEN,
 	    NULL);
 	for (i = 0; i < S.np; i++) {
 		/* Each client sees the tables filled before it. */
 		sync_all();
 		t = model_least_crowded(S.p[i].rep);
 		cr_assert_eq(t, Z.t[i % NTABLES], "%s", S.p[i].name);
-		ok(&S.p[i], top_sit(t, 0));
+		ok(&S.p[i], SIT(t, 0));
 	}
 	sync_all();
 	for (i = 0; i < NTABLES; i++)
 		cr_assert_eq(model_seated(S.fac.rep, Z.t[i]), S.np / NTABLES);
-	refused(&S.p[0], top_card_add(Z.t[0], "Trop tôt", 0), REJECT_PHASE,
+	refused(&S.p[0], ADD(Z.t[0], "Trop tôt", 0), REJECT_PHASE,
 	    NULL);
 	/* Someone moves; the facilitator seats them back. */
-	ok(&S.p[11], top_sit(Z.t[0], 0));
-	refused(&S.p[4], top_sit(Z.t[3], pid(11)), REJECT_FORBIDDEN, NULL);
-	ok(&S.fac, top_sit(Z.t[3], pid(11)));
+	ok(&S.p[11], SIT(Z.t[0], 0));
+	refused(&S.p[4], SIT(Z.t[3], pid(11)), REJECT_FORBIDDEN, NULL);
+	ok(&S.fac, SIT(Z.t[3], pid(11)));
 	sync_all();
 	cr_assert_eq(seat(11), Z.t[3]);
 	cr_assert_eq(model_participant(S.p[11].rep, pid(11))->table, Z.t[3]);
 	/* One host per table: the first to sit there. */
 	for (i = 0; i < NTABLES; i++)
-		ok(&S.fac, top_role(pid(i), ROLE_HOST));
-	refused(&S.p[5], top_role(pid(5), ROLE_HOST), REJECT_FORBIDDEN, NULL);
+		ok(&S.fac, ROLE(pid(i), ROLE_HOST));
+	refused(&S.p[5], ROLE(pid(5), ROLE_HOST), REJECT_FORBIDDEN, NULL);
 	/* Some say they are ready: the facilitator sees exactly who. */
 	for (i = 4; i < 9; i++) {
-		ok(&S.p[i], top_flag(OP_READY, 0, true));
+		ok(&S.p[i], READY(true));
 		want[i] = true;
 	}
 	sync_all();
@@ -1078,10 +1069,10 @@ step_timer(void)
 	size_t		 n = actors(v), k;
 	uint64_t	 paused;
 
-	ok(&S.fac, top_timer(TIMER_START, 600, "Tour 1"));
+	ok(&S.fac, TIMER(TIMER_START, 600, "Tour 1"));
 	cr_assert(S.fac.rep->timer.running);
 	cr_assert_eq(S.fac.rep->timer.remaining_ms, 600000);
-	ok(&S.fac, top_timer(TIMER_PAUSE, 0, ""));
+	ok(&S.fac, TIMER(TIMER_PAUSE, 0, ""));
 	paused = S.fac.rep->timer.remaining_ms;
 	cr_assert(!S.fac.rep->timer.running && paused <= 600000 &&
 	    paused > 590000);
@@ -1092,14 +1083,14 @@ step_timer(void)
 		    5000), paused, "%s: a paused clock runs", v[k]->name);
 		cr_assert_str_eq(v[k]->rep->timer.label, "Tour 1");
 	}
-	refused(&S.fac, top_timer(TIMER_PAUSE, 0, ""), REJECT_BAD, NULL);
-	ok(&S.fac, top_timer(TIMER_RESUME, 0, ""));
+	refused(&S.fac, TIMER(TIMER_PAUSE, 0, ""), REJECT_BAD, NULL);
+	ok(&S.fac, TIMER(TIMER_RESUME, 0, ""));
 	cr_assert(S.fac.rep->timer.running);
-	ok(&S.fac, top_timer(TIMER_ADD, 60, ""));
+	ok(&S.fac, TIMER(TIMER_ADD, 60, ""));
 	cr_assert(S.fac.rep->timer.remaining_ms > paused &&
 	    S.fac.rep->timer.remaining_ms <= paused + 60000);
 	/* The end of the round: all the time left taken away. */
-	ok(&S.fac, top_timer(TIMER_ADD, -PROTO_TIMER_MAX, ""));
+	ok(&S.fac, TIMER(TIMER_ADD, -PROTO_TIMER_MAX, ""));
 	cr_assert_eq(S.fac.rep->timer.remaining_ms, 0);
 	wait_count(&S.fac, &S.fac.timer_ends, 1, "timer.end");
 	sync_all();
@@ -1120,7 +1111,7 @@ rotate(uint32_t round)
 	sync_all();
 	for (i = 0; i < S.np; i++)
 		before[i] = seat(i);
-	seq = ok(&S.fac, top_simple(OP_ROTATE));
+	seq = ok(&S.fac, ROTATE());
 	sync_all();
 	check_rotation(seq, before, round, Z.met, &Z.repeats);
 	check_replicas();
@@ -1134,31 +1125,31 @@ step_round1(void)
 	uint64_t	oops;
 	size_t		i;
 
-	ok(&S.fac, top_phase(PHASE_IDEAS));
+	ok(&S.fac, PHASE(PHASE_IDEAS));
 	sync_all();
 	check_ready(NULL);		/* a new phase: nobody is ready */
-	refused(&S.p[0], top_group(0, 0), REJECT_PHASE, NULL);
-	refused(&S.p[0], top_vote(1, 1), REJECT_PHASE, NULL);
+	refused(&S.p[0], GROUP(0, 0), REJECT_PHASE, NULL);
+	refused(&S.p[0], VOTE(1, 1), REJECT_PHASE, NULL);
 	for (i = 0; i < S.np; i++)
-		Z.c1[i] = ok(&S.p[i], top_card_add(Z.t[i % NTABLES],
+		Z.c1[i] = ok(&S.p[i], ADD(Z.t[i % NTABLES],
 		    round1[i], 0));
 	/* Building on a card of one's table; not on another's table. */
-	Z.reply[0] = ok(&S.p[4], top_card_add(Z.t[0], "Oui, avec des "
+	Z.reply[0] = ok(&S.p[4], ADD(Z.t[0], "Oui, avec des "
 	    "horaires élargis le samedi matin", Z.c1[0]));
-	Z.reply[1] = ok(&S.p[5], top_card_add(Z.t[1], "Et la mettre à jour "
+	Z.reply[1] = ok(&S.p[5], ADD(Z.t[1], "Et la mettre à jour "
 	    "chaque trimestre, avec les partenaires", Z.c1[1]));
-	refused(&S.p[8], top_card_add(Z.t[1], "Pas ma table", 0),
+	refused(&S.p[8], ADD(Z.t[1], "Pas ma table", 0),
 	    REJECT_FORBIDDEN, NULL);
 	/* One's own card only. */
-	refused(&S.p[8], top_card(OP_CARD_EDIT, Z.c1[0], "Réécrit"),
+	refused(&S.p[8], EDIT(Z.c1[0], "Réécrit"),
 	    REJECT_FORBIDDEN, NULL);
-	ok(&S.p[10], top_card(OP_CARD_EDIT, Z.c1[10], "Des immersions courtes "
+	ok(&S.p[10], EDIT(Z.c1[10], "Des immersions courtes "
 	    "en entreprise, préparées avec l'employeur et le conseiller"));
-	oops = ok(&S.p[11], top_card_add(Z.t[3], "Carte écrite par erreur", 0));
-	ok(&S.p[11], top_card(OP_CARD_DELETE, oops, NULL));
-	refused(&S.p[11], top_card(OP_CARD_DELETE, oops, NULL),
+	oops = ok(&S.p[11], ADD(Z.t[3], "Carte écrite par erreur", 0));
+	ok(&S.p[11], DEL(oops));
+	refused(&S.p[11], DEL(oops),
 	    REJECT_NOT_FOUND, NULL);
-	Z.lines = ok(&S.p[3], top_card_add(Z.t[3], "Trois leviers :\n1. le "
+	Z.lines = ok(&S.p[3], ADD(Z.t[3], "Trois leviers :\n1. le "
 	    "parrainage\n2. les visites d'entreprises", 0));
 	sync_all();
 	check_replicas();
@@ -1166,22 +1157,22 @@ step_round1(void)
 
 	step_timer();
 	/* At zero: no new card, not even a reply, until the next round. */
-	refused(&S.p[4], top_card_add(Z.t[0], "Encore une idée", 0),
+	refused(&S.p[4], ADD(Z.t[0], "Encore une idée", 0),
 	    REJECT_FROZEN, "new cards wait for the next round");
-	refused(&S.p[5], top_card_add(Z.t[1], "Une réponse", Z.c1[1]),
+	refused(&S.p[5], ADD(Z.t[1], "Une réponse", Z.c1[1]),
 	    REJECT_FROZEN, NULL);
 	/* Editing is not writing a new card. */
-	ok(&S.p[4], top_card(OP_CARD_EDIT, Z.reply[0], "Oui, avec des "
+	ok(&S.p[4], EDIT(Z.reply[0], "Oui, avec des "
 	    "horaires élargis, le samedi matin aussi"));
 	/* The facilitator is not bound by the freeze. */
-	Z.synthesis = ok(&S.fac, top_card_add(Z.t[0], "Synthèse de "
+	Z.synthesis = ok(&S.fac, ADD(Z.t[0], "Synthèse de "
 	    "l'animatrice : relier accueil et suivi", 0));
 	/* The travellers say they are done. */
 	for (i = 4; i < S.np; i++) {
-		ok(&S.p[i], top_flag(OP_READY, 0, true));
+		ok(&S.p[i], READY(true));
 		want[i] = true;
 	}
-	ok(&S.fac, top_text(OP_BANNER, "Tour 2 : les voyageurs changent de "
+	ok(&S.fac, BANNER("Tour 2 : les voyageurs changent de "
 	    "table, les hôtes restent"));
 	sync_all();
 	check_ready(want);
@@ -1200,10 +1191,10 @@ step_round2(void)
 	 * now (Élodie sat at the first table), not where they sat.
 	 */
 	cr_assert_neq(seat(4), Z.t[0]);
-	refused(&S.p[4], top_card_add(Z.t[0], "À mon ancienne table", 0),
+	refused(&S.p[4], ADD(Z.t[0], "À mon ancienne table", 0),
 	    REJECT_FORBIDDEN, NULL);
 	for (i = NTABLES; i < S.np; i++)
-		Z.r2[i] = ok(&S.p[i], top_card_add(seat(i), round2[i], 0));
+		Z.r2[i] = ok(&S.p[i], ADD(seat(i), round2[i], 0));
 	/* Each host builds on a newcomer's card of their table. */
 	sync_all();
 	for (h = 0; h < NTABLES; h++) {
@@ -1214,14 +1205,14 @@ step_round2(void)
 		c = model_card(S.p[h].rep, Z.r2[i]);
 		cr_assert_not_null(c, "%s does not have %s's card",
 		    S.p[h].name, S.p[i].name);
-		Z.hreply[h] = ok(&S.p[h], top_card_add(Z.t[h], host_replies[h],
+		Z.hreply[h] = ok(&S.p[h], ADD(Z.t[h], host_replies[h],
 		    Z.r2[i]));
 	}
 	/* A short round: the server's clock ends it by itself. */
-	ok(&S.fac, top_timer(TIMER_START, 1, "Tour 2"));
+	ok(&S.fac, TIMER(TIMER_START, 1, "Tour 2"));
 	wait_count(&S.fac, &S.fac.timer_ends, 2, "timer.end");
 	sync_all();
-	refused(&S.p[6], top_card_add(seat(6), "Trop tard", 0), REJECT_FROZEN,
+	refused(&S.p[6], ADD(seat(6), "Trop tard", 0), REJECT_FROZEN,
 	    NULL);
 	check_replicas();
 }
@@ -1232,37 +1223,37 @@ step_round3(void)
 {
 	size_t	i;
 
-	ok(&S.fac, top_setting(SET_LOCKED, true));
+	ok(&S.fac, SETTINGS(.has = SET_LOCKED, .locked = true));
 	sync_all();
-	refused(&S.p[5], top_card_add(seat(5), "Verrouillé ?", 0),
+	refused(&S.p[5], ADD(seat(5), "Verrouillé ?", 0),
 	    REJECT_FROZEN, "the board is locked");
-	refused(&S.p[5], top_sit(Z.t[0], 0), REJECT_FROZEN,
+	refused(&S.p[5], SIT(Z.t[0], 0), REJECT_FROZEN,
 	    "the board is locked");
-	refused(&S.p[1], top_card(OP_CARD_EDIT, Z.c1[1], "Non"), REJECT_FROZEN,
+	refused(&S.p[1], EDIT(Z.c1[1], "Non"), REJECT_FROZEN,
 	    NULL);
 	/* Being ready is no change to the board. */
-	ok(&S.p[5], top_flag(OP_READY, 0, true));
-	ok(&S.p[5], top_flag(OP_READY, 0, false));
+	ok(&S.p[5], READY(true));
+	ok(&S.p[5], READY(false));
 	/* The facilitator is not bound by the lock. */
-	Z.reminder = ok(&S.fac, top_card_add(Z.t[2], "Rappel : une idée par "
+	Z.reminder = ok(&S.fac, ADD(Z.t[2], "Rappel : une idée par "
 	    "carte, s'il vous plaît", 0));
-	ok(&S.fac, top_setting(SET_LOCKED, false));
+	ok(&S.fac, SETTINGS(.has = SET_LOCKED, .locked = false));
 	sync_all();
 	check_replicas();
 	for (i = 1; i < S.np; i++)
 		if (round3[i] != NULL)
-			Z.r3[i] = ok(&S.p[i], top_card_add(seat(i), round3[i],
+			Z.r3[i] = ok(&S.p[i], ADD(seat(i), round3[i],
 			    0));
 	/* Follow me: every screen to the second question. */
-	ok(&S.fac, top_follow(FOLLOW_TABLE, Z.t[1]));
+	ok(&S.fac, FOLLOW(FOLLOW_TABLE, Z.t[1]));
 	sync_all();
 	for (i = 0; i < S.np; i++) {
 		cr_assert_eq(S.p[i].follows, 1);
 		cr_assert_eq(S.p[i].rep->follow_view, FOLLOW_TABLE);
 		cr_assert_eq(S.p[i].rep->follow_table, Z.t[1]);
 	}
-	ok(&S.fac, top_timer(TIMER_START, 300, "Tour 3"));
-	ok(&S.fac, top_timer(TIMER_STOP, 0, ""));
+	ok(&S.fac, TIMER(TIMER_START, 300, "Tour 3"));
+	ok(&S.fac, TIMER(TIMER_STOP, 0, ""));
 	sync_all();
 	check_replicas();
 }
@@ -1274,34 +1265,34 @@ step_group(void)
 	const struct model	*m;
 	size_t			 i;
 
-	ok(&S.fac, top_phase(PHASE_GROUP));
-	refused(&S.p[7], top_card_add(seat(7), "Après l'heure", 0),
+	ok(&S.fac, PHASE(PHASE_GROUP));
+	refused(&S.p[7], ADD(seat(7), "Après l'heure", 0),
 	    REJECT_PHASE, NULL);
 	/* The facilitator goes back to ideas for a last card. */
-	ok(&S.fac, top_phase(PHASE_IDEAS));
-	Z.late = ok(&S.p[7], top_card_add(seat(7), "Idée de dernière minute : "
+	ok(&S.fac, PHASE(PHASE_IDEAS));
+	Z.late = ok(&S.p[7], ADD(seat(7), "Idée de dernière minute : "
 	    "un forum annuel de l'emploi", 0));
-	ok(&S.fac, top_phase(PHASE_GROUP));
+	ok(&S.fac, PHASE(PHASE_GROUP));
 	/* Question 1: two clusters, merged into one. */
-	ok(&S.p[0], top_group(Z.c1[4], Z.c1[0]));
-	ok(&S.p[0], top_group(Z.synthesis, Z.c1[0]));
-	ok(&S.p[0], top_title(Z.c1[0], "Un accueil unique"));
-	ok(&S.p[8], top_group(Z.hreply[0], Z.c1[8]));
-	ok(&S.fac, top_title(Z.c1[8], "Outils partagés"));
-	refused(&S.p[8], top_group(Z.c1[8], Z.c1[1]), REJECT_BAD, NULL);
-	ok(&S.p[0], top_group(Z.c1[8], Z.c1[0]));
+	ok(&S.p[0], GROUP(Z.c1[4], Z.c1[0]));
+	ok(&S.p[0], GROUP(Z.synthesis, Z.c1[0]));
+	ok(&S.p[0], TITLE(Z.c1[0], "Un accueil unique"));
+	ok(&S.p[8], GROUP(Z.hreply[0], Z.c1[8]));
+	ok(&S.fac, TITLE(Z.c1[8], "Outils partagés"));
+	refused(&S.p[8], GROUP(Z.c1[8], Z.c1[1]), REJECT_BAD, NULL);
+	ok(&S.p[0], GROUP(Z.c1[8], Z.c1[0]));
 	/* Question 2: titled by the facilitator. */
-	ok(&S.p[1], top_group(Z.c1[5], Z.c1[1]));
-	ok(&S.p[1], top_group(Z.c1[9], Z.c1[1]));
-	ok(&S.p[1], top_group(Z.c1[9], 0));		/* ungrouped again */
-	ok(&S.fac, top_title(Z.c1[1], "Cartographie des solutions"));
+	ok(&S.p[1], GROUP(Z.c1[5], Z.c1[1]));
+	ok(&S.p[1], GROUP(Z.c1[9], Z.c1[1]));
+	ok(&S.p[1], GROUP(Z.c1[9], 0));		/* ungrouped again */
+	ok(&S.fac, TITLE(Z.c1[1], "Cartographie des solutions"));
 	/* Question 3: a title a spreadsheet would run. */
-	ok(&S.p[2], top_group(Z.c1[6], Z.c1[2]));
-	ok(&S.p[2], top_title(Z.c1[2], "+ de lien avec les employeurs"));
+	ok(&S.p[2], GROUP(Z.c1[6], Z.c1[2]));
+	ok(&S.p[2], TITLE(Z.c1[2], "+ de lien avec les employeurs"));
 	/* Question 4: a cluster with no title. */
-	ok(&S.p[3], top_group(Z.c1[7], Z.c1[3]));
-	ok(&S.p[3], top_group(Z.c1[11], Z.c1[7]));	/* under its head */
-	refused(&S.p[3], top_vote(Z.c1[3], 1), REJECT_PHASE, NULL);
+	ok(&S.p[3], GROUP(Z.c1[7], Z.c1[3]));
+	ok(&S.p[3], GROUP(Z.c1[11], Z.c1[7]));	/* under its head */
+	refused(&S.p[3], VOTE(Z.c1[3], 1), REJECT_PHASE, NULL);
 	sync_all();
 	check_replicas();
 	for (i = 0; i < S.np; i++) {
@@ -1370,7 +1361,7 @@ step_vote(void)
 	bool		want[NMAX];
 	uint32_t	dots;
 
-	ok(&S.fac, top_phase(PHASE_VOTE));
+	ok(&S.fac, PHASE(PHASE_VOTE));
 	sync_all();
 	for (i = 0; i < S.np; i++)
 		cr_assert(!S.p[i].rep->revealed);
@@ -1381,30 +1372,30 @@ step_vote(void)
 		for (k = 0; k < 3; k++) {
 			uint64_t c = L[(i + (k == 2 ? 3 : k)) % n];
 
-			ok(&S.p[i], top_vote(c, 1));
+			ok(&S.p[i], VOTE(c, 1));
 			tally(i, c, 1);
 			/* Not two dots on one card (multi_vote is off). */
 			if (i == 0 && k == 0)
-				refused(&S.p[i], top_vote(c, 1), REJECT_LIMIT,
+				refused(&S.p[i], VOTE(c, 1), REJECT_LIMIT,
 				    "one dot per card");
 		}
 		/* One on the next question. */
 		n2 = cards_of(Z.t[(tindex(seat(i)) + 1) % NTABLES], L2, 64);
-		ok(&S.p[i], top_vote(L2[(i * 5) % n2], 1));
+		ok(&S.p[i], VOTE(L2[(i * 5) % n2], 1));
 		tally(i, L2[(i * 5) % n2], 1);
 		switch (i) {
 		case 0:		/* three dots per question: no fourth */
-			refused(&S.p[i], top_vote(L[2], 1), REJECT_LIMIT,
+			refused(&S.p[i], VOTE(L[2], 1), REJECT_LIMIT,
 			    "no dots left for this question");
 			break;
 		case 1:		/* a dot taken back and put elsewhere */
-			ok(&S.p[i], top_vote(L[1 % n], -1));
+			ok(&S.p[i], VOTE(L[1 % n], -1));
 			tally(i, L[1 % n], -1);
-			ok(&S.p[i], top_vote(L[3 % n], 1));
+			ok(&S.p[i], VOTE(L[3 % n], 1));
 			tally(i, L[3 % n], 1);
 			break;
 		case 2:		/* no dot there to take back */
-			refused(&S.p[i], top_vote(L[(2 + 2) % n], -1),
+			refused(&S.p[i], VOTE(L[(2 + 2) % n], -1),
 			    REJECT_LIMIT, "no dot to take back");
 			break;
 		}
@@ -1434,7 +1425,7 @@ step_vote(void)
 	check_replicas();
 	/* Everybody voted. */
 	for (i = 0; i < S.np; i++) {
-		ok(&S.p[i], top_flag(OP_READY, 0, true));
+		ok(&S.p[i], READY(true));
 		want[i] = true;
 	}
 	sync_all();
@@ -1460,8 +1451,8 @@ open_look(void)
 	uint64_t	L[64], from = 0, to = 0;
 	size_t		i, n, before[NMAX];
 
-	ok(&S.fac, top_setting(SET_BLIND, false));
-	ok(&S.fac, top_phase(PHASE_VOTE));
+	ok(&S.fac, SETTINGS(.has = SET_BLIND, .blind = false));
+	ok(&S.fac, PHASE(PHASE_VOTE));
 	n = cards_of(seat(5), L, 64);
 	for (i = 0; i < n; i++) {
 		if (model_votes_of(S.p[5].rep, pid(5), L[i]) > 0)
@@ -1472,17 +1463,17 @@ open_look(void)
 	cr_assert(from != 0 && to != 0);
 	for (i = 0; i < S.np; i++)
 		before[i] = S.p[i].open_votes;
-	ok(&S.p[5], top_vote(from, -1));
+	ok(&S.p[5], VOTE(from, -1));
 	tally(5, from, -1);
-	ok(&S.p[5], top_vote(to, 1));
+	ok(&S.p[5], VOTE(to, 1));
 	tally(5, to, 1);
 	sync_all();
 	for (i = 0; i < S.np; i++)
 		cr_assert_eq(S.p[i].open_votes, before[i] + (i == 5 ? 0 : 2),
 		    "%s", S.p[i].name);
 	check_replicas();
-	ok(&S.fac, top_phase(PHASE_HARVEST));
-	ok(&S.fac, top_setting(SET_BLIND, true));
+	ok(&S.fac, PHASE(PHASE_HARVEST));
+	ok(&S.fac, SETTINGS(.has = SET_BLIND, .blind = true));
 	sync_all();
 	for (i = 0; i < S.np; i++)
 		cr_assert(S.p[i].rep->revealed && S.p[i].rep->settings.blind);
@@ -1499,7 +1490,7 @@ step_harvest(void)
 	bool			 taken[64], tie = false;
 	int64_t			 end;
 
-	ok(&S.fac, top_phase(PHASE_HARVEST));
+	ok(&S.fac, PHASE(PHASE_HARVEST));
 	end = ts_now_ms() + WAIT_MS;
 	while (S.fac.tally_seq == 0)
 		cr_assert(actor_step(&S.fac, (int)(end - ts_now_ms())) == 1,
@@ -1517,10 +1508,10 @@ step_harvest(void)
 	}
 	check_ready(NULL);
 	check_replicas();
-	refused(&S.p[0], top_vote(Z.c1[0], 1), REJECT_PHASE, NULL);
-	refused(&S.p[0], top_card_add(seat(0), "Encore", 0), REJECT_PHASE,
+	refused(&S.p[0], VOTE(Z.c1[0], 1), REJECT_PHASE, NULL);
+	refused(&S.p[0], ADD(seat(0), "Encore", 0), REJECT_PHASE,
 	    NULL);
-	refused(&S.p[0], top_flag(OP_KEEP, Z.c1[0], true), REJECT_FORBIDDEN,
+	refused(&S.p[0], KEEP(Z.c1[0], true), REJECT_FORBIDDEN,
 	    NULL);
 	open_look();
 	/* Three ideas kept per question: most votes, then the oldest. */
@@ -1540,19 +1531,19 @@ step_harvest(void)
 			Z.kept[j][k] = L[best];
 			/* A fourth idea on the first question. */
 			if (k < 3 || j == 0) {
-				ok(&S.fac, top_flag(OP_KEEP, L[best], true));
+				ok(&S.fac, KEEP(L[best], true));
 				Z.nkept[j]++;
 			}
 		}
 	}
 	cr_assert(tie, "no tie among the kept ideas: the order of ties is "
 	    "not exercised");
-	ok(&S.fac, top_follow(FOLLOW_RESULTS, 0));
+	ok(&S.fac, FOLLOW(FOLLOW_RESULTS, 0));
 	sync_all();
 	for (i = 0; i < S.np; i++)
 		cr_assert_eq(S.p[i].rep->follow_view, FOLLOW_RESULTS);
-	ok(&S.fac, top_follow(FOLLOW_NONE, 0));
-	ok(&S.p[3], top_flag(OP_READY, 0, true));
+	ok(&S.fac, FOLLOW(FOLLOW_NONE, 0));
+	ok(&S.p[3], READY(true));
 	sync_all();
 	check_replicas();
 	for (j = 0; j < NTABLES; j++)
@@ -1565,24 +1556,24 @@ step_harvest(void)
 static void
 step_closed(void)
 {
-	ok(&S.fac, top_phase(PHASE_CLOSED));
+	ok(&S.fac, PHASE(PHASE_CLOSED));
 	sync_all();
 	check_ready(NULL);
-	refused(&S.fac, top_card_add(Z.t[0], "Après la fin", 0), REJECT_FROZEN,
+	refused(&S.fac, ADD(Z.t[0], "Après la fin", 0), REJECT_FROZEN,
 	    "the board is closed");
-	refused(&S.p[0], top_card_add(Z.t[0], "Après la fin", 0), REJECT_FROZEN,
+	refused(&S.p[0], ADD(Z.t[0], "Après la fin", 0), REJECT_FROZEN,
 	    NULL);
-	refused(&S.p[0], top_card(OP_CARD_EDIT, Z.c1[0], "Modifié"),
+	refused(&S.p[0], EDIT(Z.c1[0], "Modifié"),
 	    REJECT_FROZEN, NULL);
-	refused(&S.fac, top_card(OP_CARD_EDIT, Z.c1[0], "Modifié"),
+	refused(&S.fac, EDIT(Z.c1[0], "Modifié"),
 	    REJECT_FROZEN, NULL);
-	refused(&S.p[0], top_card(OP_CARD_DELETE, Z.c1[0], NULL), REJECT_FROZEN,
+	refused(&S.p[0], DEL(Z.c1[0]), REJECT_FROZEN,
 	    NULL);
-	refused(&S.p[0], top_vote(Z.c1[0], 1), REJECT_FROZEN, NULL);
-	refused(&S.p[0], top_group(Z.c1[4], 0), REJECT_FROZEN, NULL);
-	refused(&S.fac, top_title(Z.c1[0], "Autre"), REJECT_FROZEN, NULL);
-	refused(&S.fac, top_flag(OP_KEEP, Z.c1[0], false), REJECT_FROZEN, NULL);
-	ok(&S.fac, top_text(OP_BANNER, "Merci à toutes et à tous !"));
+	refused(&S.p[0], VOTE(Z.c1[0], 1), REJECT_FROZEN, NULL);
+	refused(&S.p[0], GROUP(Z.c1[4], 0), REJECT_FROZEN, NULL);
+	refused(&S.fac, TITLE(Z.c1[0], "Autre"), REJECT_FROZEN, NULL);
+	refused(&S.fac, KEEP(Z.c1[0], false), REJECT_FROZEN, NULL);
+	ok(&S.fac, BANNER("Merci à toutes et à tous !"));
 	sync_all();
 	check_replicas();
 	cr_assert_str_eq(S.p[9].rep->banner, "Merci à toutes et à tous !");
@@ -1853,15 +1844,15 @@ Test(cafe, sixteen_people_three_rounds_nobody_meets_twice,
 	for (i = 0; i < S.np; i++) {
 		sync_all();
 		t = model_least_crowded(S.p[i].rep);
-		ok(&S.p[i], top_sit(t, 0));
+		ok(&S.p[i], SIT(t, 0));
 	}
 	for (i = 0; i < NTABLES; i++)
-		ok(&S.fac, top_role(pid(i), ROLE_HOST));
+		ok(&S.fac, ROLE(pid(i), ROLE_HOST));
 	sync_all();
 	for (i = 0; i < NTABLES; i++)
 		cr_assert_eq(model_seated(S.fac.rep, Z.t[i]), 4);
 	count_meetings(Z.met);
-	ok(&S.fac, top_phase(PHASE_IDEAS));
+	ok(&S.fac, PHASE(PHASE_IDEAS));
 	rotate(2);
 	rotate(3);
 	cr_assert_eq(Z.repeats, 0, "%zu pairs met twice in three rounds",
@@ -1974,18 +1965,18 @@ Test(cafe, the_client_made_facilitator_during_a_blind_vote_sees_totals,
 	actor_join(&S.p[0], &srv, "Baptiste", false);
 	actor_join(&S.p[1], &srv, "Chloé", false);
 	t = S.fac.rep->tables[0].id;
-	ok(&S.p[0], top_sit(t, 0));
-	ok(&S.p[1], top_sit(t, 0));
+	ok(&S.p[0], SIT(t, 0));
+	ok(&S.p[1], SIT(t, 0));
 	tui_client(&T, "anne", "--board " BOARD " --name Anne --code " CODE);
 	anne = wait_seated("Anne");
 	free(tui_wait(&T, "anne", "(your table)"));
 
-	ok(&S.fac, top_phase(PHASE_IDEAS));
-	card = ok(&S.fac, top_card_add(t, "Une idée commune à toutes les "
+	ok(&S.fac, PHASE(PHASE_IDEAS));
+	card = ok(&S.fac, ADD(t, "Une idée commune à toutes les "
 	    "tables", 0));
-	ok(&S.fac, top_phase(PHASE_VOTE));
-	ok(&S.p[0], top_vote(card, 1));
-	ok(&S.p[1], top_vote(card, 1));
+	ok(&S.fac, PHASE(PHASE_VOTE));
+	ok(&S.p[0], VOTE(card, 1));
+	ok(&S.p[1], VOTE(card, 1));
 	sync_all();
 	free(tui_wait(&T, "anne", "Phase: vote"));
 	s = tui_wait(&T, "anne", "commune");
@@ -1995,12 +1986,12 @@ Test(cafe, the_client_made_facilitator_during_a_blind_vote_sees_totals,
 	cr_assert_eq(connections(anne, &state), 1);
 
 	/* Promoted: fetched again; the totals of the blind vote show. */
-	ok(&S.fac, top_role(anne, ROLE_FACILITATOR));
+	ok(&S.fac, ROLE(anne, ROLE_FACILITATOR));
 	free(tui_wait(&T, "anne", "(2)"));
 	wait_connections(anne, 2, &state);
 	cr_assert_geq(state, 1, "no STATE catch-up after the promotion");
 	/* Demoted: fetched again, as a participant sees it. */
-	ok(&S.fac, top_role(anne, ROLE_PARTICIPANT));
+	ok(&S.fac, ROLE(anne, ROLE_PARTICIPANT));
 	before = state;
 	wait_connections(anne, 3, &state);
 	cr_assert_eq(state, before + 1, "no STATE catch-up after the "

@@ -20,6 +20,7 @@
  * tests/fixtures/export/ line by line before committing it.
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <errno.h>
 #include <libintl.h>
 #include <limits.h>
@@ -67,9 +68,9 @@ play(struct cafe *c, uint32_t origin, const struct proto_op *op)
 static void
 join(struct cafe *c, uint32_t id, const char *name)
 {
-	struct proto_op	op = { .kind = OP_JOINED, .participant = id };
+	struct proto_op	op = OP(.kind = OP_JOINED, .participant = id,
+			    .text = (char *)name);
 
-	op.text = (char *)name;
 	memset(op.client, (int)id, sizeof op.client);
 	play(c, 0, &op);
 }
@@ -79,34 +80,7 @@ static uint64_t
 card(struct cafe *c, uint32_t who, uint64_t table, uint64_t parent,
     const char *text)
 {
-	struct proto_op	op = { .kind = OP_CARD_ADD, .table = table,
-	    .parent = parent };
-
-	op.text = (char *)text;
-	return play(c, who, &op);
-}
-
-/* A simple op of kind by who with one id and maybe a second number. */
-static void
-act(struct cafe *c, uint32_t who, uint8_t kind, uint64_t card_id, int64_t n)
-{
-	struct proto_op	op = { .kind = kind, .card = card_id };
-
-	switch (kind) {
-	case OP_CARD_GROUP:
-		op.head = (uint64_t)n;
-		break;
-	case OP_VOTE:
-		op.delta = (int32_t)n;
-		break;
-	case OP_KEEP:
-		op.flag = n != 0;
-		break;
-	case OP_PHASE:
-		op.phase = (uint8_t)n;
-		break;
-	}
-	play(c, who, &op);
+	return play(c, who, &ADD(table, text, parent));
 }
 
 /* Play the mini-café.  anonymous: the board hides authors. */
@@ -120,26 +94,13 @@ cafe_play(struct cafe *c, bool anonymous)
 	c->m = model_new("cafe-test");
 
 	join(c, 1, "Claire");
-	memset(&op, 0, sizeof op);
-	op.kind = OP_ROLE;
-	op.participant = 1;
-	op.role = ROLE_FACILITATOR;
-	play(c, 1, &op);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_SETTINGS;
-	op.settings.has = SET_TITLE | SET_CODE | SET_ANONYMOUS;
-	op.settings.title = "Café de l'emploi — *atelier* #2";
-	op.settings.code = JOIN_CODE;
-	op.settings.anonymous = anonymous;
-	play(c, 1, &op);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_BANNER;
-	op.text = "Bienvenue !";
-	play(c, 1, &op);
+	play(c, 1, &ROLE(1, ROLE_FACILITATOR));
+	play(c, 1, &SETTINGS(.has = SET_TITLE | SET_CODE | SET_ANONYMOUS,
+	    .title = "Café de l'emploi — *atelier* #2", .code = JOIN_CODE,
+	    .anonymous = anonymous));
+	play(c, 1, &BANNER("Bienvenue !"));
 
-	memset(&op, 0, sizeof op);
-	op.kind = OP_TABLE_ADD;
-	op.text = "Comment garantir une bonne orientation des publics ?";
+	op = TADD("Comment garantir une bonne orientation des publics ?");
 	op.theme = "Accompagnement des personnes";
 	c->t1 = play(c, 1, &op);
 	op.text = "Comment faciliter l'accès aux solutions [d'insertion] ?";
@@ -152,26 +113,13 @@ cafe_play(struct cafe *c, bool anonymous)
 	join(c, 3, "Bob");
 	join(c, 4, "@lice");
 	join(c, 5, "Dan");
-	memset(&op, 0, sizeof op);
-	op.kind = OP_ROLE;
-	op.participant = 5;
-	op.role = ROLE_HOST;
-	play(c, 1, &op);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_TABLE_SIT;
-	op.table = c->t1;
-	op.participant = 2;
-	play(c, 2, &op);
-	op.participant = 3;
-	play(c, 3, &op);
-	op.table = c->t2;
-	op.participant = 4;
-	play(c, 4, &op);
-	op.table = c->t3;
-	op.participant = 5;
-	play(c, 5, &op);
+	play(c, 1, &ROLE(5, ROLE_HOST));
+	play(c, 2, &SIT(c->t1, 2));
+	play(c, 3, &SIT(c->t1, 3));
+	play(c, 4, &SIT(c->t2, 4));
+	play(c, 5, &SIT(c->t3, 5));
 
-	act(c, 1, OP_PHASE, 0, PHASE_IDEAS);
+	play(c, 1, &PHASE(PHASE_IDEAS));
 	c18 = card(c, 2, c->t1, 0,
 	    "Un guichet unique pour les demandeurs d'emploi");
 	c19 = card(c, 3, c->t1, c18, "Oui, avec un référent\nqui suit la "
@@ -185,61 +133,50 @@ cafe_play(struct cafe *c, bool anonymous)
 	c25 = card(c, 4, c->t2, 0, "Carte à supprimer");
 	c26 = card(c, 4, c->t2, c25, "Réponse à une carte supprimée");
 	card(c, 4, c->t2, c26, "Et une réponse à la réponse");
-	act(c, 4, OP_CARD_DELETE, c25, 0);
+	play(c, 4, &DEL(c25));
 	card(c, 4, c->t2, 0, "1. pas une liste\n- ni ceci\n+ ni cela\n"
 	    "=== ni un titre\n    ni du code\n---");
 	c30 = card(c, 5, c->t3, 0, "Un forum \"employeurs\", avec des "
 	    "virgules");
 	card(c, 5, c->t3, 0, "Barre \\ oblique & entité &amp; `code` "
 	    "~~barré~~ | tube, ligne\u2028séparée");
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_EDIT;
-	op.card = c30;
-	op.text = "Un forum \"employeurs\", avec des virgules et des "
-	    "« guillemets »";
-	play(c, 5, &op);
+	play(c, 5, &EDIT(c30, "Un forum \"employeurs\", avec des virgules et "
+	    "des « guillemets »"));
 	card(c, 3, c->t1, c21, "Réponse au titre");
 
-	act(c, 1, OP_PHASE, 0, PHASE_GROUP);
-	act(c, 3, OP_CARD_GROUP, c21, (int64_t)c18);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CLUSTER_TITLE;
-	op.head = c18;
-	op.text = "Guichet *unique* <b>";
-	play(c, 2, &op);
-	act(c, 4, OP_CARD_GROUP, c23 + 1, (int64_t)c23);
+	play(c, 1, &PHASE(PHASE_GROUP));
+	play(c, 3, &GROUP(c21, c18));
+	play(c, 2, &TITLE(c18, "Guichet *unique* <b>"));
+	play(c, 4, &GROUP(c23 + 1, c23));
 
 	/* A round ends: Amélie and Alice swap tables. */
 	{
 		struct proto_pair	pairs[2] = { { 2, c->t2 }, { 4, c->t1 } };
 
-		memset(&op, 0, sizeof op);
-		op.kind = OP_ROTATE;
-		op.pairs = pairs;
-		op.npairs = 2;
-		play(c, 1, &op);
+		play(c, 1, &OP(.kind = OP_ROTATE, .pairs = pairs,
+		    .npairs = 2));
 	}
 
-	act(c, 1, OP_PHASE, 0, PHASE_VOTE);
-	act(c, 2, OP_VOTE, c18, 1);
-	act(c, 3, OP_VOTE, c18, 1);
-	act(c, 4, OP_VOTE, c18, 1);
-	act(c, 3, OP_VOTE, c21, 1);
-	act(c, 3, OP_VOTE, c19, 1);
-	act(c, 3, OP_VOTE, c19, -1);
-	act(c, 2, OP_VOTE, c21 + 1, 1);
-	act(c, 4, OP_VOTE, c23, 1);
-	act(c, 2, OP_VOTE, c23, 1);
-	act(c, 4, OP_VOTE, c23 + 1, 1);
-	act(c, 5, OP_VOTE, c30, 1);
-	act(c, 1, OP_PHASE, 0, PHASE_HARVEST);
-	act(c, 1, OP_KEEP, c21 + 1, 1);		/* "=cmd", 1 vote */
-	act(c, 1, OP_KEEP, c18, 1);		/* 3 votes */
-	act(c, 1, OP_KEEP, c21, 1);		/* 1 vote, older than "=cmd" */
-	act(c, 1, OP_KEEP, c23, 1);
-	act(c, 1, OP_KEEP, c30, 1);
-	act(c, 1, OP_KEEP, c30, 0);		/* changed their mind */
-	act(c, 1, OP_PHASE, 0, PHASE_CLOSED);
+	play(c, 1, &PHASE(PHASE_VOTE));
+	play(c, 2, &VOTE(c18, 1));
+	play(c, 3, &VOTE(c18, 1));
+	play(c, 4, &VOTE(c18, 1));
+	play(c, 3, &VOTE(c21, 1));
+	play(c, 3, &VOTE(c19, 1));
+	play(c, 3, &VOTE(c19, -1));
+	play(c, 2, &VOTE(c21 + 1, 1));
+	play(c, 4, &VOTE(c23, 1));
+	play(c, 2, &VOTE(c23, 1));
+	play(c, 4, &VOTE(c23 + 1, 1));
+	play(c, 5, &VOTE(c30, 1));
+	play(c, 1, &PHASE(PHASE_HARVEST));
+	play(c, 1, &KEEP(c21 + 1, true));		/* "=cmd", 1 vote */
+	play(c, 1, &KEEP(c18, true));		/* 3 votes */
+	play(c, 1, &KEEP(c21, true));		/* 1 vote, older than "=cmd" */
+	play(c, 1, &KEEP(c23, true));
+	play(c, 1, &KEEP(c30, true));
+	play(c, 1, &KEEP(c30, false));		/* changed their mind */
+	play(c, 1, &PHASE(PHASE_CLOSED));
 }
 
 /* Release what cafe_play built. */
@@ -262,17 +199,6 @@ export_mem(const struct model *m, enum export_format fmt, bool bom,
 	cr_assert_eq(export_write(m, fmt, &opts, f), 0);
 	cr_assert_eq(fclose(f), 0);
 	return buf;
-}
-
-/* A path under the source tree (CB_TOP, or the current directory). */
-static char *
-top_path(const char *rel)
-{
-	const char	*top = getenv("CB_TOP");
-	char		*p;
-
-	xasprintf(&p, "%s/%s", top != NULL ? top : ".", rel);
-	return p;
 }
 
 /* Read a whole file; NULL if it cannot be read. */
@@ -324,7 +250,7 @@ golden(const char *name, const char *data, size_t len)
 	size_t	 wlen, i;
 
 	xasprintf(&rel, "tests/fixtures/export/%s", name);
-	path = top_path(rel);
+	path = ts_top_path(rel);
 	free(rel);
 	if (getenv("CB_REGEN_EXPORT") != NULL) {
 		write_file(path, data, len);
@@ -356,7 +282,7 @@ french(void)
 {
 	char	*rel, dir[PATH_MAX];
 
-	rel = top_path("build/locale");
+	rel = ts_top_path("build/locale");
 	cr_assert_not_null(realpath(rel, dir), "%s: %s (make po)", rel,
 	    strerror(errno));
 	free(rel);
@@ -582,48 +508,40 @@ Test(export, format_names)
 	cr_assert_eq(export_format_parse(""), -1);
 }
 
-Test(export, golden_markdown)
-{
-	struct cafe	 c;
-	char		*out;
-	size_t		 len;
+/*
+ * One golden file: its format, and a zone far from UTC to run in.  Each
+ * case is copied into the test's own process: no pointers.
+ */
+struct golden_case {
+	enum export_format	 fmt;
+	char			 tz[32];
+	char			 file[32];
+};
 
-	/* Far from UTC: the output must not follow the local zone. */
-	setenv("TZ", "Pacific/Kiritimati", 1);
-	tzset();
-	cafe_play(&c, false);
-	out = export_mem(c.m, EXPORT_MD, false, &len);
-	golden("mini-cafe.md", out, len);
-	free(out);
-	cafe_free(&c);
+ParameterizedTestParameters(export, golden)
+{
+	static struct golden_case	cases[] = {
+		{ EXPORT_MD, "Pacific/Kiritimati", "mini-cafe.md" },
+		{ EXPORT_CSV, "America/Los_Angeles", "mini-cafe.csv" },
+		{ EXPORT_JSON, "Asia/Kolkata", "mini-cafe.json" },
+	};
+
+	return cr_make_param_array(struct golden_case, cases,
+	    sizeof cases / sizeof cases[0]);
 }
 
-Test(export, golden_csv)
+/* Each format of the mini-café, byte for byte; the zone changes nothing. */
+ParameterizedTest(struct golden_case *g, export, golden)
 {
 	struct cafe	 c;
 	char		*out;
 	size_t		 len;
 
-	setenv("TZ", "America/Los_Angeles", 1);
+	setenv("TZ", g->tz, 1);
 	tzset();
 	cafe_play(&c, false);
-	out = export_mem(c.m, EXPORT_CSV, false, &len);
-	golden("mini-cafe.csv", out, len);
-	free(out);
-	cafe_free(&c);
-}
-
-Test(export, golden_json)
-{
-	struct cafe	 c;
-	char		*out;
-	size_t		 len;
-
-	setenv("TZ", "Asia/Kolkata", 1);
-	tzset();
-	cafe_play(&c, false);
-	out = export_mem(c.m, EXPORT_JSON, false, &len);
-	golden("mini-cafe.json", out, len);
+	out = export_mem(c.m, g->fmt, false, &len);
+	golden(g->file, out, len);
 	free(out);
 	cafe_free(&c);
 }
@@ -870,18 +788,14 @@ Test(export, csv_and_json_do_not_follow_the_language)
 Test(export, a_french_report_dates_a_workshop_over_days)
 {
 	struct cafe	 c;
-	struct proto_op	 op;
 	char		*md;
 	size_t		 len;
 
 	memset(&c, 0, sizeof c);
 	c.m = model_new("deux-jours");
-	memset(&op, 0, sizeof op);
-	op.kind = OP_TABLE_ADD;
-	op.text = "Question";
-	c.t1 = play(&c, 0, &op);
+	c.t1 = play(&c, 0, &TADD("Question"));
 	join(&c, 1, "Léa");
-	act(&c, 1, OP_PHASE, 0, PHASE_IDEAS);
+	play(&c, 1, &PHASE(PHASE_IDEAS));
 	card(&c, 1, c.t1, 0, "Une idée");
 	c.now += 86400000LL;
 	card(&c, 1, c.t1, 0, "Une autre idée");
@@ -949,7 +863,6 @@ Test(export, no_join_code_nor_client_id)
 Test(export, json_escapes_every_control_and_separator)
 {
 	struct cafe	 c;
-	struct proto_op	 op;
 	char		*json, *path;
 	size_t		 len;
 	int		 rc;
@@ -957,11 +870,8 @@ Test(export, json_escapes_every_control_and_separator)
 	memset(&c, 0, sizeof c);
 	c.m = model_new("esc");
 	join(&c, 1, "Zoé\x7f");
-	memset(&op, 0, sizeof op);
-	op.kind = OP_TABLE_ADD;
-	op.text = "Q\t\"quoted\" \\ back";
-	c.t1 = play(&c, 1, &op);
-	act(&c, 1, OP_PHASE, 0, PHASE_IDEAS);
+	c.t1 = play(&c, 1, &TADD("Q\t\"quoted\" \\ back"));
+	play(&c, 1, &PHASE(PHASE_IDEAS));
 	/* Events are authoritative: apply takes what a check would refuse. */
 	card(&c, 1, c.t1, 0, "a\x01" "b\x1f" "c\u2028d\u2029e\u202ef\xc2\x85"
 	    "g\r\n\b\f/\xff");
@@ -987,20 +897,15 @@ Test(export, json_escapes_every_control_and_separator)
 Test(export, private_text_and_empty_tables)
 {
 	struct cafe	 c;
-	struct proto_op	 op;
 	char		*md, *csv, *json;
 	size_t		 len;
 
 	memset(&c, 0, sizeof c);
 	c.m = model_new("priv");
 	join(&c, 1, "Léa");
-	memset(&op, 0, sizeof op);
-	op.kind = OP_TABLE_ADD;
-	op.text = "Question une";
-	c.t1 = play(&c, 1, &op);
-	op.text = "Question deux";
-	c.t2 = play(&c, 1, &op);
-	act(&c, 1, OP_PHASE, 0, PHASE_IDEAS);
+	c.t1 = play(&c, 1, &TADD("Question une"));
+	c.t2 = play(&c, 1, &TADD("Question deux"));
+	play(&c, 1, &PHASE(PHASE_IDEAS));
 	/* What a replica receives of a private card: no text. */
 	card(&c, 1, c.t1, 0, "");
 	md = export_mem(c.m, EXPORT_MD, false, &len);
@@ -1050,7 +955,6 @@ Test(export, private_text_and_empty_tables)
 Test(export, cluster_titles_stay_bold)
 {
 	struct cafe	 c;
-	struct proto_op	 op;
 	char		*md;
 	size_t		 len;
 	uint64_t	 a, b;
@@ -1058,22 +962,13 @@ Test(export, cluster_titles_stay_bold)
 	memset(&c, 0, sizeof c);
 	c.m = model_new("titles");
 	join(&c, 1, "Léa");
-	memset(&op, 0, sizeof op);
-	op.kind = OP_TABLE_ADD;
-	op.text = "Q";
-	c.t1 = play(&c, 1, &op);
-	act(&c, 1, OP_PHASE, 0, PHASE_IDEAS);
+	c.t1 = play(&c, 1, &TADD("Q"));
+	play(&c, 1, &PHASE(PHASE_IDEAS));
 	a = card(&c, 1, c.t1, 0, "  un  ");
 	b = card(&c, 1, c.t1, 0, "\n\ndeux\n\n");
-	act(&c, 1, OP_PHASE, 0, PHASE_GROUP);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CLUSTER_TITLE;
-	op.head = a;
-	op.text = "\u00a0Titre\u202f!\u00a0";
-	play(&c, 1, &op);
-	op.head = b;
-	op.text = "\u3000 ";
-	play(&c, 1, &op);
+	play(&c, 1, &PHASE(PHASE_GROUP));
+	play(&c, 1, &TITLE(a, "\u00a0Titre\u202f!\u00a0"));
+	play(&c, 1, &TITLE(b, "\u3000 "));
 	md = export_mem(c.m, EXPORT_MD, false, &len);
 	cr_assert_not_null(strstr(md, "#### All ideas\n\n"
 	    "- **Titre\u202f\\!** — 1 card, 0 votes\n"
@@ -1128,23 +1023,19 @@ Test(export, a_write_error_is_reported)
 Test(export, the_report_is_dated_by_the_workshop_not_its_preparation)
 {
 	struct cafe	 c;
-	struct proto_op	 op;
 	char		*md;
 	size_t		 len;
 
 	memset(&c, 0, sizeof c);
 	c.m = model_new("datee");
-	memset(&op, 0, sizeof op);
-	op.kind = OP_TABLE_ADD;
-	op.text = "Question";
-	c.t1 = play(&c, 0, &op);		/* prepared on 2026-11-22 */
+	c.t1 = play(&c, 0, &TADD("Question"));		/* prepared on 2026-11-22 */
 	md = export_mem(c.m, EXPORT_MD, false, &len);
 	cr_assert_not_null(strstr(md, "\n- Date: 2026-11-22 (UTC)\n"), "%s",
 	    md);
 	free(md);
 	c.now += 3 * 86400000LL;		/* the workshop */
 	join(&c, 1, "Léa");
-	act(&c, 1, OP_PHASE, 0, PHASE_IDEAS);
+	play(&c, 1, &PHASE(PHASE_IDEAS));
 	card(&c, 1, c.t1, 0, "Une idée");
 	md = export_mem(c.m, EXPORT_MD, false, &len);
 	cr_assert_not_null(strstr(md, "\n- Date: 2026-11-25 (UTC)\n"), "%s",

@@ -11,6 +11,7 @@
 #include "../client/layout.h"
 #include "model.h"
 #include "text.h"
+#include "tsupport.h"
 
 #define FRENCH	"Id\xc3\xa9" "e\xc2\xa0: \xc2\xab\xc2\xa0" \
 		"acc\xc3\xa8s \xc3\xa0 " \
@@ -221,16 +222,16 @@ struct board {
 	int64_t		 now;
 };
 
-/* Apply one op as an event from origin. */
+/* Apply one op as an event from origin; its seq. */
 static uint64_t
-play(struct board *b, uint32_t origin, struct proto_op *op)
+play(struct board *b, uint32_t origin, struct proto_op op)
 {
 	struct proto_event	ev;
 
 	memset(&ev, 0, sizeof ev);
 	ev.seq = b->m->head + 1;
 	ev.origin = origin;
-	ev.op = *op;
+	ev.op = op;
 	b->now += 1000;
 	cr_assert_eq(model_apply(b->m, &ev, b->now, NULL), 0);
 	return ev.seq;
@@ -240,80 +241,17 @@ play(struct board *b, uint32_t origin, struct proto_op *op)
 static void
 board_new(struct board *b, uint64_t *t1, uint64_t *t2)
 {
-	struct proto_op	op;
-	uint32_t	p;
+	static const char *const names[] = { "Fa", "Anne", "Bruno" };
+	uint32_t		 p;
 
 	b->m = model_new("cafe");
 	b->now = 1700000000000;
-	for (p = 1; p <= 3; p++) {
-		memset(&op, 0, sizeof op);
-		op.kind = OP_JOINED;
-		op.participant = p;
-		op.text = p == 1 ? "Fa" : p == 2 ? "Anne" : "Bruno";
-		play(b, 0, &op);
-	}
-	memset(&op, 0, sizeof op);
-	op.kind = OP_TABLE_ADD;
-	op.text = "Question 1";
-	*t1 = play(b, 1, &op);
-	op.text = "Question 2";
-	*t2 = play(b, 1, &op);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_PHASE;
-	op.phase = PHASE_IDEAS;
-	play(b, 1, &op);
-}
-
-/* Card text on table by who, building on parent. */
-static uint64_t
-add(struct board *b, uint32_t who, uint64_t table, const char *text,
-    uint64_t parent)
-{
-	struct proto_op	op;
-
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_ADD;
-	op.table = table;
-	op.text = (char *)text;
-	op.parent = parent;
-	return play(b, who, &op);
-}
-
-/* Group card under head (0 ungroups). */
-static void
-group(struct board *b, uint64_t card, uint64_t head)
-{
-	struct proto_op	op;
-
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_GROUP;
-	op.card = card;
-	op.head = head;
-	play(b, 2, &op);
-}
-
-/* Delete card. */
-static void
-del(struct board *b, uint64_t card)
-{
-	struct proto_op	op;
-
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_DELETE;
-	op.card = card;
-	play(b, 1, &op);
-}
-
-/* Switch phase. */
-static void
-phase(struct board *b, uint8_t ph)
-{
-	struct proto_op	op;
-
-	memset(&op, 0, sizeof op);
-	op.kind = OP_PHASE;
-	op.phase = ph;
-	play(b, 1, &op);
+	for (p = 1; p <= 3; p++)
+		play(b, 0, OP(.kind = OP_JOINED, .participant = p,
+		    .text = (char *)names[p - 1]));
+	*t1 = play(b, 1, TADD("Question 1"));
+	*t2 = play(b, 1, TADD("Question 2"));
+	play(b, 1, PHASE(PHASE_IDEAS));
 }
 
 /* The expected shape of one row. */
@@ -354,12 +292,12 @@ Test(layout, replies_are_indented_under_their_card)
 	size_t			 n;
 
 	board_new(&b, &t1, &t2);
-	a = add(&b, 2, t1, "Un guichet unique", 0);
-	other = add(&b, 3, t2, "Ailleurs", 0);
-	c = add(&b, 3, t1, "Des permanences", 0);
-	r1 = add(&b, 3, t1, "Avec les mairies", a);
-	r11 = add(&b, 2, t1, "Et les CCAS", r1);
-	r2 = add(&b, 2, t1, "En ligne aussi", a);
+	a = play(&b, 2, ADD(t1, "Un guichet unique", 0));
+	other = play(&b, 3, ADD(t2, "Ailleurs", 0));
+	c = play(&b, 3, ADD(t1, "Des permanences", 0));
+	r1 = play(&b, 3, ADD(t1, "Avec les mairies", a));
+	r11 = play(&b, 2, ADD(t1, "Et les CCAS", r1));
+	r2 = play(&b, 2, ADD(t1, "En ligne aussi", a));
 	n = layout_rows(b.m, t1, NULL, &rows);
 	{
 		struct want w[] = {
@@ -388,7 +326,7 @@ Test(layout, deep_reply_chains_cap_their_indentation)
 
 	board_new(&b, &t1, &t2);
 	for (i = 0; i < 10; i++)
-		id = add(&b, 2, t1, "encore", id);
+		id = play(&b, 2, ADD(t1, "encore", id));
 	n = layout_rows(b.m, t1, NULL, &rows);
 	cr_assert_eq(n, 10);
 	for (i = 0; i < n; i++)
@@ -406,15 +344,15 @@ Test(layout, clusters_list_the_head_then_its_members)
 	size_t			 n;
 
 	board_new(&b, &t1, &t2);
-	a = add(&b, 2, t1, "A", 0);
-	c = add(&b, 2, t1, "C", 0);
-	d = add(&b, 3, t1, "D", 0);
-	e = add(&b, 3, t1, "E", 0);
-	r = add(&b, 3, t1, "reply to C", c);
-	phase(&b, PHASE_GROUP);
+	a = play(&b, 2, ADD(t1, "A", 0));
+	c = play(&b, 2, ADD(t1, "C", 0));
+	d = play(&b, 3, ADD(t1, "D", 0));
+	e = play(&b, 3, ADD(t1, "E", 0));
+	r = play(&b, 3, ADD(t1, "reply to C", c));
+	play(&b, 1, PHASE(PHASE_GROUP));
 	/* E and A go under D: the cluster sits where D is. */
-	group(&b, e, d);
-	group(&b, a, d);
+	play(&b, 2, GROUP(e, d));
+	play(&b, 2, GROUP(a, d));
 	n = layout_rows(b.m, t1, NULL, &rows);
 	{
 		struct want w[] = {
@@ -440,10 +378,10 @@ Test(layout, grouping_a_card_under_its_own_reply_makes_no_loop)
 	size_t			 n;
 
 	board_new(&b, &t1, &t2);
-	a = add(&b, 2, t1, "A", 0);
-	r = add(&b, 3, t1, "reply", a);
-	phase(&b, PHASE_GROUP);
-	group(&b, a, r);
+	a = play(&b, 2, ADD(t1, "A", 0));
+	r = play(&b, 3, ADD(t1, "reply", a));
+	play(&b, 1, PHASE(PHASE_GROUP));
+	play(&b, 2, GROUP(a, r));
 	n = layout_rows(b.m, t1, NULL, &rows);
 	{
 		struct want w[] = {
@@ -464,12 +402,12 @@ Test(layout, deleted_card_with_replies_is_a_placeholder)
 	size_t			 n;
 
 	board_new(&b, &t1, &t2);
-	a = add(&b, 2, t1, "A", 0);
-	r = add(&b, 3, t1, "builds on A", a);
-	gone = add(&b, 3, t1, "nobody answered", 0);
-	b1 = add(&b, 2, t1, "B", 0);
-	del(&b, a);
-	del(&b, gone);
+	a = play(&b, 2, ADD(t1, "A", 0));
+	r = play(&b, 3, ADD(t1, "builds on A", a));
+	gone = play(&b, 3, ADD(t1, "nobody answered", 0));
+	b1 = play(&b, 2, ADD(t1, "B", 0));
+	play(&b, 1, DEL(a));
+	play(&b, 1, DEL(gone));
 	n = layout_rows(b.m, t1, NULL, &rows);
 	{
 		struct want w[] = {
@@ -481,7 +419,7 @@ Test(layout, deleted_card_with_replies_is_a_placeholder)
 	}
 	free(rows);
 	/* Once the reply goes too, so does the placeholder. */
-	del(&b, r);
+	play(&b, 1, DEL(r));
 	n = layout_rows(b.m, t1, NULL, &rows);
 	cr_assert_eq(n, 1);
 	cr_assert_eq(rows[0].card, b1);
@@ -497,11 +435,11 @@ Test(layout, deleted_chain_keeps_every_placeholder_above_a_live_reply)
 	size_t			 n;
 
 	board_new(&b, &t1, &t2);
-	a = add(&b, 2, t1, "A", 0);
-	r1 = add(&b, 3, t1, "r1", a);
-	r2 = add(&b, 2, t1, "r2", r1);
-	del(&b, a);
-	del(&b, r1);
+	a = play(&b, 2, ADD(t1, "A", 0));
+	r1 = play(&b, 3, ADD(t1, "r1", a));
+	r2 = play(&b, 2, ADD(t1, "r2", r1));
+	play(&b, 1, DEL(a));
+	play(&b, 1, DEL(r1));
 	n = layout_rows(b.m, t1, NULL, &rows);
 	{
 		struct want w[] = {
@@ -524,9 +462,9 @@ Test(layout, pending_cards_are_marked)
 	size_t			 n;
 
 	board_new(&b, &t1, &t2);
-	a = add(&b, 2, t1, "A", 0);
-	c = add(&b, 2, t1, "C", 0);
-	d = add(&b, 2, t1, "D (only predicted)", 0);
+	a = play(&b, 2, ADD(t1, "A", 0));
+	c = play(&b, 2, ADD(t1, "C", 0));
+	d = play(&b, 2, ADD(t1, "D (only predicted)", 0));
 	touched[0] = a;
 	p.head = c;		/* what the server confirmed */
 	p.cards = touched;
@@ -558,24 +496,18 @@ Test(layout, empty_table_has_no_rows)
 Test(layout, results_rank_by_votes_then_age)
 {
 	struct board	 b;
-	struct proto_op	 op;
 	uint64_t	 t1, t2, a, c, d, *ids;
 	size_t		 n;
 
 	board_new(&b, &t1, &t2);
-	a = add(&b, 2, t1, "A", 0);
-	c = add(&b, 2, t1, "C", 0);
-	d = add(&b, 3, t1, "D", 0);
-	add(&b, 3, t2, "elsewhere", 0);
-	phase(&b, PHASE_VOTE);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_VOTE;
-	op.delta = 1;
-	op.card = d;
-	play(&b, 2, &op);
-	play(&b, 3, &op);
-	op.card = c;
-	play(&b, 2, &op);
+	a = play(&b, 2, ADD(t1, "A", 0));
+	c = play(&b, 2, ADD(t1, "C", 0));
+	d = play(&b, 3, ADD(t1, "D", 0));
+	play(&b, 3, ADD(t2, "elsewhere", 0));
+	play(&b, 1, PHASE(PHASE_VOTE));
+	play(&b, 2, VOTE(d, 1));
+	play(&b, 3, VOTE(d, 1));
+	play(&b, 2, VOTE(c, 1));
 	n = layout_results(b.m, t1, &ids);
 	cr_assert_eq(n, 3);
 	cr_assert_eq(ids[0], d);
@@ -644,13 +576,13 @@ Test(layout, a_reply_to_a_cluster_head_comes_right_under_it)
 	size_t			 n;
 
 	board_new(&b, &t1, &t2);
-	d = add(&b, 2, t1, "D", 0);
-	a = add(&b, 2, t1, "A", 0);
-	e = add(&b, 3, t1, "E", 0);
-	r = add(&b, 3, t1, "reply to D", d);
-	phase(&b, PHASE_GROUP);
-	group(&b, a, d);
-	group(&b, e, d);
+	d = play(&b, 2, ADD(t1, "D", 0));
+	a = play(&b, 2, ADD(t1, "A", 0));
+	e = play(&b, 3, ADD(t1, "E", 0));
+	r = play(&b, 3, ADD(t1, "reply to D", d));
+	play(&b, 1, PHASE(PHASE_GROUP));
+	play(&b, 2, GROUP(a, d));
+	play(&b, 3, GROUP(e, d));
 	n = layout_rows(b.m, t1, NULL, &rows);
 	{
 		/* Under its members, r would seem to answer E. */

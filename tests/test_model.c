@@ -2,9 +2,9 @@
  * test_model.c -- the board reducer: every op's rule and effect, followups,
  * privacy, exactly-once bookkeeping, STATE records and determinism.
  *
- * Events are built by hand.  srv() plays the server: model_check, then
- * model_prepare, model_apply and the followups; observers, when set, fold
- * the variant model_redact gives them, as a client replica would.
+ * Events are built by hand (put) or made by srv(), which plays the server
+ * through model_submit, followups included; observers, when set, fold the
+ * variant model_redact gives them, as a client replica would.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "model.h"
 #include "proto.h"
 #include "rotation.h"
+#include "tsupport.h"
 
 #define T0	1700000000000LL
 
@@ -21,6 +22,8 @@
 static int64_t	now = T0;
 /* Seq of the last event srv() made from an op (not its followups). */
 static uint64_t	last;
+/* The op of that event as applied, derived fields included (owned). */
+static struct proto_op	last_op;
 
 /* Replicas fed with the variant each viewer receives. */
 struct observer {
@@ -30,40 +33,20 @@ struct observer {
 static struct observer	obs[2];
 static size_t		nobs;
 
-#define OP(...)		((struct proto_op){ __VA_ARGS__ })
-#define ADD(t, s, p)	OP(.kind = OP_CARD_ADD, .table = (t), .text = (s), \
-			    .parent = (p))
-#define EDIT(c, s)	OP(.kind = OP_CARD_EDIT, .card = (c), .text = (s))
-#define DEL(c)		OP(.kind = OP_CARD_DELETE, .card = (c))
-#define MOVE(c, t)	OP(.kind = OP_CARD_MOVE, .card = (c), .table = (t))
-#define GROUP(c, h)	OP(.kind = OP_CARD_GROUP, .card = (c), .head = (h))
-#define TITLE(h, s)	OP(.kind = OP_CLUSTER_TITLE, .head = (h), .text = (s))
-#define VOTE(c, d)	OP(.kind = OP_VOTE, .card = (c), .delta = (d))
-#define SIT(t, p)	OP(.kind = OP_TABLE_SIT, .table = (t), \
-			    .participant = (p))
-#define READY(f)	OP(.kind = OP_READY, .flag = (f))
-#define TADD(s)		OP(.kind = OP_TABLE_ADD, .text = (s))
-#define TEDIT(t, s)	OP(.kind = OP_TABLE_EDIT, .table = (t), .text = (s))
-#define PHASE(p)	OP(.kind = OP_PHASE, .phase = (p))
-#define TIMER(a, s, l)	OP(.kind = OP_TIMER, .action = (a), .seconds = (s), \
-			    .text = (l))
-#define BANNER(s)	OP(.kind = OP_BANNER, .text = (s))
-#define ROTATE()	OP(.kind = OP_ROTATE)
-#define KEEP(c, f)	OP(.kind = OP_KEEP, .card = (c), .flag = (f))
-#define ROLE(p, r)	OP(.kind = OP_ROLE, .participant = (p), .role = (r))
-#define FOLLOW(v, t)	OP(.kind = OP_FOLLOW, .view = (v), .table = (t))
-#define SETTINGS(...)	OP(.kind = OP_SETTINGS, .settings = { __VA_ARGS__ })
-
-/* Feed ev, as each observer may see it, to the observers. */
+/*
+ * Feed ev, as each observer may see it, to the observers o[0..nobs) (the
+ * sink srv() gives model_submit: it runs once ev is applied).
+ */
 static void
-observe(const struct model *m, const struct proto_event *ev)
+observe(void *o, const struct model *m, const struct proto_event *ev)
 {
-	struct proto_event	red;
-	size_t			i;
+	struct observer		*ob = o;
+	struct proto_event	 red;
+	size_t			 i;
 
 	for (i = 0; i < nobs; i++) {
-		model_redact(m, ev, model_audience(m, ev, obs[i].viewer), &red);
-		cr_assert_eq(model_apply(obs[i].m, &red, now, NULL), 0);
+		model_redact(m, ev, model_audience(m, ev, ob[i].viewer), &red);
+		cr_assert_eq(model_apply(ob[i].m, &red, now, NULL), 0);
 	}
 }
 
@@ -81,7 +64,7 @@ put_ex(struct model *m, uint32_t origin, uint32_t op_id, struct proto_op op,
 	e.op = op;
 	cr_assert_eq(model_apply(m, &e, now, NULL), 0);
 	if (feed)
-		observe(m, &e);
+		observe(obs, m, &e);
 	return e.seq;
 }
 
@@ -126,36 +109,43 @@ assert_same_event(const struct proto_event *a, const struct proto_event *b)
 	cr_assert_eq(x->pairs, y->pairs);
 }
 
-/* Play the server: check, derive, apply, followups; returns the REJECT code. */
+/* Free the owned ops model_followups handed out. */
+static void
+ops_free(struct proto_op *ops, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		proto_op_free(&ops[i]);
+	free(ops);
+}
+
+/* srv()'s applied hook: the observers fold it; the op's own is kept. */
+static void
+srv_applied(void *arg, const struct model *m, const struct proto_event *ev)
+{
+	observe(arg, m, ev);
+	if (last_op.kind == 0)
+		proto_op_dup(&last_op, &ev->op);
+}
+
+/* Play the server through model_submit; returns the REJECT code. */
 static int
 srv(struct model *m, uint32_t who, struct proto_op op)
 {
-	struct proto_event	 e;
-	struct proto_op		*ops;
+	const struct model_sink	 sink = { NULL, srv_applied, obs };
 	const char		*why = NULL;
-	size_t			 n, i;
+	uint64_t		 seq = m->head + 1;
 	int			 code;
 
-	if ((code = model_check(m, who, &op, now, &why)) != 0) {
+	proto_op_free(&last_op);
+	code = model_submit(m, who, NULL, who != 0 ? (uint32_t)seq : 0, &op,
+	    now, &sink, &why);
+	if (code != 0) {
 		cr_assert_not_null(why);
 		return code;
 	}
-	model_prepare(m, &op, now);
-	memset(&e, 0, sizeof e);
-	e.seq = m->head + 1;
-	e.origin = who;
-	e.op_id = who != 0 ? (uint32_t)e.seq : 0;
-	e.op = op;
-	cr_assert_eq(model_apply(m, &e, now, NULL), 0);
-	observe(m, &e);
-	last = e.seq;
-	n = model_followups(m, &e, &ops);
-	for (i = 0; i < n; i++)
-		put(m, 0, ops[i]);
-	if (n != 0)
-		model_ops_free(ops, n);
-	if (op.kind == OP_ROTATE)
-		model_op_clear(&op);
+	last = seq;
 	return 0;
 }
 
@@ -247,6 +237,7 @@ fx_free(struct fx *x)
 	for (i = 0; i < nobs; i++)
 		model_free(obs[i].m);
 	nobs = 0;
+	proto_op_free(&last_op);
 	model_free(x->m);
 }
 
@@ -1309,7 +1300,6 @@ test_met(uint32_t a, uint32_t b, void *arg)
 Test(model, rotate_counts_meetings_and_moves_travellers)
 {
 	struct fx		 x;
-	struct proto_op		 op = ROTATE();
 	struct rotation_in	 in;
 	struct rotation_person	 people[4];
 	struct proto_pair	*ref;
@@ -1323,21 +1313,17 @@ Test(model, rotate_counts_meetings_and_moves_travellers)
 	put(x.m, 0, OP(.kind = OP_TIMER_END, .text = ""));
 	round = x.m->round;
 
-	/* prepare: one pair per seated non-facilitator, in id order. */
-	model_prepare(x.m, &op, now);
-	cr_assert_eq(op.npairs, 4);
-	cr_assert_eq(op.pairs[0].a, x.a);
-	cr_assert_eq(op.pairs[1].a, x.b);
-	cr_assert_eq(op.pairs[2].a, x.c);
-	cr_assert_eq(op.pairs[3].a, x.h);
-	cr_assert_eq(op.pairs[3].b, x.t1, "the host stays");
-	cr_assert_eq(op.pairs[0].b, x.t2, "a traveller moves");
-	cr_assert_eq(op.pairs[1].b, x.t2);
-	cr_assert_eq(op.pairs[2].b, x.t1);
-	model_op_clear(&op);
-	cr_assert_null(op.pairs);
-
 	ok(x.m, x.f, ROTATE());
+	/* The seating derived: one pair per seated non-facilitator, by id. */
+	cr_assert_eq(last_op.npairs, 4);
+	cr_assert_eq(last_op.pairs[0].a, x.a);
+	cr_assert_eq(last_op.pairs[1].a, x.b);
+	cr_assert_eq(last_op.pairs[2].a, x.c);
+	cr_assert_eq(last_op.pairs[3].a, x.h);
+	cr_assert_eq(last_op.pairs[3].b, x.t1, "the host stays");
+	cr_assert_eq(last_op.pairs[0].b, x.t2, "a traveller moves");
+	cr_assert_eq(last_op.pairs[1].b, x.t2);
+	cr_assert_eq(last_op.pairs[2].b, x.t1);
 	cr_assert_eq(x.m->round, round + 1);
 	cr_assert_eq(model_met(x.m, x.a, x.b), 1);
 	cr_assert_eq(model_met(x.m, x.b, x.a), 1);
@@ -1369,14 +1355,10 @@ Test(model, rotate_counts_meetings_and_moves_travellers)
 	in.met = test_met;
 	in.met_arg = x.m;
 	cr_assert_eq(rotation_compute(&in, &ref), 0);
-	op = ROTATE();
-	model_prepare(x.m, &op, now);
-	cr_assert_eq(op.npairs, 4);
-	cr_assert(memcmp(op.pairs, ref, 4 * sizeof *ref) == 0);
-	free(ref);
-	model_op_clear(&op);
-
 	ok(x.m, x.f, ROTATE());
+	cr_assert_eq(last_op.npairs, 4);
+	cr_assert(memcmp(last_op.pairs, ref, 4 * sizeof *ref) == 0);
+	free(ref);
 	cr_assert_eq(model_met(x.m, x.a, x.b), 2);
 	cr_assert_eq(model_met(x.m, x.c, x.h), 1);
 	fx_free(&x);
@@ -1579,7 +1561,7 @@ Test(model, tally_when_blind_vote_closes_exact_ops)
 	cr_assert_eq(ops[0].pairs[1].a, c3);
 	cr_assert_eq(ops[0].pairs[1].b, 2);
 	put(x.m, 0, ops[0]);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	cr_assert(x.m->revealed);
 	cr_assert_eq(model_card(x.m, c3)->shown, 2);
 	cr_assert_eq(model_card(x.m, c1)->shown, 1);
@@ -1598,7 +1580,7 @@ Test(model, tally_when_blind_vote_closes_exact_ops)
 	cr_assert_eq(ops[0].pairs[0].b, 0);
 	cr_assert_eq(ops[0].pairs[1].a, c3);
 	put(x.m, 0, ops[0]);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	cr_assert_eq(model_card(x.m, c1)->shown, 0);
 	/* Revealed: no second tally, no followups for other kinds. */
 	n = followups_of(x.m, x.f, PHASE(PHASE_CLOSED), &ops);
@@ -1626,7 +1608,7 @@ Test(model, tally_when_blind_turned_off_and_empty_tally)
 	cr_assert_eq(ops[0].npairs, 1);
 	cr_assert_eq(ops[0].pairs[0].a, c);
 	cr_assert_eq(ops[0].pairs[0].b, 1);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	fx_free(&x);
 
 	/* No votes at all: one empty tally, so that revealed is shared. */
@@ -1637,7 +1619,7 @@ Test(model, tally_when_blind_turned_off_and_empty_tally)
 	cr_assert_eq(ops[0].kind, OP_TALLY);
 	cr_assert_eq(ops[0].npairs, 0);
 	put(x.m, 0, ops[0]);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	cr_assert(x.m->revealed);
 	/* Blind off from the start: nothing to tally. */
 	ok(x.m, x.f, SETTINGS(.has = SET_BLIND, .blind = false));
@@ -1676,7 +1658,7 @@ Test(model, tally_split_at_4000_pairs)
 	cr_assert_eq(ops[1].pairs[0].a, first + 4000);
 	for (i = 0; i < n; i++)
 		put(m, 0, ops[i]);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	cr_assert(m->revealed);
 	cr_assert_eq(model_card(m, first + 4000)->shown, 1);
 	model_free(m);
@@ -1710,7 +1692,7 @@ Test(model, reveal_when_private_writing_ends)
 	cr_assert_str_eq(ops[1].text, "Secret C");
 	put(x.m, 0, ops[0]);
 	put(x.m, 0, ops[1]);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	cr_assert_not(model_card(x.m, c2)->hidden);
 	cr_assert_not(model_card(x.m, c3)->hidden);
 	fx_free(&x);
@@ -1723,7 +1705,7 @@ Test(model, reveal_when_private_writing_ends)
 	    .private_writing = false), &ops);
 	cr_assert_eq(n, 1);
 	cr_assert_eq(ops[0].card, c1);
-	model_ops_free(ops, n);
+	ops_free(ops, n);
 	fx_free(&x);
 }
 
@@ -2537,11 +2519,10 @@ Test(model_replica, clone_predicts_then_matches_the_echo)
 	fx_init(&x);
 	rb = fx_observe(&x, x.b);
 	c = ok(x.m, x.a, ADD(x.t1, "Idée", 0));
-	/* B predicts its own card on a clone of its replica... */
+	/* B predicts its own card on a clone of its replica, as it would... */
 	pred = model_clone(rb);
-	cr_assert_eq(model_check(pred, x.b, &ADD(x.t1, "À moi", c), now, NULL),
-	    0);
-	put_ex(pred, x.b, 1, ADD(x.t1, "À moi", c), false);
+	cr_assert_eq(model_submit(pred, x.b, NULL, 1, &ADD(x.t1, "À moi", c),
+	    now, NULL, NULL), 0);
 	/* ...and the echoed event gives the replica the same card. */
 	ok(x.m, x.b, ADD(x.t1, "À moi", c));
 	cr_assert_eq(pred->head, rb->head);
@@ -2549,5 +2530,57 @@ Test(model_replica, clone_predicts_then_matches_the_echo)
 	    model_card(rb, rb->head)->text);
 	cr_assert_eq(model_card(pred, rb->head)->parent, c);
 	model_free(pred);
+	fx_free(&x);
+}
+
+/*
+ * Cards are named by a number per table: the same on every replica (a
+ * participant's, built from a STATE in the middle, with private text), not
+ * changed by a deletion, and found back from (table, number).
+ */
+Test(model_number, per_table_stable_and_the_same_on_every_replica)
+{
+	struct fx	 x;
+	struct model	*rb, *late;
+	uint64_t	 a1, a2, b1, a3, a4, r;
+
+	fx_init(&x);
+	rb = fx_observe(&x, x.b);
+	ok(x.m, x.f, SETTINGS(.has = SET_PRIVATE, .private_writing = true));
+	a1 = ok(x.m, x.a, ADD(x.t1, "Un guichet unique", 0));
+	b1 = ok(x.m, x.c, ADD(x.t2, "Des permanences", 0));
+	a2 = ok(x.m, x.b, ADD(x.t1, "Un agenda partagé", a1));
+	cr_assert_eq(model_card_number(x.m, a1), 1);
+	cr_assert_eq(model_card_number(x.m, b1), 1, "numbers are per table");
+	cr_assert_eq(model_card_number(x.m, a2), 2);
+	/* A deletion renumbers nothing; the next card takes a new number. */
+	ok(x.m, x.a, DEL(a1));
+	a3 = ok(x.m, x.a, ADD(x.t1, "Un numéro unique", 0));
+	cr_assert_eq(model_card_number(x.m, a2), 2);
+	cr_assert_eq(model_card_number(x.m, a3), 3);
+	cr_assert_eq(model_card_by_number(x.m, x.t1, 1), a1, "deleted, "
+	    "still numbered");
+	cr_assert_eq(model_card_by_number(x.m, x.t1, 3), a3);
+	cr_assert_eq(model_card_by_number(x.m, x.t2, 1), b1);
+	cr_assert_eq(model_card_by_number(x.m, x.t1, 4), 0);
+	cr_assert_eq(model_card_by_number(x.m, x.t1, 0), 0);
+	cr_assert_eq(model_card_number(x.m, 999999), 0);
+	/* A replica that only saw redacted events, and one built later
+	 * from a STATE, agree with the server. */
+	late = fx_observe(&x, x.c);
+	a4 = ok(x.m, x.b, ADD(x.t1, "Plus tard", 0));
+	(void)a4;
+	cr_assert_str_eq(model_card(rb, a3)->text, "", "private to B");
+	for (r = 1; r <= x.m->head; r++) {
+		if (model_card(x.m, r) == NULL)
+			continue;
+		cr_assert_eq(model_card_number(rb, r),
+		    model_card_number(x.m, r), "card %llu",
+		    (unsigned long long)r);
+		cr_assert_eq(model_card_number(late, r),
+		    model_card_number(x.m, r), "card %llu",
+		    (unsigned long long)r);
+	}
+	cr_assert_eq(model_card_number(late, a4), 4);
 	fx_free(&x);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "tsupport.h"
 
 /* Which input the fuzz checks below are looking at. */
 static const char *fuzz_current = "";
@@ -28,15 +29,6 @@ static const char *fuzz_current = "";
 static const uint8_t client16[PROTO_CLIENT_LEN] = {
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
 };
-
-/* The top of the source tree (tests run from it, or CB_TOP says). */
-static const char *
-top(void)
-{
-	const char	*t = getenv("CB_TOP");
-
-	return t != NULL ? t : ".";
-}
 
 /* ------------------------------------------------------------ crafting */
 
@@ -679,7 +671,7 @@ load_hex(const char *name, uint8_t *out, size_t cap)
 	size_t	 n = 0;
 	long	 v;
 
-	snprintf(path, sizeof path, "%s/tests/fixtures/proto/%s.hex", top(),
+	snprintf(path, sizeof path, "%s/tests/fixtures/proto/%s.hex", ts_top(),
 	    name);
 	f = fopen(path, "r");
 	cr_assert_not_null(f, "cannot open %s", path);
@@ -747,8 +739,7 @@ Test(proto, golden_frames)
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_OP;
 	m.u.op.op_id = 7;
-	m.u.op.op = (struct proto_op){ .kind = OP_CARD_ADD, .table = 3,
-	    .text = FRENCH };
+	m.u.op.op = ADD(3, FRENCH, 0);
 	golden("op_card_add", &m);
 
 	memset(&m, 0, sizeof m);
@@ -790,15 +781,14 @@ Test(proto, golden_frames)
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_OP;
 	m.u.op.op_id = 9;
-	m.u.op.op = (struct proto_op){ .kind = OP_SETTINGS, .settings = {
-	    .has = SET_DOTS | SET_BLIND | SET_CODE, .dots = 5,
-	    .blind = false, .code = "x" } };
+	m.u.op.op = SETTINGS(.has = SET_DOTS | SET_BLIND | SET_CODE,
+	    .dots = 5, .blind = false, .code = "x");
 	golden("op_settings", &m);
 
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_OP;
 	m.u.op.op_id = 10;
-	m.u.op.op = (struct proto_op){ .kind = OP_TABLE_SIT, .table = 2 };
+	m.u.op.op = SIT(2, 0);
 	golden("op_table_sit_self", &m);
 
 	memset(&m, 0, sizeof m);
@@ -1009,8 +999,7 @@ Test(proto, table_theme_is_a_trailing_option)
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_OP;
 	m.u.op.op_id = 7;
-	m.u.op.op = (struct proto_op){ .kind = OP_TABLE_ADD,
-	    .text = "Comment mieux accueillir ?" };
+	m.u.op.op = TADD("Comment mieux accueillir ?");
 	golden_fmt(&m, "OP table.add", "auuus", 4, 2, 7, 32,
 	    "Comment mieux accueillir ?");
 	m.u.op.op.theme = "";
@@ -1022,8 +1011,7 @@ Test(proto, table_theme_is_a_trailing_option)
 	    "Comment mieux accueillir ?", THEME);
 
 	/* table.edit likewise. */
-	m.u.op.op = (struct proto_op){ .kind = OP_TABLE_EDIT, .table = 5,
-	    .text = "Et apr\xc3\xa8s ?" };
+	m.u.op.op = TEDIT(5, "Et apr\xc3\xa8s ?");
 	golden_fmt(&m, "OP table.edit", "auuuus", 5, 2, 7, 33, 5,
 	    "Et apr\xc3\xa8s ?");
 	m.u.op.op.theme = THEME;
@@ -1042,8 +1030,7 @@ Test(proto, table_theme_is_a_trailing_option)
 	roundtrip(&m, "EVENT table.add with a theme");
 	golden_fmt(&m, "EVENT table.add with a theme", "auuuuuss", 7, 18, 42,
 	    1, 7, 32, "Question", THEME);
-	m.u.event.op = (struct proto_op){ .kind = OP_TABLE_EDIT, .table = 42,
-	    .text = "Question bis" };
+	m.u.event.op = TEDIT(42, "Question bis");
 	golden_fmt(&m, "EVENT table.edit", "auuuuuus", 7, 18, 42, 1, 7,
 	    33, 42, "Question bis");
 	m.u.event.op.theme = THEME;
@@ -2205,6 +2192,46 @@ Test(proto, board_names_and_frame_length)
 	cr_assert_eq(proto_frame_len(hdr2), 0x12345678);
 }
 
+/* ------------------------------------------------------------ ownership */
+
+Test(proto, op_dup_owns_everything_op_free_releases_it)
+{
+	static struct proto_pair pairs[] = { { 4, 12 }, { 5, 0 } };
+	char		 text[] = "Idée", theme[] = "Thème", title[] = "Café",
+			 code[] = "1234";
+	struct proto_op	 src = { .kind = OP_SETTINGS, .text = text,
+	    .theme = theme, .pairs = pairs, .npairs = 2,
+	    .settings = { .has = SET_TITLE | SET_CODE | SET_DOTS,
+	    .title = title, .code = code, .dots = 7 } };
+	struct proto_op	 dup, empty;
+
+	proto_op_dup(&dup, &src);
+	cr_assert(fuzz_op_eq(&src, &dup), "the copy differs");
+	cr_assert_neq(dup.text, src.text);
+	cr_assert_neq(dup.theme, src.theme);
+	cr_assert_neq(dup.settings.title, src.settings.title);
+	cr_assert_neq(dup.settings.code, src.settings.code);
+	cr_assert_neq(dup.pairs, src.pairs);
+	/* The copy stands alone: the original may change or go. */
+	text[0] = theme[0] = title[0] = code[0] = 'X';
+	pairs[0].a = 99;
+	cr_assert_str_eq(dup.text, "Idée");
+	cr_assert_str_eq(dup.theme, "Thème");
+	cr_assert_str_eq(dup.settings.title, "Café");
+	cr_assert_str_eq(dup.settings.code, "1234");
+	cr_assert_eq(dup.pairs[0].a, 4);
+	proto_op_free(&dup);
+	memset(&empty, 0, sizeof empty);
+	cr_assert(memcmp(&dup, &empty, sizeof dup) == 0, "not left empty");
+
+	/* Absent strings and no pairs stay absent; freeing that is fine. */
+	proto_op_dup(&dup, &empty);
+	cr_assert_null(dup.text);
+	cr_assert_null(dup.settings.title);
+	cr_assert_null(dup.pairs);
+	proto_op_free(&dup);
+}
+
 /* ------------------------------------------------------------ corpus */
 
 /* Read a whole file into a malloc'd buffer; its length in *len. */
@@ -2237,7 +2264,7 @@ Test(proto, fuzz_corpus_replays_clean)
 	struct proto_msg m;
 
 	LLVMFuzzerInitialize(NULL, NULL);
-	snprintf(dir, sizeof dir, "%s/tests/fixtures/proto-corpus", top());
+	snprintf(dir, sizeof dir, "%s/tests/fixtures/proto-corpus", ts_top());
 	d = opendir(dir);
 	cr_assert_not_null(d, "%s", dir);
 	while ((de = readdir(d)) != NULL) {

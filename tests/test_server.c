@@ -300,7 +300,7 @@ framed(uint8_t *out, size_t cap, const void *body, size_t len)
 static void
 keeper_ok(struct tclient *k, uint64_t table, const char *after)
 {
-	struct proto_op		op = top_card_add(table, after, 0);
+	struct proto_op		op = ADD(table, after, 0);
 	struct proto_msg	m;
 	uint32_t		id = tclient_op(k, &op);
 	int			rc;
@@ -322,8 +322,8 @@ new_board(struct tclient **f, bool tcp, const char *board)
 	uint64_t	t;
 
 	*f = joined(tcp, board, "Nadia", NULL, srv.key);
-	t = apply(*f, top_table("Comment mieux coop\xc3\xa9rer ?", NULL));
-	apply(*f, top_phase(PHASE_IDEAS));
+	t = apply(*f, TADD("Comment mieux coop\xc3\xa9rer ?"));
+	apply(*f, PHASE(PHASE_IDEAS));
 	return t;
 }
 
@@ -334,7 +334,7 @@ seated(bool tcp, const char *board, const char *name, const char *code,
 {
 	struct tclient	*c = joined(tcp, board, name, code, NULL);
 
-	apply(c, top_sit(table, 0));
+	apply(c, SIT(table, 0));
 	return c;
 }
 
@@ -578,7 +578,7 @@ fanout(bool tcp_a, bool tcp_b)
 	skip_to(f, b->head);
 	before = b->head;
 
-	op = top_card_add(t, FRENCH, 0);
+	op = ADD(t, FRENCH, 0);
 	id = tclient_op(a, &op);
 	cr_assert_eq(tclient_wait_op(a, id, &m, WAIT), 1);
 	seq = m.u.event.seq;
@@ -603,7 +603,7 @@ fanout(bool tcp_a, bool tcp_b)
 	proto_msg_free(&m);
 
 	/* And back: a reply from b reaches a. */
-	op = top_card_add(t, "Et un transport \xc3\xa0 la demande", seq);
+	op = ADD(t, "Et un transport \xc3\xa0 la demande", seq);
 	id = tclient_op(b, &op);
 	cr_assert_eq(tclient_wait_op(b, id, &m, WAIT), 1);
 	proto_msg_free(&m);
@@ -648,7 +648,7 @@ STEST(reconnect_replays_only_what_was_missed)
 	hang_up(b);
 
 	for (i = 0; i < 3; i++)
-		s[i] = apply(f, top_card_add(t, "pendant l'absence", 0));
+		s[i] = apply(f, ADD(t, "pendant l'absence", 0));
 	cr_assert_eq(s[0], h + 1);
 	cr_assert_eq(s[2], h + 3);
 
@@ -679,13 +679,13 @@ busy_board(struct tclient *f, struct tclient *b, uint64_t t, int n)
 	for (i = 0; i < n; i++) {
 		snprintf(text, sizeof text, "id\xc3\xa9" "e %d", i);
 		s = apply(i % 3 == 0 && b != NULL ? b : f,
-		    top_card_add(t, text, i % 4 == 3 ? first : 0));
+		    ADD(t, text, i % 4 == 3 ? first : 0));
 		if (first == 0)
 			first = s;
 	}
-	apply(f, top_card(OP_CARD_EDIT, first, "corrig\xc3\xa9" "e"));
-	apply(f, top_card(OP_CARD_DELETE, first + 1, NULL));
-	apply(f, top_text(OP_BANNER, "Pause \xe2\x98\x95"));
+	apply(f, EDIT(first, "corrig\xc3\xa9" "e"));
+	apply(f, DEL(first + 1));
+	apply(f, BANNER("Pause \xe2\x98\x95"));
 }
 
 STEST(far_behind_gets_the_state)
@@ -704,7 +704,7 @@ STEST(far_behind_gets_the_state)
 	hello(l, "cafe", "Lucie", NULL, NULL, 0, false, false);
 	cr_assert_eq(catchup(l, 0, live, &cu), 0);
 	{
-		struct proto_op op = top_sit(t, 0);
+		struct proto_op op = SIT(t, 0);
 
 		tclient_op(l, &op);
 	}
@@ -748,8 +748,8 @@ STEST(far_behind_gets_the_state)
 	cr_assert_eq(cu.w.mode, MODE_STATE, "asked for the state");
 	h = b->head;
 	hang_up(b);
-	apply(f, top_card_add(t, "un", 0));
-	apply(f, top_card_add(t, "deux", 0));
+	apply(f, ADD(t, "un", 0));
+	apply(f, ADD(t, "deux", 0));
 	reconnect(b, false);
 	hello(b, "cafe", "Bruno", NULL, NULL, h, false, false);
 	cr_assert_eq(catchup(b, h, mb, &cu), 0);
@@ -779,7 +779,7 @@ burst_through_window(const char *replay_max)
 	skip_to(f, p->head);
 	h = p->head;
 	for (i = 0; i < 20; i++) {
-		op = top_card_add(t, "en rafale", 0);
+		op = ADD(t, "en rafale", 0);
 		proto_enc_op(&f->out, ++f->next_op, &op);
 	}
 	cr_assert_eq(tclient_flush(f), 0);
@@ -828,7 +828,7 @@ STEST(exactly_once_after_a_lost_event)
 	h = b->head;
 
 	/* Send, and drop the line before the EVENT can be read. */
-	op = top_card_add(t, "une seule fois", 0);
+	op = ADD(t, "une seule fois", 0);
 	id = tclient_op(b, &op);
 	hang_up(b);
 	next_event(f, &m);
@@ -850,7 +850,7 @@ STEST(exactly_once_after_a_lost_event)
 
 	/* The resent op is applied once: the next event is the next op's. */
 	cr_assert_eq(tclient_op_id(b, id, &op), 0);
-	op = top_card_add(t, "la suivante", 0);
+	op = ADD(t, "la suivante", 0);
 	id = tclient_op(b, &op);
 	next_event(b, &m);
 	cr_assert_eq(m.u.event.op_id, id, "op %u came before op %u",
@@ -970,7 +970,7 @@ writer_send(struct writer *w, uint64_t table, uint32_t last)
 	while (w->sent < last && w->sent < W_CARDS + 1) {
 		w->sent++;
 		writer_text(text, sizeof text, w->idx, w->sent);
-		op = top_card_add(table, text, 0);
+		op = ADD(table, text, 0);
 		cr_assert_eq(tclient_op_id(w->c, w->sent, &op), 0);
 	}
 }
@@ -1331,7 +1331,7 @@ STEST(torn_log_tail_is_cut)
 	torn_logged();
 
 	/* The board goes on from there, and its files are sound. */
-	cr_assert_eq(apply(p, top_card_add(t, "nouvelle", 0)), h);
+	cr_assert_eq(apply(p, ADD(t, "nouvelle", 0)), h);
 	cr_assert_eq(tserver_command(&srv, &out, "check", "cafe", NULL), 0,
 	    "%s", out);
 	free(out);
@@ -1357,7 +1357,7 @@ STEST(torn_log_tail_behind_a_snapshot)
 	tserver_restart(&srv);
 	torn_rejoin(p, h, &cu);
 	cr_assert_eq(cu.w.head, h);
-	cr_assert_eq(apply(p, top_card_add(t, "apr\xc3\xa8s", 0)), h + 1);
+	cr_assert_eq(apply(p, ADD(t, "apr\xc3\xa8s", 0)), h + 1);
 	torn_logged();
 
 	/* And its files check out, running and stopped, and load again. */
@@ -1380,15 +1380,11 @@ STEST(bad_hellos_refused_others_unharmed)
 {
 	struct tclient		*f, *k, *x;
 	struct catchup		 cu;
-	struct proto_op		 op;
 	uint64_t		 t;
 
 	tserver_start(&srv, false, NULL);
 	t = new_board(&f, false, "cafe");
-	op = top_simple(OP_SETTINGS);
-	op.settings.has = SET_CODE;
-	op.settings.code = (char *)"1234";
-	apply(f, op);
+	apply(f, SETTINGS(.has = SET_CODE, .code = "1234"));
 	k = seated(false, "cafe", "Keeper", "1234", t);
 	keeper_ok(k, t, "start");
 
@@ -1476,7 +1472,7 @@ STEST(bad_frames_refused_others_unharmed)
 
 	/* An OP before HELLO. */
 	x = connected(false);
-	op = top_card_add(t, "trop t\xc3\xb4t", 0);
+	op = ADD(t, "trop t\xc3\xb4t", 0);
 	cr_assert_eq(tclient_op_id(x, 1, &op), 0);
 	expect_error(x, ERROR_PROTOCOL, "OP before HELLO");
 	keeper_ok(k, t, "OP before HELLO");
@@ -1497,7 +1493,6 @@ STEST(bad_frames_refused_others_unharmed)
 STEST(bad_ops_rejected_connection_stays)
 {
 	struct tclient		*f, *k, *p;
-	struct proto_op		 op;
 	msgpack_sbuffer		 sb;
 	msgpack_packer		 pk;
 	uint8_t			 buf[256];
@@ -1543,36 +1538,33 @@ STEST(bad_ops_rejected_connection_stays)
 	memset(text, 0, sizeof text);
 	for (i = 0; i < 500; i++)
 		text[i] = (char)('a' + i % 26);
-	apply(p, top_card_add(t, text, 0));
+	apply(p, ADD(t, text, 0));
 	text[500] = 'z';
-	refused(p, top_card_add(t, text, 0), REJECT_LIMIT, "501 code points");
+	refused(p, ADD(t, text, 0), REJECT_LIMIT, "501 code points");
 	keeper_ok(k, t, "501 code points");
 	/* The limit counts characters, not bytes. */
 	for (i = 0; i < 501; i++)
 		memcpy(text + 2 * i, "\xc3\xa9", 2);
 	text[1002] = '\0';
-	refused(p, top_card_add(t, text, 0), REJECT_LIMIT, "501 two-byte "
+	refused(p, ADD(t, text, 0), REJECT_LIMIT, "501 two-byte "
 	    "code points");
 	text[1000] = '\0';
-	apply(p, top_card_add(t, text, 0));
+	apply(p, ADD(t, text, 0));
 	keeper_ok(p, t, "p after 501 code points");
 
 	for (i = 0; i < NITEMS(bad_text); i++) {
-		refused(p, top_card_add(t, bad_text[i], 0), REJECT_BAD,
+		refused(p, ADD(t, bad_text[i], 0), REJECT_BAD,
 		    bad_text[i]);
 		keeper_ok(k, t, "forbidden characters");
 	}
 	/* A newline is fine in a card. */
-	apply(p, top_card_add(t, "deux\nlignes", 0));
+	apply(p, ADD(t, "deux\nlignes", 0));
 
 	/* Kinds the server makes, and unknown kinds, from a client. */
-	op = top_simple(OP_JOINED);
-	op.participant = 99;
-	op.text = (char *)"Mallory";
-	refused(p, op, REJECT_BAD, "op kind 64");
-	op = top_simple(OP_TIMER_END);
-	op.text = (char *)"fin";
-	refused(p, op, REJECT_BAD, "op kind 65");
+	refused(p, OP(.kind = OP_JOINED, .participant = 99,
+	    .text = "Mallory"), REJECT_BAD, "op kind 64");
+	refused(p, OP(.kind = OP_TIMER_END, .text = "fin"), REJECT_BAD,
+	    "op kind 65");
 	keeper_ok(k, t, "server-made kinds");
 	/* card.add without its arguments. */
 	id = ++p->next_op;
@@ -1592,7 +1584,7 @@ STEST(bad_ops_rejected_connection_stays)
 		    "missing arguments");
 	}
 	/* A participant trying a facilitator's op. */
-	refused(p, top_phase(PHASE_VOTE), REJECT_FORBIDDEN, "phase by a "
+	refused(p, PHASE(PHASE_VOTE), REJECT_FORBIDDEN, "phase by a "
 	    "participant");
 	keeper_ok(p, t, "p at the end");
 	keeper_ok(k, t, "the end");
@@ -1669,7 +1661,7 @@ STEST(promoted_facilitator_comes_back)
 	tserver_start(&srv, false, NULL);
 	t = new_board(&f, false, "cafe");
 	p = seated(false, "cafe", "Paul", NULL, t);
-	apply(f, top_role(p->participant, ROLE_FACILITATOR));
+	apply(f, ROLE(p->participant, ROLE_FACILITATOR));
 	skip_to(p, f->head);
 
 	/* Paul's connection drops; the same client comes back. */
@@ -1679,7 +1671,7 @@ STEST(promoted_facilitator_comes_back)
 	cr_assert_eq(catchup(p, p->head, NULL, &cu), 0, "a promoted "
 	    "facilitator is refused on reconnecting");
 	cr_assert_eq(cu.w.role, ROLE_FACILITATOR);
-	apply(p, top_phase(PHASE_GROUP));
+	apply(p, PHASE(PHASE_GROUP));
 }
 
 STEST(rate_limit)
@@ -1700,7 +1692,7 @@ STEST(rate_limit)
 	/* Four ops in one write: the burst passes, the rest are refused. */
 	first = l->next_op + 1;
 	for (i = 0; i < 4; i++) {
-		op = top_card_add(t, "vite", 0);
+		op = ADD(t, "vite", 0);
 		proto_enc_op(&l->out, ++l->next_op, &op);
 	}
 	cr_assert_eq(tclient_flush(l), 0);
@@ -1724,7 +1716,7 @@ STEST(rate_limit)
 
 	/* Tokens come back with time. */
 	for (i = 0; i < 100; i++) {
-		op = top_card_add(t, "plus tard", 0);
+		op = ADD(t, "plus tard", 0);
 		first = tclient_op(l, &op);
 		rc = tclient_wait_op(l, first, &m, WAIT);
 		if (rc == 1) {
@@ -1823,7 +1815,7 @@ STEST(slow_reader_dropped_at_its_cap)
 		    "dropped (%llu cards)", ULL(cards));
 		for (i = 0; i < 50; i++) {
 			memcpy(text, "carte", 5);
-			op = top_card_add(t, text, 0);
+			op = ADD(t, text, 0);
 			id = tclient_op(f, &op);
 			cards++;
 		}
@@ -1896,11 +1888,11 @@ STEST(privacy_of_votes_byte_for_byte)
 	t = new_board(&f, false, "priv");
 	p1 = seated(false, "priv", "Am\xc3\xa9lie", NULL, t);
 	p2 = seated(false, "priv", "Bruno", NULL, t);
-	card = apply(p1, top_card_add(t, "Un bus de nuit", 0));
-	apply(f, top_phase(PHASE_VOTE));
+	card = apply(p1, ADD(t, "Un bus de nuit", 0));
+	apply(f, PHASE(PHASE_VOTE));
 
 	/* Blind (the default): the voter, a facilitator, the others. */
-	op = top_vote(card, 1);
+	op = VOTE(card, 1);
 	id = tclient_op(p1, &op);
 	cr_assert_eq(tclient_wait_op(p1, id, &m, WAIT), 1);
 	seq = m.u.event.seq;
@@ -1929,7 +1921,7 @@ STEST(privacy_of_votes_byte_for_byte)
 	}
 
 	/* Leaving the vote: the tally, with the right count, for everyone. */
-	seq = apply(f, top_phase(PHASE_HARVEST));
+	seq = apply(f, PHASE(PHASE_HARVEST));
 	event_at(p2, seq + 1, &m);
 	cr_assert_eq(m.u.event.op.kind, OP_TALLY);
 	cr_assert_eq(m.u.event.origin, 0);
@@ -1942,9 +1934,9 @@ STEST(privacy_of_votes_byte_for_byte)
 	proto_msg_free(&m);
 
 	/* Not blind: the card and the delta, never the voter. */
-	apply(f, top_setting(SET_BLIND, false));
-	apply(f, top_phase(PHASE_VOTE));
-	seq = apply(p1, top_vote(card, -1));
+	apply(f, SETTINGS(.has = SET_BLIND, .blind = false));
+	apply(f, PHASE(PHASE_VOTE));
+	seq = apply(p1, VOTE(card, -1));
 	{
 		const uint8_t open[] = { 0, 0, 0, 8, 0x97, 0x12, (uint8_t)seq,
 		    0, 0, 7, (uint8_t)card, 0xff };
@@ -1958,7 +1950,7 @@ STEST(privacy_of_votes_byte_for_byte)
 		free(fr);
 		proto_msg_free(&m);
 	}
-	seq = apply(p1, top_vote(card, 1));
+	seq = apply(p1, VOTE(card, 1));
 	{
 		const uint8_t open[] = { 0, 0, 0, 8, 0x97, 0x12, (uint8_t)seq,
 		    0, 0, 7, (uint8_t)card, 1 };
@@ -1969,8 +1961,8 @@ STEST(privacy_of_votes_byte_for_byte)
 		proto_msg_free(&m);
 	}
 	/* An open vote that closes has nothing to tally. */
-	seq = apply(f, top_phase(PHASE_HARVEST));
-	apply(f, top_text(OP_BANNER, "fin du vote"));
+	seq = apply(f, PHASE(PHASE_HARVEST));
+	apply(f, BANNER("fin du vote"));
 	next_event(p2, &m);
 	cr_assert_eq(m.u.event.seq, seq);
 	proto_msg_free(&m);
@@ -1995,8 +1987,8 @@ STEST(privacy_of_writing_and_joins)
 	p2 = seated(false, "priv", "Bruno", NULL, t);
 
 	/* Private writing: the others get "" until the phase leaves ideas. */
-	apply(f, top_setting(SET_PRIVATE, true));
-	op = top_card_add(t, "Mon id\xc3\xa9" "e secr\xc3\xa8te", 0);
+	apply(f, SETTINGS(.has = SET_PRIVATE, .private_writing = true));
+	op = ADD(t, "Mon id\xc3\xa9" "e secr\xc3\xa8te", 0);
 	id = tclient_op(p1, &op);
 	cr_assert_eq(tclient_wait_op(p1, id, &m, WAIT), 1);
 	card = m.u.event.seq;
@@ -2011,7 +2003,7 @@ STEST(privacy_of_writing_and_joins)
 	cr_assert_str_eq(m.u.event.op.text, op.text);
 	proto_msg_free(&m);
 
-	seq = apply(f, top_phase(PHASE_GROUP));
+	seq = apply(f, PHASE(PHASE_GROUP));
 	event_at(p2, seq + 1, &m);
 	cr_assert_eq(m.u.event.op.kind, OP_REVEAL);
 	cr_assert_eq(m.u.event.op.card, card);
@@ -2019,10 +2011,10 @@ STEST(privacy_of_writing_and_joins)
 	proto_msg_free(&m);
 
 	/* Anonymous: the others get no author on card events. */
-	apply(f, top_setting(SET_PRIVATE, false));
-	apply(f, top_setting(SET_ANONYMOUS, true));
-	apply(f, top_phase(PHASE_IDEAS));
-	op = top_card_add(t, "Sans nom", 0);
+	apply(f, SETTINGS(.has = SET_PRIVATE, .private_writing = false));
+	apply(f, SETTINGS(.has = SET_ANONYMOUS, .anonymous = true));
+	apply(f, PHASE(PHASE_IDEAS));
+	op = ADD(t, "Sans nom", 0);
 	id = tclient_op(p1, &op);
 	cr_assert_eq(tclient_wait_op(p1, id, &m, WAIT), 1);
 	seq = m.u.event.seq;
@@ -2036,7 +2028,7 @@ STEST(privacy_of_writing_and_joins)
 	cr_assert_eq(m.u.event.origin, p1->participant);
 	cr_assert_eq(m.u.event.op_id, id);
 	proto_msg_free(&m);
-	seq = apply(p1, top_card(OP_CARD_EDIT, seq, "Toujours sans nom"));
+	seq = apply(p1, EDIT(seq, "Toujours sans nom"));
 	event_at(p2, seq, &m);
 	cr_assert_eq(m.u.event.origin, 0);
 	cr_assert_eq(m.u.event.op_id, 0);
@@ -2078,7 +2070,7 @@ STEST(timer_ends_without_a_facilitator)
 	tserver_start(&srv, false, NULL);
 	t = new_board(&f, false, "cafe");
 	p = seated(false, "cafe", "Bruno", NULL, t);
-	seq = apply(f, top_timer(TIMER_START, 1, "Pause caf\xc3\xa9"));
+	seq = apply(f, TIMER(TIMER_START, 1, "Pause caf\xc3\xa9"));
 	hang_up(f);
 	event_at(p, seq, &m);
 	cr_assert_eq(m.u.event.op.kind, OP_TIMER);
@@ -2105,7 +2097,7 @@ timer_across_restart(int sig)
 	tserver_start(&srv, false, NULL);
 	t = new_board(&f, false, "cafe");
 	p = seated(false, "cafe", "Bruno", NULL, t);
-	seq = apply(f, top_timer(TIMER_START, 2, "Tour 1"));
+	seq = apply(f, TIMER(TIMER_START, 2, "Tour 1"));
 	skip_to(p, seq);
 	h = p->head;
 	tserver_stop(&srv, sig);
@@ -2180,18 +2172,14 @@ STEST(list_boards)
 {
 	struct tclient		*f, *p, *l;
 	struct proto_msg	 m;
-	struct proto_op		 op;
 	char			 path[256], *out;
 	FILE			*bf;
 	uint64_t		 t;
 
 	tserver_start(&srv, false, NULL);
 	t = new_board(&f, false, "alpha");
-	op = top_simple(OP_SETTINGS);
-	op.settings.has = SET_CODE | SET_TITLE;
-	op.settings.code = (char *)"1234";
-	op.settings.title = (char *)"Caf\xc3\xa9 alpha";
-	apply(f, op);
+	apply(f, SETTINGS(.has = SET_CODE | SET_TITLE, .code = "1234",
+	    .title = "Caf\xc3\xa9 alpha"));
 	p = seated(false, "alpha", "Bruno", "1234", t);
 	snprintf(path, sizeof path, "%s/beta.board", srv.dir);
 	bf = fopen(path, "w");
@@ -2241,10 +2229,10 @@ STEST(observer_sees_all_changes_nothing)
 
 	tserver_start(&srv, false, NULL);
 	t = new_board(&f, false, "obs");
-	apply(f, top_setting(SET_PRIVATE, true));
+	apply(f, SETTINGS(.has = SET_PRIVATE, .private_writing = true));
 	p = seated(false, "obs", "Bruno", NULL, t);
 	q = seated(false, "obs", "Chlo\xc3\xa9", NULL, t);
-	card = apply(p, top_card_add(t, "secret", 0));
+	card = apply(p, ADD(t, "secret", 0));
 	h = p->head;
 
 	/* A facilitator's view, in state mode, and no participant made. */
@@ -2265,17 +2253,17 @@ STEST(observer_sees_all_changes_nothing)
 	cr_assert_eq(catchup(q, 0, mq, &cu), 0);
 	cr_assert_str_eq(model_card(mq, card)->text, "");
 
-	refused(o, top_card_add(t, "par l'observateur", 0), REJECT_FORBIDDEN,
+	refused(o, ADD(t, "par l'observateur", 0), REJECT_FORBIDDEN,
 	    "an observer's op");
-	refused(o, top_phase(PHASE_HARVEST), REJECT_FORBIDDEN,
+	refused(o, PHASE(PHASE_HARVEST), REJECT_FORBIDDEN,
 	    "an observer's facilitator op");
-	refused(o, top_flag(OP_READY, 0, true), REJECT_FORBIDDEN,
+	refused(o, READY(true), REJECT_FORBIDDEN,
 	    "an observer's ready");
-	refused(o, top_sit(0, 0), REJECT_FORBIDDEN, "an observer's sit");
+	refused(o, SIT(0, 0), REJECT_FORBIDDEN, "an observer's sit");
 
 	/* Live: a blind vote reaches it whole. */
-	apply(f, top_phase(PHASE_VOTE));
-	h = apply(p, top_vote(card, 1));
+	apply(f, PHASE(PHASE_VOTE));
+	h = apply(p, VOTE(card, 1));
 	follow(o, mo, h);
 	follow(q, mq, h);
 	cr_assert_eq(model_card(mo, card)->votes, 1, "the blind total");
@@ -2292,7 +2280,6 @@ STEST(facilitator_hello_makes_a_board)
 	char			 path[256], *out;
 	struct stat		 st;
 	uint64_t		 t, t2, seq;
-	struct proto_op		 op;
 	struct model		*mp;
 
 	tserver_start(&srv, false, NULL);
@@ -2312,21 +2299,18 @@ STEST(facilitator_hello_makes_a_board)
 
 	/* Tables with and without a theme reach the others. */
 	p = joined(false, "neuf", "Bruno", NULL, NULL);
-	t = apply(f, top_table("Question un", "Th\xc3\xa8me A"));
+	t = apply(f, OP(.kind = OP_TABLE_ADD, .text = "Question un", .theme = "Th\xc3\xa8me A"));
 	event_at(p, t, &m);
 	cr_assert_eq(m.u.event.op.kind, OP_TABLE_ADD);
 	cr_assert_str_eq(m.u.event.op.text, "Question un");
 	cr_assert_str_eq(m.u.event.op.theme, "Th\xc3\xa8me A");
 	proto_msg_free(&m);
-	t2 = apply(f, top_table("Question deux", NULL));
+	t2 = apply(f, TADD("Question deux"));
 	event_at(p, t2, &m);
 	cr_assert(m.u.event.op.theme == NULL || m.u.event.op.theme[0] == '\0');
 	proto_msg_free(&m);
-	op = top_simple(OP_TABLE_EDIT);
-	op.table = t2;
-	op.text = (char *)"Question deux, mieux";
-	op.theme = (char *)"Th\xc3\xa8me B";
-	seq = apply(f, op);
+	seq = apply(f, OP(.kind = OP_TABLE_EDIT, .table = t2,
+	    .text = "Question deux, mieux", .theme = "Th\xc3\xa8me B"));
 	event_at(p, seq, &m);
 	cr_assert_eq(m.u.event.op.table, t2);
 	cr_assert_str_eq(m.u.event.op.theme, "Th\xc3\xa8me B");
@@ -2417,22 +2401,22 @@ STEST(create_and_export)
 
 	/* A workshop: cards, a cluster, votes, kept ideas. */
 	f = joined(false, "cafe", "Nadia", NULL, srv.key);
-	apply(f, top_phase(PHASE_IDEAS));
+	apply(f, PHASE(PHASE_IDEAS));
 	p = seated(false, "cafe", "Am\xc3\xa9lie", "territoire", t);
 	{
 		uint64_t a, b, c;
 
-		a = apply(p, top_card_add(t, "Un guichet unique", 0));
-		b = apply(p, top_card_add(t, "=SUM(A1:A9) \"cit\xc3\xa9\"", 0));
-		c = apply(f, top_card_add(t, "Une r\xc3\xa9ponse", a));
-		apply(f, top_phase(PHASE_GROUP));
-		apply(p, top_group(b, a));
-		apply(p, top_title(a, "Accueil"));
-		apply(f, top_phase(PHASE_VOTE));
-		apply(p, top_vote(a, 1));
-		apply(p, top_vote(c, 1));
-		apply(f, top_phase(PHASE_HARVEST));
-		apply(f, top_flag(OP_KEEP, a, true));
+		a = apply(p, ADD(t, "Un guichet unique", 0));
+		b = apply(p, ADD(t, "=SUM(A1:A9) \"cit\xc3\xa9\"", 0));
+		c = apply(f, ADD(t, "Une r\xc3\xa9ponse", a));
+		apply(f, PHASE(PHASE_GROUP));
+		apply(p, GROUP(b, a));
+		apply(p, TITLE(a, "Accueil"));
+		apply(f, PHASE(PHASE_VOTE));
+		apply(p, VOTE(a, 1));
+		apply(p, VOTE(c, 1));
+		apply(f, PHASE(PHASE_HARVEST));
+		apply(f, KEEP(a, true));
 	}
 
 	/* Exports while it runs: the offline command and the client agree. */
@@ -2764,10 +2748,10 @@ STEST(max_cards)
 
 	tserver_start(&srv, false, "--max-cards", "3", NULL);
 	t = new_board(&f, false, "full");
-	first = apply(f, top_card_add(t, "un", 0));
-	apply(f, top_card_add(t, "deux", 0));
-	apply(f, top_card_add(t, "trois", 0));
-	refused(f, top_card_add(t, "quatre", 0), REJECT_LIMIT, "a 4th card");
-	apply(f, top_card(OP_CARD_DELETE, first, NULL));
-	apply(f, top_card_add(t, "quatre", 0));
+	first = apply(f, ADD(t, "un", 0));
+	apply(f, ADD(t, "deux", 0));
+	apply(f, ADD(t, "trois", 0));
+	refused(f, ADD(t, "quatre", 0), REJECT_LIMIT, "a 4th card");
+	apply(f, DEL(first));
+	apply(f, ADD(t, "quatre", 0));
 }

@@ -906,7 +906,6 @@ Test(tui, escape_sequences_from_a_raw_client_never_reach_a_screen)
 	struct proto_hello	 h;
 	struct proto_buf	 b;
 	struct proto_msg	 m;
-	struct proto_op		 op;
 	uint32_t		 me = 0;
 	uint64_t		 table = 0;
 	int			 fd;
@@ -947,24 +946,13 @@ Test(tui, escape_sequences_from_a_raw_client_never_reach_a_screen)
 	}
 	cr_assert_neq(me, 0);
 	cr_assert_neq(table, 0);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_TABLE_SIT;
-	op.table = table;
-	cr_assert_eq(raw_op(fd, me, 1, &op), 0);
-	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		memset(&op, 0, sizeof op);
-		op.kind = OP_CARD_ADD;
-		op.table = table;
-		op.text = (char *)bad[i];
-		cr_assert_eq(raw_op(fd, me, 2 + (uint32_t)i, &op), REJECT_BAD,
+	cr_assert_eq(raw_op(fd, me, 1, &SIT(table, 0)), 0);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		cr_assert_eq(raw_op(fd, me, 2 + (uint32_t)i,
+		    &ADD(table, bad[i], 0)), REJECT_BAD,
 		    "the server took text %zu", i);
-	}
 	/* A clean card from the same client does go through. */
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_ADD;
-	op.table = table;
-	op.text = "propre";
-	cr_assert_eq(raw_op(fd, me, 10, &op), 0);
+	cr_assert_eq(raw_op(fd, me, 10, &ADD(table, "propre", 0)), 0);
 	close(fd);
 	s = tui_wait(&T, "anne", "propre");
 	cr_assert_null(strstr(s, "[2J"));
@@ -1120,14 +1108,14 @@ Test(tui, keyboard_signals_do_no_harm_and_sigterm_restores_the_terminal)
 
 /* Apply an event made of op, from origin, to the replica. */
 static void
-feed(struct ui *ui, uint32_t origin, struct proto_op *op)
+feed(struct ui *ui, uint32_t origin, struct proto_op op)
 {
 	struct proto_event	ev;
 
 	memset(&ev, 0, sizeof ev);
 	ev.seq = ui->net.replica.confirmed->head + 1;
 	ev.origin = origin;
-	ev.op = *op;
+	ev.op = op;
 	cr_assert_eq(replica_event(&ui->net.replica, &ev, 1000), 0);
 }
 
@@ -1139,7 +1127,6 @@ Test(draw, bytes_from_peers_never_reach_the_terminal_as_controls)
 	struct client_opts	 opts;
 	struct net_callbacks	 cb;
 	struct event_base	*base;
-	struct proto_op		 op;
 	struct ui		 ui;
 	SCREEN			*scr;
 	FILE			*out, *in;
@@ -1163,37 +1150,17 @@ Test(draw, bytes_from_peers_never_reach_the_terminal_as_controls)
 	ui.net_ready = true;
 
 	/* A board whose every string tries to command the terminal. */
-	memset(&op, 0, sizeof op);
-	op.kind = OP_JOINED;
-	op.participant = 1;
-	op.text = "Anne\x1b]0;pwned\x07";
-	feed(&ui, 0, &op);
+	feed(&ui, 0, OP(.kind = OP_JOINED, .participant = 1,
+	    .text = "Anne\x1b]0;pwned\x07"));
 	ui.net.replica.me = 1;
-	memset(&op, 0, sizeof op);
-	op.kind = OP_TABLE_ADD;
-	op.text = "Question\x1b[?1049l?";
-	feed(&ui, 1, &op);
+	feed(&ui, 1, TADD("Question\x1b[?1049l?"));
 	table = ui.net.replica.confirmed->head;
-	memset(&op, 0, sizeof op);
-	op.kind = OP_TABLE_SIT;
-	op.table = table;
-	op.participant = 1;
-	feed(&ui, 1, &op);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_PHASE;
-	op.phase = PHASE_IDEAS;
-	feed(&ui, 1, &op);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_BANNER;
-	op.text = "Banni\xc3\xa8re\x1b[5mBLINKMARK";
-	feed(&ui, 1, &op);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_ADD;
-	op.table = table;
-	op.text = "A\x1b[2JZZMARK";
-	feed(&ui, 1, &op);
-	op.text = "B\xc2\x9b" "31mYYMARK\nC\x9b" "32mXXMARK";
-	feed(&ui, 1, &op);
+	feed(&ui, 1, SIT(table, 1));
+	feed(&ui, 1, PHASE(PHASE_IDEAS));
+	feed(&ui, 1, BANNER("Banni\xc3\xa8re\x1b[5mBLINKMARK"));
+	feed(&ui, 1, ADD(table, "A\x1b[2JZZMARK", 0));
+	feed(&ui, 1, ADD(table, "B\xc2\x9b" "31mYYMARK\nC\x9b" "32mXXMARK",
+	    0));
 
 	out = tmpfile();
 	in = fopen("/dev/null", "r");

@@ -50,6 +50,13 @@ ts_now_us(void)
 	return ts_clock(CLOCK_MONOTONIC, 1000000);
 }
 
+/* Seconds on a monotonic clock, to the nanosecond (benchmarks). */
+double
+ts_seconds(void)
+{
+	return (double)ts_clock(CLOCK_MONOTONIC, 1000000000) / 1e9;
+}
+
 /* Wall-clock milliseconds since the epoch, as the server stamps events. */
 int64_t
 ts_wall_ms(void)
@@ -162,6 +169,26 @@ ts_wait_up(struct tserver *s)
 		cr_assert(ts_now_ms() < deadline, "the server did not start");
 		usleep(10000);
 	}
+}
+
+/* The top of the source tree: $CB_TOP, or the current directory. */
+const char *
+ts_top(void)
+{
+	const char	*t = getenv("CB_TOP");
+
+	return t != NULL && t[0] != '\0' ? t : ".";
+}
+
+/* A path under the top of the source tree (malloc'd). */
+char *
+ts_top_path(const char *rel)
+{
+	char	*p;
+
+	if (asprintf(&p, "%s/%s", ts_top(), rel) == -1)
+		cr_assert_fail("out of memory");
+	return p;
 }
 
 /* Remove one file or directory for nftw. */
@@ -469,32 +496,30 @@ static int
 ts_client_socket(struct tclient *c, const struct tserver *s, bool tcp,
     int rcvbuf)
 {
-	struct sockaddr_un	sun;
-	struct sockaddr_in	sin;
+	union {
+		struct sockaddr		sa;
+		struct sockaddr_un	sun;
+		struct sockaddr_in	sin;
+	}			addr;
+	socklen_t		len;
 
+	memset(&addr, 0, sizeof addr);
 	if (tcp) {
-		c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (c->fd != -1 && rcvbuf > 0)
-			setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
-			    sizeof rcvbuf);
-		memset(&sin, 0, sizeof sin);
-		sin.sin_family = AF_INET;
-		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		sin.sin_port = htons((uint16_t)s->port);
-		if (c->fd == -1 || connect(c->fd, (struct sockaddr *)&sin,
-		    sizeof sin) != 0)
-			return -1;
-		return 0;
+		addr.sin.sin_family = AF_INET;
+		addr.sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		addr.sin.sin_port = htons((uint16_t)s->port);
+		len = sizeof addr.sin;
+	} else {
+		addr.sun.sun_family = AF_UNIX;
+		snprintf(addr.sun.sun_path, sizeof addr.sun.sun_path, "%s",
+		    s->sock);
+		len = sizeof addr.sun;
 	}
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	c->fd = socket(addr.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c->fd != -1 && rcvbuf > 0)
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 		    sizeof rcvbuf);
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", s->sock);
-	if (c->fd == -1 || connect(c->fd, (struct sockaddr *)&sun,
-	    sizeof sun) != 0)
+	if (c->fd == -1 || connect(c->fd, &addr.sa, len) != 0)
 		return -1;
 	return 0;
 }
@@ -797,144 +822,4 @@ tclient_wait_op(struct tclient *c, uint32_t op_id, struct proto_msg *msg,
 		}
 		proto_msg_free(msg);
 	}
-}
-
-/* card.add on table with text and parent. */
-struct proto_op
-top_card_add(uint64_t table, const char *text, uint64_t parent)
-{
-	return (struct proto_op){ .kind = OP_CARD_ADD, .table = table,
-	    .text = (char *)text, .parent = parent };
-}
-
-/* An op of kind with every argument zero. */
-struct proto_op
-top_simple(uint8_t kind)
-{
-	return (struct proto_op){ .kind = kind };
-}
-
-/* table.add with question and theme (NULL: none). */
-struct proto_op
-top_table(const char *question, const char *theme)
-{
-	return (struct proto_op){ .kind = OP_TABLE_ADD,
-	    .text = (char *)question, .theme = (char *)theme };
-}
-
-/* phase. */
-struct proto_op
-top_phase(uint8_t phase)
-{
-	return (struct proto_op){ .kind = OP_PHASE, .phase = phase };
-}
-
-/* table.sit at table for participant (0: the sender). */
-struct proto_op
-top_sit(uint64_t table, uint32_t participant)
-{
-	return (struct proto_op){ .kind = OP_TABLE_SIT, .table = table,
-	    .participant = participant };
-}
-
-/* vote: delta dots on card. */
-struct proto_op
-top_vote(uint64_t card, int32_t delta)
-{
-	return (struct proto_op){ .kind = OP_VOTE, .card = card,
-	    .delta = delta };
-}
-
-/* timer: action with seconds and label. */
-struct proto_op
-top_timer(uint8_t action, int32_t seconds, const char *label)
-{
-	return (struct proto_op){ .kind = OP_TIMER, .action = action,
-	    .seconds = seconds, .text = (char *)label };
-}
-
-/* An op of kind on card with text (card.edit; card.delete with NULL). */
-struct proto_op
-top_card(uint8_t kind, uint64_t card, const char *text)
-{
-	return (struct proto_op){ .kind = kind, .card = card,
-	    .text = (char *)text };
-}
-
-/* card.group: card under head (0: out of its cluster). */
-struct proto_op
-top_group(uint64_t card, uint64_t head)
-{
-	return (struct proto_op){ .kind = OP_CARD_GROUP, .card = card,
-	    .head = head };
-}
-
-/* cluster.title of the cluster under head. */
-struct proto_op
-top_title(uint64_t head, const char *text)
-{
-	return (struct proto_op){ .kind = OP_CLUSTER_TITLE, .head = head,
-	    .text = (char *)text };
-}
-
-/* An op of kind with only text (banner). */
-struct proto_op
-top_text(uint8_t kind, const char *text)
-{
-	return (struct proto_op){ .kind = kind, .text = (char *)text };
-}
-
-/* role: participant gets role. */
-struct proto_op
-top_role(uint32_t participant, uint8_t role)
-{
-	return (struct proto_op){ .kind = OP_ROLE,
-	    .participant = participant, .role = role };
-}
-
-/* follow: every screen to view (and table). */
-struct proto_op
-top_follow(uint8_t view, uint64_t table)
-{
-	return (struct proto_op){ .kind = OP_FOLLOW, .view = view,
-	    .table = table };
-}
-
-/* An op of kind on card with a flag (ready with card 0, keep). */
-struct proto_op
-top_flag(uint8_t kind, uint64_t card, bool flag)
-{
-	return (struct proto_op){ .kind = kind, .card = card, .flag = flag };
-}
-
-/* A settings op with one boolean key, bit, set to on. */
-struct proto_op
-top_setting(uint32_t bit, bool on)
-{
-	struct proto_op	op = top_simple(OP_SETTINGS);
-
-	op.settings.has = bit;
-	switch (bit) {
-	case SET_BLIND:
-		op.settings.blind = on;
-		break;
-	case SET_PRIVATE:
-		op.settings.private_writing = on;
-		break;
-	case SET_ANONYMOUS:
-		op.settings.anonymous = on;
-		break;
-	case SET_MULTI_VOTE:
-		op.settings.multi_vote = on;
-		break;
-	case SET_FREEZE:
-		op.settings.freeze_at_zero = on;
-		break;
-	case SET_LOCKED:
-		op.settings.locked = on;
-		break;
-	default:
-		cr_assert_fail("top_setting: bit %u is not a boolean key", bit);
-	}
-	return op;
 }

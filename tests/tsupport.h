@@ -42,8 +42,14 @@ const char	*ts_bin(const char *, const char *);
 int64_t		 ts_now_ms(void);
 /* Microseconds on a monotonic clock. */
 int64_t		 ts_now_us(void);
+/* Seconds on a monotonic clock, to the nanosecond (benchmarks). */
+double		 ts_seconds(void);
 /* Wall-clock milliseconds since the epoch, as the server stamps events. */
 int64_t		 ts_wall_ms(void);
+/* The top of the source tree: $CB_TOP (make check sets it), or ".". */
+const char	*ts_top(void);
+/* A path under the top of the source tree (malloc'd). */
+char		*ts_top_path(const char *);
 /* Remove a directory and everything below it. */
 void		 ts_rm_tree(const char *);
 
@@ -171,36 +177,43 @@ int		 tclient_op_id(struct tclient *, uint32_t, const struct proto_op *);
  */
 int		 tclient_wait_op(struct tclient *, uint32_t, struct proto_msg *, int);
 
-/* Ops, by kind: what each needs, the rest zero. */
-/* card.add on table with text, building on parent (0: none). */
-struct proto_op	 top_card_add(uint64_t, const char *, uint64_t);
-/* An op of kind with every argument zero. */
-struct proto_op	 top_simple(uint8_t);
-/* table.add: question, theme (may be NULL). */
-struct proto_op	 top_table(const char *, const char *);
-/* phase. */
-struct proto_op	 top_phase(uint8_t);
-/* table.sit: table, participant (0: oneself). */
-struct proto_op	 top_sit(uint64_t, uint32_t);
-/* vote: card, delta. */
-struct proto_op	 top_vote(uint64_t, int32_t);
-/* timer: action, seconds, label. */
-struct proto_op	 top_timer(uint8_t, int32_t, const char *);
-/* An op of kind on card with text (card.edit, card.delete). */
-struct proto_op	 top_card(uint8_t, uint64_t, const char *);
-/* card.group: card under head (0: out of its cluster). */
-struct proto_op	 top_group(uint64_t, uint64_t);
-/* cluster.title: head, text. */
-struct proto_op	 top_title(uint64_t, const char *);
-/* An op of kind with only text (banner). */
-struct proto_op	 top_text(uint8_t, const char *);
-/* role: participant, role. */
-struct proto_op	 top_role(uint32_t, uint8_t);
-/* follow: view, table. */
-struct proto_op	 top_follow(uint8_t, uint64_t);
-/* An op of kind on card with a flag (ready, keep). */
-struct proto_op	 top_flag(uint8_t, uint64_t, bool);
-/* settings with one boolean key: bit (SET_BLIND ... SET_LOCKED), on. */
-struct proto_op	 top_setting(uint32_t, bool);
+/*
+ * Ops as sentences, for every suite: ok(x.m, x.a, GROUP(m2, m1)),
+ * tclient_op(&c, &ADD(t, "Idée", 0)).  Each is a struct proto_op (a
+ * compound literal) of one kind with what that kind needs, everything else
+ * zero; its strings are borrowed (proto.h).  OP() builds any other.
+ */
+#define OP(...)		((struct proto_op){ __VA_ARGS__ })
+/* card.add on table t with text s, building on card p (0: none). */
+#define ADD(t, s, p)	OP(.kind = OP_CARD_ADD, .table = (t), \
+			    .text = (char *)(s), .parent = (p))
+#define EDIT(c, s)	OP(.kind = OP_CARD_EDIT, .card = (c), \
+			    .text = (char *)(s))
+#define DEL(c)		OP(.kind = OP_CARD_DELETE, .card = (c))
+#define MOVE(c, t)	OP(.kind = OP_CARD_MOVE, .card = (c), .table = (t))
+/* card.group: card c under head h (0: out of its cluster). */
+#define GROUP(c, h)	OP(.kind = OP_CARD_GROUP, .card = (c), .head = (h))
+#define TITLE(h, s)	OP(.kind = OP_CLUSTER_TITLE, .head = (h), \
+			    .text = (char *)(s))
+#define VOTE(c, d)	OP(.kind = OP_VOTE, .card = (c), .delta = (d))
+/* table.sit at t for participant p (0: the sender). */
+#define SIT(t, p)	OP(.kind = OP_TABLE_SIT, .table = (t), \
+			    .participant = (p))
+#define READY(f)	OP(.kind = OP_READY, .flag = (f))
+/* table.add with question s. */
+#define TADD(s)		OP(.kind = OP_TABLE_ADD, .text = (char *)(s))
+#define TEDIT(t, s)	OP(.kind = OP_TABLE_EDIT, .table = (t), \
+			    .text = (char *)(s))
+#define PHASE(p)	OP(.kind = OP_PHASE, .phase = (p))
+/* timer: action a, s seconds, label l. */
+#define TIMER(a, s, l)	OP(.kind = OP_TIMER, .action = (a), .seconds = (s), \
+			    .text = (char *)(l))
+#define BANNER(s)	OP(.kind = OP_BANNER, .text = (char *)(s))
+#define ROTATE()	OP(.kind = OP_ROTATE)
+#define KEEP(c, f)	OP(.kind = OP_KEEP, .card = (c), .flag = (f))
+#define ROLE(p, r)	OP(.kind = OP_ROLE, .participant = (p), .role = (r))
+#define FOLLOW(v, t)	OP(.kind = OP_FOLLOW, .view = (v), .table = (t))
+/* settings: SETTINGS(.has = SET_BLIND, .blind = false). */
+#define SETTINGS(...)	OP(.kind = OP_SETTINGS, .settings = { __VA_ARGS__ })
 
 #endif /* CB_TSUPPORT_H */
