@@ -49,6 +49,29 @@ ui_draw_cards_author(const struct model *m, uint32_t author)
 	return p->name;
 }
 
+/* ", Karim, Zoé": the co-authors a merge gave card c ("" for none). */
+static char *
+ui_draw_cards_coauthors(const struct model *m, const struct model_card *c)
+{
+	const char	*who;
+	char		*s = xstrdup(""), *t;
+	size_t		 i, j;
+
+	for (i = 0; i < c->ncoauthors; i++) {
+		for (j = 0; j < i; j++)
+			if (c->coauthors[j].a == c->coauthors[i].a)
+				break;
+		if (j < i || c->coauthors[i].a == c->author ||
+		    (who = ui_draw_cards_author(m,
+		    (uint32_t)c->coauthors[i].a)) == NULL)
+			continue;
+		xasprintf(&t, "%s, %s", s, who);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
 /* True when the vote totals may be drawn for this user. */
 bool
 ui_draw_cards_totals(struct ui *ui, const struct model *m)
@@ -141,8 +164,11 @@ ui_block_make(struct ui *ui, const struct model *m,
 	} else {
 		t = text_sanitize(c->text, ui->ascii, true);
 		if ((who = ui_draw_cards_author(m, c->author)) != NULL) {
-			xasprintf(&raw, " \xe2\x80\x94 %s%s", who, c->hidden ?
-			    _(" (private)") : "");
+			char	*co = ui_draw_cards_coauthors(m, c);
+
+			xasprintf(&raw, " \xe2\x80\x94 %s%s%s", who, co,
+			    c->hidden ? _(" (private)") : "");
+			free(co);
 			suffix = text_sanitize(raw, ui->ascii, false);
 			free(raw);
 		}

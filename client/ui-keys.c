@@ -591,6 +591,74 @@ ui_key_group(struct ui *ui, const struct ui_key *k)
 	ui->msg_until = 0;
 }
 
+/* Another live card on the table of card id, or 0. */
+static uint64_t
+ui_merge_partner(const struct model *m, uint64_t id)
+{
+	const struct model_card	*c = model_card(m, id);
+	size_t			 i;
+
+	for (i = 0; c != NULL && i < m->ncards; i++) {
+		if (m->cards[i].id != id && !m->cards[i].deleted &&
+		    m->cards[i].table == c->table)
+			return m->cards[i].id;
+	}
+	return 0;
+}
+
+/* M: start choosing the card the selected one is a duplicate of. */
+static void
+ui_key_merge(struct ui *ui, const struct ui_key *k)
+{
+	struct proto_op	op;
+	uint64_t	id;
+
+	(void)k;
+	if ((id = ui_card_op(ui, OP_CARD_MERGE, &op)) == 0)
+		return;
+	/* Checked against another card of its table, if there is one. */
+	if ((op.into = ui_merge_partner(ui_model(ui), id)) == 0) {
+		ui_message(ui, true, "%s", _("There is no other idea at this "
+		    "table to merge it with."));
+		return;
+	}
+	if (!ui_precheck(ui, &op))
+		return;
+	ui->group_card = id;
+	ui->group_merge = true;
+	ui->modal = UI_MODAL_GROUP;
+	ui_message(ui, false, "%s", _("Move to the card that says the same "
+	    "thing and press Enter: the two become one, with both authors "
+	    "and their dots (Esc cancels)."));
+	ui->msg_until = 0;
+}
+
+/* Enter while merging: the chosen card into the selected one. */
+static void
+ui_merge_here(struct ui *ui)
+{
+	struct proto_op	op;
+	uint64_t	into = ui_selected(ui);
+
+	if (into == ui->group_card) {
+		ui_message(ui, true, "%s", _("Choose the other card, the one "
+		    "this idea repeats."));
+		return;
+	}
+	memset(&op, 0, sizeof op);
+	op.kind = OP_CARD_MERGE;
+	op.card = ui->group_card;
+	op.into = into;
+	ui->modal = UI_MODAL_NONE;
+	ui->group_card = 0;
+	ui->group_merge = false;
+	ui->msg[0] = '\0';
+	if (ui_submit(ui, &op) == 0)
+		ui_message(ui, false, "%s", _("Cards merged: one idea, both "
+		    "authors."));
+	ui_dirty(ui);
+}
+
 /* Enter while grouping: under the selected card (itself: ungroup). */
 static void
 ui_key_group_here(struct ui *ui, const struct ui_key *k)
@@ -599,6 +667,10 @@ ui_key_group_here(struct ui *ui, const struct ui_key *k)
 	uint64_t	head = ui_selected(ui);
 
 	(void)k;
+	if (ui->group_merge) {
+		ui_merge_here(ui);
+		return;
+	}
 	memset(&op, 0, sizeof op);
 	op.kind = OP_CARD_GROUP;
 	op.card = ui->group_card;
@@ -794,6 +866,7 @@ ui_key_close(struct ui *ui, const struct ui_key *k)
 	if (ui->modal == UI_MODAL_GROUP) {
 		ui->modal = UI_MODAL_NONE;
 		ui->group_card = 0;
+		ui->group_merge = false;
 		ui->msg[0] = '\0';
 		ui_dirty(ui);
 		return;
@@ -1020,9 +1093,16 @@ static const struct ui_key ui_keys[] = {
 	  .hint = N_("group"),
 	  .section = UI_SEC_WRITE, .where = UI_IN_BOARD | UI_IN_DETAIL,
 	  .hint_in = UI_IN_BOARD, .who = UI_WHO_ALL, .phases = UI_PH(GROUP) },
+	{ .codes = { 'M' }, .name = "M", .fn = ui_key_merge,
+	  .help = N_("merge a duplicate: move to the card it repeats, then "
+	  "Enter (one idea, both authors, the dots of both)"),
+	  .hint = N_("merge"),
+	  .section = UI_SEC_WRITE, .where = UI_IN_BOARD | UI_IN_DETAIL,
+	  .hint_in = UI_IN_BOARD, .who = UI_WHO_ALL, .phases = UI_PH(GROUP) },
 	{ .codes = { ENTER_KEYS }, .name = N_("Enter"),
-	  .fn = ui_key_group_here, .help = N_("while grouping: under the "
-	  "selected card (on the card itself: out of its cluster)"),
+	  .fn = ui_key_group_here, .help = N_("while grouping or merging: "
+	  "under, or into, the selected card (grouping, on the card itself: "
+	  "out of its cluster)"),
 	  .hint = N_("group here"),
 	  .section = UI_SEC_WRITE, .where = UI_IN_GROUP,
 	  .hint_in = UI_IN_GROUP, .who = UI_WHO_ALL, .phases = UI_PH_ALL },

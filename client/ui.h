@@ -258,7 +258,9 @@ struct ui {
 	size_t			 res_row;
 	int			 res_top;
 	int			 help_top;
-	uint64_t		 group_card;	/* g: the card to group */
+	uint64_t		 group_card;	/* g, M: the card to group or
+						   merge */
+	bool			 group_merge;	/* M: merge, not group */
 	uint64_t		 detail_card;
 
 	/* The modal in charge. */

@@ -1735,6 +1735,34 @@ Test(tui, ascii_cluster_members_are_not_marked_with_a_dash)
 	tui_end(&T);
 }
 
+/* M merges a duplicate: one idea left, with both authors. */
+Test(tui, m_merges_a_duplicate_keeping_both_authors)
+{
+	char	*s;
+
+	cafe_board("title: Caf\xc3\xa9 test\n"
+	    "question: Comment mieux accueillir ?\n", true);
+	tui_client(&T, "bruno", "--board cafe --name Bruno");
+	free(tui_wait(&T, "bruno", "(your table)"));
+	phase("2", "ideas");
+	add_card("anne", "Un guichet unique");
+	free(tui_wait(&T, "bruno", "Un guichet unique"));
+	add_card("bruno", "Un seul guichet");
+	phase("3", "grouping");
+	free(tui_wait(&T, "bruno", "Phase: grouping"));
+	tui_keys(&T, "bruno", "End", "M", NULL);
+	free(tui_wait(&T, "bruno", "Move to the card that says the same"));
+	/* Enter on the card itself is refused, and merging goes on. */
+	tui_keys(&T, "bruno", "Enter", NULL);
+	free(tui_wait(&T, "bruno", "Choose the other card"));
+	tui_keys(&T, "bruno", "k", "Enter", NULL);
+	free(tui_wait(&T, "bruno", "Cards merged"));
+	s = wait_flat("fac", "Un guichet unique \xe2\x80\x94 Anne, Bruno");
+	cr_assert_null(strstr(s, "Un seul guichet"), "%s", s);
+	free(s);
+	tui_end(&T);
+}
+
 /* More ideas kept than planned: the results say so plainly. */
 Test(tui, more_ideas_kept_than_planned_say_so)
 {
