@@ -48,6 +48,7 @@ struct client_opts {
 	char		*board;
 	bool		 board_forced;	/* --board: no other board, ever */
 	char		*name;
+	char		*auto_name;	/* --auto-name: the name to number */
 	char		*code;
 	char		*key;		/* read from --key-file */
 	char		*key_file;	/* read at HELLO: not there yet at start */
@@ -166,6 +167,10 @@ struct net {
 
 	enum net_state		 state;
 	struct bufferevent	*bev;
+	struct bufferevent	**dead;		/* closed, freed next pass */
+	size_t			 ndead;
+	size_t			 dead_cap;
+	struct event		*reap_ev;	/* frees them */
 	struct event		*retry_ev;
 	struct event		*tick_ev;
 	uint8_t			 client_id[PROTO_CLIENT_LEN];
@@ -175,7 +180,10 @@ struct net {
 	int64_t			 last_in_ms;
 	int64_t			 last_out_ms;
 	bool			 ever_live;
-	bool			 spawned;	/* we started a local server */
+	int			 spawn_lock;	/* held while a server we started
+						   comes up, or SPAWN_LOCK_* */
+	unsigned		 spawn_tries;	/* connects while it comes up */
+	unsigned		 name_number;	/* --auto-name: 0, then 2, 3... */
 	uint32_t		 welcome_last_op;
 	bool			 fac_view;	/* the replica holds what a
 						   facilitator sees */
@@ -284,6 +292,12 @@ void		 boards_free(struct boards *);
 
 /* ------------------------------------------------------------ spawn.c */
 
+#define SPAWN_LOCK_BUSY	(-1)	/* another client is starting one */
+#define SPAWN_LOCK_NONE	(-2)	/* no lock can be had: start anyway */
+
+/* The lock of starting a server on a socket path: an fd, or the above. */
+int		 spawn_lock(const char *);
+void		 spawn_unlock(int);
 /* Start cafeboard-server on path, detached; 0 or -1 with err. */
 int		 spawn_server(const char *, const char *, char *, size_t);
 

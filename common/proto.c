@@ -40,7 +40,7 @@ static const char *const proto_view_names[FOLLOW_VIEW_COUNT] = {
 static const char *const proto_mode_names[] = { "replay", "state" };
 static const char *const proto_what_names[STATE_WHAT_COUNT] = {
 	"board", "table", "participant", "card", "timer", "votes", "client",
-	"meet"
+	"meet", "sat"
 };
 
 static const char *const proto_reject_texts[] = {
@@ -268,7 +268,7 @@ struct proto_field {
 
 /* The most fields an op kind's args or derived fields, or a record, list. */
 #define PROTO_ARGS_MAX		3
-#define PROTO_RECORD_MAX	14
+#define PROTO_RECORD_MAX	16
 
 /*
  * A list of fields, by name, in wire order: what an op kind's arguments,
@@ -305,6 +305,8 @@ enum proto_op_field {
 	F_RUNNING,
 	F_CLIENT,
 	F_PAIRS,
+	F_INTO,			/* ext: card.merge */
+	F_VOTES,		/* ext: card.merge, derived */
 	F_OP_COUNT
 };
 
@@ -333,6 +335,8 @@ static const struct proto_field proto_op_fields[F_OP_COUNT] = {
 	[F_RUNNING] = FLD(PF_BOOL, proto_op, running),
 	[F_CLIENT] = FLD(PF_CLIENT, proto_op, client),
 	[F_PAIRS] = PAIRS(proto_op),
+	[F_INTO] = FLD(PF_U64, proto_op, into),
+	[F_VOTES] = FLD(PF_U32, proto_op, votes),
 };
 
 /* Fields in a list of at most max (up to its first F_END). */
@@ -377,6 +381,8 @@ static const struct proto_kind proto_kinds[] = {
 	[OP_TABLE_SIT] = { "table.sit", FIELDS(F_TABLE, F_PARTICIPANT), NONE,
 	    1, 2 },
 	KIND(OP_READY, "ready", FIELDS(F_FLAG), NONE),
+	KIND(OP_CARD_MERGE, "card.merge", FIELDS(F_CARD, F_INTO),
+	    FIELDS(F_VOTES)),
 	[OP_TABLE_ADD] = { "table.add", FIELDS(F_QUESTION, F_THEME), NONE,
 	    1, 1 },
 	[OP_TABLE_EDIT] = { "table.edit", FIELDS(F_TABLE, F_QUESTION,
@@ -463,6 +469,7 @@ enum proto_state_field {
 	S_COUNT,
 	S_PAIRS,
 	S_BOARD,
+	S_MERGED,		/* ext: a merged card's survivor */
 	S_FIELD_COUNT
 };
 
@@ -496,6 +503,7 @@ static const struct proto_field proto_state_fields[S_FIELD_COUNT] = {
 	[S_COUNT] = FLD(PF_U32, proto_state, count),
 	[S_PAIRS] = PAIRS(proto_state),
 	[S_BOARD] = FLD(PF_BOARD_REC, proto_state, board),
+	[S_MERGED] = FLD(PF_U64, proto_state, merged),
 };
 
 /*
@@ -511,14 +519,17 @@ static const struct {
 	[STATE_TABLE] = { FIELDS(S_ID, S_QUESTION, S_CREATED, S_THEME), 3 },
 	[STATE_PARTICIPANT] = { FIELDS(S_ID32, S_NAME, S_ROLE, S_TABLE,
 	    S_READY, S_CLIENT), ALL },
+	/* ext: merged and coauthors trail, left out when 0 and none. */
 	[STATE_CARD] = { FIELDS(S_ID, S_TABLE, S_AUTHOR, S_PARENT, S_HEAD,
 	    S_CARD_TEXT, S_CLUSTER_TITLE, S_VOTES, S_SHOWN, S_KEPT, S_HIDDEN,
-	    S_EDITED, S_DELETED, S_CREATED), ALL },
+	    S_EDITED, S_DELETED, S_CREATED, S_MERGED, S_PAIRS), 14 },
 	[STATE_TIMER] = { FIELDS(S_RUNNING, S_REMAINING, S_LABEL, S_ENDED,
 	    S_CREATED), 4 },
 	[STATE_VOTES] = { FIELDS(S_ID32, S_PAIRS), ALL },	/* participant */
 	[STATE_CLIENT] = { FIELDS(S_CLIENT, S_ID32, S_LAST_OP), ALL },
 	[STATE_MEET] = { FIELDS(S_ID32, S_AUTHOR, S_COUNT), ALL }, /* a, b */
+	/* participant, [[round, table], ...] (snapshots only) */
+	[STATE_SAT] = { FIELDS(S_ID32, S_PAIRS), ALL },
 };
 
 /* Fields in a record of kind what. */
@@ -546,6 +557,8 @@ proto_state_len(const struct proto_state *st)
 	    st->title[0] == '\0'))
 		return proto_state_min(st->what);
 	if (st->what == STATE_TIMER && st->created_ms == 0)
+		return proto_state_min(st->what);
+	if (st->what == STATE_CARD && st->merged == 0 && st->npairs == 0)
 		return proto_state_min(st->what);
 	return proto_state_max(st->what);
 }

@@ -492,8 +492,8 @@ client_conn_same_client(struct board *b, const struct client_conn *c)
 	return NULL;
 }
 
-/* True if p is held by a connection with another client id. */
-static bool
+/* The connection with another client id that holds p, or NULL. */
+static struct client_conn *
 client_conn_held_elsewhere(struct board *b, const struct client_conn *c,
     uint32_t p)
 {
@@ -503,9 +503,9 @@ client_conn_held_elsewhere(struct board *b, const struct client_conn *c,
 		if (o != c && o->participant == p &&
 		    memcmp(o->client, c->client, PROTO_CLIENT_LEN) != 0 &&
 		    (o->state == CONN_LIVE || o->state == CONN_CATCHUP))
-			return true;
+			return o;
 	}
-	return false;
+	return NULL;
 }
 
 /* Join c to board b as participant p; its catch-up comes next pass. */
@@ -533,7 +533,7 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	struct server			*s = c->server;
 	struct board			*b;
 	struct model_participant	*mp;
-	struct client_conn		*old;
+	struct client_conn		*old, *holder;
 	struct proto_op			 op;
 	const char			*code;
 	const char			*why = NULL;
@@ -611,7 +611,19 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	}
 	if (p != 0) {
 		mp = model_participant(b->model, p);
-		if (client_conn_held_elsewhere(b, c, p)) {
+		holder = client_conn_held_elsewhere(b, c, p);
+		/*
+		 * A client coming back as the participant its id belongs to
+		 * (a server restart, a dropped link) takes it back from a
+		 * connection that took it over by name while it was away.
+		 */
+		if (holder != NULL && !by_name && holder->by_name) {
+			snprintf(err, sizeof err, "%s is back; choose another "
+			    "name", mp->name);
+			client_conn_error(holder, ERROR_NAME, err);
+			holder = NULL;
+		}
+		if (holder != NULL) {
 			snprintf(err, sizeof err, "%s is already here; choose "
 			    "another name", mp->name);
 			free(name);
@@ -667,6 +679,7 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	 */
 	old = client_conn_same_client(b, c);
 	client_conn_attach(c, b, p, fac, h);
+	c->by_name = by_name;
 	if (old != NULL) {
 		log_info("conn %llu: replaced by conn %llu (same client)",
 		    (unsigned long long)old->id, (unsigned long long)c->id);

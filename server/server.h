@@ -159,6 +159,8 @@ struct client_conn {
 	uint64_t	 since;
 	bool		 want_state;
 	bool		 facilitator_key;	/* authenticated with the key */
+	bool		 by_name;	/* took an offline participant over by
+					   name, not by its client id */
 
 	double		 tokens;	/* rate limiter */
 	int64_t		 tokens_ms;

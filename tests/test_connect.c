@@ -10,6 +10,8 @@
  * and CB_CLIENT (make check sets them).
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -20,8 +22,17 @@
 #include <ctype.h>
 #include <dirent.h>
 
-/* The harness is a header of static helpers: this suite uses some. */
-#pragma GCC diagnostic ignored "-Wunused-function"
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tsupport.h"
 #include "tui-harness.h"
 
 #include "../client/client.h"

@@ -15,6 +15,8 @@
  * docs: the README's and the man page's unit are contrib's.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -25,8 +27,17 @@
 #include <poll.h>
 #include <pwd.h>
 
-/* The harness is a header of static helpers: this suite uses some. */
-#pragma GCC diagnostic ignored "-Wunused-function"
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tsupport.h"
 #include "tui-harness.h"
 
 #include "fingerprint.h"

@@ -202,6 +202,8 @@ int		 tclient_wait_op(struct tclient *, uint32_t, struct proto_msg *, int);
 			    .text = (char *)(s))
 #define DEL(c)		OP(.kind = OP_CARD_DELETE, .card = (c))
 #define MOVE(c, t)	OP(.kind = OP_CARD_MOVE, .card = (c), .table = (t))
+/* card.merge: card c into card i (ext, kind 12). */
+#define MERGE(c, i)	OP(.kind = OP_CARD_MERGE, .card = (c), .into = (i))
 /* card.group: card c under head h (0: out of its cluster). */
 #define GROUP(c, h)	OP(.kind = OP_CARD_GROUP, .card = (c), .head = (h))
 #define TITLE(h, s)	OP(.kind = OP_CLUSTER_TITLE, .head = (h), \
