@@ -62,7 +62,7 @@ CRIT_CFLAGS	= $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
 CRIT_LIBS	= $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 
 # ---------------------------------------------------------------- common/
-COMMON_MODS	= xmalloc log text idmap proto model model-state rotation evlog \
+COMMON_MODS	= xmalloc log ucd text idmap proto model model-state rotation evlog \
 		  boardfile export paths i18n
 COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
 LIB		= $(B)/libcafeboard.a
@@ -247,7 +247,7 @@ FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
 FUZZ_FLAGS	= -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=undefined
-FUZZ_SRCS	= tests/fuzz_proto.c common/proto.c common/text.c \
+FUZZ_SRCS	= tests/fuzz_proto.c common/proto.c common/text.c common/ucd.c \
 		  common/xmalloc.c
 
 .PHONY: fuzz

@@ -248,30 +248,42 @@ namemap_hash(const char *s)
 	return idmap_hash64(h);
 }
 
-/* Slot of name in the map: where it is, or the empty slot it would take. */
+/*
+ * Slot of a name's key (text_name_key) in the map: where it is, or the
+ * empty slot it would take.  Names are stored as typed, so each one met on
+ * the way is folded again: probes are few, names short.
+ */
 static size_t
-namemap_slot(const struct model *m, const struct namemap *nm, const char *name)
+namemap_slot(const struct model *m, const struct namemap *nm, const char *key)
 {
 	struct model_participant	*p;
 	size_t				 mask = nm->cap - 1, i;
+	char				*other;
+	bool				 same;
 
-	i = (size_t)namemap_hash(name) & mask;
+	i = (size_t)namemap_hash(key) & mask;
 	while (nm->ids[i] != 0) {
 		p = model_participant(m, nm->ids[i]);
-		if (p != NULL && strcmp(p->name, name) == 0)
-			return i;
+		if (p != NULL) {
+			other = text_name_key(p->name);
+			same = strcmp(other, key) == 0;
+			free(other);
+			if (same)
+				return i;
+		}
 		i = (i + 1) & mask;
 	}
 	return i;
 }
 
-/* Map name to participant id unless the name is already taken. */
+/* Map name to participant id unless someone has it (under its key). */
 static void
 namemap_put(struct model *m, const char *name, uint32_t id)
 {
 	struct namemap	*nm = &m->priv->names;
 	uint32_t	*old = nm->ids;
 	size_t		 ocap = nm->cap, i, j;
+	char		*key;
 
 	if ((nm->len + 1) * 10 > nm->cap * 7) {
 		nm->cap = ocap == 0 ? 16 : ocap * 2;
@@ -279,13 +291,17 @@ namemap_put(struct model *m, const char *name, uint32_t id)
 		for (i = 0; i < ocap; i++) {
 			if (old[i] == 0)
 				continue;
-			j = namemap_slot(m, nm, model_participant(m,
+			key = text_name_key(model_participant(m,
 			    old[i])->name);
+			j = namemap_slot(m, nm, key);
+			free(key);
 			nm->ids[j] = old[i];
 		}
 		free(old);
 	}
-	i = namemap_slot(m, nm, name);
+	key = text_name_key(name);
+	i = namemap_slot(m, nm, key);
+	free(key);
 	if (nm->ids[i] != 0)
 		return;
 	nm->ids[i] = id;
@@ -676,16 +692,22 @@ model_participant(const struct model *m, uint32_t id)
 	return &m->participants[i];
 }
 
-/* The participant with exactly this name (byte compare); NULL if none. */
+/*
+ * The participant whose name is this one under text_name_key (case,
+ * compatibility forms, spacing aside); NULL if none.
+ */
 struct model_participant *
 model_participant_by_name(const struct model *m, const char *name)
 {
 	const struct namemap	*nm = &m->priv->names;
 	size_t			 i;
+	char			*key;
 
 	if (nm->cap == 0 || name == NULL)
 		return NULL;
-	i = namemap_slot(m, nm, name);
+	key = text_name_key(name);
+	i = namemap_slot(m, nm, key);
+	free(key);
 	if (nm->ids[i] == 0)
 		return NULL;
 	return model_participant(m, nm->ids[i]);
@@ -1124,6 +1146,8 @@ static int
 model_check_server(const struct model *m, const struct proto_op *op,
     const char **why)
 {
+	enum text_name_status	st;
+
 	switch (op->kind) {
 	case OP_JOINED:
 		if (op->participant == 0 ||
@@ -1136,8 +1160,15 @@ model_check_server(const struct model *m, const struct proto_op *op,
 			    "the board is full");
 		if (model_participant_by_name(m, model_str(op->text)) != NULL)
 			return model_refuse(why, REJECT_BAD, "name taken");
-		return model_check_len(op->text, PROTO_NAME_MIN,
-		    PROTO_NAME_MAX, "a name has 1 to 32 characters", why);
+		if (model_check_len(op->text, PROTO_NAME_MIN, PROTO_NAME_MAX,
+		    "a name has 1 to 32 characters", why) != 0)
+			return REJECT_LIMIT;
+		st = text_name_check(model_str(op->text),
+		    strlen(model_str(op->text)));
+		if (st != TEXT_NAME_OK)
+			return model_refuse(why, REJECT_BAD,
+			    text_name_reason(st));
+		break;
 	case OP_REVEAL:
 		if (model_live_card(m, op->card) == NULL)
 			return model_refuse(why, REJECT_NOT_FOUND,

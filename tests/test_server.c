@@ -1631,6 +1631,98 @@ STEST(names_in_use_and_taken_over)
 	keeper_ok(k, t, "taken over");
 }
 
+/*
+ * A fresh connection says HELLO as name and gets ERROR code saying why
+ * (closed here: many are tried).
+ */
+static void
+refused_name(const char *name, uint32_t code, const char *why)
+{
+	struct tclient		 c;
+	struct proto_msg	 m;
+	int			 rc;
+
+	memset(&c, 0, sizeof c);
+	cr_assert_eq(tclient_connect(&c, &srv, false), 0);
+	hello(&c, "cafe", name, NULL, NULL, 0, false, false);
+	rc = tclient_expect(&c, PROTO_ERROR, &m, WAIT);
+	tclient_close(&c);
+	cr_assert_eq(rc, 1, "\"%s\" was let in (%d)", name, rc);
+	cr_assert_eq(m.u.error.code, code, "\"%s\": ERROR %u (%s), want %u",
+	    name, m.u.error.code, m.u.error.text, code);
+	cr_assert_not_null(strstr(m.u.error.text, why), "\"%s\": \"%s\" does "
+	    "not say \"%s\"", name, m.u.error.text, why);
+	proto_msg_free(&m);
+}
+
+/*
+ * Names that only look like someone else's.  Invisible characters and names
+ * with nothing to read are refused with the reason; case, accents written
+ * apart and compatibility forms are the same person: ERROR 102 while they
+ * are online, a takeover once they are offline, and they keep the spelling
+ * they first typed.
+ */
+STEST(look_alike_and_invisible_names)
+{
+	static const char *const invisible[] = {
+		"Anne\u200b", "Anne\u2060", "Anne\ufeff", "\u200b\u200b",
+		"\ufeff", "\u3164\u115f", "An\u00adne", "Anne\u034f",
+		"Anne\u180e", "\U000e0041nne", "Anne\u2028",
+	};
+	static const char *const no_letter[] = { "---", "\u00a0", "!?",
+	    "\u2800", "\U0001f642" };
+	static const char *const zoe[] = { "zo\u00e9", "ZO\u00c9",
+	    "Zoe\u0301", "\uff3a\uff4f\u00e9", " ZO\u00c9 ", "Zo\u00e8" };
+	static const char *const anne[] = { "anne", "\uff21\uff4e\uff4e\uff45",
+	    "ANNE", "Anne\u00a0", "\u1d2c\u207f\u207f\u1d49" };
+	struct tclient		*f, *k, *a, *z, *w;
+	struct catchup		 cu;
+	struct model		*m;
+	uint64_t		 t;
+	uint32_t		 zp;
+	size_t			 i;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	k = seated(false, "cafe", "Keeper", NULL, t);
+	a = seated(false, "cafe", "Anne", NULL, t);
+	z = seated(false, "cafe", "Zo\u00e9", NULL, t);
+	zp = z->participant;
+	(void)a;
+
+	for (i = 0; i < NITEMS(invisible); i++)
+		refused_name(invisible[i], ERROR_PROTOCOL, "invisible");
+	for (i = 0; i < NITEMS(no_letter); i++)
+		refused_name(no_letter[i], ERROR_PROTOCOL, "letter or digit");
+	keeper_ok(k, t, "invisible names");
+	for (i = 0; i < NITEMS(anne); i++)
+		refused_name(anne[i], ERROR_NAME, "is already here");
+	for (i = 0; i < NITEMS(zoe) - 1; i++)
+		refused_name(zoe[i], ERROR_NAME, "Zo\u00e9 is already here");
+	keeper_ok(k, t, "look-alike names");
+
+	/* Zoé leaves; ZOÉ on another laptop is Zoé, who keeps her spelling. */
+	skip_to(k, z->head);
+	hang_up(z);
+	wait_offline(k, zp);
+	w = connected(false);
+	hello(w, "cafe", "ZO\u00c9", NULL, NULL, 0, false, false);
+	m = model_new("cafe");
+	cr_assert_eq(catchup(w, 0, m, &cu), 0);
+	cr_assert_eq(cu.w.participant, zp, "ZO\u00c9 joined as %u, Zo\u00e9 "
+	    "is %u", cu.w.participant, zp);
+	cr_assert_str_eq(model_participant(m, zp)->name, "Zo\u00e9");
+	model_free(m);
+	keeper_ok(w, t, "Zo\u00e9 is back");
+
+	/* Without its accent, Zoe is someone else; so is the other accent. */
+	w = joined(false, "cafe", "Zoe", NULL, NULL);
+	cr_assert_neq(w->participant, zp);
+	w = joined(false, "cafe", zoe[NITEMS(zoe) - 1], NULL, NULL);
+	cr_assert_neq(w->participant, zp);
+	keeper_ok(k, t, "the end");
+}
+
 STEST(same_client_replaces_its_old_connection)
 {
 	struct tclient		*f, *p, *q;
