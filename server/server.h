@@ -215,6 +215,8 @@ struct evlog	*store_open_log(const char *, int, struct model *, uint64_t,
 		    store_each_fn, void *, struct evlog_report *, char *,
 		    size_t);
 int		 store_exists(const char *, const char *);
+int		 store_fold_run(const char *, const struct evlog_run *,
+		    struct model *, uint64_t, char *, size_t);
 
 /* keyfile.c */
 int		 keyfile_load(const char *, bool, char *, size_t, bool *, char *,

@@ -2786,6 +2786,223 @@ STEST(check_finds_and_repair_fixes_damage)
 	keeper_ok(f, t, "repaired");
 }
 
+/* Flip one bit in the body of the record of seq want in a board's log. */
+static void
+flip_record(const char *board, uint64_t want)
+{
+	char		 path[256];
+	uint8_t		*data;
+	size_t		 off;
+	struct stat	 st;
+	uint64_t	 seq;
+	uint32_t	 len;
+	int		 fd, k;
+
+	board_file(path, sizeof path, board, "events.log");
+	cr_assert_eq(stat(path, &st), 0);
+	data = malloc((size_t)st.st_size);
+	fd = open(path, O_RDWR);
+	cr_assert(fd != -1);
+	cr_assert_eq(read(fd, data, (size_t)st.st_size), st.st_size);
+	for (off = 8; off + 16 <= (size_t)st.st_size; off += 8 + len) {
+		len = (uint32_t)data[off] << 24 | (uint32_t)data[off + 1] << 16 |
+		    (uint32_t)data[off + 2] << 8 | data[off + 3];
+		for (seq = 0, k = 0; k < 8; k++)
+			seq = seq << 8 | data[off + 8 + k];
+		if (seq != want)
+			continue;
+		off += 8 + len - 1;
+		data[off] ^= 0x10;
+		cr_assert_eq(pwrite(fd, data + off, 1, (off_t)off), 1);
+		close(fd);
+		free(data);
+		return;
+	}
+	cr_assert_fail("no record of seq %llu in %s", ULL(want), path);
+}
+
+/* The seq a board's snapshot holds. */
+static uint64_t
+snapshot_seq(const char *board)
+{
+	char		path[256];
+	uint8_t		hdr[16];
+	uint64_t	seq = 0;
+	int		fd, k;
+
+	board_file(path, sizeof path, board, "snapshot");
+	fd = open(path, O_RDONLY);
+	cr_assert(fd != -1, "%s: %s", path, strerror(errno));
+	cr_assert_eq(read(fd, hdr, sizeof hdr), (ssize_t)sizeof hdr);
+	close(fd);
+	for (k = 8; k < 16; k++)
+		seq = seq << 8 | hdr[k];
+	return seq;
+}
+
+/* The board as a facilitator's fresh STATE catch-up gives it. */
+static struct model *
+served_board(const char *board)
+{
+	struct tclient	*o = connected(false);
+	struct catchup	 cu;
+	struct model	*m = model_new(board);
+
+	hello(o, board, "Nadia", NULL, srv.key, 0, true, true);
+	cr_assert_eq(catchup(o, 0, m, &cu), 0, "%s is not served", board);
+	hang_up(o);
+	return m;
+}
+
+/* out holds the check summary of a board with that many cards. */
+static void
+summary_says(const char *out, const char *prefix, const char *board,
+    size_t cards)
+{
+	char	want[96];
+	const char *p;
+
+	snprintf(want, sizeof want, "%sboard %s: ", prefix, board);
+	p = strstr(out, want);
+	cr_assert_not_null(p, "no \"%s\" in:\n%s", want, out);
+	snprintf(want, sizeof want, ", %zu cards, ", cards);
+	cr_assert_not_null(strstr(p, want), "\"%s\" wanted in:\n%s", want,
+	    out);
+}
+
+/*
+ * A flipped bit in a record the snapshot covers: repair keeps the snapshot
+ * and every intact record after it, loses nothing, and says so before and
+ * after; what check says is what the server then serves.
+ */
+STEST(repair_keeps_what_the_snapshot_covers)
+{
+	struct tclient	*f;
+	struct catchup	 cu;
+	struct model	*before, *after;
+	struct stat	 st;
+	char		*out, want[256], *aside, *end;
+	uint64_t	 t, snap, head, bad;
+	int		 rc, i;
+
+	tserver_start(&srv, false, "--snapshot-every", "30", "--ops-per-sec",
+	    "0", NULL);
+	t = new_board(&f, false, "cafe");
+	busy_board(f, NULL, t, 60);
+	for (i = 0; i < 5; i++)
+		apply(f, top_card_add(t, "apr\xc3\xa8s l'instantan\xc3\xa9", 0));
+	before = served_board("cafe");
+	head = before->head;
+	tserver_stop(&srv, SIGKILL);
+	snap = snapshot_seq("cafe");
+	cr_assert(snap > 20 && snap + 1 < head, "snapshot at %llu, head %llu",
+	    ULL(snap), ULL(head));
+	bad = snap / 2;
+	flip_record("cafe", bad);
+
+	/* check says what a repair keeps, and what it would serve then. */
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 3, "check: %d\n%s", rc, out);
+	cr_assert_not_null(strstr(out, "DAMAGED"), "%s", out);
+	snprintf(want, sizeof want, "--repair keeps the snapshot (seq %llu) "
+	    "and the log's seq %llu to %llu; nothing is lost", ULL(snap),
+	    ULL(bad + 1), ULL(head));
+	cr_assert_not_null(strstr(out, want), "no \"%s\" in:\n%s", want, out);
+	cr_assert_not_null(strstr(out, "board cafe: not served until it is "
+	    "repaired"), "%s", out);
+	summary_says(out, "after --repair, ", "cafe", before->live_cards);
+	free(out);
+
+	rc = tserver_command(&srv, &out, "check", "cafe", "--repair", NULL);
+	cr_assert_eq(rc, 0, "check --repair: %d\n%s", rc, out);
+	snprintf(want, sizeof want, "REPAIRED: kept the snapshot (seq %llu) "
+	    "and the log's seq %llu to %llu; nothing is lost; the damaged log "
+	    "is kept as ", ULL(snap), ULL(bad + 1), ULL(head));
+	cr_assert_not_null(aside = strstr(out, want), "no \"%s\" in:\n%s",
+	    want, out);
+	aside += strlen(want);
+	end = strchr(aside, '\n');
+	cr_assert_not_null(end);
+	*end = '\0';
+	cr_assert_eq(stat(aside, &st), 0, "%s: %s", aside, strerror(errno));
+	*end = '\n';
+	summary_says(out, "", "cafe", before->live_cards);
+	free(out);
+
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 0, "check after --repair: %d\n%s", rc, out);
+	snprintf(want, sizeof want, "records, seq %llu to %llu,", ULL(bad + 1),
+	    ULL(head));
+	cr_assert_not_null(strstr(out, want), "no \"%s\" in:\n%s", want, out);
+	summary_says(out, "", "cafe", before->live_cards);
+	free(out);
+
+	/* The server serves all of it, and goes on. */
+	tserver_restart(&srv);
+	after = served_board("cafe");
+	same_board(before, after, "after the repair");
+	model_free(after);
+	model_free(before);
+	reconnect(f, false);
+	hello(f, "cafe", "Nadia", NULL, srv.key, head, false, false);
+	cr_assert_eq(catchup(f, head, NULL, &cu), 0);
+	cr_assert_eq(apply(f, top_card_add(t, "ensuite", 0)), head + 1);
+}
+
+/*
+ * check's last line is what the server serves: with the snapshot ahead of
+ * a torn log, and with nothing but the snapshot left.
+ */
+STEST(check_summary_is_what_the_server_serves)
+{
+	struct tclient	*f;
+	struct model	*before, *after;
+	struct stat	 st;
+	char		*out, path[256];
+	uint64_t	 t;
+	int		 rc;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	busy_board(f, NULL, t, 6);
+	apply(f, top_card_add(t, "la derni\xc3\xa8re", 0));
+	before = served_board("cafe");
+	/* SIGTERM snapshots the head; then the log loses its last record. */
+	tserver_stop(&srv, SIGTERM);
+	board_file(path, sizeof path, "cafe", "events.log");
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(truncate(path, st.st_size - 3), 0);
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 3, "check: %d\n%s", rc, out);
+	summary_says(out, "", "cafe", before->live_cards);
+	free(out);
+	tserver_restart(&srv);
+	after = served_board("cafe");
+	same_board(before, after, "from the snapshot");
+	model_free(after);
+
+	/* Only the snapshot is left: it is the board. */
+	tserver_stop(&srv, SIGTERM);
+	cr_assert_eq(unlink(path), 0);
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 0, "check: %d\n%s", rc, out);
+	cr_assert_not_null(strstr(out, "events.log: none; the server starts "
+	    "a new log after the snapshot"), "%s", out);
+	summary_says(out, "", "cafe", before->live_cards);
+	free(out);
+	rc = tserver_command(&srv, &out, "list", NULL);
+	cr_assert_eq(rc, 0, "%s", out);
+	cr_assert_not_null(strstr(out, "\ncafe "), "%s", out);
+	free(out);
+	tserver_restart(&srv);
+	f = joined(false, "cafe", "Bruno", NULL, NULL);
+	after = served_board("cafe");
+	cr_assert_eq(after->live_cards, before->live_cards);
+	cr_assert_eq(apply(f, top_sit(t, 0)), after->head + 1);
+	model_free(after);
+	model_free(before);
+}
+
 /* ------------------------------------------------------------ 12. modes */
 
 /*
