@@ -1103,34 +1103,43 @@ evlog_copy(int in, int out, off_t from, off_t to)
 	return rc;
 }
 
-/* Replace the log at path by one holding only run (see evlog.h). */
+/* Replace the log at path by one holding only runs (see evlog.h). */
 int
-evlog_rewrite(const char *path, const struct evlog_run *run,
+evlog_rewrite(const char *path, const struct evlog_run *runs, size_t n,
     const char *aside, char *err, size_t errlen)
 {
 	char	*tmp;
-	int	 in, out = -1, rc = -1;
+	size_t	 i;
+	int	 in, out, rc = -1;
 
-	xasprintf(&tmp, "%s.tmp", path);
+	for (i = 1; i < n; i++) {
+		if (runs[i].records == 0 || runs[i - 1].records == 0 ||
+		    runs[i].first_seq != runs[i - 1].last_seq + 1) {
+			evlog_err(err, errlen, "%s: runs that do not follow "
+			    "one another", path);
+			return -1;
+		}
+	}
 	if ((in = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		evlog_err(err, errlen, "%s: %s", path, strerror(errno));
-		free(tmp);
 		return -1;
 	}
+	xasprintf(&tmp, "%s.tmp", path);
 	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
 	if (out == -1 || fchmod(out, 0600) == -1 ||
 	    evlog_write_all(out, (const uint8_t *)EVLOG_MAGIC,
-	    EVLOG_HDR_LEN) == -1 ||
-	    (run != NULL && evlog_copy(in, out, run->offset, run->end) == -1) ||
-	    fsync(out) == -1) {
-		evlog_err(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto fail;
+	    EVLOG_HDR_LEN) == -1)
+		goto write_failed;
+	for (i = 0; i < n; i++) {
+		if (evlog_copy(in, out, runs[i].offset, runs[i].end) == -1)
+			goto write_failed;
 	}
+	if (fsync(out) == -1)
+		goto write_failed;
 	if (close(out) == -1) {
 		out = -1;
-		evlog_err(err, errlen, "%s: close: %s", tmp, strerror(errno));
-		goto fail;
+		goto write_failed;
 	}
 	out = -1;
 	/* The old log keeps a name of its own before the new one takes its. */
@@ -1145,13 +1154,14 @@ evlog_rewrite(const char *path, const struct evlog_run *run,
 		unlink(aside);
 		goto fail;
 	}
-	if (evlog_sync_dir(path, false) == -1) {
+	if (evlog_sync_dir(path, false) == -1)
 		evlog_err(err, errlen, "%s: fsync of the directory: %s", path,
 		    strerror(errno));
-		goto out;
-	}
-	rc = 0;
+	else
+		rc = 0;
 	goto out;
+write_failed:
+	evlog_err(err, errlen, "%s: %s", tmp, strerror(errno));
 fail:
 	if (out != -1)
 		close(out);

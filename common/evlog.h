@@ -124,12 +124,13 @@ void		 evlog_scan_free(struct evlog_scan *);
 int		 evlog_run_each(const char *, const struct evlog_run *,
 		    evlog_each_fn, void *, char *, size_t);
 /*
- * Replace the log at path by one that holds only the records of run (none
- * when run is NULL), without losing the old one: it stays as aside (a hard
- * link), the new log is written beside, fsync'd, renamed into place, and
- * the directory synced.  0, or -1 with err and path untouched.
+ * Replace the log at path by one that holds only the records of the n runs
+ * (none when n is 0), whose seqs must follow one another from run to run,
+ * without losing the old log: it stays as aside (a hard link), the new one
+ * is written beside, fsync'd, renamed into place, and the directory synced.
+ * 0, or -1 with err and path untouched.
  */
-int		 evlog_rewrite(const char *, const struct evlog_run *,
+int		 evlog_rewrite(const char *, const struct evlog_run *, size_t,
 		    const char *, char *, size_t);
 
 /* Write a snapshot into dir/snapshot via dir/snapshot.tmp; -1 on failure. */

@@ -360,8 +360,9 @@ offline_snapshot_seq(const char *dir, const char *name)
 
 /* What a repair of a damaged log keeps (offline_plan). */
 struct offline_plan {
-	const struct evlog_run	*keep;		/* the run of records kept */
-	uint64_t		 snap;		/* the snapshot it follows, 0 */
+	const struct evlog_run	*keep;		/* the runs of records kept */
+	size_t			 nkeep;		/* (their seqs follow on) */
+	uint64_t		 snap;		/* the snapshot they follow, 0 */
 	uint64_t		 head;		/* the last seq of the board */
 	uint64_t		 lost_first;	/* seqs lost from, 0: none */
 	uint64_t		 lost_last;	/* to, 0: to an unknown end */
@@ -373,6 +374,8 @@ struct offline_plan {
  * first damaged seq, that is the snapshot and the run of intact records
  * that goes on from it (the damage it covers costs nothing); otherwise the
  * records before the damage, since nothing after a missing seq can apply.
+ * Runs that take up the seqs where the one before stopped (damage that was
+ * no record of its own: a repeated record, bytes inserted) go on it.
  */
 static void
 offline_plan(const struct evlog_scan *sc, uint64_t snap,
@@ -393,16 +396,22 @@ offline_plan(const struct evlog_scan *sc, uint64_t snap,
 			r = &sc->runs[i];
 			if (r->first_seq <= snap + 1 && r->last_seq > snap) {
 				pl->keep = r;
-				pl->head = r->last_seq;
 				break;
 			}
 		}
 	} else if (p->records > 0) {
 		pl->keep = p;
-		pl->head = p->last_seq;
 		/* A log that starts late goes on from the snapshot. */
 		if (p->first_seq > 1)
 			pl->snap = snap;
+	}
+	if (pl->keep != NULL) {
+		pl->nkeep = 1;
+		r = pl->keep;
+		while (r + pl->nkeep < sc->runs + sc->nruns &&
+		    r[pl->nkeep].first_seq == r[pl->nkeep - 1].last_seq + 1)
+			pl->nkeep++;
+		pl->head = r[pl->nkeep - 1].last_seq;
 	}
 	if (!sc->complete)
 		pl->lost_first = pl->head + 1;
@@ -423,14 +432,14 @@ offline_plan_words(const struct offline_plan *pl, char *keeps, size_t klen,
 		snprintf(keeps, klen, _("the snapshot (seq %llu) and the log's "
 		    "seq %llu to %llu"), (unsigned long long)pl->snap,
 		    (unsigned long long)k->first_seq,
-		    (unsigned long long)k->last_seq);
+		    (unsigned long long)pl->head);
 	else if (pl->snap > 0)
 		snprintf(keeps, klen, _("the snapshot (seq %llu)"),
 		    (unsigned long long)pl->snap);
 	else if (k != NULL)
 		snprintf(keeps, klen, _("the log's seq %llu to %llu"),
 		    (unsigned long long)k->first_seq,
-		    (unsigned long long)k->last_seq);
+		    (unsigned long long)pl->head);
 	else
 		snprintf(keeps, klen, "%s", _("no event"));
 	if (pl->lost_first == 0)
@@ -452,7 +461,7 @@ offline_plan_model(const char *dir, const char *name,
 	struct model	*m = model_new(name);
 	uint64_t	 seq;
 	uint8_t		*data = NULL;
-	size_t		 len;
+	size_t		 len, i;
 
 	if (pl->snap > 0) {
 		if (evlog_snapshot_read(dir, &seq, &data, &len, err,
@@ -464,10 +473,12 @@ offline_plan_model(const char *dir, const char *name,
 		}
 		free(data);
 	}
-	if (pl->keep != NULL && pl->keep->last_seq > pl->snap &&
-	    store_fold_run(dir, pl->keep, m, pl->snap, err, errlen) != 0) {
-		model_free(m);
-		return NULL;
+	for (i = 0; i < pl->nkeep; i++) {
+		if (pl->keep[i].last_seq > pl->snap && store_fold_run(dir,
+		    &pl->keep[i], m, pl->snap, err, errlen) != 0) {
+			model_free(m);
+			return NULL;
+		}
 	}
 	return m;
 }
@@ -559,7 +570,7 @@ offline_check_corrupt(const char *dir, const char *name, const char *path,
 			    "loaded: %s\n"), path, err);
 	} else {
 		aside = offline_aside(path);
-		if (evlog_rewrite(path, plan.keep, aside, err,
+		if (evlog_rewrite(path, plan.keep, plan.nkeep, aside, err,
 		    sizeof err) != 0) {
 			offline_fail(_("%s: the repair failed: %s"), path, err);
 			rc = -1;

@@ -1581,10 +1581,14 @@ Test(evlog, scan_finds_every_run_after_damage)
 	static const uint64_t	 seqs[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
 	    11, 12 };
 	static const uint64_t	 back[] = { 1, 2, 3, 2, 4, 5 };
+	struct evlog_report	 rep;
 	struct evlog_scan	 sc;
+	struct coll		 c = { 0 };
+	struct evlog		*e;
 	uint8_t			 buf[4096];
 	off_t			 offs[16];
 	size_t			 len;
+	char			 aside[256];
 
 	/* Clean: one run, nothing lost. */
 	len = enc_log(buf, seqs, 12, offs);
@@ -1628,14 +1632,39 @@ Test(evlog, scan_finds_every_run_after_damage)
 	cr_assert_eq(sc.lost_bytes, (off_t)len - 5 - offs[11]);
 	evlog_scan_free(&sc);
 
-	/* Seqs that go back: the next run starts where they rise again. */
+	/*
+	 * Seqs that go back: the next run starts where they rise again.  The
+	 * two runs follow on, and a rewrite makes them one log.
+	 */
 	len = enc_log(buf, back, 6, offs);
 	spit(logpath, buf, len);
 	cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(sc.nruns, 2);
 	assert_run(&sc, 0, 1, 3, 8, offs[3]);
 	assert_run(&sc, 1, 4, 5, offs[4], (off_t)len);
+	snprintf(aside, sizeof aside, "%s.old", logpath);
+	cr_assert_eq(evlog_rewrite(logpath, sc.runs, 2, aside, err,
+	    sizeof err), 0, "%s", err);
+	e = reopen(0, &c, &rep);
+	cr_assert_not_null(e, "%s", err);
+	assert_clean(&rep, 5, 1, 5, (off_t)len - (offs[4] - offs[3]));
+	evlog_close(e);
+	cr_assert(same_file(aside, buf, len));
+	unlink(aside);
 	evlog_scan_free(&sc);
+
+	/* Runs that do not follow on are no log. */
+	len = enc_log(buf, seqs, 12, offs);
+	buf[offs[5] + 30] ^= 0x02;
+	spit(logpath, buf, len);
+	cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(sc.nruns, 2);
+	cr_assert_eq(evlog_rewrite(logpath, sc.runs, 2, aside, err,
+	    sizeof err), -1);
+	cr_assert(same_file(logpath, buf, len));
+	cr_assert_eq(access(aside, F_OK), -1);
+	evlog_scan_free(&sc);
+	coll_free(&c);
 
 	/* Not a log. */
 	spit(logpath, (const uint8_t *)"NOTALOG!xxxx", 12);
@@ -1676,7 +1705,7 @@ Test(evlog, fixture_bitflip_scanned_rewritten_and_kept_aside)
 
 	/* The log becomes that run; the damaged one stays, whole, beside. */
 	snprintf(aside, sizeof aside, "%s.damaged", logpath);
-	cr_assert_eq(evlog_rewrite(logpath, &sc.runs[1], aside, err,
+	cr_assert_eq(evlog_rewrite(logpath, &sc.runs[1], 1, aside, err,
 	    sizeof err), 0, "%s", err);
 	cr_assert(same_file(aside, bad, blen));
 	e = reopen(0, &c, &rep);
@@ -1688,11 +1717,12 @@ Test(evlog, fixture_bitflip_scanned_rewritten_and_kept_aside)
 	evlog_close(e);
 
 	/* A second rewrite may not overwrite what the first kept. */
-	cr_assert_eq(evlog_rewrite(logpath, NULL, aside, err, sizeof err), -1);
+	cr_assert_eq(evlog_rewrite(logpath, NULL, 0, aside, err, sizeof err),
+	    -1);
 	cr_assert(same_file(aside, bad, blen));
 	snprintf(aside, sizeof aside, "%s.damaged.1", logpath);
-	cr_assert_eq(evlog_rewrite(logpath, NULL, aside, err, sizeof err), 0,
-	    "%s", err);
+	cr_assert_eq(evlog_rewrite(logpath, NULL, 0, aside, err, sizeof err),
+	    0, "%s", err);
 	e = reopen(0, &c, &rep);
 	cr_assert_not_null(e, "%s", err);
 	cr_assert_eq(rep.records, 0);

@@ -2949,6 +2949,83 @@ STEST(repair_keeps_what_the_snapshot_covers)
 	cr_assert_eq(apply(f, top_card_add(t, "ensuite", 0)), head + 1);
 }
 
+/* Write the record of seq want a second time right after itself. */
+static void
+repeat_record(const char *board, uint64_t want)
+{
+	char		 path[256];
+	uint8_t		*data, *out;
+	size_t		 off, total;
+	struct stat	 st;
+	uint64_t	 seq;
+	uint32_t	 len;
+	int		 fd, k;
+
+	board_file(path, sizeof path, board, "events.log");
+	cr_assert_eq(stat(path, &st), 0);
+	data = malloc((size_t)st.st_size);
+	fd = open(path, O_RDWR);
+	cr_assert(fd != -1);
+	cr_assert_eq(read(fd, data, (size_t)st.st_size), st.st_size);
+	for (off = 8; off + 16 <= (size_t)st.st_size; off += 8 + len) {
+		len = (uint32_t)data[off] << 24 | (uint32_t)data[off + 1] << 16 |
+		    (uint32_t)data[off + 2] << 8 | data[off + 3];
+		for (seq = 0, k = 0; k < 8; k++)
+			seq = seq << 8 | data[off + 8 + k];
+		if (seq != want)
+			continue;
+		total = (size_t)st.st_size + 8 + len;
+		out = malloc(total);
+		memcpy(out, data, off + 8 + len);
+		memcpy(out + off + 8 + len, data + off, 8 + len);
+		memcpy(out + off + 16 + 2 * len, data + off + 8 + len,
+		    (size_t)st.st_size - off - 8 - len);
+		cr_assert_eq(pwrite(fd, out, total, 0), (ssize_t)total);
+		close(fd);
+		free(out);
+		free(data);
+		return;
+	}
+	cr_assert_fail("no record of seq %llu in %s", ULL(want), path);
+}
+
+/*
+ * A record written twice: the server refuses the log, and a repair keeps
+ * every event, without the repeat, with no snapshot to help.
+ */
+STEST(repair_drops_a_repeated_record_and_keeps_the_rest)
+{
+	struct tclient	*f;
+	struct model	*before, *after;
+	char		*out, want[160];
+	uint64_t	 t, head;
+	int		 rc;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	busy_board(f, NULL, t, 12);
+	before = served_board("cafe");
+	head = before->head;
+	tserver_stop(&srv, SIGKILL);
+	repeat_record("cafe", head / 2);
+
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 3, "check: %d\n%s", rc, out);
+	snprintf(want, sizeof want, "--repair keeps the log's seq 1 to %llu; "
+	    "nothing is lost", ULL(head));
+	cr_assert_not_null(strstr(out, want), "no \"%s\" in:\n%s", want, out);
+	free(out);
+	rc = tserver_command(&srv, &out, "check", "cafe", "--repair", NULL);
+	cr_assert_eq(rc, 0, "check --repair: %d\n%s", rc, out);
+	summary_says(out, "", "cafe", before->live_cards);
+	free(out);
+	tserver_restart(&srv);
+	after = served_board("cafe");
+	same_board(before, after, "after the repair");
+	model_free(after);
+	model_free(before);
+}
+
 /*
  * check's last line is what the server serves: with the snapshot ahead of
  * a torn log, and with nothing but the snapshot left.
