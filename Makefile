@@ -83,7 +83,7 @@ TUI_TEST_OBJS	= $(filter-out $(B)/client/main.o,$(CLIENT_OBJS))
 # Criterion suites, one binary each.
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
 		  test_boardfile test_export test_editor test_layout test_tui test_cafe test_server \
-		  test_fuzz
+		  test_fuzz test_soak
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
