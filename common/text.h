@@ -65,6 +65,8 @@ size_t		 text_prev_word(const char *, size_t);
  * Returns a malloc'd string.
  */
 char		*text_sanitize(const char *, bool, bool);
+/* text_sanitize makes at most this many bytes of one byte ("[Cyrillic]"). */
+#define TEXT_SANITIZE_GROWTH	5
 /* True if every character of s has an ASCII look-alike (nothing lost). */
 bool		 text_ascii_exact(const char *);
 

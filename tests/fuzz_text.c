@@ -47,6 +47,7 @@ fuzz_text_one(const uint8_t *data, size_t size)
 		out = text_sanitize(s, mode & 1, mode & 2);
 		FUZZ_CHECK(text_check(out, strlen(out), mode & 2, NULL) ==
 		    TEXT_OK);
+		FUZZ_CHECK(strlen(out) <= len * TEXT_SANITIZE_GROWTH);
 		for (i = 0; (mode & 1) && out[i] != '\0'; i++)
 			FUZZ_CHECK((unsigned char)out[i] < 0x80);
 		w = text_width(out);
