@@ -463,6 +463,17 @@ text_reorder(uint32_t *v, size_t n)
 	}
 }
 
+/* True if cp can be the second of a canonical composition. */
+static bool
+text_cp_second(uint32_t cp)
+{
+	if (cp < 0x300)
+		return false;
+	if (cp >= TEXT_VBASE && cp < TEXT_TBASE + TEXT_TCOUNT)
+		return true;
+	return (text_props(cp)->flags & UCD_SECOND) != 0;
+}
+
 /* The primary composite of first and second; 0 if there is none. */
 static uint32_t
 text_compose_pair(uint32_t first, uint32_t second)
@@ -504,7 +515,7 @@ text_compose(uint32_t *v, size_t n)
 	last = text_ccc(v[0]) == 0 ? 0 : 256;
 	for (i = 1; i < n; i++) {
 		cc = text_ccc(v[i]);
-		if ((last < cc || last == 0) &&
+		if ((last < cc || last == 0) && text_cp_second(v[i]) &&
 		    (comp = text_compose_pair(v[starter], v[i])) != 0) {
 			v[starter] = comp;
 			continue;
@@ -517,6 +528,19 @@ text_compose(uint32_t *v, size_t n)
 	return out;
 }
 
+/* text_fold of ASCII only: lower case. */
+static char *
+text_fold_ascii(const char *s, size_t len)
+{
+	char	*out = xmalloc(len + 1);
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		out[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + ('a' - 'A') : s[i];
+	out[len] = '\0';
+	return out;
+}
+
 /* NFKC_Casefold of s[0..len) (see text.h). */
 char *
 text_fold(const char *s, size_t len)
@@ -526,6 +550,10 @@ text_fold(const char *s, size_t len)
 	size_t		 i = 0, n, k, o = 0;
 	char		*out;
 
+	for (k = 0; k < len && (unsigned char)s[k] < 0x80; k++)
+		/* nothing */;
+	if (k == len)
+		return text_fold_ascii(s, len);
 	memset(&v, 0, sizeof v);
 	while (i < len) {
 		i += text_decode(s + i, len - i, &cp);
@@ -542,6 +570,7 @@ text_fold(const char *s, size_t len)
 	free(v.v);
 	return out;
 }
+
 
 /* The key two first names share when they are the same person. */
 char *
@@ -982,15 +1011,23 @@ text_sanitize_into(const char *s, bool ascii, bool keep_nl,
 	int32_t		 d;
 
 	*lossy = false;
-	text_buf_add(out, "", 0);
+	/* Room for the most it can grow: no growing on the way. */
+	out->cap = len * TEXT_SANITIZE_GROWTH + 1;
+	out->s = xmalloc(out->cap);
+	out->s[0] = '\0';
 	while (i < len) {
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+			out->s[out->len++] = s[i++];
+			run = NULL;
+			continue;
+		}
 		n = text_utf8_next((const unsigned char *)s + i, len - i, &cp);
 		d = text_display_cp(cp, n == 0, keep_nl);
 		i += n == 0 ? 1 : n;
 		if (d < 0)
 			continue;
 		if (!ascii) {
-			text_buf_add(out, enc, text_encode((uint32_t)d, enc));
+			out->len += text_encode((uint32_t)d, out->s + out->len);
 			continue;
 		}
 		if (d < 0x80 || d == TEXT_REPLACEMENT) {
@@ -1016,6 +1053,7 @@ text_sanitize_into(const char *s, bool ascii, bool keep_nl,
 		text_buf_add(out, a, strlen(a));
 		text_buf_add(out, "]", 1);
 	}
+	out->s[out->len] = '\0';
 }
 
 /* A copy of s that a terminal cannot interpret (see text.h). */

@@ -32,6 +32,7 @@ enum ucd_class {
 #define UCD_VISIBLE_FORMAT	0x02	/* Prepended_Concatenation_Mark */
 #define UCD_FOLD		0x04	/* in ucd_fold_*: see below */
 #define UCD_DECOMP		0x08	/* in ucd_decomp_* (Hangul is computed) */
+#define UCD_SECOND		0x10	/* second of a pair in ucd_comps */
 
 /* Code points per block of the two-stage table. */
 #define UCD_BLOCK		128
@@ -67,7 +68,7 @@ struct ucd_props {
 /* ucd_props[ucd_stage2[ucd_stage1[cp / UCD_BLOCK] * UCD_BLOCK + cp % UCD_BLOCK]] */
 extern const uint8_t		ucd_stage1[8704];
 extern const uint8_t		ucd_stage2[32256];
-extern const struct ucd_props	ucd_props[79];
+extern const struct ucd_props	ucd_props[87];
 /*
  * NFKC_Casefold of the code points flagged UCD_FOLD.  The others fold as
  * their decomposition does, part by part: NFD(NFKC_CF(c)) is the

@@ -52,6 +52,7 @@ GC_CLASS = {
     "Cf": 6, "Cc": 7, "Co": 8, "Cs": 9, "Cn": 10,
 }
 F_IGNORABLE, F_VISIBLE_FORMAT, F_FOLD, F_DECOMP = 0x01, 0x02, 0x04, 0x08
+F_SECOND = 0x10
 
 
 def path(name):
@@ -312,6 +313,8 @@ def main():
         if not tag and len(d) == 2 and c not in fce:
             pairs[(d[0], d[1])] = c
 
+    seconds = {sec for (first, sec) in pairs}
+
     # Per code point properties, in a two-stage table.
     records = {}
     prop_index = []
@@ -326,6 +329,8 @@ def main():
             flags |= F_FOLD
         if c in nfkd:
             flags |= F_DECOMP
+        if c in seconds:
+            flags |= F_SECOND
         rec = (cls, flags, ccc[c])
         if rec not in records:
             records[rec] = len(records)
@@ -407,6 +412,7 @@ enum ucd_class {
 #define UCD_VISIBLE_FORMAT	0x02	/* Prepended_Concatenation_Mark */
 #define UCD_FOLD		0x04	/* in ucd_fold_*: see below */
 #define UCD_DECOMP		0x08	/* in ucd_decomp_* (Hangul is computed) */
+#define UCD_SECOND		0x10	/* second of a pair in ucd_comps */
 
 /* Code points per block of the two-stage table. */
 #define UCD_BLOCK		%(block)d
