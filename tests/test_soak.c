@@ -51,7 +51,7 @@ enum soak_state {
 struct soak_writer {
 	struct tclient	 c;
 	int		 idx;
-	char		 name[16];
+	char		 name[24];
 	enum soak_state	 state;
 	struct model	*m;		/* everything received, folded */
 	uint8_t		 mode;		/* of the catch-up under way */
