@@ -21,7 +21,7 @@
 #include "model.h"
 #include "server.h"
 
-/* Big-endian 32-bit load and store. */
+/* Big-endian 32-bit load. */
 static uint32_t
 fuzz_evlog_get32(const uint8_t *p)
 {
@@ -29,6 +29,7 @@ fuzz_evlog_get32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Big-endian 32-bit store. */
 static void
 fuzz_evlog_put32(uint8_t *p, uint32_t v)
 {

@@ -356,6 +356,7 @@ seeds_text(void)
 	}
 }
 
+/* gen-seeds DIR: write every corpus under DIR. */
 int
 main(int argc, char **argv)
 {
