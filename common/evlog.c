@@ -38,6 +38,12 @@
 #define EVLOG_READ_BUF	(1024 * 1024)
 _Static_assert(EVLOG_READ_BUF >= EVLOG_REC_MAX, "a record fits the buffer");
 
+/*
+ * Seqs run from 1; the last uint64 is none either, so that the seq after
+ * any seq of a log is never 0, which means "any" to evlog_check.
+ */
+#define EVLOG_SEQ_OK(s)	((s) != 0 && (s) != UINT64_MAX)
+
 /* Bytes CRC'd while looking for intact records after damage. */
 #define EVLOG_SCAN_BUDGET	((uint64_t)64 << 20)
 
@@ -403,7 +409,7 @@ evlog_check(struct evlog_reader *r, off_t off, uint64_t expect,
 	memcpy(rec->client, p + 16, PROTO_CLIENT_LEN);
 	rec->body = p + EVLOG_PAYLOAD_HDR;
 	rec->len = len - EVLOG_PAYLOAD_HDR;
-	if (rec->seq == 0 || (expect != 0 && rec->seq != expect))
+	if (!EVLOG_SEQ_OK(rec->seq) || (expect != 0 && rec->seq != expect))
 		return EVLOG_BAD_SEQ;
 	return EVLOG_GOOD;
 }
@@ -432,7 +438,7 @@ evlog_find_intact(struct evlog_reader *r, off_t from, uint64_t last,
 		    (off_t)len > r->end - at - EVLOG_REC_HDR)
 			continue;
 		seq = evlog_get64(p + EVLOG_REC_HDR);
-		if (seq == 0 ||
+		if (!EVLOG_SEQ_OK(seq) ||
 		    (last != 0 && (seq <= last || seq - last > most)))
 			continue;
 		if (*budget < len)
@@ -804,7 +810,8 @@ evlog_append(struct evlog *e, uint64_t seq, int64_t time_ms,
 	}
 	if (len > 0 && body == NULL)
 		fatalx("%s: no body", __func__);
-	if (seq == 0 || (e->records > 0 && seq != e->last_seq + 1)) {
+	if (!EVLOG_SEQ_OK(seq) ||
+	    (e->records > 0 && seq != e->last_seq + 1)) {
 		evlog_err(err, errlen, "%s: seq %llu does not follow %llu",
 		    e->path, (unsigned long long)seq,
 		    (unsigned long long)e->last_seq);
@@ -1007,7 +1014,8 @@ evlog_scan(const char *path, struct evlog_scan *sc, char *err, size_t errlen)
 		if (run->records > 0)
 			last = run->last_seq;
 		/* An intact record out of sequence starts the next run. */
-		if (bad == EVLOG_BAD_SEQ && rec.seq > last) {
+		if (bad == EVLOG_BAD_SEQ && EVLOG_SEQ_OK(rec.seq) &&
+		    rec.seq > last) {
 			intact = 1;
 			found = off;
 		} else

@@ -1666,6 +1666,34 @@ Test(evlog, scan_finds_every_run_after_damage)
 	evlog_scan_free(&sc);
 	coll_free(&c);
 
+	/*
+	 * The last seq a uint64 holds is no seq: nothing could follow it
+	 * (found by the fuzzer: the seq after it wrapped to 0, "any").
+	 */
+	{
+		static const uint64_t	 huge[] = { 1, 2, UINT64_MAX, 3, 4 };
+
+		len = enc_log(buf, huge, 5, offs);
+		spit(logpath, buf, len);
+		e = reopen(EVLOG_READONLY, &c, &rep);
+		cr_assert_null(e);
+		cr_assert(rep.corrupt);
+		cr_assert_eq(rep.records, 2);
+		cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), 0);
+		cr_assert_eq(sc.nruns, 2);
+		assert_run(&sc, 0, 1, 2, 8, offs[2]);
+		assert_run(&sc, 1, 3, 4, offs[3], (off_t)len);
+		evlog_scan_free(&sc);
+		unlink(logpath);
+		e = evlog_open(logpath, EVLOG_CREATE, NULL, NULL, NULL, err,
+		    sizeof err);
+		cr_assert_not_null(e);
+		cr_assert_eq(evlog_append(e, UINT64_MAX, 0, NULL, NULL, 0, err,
+		    sizeof err), -1);
+		evlog_close(e);
+		coll_free(&c);
+	}
+
 	/* Not a log. */
 	spit(logpath, (const uint8_t *)"NOTALOG!xxxx", 12);
 	cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), -1);
