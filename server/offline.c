@@ -626,9 +626,13 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 	 */
 	xasprintf(&path, "%s/events.log", dir);
 	memset(&rep, 0, sizeof rep);
-	if (stat(path, &st) != 0)
+	if (stat(path, &st) != 0 && offline_snapshot_seq(dir, name) > 0)
 		printf(_("%s: none; the server starts a new log after the "
 		    "snapshot\n"), path);
+	else if (stat(path, &st) != 0) {
+		printf(_("%s: none, and no usable snapshot either\n"), path);
+		damaged = 1;
+	}
 	else if ((log_ok = offline_check_open(dir, name, path,
 	    EVLOG_READONLY, &full, &base, &first, &rep, err, sizeof err))) {
 		if (rep.cut_bytes > 0 && o->repair) {

@@ -317,6 +317,13 @@ again:
 		seq = 0;
 	}
 
+	if (seq == 0 && !store_has_file(dir, "events.log") &&
+	    store_has_file(dir, "snapshot")) {
+		/* No log to fold instead: an empty board would pass for it. */
+		snprintf(err, errlen, "%s is missing and the snapshot cannot "
+		    "be used", logpath);
+		goto fail;
+	}
 	if ((flags & EVLOG_READONLY) && seq > 0 &&
 	    !store_has_file(dir, "events.log")) {
 		/* Only the snapshot: the server goes on from it. */

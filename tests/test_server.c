@@ -3078,6 +3078,22 @@ STEST(check_summary_is_what_the_server_serves)
 	cr_assert_eq(apply(f, top_sit(t, 0)), after->head + 1);
 	model_free(after);
 	model_free(before);
+
+	/* A snapshot that cannot be used, and no log: no empty board. */
+	tserver_stop(&srv, SIGTERM);
+	cr_assert_eq(unlink(path), 0);
+	board_file(path, sizeof path, "cafe", "snapshot");
+	cr_assert_eq(truncate(path, 30), 0);
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 3, "check: %d\n%s", rc, out);
+	cr_assert_not_null(strstr(out, "events.log: none, and no usable "
+	    "snapshot either"), "%s", out);
+	cr_assert_not_null(strstr(out, "board cafe: the server cannot open "
+	    "it: "), "%s", out);
+	free(out);
+	tserver_restart(&srv);
+	bad_hello("cafe", "Nadia", NULL, srv.key, false, ERROR_BOARD,
+	    "only an unusable snapshot");
 }
 
 /* ------------------------------------------------------------ 12. modes */
