@@ -604,6 +604,26 @@ text_cp_invisible(uint32_t cp)
 	    (p->cls == UCD_FORMAT && !(p->flags & UCD_VISIBLE_FORMAT));
 }
 
+/*
+ * True if a letter or digit is still one once folded: U+FE70, an Arabic
+ * presentation form that is a letter, folds to a space and a mark.
+ */
+static bool
+text_cp_stays_letter(uint32_t cp)
+{
+	uint32_t	out[UCD_MAX_EXPANSION];
+	size_t		n, i;
+	uint8_t		cls;
+
+	n = text_fold_cp(cp, out);
+	for (i = 0; i < n; i++) {
+		cls = text_props(out[i])->cls;
+		if (cls == UCD_LETTER || cls == UCD_NUMBER)
+			return true;
+	}
+	return false;
+}
+
 /* Whether s[0..len) may be a first name (see text.h). */
 enum text_name_status
 text_name_check(const char *s, size_t len)
@@ -624,8 +644,8 @@ text_name_check(const char *s, size_t len)
 		    p->cls == UCD_SEPARATOR || p->cls == UCD_PRIVATE ||
 		    p->cls == UCD_SURROGATE || p->cls == UCD_UNASSIGNED)
 			return TEXT_NAME_INVISIBLE;
-		if (p->cls == UCD_LETTER || p->cls == UCD_NUMBER)
-			letter = true;
+		if (!letter && (p->cls == UCD_LETTER || p->cls == UCD_NUMBER))
+			letter = text_cp_stays_letter(cp);
 	}
 	return letter ? TEXT_NAME_OK : TEXT_NAME_NO_LETTER;
 }

@@ -92,7 +92,8 @@ enum text_name_status {
 	TEXT_NAME_CONTROL,	/* bad UTF-8, a control, a newline, a bidi override */
 	TEXT_NAME_INVISIBLE,	/* default-ignorable, format (Cf), line or
 				   paragraph separator, private use, unassigned */
-	TEXT_NAME_NO_LETTER,	/* no letter (L*) or digit (N*) */
+	TEXT_NAME_NO_LETTER,	/* no letter (L*) or digit (N*) that stays
+				   one once folded */
 };
 
 /*

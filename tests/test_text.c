@@ -458,6 +458,9 @@ static const struct name_case name_cases[] = {
 	{ "\u2800\u2800", TEXT_NAME_NO_LETTER },
 	{ "\U0001f642", TEXT_NAME_NO_LETTER },
 	{ "\u0301", TEXT_NAME_NO_LETTER },
+	/* A letter that folds to a space and a mark (found by the fuzzer). */
+	{ "\ufe70", TEXT_NAME_NO_LETTER },
+	{ "\ufe70\u0628", TEXT_NAME_OK },
 };
 
 Test(text, name_rules)
