@@ -5,6 +5,7 @@
 #   make check      install what is missing, build, run every test
 #   make asan       the same tests under address + undefined sanitizers
 #   make bench      benchmarks (print figures)
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS (clang)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 VERSION		= 0.1.0
