@@ -12,6 +12,7 @@
 #ifndef CB_FUZZ_H
 #define CB_FUZZ_H
 
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,31 @@
 /* The targets of one binary share one directory, made once. */
 static char	fuzz_dir[64];
 
-/* Make the private directory (in memory when /dev/shm exists). */
+/* Remove the private directory and the files in it. */
+static void
+fuzz_dir_remove(void)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 path[512];
+
+	if (fuzz_dir[0] == '\0' || (d = opendir(fuzz_dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", fuzz_dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(fuzz_dir);
+	fuzz_dir[0] = '\0';
+}
+
+/*
+ * Make the private directory (in memory when /dev/shm exists); it goes
+ * when the process exits (a crash leaves it, beside its input).
+ */
 static void
 fuzz_dir_init(void)
 {
@@ -45,6 +70,7 @@ fuzz_dir_init(void)
 		perror("fuzz: mkdtemp");
 		abort();
 	}
+	atexit(fuzz_dir_remove);
 }
 
 /* fuzz_dir/name into buf. */

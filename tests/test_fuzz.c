@@ -25,21 +25,7 @@ static const char *fuzz_current = "";
 static void
 fuzz_fini(void)
 {
-	DIR		*d;
-	struct dirent	*de;
-	char		 path[512];
-
-	if (fuzz_dir[0] == '\0' || (d = opendir(fuzz_dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", fuzz_dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(fuzz_dir);
-	fuzz_dir[0] = '\0';
+	fuzz_dir_remove();
 }
 
 TestSuite(fuzz, .fini = fuzz_fini, .timeout = 300);
