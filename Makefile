@@ -6,6 +6,7 @@
 #   make asan       the same tests under address + undefined sanitizers
 #   make bench      benchmarks (print figures; BASE=DIR adds an older build's)
 #   make bench-quick the network benchmarks' short runs, for iteration
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS (clang)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deb        a Debian package in build/deb/ (debhelper)
 
@@ -68,8 +69,8 @@ CRIT_CFLAGS	= $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
 CRIT_LIBS	= $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 
 # ---------------------------------------------------------------- common/
-COMMON_MODS	= xmalloc log text idmap pairmap namemap proto model model-check \
-		  model-state rotation evlog \
+COMMON_MODS	= xmalloc log ucd text idmap pairmap namemap proto model \
+		  model-check model-state rotation evlog \
 		  boardfile export export-md export-csv export-json paths i18n \
 		  fingerprint
 COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
@@ -98,7 +99,8 @@ NET_TEST_WRAP	= -Wl,--wrap=bufferevent_setcb -Wl,--wrap=bufferevent_free
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
 		  test_boardfile test_export test_editor test_layout test_tui test_plain \
 		  test_cafe test_server test_pipeline test_shaper test_net \
-		  test_session test_merge test_connect test_deploy
+		  test_session test_merge test_connect test_deploy test_fuzz \
+		  test_soak
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -206,6 +208,14 @@ $(B)/tests/test_cafe $(B)/tests/test_session $(B)/tests/test_deploy: \
     $(TSUPPORT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) \
 	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
+# The fuzz targets' replay reads logs as the server loads them (store.c).
+$(B)/tests/test_fuzz.o: CPPFLAGS += -Iserver
+$(B)/tests/test_fuzz: $(B)/tests/test_fuzz.o $(B)/server/store.o \
+    $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/server/store.o $(TSUPPORT_OBJS) \
+	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
 
 # The pipeline test plays the client's replica against the server's model.
 $(B)/tests/test_pipeline: $(B)/tests/test_pipeline.o $(B)/client/replica.o \
@@ -383,30 +393,55 @@ lint-man:
 	    if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; done
 
 # ---------------------------------------------------------------- fuzzing
-# make fuzz: libFuzzer (clang) on the protocol decoder for FUZZ_SECONDS,
-# from the seed corpus in tests/fixtures/proto-corpus/ (new inputs go to
-# build-fuzz/corpus/, crashes to build-fuzz/).  make check replays the seed
-# corpus through the same target (tests/test_proto.c).
+# libFuzzer (clang) targets, one per reader of what comes from outside:
+#   proto      a protocol frame body               tests/fuzz_proto.c
+#   evlog      an event log, loaded as a board     tests/fuzz_evlog.c
+#   snapshot   a snapshot, or the STATE records    tests/fuzz_snapshot.c
+#   boardfile  a board file                        tests/fuzz_boardfile.c
+#   text       a string: sanitiser, names, folds   tests/fuzz_text.c
+# make fuzz runs each for FUZZ_SECONDS from its seeds (tests/fixtures/fuzz/
+# NAME; proto: tests/fixtures/proto-corpus), growing build-fuzz/corpus/NAME;
+# a crash stays as build-fuzz/NAME-crash-... (once fixed, keep it among the
+# seeds).  make check replays the seeds through the same entry points
+# (test_proto, test_fuzz).  make fuzz-ci: FUZZ_CI_SECONDS each, for CI.
+# Everything is built apart under build-fuzz/ with the sanitizers.
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
-FUZZ_FLAGS	= -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		  -fno-sanitize-recover=undefined
-FUZZ_SRCS	= tests/fuzz_proto.c common/proto.c common/text.c \
-		  common/xmalloc.c
+FUZZ_CI_SECONDS	?= 30
+FUZZ_TARGETS	= proto evlog snapshot boardfile text
+FUZZ_BINS	= $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+FUZZ_FLAGS	= -std=c11 -g -O1 -fno-omit-frame-pointer \
+		  -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJS	= $(COMMON_MODS:%=build-fuzz/common/%.o) \
+		  build-fuzz/server/store.o
+FUZZ_LIB	= build-fuzz/libcafeboard.a
 
-.PHONY: fuzz
-fuzz: build-fuzz/fuzz_proto
-	@mkdir -p build-fuzz/corpus
-	build-fuzz/fuzz_proto -max_total_time=$(FUZZ_SECONDS) \
-	    -max_len=65536 -timeout=10 \
-	    -artifact_prefix=build-fuzz/ -dict=tests/fixtures/proto/fuzz.dict \
-	    build-fuzz/corpus \
-	    tests/fixtures/proto-corpus
+.PHONY: fuzz fuzz-ci
+fuzz: $(FUZZ_BINS)
+	@sh tests/fuzz-run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-build-fuzz/fuzz_proto: $(FUZZ_SRCS) common/proto.h common/text.h
+fuzz-ci: $(FUZZ_BINS)
+	@sh tests/fuzz-run $(FUZZ_CI_SECONDS) $(FUZZ_TARGETS)
+
+# The library is instrumented for coverage; only the targets link libFuzzer.
+build-fuzz/common/%.o: common/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(FUZZ_FLAGS) -o $@ \
-	    $(FUZZ_SRCS) $(MSGPACK_LIBS)
+	$(FUZZ_CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(FUZZ_FLAGS) \
+	    -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build-fuzz/server/%.o: server/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(FUZZ_FLAGS) \
+	    -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $(FUZZ_OBJS)
+
+build-fuzz/fuzz_%: tests/fuzz_%.c tests/fuzz.h $(FUZZ_LIB)
+	$(FUZZ_CC) $(CPPFLAGS) -Iserver -Itests $(MSGPACK_CFLAGS) \
+	    $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(FUZZ_LIB) \
+	    $(MSGPACK_LIBS) -lm
 
 clean:
 	rm -rf build build-asan server/cafeboard-server client/cafeboard
@@ -418,4 +453,4 @@ ALL_OBJS	= $(COMMON_OBJS) $(SERVER_OBJS) $(CLIENT_OBJS) $(TSUPPORT_OBJS) \
 		  $(TUI_HARNESS_OBJS) $(BSUPPORT_OBJS) \
 		  $(UNIT_TESTS:%=$(B)/tests/%.o) \
 		  $(BENCHES:%=$(B)/tests/%.o) $(TEST_PROGS:%=$(B)/tests/%.o)
--include $(ALL_OBJS:.o=.d)
+-include $(ALL_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

@@ -252,11 +252,10 @@ main(int argc, char **argv)
 		case OPT_NAME:
 			o.name = xstrdup(optarg);
 			text_trim(o.name);
-			if (text_check(o.name, strlen(o.name), false, NULL) !=
-			    TEXT_OK || text_cplen(o.name) < PROTO_NAME_MIN ||
-			    text_cplen(o.name) > PROTO_NAME_MAX) {
-				fprintf(stderr, _("cafeboard: a first name has "
-				    "1 to 32 characters\n"));
+			if (text_name_check(o.name, strlen(o.name)) !=
+			    TEXT_NAME_OK) {
+				fprintf(stderr, _("cafeboard: %s\n"),
+				    ui_text_name(o.name));
 				rc = 2;
 				goto out;
 			}

@@ -29,7 +29,7 @@ ui_draw_modal_editor(struct ui *ui, int body_y, int body_h)
 
 	/* Sanitise character by character, remembering where each went. */
 	map = xreallocarray(NULL, len + 1, sizeof *map);
-	t = xmalloc(len * 3 + 1);
+	t = xmalloc(len * TEXT_SANITIZE_GROWTH + 1);
 	for (i = 0; i < len; ) {
 		n = text_next_char(s, len, i);
 		memcpy(one, s + i, n - i < sizeof one - 1 ? n - i :
@@ -37,7 +37,7 @@ ui_draw_modal_editor(struct ui *ui, int body_y, int body_h)
 		one[n - i < sizeof one - 1 ? n - i : sizeof one - 1] = '\0';
 		piece = text_sanitize(one, ui->ascii, true);
 		pl = strlen(piece);
-		if (o + pl > len * 3)
+		if (o + pl > len * TEXT_SANITIZE_GROWTH)
 			pl = 0;
 		for (; i < n; i++)
 			map[i] = o;

@@ -313,7 +313,7 @@ ui_join_submit(struct ui *ui)
 {
 	struct ui_join	*j = &ui->join;
 	char		*board, *name, *code;
-	size_t		 i, n;
+	size_t		 i;
 
 	board = xstrdup(editor_text(&j->field[UI_FIELD_BOARD]));
 	name = xstrdup(editor_text(&j->field[UI_FIELD_NAME]));
@@ -330,12 +330,9 @@ ui_join_submit(struct ui *ui)
 		j->focus = UI_FIELD_BOARD;
 		goto fail;
 	}
-	n = text_cplen(name);
-	if (j->shown[UI_FIELD_NAME] && (n < PROTO_NAME_MIN ||
-	    n > PROTO_NAME_MAX || text_check(name, strlen(name), false,
-	    NULL) != TEXT_OK)) {
-		snprintf(j->why, sizeof j->why, "%s", _("Type your first name "
-		    "(1 to 32 characters)."));
+	if (j->shown[UI_FIELD_NAME] &&
+	    text_name_check(name, strlen(name)) != TEXT_NAME_OK) {
+		snprintf(j->why, sizeof j->why, "%s", ui_text_name(name));
 		j->focus = UI_FIELD_NAME;
 		goto fail;
 	}

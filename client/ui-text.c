@@ -13,6 +13,7 @@
 
 #include "i18n.h"
 #include "proto.h"
+#include "text.h"
 #include "ui.h"
 
 /* Phase names, in enum phase order. */
@@ -222,4 +223,23 @@ ui_text_tr(const char *s)
 	if (s == NULL || s[0] == '\0')
 		return "";
 	return _(s);
+}
+
+/* Why a first name (trimmed) is refused, as a sentence to show; "" if not. */
+const char *
+ui_text_name(const char *name)
+{
+	switch (text_name_check(name, strlen(name))) {
+	case TEXT_NAME_OK:
+		break;
+	case TEXT_NAME_LENGTH:
+	case TEXT_NAME_CONTROL:
+		return _("Type your first name (1 to 32 characters).");
+	case TEXT_NAME_INVISIBLE:
+		return _("A first name may not hold invisible or formatting "
+		    "characters: type it again.");
+	case TEXT_NAME_NO_LETTER:
+		return _("A first name needs at least one letter or digit.");
+	}
+	return "";
 }

@@ -438,11 +438,10 @@ ui_card_matches(struct ui *ui, const struct model_card *c)
 		return false;
 	/* Exactly, then without accents ("idee" finds "idée"). */
 	for (pass = 0; pass < 2 && !hit; pass++) {
-		q = ui_fold(ui->search, pass == 1);
-		if (pass == 1 && strchr(q, '?') != NULL) {
-			free(q);
+		/* Without accents only when ASCII can say the whole search. */
+		if (pass == 1 && !text_ascii_exact(ui->search))
 			break;
-		}
+		q = ui_fold(ui->search, pass == 1);
 		for (i = 0; i < 2 && !hit; i++) {
 			if (fields[i] == NULL || fields[i][0] == '\0')
 				continue;

@@ -461,5 +461,6 @@ const char	*ui_text_error(uint32_t);
 const char	*ui_text_reason(const char *);
 const char	*ui_text_yes_keys(void);
 const char	*ui_text_tr(const char *);
+const char	*ui_text_name(const char *);
 
 #endif /* CB_UI_H */

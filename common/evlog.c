@@ -38,6 +38,12 @@
 #define EVLOG_READ_BUF	(1024 * 1024)
 _Static_assert(EVLOG_READ_BUF >= EVLOG_REC_MAX, "a record fits the buffer");
 
+/*
+ * Seqs run from 1; the last uint64 is none either, so that the seq after
+ * any seq of a log is never 0, which means "any" to evlog_check.
+ */
+#define EVLOG_SEQ_OK(s)	((s) != 0 && (s) != UINT64_MAX)
+
 /* Bytes CRC'd while looking for intact records after damage. */
 #define EVLOG_SCAN_BUDGET	((uint64_t)64 << 20)
 
@@ -403,7 +409,7 @@ evlog_check(struct evlog_reader *r, off_t off, uint64_t expect,
 	memcpy(rec->client, p + 16, PROTO_CLIENT_LEN);
 	rec->body = p + EVLOG_PAYLOAD_HDR;
 	rec->len = len - EVLOG_PAYLOAD_HDR;
-	if (rec->seq == 0 || (expect != 0 && rec->seq != expect))
+	if (!EVLOG_SEQ_OK(rec->seq) || (expect != 0 && rec->seq != expect))
 		return EVLOG_BAD_SEQ;
 	return EVLOG_GOOD;
 }
@@ -432,7 +438,7 @@ evlog_find_intact(struct evlog_reader *r, off_t from, uint64_t last,
 		    (off_t)len > r->end - at - EVLOG_REC_HDR)
 			continue;
 		seq = evlog_get64(p + EVLOG_REC_HDR);
-		if (seq == 0 ||
+		if (!EVLOG_SEQ_OK(seq) ||
 		    (last != 0 && (seq <= last || seq - last > most)))
 			continue;
 		if (*budget < len)
@@ -643,8 +649,8 @@ evlog_recover(struct evlog *e, struct evlog_reader *r, off_t off,
 		    (long long)report->cut_bytes);
 	if (!(e->flags & EVLOG_REPAIR))
 		return evlog_fail(report, err, errlen, "%s: corrupt record at "
-		    "offset %lld %s (%s); %s from there on; nothing changed, "
-		    "repair cuts them (cafeboard-server check --repair)",
+		    "offset %lld %s (%s); %s from there on; nothing changed "
+		    "(cafeboard-server check says what a repair keeps)",
 		    e->path, (long long)off, after, why, rest);
 	cut = !(e->flags & EVLOG_READONLY);
 	if (cut && evlog_cut(e, off) == -1)
@@ -804,7 +810,8 @@ evlog_append(struct evlog *e, uint64_t seq, int64_t time_ms,
 	}
 	if (len > 0 && body == NULL)
 		fatalx("%s: no body", __func__);
-	if (seq == 0 || (e->records > 0 && seq != e->last_seq + 1)) {
+	if (!EVLOG_SEQ_OK(seq) ||
+	    (e->records > 0 && seq != e->last_seq + 1)) {
 		evlog_err(err, errlen, "%s: seq %llu does not follow %llu",
 		    e->path, (unsigned long long)seq,
 		    (unsigned long long)e->last_seq);
@@ -906,6 +913,271 @@ evlog_close(struct evlog *e)
 	free(e->path);
 	free(e->buf);
 	free(e);
+}
+
+/* ---------------------------------------------------------------- salvage */
+
+/*
+ * Open path read-only and check its header: 0 with *fd and a reader over
+ * the whole file, or -1 with err.
+ */
+static int
+evlog_open_reader(const char *path, struct evlog_reader *r, int *fd,
+    char *err, size_t errlen)
+{
+	const uint8_t	*p;
+	struct stat	 st;
+
+	if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		evlog_err(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(*fd, &st) == -1) {
+		evlog_err(err, errlen, "%s: %s", path, strerror(errno));
+		close(*fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size < EVLOG_HDR_LEN) {
+		evlog_err(err, errlen, "%s: %s", path, !S_ISREG(st.st_mode) ?
+		    "not a regular file" : "torn log header");
+		close(*fd);
+		return -1;
+	}
+	evlog_reader_init(r, *fd, st.st_size);
+	if ((p = evlog_reader_get(r, 0, EVLOG_HDR_LEN)) == NULL ||
+	    memcmp(p, EVLOG_MAGIC, EVLOG_HDR_LEN) != 0) {
+		evlog_err(err, errlen, "%s: %s", path, p == NULL ?
+		    strerror(r->error) : "not a cafeboard log (bad magic)");
+		evlog_reader_free(r);
+		close(*fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* A new run at off, at the end of the scan's list. */
+static struct evlog_run *
+evlog_scan_add(struct evlog_scan *sc, off_t off)
+{
+	struct evlog_run	*run;
+
+	sc->runs = xreallocarray(sc->runs, sc->nruns + 1, sizeof *sc->runs);
+	run = &sc->runs[sc->nruns++];
+	memset(run, 0, sizeof *run);
+	run->offset = run->end = off;
+	return run;
+}
+
+/* Every run of intact records of the log at path (see evlog.h). */
+int
+evlog_scan(const char *path, struct evlog_scan *sc, char *err, size_t errlen)
+{
+	struct evlog_reader	 r;
+	struct evlog_rec	 rec;
+	struct evlog_run	*run;
+	enum evlog_bad		 bad = EVLOG_GOOD;
+	uint64_t		 budget = EVLOG_SCAN_BUDGET, last = 0;
+	uint32_t		 total;
+	off_t			 off = EVLOG_HDR_LEN, found = 0, kept = 0;
+	size_t			 i;
+	int			 fd, intact, rc = -1;
+
+	memset(sc, 0, sizeof *sc);
+	if (evlog_open_reader(path, &r, &fd, err, errlen) != 0)
+		return -1;
+	sc->size = r.end;
+	sc->complete = true;
+	run = evlog_scan_add(sc, off);
+	for (;;) {
+		while (off < r.end) {
+			bad = evlog_check(&r, off, run->records == 0 ? 0 :
+			    run->last_seq + 1, &rec, &total);
+			/* Seqs only rise from one run to the next. */
+			if (bad == EVLOG_GOOD && run->records == 0 &&
+			    rec.seq <= last)
+				bad = EVLOG_BAD_SEQ;
+			if (bad != EVLOG_GOOD)
+				break;
+			if (run->records++ == 0)
+				run->first_seq = rec.seq;
+			run->last_seq = rec.seq;
+			off += total;
+			run->end = off;
+		}
+		if (off >= r.end)
+			break;
+		if (bad == EVLOG_BAD_IO) {
+			evlog_err(err, errlen, "%s: read at offset %lld: %s",
+			    path, (long long)off, strerror(r.error));
+			goto out;
+		}
+		if (run->records > 0)
+			last = run->last_seq;
+		/* An intact record out of sequence starts the next run. */
+		if (bad == EVLOG_BAD_SEQ && EVLOG_SEQ_OK(rec.seq) &&
+		    rec.seq > last) {
+			intact = 1;
+			found = off;
+		} else
+			intact = evlog_find_intact(&r, off, last, &found,
+			    &budget);
+		if (intact == -1 && r.error != 0) {
+			evlog_err(err, errlen, "%s: read: %s", path,
+			    strerror(r.error));
+			goto out;
+		}
+		if (intact != 1) {
+			sc->complete = intact == 0;
+			break;
+		}
+		off = found;
+		run = evlog_scan_add(sc, off);
+	}
+	for (i = 0; i < sc->nruns; i++)
+		kept += sc->runs[i].end - sc->runs[i].offset;
+	sc->lost_bytes = sc->size - EVLOG_HDR_LEN - kept;
+	rc = 0;
+out:
+	evlog_reader_free(&r);
+	close(fd);
+	if (rc != 0)
+		evlog_scan_free(sc);
+	return rc;
+}
+
+/* Free what evlog_scan found. */
+void
+evlog_scan_free(struct evlog_scan *sc)
+{
+	free(sc->runs);
+	memset(sc, 0, sizeof *sc);
+}
+
+/* Call each for every record of run, checking each again on the way. */
+int
+evlog_run_each(const char *path, const struct evlog_run *run,
+    evlog_each_fn each, void *arg, char *err, size_t errlen)
+{
+	struct evlog_reader	r;
+	struct evlog_rec	rec;
+	uint64_t		n;
+	uint32_t		total;
+	off_t			off = run->offset;
+	int			fd, rc = -1;
+
+	if (evlog_open_reader(path, &r, &fd, err, errlen) != 0)
+		return -1;
+	for (n = 0; n < run->records; n++) {
+		if (evlog_check(&r, off, run->first_seq + n, &rec, &total) !=
+		    EVLOG_GOOD) {
+			evlog_err(err, errlen, "%s: the record at offset %lld "
+			    "is no longer intact", path, (long long)off);
+			goto out;
+		}
+		if (each(&rec, arg) != 0) {
+			evlog_err(err, errlen, "%s: stopped while loading seq "
+			    "%llu at offset %lld", path,
+			    (unsigned long long)rec.seq, (long long)off);
+			goto out;
+		}
+		off += total;
+	}
+	rc = 0;
+out:
+	evlog_reader_free(&r);
+	close(fd);
+	return rc;
+}
+
+/* Copy in[from..to) to the end of out; -1 with errno. */
+static int
+evlog_copy(int in, int out, off_t from, off_t to)
+{
+	uint8_t	*buf = xmalloc(EVLOG_READ_BUF);
+	size_t	 n;
+	int	 rc = 0;
+
+	while (from < to) {
+		n = to - from < EVLOG_READ_BUF ? (size_t)(to - from) :
+		    EVLOG_READ_BUF;
+		if (evlog_read_at(in, buf, n, from) == -1 ||
+		    evlog_write_all(out, buf, n) == -1) {
+			rc = -1;
+			break;
+		}
+		from += (off_t)n;
+	}
+	free(buf);
+	return rc;
+}
+
+/* Replace the log at path by one holding only runs (see evlog.h). */
+int
+evlog_rewrite(const char *path, const struct evlog_run *runs, size_t n,
+    const char *aside, char *err, size_t errlen)
+{
+	char	*tmp;
+	size_t	 i;
+	int	 in, out, rc = -1;
+
+	for (i = 1; i < n; i++) {
+		if (runs[i].records == 0 || runs[i - 1].records == 0 ||
+		    runs[i].first_seq != runs[i - 1].last_seq + 1) {
+			evlog_err(err, errlen, "%s: runs that do not follow "
+			    "one another", path);
+			return -1;
+		}
+	}
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		evlog_err(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	xasprintf(&tmp, "%s.tmp", path);
+	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (out == -1 || fchmod(out, 0600) == -1 ||
+	    evlog_write_all(out, (const uint8_t *)EVLOG_MAGIC,
+	    EVLOG_HDR_LEN) == -1)
+		goto write_failed;
+	for (i = 0; i < n; i++) {
+		if (evlog_copy(in, out, runs[i].offset, runs[i].end) == -1)
+			goto write_failed;
+	}
+	if (fsync(out) == -1)
+		goto write_failed;
+	if (close(out) == -1) {
+		out = -1;
+		goto write_failed;
+	}
+	out = -1;
+	/* The old log keeps a name of its own before the new one takes its. */
+	if (link(path, aside) == -1) {
+		evlog_err(err, errlen, "link %s to %s: %s", path, aside,
+		    strerror(errno));
+		goto fail;
+	}
+	if (rename(tmp, path) == -1) {
+		evlog_err(err, errlen, "rename %s to %s: %s", tmp, path,
+		    strerror(errno));
+		unlink(aside);
+		goto fail;
+	}
+	if (evlog_sync_dir(path, false) == -1)
+		evlog_err(err, errlen, "%s: fsync of the directory: %s", path,
+		    strerror(errno));
+	else
+		rc = 0;
+	goto out;
+write_failed:
+	evlog_err(err, errlen, "%s: %s", tmp, strerror(errno));
+fail:
+	if (out != -1)
+		close(out);
+	unlink(tmp);
+out:
+	close(in);
+	free(tmp);
+	return rc;
 }
 
 /* Write a snapshot to dir/snapshot.tmp, fsync it, rename it into place. */

@@ -94,6 +94,45 @@ uint32_t	 evlog_crc32c(uint32_t, const void *, size_t);
 /* The same, always the portable table-driven code (tests compare both). */
 uint32_t	 evlog_crc32c_sw(uint32_t, const void *, size_t);
 
+/* A stretch of intact records whose seqs follow one another. */
+struct evlog_run {
+	uint64_t	 first_seq;	/* 0: no record (an empty first run) */
+	uint64_t	 last_seq;
+	uint64_t	 records;
+	off_t		 offset;	/* of its first record */
+	off_t		 end;		/* just after its last record */
+};
+
+/* Every run of a log, in file order (evlog_scan). */
+struct evlog_scan {
+	struct evlog_run *runs;		/* runs[0] starts after the header */
+	size_t		 nruns;
+	off_t		 size;		/* of the file */
+	off_t		 lost_bytes;	/* in no run: damaged or torn */
+	bool		 complete;	/* false: the search for intact records
+					   ran out of budget after the last run */
+};
+
+/*
+ * Read the log at path (never writing) and list its runs: the first from
+ * the header on, then, after each damaged stretch, the next intact records
+ * whose seqs rise.  0, or -1 with err (unreadable, not a log).
+ */
+int		 evlog_scan(const char *, struct evlog_scan *, char *, size_t);
+void		 evlog_scan_free(struct evlog_scan *);
+/* Call each for every record of a run of path, in order; 0 or -1 (err). */
+int		 evlog_run_each(const char *, const struct evlog_run *,
+		    evlog_each_fn, void *, char *, size_t);
+/*
+ * Replace the log at path by one that holds only the records of the n runs
+ * (none when n is 0), whose seqs must follow one another from run to run,
+ * without losing the old log: it stays as aside (a hard link), the new one
+ * is written beside, fsync'd, renamed into place, and the directory synced.
+ * 0, or -1 with err and path untouched.
+ */
+int		 evlog_rewrite(const char *, const struct evlog_run *, size_t,
+		    const char *, char *, size_t);
+
 /* Write a snapshot into dir/snapshot via dir/snapshot.tmp; -1 on failure. */
 int		 evlog_snapshot_write(const char *, uint64_t, const uint8_t *,
 		    size_t, char *, size_t);

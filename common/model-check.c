@@ -351,6 +351,8 @@ static int
 model_check_server(const struct model *m, const struct proto_op *op,
     const char **why)
 {
+	enum text_name_status	st;
+
 	switch (op->kind) {
 	case OP_JOINED:
 		if (op->participant == 0 ||
@@ -363,8 +365,15 @@ model_check_server(const struct model *m, const struct proto_op *op,
 			    "the board is full");
 		if (model_participant_by_name(m, model_str(op->text)) != NULL)
 			return model_refuse(why, REJECT_BAD, "name taken");
-		return model_check_len(op->text, PROTO_NAME_MIN,
-		    PROTO_NAME_MAX, "a name has 1 to 32 characters", why);
+		if (model_check_len(op->text, PROTO_NAME_MIN, PROTO_NAME_MAX,
+		    "a name has 1 to 32 characters", why) != 0)
+			return REJECT_LIMIT;
+		st = text_name_check(model_str(op->text),
+		    strlen(model_str(op->text)));
+		if (st != TEXT_NAME_OK)
+			return model_refuse(why, REJECT_BAD,
+			    text_name_reason(st));
+		break;
 	case OP_REVEAL:
 		if (model_live_card(m, op->card) == NULL)
 			return model_refuse(why, REJECT_NOT_FOUND,

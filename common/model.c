@@ -375,6 +375,7 @@ model_insert_participant(struct model *m, uint32_t id, const char *name)
 	struct model_priv		*p = m->priv;
 	struct model_participant	*pp;
 	size_t				 pos, i;
+	char				*key;
 
 	if (id == 0 || idmap_get(&p->people_idx, id, NULL))
 		return NULL;
@@ -395,7 +396,9 @@ model_insert_participant(struct model *m, uint32_t id, const char *name)
 	pp->role = ROLE_PARTICIPANT;
 	for (i = pos; i < m->nparticipants; i++)
 		idmap_put(&p->people_idx, m->participants[i].id, (uint32_t)i);
-	namemap_put(&p->names, pp->name, id);
+	key = text_name_key(pp->name);
+	namemap_put(&p->names, key, id);
+	free(key);
 	return pp;
 }
 
@@ -501,12 +504,21 @@ model_participant(const struct model *m, uint32_t id)
 	return &m->participants[i];
 }
 
-/* The participant with exactly this name (byte compare); NULL if none. */
+/*
+ * The participant whose name is this one under text_name_key (case,
+ * compatibility forms, spacing aside); NULL if none.
+ */
 struct model_participant *
 model_participant_by_name(const struct model *m, const char *name)
 {
-	uint32_t	id = namemap_get(&m->priv->names, name);
+	char		*key;
+	uint32_t	 id;
 
+	if (name == NULL)
+		return NULL;
+	key = text_name_key(name);
+	id = namemap_get(&m->priv->names, key);
+	free(key);
 	return id == 0 ? NULL : model_participant(m, id);
 }
 

@@ -132,6 +132,7 @@ struct model	*model_clone(const struct model *);
 struct model_card *model_card(const struct model *, uint64_t);
 struct model_table *model_table(const struct model *, uint64_t);
 struct model_participant *model_participant(const struct model *, uint32_t);
+/* By first name, as text_name_key compares them (Zoé is zoé and ZOÉ). */
 struct model_participant *model_participant_by_name(const struct model *,
 		    const char *);
 /* Index of a table in m->tables, -1 if absent. */

@@ -55,17 +55,60 @@ size_t		 text_prev_word(const char *, size_t);
 
 /*
  * A copy of s that a terminal cannot interpret: control characters become
- * visible (U+FFFD, or '?' when ascii), bidi controls are dropped, invalid
- * UTF-8 becomes U+FFFD; newlines become spaces unless keep_nl.  With ascii,
- * every non-ASCII code point becomes a plain ASCII look-alike or '?'.
+ * visible (U+FFFD, or '?' when ascii), invalid UTF-8 becomes U+FFFD; bidi
+ * controls, invisible format characters (Cf) and default-ignorable code
+ * points are dropped; newlines (and U+2028, U+2029) become spaces unless
+ * keep_nl.  With ascii, every non-ASCII code point becomes its ASCII
+ * look-alike (é e, œ oe, « <<, ’ ', — --, ﬁ fi, fullwidth Ａ A), and each
+ * run of code points that has none one "[script]" ("[CJK]", "[Greek]",
+ * "[Cyrillic]", "[Arabic]", "[Hebrew]", "[emoji]", else "[?]").
  * Returns a malloc'd string.
  */
 char		*text_sanitize(const char *, bool, bool);
+/* text_sanitize makes at most this many bytes of one byte ("[Cyrillic]"). */
+#define TEXT_SANITIZE_GROWTH	5
+/* True if every character of s has an ASCII look-alike (nothing lost). */
+bool		 text_ascii_exact(const char *);
 
 /* Truncate s so it takes at most cols columns; returns bytes kept. */
 size_t		 text_fit(const char *, size_t, size_t *);
 
 /* Trim leading and trailing white space in place; returns s. */
 char		*text_trim(char *);
+
+/*
+ * NFKC_Casefold (Unicode's toNFKC_Casefold) of s[0..len): compatibility
+ * normalisation and full case folding, default-ignorable code points
+ * removed; invalid UTF-8 becomes U+FFFD.  A malloc'd string, valid UTF-8,
+ * at most UCD_FOLD_GROWTH times len bytes; folding it again changes
+ * nothing.  Tables from the Unicode Character Database (ucd.h).
+ */
+char		*text_fold(const char *, size_t);
+
+/* What text_name_check found. */
+enum text_name_status {
+	TEXT_NAME_OK = 0,
+	TEXT_NAME_LENGTH,	/* not 1 to 32 code points */
+	TEXT_NAME_CONTROL,	/* bad UTF-8, a control, a newline, a bidi override */
+	TEXT_NAME_INVISIBLE,	/* default-ignorable, format (Cf), line or
+				   paragraph separator, private use, unassigned */
+	TEXT_NAME_NO_LETTER,	/* no letter (L*) or digit (N*) that stays
+				   one once folded */
+};
+
+/*
+ * Whether s[0..len) (already trimmed) may be a first name: 1 to 32 code
+ * points of protocol text on one line, nothing invisible, and at least one
+ * letter or digit.  Server and client apply the same rule.
+ */
+enum text_name_status text_name_check(const char *, size_t);
+/* Why a first name is refused: English, marked for translation ("" if OK). */
+const char	*text_name_reason(enum text_name_status);
+/*
+ * The key under which two first names are one person: NFKC_Casefold with
+ * white space trimmed and runs of it made one space.  "Zoé", "zoé", "ZOÉ"
+ * and fullwidth "Ｚｏé" share one.  A malloc'd string.
+ */
+char		*text_name_key(const char *);
 
 #endif /* CB_TEXT_H */

@@ -538,9 +538,9 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	const char			*code;
 	const char			*why = NULL;
 	char				 err[512], *name;
+	enum text_name_status		 st;
 	uint32_t			 p, ecode;
 	int				 rc;
-	size_t				 cps;
 	bool				 fac = false, by_name = false;
 
 	if (h->key != NULL) {
@@ -593,12 +593,9 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	}
 	name = xstrdup(h->name);
 	text_trim(name);
-	cps = text_cplen(name);
-	if (cps < PROTO_NAME_MIN || cps > PROTO_NAME_MAX ||
-	    strchr(name, '\n') != NULL) {
+	if ((st = text_name_check(name, strlen(name))) != TEXT_NAME_OK) {
 		free(name);
-		client_conn_error(c, ERROR_PROTOCOL,
-		    "a first name has 1 to 32 characters");
+		client_conn_error(c, ERROR_PROTOCOL, text_name_reason(st));
 		return;
 	}
 

@@ -333,9 +333,12 @@ offline_log_base(const char *dir, struct model *m, uint64_t *first)
 	return seq;
 }
 
-/* The last line of check: what the board holds. */
+/*
+ * The last line of check: what the server serves, or (repaired) what it
+ * would serve after check --repair.
+ */
 static void
-offline_summary(const char *name, const struct model *m)
+offline_summary(const char *name, const struct model *m, bool repaired)
 {
 	char	*tables, *cards, *people;
 
@@ -345,33 +348,289 @@ offline_summary(const char *name, const struct model *m)
 	    m->live_cards);
 	xasprintf(&people, ngettext("%zu participant", "%zu participants",
 	    m->nparticipants), m->nparticipants);
-	/* TRANSLATORS: "board cafe: Title, 4 tables, 9 cards, ...". */
-	printf(_("board %s: %s, %s, %s, %s, phase %s, round %u\n"), name,
-	    m->settings.title, tables, cards, people, offline_phase(m->phase),
-	    m->round);
+	if (repaired)
+		/* TRANSLATORS: the same as "board %s: ..." after a repair. */
+		printf(_("after --repair, board %s: %s, %s, %s, %s, phase %s, "
+		    "round %u\n"), name, m->settings.title, tables, cards,
+		    people, offline_phase(m->phase), m->round);
+	else
+		/* TRANSLATORS: "board cafe: Title, 4 tables, 9 cards, ...". */
+		printf(_("board %s: %s, %s, %s, %s, phase %s, round %u\n"),
+		    name, m->settings.title, tables, cards, people,
+		    offline_phase(m->phase), m->round);
 	free(tables);
 	free(cards);
 	free(people);
 }
 
+/* The seq of dir's snapshot if it can be loaded, else 0. */
+static uint64_t
+offline_snapshot_seq(const char *dir, const char *name)
+{
+	struct model	*m;
+	uint64_t	 seq;
+	uint8_t		*data;
+	size_t		 len;
+	char		 err[256];
+
+	if (evlog_snapshot_read(dir, &seq, &data, &len, err, sizeof err) != 0)
+		return 0;
+	m = model_new(name);
+	if (store_read_snapshot(m, seq, data, len, server_now_ms(), err,
+	    sizeof err) != 0)
+		seq = 0;
+	model_free(m);
+	free(data);
+	return seq;
+}
+
+/* What a repair of a damaged log keeps (offline_plan). */
+struct offline_plan {
+	const struct evlog_run	*keep;		/* the runs of records kept */
+	size_t			 nkeep;		/* (their seqs follow on) */
+	uint64_t		 snap;		/* the snapshot they follow, 0 */
+	uint64_t		 head;		/* the last seq of the board */
+	uint64_t		 lost_first;	/* seqs lost from, 0: none */
+	uint64_t		 lost_last;	/* to, 0: to an unknown end */
+};
+
+/*
+ * Decide what a repair keeps of the runs of a damaged log: every event that
+ * can be proven good.  When the snapshot (snap, 0 if unusable) holds the
+ * first damaged seq, that is the snapshot and the run of intact records
+ * that goes on from it (the damage it covers costs nothing); otherwise the
+ * records before the damage, since nothing after a missing seq can apply.
+ * Runs that take up the seqs where the one before stopped (damage that was
+ * no record of its own: a repeated record, bytes inserted) go on it.
+ */
+static void
+offline_plan(const struct evlog_scan *sc, uint64_t snap,
+    struct offline_plan *pl)
+{
+	const struct evlog_run	*p = &sc->runs[0], *r;
+	uint64_t		 most = 0;
+	size_t			 i;
+
+	memset(pl, 0, sizeof *pl);
+	for (i = 0; i < sc->nruns; i++) {
+		if (sc->runs[i].records > 0 && sc->runs[i].last_seq > most)
+			most = sc->runs[i].last_seq;
+	}
+	if (snap > 0 && (p->records == 0 || p->last_seq < snap)) {
+		pl->snap = pl->head = snap;
+		for (i = 1; i < sc->nruns; i++) {
+			r = &sc->runs[i];
+			if (r->first_seq <= snap + 1 && r->last_seq > snap) {
+				pl->keep = r;
+				break;
+			}
+		}
+	} else if (p->records > 0) {
+		pl->keep = p;
+		/* A log that starts late goes on from the snapshot. */
+		if (p->first_seq > 1)
+			pl->snap = snap;
+	}
+	if (pl->keep != NULL) {
+		pl->nkeep = 1;
+		r = pl->keep;
+		while (r + pl->nkeep < sc->runs + sc->nruns &&
+		    r[pl->nkeep].first_seq == r[pl->nkeep - 1].last_seq + 1)
+			pl->nkeep++;
+		pl->head = r[pl->nkeep - 1].last_seq;
+	}
+	if (!sc->complete)
+		pl->lost_first = pl->head + 1;
+	else if (most > pl->head) {
+		pl->lost_first = pl->head + 1;
+		pl->lost_last = most;
+	}
+}
+
+/* What a plan keeps and what it loses, in words. */
+static void
+offline_plan_words(const struct offline_plan *pl, char *keeps, size_t klen,
+    char *loses, size_t llen)
+{
+	const struct evlog_run	*k = pl->keep;
+
+	if (k != NULL && pl->snap > 0)
+		snprintf(keeps, klen, _("the snapshot (seq %llu) and the log's "
+		    "seq %llu to %llu"), (unsigned long long)pl->snap,
+		    (unsigned long long)k->first_seq,
+		    (unsigned long long)pl->head);
+	else if (pl->snap > 0)
+		snprintf(keeps, klen, _("the snapshot (seq %llu)"),
+		    (unsigned long long)pl->snap);
+	else if (k != NULL)
+		snprintf(keeps, klen, _("the log's seq %llu to %llu"),
+		    (unsigned long long)k->first_seq,
+		    (unsigned long long)pl->head);
+	else
+		snprintf(keeps, klen, "%s", _("no event"));
+	if (pl->lost_first == 0)
+		snprintf(loses, llen, "%s", _("nothing is lost"));
+	else if (pl->lost_last == 0)
+		snprintf(loses, llen, _("seq %llu and what follows are lost"),
+		    (unsigned long long)pl->lost_first);
+	else
+		snprintf(loses, llen, _("seq %llu to %llu are lost"),
+		    (unsigned long long)pl->lost_first,
+		    (unsigned long long)pl->lost_last);
+}
+
+/* The board the plan gives, as the server would load it; NULL with err. */
+static struct model *
+offline_plan_model(const char *dir, const char *name,
+    const struct offline_plan *pl, char *err, size_t errlen)
+{
+	struct model	*m = model_new(name);
+	uint64_t	 seq;
+	uint8_t		*data = NULL;
+	size_t		 len, i;
+
+	if (pl->snap > 0) {
+		if (evlog_snapshot_read(dir, &seq, &data, &len, err,
+		    errlen) != 0 || store_read_snapshot(m, seq, data, len,
+		    server_now_ms(), err, errlen) != 0) {
+			free(data);
+			model_free(m);
+			return NULL;
+		}
+		free(data);
+	}
+	for (i = 0; i < pl->nkeep; i++) {
+		if (pl->keep[i].last_seq > pl->snap && store_fold_run(dir,
+		    &pl->keep[i], m, pl->snap, err, errlen) != 0) {
+			model_free(m);
+			return NULL;
+		}
+	}
+	return m;
+}
+
+/* A name beside path for the damaged log: path.TIME.damaged[.N]. */
+static char *
+offline_aside(const char *path)
+{
+	long long	 now = (long long)time(NULL);
+	char		*aside;
+	int		 i;
+
+	for (i = 0;; i++) {
+		if (i == 0)
+			xasprintf(&aside, "%s.%lld.damaged", path, now);
+		else
+			xasprintf(&aside, "%s.%lld.damaged.%d", path, now, i);
+		if (i == 1000 || (access(aside, F_OK) == -1 && errno == ENOENT))
+			return aside;
+		free(aside);
+	}
+}
+
+/*
+ * Open the log read-only, fold it into a new *full (from the snapshot when
+ * the log starts after it: *base, else 0) and say what it holds.  Returns
+ * whether it opened; on failure err says why and rep whether it is corrupt.
+ */
+static bool
+offline_check_open(const char *dir, const char *name, const char *path,
+    int flags, struct model **full, uint64_t *base, uint64_t *first,
+    struct evlog_report *rep, char *err, size_t errlen)
+{
+	struct evlog	*log;
+	struct stat	 st;
+
+	model_free(*full);
+	*full = model_new(name);
+	*base = offline_log_base(dir, *full, first);
+	log = store_open_log(dir, flags, *full, *base, NULL, NULL, rep, err,
+	    errlen);
+	if (log == NULL)
+		return false;
+	if (stat(path, &st) != 0)
+		st.st_size = 0;
+	if (rep->records == 0)
+		printf(_("%s: no event, %lld bytes\n"), path,
+		    (long long)st.st_size);
+	else
+		printf(ngettext("%s: %llu record, seq %llu to %llu, %lld "
+		    "bytes\n", "%s: %llu records, seq %llu to %llu, %lld "
+		    "bytes\n", rep->records), path,
+		    (unsigned long long)rep->records,
+		    (unsigned long long)rep->first_seq,
+		    (unsigned long long)rep->last_seq, (long long)st.st_size);
+	evlog_close(log);
+	return true;
+}
+
+/*
+ * A log with intact records after damage: say what a repair keeps, and
+ * with --repair do it (the damaged log stays beside, renamed).  Returns 1
+ * if the log is still damaged, 0 if repaired, -1 if the repair failed;
+ * *after is the board the repair would give (NULL unless !repair).
+ */
+static int
+offline_check_corrupt(const char *dir, const char *name, const char *path,
+    bool repair, struct model **after)
+{
+	struct evlog_scan	 scan;
+	struct offline_plan	 plan;
+	char			 err[512], keeps[128], loses[96], *aside;
+	int			 rc = 1;
+
+	*after = NULL;
+	if (evlog_scan(path, &scan, err, sizeof err) != 0) {
+		printf(_("%s: DAMAGED: %s\n"), path, err);
+		return 1;
+	}
+	offline_plan(&scan, offline_snapshot_seq(dir, name), &plan);
+	offline_plan_words(&plan, keeps, sizeof keeps, loses, sizeof loses);
+	if (!repair) {
+		/* TRANSLATORS: "--repair keeps the snapshot (seq 9); nothing
+		   is lost". */
+		printf(_("%s: --repair keeps %s; %s\n"), path, keeps, loses);
+		if ((*after = offline_plan_model(dir, name, &plan, err,
+		    sizeof err)) == NULL)
+			printf(_("%s: even repaired, the board cannot be "
+			    "loaded: %s\n"), path, err);
+	} else {
+		aside = offline_aside(path);
+		if (evlog_rewrite(path, plan.keep, plan.nkeep, aside, err,
+		    sizeof err) != 0) {
+			offline_fail(_("%s: the repair failed: %s"), path, err);
+			rc = -1;
+		} else {
+			printf(_("%s: REPAIRED: kept %s; %s; the damaged log is "
+			    "kept as %s\n"), path, keeps, loses, aside);
+			rc = 0;
+		}
+		free(aside);
+	}
+	evlog_scan_free(&scan);
+	return rc;
+}
+
 /*
  * check BOARD [--repair]: verify every log record, the snapshot, and that
- * the snapshot plus the log's tail give the very state the whole log gives.
+ * the snapshot plus the log's tail give the very state the whole log gives;
+ * then say what the server serves.  --repair keeps every event that can be
+ * proven good.
  */
 static int
 offline_check(struct server_config *cfg, const struct offline_opts *o,
     const char *name)
 {
 	struct evlog_report	 rep;
-	struct evlog		*log;
-	struct model		*full, *quick = NULL;
+	struct evlog		*l2 = NULL;
+	struct model		*full = NULL, *quick = NULL, *after = NULL;
 	struct stat		 st;
-	uint64_t		 snap_seq = 0, base, first;
+	uint64_t		 snap_seq = 0, base = 0, first = 0, s2;
 	uint8_t			*snap;
 	size_t			 snap_len;
 	char			*dir, *path, err[512], serr[256];
-	int			 damaged = 0, srd, lock = -1;
-	bool			 log_ok, snap_bad = false;
+	int			 damaged = 0, srd, lock = -1, rc;
+	bool			 log_ok = false, snap_bad = false;
 
 	if (!offline_name_ok(name))
 		return 2;
@@ -387,32 +646,46 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 
 	/*
 	 * 1. The log, record by record, folded from the start (from the
-	 *    snapshot when the log starts after it).
+	 *    snapshot when the log starts after it).  A torn tail is cut by
+	 *    --repair as the server cuts it; damage with intact records
+	 *    after it is planned around.
 	 */
-	full = model_new(name);
-	base = offline_log_base(dir, full, &first);
-	log = store_open_log(dir, o->repair ? EVLOG_REPAIR : EVLOG_READONLY,
-	    full, base, NULL, NULL, &rep, err, sizeof err);
-	log_ok = log != NULL;
 	xasprintf(&path, "%s/events.log", dir);
-	if (!log_ok) {
+	memset(&rep, 0, sizeof rep);
+	if (stat(path, &st) != 0 && offline_snapshot_seq(dir, name) > 0)
+		printf(_("%s: none; the server starts a new log after the "
+		    "snapshot\n"), path);
+	else if (stat(path, &st) != 0) {
+		printf(_("%s: none, and no usable snapshot either\n"), path);
+		damaged = 1;
+	}
+	else if ((log_ok = offline_check_open(dir, name, path,
+	    EVLOG_READONLY, &full, &base, &first, &rep, err, sizeof err))) {
+		if (rep.cut_bytes > 0 && o->repair) {
+			log_ok = offline_check_open(dir, name, path,
+			    EVLOG_REPAIR, &full, &base, &first, &rep, err,
+			    sizeof err);
+			printf(_("%s: REPAIRED: %s\n"), path, rep.detail);
+		} else if (rep.cut_bytes > 0) {
+			printf(_("%s: DAMAGED: %s\n"), path, rep.detail);
+			damaged = 1;
+		}
+	} else if (!rep.corrupt) {
 		printf(_("%s: DAMAGED: %s\n"), path, err);
 		damaged = 1;
-	} else {
-		stat(path, &st);
-		printf(ngettext("%s: %llu record, seq %llu to %llu, %lld "
-		    "bytes\n", "%s: %llu records, seq %llu to %llu, %lld "
-		    "bytes\n", rep.records), path,
-		    (unsigned long long)rep.records,
-		    (unsigned long long)rep.first_seq,
-		    (unsigned long long)rep.last_seq, (long long)st.st_size);
-		if (rep.cut_bytes > 0) {
-			printf(rep.truncated ? _("%s: REPAIRED: %s\n") :
-			    _("%s: DAMAGED: %s\n"), path, rep.detail);
-			if (!rep.truncated)
-				damaged = 1;
+	}
+	if (rep.corrupt) {
+		printf(_("%s: DAMAGED: %s\n"), path, err);
+		rc = offline_check_corrupt(dir, name, path, o->repair, &after);
+		if (rc == -1) {
+			damaged = -1;
+			goto out;
 		}
-		evlog_close(log);
+		damaged = rc;
+		if (rc == 0)
+			log_ok = offline_check_open(dir, name, path,
+			    EVLOG_READONLY, &full, &base, &first, &rep, err,
+			    sizeof err);
 	}
 	free(path);
 
@@ -437,9 +710,6 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 		printf(_("%s: the log starts at seq %llu, the seqs before are "
 		    "in the snapshot only\n"), path, (unsigned long long)first);
 	if (srd == 0 && log_ok && rep.first_seq <= 1) {
-		struct evlog	*l2;
-		uint64_t	 s2;
-
 		if (store_load(cfg->data_dir, name, EVLOG_READONLY, &quick,
 		    &l2, &s2, NULL, NULL, err, sizeof err) != 0) {
 			printf(_("%s: UNUSABLE with the log: %s\n"), path,
@@ -448,6 +718,7 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 		} else {
 			if (l2 != NULL)
 				evlog_close(l2);
+			l2 = NULL;
 			if (snap_seq > full->head) {
 				/*
 				 * The log lost its end (a crash with --fsync
@@ -468,7 +739,7 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 				printf(_("%s: matches the log\n"), path);
 		}
 	}
-	if (snap_bad)
+	if (snap_bad && damaged == 0)
 		damaged = 1;
 	if (snap_bad && o->repair && log_ok) {
 		/* The log is sound now; a bad snapshot only costs time. */
@@ -479,18 +750,35 @@ offline_check(struct server_config *cfg, const struct offline_opts *o,
 			printf(_("%s: set aside as %s; the log is folded at "
 			    "start\n"), path, bad);
 			damaged = 0;
+			model_free(quick);
+			quick = NULL;
 		}
 		free(bad);
 	}
-	free(path);
-	if (full != NULL)
-		offline_summary(name, full);
-	if (quick != NULL)
+
+	/* 4. What the server serves: the very load it does. */
+	if (quick != NULL || store_load(cfg->data_dir, name, EVLOG_READONLY,
+	    &quick, &l2, &s2, NULL, NULL, err, sizeof err) == 0) {
+		if (l2 != NULL)
+			evlog_close(l2);
+		offline_summary(name, quick, false);
 		model_free(quick);
+	} else if (rep.corrupt && damaged)
+		printf(_("board %s: not served until it is repaired\n"), name);
+	else
+		printf(_("board %s: the server cannot open it: %s\n"), name,
+		    err);
+	if (after != NULL)
+		offline_summary(name, after, true);
+out:
+	free(path);
+	model_free(after);
 	model_free(full);
 	if (lock != -1)
 		close(lock);
 	free(dir);
+	if (damaged == -1)
+		return 1;
 	if (damaged) {
 		if (!o->repair)
 			printf(_("run: cafeboard-server check %s --repair  "

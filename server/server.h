@@ -314,6 +314,8 @@ const char	*store_cause(int, const char *);
 bool		 store_cause_read_only(const char *);
 /* Remove what a failed creation left in a board directory. */
 void		 store_abandon(const char *);
+int		 store_fold_run(const char *, const struct evlog_run *,
+		    struct model *, uint64_t, char *, size_t);
 
 /* keyfile.c */
 int		 keyfile_load(const char *, bool, char *, size_t, bool *, char *,

@@ -7,7 +7,8 @@
  *
  * Loading takes the newest valid snapshot and folds the log records after
  * it.  A snapshot that cannot be used costs only time: the whole log is
- * folded instead.
+ * folded instead.  A snapshot without a log is a board too: a new log
+ * starts after it.
  */
 #include <sys/file.h>
 
@@ -165,17 +166,33 @@ store_abandon(const char *dir)
 	rmdir(dir);
 }
 
-/* 1 if board name has a directory with a log under data, else 0. */
-int
-store_exists(const char *data, const char *name)
+/* 1 if dir/file is a regular file. */
+static int
+store_has_file(const char *dir, const char *file)
 {
 	struct stat	 st;
 	char		*path;
 	int		 ok;
 
-	xasprintf(&path, "%s/%s/events.log", data, name);
+	xasprintf(&path, "%s/%s", dir, file);
 	ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
 	free(path);
+	return ok;
+}
+
+/*
+ * 1 if board name has a directory with a log or a snapshot under data (a
+ * snapshot alone is a board: the server starts a new log after it), else 0.
+ */
+int
+store_exists(const char *data, const char *name)
+{
+	char	*dir = store_board_dir(data, name);
+	int	 ok;
+
+	ok = store_has_file(dir, "events.log") ||
+	    store_has_file(dir, "snapshot");
+	free(dir);
 	return ok;
 }
 
@@ -295,6 +312,29 @@ store_open_log(const char *dir, int flags, struct model *m, uint64_t after,
 	return log;
 }
 
+/*
+ * Fold the records of one run of dir's log that come after seq after into
+ * m (what a repair would keep); 0 or -1 with err.
+ */
+int
+store_fold_run(const char *dir, const struct evlog_run *run, struct model *m,
+    uint64_t after, char *err, size_t errlen)
+{
+	struct store_fold	 f;
+	char			*path;
+	int			 rc;
+
+	memset(&f, 0, sizeof f);
+	f.model = m;
+	f.after = after;
+	xasprintf(&path, "%s/events.log", dir);
+	rc = evlog_run_each(path, run, store_fold_one, &f, err, errlen);
+	if (rc != 0 && f.err[0] != '\0')
+		snprintf(err, errlen, "%s: %s", path, f.err);
+	free(path);
+	return rc;
+}
+
 /* Move an events.log aside (it is older than the snapshot). */
 static int
 store_set_aside(const char *logpath, char *err, size_t errlen)
@@ -353,6 +393,23 @@ again:
 		seq = 0;
 	}
 
+	if (seq == 0 && !store_has_file(dir, "events.log") &&
+	    store_has_file(dir, "snapshot")) {
+		/* No log to fold instead: an empty board would pass for it. */
+		snprintf(err, errlen, "%s is missing and the snapshot cannot "
+		    "be used", logpath);
+		goto fail;
+	}
+	if ((flags & EVLOG_READONLY) && seq > 0 &&
+	    !store_has_file(dir, "events.log")) {
+		/* Only the snapshot: the server goes on from it. */
+		*mp = m;
+		*logp = NULL;
+		*snap_seq = seq;
+		free(dir);
+		free(logpath);
+		return 0;
+	}
 	log = store_open_log(dir, flags, m, seq, each, arg, &rep, err, errlen);
 	if (log == NULL)
 		goto fail;

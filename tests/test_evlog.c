@@ -1553,3 +1553,210 @@ Test(evlog, failed_snapshot_write_keeps_the_previous_one)
 	cr_assert(len == 100 && memcmp(out, data, len) == 0);
 	free(out);
 }
+
+/* ------------------------------------------------------------- salvage */
+
+/* Run i of sc is records first..last (count of them) at [offset, end). */
+static void
+assert_run(const struct evlog_scan *sc, size_t i, uint64_t first,
+    uint64_t last, off_t offset, off_t end)
+{
+	const struct evlog_run	*r;
+
+	cr_assert_lt(i, sc->nruns, "run %zu of %zu", i, sc->nruns);
+	r = &sc->runs[i];
+	cr_assert_eq(r->first_seq, first, "run %zu starts at %llu", i,
+	    (unsigned long long)r->first_seq);
+	cr_assert_eq(r->last_seq, last, "run %zu ends at %llu", i,
+	    (unsigned long long)r->last_seq);
+	cr_assert_eq(r->records, first == 0 ? 0 : last - first + 1);
+	cr_assert_eq(r->offset, offset, "run %zu at %lld", i,
+	    (long long)r->offset);
+	cr_assert_eq(r->end, end, "run %zu ends at offset %lld", i,
+	    (long long)r->end);
+}
+
+Test(evlog, scan_finds_every_run_after_damage)
+{
+	static const uint64_t	 seqs[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+	    11, 12 };
+	static const uint64_t	 back[] = { 1, 2, 3, 2, 4, 5 };
+	struct evlog_report	 rep;
+	struct evlog_scan	 sc;
+	struct coll		 c = { 0 };
+	struct evlog		*e;
+	uint8_t			 buf[4096];
+	off_t			 offs[16];
+	size_t			 len;
+	char			 aside[256];
+
+	/* Clean: one run, nothing lost. */
+	len = enc_log(buf, seqs, 12, offs);
+	spit(logpath, buf, len);
+	cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(sc.nruns, 1);
+	assert_run(&sc, 0, 1, 12, 8, (off_t)len);
+	cr_assert(sc.complete);
+	cr_assert_eq(sc.lost_bytes, 0);
+	evlog_scan_free(&sc);
+
+	/* Two flipped bits: three runs, and the bytes of two records lost. */
+	buf[offs[3] + 45] ^= 0x01;
+	buf[offs[8] + 9] ^= 0x80;
+	spit(logpath, buf, len);
+	cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(sc.nruns, 3);
+	assert_run(&sc, 0, 1, 3, 8, offs[3]);
+	assert_run(&sc, 1, 5, 8, offs[4], offs[8]);
+	assert_run(&sc, 2, 10, 12, offs[9], (off_t)len);
+	cr_assert_eq(sc.lost_bytes, offs[4] - offs[3] + offs[9] - offs[8]);
+	cr_assert(sc.complete);
+	evlog_scan_free(&sc);
+
+	/* The first record damaged: the first run is empty. */
+	len = enc_log(buf, seqs, 12, offs);
+	buf[offs[0] + 20] ^= 0x04;
+	spit(logpath, buf, len);
+	cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(sc.nruns, 2);
+	assert_run(&sc, 0, 0, 0, 8, 8);
+	assert_run(&sc, 1, 2, 12, offs[1], (off_t)len);
+	evlog_scan_free(&sc);
+
+	/* A torn tail is lost bytes, no run. */
+	len = enc_log(buf, seqs, 12, offs);
+	spit(logpath, buf, len - 5);
+	cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(sc.nruns, 1);
+	assert_run(&sc, 0, 1, 11, 8, offs[11]);
+	cr_assert_eq(sc.lost_bytes, (off_t)len - 5 - offs[11]);
+	evlog_scan_free(&sc);
+
+	/*
+	 * Seqs that go back: the next run starts where they rise again.  The
+	 * two runs follow on, and a rewrite makes them one log.
+	 */
+	len = enc_log(buf, back, 6, offs);
+	spit(logpath, buf, len);
+	cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(sc.nruns, 2);
+	assert_run(&sc, 0, 1, 3, 8, offs[3]);
+	assert_run(&sc, 1, 4, 5, offs[4], (off_t)len);
+	snprintf(aside, sizeof aside, "%s.old", logpath);
+	cr_assert_eq(evlog_rewrite(logpath, sc.runs, 2, aside, err,
+	    sizeof err), 0, "%s", err);
+	e = reopen(0, &c, &rep);
+	cr_assert_not_null(e, "%s", err);
+	assert_clean(&rep, 5, 1, 5, (off_t)len - (offs[4] - offs[3]));
+	evlog_close(e);
+	cr_assert(same_file(aside, buf, len));
+	unlink(aside);
+	evlog_scan_free(&sc);
+
+	/* Runs that do not follow on are no log. */
+	len = enc_log(buf, seqs, 12, offs);
+	buf[offs[5] + 30] ^= 0x02;
+	spit(logpath, buf, len);
+	cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(sc.nruns, 2);
+	cr_assert_eq(evlog_rewrite(logpath, sc.runs, 2, aside, err,
+	    sizeof err), -1);
+	cr_assert(same_file(logpath, buf, len));
+	cr_assert_eq(access(aside, F_OK), -1);
+	evlog_scan_free(&sc);
+	coll_free(&c);
+
+	/*
+	 * The last seq a uint64 holds is no seq: nothing could follow it
+	 * (found by the fuzzer: the seq after it wrapped to 0, "any").
+	 */
+	{
+		static const uint64_t	 huge[] = { 1, 2, UINT64_MAX, 3, 4 };
+
+		len = enc_log(buf, huge, 5, offs);
+		spit(logpath, buf, len);
+		e = reopen(EVLOG_READONLY, &c, &rep);
+		cr_assert_null(e);
+		cr_assert(rep.corrupt);
+		cr_assert_eq(rep.records, 2);
+		cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), 0);
+		cr_assert_eq(sc.nruns, 2);
+		assert_run(&sc, 0, 1, 2, 8, offs[2]);
+		assert_run(&sc, 1, 3, 4, offs[3], (off_t)len);
+		evlog_scan_free(&sc);
+		unlink(logpath);
+		e = evlog_open(logpath, EVLOG_CREATE, NULL, NULL, NULL, err,
+		    sizeof err);
+		cr_assert_not_null(e);
+		cr_assert_eq(evlog_append(e, UINT64_MAX, 0, NULL, NULL, 0, err,
+		    sizeof err), -1);
+		evlog_close(e);
+		coll_free(&c);
+	}
+
+	/* Not a log. */
+	spit(logpath, (const uint8_t *)"NOTALOG!xxxx", 12);
+	cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), -1);
+	cr_assert(strstr(err, "bad magic") != NULL, "%s", err);
+	cr_assert_eq(sc.nruns, 0);
+	spit(logpath, (const uint8_t *)"CAFE", 4);
+	cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), -1);
+}
+
+Test(evlog, fixture_bitflip_scanned_rewritten_and_kept_aside)
+{
+	struct evlog_report	 rep;
+	struct evlog_scan	 sc;
+	struct coll		 c = { 0 };
+	struct evlog		*e;
+	uint8_t			*bad;
+	size_t			 blen, i;
+	char			 aside[256];
+
+	fixture_copy("bitflip.log", logpath);
+	bad = slurp(logpath, &blen);
+	cr_assert_eq(evlog_scan(logpath, &sc, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(sc.nruns, 2);
+	cr_assert_eq(sc.runs[0].first_seq, FIX_FIRST_SEQ);
+	cr_assert_eq(sc.runs[0].last_seq, FIX_FIRST_SEQ + FIX_FLIP_REC - 1);
+	cr_assert_eq(sc.runs[1].first_seq, FIX_FIRST_SEQ + FIX_FLIP_REC + 1);
+	cr_assert_eq(sc.runs[1].last_seq, FIX_FIRST_SEQ + FIX_RECORDS - 1);
+	cr_assert(same_file(logpath, bad, blen), "the scan wrote");
+
+	/* The records of the run after the damage, in order. */
+	cr_assert_eq(evlog_run_each(logpath, &sc.runs[1], coll_each, &c, err,
+	    sizeof err), 0, "%s", err);
+	cr_assert_eq(c.n, FIX_RECORDS - FIX_FLIP_REC - 1);
+	for (i = 0; i < c.n; i++)
+		cr_assert_eq(c.v[i].seq, FIX_FIRST_SEQ + FIX_FLIP_REC + 1 + i);
+	coll_free(&c);
+
+	/* The log becomes that run; the damaged one stays, whole, beside. */
+	snprintf(aside, sizeof aside, "%s.damaged", logpath);
+	cr_assert_eq(evlog_rewrite(logpath, &sc.runs[1], 1, aside, err,
+	    sizeof err), 0, "%s", err);
+	cr_assert(same_file(aside, bad, blen));
+	e = reopen(0, &c, &rep);
+	cr_assert_not_null(e, "%s", err);
+	assert_clean(&rep, FIX_RECORDS - FIX_FLIP_REC - 1,
+	    FIX_FIRST_SEQ + FIX_FLIP_REC + 1, FIX_FIRST_SEQ + FIX_RECORDS - 1,
+	    EVLOG_HDR_LEN + sc.runs[1].end - sc.runs[1].offset);
+	put_records(e, FIX_FIRST_SEQ + FIX_RECORDS, 1, 10);
+	evlog_close(e);
+
+	/* A second rewrite may not overwrite what the first kept. */
+	cr_assert_eq(evlog_rewrite(logpath, NULL, 0, aside, err, sizeof err),
+	    -1);
+	cr_assert(same_file(aside, bad, blen));
+	snprintf(aside, sizeof aside, "%s.damaged.1", logpath);
+	cr_assert_eq(evlog_rewrite(logpath, NULL, 0, aside, err, sizeof err),
+	    0, "%s", err);
+	e = reopen(0, &c, &rep);
+	cr_assert_not_null(e, "%s", err);
+	cr_assert_eq(rep.records, 0);
+	cr_assert_eq(fsize(logpath), EVLOG_HDR_LEN);
+	evlog_close(e);
+	evlog_scan_free(&sc);
+	coll_free(&c);
+	free(bad);
+}

@@ -1917,6 +1917,98 @@ STEST(names_in_use_and_taken_over)
 	keeper_ok(k, t, "taken over");
 }
 
+/*
+ * A fresh connection says HELLO as name and gets ERROR code saying why
+ * (closed here: many are tried).
+ */
+static void
+refused_name(const char *name, uint32_t code, const char *why)
+{
+	struct tclient		 c;
+	struct proto_msg	 m;
+	int			 rc;
+
+	memset(&c, 0, sizeof c);
+	cr_assert_eq(tclient_connect(&c, &srv, false), 0);
+	hello(&c, "cafe", name, NULL, NULL, 0, false, false);
+	rc = tclient_expect(&c, PROTO_ERROR, &m, WAIT);
+	tclient_close(&c);
+	cr_assert_eq(rc, 1, "\"%s\" was let in (%d)", name, rc);
+	cr_assert_eq(m.u.error.code, code, "\"%s\": ERROR %u (%s), want %u",
+	    name, m.u.error.code, m.u.error.text, code);
+	cr_assert_not_null(strstr(m.u.error.text, why), "\"%s\": \"%s\" does "
+	    "not say \"%s\"", name, m.u.error.text, why);
+	proto_msg_free(&m);
+}
+
+/*
+ * Names that only look like someone else's.  Invisible characters and names
+ * with nothing to read are refused with the reason; case, accents written
+ * apart and compatibility forms are the same person: ERROR 102 while they
+ * are online, a takeover once they are offline, and they keep the spelling
+ * they first typed.
+ */
+STEST(look_alike_and_invisible_names)
+{
+	static const char *const invisible[] = {
+		"Anne\u200b", "Anne\u2060", "Anne\ufeff", "\u200b\u200b",
+		"\ufeff", "\u3164\u115f", "An\u00adne", "Anne\u034f",
+		"Anne\u180e", "\U000e0041nne", "Anne\u2028",
+	};
+	static const char *const no_letter[] = { "---", "\u00a0", "!?",
+	    "\u2800", "\U0001f642" };
+	static const char *const zoe[] = { "zo\u00e9", "ZO\u00c9",
+	    "Zoe\u0301", "\uff3a\uff4f\u00e9", " ZO\u00c9 ", "Zo\u00e8" };
+	static const char *const anne[] = { "anne", "\uff21\uff4e\uff4e\uff45",
+	    "ANNE", "Anne\u00a0", "\u1d2c\u207f\u207f\u1d49" };
+	struct tclient		*f, *k, *a, *z, *w;
+	struct catchup		 cu;
+	struct model		*m;
+	uint64_t		 t;
+	uint32_t		 zp;
+	size_t			 i;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	k = seated(false, "cafe", "Keeper", NULL, t);
+	a = seated(false, "cafe", "Anne", NULL, t);
+	z = seated(false, "cafe", "Zo\u00e9", NULL, t);
+	zp = z->participant;
+	(void)a;
+
+	for (i = 0; i < NITEMS(invisible); i++)
+		refused_name(invisible[i], ERROR_PROTOCOL, "invisible");
+	for (i = 0; i < NITEMS(no_letter); i++)
+		refused_name(no_letter[i], ERROR_PROTOCOL, "letter or digit");
+	keeper_ok(k, t, "invisible names");
+	for (i = 0; i < NITEMS(anne); i++)
+		refused_name(anne[i], ERROR_NAME, "is already here");
+	for (i = 0; i < NITEMS(zoe) - 1; i++)
+		refused_name(zoe[i], ERROR_NAME, "Zo\u00e9 is already here");
+	keeper_ok(k, t, "look-alike names");
+
+	/* Zoé leaves; ZOÉ on another laptop is Zoé, who keeps her spelling. */
+	skip_to(k, z->head);
+	hang_up(z);
+	wait_offline(k, zp);
+	w = connected(false);
+	hello(w, "cafe", "ZO\u00c9", NULL, NULL, 0, false, false);
+	m = model_new("cafe");
+	cr_assert_eq(catchup(w, 0, m, &cu), 0);
+	cr_assert_eq(cu.w.participant, zp, "ZO\u00c9 joined as %u, Zo\u00e9 "
+	    "is %u", cu.w.participant, zp);
+	cr_assert_str_eq(model_participant(m, zp)->name, "Zo\u00e9");
+	model_free(m);
+	keeper_ok(w, t, "Zo\u00e9 is back");
+
+	/* Without its accent, Zoe is someone else; so is the other accent. */
+	w = joined(false, "cafe", "Zoe", NULL, NULL);
+	cr_assert_neq(w->participant, zp);
+	w = joined(false, "cafe", zoe[NITEMS(zoe) - 1], NULL, NULL);
+	cr_assert_neq(w->participant, zp);
+	keeper_ok(k, t, "the end");
+}
+
 STEST(same_client_replaces_its_old_connection)
 {
 	struct tclient		*f, *p, *q;
@@ -3359,6 +3451,316 @@ STEST(check_finds_and_repair_fixes_damage)
 	cr_assert_eq(cu.w.head, bad_seq - 1, "head %llu, damage at %llu",
 	    ULL(cu.w.head), ULL(bad_seq));
 	keeper_ok(f, t, "repaired");
+}
+
+/* Flip one bit in the body of the record of seq want in a board's log. */
+static void
+flip_record(const char *board, uint64_t want)
+{
+	char		 path[256];
+	uint8_t		*data;
+	size_t		 off;
+	struct stat	 st;
+	uint64_t	 seq;
+	uint32_t	 len;
+	int		 fd, k;
+
+	board_file(path, sizeof path, board, "events.log");
+	cr_assert_eq(stat(path, &st), 0);
+	data = malloc((size_t)st.st_size);
+	fd = open(path, O_RDWR);
+	cr_assert(fd != -1);
+	cr_assert_eq(read(fd, data, (size_t)st.st_size), st.st_size);
+	for (off = 8; off + 16 <= (size_t)st.st_size; off += 8 + len) {
+		len = (uint32_t)data[off] << 24 | (uint32_t)data[off + 1] << 16 |
+		    (uint32_t)data[off + 2] << 8 | data[off + 3];
+		for (seq = 0, k = 0; k < 8; k++)
+			seq = seq << 8 | data[off + 8 + k];
+		if (seq != want)
+			continue;
+		off += 8 + len - 1;
+		data[off] ^= 0x10;
+		cr_assert_eq(pwrite(fd, data + off, 1, (off_t)off), 1);
+		close(fd);
+		free(data);
+		return;
+	}
+	cr_assert_fail("no record of seq %llu in %s", ULL(want), path);
+}
+
+/* The seq a board's snapshot holds. */
+static uint64_t
+snapshot_seq(const char *board)
+{
+	char		path[256];
+	uint8_t		hdr[16];
+	uint64_t	seq = 0;
+	int		fd, k;
+
+	board_file(path, sizeof path, board, "snapshot");
+	fd = open(path, O_RDONLY);
+	cr_assert(fd != -1, "%s: %s", path, strerror(errno));
+	cr_assert_eq(read(fd, hdr, sizeof hdr), (ssize_t)sizeof hdr);
+	close(fd);
+	for (k = 8; k < 16; k++)
+		seq = seq << 8 | hdr[k];
+	return seq;
+}
+
+/* The board as a facilitator's fresh STATE catch-up gives it. */
+static struct model *
+served_board(const char *board)
+{
+	struct tclient	*o = connected(false);
+	struct catchup	 cu;
+	struct model	*m = model_new(board);
+
+	hello(o, board, "Nadia", NULL, srv.key, 0, true, true);
+	cr_assert_eq(catchup(o, 0, m, &cu), 0, "%s is not served", board);
+	hang_up(o);
+	return m;
+}
+
+/* out holds the check summary of a board with that many cards. */
+static void
+summary_says(const char *out, const char *prefix, const char *board,
+    size_t cards)
+{
+	char	want[96];
+	const char *p;
+
+	snprintf(want, sizeof want, "%sboard %s: ", prefix, board);
+	p = strstr(out, want);
+	cr_assert_not_null(p, "no \"%s\" in:\n%s", want, out);
+	snprintf(want, sizeof want, ", %zu cards, ", cards);
+	cr_assert_not_null(strstr(p, want), "\"%s\" wanted in:\n%s", want,
+	    out);
+}
+
+/*
+ * A flipped bit in a record the snapshot covers: repair keeps the snapshot
+ * and every intact record after it, loses nothing, and says so before and
+ * after; what check says is what the server then serves.
+ */
+STEST(repair_keeps_what_the_snapshot_covers)
+{
+	struct tclient	*f;
+	struct catchup	 cu;
+	struct model	*before, *after;
+	struct stat	 st;
+	char		*out, want[256], *aside, *end;
+	uint64_t	 t, snap, head, bad;
+	int		 rc, i;
+
+	tserver_start(&srv, false, "--snapshot-every", "30", "--ops-per-sec",
+	    "0", NULL);
+	t = new_board(&f, false, "cafe");
+	busy_board(f, NULL, t, 60);
+	for (i = 0; i < 5; i++)
+		apply(f, ADD(t, "apr\xc3\xa8s l'instantan\xc3\xa9", 0));
+	before = served_board("cafe");
+	head = before->head;
+	tserver_stop(&srv, SIGKILL);
+	snap = snapshot_seq("cafe");
+	cr_assert(snap > 20 && snap + 1 < head, "snapshot at %llu, head %llu",
+	    ULL(snap), ULL(head));
+	bad = snap / 2;
+	flip_record("cafe", bad);
+
+	/* check says what a repair keeps, and what it would serve then. */
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 3, "check: %d\n%s", rc, out);
+	cr_assert_not_null(strstr(out, "DAMAGED"), "%s", out);
+	snprintf(want, sizeof want, "--repair keeps the snapshot (seq %llu) "
+	    "and the log's seq %llu to %llu; nothing is lost", ULL(snap),
+	    ULL(bad + 1), ULL(head));
+	cr_assert_not_null(strstr(out, want), "no \"%s\" in:\n%s", want, out);
+	cr_assert_not_null(strstr(out, "board cafe: not served until it is "
+	    "repaired"), "%s", out);
+	summary_says(out, "after --repair, ", "cafe", before->live_cards);
+	free(out);
+
+	rc = tserver_command(&srv, &out, "check", "cafe", "--repair", NULL);
+	cr_assert_eq(rc, 0, "check --repair: %d\n%s", rc, out);
+	snprintf(want, sizeof want, "REPAIRED: kept the snapshot (seq %llu) "
+	    "and the log's seq %llu to %llu; nothing is lost; the damaged log "
+	    "is kept as ", ULL(snap), ULL(bad + 1), ULL(head));
+	cr_assert_not_null(aside = strstr(out, want), "no \"%s\" in:\n%s",
+	    want, out);
+	aside += strlen(want);
+	end = strchr(aside, '\n');
+	cr_assert_not_null(end);
+	*end = '\0';
+	cr_assert_eq(stat(aside, &st), 0, "%s: %s", aside, strerror(errno));
+	*end = '\n';
+	summary_says(out, "", "cafe", before->live_cards);
+	free(out);
+
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 0, "check after --repair: %d\n%s", rc, out);
+	snprintf(want, sizeof want, "records, seq %llu to %llu,", ULL(bad + 1),
+	    ULL(head));
+	cr_assert_not_null(strstr(out, want), "no \"%s\" in:\n%s", want, out);
+	summary_says(out, "", "cafe", before->live_cards);
+	free(out);
+
+	/* The server serves all of it, and goes on. */
+	tserver_restart(&srv);
+	after = served_board("cafe");
+	same_board(before, after, "after the repair");
+	model_free(after);
+	model_free(before);
+	reconnect(f, false);
+	hello(f, "cafe", "Nadia", NULL, srv.key, head, false, false);
+	cr_assert_eq(catchup(f, head, NULL, &cu), 0);
+	cr_assert_eq(apply(f, ADD(t, "ensuite", 0)), head + 1);
+}
+
+/* Write the record of seq want a second time right after itself. */
+static void
+repeat_record(const char *board, uint64_t want)
+{
+	char		 path[256];
+	uint8_t		*data, *out;
+	size_t		 off, total;
+	struct stat	 st;
+	uint64_t	 seq;
+	uint32_t	 len;
+	int		 fd, k;
+
+	board_file(path, sizeof path, board, "events.log");
+	cr_assert_eq(stat(path, &st), 0);
+	data = malloc((size_t)st.st_size);
+	fd = open(path, O_RDWR);
+	cr_assert(fd != -1);
+	cr_assert_eq(read(fd, data, (size_t)st.st_size), st.st_size);
+	for (off = 8; off + 16 <= (size_t)st.st_size; off += 8 + len) {
+		len = (uint32_t)data[off] << 24 | (uint32_t)data[off + 1] << 16 |
+		    (uint32_t)data[off + 2] << 8 | data[off + 3];
+		for (seq = 0, k = 0; k < 8; k++)
+			seq = seq << 8 | data[off + 8 + k];
+		if (seq != want)
+			continue;
+		total = (size_t)st.st_size + 8 + len;
+		out = malloc(total);
+		memcpy(out, data, off + 8 + len);
+		memcpy(out + off + 8 + len, data + off, 8 + len);
+		memcpy(out + off + 16 + 2 * len, data + off + 8 + len,
+		    (size_t)st.st_size - off - 8 - len);
+		cr_assert_eq(pwrite(fd, out, total, 0), (ssize_t)total);
+		close(fd);
+		free(out);
+		free(data);
+		return;
+	}
+	cr_assert_fail("no record of seq %llu in %s", ULL(want), path);
+}
+
+/*
+ * A record written twice: the server refuses the log, and a repair keeps
+ * every event, without the repeat, with no snapshot to help.
+ */
+STEST(repair_drops_a_repeated_record_and_keeps_the_rest)
+{
+	struct tclient	*f;
+	struct model	*before, *after;
+	char		*out, want[160];
+	uint64_t	 t, head;
+	int		 rc;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	busy_board(f, NULL, t, 12);
+	before = served_board("cafe");
+	head = before->head;
+	tserver_stop(&srv, SIGKILL);
+	repeat_record("cafe", head / 2);
+
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 3, "check: %d\n%s", rc, out);
+	snprintf(want, sizeof want, "--repair keeps the log's seq 1 to %llu; "
+	    "nothing is lost", ULL(head));
+	cr_assert_not_null(strstr(out, want), "no \"%s\" in:\n%s", want, out);
+	free(out);
+	rc = tserver_command(&srv, &out, "check", "cafe", "--repair", NULL);
+	cr_assert_eq(rc, 0, "check --repair: %d\n%s", rc, out);
+	summary_says(out, "", "cafe", before->live_cards);
+	free(out);
+	tserver_restart(&srv);
+	after = served_board("cafe");
+	same_board(before, after, "after the repair");
+	model_free(after);
+	model_free(before);
+}
+
+/*
+ * check's last line is what the server serves: with the snapshot ahead of
+ * a torn log, and with nothing but the snapshot left.
+ */
+STEST(check_summary_is_what_the_server_serves)
+{
+	struct tclient	*f;
+	struct model	*before, *after;
+	struct stat	 st;
+	char		*out, path[256];
+	uint64_t	 t;
+	int		 rc;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "cafe");
+	busy_board(f, NULL, t, 6);
+	apply(f, ADD(t, "la derni\xc3\xa8re", 0));
+	before = served_board("cafe");
+	/* SIGTERM snapshots the head; then the log loses its last record. */
+	tserver_stop(&srv, SIGTERM);
+	board_file(path, sizeof path, "cafe", "events.log");
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(truncate(path, st.st_size - 3), 0);
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 3, "check: %d\n%s", rc, out);
+	summary_says(out, "", "cafe", before->live_cards);
+	free(out);
+	tserver_restart(&srv);
+	after = served_board("cafe");
+	same_board(before, after, "from the snapshot");
+	model_free(after);
+
+	/* Only the snapshot is left: it is the board. */
+	tserver_stop(&srv, SIGTERM);
+	cr_assert_eq(unlink(path), 0);
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 0, "check: %d\n%s", rc, out);
+	cr_assert_not_null(strstr(out, "events.log: none; the server starts "
+	    "a new log after the snapshot"), "%s", out);
+	summary_says(out, "", "cafe", before->live_cards);
+	free(out);
+	rc = tserver_command(&srv, &out, "list", NULL);
+	cr_assert_eq(rc, 0, "%s", out);
+	cr_assert_not_null(strstr(out, "\ncafe "), "%s", out);
+	free(out);
+	tserver_restart(&srv);
+	f = joined(false, "cafe", "Bruno", NULL, NULL);
+	after = served_board("cafe");
+	cr_assert_eq(after->live_cards, before->live_cards);
+	cr_assert_eq(apply(f, SIT(t, 0)), after->head + 1);
+	model_free(after);
+	model_free(before);
+
+	/* A snapshot that cannot be used, and no log: no empty board. */
+	tserver_stop(&srv, SIGTERM);
+	cr_assert_eq(unlink(path), 0);
+	board_file(path, sizeof path, "cafe", "snapshot");
+	cr_assert_eq(truncate(path, 30), 0);
+	rc = tserver_command(&srv, &out, "check", "cafe", NULL);
+	cr_assert_eq(rc, 3, "check: %d\n%s", rc, out);
+	cr_assert_not_null(strstr(out, "events.log: none, and no usable "
+	    "snapshot either"), "%s", out);
+	cr_assert_not_null(strstr(out, "board cafe: the server cannot open "
+	    "it: "), "%s", out);
+	free(out);
+	tserver_restart(&srv);
+	bad_hello("cafe", "Nadia", NULL, srv.key, false, ERROR_BOARD,
+	    "only an unusable snapshot");
 }
 
 /* ------------------------------------------------------------ 12. modes */

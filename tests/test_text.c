@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "ucd.h"
 
 #define FRENCH	"Id\xc3\xa9" "e : \xc2\xab acc\xc3\xa8s \xc3\xa0 l'emploi " \
 		"\xc2\xbb \xe2\x80\x94 \xc5\x93uvre"
@@ -269,7 +270,7 @@ Test(text, sanitize_nul_inside)
 Test(text, sanitize_ascii_fallback)
 {
 	expect_sanitized(FRENCH, true, false,
-	    "Idee : \" acces a l'emploi \" - oeuvre");
+	    "Idee : << acces a l'emploi >> -- oeuvre");
 	expect_sanitized("\xc3\x87" "a co\xc3\xbb" "te 5 \xe2\x82\xac", true,
 	    false, "Ca coute 5 EUR");
 	expect_sanitized("\xe2\x80\x99\xe2\x80\x9c\xe2\x80\x9d\xe2\x80\xa6"
@@ -278,9 +279,230 @@ Test(text, sanitize_ascii_fallback)
 	expect_sanitized("\xc5\x92\xc3\x9f\xc3\x86\xc4\xb2", true, false,
 	    "OEssAEIJ");
 	expect_sanitized("e\xcc\x81t\xc3\xa9", true, false, "ete");
-	expect_sanitized("\xe4\xbc\x9a\xe8\xad\xb0", true, false, "??");
 	expect_sanitized("a\xc2\xa0" "b\xe2\x80\xaf" "c", true, false, "a b c");
-	expect_sanitized("\xf0\x9f\x98\x80!", true, false, "?!");
+}
+
+/* One ASCII case: the text, what ASCII shows, whether nothing is lost. */
+struct ascii_case {
+	const char	*in;
+	const char	*out;
+	bool		 exact;
+};
+
+static const struct ascii_case ascii_cases[] = {
+	/* What can be written in ASCII is. */
+	{ "\u00ab\u00a0oui\u00a0\u00bb", "<< oui >>", true },
+	{ "\u2039a\u203a \u2018b\u2019", "<a> 'b'", true },
+	{ "a \u2014 b \u2013 c", "a -- b - c", true },
+	{ "Vi\u1ec7t Nam, \u1ebf", "Viet Nam, e", true },
+	{ "\u01c4 \u01f1 \u0133", "DZ DZ ij", true },
+	{ "\uff21\uff4e\uff4e\uff45 \U0001d400", "Anne A", true },
+	{ "\ufb01n \ufb03", "fin ffi", true },
+	{ "\u00bd \u2153 \u2460 \u00b2", "1/2 1/3 1 2", true },
+	{ "\u2122 \u20ac \u2026", "TM EUR ...", true },
+	{ "a \u2192 b \u2264 c \u2713", "a -> b <= c v", true },
+	{ "\u0131\u0259 \u0254", "ie o", true },
+	/* What cannot says what is lost, once per run. */
+	{ "\u660e\u7f8e", "[CJK]", false },
+	{ "\u660e\u7f8e \u3055\u3093", "[CJK] [CJK]", false },
+	{ "\u660e\u0301\u7f8e", "[CJK]", false },
+	{ "\ud55c\uad6d\uc5b4", "[CJK]", false },
+	{ "\u041f\u0440\u0438\u0432\u0435\u0442!", "[Cyrillic]!", false },
+	{ "\u03b1\u03b2\u03b3 = abc", "[Greek] = abc", false },
+	{ "\u05e9\u05dc\u05d5\u05dd", "[Hebrew]", false },
+	{ "\u0633\u0644\u0627\u0645", "[Arabic]", false },
+	{ "\U0001f600!", "[emoji]!", false },
+	{ "\u0e2a\u0e27\u0e31\u0e2a", "[?]", false },
+	{ "\u660e\u03b1", "[CJK][Greek]", false },
+	{ "a\xff" "b", "a?b", false },
+	/* Invisible characters are no loss: they are dropped. */
+	{ "An\u200bne\ufeff", "Anne", true },
+	{ "", "", true },
+};
+
+Test(text, sanitize_ascii_says_what_is_lost)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof ascii_cases / sizeof ascii_cases[0]; i++) {
+		const struct ascii_case *c = &ascii_cases[i];
+
+		expect_sanitized(c->in, true, false, c->out);
+		cr_expect_eq(text_ascii_exact(c->in), c->exact, "%s", c->in);
+	}
+}
+
+Test(text, sanitize_drops_invisible_characters)
+{
+	/* Zero width, joiners, BOM, soft hyphen, fillers: nothing to see. */
+	expect_sanitized("Anne\u200b", false, false, "Anne");
+	expect_sanitized("Anne\u2060", false, false, "Anne");
+	expect_sanitized("Anne\ufeff", false, false, "Anne");
+	expect_sanitized("\u200b\u200b", false, false, "");
+	expect_sanitized("\u3164\u115f", false, false, "");
+	expect_sanitized("co\u00adop\u00e9rer", false, false,
+	    "coop\u00e9rer");
+	expect_sanitized("a\u034fb\u180ec\U000e0041d", false, false, "abcd");
+	expect_sanitized("\u2764\ufe0f", false, false, "\u2764");
+	expect_sanitized("a\ufff9b\ufffbc", false, false, "abc");
+	/* Bidi marks too, and line separators end a line. */
+	expect_sanitized("a\u200eb\u061cc", false, false, "abc");
+	expect_sanitized("a\u2028b\u2029c", false, false, "a b c");
+	expect_sanitized("a\u2028b", false, true, "a\nb");
+	/* A format character that is seen stays (Arabic number sign). */
+	expect_sanitized("\u0600\u0661", false, false, "\u0600\u0661");
+	cr_assert_eq(text_width("Anne\u200b\u2060\ufeff"), 4);
+	cr_assert_eq(text_width("\u3164\u115f"), 0);
+}
+
+/* One fold: a string and its NFKC_Casefold. */
+struct fold_case {
+	const char	*in;
+	const char	*out;
+};
+
+static const struct fold_case fold_cases[] = {
+	{ "", "" },
+	{ "Anne", "anne" },
+	{ "Zo\u00e9", "zo\u00e9" },
+	{ "ZO\u00c9", "zo\u00e9" },
+	{ "Zoe\u0301", "zo\u00e9" },
+	{ "\uff3a\uff4f\u00e9", "zo\u00e9" },
+	{ "Anne\u200b\u2060\ufeff\u00ad", "anne" },
+	{ "Stra\u00dfe", "strasse" },
+	{ "\u1e9e", "ss" },
+	{ "\ufb01", "fi" },
+	{ "\u216b", "xii" },
+	{ "\u3371", "hpa" },
+	{ "\u01c5", "d\u017e" },
+	{ "\u03a3\u0391\u03a3", "\u03c3\u03b1\u03c3" },
+	{ "\u0130", "i\u0307" },
+	{ "\u212a\u212b", "k\u00e5" },
+	{ "\uff76\uff9e", "\u30ac" },
+	{ "\u1100\u1161\u11a8", "\uac01" },
+	{ "\uac00\u11a8", "\uac01" },
+	{ "a\u0301\u0327", "\u00e1\u0327" },
+	{ "a\u0327\u0301", "\u00e1\u0327" },
+	{ "e\u0301\u0327", "\u0229\u0301" },
+	{ "\u00bd", "1\u20442" },
+	{ "\U0001d400\U0001d41b", "ab" },
+	{ "\u1d2c\u207f\u207f\u1d49", "anne" },
+	{ "\u00a0x\u3000", " x " },
+	{ "\ufdfa", "\u0635\u0644\u0649 \u0627\u0644\u0644\u0647 "
+	    "\u0639\u0644\u064a\u0647 \u0648\u0633\u0644\u0645" },
+	{ "\u0301a", "\u0301a" },
+	{ "\xff", "\ufffd" },
+};
+
+Test(text, fold_is_nfkc_casefold)
+{
+	char	*f, *g;
+	size_t	 i;
+
+	for (i = 0; i < sizeof fold_cases / sizeof fold_cases[0]; i++) {
+		const struct fold_case *c = &fold_cases[i];
+
+		f = text_fold(c->in, strlen(c->in));
+		cr_expect_str_eq(f, c->out, "fold of case %zu", i);
+		cr_expect(text_utf8_valid(f, strlen(f)));
+		cr_expect_leq(strlen(f), strlen(c->in) * UCD_FOLD_GROWTH);
+		g = text_fold(f, strlen(f));
+		cr_expect_str_eq(g, f, "fold of case %zu again", i);
+		free(g);
+		free(f);
+	}
+}
+
+/* One first name and what text_name_check says of it. */
+struct name_case {
+	const char		*name;
+	enum text_name_status	 st;
+};
+
+static const struct name_case name_cases[] = {
+	{ "Anne", TEXT_NAME_OK },
+	{ "Zo\u00e9", TEXT_NAME_OK },
+	{ "Jean-Paul II", TEXT_NAME_OK },
+	{ "\u660e\u7f8e", TEXT_NAME_OK },
+	{ "\ud55c\uc218", TEXT_NAME_OK },
+	{ "\u0645\u0631\u064a\u0645", TEXT_NAME_OK },
+	{ "R2", TEXT_NAME_OK },
+	{ "42", TEXT_NAME_OK },
+	{ "Ana\u00efs \U0001f642", TEXT_NAME_OK },
+	{ "Anne\u00a0M.", TEXT_NAME_OK },
+	{ "", TEXT_NAME_LENGTH },
+	{ "abcdefghijklmnopqrstuvwxyz0123456", TEXT_NAME_LENGTH },
+	{ "Anne\nMarie", TEXT_NAME_CONTROL },
+	{ "Anne\t", TEXT_NAME_CONTROL },
+	{ "Ann\u202ee", TEXT_NAME_CONTROL },
+	{ "\x80", TEXT_NAME_CONTROL },
+	{ "Anne\u200b", TEXT_NAME_INVISIBLE },
+	{ "Anne\u2060", TEXT_NAME_INVISIBLE },
+	{ "Anne\ufeff", TEXT_NAME_INVISIBLE },
+	{ "\u200b\u200b", TEXT_NAME_INVISIBLE },
+	{ "\ufeff", TEXT_NAME_INVISIBLE },
+	{ "\u3164\u115f", TEXT_NAME_INVISIBLE },
+	{ "\u3164", TEXT_NAME_INVISIBLE },
+	{ "\uffa0Anne", TEXT_NAME_INVISIBLE },
+	{ "An\u00adne", TEXT_NAME_INVISIBLE },
+	{ "Anne\u200e", TEXT_NAME_INVISIBLE },
+	{ "Anne\u200d", TEXT_NAME_INVISIBLE },
+	{ "Anne\ufe0f", TEXT_NAME_INVISIBLE },
+	{ "Anne\u0600", TEXT_NAME_INVISIBLE },
+	{ "Anne\u2028", TEXT_NAME_INVISIBLE },
+	{ "Anne\ue000", TEXT_NAME_INVISIBLE },
+	{ "Anne\U000e0041", TEXT_NAME_INVISIBLE },
+	{ "Anne\U0003ffff", TEXT_NAME_INVISIBLE },
+	{ "---", TEXT_NAME_NO_LETTER },
+	{ "\u00a0", TEXT_NAME_NO_LETTER },
+	{ "\u2800\u2800", TEXT_NAME_NO_LETTER },
+	{ "\U0001f642", TEXT_NAME_NO_LETTER },
+	{ "\u0301", TEXT_NAME_NO_LETTER },
+	/* A letter that folds to a space and a mark (found by the fuzzer). */
+	{ "\ufe70", TEXT_NAME_NO_LETTER },
+	{ "\ufe70\u0628", TEXT_NAME_OK },
+};
+
+Test(text, name_rules)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof name_cases / sizeof name_cases[0]; i++) {
+		const struct name_case *c = &name_cases[i];
+
+		cr_expect_eq(text_name_check(c->name, strlen(c->name)), c->st,
+		    "case %zu: %u, want %u", i,
+		    text_name_check(c->name, strlen(c->name)), c->st);
+		cr_expect_eq(text_name_reason(c->st)[0] == '\0',
+		    c->st == TEXT_NAME_OK);
+	}
+}
+
+/* Two names that are one person, or two. */
+static void
+expect_same_person(const char *a, const char *b, bool same)
+{
+	char	*ka = text_name_key(a), *kb = text_name_key(b);
+
+	cr_expect_eq(strcmp(ka, kb) == 0, same, "\"%s\" (%s) and \"%s\" (%s)",
+	    a, ka, b, kb);
+	free(ka);
+	free(kb);
+}
+
+Test(text, name_keys)
+{
+	expect_same_person("Zo\u00e9", "zo\u00e9", true);
+	expect_same_person("Zo\u00e9", "ZO\u00c9", true);
+	expect_same_person("Zo\u00e9", "Zoe\u0301", true);
+	expect_same_person("Anne", "\uff21\uff4e\uff4e\uff45", true);
+	expect_same_person("Anne", "Anne\u200b", true);
+	expect_same_person("Anne", " Anne\u00a0", true);
+	expect_same_person("Jean Paul", "jean\u3000 PAUL", true);
+	expect_same_person("Zo\u00e9", "Zoe", false);
+	expect_same_person("Zo\u00e9", "Zo\u00e8", false);
+	expect_same_person("Anne", "Anna", false);
+	expect_same_person("Jean Paul", "JeanPaul", false);
 }
 
 Test(text, fit)
