@@ -65,6 +65,7 @@ CRIT_LIBS	= $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 # ---------------------------------------------------------------- common/
 COMMON_MODS	= xmalloc log text idmap pairmap namemap proto model model-check \
 		  model-state rotation evlog \
+		  grouping model-steps model-poll \
 		  boardfile export export-md export-csv export-json paths i18n
 COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
 LIB		= $(B)/libcafeboard.a
@@ -170,7 +171,8 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(TSUPPORT_OBJS) $(LIB)
 
 $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
     $(B)/tests/%.o $(CLIENT_TEST_OBJS) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) \
+	    $(MSGPACK_LIBS) -lm
 
 # The pipeline test plays the client's replica against the server's model.
 $(B)/tests/test_pipeline: $(B)/tests/test_pipeline.o $(B)/client/replica.o \
