@@ -81,12 +81,17 @@ CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
 TUI_TEST_OBJS	= $(filter-out $(B)/client/main.o,$(CLIENT_OBJS))
+# The connection's test follows net.c's bufferevents through wrappers.
+NET_TEST_OBJS	= $(B)/client/net.o $(B)/client/replica.o $(B)/client/spawn.o \
+		  $(B)/client/dial.o
+NET_TEST_WRAP	= -Wl,--wrap=bufferevent_setcb -Wl,--wrap=bufferevent_free
 
 # ---------------------------------------------------------------- tests/
 # Criterion suites, one binary each.
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
 		  test_boardfile test_export test_editor test_layout test_tui test_plain \
-		  test_cafe test_server test_pipeline test_shaper
+		  test_cafe test_server test_pipeline test_shaper test_net \
+		  test_session test_merge
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -186,6 +191,11 @@ $(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) \
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) $(LIB) \
 	    $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
 
+$(B)/tests/test_net: $(B)/tests/test_net.o $(NET_TEST_OBJS) $(TSUPPORT_OBJS) \
+    $(LIB)
+	$(CC) $(ALL_LDFLAGS) $(NET_TEST_WRAP) -o $@ $< $(NET_TEST_OBJS) \
+	    $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
 # The line mode's test runs the client on pseudo-terminals (forkpty) and
 # calls its output functions.
 $(B)/tests/test_plain: $(B)/tests/test_plain.o $(TUI_TEST_OBJS) \
@@ -258,7 +268,8 @@ check: deps
 asan:
 	@$(MAKE) --no-print-directory SAN=1 check
 
-# The demo board lives where a local server keeps its boards by default.
+# The demo board lives where a local server keeps its boards by default,
+# and the client talks to that local server even where a system one runs.
 RUN_DATA	= $${STATE_DIRECTORY:-$${XDG_DATA_HOME:-$$HOME/.local/share}/cafeboard}
 RUN_BOARD	= seed-cafe
 
@@ -269,8 +280,8 @@ run: deps
 	    ./$(SERVER_BIN) --data "$$data" create $(RUN_BOARD) \
 	        --from examples/seed-cafe.board || exit 1; \
 	fi; \
-	exec ./$(CLIENT_BIN) --board $(RUN_BOARD) --name Facilitator \
-	    --key-file "$$data/facilitator.key"
+	CAFEBOARD_SYSTEM_SOCKET= exec ./$(CLIENT_BIN) --board $(RUN_BOARD) \
+	    --auto-name --key-file "$$data/facilitator.key"
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -44,10 +44,11 @@ static struct ui *ui_running;
 
 /* The terminal back to normal before a fatal message is printed. */
 static void
-ui_fatal_hook(void)
+ui_fatal_hook(const char *msg)
 {
 	struct ui	*ui = ui_running;
 
+	log_error("fatal: %s", msg);
 	if (ui == NULL)
 		return;
 	if (ui->curses) {

@@ -11,11 +11,13 @@
  *   first appearance with its tables in table order, else the tables in
  *   order; per table "### Question N — question", "#### Kept ideas" (the
  *   kept cards, most votes first, ties in creation order) and "#### All
- *   ideas" (each cluster: its title in bold or "Untitled cluster", its card
- *   count and total votes, then the head and its members; then the cards in
- *   no cluster; replies nested under the card they build on).  Every card
+ *   ideas" (each cluster: its title in bold or "Untitled cluster", the
+ *   number of cards listed under it and their votes -- its head, its
+ *   members and their replies --, then those cards; then the cards in no
+ *   cluster; replies nested under the card they build on).  Every card
  *   shows its votes and, unless the board is anonymous, its author's first
- *   name.  A card whose text this replica does not know shows "(private)".
+ *   name, then those of the authors of duplicates merged into it.  A card
+ *   whose text this replica does not know shows "(private)".
  *   When the board has a run sheet, "## Run sheet" follows the facts: each
  *   step in order with the times it really ran (UTC, hours and minutes;
  *   "from ... to ...", "since ..." for the current step, "not run"); when
@@ -215,12 +217,15 @@ export_md_lines(struct export_buf *b, const char *s, size_t indent)
 	}
 }
 
-/* " — N votes — Name": the end of a card's line. */
+/*
+ * " — N votes — Name": the end of a card's line; the names of the
+ * authors of duplicates merged into it follow the author's.
+ */
 static void
 export_md_meta(struct export_ctx *x, const struct model_card *c)
 {
 	static const char *const marks[PROTO_REACTIONS] = { "+1", "?", "!" };
-	const char	*who = export_author(x, c);
+	char		*who = export_authors(x, c);
 	const char	*sep = ", ";
 	size_t		 r;
 
@@ -239,6 +244,7 @@ export_md_meta(struct export_ctx *x, const struct model_card *c)
 		export_puts(&x->b, " — ");
 		export_md_inline(&x->b, who, false);
 	}
+	free(who);
 }
 
 static void export_md_card(struct export_ctx *, const struct export_table *,
@@ -305,11 +311,31 @@ export_md_kept(struct export_ctx *x, const struct export_table *et)
 	free(kept);
 }
 
+/*
+ * Add e and the replies nested under it (those in no cluster, as
+ * export_md_replies lists them) to a cluster's card and vote counts.
+ */
+static void
+export_md_count(const struct export_table *et, const struct export_card *e,
+    uint64_t *cards, uint64_t *votes)
+{
+	size_t	i;
+
+	*cards += 1;
+	*votes += e->c->votes;
+	for (i = 0; i < et->n; i++) {
+		if (et->cards[i].parent == e->c->id &&
+		    et->cards[i].cluster == 0)
+			export_md_count(et, &et->cards[i], cards, votes);
+	}
+}
+
 /* Every idea of a table: clusters, then the cards in none. */
 static void
 export_md_all(struct export_ctx *x, const struct export_table *et)
 {
 	const struct export_card	*e;
+	uint64_t			 cards, votes;
 	size_t				 i, j, shown = 0;
 
 	export_puts(&x->b, "#### ");
@@ -331,12 +357,19 @@ export_md_all(struct export_ctx *x, const struct export_table *et)
 			    _("Untitled cluster"));
 			export_puts(&x->b, "*");
 		}
+		/* Everything listed below: members and their replies. */
+		cards = votes = 0;
+		for (j = 0; j < et->n; j++) {
+			if (et->cards[j].cluster == e->c->id)
+				export_md_count(et, &et->cards[j], &cards,
+				    &votes);
+		}
 		export_puts(&x->b, " — ");
 		export_md_fixed(&x->b, false, ngettext("%llu card",
-		    "%llu cards", e->members), (unsigned long long)e->members);
+		    "%llu cards", cards), (unsigned long long)cards);
 		export_puts(&x->b, ", ");
 		export_md_fixed(&x->b, false, ngettext("%llu vote",
-		    "%llu votes", e->cvotes), (unsigned long long)e->cvotes);
+		    "%llu votes", votes), (unsigned long long)votes);
 		export_putc(&x->b, '\n');
 		export_md_card(x, et, e, 2);
 		for (j = 0; j < et->n; j++) {

@@ -41,7 +41,7 @@ static const char *const proto_mode_names[] = { "replay", "state" };
 static const char *const proto_what_names[STATE_WHAT_COUNT] = {
 	"board", "table", "participant", "card", "timer", "votes", "client",
 	"meet", "step", "labels", "member", "group", "poll", "answer",
-	"reactions", "reacted"
+	"reactions", "reacted", "sat"
 };
 static const char *const proto_group_names[GROUP_MODE_COUNT] = {
 	"pairs", "teams", "labels", "merge"
@@ -335,7 +335,7 @@ struct proto_field {
 
 /* The most fields an op kind's args or derived fields, or a record, list. */
 #define PROTO_ARGS_MAX		3
-#define PROTO_RECORD_MAX	14
+#define PROTO_RECORD_MAX	16
 
 /*
  * A list of fields, by name, in wire order: what an op kind's arguments,
@@ -385,6 +385,8 @@ enum proto_op_field {
 	F_LABELS,
 	F_MERGES,
 	F_COUNTS,
+	F_INTO,			/* ext: card.merge */
+	F_VOTES,		/* ext: card.merge, derived */
 	F_OP_COUNT
 };
 
@@ -427,6 +429,8 @@ static const struct proto_field proto_op_fields[F_OP_COUNT] = {
 	[F_MERGES] = LIST(PF_PAIRS, proto_op, merges, nmerges, 0),
 	[F_COUNTS] = LIST(PF_COUNTS, proto_op, counts, ncounts,
 	    PROTO_WORD_MAX),
+	[F_INTO] = FLD(PF_U64, proto_op, into),
+	[F_VOTES] = FLD(PF_U32, proto_op, votes),
 };
 
 /* Fields in a list of at most max (up to its first F_END). */
@@ -474,6 +478,8 @@ static const struct proto_kind proto_kinds[] = {
 	KIND(OP_REACT, "react", FIELDS(F_CARD, F_REACTION, F_FLAG), NONE),
 	KIND(OP_POLL_ANSWER, "poll.answer", FIELDS(F_POLL, F_ANSWER),
 	    FIELDS(F_PREV)),
+	KIND(OP_CARD_MERGE, "card.merge", FIELDS(F_CARD, F_INTO),
+	    FIELDS(F_VOTES)),
 	[OP_TABLE_ADD] = { "table.add", FIELDS(F_QUESTION, F_THEME), NONE,
 	    1, 1 },
 	[OP_TABLE_EDIT] = { "table.edit", FIELDS(F_TABLE, F_QUESTION,
@@ -588,6 +594,7 @@ enum proto_state_field {
 	S_REACT1,
 	S_REACT2,
 	S_REACT3,
+	S_MERGED,		/* ext: a merged card's survivor */
 	S_FIELD_COUNT
 };
 
@@ -643,6 +650,7 @@ static const struct proto_field proto_state_fields[S_FIELD_COUNT] = {
 	    sizeof (uint32_t), 0 },
 	[S_REACT3] = { PF_U32, false, 0, offsetof(struct proto_state, reacts) +
 	    2 * sizeof (uint32_t), 0 },
+	[S_MERGED] = FLD(PF_U64, proto_state, merged),
 };
 
 /*
@@ -658,9 +666,10 @@ static const struct {
 	[STATE_TABLE] = { FIELDS(S_ID, S_QUESTION, S_CREATED, S_THEME), 3 },
 	[STATE_PARTICIPANT] = { FIELDS(S_ID32, S_NAME, S_ROLE, S_TABLE,
 	    S_READY, S_CLIENT), ALL },
+	/* ext: merged and coauthors trail, left out when 0 and none. */
 	[STATE_CARD] = { FIELDS(S_ID, S_TABLE, S_AUTHOR, S_PARENT, S_HEAD,
 	    S_CARD_TEXT, S_CLUSTER_TITLE, S_VOTES, S_SHOWN, S_KEPT, S_HIDDEN,
-	    S_EDITED, S_DELETED, S_CREATED), ALL },
+	    S_EDITED, S_DELETED, S_CREATED, S_MERGED, S_PAIRS), 14 },
 	[STATE_TIMER] = { FIELDS(S_RUNNING, S_REMAINING, S_LABEL, S_ENDED,
 	    S_CREATED), 4 },
 	[STATE_VOTES] = { FIELDS(S_ID32, S_PAIRS), ALL },	/* participant */
@@ -677,6 +686,8 @@ static const struct {
 	[STATE_REACTIONS] = { FIELDS(S_ID, S_REACT1, S_REACT2, S_REACT3),
 	    ALL },
 	[STATE_REACTED] = { FIELDS(S_ID32, S_PAIRS), ALL },  /* participant */
+	/* participant, [[round, table], ...] (snapshots only) */
+	[STATE_SAT] = { FIELDS(S_ID32, S_PAIRS), ALL },
 };
 
 /* Fields in a record of kind what. */
@@ -704,6 +715,8 @@ proto_state_len(const struct proto_state *st)
 	    st->title[0] == '\0'))
 		return proto_state_min(st->what);
 	if (st->what == STATE_TIMER && st->created_ms == 0)
+		return proto_state_min(st->what);
+	if (st->what == STATE_CARD && st->merged == 0 && st->npairs == 0)
 		return proto_state_min(st->what);
 	return proto_state_max(st->what);
 }

@@ -97,6 +97,7 @@ enum op_kind {
 	OP_READY = 9,
 	OP_REACT = 10,		/* the day: +1, ? or ! on a card */
 	OP_POLL_ANSWER = 11,
+	OP_CARD_MERGE = 12,	/* ext: two cards that say the same become one */
 	OP_TABLE_ADD = 32,
 	OP_TABLE_EDIT = 33,
 	OP_PHASE = 34,
@@ -364,6 +365,7 @@ struct proto_count {
  *   vote           card, delta          (hidden: no args, see below)
  *   table.sit      table [, participant] (ext: a facilitator seats someone)
  *   ready          flag
+ *   card.merge     card, into -> votes (into's dots after the merge)
  *   table.add      text (the question)
  *   table.edit     table, text
  *   phase          phase
@@ -400,6 +402,7 @@ struct proto_op {
 	uint64_t	 table;
 	uint64_t	 parent;
 	uint64_t	 head;
+	uint64_t	 into;		/* ext: card.merge */
 	int32_t		 delta;
 	bool		 flag;
 	uint32_t	 participant;
@@ -433,6 +436,7 @@ struct proto_op {
 	uint32_t	 nmerges;
 	struct proto_count *counts;	/* derived: a poll's results */
 	uint32_t	 ncounts;
+	uint32_t	 votes;		/* ext: card.merge */
 };
 
 /*
@@ -494,7 +498,8 @@ enum state_what {
 	STATE_PARTICIPANT,	/* [17, "participant", id, name, role, table, ready, client] */
 	STATE_CARD,		/* [17, "card", id, table, author, parent, head, text,
 				    title, votes, shown, kept, hidden, edited, deleted,
-				    created_ms] */
+				    created_ms (, merged, [[coauthor, card],
+				    ...])] -- ext, both or neither */
 	STATE_TIMER,		/* [17, "timer", running, remaining_ms, label,
 				    ended (, at)] -- at: the wall-clock ms
 				    remaining_ms was true at, in created_ms;
@@ -518,6 +523,8 @@ enum state_what {
 	STATE_REACTIONS,	/* [17, "reactions", card, n1, n2, n3] */
 	STATE_REACTED,		/* [17, "reacted", participant,
 				    [[card, bits], ...]] */
+	STATE_SAT,		/* ext: [17, "sat", participant, [[round,
+				    table], ...]] (snapshots only) */
 	STATE_WHAT_COUNT
 };
 
@@ -561,7 +568,9 @@ struct proto_state {
 	uint8_t		 client[PROTO_CLIENT_LEN];
 	uint32_t	 last_op;
 	uint32_t	 count;		/* meet */
-	struct proto_pair *pairs;	/* votes, reacted */
+	uint64_t	 merged;	/* card: merged into this card */
+	struct proto_pair *pairs;	/* votes; sat; card's coauthors;
+					   reacted */
 	uint32_t	 npairs;
 	/* the day */
 	uint32_t	 index;		/* step */
