@@ -2,6 +2,7 @@
 #
 #   make            build client/cafeboard and server/cafeboard-server
 #   make run        install what is missing, build, open the demo board
+#                   (DAY=1: the demo day, with its run sheet)
 #   make check      install what is missing, build, run every test
 #   make asan       the same tests under address + undefined sanitizers
 #   make bench      benchmarks (print figures; BASE=DIR adds an older build's)
@@ -271,14 +272,19 @@ asan:
 # The demo board lives where a local server keeps its boards by default,
 # and the client talks to that local server even where a system one runs.
 RUN_DATA	= $${STATE_DIRECTORY:-$${XDG_DATA_HOME:-$$HOME/.local/share}/cafeboard}
+# make run DAY=1 opens the territorial day and its run sheet instead.
+ifeq ($(DAY),1)
+RUN_BOARD	= seed-day
+else
 RUN_BOARD	= seed-cafe
+endif
 
 run: deps
 	@$(MAKE) --no-print-directory all
 	@data="$(RUN_DATA)"; \
 	if [ ! -f "$$data/$(RUN_BOARD)/events.log" ]; then \
 	    ./$(SERVER_BIN) --data "$$data" create $(RUN_BOARD) \
-	        --from examples/seed-cafe.board || exit 1; \
+	        --from examples/$(RUN_BOARD).board || exit 1; \
 	fi; \
 	CAFEBOARD_SYSTEM_SOCKET= exec ./$(CLIENT_BIN) --board $(RUN_BOARD) \
 	    --auto-name --key-file "$$data/facilitator.key"
