@@ -479,6 +479,36 @@ export_md_date(struct export_ctx *x)
 	free(last.data);
 }
 
+/* The key groups' tables are filed under: no theme holds a control. */
+#define EXPORT_MD_GROUPS	"\x01"
+
+/*
+ * The key a table is filed under when themes head the report: its theme,
+ * or for a group's table (whose theme may be a label), the groups'.
+ */
+static const char *
+export_md_file_key(const struct model_table *t)
+{
+	return t->kind != TABLE_QUESTION ? EXPORT_MD_GROUPS : export_theme(t);
+}
+
+/* True when a group's table holds a live card (it has a section). */
+static bool
+export_md_groups_wrote(const struct model *m)
+{
+	const struct model_table	*t;
+	size_t				 i;
+
+	for (i = 0; i < m->ncards; i++) {
+		if (m->cards[i].deleted)
+			continue;
+		t = model_table(m, m->cards[i].table);
+		if (t != NULL && t->kind != TABLE_QUESTION)
+			return true;
+	}
+	return false;
+}
+
 /* A time of day in UTC: "HH:MM". */
 static void
 export_md_clock(struct export_buf *b, int64_t ms)
@@ -638,10 +668,18 @@ export_md(struct export_ctx *x)
 	for (i = 0; i < m->ntables; i++) {
 		if (done[i])
 			continue;
-		theme = m->tables[i].kind == TABLE_LABEL ? "" :
-		    export_theme(&m->tables[i]);
+		theme = export_md_file_key(&m->tables[i]);
+		if (strcmp(theme, EXPORT_MD_GROUPS) == 0 &&
+		    !export_md_groups_wrote(m)) {
+			done[i] = true;
+			continue;
+		}
 		export_puts(&x->b, "## ");
-		if (theme[0] != '\0')
+		if (strcmp(theme, EXPORT_MD_GROUPS) == 0)
+			/* TRANSLATORS: the heading of pairs, teams... */
+			export_md_fixed(&x->b, false, "%s",
+			    _("Working groups"));
+		else if (theme[0] != '\0')
 			export_md_inline(&x->b, theme, false);
 		else {
 			/* TRANSLATORS: the heading of unthemed tables. */
@@ -650,9 +688,8 @@ export_md(struct export_ctx *x)
 		}
 		export_puts(&x->b, "\n\n");
 		for (j = i; j < m->ntables; j++) {
-			if (done[j] || strcmp(m->tables[j].kind ==
-			    TABLE_LABEL ? "" : export_theme(&m->tables[j]),
-			    theme) != 0)
+			if (done[j] || strcmp(export_md_file_key(
+			    &m->tables[j]), theme) != 0)
 				continue;
 			done[j] = true;
 			export_md_table(x, &m->tables[j], &number);
