@@ -78,7 +78,8 @@ SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 # ---------------------------------------------------------------- client/
 CLIENT_MODS	= main net replica dial boards spawn fetch editor layout ui ui-keys \
 		  ui-draw ui-draw-cards ui-draw-results ui-draw-status \
-		  ui-draw-modal ui-input ui-console ui-join ui-text plain plain-cmd
+		  ui-draw-modal ui-input ui-console ui-join ui-text plain plain-cmd \
+		  ui-day
 CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
@@ -93,7 +94,7 @@ NET_TEST_WRAP	= -Wl,--wrap=bufferevent_setcb -Wl,--wrap=bufferevent_free
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
 		  test_boardfile test_export test_editor test_layout test_tui test_plain \
 		  test_cafe test_server test_pipeline test_shaper test_net \
-		  test_session test_merge test_grouping test_day
+		  test_session test_merge test_grouping test_day test_tui_day
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -202,6 +203,12 @@ $(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) \
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TUI_HARNESS_OBJS) \
 	    $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) \
 	    $(MSGPACK_LIBS) -lm
+
+# The day's terminal test drives the client binary only.
+$(B)/tests/test_tui_day: $(B)/tests/test_tui_day.o $(TUI_HARNESS_OBJS) \
+    $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) \
+	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
 
 $(B)/tests/test_net: $(B)/tests/test_net.o $(NET_TEST_OBJS) $(TSUPPORT_OBJS) \
     $(LIB)

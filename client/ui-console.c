@@ -796,6 +796,8 @@ ui_console_seat_who_picked(struct ui *ui, uint64_t value)
 	snprintf(buf, sizeof buf, _("Seat %s at..."), p->name);
 	ui_open_picker(ui, buf, ui_console_seat_where_picked);
 	for (i = 0; i < m->ntables; i++) {
+		if (!ui_day_visible(&m->tables[i]))
+			continue;
 		q = text_sanitize(m->tables[i].question, ui->ascii, false);
 		q[text_fit(q, 50, NULL)] = '\0';
 		xasprintf(&label, _("Table %zu: %s"), i + 1, q);

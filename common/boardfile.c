@@ -740,8 +740,8 @@ boardfile_key_line(struct boardfile_parser *p, const char *s, size_t len)
 		    "private, anonymous, freeze_at_zero, locked, keep, "
 		    "live_polls, hosts_stay, banner, theme, question, label, "
 		    "and for a step: step, phase, duration, instructions, "
-		    "follow, rotate, pairs, teams, labels, merge, poll, choice, "
-		    "size)"), boardfile_show(s, klen), s);
+		    "follow, rotate, pairs, teams, labels, merge, poll, "
+		    "choice, size)"), boardfile_show(s, klen), s);
 	}
 	if (boardfile_step_order(p, key) != 0)
 		return -1;

@@ -317,7 +317,7 @@ static const struct {
 struct proto_field {
 	uint8_t		 type;		/* enum proto_ftype */
 	bool		 nl;		/* PF_TEXT: newline allowed */
-	uint16_t	 cap;		/* PF_TEXT, a list's strings: byte cap */
+	uint16_t	 cap;		/* PF_TEXT, a list's texts: byte cap */
 	uint16_t	 off;		/* offset of the member */
 	uint16_t	 off2;		/* a list: offset of its count */
 };
@@ -331,7 +331,8 @@ struct proto_field {
 #define LIST(t, s, m, nm, cps) \
 	{ t, false, 4 * (cps), offsetof(struct s, m), offsetof(struct s, nm) }
 /* A poll's answer (words of at most PROTO_WORD_MAX code points). */
-#define ANSWER(t, s, m)	{ t, false, 4 * PROTO_WORD_MAX, offsetof(struct s, m), 0 }
+#define ANSWER(t, s, m) \
+	{ t, false, 4 * PROTO_WORD_MAX, offsetof(struct s, m), 0 }
 
 /* The most fields an op kind's args or derived fields, or a record, list. */
 #define PROTO_ARGS_MAX		3
@@ -2195,8 +2196,9 @@ proto_dec_event(struct proto_dec *d, const msgpack_object_array *a,
 		return 0;
 	if (proto_hideable(ev->op.kind) && a->size == 5) {
 		if (ev->origin != 0 || ev->op_id != 0)
-			return proto_dec_fail(d, 0, proto_kind_name(ev->op.kind),
-			    -1, "hidden event with an origin");
+			return proto_dec_fail(d, 0,
+			    proto_kind_name(ev->op.kind), -1,
+			    "hidden event with an origin");
 		ev->op.hidden = true;
 		return 0;
 	}

@@ -62,7 +62,7 @@ struct actor {
 	char		 rej_text[256];
 	uint32_t	 own_op;
 	uint64_t	 own_seq;
-	size_t		 hidden_answers;	/* others', [18, seq, 0, 0, 11] */
+	size_t		 hidden_answers;	/* [18, seq, 0, 0, 11] */
 	size_t		 open_answers;		/* others', once visible */
 	size_t		 own_answers;
 	size_t		 hidden_votes;

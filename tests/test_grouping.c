@@ -309,7 +309,7 @@ Test(grouping, the_order_of_the_input_changes_nothing)
 	    NULL, NULL }, a), -1, "sizes that do not add up");
 }
 
-/* --------------------------------------------------------- through the model */
+/* ---------------------------------------------------- through the model */
 
 /* Submit op as who on m; it must pass. */
 static uint64_t
@@ -370,8 +370,8 @@ Test(grouping, teams_are_kept_over_a_day_for_many_room_sizes)
 				if (pp->role == ROLE_FACILITATOR)
 					continue;
 				cr_assert_neq(pp->team, 0);
-				cr_assert_eq(pp->table, pp->team, "%s is not at "
-				    "their team", pp->name);
+				cr_assert_eq(pp->table, pp->team, "%s is not "
+				    "at their team", pp->name);
 				for (j = 0; j < nt; j++)
 					count[j] += teams[j] == pp->team;
 			}
