@@ -186,3 +186,43 @@ Test(tui_day, the_day_in_french)
 	free(s);
 	tui_end(&T);
 }
+
+Test(tui_day, the_line_mode_says_the_day_and_answers_polls)
+{
+	char	*s;
+
+	day_board("");
+	tui_client(&T, "ann", "--plain --board day --name Ann --code secret");
+	free(tui_wait(&T, "ann", "Type help for the commands."));
+	tui_type(&T, "ann", "label isere");
+	tui_keys(&T, "ann", "Enter", NULL);
+	free(tui_wait(&T, "ann", "Your label: Is\xc3\xa8re"));
+	next_step("Go to step 1 of 3: Cadrage? (y/n)");
+	s = tui_wait(&T, "ann", "Answer with a word: answer WORD.");
+	cr_assert_not_null(strstr(s, "Step 1 of 3: Cadrage."), "%s", s);
+	cr_assert_not_null(strstr(s, "Poll: Comment arrivez-vous ?"));
+	free(s);
+	tui_type(&T, "ann", "answer Curieuse");
+	tui_keys(&T, "ann", "Enter", NULL);
+	free(tui_wait(&T, "ann", "Your answer is in"));
+	tui_keys(&T, "fac", "p", NULL);
+	free(tui_wait(&T, "fac", "until you close the poll (c)"));
+	tui_keys(&T, "fac", "c", NULL);
+	free(tui_wait(&T, "ann", "The poll \xc2\xab" "Comment arrivez-vous ?"
+	    "\xc2\xbb is closed: Curieuse 1."));
+	tui_keys(&T, "fac", "Escape", NULL);
+	next_step("Go to step 2 of 3: Bin\xc3\xb4mes? (y/n)");
+	s = tui_wait(&T, "ann", "New groups: you are at Pair 1");
+	cr_assert_not_null(strstr(s, "Its question: Une coop\xc3\xa9ration "
+	    "r\xc3\xa9ussie ?"), "%s", s);
+	free(s);
+	next_step("Go to step 3 of 3: Cl\xc3\xb4ture? (y/n)");
+	free(tui_wait(&T, "ann", "Choices: 1 Un pont, 2 Une ruche"));
+	tui_type(&T, "ann", "answer 5");
+	tui_keys(&T, "ann", "Enter", NULL);
+	free(tui_wait(&T, "ann", "from 1 to 3."));
+	tui_type(&T, "ann", "answer 1");
+	tui_keys(&T, "ann", "Enter", NULL);
+	free(tui_wait(&T, "ann", "Your answer is in"));
+	tui_end(&T);
+}
