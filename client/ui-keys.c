@@ -986,6 +986,9 @@ static const struct ui_key ui_keys[] = {
 	UI_TOOL('i', "i", ui_day_console_close_poll, UI_PH_ALL,
 	    N_("Close the poll"), N_("the open poll's results go to every "
 	    "screen")),
+	UI_TOOL('a', "a", ui_console_label_menu, UI_PH_ALL,
+	    N_("Labels..."), N_("give someone a label (a d\xc3\xa9partement, an "
+	    "organisation) for the groups by label")),
 	UI_TOOL('g', "g", ui_day_console_regroup, UI_PH_ALL,
 	    N_("Groups..."), N_("pairs who met least, teams kept all day, "
 	    "one table per label, or merge the groups")),

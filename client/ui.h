@@ -448,7 +448,7 @@ ui_key_fn	 ui_console_timer_menu, ui_console_timer_clear,
 		 ui_console_keep, ui_console_settings_menu,
 		 ui_console_roles_menu, ui_console_follow_menu,
 		 ui_console_lock, ui_console_table_add, ui_console_table_edit,
-		 ui_console_seat_menu, ui_console_run;
+		 ui_console_seat_menu, ui_console_run, ui_console_label_menu;
 
 /* ui-join.c */
 void		 ui_join_open(struct ui *, uint32_t, const char *);

@@ -95,6 +95,15 @@ Test(tui_day, steps_polls_pairs_and_reactions_on_screen)
 	free(tui_wait(&T, "anne", "Which is yours?"));
 	tui_keys(&T, "anne", "2", NULL);
 	free(tui_wait_gone(&T, "anne", "Which is yours?"));
+	/* The facilitator may give someone a label too. */
+	tui_keys(&T, "fac", ":", NULL);
+	free(tui_wait(&T, "fac", "Labels..."));
+	tui_keys(&T, "fac", "a", NULL);
+	free(tui_wait(&T, "fac", "Whose label?"));
+	tui_keys(&T, "fac", "Down", "Enter", NULL);
+	free(tui_wait(&T, "fac", "Anne's label?"));
+	tui_keys(&T, "fac", "1", NULL);
+	free(tui_wait(&T, "anne", "The facilitator gave you the label: Ain"));
 	/* The facilitator sees the next step and its key. */
 	free(tui_wait(&T, "fac", "next: Cadrage (S)"));
 	s = tui_wait(&T, "fac", "S next step");
