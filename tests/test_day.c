@@ -353,13 +353,14 @@ sync_all(void)
 	return head;
 }
 
-/* Participant i's id, and where they sit on the facilitator's replica. */
+/* Participant i's id. */
 static uint32_t
 pid(size_t i)
 {
 	return S.p[i].c.participant;
 }
 
+/* Where participant i sits, on the facilitator's replica. */
 static uint64_t
 seat(size_t i)
 {
