@@ -2,6 +2,7 @@
 #
 #   make            build client/cafeboard and server/cafeboard-server
 #   make run        install what is missing, build, open the demo board
+#                   (DAY=1: the demo day, with its run sheet)
 #   make check      install what is missing, build, run every test
 #   make asan       the same tests under address + undefined sanitizers
 #   make bench      benchmarks (print figures; BASE=DIR adds an older build's)
@@ -71,6 +72,7 @@ CRIT_LIBS	= $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 # ---------------------------------------------------------------- common/
 COMMON_MODS	= xmalloc log ucd text idmap pairmap namemap proto model \
 		  model-check model-state rotation evlog \
+		  grouping model-steps model-poll \
 		  boardfile export export-md export-csv export-json paths i18n \
 		  fingerprint
 COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
@@ -84,7 +86,7 @@ SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 CLIENT_MODS	= main net replica dial trust term boards spawn fetch editor \
 		  layout ui ui-keys ui-draw ui-draw-cards ui-draw-results \
 		  ui-draw-status ui-draw-modal ui-input ui-console ui-join \
-		  ui-text plain plain-cmd
+		  ui-text plain plain-cmd ui-day plain-day
 CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
@@ -100,7 +102,7 @@ UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog
 		  test_boardfile test_export test_editor test_layout test_tui test_plain \
 		  test_cafe test_server test_pipeline test_shaper test_net \
 		  test_session test_merge test_connect test_deploy test_fuzz \
-		  test_soak
+		  test_soak test_grouping test_day test_tui_day
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -200,7 +202,8 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(TSUPPORT_OBJS) $(LIB)
 
 $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
     $(B)/tests/%.o $(CLIENT_TEST_OBJS) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) \
+	    $(MSGPACK_LIBS) -lm
 
 $(B)/tests/test_cafe $(B)/tests/test_session $(B)/tests/test_deploy: \
     $(B)/tests/%: \
@@ -229,6 +232,12 @@ $(B)/tests/test_tui $(B)/tests/test_connect: $(B)/tests/%: $(B)/tests/%.o \
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TUI_HARNESS_OBJS) \
 	    $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) \
 	    $(MSGPACK_LIBS) -lm
+
+# The day's terminal test drives the client binary only.
+$(B)/tests/test_tui_day: $(B)/tests/test_tui_day.o $(TUI_HARNESS_OBJS) \
+    $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) \
+	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
 
 $(B)/tests/test_net: $(B)/tests/test_net.o $(NET_TEST_OBJS) $(TSUPPORT_OBJS) \
     $(LIB)
@@ -311,14 +320,19 @@ asan:
 # The demo board lives where a local server keeps its boards by default,
 # and the client talks to that local server even where a system one runs.
 RUN_DATA	= $${STATE_DIRECTORY:-$${XDG_DATA_HOME:-$$HOME/.local/share}/cafeboard}
+# make run DAY=1 opens the territorial day and its run sheet instead.
+ifeq ($(DAY),1)
+RUN_BOARD	= seed-day
+else
 RUN_BOARD	= seed-cafe
+endif
 
 run: deps
 	@$(MAKE) --no-print-directory all
 	@data="$(RUN_DATA)"; \
 	if [ ! -f "$$data/$(RUN_BOARD)/events.log" ]; then \
 	    ./$(SERVER_BIN) --data "$$data" create $(RUN_BOARD) \
-	        --from examples/seed-cafe.board || exit 1; \
+	        --from examples/$(RUN_BOARD).board || exit 1; \
 	fi; \
 	CAFEBOARD_SYSTEM_SOCKET= exec ./$(CLIENT_BIN) --board $(RUN_BOARD) \
 	    --auto-name --key-file "$$data/facilitator.key"

@@ -107,6 +107,15 @@ static const struct plain_cmd plain_cmds[] = {
 	{ "ready", NC_("command", "ready"), "",
 	    N_("say you are done with this step, or not any more"), 0,
 	    plain_cmd_ready },
+	{ "answer", NC_("command", "answer"), N_("N | WORD"),
+	    N_("answer the open poll: a choice's number, or a word"), 0,
+	    plain_day_cmd_answer },
+	{ "react", NC_("command", "react"), N_("N + | N ? | N !"),
+	    N_("react to idea N: + I build on it, ? needs clarifying, ! it "
+	    "matters (again: take it back)"), PLAIN_CARD, plain_day_cmd_react },
+	{ "label", NC_("command", "label"), N_("[NAME]"),
+	    N_("pick your label (your d\xc3\xa9partement, your "
+	    "organisation)"), 0, plain_day_cmd_label },
 	{ "status", NC_("command", "status"), "",
 	    N_("the phase, the timer, the connection"), 0,
 	    plain_cmd_status_fn },
@@ -129,6 +138,9 @@ static const struct plain_cmd plain_cmds[] = {
 	{ "rotate", NC_("command", "rotate"), "",
 	    N_("rotate the tables: travellers move, hosts stay"), PLAIN_FAC,
 	    plain_cmd_rotate },
+	{ "step", NC_("command", "step"), N_("[N]"),
+	    N_("the run sheet's next step, or step N"), PLAIN_FAC,
+	    plain_day_cmd_step },
 	{ "follow", NC_("command", "follow"), N_("table N | results | none"),
 	    N_("bring every screen to a table or to the results"), PLAIN_FAC,
 	    plain_cmd_follow },
@@ -395,7 +407,7 @@ plain_card_list(struct plain *p, const uint64_t *ids, size_t n)
 }
 
 /* The idea the rest of a line names: a reference, or words of its text. */
-static uint64_t
+uint64_t
 plain_card_arg(struct plain *p, char *s, bool live)
 {
 	uint64_t	*ids, id = 0;

@@ -995,6 +995,12 @@ plain_event(struct plain *p, const struct proto_event *ev)
 	case OP_TIMER_END:
 		plain_say(p, "%s", _("Time is up!"));
 		break;
+	case OP_STEP:
+	case OP_POLL_OPEN:
+	case OP_POLL_CLOSE:
+	case OP_REGROUP:
+		plain_day_event(p, ev);
+		break;
 	case OP_TALLY:
 		/* A long tally comes in several events: one sentence. */
 		if (p->last_kind != OP_TALLY && m->phase >= PHASE_VOTE)

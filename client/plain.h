@@ -143,7 +143,15 @@ void		 plain_sit_said(struct plain *, uint64_t, bool);
 void		 plain_leave(struct plain *);
 void		 plain_rebase(struct plain *);
 
+/* plain-day.c */
+void		 plain_day_event(struct plain *, const struct proto_event *);
+void		 plain_day_cmd_answer(struct plain *, char *);
+void		 plain_day_cmd_step(struct plain *, char *);
+void		 plain_day_cmd_react(struct plain *, char *);
+void		 plain_day_cmd_label(struct plain *, char *);
+
 /* plain-cmd.c */
+uint64_t	 plain_card_arg(struct plain *, char *, bool);
 void		 plain_cmd_line(struct plain *, char *);
 char		*plain_cmd_complete(struct plain *, const char *);
 void		 plain_cmd_status(struct plain *);

@@ -796,6 +796,8 @@ ui_console_seat_who_picked(struct ui *ui, uint64_t value)
 	snprintf(buf, sizeof buf, _("Seat %s at..."), p->name);
 	ui_open_picker(ui, buf, ui_console_seat_where_picked);
 	for (i = 0; i < m->ntables; i++) {
+		if (!ui_day_visible(&m->tables[i]))
+			continue;
 		q = text_sanitize(m->tables[i].question, ui->ascii, false);
 		q[text_fit(q, 50, NULL)] = '\0';
 		xasprintf(&label, _("Table %zu: %s"), i + 1, q);
@@ -813,6 +815,54 @@ ui_console_seat_menu(struct ui *ui, const struct ui_key *k)
 {
 	(void)k;
 	ui_console_people(ui, _("Seat whom?"), ui_console_seat_who_picked);
+}
+
+/* A label was picked for the participant chosen before (0: none). */
+static void
+ui_console_label_what_picked(struct ui *ui, uint64_t value)
+{
+	struct proto_op	op;
+
+	memset(&op, 0, sizeof op);
+	op.kind = OP_LABEL;
+	op.label = (uint32_t)value;
+	op.participant = ui->target.participant;
+	ui_close_modal(ui);
+	ui_submit(ui, &op);
+}
+
+/* Whose label: then which. */
+static void
+ui_console_label_who_picked(struct ui *ui, uint64_t value)
+{
+	struct model			*m = ui_model(ui);
+	const struct model_participant	*p;
+	char				 buf[128];
+	uint32_t			 i;
+
+	if ((p = model_participant(m, (uint32_t)value)) == NULL) {
+		ui_close_modal(ui);
+		return;
+	}
+	ui->target.participant = p->id;
+	snprintf(buf, sizeof buf, _("%s's label?"), p->name);
+	ui_open_picker(ui, buf, ui_console_label_what_picked);
+	for (i = 0; i < m->nlabels; i++)
+		ui_picker_add(ui, m->labels[i], i + 1, i < 9 ? (int)('1' + i) :
+		    0, p->label == i + 1);
+	ui_picker_add(ui, _("(none)"), 0, '0', p->label == 0);
+}
+
+/* a: give someone a label. */
+void
+ui_console_label_menu(struct ui *ui, const struct ui_key *k)
+{
+	(void)k;
+	if (ui_model(ui)->nlabels == 0) {
+		ui_message(ui, true, "%s", _("This board offers no labels."));
+		return;
+	}
+	ui_console_people(ui, _("Whose label?"), ui_console_label_who_picked);
 }
 
 /* Where every screen goes. */

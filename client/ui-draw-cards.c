@@ -98,7 +98,7 @@ ui_block_right(struct ui *ui, const struct model *m,
 {
 	uint32_t	mine = 0, i;
 	size_t		o = 0;
-	char		num[16];
+	char		num[16], marks[40];
 
 	if (b->row.pending)
 		ui_block_mark(b, &o, ui_draw_glyph(ui, "\xe2\x80\xa6", "~"));
@@ -116,6 +116,10 @@ ui_block_right(struct ui *ui, const struct model *m,
 		snprintf(num, sizeof num, "%s(%u)", o > 0 ? " " : "", c->votes);
 		ui_block_mark(b, &o, num);
 	}
+	/* Reactions: " +2 ?1 !3" (the leading space only after a mark). */
+	ui_day_marks(m, c, marks, sizeof marks);
+	if (marks[0] != '\0')
+		ui_block_mark(b, &o, o > 0 ? marks : marks + 1);
 	b->right[o] = '\0';
 	b->right_w = (int)text_width(b->right);
 }
@@ -399,8 +403,7 @@ ui_draw_column(struct ui *ui, const struct model *m, uint64_t table, int y,
 	attr = current && side ? (int)(A_BOLD | A_REVERSE) : (int)A_BOLD;
 	if (current && side)
 		ui_draw_fill(y, x, w, attr);
-	snprintf(label, sizeof label, _("Table %d of %zu"),
-	    model_table_index(m, table) + 1, m->ntables);
+	ui_day_table_label(ui, m, table, label, sizeof label);
 	lw = ui_draw_text(ui, y, x, w, label, attr);
 	if (table == ui->seat_seen)
 		lw += ui_draw_text(ui, y, x + lw, w - lw, _(" (your table)"),
@@ -408,7 +411,8 @@ ui_draw_column(struct ui *ui, const struct model *m, uint64_t table, int y,
 	else if (current && ui->browsing)
 		lw += ui_draw_text(ui, y, x + lw, w - lw, _(" (visiting)"),
 		    attr);
-	if (t->theme != NULL && t->theme[0] != '\0') {
+	if (t->theme != NULL && t->theme[0] != '\0' &&
+	    t->kind != TABLE_LABEL) {
 		lw += ui_draw_text(ui, y, x + lw, w - lw, ui_draw_glyph(ui,
 		    " \xc2\xb7 ", " - "), attr);
 		ui_draw_text_cut(ui, y, x + lw, w - lw, t->theme, attr | A_DIM);
@@ -483,6 +487,8 @@ ui_draw_cards(struct ui *ui, const struct model *m, int y, int h)
 {
 	int		*widths, first, count, i, x, cur, side, r;
 	const char	*sep;
+	uint64_t	*vis;
+	size_t		 nv;
 
 	if (!ui->net_ready || ui->net.replica.me == 0 ||
 	    ui->net.state == NET_CATCHUP) {
@@ -501,18 +507,22 @@ ui_draw_cards(struct ui *ui, const struct model *m, int y, int h)
 		return;
 	}
 	sep = ui_draw_glyph(ui, "\xe2\x94\x82", "|");
-	cur = model_table_index(m, ui->table);
-	if (cur < 0)
+	/* The columns: the tables on the board (not the groups that ended). */
+	nv = ui_day_tables(m, &vis);
+	for (cur = 0; cur < (int)nv && vis[cur] != ui->table; cur++)
+		;
+	if (cur == (int)nv)
 		cur = 0;
-	side = ui->wide && m->ntables > 1 && COLS >= 2 * UI_COL_MIN + 3;
+	side = ui->wide && nv > 1 && COLS >= 2 * UI_COL_MIN + 3;
 	if (!side) {
 		ui->col_first = cur;
 		ui_draw_column(ui, m, ui->table, y, 0, COLS, h, true, false);
+		free(vis);
 		return;
 	}
 	first = ui->col_first;
-	widths = xreallocarray(NULL, m->ntables, sizeof *widths);
-	count = layout_columns(COLS, (int)m->ntables, UI_COL_MIN, 3, cur,
+	widths = xreallocarray(NULL, nv, sizeof *widths);
+	count = layout_columns(COLS, (int)nv, UI_COL_MIN, 3, cur,
 	    &first, widths);
 	ui->col_first = first;
 	for (x = 0, i = 0; i < count; i++) {
@@ -521,11 +531,12 @@ ui_draw_cards(struct ui *ui, const struct model *m, int y, int h)
 				ui_draw_text(ui, y + r, x + 1, 1, sep, A_DIM);
 			x += 3;
 		}
-		ui_draw_column(ui, m, m->tables[first + i].id, y, x, widths[i],
+		ui_draw_column(ui, m, vis[first + i], y, x, widths[i],
 		    h, first + i == cur, true);
 		x += widths[i];
 	}
 	free(widths);
+	free(vis);
 }
 
 /*

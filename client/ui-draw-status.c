@@ -100,8 +100,8 @@ ui_draw_status(struct ui *ui, const struct model *m, int y)
 	const struct model_participant	*p;
 	const char			*sep = ui_draw_glyph(ui,
 	    " \xc2\xb7 ", " - ");
-	char				 pieces[5][256], label[64];
-	int				 styles[5], np = 0, style, rw = 0, x, w;
+	char				 pieces[6][256], label[160];
+	int				 styles[6], np = 0, style, rw = 0, x, w;
 	int				 attr, i;
 	size_t				 k, online, here = 0;
 	uint32_t			 used, left;
@@ -120,6 +120,8 @@ ui_draw_status(struct ui *ui, const struct model *m, int y)
 	if (m->follow_view != FOLLOW_NONE)
 		ui_status_piece(pieces, styles, &np, UI_S_WARN,
 		    _("follow me"));
+	if (ui_day_next_text(ui, m, label, sizeof label))
+		ui_status_piece(pieces, styles, &np, UI_S_KEY, label);
 	online = replica_online_count(&ui->net.replica);
 	snprintf(label, sizeof label, ngettext("%zu online", "%zu online",
 	    online), online);

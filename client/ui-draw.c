@@ -383,43 +383,69 @@ ui_draw_body_rows(struct ui *ui)
 	return n > 1 ? (size_t)n : 1;
 }
 
-/* The title bar: board, round, phase, and the countdown at the right. */
+/*
+ * The title bar: board, round (or the run sheet's step), phase, and the
+ * countdown at the right.
+ */
 static void
 ui_draw_header(struct ui *ui, const struct model *m)
 {
-	char		 round[128], phase[128], clock[sizeof ui->clock];
+	char		 round[256], phase[128], clock[sizeof ui->clock];
 	const char	*sep = ui_draw_glyph(ui, " \xc2\xb7 ", " - "), *title;
 	int		 hattr = ui_draw_attr(ui, UI_S_HEADER), style, cw, x,
 	    avail;
-	int		 rw, pw, tw;
+	int		 rw, pw, tw, sw;
 	char		*t;
+	bool		 step;
 
 	ui_draw_fill(0, 0, COLS, hattr);
 	ui_draw_clock_text(ui, m, clock, sizeof clock, &style);
 	cw = (int)text_width(clock);
 	if (cw > COLS / 2)
 		cw = 0;
-	snprintf(round, sizeof round, _("Round %u"), m->round);
+	if (!(step = ui_day_step_text(m, round, sizeof round)))
+		snprintf(round, sizeof round, _("Round %u"), m->round);
+	else {
+		t = text_sanitize(round, ui->ascii, false);
+		snprintf(round, sizeof round, "%s", t);
+		free(t);
+	}
 	snprintf(phase, sizeof phase, _("Phase: %s"), ui_text_phase(m->phase));
 	title = m->settings.title != NULL && m->settings.title[0] != '\0' ?
 	    m->settings.title : m->name;
 	t = text_sanitize(title, ui->ascii, false);
 	tw = (int)text_width(t);
 	free(t);
-	rw = (int)(text_width(sep) + text_width(round));
-	pw = (int)(text_width(sep) + text_width(phase));
+	sw = (int)text_width(sep);
+	rw = sw + (int)text_width(round);
+	pw = sw + (int)text_width(phase);
 	avail = COLS - cw - 2;
-	/* The phase matters more than the round, the round than the title. */
-	if (tw + rw + pw > avail && avail - rw - pw < 12)
-		rw = 0;
-	if (tw + rw + pw > avail)
-		tw = avail - rw - pw;
+	if (step) {
+		/*
+		 * The phase matters more than the run sheet's step, the step
+		 * than the title: the title gives way, then the step is cut.
+		 */
+		if (tw + rw + pw > avail)
+			tw = avail - rw - pw;
+		if (tw < 10)
+			tw = 0;
+		if (tw == 0 && rw - sw + pw > avail)
+			rw = avail - pw + sw;
+	} else {
+		/* The phase matters more than the round, the round than the
+		 * title. */
+		if (tw + rw + pw > avail && avail - rw - pw < 12)
+			rw = 0;
+		if (tw + rw + pw > avail)
+			tw = avail - rw - pw;
+	}
 	x = 1;
 	if (tw > 0)
 		x += ui_draw_text_cut(ui, 0, x, tw, title, hattr);
-	if (rw > 0) {
-		x += ui_draw_text(ui, 0, x, avail + 1 - x, sep, hattr);
-		x += ui_draw_text(ui, 0, x, avail + 1 - x, round, hattr);
+	if (rw > sw) {
+		if (tw > 0)
+			x += ui_draw_text(ui, 0, x, avail + 1 - x, sep, hattr);
+		x += ui_draw_text_cut(ui, 0, x, rw - sw, round, hattr);
 	}
 	x += ui_draw_text(ui, 0, x, avail + 1 - x, sep, hattr);
 	ui_draw_text(ui, 0, x, avail + 1 - x, phase, hattr);
@@ -498,6 +524,8 @@ ui_draw(struct ui *ui)
 		h = LINES - 2 - kl - bl;
 		if (ui->modal == UI_MODAL_HELP)
 			ui_draw_modal_help(ui, y, h);
+		else if (ui->modal == UI_MODAL_POLL)
+			ui_day_draw_poll(ui, m, y, h);
 		else if (ui->view == UI_VIEW_RESULTS)
 			ui_draw_results(ui, m, y, h);
 		else

@@ -187,6 +187,8 @@ ui_key(struct ui *ui, int key)
 	}
 	if (ctx == UI_IN_PICK && ui_pick_shortcut(ui, key))
 		return;
+	if (ctx == UI_IN_POLL && ui_day_poll_key(ui, key))
+		return;
 	k = ui_keys_find(ctx, key);
 	if (ui_key_held(ui, ctx, k, key))
 		return;

@@ -748,6 +748,8 @@ ui_keys_sit_menu(struct ui *ui)
 	ui_resolve_table(ui);
 	ui_open_picker(ui, _("Sit at which table?"), ui_sit_picked);
 	for (i = 0; i < m->ntables; i++) {
+		if (!ui_day_visible(&m->tables[i]))
+			continue;
 		n = model_seated(m, m->tables[i].id);
 		q = text_sanitize(m->tables[i].question, ui->ascii, false);
 		qlen = text_fit(q, 60, NULL);
@@ -978,10 +980,49 @@ static const struct ui_key ui_keys[] = {
 	UI_TOOL('s', "s", ui_console_seat_menu, UI_PH_ALL,
 	    N_("Seat someone..."), N_("seat someone at a table, or stand them "
 	    "up")),
+	UI_TOOL('j', "j", ui_day_console_sheet, UI_PH_ALL,
+	    N_("Run sheet..."), N_("go to any step of the day's run sheet, "
+	    "forward or back (S: the next one)")),
+	UI_TOOL('i', "i", ui_day_console_close_poll, UI_PH_ALL,
+	    N_("Close the poll"), N_("the open poll's results go to every "
+	    "screen")),
+	UI_TOOL('a', "a", ui_console_label_menu, UI_PH_ALL,
+	    N_("Labels..."), N_("give someone a label (a d\xc3\xa9partement, an "
+	    "organisation) for the groups by label")),
+	UI_TOOL('g', "g", ui_day_console_regroup, UI_PH_ALL,
+	    N_("Groups..."), N_("pairs who met least, teams kept all day, "
+	    "one table per label, or merge the groups")),
 	{ .codes = { ENTER_KEYS }, .name = N_("Enter"),
 	  .fn = ui_console_run, .hint = N_("run"), .hname = N_("Enter"),
 	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
 	  .hint_in = UI_IN_CONSOLE, .who = UI_WHO_FAC, .phases = UI_PH_ALL },
+
+	/* A poll's screen. */
+	{ .codes = { UI_FN(KEY_UP), 'k' }, .name = "\xe2\x86\x91 k",
+	  .aname = N_("Up k"), .fn = ui_day_key_poll_move, .arg = -1,
+	  .hint = N_("choice"), .hname = "\xe2\x86\x91\xe2\x86\x93",
+	  .section = UI_SEC_LIST, .where = UI_IN_POLL, .hint_in = UI_IN_POLL,
+	  .who = UI_WHO_ALL, .phases = UI_PH_ALL, .shown = ui_day_poll_open },
+	{ .codes = { UI_FN(KEY_DOWN), 'j' }, .name = "\xe2\x86\x93 j",
+	  .aname = N_("Down j"), .fn = ui_day_key_poll_move, .arg = 1,
+	  .section = UI_SEC_LIST, .where = UI_IN_POLL, .who = UI_WHO_ALL },
+	{ .codes = { 0 }, .name = "1-9",
+	  .help = N_("in a poll: answer with that choice"),
+	  .section = UI_SEC_LIST, .where = UI_IN_POLL, .who = UI_WHO_ALL },
+	{ .codes = { ENTER_KEYS, ' ' }, .name = N_("Enter"),
+	  .fn = ui_day_key_poll_enter, .help = N_("in a poll: answer with the "
+	  "highlighted choice, or type your word"), .hint = N_("answer"),
+	  .section = UI_SEC_LIST, .where = UI_IN_POLL, .hint_in = UI_IN_POLL,
+	  .who = UI_WHO_ALL, .phases = UI_PH_ALL, .shown = ui_day_poll_open },
+	{ .codes = { 'c' }, .name = "c", .fn = ui_day_key_poll_close,
+	  .help = N_("in a poll: close it, the results go to every screen"),
+	  .hint = N_("close the poll"),
+	  .section = UI_SEC_FAC, .where = UI_IN_POLL, .hint_in = UI_IN_POLL,
+	  .who = UI_WHO_FAC, .phases = UI_PH_ALL, .shown = ui_day_poll_open },
+	{ .codes = { UI_ESC, 'q', UI_CTRL('c'), 'p' }, .name = N_("Esc q"),
+	  .fn = ui_key_close, .hint = N_("back to the board"),
+	  .hname = N_("Esc"), .section = UI_SEC_LIST, .where = UI_IN_POLL,
+	  .hint_in = UI_IN_POLL, .who = UI_WHO_ALL, .phases = UI_PH_ALL },
 
 	/* Moving around. */
 	{ .codes = { UI_FN(KEY_UP), 'k' }, .name = "\xe2\x86\x91 k",
@@ -1139,6 +1180,24 @@ static const struct ui_key ui_keys[] = {
 	  .section = UI_SEC_WRITE, .where = UI_IN_VIEWS,
 	  .hint_in = UI_IN_BOARD, .who = UI_WHO_PART,
 	  .phases = UI_PH(WELCOME) },
+	{ .codes = { '+' }, .name = "+", .fn = ui_day_key_react,
+	  .help = N_("react to the selected idea: +1 (I build on it), ? "
+	  "(needs clarifying), ! (it matters); again: take it back"),
+	  .hint = N_("react"),
+	  .section = UI_SEC_WRITE, .where = UI_IN_VIEWS | UI_IN_DETAIL,
+	  .hint_in = UI_IN_BOARD, .who = UI_WHO_ALL,
+	  .phases = UI_PH(IDEAS) | UI_PH(GROUP) },
+	{ .codes = { 'p' }, .name = "p", .fn = ui_day_key_poll,
+	  .help = N_("the poll: answer it, or see its results"),
+	  .hint = N_("poll"),
+	  .section = UI_SEC_WRITE, .where = UI_IN_VIEWS,
+	  .hint_in = UI_IN_VIEWS, .who = UI_WHO_ALL, .phases = UI_PH_ALL,
+	  .shown = ui_day_has_poll },
+	{ .codes = { 'L' }, .name = "L", .fn = ui_day_key_label,
+	  .help = N_("your label (your d\xc3\xa9partement, your "
+	  "organisation), for the groups by label"),
+	  .section = UI_SEC_WRITE, .where = UI_IN_VIEWS, .who = UI_WHO_ALL,
+	  .shown = ui_day_has_labels },
 
 	/* In a text field. */
 	{ .codes = { '\r', UI_FN(KEY_ENTER) }, .name = N_("Enter"),
@@ -1237,6 +1296,12 @@ static const struct ui_key ui_keys[] = {
 	  .hname = ":",
 	  .section = UI_SEC_FAC, .where = UI_IN_VIEWS,
 	  .hint_in = UI_IN_VIEWS, .who = UI_WHO_FAC, .phases = UI_PH_ALL },
+	{ .codes = { 'S' }, .name = "S", .fn = ui_day_key_next,
+	  .help = N_("the next step of the run sheet (after y/n); : j for "
+	  "any step"), .hint = N_("next step"),
+	  .section = UI_SEC_FAC, .where = UI_IN_VIEWS,
+	  .hint_in = UI_IN_VIEWS, .who = UI_WHO_FAC, .phases = UI_PH_ALL,
+	  .shown = ui_day_has_next },
 	{ .codes = { '*' }, .name = "*", .fn = ui_key_keep,
 	  .help = N_("keep the selected idea for the harvest (or not)"),
 	  .hint = N_("keep"),
@@ -1320,6 +1385,8 @@ ui_keys_context(struct ui *ui)
 		return UI_IN_GROUP;
 	case UI_MODAL_DETAIL:
 		return UI_IN_DETAIL;
+	case UI_MODAL_POLL:
+		return UI_IN_POLL;
 	case UI_MODAL_NONE:
 		break;
 	}

@@ -177,8 +177,11 @@ ui_resolve_table(struct ui *ui)
 	}
 	if (!ui->browsing && seat != 0)
 		ui->table = seat;
+	/* A group that ended is off the board (unless one still sits there). */
+	if (ui->table != seat && !ui_day_visible(model_table(m, ui->table)))
+		ui->table = ui_day_first_table(m);
 	if (model_table(m, ui->table) == NULL)
-		ui->table = m->ntables > 0 ? m->tables[0].id : 0;
+		ui->table = ui_day_first_table(m);
 	if (ui->table == seat)
 		ui->browsing = false;
 }
@@ -188,14 +191,11 @@ void
 ui_switch_table(struct ui *ui, int dir)
 {
 	struct model	*m = ui_model(ui);
-	int		 i;
 
 	ui_resolve_table(ui);
 	if (m->ntables < 2)
 		return;
-	i = model_table_index(m, ui->table);
-	i = (i + dir + (int)m->ntables) % (int)m->ntables;
-	ui->table = m->tables[i].id;
+	ui->table = ui_day_next_table(m, ui->table, dir);
 	ui->browsing = ui->table != ui->seat_seen;
 	ui_dirty(ui);
 }
@@ -828,6 +828,8 @@ ui_net_live(void *arg, bool first)
 	} else
 		ui_message(ui, false, "%s", _("Connected again."));
 	ui_auto_sit(ui);
+	if (first)
+		ui_day_live(ui);
 	ui_dirty(ui);
 }
 
@@ -1041,6 +1043,30 @@ ui_net_event(void *arg, const struct proto_event *ev, bool live)
 		break;
 	case OP_TABLE_ADD:
 		ui_auto_sit(ui);
+		break;
+	case OP_STEP:
+		/* A step's phase and follow-me move screens as theirs do. */
+		if (ev->op.step.has & STEP_PHASE) {
+			if (ev->op.step.phase == PHASE_HARVEST &&
+			    ui_results_allowed(ui))
+				ui->view = UI_VIEW_RESULTS;
+			else if (ev->op.step.phase < PHASE_HARVEST)
+				ui->view = UI_VIEW_BOARD;
+		}
+		if ((ev->op.step.has & STEP_FOLLOW) &&
+		    ev->origin != ui->net.replica.me) {
+			if (ev->op.step.follow == FOLLOW_NONE)
+				ui_follow_release(ui);
+			else if (ui_results_allowed(ui))
+				ui->view = UI_VIEW_RESULTS;
+		}
+		ui_day_event(ui, ev);
+		break;
+	case OP_POLL_OPEN:
+	case OP_POLL_CLOSE:
+	case OP_REGROUP:
+	case OP_LABEL:
+		ui_day_event(ui, ev);
 		break;
 	}
 }

@@ -15,6 +15,8 @@
  * ui-console.c   the facilitator's console: its tools and their pickers
  * ui-join.c      the join screen and the errors the user must fix
  * ui-text.c      translated names and messages for codes and reasons
+ * ui-day.c       the day: the run sheet's step, polls, reactions, labels,
+ *                the groups' tables
  *
  * Everything here but ui_main is for those files only.
  */
@@ -65,6 +67,7 @@ enum ui_modal {
 	UI_MODAL_CONSOLE,	/* the facilitator's console */
 	UI_MODAL_GROUP,		/* g: choose the head with the cursor */
 	UI_MODAL_DETAIL,	/* one card in full */
+	UI_MODAL_POLL,		/* a poll: its question, choices, results */
 };
 
 struct ui;
@@ -91,9 +94,10 @@ enum {
 	UI_IN_PICK	= 1 << 6,	/* a list to choose from */
 	UI_IN_CONFIRM	= 1 << 7,	/* a yes/no question */
 	UI_IN_HELP	= 1 << 8,	/* the help screen */
+	UI_IN_POLL	= 1 << 9,	/* a poll's screen */
 };
 #define UI_IN_VIEWS	(UI_IN_BOARD | UI_IN_RESULTS)
-#define UI_IN_ANY	0x1ff
+#define UI_IN_ANY	0x3ff
 
 /* Who may use a key. */
 enum {
@@ -334,6 +338,11 @@ struct ui {
 	int			 exit_code;
 	bool			 from_done;	/* --from applied */
 	uint64_t		 sit_sent;	/* table of our automatic sit */
+
+	/* The day. */
+	uint64_t		 poll;		/* the poll on screen */
+	size_t			 poll_sel;	/* its highlighted choice */
+	bool			 label_asked;	/* the label picker was shown */
 };
 
 /* ui.c */
@@ -444,7 +453,7 @@ ui_key_fn	 ui_console_timer_menu, ui_console_timer_clear,
 		 ui_console_keep, ui_console_settings_menu,
 		 ui_console_roles_menu, ui_console_follow_menu,
 		 ui_console_lock, ui_console_table_add, ui_console_table_edit,
-		 ui_console_seat_menu, ui_console_run;
+		 ui_console_seat_menu, ui_console_run, ui_console_label_menu;
 
 /* ui-join.c */
 void		 ui_join_open(struct ui *, uint32_t, const char *);
@@ -452,6 +461,31 @@ void		 ui_join_key(struct ui *, int32_t);
 void		 ui_join_paste(struct ui *, const char *, size_t);
 void		 ui_join_draw(struct ui *);
 void		 ui_join_free(struct ui *);
+
+/* ui-day.c */
+bool		 ui_day_visible(const struct model_table *);
+uint64_t	 ui_day_first_table(const struct model *);
+uint64_t	 ui_day_next_table(const struct model *, uint64_t, int);
+size_t		 ui_day_tables(const struct model *, uint64_t **);
+void		 ui_day_table_label(struct ui *, const struct model *,
+		    uint64_t, char *, size_t);
+bool		 ui_day_step_text(const struct model *, char *, size_t);
+bool		 ui_day_next_text(struct ui *, const struct model *, char *,
+		    size_t);
+void		 ui_day_marks(const struct model *, const struct model_card *,
+		    char *, size_t);
+void		 ui_day_event(struct ui *, const struct proto_event *);
+void		 ui_day_live(struct ui *);
+void		 ui_day_draw_poll(struct ui *, const struct model *, int, int);
+bool		 ui_day_poll_key(struct ui *, int);
+bool		 ui_day_has_next(struct ui *);
+bool		 ui_day_has_labels(struct ui *);
+bool		 ui_day_has_poll(struct ui *);
+bool		 ui_day_poll_open(struct ui *);
+ui_key_fn	 ui_day_key_next, ui_day_key_react, ui_day_key_poll,
+		 ui_day_key_label, ui_day_key_poll_move, ui_day_key_poll_enter,
+		 ui_day_key_poll_close, ui_day_console_sheet,
+		 ui_day_console_close_poll, ui_day_console_regroup;
 
 /* ui-text.c */
 const char	*ui_text_phase(unsigned);

@@ -13,6 +13,12 @@
  * what the file must say).
  * An indented line that looks like a key or a comment is refused rather than
  * silently glued onto the value above it.
+ *
+ * The day: "label:" lines give the labels participants pick from; a
+ * "step:" line opens a step of the run sheet, and the keys after it (phase,
+ * duration in minutes, instructions, follow, one action among rotate,
+ * pairs, teams, labels, merge and poll, choice, size) describe that step
+ * until the next "step:".  Questions (tables) come before the steps.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -31,22 +37,48 @@
 #define BOARDFILE_QUESTIONS	MODEL_DEFAULT_MAX_TABLES
 #define BOARDFILE_THEME_MAX	80		/* code points */
 #define BOARDFILE_SHOW_MAX	40		/* bytes of a value in a message */
+#define BOARDFILE_MINUTES_MAX	(PROTO_TIMER_MAX / 60)
 
 /* The keys: every setting (in proto.h's order), then the file's own. */
 enum boardfile_key_id {
 	KEY_BANNER = PROTO_SETTING_COUNT,
 	KEY_THEME,
 	KEY_QUESTION,
+	KEY_LABEL,		/* the day: the labels, then a step's keys */
+	KEY_STEP,
+	KEY_PHASE,
+	KEY_DURATION,
+	KEY_INSTRUCTIONS,
+	KEY_FOLLOW,
+	KEY_ROTATE,
+	KEY_PAIRS,
+	KEY_TEAMS,
+	KEY_LABELS,
+	KEY_MERGE,
+	KEY_POLL,
+	KEY_CHOICE,
+	KEY_SIZE,
 	KEY_COUNT
 };
+
+/* The keys that describe the step opened by the last "step:". */
+#define BOARDFILE_STEP_KEY(k)	((k) > KEY_STEP && (k) < KEY_COUNT)
+/* The keys that give a step its action. */
+#define BOARDFILE_ACTION_KEY(k)	((k) >= KEY_ROTATE && (k) <= KEY_POLL)
 
 enum boardfile_type {
 	TYPE_TEXT,		/* min..max code points */
 	TYPE_NUM,		/* min..max */
 	TYPE_BOOL,
+	TYPE_PHASE,		/* a phase's name */
+	TYPE_FOLLOW,		/* none or results */
+	TYPE_MERGE,		/* min..max, or all (0) */
 };
 
-/* What each key takes.  once: a second occurrence is an error. */
+/*
+ * What each key takes.  once: 1, a second occurrence is an error; 2, the
+ * same within one step.
+ */
 static const struct boardfile_key {
 	const char		*name;
 	enum boardfile_type	 type;
@@ -62,6 +94,22 @@ static const struct boardfile_key {
 	[KEY_BANNER] = { "banner", TYPE_TEXT, 0, PROTO_BANNER_MAX, 0, 1 },
 	[KEY_THEME] = { "theme", TYPE_TEXT, 0, BOARDFILE_THEME_MAX, 0, 0 },
 	[KEY_QUESTION] = { "question", TYPE_TEXT, 1, PROTO_QUESTION_MAX, 0, 0 },
+	[KEY_LABEL] = { "label", TYPE_TEXT, 1, PROTO_WORD_MAX, 0, 0 },
+	[KEY_STEP] = { "step", TYPE_TEXT, 1, PROTO_STEP_TITLE_MAX, 0, 0 },
+	[KEY_PHASE] = { "phase", TYPE_PHASE, 0, 0, 0, 2 },
+	[KEY_DURATION] = { "duration", TYPE_NUM, 1, BOARDFILE_MINUTES_MAX, 0,
+	    2 },
+	[KEY_INSTRUCTIONS] = { "instructions", TYPE_TEXT, 0, PROTO_BANNER_MAX,
+	    0, 2 },
+	[KEY_FOLLOW] = { "follow", TYPE_FOLLOW, 0, 0, 0, 2 },
+	[KEY_ROTATE] = { "rotate", TYPE_BOOL, 0, 0, 0, 2 },
+	[KEY_PAIRS] = { "pairs", TYPE_TEXT, 0, PROTO_QUESTION_MAX, 0, 2 },
+	[KEY_TEAMS] = { "teams", TYPE_TEXT, 0, PROTO_QUESTION_MAX, 0, 2 },
+	[KEY_LABELS] = { "labels", TYPE_TEXT, 0, PROTO_QUESTION_MAX, 0, 2 },
+	[KEY_MERGE] = { "merge", TYPE_MERGE, 2, PROTO_TEAMS_MAX, 0, 2 },
+	[KEY_POLL] = { "poll", TYPE_TEXT, 1, PROTO_QUESTION_MAX, 0, 2 },
+	[KEY_CHOICE] = { "choice", TYPE_TEXT, 1, PROTO_WORD_MAX, 0, 0 },
+	[KEY_SIZE] = { "size", TYPE_NUM, 2, PROTO_TEAMS_MAX, 0, 2 },
 };
 
 /* The state of one parse. */
@@ -79,6 +127,12 @@ struct boardfile_parser {
 
 	size_t		 seen[KEY_COUNT]; /* line a once-key was given on */
 	char		*theme;		/* applies to the next questions */
+
+	struct proto_step *step;	/* the step open, NULL before any */
+	size_t		 step_line;
+	size_t		 step_seen[KEY_COUNT]; /* line, within the step */
+	int		 action;	/* its action's key, -1 none */
+	size_t		 label_line[PROTO_LABELS_MAX];
 };
 
 /* Set the error to "line N: " followed by the formatted reason. */
@@ -297,6 +351,78 @@ boardfile_number(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 #define BOARDFILE_SET_NUM(dst, v, num, flag)	((dst) = num)
 #define BOARDFILE_SET_TEXT(dst, v, num, flag)	((dst) = xstrdup(v))
 
+/* Store a checked value of the open step. */
+static void
+boardfile_store_step(struct boardfile_parser *p, int key, const char *v,
+    uint32_t num, int flag)
+{
+	struct boardfile	*bf = p->bf;
+	struct proto_step	*st;
+
+	if (key == KEY_STEP) {
+		bf->steps = xreallocarray(bf->steps, bf->nsteps + 1,
+		    sizeof *bf->steps);
+		st = p->step = &bf->steps[bf->nsteps++];
+		memset(st, 0, sizeof *st);
+		st->has = STEP_TITLE;
+		st->title = xstrdup(v);
+		p->step_line = p->key_line;
+		p->action = -1;
+		memset(p->step_seen, 0, sizeof p->step_seen);
+		return;
+	}
+	st = p->step;
+	switch (key) {
+	case KEY_PHASE:
+		st->has |= STEP_PHASE;
+		st->phase = (uint8_t)num;
+		break;
+	case KEY_DURATION:
+		st->has |= STEP_DURATION;
+		st->duration = num * 60;
+		break;
+	case KEY_INSTRUCTIONS:
+		st->has |= STEP_BANNER;
+		st->banner = xstrdup(v);
+		break;
+	case KEY_FOLLOW:
+		st->has |= STEP_FOLLOW;
+		st->follow = (uint8_t)num;
+		break;
+	case KEY_ROTATE:
+		if (flag) {
+			st->has |= STEP_ACTION;
+			st->action = ACTION_ROTATE;
+		}
+		break;
+	case KEY_PAIRS:
+	case KEY_TEAMS:
+	case KEY_LABELS:
+	case KEY_POLL:
+		st->has |= STEP_ACTION | STEP_QUESTION;
+		st->action = key == KEY_PAIRS ? ACTION_PAIRS :
+		    key == KEY_TEAMS ? ACTION_TEAMS :
+		    key == KEY_LABELS ? ACTION_LABELS : ACTION_POLL;
+		st->question = xstrdup(v);
+		break;
+	case KEY_MERGE:
+		st->has |= STEP_ACTION | STEP_SIZE;
+		st->action = ACTION_MERGE;
+		st->size = num;
+		break;
+	case KEY_CHOICE:
+		st->has |= STEP_CHOICES;
+		st->choices = xreallocarray(st->choices, st->nchoices + 1,
+		    sizeof *st->choices);
+		st->choices[st->nchoices++] = xstrdup(v);
+		break;
+	case KEY_SIZE:
+		st->has |= STEP_SIZE;
+		st->size = num;
+		break;
+	}
+}
+
 /* Store a checked value in the board file. */
 static void
 boardfile_store(struct boardfile_parser *p, int key, const char *v,
@@ -328,7 +454,93 @@ boardfile_store(struct boardfile_parser *p, int key, const char *v,
 		t->question = xstrdup(v);
 		t->theme = xstrdup(p->theme != NULL ? p->theme : "");
 		break;
+	case KEY_LABEL:
+		bf->labels = xreallocarray(bf->labels, bf->nlabels + 1,
+		    sizeof *bf->labels);
+		p->label_line[bf->nlabels] = p->key_line;
+		bf->labels[bf->nlabels++] = xstrdup(v);
+		break;
+	default:
+		boardfile_store_step(p, key, v, num, flag);
+		break;
 	}
+}
+
+/* Parse a phase's name (any case); 0 or -1. */
+static int
+boardfile_phase(const char *s, uint32_t *out)
+{
+	unsigned	i;
+
+	for (i = 0; i < PHASE_COUNT; i++) {
+		if (boardfile_caseeq(s, proto_phase_name(i))) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The checks a step needs once all of it is read (at the next "step:" or
+ * the end of the file).
+ */
+static int
+boardfile_close_step(struct boardfile_parser *p)
+{
+	const struct proto_step	*st = p->step;
+
+	if (st == NULL)
+		return 0;
+	if (st->action == ACTION_POLL && (st->has & STEP_ACTION) &&
+	    st->nchoices == 1)
+		return boardfile_error(p, p->step_line, "%s", _("a poll has 2 "
+		    "to 12 choices, or none for a word poll"));
+	if (st->action == ACTION_PAIRS && (st->has & STEP_ACTION) &&
+	    st->size > PROTO_GROUP_SIZE_MAX)
+		/* TRANSLATORS: keep "size" in English. */
+		return boardfile_error(p, p->step_seen[KEY_SIZE], _("bad value "
+		    "\"%u\" for size: pairs are groups of 2 to %d"),
+		    (unsigned)st->size, PROTO_GROUP_SIZE_MAX);
+	return 0;
+}
+
+/* How many of the file's lists a key may add to before it is too many. */
+static int
+boardfile_too_many(struct boardfile_parser *p, int key, const char *v)
+{
+	const struct boardfile	*bf = p->bf;
+	size_t			 i;
+
+	switch (key) {
+	case KEY_QUESTION:
+		if (bf->ntables >= BOARDFILE_QUESTIONS)
+			return boardfile_error(p, p->key_line, _("too many "
+			    "questions: at most %d, one per table"),
+			    BOARDFILE_QUESTIONS);
+		break;
+	case KEY_STEP:
+		if (bf->nsteps >= PROTO_STEPS_MAX)
+			return boardfile_error(p, p->key_line, _("too many "
+			    "steps: at most %d"), PROTO_STEPS_MAX);
+		break;
+	case KEY_CHOICE:
+		if (p->step->nchoices >= PROTO_CHOICES_MAX)
+			return boardfile_error(p, p->key_line, _("too many "
+			    "choices: at most %d"), PROTO_CHOICES_MAX);
+		break;
+	case KEY_LABEL:
+		if (bf->nlabels >= PROTO_LABELS_MAX)
+			return boardfile_error(p, p->key_line, _("too many "
+			    "labels: at most %d"), PROTO_LABELS_MAX);
+		for (i = 0; i < bf->nlabels; i++)
+			if (strcmp(bf->labels[i], v) == 0)
+				return boardfile_error(p, p->key_line,
+				    _("label \"%s\" given twice (first on "
+				    "line %zu)"), v, p->label_line[i]);
+		break;
+	}
+	return 0;
 }
 
 /* Check and store the open value, if any; close it. */
@@ -375,11 +587,82 @@ boardfile_commit(struct boardfile_parser *p)
 			    "\"%.*s\" for %s: yes or no (or true/false, "
 			    "on/off)"), boardfile_show(v, p->vlen), v, k->name);
 		break;
+	case TYPE_PHASE:
+		if (boardfile_phase(v, &num) != 0)
+			/* TRANSLATORS: keep the phases' names in English. */
+			return boardfile_error(p, p->key_line, _("bad value "
+			    "\"%.*s\" for %s: welcome, ideas, group, vote, "
+			    "harvest or closed"), boardfile_show(v, p->vlen), v,
+			    k->name);
+		break;
+	case TYPE_FOLLOW:
+		if (boardfile_caseeq(v, "none"))
+			num = FOLLOW_NONE;
+		else if (boardfile_caseeq(v, "results"))
+			num = FOLLOW_RESULTS;
+		else
+			/* TRANSLATORS: keep none and results in English. */
+			return boardfile_error(p, p->key_line, _("bad value "
+			    "\"%.*s\" for %s: none or results"),
+			    boardfile_show(v, p->vlen), v, k->name);
+		break;
+	case TYPE_MERGE:
+		if (boardfile_caseeq(v, "all"))
+			num = 0;
+		else if (boardfile_number(v, k->min, k->max, &num) != 0)
+			/* TRANSLATORS: keep "all" in English. */
+			return boardfile_error(p, p->key_line, _("bad value "
+			    "\"%.*s\" for %s: a whole number from %u to %u, "
+			    "or all"), boardfile_show(v, p->vlen), v, k->name,
+			    (unsigned)k->min, (unsigned)k->max);
+		break;
 	}
-	if (key == KEY_QUESTION && p->bf->ntables >= BOARDFILE_QUESTIONS)
-		return boardfile_error(p, p->key_line, _("too many questions: "
-		    "at most %d, one per table"), BOARDFILE_QUESTIONS);
+	if (boardfile_too_many(p, key, v) != 0)
+		return -1;
+	if (key == KEY_STEP && boardfile_close_step(p) != 0)
+		return -1;
 	boardfile_store(p, key, v, num, flag);
+	return 0;
+}
+
+/*
+ * Where a key of the day may stand: a step's keys after a "step:", once
+ * in it, one action, choices after a poll, a size after pairs or teams;
+ * the questions before the steps.  Records the key in the step.
+ */
+static int
+boardfile_step_order(struct boardfile_parser *p, int key)
+{
+	const char	*name = boardfile_keys[key].name;
+
+	if (key == KEY_QUESTION && p->bf->nsteps > 0)
+		return boardfile_error(p, p->line, "%s", _("questions come "
+		    "before the run sheet: a step's question goes after "
+		    "pairs:, teams:, labels: or poll:"));
+	if (!BOARDFILE_STEP_KEY(key))
+		return 0;
+	if (p->step == NULL)
+		/* TRANSLATORS: %s is a key of the file ("phase"). */
+		return boardfile_error(p, p->line, _("%s belongs to a step: "
+		    "write it after a \"step:\" line"), name);
+	if (boardfile_keys[key].once == 2 && p->step_seen[key] != 0)
+		return boardfile_error(p, p->line, _("%s given twice in this "
+		    "step (first on line %zu)"), name, p->step_seen[key]);
+	if (BOARDFILE_ACTION_KEY(key) && p->action >= 0)
+		/* TRANSLATORS: %s is an action of a step ("pairs"). */
+		return boardfile_error(p, p->line, _("a step has one action, "
+		    "and this one has %s already (line %zu)"),
+		    boardfile_keys[p->action].name, p->step_seen[p->action]);
+	if (key == KEY_CHOICE && p->action != KEY_POLL)
+		return boardfile_error(p, p->line, "%s", _("choice belongs to "
+		    "a poll: write it after \"poll:\""));
+	if (key == KEY_SIZE && p->action != KEY_PAIRS &&
+	    p->action != KEY_TEAMS)
+		return boardfile_error(p, p->line, "%s", _("size is for pairs "
+		    "and teams: write it after \"pairs:\" or \"teams:\""));
+	p->step_seen[key] = p->line;
+	if (BOARDFILE_ACTION_KEY(key))
+		p->action = key;
 	return 0;
 }
 
@@ -454,10 +737,15 @@ boardfile_key_line(struct boardfile_parser *p, const char *s, size_t len)
 		/* TRANSLATORS: keep the keys (title, code...) in English. */
 		return boardfile_error(p, p->line, _("unknown key \"%.*s\" "
 		    "(the keys are title, code, dots, multi_vote, blind, "
-		    "private, anonymous, freeze_at_zero, locked, keep, banner, "
-		    "theme, question)"), boardfile_show(s, klen), s);
+		    "private, anonymous, freeze_at_zero, locked, keep, "
+		    "live_polls, hosts_stay, banner, theme, question, label, "
+		    "and for a step: step, phase, duration, instructions, "
+		    "follow, rotate, pairs, teams, labels, merge, poll, "
+		    "choice, size)"), boardfile_show(s, klen), s);
 	}
-	if (boardfile_keys[key].once && p->seen[key] != 0)
+	if (boardfile_step_order(p, key) != 0)
+		return -1;
+	if (boardfile_keys[key].once == 1 && p->seen[key] != 0)
 		return boardfile_error(p, p->line, _("%s given twice (first on "
 		    "line %zu)"), boardfile_keys[key].name, p->seen[key]);
 	p->seen[key] = p->line;
@@ -539,6 +827,8 @@ boardfile_parse(const char *text, size_t len, struct boardfile *bf,
 	}
 	if (rc == 0)
 		rc = boardfile_commit(&p);
+	if (rc == 0)
+		rc = boardfile_close_step(&p);
 	free(p.value);
 	free(p.theme);
 	if (rc != 0) {
@@ -601,17 +891,26 @@ boardfile_free(struct boardfile *bf)
 	free(bf->tables);
 	proto_settings_free(&bf->settings);
 	free(bf->banner);
+	for (i = 0; i < bf->nlabels; i++)
+		free(bf->labels[i]);
+	free(bf->labels);
+	for (i = 0; i < bf->nsteps; i++)
+		proto_step_free(&bf->steps[i]);
+	free(bf->steps);
 	memset(bf, 0, sizeof *bf);
 }
 
-/* The facilitator ops that build the board; strings point into bf. */
+/*
+ * The facilitator ops that build the board: settings, banner, tables,
+ * labels, then one agenda per step; strings point into bf.
+ */
 size_t
 boardfile_ops(const struct boardfile *bf, struct proto_op **ops)
 {
 	struct proto_op	*o;
 	size_t		 n = 0, i;
 
-	o = xcalloc(bf->ntables + 2, sizeof *o);
+	o = xcalloc(bf->ntables + bf->nsteps + 3, sizeof *o);
 	if (bf->settings.has != 0) {
 		o[n].kind = OP_SETTINGS;
 		o[n].settings = bf->settings;
@@ -626,6 +925,18 @@ boardfile_ops(const struct boardfile *bf, struct proto_op **ops)
 		o[n].kind = OP_TABLE_ADD;
 		o[n].text = bf->tables[i].question;
 		o[n].theme = bf->tables[i].theme;
+		n++;
+	}
+	if (bf->nlabels != 0) {
+		o[n].kind = OP_LABELS;
+		o[n].strs = bf->labels;
+		o[n].nstrs = (uint32_t)bf->nlabels;
+		n++;
+	}
+	for (i = 0; i < bf->nsteps; i++) {
+		o[n].kind = OP_AGENDA;
+		o[n].index = (uint32_t)i;
+		o[n].step = bf->steps[i];
 		n++;
 	}
 	*ops = o;

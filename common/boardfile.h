@@ -4,9 +4,12 @@
  * UTF-8, one "key: value" per line; '#' at the start of a line is a
  * comment; a line that starts with white space continues the value above.
  * Keys: title, code, dots, multi_vote, blind, private, anonymous,
- * freeze_at_zero, locked, keep, banner, theme, question.  Each "question:"
- * opens a table; "theme:" applies to the questions that follow it.  See
- * cafeboard-server(1), BOARD FILES.
+ * freeze_at_zero, locked, keep, live_polls, hosts_stay, banner, theme,
+ * question, label; the run sheet: step, then phase, duration,
+ * instructions, follow, rotate, pairs, teams, labels, merge, poll, choice,
+ * size.  Each "question:" opens a table; "theme:" applies to the questions
+ * that follow it; each "step:" opens a step.  See cafeboard-server(1),
+ * BOARD FILES.
  */
 #ifndef CB_BOARDFILE_H
 #define CB_BOARDFILE_H
@@ -25,6 +28,10 @@ struct boardfile {
 	char		*banner;	/* NULL when none */
 	struct boardfile_table *tables;
 	size_t		 ntables;
+	char		**labels;	/* what participants pick from */
+	size_t		 nlabels;
+	struct proto_step *steps;	/* the run sheet */
+	size_t		 nsteps;
 };
 
 /*
@@ -38,8 +45,9 @@ int	 boardfile_load(const char *, struct boardfile *, char *, size_t);
 void	 boardfile_free(struct boardfile *);
 /*
  * The facilitator ops that build the board: settings (if any key was given),
- * banner (if any), then one table.add per question.  Returns the count and
- * a malloc'd array in *ops whose strings point into bf (free only the array).
+ * banner (if any), one table.add per question, labels (if any), then one
+ * agenda per step.  Returns the count and a malloc'd array in *ops whose
+ * strings point into bf (free only the array).
  */
 size_t	 boardfile_ops(const struct boardfile *, struct proto_op **);
 

@@ -16,11 +16,17 @@
  *                 private (private writing), anonymous, freeze_at_zero (no
  *                 new cards when the timer ends), locked (participants may
  *                 not write), keep (ideas to keep per question)
+ *                 live_polls (poll answers shown, never who, before the
+ *                 poll closes), hosts_stay (hosts keep their table when
+ *                 groups are formed)
  *   participants[]     everyone who joined, in id order: id, name, role
  *                 ("participant" "host" "facilitator"), table (where they
- *                 sit now, null when standing)
- *   tables[]      in creation order: id, theme ("" for none), question,
- *                 cards[] (live cards in id order):
+ *                 sit now, null when standing), label (the label they
+ *                 picked, or null), team (their team's table, or null)
+ *   tables[]      in creation order: id, theme ("" for none; a label's
+ *                 table: the label), question, kind ("question", or a
+ *                 group's: "pair" "team" "label"), number (a group's, from
+ *                 1, or null), cards[] (live cards in id order):
  *     id            the card's id
  *     parent        the id of the card it builds on (nearest live one), or
  *                   null
@@ -39,9 +45,23 @@
  *                   order: [{"id", "text", "author"}] (author null when
  *                   anonymous or unknown)
  *     votes         dots on it
+ *     reactions     {"plus", "question", "important"}: how many put "+1",
+ *                   "?", "!" on it (not votes)
  *     kept          true when kept at the harvest
  *     edited        true when changed after it was written
  *     created_at    ISO 8601 UTC, to the second
+ *   steps[]       the run sheet, in order: index (from 1), title, phase
+ *                 (the phase it puts the board in, or null), duration
+ *                 (seconds, or null), banner (or null), follow ("none",
+ *                 "results", or null), action ("none" "rotate" "pairs"
+ *                 "teams" "labels" "merge" "poll"), size (or null),
+ *                 question (or null), choices[], started_at (the moment
+ *                 it first started, or null), ended_at (the moment it last
+ *                 ended, null while it runs or before it ran), current
+ *   polls[]       in the order they opened: id, question, kind ("choice"
+ *                 or "word"), choices[], closed, opened_at, closed_at (or
+ *                 null), results (once closed: [{answer, count}], most
+ *                 frequent first; null while open)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -213,6 +233,12 @@ export_json_participants(struct export_ctx *x)
 		export_puts(b, ",\n");
 		export_json_key(b, 6, "table");
 		export_json_id(b, p->table);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "label");
+		export_json_str(b, model_label_of(m, p));
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "team");
+		export_json_id(b, p->team);
 		export_puts(b, i + 1 < m->nparticipants ? "\n    },\n" :
 		    "\n    }\n");
 	}
@@ -346,6 +372,10 @@ export_json_card(struct export_ctx *x, const struct export_card *e,
 	export_json_merged(x, c, mv, nm);
 	export_json_key(b, 10, "votes");
 	export_printf(b, "%u,\n", (unsigned)c->votes);
+	export_json_key(b, 10, "reactions");
+	export_printf(b, "{\"plus\": %u, \"question\": %u, \"important\": "
+	    "%u},\n", (unsigned)c->reactions[0], (unsigned)c->reactions[1],
+	    (unsigned)c->reactions[2]);
 	export_json_key(b, 10, "kept");
 	export_json_bool(b, c->kept, ",\n");
 	export_json_key(b, 10, "edited");
@@ -366,7 +396,7 @@ export_json_tables(struct export_ctx *x)
 	size_t				 i, j, nm;
 
 	if (m->ntables == 0) {
-		export_puts(b, "  \"tables\": []\n");
+		export_puts(b, "  \"tables\": [],\n");
 		return;
 	}
 	nm = export_json_merges(m, &mv);
@@ -383,6 +413,14 @@ export_json_tables(struct export_ctx *x)
 		export_json_key(b, 6, "question");
 		export_json_str(b, et.t->question);
 		export_puts(b, ",\n");
+		export_json_key(b, 6, "kind");
+		export_json_str(b, proto_table_kind_name(et.t->kind));
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "number");
+		if (et.t->kind == TABLE_QUESTION)
+			export_puts(b, "null,\n");
+		else
+			export_printf(b, "%u,\n", (unsigned)et.t->number);
 		export_json_key(b, 6, "cards");
 		if (et.n == 0)
 			export_puts(b, "[]\n");
@@ -396,8 +434,159 @@ export_json_tables(struct export_ctx *x)
 		export_puts(b, i + 1 < m->ntables ? "    },\n" : "    }\n");
 		export_table_free(&et);
 	}
-	export_puts(b, "  ]\n");
+	export_puts(b, "  ],\n");
 	free(mv);
+}
+
+/* A JSON array of strings on one line. */
+static void
+export_json_strs(struct export_buf *b, char *const *strs, uint32_t n)
+{
+	uint32_t	i;
+
+	export_putc(b, '[');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			export_puts(b, ", ");
+		export_json_str(b, strs[i]);
+	}
+	export_putc(b, ']');
+}
+
+/* A time, or null for 0 (never). */
+static void
+export_json_when(struct export_buf *b, int64_t ms)
+{
+	if (ms == 0)
+		export_puts(b, "null");
+	else
+		export_json_time(b, ms);
+}
+
+/* The run sheet. */
+static void
+export_json_steps(struct export_ctx *x)
+{
+	const struct model	*m = x->m;
+	const struct proto_step	*st;
+	struct export_buf	*b = &x->b;
+	size_t			 i;
+
+	if (m->nsteps == 0) {
+		export_puts(b, "  \"steps\": [],\n");
+		return;
+	}
+	export_puts(b, "  \"steps\": [\n");
+	for (i = 0; i < m->nsteps; i++) {
+		st = &m->steps[i].def;
+		export_puts(b, "    {\n");
+		export_json_key(b, 6, "index");
+		export_printf(b, "%zu,\n", i + 1);
+		export_json_key(b, 6, "title");
+		export_json_str(b, st->title);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "phase");
+		export_json_str(b, st->has & STEP_PHASE ?
+		    proto_phase_name(st->phase) : NULL);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "duration");
+		if (st->has & STEP_DURATION)
+			export_printf(b, "%u,\n", (unsigned)st->duration);
+		else
+			export_puts(b, "null,\n");
+		export_json_key(b, 6, "banner");
+		export_json_str(b, st->has & STEP_BANNER ? st->banner : NULL);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "follow");
+		export_json_str(b, st->has & STEP_FOLLOW ?
+		    proto_view_name(st->follow) : NULL);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "action");
+		export_json_str(b, proto_step_action_name(st->has &
+		    STEP_ACTION ? st->action : ACTION_NONE));
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "size");
+		if (st->has & STEP_SIZE)
+			export_printf(b, "%u,\n", (unsigned)st->size);
+		else
+			export_puts(b, "null,\n");
+		export_json_key(b, 6, "question");
+		export_json_str(b, st->has & STEP_QUESTION ? st->question :
+		    NULL);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "choices");
+		export_json_strs(b, st->choices, st->nchoices);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "started_at");
+		export_json_when(b, m->steps[i].started_ms);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "ended_at");
+		export_json_when(b, m->steps[i].ended_ms);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "current");
+		export_json_bool(b, m->step == i + 1, "\n");
+		export_puts(b, i + 1 < m->nsteps ? "    },\n" : "    }\n");
+	}
+	export_puts(b, "  ],\n");
+}
+
+/* The polls, with their results once closed. */
+static void
+export_json_polls(struct export_ctx *x)
+{
+	const struct model	*m = x->m;
+	const struct model_poll	*p;
+	struct export_buf	*b = &x->b;
+	size_t			 i;
+	uint32_t		 k;
+
+	if (m->npolls == 0) {
+		export_puts(b, "  \"polls\": []\n");
+		return;
+	}
+	export_puts(b, "  \"polls\": [\n");
+	for (i = 0; i < m->npolls; i++) {
+		p = &m->polls[i];
+		export_puts(b, "    {\n");
+		export_json_key(b, 6, "id");
+		export_json_id(b, p->id);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "question");
+		export_json_str(b, p->question);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "kind");
+		export_json_str(b, p->nchoices != 0 ? "choice" : "word");
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "choices");
+		export_json_strs(b, p->choices, p->nchoices);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "closed");
+		export_json_bool(b, p->closed, ",\n");
+		export_json_key(b, 6, "opened_at");
+		export_json_when(b, p->opened_ms);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "closed_at");
+		export_json_when(b, p->closed ? p->closed_ms : 0);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "results");
+		if (!p->closed)
+			export_puts(b, "null\n");
+		else if (p->ncounts == 0)
+			export_puts(b, "[]\n");
+		else {
+			export_puts(b, "[\n");
+			for (k = 0; k < p->ncounts; k++) {
+				export_puts(b, "        {\"answer\": ");
+				export_json_str(b, p->counts[k].text);
+				export_printf(b, ", \"count\": %u}%s\n",
+				    (unsigned)p->counts[k].n,
+				    k + 1 < p->ncounts ? "," : "");
+			}
+			export_puts(b, "      ]\n");
+		}
+		export_puts(b, i + 1 < m->npolls ? "    },\n" : "    }\n");
+	}
+	export_puts(b, "  ]\n");
 }
 
 /* The whole board as JSON. */
@@ -409,5 +598,7 @@ export_json(struct export_ctx *x)
 	export_json_board(x);
 	export_json_participants(x);
 	export_json_tables(x);
+	export_json_steps(x);
+	export_json_polls(x);
 	export_puts(&x->b, "}\n");
 }

@@ -18,6 +18,15 @@
  *   shows its votes and, unless the board is anonymous, its author's first
  *   name, then those of the authors of duplicates merged into it.  A card
  *   whose text this replica does not know shows "(private)".
+ *   When the board has a run sheet, "## Run sheet" follows the facts: each
+ *   step in order with the times it really ran (UTC, hours and minutes;
+ *   "from ... to ...", "since ..." for the current step, "not run"); when
+ *   it has polls, "## Polls": each poll's question ("###") and, once
+ *   closed, its results most frequent first, a word poll's words as first
+ *   written.  A group's table (pairs, teams, labels) is shown only when it
+ *   holds cards, headed "Pair N", "Team N" or its label; "Question N"
+ *   counts the questions' tables only.  A card's reactions ("+1 ×2, ! ×1")
+ *   follow its votes when it has some.
  *   User text is escaped so that it is only ever text: no raw HTML, links,
  *   emphasis or block structure can come from it; so are the translations
  *   of the report's own words.  A multi-line card keeps its lines as hard
@@ -215,12 +224,22 @@ export_md_lines(struct export_buf *b, const char *s, size_t indent)
 static void
 export_md_meta(struct export_ctx *x, const struct model_card *c)
 {
-	char	*who = export_authors(x, c);
+	static const char *const marks[PROTO_REACTIONS] = { "+1", "?", "!" };
+	char		*who = export_authors(x, c);
+	const char	*sep = ", ";
+	size_t		 r;
 
 	export_puts(&x->b, " — ");
 	/* TRANSLATORS: dots on a card or a cluster (gommettes). */
 	export_md_fixed(&x->b, false, ngettext("%llu vote", "%llu votes",
 	    c->votes), (unsigned long long)c->votes);
+	for (r = 0; r < PROTO_REACTIONS; r++) {
+		if (c->reactions[r] == 0)
+			continue;
+		export_puts(&x->b, sep);
+		export_md_fixed(&x->b, false, "%s ×%u", marks[r],
+		    (unsigned)c->reactions[r]);
+	}
 	if (who != NULL) {
 		export_puts(&x->b, " — ");
 		export_md_inline(&x->b, who, false);
@@ -373,19 +392,44 @@ export_md_all(struct export_ctx *x, const struct export_table *et)
 	export_putc(&x->b, '\n');
 }
 
-/* One table: its question, kept ideas, all ideas. */
+/*
+ * One table: its question, kept ideas, all ideas.  A group's table is
+ * shown only with cards (*number is not counted for it).
+ */
 static void
 export_md_table(struct export_ctx *x, const struct model_table *t,
-    size_t number)
+    size_t *number)
 {
 	struct export_table	et;
 
 	export_table_load(x->m, t, &et);
+	if (t->kind != TABLE_QUESTION && et.n == 0) {
+		export_table_free(&et);
+		return;
+	}
 	export_puts(&x->b, "### ");
-	/* TRANSLATORS: the heading of a table: "Question 2 — its text". */
-	export_md_fixed(&x->b, false, _("Question %zu"), number);
-	export_puts(&x->b, " — ");
-	export_md_inline(&x->b, t->question, false);
+	switch (t->kind) {
+	case TABLE_QUESTION:
+		/* TRANSLATORS: the heading of a table: "Question 2 — text". */
+		export_md_fixed(&x->b, false, _("Question %zu"), ++*number);
+		break;
+	case TABLE_PAIR:
+		/* TRANSLATORS: a pair's table (binôme), with its number. */
+		export_md_fixed(&x->b, false, _("Pair %u"),
+		    (unsigned)t->number);
+		break;
+	case TABLE_TEAM:
+		export_md_fixed(&x->b, false, _("Team %u"),
+		    (unsigned)t->number);
+		break;
+	default:
+		export_md_inline(&x->b, t->theme, false);
+		break;
+	}
+	if (t->question[0] != '\0') {
+		export_puts(&x->b, " — ");
+		export_md_inline(&x->b, t->question, false);
+	}
 	export_puts(&x->b, "\n\n");
 	export_md_kept(x, &et);
 	export_md_all(x, &et);
@@ -435,6 +479,143 @@ export_md_date(struct export_ctx *x)
 	free(last.data);
 }
 
+/* The key groups' tables are filed under: no theme holds a control. */
+#define EXPORT_MD_GROUPS	"\x01"
+
+/*
+ * The key a table is filed under when themes head the report: its theme,
+ * or for a group's table (whose theme may be a label), the groups'.
+ */
+static const char *
+export_md_file_key(const struct model_table *t)
+{
+	return t->kind != TABLE_QUESTION ? EXPORT_MD_GROUPS : export_theme(t);
+}
+
+/* True when a group's table holds a live card (it has a section). */
+static bool
+export_md_groups_wrote(const struct model *m)
+{
+	const struct model_table	*t;
+	size_t				 i;
+
+	for (i = 0; i < m->ncards; i++) {
+		if (m->cards[i].deleted)
+			continue;
+		t = model_table(m, m->cards[i].table);
+		if (t != NULL && t->kind != TABLE_QUESTION)
+			return true;
+	}
+	return false;
+}
+
+/* A time of day in UTC: "HH:MM". */
+static void
+export_md_clock(struct export_buf *b, int64_t ms)
+{
+	struct export_buf	t;
+
+	memset(&t, 0, sizeof t);
+	export_time(&t, ms, false);
+	/* "YYYY-MM-DDTHH:MM:SSZ" */
+	export_put(b, t.data + 11, 5);
+	free(t.data);
+}
+
+/* The run sheet with the times each step really ran. */
+static void
+export_md_steps(struct export_ctx *x)
+{
+	const struct model	*m = x->m;
+	const struct model_step	*s;
+	struct export_buf	 from, to;
+	size_t			 i;
+
+	if (m->nsteps == 0)
+		return;
+	export_puts(&x->b, "## ");
+	/* TRANSLATORS: the day's steps (déroulé). */
+	export_md_fixed(&x->b, false, "%s", _("Run sheet"));
+	export_puts(&x->b, "\n\n");
+	for (i = 0; i < m->nsteps; i++) {
+		s = &m->steps[i];
+		export_printf(&x->b, "%zu. ", i + 1);
+		export_md_inline(&x->b, s->def.title != NULL ? s->def.title :
+		    "", false);
+		export_puts(&x->b, " — ");
+		memset(&from, 0, sizeof from);
+		memset(&to, 0, sizeof to);
+		if (s->started_ms == 0)
+			/* TRANSLATORS: a step of the day that never started. */
+			export_md_fixed(&x->b, false, "%s", _("not run"));
+		else {
+			export_md_clock(&from, s->started_ms);
+			export_putc(&from, '\0');
+			if (s->ended_ms != 0) {
+				export_md_clock(&to, s->ended_ms);
+				export_putc(&to, '\0');
+				/* TRANSLATORS: the hours a step ran. */
+				export_md_fixed(&x->b, false,
+				    _("from %s to %s (UTC)"), from.data,
+				    to.data);
+			} else
+				/* TRANSLATORS: the step that runs now. */
+				export_md_fixed(&x->b, false,
+				    _("since %s (UTC)"), from.data);
+		}
+		free(from.data);
+		free(to.data);
+		export_putc(&x->b, '\n');
+	}
+	export_putc(&x->b, '\n');
+}
+
+/* The polls and, once closed, their results. */
+static void
+export_md_polls(struct export_ctx *x)
+{
+	const struct model	*m = x->m;
+	const struct model_poll	*p;
+	size_t			 i;
+	uint32_t		 k, total;
+
+	if (m->npolls == 0)
+		return;
+	export_puts(&x->b, "## ");
+	export_md_fixed(&x->b, false, "%s", _("Polls"));
+	export_puts(&x->b, "\n\n");
+	for (i = 0; i < m->npolls; i++) {
+		p = &m->polls[i];
+		export_puts(&x->b, "### ");
+		export_md_inline(&x->b, p->question, false);
+		export_puts(&x->b, "\n\n");
+		if (!p->closed) {
+			export_md_fixed(&x->b, true, "%s", _("Still open: the "
+			    "results come when it closes."));
+			export_puts(&x->b, "\n\n");
+			continue;
+		}
+		for (total = 0, k = 0; k < p->ncounts; k++)
+			total += p->counts[k].n;
+		if (total == 0) {
+			export_md_fixed(&x->b, true, "%s", _("No answer."));
+			export_puts(&x->b, "\n\n");
+			continue;
+		}
+		for (k = 0; k < p->ncounts; k++) {
+			export_puts(&x->b, "- ");
+			export_md_inline(&x->b, p->counts[k].text, false);
+			export_puts(&x->b, " — ");
+			/* TRANSLATORS: how many gave this answer to a poll. */
+			export_md_fixed(&x->b, false, ngettext("%u answer",
+			    "%u answers", p->counts[k].n),
+			    (unsigned)p->counts[k].n);
+			export_putc(&x->b, '\n');
+		}
+		export_putc(&x->b, '\n');
+	}
+}
+
 /* The Markdown report. */
 void
 export_md(struct export_ctx *x)
@@ -442,6 +623,7 @@ export_md(struct export_ctx *x)
 	const struct model	*m = x->m;
 	const char		*theme;
 	size_t			 i, j, number = 0, people = 0, facils = 0;
+	size_t			 questions = 0;
 	bool			 themed = false, *done;
 
 	for (i = 0; i < m->nparticipants; i++) {
@@ -450,6 +632,8 @@ export_md(struct export_ctx *x)
 		else
 			people++;
 	}
+	for (i = 0; i < m->ntables; i++)
+		questions += m->tables[i].kind == TABLE_QUESTION;
 	export_puts(&x->b, "# ");
 	export_md_inline(&x->b, m->settings.title != NULL &&
 	    m->settings.title[0] != '\0' ? m->settings.title : m->name, false);
@@ -463,16 +647,20 @@ export_md(struct export_ctx *x)
 	export_puts(&x->b, "\n- ");
 	export_md_fixed(&x->b, false, _("Rounds: %u"), (unsigned)m->round);
 	export_puts(&x->b, "\n- ");
-	export_md_fixed(&x->b, false, _("Questions: %zu"), m->ntables);
+	export_md_fixed(&x->b, false, _("Questions: %zu"), questions);
 	export_puts(&x->b, "\n\n");
 
+	/* A label's theme is its table's heading, not a theme. */
 	for (i = 0; i < m->ntables; i++) {
-		if (export_theme(&m->tables[i])[0] != '\0')
+		if (export_theme(&m->tables[i])[0] != '\0' &&
+		    m->tables[i].kind == TABLE_QUESTION)
 			themed = true;
 	}
+	export_md_steps(x);
+	export_md_polls(x);
 	if (!themed) {
 		for (i = 0; i < m->ntables; i++)
-			export_md_table(x, &m->tables[i], ++number);
+			export_md_table(x, &m->tables[i], &number);
 		return;
 	}
 	/* Themes in order of first appearance, each with all its tables. */
@@ -480,9 +668,18 @@ export_md(struct export_ctx *x)
 	for (i = 0; i < m->ntables; i++) {
 		if (done[i])
 			continue;
-		theme = export_theme(&m->tables[i]);
+		theme = export_md_file_key(&m->tables[i]);
+		if (strcmp(theme, EXPORT_MD_GROUPS) == 0 &&
+		    !export_md_groups_wrote(m)) {
+			done[i] = true;
+			continue;
+		}
 		export_puts(&x->b, "## ");
-		if (theme[0] != '\0')
+		if (strcmp(theme, EXPORT_MD_GROUPS) == 0)
+			/* TRANSLATORS: the heading of pairs, teams... */
+			export_md_fixed(&x->b, false, "%s",
+			    _("Working groups"));
+		else if (theme[0] != '\0')
 			export_md_inline(&x->b, theme, false);
 		else {
 			/* TRANSLATORS: the heading of unthemed tables. */
@@ -491,11 +688,11 @@ export_md(struct export_ctx *x)
 		}
 		export_puts(&x->b, "\n\n");
 		for (j = i; j < m->ntables; j++) {
-			if (done[j] ||
-			    strcmp(export_theme(&m->tables[j]), theme) != 0)
+			if (done[j] || strcmp(export_md_file_key(
+			    &m->tables[j]), theme) != 0)
 				continue;
 			done[j] = true;
-			export_md_table(x, &m->tables[j], ++number);
+			export_md_table(x, &m->tables[j], &number);
 		}
 	}
 	free(done);

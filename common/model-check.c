@@ -32,7 +32,7 @@ model_kind_known(uint8_t kind)
 	return (kind >= OP_CARD_ADD && kind <= OP_READY) ||
 	    kind == OP_CARD_MERGE ||
 	    (kind >= OP_TABLE_ADD && kind <= OP_FOLLOW) ||
-	    (kind >= OP_JOINED && kind <= OP_REVEAL);
+	    (kind >= OP_JOINED && kind <= OP_REVEAL) || model_day_kind(kind);
 }
 
 /* Obviously malformed ops (REJECT 1 before anything else); 0 if sound. */
@@ -88,6 +88,23 @@ model_check_frozen(const struct model *m, bool fac, const char **why)
 	return 0;
 }
 
+/*
+ * REJECT 3 unless table exists and is not a group that has ended (its
+ * cards stay for the report; nobody sits or writes there any more).
+ */
+static int
+model_check_table(const struct model *m, uint64_t table, const char **why)
+{
+	const struct model_table	*t = model_table(m, table);
+
+	if (t == NULL)
+		return model_refuse(why, REJECT_NOT_FOUND, "no such table");
+	if (t->dissolved)
+		return model_refuse(why, REJECT_NOT_FOUND,
+		    "this group has ended");
+	return 0;
+}
+
 /* REJECT 5 unless text has min..max code points. */
 static int
 model_check_len(const char *s, size_t min, size_t max, const char *reason,
@@ -120,8 +137,8 @@ model_check_add(const struct model *m, const struct model_participant *p,
 	if (m->phase != PHASE_IDEAS)
 		return model_refuse(why, REJECT_PHASE,
 		    "cards are added in the ideas phase");
-	if (model_table(m, op->table) == NULL)
-		return model_refuse(why, REJECT_NOT_FOUND, "no such table");
+	if ((code = model_check_table(m, op->table, why)) != 0)
+		return code;
 	if (op->parent != 0 &&
 	    (parent = model_live_card(m, op->parent)) == NULL)
 		return model_refuse(why, REJECT_NOT_FOUND, "no such card");
@@ -160,9 +177,8 @@ model_check_own(const struct model *m, uint32_t who, bool fac,
 		return model_check_len(op->text, 1, PROTO_CARD_MAX,
 		    "card text must be 1 to 500 characters", why);
 	case OP_CARD_MOVE:
-		if (model_table(m, op->table) == NULL)
-			return model_refuse(why, REJECT_NOT_FOUND,
-			    "no such table");
+		if ((code = model_check_table(m, op->table, why)) != 0)
+			return code;
 		if (op->table == c->table)
 			return model_refuse(why, REJECT_BAD,
 			    "the card is already there");
@@ -267,14 +283,16 @@ model_check_sit(const struct model *m, uint32_t who, bool fac,
     const struct proto_op *op, const char **why)
 {
 	uint32_t	target = op->participant != 0 ? op->participant : who;
+	int		code;
 
 	if (target != who && !fac)
 		return model_refuse(why, REJECT_FORBIDDEN,
 		    "only a facilitator seats someone else");
 	if (!fac && m->settings.locked)
 		return model_refuse(why, REJECT_FROZEN, "the board is locked");
-	if (op->table != 0 && model_table(m, op->table) == NULL)
-		return model_refuse(why, REJECT_NOT_FOUND, "no such table");
+	if (op->table != 0 &&
+	    (code = model_check_table(m, op->table, why)) != 0)
+		return code;
 	if (target == 0 || model_participant(m, target) == NULL)
 		return model_refuse(why, REJECT_NOT_FOUND,
 		    "no such participant");
@@ -318,6 +336,19 @@ model_check_timer(const struct model *m, const struct proto_op *op,
 		break;
 	}
 	return 0;
+}
+
+/* True when the board has a table of a question (one to rotate to). */
+static bool
+model_has_question(const struct model *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->ntables; i++) {
+		if (m->tables[i].kind == TABLE_QUESTION)
+			return true;
+	}
+	return false;
 }
 
 /* True when v is within min..max. */
@@ -411,6 +442,8 @@ model_check(const struct model *m, uint32_t who, const struct proto_op *op,
 
 	if (OP_SERVER_MADE(op->kind))
 		return model_check_server(m, op, why);
+	if (model_day_kind(op->kind))
+		return model_day_check(m, who, p, fac, op, now, why);
 	switch (op->kind) {
 	case OP_CARD_ADD:
 		return model_check_add(m, p, fac, op, now, why);
@@ -468,7 +501,7 @@ model_check(const struct model *m, uint32_t who, const struct proto_op *op,
 		return model_check_len(op->text, 0, PROTO_BANNER_MAX,
 		    "a banner has at most 200 characters", why);
 	case OP_ROTATE:
-		if (m->ntables == 0)
+		if (!model_has_question(m))
 			return model_refuse(why, REJECT_NOT_FOUND,
 			    "no table to rotate to");
 		return 0;
@@ -511,22 +544,27 @@ model_met_cb(uint32_t a, uint32_t b, void *arg)
 }
 
 /*
- * Fill a rotate's pairs from the current seating and history: who met
- * whom, and the tables each sat at in the rounds before this one.
+ * A rotation's seating from the current seating and history (who met
+ * whom, and the tables each sat at in the rounds before this one), over
+ * the tables of the questions: a group's table is no table to rotate to,
+ * and whoever sits at one may go anywhere.
  */
-static void
-model_prepare_rotate(const struct model *m, struct proto_op *op)
+void
+model_rotation(const struct model *m, struct proto_pair **pairs,
+    uint32_t *npairs)
 {
 	const struct model_participant	*p;
 	struct rotation_person		*people;
 	struct rotation_in		 in;
 	struct proto_pair		*out = NULL;
 	uint64_t			*tables, *sat;
-	size_t				 i, t, n = 0, ns = 0;
+	size_t				 i, t, n = 0, ns = 0, nt = 0;
 
 	tables = xreallocarray(NULL, m->ntables + 1, sizeof *tables);
-	for (i = 0; i < m->ntables; i++)
-		tables[i] = m->tables[i].id;
+	for (i = 0; i < m->ntables; i++) {
+		if (m->tables[i].kind == TABLE_QUESTION)
+			tables[nt++] = m->tables[i].id;
+	}
 	people = xreallocarray(NULL, m->nparticipants + 1, sizeof *people);
 	/* Each person's earlier tables, among today's: n x k at most. */
 	sat = xreallocarray(NULL, m->nparticipants * m->ntables + 1,
@@ -541,7 +579,7 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 		people[n].host = p->role == ROLE_HOST;
 		people[n].sat = &sat[ns];
 		people[n].nsat = 0;
-		for (t = 0; t < m->ntables; t++) {
+		for (t = 0; t < nt; t++) {
 			if (model_visits(m, p->id, tables[t]) > 0) {
 				sat[ns++] = tables[t];
 				people[n].nsat++;
@@ -551,16 +589,16 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 	}
 	memset(&in, 0, sizeof in);
 	in.tables = tables;
-	in.ntables = m->ntables;
+	in.ntables = nt;
 	in.people = people;
 	in.npeople = n;
 	in.met = model_met_cb;
 	in.met_arg = (void *)m;
-	op->pairs = NULL;
-	op->npairs = 0;
-	if (rotation_compute(&in, &out) == 0) {
-		op->pairs = out;
-		op->npairs = (uint32_t)n;
+	*pairs = NULL;
+	*npairs = 0;
+	if (nt > 0 && rotation_compute(&in, &out) == 0) {
+		*pairs = out;
+		*npairs = (uint32_t)n;
 	} else
 		free(out);
 	free(people);
@@ -571,12 +609,13 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 /*
  * After model_check: fill in the fields the server derives (timer
  * remaining_ms and running; a rotate's pairs, from rotation_compute over
- * the seating and the encounters so far; the dots a merge moves).
- * Returns what it allocated (a rotate's pairs) for the caller to free, or
- * NULL.
+ * the seating and the encounters so far; the dots a merge moves; the
+ * day's, model_day_prepare).  What it allocates goes in owned, for
+ * model_owned_free.
  */
-static struct proto_pair *
-model_prepare(const struct model *m, struct proto_op *op, int64_t now)
+static void
+model_prepare(const struct model *m, uint32_t who, struct proto_op *op,
+    int64_t now, struct model_owned *owned)
 {
 	uint64_t	rem;
 	int64_t		v;
@@ -607,23 +646,41 @@ model_prepare(const struct model *m, struct proto_op *op, int64_t now)
 			op->running = false;
 			break;
 		}
-		return NULL;
+		return;
 	case OP_ROTATE:
-		model_prepare_rotate(m, op);
-		return op->pairs;
+		model_rotation(m, &op->pairs, &op->npairs);
+		owned->pairs = op->pairs;
+		return;
 	case OP_CARD_MERGE:
 		op->votes = model_merge_votes(m, op->card, op->into);
-		return NULL;
+		return;
 	}
-	return NULL;
+	if (model_day_kind(op->kind))
+		model_day_prepare(m, who, op, now, owned);
+}
+
+/* Free what a derivation allocated. */
+static void
+model_owned_free(struct model_owned *owned)
+{
+	uint32_t	i;
+
+	free(owned->pairs);
+	free(owned->merges);
+	for (i = 0; i < owned->ncounts; i++)
+		free(owned->counts[i].text);
+	free(owned->counts);
+	free(owned->prev);
+	memset(owned, 0, sizeof *owned);
 }
 
 /* ---------------------------------------------------------------- submit */
 
 /*
  * Check, derive, sequence, commit, apply, then the followups: see model.h.
- * The event borrows op's strings; the pairs a rotate derives are this
- * function's own until the event has been committed and applied.
+ * The event borrows op's strings; what the derivation allocates (a
+ * rotate's pairs, a regroup's, a poll's results) is this function's own
+ * until the event has been committed, applied and seen.
  */
 int
 model_submit(struct model *m, uint32_t who, const uint8_t *client,
@@ -631,7 +688,7 @@ model_submit(struct model *m, uint32_t who, const uint8_t *client,
     const struct model_sink *sink, const char **why)
 {
 	struct proto_event	 ev;
-	struct proto_pair	*derived;
+	struct model_owned	 derived;
 	struct proto_op		*more = NULL;
 	const char		*dummy, *lost;
 	size_t			 n, i;
@@ -646,12 +703,15 @@ model_submit(struct model *m, uint32_t who, const uint8_t *client,
 	ev.origin = who;
 	ev.op_id = op_id;
 	ev.op = *op;
-	if (ev.op.kind == OP_TABLE_SIT && ev.op.participant == 0)
+	/* An event of table.sit or label always names its participant. */
+	if ((ev.op.kind == OP_TABLE_SIT || ev.op.kind == OP_LABEL) &&
+	    ev.op.participant == 0)
 		ev.op.participant = who;
-	derived = model_prepare(m, &ev.op, now);
+	memset(&derived, 0, sizeof derived);
+	model_prepare(m, who, &ev.op, now, &derived);
 	if (sink != NULL && sink->commit != NULL &&
 	    (code = sink->commit(sink->arg, &ev, now, client, why)) != 0) {
-		free(derived);
+		model_owned_free(&derived);
 		return code;
 	}
 	if (model_apply(m, &ev, now, client) != 0)
@@ -660,7 +720,7 @@ model_submit(struct model *m, uint32_t who, const uint8_t *client,
 	if (sink != NULL && sink->applied != NULL)
 		sink->applied(sink->arg, m, &ev);
 	n = model_followups(m, &ev, &more);
-	free(derived);
+	model_owned_free(&derived);
 	for (i = 0; i < n; i++) {
 		model_submit(m, 0, NULL, 0, &more[i], now, sink, &lost);
 		proto_op_free(&more[i]);

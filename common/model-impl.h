@@ -27,6 +27,7 @@ struct model_priv {
 	struct pairmap	 visits;	/* (participant, table) -> rounds
 					   ended there (derived from sat) */
 	struct pairmap	 clients;	/* client id -> participant, last_op */
+	struct pairmap	 reacted;	/* (card, participant) -> reaction bits */
 	uint32_t	*voters;	/* per card index: people with dots */
 	size_t		 cards_cap;
 	size_t		 tables_cap;
@@ -41,5 +42,87 @@ size_t		 model_cps(const char *);
 struct model_card *model_live_card(const struct model *, uint64_t);
 /* True when the round's timer has reached zero. */
 bool		 model_timer_zero(const struct model *, int64_t);
+/* Replace an owned string with a copy of s ("" for NULL). */
+void		 model_set_str(char **, const char *);
+/* Grow an array of *cap elements so it holds at least n + 1. */
+void		*model_grow(void *, size_t *, size_t, size_t);
+/* Add 1 to met for every two people in people[0..n) (one table). */
+void		 model_meet_all(struct model *, const uint32_t *, size_t);
+/* rotate's effect: count who met, seat everyone as pairs say, next round. */
+void		 model_apply_rotate(struct model *, const struct proto_pair *,
+		    uint32_t);
+/* phase's effect. */
+void		 model_apply_phase(struct model *, uint8_t);
+/* A rotation's seating from the board as it stands (malloc'd, *n pairs). */
+void		 model_rotation(const struct model *, struct proto_pair **,
+		    uint32_t *);
+
+/*
+ * What model_submit's derivation allocated for one event: the event points
+ * into it until it has been committed, applied and seen, then it is freed.
+ */
+struct model_owned {
+	struct proto_pair	*pairs;
+	struct proto_pair	*merges;
+	struct proto_count	*counts;	/* and their texts */
+	uint32_t		 ncounts;
+	char			*prev;		/* an answer's previous word */
+};
+
+/*
+ * The day's kinds (model-steps.c dispatches, model-poll.c holds polls and
+ * reactions): 10, 11, 42 to 49.
+ */
+bool		 model_day_kind(uint8_t);
+/* model_check for them; p is who's record (NULL for the server). */
+int		 model_day_check(const struct model *, uint32_t,
+		    const struct model_participant *, bool,
+		    const struct proto_op *, int64_t, const char **);
+/* model_prepare for them. */
+void		 model_day_prepare(const struct model *, uint32_t,
+		    struct proto_op *, int64_t, struct model_owned *);
+/* model_apply for them. */
+void		 model_day_apply(struct model *, const struct proto_event *,
+		    int64_t);
+/* model_redact for them (audience is not SELF). */
+void		 model_day_redact(const struct model *,
+		    const struct proto_event *, enum model_audience,
+		    struct proto_event *);
+/* Free the day's part of a board; copy it into a clone. */
+void		 model_day_release(struct model *);
+void		 model_day_clone(struct model *, const struct model *);
+/* The day's STATE records (see model_state_write): how many. */
+size_t		 model_day_state_write(const struct model *, uint32_t, bool,
+		    struct proto_buf *);
+/* Read one of them; 0, or -1 when it cannot belong to a sound board. */
+int		 model_day_state_read(struct model *, const struct proto_state *);
+/* Their rough size for a participant. */
+size_t		 model_day_state_size(const struct model *);
+
+/* model-poll.c, for model-steps.c's dispatch. */
+int		 model_poll_check(const struct model *, uint32_t,
+		    const struct model_participant *, bool,
+		    const struct proto_op *, const char **);
+void		 model_poll_prepare(const struct model *, uint32_t,
+		    struct proto_op *, struct model_owned *);
+/* A poll's question and choices as poll.open and a step's poll need. */
+int		 model_poll_check_def(const char *, char *const *, uint32_t,
+		    const char **);
+/* True when one more poll may open. */
+bool		 model_poll_room(const struct model *);
+void		 model_poll_apply(struct model *, const struct proto_event *,
+		    int64_t);
+/* Open a poll with id seq (poll.open, or a step's poll). */
+void		 model_poll_open(struct model *, uint64_t, const char *,
+		    char *const *, uint32_t, int64_t);
+void		 model_poll_redact(const struct model *,
+		    const struct proto_event *, enum model_audience,
+		    struct proto_event *);
+void		 model_poll_release(struct model *);
+void		 model_poll_clone(struct model *, const struct model *);
+size_t		 model_poll_state_write(const struct model *, uint32_t, bool,
+		    struct proto_buf *);
+int		 model_poll_state_read(struct model *, const struct proto_state *);
+size_t		 model_poll_state_size(const struct model *);
 
 #endif /* CB_MODEL_IMPL_H */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "model-impl.h"
 #include "proto.h"
 #include "xmalloc.h"
 
@@ -266,6 +267,8 @@ model_state_write(const struct model *m, uint32_t viewer, int64_t now,
 	}
 	free(votes);
 
+	/* The day: run sheet, labels, groups, polls, reactions. */
+	n += model_day_state_write(m, viewer, fac, buf);
 	if (viewer == 0)
 		n += model_state_maps(m, buf) + model_state_sats(m, buf);
 	return n;
@@ -299,7 +302,7 @@ model_state_size(const struct model *m)
 		    20 * m->cards[i].ncoauthors;
 	/* The viewer's own votes: at most dots per table, 12 bytes a pair. */
 	n += (size_t)m->settings.dots * m->ntables * 12;
-	return n;
+	return n + model_day_state_size(m);
 }
 
 /* Rebuild from STATE records: an empty board first. */
@@ -461,7 +464,7 @@ model_state_read(struct model *m, const struct proto_state *rec,
 		}
 		return 0;
 	}
-	return 0;
+	return model_day_state_read(m, rec);
 }
 
 /* Finish a rebuild: the head seq, and what the records imply. */

@@ -53,8 +53,8 @@ model_str(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* Replace an owned string with a copy of s. */
-static void
+/* Replace an owned string with a copy of s ("" for NULL). */
+void
 model_set_str(char **dst, const char *s)
 {
 	char	*n = xstrdup(model_str(s));
@@ -87,7 +87,7 @@ model_cps(const char *s)
 }
 
 /* Grow an array of *cap elements so it holds at least n + 1. */
-static void *
+void *
 model_grow(void *arr, size_t *cap, size_t n, size_t size)
 {
 	if (n < *cap)
@@ -157,6 +157,7 @@ model_release(struct model *m)
 #undef MODEL_RELEASE
 	free(m->banner);
 	free(m->timer.label);
+	model_day_release(m);
 
 	idmap_free(&p->card_idx);
 	idmap_free(&p->table_idx);
@@ -168,6 +169,7 @@ model_release(struct model *m)
 	pairmap_free(&p->sat);
 	pairmap_free(&p->visits);
 	pairmap_free(&p->clients);
+	pairmap_free(&p->reacted);
 	free(p->voters);
 }
 
@@ -275,6 +277,8 @@ model_clone(const struct model *src)
 	pairmap_copy(&p->sat, &sp->sat);
 	pairmap_copy(&p->visits, &sp->visits);
 	pairmap_copy(&p->clients, &sp->clients);
+	pairmap_copy(&p->reacted, &sp->reacted);
+	model_day_clone(m, src);
 	p->voters = xreallocarray(NULL, sp->cards_cap, sizeof *p->voters);
 	if (src->ncards != 0)
 		memcpy(p->voters, sp->voters, src->ncards * sizeof *p->voters);
@@ -695,8 +699,14 @@ model_least_crowded(const struct model *m)
 		if ((ti = model_table_index(m, p->table)) >= 0)
 			count[ti]++;
 	}
-	for (i = 1; i < m->ntables; i++) {
-		if (count[i] < count[bi])
+	while (bi < m->ntables && m->tables[bi].dissolved)
+		bi++;
+	if (bi == m->ntables) {
+		free(count);
+		return 0;
+	}
+	for (i = bi + 1; i < m->ntables; i++) {
+		if (count[i] < count[bi] && !m->tables[i].dissolved)
 			bi = i;
 	}
 	best = m->tables[bi].id;
@@ -1089,7 +1099,7 @@ model_apply_sit(struct model *m, const struct proto_event *ev)
 }
 
 /* Add 1 to met for every two people in people[0..n) (one table). */
-static void
+void
 model_meet_all(struct model *m, const uint32_t *people, size_t n)
 {
 	size_t	i, j;
@@ -1121,10 +1131,12 @@ model_cmp_seat(const void *a, const void *b)
 
 /*
  * rotate: count who met and note who sat where in the round ending, then
- * seat everyone as the pairs say.
+ * seat everyone as the pairs say; every group a regroup made has ended
+ * (its people are back at the questions).
  */
-static void
-model_apply_rotate(struct model *m, const struct proto_op *op)
+void
+model_apply_rotate(struct model *m, const struct proto_pair *pairs,
+    uint32_t npairs)
 {
 	struct model_participant	*p;
 	struct proto_pair		*seats;
@@ -1153,16 +1165,19 @@ model_apply_rotate(struct model *m, const struct proto_op *op)
 	free(group);
 	free(seats);
 
-	for (i = 0; i < op->npairs; i++) {
-		if (op->pairs[i].a > UINT32_MAX)
+	for (i = 0; i < npairs; i++) {
+		if (pairs[i].a > UINT32_MAX)
 			continue;
-		p = model_participant(m, (uint32_t)op->pairs[i].a);
+		p = model_participant(m, (uint32_t)pairs[i].a);
 		if (p == NULL)
 			continue;		/* unknown here: ignored */
-		if (op->pairs[i].b != 0 &&
-		    model_table(m, op->pairs[i].b) == NULL)
+		if (pairs[i].b != 0 && model_table(m, pairs[i].b) == NULL)
 			continue;
-		p->table = op->pairs[i].b;
+		p->table = pairs[i].b;
+	}
+	for (i = 0; i < m->ntables; i++) {
+		if (m->tables[i].kind != TABLE_QUESTION)
+			m->tables[i].dissolved = true;
 	}
 	m->round++;
 	for (i = 0; i < m->nparticipants; i++)
@@ -1174,20 +1189,20 @@ model_apply_rotate(struct model *m, const struct proto_op *op)
  * phase: every ready flag drops, a clock that ran out goes, a blind vote
  * starts hidden.
  */
-static void
-model_apply_phase(struct model *m, const struct proto_op *op)
+void
+model_apply_phase(struct model *m, uint8_t phase)
 {
 	size_t	i;
 
-	if (op->phase >= PHASE_COUNT)
+	if (phase >= PHASE_COUNT)
 		return;
-	if (op->phase == PHASE_VOTE && m->phase != PHASE_VOTE &&
+	if (phase == PHASE_VOTE && m->phase != PHASE_VOTE &&
 	    m->settings.blind)
 		m->revealed = false;
 	/* A clock that ran out belongs to the step that is over. */
-	if (op->phase != m->phase)
+	if (phase != m->phase)
 		m->timer.ended = false;
-	m->phase = op->phase;
+	m->phase = phase;
 	for (i = 0; i < m->nparticipants; i++)
 		m->participants[i].ready = false;
 }
@@ -1346,7 +1361,7 @@ model_apply(struct model *m, const struct proto_event *ev, int64_t time,
 		model_apply_table(m, ev, time);
 		break;
 	case OP_PHASE:
-		model_apply_phase(m, op);
+		model_apply_phase(m, op->phase);
 		break;
 	case OP_TIMER:
 	case OP_TIMER_END:
@@ -1356,7 +1371,7 @@ model_apply(struct model *m, const struct proto_event *ev, int64_t time,
 		model_set_str(&m->banner, op->text);
 		break;
 	case OP_ROTATE:
-		model_apply_rotate(m, op);
+		model_apply_rotate(m, op->pairs, op->npairs);
 		break;
 	case OP_KEEP:
 		if ((c = model_live_card(m, op->card)) != NULL)
@@ -1388,7 +1403,9 @@ model_apply(struct model *m, const struct proto_event *ev, int64_t time,
 		}
 		break;
 	default:
-		break;			/* a newer server's kind: head only */
+		if (model_day_kind(op->kind))
+			model_day_apply(m, ev, time);
+		break;			/* else a newer server's kind: head only */
 	}
 	return 0;
 }
@@ -1414,7 +1431,8 @@ model_push_op(struct proto_op **ops, size_t *n, size_t *cap, uint8_t kind)
  * Both conditions are read from the state after ev, which is equivalent to
  * "went from true to false through ev" on the server (which emits the
  * followups at once): a card can only be hidden while writing is private,
- * and the tally is only withheld while a blind vote is open.
+ * and the tally is only withheld while a blind vote is open.  A step may
+ * change the phase as phase does.
  */
 size_t
 model_followups(const struct model *m, const struct proto_event *ev,
@@ -1424,7 +1442,8 @@ model_followups(const struct model *m, const struct proto_event *ev,
 	struct proto_op		*ops = NULL, *op = NULL;
 	size_t			 n = 0, cap = 0, i;
 
-	if (ev->op.kind != OP_PHASE && ev->op.kind != OP_SETTINGS)
+	if (ev->op.kind != OP_PHASE && ev->op.kind != OP_SETTINGS &&
+	    ev->op.kind != OP_STEP)
 		return 0;
 
 	if (!(m->settings.private_writing && m->phase == PHASE_IDEAS)) {
@@ -1550,6 +1569,10 @@ model_redact(const struct model *m, const struct proto_event *ev,
 		break;
 	case OP_JOINED:
 		memset(out->op.client, 0, PROTO_CLIENT_LEN);
+		break;
+	default:
+		if (model_day_kind(ev->op.kind))
+			model_day_redact(m, ev, audience, out);
 		break;
 	}
 }

@@ -42,6 +42,7 @@ struct model_card {
 	bool		 edited;
 	bool		 deleted;
 	int64_t		 created_ms;
+	uint32_t	 reactions[PROTO_REACTIONS];	/* "+1", "?", "!" */
 	uint64_t	 merged;	/* ext: merged into this card (deleted
 					   too, its text kept); 0 if not */
 	struct proto_pair *coauthors;	/* ext: [participant, the merged card
@@ -51,10 +52,14 @@ struct model_card {
 };
 
 struct model_table {
-	uint64_t	 id;		/* seq of the table.add */
+	uint64_t	 id;		/* seq of the table.add; a group's:
+					   PROTO_GROUP_ID */
 	char		*question;
-	char		*theme;		/* ext: "" when none */
+	char		*theme;		/* ext: "" when none; a label's name */
 	int64_t		 created_ms;
+	uint8_t		 kind;		/* enum table_kind */
+	uint32_t	 number;	/* a group's, from 1 */
+	bool		 dissolved;	/* a group that has ended */
 };
 
 struct model_participant {
@@ -65,6 +70,49 @@ struct model_participant {
 	bool		 ready;
 	uint8_t		 client[PROTO_CLIENT_LEN]; /* zeros when unknown here */
 	int64_t		 joined_ms;
+	uint32_t	 label;		/* 1-based in m->labels, 0 none */
+	uint64_t	 team;		/* the team's table, 0 none */
+};
+
+/* One step of the run sheet. */
+struct model_step {
+	struct proto_step def;		/* owned */
+	int64_t		 started_ms;	/* its first start, 0 never */
+	int64_t		 ended_ms;	/* its last end, 0 if running or never */
+};
+
+/* One person's answer to a poll (the server knows them all). */
+struct model_answer {
+	uint32_t	 participant;
+	uint64_t	 seq;		/* of the answer */
+	struct proto_answer a;		/* owned */
+};
+
+/* One answer's count: a choice's, or a word's as first written. */
+struct model_count {
+	char		*text;		/* label or word */
+	char		*key;		/* a word folded: what counts as one */
+	uint32_t	 n;
+};
+
+/* A poll: its id is the seq of the event that opened it. */
+struct model_poll {
+	uint64_t	 id;
+	char		*question;
+	char		**choices;	/* none: a word poll */
+	uint32_t	 nchoices;
+	bool		 closed;
+	int64_t		 opened_ms;
+	int64_t		 closed_ms;
+	/*
+	 * Counts as this replica knows them: the server's are true; once
+	 * closed, everyone's are the results, most frequent first.  Choices
+	 * in their order while open, words in order of first appearance.
+	 */
+	struct model_count *counts;
+	uint32_t	 ncounts;
+	struct model_answer *answers;	/* by participant, as known here */
+	size_t		 nanswers;
 };
 
 /* The board's settings (proto.h declares them); code is "" for none. */
@@ -104,6 +152,15 @@ struct model {
 	size_t		 ntables;
 	struct model_participant *participants;
 	size_t		 nparticipants;
+
+	/* The day (model-steps.c, model-poll.c). */
+	struct model_step *steps;	/* the run sheet */
+	size_t		 nsteps;
+	uint32_t	 step;		/* the current step + 1, 0 none */
+	char		**labels;	/* what participants pick from */
+	uint32_t	 nlabels;
+	struct model_poll *polls;	/* in id order */
+	size_t		 npolls;
 
 	struct model_priv *priv;
 };
@@ -173,8 +230,23 @@ uint32_t	 model_visits(const struct model *, uint32_t, uint64_t);
 uint64_t	 model_timer_remaining(const struct model *, int64_t);
 /* True when card.add is frozen: board closed, locked, or timer at zero. */
 bool		 model_frozen(const struct model *, int64_t);
-/* The table with fewest seated participants (first on ties), 0 if none. */
+/*
+ * The table with fewest seated participants (first on ties), 0 if none;
+ * a group that has ended does not count.
+ */
 uint64_t	 model_least_crowded(const struct model *);
+/* The poll with this id; NULL if absent. */
+struct model_poll *model_poll(const struct model *, uint64_t);
+/* participant's answer to poll as this replica knows it; NULL if none. */
+const struct model_answer *model_answer_of(const struct model_poll *,
+		    uint32_t);
+/* The reactions (bits 1 << (r - 1)) participant put on card. */
+uint32_t	 model_reacted(const struct model *, uint64_t, uint32_t);
+/* The label name of participant p, NULL when none. */
+const char	*model_label_of(const struct model *,
+		    const struct model_participant *);
+/* The current step, NULL when none. */
+const struct model_step *model_current_step(const struct model *);
 
 /*
  * May participant who (0: the server itself) make this op now?  Returns 0, or

@@ -40,7 +40,17 @@ static const char *const proto_view_names[FOLLOW_VIEW_COUNT] = {
 static const char *const proto_mode_names[] = { "replay", "state" };
 static const char *const proto_what_names[STATE_WHAT_COUNT] = {
 	"board", "table", "participant", "card", "timer", "votes", "client",
-	"meet", "sat"
+	"meet", "step", "labels", "member", "group", "poll", "answer",
+	"reactions", "reacted", "sat"
+};
+static const char *const proto_group_names[GROUP_MODE_COUNT] = {
+	"pairs", "teams", "labels", "merge"
+};
+static const char *const proto_step_action_names[ACTION_COUNT] = {
+	"none", "rotate", "pairs", "teams", "labels", "merge", "poll"
+};
+static const char *const proto_table_kind_names[TABLE_KIND_COUNT] = {
+	"question", "pair", "team", "label"
 };
 
 static const char *const proto_reject_texts[] = {
@@ -161,6 +171,45 @@ proto_what_parse(const char *s)
 	    strlen(s));
 }
 
+/* Name of a regroup mode. */
+const char *
+proto_group_name(unsigned v)
+{
+	return proto_name(proto_group_names, NITEMS(proto_group_names), v);
+}
+
+/* Regroup mode of a name, -1 if unknown. */
+int
+proto_group_parse(const char *s)
+{
+	return proto_name_find(proto_group_names, NITEMS(proto_group_names), s,
+	    strlen(s));
+}
+
+/* Name of a step's action. */
+const char *
+proto_step_action_name(unsigned v)
+{
+	return proto_name(proto_step_action_names,
+	    NITEMS(proto_step_action_names), v);
+}
+
+/* Step action of a name, -1 if unknown. */
+int
+proto_step_action_parse(const char *s)
+{
+	return proto_name_find(proto_step_action_names,
+	    NITEMS(proto_step_action_names), s, strlen(s));
+}
+
+/* Name of a table's kind. */
+const char *
+proto_table_kind_name(unsigned v)
+{
+	return proto_name(proto_table_kind_names,
+	    NITEMS(proto_table_kind_names), v);
+}
+
 /* English default text of a REJECT code. */
 const char *
 proto_reject_text(unsigned code)
@@ -237,6 +286,14 @@ enum proto_ftype {
 	PF_PAIRS,		/* [[uint, uint], ...] -> pairs, npairs */
 	PF_SETTINGS,		/* map   -> struct proto_settings */
 	PF_BOARD_REC,		/* map   -> struct proto_board_rec */
+	PF_GROUP,		/* str   -> uint8_t, the day's enums by name */
+	PF_STEP_ACTION,
+	PF_TABLE_KIND,
+	PF_STRS,		/* [str, ...] -> char **, count (off2) */
+	PF_COUNTS,		/* [[str, uint], ...] -> counts, count */
+	PF_ANSWER,		/* uint or str -> struct proto_answer */
+	PF_ANSWER_OPT,		/* the same, or nil (unset) */
+	PF_STEP,		/* map   -> struct proto_step */
 };
 
 /* The name tables of the enumerated field types. */
@@ -249,15 +306,20 @@ static const struct {
 	[PF_ACTION] = { proto_action_names, NITEMS(proto_action_names) },
 	[PF_VIEW] = { proto_view_names, NITEMS(proto_view_names) },
 	[PF_MODE] = { proto_mode_names, NITEMS(proto_mode_names) },
+	[PF_GROUP] = { proto_group_names, NITEMS(proto_group_names) },
+	[PF_STEP_ACTION] = { proto_step_action_names,
+	    NITEMS(proto_step_action_names) },
+	[PF_TABLE_KIND] = { proto_table_kind_names,
+	    NITEMS(proto_table_kind_names) },
 };
 
 /* One field: its type and where it lives in the struct being coded. */
 struct proto_field {
 	uint8_t		 type;		/* enum proto_ftype */
 	bool		 nl;		/* PF_TEXT: newline allowed */
-	uint16_t	 cap;		/* PF_TEXT: byte cap */
+	uint16_t	 cap;		/* PF_TEXT, a list's texts: byte cap */
 	uint16_t	 off;		/* offset of the member */
-	uint16_t	 off2;		/* PF_PAIRS: offset of the count */
+	uint16_t	 off2;		/* a list: offset of its count */
 };
 
 #define FLD(t, s, m)	{ t, false, 0, offsetof(struct s, m), 0 }
@@ -265,6 +327,12 @@ struct proto_field {
 	{ PF_TEXT, nl, 4 * (cps), offsetof(struct s, m), 0 }
 #define PAIRS(s)	{ PF_PAIRS, false, 0, offsetof(struct s, pairs), \
 			  offsetof(struct s, npairs) }
+/* A list of t (PF_PAIRS, PF_STRS, PF_COUNTS) in m, its count in nm. */
+#define LIST(t, s, m, nm, cps) \
+	{ t, false, 4 * (cps), offsetof(struct s, m), offsetof(struct s, nm) }
+/* A poll's answer (words of at most PROTO_WORD_MAX code points). */
+#define ANSWER(t, s, m) \
+	{ t, false, 4 * PROTO_WORD_MAX, offsetof(struct s, m), 0 }
 
 /* The most fields an op kind's args or derived fields, or a record, list. */
 #define PROTO_ARGS_MAX		3
@@ -305,6 +373,19 @@ enum proto_op_field {
 	F_RUNNING,
 	F_CLIENT,
 	F_PAIRS,
+	F_REACTION,		/* the day */
+	F_POLL,
+	F_ANSWER,
+	F_PREV,
+	F_INDEX,
+	F_STEP,
+	F_GMODE,
+	F_SIZE,
+	F_LABEL_NO,
+	F_CHOICES,
+	F_LABELS,
+	F_MERGES,
+	F_COUNTS,
 	F_INTO,			/* ext: card.merge */
 	F_VOTES,		/* ext: card.merge, derived */
 	F_OP_COUNT
@@ -335,6 +416,20 @@ static const struct proto_field proto_op_fields[F_OP_COUNT] = {
 	[F_RUNNING] = FLD(PF_BOOL, proto_op, running),
 	[F_CLIENT] = FLD(PF_CLIENT, proto_op, client),
 	[F_PAIRS] = PAIRS(proto_op),
+	[F_REACTION] = FLD(PF_U32, proto_op, reaction),
+	[F_POLL] = FLD(PF_U64, proto_op, poll),
+	[F_ANSWER] = ANSWER(PF_ANSWER, proto_op, answer),
+	[F_PREV] = ANSWER(PF_ANSWER_OPT, proto_op, prev),
+	[F_INDEX] = FLD(PF_U32, proto_op, index),
+	[F_STEP] = FLD(PF_STEP, proto_op, step),
+	[F_GMODE] = FLD(PF_GROUP, proto_op, mode),
+	[F_SIZE] = FLD(PF_U32, proto_op, size),
+	[F_LABEL_NO] = FLD(PF_U32, proto_op, label),
+	[F_CHOICES] = LIST(PF_STRS, proto_op, strs, nstrs, PROTO_WORD_MAX),
+	[F_LABELS] = LIST(PF_STRS, proto_op, strs, nstrs, PROTO_WORD_MAX),
+	[F_MERGES] = LIST(PF_PAIRS, proto_op, merges, nmerges, 0),
+	[F_COUNTS] = LIST(PF_COUNTS, proto_op, counts, ncounts,
+	    PROTO_WORD_MAX),
 	[F_INTO] = FLD(PF_U64, proto_op, into),
 	[F_VOTES] = FLD(PF_U32, proto_op, votes),
 };
@@ -381,6 +476,9 @@ static const struct proto_kind proto_kinds[] = {
 	[OP_TABLE_SIT] = { "table.sit", FIELDS(F_TABLE, F_PARTICIPANT), NONE,
 	    1, 2 },
 	KIND(OP_READY, "ready", FIELDS(F_FLAG), NONE),
+	KIND(OP_REACT, "react", FIELDS(F_CARD, F_REACTION, F_FLAG), NONE),
+	KIND(OP_POLL_ANSWER, "poll.answer", FIELDS(F_POLL, F_ANSWER),
+	    FIELDS(F_PREV)),
 	KIND(OP_CARD_MERGE, "card.merge", FIELDS(F_CARD, F_INTO),
 	    FIELDS(F_VOTES)),
 	[OP_TABLE_ADD] = { "table.add", FIELDS(F_QUESTION, F_THEME), NONE,
@@ -396,6 +494,16 @@ static const struct proto_kind proto_kinds[] = {
 	KIND(OP_SETTINGS, "settings", FIELDS(F_SETTINGS), NONE),
 	KIND(OP_ROLE, "role", FIELDS(F_PARTICIPANT, F_ROLE), NONE),
 	KIND(OP_FOLLOW, "follow", FIELDS(F_VIEW, F_TABLE), NONE),
+	KIND(OP_STEP, "step", FIELDS(F_INDEX), FIELDS(F_STEP, F_PAIRS,
+	    F_MERGES)),
+	KIND(OP_POLL_OPEN, "poll.open", FIELDS(F_QUESTION, F_CHOICES), NONE),
+	KIND(OP_POLL_CLOSE, "poll.close", FIELDS(F_POLL), FIELDS(F_COUNTS)),
+	[OP_REGROUP] = { "regroup", FIELDS(F_GMODE, F_SIZE, F_QUESTION),
+	    FIELDS(F_PAIRS, F_MERGES), 1, ALL },
+	KIND(OP_AGENDA, "agenda", FIELDS(F_INDEX, F_STEP), NONE),
+	KIND(OP_AGENDA_CUT, "agenda.cut", FIELDS(F_INDEX), NONE),
+	KIND(OP_LABELS, "labels", FIELDS(F_LABELS), NONE),
+	[OP_LABEL] = { "label", FIELDS(F_LABEL_NO, F_PARTICIPANT), NONE, 1, 2 },
 	KIND(OP_JOINED, "joined", NONE, FIELDS(F_PARTICIPANT, F_NAME,
 	    F_CLIENT)),
 	KIND(OP_TIMER_END, "timer.end", NONE, FIELDS(F_LABEL)),
@@ -469,6 +577,24 @@ enum proto_state_field {
 	S_COUNT,
 	S_PAIRS,
 	S_BOARD,
+	S_INDEX,		/* the day */
+	S_STEP,
+	S_ENDED_MS,
+	S_CURRENT,
+	S_CLOSED,
+	S_DISSOLVED,
+	S_KIND,
+	S_NUMBER,
+	S_LABEL_NO,
+	S_TEAM,
+	S_SEQ,
+	S_ANSWER,
+	S_LABELS,
+	S_CHOICES,
+	S_COUNTS,
+	S_REACT1,
+	S_REACT2,
+	S_REACT3,
 	S_MERGED,		/* ext: a merged card's survivor */
 	S_FIELD_COUNT
 };
@@ -503,6 +629,28 @@ static const struct proto_field proto_state_fields[S_FIELD_COUNT] = {
 	[S_COUNT] = FLD(PF_U32, proto_state, count),
 	[S_PAIRS] = PAIRS(proto_state),
 	[S_BOARD] = FLD(PF_BOARD_REC, proto_state, board),
+	[S_INDEX] = FLD(PF_U32, proto_state, index),
+	[S_STEP] = FLD(PF_STEP, proto_state, step),
+	[S_ENDED_MS] = FLD(PF_I64, proto_state, ended_ms),
+	[S_CURRENT] = FLD(PF_BOOL, proto_state, current),
+	[S_CLOSED] = FLD(PF_BOOL, proto_state, closed),
+	[S_DISSOLVED] = FLD(PF_BOOL, proto_state, dissolved),
+	[S_KIND] = FLD(PF_TABLE_KIND, proto_state, kind),
+	[S_NUMBER] = FLD(PF_U32, proto_state, number),
+	[S_LABEL_NO] = FLD(PF_U32, proto_state, label),
+	[S_TEAM] = FLD(PF_U64, proto_state, team),
+	[S_SEQ] = FLD(PF_U64, proto_state, seq),
+	[S_ANSWER] = ANSWER(PF_ANSWER, proto_state, answer),
+	[S_LABELS] = LIST(PF_STRS, proto_state, strs, nstrs, PROTO_WORD_MAX),
+	[S_CHOICES] = LIST(PF_STRS, proto_state, strs, nstrs, PROTO_WORD_MAX),
+	[S_COUNTS] = LIST(PF_COUNTS, proto_state, counts, ncounts,
+	    PROTO_WORD_MAX),
+	[S_REACT1] = { PF_U32, false, 0, offsetof(struct proto_state, reacts),
+	    0 },
+	[S_REACT2] = { PF_U32, false, 0, offsetof(struct proto_state, reacts) +
+	    sizeof (uint32_t), 0 },
+	[S_REACT3] = { PF_U32, false, 0, offsetof(struct proto_state, reacts) +
+	    2 * sizeof (uint32_t), 0 },
 	[S_MERGED] = FLD(PF_U64, proto_state, merged),
 };
 
@@ -528,6 +676,17 @@ static const struct {
 	[STATE_VOTES] = { FIELDS(S_ID32, S_PAIRS), ALL },	/* participant */
 	[STATE_CLIENT] = { FIELDS(S_CLIENT, S_ID32, S_LAST_OP), ALL },
 	[STATE_MEET] = { FIELDS(S_ID32, S_AUTHOR, S_COUNT), ALL }, /* a, b */
+	[STATE_STEP] = { FIELDS(S_INDEX, S_STEP, S_CREATED, S_ENDED_MS,
+	    S_CURRENT), ALL },
+	[STATE_LABELS] = { FIELDS(S_LABELS), ALL },
+	[STATE_MEMBER] = { FIELDS(S_ID32, S_LABEL_NO, S_TEAM), ALL },
+	[STATE_GROUP] = { FIELDS(S_ID, S_KIND, S_NUMBER, S_DISSOLVED), ALL },
+	[STATE_POLL] = { FIELDS(S_ID, S_QUESTION, S_CHOICES, S_CLOSED,
+	    S_CREATED, S_ENDED_MS, S_COUNTS), ALL },
+	[STATE_ANSWER] = { FIELDS(S_ID, S_AUTHOR, S_ANSWER, S_SEQ), ALL },
+	[STATE_REACTIONS] = { FIELDS(S_ID, S_REACT1, S_REACT2, S_REACT3),
+	    ALL },
+	[STATE_REACTED] = { FIELDS(S_ID32, S_PAIRS), ALL },  /* participant */
 	/* participant, [[round, table], ...] (snapshots only) */
 	[STATE_SAT] = { FIELDS(S_ID32, S_PAIRS), ALL },
 };
@@ -623,11 +782,16 @@ static const struct proto_key proto_settings_keys[] = {
 
 #define BREC(k, t, m)	{ k, FLD(t, proto_board_rec, m), KEY_REQ, 0 }
 
-/* The board record: every setting, then the board's own state. */
+/*
+ * The board record: every setting, then the board's own state.  A setting
+ * may be missing from an older peer's record (they are added over time):
+ * it reads as zero, false or "", which is why a new setting is named so
+ * that its default is that.
+ */
 static const struct proto_key proto_board_keys[] = {
 	BREC("name", PF_BOARD, name),
 #define BOARD_KEY(member, key, bit, type, min, max, ...) \
-	{ key, SETTING_FLD(proto_board_rec, member, type, max), KEY_REQ, 0 },
+	{ key, SETTING_FLD(proto_board_rec, member, type, max), KEY_OPT, 0 },
 	PROTO_SETTINGS(BOARD_KEY)
 #undef BOARD_KEY
 	BREC("phase", PF_PHASE, phase),
@@ -640,6 +804,25 @@ static const struct proto_key proto_board_keys[] = {
 	BREC("follow_seq", PF_U64, follow_seq),
 	BREC("created_ms", PF_I64, created_ms),
 	BREC("head", PF_U64, head),
+};
+
+/* A step's map: each key travels when its bit is in has. */
+static const struct proto_key proto_step_keys[] = {
+	{ "title", TXT(proto_step, title, PROTO_STEP_TITLE_MAX, false),
+	    KEY_BIT, STEP_TITLE },
+	{ "phase", FLD(PF_PHASE, proto_step, phase), KEY_BIT, STEP_PHASE },
+	{ "duration", FLD(PF_U32, proto_step, duration), KEY_BIT,
+	    STEP_DURATION },
+	{ "banner", TXT(proto_step, banner, PROTO_BANNER_MAX, false), KEY_BIT,
+	    STEP_BANNER },
+	{ "follow", FLD(PF_VIEW, proto_step, follow), KEY_BIT, STEP_FOLLOW },
+	{ "action", FLD(PF_STEP_ACTION, proto_step, action), KEY_BIT,
+	    STEP_ACTION },
+	{ "size", FLD(PF_U32, proto_step, size), KEY_BIT, STEP_SIZE },
+	{ "question", TXT(proto_step, question, PROTO_QUESTION_MAX, false),
+	    KEY_BIT, STEP_QUESTION },
+	{ "choices", LIST(PF_STRS, proto_step, choices, nchoices,
+	    PROTO_WORD_MAX), KEY_BIT, STEP_CHOICES },
 };
 
 /* The fields of REJECT, PRESENCE and ERROR after the type. */
@@ -674,10 +857,73 @@ proto_strdup(const char *s)
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
+/* A heap copy of n strings, NULL for none. */
+static char **
+proto_strs_dup(char *const *src, uint32_t n)
+{
+	char		**dst;
+	uint32_t	  i;
+
+	if (n == 0)
+		return NULL;
+	dst = xreallocarray(NULL, n, sizeof *dst);
+	for (i = 0; i < n; i++)
+		dst[i] = proto_strdup(src[i]);
+	return dst;
+}
+
+/* Free n heap strings and their array. */
+static void
+proto_strs_free(char **strs, uint32_t n)
+{
+	uint32_t	i;
+
+	for (i = 0; i < n; i++)
+		free(strs[i]);
+	free(strs);
+}
+
+/* A heap copy of n pairs, NULL for none. */
+static struct proto_pair *
+proto_pairs_dup(const struct proto_pair *src, uint32_t n)
+{
+	struct proto_pair	*dst;
+
+	if (n == 0)
+		return NULL;
+	dst = xreallocarray(NULL, n, sizeof *dst);
+	memcpy(dst, src, n * sizeof *dst);
+	return dst;
+}
+
+/* Deep copy of a step into dst, which owns it. */
+void
+proto_step_dup(struct proto_step *dst, const struct proto_step *src)
+{
+	*dst = *src;
+	dst->title = proto_strdup(src->title);
+	dst->banner = proto_strdup(src->banner);
+	dst->question = proto_strdup(src->question);
+	dst->choices = proto_strs_dup(src->choices, src->nchoices);
+}
+
+/* Free what an owned step holds; it is left empty. */
+void
+proto_step_free(struct proto_step *st)
+{
+	free(st->title);
+	free(st->banner);
+	free(st->question);
+	proto_strs_free(st->choices, st->nchoices);
+	memset(st, 0, sizeof *st);
+}
+
 /* A deep copy of src in dst, which owns all of it (see proto.h). */
 void
 proto_op_dup(struct proto_op *dst, const struct proto_op *src)
 {
+	uint32_t	i;
+
 	*dst = *src;
 	dst->text = proto_strdup(src->text);
 	dst->theme = proto_strdup(src->theme);
@@ -688,12 +934,20 @@ proto_op_dup(struct proto_op *dst, const struct proto_op *src)
 	dst->settings.member = PROTO_DUP_##type(src->settings.member);
 	PROTO_SETTINGS(PROTO_DUP_SETTING)
 #undef PROTO_DUP_SETTING
-	dst->pairs = NULL;
-	if (src->npairs != 0) {
-		dst->pairs = xreallocarray(NULL, src->npairs,
-		    sizeof *dst->pairs);
-		memcpy(dst->pairs, src->pairs,
-		    src->npairs * sizeof *dst->pairs);
+	dst->pairs = proto_pairs_dup(src->pairs, src->npairs);
+	dst->answer.text = proto_strdup(src->answer.text);
+	dst->prev.text = proto_strdup(src->prev.text);
+	proto_step_dup(&dst->step, &src->step);
+	dst->strs = proto_strs_dup(src->strs, src->nstrs);
+	dst->merges = proto_pairs_dup(src->merges, src->nmerges);
+	dst->counts = NULL;
+	if (src->ncounts != 0) {
+		dst->counts = xreallocarray(NULL, src->ncounts,
+		    sizeof *dst->counts);
+		for (i = 0; i < src->ncounts; i++) {
+			dst->counts[i].text = proto_strdup(src->counts[i].text);
+			dst->counts[i].n = src->counts[i].n;
+		}
 	}
 }
 
@@ -714,10 +968,20 @@ proto_settings_free(struct proto_settings *s)
 void
 proto_op_free(struct proto_op *op)
 {
+	uint32_t	i;
+
 	free(op->text);
 	free(op->theme);
 	proto_settings_free(&op->settings);
 	free(op->pairs);
+	free(op->answer.text);
+	free(op->prev.text);
+	proto_step_free(&op->step);
+	proto_strs_free(op->strs, op->nstrs);
+	free(op->merges);
+	for (i = 0; i < op->ncounts; i++)
+		free(op->counts[i].text);
+	free(op->counts);
 	memset(op, 0, sizeof *op);
 }
 
@@ -839,6 +1103,18 @@ proto_pack_str(struct proto_enc *e, const char *s)
 static void	proto_pack_map(struct proto_enc *, const struct proto_key *,
 		    size_t, const void *, uint32_t);
 
+/* Pack a poll's answer: nil when unset, a word, or a choice's index. */
+static void
+proto_pack_answer(struct proto_enc *e, const struct proto_answer *a)
+{
+	if (!a->set)
+		msgpack_pack_nil(&e->pk);
+	else if (a->text != NULL)
+		proto_pack_str(e, a->text);
+	else
+		msgpack_pack_uint64(&e->pk, a->choice);
+}
+
 /* Pack the field f of the struct at base. */
 static void
 proto_pack_field(struct proto_enc *e, const struct proto_field *f,
@@ -846,6 +1122,8 @@ proto_pack_field(struct proto_enc *e, const struct proto_field *f,
 {
 	const uint8_t			*p = (const uint8_t *)base + f->off;
 	const struct proto_pair		*pairs;
+	const struct proto_count	*counts;
+	char *const			*strs;
 	const char			*name;
 	uint32_t			 n, i;
 
@@ -874,6 +1152,9 @@ proto_pack_field(struct proto_enc *e, const struct proto_field *f,
 	case PF_ACTION:
 	case PF_VIEW:
 	case PF_MODE:
+	case PF_GROUP:
+	case PF_STEP_ACTION:
+	case PF_TABLE_KIND:
 		name = proto_name(proto_enums[f->type].names,
 		    proto_enums[f->type].n, *p);
 		if (name == NULL)
@@ -907,6 +1188,31 @@ proto_pack_field(struct proto_enc *e, const struct proto_field *f,
 	case PF_BOARD_REC:
 		proto_pack_map(e, proto_board_keys, NITEMS(proto_board_keys),
 		    p, 0);
+		break;
+	case PF_STRS:
+		strs = *(char **const *)p;
+		n = *(const uint32_t *)((const uint8_t *)base + f->off2);
+		msgpack_pack_array(&e->pk, n);
+		for (i = 0; i < n; i++)
+			proto_pack_str(e, strs[i]);
+		break;
+	case PF_COUNTS:
+		counts = *(struct proto_count *const *)p;
+		n = *(const uint32_t *)((const uint8_t *)base + f->off2);
+		msgpack_pack_array(&e->pk, n);
+		for (i = 0; i < n; i++) {
+			msgpack_pack_array(&e->pk, 2);
+			proto_pack_str(e, counts[i].text);
+			msgpack_pack_uint64(&e->pk, counts[i].n);
+		}
+		break;
+	case PF_ANSWER:
+	case PF_ANSWER_OPT:
+		proto_pack_answer(e, (const struct proto_answer *)p);
+		break;
+	case PF_STEP:
+		proto_pack_map(e, proto_step_keys, NITEMS(proto_step_keys), p,
+		    ((const struct proto_step *)p)->has);
 		break;
 	}
 }
@@ -988,8 +1294,9 @@ proto_enc_op(struct proto_buf *buf, uint32_t op_id, const struct proto_op *op)
 
 	if (k != NULL) {
 		n = proto_args(k->args);
-		/* table.sit: a participant of 0 (self) is left out. */
-		if (op->kind == OP_TABLE_SIT && op->participant == 0)
+		/* table.sit, label: a participant of 0 (self) is left out. */
+		if ((op->kind == OP_TABLE_SIT || op->kind == OP_LABEL) &&
+		    op->participant == 0)
 			n = proto_kind_min(k, false);
 		if (proto_no_theme(op))
 			n = proto_kind_min(k, false);
@@ -1002,7 +1309,17 @@ proto_enc_op(struct proto_buf *buf, uint32_t op_id, const struct proto_op *op)
 	return proto_enc_finish(&e);
 }
 
-/* Append an EVENT; a hidden vote is [18, seq, 0, 0, 7] whatever else. */
+/* True for the kinds whose event may go out hidden, [18, seq, 0, 0, k]. */
+static bool
+proto_hideable(unsigned kind)
+{
+	return kind == OP_VOTE || kind == OP_POLL_ANSWER;
+}
+
+/*
+ * Append an EVENT; a hidden vote is [18, seq, 0, 0, 7] whatever else, a
+ * hidden poll answer [18, seq, 0, 0, 11].
+ */
 size_t
 proto_enc_event(struct proto_buf *buf, const struct proto_event *ev)
 {
@@ -1010,7 +1327,8 @@ proto_enc_event(struct proto_buf *buf, const struct proto_event *ev)
 	const struct proto_kind	*k = proto_kind(op->kind);
 	struct proto_enc	 e;
 	size_t			 na = 0, nd = 0;
-	bool			 hidden = op->kind == OP_VOTE && op->hidden;
+	bool			 hidden = proto_hideable(op->kind) &&
+				    op->hidden;
 
 	if (k != NULL && !hidden) {
 		na = proto_args(k->args);
@@ -1192,6 +1510,7 @@ proto_be(const uint8_t *p, size_t n)
 struct proto_scan_info {
 	size_t		 pairs;		/* [x, y] arrays of two scalars */
 	size_t		 strbytes;	/* str bytes plus one NUL each */
+	size_t		 strs;		/* str objects (a list's pointers) */
 	size_t		 elements;	/* in containers, 2 per map entry */
 };
 
@@ -1209,7 +1528,7 @@ proto_scan(const uint8_t *p, size_t len, struct proto_scan_info *info,
 	uint64_t	owed = 1;		/* the sum of left[] */
 	uint64_t	count, body;
 	size_t		pos = 0, depth = 0, hdr, w, rest;
-	size_t		pairs = 0, strbytes = 0, elements = 0;
+	size_t		pairs = 0, strbytes = 0, strs = 0, elements = 0;
 	uint8_t		b;
 	int		container;		/* 0, 1 array, 2 map */
 
@@ -1235,6 +1554,7 @@ proto_scan(const uint8_t *p, size_t len, struct proto_scan_info *info,
 		} else if (b <= 0xbf) {
 			body = b & 0x1f;
 			strbytes += (size_t)body + 1;
+			strs++;
 		} else if (b == 0xc1)
 			return proto_scan_fail(errbuf, errlen, "byte 0xc1",
 			    pos);
@@ -1280,8 +1600,10 @@ proto_scan(const uint8_t *p, size_t len, struct proto_scan_info *info,
 		if (body > len - pos - hdr)
 			return proto_scan_fail(errbuf, errlen,
 			    "length beyond the frame", pos);
-		if (b >= 0xd9 && b <= 0xdb)
+		if (b >= 0xd9 && b <= 0xdb) {
 			strbytes += (size_t)body + 1;
+			strs++;
+		}
 		left[depth]--;
 		owed--;
 		rest = len - pos - hdr - (size_t)body;
@@ -1312,6 +1634,7 @@ proto_scan(const uint8_t *p, size_t len, struct proto_scan_info *info,
 	if (info != NULL) {
 		info->pairs = pairs;
 		info->strbytes = strbytes;
+		info->strs = strs;
 		info->elements = elements;
 	}
 	return 0;
@@ -1328,26 +1651,37 @@ proto_prescan(const uint8_t *p, size_t len, char *errbuf, size_t errlen)
 
 /*
  * One decode.  The arena is one block sized by the prescan: room for every
- * [x, y] array of two scalars (16 arena bytes for at least 3 frame bytes),
- * then for every string and its NUL (no more than the frame bytes the
- * string took).  The worst, ["", ""], makes it 6 times the frame length.
+ * [x, y] array of two scalars (16 arena bytes for at least 3 frame bytes;
+ * a poll's [answer, count] takes the same room), then a pointer for every
+ * string (a list of strings points at them), then every string and its
+ * NUL (no more than the frame bytes the string took).  The worst,
+ * ["", ""], makes it 12 times the frame length.
  */
 struct proto_dec {
 	struct proto_err	*err;
 	enum proto_status	 fail;		/* status of a failure */
-	struct proto_scan_info	 need;		/* the arena's two parts */
+	struct proto_scan_info	 need;		/* the arena's three parts */
 	uint8_t			*arena;
 	size_t			 pairs_used;	/* pairs handed out */
+	size_t			 ptrs_used;	/* string pointers handed out */
 	size_t			 str_used;	/* string bytes handed out */
 };
+
+/* A poll's [answer, count] fits where a pair would. */
+_Static_assert(sizeof (struct proto_count) <= sizeof (struct proto_pair),
+    "a count takes a pair's room in the arena");
+
+/* Where the arena's pointers start, then its strings. */
+#define PROTO_ARENA_PTRS(d)	((d)->need.pairs * sizeof (struct proto_pair))
+#define PROTO_ARENA_STRS(d)	(PROTO_ARENA_PTRS(d) + \
+				    (d)->need.strs * sizeof (char *))
 
 /* The arena, allocated on first use. */
 static uint8_t *
 proto_dec_arena(struct proto_dec *d)
 {
 	if (d->arena == NULL)
-		d->arena = xmalloc(d->need.pairs * sizeof (struct proto_pair) +
-		    d->need.strbytes);
+		d->arena = xmalloc(PROTO_ARENA_STRS(d) + d->need.strbytes);
 	return d->arena;
 }
 
@@ -1360,12 +1694,25 @@ proto_dec_str(struct proto_dec *d, const char *s, size_t n)
 
 	if (n + 1 > d->need.strbytes - d->str_used)
 		fatalx("proto: string arena overflow");
-	out = (char *)base + d->need.pairs * sizeof (struct proto_pair) +
-	    d->str_used;
+	out = (char *)base + PROTO_ARENA_STRS(d) + d->str_used;
 	if (n != 0)	/* msgpack-c gives "" a NULL pointer */
 		memcpy(out, s, n);
 	out[n] = '\0';
 	d->str_used += n + 1;
+	return out;
+}
+
+/* Room for n string pointers in the arena, NULL if the prescan saw fewer. */
+static char **
+proto_dec_ptrs(struct proto_dec *d, size_t n)
+{
+	char	**out;
+
+	if (n > d->need.strs - d->ptrs_used)
+		return NULL;
+	out = (char **)(proto_dec_arena(d) + PROTO_ARENA_PTRS(d)) +
+	    d->ptrs_used;
+	d->ptrs_used += n;
 	return out;
 }
 
@@ -1491,6 +1838,90 @@ bad:
 	    "expected [[uint, uint], ...]");
 }
 
+/* Decode [str, ...] into the arena, each string a text of f's cap. */
+static int
+proto_dec_str_list(struct proto_dec *d, const msgpack_object *o,
+    const struct proto_field *f, char ***out, uint32_t *nout,
+    const char *ctx, int idx)
+{
+	char		**strs = NULL;
+	uint32_t	  i, n;
+
+	if (o->type != MSGPACK_OBJECT_ARRAY)
+		return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+		    "expected [str, ...]");
+	n = o->via.array.size;
+	if (n != 0 && (strs = proto_dec_ptrs(d, n)) == NULL)
+		return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+		    "expected [str, ...]");
+	for (i = 0; i < n; i++) {
+		if (proto_dec_text(d, &o->via.array.ptr[i], f, &strs[i], ctx,
+		    idx) == -1)
+			return -1;
+	}
+	*out = strs;
+	*nout = n;
+	return 0;
+}
+
+/* Decode [[str, uint], ...] (a poll's results) into the arena. */
+static int
+proto_dec_count_list(struct proto_dec *d, const msgpack_object *o,
+    const struct proto_field *f, struct proto_count **out, uint32_t *nout,
+    const char *ctx, int idx)
+{
+	const msgpack_object	*e;
+	struct proto_count	*counts = NULL;
+	uint32_t		 i, n;
+
+	if (o->type != MSGPACK_OBJECT_ARRAY)
+		goto bad;
+	n = o->via.array.size;
+	if (n != 0) {
+		if ((counts = (struct proto_count *)proto_dec_pairs(d,
+		    n)) == NULL)
+			goto bad;
+	}
+	for (i = 0; i < n; i++) {
+		e = &o->via.array.ptr[i];
+		if (e->type != MSGPACK_OBJECT_ARRAY || e->via.array.size != 2 ||
+		    !proto_is_uint(&e->via.array.ptr[1], UINT64_MAX))
+			goto bad;
+		if (proto_dec_text(d, &e->via.array.ptr[0], f,
+		    &counts[i].text, ctx, idx) == -1)
+			return -1;
+		counts[i].n = e->via.array.ptr[1].via.u64;
+	}
+	*out = counts;
+	*nout = n;
+	return 0;
+
+bad:
+	return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+	    "expected [[str, uint], ...]");
+}
+
+/* Decode a poll's answer: a choice's index or a word (nil if opt). */
+static int
+proto_dec_answer(struct proto_dec *d, const msgpack_object *o,
+    const struct proto_field *f, struct proto_answer *a, bool opt,
+    const char *ctx, int idx)
+{
+	memset(a, 0, sizeof *a);
+	if (opt && o->type == MSGPACK_OBJECT_NIL)
+		return 0;
+	if (proto_is_uint(o, UINT32_MAX)) {
+		a->set = true;
+		a->choice = (uint32_t)o->via.u64;
+		return 0;
+	}
+	if (o->type != MSGPACK_OBJECT_STR)
+		return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+		    "expected a choice's index or a word");
+	a->set = true;
+	return proto_dec_text(d, o, f, &a->text, ctx, idx);
+}
+
 /* Decode o into field f of the struct at base. */
 static int
 proto_dec_field(struct proto_dec *d, const msgpack_object *o,
@@ -1498,6 +1929,7 @@ proto_dec_field(struct proto_dec *d, const msgpack_object *o,
 {
 	uint8_t			*p = (uint8_t *)base + f->off;
 	struct proto_settings	*set;
+	struct proto_step	*step;
 	int			 v;
 
 	switch (f->type) {
@@ -1535,6 +1967,9 @@ proto_dec_field(struct proto_dec *d, const msgpack_object *o,
 	case PF_ACTION:
 	case PF_VIEW:
 	case PF_MODE:
+	case PF_GROUP:
+	case PF_STEP_ACTION:
+	case PF_TABLE_KIND:
 		v = -1;
 		if (o->type == MSGPACK_OBJECT_STR)
 			v = proto_name_find(proto_enums[f->type].names,
@@ -1577,6 +2012,20 @@ proto_dec_field(struct proto_dec *d, const msgpack_object *o,
 	case PF_BOARD_REC:
 		return proto_dec_map(d, o, proto_board_keys,
 		    NITEMS(proto_board_keys), p, NULL, ctx);
+	case PF_STRS:
+		return proto_dec_str_list(d, o, f, (char ***)p,
+		    (uint32_t *)((uint8_t *)base + f->off2), ctx, idx);
+	case PF_COUNTS:
+		return proto_dec_count_list(d, o, f, (struct proto_count **)p,
+		    (uint32_t *)((uint8_t *)base + f->off2), ctx, idx);
+	case PF_ANSWER:
+	case PF_ANSWER_OPT:
+		return proto_dec_answer(d, o, f, (struct proto_answer *)p,
+		    f->type == PF_ANSWER_OPT, ctx, idx);
+	case PF_STEP:
+		step = (struct proto_step *)p;
+		return proto_dec_map(d, o, proto_step_keys,
+		    NITEMS(proto_step_keys), step, &step->has, ctx);
 	}
 	return proto_dec_fail(d, REJECT_BAD, ctx, idx, "bad field");
 }
@@ -1745,10 +2194,11 @@ proto_dec_event(struct proto_dec *d, const msgpack_object_array *a,
 	ev->op.kind = (uint8_t)o[4].via.u64;
 	if (proto_kind(ev->op.kind) == NULL)
 		return 0;
-	if (ev->op.kind == OP_VOTE && a->size == 5) {
+	if (proto_hideable(ev->op.kind) && a->size == 5) {
 		if (ev->origin != 0 || ev->op_id != 0)
-			return proto_dec_fail(d, 0, "vote", -1,
-			    "hidden vote with an origin");
+			return proto_dec_fail(d, 0,
+			    proto_kind_name(ev->op.kind), -1,
+			    "hidden event with an origin");
 		ev->op.hidden = true;
 		return 0;
 	}

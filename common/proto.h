@@ -40,6 +40,28 @@
 #define PROTO_KEEP_MAX		99	/* ext: ideas kept per question */
 #define PROTO_TIMER_MAX		(24 * 3600)	/* ext: seconds */
 
+/* ext: the day (run sheet, polls, groups, reactions). */
+#define PROTO_WORD_MAX		40	/* a poll's choice or word, a label */
+#define PROTO_CHOICES_MIN	2	/* choices of a choice poll */
+#define PROTO_CHOICES_MAX	12
+#define PROTO_LABELS_MAX	32	/* labels a board offers */
+#define PROTO_STEPS_MAX		64	/* steps of a run sheet */
+#define PROTO_STEP_TITLE_MAX	80	/* a step's title (the clock's label) */
+#define PROTO_RESULTS_MAX	256	/* answers a closed poll lists */
+#define PROTO_REACTIONS		3	/* reactions 1 "+1", 2 "?", 3 "!" */
+#define PROTO_GROUP_SIZE_MAX	8	/* people per group of a regroup */
+#define PROTO_TEAMS_MAX		64	/* teams of a regroup */
+/*
+ * A table that a regroup makes has the id PROTO_GROUP_BASE + seq *
+ * PROTO_GROUP_SPAN + k, k from 1: no seq reaches it (a board has fewer
+ * than 2^40 events) and it stays exact in a double (below 2^53).
+ */
+#define PROTO_GROUP_BASE	(1ULL << 52)
+#define PROTO_GROUP_SPAN	4096ULL
+#define PROTO_GROUP_SEQ_MAX	((1ULL << 40) - 1)
+#define PROTO_GROUP_ID(seq, k)	(PROTO_GROUP_BASE + (uint64_t)(seq) * \
+				    PROTO_GROUP_SPAN + (uint64_t)(k))
+
 /* Timing of the keepalive (seconds). */
 #define PROTO_PING_AFTER	30
 #define PROTO_SILENT_CLOSE	90
@@ -74,6 +96,8 @@ enum op_kind {
 	OP_VOTE = 7,
 	OP_TABLE_SIT = 8,
 	OP_READY = 9,
+	OP_REACT = 10,		/* the day: +1, ? or ! on a card */
+	OP_POLL_ANSWER = 11,
 	OP_CARD_MERGE = 12,	/* ext: two cards that say the same become one */
 	OP_TABLE_ADD = 32,
 	OP_TABLE_EDIT = 33,
@@ -85,6 +109,14 @@ enum op_kind {
 	OP_SETTINGS = 39,
 	OP_ROLE = 40,
 	OP_FOLLOW = 41,
+	OP_STEP = 42,		/* the day: the run sheet, polls, groups */
+	OP_POLL_OPEN = 43,
+	OP_POLL_CLOSE = 44,
+	OP_REGROUP = 45,
+	OP_AGENDA = 46,		/* ext: set one step of the run sheet */
+	OP_AGENDA_CUT = 47,	/* ext: remove the steps from one on */
+	OP_LABELS = 48,		/* ext: the labels participants pick from */
+	OP_LABEL = 49,		/* ext: a participant's label */
 	OP_JOINED = 64,
 	OP_TIMER_END = 65,
 	OP_TALLY = 66,
@@ -191,7 +223,11 @@ enum welcome_mode {
 	    "a join code has at most 64 characters")			\
 	X(locked, "locked", SET_LOCKED, BOOL, 0, 1, false, 1, "")	\
 	X(keep, "keep", SET_KEEP, NUM, 1, PROTO_KEEP_MAX, 3, 1,		\
-	    "ideas kept are 1 to 99")
+	    "ideas kept are 1 to 99")					\
+	X(live_polls, "live_polls", SET_LIVE_POLLS, BOOL, 0, 1, false, 1, \
+	    "")								\
+	X(hosts_stay, "hosts_stay", SET_HOSTS_STAY, BOOL, 0, 1, false, 1, \
+	    "")
 
 /* The C type of each kind of setting. */
 #define PROTO_SETTING_CTYPE_BOOL	bool
@@ -213,7 +249,9 @@ enum proto_setting_index {
  * Bits of proto_settings.has: which keys a settings map carried (SET_TITLE,
  * SET_DOTS, SET_MULTI_VOTE, SET_BLIND, SET_PRIVATE, SET_ANONYMOUS,
  * SET_FREEZE, SET_CODE, SET_LOCKED (ext: participants may not write),
- * SET_KEEP (ext: ideas to keep per question)).
+ * SET_KEEP (ext: ideas to keep per question), SET_LIVE_POLLS (ext: poll
+ * answers are shown, never who gave them, before the poll closes),
+ * SET_HOSTS_STAY (ext: hosts keep their table when groups are formed)).
  */
 enum settings_key {
 #define PROTO_SETTING_BIT(member, key, bit, ...) bit = 1u << PROTO_SI_##member,
@@ -231,6 +269,89 @@ struct proto_settings {
 struct proto_pair {
 	uint64_t	 a;
 	uint64_t	 b;
+};
+
+/* ---------------------------------------------------------------- the day */
+
+/* What a step does besides phase, banner, clock and follow (ext). */
+enum step_action {
+	ACTION_NONE,		/* "none" */
+	ACTION_ROTATE,		/* "rotate" */
+	ACTION_PAIRS,		/* "pairs" ... "merge": a regroup's modes */
+	ACTION_TEAMS,
+	ACTION_LABELS,
+	ACTION_MERGE,
+	ACTION_POLL,		/* "poll" */
+	ACTION_COUNT
+};
+
+/* The modes of regroup, in the order of their actions. */
+enum group_mode {
+	GROUP_PAIRS,		/* "pairs": small groups, who met least */
+	GROUP_TEAMS,		/* "teams": formed once, kept */
+	GROUP_LABELS,		/* "labels": one table per label */
+	GROUP_MERGE,		/* "merge": group tables join, cards too */
+	GROUP_MODE_COUNT
+};
+
+/* A step action's regroup mode, or -1. */
+#define GROUP_OF_ACTION(a)	((a) >= ACTION_PAIRS && (a) <= ACTION_MERGE ? \
+				    (int)(a) - ACTION_PAIRS : -1)
+
+/* What a table is for (ext). */
+enum table_kind {
+	TABLE_QUESTION,		/* "question": made by table.add */
+	TABLE_PAIR,		/* "pair", "team", "label": by a regroup */
+	TABLE_TEAM,
+	TABLE_LABEL,
+	TABLE_KIND_COUNT
+};
+
+/* Bits of proto_step.has: which keys a step map carried. */
+enum step_key {
+	STEP_TITLE = 1u << 0,
+	STEP_PHASE = 1u << 1,
+	STEP_DURATION = 1u << 2,
+	STEP_BANNER = 1u << 3,
+	STEP_FOLLOW = 1u << 4,
+	STEP_ACTION = 1u << 5,
+	STEP_SIZE = 1u << 6,
+	STEP_QUESTION = 1u << 7,
+	STEP_CHOICES = 1u << 8,
+};
+
+/*
+ * One step of a run sheet, as a map on the wire (keys "title", "phase",
+ * "duration", "banner", "follow", "action", "size", "question", "choices");
+ * only the keys whose bit is in has are meaningful: a step without "phase"
+ * leaves the phase as it is, and so on.
+ */
+struct proto_step {
+	uint32_t	 has;
+	char		*title;
+	uint8_t		 phase;
+	uint32_t	 duration;	/* seconds; the clock, labelled title */
+	char		*banner;
+	uint8_t		 follow;	/* "none" or "results" */
+	uint8_t		 action;	/* enum step_action */
+	uint32_t	 size;		/* pairs: per group; teams: how many;
+					   merge: tables into one, 0 all */
+	char		*question;	/* the groups' question, the poll's */
+	char		**choices;	/* a choice poll's; none: a word poll */
+	uint32_t	 nchoices;
+};
+
+/* A poll's answer: a choice's index or a word; unset travels as nil. */
+struct proto_answer {
+	bool		 set;
+	char		*text;		/* the word; NULL for a choice */
+	uint32_t	 choice;
+};
+
+/* [answer, count] in a closed poll's results. */
+struct proto_count {
+	char		*text;
+	uint64_t	 n;
 };
 
 /*
@@ -260,8 +381,20 @@ struct proto_pair {
  *   timer.end      -> text (label)
  *   tally          -> pairs [card, votes]
  *   reveal         -> card, text
+ * The day (ext beyond the reserved kinds' first arguments):
+ *   react          card, reaction, flag
+ *   poll.answer    poll, answer -> prev (the author's answer before)
+ *   step           index -> step (as it ran), pairs (seating), merges
+ *   poll.open      text (the question), strs (choices)
+ *   poll.close     poll -> counts
+ *   regroup        mode, size, text (question) -> pairs, merges
+ *   agenda         index, step
+ *   agenda.cut     index
+ *   labels         strs
+ *   label          label, participant
  * A vote hidden from its recipient ([18, seq, 0, 0, 7]) has hidden set and
- * card 0.  A private card's text sent to others is the empty string.
+ * card 0, and so has a poll answer ([18, seq, 0, 0, 11]).  A private
+ * card's text sent to others is the empty string.
  */
 struct proto_op {
 	uint8_t		 kind;
@@ -288,6 +421,22 @@ struct proto_op {
 	uint8_t		 client[PROTO_CLIENT_LEN];
 	struct proto_pair *pairs;
 	uint32_t	 npairs;
+	/* the day */
+	uint32_t	 reaction;
+	uint64_t	 poll;
+	struct proto_answer answer;
+	struct proto_answer prev;	/* derived */
+	uint32_t	 index;
+	struct proto_step step;		/* agenda; step: derived */
+	uint8_t		 mode;		/* enum group_mode */
+	uint32_t	 size;
+	uint32_t	 label;		/* 1-based, 0 none */
+	char		**strs;		/* choices, labels */
+	uint32_t	 nstrs;
+	struct proto_pair *merges;	/* derived: [from, into] */
+	uint32_t	 nmerges;
+	struct proto_count *counts;	/* derived: a poll's results */
+	uint32_t	 ncounts;
 	uint32_t	 votes;		/* ext: card.merge */
 };
 
@@ -307,6 +456,9 @@ void		 proto_op_dup(struct proto_op *, const struct proto_op *);
 void		 proto_op_free(struct proto_op *);
 /* Free the texts of a settings map that owns them (a board file's). */
 void		 proto_settings_free(struct proto_settings *);
+/* Deep copy of a step into dst, which owns it; free with proto_step_free. */
+void		 proto_step_dup(struct proto_step *, const struct proto_step *);
+void		 proto_step_free(struct proto_step *);
 
 /* An accepted change as it travels in [18, seq, origin, op_id, kind, ...]. */
 struct proto_event {
@@ -358,6 +510,20 @@ enum state_what {
 				    (snapshots only; participant in id) */
 	STATE_MEET,		/* [17, "meet", a, b, count] (snapshots only;
 				    a in id, b in author) */
+	/* The day (ext). */
+	STATE_STEP,		/* [17, "step", index, step, started_ms,
+				    ended_ms, current] */
+	STATE_LABELS,		/* [17, "labels", [label, ...]] in strs */
+	STATE_MEMBER,		/* [17, "member", participant, label, team] */
+	STATE_GROUP,		/* [17, "group", table, kind, number,
+				    dissolved] */
+	STATE_POLL,		/* [17, "poll", id, question, choices,
+				    closed, opened_ms, closed_ms, counts] */
+	STATE_ANSWER,		/* [17, "answer", poll, participant, answer,
+				    seq] (participant in author) */
+	STATE_REACTIONS,	/* [17, "reactions", card, n1, n2, n3] */
+	STATE_REACTED,		/* [17, "reacted", participant,
+				    [[card, bits], ...]] */
 	STATE_SAT,		/* ext: [17, "sat", participant, [[round,
 				    table], ...]] (snapshots only) */
 	STATE_WHAT_COUNT
@@ -404,8 +570,27 @@ struct proto_state {
 	uint32_t	 last_op;
 	uint32_t	 count;		/* meet */
 	uint64_t	 merged;	/* card: merged into this card */
-	struct proto_pair *pairs;	/* votes; sat; card's coauthors */
+	struct proto_pair *pairs;	/* votes; sat; card's coauthors;
+					   reacted */
 	uint32_t	 npairs;
+	/* the day */
+	uint32_t	 index;		/* step */
+	struct proto_step step;
+	int64_t		 ended_ms;	/* step; a poll's closed_ms */
+	bool		 current;	/* step */
+	bool		 closed;	/* poll */
+	bool		 dissolved;	/* group */
+	uint8_t		 kind;		/* group: enum table_kind */
+	uint32_t	 number;	/* group */
+	uint32_t	 label;		/* member */
+	uint64_t	 team;		/* member */
+	uint64_t	 seq;		/* answer */
+	struct proto_answer answer;
+	char		**strs;		/* labels, a poll's choices */
+	uint32_t	 nstrs;
+	struct proto_count *counts;	/* poll */
+	uint32_t	 ncounts;
+	uint32_t	 reacts[PROTO_REACTIONS]; /* reactions */
 };
 
 struct proto_reject {
@@ -500,6 +685,12 @@ int		 proto_view_parse(const char *);
 const char	*proto_what_name(unsigned);
 int		 proto_what_parse(const char *);
 const char	*proto_kind_name(unsigned);	/* "card.add"; NULL if unknown */
+/* ext: the day's names ("pairs", "poll", "team"); -1 when unknown. */
+const char	*proto_group_name(unsigned);
+int		 proto_group_parse(const char *);
+const char	*proto_step_action_name(unsigned);
+int		 proto_step_action_parse(const char *);
+const char	*proto_table_kind_name(unsigned);
 const char	*proto_reject_text(unsigned);	/* English default text */
 const char	*proto_error_text(unsigned);
 

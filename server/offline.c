@@ -168,6 +168,11 @@ offline_create(struct server_config *cfg, const struct offline_opts *o,
 		    "tables, join code %s\n", m->ntables), name, dir,
 		    m->settings.title, m->ntables, m->settings.code[0] != '\0' ?
 		    m->settings.code : _("(none)"));
+		if (m->nsteps != 0)
+			printf(ngettext("run sheet: %zu step, the first: "
+			    "\"%s\"\n", "run sheet: %zu steps, the first: "
+			    "\"%s\"\n", m->nsteps), m->nsteps,
+			    m->steps[0].def.title);
 		rc = 0;
 	} else if (i == nops)
 		offline_fail(_("%s: could not write the board"), dir);

@@ -72,6 +72,62 @@ fuzz_pairs_eq(const struct proto_pair *a, uint32_t na,
 	return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
 }
 
+/* Two string lists are equal. */
+static bool
+fuzz_strs_eq(char *const *a, uint32_t na, char *const *b, uint32_t nb)
+{
+	uint32_t	i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (!fuzz_str_eq(a[i], b[i]))
+			return false;
+	return true;
+}
+
+/* Two lists of [answer, count] are equal. */
+static bool
+fuzz_counts_eq(const struct proto_count *a, uint32_t na,
+    const struct proto_count *b, uint32_t nb)
+{
+	uint32_t	i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (!fuzz_str_eq(a[i].text, b[i].text) || a[i].n != b[i].n)
+			return false;
+	return true;
+}
+
+/* Two poll answers are equal. */
+static bool
+fuzz_answer_eq(const struct proto_answer *a, const struct proto_answer *b)
+{
+	return a->set == b->set && fuzz_str_eq(a->text, b->text) &&
+	    (a->text != NULL || a->choice == b->choice);
+}
+
+/* Two steps are equal in the keys they carry. */
+static bool
+fuzz_step_eq(const struct proto_step *a, const struct proto_step *b)
+{
+	uint32_t	h = a->has;
+
+	return a->has == b->has &&
+	    (!(h & STEP_TITLE) || fuzz_str_eq(a->title, b->title)) &&
+	    (!(h & STEP_PHASE) || a->phase == b->phase) &&
+	    (!(h & STEP_DURATION) || a->duration == b->duration) &&
+	    (!(h & STEP_BANNER) || fuzz_str_eq(a->banner, b->banner)) &&
+	    (!(h & STEP_FOLLOW) || a->follow == b->follow) &&
+	    (!(h & STEP_ACTION) || a->action == b->action) &&
+	    (!(h & STEP_SIZE) || a->size == b->size) &&
+	    (!(h & STEP_QUESTION) || fuzz_str_eq(a->question, b->question)) &&
+	    (!(h & STEP_CHOICES) || fuzz_strs_eq(a->choices, a->nchoices,
+	    b->choices, b->nchoices));
+}
+
 /* Two values of a setting are equal, by its type. */
 #define FUZZ_EQ_BOOL(a, b)	((a) == (b))
 #define FUZZ_EQ_NUM(a, b)	((a) == (b))
@@ -101,7 +157,15 @@ fuzz_op_eq(const struct proto_op *a, const struct proto_op *b)
 	    fuzz_settings_eq(&a->settings, &b->settings) &&
 	    a->remaining_ms == b->remaining_ms && a->running == b->running &&
 	    memcmp(a->client, b->client, PROTO_CLIENT_LEN) == 0 &&
-	    fuzz_pairs_eq(a->pairs, a->npairs, b->pairs, b->npairs);
+	    fuzz_pairs_eq(a->pairs, a->npairs, b->pairs, b->npairs) &&
+	    a->reaction == b->reaction && a->poll == b->poll &&
+	    fuzz_answer_eq(&a->answer, &b->answer) &&
+	    fuzz_answer_eq(&a->prev, &b->prev) && a->index == b->index &&
+	    fuzz_step_eq(&a->step, &b->step) && a->mode == b->mode &&
+	    a->size == b->size && a->label == b->label &&
+	    fuzz_strs_eq(a->strs, a->nstrs, b->strs, b->nstrs) &&
+	    fuzz_pairs_eq(a->merges, a->nmerges, b->merges, b->nmerges) &&
+	    fuzz_counts_eq(a->counts, a->ncounts, b->counts, b->ncounts);
 }
 
 /* Two board records are equal. */
@@ -134,7 +198,16 @@ fuzz_state_eq(const struct proto_state *a, const struct proto_state *b)
 	    a->remaining_ms == b->remaining_ms &&
 	    memcmp(a->client, b->client, PROTO_CLIENT_LEN) == 0 &&
 	    a->last_op == b->last_op && a->count == b->count &&
-	    fuzz_pairs_eq(a->pairs, a->npairs, b->pairs, b->npairs);
+	    fuzz_pairs_eq(a->pairs, a->npairs, b->pairs, b->npairs) &&
+	    a->index == b->index && fuzz_step_eq(&a->step, &b->step) &&
+	    a->ended_ms == b->ended_ms && a->current == b->current &&
+	    a->closed == b->closed && a->dissolved == b->dissolved &&
+	    a->kind == b->kind && a->number == b->number &&
+	    a->label == b->label && a->team == b->team && a->seq == b->seq &&
+	    fuzz_answer_eq(&a->answer, &b->answer) &&
+	    fuzz_strs_eq(a->strs, a->nstrs, b->strs, b->nstrs) &&
+	    fuzz_counts_eq(a->counts, a->ncounts, b->counts, b->ncounts) &&
+	    memcmp(a->reacts, b->reacts, sizeof a->reacts) == 0;
 }
 
 /* Two messages are equal in every field their type uses. */

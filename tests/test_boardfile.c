@@ -260,8 +260,10 @@ Test(boardfile, unknown_key_suggests_the_closest)
 	    "\"freeze-at-zero\" (did you mean \"freeze_at_zero\"?)");
 	expect_error("# c\nmot_de_passe: x\n", "line 2: unknown key "
 	    "\"mot_de_passe\" (the keys are title, code, dots, multi_vote, "
-	    "blind, private, anonymous, freeze_at_zero, locked, keep, banner, "
-	    "theme, question)");
+	    "blind, private, anonymous, freeze_at_zero, locked, keep, "
+	    "live_polls, hosts_stay, banner, theme, question, label, and for "
+	    "a step: step, phase, duration, instructions, follow, rotate, "
+	    "pairs, teams, labels, merge, poll, choice, size)");
 }
 
 Test(boardfile, lines_that_are_not_key_value)
@@ -488,4 +490,146 @@ Test(boardfile, a_short_error_buffer_is_cut_not_overrun)
 	cr_assert_eq(parse("dots: 0\n", &bf, err, 12), -1);
 	cr_assert_str_eq(err, "line 1: bad");
 	cr_assert_eq(err[12], 'x');
+}
+
+/* ------------------------------------------------------------ the day */
+
+Test(boardfile, seed_day_gives_the_run_sheet)
+{
+	struct boardfile	 bf;
+	struct proto_op		*ops;
+	const struct proto_step	*st;
+	char			 err[256];
+	char			*path = ts_top_path("examples/seed-day.board");
+	size_t			 n, i;
+
+	cr_assert_eq(boardfile_load(path, &bf, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(bf.ntables, 4);
+	cr_assert_eq(bf.nlabels, 4);
+	cr_assert_str_eq(bf.labels[1], "Isère");
+	cr_assert_eq(bf.nsteps, 9);
+	st = &bf.steps[0];
+	cr_assert_str_eq(st->title, "Cadrage et météo du jour");
+	cr_assert_eq(st->has, STEP_TITLE | STEP_PHASE | STEP_DURATION |
+	    STEP_BANNER | STEP_FOLLOW | STEP_ACTION | STEP_QUESTION);
+	cr_assert_eq(st->phase, PHASE_WELCOME);
+	cr_assert_eq(st->duration, 15 * 60);
+	cr_assert_eq(st->follow, FOLLOW_RESULTS);
+	cr_assert_eq(st->action, ACTION_POLL);
+	cr_assert_eq(st->nchoices, 0, "a word poll");
+	st = &bf.steps[1];
+	cr_assert_eq(st->action, ACTION_PAIRS);
+	cr_assert_eq(st->follow, FOLLOW_NONE);
+	cr_assert_str_eq(st->question, "Racontez une coopération réussie : "
+	    "qu'est-ce qui l'a rendue possible ?");
+	cr_assert_str_eq(st->banner, "Deux par deux : chacun interroge "
+	    "l'autre, puis notez ce qui ressort.");
+	cr_assert_eq(bf.steps[2].action, ACTION_LABELS);
+	cr_assert_eq(bf.steps[3].has & STEP_ACTION, 0);
+	cr_assert_eq(bf.steps[3].phase, PHASE_GROUP);
+	cr_assert_eq(bf.steps[4].action, ACTION_ROTATE);
+	cr_assert_eq(bf.steps[6].phase, PHASE_VOTE);
+	st = &bf.steps[8];
+	cr_assert_eq(st->action, ACTION_POLL);
+	cr_assert_eq(st->nchoices, 5);
+	cr_assert_str_eq(st->choices[4], "Un jardin partagé");
+	for (i = 0; i < bf.nsteps; i++)
+		cr_assert_leq(strlen(bf.steps[i].title), 4 *
+		    PROTO_STEP_TITLE_MAX);
+
+	n = boardfile_ops(&bf, &ops);
+	cr_assert_eq(n, 1 + 1 + 4 + 1 + 9);
+	cr_assert_eq(ops[6].kind, OP_LABELS);
+	cr_assert_eq(ops[6].nstrs, 4);
+	for (i = 0; i < 9; i++) {
+		cr_assert_eq(ops[7 + i].kind, OP_AGENDA);
+		cr_assert_eq(ops[7 + i].index, i);
+		cr_assert_eq(ops[7 + i].step.title, bf.steps[i].title);
+	}
+	free(ops);
+	boardfile_free(&bf);
+	free(path);
+}
+
+Test(boardfile, a_small_run_sheet)
+{
+	struct boardfile	bf;
+	char			err[256];
+
+	cr_assert_eq(parse("question: Q\nlabel: Ain\n\nstep: Équipes\n"
+	    "teams: Notre prototype\nsize: 4\n\nstep: Tous\nmerge: all\n"
+	    "step: Binômes\npairs:\nsize: 3\nstep: Un mot\npoll: Un mot ?\n"
+	    "PHASE: Harvest\nfollow: None\n",
+	    &bf, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(bf.nsteps, 4);
+	cr_assert_eq(bf.steps[0].action, ACTION_TEAMS);
+	cr_assert_eq(bf.steps[0].size, 4);
+	cr_assert_eq(bf.steps[1].action, ACTION_MERGE);
+	cr_assert_eq(bf.steps[1].has & STEP_SIZE, STEP_SIZE);
+	cr_assert_eq(bf.steps[1].size, 0);
+	cr_assert_eq(bf.steps[2].size, 3);
+	cr_assert_str_eq(bf.steps[2].question, "");
+	cr_assert_eq(bf.steps[3].phase, PHASE_HARVEST);
+	cr_assert_eq(bf.steps[3].follow, FOLLOW_NONE);
+	boardfile_free(&bf);
+}
+
+Test(boardfile, run_sheet_mistakes_name_their_line)
+{
+	expect_error("phase: ideas\n", "line 1: phase belongs to a step: "
+	    "write it after a \"step:\" line");
+	expect_error("step: A\nquestion: Q\n", "line 2: questions come before "
+	    "the run sheet: a step's question goes after pairs:, teams:, "
+	    "labels: or poll:");
+	expect_error("step: A\nphase: ideas\nphase: vote\n", "line 3: phase "
+	    "given twice in this step (first on line 2)");
+	expect_error("step: A\nphase: ideas\nstep: B\nphase: vote\n"
+	    "pairs: x\nrotate: yes\n", "line 6: a step has one action, and "
+	    "this one has pairs already (line 5)");
+	expect_error("step: A\npairs: x\nchoice: Un pont\n", "line 3: choice "
+	    "belongs to a poll: write it after \"poll:\"");
+	expect_error("step: A\nsize: 2\n", "line 2: size is for pairs and "
+	    "teams: write it after \"pairs:\" or \"teams:\"");
+	expect_error("step: A\npoll: Q ?\nchoice: Un pont\n\nstep: B\n",
+	    "line 1: a poll has 2 to 12 choices, or none for a word poll");
+	expect_error("step: A\npoll: Q ?\nchoice: Un pont\n",
+	    "line 1: a poll has 2 to 12 choices, or none for a word poll");
+	expect_error("step: A\npairs: x\nsize: 9\n", "line 3: bad value \"9\" "
+	    "for size: pairs are groups of 2 to 8");
+	expect_error("step: A\nphase: lunch\n", "line 2: bad value \"lunch\" "
+	    "for phase: welcome, ideas, group, vote, harvest or closed");
+	expect_error("step: A\nfollow: table\n", "line 2: bad value \"table\" "
+	    "for follow: none or results");
+	expect_error("step: A\nmerge: 1\n", "line 2: bad value \"1\" for "
+	    "merge: a whole number from 2 to 64, or all");
+	expect_error("step: A\nduration: 0\n", "line 2: bad value \"0\" for "
+	    "duration: a whole number from 1 to 1440");
+	expect_error("step: A\npoll:\n", "line 2: poll is empty; write it "
+	    "after \"poll:\"");
+	expect_error("step:\n", "line 1: step is empty; write it after "
+	    "\"step:\"");
+	expect_error("label: Ain\nlabel: Isère\nlabel: Ain\n", "line 3: label "
+	    "\"Ain\" given twice (first on line 1)");
+	expect_error("freeze-at-zero: yes\n", "line 1: unknown key "
+	    "\"freeze-at-zero\" (did you mean \"freeze_at_zero\"?)");
+	expect_error("ste: A\n", "line 1: unknown key \"ste\" (did you mean "
+	    "\"step\"?)");
+}
+
+Test(boardfile, at_most_64_steps_32_labels_12_choices)
+{
+	char	*buf = xmalloc(65536), *p;
+	int	 i;
+
+	for (p = buf, i = 0; i < 65; i++)
+		p += sprintf(p, "step: Étape %d\n", i + 1);
+	expect_error(buf, "line 65: too many steps: at most 64");
+	for (p = buf, i = 0; i < 33; i++)
+		p += sprintf(p, "label: Label %d\n", i + 1);
+	expect_error(buf, "line 33: too many labels: at most 32");
+	p = buf + sprintf(buf, "step: Clôture\npoll: Quelle image ?\n");
+	for (i = 0; i < 13; i++)
+		p += sprintf(p, "choice: Image %d\n", i + 1);
+	expect_error(buf, "line 15: too many choices: at most 12");
+	free(buf);
 }

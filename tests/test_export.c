@@ -418,26 +418,28 @@ static const char json_check[] =
 "assert '\\u2028' not in text and '\\u2029' not in text\n"
 "d = json.loads(text)\n"
 "assert list(d) == ['format', 'version', 'board', 'participants',\n"
-"    'tables'], list(d)\n"
+"    'tables', 'steps', 'polls'], list(d)\n"
 "assert d['format'] == 'cafeboard' and d['version'] == 1\n"
 "b = d['board']\n"
 "assert list(b) == ['name', 'title', 'phase', 'round', 'created_at',\n"
 "    'settings'], list(b)\n"
 "assert list(b['settings']) == ['dots', 'multi_vote', 'blind', 'private',\n"
-"    'anonymous', 'freeze_at_zero', 'locked', 'keep'], b['settings']\n"
+"    'anonymous', 'freeze_at_zero', 'locked', 'keep', 'live_polls',\n"
+"    'hosts_stay'], b['settings']\n"
 "assert b['settings']['anonymous'] == anon\n"
 "for p in d['participants']:\n"
-"    assert list(p) == ['id', 'name', 'role', 'table'], p\n"
+"    assert list(p) == ['id', 'name', 'role', 'table', 'label', 'team'], p\n"
 "    assert p['role'] in ('participant', 'host', 'facilitator')\n"
 "def h(x): return bytes.fromhex(x).decode('utf-8')\n"
 "exp = [l.split(' ') for l in open(expect).read().splitlines()]\n"
 "cards = [(t, c) for t in d['tables'] for c in t['cards']]\n"
 "assert len(cards) == len(exp), (len(cards), len(exp))\n"
 "for (t, c), e in zip(cards, exp):\n"
-"    assert list(t) == ['id', 'theme', 'question', 'cards'], list(t)\n"
+"    assert list(t) == ['id', 'theme', 'question', 'kind', 'number',\n"
+"        'cards'], list(t)\n"
 "    assert list(c) == ['id', 'parent', 'cluster_head', 'cluster_title',\n"
-"        'text', 'author_id', 'author', 'votes', 'kept', 'edited',\n"
-"        'created_at'], list(c)\n"
+"        'text', 'author_id', 'author', 'votes', 'reactions', 'kept',\n"
+"        'edited', 'created_at'], list(c)\n"
 "    assert c['id'] == int(e[0]), (c, e)\n"
 "    assert t['theme'] == h(e[1]) and t['question'] == h(e[2]), (t, e)\n"
 "    assert c['cluster_title'] == (None if e[3] == 'N' else h(e[3])), c\n"
@@ -1031,7 +1033,7 @@ Test(export, an_empty_board)
 	    "cluster_title,parent,text,author,votes,kept,created_at\r\n");
 	json = export_mem(m, EXPORT_JSON, false, &len);
 	cr_assert_not_null(strstr(json, "\"participants\": [],\n"
-	    "  \"tables\": []\n}\n"));
+	    "  \"tables\": [],\n  \"steps\": [],\n  \"polls\": []\n}\n"));
 	free(md);
 	free(csv);
 	free(json);
@@ -1085,4 +1087,221 @@ Test(export, the_report_is_dated_by_the_workshop_not_its_preparation)
 	    "\n- Date: 2026-11-25 to 2026-11-26 (UTC)\n"), "%s", md);
 	free(md);
 	model_free(c.m);
+}
+
+/* ------------------------------------------------------------ the day */
+
+/* Submit op as who through the one pipeline (the day's ops derive). */
+static uint64_t
+submit(struct cafe *c, uint32_t who, const struct proto_op *op)
+{
+	const char	*why = NULL;
+	uint64_t	 seq = c->m->head + 1;
+
+	c->now = c->m->head == 0 ? T0 : c->now + 7919;
+	cr_assert_eq(model_submit(c->m, who, NULL, who != 0 ?
+	    ++c->op_ids[who] : 0, op, c->now, NULL, &why), 0, "%s refused: %s",
+	    proto_kind_name(op->kind), why);
+	return seq;
+}
+
+/* The first participant seated at table t on c's board. */
+static uint32_t
+day_at(struct cafe *c, uint64_t t)
+{
+	size_t	i;
+
+	for (i = 0; i < c->m->nparticipants; i++)
+		if (c->m->participants[i].table == t &&
+		    c->m->participants[i].role != ROLE_FACILITATOR)
+			return c->m->participants[i].id;
+	cr_assert_fail("nobody at table %llu", (unsigned long long)t);
+	return 0;
+}
+
+/*
+ * A small territorial day: labels, a run sheet of five steps (a check-in
+ * word poll, pairs, groups by label, a closing choice poll, one step never
+ * run), cards at the groups' tables, reactions.
+ */
+static void
+day_play(struct cafe *c)
+{
+	static const char *const labels[] = { "Ain", "Isère" };
+	static const char *const images[] = { "Un pont", "Une ruche",
+	    "Un [orchestre]" };
+	static const char *const names[] = { "Amélie", "Bob", "@lice", "Dan",
+	    "Eve" };
+	uint64_t	t1, s0, s3, k1, k2;
+	uint32_t	i, p;
+
+	memset(c, 0, sizeof *c);
+	c->m = model_new("day-test");
+	submit(c, 0, &OP(.kind = OP_JOINED, .participant = 1,
+	    .text = (char *)"Claire"));
+	submit(c, 0, &ROLE(1, ROLE_FACILITATOR));
+	submit(c, 1, &SETTINGS(.has = SET_TITLE, .title = "Journée "
+	    "territoriale — coopérer"));
+	t1 = submit(c, 1, &TADD("Qu'est-ce qui fait une coopération "
+	    "réussie ?"));
+	submit(c, 1, &LABELS(labels, 2));
+	for (i = 0; i < 5; i++) {
+		p = i + 2;
+		submit(c, 0, &OP(.kind = OP_JOINED, .participant = p,
+		    .text = (char *)names[i]));
+		submit(c, p, &SIT(t1, 0));
+		submit(c, p, &LABEL(i % 2 + 1, 0));
+	}
+	submit(c, 1, &AGENDA(0, .has = STEP_TITLE | STEP_PHASE |
+	    STEP_DURATION | STEP_BANNER | STEP_ACTION | STEP_QUESTION,
+	    .title = "Cadrage", .phase = PHASE_WELCOME, .duration = 600,
+	    .banner = "Bienvenue !", .action = ACTION_POLL,
+	    .question = "Un mot pour dire comment vous arrivez ?"));
+	submit(c, 1, &AGENDA(1, .has = STEP_TITLE | STEP_PHASE |
+	    STEP_DURATION | STEP_ACTION | STEP_QUESTION,
+	    .title = "Entretiens croisés", .phase = PHASE_IDEAS,
+	    .duration = 1800, .action = ACTION_PAIRS,
+	    .question = "Votre plus belle coopération ?"));
+	submit(c, 1, &AGENDA(2, .has = STEP_TITLE | STEP_ACTION |
+	    STEP_QUESTION, .title = "Diagnostic par département",
+	    .action = ACTION_LABELS, .question = "Nos forces, nos manques"));
+	submit(c, 1, &AGENDA(3, .has = STEP_TITLE | STEP_PHASE |
+	    STEP_ACTION | STEP_QUESTION | STEP_CHOICES | STEP_FOLLOW,
+	    .title = "Clôture", .phase = PHASE_HARVEST,
+	    .action = ACTION_POLL, .follow = FOLLOW_RESULTS,
+	    .question = "Quelle image pour une bonne coopération ?",
+	    .choices = (char **)images, .nchoices = 3));
+	submit(c, 1, &AGENDA(4, .has = STEP_TITLE, .title = "Apéritif"));
+
+	s0 = submit(c, 1, &STEP(0));
+	submit(c, 2, &WORD(s0, "Curieuse"));
+	submit(c, 3, &WORD(s0, " curieuse"));
+	submit(c, 4, &WORD(s0, "Prête <b>"));
+	submit(c, 5, &WORD(s0, "Fatigué"));
+	submit(c, 5, &WORD(s0, "Motivé"));
+	submit(c, 1, &CLOSE(s0));
+
+	submit(c, 1, &STEP(1));
+	k1 = submit(c, day_at(c, c->m->tables[1].id), &ADD(
+	    c->m->tables[1].id, "Se connaître avant d'avoir besoin l'un de "
+	    "l'autre", 0));
+	k2 = submit(c, day_at(c, c->m->tables[2].id), &ADD(
+	    c->m->tables[2].id, "Un *annuaire* partagé", 0));
+	submit(c, 2, &REACT(k1, 1, true));
+	submit(c, 3, &REACT(k1, 1, true));
+	submit(c, 4, &REACT(k1, 3, true));
+	submit(c, 5, &REACT(k2, 2, true));
+
+	submit(c, 1, &STEP(2));
+	submit(c, day_at(c, c->m->tables[c->m->ntables - 1].id), &ADD(
+	    c->m->tables[c->m->ntables - 1].id, "Des rencontres "
+	    "trimestrielles", 0));
+
+	s3 = submit(c, 1, &STEP(3));
+	submit(c, 2, &CHOOSE(s3, 2));
+	submit(c, 3, &CHOOSE(s3, 0));
+	submit(c, 4, &CHOOSE(s3, 2));
+	submit(c, 1, &CLOSE(s3));
+	submit(c, 1, &POLL("Et demain ?", NULL, 0));
+}
+
+ParameterizedTestParameters(export, golden_day)
+{
+	static struct golden_case	cases[] = {
+		{ EXPORT_MD, "Pacific/Kiritimati", "mini-day.md" },
+		{ EXPORT_JSON, "Asia/Kolkata", "mini-day.json" },
+	};
+
+	return cr_make_param_array(struct golden_case, cases,
+	    sizeof cases / sizeof cases[0]);
+}
+
+/* The run sheet, the polls and the groups in the report and the JSON. */
+ParameterizedTest(struct golden_case *g, export, golden_day)
+{
+	struct cafe	 c;
+	char		*out;
+	size_t		 len;
+
+	setenv("TZ", g->tz, 1);
+	tzset();
+	day_play(&c);
+	out = export_mem(c.m, g->fmt, false, &len);
+	golden(g->file, out, len);
+	free(out);
+	cafe_free(&c);
+}
+
+Test(export, golden_day_in_french)
+{
+	struct cafe	 c;
+	char		*out;
+	size_t		 len;
+
+	day_play(&c);
+	french();
+	out = export_mem(c.m, EXPORT_MD, false, &len);
+	english();
+	golden("mini-day.fr.md", out, len);
+	cr_assert_not_null(strstr(out, "\n## Déroulé\n"));
+	cr_assert_not_null(strstr(out, "\n### Binôme 1 — "));
+	cr_assert_not_null(strstr(out, "\n## Sondages\n"));
+	free(out);
+	cafe_free(&c);
+}
+
+/* Python's json module reads the day's steps and polls back. */
+static const char json_day_check[] =
+"import json, sys\n"
+"d = json.loads(open(sys.argv[1], 'rb').read().decode('utf-8'))\n"
+"assert list(d)[-2:] == ['steps', 'polls'], list(d)\n"
+"st = d['steps']\n"
+"assert [s['title'] for s in st] == ['Cadrage', 'Entretiens crois\\u00e9s',\n"
+"    'Diagnostic par d\\u00e9partement', 'Cl\\u00f4ture', 'Ap\\u00e9ritif']\n"
+"for s in st:\n"
+"    assert list(s) == ['index', 'title', 'phase', 'duration', 'banner',\n"
+"        'follow', 'action', 'size', 'question', 'choices', 'started_at',\n"
+"        'ended_at', 'current'], list(s)\n"
+"assert [s['phase'] for s in st] == ['welcome', 'ideas', None, 'harvest',\n"
+"    None]\n"
+"assert [s['action'] for s in st] == ['poll', 'pairs', 'labels', 'poll',\n"
+"    'none']\n"
+"assert all(s['started_at'] for s in st[:4]) and st[4]['started_at'] is None\n"
+"assert all(s['ended_at'] for s in st[:3]) and st[3]['ended_at'] is None\n"
+"assert [s['current'] for s in st] == [False, False, False, True, False]\n"
+"assert st[0]['started_at'] <= st[0]['ended_at'] <= st[1]['started_at']\n"
+"p = d['polls']\n"
+"assert [x['kind'] for x in p] == ['word', 'choice', 'word']\n"
+"assert p[0]['results'] == [{'answer': 'Curieuse', 'count': 2},\n"
+"    {'answer': 'Pr\\u00eate <b>', 'count': 1},\n"
+"    {'answer': 'Motiv\\u00e9', 'count': 1}], p[0]['results']\n"
+"assert p[1]['results'][0] == {'answer': 'Un [orchestre]', 'count': 2}\n"
+"assert p[1]['results'][2] == {'answer': 'Une ruche', 'count': 0}\n"
+"assert p[2]['closed'] is False and p[2]['results'] is None\n"
+"kinds = [t['kind'] for t in d['tables']]\n"
+"assert kinds == ['question', 'pair', 'pair', 'label', 'label'], kinds\n"
+"assert [t['number'] for t in d['tables']] == [None, 1, 2, 1, 2]\n"
+"assert [t['theme'] for t in d['tables'][3:]] == ['Ain', 'Is\\u00e8re']\n"
+"ps = d['participants']\n"
+"assert [x['label'] for x in ps] == [None, 'Ain', 'Is\\u00e8re', 'Ain',\n"
+"    'Is\\u00e8re', 'Ain'], ps\n"
+"c = d['tables'][1]['cards'][0]\n"
+"assert c['reactions'] == {'plus': 2, 'question': 0, 'important': 1}, c\n"
+"print('json ok: %d steps, %d polls' % (len(st), len(p)))\n";
+
+Test(export, python_reads_the_day_back)
+{
+	struct cafe	 c;
+	char		*out, *path;
+	size_t		 len;
+
+	day_play(&c);
+	out = export_mem(c.m, EXPORT_JSON, false, &len);
+	path = temp_file(out, len);
+	cr_assert_eq(ts_python(json_day_check, path, NULL), 0, "python3 "
+	    "rejected the day's JSON (kept in %s)", path);
+	unlink(path);
+	free(path);
+	free(out);
+	cafe_free(&c);
 }

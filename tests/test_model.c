@@ -30,7 +30,7 @@ struct observer {
 	struct model	*m;
 	uint32_t	 viewer;
 };
-static struct observer	obs[2];
+static struct observer	obs[4];
 static size_t		nobs;
 
 /*
@@ -2601,5 +2601,1156 @@ Test(model_number, per_table_stable_and_the_same_on_every_replica)
 		    (unsigned long long)r);
 	}
 	cr_assert_eq(model_card_number(late, a4), 4);
+	fx_free(&x);
+}
+
+/* ---------------------------------------------------------------- the day */
+
+static const char *const images[] = { "Un pont", "Une ruche", "Un orchestre" };
+static const char *const depts[] = { "Ain", "Isère", "Rhône" };
+
+/*
+ * n more participants (ids 6, 7, ...) in the usual café, seated at t1 and
+ * t2 in turn; returns the first new id.
+ */
+static uint32_t
+day_more(struct fx *x, size_t n)
+{
+	static const char *const more[] = { "Damien", "Élodie", "François",
+	    "Gaëlle", "Hugo", "Inès", "Jérôme", "Karima" };
+	uint32_t	first = (uint32_t)x->m->nparticipants + 1, id;
+	size_t		i;
+
+	cr_assert_leq(n, sizeof more / sizeof more[0]);
+	for (i = 0; i < n; i++) {
+		id = first + (uint32_t)i;
+		join(x->m, id, more[i], (uint8_t)(0x60 + i));
+		ok(x->m, id, SIT(i % 2 == 0 ? x->t1 : x->t2, 0));
+	}
+	return first;
+}
+
+/* The seat of participant p on board m. */
+static uint64_t
+day_seat(const struct model *m, uint32_t p)
+{
+	return model_participant(m, p)->table;
+}
+
+/* The table that pairs[] gives participant p, 0 if none. */
+static uint64_t
+day_pair_of(const struct proto_op *op, uint32_t p)
+{
+	uint32_t	i;
+
+	for (i = 0; i < op->npairs; i++)
+		if (op->pairs[i].a == p)
+			return op->pairs[i].b;
+	return 0;
+}
+
+/* The hidden-event bytes a poll answer goes out as: [18, seq, 0, 0, 11]. */
+static void
+assert_hidden_answer(const struct proto_event *red, uint64_t seq)
+{
+	struct proto_buf	b;
+
+	cr_assert(red->op.hidden);
+	cr_assert_eq(red->origin, 0);
+	cr_assert_eq(red->op_id, 0);
+	cr_assert_eq(red->op.poll, 0);
+	cr_assert_not(red->op.answer.set);
+	proto_buf_init(&b);
+	cr_assert_gt(proto_enc_event(&b, red), 0);
+	cr_assert_eq(b.data[4], 0x95, "a hidden answer is an array of five");
+	cr_assert_eq(b.data[5], 0x12);
+	cr_assert_eq(b.data[b.len - 1], OP_POLL_ANSWER);
+	cr_assert_eq(b.data[b.len - 2], 0);
+	cr_assert_eq(b.data[b.len - 3], 0);
+	cr_assert_eq(seq, red->seq);
+	proto_buf_free(&b);
+}
+
+Test(model_day, react_rules_and_effect)
+{
+	struct fx		 x;
+	struct model_card	*c;
+	uint64_t		 c1, c2;
+
+	fx_init(&x);
+	c1 = ok(x.m, x.a, ADD(x.t1, "Un guichet unique", 0));
+	c2 = ok(x.m, x.c, ADD(x.t2, "Une carte des solutions", 0));
+	cr_assert_eq(srv(x.m, x.a, REACT(c1, 0, true)), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.a, REACT(c1, 4, true)), REJECT_BAD);
+	cr_assert_eq(srv(x.m, 0, REACT(c1, 1, true)), REJECT_FORBIDDEN);
+	cr_assert_eq(srv(x.m, x.a, REACT(999, 1, true)), REJECT_NOT_FOUND);
+	cr_assert_eq(srv(x.m, x.b, REACT(c1, 1, false)), REJECT_LIMIT);
+	ok(x.m, x.b, REACT(c1, 1, true));
+	cr_assert_eq(srv(x.m, x.b, REACT(c1, 1, true)), REJECT_LIMIT);
+	/* Anyone, any table, their own card too. */
+	ok(x.m, x.c, REACT(c1, 1, true));
+	ok(x.m, x.c, REACT(c1, 3, true));
+	ok(x.m, x.a, REACT(c1, 2, true));
+	ok(x.m, x.f, REACT(c2, 3, true));
+	c = model_card(x.m, c1);
+	cr_assert_eq(c->reactions[0], 2);
+	cr_assert_eq(c->reactions[1], 1);
+	cr_assert_eq(c->reactions[2], 1);
+	cr_assert_eq(model_reacted(x.m, c1, x.c), 1 | 4);
+	cr_assert_eq(model_reacted(x.m, c1, x.h), 0);
+	ok(x.m, x.c, REACT(c1, 1, false));
+	cr_assert_eq(model_card(x.m, c1)->reactions[0], 1);
+	cr_assert_eq(model_reacted(x.m, c1, x.c), 4);
+	/* Not votes. */
+	cr_assert_eq(model_card(x.m, c1)->votes, 0);
+	/* Any phase; the lock holds participants, not facilitators. */
+	ok(x.m, x.f, PHASE(PHASE_VOTE));
+	ok(x.m, x.h, REACT(c1, 3, true));
+	ok(x.m, x.f, SETTINGS(.has = SET_LOCKED, .locked = true));
+	cr_assert_eq(srv(x.m, x.b, REACT(c2, 2, true)), REJECT_FROZEN);
+	ok(x.m, x.f, REACT(c2, 2, true));
+	ok(x.m, x.f, SETTINGS(.has = SET_LOCKED, .locked = false));
+	ok(x.m, x.f, DEL(c1));
+	cr_assert_eq(srv(x.m, x.b, REACT(c1, 2, true)), REJECT_NOT_FOUND);
+	ok(x.m, x.f, PHASE(PHASE_CLOSED));
+	cr_assert_eq(srv(x.m, x.f, REACT(c2, 1, true)), REJECT_FROZEN);
+	fx_free(&x);
+}
+
+Test(model_day, who_reacted_is_hidden_only_on_an_anonymous_board)
+{
+	struct fx		 x;
+	struct model		*rb, *rf;
+	struct proto_event	 e, r;
+	uint64_t		 c1;
+
+	fx_init(&x);
+	c1 = ok(x.m, x.a, ADD(x.t1, "Un référent unique", 0));
+	rb = fx_observe(&x, x.b);
+	rf = fx_observe(&x, x.f);
+	ok(x.m, x.c, REACT(c1, 1, true));
+	cr_assert_eq(model_reacted(rb, c1, x.c), 1);
+	memset(&e, 0, sizeof e);
+	e.seq = last;
+	e.origin = x.h;
+	e.op_id = 7;
+	e.op = REACT(c1, 2, true);
+	model_redact(x.m, &e, model_audience(x.m, &e, x.b), &r);
+	cr_assert_eq(r.origin, x.h);
+
+	ok(x.m, x.f, SETTINGS(.has = SET_ANONYMOUS, .anonymous = true));
+	model_redact(x.m, &e, model_audience(x.m, &e, x.b), &r);
+	cr_assert_eq(r.origin, 0);
+	cr_assert_eq(r.op_id, 0);
+	cr_assert_eq(r.op.reaction, 2);
+	model_redact(x.m, &e, model_audience(x.m, &e, x.f), &r);
+	cr_assert_eq(r.origin, x.h);
+	model_redact(x.m, &e, model_audience(x.m, &e, x.h), &r);
+	cr_assert_eq(r.origin, x.h);
+
+	ok(x.m, x.h, REACT(c1, 2, true));
+	cr_assert_eq(model_card(rb, c1)->reactions[1], 1);
+	cr_assert_eq(model_reacted(rb, c1, x.h), 0, "B knows who reacted");
+	cr_assert_eq(model_reacted(rf, c1, x.h), 2);
+	/* Counts stay right without knowing who: every event moves one. */
+	ok(x.m, x.h, REACT(c1, 2, false));
+	ok(x.m, x.b, REACT(c1, 2, true));
+	cr_assert_eq(model_card(rb, c1)->reactions[1], 1);
+	cr_assert_eq(model_card(rf, c1)->reactions[1], 1);
+	cr_assert_eq(model_card(x.m, c1)->reactions[1], 1);
+	fx_free(&x);
+}
+
+Test(model_day, poll_open_rules)
+{
+	struct fx		 x;
+	const struct model_poll	*p;
+	const char		*many[13], *bad[2];
+	char			 buf[256];
+	uint64_t		 id, w;
+	size_t			 i;
+
+	fx_init(&x);
+	for (i = 0; i < 13; i++)
+		many[i] = images[i % 3];
+	cr_assert_eq(srv(x.m, x.a, POLL("Quelle image ?", images, 3)),
+	    REJECT_FORBIDDEN);
+	cr_assert_eq(srv(x.m, x.f, POLL("", images, 3)), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, POLL("Quelle image ?", images, 1)),
+	    REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, POLL("Quelle image ?", many, 13)),
+	    REJECT_LIMIT);
+	bad[0] = "Un pont";
+	bad[1] = rep(buf, sizeof buf, "é", 41);
+	cr_assert_eq(srv(x.m, x.f, POLL("Quelle image ?", bad, 2)),
+	    REJECT_LIMIT);
+	bad[1] = "";
+	cr_assert_eq(srv(x.m, x.f, POLL("Quelle image ?", bad, 2)),
+	    REJECT_LIMIT);
+	ok(x.m, x.f, POLL("Quelle image ?", many, 12));
+	id = ok(x.m, x.f, POLL("Quelle image de la coopération ?", images, 3));
+	cr_assert_not_null(p = model_poll(x.m, id));
+	cr_assert_eq(p->id, id);
+	cr_assert_str_eq(p->question, "Quelle image de la coopération ?");
+	cr_assert_eq(p->nchoices, 3);
+	cr_assert_eq(p->ncounts, 3);
+	cr_assert_str_eq(p->counts[2].text, "Un orchestre");
+	cr_assert_eq(p->counts[2].n, 0);
+	cr_assert_not(p->closed);
+	cr_assert_eq(p->opened_ms, now);
+	w = ok(x.m, x.f, POLL("Un mot pour dire comment vous arrivez ?", NULL,
+	    0));
+	cr_assert_eq(model_poll(x.m, w)->nchoices, 0);
+	cr_assert_eq(model_poll(x.m, w)->ncounts, 0);
+	/* Any phase but closed. */
+	ok(x.m, x.f, PHASE(PHASE_HARVEST));
+	ok(x.m, x.f, POLL("Encore une ?", NULL, 0));
+	ok(x.m, x.f, PHASE(PHASE_CLOSED));
+	cr_assert_eq(srv(x.m, x.f, POLL("Et après ?", NULL, 0)), REJECT_PHASE);
+	fx_free(&x);
+}
+
+Test(model_day, poll_answer_rules)
+{
+	struct fx	x;
+	char		buf[256], word[256];
+	uint64_t	p, w;
+
+	fx_init(&x);
+	p = ok(x.m, x.f, POLL("Quelle image ?", images, 3));
+	w = ok(x.m, x.f, POLL("Un mot ?", NULL, 0));
+	cr_assert_eq(srv(x.m, x.a, OP(.kind = OP_POLL_ANSWER, .poll = p)),
+	    REJECT_BAD);
+	cr_assert_eq(srv(x.m, 0, CHOOSE(p, 0)), REJECT_FORBIDDEN);
+	cr_assert_eq(srv(x.m, x.a, CHOOSE(999, 0)), REJECT_NOT_FOUND);
+	cr_assert_eq(srv(x.m, x.a, CHOOSE(p, 3)), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.a, WORD(p, "pont")), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.a, CHOOSE(w, 0)), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.a, WORD(w, "   ")), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.a, WORD(w, rep(buf, sizeof buf, "é", 41))),
+	    REJECT_LIMIT);
+	/* 40 characters once trimmed. */
+	snprintf(word, sizeof word, "  %s ", rep(buf, sizeof buf, "é", 40));
+	ok(x.m, x.a, WORD(w, word));
+	/* Facilitators answer too; the lock does not hold polls. */
+	ok(x.m, x.f, CHOOSE(p, 1));
+	ok(x.m, x.f, SETTINGS(.has = SET_LOCKED, .locked = true));
+	ok(x.m, x.b, CHOOSE(p, 2));
+	ok(x.m, x.f, CLOSE(p));
+	cr_assert_eq(srv(x.m, x.a, CHOOSE(p, 0)), REJECT_PHASE);
+	cr_assert_eq(srv(x.m, x.f, CLOSE(p)), REJECT_PHASE);
+	cr_assert_eq(srv(x.m, x.f, CLOSE(999)), REJECT_NOT_FOUND);
+	cr_assert_eq(srv(x.m, x.a, CLOSE(w)), REJECT_FORBIDDEN);
+	ok(x.m, x.f, PHASE(PHASE_CLOSED));
+	cr_assert_eq(srv(x.m, x.b, WORD(w, "Confiance")), REJECT_FROZEN);
+	fx_free(&x);
+}
+
+Test(model_day, answering_again_replaces_and_the_event_says_what_it_was)
+{
+	struct fx			 x;
+	const struct model_poll		*p;
+	const struct model_answer	*a;
+	uint64_t			 id, w;
+
+	fx_init(&x);
+	id = ok(x.m, x.f, POLL("Quelle image ?", images, 3));
+	p = model_poll(x.m, id);
+	ok(x.m, x.a, CHOOSE(id, 0));
+	cr_assert_not(last_op.prev.set);
+	cr_assert_eq(p->counts[0].n, 1);
+	ok(x.m, x.a, CHOOSE(id, 2));
+	cr_assert(last_op.prev.set);
+	cr_assert_null(last_op.prev.text);
+	cr_assert_eq(last_op.prev.choice, 0);
+	cr_assert_eq(p->counts[0].n, 0);
+	cr_assert_eq(p->counts[2].n, 1);
+	ok(x.m, x.b, CHOOSE(id, 2));
+	cr_assert_eq(p->counts[2].n, 2);
+	cr_assert_eq(p->nanswers, 2);
+	cr_assert_not_null(a = model_answer_of(p, x.a));
+	cr_assert_eq(a->a.choice, 2);
+	cr_assert_eq(a->seq, last - 1);
+
+	w = ok(x.m, x.f, POLL("Un mot ?", NULL, 0));
+	ok(x.m, x.a, WORD(w, "Écoute"));
+	ok(x.m, x.a, WORD(w, "Confiance"));
+	cr_assert(last_op.prev.set);
+	cr_assert_str_eq(last_op.prev.text, "Écoute");
+	p = model_poll(x.m, w);
+	cr_assert_eq(p->ncounts, 2);
+	cr_assert_eq(p->counts[0].n, 0);
+	cr_assert_eq(p->counts[1].n, 1);
+	fx_free(&x);
+}
+
+Test(model_day, close_lists_the_most_frequent_first)
+{
+	struct fx		 x;
+	const struct model_poll	*p;
+	uint64_t		 id, tie;
+
+	fx_init(&x);
+	id = ok(x.m, x.f, POLL("Quelle image ?", images, 3));
+	ok(x.m, x.a, CHOOSE(id, 2));
+	ok(x.m, x.b, CHOOSE(id, 0));
+	ok(x.m, x.c, CHOOSE(id, 2));
+	now += 90000;
+	ok(x.m, x.f, CLOSE(id));
+	cr_assert_eq(last_op.ncounts, 3);
+	cr_assert_str_eq(last_op.counts[0].text, "Un orchestre");
+	cr_assert_eq(last_op.counts[0].n, 2);
+	cr_assert_str_eq(last_op.counts[1].text, "Un pont");
+	cr_assert_eq(last_op.counts[1].n, 1);
+	cr_assert_str_eq(last_op.counts[2].text, "Une ruche");
+	cr_assert_eq(last_op.counts[2].n, 0, "a choice nobody picked is "
+	    "listed with 0");
+	p = model_poll(x.m, id);
+	cr_assert(p->closed);
+	cr_assert_eq(p->closed_ms, now);
+	cr_assert_str_eq(p->counts[0].text, "Un orchestre");
+	cr_assert_eq(p->counts[0].n, 2);
+
+	/* Ties keep the order of the choices. */
+	tie = ok(x.m, x.f, POLL("Et maintenant ?", images, 3));
+	ok(x.m, x.a, CHOOSE(tie, 1));
+	ok(x.m, x.b, CHOOSE(tie, 0));
+	ok(x.m, x.f, CLOSE(tie));
+	cr_assert_str_eq(last_op.counts[0].text, "Un pont");
+	cr_assert_str_eq(last_op.counts[1].text, "Une ruche");
+	cr_assert_str_eq(last_op.counts[2].text, "Un orchestre");
+	fx_free(&x);
+}
+
+Test(model_day, words_count_as_one_once_folded)
+{
+	struct fx	x;
+	uint64_t	w, w2;
+
+	fx_init(&x);
+	w = ok(x.m, x.f, POLL("Un mot ?", NULL, 0));
+	ok(x.m, x.h, WORD(w, "Écoute"));
+	ok(x.m, x.a, WORD(w, "Confiance"));
+	ok(x.m, x.b, WORD(w, "  confiance "));
+	ok(x.m, x.c, WORD(w, "CONFIANCE"));
+	ok(x.m, x.f, WORD(w, "ÉCOUTE"));
+	ok(x.m, x.f, CLOSE(w));
+	cr_assert_eq(last_op.ncounts, 2);
+	cr_assert_str_eq(last_op.counts[0].text, "Confiance");
+	cr_assert_eq(last_op.counts[0].n, 3);
+	cr_assert_str_eq(last_op.counts[1].text, "Écoute", "a word is shown "
+	    "as first written");
+	cr_assert_eq(last_op.counts[1].n, 2);
+
+	/* Inner spaces are one; a word that lost its answers is gone. */
+	w2 = ok(x.m, x.f, POLL("Un autre mot ?", NULL, 0));
+	ok(x.m, x.a, WORD(w2, "bien  être"));
+	ok(x.m, x.b, WORD(w2, "Bien être"));
+	ok(x.m, x.c, WORD(w2, "Pont"));
+	ok(x.m, x.c, WORD(w2, "Ruche"));
+	ok(x.m, x.f, CLOSE(w2));
+	cr_assert_eq(last_op.ncounts, 2);
+	cr_assert_str_eq(last_op.counts[0].text, "bien être");
+	cr_assert_eq(last_op.counts[0].n, 2);
+	cr_assert_str_eq(last_op.counts[1].text, "Ruche");
+	fx_free(&x);
+}
+
+Test(model_day, answers_are_blind_until_closed_for_all_but_the_author)
+{
+	struct fx		 x;
+	struct model		*ra, *rb, *rf;
+	struct proto_event	 e, r;
+	const struct model_poll	*p;
+	uint64_t		 id;
+
+	fx_init(&x);
+	id = ok(x.m, x.f, POLL("Quelle image ?", images, 3));
+	ra = fx_observe(&x, x.a);
+	rb = fx_observe(&x, x.b);
+	rf = fx_observe(&x, x.f);
+	ok(x.m, x.a, CHOOSE(id, 1));
+	memset(&e, 0, sizeof e);
+	e.seq = last;
+	e.origin = x.a;
+	e.op_id = 12;
+	e.op = last_op;
+	model_redact(x.m, &e, model_audience(x.m, &e, x.b), &r);
+	assert_hidden_answer(&r, last);
+	model_redact(x.m, &e, model_audience(x.m, &e, x.f), &r);
+	assert_hidden_answer(&r, last);
+	model_redact(x.m, &e, model_audience(x.m, &e, MODEL_OBSERVER), &r);
+	assert_hidden_answer(&r, last);
+	model_redact(x.m, &e, model_audience(x.m, &e, x.a), &r);
+	cr_assert_not(r.op.hidden);
+	cr_assert_eq(r.origin, x.a);
+	cr_assert_eq(r.op.answer.choice, 1);
+
+	ok(x.m, x.b, CHOOSE(id, 1));
+	ok(x.m, x.c, CHOOSE(id, 0));
+	/* Replicas: the head moves, nothing else but one's own. */
+	cr_assert_eq(rb->head, x.m->head);
+	p = model_poll(rf, id);
+	cr_assert_eq(p->counts[0].n + p->counts[1].n + p->counts[2].n, 0);
+	cr_assert_null(model_answer_of(p, x.a));
+	p = model_poll(ra, id);
+	cr_assert_eq(model_answer_of(p, x.a)->a.choice, 1);
+	cr_assert_null(model_answer_of(p, x.b));
+	ok(x.m, x.f, CLOSE(id));
+	/* The close tells everyone the same results. */
+	p = model_poll(rb, id);
+	cr_assert(p->closed);
+	cr_assert_str_eq(p->counts[0].text, "Une ruche");
+	cr_assert_eq(p->counts[0].n, 2);
+	cr_assert_eq(p->counts[1].n, 1);
+	cr_assert_eq(model_poll(rf, id)->counts[0].n, 2);
+	/* After the close an answer is no longer taken at all. */
+	fx_free(&x);
+}
+
+Test(model_day, live_polls_show_answers_never_who)
+{
+	struct fx		 x;
+	struct model		*rb;
+	struct proto_event	 e, r;
+	const struct model_poll	*p, *q;
+	uint64_t		 id, w;
+	uint32_t		 i;
+
+	fx_init(&x);
+	ok(x.m, x.f, SETTINGS(.has = SET_LIVE_POLLS, .live_polls = true));
+	id = ok(x.m, x.f, POLL("Quelle image ?", images, 3));
+	w = ok(x.m, x.f, POLL("Un mot ?", NULL, 0));
+	rb = fx_observe(&x, x.b);
+	ok(x.m, x.a, CHOOSE(id, 0));
+	ok(x.m, x.c, CHOOSE(id, 0));
+	ok(x.m, x.a, CHOOSE(id, 2));
+	memset(&e, 0, sizeof e);
+	e.seq = last;
+	e.origin = x.a;
+	e.op_id = 3;
+	e.op = last_op;
+	model_redact(x.m, &e, model_audience(x.m, &e, x.b), &r);
+	cr_assert_not(r.op.hidden);
+	cr_assert_eq(r.origin, 0);
+	cr_assert_eq(r.op_id, 0);
+	cr_assert_eq(r.op.answer.choice, 2);
+	cr_assert(r.op.prev.set);
+	p = model_poll(rb, id);
+	q = model_poll(x.m, id);
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(p->counts[i].n, q->counts[i].n);
+	cr_assert_eq(p->counts[0].n, 1);
+	cr_assert_eq(p->counts[2].n, 1);
+	cr_assert_null(model_answer_of(p, x.a));
+	ok(x.m, x.a, WORD(w, "Pont"));
+	ok(x.m, x.c, WORD(w, "pont"));
+	ok(x.m, x.a, WORD(w, "Ruche"));
+	p = model_poll(rb, w);
+	cr_assert_eq(p->ncounts, 2);
+	cr_assert_str_eq(p->counts[0].text, "Pont");
+	cr_assert_eq(p->counts[0].n, 1);
+	cr_assert_eq(p->counts[1].n, 1);
+	fx_free(&x);
+}
+
+Test(model_day, agenda_rules_and_effect)
+{
+	struct fx	x;
+	char		buf[512];
+	size_t		i;
+
+	fx_init(&x);
+	cr_assert_eq(srv(x.m, x.a, AGENDA(0, .has = STEP_TITLE,
+	    .title = "Cadrage")), REJECT_FORBIDDEN);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(0, .has = STEP_PHASE,
+	    .phase = PHASE_IDEAS)), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(0, .has = STEP_TITLE | STEP_FOLLOW,
+	    .title = "Cadrage", .follow = FOLLOW_TABLE)), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(0, .has = STEP_TITLE | STEP_SIZE,
+	    .title = "Cadrage", .size = 2)), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(0, .has = STEP_TITLE | STEP_ACTION |
+	    STEP_CHOICES, .title = "Binômes", .action = ACTION_PAIRS,
+	    .choices = (char **)images, .nchoices = 3)), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(0, .has = STEP_TITLE | STEP_ACTION |
+	    STEP_PHASE | STEP_QUESTION, .title = "Clôture",
+	    .action = ACTION_POLL, .phase = PHASE_CLOSED,
+	    .question = "Une image ?")), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(0, .has = STEP_TITLE,
+	    .title = rep(buf, sizeof buf, "é", 81))), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(0, .has = STEP_TITLE | STEP_DURATION,
+	    .title = "Cadrage", .duration = 0)), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(0, .has = STEP_TITLE | STEP_DURATION,
+	    .title = "Cadrage", .duration = 86401)), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(0, .has = STEP_TITLE | STEP_BANNER,
+	    .title = "Cadrage", .banner = rep(buf, sizeof buf, "a", 201))),
+	    REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(0, .has = STEP_TITLE | STEP_ACTION |
+	    STEP_SIZE, .title = "Binômes", .action = ACTION_PAIRS,
+	    .size = 9)), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(0, .has = STEP_TITLE | STEP_ACTION,
+	    .title = "Clôture", .action = ACTION_POLL)), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(0, .has = STEP_TITLE | STEP_ACTION |
+	    STEP_QUESTION | STEP_CHOICES, .title = "Clôture",
+	    .action = ACTION_POLL, .question = "Une image ?",
+	    .choices = (char **)images, .nchoices = 1)), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, AGENDA(1, .has = STEP_TITLE,
+	    .title = "Cadrage")), REJECT_NOT_FOUND);
+	cr_assert_eq(x.m->nsteps, 0);
+
+	ok(x.m, x.f, AGENDA(0, .has = STEP_TITLE, .title = "Cadrage"));
+	ok(x.m, x.f, AGENDA(1, .has = STEP_TITLE | STEP_PHASE |
+	    STEP_DURATION, .title = "Entretiens croisés",
+	    .phase = PHASE_IDEAS, .duration = 1800));
+	cr_assert_eq(x.m->nsteps, 2);
+	cr_assert_str_eq(x.m->steps[1].def.title, "Entretiens croisés");
+	cr_assert_eq(x.m->steps[1].def.duration, 1800);
+	/* Setting an existing step replaces it. */
+	ok(x.m, x.f, AGENDA(0, .has = STEP_TITLE | STEP_BANNER,
+	    .title = "Cadrage et météo", .banner = "Bienvenue !"));
+	cr_assert_eq(x.m->nsteps, 2);
+	cr_assert_str_eq(x.m->steps[0].def.title, "Cadrage et météo");
+	cr_assert_str_eq(x.m->steps[0].def.banner, "Bienvenue !");
+	for (i = 2; i < PROTO_STEPS_MAX; i++)
+		ok(x.m, x.f, AGENDA((uint32_t)i, .has = STEP_TITLE,
+		    .title = "Pause"));
+	cr_assert_eq(srv(x.m, x.f, AGENDA(PROTO_STEPS_MAX, .has = STEP_TITLE,
+	    .title = "Une de trop")), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.a, CUT(2)), REJECT_FORBIDDEN);
+	cr_assert_eq(srv(x.m, x.f, CUT(PROTO_STEPS_MAX + 1)),
+	    REJECT_NOT_FOUND);
+	ok(x.m, x.f, CUT(2));
+	cr_assert_eq(x.m->nsteps, 2);
+	/* Cutting the current step leaves no current step. */
+	ok(x.m, x.f, STEP(1));
+	cr_assert_eq(x.m->step, 2);
+	ok(x.m, x.f, CUT(1));
+	cr_assert_eq(x.m->nsteps, 1);
+	cr_assert_eq(x.m->step, 0);
+	cr_assert_null(model_current_step(x.m));
+	fx_free(&x);
+}
+
+/* The territorial day's first steps, on the usual café. */
+static void
+day_agenda(struct fx *x)
+{
+	ok(x->m, x->f, AGENDA(0, .has = STEP_TITLE | STEP_PHASE |
+	    STEP_BANNER | STEP_DURATION | STEP_FOLLOW | STEP_ACTION |
+	    STEP_QUESTION, .title = "Cadrage", .phase = PHASE_WELCOME,
+	    .banner = "Bienvenue ! Un mot pour la météo du jour.",
+	    .duration = 900, .follow = FOLLOW_RESULTS,
+	    .action = ACTION_POLL,
+	    .question = "Un mot pour dire comment vous arrivez ?"));
+	ok(x->m, x->f, AGENDA(1, .has = STEP_TITLE | STEP_PHASE |
+	    STEP_DURATION | STEP_FOLLOW | STEP_ACTION | STEP_QUESTION,
+	    .title = "Entretiens croisés", .phase = PHASE_IDEAS,
+	    .duration = 1800, .follow = FOLLOW_NONE, .action = ACTION_PAIRS,
+	    .question = "Qu'est-ce qu'une coopération réussie ?"));
+	ok(x->m, x->f, AGENDA(2, .has = STEP_TITLE | STEP_PHASE,
+	    .title = "Mise en commun", .phase = PHASE_GROUP));
+}
+
+Test(model_day, a_step_is_one_event_that_carries_everything)
+{
+	struct fx		 x;
+	struct model		*rb;
+	const struct model_poll	*p;
+	const struct model_table *t;
+	uint64_t		 s0, s1, before;
+	uint32_t		 i;
+
+	fx_init(&x);
+	ok(x.m, x.f, PHASE(PHASE_GROUP));
+	day_agenda(&x);
+	rb = fx_observe(&x, x.b);
+	before = x.m->head;
+	s0 = ok(x.m, x.f, STEP(0));
+	cr_assert_eq(x.m->head, before + 1, "one event");
+	cr_assert_eq(last_op.index, 0);
+	cr_assert_str_eq(last_op.step.title, "Cadrage");
+	cr_assert(last_op.step.has & STEP_BANNER);
+	cr_assert_eq(x.m->phase, PHASE_WELCOME);
+	cr_assert_str_eq(x.m->banner, "Bienvenue ! Un mot pour la météo du "
+	    "jour.");
+	cr_assert(x.m->timer.running);
+	cr_assert_eq(x.m->timer.remaining_ms, 900000);
+	cr_assert_str_eq(x.m->timer.label, "Cadrage");
+	cr_assert_eq(x.m->follow_view, FOLLOW_RESULTS);
+	cr_assert_eq(x.m->follow_seq, s0);
+	cr_assert_not_null(p = model_poll(x.m, s0), "the step's poll is "
+	    "the step's seq");
+	cr_assert_str_eq(p->question, "Un mot pour dire comment vous "
+	    "arrivez ?");
+	cr_assert_eq(p->nchoices, 0);
+	cr_assert_eq(x.m->step, 1);
+	cr_assert_eq(model_current_step(x.m), &x.m->steps[0]);
+	/* The participant's replica got all of it from that one event. */
+	cr_assert_eq(rb->phase, PHASE_WELCOME);
+	cr_assert_str_eq(rb->banner, x.m->banner);
+	cr_assert(rb->timer.running);
+	cr_assert_str_eq(rb->timer.label, "Cadrage");
+	cr_assert_eq(rb->follow_view, FOLLOW_RESULTS);
+	cr_assert_not_null(model_poll(rb, s0));
+	cr_assert_eq(rb->step, 1);
+
+	ok(x.m, x.a, WORD(s0, "Curieuse"));
+	s1 = ok(x.m, x.f, STEP(1));
+	cr_assert_eq(x.m->phase, PHASE_IDEAS);
+	cr_assert_eq(x.m->follow_view, FOLLOW_NONE);
+	cr_assert_eq(x.m->timer.remaining_ms, 1800000);
+	cr_assert_str_eq(x.m->timer.label, "Entretiens croisés");
+	/* The pairs: everyone but the facilitator, at tables of their own. */
+	cr_assert_eq(last_op.npairs, 4);
+	cr_assert_eq(day_pair_of(&last_op, x.f), 0);
+	for (i = 0; i < last_op.npairs; i++) {
+		t = model_table(x.m, last_op.pairs[i].b);
+		cr_assert_not_null(t);
+		cr_assert_eq(t->kind, TABLE_PAIR);
+		cr_assert_eq(t->id, PROTO_GROUP_ID(s1, t->number));
+		cr_assert_str_eq(t->question, "Qu'est-ce qu'une coopération "
+		    "réussie ?");
+		cr_assert_eq(day_seat(x.m, (uint32_t)last_op.pairs[i].a), t->id);
+		cr_assert_eq(day_seat(rb, (uint32_t)last_op.pairs[i].a), t->id);
+	}
+	cr_assert_eq(x.m->ntables, 4);
+	cr_assert_eq(rb->ntables, 4);
+	cr_assert_eq(rb->tables[3].kind, TABLE_PAIR);
+	/* A step without a clock stops it. */
+	ok(x.m, x.f, STEP(2));
+	cr_assert_not(x.m->timer.running);
+	cr_assert_eq(x.m->timer.remaining_ms, 0);
+	cr_assert_str_eq(x.m->timer.label, "");
+	cr_assert_eq(x.m->phase, PHASE_GROUP);
+	/* It does not seat people: the pairs still sit together. */
+	cr_assert_not(model_table(x.m, day_seat(x.m, x.a))->dissolved);
+	fx_free(&x);
+}
+
+Test(model_day, steps_record_when_they_ran_and_clear_ready)
+{
+	struct fx	x;
+
+	fx_init(&x);
+	day_agenda(&x);
+	now = T0 + 1000;
+	ok(x.m, x.f, STEP(0));
+	cr_assert_eq(x.m->steps[0].started_ms, T0 + 1000);
+	cr_assert_eq(x.m->steps[0].ended_ms, 0);
+	ok(x.m, x.a, READY(true));
+	now = T0 + 61000;
+	ok(x.m, x.f, STEP(1));
+	cr_assert_eq(x.m->steps[0].ended_ms, T0 + 61000);
+	cr_assert_eq(x.m->steps[1].started_ms, T0 + 61000);
+	cr_assert_not(model_participant(x.m, x.a)->ready);
+	/* Back to a step: its first start stays, it runs again. */
+	now = T0 + 90000;
+	ok(x.m, x.f, STEP(0));
+	cr_assert_eq(x.m->steps[0].started_ms, T0 + 1000);
+	cr_assert_eq(x.m->steps[0].ended_ms, 0);
+	cr_assert_eq(x.m->steps[1].ended_ms, T0 + 90000);
+	cr_assert_eq(x.m->steps[2].started_ms, 0);
+	fx_free(&x);
+}
+
+Test(model_day, step_rules)
+{
+	struct fx	x;
+	uint64_t	head;
+
+	fx_init(&x);
+	day_agenda(&x);
+	cr_assert_eq(srv(x.m, x.a, STEP(0)), REJECT_FORBIDDEN);
+	cr_assert_eq(srv(x.m, x.f, STEP(3)), REJECT_NOT_FOUND);
+	/* Steps with nothing to group still run: the sheet never sticks. */
+	ok(x.m, x.f, AGENDA(3, .has = STEP_TITLE | STEP_ACTION,
+	    .title = "Tous ensemble", .action = ACTION_MERGE));
+	ok(x.m, x.f, AGENDA(4, .has = STEP_TITLE | STEP_ACTION,
+	    .title = "Par département", .action = ACTION_LABELS));
+	head = x.m->ntables;
+	ok(x.m, x.f, STEP(3));
+	ok(x.m, x.f, STEP(4));
+	cr_assert_eq(x.m->ntables, head);
+	cr_assert_eq(day_seat(x.m, x.a), x.t1);
+	/* A poll cannot open on a closed board. */
+	ok(x.m, x.f, AGENDA(5, .has = STEP_TITLE | STEP_ACTION |
+	    STEP_QUESTION, .title = "Clôture", .action = ACTION_POLL,
+	    .question = "Une image ?"));
+	ok(x.m, x.f, PHASE(PHASE_CLOSED));
+	cr_assert_eq(srv(x.m, x.f, STEP(5)), REJECT_PHASE);
+	ok(x.m, x.f, STEP(0));		/* it opens the board again */
+	fx_free(&x);
+}
+
+Test(model_day, a_step_that_changes_the_phase_brings_its_followups)
+{
+	struct fx	x;
+	struct model	*rb;
+	uint64_t	c, v;
+
+	fx_init(&x);
+	ok(x.m, x.f, SETTINGS(.has = SET_PRIVATE, .private_writing = true));
+	c = ok(x.m, x.a, ADD(x.t1, "En secret", 0));
+	rb = fx_observe(&x, x.b);
+	cr_assert_str_eq(model_card(rb, c)->text, "");
+	ok(x.m, x.f, AGENDA(0, .has = STEP_TITLE | STEP_PHASE,
+	    .title = "Regrouper", .phase = PHASE_GROUP));
+	ok(x.m, x.f, AGENDA(1, .has = STEP_TITLE | STEP_PHASE,
+	    .title = "Voter", .phase = PHASE_VOTE));
+	ok(x.m, x.f, AGENDA(2, .has = STEP_TITLE | STEP_PHASE,
+	    .title = "Récolter", .phase = PHASE_HARVEST));
+	ok(x.m, x.f, STEP(0));
+	cr_assert_eq(x.m->head, last + 1, "the reveal follows the step");
+	cr_assert_str_eq(model_card(rb, c)->text, "En secret");
+	ok(x.m, x.f, STEP(1));
+	cr_assert_not(x.m->revealed);
+	v = ok(x.m, x.b, VOTE(c, 1));
+	(void)v;
+	cr_assert_eq(model_card(rb, c)->shown, 0);
+	ok(x.m, x.f, STEP(2));
+	cr_assert(x.m->revealed);
+	cr_assert_eq(model_card(rb, c)->votes, 1, "the tally follows the "
+	    "step");
+	fx_free(&x);
+}
+
+Test(model_day, labels_and_label_rules)
+{
+	struct fx	x;
+	const char	*many[33], *dup[2] = { "Ain", "Ain" };
+	const char	*empty[1] = { "" };
+	size_t		i;
+
+	fx_init(&x);
+	for (i = 0; i < 33; i++)
+		many[i] = depts[i % 3];
+	cr_assert_eq(srv(x.m, x.a, LABELS(depts, 3)), REJECT_FORBIDDEN);
+	cr_assert_eq(srv(x.m, x.f, LABELS(many, 33)), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, LABELS(dup, 2)), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.f, LABELS(empty, 1)), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.a, LABEL(1, 0)), REJECT_NOT_FOUND);
+	ok(x.m, x.f, LABELS(depts, 3));
+	cr_assert_eq(x.m->nlabels, 3);
+	ok(x.m, x.a, LABEL(2, 0));
+	cr_assert_eq(model_participant(x.m, x.a)->label, 2);
+	cr_assert_str_eq(model_label_of(x.m, model_participant(x.m, x.a)),
+	    "Isère");
+	cr_assert_eq(last_op.participant, x.a, "the event names who");
+	cr_assert_eq(srv(x.m, x.a, LABEL(1, x.b)), REJECT_FORBIDDEN);
+	ok(x.m, x.f, LABEL(1, x.b));
+	ok(x.m, x.f, LABEL(3, x.c));
+	cr_assert_eq(srv(x.m, x.a, LABEL(4, 0)), REJECT_NOT_FOUND);
+	cr_assert_eq(srv(x.m, x.f, LABEL(1, 99)), REJECT_NOT_FOUND);
+	ok(x.m, x.f, SETTINGS(.has = SET_LOCKED, .locked = true));
+	cr_assert_eq(srv(x.m, x.b, LABEL(3, 0)), REJECT_FROZEN);
+	ok(x.m, x.f, SETTINGS(.has = SET_LOCKED, .locked = false));
+	/* A shorter list drops the labels past its end. */
+	ok(x.m, x.f, LABELS(depts, 2));
+	cr_assert_eq(model_participant(x.m, x.a)->label, 2);
+	cr_assert_eq(model_participant(x.m, x.c)->label, 0);
+	ok(x.m, x.a, LABEL(0, 0));
+	cr_assert_null(model_label_of(x.m, model_participant(x.m, x.a)));
+	fx_free(&x);
+}
+
+Test(model_day, regroup_rules)
+{
+	struct fx	x;
+	struct model	*m;
+
+	fx_init(&x);
+	cr_assert_eq(srv(x.m, x.a, REGROUP(GROUP_PAIRS, 0, "")),
+	    REJECT_FORBIDDEN);
+	cr_assert_eq(srv(x.m, x.f, OP(.kind = OP_REGROUP, .mode = 9)),
+	    REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.f, REGROUP(GROUP_PAIRS, 1, "")), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, REGROUP(GROUP_PAIRS, 9, "")), REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, REGROUP(GROUP_TEAMS, 65, "")),
+	    REJECT_LIMIT);
+	cr_assert_eq(srv(x.m, x.f, REGROUP(GROUP_LABELS, 2, "")), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.f, REGROUP(GROUP_LABELS, 0, "")),
+	    REJECT_NOT_FOUND);
+	ok(x.m, x.f, LABELS(depts, 3));
+	cr_assert_eq(srv(x.m, x.f, REGROUP(GROUP_LABELS, 0, "")),
+	    REJECT_NOT_FOUND);
+	cr_assert_eq(srv(x.m, x.f, REGROUP(GROUP_MERGE, 0, "")),
+	    REJECT_NOT_FOUND);
+	fx_free(&x);
+
+	/* Nobody seated: nothing to pair. */
+	m = model_new("vide");
+	join(m, 1, "Françoise", 0xf1);
+	join(m, 2, "Amélie", 0xa1);
+	ok(m, 0, ROLE(1, ROLE_FACILITATOR));
+	cr_assert_eq(srv(m, 1, REGROUP(GROUP_PAIRS, 0, "")), REJECT_NOT_FOUND);
+	proto_op_free(&last_op);
+	model_free(m);
+}
+
+Test(model_day, pairs_seat_everyone_who_met_least_and_end_at_a_rotation)
+{
+	struct fx		 x;
+	const struct model_table *t;
+	uint64_t		 g, tab[3], before[7];
+	uint32_t		 first, people[7], i, j, sizes[3] = { 0 };
+	size_t			 repeats = 0;
+
+	fx_init(&x);
+	first = day_more(&x, 3);	/* 6 at t1, 7 at t2, 8 at t1 */
+	people[0] = x.a;
+	people[1] = x.b;
+	people[2] = x.c;
+	people[3] = x.h;
+	for (i = 0; i < 3; i++)
+		people[4 + i] = first + i;
+	for (i = 0; i < 7; i++)
+		before[i] = day_seat(x.m, people[i]);
+	g = ok(x.m, x.f, REGROUP(GROUP_PAIRS, 0, "Une coopération réussie ?"));
+	cr_assert_eq(last_op.npairs, 7);
+	cr_assert_eq(day_pair_of(&last_op, x.f), 0);
+	for (i = 0; i < 3; i++) {
+		tab[i] = PROTO_GROUP_ID(g, i + 1);
+		cr_assert_not_null(t = model_table(x.m, tab[i]));
+		cr_assert_eq(t->kind, TABLE_PAIR);
+		cr_assert_eq(t->number, i + 1);
+		cr_assert_not(t->dissolved);
+		cr_assert_str_eq(t->question, "Une coopération réussie ?");
+	}
+	cr_assert_null(model_table(x.m, PROTO_GROUP_ID(g, 4)));
+	for (i = 0; i < 7; i++) {
+		cr_assert_eq(day_pair_of(&last_op, people[i]),
+		    day_seat(x.m, people[i]));
+		for (j = 0; j < 3; j++)
+			sizes[j] += day_seat(x.m, people[i]) == tab[j];
+	}
+	cr_assert_eq(sizes[0], 2);
+	cr_assert_eq(sizes[1], 2);
+	cr_assert_eq(sizes[2], 3, "the odd person makes a trio");
+	/*
+	 * Five sat at t1 (A, B, H, 6, 8) and two at t2 (C, 7): groups of 2,
+	 * 2 and 3 cannot keep t1's people apart, and the best leave two
+	 * pairs of them together, no more.  The sitting that ended counts.
+	 */
+	for (i = 0; i < 7; i++)
+		for (j = i + 1; j < 7; j++)
+			if (day_seat(x.m, people[i]) ==
+			    day_seat(x.m, people[j]) && before[i] == before[j])
+				repeats++;
+	cr_assert_eq(repeats, 2);
+	cr_assert_eq(model_met(x.m, x.a, x.b), 1);
+	cr_assert_eq(model_met(x.m, x.a, x.c), 0);
+	/* A rotation seats everyone at the questions: the pairs end. */
+	ok(x.m, x.f, ROTATE());
+	for (i = 0; i < 3; i++)
+		cr_assert(model_table(x.m, tab[i])->dissolved);
+	for (i = 0; i < 7; i++) {
+		t = model_table(x.m, day_seat(x.m, people[i]));
+		cr_assert_eq(t->kind, TABLE_QUESTION);
+	}
+	fx_free(&x);
+}
+
+Test(model_day, hosts_stay_when_the_setting_says_so)
+{
+	struct fx	x;
+
+	fx_init(&x);
+	ok(x.m, x.f, REGROUP(GROUP_PAIRS, 0, ""));
+	cr_assert_eq(last_op.npairs, 4);
+	cr_assert_neq(day_seat(x.m, x.h), x.t1, "hosts are paired by default");
+	ok(x.m, x.f, ROTATE());
+	ok(x.m, x.f, SIT(x.t1, x.h));
+	ok(x.m, x.f, SETTINGS(.has = SET_HOSTS_STAY, .hosts_stay = true));
+	ok(x.m, x.f, REGROUP(GROUP_PAIRS, 0, ""));
+	cr_assert_eq(last_op.npairs, 3);
+	cr_assert_eq(day_pair_of(&last_op, x.h), 0);
+	cr_assert_eq(day_seat(x.m, x.h), x.t1);
+	fx_free(&x);
+}
+
+Test(model_day, teams_are_formed_once_then_kept)
+{
+	struct fx		 x;
+	uint64_t		 g, t1, t2;
+	uint32_t		 first, late, i, n1 = 0, n2 = 0;
+	size_t			 tables;
+
+	fx_init(&x);
+	first = day_more(&x, 4);	/* 8 people */
+	g = ok(x.m, x.f, REGROUP(GROUP_TEAMS, 2, "Notre prototype"));
+	t1 = PROTO_GROUP_ID(g, 1);
+	t2 = PROTO_GROUP_ID(g, 2);
+	cr_assert_eq(model_table(x.m, t1)->kind, TABLE_TEAM);
+	for (i = 0; i < x.m->nparticipants; i++) {
+		const struct model_participant *p = &x.m->participants[i];
+
+		if (p->role == ROLE_FACILITATOR)
+			continue;
+		cr_assert_eq(p->team, p->table);
+		n1 += p->table == t1;
+		n2 += p->table == t2;
+	}
+	cr_assert_eq(n1, 4);
+	cr_assert_eq(n2, 4, "balanced");
+	ok(x.m, x.f, ROTATE());
+	cr_assert(model_table(x.m, t1)->dissolved);
+	cr_assert_eq(model_participant(x.m, x.a)->team,
+	    model_participant(x.m, x.a)->team);
+	/* A newcomer; teams again (a size now changes nothing). */
+	late = first + 4;
+	join(x.m, late, "Loïc", 0x77);
+	ok(x.m, late, SIT(x.t2, 0));
+	tables = x.m->ntables;
+	ok(x.m, x.f, REGROUP(GROUP_TEAMS, 3, ""));
+	cr_assert_eq(x.m->ntables, tables, "no new table");
+	cr_assert_not(model_table(x.m, t1)->dissolved);
+	cr_assert_not(model_table(x.m, t2)->dissolved);
+	for (i = 0; i < x.m->nparticipants; i++) {
+		const struct model_participant *p = &x.m->participants[i];
+
+		if (p->role == ROLE_FACILITATOR)
+			continue;
+		cr_assert_eq(p->table, p->team, "%s is not back at their "
+		    "team", p->name);
+	}
+	cr_assert_eq(model_participant(x.m, late)->team, t1,
+	    "the newcomer joins the first of the smallest teams");
+	fx_free(&x);
+}
+
+Test(model_day, labels_make_one_table_per_label_kept_for_later)
+{
+	struct fx		 x;
+	const struct model_table *t;
+	const char		*renamed[] = { "Ain (01)", "Isère", "Rhône" };
+	uint64_t		 g, ain, isere;
+	uint32_t		 first;
+	size_t			 tables;
+
+	fx_init(&x);
+	first = day_more(&x, 1);
+	ok(x.m, x.f, LABELS(depts, 3));
+	ok(x.m, x.a, LABEL(1, 0));
+	ok(x.m, x.b, LABEL(1, 0));
+	ok(x.m, first, LABEL(1, 0));
+	ok(x.m, x.c, LABEL(2, 0));
+	g = ok(x.m, x.f, REGROUP(GROUP_LABELS, 0, "Notre diagnostic"));
+	ain = PROTO_GROUP_ID(g, 1);
+	isere = PROTO_GROUP_ID(g, 2);
+	cr_assert_not_null(t = model_table(x.m, ain));
+	cr_assert_eq(t->kind, TABLE_LABEL);
+	cr_assert_str_eq(t->theme, "Ain");
+	cr_assert_str_eq(t->question, "Notre diagnostic");
+	cr_assert_str_eq(model_table(x.m, isere)->theme, "Isère");
+	cr_assert_null(model_table(x.m, PROTO_GROUP_ID(g, 3)), "nobody is "
+	    "from the Rhône");
+	cr_assert_eq(day_seat(x.m, x.a), ain);
+	cr_assert_eq(day_seat(x.m, first), ain);
+	cr_assert_eq(day_seat(x.m, x.c), isere);
+	cr_assert_eq(day_seat(x.m, x.h), isere, "without a label, to the "
+	    "smallest");
+	cr_assert_eq(model_participant(x.m, x.h)->label, 0);
+	ok(x.m, x.f, ROTATE());
+	cr_assert(model_table(x.m, ain)->dissolved);
+	tables = x.m->ntables;
+	ok(x.m, x.f, LABELS(renamed, 3));
+	ok(x.m, x.f, REGROUP(GROUP_LABELS, 0, "Suite"));
+	cr_assert_eq(x.m->ntables, tables, "the label's table is kept");
+	cr_assert_not(model_table(x.m, ain)->dissolved);
+	cr_assert_str_eq(model_table(x.m, ain)->theme, "Ain (01)");
+	cr_assert_eq(day_seat(x.m, x.b), ain);
+	fx_free(&x);
+}
+
+Test(model_day, merge_brings_people_and_cards_along)
+{
+	struct fx		 x;
+	uint64_t		 g, tab[4], card[4];
+	uint32_t		 i, k;
+
+	fx_init(&x);
+	day_more(&x, 4);		/* 8 people: 4 pairs */
+	g = ok(x.m, x.f, REGROUP(GROUP_PAIRS, 0, "1-2-4-tous"));
+	for (i = 0; i < 4; i++) {
+		tab[i] = PROTO_GROUP_ID(g, i + 1);
+		for (k = 0; k < x.m->nparticipants; k++)
+			if (x.m->participants[k].table == tab[i])
+				break;
+		card[i] = ok(x.m, x.m->participants[k].id, ADD(tab[i],
+		    "Une idée de binôme", 0));
+	}
+	ok(x.m, x.f, REGROUP(GROUP_MERGE, 0 + 2, ""));
+	cr_assert_eq(last_op.nmerges, 2);
+	cr_assert_eq(last_op.merges[0].a, tab[1]);
+	cr_assert_eq(last_op.merges[0].b, tab[0]);
+	cr_assert_eq(last_op.merges[1].a, tab[3]);
+	cr_assert_eq(last_op.merges[1].b, tab[2]);
+	cr_assert_eq(last_op.npairs, 4, "the people of the merged tables");
+	cr_assert_eq(model_card(x.m, card[1])->table, tab[0]);
+	cr_assert_eq(model_card(x.m, card[3])->table, tab[2]);
+	cr_assert(model_table(x.m, tab[1])->dissolved);
+	cr_assert_not(model_table(x.m, tab[0])->dissolved);
+	cr_assert_eq(model_seated(x.m, tab[0]), 4);
+	cr_assert_eq(model_seated(x.m, tab[2]), 4);
+	/* Then the whole room. */
+	ok(x.m, x.f, REGROUP(GROUP_MERGE, 0, ""));
+	cr_assert_eq(model_seated(x.m, tab[0]), 8);
+	for (i = 0; i < 4; i++)
+		cr_assert_eq(model_card(x.m, card[i])->table, tab[0]);
+	/* An ended group takes nobody and no card. */
+	cr_assert_eq(srv(x.m, x.a, SIT(tab[2], 0)), REJECT_NOT_FOUND);
+	cr_assert_eq(srv(x.m, x.f, ADD(tab[2], "Trop tard", 0)),
+	    REJECT_NOT_FOUND);
+	cr_assert_eq(srv(x.m, x.f, MOVE(card[0], tab[2])), REJECT_NOT_FOUND);
+	cr_assert_neq(model_least_crowded(x.m), tab[1]);
+	fx_free(&x);
+}
+
+/* A board that went through every part of the day. */
+static void
+day_board(struct fx *x)
+{
+	uint64_t	c1, s0, p;
+
+	fx_init(x);
+	day_more(x, 2);
+	ok(x->m, x->f, LABELS(depts, 3));
+	ok(x->m, x->a, LABEL(1, 0));
+	ok(x->m, x->c, LABEL(2, 0));
+	day_agenda(x);
+	s0 = ok(x->m, x->f, STEP(0));
+	ok(x->m, x->a, WORD(s0, "Curieuse"));
+	ok(x->m, x->b, WORD(s0, "curieuse "));
+	ok(x->m, x->f, STEP(1));
+	c1 = ok(x->m, x->a, ADD(day_seat(x->m, x->a), "Se parler souvent", 0));
+	ok(x->m, x->b, REACT(c1, 1, true));
+	ok(x->m, x->c, REACT(c1, 3, true));
+	p = ok(x->m, x->f, POLL("Quelle image ?", images, 3));
+	ok(x->m, x->a, CHOOSE(p, 2));
+	ok(x->m, x->f, CLOSE(p));
+	ok(x->m, x->f, STEP(2));
+}
+
+Test(model_day_state, snapshot_round_trip_with_the_day)
+{
+	struct fx		 x;
+	struct proto_buf	 a, b;
+	struct model		*y;
+	struct recs		 r;
+	uint64_t		 s0;
+
+	day_board(&x);
+	proto_buf_init(&a);
+	proto_buf_init(&b);
+	model_state_write(x.m, 0, 0, &a);
+	y = rebuild(&a, now);
+	model_state_write(y, 0, 0, &b);
+	cr_assert_eq(a.len, b.len, "%zu != %zu", a.len, b.len);
+	cr_assert(memcmp(a.data, b.data, a.len) == 0);
+	recs_decode(&a, &r);
+	cr_assert_eq(recs_count(&r, STATE_STEP), 3);
+	cr_assert_eq(recs_count(&r, STATE_LABELS), 1);
+	cr_assert_eq(recs_count(&r, STATE_MEMBER), 2);
+	cr_assert_eq(recs_count(&r, STATE_GROUP), 3);
+	cr_assert_eq(recs_count(&r, STATE_POLL), 2);
+	cr_assert_eq(recs_count(&r, STATE_ANSWER), 3);
+	cr_assert_eq(recs_count(&r, STATE_REACTIONS), 1);
+	cr_assert_eq(recs_count(&r, STATE_REACTED), 2);
+	recs_free(&r);
+	cr_assert_eq(y->nsteps, 3);
+	cr_assert_eq(y->step, 3);
+	cr_assert_str_eq(y->steps[1].def.question, "Qu'est-ce qu'une "
+	    "coopération réussie ?");
+	cr_assert_eq(y->steps[0].started_ms, x.m->steps[0].started_ms);
+	cr_assert_eq(y->nlabels, 3);
+	cr_assert_eq(model_participant(y, x.c)->label, 2);
+	s0 = x.m->polls[0].id;
+	cr_assert_eq(model_poll(y, s0)->counts[0].n, 2);
+	cr_assert_str_eq(model_poll(y, s0)->counts[0].key, "curieuse");
+	cr_assert(model_poll(y, x.m->polls[1].id)->closed);
+	cr_assert_eq(y->tables[y->ntables - 1].kind, TABLE_PAIR);
+	/* Folding on from both gives the same again. */
+	ok(x.m, x.c, WORD(s0, "Curieuse"));
+	ok(y, x.c, WORD(s0, "Curieuse"));
+	ok(x.m, x.f, STEP(1));
+	ok(y, x.f, STEP(1));
+	assert_same_state(x.m, y, 0);
+	model_free(y);
+	proto_buf_free(&a);
+	proto_buf_free(&b);
+	fx_free(&x);
+}
+
+Test(model_day_state, a_participant_sees_only_their_answers)
+{
+	struct fx		 x;
+	struct proto_buf	 a;
+	struct model		*y;
+	struct recs		 r;
+	const struct model_poll	*p;
+	uint64_t		 s0;
+
+	day_board(&x);
+	s0 = x.m->polls[0].id;
+	proto_buf_init(&a);
+	model_state_write(x.m, x.b, now, &a);
+	recs_decode(&a, &r);
+	cr_assert_eq(recs_count(&r, STATE_ANSWER), 1);
+	cr_assert_eq(recs_find(&r, STATE_ANSWER, s0)->author, x.b);
+	recs_free(&r);
+	y = rebuild(&a, now);
+	p = model_poll(y, s0);
+	cr_assert_eq(p->ncounts, 0, "an open blind poll's counts are hidden");
+	cr_assert_str_eq(model_answer_of(p, x.b)->a.text, "curieuse ");
+	cr_assert_null(model_answer_of(p, x.a));
+	p = model_poll(y, x.m->polls[1].id);
+	cr_assert(p->closed);
+	cr_assert_str_eq(p->counts[0].text, "Un orchestre");
+	cr_assert_eq(model_reacted(y, x.m->cards[0].id, x.c), 4);
+	model_free(y);
+	proto_buf_free(&a);
+
+	/* Anonymous: who reacted is the viewer's own only. */
+	ok(x.m, x.f, SETTINGS(.has = SET_ANONYMOUS, .anonymous = true));
+	proto_buf_init(&a);
+	model_state_write(x.m, x.b, now, &a);
+	y = rebuild(&a, now);
+	cr_assert_eq(model_reacted(y, x.m->cards[0].id, x.c), 0);
+	cr_assert_eq(model_reacted(y, x.m->cards[0].id, x.b), 1);
+	cr_assert_eq(model_card(y, x.m->cards[0].id)->reactions[2], 1);
+	model_free(y);
+	proto_buf_free(&a);
+	fx_free(&x);
+}
+
+Test(model_day, a_replica_folded_from_what_it_received_converges)
+{
+	struct fx		 x;
+	struct model		*rb, *fresh;
+	struct proto_buf	 a;
+
+	fx_init(&x);
+	day_more(&x, 2);
+	rb = fx_observe(&x, x.b);
+	fx_observe(&x, x.f);
+	ok(x.m, x.f, LABELS(depts, 3));
+	ok(x.m, x.a, LABEL(1, 0));
+	day_agenda(&x);
+	ok(x.m, x.f, STEP(0));
+	ok(x.m, x.a, WORD(x.m->polls[0].id, "Curieuse"));
+	ok(x.m, x.b, WORD(x.m->polls[0].id, "Prête"));
+	ok(x.m, x.f, STEP(1));
+	ok(x.m, x.f, REGROUP(GROUP_MERGE, 0, ""));
+	ok(x.m, x.f, CLOSE(x.m->polls[0].id));
+	ok(x.m, x.f, STEP(2));
+	ok(x.m, x.f, REGROUP(GROUP_LABELS, 0, ""));
+	/* What B folded is what B would get from a STATE now. */
+	proto_buf_init(&a);
+	model_state_write(x.m, x.b, 0, &a);
+	fresh = rebuild(&a, now);
+	assert_same_state(rb, fresh, x.b);
+	assert_same_state(obs[1].m, x.m, x.f);
+	model_free(fresh);
+	proto_buf_free(&a);
 	fx_free(&x);
 }

@@ -2151,6 +2151,10 @@ Test(proto, kind_names_and_texts)
 		{ 37, "rotate" }, { 38, "keep" }, { 39, "settings" },
 		{ 40, "role" }, { 41, "follow" }, { 64, "joined" },
 		{ 65, "timer.end" }, { 66, "tally" }, { 67, "reveal" },
+		{ 10, "react" }, { 11, "poll.answer" }, { 42, "step" },
+		{ 43, "poll.open" }, { 44, "poll.close" }, { 45, "regroup" },
+		{ 46, "agenda" }, { 47, "agenda.cut" }, { 48, "labels" },
+		{ 49, "label" },
 	};
 	size_t		i;
 	unsigned	c;
@@ -2158,7 +2162,7 @@ Test(proto, kind_names_and_texts)
 	for (i = 0; i < NITEMS(kinds); i++)
 		cr_assert_str_eq(proto_kind_name(kinds[i].kind), kinds[i].name);
 	cr_assert_null(proto_kind_name(0));
-	cr_assert_null(proto_kind_name(10));
+	cr_assert_null(proto_kind_name(63));
 	cr_assert_null(proto_kind_name(68));
 	cr_assert_null(proto_kind_name(1000));
 	for (c = REJECT_BAD; c <= REJECT_FROZEN; c++)
@@ -2285,4 +2289,376 @@ Test(proto, fuzz_corpus_replays_clean)
 	cr_assert_geq(count, 30, "only %d corpus files", count);
 	cr_assert_geq(ok, 15, "only %d valid corpus files", ok);
 	cr_assert_lt(ok, count, "no invalid corpus file");
+}
+
+/* ------------------------------------------------------------ the day */
+
+static char *rt_choices[] = { "Un pont", "Une ruche", "Un orchestre \xe2\x99\xaa" };
+static char *rt_labels[] = { "Ain", "Is\xc3\xa8re", "Dr\xc3\xb4me" };
+static struct proto_count rt_counts[] = {
+	{ "Un orchestre", 7 }, { "Un pont", 3 }, { "Une ruche", 0 },
+	{ "", UINT64_MAX }
+};
+static struct proto_pair rt_merges[] = { { 1ULL << 52 | 4097, 1ULL << 52 |
+    4098 } };
+
+/* The run sheet's steps as the tests send them. */
+static const struct proto_step rt_steps[] = {
+	{ .has = STEP_TITLE, .title = "Cadrage" },
+	{ .has = STEP_TITLE | STEP_PHASE | STEP_DURATION | STEP_BANNER |
+	    STEP_FOLLOW | STEP_ACTION | STEP_SIZE | STEP_QUESTION,
+	    .title = "Entretiens crois\xc3\xa9s", .phase = PHASE_IDEAS,
+	    .duration = 1800, .banner = "Deux par deux", .follow = FOLLOW_NONE,
+	    .action = ACTION_PAIRS, .size = 2,
+	    .question = "Une coop\xc3\xa9ration r\xc3\xa9ussie ?" },
+	{ .has = STEP_TITLE | STEP_ACTION | STEP_QUESTION | STEP_CHOICES |
+	    STEP_FOLLOW, .title = "Cl\xc3\xb4ture", .action = ACTION_POLL,
+	    .question = "Quelle image ?", .choices = rt_choices, .nchoices = 3,
+	    .follow = FOLLOW_RESULTS },
+	{ .has = STEP_TITLE | STEP_BANNER | STEP_CHOICES, .title = "Vide",
+	    .banner = "", .nchoices = 0 },
+};
+
+/* One op of every kind of the day, as the tests send them. */
+static const struct proto_op rt_day_ops[] = {
+	{ .kind = OP_REACT, .card = 42, .reaction = 1, .flag = true },
+	{ .kind = OP_REACT, .card = 42, .reaction = 3, .flag = false },
+	{ .kind = OP_POLL_ANSWER, .poll = 77, .answer = { true, NULL, 2 } },
+	{ .kind = OP_POLL_ANSWER, .poll = 77,
+	    .answer = { true, "Confiance", 0 } },
+	{ .kind = OP_POLL_ANSWER, .poll = 77, .answer = { true, "", 0 } },
+	{ .kind = OP_STEP, .index = 0 },
+	{ .kind = OP_STEP, .index = 63 },
+	{ .kind = OP_POLL_OPEN, .text = "Quelle image ?", .strs = rt_choices,
+	    .nstrs = 3 },
+	{ .kind = OP_POLL_OPEN, .text = "Un mot ?" },
+	{ .kind = OP_POLL_CLOSE, .poll = 77 },
+	{ .kind = OP_REGROUP, .mode = GROUP_PAIRS, .size = 2,
+	    .text = "Une coop\xc3\xa9ration r\xc3\xa9ussie ?" },
+	{ .kind = OP_REGROUP, .mode = GROUP_TEAMS, .size = 4, .text = "" },
+	{ .kind = OP_REGROUP, .mode = GROUP_LABELS, .text = "" },
+	{ .kind = OP_REGROUP, .mode = GROUP_MERGE, .text = "" },
+	{ .kind = OP_AGENDA, .index = 0, .step = { .has = STEP_TITLE,
+	    .title = "Cadrage" } },
+	{ .kind = OP_AGENDA, .index = 1, .step = { .has = STEP_TITLE |
+	    STEP_PHASE | STEP_DURATION | STEP_BANNER | STEP_FOLLOW |
+	    STEP_ACTION | STEP_SIZE | STEP_QUESTION,
+	    .title = "Entretiens crois\xc3\xa9s", .phase = PHASE_IDEAS,
+	    .duration = 1800, .banner = "Deux par deux",
+	    .follow = FOLLOW_NONE, .action = ACTION_PAIRS, .size = 2,
+	    .question = "Une coop\xc3\xa9ration ?" } },
+	{ .kind = OP_AGENDA, .index = 2, .step = { .has = STEP_TITLE |
+	    STEP_ACTION | STEP_QUESTION | STEP_CHOICES,
+	    .title = "Cl\xc3\xb4ture", .action = ACTION_POLL,
+	    .question = "Quelle image ?", .choices = rt_choices,
+	    .nchoices = 3 } },
+	{ .kind = OP_AGENDA_CUT, .index = 3 },
+	{ .kind = OP_LABELS, .strs = rt_labels, .nstrs = 3 },
+	{ .kind = OP_LABELS },
+	{ .kind = OP_LABEL, .label = 2 },
+	{ .kind = OP_LABEL, .label = 0, .participant = 9 },
+};
+
+Test(proto_day, roundtrip_every_op_and_event_of_the_day)
+{
+	static const uint8_t	kinds[] = { 10, 11, 42, 43, 44, 45, 46, 47,
+	    48, 49 };
+	struct proto_op		op;
+	char			what[64];
+	size_t			i, j, k;
+	bool			seen;
+
+	for (i = 0; i < NITEMS(rt_day_ops); i++) {
+		snprintf(what, sizeof what, "OP %zu (%s)", i,
+		    proto_kind_name(rt_day_ops[i].kind));
+		roundtrip_op(&rt_day_ops[i], what);
+	}
+	for (j = 0; j < NITEMS(kinds); j++) {
+		seen = false;
+		for (i = 0; i < NITEMS(rt_day_ops); i++)
+			seen = seen || rt_day_ops[i].kind == kinds[j];
+		cr_assert(seen, "kind %u not covered", kinds[j]);
+	}
+	for (i = 0; i < NITEMS(rt_day_ops); i++) {
+		op = rt_day_ops[i];
+		switch (op.kind) {
+		case OP_POLL_ANSWER:
+			/* The previous answer: none, a choice, a word. */
+			for (k = 0; k < 3; k++) {
+				op.prev = (struct proto_answer){ k != 0,
+				    k == 2 ? "\xc3\x89" "coute" : NULL,
+				    (uint32_t)k };
+				snprintf(what, sizeof what, "EVENT %zu prev %zu",
+				    i, k);
+				roundtrip_event(&op, 5, 12, what);
+			}
+			continue;
+		case OP_STEP:
+			for (k = 0; k < NITEMS(rt_steps); k++) {
+				op.step = rt_steps[k];
+				op.pairs = k == 1 ? rt_pairs : NULL;
+				op.npairs = k == 1 ? NITEMS(rt_pairs) : 0;
+				op.merges = k == 1 ? rt_merges : NULL;
+				op.nmerges = k == 1 ? NITEMS(rt_merges) : 0;
+				snprintf(what, sizeof what, "EVENT step %zu", k);
+				roundtrip_event(&op, 1, 3, what);
+			}
+			continue;
+		case OP_POLL_CLOSE:
+			op.counts = rt_counts;
+			op.ncounts = NITEMS(rt_counts);
+			break;
+		case OP_REGROUP:
+			op.pairs = rt_pairs;
+			op.npairs = NITEMS(rt_pairs);
+			if (op.mode == GROUP_MERGE) {
+				op.merges = rt_merges;
+				op.nmerges = NITEMS(rt_merges);
+			}
+			break;
+		case OP_LABEL:
+			if (op.participant == 0)
+				op.participant = 5;
+			break;
+		}
+		snprintf(what, sizeof what, "EVENT %zu (%s)", i,
+		    proto_kind_name(op.kind));
+		roundtrip_event(&op, 5, 12, what);
+	}
+	/* An empty close and an empty regroup still carry their lists. */
+	memset(&op, 0, sizeof op);
+	op.kind = OP_POLL_CLOSE;
+	op.poll = 9;
+	roundtrip_event(&op, 1, 2, "empty close");
+	memset(&op, 0, sizeof op);
+	op.kind = OP_REGROUP;
+	op.text = "";
+	roundtrip_event(&op, 1, 2, "empty regroup");
+}
+
+Test(proto_day, a_hidden_answer_is_five_elements_and_nothing_else)
+{
+	struct proto_event	ev = { .seq = 5, .origin = 3, .op_id = 9 };
+	struct proto_buf	b;
+	struct proto_msg	m;
+	struct proto_err	err;
+	static const uint8_t	want[] = { 0, 0, 0, 6, 0x95, 0x12, 0x05, 0,
+	    0, 0x0b };
+
+	ev.op.kind = OP_POLL_ANSWER;
+	ev.op.hidden = true;
+	ev.op.poll = 42;
+	ev.op.answer = (struct proto_answer){ true, "secret", 0 };
+	proto_buf_init(&b);
+	cr_assert_eq(proto_enc_event(&b, &ev), sizeof want);
+	cr_assert_arr_eq(b.data, want, sizeof want);
+	cr_assert_eq(proto_decode(b.data + 4, b.len - 4, &m, &err), PROTO_OK,
+	    "%s", err.text);
+	cr_assert(m.u.event.op.hidden);
+	cr_assert_eq(m.u.event.op.kind, OP_POLL_ANSWER);
+	cr_assert_eq(m.u.event.op.poll, 0);
+	proto_msg_free(&m);
+	proto_buf_free(&b);
+	/* A hidden answer never names who. */
+	expect_fmt(PROTO_E_FRAME, "hidden answer with an origin", "auuuu", 5,
+	    18, 5, 3, 0, 11);
+	expect_fmt(PROTO_E_FRAME, "answer without its prev", "auuuuuu", 7,
+	    18, 5, 3, 1, 11, 42, 2);
+}
+
+/* An OP of n elements after [2, 21] crafted from fmt: REJECT reject. */
+static void
+day_op(uint8_t reject, const char *what, int n, const char *fmt, ...)
+{
+	struct fb	 f;
+	va_list		 ap;
+
+	fb_init(&f);
+	mp(&f, "auu", 2 + n, 2, 21);
+	va_start(ap, fmt);
+	vmp(&f, fmt, ap);
+	va_end(ap);
+	if (reject == 0)
+		fb_expect(&f, PROTO_OK, what);
+	else
+		fb_expect_reject(&f, 21, reject, what);
+}
+
+Test(proto_day, ops_of_the_day_with_wrong_shapes)
+{
+	char	long_word[4 * PROTO_WORD_MAX + 2];
+	char	long_title[4 * PROTO_STEP_TITLE_MAX + 2];
+
+	memset(long_word, 'a', sizeof long_word - 1);
+	long_word[sizeof long_word - 1] = '\0';
+	memset(long_title, 'a', sizeof long_title - 1);
+	long_title[sizeof long_title - 1] = '\0';
+	expect_op(0, "answer a choice", "uuu", 11, 7, 2);
+	expect_op(0, "answer a word", "uus", 11, 7, "Confiance");
+	expect_op(REJECT_BAD, "answer nil", "uun", 11, 7);
+	expect_op(REJECT_BAD, "answer a bool", "uuT", 11, 7);
+	expect_op(REJECT_BAD, "answer negative", "uui", 11, 7, -1);
+	expect_op(REJECT_BAD, "answer 2^32", "uuU", 11, 7, 1ULL << 32);
+	expect_op(REJECT_LIMIT, "answer too long", "uus", 11, 7, long_word);
+	expect_op(REJECT_BAD, "answer with a prev", "uuuu", 11, 7, 1, 2);
+	expect_op(REJECT_BAD, "react's reaction a string", "uusT", 10, 42,
+	    "+1");
+	expect_op(REJECT_BAD, "react without its flag", "uuu", 10, 42, 1);
+	day_op(REJECT_BAD, "choices not strings", 3, "usau", 43, "Q ?", 1, 4);
+	expect_op(REJECT_BAD, "choices not an array", "uss", 43, "Q ?", "un");
+	day_op(REJECT_LIMIT, "a choice too long", 3, "usas", 43, "Q ?", 1,
+	    long_word);
+	day_op(0, "a word poll", 3, "usa", 43, "Un mot ?", 0);
+	expect_op(REJECT_BAD, "regroup's mode unknown", "us", 45, "trios");
+	expect_op(REJECT_BAD, "regroup's mode a number", "uu", 45, 0);
+	expect_op(0, "regroup's mode alone", "us", 45, "pairs");
+	expect_op(REJECT_BAD, "regroup too many", "ususs", 45, "pairs", 2, "Q",
+	    "x");
+	expect_op(REJECT_BAD, "agenda's step not a map", "uus", 46, 0,
+	    "Cadrage");
+	day_op(REJECT_BAD, "agenda's title a number", 3, "uumsu", 46, 0, 1,
+	    "title", 3);
+	day_op(REJECT_BAD, "agenda's action unknown", 3, "uumssss", 46, 0, 2,
+	    "title", "Cadrage", "action", "dance");
+	day_op(REJECT_BAD, "agenda's key twice", 3, "uumssss", 46, 0, 2,
+	    "title", "A", "title", "B");
+	day_op(REJECT_LIMIT, "agenda's title too long", 3, "uumss", 46, 0, 1,
+	    "title", long_title);
+	expect_op(REJECT_BAD, "label without a label", "u", 49);
+	expect_op(REJECT_BAD, "step without an index", "u", 42);
+	expect_op(REJECT_BAD, "labels not an array", "us", 48, "Ain");
+}
+
+Test(proto_day, unknown_step_keys_are_ignored_and_label_self_is_short)
+{
+	struct proto_msg	m;
+	struct proto_err	err;
+	struct proto_buf	b;
+	struct fb		f;
+	struct proto_op		op = { .kind = OP_LABEL, .label = 3 };
+
+	fb_init(&f);
+	mp(&f, "auuuumssss", 5, 2, 1, 46, 0, 2, "title", "Cadrage", "colour",
+	    "vert");
+	cr_assert_eq(proto_decode((uint8_t *)f.sb.data, f.sb.size, &m, &err),
+	    PROTO_OK, "%s", err.text);
+	cr_assert_eq(m.u.op.op.step.has, STEP_TITLE);
+	cr_assert_str_eq(m.u.op.op.step.title, "Cadrage");
+	proto_msg_free(&m);
+	msgpack_sbuffer_destroy(&f.sb);
+	/* label: participant 0 (oneself) is left out, as table.sit's. */
+	proto_buf_init(&b);
+	proto_enc_op(&b, 7, &op);
+	cr_assert_eq(b.data[4], 0x94, "[2, 7, 49, 3]");
+	proto_buf_free(&b);
+}
+
+Test(proto_day, roundtrip_every_record_of_the_day)
+{
+	struct proto_msg	m;
+	struct proto_state	*st = &m.u.state;
+	size_t			i;
+
+	for (i = 0; i < NITEMS(rt_steps); i++) {
+		memset(&m, 0, sizeof m);
+		m.type = PROTO_STATE;
+		st->what = STATE_STEP;
+		st->index = (uint32_t)i;
+		st->step = rt_steps[i];
+		st->created_ms = 1700000000000LL;
+		st->ended_ms = i == 0 ? 1700000060000LL : 0;
+		st->current = i == 1;
+		roundtrip(&m, "STATE step");
+	}
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_LABELS;
+	st->strs = rt_labels;
+	st->nstrs = NITEMS(rt_labels);
+	roundtrip(&m, "STATE labels");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_MEMBER;
+	st->id = 9;
+	st->label = 2;
+	st->team = PROTO_GROUP_ID(40, 3);
+	roundtrip(&m, "STATE member");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_GROUP;
+	st->id = PROTO_GROUP_ID(40, 3);
+	st->kind = TABLE_TEAM;
+	st->number = 3;
+	st->dissolved = true;
+	roundtrip(&m, "STATE group");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_POLL;
+	st->id = 77;
+	st->text = "Quelle image ?";
+	st->strs = rt_choices;
+	st->nstrs = NITEMS(rt_choices);
+	st->closed = true;
+	st->created_ms = 1700000000000LL;
+	st->ended_ms = 1700000090000LL;
+	st->counts = rt_counts;
+	st->ncounts = NITEMS(rt_counts);
+	roundtrip(&m, "STATE poll");
+	st->strs = NULL;
+	st->nstrs = 0;
+	st->counts = NULL;
+	st->ncounts = 0;
+	st->closed = false;
+	roundtrip(&m, "STATE word poll, open");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_ANSWER;
+	st->id = 77;
+	st->author = 9;
+	st->answer = (struct proto_answer){ true, "Confiance", 0 };
+	st->seq = 80;
+	roundtrip(&m, "STATE answer, a word");
+	st->answer = (struct proto_answer){ true, NULL, 11 };
+	roundtrip(&m, "STATE answer, a choice");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_REACTIONS;
+	st->id = 42;
+	st->reacts[0] = 3;
+	st->reacts[2] = UINT32_MAX;
+	roundtrip(&m, "STATE reactions");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_REACTED;
+	st->id = 9;
+	st->pairs = rt_pairs;
+	st->npairs = NITEMS(rt_pairs);
+	roundtrip(&m, "STATE reacted");
+}
+
+Test(proto_day, a_board_record_without_the_new_settings_still_decodes)
+{
+	struct proto_msg	m;
+	struct proto_err	err;
+	struct fb		f;
+
+	/* An older server's record: no live_polls, no hosts_stay. */
+	fb_init(&f);
+	mp(&f, "ausm", 3, 17, "board", 20);
+	mp(&f, "ssss", "name", "cafe", "title", "Caf\xc3\xa9");
+	mp(&f, "susTsTsFsFsFss", "dots", 3, "multi_vote", "blind", "private",
+	    "anonymous", "freeze_at_zero", "code", "");
+	mp(&f, "sFsusssusssTsssususU", "locked", "keep", 3, "phase", "ideas",
+	    "round", 1, "banner", "", "revealed", "follow_view", "none",
+	    "follow_table", 0, "follow_seq", 0, "created_ms",
+	    1700000000000ULL);
+	mp(&f, "su", "head", 9);
+	cr_assert_eq(proto_decode((uint8_t *)f.sb.data, f.sb.size, &m, &err),
+	    PROTO_OK, "%s", err.text);
+	cr_assert(m.u.state.board.multi_vote);
+	cr_assert_not(m.u.state.board.live_polls);
+	cr_assert_not(m.u.state.board.hosts_stay);
+	cr_assert_eq(m.u.state.board.head, 9);
+	proto_msg_free(&m);
+	msgpack_sbuffer_destroy(&f.sb);
 }

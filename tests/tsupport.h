@@ -229,4 +229,30 @@ int		 tclient_wait_op(struct tclient *, uint32_t, struct proto_msg *, int);
 /* settings: SETTINGS(.has = SET_BLIND, .blind = false). */
 #define SETTINGS(...)	OP(.kind = OP_SETTINGS, .settings = { __VA_ARGS__ })
 
+/* The day.  react: reaction r (1 "+1", 2 "?", 3 "!") on card c, or back. */
+#define REACT(c, r, f)	OP(.kind = OP_REACT, .card = (c), .reaction = (r), \
+			    .flag = (f))
+/* poll.answer to poll p: choice i, or the word s. */
+#define CHOOSE(p, i)	OP(.kind = OP_POLL_ANSWER, .poll = (p), \
+			    .answer = { .set = true, .choice = (i) })
+#define WORD(p, s)	OP(.kind = OP_POLL_ANSWER, .poll = (p), \
+			    .answer = { .set = true, .text = (char *)(s) })
+/* poll.open: question q, n choices in c (NULL and 0: a word poll). */
+#define POLL(q, c, n)	OP(.kind = OP_POLL_OPEN, .text = (char *)(q), \
+			    .strs = (char **)(c), .nstrs = (n))
+#define CLOSE(p)	OP(.kind = OP_POLL_CLOSE, .poll = (p))
+/* step i of the run sheet. */
+#define STEP(i)		OP(.kind = OP_STEP, .index = (i))
+/* regroup: mode m (GROUP_PAIRS...), size n, question q. */
+#define REGROUP(m, n, q) OP(.kind = OP_REGROUP, .mode = (m), .size = (n), \
+			    .text = (char *)(q))
+/* agenda: step i is AGENDA(i, .has = STEP_TITLE, .title = "Cadrage"). */
+#define AGENDA(i, ...)	OP(.kind = OP_AGENDA, .index = (i), \
+			    .step = { __VA_ARGS__ })
+#define CUT(i)		OP(.kind = OP_AGENDA_CUT, .index = (i))
+/* labels: the n labels in l; label: participant p (0: the sender) has l. */
+#define LABELS(l, n)	OP(.kind = OP_LABELS, .strs = (char **)(l), \
+			    .nstrs = (n))
+#define LABEL(l, p)	OP(.kind = OP_LABEL, .label = (l), .participant = (p))
+
 #endif /* CB_TSUPPORT_H */

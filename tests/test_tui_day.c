@@ -1,0 +1,237 @@
+/*
+ * test_tui_day.c -- the day in the real terminal client: the step in
+ * every header ("Step 1 of 3 — Cadrage"), the facilitator's next step and
+ * its key, a poll as a full-screen prompt and its results as bars, the
+ * pairs' tables, reactions on a card, the label picked on joining, in
+ * English and in French.  A real cafeboard-server, real clients in a
+ * private tmux (tests/tui-harness.h), keys sent with send-keys, screens
+ * read with capture-pane.
+ *
+ * Needs CB_SERVER and CB_CLIENT (make check sets them).
+ */
+#include <criterion/criterion.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsupport.h"
+#include "tui-harness.h"
+
+#define DAY_TEXT \
+	"title: Journ\xc3\xa9" "e test\n" \
+	"code: secret\n" \
+	"label: Ain\n" \
+	"label: Is\xc3\xa8re\n" \
+	"question: Comment coop\xc3\xa9rer ?\n" \
+	"step: Cadrage\n" \
+	"phase: welcome\n" \
+	"duration: 15\n" \
+	"instructions: Un mot pour dire comment vous arrivez.\n" \
+	"poll: Comment arrivez-vous ?\n" \
+	"step: Bin\xc3\xb4mes\n" \
+	"phase: ideas\n" \
+	"duration: 30\n" \
+	"pairs: Une coop\xc3\xa9ration r\xc3\xa9ussie ?\n" \
+	"step: Cl\xc3\xb4ture\n" \
+	"phase: harvest\n" \
+	"duration: 10\n" \
+	"poll: Quelle image ?\n" \
+	"choice: Un pont\n" \
+	"choice: Une ruche\n" \
+	"choice: Un orchestre\n"
+
+static struct tui T;
+
+/* Every test: a directory, a tmux server, locale for widths. */
+static void
+day_setup(void)
+{
+	cr_assert_not_null(setlocale(LC_ALL, "C.UTF-8"));
+	tui_init(&T);
+}
+
+/* Every test, even a failed one: kill what it started. */
+static void
+day_teardown(void)
+{
+	tui_fini(&T);
+}
+
+TestSuite(tui_day, .init = day_setup, .fini = day_teardown,
+    .timeout = 180);
+
+/* The day's board, a server, the facilitator Fanny and Anne (env: hers). */
+static void
+day_board(const char *env)
+{
+	char	args[512];
+
+	tui_board(&T, "day", DAY_TEXT);
+	tui_server_start(&T);
+	snprintf(args, sizeof args, "--board day --name Fanny --key-file "
+	    "'%s'", T.key);
+	tui_client(&T, "fac", args);
+	free(tui_wait(&T, "fac", "connected"));
+	tui_client_env(&T, "anne", env, "--board day --name Anne "
+	    "--code secret");
+}
+
+/* The facilitator goes to the next step, after the question. */
+static void
+next_step(const char *question)
+{
+	tui_keys(&T, "fac", "S", NULL);
+	free(tui_wait(&T, "fac", question));
+	tui_keys(&T, "fac", "y", NULL);
+}
+
+Test(tui_day, steps_polls_pairs_and_reactions_on_screen)
+{
+	char	*s;
+
+	day_board("");
+	/* Joining, Anne picks her département. */
+	free(tui_wait(&T, "anne", "Which is yours?"));
+	tui_keys(&T, "anne", "2", NULL);
+	free(tui_wait_gone(&T, "anne", "Which is yours?"));
+	/* The facilitator may give someone a label too. */
+	tui_keys(&T, "fac", ":", NULL);
+	free(tui_wait(&T, "fac", "Labels..."));
+	tui_keys(&T, "fac", "a", NULL);
+	free(tui_wait(&T, "fac", "Whose label?"));
+	tui_keys(&T, "fac", "Down", "Enter", NULL);
+	free(tui_wait(&T, "fac", "Anne's label?"));
+	tui_keys(&T, "fac", "1", NULL);
+	free(tui_wait(&T, "anne", "The facilitator gave you the label: Ain"));
+	/* The facilitator sees the next step and its key. */
+	free(tui_wait(&T, "fac", "next: Cadrage (S)"));
+	s = tui_wait(&T, "fac", "S next step");
+	free(s);
+	next_step("Go to step 1 of 3: Cadrage? (y/n)");
+
+	/* Every header says which step runs; Anne gets the poll at once. */
+	free(tui_wait(&T, "fac", "Step 1 of 3 \xe2\x80\x94 Cadrage"));
+	s = tui_wait(&T, "anne", "Press Enter to give your word.");
+	cr_assert_not_null(strstr(s, "Step 1 of 3 \xe2\x80\x94 Cadrage"));
+	cr_assert_not_null(strstr(s, "Comment arrivez-vous ?"));
+	cr_assert_not_null(strstr(s, "The answers stay hidden until the "
+	    "facilitator closes the poll."));
+	free(s);
+	free(tui_wait(&T, "fac", "next: Bin\xc3\xb4mes (S)"));
+	tui_keys(&T, "anne", "Enter", NULL);
+	free(tui_wait(&T, "anne", "Your word:"));
+	tui_type(&T, "anne", "Curieuse");
+	tui_keys(&T, "anne", "Enter", NULL);
+	free(tui_wait(&T, "anne", "Your word: Curieuse"));
+
+	/* The facilitator looks, then closes: the results on both screens. */
+	tui_keys(&T, "fac", "p", NULL);
+	free(tui_wait(&T, "fac", "until you close the poll (c)"));
+	tui_keys(&T, "fac", "c", NULL);
+	s = tui_wait(&T, "anne", "Poll: results");
+	cr_assert_not_null(strstr(s, "Curieuse  \xe2\x96\x88"), "%s", s);
+	cr_assert_not_null(strstr(s, "The poll is closed."));
+	free(s);
+	free(tui_wait(&T, "fac", "Poll: results"));
+	tui_keys(&T, "fac", "Escape", NULL);
+	tui_keys(&T, "anne", "Escape", NULL);
+	free(tui_wait_gone(&T, "anne", "Poll: results"));
+
+	/* Pairs: Anne is at a pair's table, named as such. */
+	next_step("Go to step 2 of 3: Bin\xc3\xb4mes? (y/n)");
+	s = tui_wait(&T, "anne", "Pair 1 (your table)");
+	cr_assert_not_null(strstr(s, "Step 2 of 3 \xe2\x80\x94 Bin"));
+	cr_assert_not_null(strstr(s, "Une coop\xc3\xa9ration r\xc3\xa9ussie "
+	    "?"));
+	free(s);
+	/* A card, and a reaction on it. */
+	tui_keys(&T, "anne", "a", NULL);
+	free(tui_wait(&T, "anne", "New idea"));
+	tui_type(&T, "anne", "Se parler souvent");
+	tui_keys(&T, "anne", "Enter", NULL);
+	free(tui_wait(&T, "fac", "Se parler souvent"));
+	tui_keys(&T, "anne", "+", NULL);
+	free(tui_wait(&T, "anne", "React to this idea"));
+	tui_keys(&T, "anne", "!", NULL);
+	free(tui_wait(&T, "anne", "Reaction added."));
+	free(tui_wait(&T, "fac", "!1"));
+
+	/* The closing choice poll: a digit answers, the close shows bars. */
+	next_step("Go to step 3 of 3: Cl\xc3\xb4ture? (y/n)");
+	s = tui_wait(&T, "anne", "Pick one: its number");
+	cr_assert_not_null(strstr(s, "2   Une ruche"), "%s", s);
+	free(s);
+	tui_keys(&T, "anne", "2", NULL);
+	free(tui_wait(&T, "anne", "Your answer is marked"));
+	free(tui_wait_gone(&T, "fac", "next:"));
+	tui_keys(&T, "fac", ":", NULL);
+	free(tui_wait(&T, "fac", "Close the poll"));
+	tui_keys(&T, "fac", "i", NULL);
+	s = tui_wait(&T, "anne", "Poll: results");
+	cr_assert_not_null(strstr(s, "Une ruche  "), "%s", s);
+	cr_assert_not_null(strstr(s, "\xe2\x96\x88 1"), "%s", s);
+	cr_assert_not_null(strstr(s, "Un pont  "), "every choice, 0 too");
+	free(s);
+	tui_end(&T);
+}
+
+Test(tui_day, the_day_in_french)
+{
+	char	*s;
+
+	day_board("LANG=fr_FR.UTF-8 LANGUAGE=fr");
+	free(tui_wait(&T, "anne", "Laquelle est la v\xc3\xb4tre\xc2\xa0?"));
+	tui_keys(&T, "anne", "1", NULL);
+	free(tui_wait(&T, "fac", "next: Cadrage (S)"));
+	next_step("Go to step 1 of 3: Cadrage? (y/n)");
+	s = tui_wait(&T, "anne", "Appuyez sur Entr\xc3\xa9" "e pour donner "
+	    "votre mot.");
+	cr_assert_not_null(strstr(s, "\xc3\x89tape 1 sur 3 \xe2\x80\x94 "
+	    "Cadrage"), "%s", s);
+	cr_assert_not_null(strstr(s, "Les r\xc3\xa9ponses restent "
+	    "cach\xc3\xa9" "es"), "%s", s);
+	cr_assert_not_null(strstr(s, "Sondage"));
+	free(s);
+	tui_end(&T);
+}
+
+Test(tui_day, the_line_mode_says_the_day_and_answers_polls)
+{
+	char	*s;
+
+	day_board("");
+	tui_client(&T, "ann", "--plain --board day --name Ann --code secret");
+	free(tui_wait(&T, "ann", "Type help for the commands."));
+	tui_type(&T, "ann", "label isere");
+	tui_keys(&T, "ann", "Enter", NULL);
+	free(tui_wait(&T, "ann", "Your label: Is\xc3\xa8re"));
+	next_step("Go to step 1 of 3: Cadrage? (y/n)");
+	s = tui_wait(&T, "ann", "Answer with a word: answer WORD.");
+	cr_assert_not_null(strstr(s, "Step 1 of 3: Cadrage."), "%s", s);
+	cr_assert_not_null(strstr(s, "Poll: Comment arrivez-vous ?"));
+	free(s);
+	tui_type(&T, "ann", "answer Curieuse");
+	tui_keys(&T, "ann", "Enter", NULL);
+	free(tui_wait(&T, "ann", "Your answer is in"));
+	tui_keys(&T, "fac", "p", NULL);
+	free(tui_wait(&T, "fac", "until you close the poll (c)"));
+	tui_keys(&T, "fac", "c", NULL);
+	free(tui_wait(&T, "ann", "The poll \xc2\xab" "Comment arrivez-vous ?"
+	    "\xc2\xbb is closed: Curieuse 1."));
+	tui_keys(&T, "fac", "Escape", NULL);
+	next_step("Go to step 2 of 3: Bin\xc3\xb4mes? (y/n)");
+	s = tui_wait(&T, "ann", "New groups: you are at Pair 1");
+	cr_assert_not_null(strstr(s, "Its question: Une coop\xc3\xa9ration "
+	    "r\xc3\xa9ussie ?"), "%s", s);
+	free(s);
+	next_step("Go to step 3 of 3: Cl\xc3\xb4ture? (y/n)");
+	free(tui_wait(&T, "ann", "Choices: 1 Un pont, 2 Une ruche"));
+	tui_type(&T, "ann", "answer 5");
+	tui_keys(&T, "ann", "Enter", NULL);
+	free(tui_wait(&T, "ann", "from 1 to 3."));
+	tui_type(&T, "ann", "answer 1");
+	tui_keys(&T, "ann", "Enter", NULL);
+	free(tui_wait(&T, "ann", "Your answer is in"));
+	tui_end(&T);
+}
