@@ -91,7 +91,7 @@ NET_TEST_WRAP	= -Wl,--wrap=bufferevent_setcb -Wl,--wrap=bufferevent_free
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
 		  test_boardfile test_export test_editor test_layout test_tui test_plain \
 		  test_cafe test_server test_pipeline test_shaper test_net \
-		  test_session test_merge
+		  test_session test_merge test_a11y
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -181,7 +181,8 @@ $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
     $(B)/tests/%.o $(CLIENT_TEST_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) -lm
 
-$(B)/tests/test_cafe $(B)/tests/test_session: $(B)/tests/%: \
+$(B)/tests/test_cafe $(B)/tests/test_session $(B)/tests/test_a11y: \
+    $(B)/tests/%: \
     $(B)/tests/%.o $(TUI_HARNESS_OBJS) \
     $(TSUPPORT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) \

@@ -456,6 +456,7 @@ ui_join_draw(struct ui *ui)
 	if (!j->active) {
 		ui_draw_text(ui, LINES / 2, 2, COLS - 4, _("Connecting..."),
 		    A_DIM);
+		ui_draw_spot(ui, LINES / 2, 2);
 		return;
 	}
 	for (i = 0; i < UI_FIELD_COUNT; i++) {
@@ -473,6 +474,7 @@ ui_join_draw(struct ui *ui)
 	ui_draw_text(ui, y, x, COLS - x - 1, "cafeboard", A_BOLD | A_UNDERLINE);
 	y += 2;
 	if (j->fatal) {
+		ui_draw_spot(ui, y, x);
 		ui_draw_text(ui, y++, x, COLS - x - 1,
 		    _("Cannot join the board."), A_BOLD);
 	} else {

@@ -314,9 +314,12 @@ struct ui {
 	int			 clock_x;
 	int			 clock_w;
 	int			 clock_style;
-	int			 cur_y;		/* the editor's cursor */
+	int			 cur_y;		/* a text field's cursor */
 	int			 cur_x;
 	bool			 cur_on;
+	int			 focus_y;	/* the selection drawn last */
+	int			 focus_x;
+	bool			 focus_on;
 	bool			 cursor_visible;
 	int			 cur_col_w;	/* the current column's width */
 	int			 cur_list_h;	/* lines for its cards */
@@ -397,6 +400,9 @@ void		 ui_draw_clock_text(struct ui *, const struct model *, char *,
 		    size_t, int *);
 size_t		 ui_draw_body_rows(struct ui *);
 const char	*ui_draw_glyph(const struct ui *, const char *, const char *);
+void		 ui_draw_spot(struct ui *, int, int);
+void		 ui_draw_marker(struct ui *, int, int, int);
+void		 ui_draw_focus(struct ui *);
 int		 ui_draw_put(struct ui *, int, int, int, const char *, size_t,
 		    int);
 int		 ui_draw_text(struct ui *, int, int, int, const char *, int);
