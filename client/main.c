@@ -3,6 +3,8 @@
  */
 #include <sys/stat.h>
 
+#include <event2/event.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
@@ -168,6 +170,7 @@ int
 main(int argc, char **argv)
 {
 	struct client_opts	 o;
+	struct client_switch	 sw;
 	const char		*key_file = NULL, *log_file = NULL;
 	char			*fargv[8], *word;
 	int			 ch, rc, i, ac = argc, fargc = 0;
@@ -343,10 +346,21 @@ main(int argc, char **argv)
 
 	if (export_cmd)
 		rc = fetch_main(&o, fargc, fargv);
-	else if (plain)
-		rc = plain_main(&o);
-	else
-		rc = ui_main(&o);
+	else {
+		/* One front end, then the other, as often as the user says. */
+		memset(&sw, 0, sizeof sw);
+		sw.next = plain ? CLIENT_PLAIN : CLIENT_FULL;
+		rc = 0;
+		while (sw.next != CLIENT_DONE)
+			rc = sw.next == CLIENT_PLAIN ? plain_main(&o, &sw) :
+			    ui_main(&o, &sw);
+		if (sw.net_ready) {
+			net_stop(&sw.net);
+			net_free(&sw.net);
+		}
+		if (sw.base != NULL)
+			event_base_free(sw.base);
+	}
 	log_close();
 	/* ui: the options are heap strings (the join screen replaces some);
 	 * freed so that leak checkers see a clean exit. */

@@ -55,6 +55,7 @@ ui_draw_init(struct ui *ui)
 	if ((s = newterm(NULL, stdout, stdin)) == NULL)
 		fatalx("%s", _("cannot use this terminal (check TERM)"));
 	set_term(s);
+	ui->screen = s;
 	ui->curses = true;
 	raw();
 	noecho();

@@ -12,6 +12,8 @@
  * The actions that make ops check them against the model first
  * (ui_precheck), so that a refusal is explained before anything is typed.
  */
+#include <event2/event.h>
+
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
@@ -913,6 +915,16 @@ ui_key_keep(struct ui *ui, const struct ui_key *k)
 	ui_keys_keep(ui);
 }
 
+/* F2, Ctrl-T: the line mode, in this same process and connection. */
+static void
+ui_key_plain(struct ui *ui, const struct ui_key *k)
+{
+	(void)k;
+	ui->to_plain = true;
+	ui->quit = true;
+	event_base_loopbreak(ui->base);
+}
+
 /* Ctrl-L: draw every cell again. */
 static void
 ui_key_redraw(struct ui *ui, const struct ui_key *k)
@@ -1331,6 +1343,12 @@ static const struct ui_key ui_keys[] = {
 	  .phases = UI_PH(HARVEST) | UI_PH(CLOSED) },
 
 	/* Anywhere. */
+	{ .codes = { UI_FN(KEY_F(2)), UI_CTRL('t') }, .name = "F2 Ctrl-T",
+	  .fn = ui_key_plain, .help = N_("the line mode (as --plain) for "
+	  "screen readers and braille displays; its command full comes "
+	  "back"),
+	  .section = UI_SEC_OTHER, .where = UI_IN_VIEWS | UI_IN_HELP,
+	  .who = UI_WHO_ALL },
 	{ .codes = { UI_CTRL('l') }, .name = "Ctrl-L", .fn = ui_key_redraw,
 	  .help = N_("redraw the screen"),
 	  .section = UI_SEC_OTHER, .where = UI_IN_ANY, .who = UI_WHO_ALL },

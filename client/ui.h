@@ -28,8 +28,11 @@
 #include "editor.h"
 #include "client.h"
 
-/* Run the interactive client until the user quits; the exit status. */
-int	ui_main(struct client_opts *);
+/*
+ * Run the interactive client until the user quits or switches to the line
+ * mode (then sw holds the loop and the connection); the exit status.
+ */
+int	ui_main(struct client_opts *, struct client_switch *);
 
 /* ------------------------------------------------------------ internal */
 
@@ -69,6 +72,7 @@ enum ui_modal {
 
 struct ui;
 struct ui_key;
+struct screen;
 
 /* What an editor's Enter, a picker's choice and a question's yes do. */
 typedef void	 ui_text_fn(struct ui *, const char *);
@@ -241,6 +245,7 @@ struct ui {
 	struct event		*name_ev;	/* retry: our name was held */
 	struct event		*sig_ev[4];
 	bool			 curses;	/* the terminal is ours */
+	struct screen		*screen;	/* curses' for it */
 	bool			 colour;
 	bool			 ascii;
 	int			 saved_stderr;
@@ -329,6 +334,7 @@ struct ui {
 
 	/* Flow. */
 	bool			 quit;
+	bool			 to_plain;	/* quit to the line mode */
 	int			 exit_code;
 	bool			 from_done;	/* --from applied */
 	uint64_t		 sit_sent;	/* table of our automatic sit */

@@ -10,7 +10,9 @@
  * of the console's tool; the insertion point of a text field; the top of
  * the help.  The countdown must never take it, tick after tick.  The
  * marker must be there without colours; the cards carry the numbers of
- * --plain, and a number takes one to its card.
+ * --plain, and a number takes one to its card; F2 goes to the line mode
+ * and its "full" comes back, with the same connection and the changes it
+ * holds, sent once.
  *
  * The screen and the cursor are read by two tmux commands: every check
  * polls until they agree, up to a deadline, and fails with both.
@@ -252,6 +254,41 @@ wait_focus(const char *win, enum want w, const char *text, int back)
 	}
 }
 
+/* The screen of win with wrapped lines joined (malloc'd). */
+static char *
+joined(const char *win)
+{
+	char	target[64], *out = NULL;
+
+	snprintf(target, sizeof target, "cb:%s", win);
+	tui_tmux(&T, &out, "capture-pane", "-p", "-J", "-t", target, NULL);
+	cr_assert_not_null(out);
+	return out;
+}
+
+/* Wait until win shows needle n times, wrapped lines joined. */
+static void
+wait_count(const char *win, const char *needle, int n)
+{
+	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
+	char	*s;
+
+	for (;;) {
+		s = joined(win);
+		if (tui_count(s, needle) == n) {
+			free(s);
+			return;
+		}
+		if (ts_now_ms() > end) {
+			cr_log_error("screen of %s:\n%s", win, s);
+			cr_assert_fail("\"%s\" never showed %d times in %s",
+			    needle, n, win);
+		}
+		free(s);
+		tui_nap();
+	}
+}
+
 /* True if no SGR sequence of screen (capture-pane -e) sets a colour. */
 static bool
 no_colour(const char *screen)
@@ -277,6 +314,17 @@ no_colour(const char *screen)
 		}
 	}
 	return true;
+}
+
+/* The pid of win's pane process. */
+static pid_t
+pane_pid(const char *win)
+{
+	char	*s = tui_pane(&T, win, "#{pane_pid}");
+	pid_t	 pid = (pid_t)atol(s);
+
+	free(s);
+	return pid;
 }
 
 /* Seconds shown by the countdown on the first line, -1 if none. */
@@ -524,5 +572,69 @@ Test(a11y, cards_carry_their_numbers_and_a_number_finds_its_card)
 	tui_type(&T, "anne", "9");
 	tui_keys(&T, "anne", "Enter", NULL);
 	free(tui_wait(&T, "anne", "Table 2 has no idea 9."));
+	tui_end(&T);
+}
+
+/*
+ * F2 and the line mode's "full": the same process and connection.  With
+ * the server gone, a change made in each mode waits across the switches;
+ * when the server is back, each arrives once.
+ */
+Test(a11y, switching_to_the_line_mode_and_back_keeps_pending_changes)
+{
+	char	*s;
+	pid_t	 pid;
+
+	cafe(true);
+	phase("2", "ideas");
+	add_card("anne", "Un guichet unique");
+	tui_client(&T, "bruno", "--board cafe --name Bruno");
+	free(tui_wait(&T, "bruno", "Un guichet unique"));
+	pid = pane_pid("anne");
+
+	tui_server_stop(&T, SIGKILL);
+	free(tui_wait(&T, "anne", "offline"));
+	add_card("anne", "Une idee hors ligne");
+	free(tui_wait(&T, "anne", "1 change waiting"));
+
+	/* F2: the line mode says where we are and what waits. */
+	tui_keys(&T, "anne", "F2", NULL);
+	wait_count("anne", "Line mode: type full", 1);
+	s = joined("anne");
+	cr_assert_null(strstr(s, "(your table)"), "%s", s);
+	free(s);
+	wait_count("anne", "1 change waiting.", 1);
+	tui_type(&T, "anne", "add Une autre en mode ligne\n");
+	wait_count("anne", "added to table 1 (waiting to be sent).", 1);
+
+	/* full: the board again, both changes waiting. */
+	tui_type(&T, "anne", "full\n");
+	free(tui_wait(&T, "anne", "\xc2\xb7 2 changes waiting"));
+	s = tui_wait(&T, "anne", "Une autre en mode ligne");
+	cr_assert_not_null(strstr(s, "Une idee hors ligne"), "%s", s);
+	free(s);
+	/* Ctrl-T: the line mode again (below the first), and back. */
+	tui_keys(&T, "anne", "C-t", NULL);
+	wait_count("anne", "Line mode: type full", 2);
+	wait_count("anne", "2 changes waiting.", 1);
+	tui_type(&T, "anne", "full\n");
+	free(tui_wait(&T, "anne", "\xc2\xb7 2 changes waiting"));
+	cr_assert_eq(pane_pid("anne"), pid, "another process");
+
+	/* The server back: each change arrives once, everywhere. */
+	tui_server_start(&T);
+	free(tui_wait_gone(&T, "anne", "waiting"));
+	s = tui_wait(&T, "bruno", "Une autre en mode ligne");
+	free(s);
+	s = tui_wait(&T, "bruno", "Une idee hors ligne");
+	cr_assert_eq(tui_count(s, "Une idee hors ligne"), 1, "%s", s);
+	cr_assert_eq(tui_count(s, "Une autre en mode ligne"), 1, "%s", s);
+	free(s);
+	tui_client(&T, "zoe", "--board cafe --name Zoe");
+	s = tui_wait(&T, "zoe", "Une autre en mode ligne");
+	cr_assert_eq(tui_count(s, "Une idee hors ligne"), 1, "%s", s);
+	cr_assert_eq(tui_count(s, "Une autre en mode ligne"), 1, "%s", s);
+	cr_assert_eq(tui_count(s, "Un guichet unique"), 1, "%s", s);
+	free(s);
 	tui_end(&T);
 }
