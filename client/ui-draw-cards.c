@@ -82,6 +82,28 @@ ui_draw_cards_totals(struct ui *ui, const struct model *m)
 	return m->phase >= PHASE_VOTE && ui_results_allowed(ui);
 }
 
+/*
+ * Every card's number on its table (model_card_number), by its index in
+ * m->cards, counted in one pass: a redraw numbers thousands of cards.
+ */
+uint32_t *
+ui_draw_cards_numbers(const struct model *m)
+{
+	uint32_t	*num, *seen;
+	size_t		 i;
+	int		 t;
+
+	num = xreallocarray(NULL, m->ncards + 1, sizeof *num);
+	seen = xcalloc(m->ntables + 1, sizeof *seen);
+	for (i = 0; i < m->ncards; i++) {
+		t = model_table_index(m, m->cards[i].table);
+		num[i] = t >= 0 ? ++seen[t] : model_card_number(m,
+		    m->cards[i].id);
+	}
+	free(seen);
+	return num;
+}
+
 /* Append s to the marks of b (what does not fit is left out). */
 static void
 ui_block_mark(struct ui_block *b, size_t *o, const char *s)
@@ -143,10 +165,10 @@ ui_block_wrap(const char *text, size_t tl, int w, struct layout_line **out)
 	return n;
 }
 
-/* Lay out one card at width w: text, suffix, marks, lines. */
+/* Lay out one card (number n) at width w: text, suffix, marks, lines. */
 static void
 ui_block_make(struct ui *ui, const struct model *m,
-    const struct layout_row *row, int w, struct ui_block *b)
+    const struct layout_row *row, uint32_t n, int w, struct ui_block *b)
 {
 	const struct model_card	*c = model_card(m, row->card);
 	const char		*who;
@@ -187,8 +209,7 @@ ui_block_make(struct ui *ui, const struct model *m,
 	if (row->head && c->title != NULL && c->title[0] != '\0')
 		b->title = text_sanitize(c->title, ui->ascii, false);
 	/* The number people call it by; its lines hang after it. */
-	snprintf(b->num, sizeof b->num, "%u.", model_card_number(m,
-	    row->card));
+	snprintf(b->num, sizeof b->num, "%u.", n);
 	b->num_w = (int)strlen(b->num) + 1;
 	b->indent = 2 * (int)row->depth;
 	b->wrap_w = w - b->indent - 2 - b->num_w - (b->right_w > 0 ?
@@ -246,6 +267,7 @@ ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
 	struct layout_row	*rows;
 	struct ui_block		*b;
 	uint64_t		*cards;
+	uint32_t		*num;
 	size_t			 n, i;
 	int			 line = 0;
 
@@ -255,11 +277,14 @@ ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
 	n = layout_rows(m, table, &p, &rows);
 	free(cards);
 	b = xreallocarray(NULL, n + 1, sizeof *b);
+	num = ui_draw_cards_numbers(m);
 	for (i = 0; i < n; i++) {
-		ui_block_make(ui, m, &rows[i], w, &b[i]);
+		ui_block_make(ui, m, &rows[i], num[model_card(m, rows[i].card) -
+		    m->cards], w, &b[i]);
 		b[i].start = line;
 		line += b[i].height;
 	}
+	free(num);
 	free(rows);
 	*out = b;
 	*total = line;

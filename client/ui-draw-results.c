@@ -83,6 +83,7 @@ ui_res_layout(struct ui *ui, const struct model *m, int w, struct ui_res **out,
 {
 	struct ui_res	*r = NULL;
 	uint64_t	*ids;
+	uint32_t	*num = ui_draw_cards_numbers(m);
 	size_t		 n = 0, t, i, k;
 	int		 line = 0, tw = w - ui_res_indent(w), qw = w - 1, lw;
 	char		*raw, label[128];
@@ -120,7 +121,7 @@ ui_res_layout(struct ui *ui, const struct model *m, int w, struct ui_res **out,
 			r[n].card = ids[i];
 			r[n].table = m->tables[t].id;
 			/* Its number on its table, as on the board. */
-			xasprintf(&raw, "%u. %s", model_card_number(m, ids[i]),
+			xasprintf(&raw, "%u. %s", num[c - m->cards],
 			    c->hidden && c->text[0] == '\0' ? _("(private)") :
 			    c->text);
 			r[n].text = text_sanitize(raw, ui->ascii, true);
@@ -134,6 +135,7 @@ ui_res_layout(struct ui *ui, const struct model *m, int w, struct ui_res **out,
 		}
 		free(ids);
 	}
+	free(num);
 	*out = r;
 	*total = line;
 	return n;

@@ -422,6 +422,7 @@ void		 ui_draw_cards(struct ui *, const struct model *, int, int);
 size_t		 ui_draw_cards_order(struct ui *, uint64_t **, int **,
 		    int *);
 const char	*ui_draw_cards_author(const struct model *, uint32_t);
+uint32_t	*ui_draw_cards_numbers(const struct model *);
 bool		 ui_draw_cards_totals(struct ui *, const struct model *);
 
 /* ui-draw-results.c */

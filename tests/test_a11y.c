@@ -539,14 +539,17 @@ Test(a11y, cards_carry_their_numbers_and_a_number_finds_its_card)
 	phase("2", "ideas");
 	add_card("anne", "Un guichet unique");
 	add_card("anne", "Des permanences en mairie");
-	add_card("anne", "Un annuaire partag\xc3\xa9");
-	/* The facilitator writes at table 2 (Tab: the next table). */
+	/* The facilitator writes at table 2 (Tab: the next table), in
+	 * between: each table counts its own. */
 	tui_keys(&T, "fac", "Tab", NULL);
 	free(tui_wait(&T, "fac", "Table 2 of 2 (visiting)"));
 	add_card("fac", "Une page unique");
-	s = tui_wait(&T, "anne", "Une page unique");
+	free(tui_wait(&T, "anne", "Une page unique"));
+	add_card("anne", "Un annuaire partag\xc3\xa9");
+	s = tui_wait(&T, "anne", "Un annuaire");
 	cr_assert_not_null(strstr(s, "1. Une page unique"), "%s", s);
 	cr_assert_not_null(strstr(s, "2. Des permanences"), "%s", s);
+	cr_assert_not_null(strstr(s, "3. Un annuaire"), "%s", s);
 	free(s);
 	/* #: a number of this table. */
 	tui_keys(&T, "anne", "#", NULL);
