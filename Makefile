@@ -102,7 +102,7 @@ UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog
 		  test_boardfile test_export test_editor test_layout test_tui test_plain \
 		  test_cafe test_server test_pipeline test_shaper test_net \
 		  test_session test_merge test_connect test_deploy test_fuzz \
-		  test_soak test_grouping test_day test_tui_day
+		  test_soak test_grouping test_day test_tui_day test_a11y
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -205,7 +205,8 @@ $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) \
 	    $(MSGPACK_LIBS) -lm
 
-$(B)/tests/test_cafe $(B)/tests/test_session $(B)/tests/test_deploy: \
+$(B)/tests/test_cafe $(B)/tests/test_session $(B)/tests/test_deploy \
+    $(B)/tests/test_a11y: \
     $(B)/tests/%: \
     $(B)/tests/%.o $(TUI_HARNESS_OBJS) \
     $(TSUPPORT_OBJS) $(LIB)

@@ -209,6 +209,13 @@ void		 net_start(struct net *);
 /* Say BYE and close. */
 void		 net_stop(struct net *);
 /*
+ * Move the connection, its replica and its pending ops from one struct
+ * net to another, as they are; the new one calls cb with arg (none when
+ * cb is NULL).  Nothing is sent again and nothing is lost.
+ */
+void		 net_move(struct net *, struct net *,
+		    const struct net_callbacks *, void *);
+/*
  * Predict-check and queue an op from the user.  Returns 0 (it shows at once
  * and goes out when connected), or the REJECT code the model predicts with
  * *why set (nothing queued).
@@ -220,6 +227,31 @@ size_t		 net_unsent(const struct net *);
 void		 net_problem_text(const struct net *, char *, size_t);
 /* Where we connect, for messages: the socket's path or HOST:PORT. */
 void		 net_where(const struct client_opts *, char *, size_t);
+
+/* ------------------------------------------------------------ main.c */
+
+/* The program's two front ends. */
+enum client_front {
+	CLIENT_DONE,		/* the user left */
+	CLIENT_FULL,		/* the full screen (ui.c) */
+	CLIENT_PLAIN,		/* the line mode (plain.c) */
+};
+
+/*
+ * What a front end hands the other when the user switches between the
+ * full screen and the line mode (F2; the line mode's "full"): the loop,
+ * and the connection with its replica and pending ops, live or waiting,
+ * as they are.  main.c runs the front end named by next until it is
+ * CLIENT_DONE; between the two no loop runs.
+ */
+struct client_switch {
+	enum client_front	 next;
+	struct event_base	*base;		/* NULL before the first */
+	struct net		 net;		/* held while net_ready */
+	bool			 net_ready;
+	bool			 from_done;	/* --from applied */
+	uint64_t		 sit_sent;	/* the automatic sit, once */
+};
 
 /* ------------------------------------------------------------ dial.c */
 

@@ -3,6 +3,8 @@
  */
 #include <sys/stat.h>
 
+#include <event2/event.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
@@ -180,6 +182,7 @@ int
 main(int argc, char **argv)
 {
 	struct client_opts	 o;
+	struct client_switch	 sw;
 	const char		*key_file = NULL, *log_file = NULL;
 	const char		*connect = NULL;
 	uint8_t			 md[FINGERPRINT_LEN];
@@ -411,11 +414,21 @@ main(int argc, char **argv)
 
 	if (export_cmd)
 		rc = fetch_main(&o, fargc, fargv);
-	else if (plain)
-		rc = plain_main(&o);
 	else {
+		/* One front end, then the other, as often as the user says. */
 		o.term_note = term_fallback();
-		rc = ui_main(&o);
+		memset(&sw, 0, sizeof sw);
+		sw.next = plain ? CLIENT_PLAIN : CLIENT_FULL;
+		rc = 0;
+		while (sw.next != CLIENT_DONE)
+			rc = sw.next == CLIENT_PLAIN ? plain_main(&o, &sw) :
+			    ui_main(&o, &sw);
+		if (sw.net_ready) {
+			net_stop(&sw.net);
+			net_free(&sw.net);
+		}
+		if (sw.base != NULL)
+			event_base_free(sw.base);
 	}
 	log_close();
 out:

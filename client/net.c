@@ -375,6 +375,52 @@ net_stop(struct net *n)
 	n->state = NET_STOPPED;
 }
 
+/*
+ * Move the connection from src to dst (a front end hands it to the other):
+ * its events and its bufferevent call dst from now on, a retry keeps its
+ * time, a connection being freed is still freed.  src is left empty.
+ */
+void
+net_move(struct net *dst, struct net *src, const struct net_callbacks *cb,
+    void *arg)
+{
+	struct timeval	tv = { 1, 0 };
+	int64_t		left;
+	bool		retry;
+
+	retry = src->retry_ev != NULL && evtimer_pending(src->retry_ev, NULL);
+	*dst = *src;
+	memset(src, 0, sizeof *src);
+	memset(&dst->cb, 0, sizeof dst->cb);
+	if (cb != NULL)
+		dst->cb = *cb;
+	dst->cb_arg = arg;
+	if (dst->retry_ev == NULL)
+		return;
+	/* Their argument is the struct net: assigned again, as net_init. */
+	event_del(dst->retry_ev);
+	event_del(dst->reap_ev);
+	event_del(dst->tick_ev);
+	event_assign(dst->retry_ev, dst->base, -1, 0, net_retry_cb, dst);
+	event_assign(dst->reap_ev, dst->base, -1, 0, net_reap_cb, dst);
+	event_assign(dst->tick_ev, dst->base, -1, EV_PERSIST, net_tick_cb,
+	    dst);
+	event_add(dst->tick_ev, &tv);
+	if (retry) {
+		left = dst->retry_at - net_now_ms();
+		if (left < 0)
+			left = 0;
+		tv.tv_sec = (time_t)(left / 1000);
+		tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
+		evtimer_add(dst->retry_ev, &tv);
+	}
+	if (dst->ndead > 0)
+		event_active(dst->reap_ev, EV_TIMEOUT, 1);
+	if (dst->bev != NULL)
+		bufferevent_setcb(dst->bev, net_read_cb, NULL, net_event_cb,
+		    dst);
+}
+
 /* A server we started (or waited for) answers, or we gave up on it. */
 static void
 net_spawn_done(struct net *n)

@@ -53,6 +53,7 @@ static void	plain_cmd_ready(struct plain *, char *);
 static void	plain_cmd_status_fn(struct plain *, char *);
 static void	plain_cmd_listen(struct plain *, char *);
 static void	plain_cmd_quit(struct plain *, char *);
+static void	plain_cmd_full(struct plain *, char *);
 static void	plain_cmd_phase(struct plain *, char *);
 static void	plain_cmd_timer(struct plain *, char *);
 static void	plain_cmd_banner(struct plain *, char *);
@@ -124,6 +125,9 @@ static const struct plain_cmd plain_cmds[] = {
 	    plain_cmd_listen },
 	{ "quit", NC_("command", "quit"), "",
 	    N_("leave"), 0, plain_cmd_quit },
+	{ "full", NC_("command", "full"), "",
+	    N_("the full screen, as without --plain (there F2 or Ctrl-T comes "
+	    "back here)"), 0, plain_cmd_full },
 	{ "phase", NC_("command", "phase"), N_("NAME"),
 	    N_("go to a phase: welcome, ideas, grouping, vote, harvest, "
 	    "closed"), PLAIN_FAC, plain_cmd_phase },
@@ -561,7 +565,7 @@ plain_cmd_line(struct plain *p, char *line)
 		return;
 	/* No board yet to work on: only help and quit make sense. */
 	if (!p->net_ready && c->fn != plain_cmd_help &&
-	    c->fn != plain_cmd_quit) {
+	    c->fn != plain_cmd_quit && c->fn != plain_cmd_full) {
 		plain_say(p, "%s", _("Not connected yet: wait a moment."));
 		return;
 	}
@@ -1389,6 +1393,14 @@ plain_cmd_quit(struct plain *p, char *args)
 	}
 	plain_say(p, "%s", _("Goodbye."));
 	plain_leave(p);
+}
+
+/* full: the full screen, with this connection and what waits in it. */
+static void
+plain_cmd_full(struct plain *p, char *args)
+{
+	(void)args;
+	plain_full(p);
 }
 
 /* ------------------------------------------------------------ facilitator */

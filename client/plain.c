@@ -470,6 +470,28 @@ plain_wait_what(struct plain *p, const struct plain_wait *w, uint64_t seq)
 	return out;
 }
 
+/* Remember a change of ours (waited: told it waits) until it is answered. */
+static void
+plain_wait_add(struct plain *p, const struct pending *pd, bool waited)
+{
+	const struct proto_op	*op = &pd->op;
+	struct plain_wait	*w;
+
+	p->waits = xreallocarray(p->waits, p->nwaits + 1, sizeof *p->waits);
+	w = &p->waits[p->nwaits++];
+	memset(w, 0, sizeof *w);
+	w->op_id = pd->op_id;
+	w->kind = op->kind;
+	w->delta = op->delta;
+	w->card = op->kind == OP_CARD_ADD ? 0 : op->kind == OP_CLUSTER_TITLE ?
+	    op->head : op->card;
+	w->table = op->table;
+	w->waited = waited;
+	if ((op->kind == OP_CARD_ADD || op->kind == OP_CARD_EDIT) &&
+	    op->text != NULL)
+		w->text = xstrdup(op->text);
+}
+
 /*
  * Send a change a command made: it counts at once (the prediction) and
  * goes out when the connection allows.  Returns 0, or the REJECT code the
@@ -480,7 +502,6 @@ int
 plain_submit(struct plain *p, struct proto_op *op)
 {
 	struct replica		*r = &p->net.replica;
-	struct plain_wait	*w;
 	const char		*why = NULL;
 	uint64_t		 card = op->card;
 	int			 code;
@@ -510,18 +531,8 @@ plain_submit(struct plain *p, struct proto_op *op)
 		plain_refused(p, code, why);
 		return code;
 	}
-	p->waits = xreallocarray(p->waits, p->nwaits + 1, sizeof *p->waits);
-	w = &p->waits[p->nwaits++];
-	memset(w, 0, sizeof *w);
-	w->op_id = r->pending[r->npending - 1].op_id;
-	w->kind = op->kind;
-	w->delta = op->delta;
-	w->card = op->kind == OP_CARD_ADD ? 0 : card;
-	w->table = op->table;
-	w->waited = p->net.state != NET_LIVE;
-	if ((op->kind == OP_CARD_ADD || op->kind == OP_CARD_EDIT) &&
-	    op->text != NULL)
-		w->text = xstrdup(op->text);
+	plain_wait_add(p, &r->pending[r->npending - 1],
+	    p->net.state != NET_LIVE);
 	return 0;
 }
 
@@ -1295,6 +1306,18 @@ plain_net_event(void *arg, const struct proto_event *ev, bool live)
 		plain_show_held(p);
 }
 
+/* What the connection tells the line mode. */
+static void
+plain_callbacks(struct net_callbacks *cb)
+{
+	memset(cb, 0, sizeof *cb);
+	cb->changed = plain_net_changed;
+	cb->live = plain_net_live;
+	cb->rejected = plain_net_rejected;
+	cb->error = plain_net_error;
+	cb->event = plain_net_event;
+}
+
 /* Join now that the board and the name are known. */
 static void
 plain_connect(struct plain *p)
@@ -1302,12 +1325,7 @@ plain_connect(struct plain *p)
 	struct net_callbacks	cb;
 
 	if (!p->net_ready) {
-		memset(&cb, 0, sizeof cb);
-		cb.changed = plain_net_changed;
-		cb.live = plain_net_live;
-		cb.rejected = plain_net_rejected;
-		cb.error = plain_net_error;
-		cb.event = plain_net_event;
+		plain_callbacks(&cb);
 		net_init(&p->net, p->base, p->opts, &cb, p);
 		p->net_ready = true;
 	} else if (strcmp(p->net.replica.confirmed->name,
@@ -1784,11 +1802,85 @@ plain_signal_cb(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
+/* ---------------------------------------------------------------- switch */
+
+/*
+ * Take the connection the full screen had (F2): where we are is said as
+ * on joining, and the changes it left waiting are said when they go.
+ */
+static void
+plain_adopt(struct plain *p, struct client_switch *sw)
+{
+	struct net_callbacks	 cb;
+	struct replica		*r;
+	size_t			 i;
+
+	plain_callbacks(&cb);
+	net_move(&p->net, &sw->net, &cb, p);
+	sw->net_ready = false;
+	p->net_ready = true;
+	p->net_seen = (int)p->net.state;
+	p->from_done = sw->from_done;
+	p->sit_sent = sw->sit_sent;
+	plain_say(p, "%s", _("Line mode: type full to go back to the full "
+	    "screen."));
+	r = &p->net.replica;
+	for (i = 0; i < r->npending; i++)
+		plain_wait_add(p, &r->pending[i], true);
+	if (p->net.state == NET_STOPPED && p->net.last_error != 0) {
+		plain_net_error(p, p->net.last_error, p->net.last_error_text);
+		return;
+	}
+	if (!p->net.ever_live) {
+		plain_say(p, "%s", _("Connecting..."));
+		return;
+	}
+	p->welcomed = true;
+	plain_welcome(p);
+	if (net_unsent(&p->net) > 0 || p->net.state != NET_LIVE)
+		plain_cmd_status(p);
+	/* "Connected again." when it comes back, and what was missed. */
+	p->lost_said = p->net.state != NET_LIVE;
+	p->rebase = true;
+	plain_presence_arm(p, 0);
+	p->seat_seen = plain_seat(p);
+	plain_milestone_arm(p);
+}
+
+/* full: back to the full screen, in this same process and connection. */
+void
+plain_full(struct plain *p)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		plain_say(p, "%s", _("The full screen needs a terminal."));
+		return;
+	}
+	p->to_full = true;
+	plain_leave(p);
+}
+
+/* Hand the loop and the connection over to the full screen. */
+static void
+plain_hand_over(struct plain *p, struct client_switch *sw)
+{
+	sw->next = CLIENT_FULL;
+	sw->base = p->base;
+	sw->net_ready = p->net_ready;
+	if (p->net_ready)
+		net_move(&sw->net, &p->net, NULL, NULL);
+	p->net_ready = false;
+	sw->from_done = p->from_done;
+	sw->sit_sent = p->sit_sent;
+}
+
 /* ---------------------------------------------------------------- main */
 
-/* Run the line mode until the user quits; the exit status. */
+/*
+ * Run the line mode until the user quits, or switches to the full
+ * screen; the exit status.
+ */
 int
-plain_main(struct client_opts *opts)
+plain_main(struct client_opts *opts, struct client_switch *sw)
 {
 	static const int	 sigs[3] = { SIGHUP, SIGTERM, SIGINT };
 	struct plain		 p;
@@ -1816,7 +1908,9 @@ plain_main(struct client_opts *opts)
 	signal(SIGTTOU, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((p.base = event_base_new()) == NULL)
+	p.base = sw->base;
+	sw->base = NULL;
+	if (p.base == NULL && (p.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	p.milestone_ev = evtimer_new(p.base, plain_milestone_cb, &p);
 	p.presence_ev = evtimer_new(p.base, plain_presence_cb, &p);
@@ -1830,7 +1924,9 @@ plain_main(struct client_opts *opts)
 	    plain_input_cb, &p);
 	event_add(p.stdin_ev, NULL);
 
-	if (opts->board == NULL)
+	if (sw->net_ready)
+		plain_adopt(&p, sw);
+	else if (opts->board == NULL)
 		plain_ask(&p, PLAIN_ASK_BOARD);
 	else if (opts->name == NULL)
 		plain_ask(&p, PLAIN_ASK_NAME);
@@ -1842,6 +1938,9 @@ plain_main(struct client_opts *opts)
 			break;
 	}
 
+	sw->next = CLIENT_DONE;
+	if (p.to_full)
+		plain_hand_over(&p, sw);
 	if (p.net_ready && p.net.state != NET_STOPPED)
 		net_stop(&p.net);
 	plain_term_done(&p);
@@ -1856,7 +1955,8 @@ plain_main(struct client_opts *opts)
 	event_free(p.presence_ev);
 	for (k = 0; k < 3; k++)
 		event_free(p.sig_ev[k]);
-	event_base_free(p.base);
+	if (sw->next != CLIENT_FULL)
+		event_base_free(p.base);
 	for (i = 0; i < p.nwaits; i++)
 		free(p.waits[i].text);
 	free(p.waits);

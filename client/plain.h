@@ -25,8 +25,11 @@
 
 #include "client.h"
 
-/* Run the line mode until the user quits; the exit status. */
-int	plain_main(struct client_opts *);
+/*
+ * Run the line mode until the user quits or switches to the full screen
+ * (then sw holds the loop and the connection); the exit status.
+ */
+int	plain_main(struct client_opts *, struct client_switch *);
 
 /* ------------------------------------------------------------ internal */
 
@@ -114,6 +117,7 @@ struct plain {
 
 	/* Flow. */
 	bool			 quit;
+	bool			 to_full;	/* quit to the full screen */
 	bool			 quit_asked;	/* "quit" once with changes */
 	int			 exit_code;
 };
@@ -141,6 +145,7 @@ char		*plain_join(char **, size_t);
 char		*plain_names(const struct model *, const uint32_t *, size_t);
 void		 plain_sit_said(struct plain *, uint64_t, bool);
 void		 plain_leave(struct plain *);
+void		 plain_full(struct plain *);
 void		 plain_rebase(struct plain *);
 
 /* plain-day.c */

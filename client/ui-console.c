@@ -950,9 +950,12 @@ ui_console_draw(struct ui *ui)
 		attr = i == ui->console_sel ? (int)A_REVERSE : 0;
 		if (!(k->phases & (1u << m->phase)))
 			attr |= A_DIM;
-		if (i == ui->console_sel)
+		if (i == ui->console_sel) {
 			ui_draw_fill(y + 1 + r, x + 1 + c * (lw + 6), lw + 6,
 			    A_REVERSE);
+			ui_draw_marker(ui, y + 1 + r, x + 1 + c * (lw + 6),
+			    A_REVERSE);
+		}
 		ui_draw_text(ui, y + 1 + r, x + 2 + c * (lw + 6), 1, k->name,
 		    attr | ui_draw_attr(ui, UI_S_KEY));
 		ui_draw_text(ui, y + 1 + r, x + 4 + c * (lw + 6), lw + 2,

@@ -31,6 +31,9 @@ struct ui_block {
 	size_t			 nlines;
 	char			 right[64];	/* marks at the right edge */
 	int			 right_w;
+	char			 num[16];	/* "12.": its number, as in
+						   --plain */
+	int			 num_w;		/* its columns and a space */
 	int			 indent;
 	int			 wrap_w;
 	int			 start;		/* first line in the list */
@@ -77,6 +80,28 @@ bool
 ui_draw_cards_totals(struct ui *ui, const struct model *m)
 {
 	return m->phase >= PHASE_VOTE && ui_results_allowed(ui);
+}
+
+/*
+ * Every card's number on its table (model_card_number), by its index in
+ * m->cards, counted in one pass: a redraw numbers thousands of cards.
+ */
+uint32_t *
+ui_draw_cards_numbers(const struct model *m)
+{
+	uint32_t	*num, *seen;
+	size_t		 i;
+	int		 t;
+
+	num = xreallocarray(NULL, m->ncards + 1, sizeof *num);
+	seen = xcalloc(m->ntables + 1, sizeof *seen);
+	for (i = 0; i < m->ncards; i++) {
+		t = model_table_index(m, m->cards[i].table);
+		num[i] = t >= 0 ? ++seen[t] : model_card_number(m,
+		    m->cards[i].id);
+	}
+	free(seen);
+	return num;
 }
 
 /* Append s to the marks of b (what does not fit is left out). */
@@ -144,10 +169,10 @@ ui_block_wrap(const char *text, size_t tl, int w, struct layout_line **out)
 	return n;
 }
 
-/* Lay out one card at width w: text, suffix, marks, lines. */
+/* Lay out one card (number n) at width w: text, suffix, marks, lines. */
 static void
 ui_block_make(struct ui *ui, const struct model *m,
-    const struct layout_row *row, int w, struct ui_block *b)
+    const struct layout_row *row, uint32_t n, int w, struct ui_block *b)
 {
 	const struct model_card	*c = model_card(m, row->card);
 	const char		*who;
@@ -187,11 +212,16 @@ ui_block_make(struct ui *ui, const struct model *m,
 	b->text_len = tl;
 	if (row->head && c->title != NULL && c->title[0] != '\0')
 		b->title = text_sanitize(c->title, ui->ascii, false);
+	/* The number people call it by; its lines hang after it. */
+	snprintf(b->num, sizeof b->num, "%u.", n);
+	b->num_w = (int)strlen(b->num) + 1;
 	b->indent = 2 * (int)row->depth;
-	b->wrap_w = w - b->indent - 2 - (b->right_w > 0 ? b->right_w + 1 : 0);
+	b->wrap_w = w - b->indent - 2 - b->num_w - (b->right_w > 0 ?
+	    b->right_w + 1 : 0);
 	if (b->wrap_w < 8) {
 		b->indent = 0;
-		b->wrap_w = w - 2 - (b->right_w > 0 ? b->right_w + 1 : 0);
+		b->wrap_w = w - 2 - b->num_w - (b->right_w > 0 ?
+		    b->right_w + 1 : 0);
 		if (b->wrap_w < 4)
 			b->wrap_w = 4;
 	}
@@ -241,6 +271,7 @@ ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
 	struct layout_row	*rows;
 	struct ui_block		*b;
 	uint64_t		*cards;
+	uint32_t		*num;
 	size_t			 n, i;
 	int			 line = 0;
 
@@ -250,11 +281,14 @@ ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
 	n = layout_rows(m, table, &p, &rows);
 	free(cards);
 	b = xreallocarray(NULL, n + 1, sizeof *b);
+	num = ui_draw_cards_numbers(m);
 	for (i = 0; i < n; i++) {
-		ui_block_make(ui, m, &rows[i], w, &b[i]);
+		ui_block_make(ui, m, &rows[i], num[model_card(m, rows[i].card) -
+		    m->cards], w, &b[i]);
 		b[i].start = line;
 		line += b[i].height;
 	}
+	free(num);
 	free(rows);
 	*out = b;
 	*total = line;
@@ -269,7 +303,7 @@ ui_draw_block_line(struct ui *ui, const struct ui_block *b, int k, int y,
 	const struct layout_line	*l;
 	int				 base = selected ? (int)A_REVERSE : 0;
 	int				 tattr = base, sattr,
-	    x0 = x + b->indent;
+	    x0 = x + b->indent, tx;
 	int				 used;
 	const char			*mark;
 	size_t				 split;
@@ -295,8 +329,15 @@ ui_draw_block_line(struct ui *ui, const struct ui_block *b, int k, int y,
 		k--;
 	}
 	if (k == 0) {
-		if (b->card == ui->group_card && ui->modal == UI_MODAL_GROUP)
-			mark = ui_draw_glyph(ui, "\xe2\x87\x92", ">");
+		/*
+		 * The selected card's mark is the selection marker, where
+		 * the cursor sits; in ASCII nothing else is ">".
+		 */
+		if (selected)
+			mark = NULL;
+		else if (b->card == ui->group_card &&
+		    ui->modal == UI_MODAL_GROUP)
+			mark = ui_draw_glyph(ui, "\xe2\x87\x92", "=");
 		else if (b->row.placeholder)
 			mark = ui_draw_glyph(ui, "\xc3\x97", "x");
 		else if (b->row.head && b->title == NULL)
@@ -304,14 +345,19 @@ ui_draw_block_line(struct ui *ui, const struct ui_block *b, int k, int y,
 		else if (b->row.head)
 			mark = " ";
 		else if (b->row.kind == LAYOUT_REPLY)
-			mark = ui_draw_glyph(ui, "\xe2\x86\xb3", ">");
+			mark = ui_draw_glyph(ui, "\xe2\x86\xb3", "\\");
 		else if (b->row.kind == LAYOUT_MEMBER)
 			/* Not "-": in ASCII the author's dash is one. */
 			mark = ui_draw_glyph(ui, "\xe2\x97\xa6", "+");
 		else
 			mark = ui_draw_glyph(ui, "\xe2\x80\xa2", "*");
-		ui_draw_text(ui, y, x0, 1, mark, base | (b->row.placeholder ?
-		    A_DIM : A_BOLD));
+		if (mark == NULL)
+			ui_draw_marker(ui, y, x0, base);
+		else
+			ui_draw_text(ui, y, x0, 1, mark, base |
+			    (b->row.placeholder ? A_DIM : A_BOLD));
+		ui_draw_put(ui, y, x0 + 2, b->num_w, b->num, strlen(b->num),
+		    base | A_DIM);
 		/* The pending mark is faint; dots and stars stand out. */
 		if (b->right_w > 0 && b->row.pending) {
 			mark = ui_draw_glyph(ui, "\xe2\x80\xa6", "~");
@@ -331,11 +377,12 @@ ui_draw_block_line(struct ui *ui, const struct ui_block *b, int k, int y,
 	l = &b->lines[k];
 	split = l->end < b->text_len ? l->end : b->text_len;
 	used = 0;
+	tx = x0 + 2 + b->num_w;
 	if (split > l->start)
-		used = ui_draw_put(ui, y, x0 + 2, b->wrap_w, b->text + l->start,
+		used = ui_draw_put(ui, y, tx, b->wrap_w, b->text + l->start,
 		    split - l->start, tattr);
 	if (l->end > split)
-		ui_draw_put(ui, y, x0 + 2 + used, b->wrap_w - used,
+		ui_draw_put(ui, y, tx + used, b->wrap_w - used,
 		    b->text + (split > l->start ? split : l->start),
 		    l->end - (split > l->start ? split : l->start), sattr);
 }
@@ -405,6 +452,9 @@ ui_draw_column(struct ui *ui, const struct model *m, uint64_t table, int y,
 		ui_draw_fill(y, x, w, attr);
 	ui_day_table_label(ui, m, table, label, sizeof label);
 	lw = ui_draw_text(ui, y, x, w, label, attr);
+	/* The focus, until a selected card takes it: the table itself. */
+	if (current)
+		ui_draw_spot(ui, y, x);
 	if (table == ui->seat_seen)
 		lw += ui_draw_text(ui, y, x + lw, w - lw, _(" (your table)"),
 		    attr);
@@ -467,6 +517,11 @@ ui_draw_column(struct ui *ui, const struct model *m, uint64_t table, int y,
 			line = b[i].start + k - tab->top;
 			if (line < 0 || line >= list_h)
 				continue;
+			/* Its first line shown, until its marker shows. */
+			if (current && (int)i == sel && line ==
+			    (b[i].start > tab->top ? b[i].start - tab->top : 0))
+				ui_draw_spot(ui, list_y + line, x +
+				    b[i].indent);
 			ui_draw_block_line(ui, &b[i], k, list_y + line, x, w,
 			    current && (int)i == sel);
 		}
@@ -495,12 +550,14 @@ ui_draw_cards(struct ui *ui, const struct model *m, int y, int h)
 		if (m->ntables == 0) {
 			ui_draw_text(ui, y + 1, 2, COLS - 4, _("Joining the "
 			    "board..."), A_DIM);
+			ui_draw_spot(ui, y + 1, 2);
 			return;
 		}
 	}
 	if (m->ntables == 0) {
 		ui_draw_text(ui, y + 1, 2, COLS - 4, _("There is no table "
 		    "yet: the facilitator opens them."), A_DIM);
+		ui_draw_spot(ui, y + 1, 2);
 		if (ui_is_facilitator(ui))
 			ui_draw_text(ui, y + 2, 2, COLS - 4,
 			    _("Press : then n to add a table."), A_DIM);

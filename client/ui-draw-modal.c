@@ -130,8 +130,10 @@ ui_draw_modal_picker(struct ui *ui, int body_y, int body_h)
 		i = (size_t)(ui->pick_top + k);
 		if (i >= ui->nitems)
 			break;
-		if (i == ui->pick)
+		if (i == ui->pick) {
 			ui_draw_fill(y + 1 + k, x + 1, w - 2, A_REVERSE);
+			ui_draw_marker(ui, y + 1 + k, x + 1, A_REVERSE);
+		}
 		key[0] = '\0';
 		if (ui->items[i].key > 0 && ui->items[i].key < 0x7f)
 			snprintf(key, sizeof key, "%c", ui->items[i].key);
@@ -254,6 +256,7 @@ ui_draw_modal_help(struct ui *ui, int y, int h)
 		ui_draw_fill(y + row, 0, COLS, A_NORMAL);
 	ui_draw_text_cut(ui, y, 1, COLS - 2, _("cafeboard: the keys (Esc or "
 	    "q to close, arrows to scroll)"), A_BOLD | A_UNDERLINE);
+	ui_draw_spot(ui, y, 1);
 	for (i = 0; i < n; i++) {
 		row = (int)i - ui->help_top + 2;
 		if (row < 2 || row >= h)
@@ -287,7 +290,7 @@ ui_draw_modal_detail(struct ui *ui, const struct model *m, int body_y,
 	const struct model_card	*c = model_card(m, ui->detail_card);
 	struct layout_line	*l;
 	const char		*who;
-	char			*t, info[256];
+	char			*t, info[256], title[128];
 	size_t			 n, i;
 	int			 w = COLS - 8 < 72 ? COLS - 8 : 72, h, x, y, r;
 
@@ -303,11 +306,19 @@ ui_draw_modal_detail(struct ui *ui, const struct model *m, int body_y,
 		h = body_h;
 	x = (COLS - w) / 2;
 	y = body_y + (body_h - h) / 2;
+	/* Its number, as on the board, and its author. */
 	who = ui_draw_cards_author(m, c->author);
-	ui_draw_box(ui, y, x, h, w, who != NULL ? who : _("Idea"));
+	if (who != NULL)
+		snprintf(title, sizeof title, _("Idea %u \xe2\x80\x94 %s"),
+		    model_card_number(m, c->id), who);
+	else
+		snprintf(title, sizeof title, _("Idea %u"),
+		    model_card_number(m, c->id));
+	ui_draw_box(ui, y, x, h, w, title);
 	for (i = 0; i < n && (int)i < h - 4; i++)
 		ui_draw_put(ui, y + 1 + (int)i, x + 2, w - 4, t + l[i].start,
 		    l[i].end - l[i].start, 0);
+	ui_draw_spot(ui, y + 1, x + 2);
 	r = y + h - 2;
 	info[0] = '\0';
 	if (ui_draw_cards_totals(ui, m))

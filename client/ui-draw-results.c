@@ -83,6 +83,7 @@ ui_res_layout(struct ui *ui, const struct model *m, int w, struct ui_res **out,
 {
 	struct ui_res	*r = NULL;
 	uint64_t	*ids;
+	uint32_t	*num = ui_draw_cards_numbers(m);
 	size_t		 n = 0, t, i, k;
 	int		 line = 0, tw = w - ui_res_indent(w), qw = w - 1, lw;
 	char		*raw, label[128];
@@ -119,12 +120,12 @@ ui_res_layout(struct ui *ui, const struct model *m, int w, struct ui_res **out,
 			memset(&r[n], 0, sizeof r[n]);
 			r[n].card = ids[i];
 			r[n].table = m->tables[t].id;
-			if (c->hidden && c->text[0] == '\0')
-				r[n].text = text_sanitize(_("(private)"),
-				    ui->ascii, false);
-			else
-				r[n].text = text_sanitize(c->text, ui->ascii,
-				    true);
+			/* Its number on its table, as on the board. */
+			xasprintf(&raw, "%u. %s", num[c - m->cards],
+			    c->hidden && c->text[0] == '\0' ? _("(private)") :
+			    c->text);
+			r[n].text = text_sanitize(raw, ui->ascii, true);
+			free(raw);
 			r[n].nlines = layout_wrap(r[n].text, (size_t)tw,
 			    &r[n].lines);
 			r[n].start = line;
@@ -134,6 +135,7 @@ ui_res_layout(struct ui *ui, const struct model *m, int w, struct ui_res **out,
 		}
 		free(ids);
 	}
+	free(num);
 	*out = r;
 	*total = line;
 	return n;
@@ -197,8 +199,10 @@ ui_draw_results(struct ui *ui, const struct model *m, int y, int h)
 	if (!ui_results_allowed(ui)) {
 		ui_draw_text(ui, y + 1, 2, COLS - 4, _("The results show "
 		    "when the facilitator closes the vote."), A_DIM);
+		ui_draw_spot(ui, y + 1, 2);
 		return;
 	}
+	ui_draw_spot(ui, y, 0);
 	n = ui_res_layout(ui, m, COLS, &r, &total);
 	for (i = 0; i < n; i++) {
 		if (r[i].card != 0 && r[i].card == ui->res_sel)
@@ -258,6 +262,8 @@ ui_draw_results(struct ui *ui, const struct model *m, int y, int h)
 			a = i == sel ? (int)A_REVERSE : 0;
 			if (a != 0)
 				ui_draw_fill(row, 0, COLS, a);
+			if (i == sel && (k == 0 || line == 0))
+				ui_draw_marker(ui, row, 0, a);
 			if (k == 0) {
 				if (c->kept)
 					ui_draw_text(ui, row, 1, 3, star,

@@ -324,6 +324,9 @@ ui_draw_status_keyline(struct ui *ui, const struct model *m, int y, int rows)
 		ui_draw_hints(ui, m, y);
 		return;
 	}
+	/* A question has the focus: it waits for y or n. */
+	if (ui->modal == UI_MODAL_CONFIRM)
+		ui_draw_spot(ui, y, 1);
 	t = text_sanitize(s, ui->ascii, false);
 	n = layout_wrap(t, (size_t)(COLS > 3 ? COLS - 2 : 1), &l);
 	for (i = 0; i < n && (int)i < rows; i++) {

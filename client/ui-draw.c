@@ -55,6 +55,7 @@ ui_draw_init(struct ui *ui)
 	if ((s = newterm(NULL, stdout, stdin)) == NULL)
 		fatalx("%s", _("cannot use this terminal (check TERM)"));
 	set_term(s);
+	ui->screen = s;
 	ui->curses = true;
 	raw();
 	noecho();
@@ -64,8 +65,13 @@ ui_draw_init(struct ui *ui)
 	meta(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(100);
-	curs_set(0);
-	ui->cursor_visible = false;
+	/*
+	 * The cursor shows where the focus is (ui_draw_focus), for screen
+	 * readers, braille displays and magnifiers; a terminal that cannot
+	 * show it still has it moved there.
+	 */
+	ui->cursor_visible = curs_set(1) != ERR;
+	leaveok(stdscr, FALSE);
 	if ((nc == NULL || nc[0] == '\0') && has_colors()) {
 		start_color();
 		if (use_default_colors() != OK)
@@ -136,6 +142,60 @@ const char *
 ui_draw_glyph(const struct ui *ui, const char *utf8, const char *ascii)
 {
 	return ui->ascii ? ascii : utf8;
+}
+
+/* ---------------------------------------------------------------- focus */
+
+/*
+ * The selection just drawn (a card, a line of a list, a tool of the
+ * console) is at y, x.  What is drawn later is drawn over it, so the last
+ * call of a draw wins: a picker's line over the card it was opened on.
+ */
+void
+ui_draw_spot(struct ui *ui, int y, int x)
+{
+	ui->focus_y = y;
+	ui->focus_x = x;
+	ui->focus_on = true;
+}
+
+/*
+ * The selection marker (one column) at y, x, and the focus on it: the
+ * selection shows without reverse video too (monochrome, magnifiers,
+ * screen readers).
+ */
+void
+ui_draw_marker(struct ui *ui, int y, int x, int attr)
+{
+	ui_draw_text(ui, y, x, 1, ui_draw_glyph(ui, "\xe2\x96\xb6", ">"),
+	    attr | A_BOLD);
+	ui_draw_spot(ui, y, x);
+}
+
+/*
+ * Put the terminal's cursor on the focus: a text field's cursor, else the
+ * selection drawn last, else the top left corner.  The one place that
+ * decides it: every path that writes to the screen, the countdown's ticks
+ * too, calls it just before refresh(), so that a braille display or a
+ * screen reader follows the user's focus, never the clock.
+ */
+void
+ui_draw_focus(struct ui *ui)
+{
+	int	y = 0, x = 0;
+
+	if (ui->cur_on) {
+		y = ui->cur_y;
+		x = ui->cur_x;
+	} else if (ui->focus_on) {
+		y = ui->focus_y;
+		x = ui->focus_x;
+	}
+	if (y < 0 || y >= LINES)
+		y = 0;
+	if (x < 0 || x >= COLS)
+		x = 0;
+	move(y, x);
 }
 
 /* ---------------------------------------------------------------- text */
@@ -346,8 +406,7 @@ ui_draw_clock(struct ui *ui)
 	    ui_draw_attr(ui, style));
 	snprintf(ui->clock, sizeof ui->clock, "%s", buf);
 	ui->clock_style = style;
-	if (ui->cur_on)
-		move(ui->cur_y, ui->cur_x);
+	ui_draw_focus(ui);
 	refresh();
 	ui->ticks++;
 	return true;
@@ -504,11 +563,13 @@ ui_draw(struct ui *ui)
 	ui->redraws++;
 	erase();
 	ui->cur_on = false;
+	ui->focus_on = false;
 	ui->too_small = COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS;
 	if (ui->too_small) {
 		ui->clock_w = 0;
 		ui_draw_text(ui, LINES / 2, 0, COLS, _("Terminal too small"),
 		    A_BOLD);
+		ui_draw_spot(ui, LINES / 2, 0);
 		ui_draw_text(ui, LINES / 2 + 1 < LINES ? LINES / 2 + 1 : 0, 0,
 		    COLS, _("(40x10 at least)"), 0);
 	} else if (ui->join.active || !ui->net_ready) {
@@ -549,17 +610,6 @@ ui_draw(struct ui *ui)
 			break;
 		}
 	}
-	if (ui->cur_on != ui->cursor_visible) {
-		curs_set(ui->cur_on ? 1 : 0);
-		ui->cursor_visible = ui->cur_on;
-	}
-	/*
-	 * With no cursor to show, curses may leave the terminal's cursor
-	 * where the last change put it: the next tick of the countdown then
-	 * costs a few bytes, not a round trip across the screen.
-	 */
-	leaveok(stdscr, ui->cur_on ? FALSE : TRUE);
-	if (ui->cur_on)
-		move(ui->cur_y, ui->cur_x);
+	ui_draw_focus(ui);
 	refresh();
 }

@@ -622,6 +622,7 @@ ui_join_draw(struct ui *ui)
 	if (!j->active) {
 		ui_draw_text(ui, LINES / 2, 2, COLS - 4, _("Connecting..."),
 		    A_DIM);
+		ui_draw_spot(ui, LINES / 2, 2);
 		ui_join_draw_note(ui);
 		return;
 	}
@@ -639,6 +640,8 @@ ui_join_draw(struct ui *ui)
 		y = 1;
 	ui_draw_text(ui, y, x, COLS - x - 1, "cafeboard", A_BOLD | A_UNDERLINE);
 	y += 2;
+	if (j->trust || j->waiting || j->fatal)
+		ui_draw_spot(ui, y, x);
 	if (j->trust) {
 		ui_draw_text(ui, y++, x, COLS - x - 1,
 		    _("A server never seen before."), A_BOLD);

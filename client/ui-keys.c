@@ -12,6 +12,9 @@
  * The actions that make ops check them against the model first
  * (ui_precheck), so that a refusal is explained before anything is typed.
  */
+#include <event2/event.h>
+
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,10 +275,91 @@ ui_key_view(struct ui *ui, const struct ui_key *k)
 	ui_dirty(ui);
 }
 
-/* The search was typed. */
+/*
+ * An idea's number was typed: "12" is idea 12 of the table looked at,
+ * "2.12" idea 12 of table 2 (the numbers of --plain).  It is selected on
+ * the board.
+ */
+static void
+ui_goto_done(struct ui *ui, const char *text)
+{
+	struct model		*m = ui_model(ui);
+	struct layout_row	*rows;
+	const char		*p = text;
+	char			*end;
+	unsigned long		 a, b = 0;
+	uint64_t		 table, id;
+	size_t			 i, n;
+	bool			 shown = false;
+
+	ui_close_modal(ui);
+	while (*p == '#' || *p == ' ')
+		p++;
+	if (!isdigit((unsigned char)*p)) {
+		ui_message(ui, true, "%s", _("Type the number of an idea: 12, "
+		    "or 2.12 for idea 12 of table 2."));
+		return;
+	}
+	a = strtoul(p, &end, 10);
+	if (*end == '.' && isdigit((unsigned char)end[1]))
+		b = strtoul(end + 1, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (*end != '\0') {
+		ui_message(ui, true, "%s", _("Type the number of an idea: 12, "
+		    "or 2.12 for idea 12 of table 2."));
+		return;
+	}
+	ui_resolve_table(ui);
+	table = ui->table;
+	if (b != 0) {
+		if (a == 0 || a > m->ntables) {
+			ui_message(ui, true, _("There is no table %lu."), a);
+			return;
+		}
+		table = m->tables[a - 1].id;
+		a = b;
+	}
+	if (model_table(m, table) == NULL) {
+		ui_message(ui, true, "%s", _("There is no table yet."));
+		return;
+	}
+	id = a <= UINT32_MAX ? model_card_by_number(m, table, (uint32_t)a) : 0;
+	n = id != 0 ? layout_rows(m, table, NULL, &rows) : 0;
+	for (i = 0; i < n; i++)
+		shown = shown || rows[i].card == id;
+	if (id != 0)
+		free(rows);
+	if (!shown) {
+		ui_message(ui, true, id == 0 ? _("Table %d has no idea %lu.") :
+		    _("Table %d: idea %lu was deleted."),
+		    model_table_index(m, table) + 1, a);
+		return;
+	}
+	ui->view = UI_VIEW_BOARD;
+	ui->table = table;
+	ui->browsing = table != ui->seat_seen;
+	ui_tab(ui, table)->sel = id;
+	ui_dirty(ui);
+}
+
+/* #: go to an idea by its number. */
+static void
+ui_key_goto(struct ui *ui, const struct ui_key *k)
+{
+	(void)k;
+	ui_open_editor(ui, _("Go to idea number (12, or 2.12 for table 2)"),
+	    NULL, 16, false, ui_goto_done);
+}
+
+/* The search was typed ("#12": idea 12). */
 static void
 ui_search_done(struct ui *ui, const char *text)
 {
+	if (text[0] == '#') {
+		ui_goto_done(ui, text);
+		return;
+	}
 	free(ui->search);
 	ui->search = text[0] != '\0' ? xstrdup(text) : NULL;
 	ui_close_modal(ui);
@@ -833,6 +917,16 @@ ui_key_keep(struct ui *ui, const struct ui_key *k)
 	ui_keys_keep(ui);
 }
 
+/* F2, Ctrl-T: the line mode, in this same process and connection. */
+static void
+ui_key_plain(struct ui *ui, const struct ui_key *k)
+{
+	(void)k;
+	ui->to_plain = true;
+	ui->quit = true;
+	event_base_loopbreak(ui->base);
+}
+
 /* Ctrl-L: draw every cell again. */
 static void
 ui_key_redraw(struct ui *ui, const struct ui_key *k)
@@ -1092,6 +1186,10 @@ static const struct ui_key ui_keys[] = {
 	  .hint = N_("board"), .section = UI_SEC_MOVE,
 	  .where = UI_IN_RESULTS, .hint_in = UI_IN_RESULTS,
 	  .who = UI_WHO_ALL, .phases = UI_PH_ALL },
+	{ .codes = { '#' }, .name = "#", .fn = ui_key_goto,
+	  .help = N_("go to an idea by its number (12, or 2.12: idea 12 of "
+	  "table 2; also /#12)"),
+	  .section = UI_SEC_MOVE, .where = UI_IN_VIEWS, .who = UI_WHO_ALL },
 	{ .codes = { '/' }, .name = "/", .fn = ui_key_search,
 	  .help = N_("search every table"), .hint = N_("search"),
 	  .section = UI_SEC_MOVE, .where = UI_IN_VIEWS,
@@ -1310,6 +1408,12 @@ static const struct ui_key ui_keys[] = {
 	  .phases = UI_PH(HARVEST) | UI_PH(CLOSED) },
 
 	/* Anywhere. */
+	{ .codes = { UI_FN(KEY_F(2)), UI_CTRL('t') }, .name = "F2 Ctrl-T",
+	  .fn = ui_key_plain, .help = N_("the line mode (as --plain) for "
+	  "screen readers and braille displays; its command full comes "
+	  "back"),
+	  .section = UI_SEC_OTHER, .where = UI_IN_VIEWS | UI_IN_HELP,
+	  .who = UI_WHO_ALL },
 	{ .codes = { UI_CTRL('l') }, .name = "Ctrl-L", .fn = ui_key_redraw,
 	  .help = N_("redraw the screen"),
 	  .section = UI_SEC_OTHER, .where = UI_IN_ANY, .who = UI_WHO_ALL },

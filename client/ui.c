@@ -1090,6 +1090,19 @@ ui_net_confirmed(void *arg, uint64_t predicted, uint64_t seq)
 		ui->detail_card = seq;
 }
 
+/* What the connection tells this program. */
+static void
+ui_callbacks(struct net_callbacks *cb)
+{
+	memset(cb, 0, sizeof *cb);
+	cb->changed = ui_net_changed;
+	cb->live = ui_net_live;
+	cb->rejected = ui_net_rejected;
+	cb->error = ui_net_error;
+	cb->event = ui_net_event;
+	cb->confirmed = ui_net_confirmed;
+}
+
 /* Set up the connection once the board and the name are known. */
 void
 ui_connect(struct ui *ui)
@@ -1097,13 +1110,7 @@ ui_connect(struct ui *ui)
 	struct net_callbacks	cb;
 
 	if (!ui->net_ready) {
-		memset(&cb, 0, sizeof cb);
-		cb.changed = ui_net_changed;
-		cb.live = ui_net_live;
-		cb.rejected = ui_net_rejected;
-		cb.error = ui_net_error;
-		cb.event = ui_net_event;
-		cb.confirmed = ui_net_confirmed;
+		ui_callbacks(&cb);
 		net_init(&ui->net, ui->base, ui->opts, &cb, ui);
 		ui->net_ready = true;
 	} else if (strcmp(ui->net.replica.confirmed->name,
@@ -1256,15 +1263,59 @@ ui_signal_cb(evutil_socket_t sig, short what, void *arg)
 
 /* ---------------------------------------------------------------- main */
 
-/* Run the interactive client until the user quits; the exit status. */
+/*
+ * Take the connection the line mode had: the board as it stands, the
+ * changes still waiting, the view its phase calls for.
+ */
+static void
+ui_adopt(struct ui *ui, struct client_switch *sw)
+{
+	struct net_callbacks	cb;
+
+	ui_callbacks(&cb);
+	net_move(&ui->net, &sw->net, &cb, ui);
+	sw->net_ready = false;
+	ui->net_ready = true;
+	ui->net_seen = (int)ui->net.state;
+	ui->from_done = sw->from_done;
+	ui->sit_sent = sw->sit_sent;
+	if (ui->net.state == NET_STOPPED && ui->net.last_error != 0) {
+		ui_net_error(ui, ui->net.last_error, ui->net.last_error_text);
+		return;
+	}
+	if (ui_model(ui)->phase >= PHASE_HARVEST && ui_results_allowed(ui))
+		ui->view = UI_VIEW_RESULTS;
+	ui_message(ui, false, "%s", _("Full screen. F2 or Ctrl-T: back to "
+	    "the line mode."));
+}
+
+/* Hand the loop and the connection over to the line mode. */
+static void
+ui_hand_over(struct ui *ui, struct client_switch *sw)
+{
+	sw->next = CLIENT_PLAIN;
+	sw->base = ui->base;
+	sw->net_ready = ui->net_ready;
+	if (ui->net_ready)
+		net_move(&sw->net, &ui->net, NULL, NULL);
+	ui->net_ready = false;
+	sw->from_done = ui->from_done;
+	sw->sit_sent = ui->sit_sent;
+}
+
+/*
+ * Run the interactive client until the user quits, or switches to the
+ * line mode; the exit status.
+ */
 int
-ui_main(struct client_opts *opts)
+ui_main(struct client_opts *opts, struct client_switch *sw)
 {
 	static const int	 sigs[4] = { SIGWINCH, SIGHUP, SIGTERM,
 	    SIGCONT };
 	struct ui		 ui;
 	int			 i, fd;
 
+	sw->next = CLIENT_DONE;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s\n", _("cafeboard: this program needs a "
 		    "terminal."));
@@ -1292,7 +1343,9 @@ ui_main(struct client_opts *opts)
 	signal(SIGTTOU, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((ui.base = event_base_new()) == NULL)
+	ui.base = sw->base;
+	sw->base = NULL;
+	if (ui.base == NULL && (ui.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	ui.redraw_ev = evtimer_new(ui.base, ui_redraw_cb, &ui);
 	ui.tick_ev = evtimer_new(ui.base, ui_tick_cb, &ui);
@@ -1317,7 +1370,9 @@ ui_main(struct client_opts *opts)
 
 	if (opts->term_note != NULL)
 		ui_message(&ui, false, "%s", opts->term_note);
-	if (opts->board == NULL || opts->name == NULL)
+	if (sw->net_ready)
+		ui_adopt(&ui, sw);
+	else if (opts->board == NULL || opts->name == NULL)
 		ui_join_open(&ui, 0, NULL);
 	else
 		ui_connect(&ui);
@@ -1328,6 +1383,8 @@ ui_main(struct client_opts *opts)
 			break;
 	}
 
+	if (ui.to_plain)
+		ui_hand_over(&ui, sw);
 	if (ui.net_ready && ui.net.state != NET_STOPPED)
 		net_stop(&ui.net);
 	ui_close_modal(&ui);
@@ -1336,6 +1393,9 @@ ui_main(struct client_opts *opts)
 	free(ui.kept.start);
 	ui_join_free(&ui);
 	ui_restore_terminal(&ui);
+	/* Curses may take the terminal again (back from the line mode). */
+	if (ui.screen != NULL)
+		delscreen(ui.screen);
 	log_info("%llu full redraws, %llu countdown ticks",
 	    (unsigned long long)ui.redraws, (unsigned long long)ui.ticks);
 	xmalloc_set_fatal_hook(NULL);
@@ -1348,7 +1408,8 @@ ui_main(struct client_opts *opts)
 	event_free(ui.name_ev);
 	for (i = 0; i < 4; i++)
 		event_free(ui.sig_ev[i]);
-	event_base_free(ui.base);
+	if (sw->next != CLIENT_PLAIN)
+		event_base_free(ui.base);
 	free(ui.tabs);
 	free(ui.search);
 	free(ui.matches);

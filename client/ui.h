@@ -30,8 +30,11 @@
 #include "editor.h"
 #include "client.h"
 
-/* Run the interactive client until the user quits; the exit status. */
-int	ui_main(struct client_opts *);
+/*
+ * Run the interactive client until the user quits or switches to the line
+ * mode (then sw holds the loop and the connection); the exit status.
+ */
+int	ui_main(struct client_opts *, struct client_switch *);
 
 /* ------------------------------------------------------------ internal */
 
@@ -72,6 +75,7 @@ enum ui_modal {
 
 struct ui;
 struct ui_key;
+struct screen;
 
 /* What an editor's Enter, a picker's choice and a question's yes do. */
 typedef void	 ui_text_fn(struct ui *, const char *);
@@ -250,6 +254,7 @@ struct ui {
 	struct event		*name_ev;	/* retry: our name was held */
 	struct event		*sig_ev[4];
 	bool			 curses;	/* the terminal is ours */
+	struct screen		*screen;	/* curses' for it */
 	bool			 colour;
 	bool			 ascii;
 	int			 saved_stderr;
@@ -323,9 +328,12 @@ struct ui {
 	int			 clock_x;
 	int			 clock_w;
 	int			 clock_style;
-	int			 cur_y;		/* the editor's cursor */
+	int			 cur_y;		/* a text field's cursor */
 	int			 cur_x;
 	bool			 cur_on;
+	int			 focus_y;	/* the selection drawn last */
+	int			 focus_x;
+	bool			 focus_on;
 	bool			 cursor_visible;
 	int			 cur_col_w;	/* the current column's width */
 	int			 cur_list_h;	/* lines for its cards */
@@ -335,6 +343,7 @@ struct ui {
 
 	/* Flow. */
 	bool			 quit;
+	bool			 to_plain;	/* quit to the line mode */
 	int			 exit_code;
 	bool			 from_done;	/* --from applied */
 	uint64_t		 sit_sent;	/* table of our automatic sit */
@@ -411,6 +420,9 @@ void		 ui_draw_clock_text(struct ui *, const struct model *, char *,
 		    size_t, int *);
 size_t		 ui_draw_body_rows(struct ui *);
 const char	*ui_draw_glyph(const struct ui *, const char *, const char *);
+void		 ui_draw_spot(struct ui *, int, int);
+void		 ui_draw_marker(struct ui *, int, int, int);
+void		 ui_draw_focus(struct ui *);
 int		 ui_draw_put(struct ui *, int, int, int, const char *, size_t,
 		    int);
 int		 ui_draw_text(struct ui *, int, int, int, const char *, int);
@@ -424,6 +436,7 @@ void		 ui_draw_cards(struct ui *, const struct model *, int, int);
 size_t		 ui_draw_cards_order(struct ui *, uint64_t **, int **,
 		    int *);
 const char	*ui_draw_cards_author(const struct model *, uint32_t);
+uint32_t	*ui_draw_cards_numbers(const struct model *);
 bool		 ui_draw_cards_totals(struct ui *, const struct model *);
 
 /* ui-draw-results.c */
