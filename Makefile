@@ -70,7 +70,8 @@ COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
 LIB		= $(B)/libcafeboard.a
 
 # ---------------------------------------------------------------- server/
-SERVER_MODS	= main server client-conn board store keyfile offline
+SERVER_MODS	= main server client-conn board store keyfile offline relay \
+		  upstream
 SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 
 # ---------------------------------------------------------------- client/
@@ -90,7 +91,7 @@ NET_TEST_WRAP	= -Wl,--wrap=bufferevent_setcb -Wl,--wrap=bufferevent_free
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
 		  test_boardfile test_export test_editor test_layout test_tui test_plain \
 		  test_cafe test_server test_pipeline test_shaper test_net \
-		  test_session test_merge
+		  test_session test_merge test_relay
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport

@@ -159,6 +159,8 @@ struct net {
 	uint32_t		 last_error;	/* code of the last ERROR, 0 */
 	char			 last_error_text[PROTO_REASON_MAX * 4 + 1];
 	char			 status[256];	/* why we are not live, for the UI */
+	struct proto_uplink	 uplink;	/* ext: a relay's link to the
+						   board's server (UPLINK) */
 	struct proto_buf	 out;
 };
 

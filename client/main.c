@@ -207,6 +207,7 @@ main(int argc, char **argv)
 			}
 			break;
 		case OPT_SOCKET:
+			free(o.socket_path);
 			o.socket_path = xstrdup(optarg);
 			o.socket_given = true;
 			break;

@@ -21,7 +21,7 @@ enum {
 	OPT_MAX_CONNS_PER_PEER, OPT_MAX_HELLO, OPT_MAX_CARDS, OPT_MAX_PARTICIPANTS,
 	OPT_IDLE_TIMEOUT, OPT_QUEUE_CAP, OPT_REPLAY_MAX, OPT_LOG_LEVEL,
 	OPT_LOG_FILE, OPT_SYSLOG, OPT_FROM, OPT_FORMAT, OPT_BOM, OPT_REPAIR,
-	OPT_VERSION,
+	OPT_VERSION, OPT_UPSTREAM,
 };
 
 static const struct option long_options[] = {
@@ -44,6 +44,7 @@ static const struct option long_options[] = {
 	{ "log-level",		required_argument, NULL, OPT_LOG_LEVEL },
 	{ "log-file",		required_argument, NULL, OPT_LOG_FILE },
 	{ "syslog",		no_argument,	   NULL, OPT_SYSLOG },
+	{ "upstream",		required_argument, NULL, OPT_UPSTREAM },
 	{ "from",		required_argument, NULL, OPT_FROM },
 	{ "format",		required_argument, NULL, OPT_FORMAT },
 	{ "output",		required_argument, NULL, 'o' },
@@ -96,6 +97,13 @@ usage(FILE *f)
 "  -h, --help              this text\n"
 "      --version           the version\n"),
 	    sock, data);
+	fprintf(f, "%s", _(
+"\n"
+"Relay (a room on a weak link):\n"
+"  --upstream HOST[:PORT]  serve the boards of that server (or of the socket\n"
+"                          at that path) to the clients here, each event\n"
+"                          crossing the link once; --key-file names that\n"
+"                          server's facilitator key\n"));
 	free(sock);
 	free(data);
 }
@@ -174,6 +182,7 @@ config_free(struct server_config *cfg)
 	free(cfg->data_dir);
 	free(cfg->key_file);
 	free(cfg->log_file);
+	free(cfg->upstream);
 }
 
 /*
@@ -311,6 +320,10 @@ main(int argc, char **argv)
 		case OPT_SYSLOG:
 			cfg.log_target = LOG_TO_SYSLOG;
 			break;
+		case OPT_UPSTREAM:
+			free(cfg.upstream);
+			cfg.upstream = xstrdup(optarg);
+			break;
 		case OPT_FROM:
 			off.from = optarg;
 			break;
@@ -353,7 +366,11 @@ main(int argc, char **argv)
 	}
 	xmalloc_set_fatal_hook(server_fatal_hook);
 
-	if (optind == argc) {
+	if (optind < argc && cfg.upstream != NULL) {
+		fprintf(stderr, "%s", _("cafeboard-server: a relay (--upstream) "
+		    "keeps no board: the commands run where the board is\n"));
+		rc = 2;
+	} else if (optind == argc) {
 		if (off.from != NULL || off.format != NULL ||
 		    off.output != NULL || off.bom || off.repair) {
 			fprintf(stderr, "%s", _("cafeboard-server: --from, "

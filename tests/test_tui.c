@@ -1114,3 +1114,54 @@ Test(console, durations_typed_by_a_facilitator)
 		}
 	}
 }
+
+Test(tui, through_a_relay_the_status_line_says_when_the_boards_server_is_gone)
+{
+	char	 rsock[300], rdata[300], rlog[300], args[512], *s;
+	char	*argv[] = { (char *)T.server_bin, "--socket", rsock, "--data",
+	    rdata, "--log-level", "debug", "--upstream", T.sock, "--key-file",
+	    T.key, NULL };
+	pid_t	 relay;
+	int	 status;
+
+	cafe(false);
+	phase("2", "ideas");
+	/* A relay in front of the server; Anne comes in through it. */
+	snprintf(rsock, sizeof rsock, "%s/relay.sock", T.dir);
+	snprintf(rdata, sizeof rdata, "%s/relay-data", T.dir);
+	snprintf(rlog, sizeof rlog, "%s/relay.log", T.dir);
+	relay = tui_spawn(argv, rlog);
+	tui_wait_file(rsock);
+	snprintf(args, sizeof args, "--socket '%s' --board cafe --name Anne",
+	    rsock);
+	tui_client(&T, "anne", args);
+	free(tui_wait(&T, "anne", "(your table)"));
+	add_card("anne", "Avant la coupure");
+	free(tui_wait(&T, "fac", "Avant la coupure"));
+
+	/* The server goes: Anne's screen says so, and keeps her card. */
+	tui_server_stop(&T, SIGKILL);
+	free(tui_wait(&T, "anne", "board's server out of reach"));
+	add_card("anne", "Pendant la coupure");
+	s = tui_wait(&T, "anne", "1 change waits in the room (1 yours)");
+	cr_assert_eq(tui_count(s, "Pendant la coupure"), 1, "%s", s);
+	free(s);
+
+	/* It comes back: the card goes up once, the screens agree. */
+	tui_server_start(&T);
+	s = tui_wait(&T, "fac", "Pendant la coupure");
+	free(s);
+	free(tui_wait_gone(&T, "anne", "out of reach"));
+	free(tui_wait_gone(&T, "anne", "waiting"));
+	s = tui_wait(&T, "anne", "connected");
+	cr_assert_eq(tui_count(s, "Avant la coupure"), 1, "%s", s);
+	cr_assert_eq(tui_count(s, "Pendant la coupure"), 1, "%s", s);
+	free(s);
+	s = tui_wait(&T, "fac", "Pendant la coupure");
+	cr_assert_eq(tui_count(s, "Pendant la coupure"), 1, "%s", s);
+	free(s);
+	kill(relay, SIGTERM);
+	while (waitpid(relay, &status, 0) == -1 && errno == EINTR)
+		;
+	tui_end(&T);
+}
