@@ -105,9 +105,9 @@ TEST_PROG_BINS	= $(TEST_PROGS:%=$(B)/tests/%)
 # link bsupport (builds side by side, anchors, the report).
 BENCHES		= bench_model bench_proto bench_rotation bench_evlog bench_cafe \
 		  bench_fanout bench_latency bench_catchup bench_tty bench_room \
-		  bench_plain
+		  bench_plain bench_relay
 BENCHES_QUICK	= bench_proto bench_fanout bench_latency bench_catchup \
-		  bench_tty bench_room
+		  bench_tty bench_room bench_relay
 BENCH_BINS	= $(BENCHES:%=$(B)/tests/%)
 BSUPPORT_MODS	= bsupport
 BSUPPORT_OBJS	= $(BSUPPORT_MODS:%=$(B)/tests/%.o)

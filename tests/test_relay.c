@@ -939,3 +939,85 @@ RTEST(a_burst_of_one_persons_waiting_changes_is_not_rate_limited)
 		cr_assert_eq(cards_saying(text, NULL), 1, "%s", text);
 	}
 }
+
+RTEST(a_vote_applied_while_the_link_dropped_comes_back_to_its_author)
+{
+	struct tclient		*fac, *ana, *bob;
+	struct proto_msg	 m;
+	uint64_t		 t, card;
+	uint32_t		 id;
+	bool			 own = false;
+	char			 up[32];
+
+	/* A slow link: the vote's EVENT is still on its way down... */
+	tserver_start(&central, true, NULL);
+	shaper_start("256000", "1500");
+	snprintf(up, sizeof up, "127.0.0.1:%d", shaper_port);
+	start_relay(&relay, up);
+	t = board_setup(&fac);
+	bob = join_at(&central, "Bob", NULL);
+	op_ok(bob, &SIT(t, 0));
+	card = op_ok(bob, &ADD(t, "Une idée", 0));
+	op_ok(fac, &PHASE(PHASE_VOTE));
+	ana = join_at(&relay, "Ana", NULL);
+	catch_head(ana, fac->head);
+
+	id = tclient_op(ana, &VOTE(card, 1));
+	/* ... when the server has it, and the link is reset: it is lost. */
+	cr_assert_eq(next_event(fac, OP_VOTE, &m, LONG_WAIT), 1);
+	proto_msg_free(&m);
+	shaper("reset");
+	/*
+	 * The relay comes back: the vote in its replay shows no voter (a
+	 * facilitator's view), the server says it applied Ana's op; her
+	 * screen is asked back for a STATE with her own dot.
+	 */
+	cr_assert_eq(tclient_expect(ana, PROTO_ERROR, &m, LONG_WAIT), 1);
+	cr_assert_eq(m.type, PROTO_ERROR);
+	cr_assert_eq(m.u.error.code, ERROR_SHUTDOWN);
+	proto_msg_free(&m);
+	cr_assert_eq(tclient_reconnect(ana, &relay, false), 0);
+	cr_assert_eq(tclient_hello(ana, BOARD, "Ana", NULL, NULL, ana->head),
+	    0);
+	cr_assert_eq(tclient_expect(ana, PROTO_WELCOME, &m, WAIT), 1);
+	cr_assert_eq(m.type, PROTO_WELCOME);
+	cr_assert_eq(m.u.welcome.mode, MODE_STATE);
+	cr_assert_geq(m.u.welcome.last_op, id, "the vote is applied");
+	proto_msg_free(&m);
+	for (;;) {
+		cr_assert_eq(tclient_recv(ana, &m, WAIT), 1);
+		if (m.type == PROTO_READY) {
+			proto_msg_free(&m);
+			break;
+		}
+		if (m.type == PROTO_STATE && m.u.state.what == STATE_VOTES &&
+		    m.u.state.npairs == 1 && m.u.state.pairs[0].a == card &&
+		    m.u.state.pairs[0].b == 1)
+			own = true;
+		proto_msg_free(&m);
+	}
+	cr_assert(own, "Ana's STATE holds her own dot");
+	/* And the server holds one dot: the vote was applied once. */
+	op_ok(fac, &PHASE(PHASE_HARVEST));
+	{
+		struct tclient	oc;
+		int		votes = -1;
+
+		cr_assert_eq(tclient_connect(&oc, &central, false), 0);
+		cr_assert_eq(tclient_hello_flags(&oc, BOARD, "Observer", NULL,
+		    central.key, 0, true, true), 0);
+		for (;;) {
+			cr_assert_eq(tclient_recv(&oc, &m, WAIT), 1);
+			if (m.type == PROTO_READY) {
+				proto_msg_free(&m);
+				break;
+			}
+			if (m.type == PROTO_STATE && m.u.state.what ==
+			    STATE_CARD && m.u.state.id == card)
+				votes = (int)m.u.state.votes;
+			proto_msg_free(&m);
+		}
+		tclient_close(&oc);
+		cr_assert_eq(votes, 1);
+	}
+}
