@@ -75,8 +75,9 @@ SERVER_MODS	= main server client-conn board store keyfile offline relay \
 SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 
 # ---------------------------------------------------------------- client/
-CLIENT_MODS	= main net replica dial boards spawn fetch editor layout ui \
-		  ui-draw ui-input ui-console ui-join ui-text plain plain-cmd
+CLIENT_MODS	= main net replica dial boards spawn fetch editor layout ui ui-keys \
+		  ui-draw ui-draw-cards ui-draw-results ui-draw-status \
+		  ui-draw-modal ui-input ui-console ui-join ui-text plain plain-cmd
 CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
@@ -96,6 +97,9 @@ UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
 TSUPPORT_OBJS	= $(TSUPPORT_MODS:%=$(B)/tests/%.o)
+# The tmux harness of the suites that drive the real client.
+TUI_HARNESS_MODS = tui-harness
+TUI_HARNESS_OBJS = $(TUI_HARNESS_MODS:%=$(B)/tests/%.o)
 
 # Programs the tests and benchmarks run (the shaped link of a room).
 TEST_PROGS	= shaper
@@ -178,6 +182,12 @@ $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
     $(B)/tests/%.o $(CLIENT_TEST_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) -lm
 
+$(B)/tests/test_cafe $(B)/tests/test_session: $(B)/tests/%: \
+    $(B)/tests/%.o $(TUI_HARNESS_OBJS) \
+    $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) \
+	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
 # The pipeline test plays the client's replica against the server's model.
 $(B)/tests/test_pipeline: $(B)/tests/test_pipeline.o $(B)/client/replica.o \
     $(TSUPPORT_OBJS) $(LIB)
@@ -185,10 +195,11 @@ $(B)/tests/test_pipeline: $(B)/tests/test_pipeline.o $(B)/client/replica.o \
 	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
 
 $(B)/tests/test_tui.o: CFLAGS += $(CURSES_CFLAGS)
-$(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) \
-    $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) $(LIB) \
-	    $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+$(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) \
+    $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TUI_HARNESS_OBJS) \
+	    $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) \
+	    $(MSGPACK_LIBS) -lm
 
 $(B)/tests/test_net: $(B)/tests/test_net.o $(NET_TEST_OBJS) $(TSUPPORT_OBJS) \
     $(LIB)
@@ -340,6 +351,7 @@ clean:
 # Dependency files of exactly the objects this build knows (a renamed
 # source leaves no stale .d behind to confuse it).
 ALL_OBJS	= $(COMMON_OBJS) $(SERVER_OBJS) $(CLIENT_OBJS) $(TSUPPORT_OBJS) \
-		  $(BSUPPORT_OBJS) $(UNIT_TESTS:%=$(B)/tests/%.o) \
+		  $(TUI_HARNESS_OBJS) $(BSUPPORT_OBJS) \
+		  $(UNIT_TESTS:%=$(B)/tests/%.o) \
 		  $(BENCHES:%=$(B)/tests/%.o) $(TEST_PROGS:%=$(B)/tests/%.o)
 -include $(ALL_OBJS:.o=.d)

@@ -1158,7 +1158,10 @@ model_apply_rotate(struct model *m, const struct proto_op *op)
 	m->timer.ended = false;
 }
 
-/* phase: every ready flag drops; a blind vote starts hidden. */
+/*
+ * phase: every ready flag drops, a clock that ran out goes, a blind vote
+ * starts hidden.
+ */
 static void
 model_apply_phase(struct model *m, const struct proto_op *op)
 {
@@ -1169,6 +1172,9 @@ model_apply_phase(struct model *m, const struct proto_op *op)
 	if (op->phase == PHASE_VOTE && m->phase != PHASE_VOTE &&
 	    m->settings.blind)
 		m->revealed = false;
+	/* A clock that ran out belongs to the step that is over. */
+	if (op->phase != m->phase)
+		m->timer.ended = false;
 	m->phase = op->phase;
 	for (i = 0; i < m->nparticipants; i++)
 		m->participants[i].ready = false;
@@ -1245,8 +1251,11 @@ model_apply_timer(struct model *m, const struct proto_op *op, int64_t time)
 	m->timer.running = op->running;
 	if (op->action == TIMER_START)
 		model_set_str(&m->timer.label, op->text);
-	/* Choice: a stop leaves "ended" (and so the freeze) as is. */
-	if (op->running)
+	/*
+	 * A stop clears the clock, even one that ran out: no countdown
+	 * shows, and nothing is frozen by it any more.
+	 */
+	if (op->running || op->action == TIMER_STOP)
 		m->timer.ended = false;
 }
 

@@ -941,9 +941,12 @@ Test(model, freeze_at_zero_after_timer_end_until_rotate_or_start)
 	/* Only card.add is frozen; facilitators are exempt. */
 	ok(x.m, x.a, EDIT(c, "Juste à temps (corrigée)"));
 	ok(x.m, x.f, ADD(x.t1, "Synthèse", 0));
-	/* A stop leaves the freeze: it is not a new round. */
+	/* A stop clears the clock that ran out, and so the freeze. */
 	ok(x.m, x.f, TIMER(TIMER_STOP, 0, ""));
-	cr_assert_eq(srv(x.m, x.a, ADD(x.t1, "Trop tard", 0)), REJECT_FROZEN);
+	cr_assert_not(x.m->timer.ended);
+	cr_assert_not(model_frozen(x.m, now));
+	put(x.m, 0, OP(.kind = OP_TIMER_END, .text = "Tour 1"));
+	cr_assert(model_frozen(x.m, now));
 	/* Rotate clears it. */
 	ok(x.m, x.f, ROTATE());
 	cr_assert_not(x.m->timer.ended);

@@ -15,6 +15,19 @@
  * way to start one) is killed by pid and reaped.
  */
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <unistd.h>
 
 #include <dirent.h>
 #include <locale.h>
@@ -22,6 +35,8 @@
 /* The harness's helpers are static: this suite uses some of them. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
+#include "proto.h"
+#include "tsupport.h"
 #include "tui-harness.h"
 #pragma GCC diagnostic pop
 
