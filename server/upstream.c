@@ -130,12 +130,15 @@ struct upstream {
 static void	upstream_connect(struct upstream *);
 static void	upstream_lost(struct upstream *, const char *);
 
-/* True while frames can go up: our HELLO is out, the link not known lost. */
+/*
+ * True while the room's frames go up: the server welcomed this connection
+ * (an attempt that is not answered may be delivered long after it was
+ * given up, and must not carry the room's ops then).
+ */
 static bool
 upstream_active(const struct upstream *up)
 {
-	return up->state == UP_HELLO || up->state == UP_CATCHUP ||
-	    up->state == UP_LIVE;
+	return up->state == UP_CATCHUP || up->state == UP_LIVE;
 }
 
 /* True when the board's server is in reach: live and heard from lately. */
@@ -234,9 +237,9 @@ upstream_send_op(struct upstream *up, struct upstream_op *o)
 }
 
 /*
- * A new connection is out (HELLO sent): say HELLO again for everyone who
- * must be known there, then send every op that waits, in the room's order.
- * The server reads them after our catch-up.
+ * A new connection is welcomed: say HELLO again for everyone who must be
+ * known there, then send every op that waits, in the room's order.  The
+ * server reads them after our catch-up.
  */
 static void
 upstream_flush(struct upstream *up)
@@ -658,6 +661,7 @@ upstream_message(struct upstream *up, struct proto_msg *m)
 			return;
 		}
 		up->state = UP_CATCHUP;
+		upstream_flush(up);
 		break;
 	case PROTO_STATE:
 		if (up->incoming != NULL) {
@@ -792,8 +796,6 @@ upstream_hello_up(struct upstream *up)
 	up->state_ms = server_now_ms();
 	up->far_up = true;
 	up->far_waiting = 0;
-	/* What the room waits for follows at once: read after READY. */
-	upstream_flush(up);
 }
 
 /* Connected, or the connection failed or ended. */
@@ -921,7 +923,13 @@ upstream_tick_cb(evutil_socket_t fd, short what, void *arg)
 	switch (up->state) {
 	case UP_CONNECTING:
 	case UP_HELLO:
-		if (now - up->state_ms > UPSTREAM_HELLO_MS)
+		/*
+		 * Each attempt in a row waits longer for its answer: through
+		 * a long cut, fewer attempts pile up to be delivered at once
+		 * when the link returns.
+		 */
+		if (now - up->state_ms > UPSTREAM_HELLO_MS *
+		    (1 + (up->attempts < 5 ? up->attempts : 5)))
 			upstream_lost(up, "the server does not answer");
 		break;
 	case UP_CATCHUP:
