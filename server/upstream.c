@@ -591,7 +591,8 @@ upstream_rejected(struct upstream *up, const struct proto_relay *r)
 /*
  * RELAY_ERROR: one of ours is refused (or out); its connection here
  * hears it.  Refused for good, what it left waiting goes (it keeps its
- * ops and sends them again if it comes back).
+ * ops and sends them again if it comes back).  The server going down
+ * (106) is the link's business: the room stays, and is told so.
  */
 static void
 upstream_refused_client(struct upstream *up, const struct proto_relay *r)
@@ -602,6 +603,8 @@ upstream_refused_client(struct upstream *up, const struct proto_relay *r)
 	if ((uc = upstream_client_find(up, r->client)) == NULL)
 		return;
 	uc->hello_sent = false;
+	if (r->code == ERROR_SHUTDOWN)
+		return;
 	if (ERROR_FINAL(r->code) || r->code == ERROR_PROTOCOL) {
 		for (o = TAILQ_FIRST(&up->ops); o != NULL; o = next) {
 			next = TAILQ_NEXT(o, entry);
