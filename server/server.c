@@ -731,9 +731,7 @@ server_run(struct server_config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	event_set_log_callback(server_libevent_log);
 
-	/* A relay keeps no board: it presents the board server's key. */
-	if (cfg->upstream == NULL && store_mkdirs(cfg->data_dir, err,
-	    sizeof err) != 0) {
+	if (store_mkdirs(cfg->data_dir, err, sizeof err) != 0) {
 		log_error("data directory: %s", err);
 		return 1;
 	}
@@ -845,6 +843,7 @@ out:
 		TAILQ_REMOVE(&s.boards, b, entry);
 		board_free(b);
 	}
+	upstream_end(&s);
 	if (s.dns != NULL)
 		evdns_base_free(s.dns, 0);
 	if (s.base != NULL)

@@ -72,6 +72,10 @@ struct server_config {
 	char		*log_file;
 	char		*upstream;		/* ext: HOST[:PORT] or a socket
 						   path: a relay of that server */
+	bool		 upstream_tls;		/* --tls: to it in TLS ... */
+	char		*upstream_pin;		/* ... its certificate's --pin */
+	bool		 upstream_insecure;	/* the key in clear beyond
+						   loopback */
 };
 
 /* What the public variant of a kept event hides (board_pub_bits). */
@@ -242,6 +246,7 @@ struct server {
 	struct log_limit store_log;	/* boards that cannot be loaded now */
 	struct log_limit accept_log;	/* accept failing (out of fds) */
 	struct evdns_base *dns;		/* --upstream: name resolution */
+	struct ssl_ctx_st *up_ctx;	/* --upstream --tls: the client side */
 };
 
 /* server.c */
@@ -389,6 +394,8 @@ int		 upstream_list(struct server *, char ***, size_t *);
 /* Once a pass: what waits goes up, the room hears of the link. */
 void		 upstream_housekeeping(struct server *);
 void		 upstream_free(struct upstream *);
+/* At exit: what every link shared (the TLS context). */
+void		 upstream_end(struct server *);
 
 /* keyfile.c */
 int		 keyfile_load(const char *, bool, char *, size_t, bool *, char *,

@@ -19,6 +19,11 @@
  * sends again what is unanswered after a reconnect, in the order the room
  * made them: the server applies each once.
  *
+ * With --tls the link is TLS, and the relay talks only to the certificate
+ * whose fingerprint --pin names (it has nobody to ask whether to trust
+ * another); without, the key it presents never goes in clear beyond
+ * loopback unless --insecure says so.
+ *
  * When the link drops (or goes silent) the room goes on: the mirror still
  * serves every catch-up, people who joined through this relay come back in
  * from it, their ops wait here, and every local screen hears (UPLINK) that
@@ -31,17 +36,24 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <arpa/inet.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/dns.h>
 #include <event2/event.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fingerprint.h"
 #include "idmap.h"
 #include "server.h"
 #include "xmalloc.h"
@@ -801,6 +813,101 @@ upstream_hello_up(struct upstream *up)
 	up->far_waiting = 0;
 }
 
+/* The fingerprint of the certificate the server showed; -1 if none. */
+static int
+upstream_peer_fp(struct bufferevent *bev, char *fp)
+{
+	SSL		*ssl = bufferevent_openssl_get_ssl(bev);
+	X509		*x;
+	uint8_t		 md[EVP_MAX_MD_SIZE];
+	unsigned	 n = 0;
+	int		 ok;
+
+	if (ssl == NULL || (x = SSL_get1_peer_certificate(ssl)) == NULL)
+		return -1;
+	ok = X509_digest(x, EVP_sha256(), md, &n) && n == FINGERPRINT_LEN;
+	X509_free(x);
+	if (!ok)
+		return -1;
+	fingerprint_format(md, fp);
+	return 0;
+}
+
+/* True if the connected peer is loopback. */
+static bool
+upstream_peer_local(struct bufferevent *bev)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	evutil_socket_t		 fd = bufferevent_getfd(bev);
+
+	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
+		return false;
+	if (ss.ss_family == AF_UNIX)
+		return true;
+	if (ss.ss_family == AF_INET)
+		return (ntohl(((struct sockaddr_in *)(void *)&ss)->sin_addr.
+		    s_addr) >> 24) == 127;
+	return ss.ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(
+	    &((struct sockaddr_in6 *)(void *)&ss)->sin6_addr);
+}
+
+/*
+ * Connected (with TLS, the handshake done): the certificate must be the
+ * pinned one, and a plain link must stay on this computer, before our
+ * HELLO (and the key) goes.  Refused, the mirror waits for the next
+ * local HELLO, or (served already) tries again later.
+ */
+static bool
+upstream_trusted(struct upstream *up, struct bufferevent *bev)
+{
+	const struct server_config	*cfg = up->server->cfg;
+	char				 fp[FINGERPRINT_TEXT], why[300];
+
+	if (cfg->upstream_tls) {
+		if (upstream_peer_fp(bev, fp) != 0)
+			snprintf(why, sizeof why, "no certificate");
+		else if (fingerprint_same(fp, cfg->upstream_pin))
+			return true;
+		else
+			snprintf(why, sizeof why, "certificate %s, expected %s",
+			    fp, cfg->upstream_pin);
+		log_error("relay: board %s: %s shows another certificate "
+		    "than --pin: %s", up->board->name, cfg->upstream, why);
+		if (up->synced)
+			upstream_lost(up, "another certificate than --pin");
+		else
+			upstream_refused(up, ERROR_FULL, "the board's server "
+			    "shows another certificate than the relay's pin");
+		return false;
+	}
+	if (cfg->upstream_insecure || upstream_peer_local(bev))
+		return true;
+	log_error("relay: board %s: %s is beyond loopback: the key would go "
+	    "in clear (--tls --pin, or --insecure)", up->board->name,
+	    cfg->upstream);
+	upstream_refused(up, ERROR_FULL, "the relay would send its key in "
+	    "clear to the board's server");
+	return false;
+}
+
+/* What the TLS layer of bev said went wrong, or NULL (queue emptied). */
+static const char *
+upstream_tls_error(struct bufferevent *bev)
+{
+	unsigned long	 e, first = 0;
+	const char	*r;
+
+	while ((e = bufferevent_get_openssl_error(bev)) != 0)
+		if (first == 0)
+			first = e;
+	ERR_clear_error();
+	if (first == 0)
+		return NULL;
+	r = ERR_reason_error_string(first);
+	return r != NULL ? r : "TLS handshake failed";
+}
+
 /* Connected, or the connection failed or ended. */
 static void
 upstream_event_cb(struct bufferevent *bev, short what, void *arg)
@@ -810,6 +917,7 @@ upstream_event_cb(struct bufferevent *bev, short what, void *arg)
 	socklen_t		 len = sizeof ss;
 	int			 one = 1, e = EVUTIL_SOCKET_ERROR();
 	evutil_socket_t		 fd;
+	const char		*tls;
 
 	if (what & BEV_EVENT_CONNECTED) {
 		/* Small frames go at once (no Nagle, no delayed ACK). */
@@ -820,10 +928,16 @@ upstream_event_cb(struct bufferevent *bev, short what, void *arg)
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 			    sizeof one);
 		up->last_in_ms = server_now_ms();
-		upstream_hello_up(up);
+		if (upstream_trusted(up, bev))
+			upstream_hello_up(up);
 		return;
 	}
-	if (what & BEV_EVENT_EOF)
+	if (up->server->cfg->upstream_tls &&
+	    (tls = upstream_tls_error(bev)) != NULL) {
+		log_warn("relay: board %s: TLS with %s: %s", up->board->name,
+		    up->server->cfg->upstream, tls);
+		upstream_lost(up, tls);
+	} else if (what & BEV_EVENT_EOF)
 		upstream_lost(up, "the server closed the connection");
 	else if (up->state == UP_CONNECTING &&
 	    bufferevent_socket_get_dns_error(bev) != 0)
@@ -835,15 +949,17 @@ upstream_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 /*
- * Split --upstream HOST[:PORT] (port 7117 by default; [V6]:PORT); a value
- * with a slash is a Unix socket's path (0 returned, host empty).
+ * Split --upstream HOST[:PORT] (port 7117 by default, 7118 with TLS;
+ * [V6]:PORT); a value with a slash is a Unix socket's path (0 returned,
+ * host empty).
  */
 static int
-upstream_split(const char *spec, char *host, size_t hostlen, int *port)
+upstream_split(const char *spec, bool tls, char *host, size_t hostlen,
+    int *port)
 {
 	const char	*colon, *end;
 
-	*port = PROTO_DEFAULT_PORT;
+	*port = tls ? PROTO_TLS_PORT : PROTO_DEFAULT_PORT;
 	host[0] = '\0';
 	if (strchr(spec, '/') != NULL)
 		return 0;
@@ -864,6 +980,44 @@ upstream_split(const char *spec, char *host, size_t hostlen, int *port)
 	return host[0] != '\0' && *port > 0 && *port < 65536 ? 0 : -1;
 }
 
+/*
+ * A TLS bufferevent towards host (its name in the handshake), in the
+ * context every link shares: TLS 1.2 or later, the pin instead of CAs.
+ */
+static struct bufferevent *
+upstream_tls_bev(struct server *s, const char *host)
+{
+	struct bufferevent	*bev;
+	struct in6_addr		 a6;
+	struct in_addr		 a4;
+	SSL			*ssl;
+
+	if (s->up_ctx == NULL) {
+		if ((s->up_ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+			fatalx("SSL_CTX_new failed");
+		SSL_CTX_set_min_proto_version(s->up_ctx, TLS1_2_VERSION);
+		SSL_CTX_set_verify(s->up_ctx, SSL_VERIFY_NONE, NULL);
+	}
+	if ((ssl = SSL_new(s->up_ctx)) == NULL)
+		fatalx("SSL_new failed");
+	if (inet_pton(AF_INET, host, &a4) != 1 &&
+	    inet_pton(AF_INET6, host, &a6) != 1)
+		SSL_set_tlsext_host_name(ssl, host);
+	bev = bufferevent_openssl_socket_new(s->base, -1, ssl,
+	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev != NULL)
+		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
+/* At exit: the TLS context the links shared. */
+void
+upstream_end(struct server *s)
+{
+	SSL_CTX_free(s->up_ctx);
+	s->up_ctx = NULL;
+}
+
 /* Open the connection to the server above (TCP or a Unix socket). */
 static void
 upstream_connect(struct upstream *up)
@@ -871,11 +1025,17 @@ upstream_connect(struct upstream *up)
 	struct server		*s = up->server;
 	struct sockaddr_un	 sun;
 	char			 host[256];
-	int			 port;
+	int			 port, bad;
 
 	evtimer_del(up->retry_ev);
 	upstream_close(up);
-	up->bev = bufferevent_socket_new(s->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	bad = upstream_split(s->cfg->upstream, s->cfg->upstream_tls, host,
+	    sizeof host, &port);
+	if (s->cfg->upstream_tls && host[0] != '\0')
+		up->bev = upstream_tls_bev(s, host);
+	else
+		up->bev = bufferevent_socket_new(s->base, -1,
+		    BEV_OPT_CLOSE_ON_FREE);
 	if (up->bev == NULL)
 		fatalx("bufferevent_socket_new failed");
 	bufferevent_setcb(up->bev, upstream_read_cb, NULL, upstream_event_cb,
@@ -883,7 +1043,7 @@ upstream_connect(struct upstream *up)
 	bufferevent_enable(up->bev, EV_READ | EV_WRITE);
 	up->state = UP_CONNECTING;
 	up->state_ms = server_now_ms();
-	if (upstream_split(s->cfg->upstream, host, sizeof host, &port) != 0) {
+	if (bad != 0) {
 		upstream_refused(up, ERROR_BOARD, "--upstream: expected "
 		    "HOST[:PORT] or a socket path");
 		return;

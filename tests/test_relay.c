@@ -28,6 +28,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "fingerprint.h"
 #include "model.h"
 #include "proto.h"
 #include "tsupport.h"
@@ -1018,4 +1022,84 @@ RTEST(a_vote_applied_while_the_link_dropped_comes_back_to_its_author)
 		tclient_close(&oc);
 		cr_assert_eq(votes, 1);
 	}
+}
+
+/* The fingerprint of the server's TLS certificate, computed here. */
+static void
+central_fingerprint(char *fp)
+{
+	char		 path[200];
+	FILE		*f;
+	X509		*x;
+	uint8_t		 md[EVP_MAX_MD_SIZE];
+	unsigned	 n = 0;
+
+	snprintf(path, sizeof path, "%s/tls-cert.pem", central.data);
+	cr_assert_not_null(f = fopen(path, "r"), "no certificate %s", path);
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	cr_assert_not_null(x);
+	cr_assert(X509_digest(x, EVP_sha256(), md, &n) && n == 32);
+	X509_free(x);
+	fingerprint_format(md, fp);
+}
+
+RTEST(over_tls_the_relay_talks_only_to_the_pinned_certificate)
+{
+	struct tclient	*ana, *c;
+	char		 spec[32], fp[FINGERPRINT_TEXT], *log;
+	uint64_t	 t;
+	int		 port = ts_free_port();
+
+	snprintf(spec, sizeof spec, "127.0.0.1:%d", port);
+	tserver_start(&central, false, "--tls-listen", spec, NULL);
+	central_fingerprint(fp);
+	t = board_setup(NULL);
+
+	/* The right pin: the room works through TLS. */
+	tserver_start(&relay, false, "--upstream", spec, "--tls", "--pin", fp,
+	    "--key-file", central.keyfile, NULL);
+	ana = join_at(&relay, "Ana", NULL);
+	op_ok(ana, &SIT(t, 0));
+	op_ok(ana, &ADD(t, "Par TLS", 0));
+	cr_assert_eq(cards_saying("Par TLS", NULL), 1);
+
+	/* Another pin: nothing goes, the room is told why. */
+	fp[0] = fp[0] == 'A' ? 'B' : 'A';
+	tserver_start(&relay2, false, "--upstream", spec, "--tls", "--pin", fp,
+	    "--key-file", central.keyfile, NULL);
+	c = newc();
+	cr_assert_eq(tclient_connect(c, &relay2, false), 0);
+	cr_assert_eq(tclient_join(c, BOARD, "Bob", NULL, NULL), ERROR_FULL);
+	log = tserver_log(&relay2);
+	cr_assert(strstr(log, "expected") != NULL && strstr(log, fp) != NULL,
+	    "the relay's log names both fingerprints:\n%s", log);
+	free(log);
+	/* The server never saw a relay's HELLO from it. */
+	log = tserver_log(&central);
+	cr_assert_eq(strstr(log, "Bob"), NULL, "%s", log);
+	free(log);
+}
+
+RTEST(a_relay_refuses_options_that_would_leak_its_key)
+{
+	char	*out;
+	char	*argv[] = { (char *)ts_bin("CB_SERVER", "server/cafeboard-server"),
+	    "--upstream", "192.0.2.1:7117", "--key-file", "/nonexistent",
+	    "--socket", "", NULL };
+	char	*argv2[] = { argv[0], "--upstream", "127.0.0.1:7118", "--tls",
+	    "--key-file", "/nonexistent", "--socket", "", NULL };
+	char	*argv3[] = { argv[0], "--upstream", "127.0.0.1:7118",
+	    "--socket", "", NULL };
+
+	/* In clear beyond loopback; TLS without a pin; no key. */
+	cr_assert_eq(ts_command(&out, WAIT, argv), 2);
+	cr_assert(strstr(out, "in clear") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(ts_command(&out, WAIT, argv2), 2);
+	cr_assert(strstr(out, "--pin") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(ts_command(&out, WAIT, argv3), 2);
+	cr_assert(strstr(out, "--key-file") != NULL, "%s", out);
+	free(out);
 }
