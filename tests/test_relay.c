@@ -309,6 +309,34 @@ shaper(const char *cmd)
 	close(fd);
 }
 
+/* The bytes that entered the shaped link from the server so far. */
+static double
+shaper_down(void)
+{
+	struct sockaddr_un	 sun;
+	struct pollfd		 pfd;
+	unsigned long long	 up = 0, down = 0;
+	char			 reply[160];
+	int			 fd;
+	ssize_t			 n;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", shaper_ctl);
+	cr_assert(connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0);
+	cr_assert(write(fd, "stats\n", 6) == 6);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	cr_assert(poll(&pfd, 1, WAIT) == 1);
+	n = read(fd, reply, sizeof reply - 1);
+	cr_assert(n > 0);
+	reply[n] = '\0';
+	close(fd);
+	cr_assert_eq(sscanf(reply, "up %llu down %llu", &up, &down), 2);
+	return (double)down;
+}
+
 /* The central server on TCP, the shaper, a relay through it. */
 static void
 start_shaped(void)
@@ -1102,4 +1130,51 @@ RTEST(a_relay_refuses_options_that_would_leak_its_key)
 	cr_assert_eq(ts_command(&out, WAIT, argv3), 2);
 	cr_assert(strstr(out, "--key-file") != NULL, "%s", out);
 	free(out);
+}
+
+/* Five cards by p, each until every client of room has it; bytes down. */
+static double
+five_cards(struct tclient *p, struct tclient **room, int n, uint64_t t,
+    const char *tag)
+{
+	char		text[64];
+	double		before = shaper_down();
+	uint64_t	seq = 0;
+	int		i, k;
+
+	for (k = 0; k < 5; k++) {
+		snprintf(text, sizeof text, "%s %d", tag, k);
+		seq = op_ok(p, &ADD(t, text, 0));
+		for (i = 0; i < n; i++)
+			if (room[i] != p)
+				catch_head(room[i], seq);
+	}
+	return (shaper_down() - before) / 5;
+}
+
+RTEST(each_event_crosses_the_link_once_whatever_the_size_of_the_room)
+{
+	struct tclient	*room[8];
+	char		 name[32];
+	double		 one, eight;
+	uint64_t	 t;
+	int		 i;
+
+	start_shaped();
+	t = board_setup(NULL);
+	room[0] = join_at(&relay, "Personne 1", NULL);
+	op_ok(room[0], &SIT(t, 0));
+	one = five_cards(room[0], room, 1, t, "Seule");
+	for (i = 1; i < 8; i++) {
+		snprintf(name, sizeof name, "Personne %d", i + 1);
+		room[i] = join_at(&relay, name, NULL);
+		op_ok(room[i], &SIT(t, 0));
+	}
+	for (i = 0; i < 8; i++)
+		catch_head(room[i], room[7]->head);
+	eight = five_cards(room[0], room, 8, t, "Ensemble");
+	/* One EVENT a card down the link (a PONG at most besides). */
+	cr_assert_lt(eight, one * 1.5 + 20, "%.0f bytes a card for 8 "
+	    "people, %.0f for one", eight, one);
+	cr_assert_lt(eight, 120, "%.0f bytes a card down the link", eight);
 }
