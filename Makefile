@@ -79,7 +79,8 @@ COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
 LIB		= $(B)/libcafeboard.a
 
 # ---------------------------------------------------------------- server/
-SERVER_MODS	= main server client-conn board store keyfile offline tls
+SERVER_MODS	= main server client-conn board store keyfile offline tls \
+		  relay upstream
 SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 
 # ---------------------------------------------------------------- client/
@@ -102,7 +103,8 @@ UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog
 		  test_boardfile test_export test_editor test_layout test_tui test_plain \
 		  test_cafe test_server test_pipeline test_shaper test_net \
 		  test_session test_merge test_connect test_deploy test_fuzz \
-		  test_soak test_grouping test_day test_tui_day test_a11y
+		  test_soak test_grouping test_day test_tui_day test_a11y \
+		  test_relay
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -119,9 +121,9 @@ TEST_PROG_BINS	= $(TEST_PROGS:%=$(B)/tests/%)
 # link bsupport (builds side by side, anchors, the report).
 BENCHES		= bench_model bench_proto bench_rotation bench_evlog bench_cafe \
 		  bench_fanout bench_latency bench_catchup bench_tty bench_room \
-		  bench_plain
+		  bench_plain bench_relay
 BENCHES_QUICK	= bench_proto bench_fanout bench_latency bench_catchup \
-		  bench_tty bench_room
+		  bench_tty bench_room bench_relay
 BENCH_BINS	= $(BENCHES:%=$(B)/tests/%)
 BSUPPORT_MODS	= bsupport
 BSUPPORT_OBJS	= $(BSUPPORT_MODS:%=$(B)/tests/%.o)

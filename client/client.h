@@ -196,6 +196,8 @@ struct net {
 	char			 problem_detail[200];
 	char			 peer_fp[FINGERPRINT_TEXT];	/* TLS */
 	char			 expected_fp[FINGERPRINT_TEXT];
+	struct proto_uplink	 uplink;	/* ext: a relay's link to the
+						   board's server (UPLINK) */
 	struct proto_buf	 out;
 };
 

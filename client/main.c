@@ -238,6 +238,7 @@ main(int argc, char **argv)
 			o.insecure = true;
 			break;
 		case OPT_SOCKET:
+			free(o.socket_path);
 			o.socket_path = xstrdup(optarg);
 			o.socket_given = true;
 			break;

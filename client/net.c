@@ -111,6 +111,7 @@ net_init(struct net *n, struct event_base *base, struct client_opts *opts,
 	n->cb_arg = arg;
 	n->state = NET_IDLE;
 	n->spawn_lock = SPAWN_LOCK_BUSY;
+	n->uplink.up = true;
 	if (getrandom(n->client_id, sizeof n->client_id, 0) !=
 	    (ssize_t)sizeof n->client_id)
 		fatalx("getrandom: %s", strerror(errno));
@@ -244,6 +245,9 @@ net_close(struct net *n)
 	for (i = 0; i < n->replica.npending; i++)
 		n->replica.pending[i].sent = false;
 	replica_offline_all(&n->replica);
+	/* A relay tells its link again after each catch-up. */
+	memset(&n->uplink, 0, sizeof n->uplink);
+	n->uplink.up = true;
 }
 
 /* Schedule the next attempt after delay_ms. */
@@ -789,6 +793,9 @@ net_message(struct net *n, struct proto_msg *m)
 		break;
 	case PROTO_PRESENCE:
 		replica_presence(r, &m->u.presence);
+		break;
+	case PROTO_UPLINK:
+		n->uplink = m->u.uplink;
 		break;
 	case PROTO_ERROR:
 		net_error(n, m->u.error.code, m->u.error.text);

@@ -1319,7 +1319,15 @@ plain_cmd_status(struct plain *p)
 	free(d);
 	switch (p->net.state) {
 	case NET_LIVE:
-		conn = xstrdup(_("connected"));
+		if (!p->net.uplink.up)
+			xasprintf(&conn, ngettext("connected to a relay, but the "
+			    "board's server is out of reach (%u change waits in "
+			    "the room)", "connected to a relay, but the board's "
+			    "server is out of reach (%u changes wait in the "
+			    "room)", p->net.uplink.waiting),
+			    p->net.uplink.waiting);
+		else
+			conn = xstrdup(_("connected"));
 		break;
 	case NET_WAITING:
 		xasprintf(&conn, _("reconnecting (%s)"),

@@ -43,8 +43,23 @@ ui_conn_text(struct ui *ui, char *buf, size_t len, int *style)
 	*style = UI_S_WARN;
 	switch (n->state) {
 	case NET_LIVE:
-		snprintf(buf, len, "%s%s", _("connected"), waiting);
-		*style = unsent > 0 ? UI_S_WARN : UI_S_OK;
+		/* Through a relay whose link to the board's server is down. */
+		if (!n->uplink.up)
+			snprintf(buf, len, ngettext("board's server out of "
+			    "reach \xc2\xb7 %u change waits in the room (%u "
+			    "yours)", "board's server out of reach \xc2\xb7 %u "
+			    "changes wait in the room (%u yours)",
+			    n->uplink.waiting), n->uplink.waiting,
+			    n->uplink.mine);
+		else if (n->uplink.waiting > 0)
+			snprintf(buf, len, ngettext("connected \xc2\xb7 "
+			    "sending the room's %u waiting change",
+			    "connected \xc2\xb7 sending the room's %u waiting "
+			    "changes", n->uplink.waiting), n->uplink.waiting);
+		else
+			snprintf(buf, len, "%s%s", _("connected"), waiting);
+		*style = unsent > 0 || !n->uplink.up ||
+		    n->uplink.waiting > 0 ? UI_S_WARN : UI_S_OK;
 		break;
 	case NET_WAITING:
 		ms = n->retry_at - net_now_ms();

@@ -116,6 +116,14 @@ static const char *const ui_text_reasons[] = {
 	N_("connection error"),
 	N_("Connection refused"),
 	N_("No such file or directory"),
+	/* a relay's (server/upstream.c) */
+	N_("the board was brought up to date from its server; come back"),
+	N_("your changes reached the board's server; come back to see them"),
+	N_("the board's server knows you again; come back"),
+	N_("the relay holds too many changes for the board's server"),
+	N_("the board's server refuses this relay's facilitator key"),
+	N_("the board's server speaks another protocol version"),
+	N_("this relay serves too many boards"),
 	/* the server's ERROR texts (common/proto.c) */
 	N_("unsupported protocol version"),
 	N_("wrong join code or key"),

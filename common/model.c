@@ -1790,3 +1790,31 @@ model_rebuild(struct model *m)
 		    (int64_t)s->v);
 	}
 }
+
+/*
+ * A relay's mirror holds a facilitator's view, in which no voter is known:
+ * its upstream tells it the dots of each participant it speaks for.  The
+ * pairs [card, n] become p's own dots (replace: instead of all p had);
+ * the totals stay as the events made them.
+ */
+void
+model_own_votes(struct model *m, uint32_t p, const struct proto_pair *pairs,
+    size_t n, bool replace)
+{
+	struct model_vote_rec	*v;
+	size_t			 i, nv;
+
+	if (p == 0 || p == MODEL_OBSERVER)
+		return;
+	if (replace) {
+		nv = model_votes_list(m, p, &v);
+		for (i = 0; i < nv; i++)
+			model_set_votes(m, p, v[i].card, 0);
+		free(v);
+	}
+	for (i = 0; i < n; i++)
+		if (pairs[i].a != 0 && pairs[i].b <= UINT32_MAX)
+			model_set_votes(m, p, pairs[i].a,
+			    (uint32_t)pairs[i].b);
+	model_rebuild(m);
+}

@@ -215,6 +215,13 @@ uint32_t	 model_next_participant(const struct model *);
  * go back to them).
  */
 uint32_t	 model_merge_votes(const struct model *, uint64_t, uint64_t);
+/*
+ * A relay's mirror (a facilitator's view, no voter known) learns the dots
+ * participant p holds: pairs [card, n] become p's own, replacing all p had
+ * when replace; the cards' totals stay.
+ */
+void		 model_own_votes(struct model *, uint32_t,
+		    const struct proto_pair *, size_t, bool);
 /* Dots participant p put on card c; dots p used on table t. */
 uint32_t	 model_votes_of(const struct model *, uint32_t, uint64_t);
 uint32_t	 model_dots_used(const struct model *, uint32_t, uint64_t);

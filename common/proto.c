@@ -749,6 +749,8 @@ static const struct proto_key proto_hello_keys[] = {
 	{ "since", FLD(PF_U64, proto_hello, since), KEY_REQ, 0 },
 	{ "state", FLD(PF_BOOL, proto_hello, want_state), KEY_TRUE, 0 },
 	{ "observe", FLD(PF_BOOL, proto_hello, observe), KEY_TRUE, 0 },
+	{ "relay", FLD(PF_BOOL, proto_hello, relay), KEY_TRUE, 0 },
+	{ "create", FLD(PF_BOOL, proto_hello, create), KEY_TRUE, 0 },
 };
 
 static const struct proto_key proto_welcome_keys[] = {
@@ -846,6 +848,26 @@ static const struct proto_field proto_board_fields[] = {
 	TXT(proto_board_info, title, PROTO_TITLE_MAX, false),
 	FLD(PF_U32, proto_board_info, online),
 	FLD(PF_BOOL, proto_board_info, code_needed),
+};
+/* ext: RELAY_BYE, RELAY_REJECT, RELAY_ERROR and UPLINK after the type. */
+static const struct proto_field proto_relay_bye_fields[] = {
+	FLD(PF_CLIENT, proto_relay, client),
+};
+static const struct proto_field proto_relay_reject_fields[] = {
+	FLD(PF_CLIENT, proto_relay, client),
+	FLD(PF_U32, proto_relay, op_id),
+	FLD(PF_U32, proto_relay, code),
+	TXT(proto_relay, text, PROTO_REASON_MAX, false),
+};
+static const struct proto_field proto_relay_error_fields[] = {
+	FLD(PF_CLIENT, proto_relay, client),
+	FLD(PF_U32, proto_relay, code),
+	TXT(proto_relay, text, PROTO_REASON_MAX, false),
+};
+static const struct proto_field proto_uplink_fields[] = {
+	FLD(PF_BOOL, proto_uplink, up),
+	FLD(PF_U32, proto_uplink, waiting),
+	FLD(PF_U32, proto_uplink, mine),
 };
 
 /* ------------------------------------------------------------ ownership */
@@ -1265,15 +1287,30 @@ proto_pack_list(struct proto_enc *e, const struct proto_field *table,
 		proto_pack_field(e, &table[list[i]], base);
 }
 
+/* Append a HELLO, or (type) a RELAY_HELLO. */
+static size_t
+proto_enc_hello_as(struct proto_buf *buf, uint8_t type,
+    const struct proto_hello *h)
+{
+	struct proto_enc	e;
+
+	proto_enc_start(&e, buf, type, 2);
+	proto_pack_map(&e, proto_hello_keys, NITEMS(proto_hello_keys), h, 0);
+	return proto_enc_finish(&e);
+}
+
 /* Append a HELLO. */
 size_t
 proto_enc_hello(struct proto_buf *buf, const struct proto_hello *h)
 {
-	struct proto_enc	e;
+	return proto_enc_hello_as(buf, PROTO_HELLO, h);
+}
 
-	proto_enc_start(&e, buf, PROTO_HELLO, 2);
-	proto_pack_map(&e, proto_hello_keys, NITEMS(proto_hello_keys), h, 0);
-	return proto_enc_finish(&e);
+/* Append a RELAY_HELLO (ext): a HELLO a relay passes on for a client. */
+size_t
+proto_enc_relay_hello(struct proto_buf *buf, const struct proto_hello *h)
+{
+	return proto_enc_hello_as(buf, PROTO_RELAY_HELLO, h);
 }
 
 /* True for a table.add or table.edit without a theme: it is left out. */
@@ -1284,9 +1321,10 @@ proto_no_theme(const struct proto_op *op)
 	    (op->theme == NULL || op->theme[0] == '\0');
 }
 
-/* Append an OP. */
-size_t
-proto_enc_op(struct proto_buf *buf, uint32_t op_id, const struct proto_op *op)
+/* Append an OP, or with a client id a RELAY_OP (ext). */
+static size_t
+proto_enc_op_as(struct proto_buf *buf, const uint8_t *client, uint32_t op_id,
+    const struct proto_op *op)
 {
 	const struct proto_kind	*k = proto_kind(op->kind);
 	struct proto_enc	 e;
@@ -1301,13 +1339,34 @@ proto_enc_op(struct proto_buf *buf, uint32_t op_id, const struct proto_op *op)
 		if (proto_no_theme(op))
 			n = proto_kind_min(k, false);
 	}
-	proto_enc_start(&e, buf, PROTO_OP, 3 + n);
+	if (client != NULL) {
+		proto_enc_start(&e, buf, PROTO_RELAY_OP, 4 + n);
+		msgpack_pack_bin(&e.pk, PROTO_CLIENT_LEN);
+		msgpack_pack_bin_body(&e.pk, client, PROTO_CLIENT_LEN);
+	} else
+		proto_enc_start(&e, buf, PROTO_OP, 3 + n);
 	msgpack_pack_uint64(&e.pk, op_id);
 	msgpack_pack_uint64(&e.pk, op->kind);
 	if (k != NULL)
 		proto_pack_list(&e, proto_op_fields, k->args, n, op);
 	return proto_enc_finish(&e);
 }
+
+/* Append an OP. */
+size_t
+proto_enc_op(struct proto_buf *buf, uint32_t op_id, const struct proto_op *op)
+{
+	return proto_enc_op_as(buf, NULL, op_id, op);
+}
+
+/* Append a RELAY_OP (ext): a client's OP that a relay passes on. */
+size_t
+proto_enc_relay_op(struct proto_buf *buf, const uint8_t *client,
+    uint32_t op_id, const struct proto_op *op)
+{
+	return proto_enc_op_as(buf, client, op_id, op);
+}
+
 
 /* True for the kinds whose event may go out hidden, [18, seq, 0, 0, k]. */
 static bool
@@ -1482,6 +1541,72 @@ size_t
 proto_enc_boards_end(struct proto_buf *buf, uint64_t count)
 {
 	return proto_enc_uint(buf, PROTO_BOARDS_END, count);
+}
+
+/* Append a RELAY_BYE (ext): a relay's client has left. */
+size_t
+proto_enc_relay_bye(struct proto_buf *buf, const uint8_t *client)
+{
+	struct proto_relay	r;
+
+	memset(&r, 0, sizeof r);
+	memcpy(r.client, client, PROTO_CLIENT_LEN);
+	return proto_enc_fields(buf, PROTO_RELAY_BYE, proto_relay_bye_fields,
+	    NITEMS(proto_relay_bye_fields), &r);
+}
+
+/* Append a RELAY_WELCOME (ext): a relay's client is in, as w says. */
+size_t
+proto_enc_relay_welcome(struct proto_buf *buf, const uint8_t *client,
+    const struct proto_welcome *w)
+{
+	struct proto_enc	e;
+
+	proto_enc_start(&e, buf, PROTO_RELAY_WELCOME, 3);
+	msgpack_pack_bin(&e.pk, PROTO_CLIENT_LEN);
+	msgpack_pack_bin_body(&e.pk, client, PROTO_CLIENT_LEN);
+	proto_pack_map(&e, proto_welcome_keys, NITEMS(proto_welcome_keys), w,
+	    0);
+	return proto_enc_finish(&e);
+}
+
+/* Append a RELAY_REJECT (ext): a relay's client's OP was refused. */
+size_t
+proto_enc_relay_reject(struct proto_buf *buf, const uint8_t *client,
+    uint32_t op_id, uint32_t code, const char *text)
+{
+	struct proto_relay	r;
+
+	memset(&r, 0, sizeof r);
+	memcpy(r.client, client, PROTO_CLIENT_LEN);
+	r.op_id = op_id;
+	r.code = code;
+	r.text = (char *)text;
+	return proto_enc_fields(buf, PROTO_RELAY_REJECT,
+	    proto_relay_reject_fields, NITEMS(proto_relay_reject_fields), &r);
+}
+
+/* Append a RELAY_ERROR (ext): a relay's client is refused, or out. */
+size_t
+proto_enc_relay_error(struct proto_buf *buf, const uint8_t *client,
+    uint32_t code, const char *text)
+{
+	struct proto_relay	r;
+
+	memset(&r, 0, sizeof r);
+	memcpy(r.client, client, PROTO_CLIENT_LEN);
+	r.code = code;
+	r.text = (char *)text;
+	return proto_enc_fields(buf, PROTO_RELAY_ERROR,
+	    proto_relay_error_fields, NITEMS(proto_relay_error_fields), &r);
+}
+
+/* Append an UPLINK (ext): how a relay's link to the board stands. */
+size_t
+proto_enc_uplink(struct proto_buf *buf, const struct proto_uplink *u)
+{
+	return proto_enc_fields(buf, PROTO_UPLINK, proto_uplink_fields,
+	    NITEMS(proto_uplink_fields), u);
 }
 
 /* ------------------------------------------------------------ prescan */
@@ -2149,27 +2274,77 @@ proto_dec_args(struct proto_dec *d, const msgpack_object *args, size_t n,
 	    nd, op, k->name);
 }
 
-/* OP [2, op_id, kind, args...]: past the op_id, failures are REJECTs. */
+/*
+ * OP [2, op_id, kind, args...], or (first 2) RELAY_OP [8, client, op_id,
+ * kind, args...]: past the op_id, failures are REJECTs.
+ */
+static int
+proto_dec_op_at(struct proto_dec *d, const msgpack_object_array *a,
+    size_t first, uint32_t *op_id, struct proto_op *op)
+{
+	const char	*ctx = first == 1 ? "OP" : "RELAY_OP";
+	uint64_t	 kind;
+
+	if (a->size < first + 1 || !proto_is_uint(&a->ptr[first], UINT32_MAX))
+		return proto_dec_fail(d, 0, ctx, -1, "no op_id");
+	*op_id = (uint32_t)a->ptr[first].via.u64;
+	d->fail = PROTO_E_OP;
+	d->err->op_id = *op_id;
+	if (a->size < first + 2 ||
+	    !proto_is_uint(&a->ptr[first + 1], UINT8_MAX))
+		return proto_dec_fail(d, REJECT_BAD, ctx, -1, "bad kind");
+	kind = a->ptr[first + 1].via.u64;
+	if (proto_kind((unsigned)kind) == NULL || OP_SERVER_MADE(kind))
+		return proto_dec_fail(d, REJECT_BAD, ctx, -1,
+		    "kind not allowed");
+	op->kind = (uint8_t)kind;
+	return proto_dec_args(d, a->ptr + first + 2, a->size - first - 2, op,
+	    false);
+}
+
+/* OP [2, op_id, kind, args...]. */
 static int
 proto_dec_op(struct proto_dec *d, const msgpack_object_array *a,
     struct proto_msg *msg)
 {
-	struct proto_op	*op = &msg->u.op.op;
-	uint64_t	 kind;
+	return proto_dec_op_at(d, a, 1, &msg->u.op.op_id, &msg->u.op.op);
+}
 
-	if (a->size < 2 || !proto_is_uint(&a->ptr[1], UINT32_MAX))
-		return proto_dec_fail(d, 0, "OP", -1, "no op_id");
-	msg->u.op.op_id = (uint32_t)a->ptr[1].via.u64;
-	d->fail = PROTO_E_OP;
-	d->err->op_id = msg->u.op.op_id;
-	if (a->size < 3 || !proto_is_uint(&a->ptr[2], UINT8_MAX))
-		return proto_dec_fail(d, REJECT_BAD, "OP", -1, "bad kind");
-	kind = a->ptr[2].via.u64;
-	if (proto_kind((unsigned)kind) == NULL || OP_SERVER_MADE(kind))
-		return proto_dec_fail(d, REJECT_BAD, "OP", -1,
-		    "kind not allowed");
-	op->kind = (uint8_t)kind;
-	return proto_dec_args(d, a->ptr + 3, a->size - 3, op, false);
+/* True if o is a client id (16-byte bin); copied to out. */
+static bool
+proto_dec_client(const msgpack_object *o, uint8_t *out)
+{
+	if (o->type != MSGPACK_OBJECT_BIN || o->via.bin.size != PROTO_CLIENT_LEN)
+		return false;
+	memcpy(out, o->via.bin.ptr, PROTO_CLIENT_LEN);
+	return true;
+}
+
+/*
+ * RELAY_OP [8, client, op_id, kind, args...] (ext): past the op_id,
+ * failures are REJECTs for that client.
+ */
+static int
+proto_dec_relay_op(struct proto_dec *d, const msgpack_object_array *a,
+    struct proto_relay *r)
+{
+	if (a->size < 2 || !proto_dec_client(&a->ptr[1], r->client))
+		return proto_dec_fail(d, 0, "RELAY_OP", -1, "no client id");
+	memcpy(d->err->client, r->client, PROTO_CLIENT_LEN);
+	d->err->relayed = true;
+	return proto_dec_op_at(d, a, 2, &r->op_id, &r->op);
+}
+
+/* RELAY_WELCOME [25, client, {map}] (ext). */
+static int
+proto_dec_relay_welcome(struct proto_dec *d, const msgpack_object_array *a,
+    struct proto_relay *r)
+{
+	if (a->size != 3 || !proto_dec_client(&a->ptr[1], r->client))
+		return proto_dec_fail(d, 0, "RELAY_WELCOME", -1,
+		    "expected [25, client, {map}]");
+	return proto_dec_map(d, &a->ptr[2], proto_welcome_keys,
+	    NITEMS(proto_welcome_keys), &r->welcome, NULL, "RELAY_WELCOME");
 }
 
 /* EVENT [18, seq, origin, op_id, kind, args..., derived...]. */
@@ -2304,6 +2479,26 @@ proto_dec_msg(struct proto_dec *d, const msgpack_object_array *a,
 		    NITEMS(proto_board_fields), &msg->u.board, "BOARD");
 	case PROTO_BOARDS_END:
 		return proto_dec_uint(d, a, &msg->u.boards, "BOARDS_END");
+	case PROTO_RELAY_HELLO:
+		return proto_dec_hello(d, a, &msg->u.hello);
+	case PROTO_RELAY_OP:
+		return proto_dec_relay_op(d, a, &msg->u.relay);
+	case PROTO_RELAY_BYE:
+		return proto_dec_fields(d, a, proto_relay_bye_fields,
+		    NITEMS(proto_relay_bye_fields), &msg->u.relay, "RELAY_BYE");
+	case PROTO_RELAY_WELCOME:
+		return proto_dec_relay_welcome(d, a, &msg->u.relay);
+	case PROTO_RELAY_REJECT:
+		return proto_dec_fields(d, a, proto_relay_reject_fields,
+		    NITEMS(proto_relay_reject_fields), &msg->u.relay,
+		    "RELAY_REJECT");
+	case PROTO_RELAY_ERROR:
+		return proto_dec_fields(d, a, proto_relay_error_fields,
+		    NITEMS(proto_relay_error_fields), &msg->u.relay,
+		    "RELAY_ERROR");
+	case PROTO_UPLINK:
+		return proto_dec_fields(d, a, proto_uplink_fields,
+		    NITEMS(proto_uplink_fields), &msg->u.uplink, "UPLINK");
 	}
 	d->fail = PROTO_E_UNKNOWN;
 	return proto_dec_fail(d, 0, "message", -1, "unknown type");

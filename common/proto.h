@@ -74,6 +74,9 @@ enum proto_type {
 	PROTO_PONG = 4,
 	PROTO_BYE = 5,
 	PROTO_LIST = 6,		/* ext: which boards are there? */
+	PROTO_RELAY_HELLO = 7,	/* ext: a relay's client says HELLO */
+	PROTO_RELAY_OP = 8,	/* ext: an OP of a relay's client */
+	PROTO_RELAY_BYE = 9,	/* ext: a relay's client has left */
 	PROTO_WELCOME = 16,
 	PROTO_STATE = 17,
 	PROTO_EVENT = 18,
@@ -83,6 +86,10 @@ enum proto_type {
 	PROTO_ERROR = 22,
 	PROTO_BOARD = 23,	/* ext: one board, answering LIST */
 	PROTO_BOARDS_END = 24,	/* ext: the end of the list, with its count */
+	PROTO_RELAY_WELCOME = 25, /* ext: a relay's client is in */
+	PROTO_RELAY_REJECT = 26, /* ext: an OP of a relay's client refused */
+	PROTO_RELAY_ERROR = 27,	/* ext: a relay's client is refused or out */
+	PROTO_UPLINK = 28,	/* ext: a relay's link to its upstream */
 };
 
 /* Op kinds: client ops (1..63) and server-made events (64..). */
@@ -479,6 +486,10 @@ struct proto_hello {
 	bool		 want_state;	/* ext: "state": true asks for STATE */
 	bool		 observe;	/* ext: "observe": true, read only, with
 					   the key; no participant is made */
+	bool		 relay;		/* ext: "relay": true, a relay mirrors
+					   the board for its clients (key) */
+	bool		 create;	/* ext: "create": true, a relay asks
+					   for a missing board to be made */
 };
 
 struct proto_welcome {
@@ -611,6 +622,32 @@ struct proto_error {
 	char		*text;
 };
 
+/*
+ * ext: the messages between a relay and its upstream server about one of
+ * the relay's clients, named by its client id:
+ *   RELAY_OP      [8, client, op_id, kind, args...]
+ *   RELAY_BYE     [9, client]
+ *   RELAY_WELCOME [25, client, {welcome map}]
+ *   RELAY_REJECT  [26, client, op_id, code, text]
+ *   RELAY_ERROR   [27, client, code, text]
+ * (RELAY_HELLO is [7, {hello map}], decoded as a HELLO.)
+ */
+struct proto_relay {
+	uint8_t		 client[PROTO_CLIENT_LEN];
+	uint32_t	 op_id;
+	uint32_t	 code;
+	char		*text;
+	struct proto_op	 op;
+	struct proto_welcome welcome;
+};
+
+/* ext: [28, up, waiting, mine], a relay's link to the central board. */
+struct proto_uplink {
+	bool		 up;		/* the board's server is in reach */
+	uint32_t	 waiting;	/* changes held in the room for it */
+	uint32_t	 mine;		/* ... of them the recipient's own */
+};
+
 /* ext: [23, name, title, online, code_needed] answering LIST. */
 struct proto_board_info {
 	char		*name;
@@ -627,7 +664,7 @@ struct proto_board_info {
 struct proto_msg {
 	uint8_t		 type;
 	union {
-		struct proto_hello	 hello;
+		struct proto_hello	 hello;		/* HELLO, RELAY_HELLO */
 		struct {
 			uint32_t	 op_id;
 			struct proto_op	 op;
@@ -642,6 +679,8 @@ struct proto_msg {
 		struct proto_error	 error;
 		struct proto_board_info	 board;
 		uint64_t		 boards;	/* BOARDS_END count */
+		struct proto_relay	 relay;		/* RELAY_OP ... ERROR */
+		struct proto_uplink	 uplink;
 	} u;
 	void		*arena;		/* owns strings and arrays */
 };
@@ -664,6 +703,8 @@ struct proto_err {
 	uint32_t	 op_id;		/* for PROTO_E_OP */
 	uint8_t		 reject;	/* for PROTO_E_OP: REJECT_BAD or REJECT_LIMIT */
 	char		 text[128];	/* human-readable reason */
+	bool		 relayed;	/* for PROTO_E_OP: a RELAY_OP, of ... */
+	uint8_t		 client[PROTO_CLIENT_LEN];	/* ... this client */
 };
 
 /* Growable output buffer that encoders append to. */
@@ -728,6 +769,20 @@ size_t		 proto_enc_list(struct proto_buf *);
 size_t		 proto_enc_board(struct proto_buf *,
 		    const struct proto_board_info *);
 size_t		 proto_enc_boards_end(struct proto_buf *, uint64_t);
+/* ext: a relay and its upstream (see struct proto_relay). */
+size_t		 proto_enc_relay_hello(struct proto_buf *,
+		    const struct proto_hello *);
+size_t		 proto_enc_relay_op(struct proto_buf *, const uint8_t *,
+		    uint32_t, const struct proto_op *);
+size_t		 proto_enc_relay_bye(struct proto_buf *, const uint8_t *);
+size_t		 proto_enc_relay_welcome(struct proto_buf *, const uint8_t *,
+		    const struct proto_welcome *);
+size_t		 proto_enc_relay_reject(struct proto_buf *, const uint8_t *,
+		    uint32_t, uint32_t, const char *);
+size_t		 proto_enc_relay_error(struct proto_buf *, const uint8_t *,
+		    uint32_t, const char *);
+size_t		 proto_enc_uplink(struct proto_buf *,
+		    const struct proto_uplink *);
 
 /* Buffer helpers. */
 void		 proto_buf_init(struct proto_buf *);

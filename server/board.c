@@ -8,6 +8,10 @@
  * Nothing is sent from here while a change is being made: the loop's
  * housekeeping (server.c) syncs the log first and then calls board_flush,
  * so no client ever sees an event the log could still lose.
+ *
+ * A relay's boards are mirrors (upstream.c): no files, no timer, and the
+ * events come from the board's server (board_mirror_event) instead of
+ * model_submit; fan-out, replay and catch-up are the same.
  */
 #include <event2/event.h>
 
@@ -569,6 +573,8 @@ board_find(struct server *s, const char *name, bool create, char *err,
 	char		 lerr[512];
 	bool		 existed;
 
+	if (s->cfg->upstream != NULL)
+		return upstream_board(s, name, create, err, errlen, ecode);
 	*ecode = ERROR_BOARD;
 	TAILQ_FOREACH(b, &s->boards, entry) {
 		if (strcmp(b->name, name) == 0)
@@ -681,6 +687,8 @@ board_free(struct board *b)
 		close(b->lock_fd);
 	if (b->timer_ev != NULL)
 		event_free(b->timer_ev);
+	if (b->up != NULL)
+		upstream_free(b->up);
 	model_free(b->model);
 	free(b->broken_why);
 	free(b->dir);
@@ -835,6 +843,11 @@ board_presence(struct server *s, struct board *b, uint32_t p, bool online,
 	struct client_conn		*c;
 	size_t				 n;
 
+	/* A mirror's presence is the board server's to tell. */
+	if (b->up != NULL) {
+		upstream_presence(b->up, p, online, except);
+		return;
+	}
 	if ((mp = model_participant(b->model, p)) == NULL)
 		return;
 	proto_buf_reset(&s->bcast);
@@ -865,9 +878,11 @@ board_flush(struct board *b)
 			continue;
 		for (c = TAILQ_FIRST(&b->conns); c != NULL; c = next) {
 			next = TAILQ_NEXT(c, board_entry);
-			if (c->state != CONN_LIVE)
+			/* A relay's people get theirs through the relay. */
+			if (c->state != CONN_LIVE || c->via != NULL)
 				continue;
-			a = board_event_audience(b, be, c->participant);
+			a = c->relay ? relay_audience(b, be, c) :
+			    board_event_audience(b, be, c->participant);
 			client_conn_send(c, be->frame[a], be->len[a]);
 		}
 	}
@@ -945,4 +960,62 @@ board_timer_cb(evutil_socket_t fd, short what, void *arg)
 	op.text = label;
 	board_submit_server(s, b, &op, NULL);
 	free(label);
+}
+
+/* The highest op_id of client id that the board's server applied. */
+uint32_t
+board_last_op(const struct board *b, const uint8_t *client)
+{
+	if (b->up != NULL)
+		return upstream_last_op(b->up, client);
+	return model_client_last_op(b->model, client);
+}
+
+/*
+ * A relay's mirror of the board name upstream: no files, no timer of its
+ * own (the board's server ends the rounds); empty until upstream.c has
+ * caught it up.
+ */
+struct board *
+board_mirror_new(struct server *s, const char *name)
+{
+	struct board	*b = board_alloc(s, name);
+
+	b->model = model_new(name);
+	board_limits(s, b);
+	b->fanout_from = 1;
+	TAILQ_INSERT_TAIL(&s->boards, b, entry);
+	return b;
+}
+
+/*
+ * Fold an event of the board upstream into its mirror, as the board's
+ * server sent it, and keep it for fan-out and replay with the variants
+ * the mirror gives each audience.  -1 if it does not follow the head.
+ */
+int
+board_mirror_event(struct board *b, const struct proto_event *ev)
+{
+	if (model_apply(b->model, ev, server_now_ms(), NULL) != 0)
+		return -1;
+	board_applied(b, b->model, ev);
+	return 0;
+}
+
+/* A mirror rebuilt from a STATE catch-up: m (owned) replaces the board. */
+void
+board_mirror_reset(struct board *b, struct model *m)
+{
+	board_window_clear(b);
+	model_free(b->model);
+	b->model = m;
+	board_limits(b->server, b);
+	b->fanout_from = m->head + 1;
+}
+
+/* True when the board can be served: our own, or a mirror caught up. */
+bool
+board_ready(const struct board *b)
+{
+	return b->up == NULL || upstream_synced(b->up);
 }

@@ -181,6 +181,7 @@ client_conn_new(struct server *s, struct bufferevent *bev,
 		bufferevent_set_timeouts(c->bev, &tv, NULL);
 	}
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	TAILQ_INIT(&c->vias);
 	TAILQ_INSERT_TAIL(&s->conns, c, entry);
 	s->nconns++;
 	c->hello_by_ms = now + CONN_HELLO_TIMEOUT_MS;
@@ -208,8 +209,9 @@ client_conn_write(struct client_conn *c, const void *data, size_t len,
 	struct server	*s = c->server;
 	struct evbuffer	*out;
 
-	if (len == 0 || c->state == CONN_CLOSING || c->state == CONN_DEAD ||
-	    (capped && c->drop != 0))
+	/* One of a relay's people: the relay gets one copy (board_flush). */
+	if (len == 0 || c->via != NULL || c->state == CONN_CLOSING ||
+	    c->state == CONN_DEAD || (capped && c->drop != 0))
 		return;
 	out = bufferevent_get_output(c->bev);
 	if (capped) {
@@ -317,6 +319,11 @@ client_conn_close_with(struct client_conn *c, uint32_t code, const char *text,
 	if (!logged)
 		log_info("conn %llu (%s): ERROR %u %s",
 		    (unsigned long long)c->id, c->peer, code, text);
+	if (c->via != NULL) {
+		relay_error(c, code, text);
+		client_conn_lost(c);
+		return;
+	}
 	client_conn_put_uncapped(c, proto_enc_error(client_conn_buf(c), code,
 	    text));
 	c->drop = 0;
@@ -378,7 +385,8 @@ client_conn_park(struct client_conn *c, struct board *b)
 	    "(conn %llu from %s); wrong codes are answered %d a second",
 	    b->name, (unsigned long long)c->id, c->peer, GUESS_RATE);
 	c->state = CONN_PARKED;
-	bufferevent_disable(c->bev, EV_READ);
+	if (c->bev != NULL)
+		bufferevent_disable(c->bev, EV_READ);
 	c->parked = b;
 	TAILQ_INSERT_TAIL(&b->guesses, c, park_entry);
 	client_conn_answer_guesses(b, server_now_ms());
@@ -403,6 +411,10 @@ client_conn_leave_board(struct client_conn *c)
 
 	if (b == NULL)
 		return;
+	if (c->relay)
+		relay_gone(c);
+	if (b->up != NULL)
+		upstream_gone(b->up, c);
 	TAILQ_REMOVE(&b->conns, c, board_entry);
 	c->board = NULL;
 	if (was_live && c->participant != 0 &&
@@ -423,9 +435,14 @@ client_conn_lost(struct client_conn *c)
 	log_debug("conn %llu (%s): closed", (unsigned long long)c->id,
 	    c->peer);
 	client_conn_unpark(c);
+	if (c->relay)
+		relay_gone(c);
+	if (c->via != NULL)
+		TAILQ_REMOVE(&c->via->vias, c, via_entry);
 	c->state = CONN_DEAD;
 	client_conn_unwait(c);
-	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	if (c->bev != NULL)
+		bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	if (c->close_ev != NULL)
 		evtimer_del(c->close_ev);
 	TAILQ_REMOVE(&s->conns, c, entry);
@@ -437,22 +454,27 @@ client_conn_lost(struct client_conn *c)
 void
 client_conn_free(struct client_conn *c)
 {
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
-	    SERVER_BUF_KEEP)
+	if (c->bev != NULL && evbuffer_get_length(bufferevent_get_output(
+	    c->bev)) > SERVER_BUF_KEEP)
 		c->server->trim_due = true;	/* a slow reader's queue */
 	if (c->close_ev != NULL)
 		event_free(c->close_ev);
-	bufferevent_free(c->bev);
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);
 	free(c);
 }
 
-/* Send one REJECT. */
-static void
+/* Send one REJECT (to the relay, for one of a relay's people). */
+void
 client_conn_reject(struct client_conn *c, uint32_t op_id, uint32_t code,
     const char *why)
 {
 	if (why == NULL)
 		why = proto_reject_text(code);
+	if (c->via != NULL) {
+		relay_reject(c, op_id, code, why);
+		return;
+	}
 	client_conn_put(c, proto_enc_reject(client_conn_buf(c), op_id, code,
 	    why));
 }
@@ -527,7 +549,7 @@ client_conn_attach(struct client_conn *c, struct board *b, uint32_t p,
  * HELLO: check the version, key, board and join code; find or make the
  * participant; catch-up follows at the end of this loop pass.
  */
-static void
+void
 client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 {
 	struct server			*s = c->server;
@@ -554,7 +576,9 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 		}
 		fac = true;
 	}
-	b = board_find(s, h->board, fac, err, sizeof err, &ecode);
+	/* A relay makes a missing board only when asked to (its people). */
+	b = board_find(s, h->board, fac && (!h->relay || h->create), err,
+	    sizeof err, &ecode);
 	if (b == NULL) {
 		client_conn_error(c, ecode, err);
 		return;
@@ -581,14 +605,19 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	}
 
 	memcpy(c->client, h->client, PROTO_CLIENT_LEN);
-	if (h->observe) {
-		/* Read only, as a facilitator who is no participant. */
+	if (h->observe || h->relay) {
+		/*
+		 * Read only, as a facilitator who is no participant; a relay
+		 * speaks for its people on top of that (relay.c).
+		 */
 		if (!fac) {
-			client_conn_error(c, ERROR_AUTH, "observing a board "
+			client_conn_error(c, ERROR_AUTH, h->relay ? "a relay "
+			    "needs the facilitator key" : "observing a board "
 			    "needs the facilitator key");
 			return;
 		}
 		client_conn_attach(c, b, MODEL_OBSERVER, true, h);
+		c->relay = h->relay;
 		return;
 	}
 	name = xstrdup(h->name);
@@ -596,6 +625,14 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	if ((st = text_name_check(name, strlen(name))) != TEXT_NAME_OK) {
 		free(name);
 		client_conn_error(c, ERROR_PROTOCOL, text_name_reason(st));
+		return;
+	}
+	/* A mirror's people are the upstream server's to admit. */
+	if (b->up != NULL) {
+		free(name);
+		client_conn_attach(c, b, 0, fac, h);
+		c->state = CONN_FORWARDED;
+		upstream_hello(b->up, c, h);
 		return;
 	}
 
@@ -740,8 +777,8 @@ client_conn_list(struct client_conn *c)
 	client_conn_put(c, proto_enc_boards_end(client_conn_buf(c), count));
 }
 
-/* An OP from a live connection. */
-static void
+/* An OP from a live connection (or one of a relay's people). */
+void
 client_conn_op(struct client_conn *c, uint32_t op_id, struct proto_op *op)
 {
 	struct board	*b = c->board;
@@ -755,6 +792,11 @@ client_conn_op(struct client_conn *c, uint32_t op_id, struct proto_op *op)
 	if (c->participant == MODEL_OBSERVER) {
 		client_conn_reject(c, op_id, REJECT_FORBIDDEN,
 		    "an observer cannot change the board");
+		return;
+	}
+	/* A mirror's ops are sequenced upstream, each once. */
+	if (b->up != NULL) {
+		upstream_op(b->up, c, op_id, op);
 		return;
 	}
 	/* Exactly once: an op resent after a reconnect is applied once. */
@@ -807,6 +849,21 @@ client_conn_message(struct client_conn *c, struct proto_msg *msg)
 		}
 		client_conn_op(c, msg->u.op.op_id, &msg->u.op.op);
 		return;
+	case PROTO_RELAY_HELLO:
+	case PROTO_RELAY_OP:
+	case PROTO_RELAY_BYE:
+		if (c->state != CONN_LIVE || !c->relay) {
+			client_conn_error(c, ERROR_PROTOCOL,
+			    "only a relay speaks for others");
+			return;
+		}
+		if (msg->type == PROTO_RELAY_HELLO)
+			relay_hello(c, &msg->u.hello);
+		else if (msg->type == PROTO_RELAY_OP)
+			relay_op(c, &msg->u.relay);
+		else
+			relay_bye(c, msg->u.relay.client);
+		return;
 	default:
 		client_conn_error(c, ERROR_PROTOCOL,
 		    "a client does not send this message");
@@ -851,7 +908,12 @@ client_conn_process(struct client_conn *c)
 		st = proto_decode(body + PROTO_FRAME_HDR, len, &msg, &perr);
 		evbuffer_drain(in, PROTO_FRAME_HDR + (size_t)len);
 
-		if (c->state == CONN_LIVE && !client_conn_rate_ok(c, now)) {
+		/*
+		 * A relay carries a room: its people's ops were limited
+		 * there, and a burst after a cut is theirs to send.
+		 */
+		if (c->state == CONN_LIVE && !c->relay &&
+		    !client_conn_rate_ok(c, now)) {
 			if (st == PROTO_OK && msg.type == PROTO_OP)
 				client_conn_reject(c, msg.u.op.op_id,
 				    REJECT_RATE, NULL);
@@ -873,8 +935,12 @@ client_conn_process(struct client_conn *c)
 				    "HELLO must come first");
 				return;
 			}
-			client_conn_reject(c, perr.op_id, perr.reject,
-			    perr.text);
+			if (perr.relayed && c->relay)
+				relay_reject_op(c, perr.client, perr.op_id,
+				    perr.reject, perr.text);
+			else
+				client_conn_reject(c, perr.op_id, perr.reject,
+				    perr.text);
 			break;
 		case PROTO_E_VERSION:
 			client_conn_error(c, ERROR_VERSION, perr.text);
@@ -970,6 +1036,10 @@ client_conn_catchup(struct client_conn *c)
 	int64_t				 now = server_now_ms();
 	enum model_audience		 a;
 
+	if (c->via != NULL) {
+		relay_catchup(c);
+		return;
+	}
 	replay = client_conn_replay_bytes(c, &possible);
 	state_size = model_state_size(m);
 
@@ -984,7 +1054,7 @@ client_conn_catchup(struct client_conn *c)
 	w.head = m->head;
 	w.mode = (!possible || c->want_state || replay > state_size) ?
 	    MODE_STATE : MODE_REPLAY;
-	w.last_op = model_client_last_op(m, c->client);
+	w.last_op = board_last_op(b, c->client);
 	client_conn_put_uncapped(c, proto_enc_welcome(client_conn_buf(c), &w));
 
 	if (w.mode == MODE_REPLAY) {
@@ -1009,7 +1079,9 @@ client_conn_catchup(struct client_conn *c)
 	    m->head));
 
 	/* Who is here now, then tell the others about this one. */
-	TAILQ_FOREACH(o, &b->conns, board_entry) {
+	if (b->up != NULL)
+		upstream_presence_list(b->up, c);
+	else TAILQ_FOREACH(o, &b->conns, board_entry) {
 		if (o->state != CONN_LIVE || o == c ||
 		    (mp = model_participant(m, o->participant)) == NULL)
 			continue;
@@ -1045,7 +1117,7 @@ client_conn_catchup(struct client_conn *c)
 void
 client_conn_resume(struct client_conn *c)
 {
-	if (c->state == CONN_LIVE)
+	if (c->state == CONN_LIVE && c->bev != NULL)
 		client_conn_process(c);
 }
 
@@ -1053,6 +1125,8 @@ client_conn_resume(struct client_conn *c)
 void
 client_conn_tick(struct client_conn *c, int64_t now)
 {
+	if (c->via != NULL)
+		return;
 	if (c->state == CONN_HELLO && now >= c->hello_by_ms) {
 		client_conn_error(c, ERROR_IDLE, "no HELLO");
 		return;

@@ -1,6 +1,9 @@
 /*
  * main.c -- cafeboard-server: locale, options, defaults, and the commands.
  */
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -10,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fingerprint.h"
 #include "i18n.h"
 #include "paths.h"
 #include "server.h"
@@ -22,7 +26,8 @@ enum {
 	OPT_IDLE_TIMEOUT, OPT_QUEUE_CAP, OPT_REPLAY_MAX, OPT_LOG_LEVEL,
 	OPT_LOG_FILE, OPT_SYSLOG, OPT_FROM, OPT_FORMAT, OPT_BOM, OPT_REPAIR,
 	OPT_VERSION, OPT_SOCKET_MODE, OPT_SOCKET_GROUP, OPT_TLS_LISTEN,
-	OPT_TLS_CERT, OPT_TLS_KEY,
+	OPT_TLS_CERT, OPT_TLS_KEY, OPT_UPSTREAM, OPT_TLS, OPT_PIN,
+	OPT_INSECURE,
 };
 
 static const struct option long_options[] = {
@@ -50,6 +55,10 @@ static const struct option long_options[] = {
 	{ "log-level",		required_argument, NULL, OPT_LOG_LEVEL },
 	{ "log-file",		required_argument, NULL, OPT_LOG_FILE },
 	{ "syslog",		no_argument,	   NULL, OPT_SYSLOG },
+	{ "upstream",		required_argument, NULL, OPT_UPSTREAM },
+	{ "tls",		no_argument,	   NULL, OPT_TLS },
+	{ "pin",		required_argument, NULL, OPT_PIN },
+	{ "insecure",		no_argument,	   NULL, OPT_INSECURE },
 	{ "from",		required_argument, NULL, OPT_FROM },
 	{ "format",		required_argument, NULL, OPT_FORMAT },
 	{ "output",		required_argument, NULL, 'o' },
@@ -110,6 +119,16 @@ usage(FILE *f)
 "  -h, --help              this text\n"
 "      --version           the version\n"),
 	    sock, data);
+	fprintf(f, "%s", _(
+"\n"
+"Relay (a room on a weak link):\n"
+"  --upstream HOST[:PORT]  serve the boards of that server (or of the socket\n"
+"                          at that path) to the clients here, each event\n"
+"                          crossing the link once; --key-file names that\n"
+"                          server's facilitator key\n"
+"  --tls --pin FINGERPRINT to that server in TLS, its certificate pinned\n"
+"                          (the fingerprint it prints at every start)\n"
+"  --insecure              let the key go in clear beyond loopback\n"));
 	free(sock);
 	free(data);
 }
@@ -209,6 +228,8 @@ config_free(struct server_config *cfg)
 	free(cfg->data_dir);
 	free(cfg->key_file);
 	free(cfg->log_file);
+	free(cfg->upstream);
+	free(cfg->upstream_pin);
 }
 
 /*
@@ -234,6 +255,82 @@ server_malloc_setup(void)
 #ifdef __GLIBC__
 	mallopt(M_MMAP_THRESHOLD, SERVER_MMAP_THRESHOLD);
 #endif
+}
+
+/* True if the host of an --upstream HOST[:PORT] is written as loopback. */
+static bool
+relay_loopback(const char *spec)
+{
+	struct in6_addr	 a6;
+	struct in_addr	 a4;
+	char		 host[256];
+	const char	*end;
+
+	if (spec[0] == '[' && (end = strchr(spec, ']')) != NULL)
+		snprintf(host, sizeof host, "%.*s", (int)(end - spec - 1),
+		    spec + 1);
+	else if ((end = strrchr(spec, ':')) != NULL &&
+	    strchr(spec, ':') == end)
+		snprintf(host, sizeof host, "%.*s", (int)(end - spec), spec);
+	else
+		snprintf(host, sizeof host, "%s", spec);
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, host, &a6) == 1 &&
+	    IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/*
+ * The relay's options hang together: --tls, --pin and --insecure go with
+ * --upstream, TLS with a pin (a relay has nobody to ask whether to trust
+ * a certificate), the key it presents given, and never in clear beyond
+ * loopback unless --insecure says so.  0, or -1 said on stderr.
+ */
+static int
+relay_options_ok(const struct server_config *cfg)
+{
+	uint8_t	fp[FINGERPRINT_LEN];
+
+	if (cfg->upstream == NULL) {
+		if (cfg->upstream_tls || cfg->upstream_pin != NULL ||
+		    cfg->upstream_insecure) {
+			fprintf(stderr, "%s", _("cafeboard-server: --tls, --pin "
+			    "and --insecure go with --upstream\n"));
+			return -1;
+		}
+		return 0;
+	}
+	if (!cfg->key_file_given) {
+		fprintf(stderr, "%s", _("cafeboard-server: a relay (--upstream) "
+		    "presents the facilitator key of the board's server: give "
+		    "it with --key-file\n"));
+		return -1;
+	}
+	if (cfg->upstream_tls != (cfg->upstream_pin != NULL)) {
+		fprintf(stderr, "%s", _("cafeboard-server: --tls and --pin go "
+		    "together: a relay checks the certificate of the board's "
+		    "server against the fingerprint that server prints at "
+		    "start\n"));
+		return -1;
+	}
+	if (cfg->upstream_pin != NULL &&
+	    fingerprint_parse(cfg->upstream_pin, fp) != 0) {
+		fprintf(stderr, _("cafeboard-server: --pin %s: expected a "
+		    "SHA-256 fingerprint (32 bytes in hex, colons optional)\n"),
+		    cfg->upstream_pin);
+		return -1;
+	}
+	if (strchr(cfg->upstream, '/') == NULL && !cfg->upstream_tls &&
+	    !cfg->upstream_insecure && !relay_loopback(cfg->upstream)) {
+		fprintf(stderr, _("cafeboard-server: refused to send the "
+		    "facilitator key in clear to %s: use --tls --pin (the "
+		    "server's --tls-listen port), or --insecure on a network "
+		    "you trust\n"), cfg->upstream);
+		return -1;
+	}
+	return 0;
 }
 
 /* Entry point. */
@@ -374,6 +471,20 @@ main(int argc, char **argv)
 		case OPT_SYSLOG:
 			cfg.log_target = LOG_TO_SYSLOG;
 			break;
+		case OPT_UPSTREAM:
+			free(cfg.upstream);
+			cfg.upstream = xstrdup(optarg);
+			break;
+		case OPT_TLS:
+			cfg.upstream_tls = true;
+			break;
+		case OPT_PIN:
+			free(cfg.upstream_pin);
+			cfg.upstream_pin = xstrdup(optarg);
+			break;
+		case OPT_INSECURE:
+			cfg.upstream_insecure = true;
+			break;
 		case OPT_FROM:
 			off.from = optarg;
 			break;
@@ -413,6 +524,10 @@ main(int argc, char **argv)
 		config_free(&cfg);
 		return 2;
 	}
+	if (relay_options_ok(&cfg) != 0) {
+		config_free(&cfg);
+		return 2;
+	}
 
 	if (log_open("cafeboard-server", cfg.log_level, cfg.log_target,
 	    cfg.log_file) != 0) {
@@ -422,7 +537,11 @@ main(int argc, char **argv)
 	}
 	xmalloc_set_fatal_hook(server_fatal_hook);
 
-	if (optind == argc) {
+	if (optind < argc && cfg.upstream != NULL) {
+		fprintf(stderr, "%s", _("cafeboard-server: a relay (--upstream) "
+		    "keeps no board: the commands run where the board is\n"));
+		rc = 2;
+	} else if (optind == argc) {
 		if (off.from != NULL || off.format != NULL ||
 		    off.output != NULL || off.bom || off.repair) {
 			fprintf(stderr, "%s", _("cafeboard-server: --from, "

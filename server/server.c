@@ -13,6 +13,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/util.h>
@@ -463,6 +464,8 @@ server_trim(struct server *s)
 	TAILQ_FOREACH(c, &s->conns, entry) {
 		if (c->state == CONN_CATCHUP)
 			return;
+		if (c->bev == NULL)
+			continue;	/* one of a relay's people */
 		queued += evbuffer_get_length(bufferevent_get_output(c->bev));
 		if (queued > SERVER_BUF_KEEP)
 			return;
@@ -531,7 +534,9 @@ server_batch_cb(evutil_socket_t fd, short what, void *arg)
  *   4. drop the connections that went over their output cap (ERROR 107):
  *      here, outside every broadcast, since leaving a board tells the
  *      others -- which may mark more, hence the loop too;
- *   5. snapshots due, then free dead connections, which no callback can
+ *   5. a relay's work for its upstream (what waits goes up, the room
+ *      hears of the link), after the catch-ups that may have queued ops;
+ *   6. snapshots due, then free dead connections, which no callback can
  *      reach any more.
  */
 static void
@@ -556,10 +561,12 @@ server_housekeeping(struct server *s)
 			next = TAILQ_NEXT(c, entry);
 			/*
 			 * Not while its board has events a resume just made:
-			 * they are not synced yet (next round, after step 1).
+			 * they are not synced yet (next round, after step 1);
+			 * nor while a mirror has no board to serve yet.
 			 */
 			if (c->state != CONN_CATCHUP ||
-			    c->board->fanout_from <= c->board->model->head)
+			    c->board->fanout_from <= c->board->model->head ||
+			    !board_ready(c->board))
 				continue;
 			client_conn_catchup(c);
 			client_conn_resume(c);
@@ -573,6 +580,8 @@ server_housekeeping(struct server *s)
 		}
 	} while (again);
 
+	if (s->cfg->upstream != NULL)
+		upstream_housekeeping(s);
 	TAILQ_FOREACH(b, &s->boards, entry)
 		board_snapshot(b, false);
 	while ((c = TAILQ_FIRST(&s->dead)) != NULL) {
@@ -726,13 +735,18 @@ server_run(struct server_config *cfg)
 		log_error("data directory: %s", err);
 		return 1;
 	}
-	if (keyfile_load(cfg->key_file, !cfg->key_file_given, s.key,
-	    sizeof s.key, &created, err, sizeof err) != 0) {
+	if (keyfile_load(cfg->key_file, cfg->upstream == NULL &&
+	    !cfg->key_file_given, s.key, sizeof s.key, &created, err,
+	    sizeof err) != 0) {
 		/*
 		 * Whoever starts the server reads why, in their language; a
 		 * log elsewhere gets the fact in English, as every log line.
 		 */
 		fprintf(stderr, _("cafeboard-server: %s\n"), err);
+		if (cfg->upstream != NULL)
+			fprintf(stderr, "%s", _("cafeboard-server: a relay "
+			    "(--upstream) presents the facilitator key of the "
+			    "board's server: give it with --key-file\n"));
 		if (cfg->log_target != LOG_TO_STDERR)
 			log_error("cannot use the facilitator key %s",
 			    cfg->key_file);
@@ -753,6 +767,10 @@ server_run(struct server_config *cfg)
 	server_raise_nofile(cfg);
 	if ((s.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
+	if (cfg->upstream != NULL && (s.dns = evdns_base_new(s.base,
+	    EVDNS_BASE_INITIALIZE_NAMESERVERS |
+	    EVDNS_BASE_DISABLE_WHEN_INACTIVE)) == NULL)
+		log_warn("no name resolution: --upstream takes an address");
 	for (i = 0; i < cfg->nlisten; i++) {
 		if (server_listen_tcp(&s, cfg->listen[i], false) != 0) {
 			rc = 1;
@@ -796,9 +814,13 @@ server_run(struct server_config *cfg)
 		event_add(batch_ev, &tv);
 	}
 
-	server_load_boards(&s);
-	log_info("cafeboard-server %s ready (data %s)", CB_VERSION,
-	    cfg->data_dir);
+	if (cfg->upstream == NULL) {
+		server_load_boards(&s);
+		log_info("cafeboard-server %s ready (data %s)", CB_VERSION,
+		    cfg->data_dir);
+	} else
+		log_info("cafeboard-server %s ready, a relay of %s", CB_VERSION,
+		    cfg->upstream);
 	while (!s.quitting) {
 		event_base_loop(s.base, EVLOOP_ONCE);
 		server_housekeeping(&s);
@@ -821,6 +843,9 @@ out:
 		TAILQ_REMOVE(&s.boards, b, entry);
 		board_free(b);
 	}
+	upstream_end(&s);
+	if (s.dns != NULL)
+		evdns_base_free(s.dns, 0);
 	if (s.base != NULL)
 		event_base_free(s.base);
 	if (s.tls_ctx != NULL)

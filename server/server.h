@@ -8,6 +8,8 @@
  * keyfile.c     the facilitator key
  * tls.c         the TLS certificate (made on first start) and context
  * offline.c     create, export, check, list
+ * relay.c       a relay's connection here: the people it speaks for
+ * upstream.c    --upstream: this server is a relay, its boards mirrors
  */
 #ifndef CB_SERVER_H
 #define CB_SERVER_H
@@ -27,6 +29,9 @@ struct event_base;
 struct event;
 struct bufferevent;
 struct evconnlistener;
+struct evdns_base;
+struct upstream;
+struct upstream_client;
 struct ssl_ctx_st;
 struct ssl_st;
 
@@ -65,6 +70,12 @@ struct server_config {
 	enum log_level	 log_level;
 	enum log_target	 log_target;
 	char		*log_file;
+	char		*upstream;		/* ext: HOST[:PORT] or a socket
+						   path: a relay of that server */
+	bool		 upstream_tls;		/* --tls: to it in TLS ... */
+	char		*upstream_pin;		/* ... its certificate's --pin */
+	bool		 upstream_insecure;	/* the key in clear beyond
+						   loopback */
 };
 
 /* What the public variant of a kept event hides (board_pub_bits). */
@@ -130,6 +141,8 @@ struct board {
 	struct log_limit guess_log;
 	struct event	*timer_ev;
 	struct server	*server;
+	struct upstream	*up;		/* ext: a mirror of the board upstream
+					   (upstream.c); NULL: our own */
 
 	TAILQ_ENTRY(board) entry;
 };
@@ -138,6 +151,8 @@ TAILQ_HEAD(board_list, board);
 enum conn_state {
 	CONN_HELLO,		/* waiting for HELLO */
 	CONN_PARKED,		/* wrong join code: ERROR 101 waits its turn */
+	CONN_FORWARDED,		/* ext: HELLO passed upstream, its answer
+				   awaited (a mirror's connection) */
 	CONN_CATCHUP,		/* HELLO accepted, catch-up at the next pass */
 	CONN_LIVE,
 	CONN_CLOSING,		/* flushing a final ERROR */
@@ -178,6 +193,17 @@ struct client_conn {
 	struct board	*parked;	/* CONN_PARKED: whose queue */
 	TAILQ_ENTRY(client_conn) park_entry;	/* that queue */
 	TAILQ_ENTRY(client_conn) board_entry;	/* board's list */
+
+	/* ext: relays (relay.c, upstream.c) */
+	bool		 relay;		/* a relay's connection: carries people */
+	struct client_conn *via;	/* one of a relay's people: the relay's
+					   connection, which carries what it
+					   sends and gets; no socket (bev) */
+	struct client_conn_list vias;	/* relay: the people it carries */
+	TAILQ_ENTRY(client_conn) via_entry;
+	struct upstream_client *uc;	/* on a mirror: its client there */
+	uint64_t	 uplink_told;	/* on a mirror: the UPLINK it last got
+					   (upstream.c; 0: in reach) */
 };
 
 /* The running server. */
@@ -219,6 +245,8 @@ struct server {
 	struct log_limit key_log;	/* wrong facilitator keys */
 	struct log_limit store_log;	/* boards that cannot be loaded now */
 	struct log_limit accept_log;	/* accept failing (out of fds) */
+	struct evdns_base *dns;		/* --upstream: name resolution */
+	struct ssl_ctx_st *up_ctx;	/* --upstream --tls: the client side */
 };
 
 /* server.c */
@@ -238,6 +266,13 @@ void		 client_conn_send(struct client_conn *, const void *, size_t);
 /* The emptied buffer to encode one message into, then client_conn_put. */
 struct proto_buf *client_conn_buf(struct client_conn *);
 void		 client_conn_put(struct client_conn *, size_t);
+/* HELLO, an OP and a REJECT, for relay.c and upstream.c too. */
+void		 client_conn_hello(struct client_conn *,
+		    const struct proto_hello *);
+void		 client_conn_op(struct client_conn *, uint32_t,
+		    struct proto_op *);
+void		 client_conn_reject(struct client_conn *, uint32_t, uint32_t,
+		    const char *);
 /* ERROR 107 to the connections marked over their cap; true if any. */
 bool		 client_conn_drop_marked(struct server *);
 void		 client_conn_error(struct client_conn *, uint32_t, const char *);
@@ -279,6 +314,13 @@ void		 board_replay_ready(struct board *, uint64_t);
 /* The audience of a kept event for viewer. */
 enum model_audience board_event_audience(const struct board *,
 		    const struct board_event *, uint32_t);
+/* The highest op_id of a client id that the board's server applied. */
+uint32_t	 board_last_op(const struct board *, const uint8_t *);
+/* ext: mirrors (upstream.c): made, fed an event, rebuilt, ready. */
+struct board	*board_mirror_new(struct server *, const char *);
+int		 board_mirror_event(struct board *, const struct proto_event *);
+void		 board_mirror_reset(struct board *, struct model *);
+bool		 board_ready(const struct board *);
 
 /* store.c */
 /*
@@ -316,6 +358,46 @@ bool		 store_cause_read_only(const char *);
 void		 store_abandon(const char *);
 int		 store_fold_run(const char *, const struct evlog_run *,
 		    struct model *, uint64_t, char *, size_t);
+
+/* relay.c */
+void		 relay_hello(struct client_conn *, const struct proto_hello *);
+void		 relay_op(struct client_conn *, struct proto_relay *);
+void		 relay_bye(struct client_conn *, const uint8_t *);
+/* What would go to one of a relay's people, sent to the relay. */
+void		 relay_catchup(struct client_conn *);
+void		 relay_reject(struct client_conn *, uint32_t, uint32_t,
+		    const char *);
+void		 relay_error(struct client_conn *, uint32_t, const char *);
+void		 relay_reject_op(struct client_conn *, const uint8_t *,
+		    uint32_t, uint32_t, const char *);
+/* The variant of a kept event a relay's connection gets. */
+enum model_audience relay_audience(const struct board *,
+		    const struct board_event *, const struct client_conn *);
+/* The relay's connection leaves its board: its people go with it. */
+void		 relay_gone(struct client_conn *);
+
+/* upstream.c */
+struct board	*upstream_board(struct server *, const char *, bool, char *,
+		    size_t, uint32_t *);
+void		 upstream_hello(struct upstream *, struct client_conn *,
+		    const struct proto_hello *);
+void		 upstream_op(struct upstream *, struct client_conn *, uint32_t,
+		    const struct proto_op *);
+/* A connection leaves a mirror. */
+void		 upstream_gone(struct upstream *, struct client_conn *);
+uint32_t	 upstream_last_op(const struct upstream *, const uint8_t *);
+bool		 upstream_synced(const struct upstream *);
+/* Presence on a mirror: one change, and the list after a catch-up. */
+void		 upstream_presence(struct upstream *, uint32_t, bool,
+		    const struct client_conn *);
+void		 upstream_presence_list(struct upstream *, struct client_conn *);
+/* The boards a relay mirrors (LIST): names, malloc'd. */
+int		 upstream_list(struct server *, char ***, size_t *);
+/* Once a pass: what waits goes up, the room hears of the link. */
+void		 upstream_housekeeping(struct server *);
+void		 upstream_free(struct upstream *);
+/* At exit: what every link shared (the TLS context). */
+void		 upstream_end(struct server *);
 
 /* keyfile.c */
 int		 keyfile_load(const char *, bool, char *, size_t, bool *, char *,

@@ -17,10 +17,11 @@
  *                   the OP and 40 EVENTs serialised at 64 kbit/s)
  *   uplink bytes    what crossed the link per card, each way (the shaper's
  *                   counters)
- *   edge relay      the same cards with the 40 on a relay in the room
- *                   (cafeboard-server --upstream through the link): the
- *                   link's bytes per card, against the direct path above;
- *                   "not available" when the server has no --upstream
+ *   edge relay      the same storm and cards with the 40 on a relay in the
+ *                   room (cafeboard-server --upstream through the link):
+ *                   the link's bytes per card and for the storm, against
+ *                   the direct path above; "not available" when the
+ *                   server has no --upstream
  *
  * Asserts nothing about time; a storm not settled within 90 s is reported
  * as such.
@@ -49,13 +50,6 @@
 #define LINK_BITS	64000
 #define LINK_DELAY_MS	300
 
-/* The shaped link. */
-struct link {
-	pid_t	pid;
-	int	port;
-	char	control[128];
-};
-
 /* The room's clients and what they saw. */
 struct room {
 	struct bs_loop	 loop;
@@ -74,79 +68,6 @@ struct room {
 	int64_t		 done_us;
 	size_t		 event_frame;
 };
-
-/* Start the shaper towards 127.0.0.1:to_port. */
-static void
-link_start(struct link *k, int to_port, const char *dir)
-{
-	const char	*build = getenv("CB_BUILD");
-	char		 bin[512], to[32], rate[16], delay[16], buf[32];
-	int		 p[2];
-	ssize_t		 n;
-	size_t		 len = 0;
-	struct pollfd	 pfd;
-	int64_t		 end = ts_now_ms() + BS_SETUP_MS;
-
-	snprintf(bin, sizeof bin, "%s/tests/shaper",
-	    build != NULL && build[0] != '\0' ? build : "build");
-	snprintf(to, sizeof to, "127.0.0.1:%d", to_port);
-	snprintf(rate, sizeof rate, "%d", LINK_BITS);
-	snprintf(delay, sizeof delay, "%d", LINK_DELAY_MS);
-	snprintf(k->control, sizeof k->control, "%s/link.ctl", dir);
-	if (pipe2(p, O_CLOEXEC) != 0 || (k->pid = fork()) == -1)
-		bs_die("fork: %s", strerror(errno));
-	if (k->pid == 0) {
-		dup2(p[1], 1);
-		execl(bin, "shaper", "--to", to, "--rate", rate, "--delay",
-		    delay, "--control", k->control, (char *)NULL);
-		_exit(127);
-	}
-	bs_track(k->pid, true);
-	close(p[1]);
-	memset(buf, 0, sizeof buf);
-	while (memchr(buf, '\n', len) == NULL) {
-		if (ts_now_ms() > end)
-			bs_die("the shaper (%s) did not start", bin);
-		pfd.fd = p[0];
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, 100) <= 0)
-			continue;
-		if ((n = read(p[0], buf + len, sizeof buf - 1 - len)) <= 0)
-			bs_die("the shaper (%s) did not start", bin);
-		len += (size_t)n;
-	}
-	close(p[0]);
-	k->port = atoi(buf);
-}
-
-/* The bytes that entered the link each way so far. */
-static void
-link_stats(struct link *k, double *up, double *down)
-{
-	unsigned long long	u = 0, d = 0;
-	char			buf[160];
-	ssize_t			n;
-	int			fd;
-
-	if ((fd = bs_unix_connect(k->control)) == -1 ||
-	    bs_send_all(fd, "stats\n", 6) != 0 ||
-	    (n = read(fd, buf, sizeof buf - 1)) <= 0)
-		bs_die("the shaper's control socket: %s", strerror(errno));
-	buf[n] = '\0';
-	close(fd);
-	sscanf(buf, "up %llu down %llu", &u, &d);
-	*up = (double)u;
-	*down = (double)d;
-}
-
-/* Stop the shaper. */
-static void
-link_stop(struct link *k)
-{
-	kill(k->pid, SIGTERM);
-	waitpid(k->pid, NULL, 0);
-	bs_track(k->pid, false);
-}
 
 /* Seating on READY, sits seen, and the card in flight. */
 static void
@@ -207,11 +128,11 @@ card_done(void *arg)
 
 /*
  * The 40 join at once on port, then NCARDS cards cross; the figures under
- * system with prefix ("" direct, "relayed: ").  storm: time the join.
+ * system, named for the direct path or (relayed) the edge relay's.
  */
 static void
-room_run(struct bs_server *s, struct link *k, int port, const char *system,
-    bool storm, bool relayed)
+room_run(struct bs_server *s, struct bs_link *k, int port, const char *system,
+    bool relayed)
 {
 	struct room	 r;
 	struct bs_conn	 fac, *all[1];
@@ -219,7 +140,8 @@ room_run(struct bs_server *s, struct link *k, int port, const char *system,
 	struct proto_buf b;
 	int64_t		 t0, lat[NCARDS], end;
 	double		 up0, down0, up1, down1, physics;
-	char		 name[32], q[64];
+	char		 name[32], q[64], fig[96];
+	const char	*pre = relayed ? "edge relay: " : "";
 	int		 i, n = 0, ncards = bs_quick() ? 8 : NCARDS;
 
 	memset(&r, 0, sizeof r);
@@ -242,6 +164,7 @@ room_run(struct bs_server *s, struct link *k, int port, const char *system,
 	bs_cafe_op_wait(&r.loop, &fac, &op);
 
 	/* The storm: every connection, then every HELLO at once. */
+	bs_link_stats(k, &up0, &down0);
 	for (i = 0; i < NROOM; i++) {
 		bs_cafe_connect(&r.loop, &r.c[i], port, NULL);
 		r.c[i].idx = i;
@@ -252,32 +175,38 @@ room_run(struct bs_server *s, struct link *k, int port, const char *system,
 		bs_cafe_hello(&r.c[i], "salle", name, NULL, 0);
 	}
 	if (!bs_loop_until(&r.loop, room_settled, &r, STORM_MS)) {
-		if (storm)
-			bs_note("join storm: room settled", system,
-			    "over 90 s");
+		snprintf(fig, sizeof fig, "%sjoin storm: room settled", pre);
+		bs_note(fig, system, "over 90 s");
 		if (r.nready < NROOM)
 			bs_die("%d of %d people were ready after %d s",
 			    r.nready, NROOM, STORM_MS / 1000);
 	}
-	if (storm) {
+	{
 		int64_t	last = 0;
 
+		bs_link_stats(k, &up1, &down1);
 		for (i = 0; i < NROOM; i++)
 			if (r.ready_us[i] > last)
 				last = r.ready_us[i];
-		bs_put("join storm, 40 at once: all ready", system,
-		    (double)(last - t0) / 1e6, "s");
+		snprintf(fig, sizeof fig, "%sjoin storm, 40 at once: all ready",
+		    pre);
+		bs_put(fig, system, (double)(last - t0) / 1e6, "s");
+		snprintf(fig, sizeof fig, "%sjoin storm, 40 at once: room "
+		    "settled", pre);
 		if (r.nsettled == NROOM)
-			bs_put("join storm, 40 at once: room settled",
-			    system, (double)(r.settled_us - t0) / 1e6, "s");
-		printf("  %-5s join storm: all ready in %.2f s\n", system,
-		    (double)(last - t0) / 1e6);
+			bs_put(fig, system, (double)(r.settled_us - t0) / 1e6,
+			    "s");
+		snprintf(fig, sizeof fig, "%sjoin storm: link bytes down",
+		    pre);
+		bs_put(fig, system, down1 - down0, "bytes");
+		printf("  %-5s %sjoin storm: all ready in %.2f s\n", system,
+		    pre, (double)(last - t0) / 1e6);
 	}
 	for (end = ts_now_ms() + 1000; ts_now_ms() < end; )
 		bs_loop_run(&r.loop, 50);
 
 	/* Cards, one at a time, from people around the room. */
-	link_stats(k, &up0, &down0);
+	bs_link_stats(k, &up0, &down0);
 	for (i = 0; i < ncards; i++) {
 		r.sender = (i * 7) % NROOM;
 		r.got = 0;
@@ -292,7 +221,7 @@ room_run(struct bs_server *s, struct link *k, int port, const char *system,
 		for (end = ts_now_ms() + 200; ts_now_ms() < end; )
 			bs_loop_run(&r.loop, 20);
 	}
-	link_stats(k, &up1, &down1);
+	bs_link_stats(k, &up1, &down1);
 	bs_sort(lat, (size_t)n);
 	if (!relayed) {
 		bs_put("card to all 40: p50", system,
@@ -333,13 +262,13 @@ static void
 run(const struct bs_build *bd)
 {
 	struct bs_server	s, relay;
-	struct link		k;
-	char			up[32];
+	struct bs_link		k;
+	char			up[32], key[160];
 
 	bs_cafe_start(&s, bd->server, NULL);
-	link_start(&k, s.port, s.dir);
-	room_run(&s, &k, k.port, bd->label, true, false);
-	link_stop(&k);
+	bs_link_start(&k, s.port, s.dir, LINK_BITS, LINK_DELAY_MS);
+	room_run(&s, &k, k.port, bd->label, false);
+	bs_link_stop(&k);
 	bs_server_stop(&s, SIGTERM);
 	bs_server_cleanup(&s);
 
@@ -350,14 +279,16 @@ run(const struct bs_build *bd)
 	}
 	/* The central server, the link, and a relay in the room. */
 	bs_cafe_start(&s, bd->server, NULL);
-	link_start(&k, s.port, s.dir);
+	bs_link_start(&k, s.port, s.dir, LINK_BITS, LINK_DELAY_MS);
 	snprintf(up, sizeof up, "127.0.0.1:%d", k.port);
-	bs_cafe_start(&relay, bd->server, "--upstream", up, NULL);
+	snprintf(key, sizeof key, "%s/facilitator.key", s.data);
+	bs_cafe_start(&relay, bd->server, "--upstream", up, "--key-file", key,
+	    NULL);
 	/* The board exists upstream before the room meets. */
-	room_run(&s, &k, relay.port, bd->label, false, true);
+	room_run(&s, &k, relay.port, bd->label, true);
 	bs_server_stop(&relay, SIGTERM);
 	bs_server_cleanup(&relay);
-	link_stop(&k);
+	bs_link_stop(&k);
 	bs_server_stop(&s, SIGTERM);
 	bs_server_cleanup(&s);
 }

@@ -437,7 +437,11 @@ bs_cafe_start(struct bs_server *s, const char *bin, ...)
 	s->argv[n] = NULL;
 	bs_server_spawn(s);
 	bs_server_wait_up(s);
+	/* A relay's key is the one given (the server above's). */
 	snprintf(path, sizeof path, "%s/facilitator.key", s->data);
+	for (n = 1; s->argv[n] != NULL; n++)
+		if (strcmp(s->argv[n - 1], "--key-file") == 0)
+			snprintf(path, sizeof path, "%s", s->argv[n]);
 	if ((f = fopen(path, "r")) == NULL || fgets(s->key, sizeof s->key, f) ==
 	    NULL)
 		bs_die("no key in %s", path);
@@ -1389,4 +1393,99 @@ bs_anchor_sync(enum bs_kind kind, char *buf, size_t cap)
 		return 0;
 	memcpy(buf, "PING\r\n", 6);
 	return 6;
+}
+
+/* ---------------------------------------------------------------- link */
+
+/* Start the shaper towards 127.0.0.1:to_port (bits/s, one-way ms). */
+void
+bs_link_start(struct bs_link *k, int to_port, const char *dir, int bits,
+    int delay_ms)
+{
+	const char	*build = getenv("CB_BUILD");
+	char		 bin[512], to[32], rate[16], delay[16], buf[32];
+	int		 p[2];
+	ssize_t		 n;
+	size_t		 len = 0;
+	struct pollfd	 pfd;
+	int64_t		 end = ts_now_ms() + BS_SETUP_MS;
+
+	snprintf(bin, sizeof bin, "%s/tests/shaper",
+	    build != NULL && build[0] != '\0' ? build : "build");
+	snprintf(to, sizeof to, "127.0.0.1:%d", to_port);
+	snprintf(rate, sizeof rate, "%d", bits);
+	snprintf(delay, sizeof delay, "%d", delay_ms);
+	snprintf(k->control, sizeof k->control, "%s/link.ctl", dir);
+	if (pipe2(p, O_CLOEXEC) != 0 || (k->pid = fork()) == -1)
+		bs_die("fork: %s", strerror(errno));
+	if (k->pid == 0) {
+		dup2(p[1], 1);
+		execl(bin, "shaper", "--to", to, "--rate", rate, "--delay",
+		    delay, "--control", k->control, (char *)NULL);
+		_exit(127);
+	}
+	bs_track(k->pid, true);
+	close(p[1]);
+	memset(buf, 0, sizeof buf);
+	while (memchr(buf, '\n', len) == NULL) {
+		if (ts_now_ms() > end)
+			bs_die("the shaper (%s) did not start", bin);
+		pfd.fd = p[0];
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		if ((n = read(p[0], buf + len, sizeof buf - 1 - len)) <= 0)
+			bs_die("the shaper (%s) did not start", bin);
+		len += (size_t)n;
+	}
+	close(p[0]);
+	k->port = atoi(buf);
+}
+
+/* One command to the shaper; its answer in reply (if not NULL). */
+static void
+bs_link_ask(struct bs_link *k, const char *cmd, char *reply, size_t len)
+{
+	char	line[64], buf[160];
+	ssize_t	n;
+	int	fd;
+
+	snprintf(line, sizeof line, "%s\n", cmd);
+	if ((fd = bs_unix_connect(k->control)) == -1 ||
+	    bs_send_all(fd, line, strlen(line)) != 0 ||
+	    (n = read(fd, buf, sizeof buf - 1)) <= 0)
+		bs_die("the shaper's control socket: %s", strerror(errno));
+	buf[n] = '\0';
+	close(fd);
+	if (reply != NULL)
+		snprintf(reply, len, "%s", buf);
+}
+
+/* The bytes that entered the link each way so far. */
+void
+bs_link_stats(struct bs_link *k, double *up, double *down)
+{
+	unsigned long long	u = 0, d = 0;
+	char			buf[160];
+
+	bs_link_ask(k, "stats", buf, sizeof buf);
+	sscanf(buf, "up %llu down %llu", &u, &d);
+	*up = (double)u;
+	*down = (double)d;
+}
+
+/* Cut, restore or reset the link. */
+void
+bs_link_command(struct bs_link *k, const char *cmd)
+{
+	bs_link_ask(k, cmd, NULL, 0);
+}
+
+/* Stop the shaper. */
+void
+bs_link_stop(struct bs_link *k)
+{
+	kill(k->pid, SIGTERM);
+	waitpid(k->pid, NULL, 0);
+	bs_track(k->pid, false);
 }

@@ -206,4 +206,24 @@ size_t		 bs_anchor_publish(enum bs_kind, char *, size_t, const char *,
 /* The acknowledgement to ask for after a batch (nats PING); its length. */
 size_t		 bs_anchor_sync(enum bs_kind, char *, size_t);
 
+/* ---------------------------------------------------------------- link */
+
+/* A room's shaped link: tests/shaper between the room and a server. */
+struct bs_link {
+	pid_t		 pid;
+	int		 port;		/* the room connects here */
+	char		 control[128];
+};
+
+/*
+ * Start the shaper towards 127.0.0.1:to_port at bits per second and a
+ * one-way delay of delay_ms, its control socket in dir.
+ */
+void		 bs_link_start(struct bs_link *, int, const char *, int, int);
+/* The bytes that entered the link from the room (up) and the server. */
+void		 bs_link_stats(struct bs_link *, double *, double *);
+/* One command to the shaper ("cut", "restore", "reset"). */
+void		 bs_link_command(struct bs_link *, const char *);
+void		 bs_link_stop(struct bs_link *);
+
 #endif /* CB_BSUPPORT_H */

@@ -217,18 +217,43 @@ fuzz_msg_eq(const struct proto_msg *a, const struct proto_msg *b)
 	const struct proto_hello	*ha = &a->u.hello, *hb = &b->u.hello;
 	const struct proto_welcome	*wa = &a->u.welcome;
 	const struct proto_welcome	*wb = &b->u.welcome;
+	const struct proto_relay	*ra = &a->u.relay, *rb = &b->u.relay;
 
 	if (a->type != b->type)
 		return false;
 	switch (a->type) {
 	case PROTO_HELLO:
+	case PROTO_RELAY_HELLO:
 		return ha->v == hb->v && fuzz_str_eq(ha->board, hb->board) &&
 		    memcmp(ha->client, hb->client, PROTO_CLIENT_LEN) == 0 &&
 		    fuzz_str_eq(ha->name, hb->name) &&
 		    fuzz_str_eq(ha->code, hb->code) &&
 		    fuzz_str_eq(ha->key, hb->key) && ha->since == hb->since &&
 		    ha->want_state == hb->want_state &&
-		    ha->observe == hb->observe;
+		    ha->observe == hb->observe && ha->relay == hb->relay &&
+		    ha->create == hb->create;
+	case PROTO_RELAY_OP:
+		return memcmp(ra->client, rb->client, PROTO_CLIENT_LEN) == 0 &&
+		    ra->op_id == rb->op_id && fuzz_op_eq(&ra->op, &rb->op);
+	case PROTO_RELAY_BYE:
+		return memcmp(ra->client, rb->client, PROTO_CLIENT_LEN) == 0;
+	case PROTO_RELAY_WELCOME:
+		wa = &ra->welcome;
+		wb = &rb->welcome;
+		return memcmp(ra->client, rb->client, PROTO_CLIENT_LEN) == 0 &&
+		    wa->v == wb->v && fuzz_str_eq(wa->board, wb->board) &&
+		    wa->participant == wb->participant &&
+		    wa->role == wb->role && wa->head == wb->head &&
+		    wa->mode == wb->mode && wa->last_op == wb->last_op;
+	case PROTO_RELAY_REJECT:
+	case PROTO_RELAY_ERROR:
+		return memcmp(ra->client, rb->client, PROTO_CLIENT_LEN) == 0 &&
+		    ra->op_id == rb->op_id && ra->code == rb->code &&
+		    fuzz_str_eq(ra->text, rb->text);
+	case PROTO_UPLINK:
+		return a->u.uplink.up == b->u.uplink.up &&
+		    a->u.uplink.waiting == b->u.uplink.waiting &&
+		    a->u.uplink.mine == b->u.uplink.mine;
 	case PROTO_OP:
 		return a->u.op.op_id == b->u.op.op_id &&
 		    fuzz_op_eq(&a->u.op.op, &b->u.op.op);
@@ -316,6 +341,24 @@ fuzz_encode(struct proto_buf *buf, const struct proto_msg *m)
 		return proto_enc_board(buf, &m->u.board);
 	case PROTO_BOARDS_END:
 		return proto_enc_boards_end(buf, m->u.boards);
+	case PROTO_RELAY_HELLO:
+		return proto_enc_relay_hello(buf, &m->u.hello);
+	case PROTO_RELAY_OP:
+		return proto_enc_relay_op(buf, m->u.relay.client,
+		    m->u.relay.op_id, &m->u.relay.op);
+	case PROTO_RELAY_BYE:
+		return proto_enc_relay_bye(buf, m->u.relay.client);
+	case PROTO_RELAY_WELCOME:
+		return proto_enc_relay_welcome(buf, m->u.relay.client,
+		    &m->u.relay.welcome);
+	case PROTO_RELAY_REJECT:
+		return proto_enc_relay_reject(buf, m->u.relay.client,
+		    m->u.relay.op_id, m->u.relay.code, m->u.relay.text);
+	case PROTO_RELAY_ERROR:
+		return proto_enc_relay_error(buf, m->u.relay.client,
+		    m->u.relay.code, m->u.relay.text);
+	case PROTO_UPLINK:
+		return proto_enc_uplink(buf, &m->u.uplink);
 	}
 	return 0;
 }

@@ -990,6 +990,109 @@ Test(proto, hello_observe)
 	}
 }
 
+Test(proto, relay_messages)
+{
+	static const uint8_t	other[PROTO_CLIENT_LEN] = { 9, 8, 7 };
+	struct proto_msg	m, out;
+	struct proto_err	err;
+	struct fb		f;
+
+	/* A relay's HELLO: "relay" and "create" travel when true. */
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_HELLO;
+	m.u.hello = (struct proto_hello){ .v = 1, .board = "salle",
+	    .name = "relay", .key = "s3cret", .since = 12, .relay = true,
+	    .create = true };
+	memcpy(m.u.hello.client, client16, PROTO_CLIENT_LEN);
+	roundtrip(&m, "HELLO relay");
+	fb_init(&f);
+	mp(&f, "aum", 2, 1, 8);
+	mp(&f, "susssbss", "v", 1, "board", "salle", "client", client16,
+	    PROTO_CLIENT_LEN, "name", "relay");
+	mp(&f, "sssusTsT", "key", "s3cret", "since", 12, "relay", "create");
+	golden_crafted(&f, &m, "HELLO relay, whole map");
+
+	/* RELAY_HELLO is a HELLO map under type 7. */
+	m.type = PROTO_RELAY_HELLO;
+	m.u.hello = (struct proto_hello){ .v = 1, .board = "salle",
+	    .name = "Am\xc3\xa9lie", .code = "1234" };
+	memcpy(m.u.hello.client, other, PROTO_CLIENT_LEN);
+	roundtrip(&m, "RELAY_HELLO");
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_RELAY_OP;
+	memcpy(m.u.relay.client, other, PROTO_CLIENT_LEN);
+	m.u.relay.op_id = 3;
+	m.u.relay.op = (struct proto_op){ .kind = OP_CARD_ADD, .table = 4,
+	    .text = "Id\xc3\xa9" "e" };
+	roundtrip(&m, "RELAY_OP");
+	golden_fmt(&m, "RELAY_OP", "aubuuusu", 7, 8, other, PROTO_CLIENT_LEN,
+	    3, OP_CARD_ADD, 4, "Id\xc3\xa9" "e", 0);
+	m.u.relay.op = (struct proto_op){ .kind = OP_VOTE, .card = 9,
+	    .delta = -1 };
+	roundtrip(&m, "RELAY_OP vote");
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_RELAY_BYE;
+	memcpy(m.u.relay.client, other, PROTO_CLIENT_LEN);
+	roundtrip(&m, "RELAY_BYE");
+	golden_fmt(&m, "RELAY_BYE", "aub", 2, 9, other, PROTO_CLIENT_LEN);
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_RELAY_WELCOME;
+	memcpy(m.u.relay.client, other, PROTO_CLIENT_LEN);
+	m.u.relay.welcome = (struct proto_welcome){ .v = 1, .board = "salle",
+	    .participant = 7, .role = ROLE_HOST, .head = 99,
+	    .mode = MODE_STATE, .last_op = 4 };
+	roundtrip(&m, "RELAY_WELCOME");
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_RELAY_REJECT;
+	memcpy(m.u.relay.client, other, PROTO_CLIENT_LEN);
+	m.u.relay.op_id = 5;
+	m.u.relay.code = REJECT_PHASE;
+	m.u.relay.text = "wrong phase";
+	roundtrip(&m, "RELAY_REJECT");
+	golden_fmt(&m, "RELAY_REJECT", "aubuus", 5, 26, other,
+	    PROTO_CLIENT_LEN, 5, REJECT_PHASE, "wrong phase");
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_RELAY_ERROR;
+	memcpy(m.u.relay.client, other, PROTO_CLIENT_LEN);
+	m.u.relay.code = ERROR_NAME;
+	m.u.relay.text = "Ana is already here";
+	roundtrip(&m, "RELAY_ERROR");
+	golden_fmt(&m, "RELAY_ERROR", "aubus", 4, 27, other, PROTO_CLIENT_LEN,
+	    ERROR_NAME, "Ana is already here");
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_UPLINK;
+	m.u.uplink = (struct proto_uplink){ false, 12, 3 };
+	roundtrip(&m, "UPLINK down");
+	golden_fmt(&m, "UPLINK", "auFuu", 4, 28, 12, 3);
+	m.u.uplink = (struct proto_uplink){ true, 0, 0 };
+	golden_fmt(&m, "UPLINK up", "auTuu", 4, 28, 0, 0);
+
+	/* A bad op inside a RELAY_OP is a REJECT for that client. */
+	fb_init(&f);
+	mp(&f, "aubuuu", 5, 8, other, PROTO_CLIENT_LEN, 6, 200, 1);
+	cr_assert_eq(proto_decode((uint8_t *)f.sb.data, f.sb.size, &out, &err),
+	    PROTO_E_OP);
+	cr_assert(err.relayed);
+	cr_assert_eq(err.op_id, 6);
+	cr_assert_eq(memcmp(err.client, other, PROTO_CLIENT_LEN), 0);
+	msgpack_sbuffer_destroy(&f.sb);
+	/* Without a client id, or a short one: a frame error. */
+	expect_fmt(PROTO_E_FRAME, "RELAY_OP without a client", "auuu", 3, 8, 6,
+	    OP_READY);
+	expect_fmt(PROTO_E_FRAME, "RELAY_BYE with a short id", "aub", 2, 9,
+	    other, 8);
+	expect_fmt(PROTO_E_FRAME, "UPLINK with a count as a flag", "auuuu", 4,
+	    28, 1, 0, 0);
+	expect_fmt(PROTO_E_FRAME, "RELAY_WELCOME without its map", "aub", 2,
+	    25, other, PROTO_CLIENT_LEN);
+}
+
 Test(proto, table_theme_is_a_trailing_option)
 {
 	struct proto_msg	m;
@@ -1254,7 +1357,7 @@ Test(proto, nesting_depth)
 
 Test(proto, unknown_message_types)
 {
-	static const unsigned	types[] = { 0, 7, 15, 25, 99, 255, 256,
+	static const unsigned	types[] = { 0, 10, 15, 29, 99, 255, 256,
 	    100000 };
 	struct fb		f;
 	size_t			i;

@@ -1916,3 +1916,46 @@ Test(keys, a_key_works_in_the_first_row_that_names_it_for_the_context)
 	/* The console is for facilitators. */
 	cr_assert_eq(ui_keys_find(UI_IN_BOARD, ':')->who, UI_WHO_FAC);
 }
+
+Test(tui, through_a_relay_the_status_line_says_when_the_boards_server_is_gone)
+{
+	struct tserver	 relay;
+	char		 args[512], *s;
+
+	cafe(false);
+	phase("2", "ideas");
+	/* A relay in front of the server; Anne comes in through it. */
+	tserver_start(&relay, false, "--upstream", T.sock, "--key-file", T.key,
+	    NULL);
+	snprintf(args, sizeof args, "--socket '%s' --board cafe --name Anne",
+	    relay.sock);
+	tui_client(&T, "anne", args);
+	free(tui_wait(&T, "anne", "(your table)"));
+	add_card("anne", "Avant la coupure");
+	free(tui_wait(&T, "fac", "Avant la coupure"));
+
+	/* The server goes: Anne's screen says so, and keeps her card. */
+	tui_server_stop(&T, SIGKILL);
+	free(tui_wait(&T, "anne", "board's server out of reach"));
+	add_card("anne", "Pendant la coupure");
+	s = tui_wait(&T, "anne", "1 change waits in the room (1 yours)");
+	cr_assert_eq(tui_count(s, "Pendant la coupure"), 1, "%s", s);
+	free(s);
+
+	/* It comes back: the card goes up once, the screens agree. */
+	tui_server_start(&T);
+	s = tui_wait(&T, "fac", "Pendant la coupure");
+	free(s);
+	free(tui_wait_gone(&T, "anne", "out of reach"));
+	free(tui_wait_gone(&T, "anne", "waiting"));
+	s = tui_wait(&T, "anne", "connected");
+	cr_assert_eq(tui_count(s, "Avant la coupure"), 1, "%s", s);
+	cr_assert_eq(tui_count(s, "Pendant la coupure"), 1, "%s", s);
+	free(s);
+	s = tui_wait(&T, "fac", "Pendant la coupure");
+	cr_assert_eq(tui_count(s, "Pendant la coupure"), 1, "%s", s);
+	free(s);
+	tui_end(&T);
+	tserver_stop(&relay, SIGTERM);
+	tserver_cleanup(&relay);
+}
