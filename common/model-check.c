@@ -31,7 +31,8 @@ model_kind_known(uint8_t kind)
 {
 	return (kind >= OP_CARD_ADD && kind <= OP_READY) ||
 	    (kind >= OP_TABLE_ADD && kind <= OP_FOLLOW) ||
-	    (kind >= OP_JOINED && kind <= OP_REVEAL);
+	    (kind >= OP_JOINED && kind <= OP_REVEAL) ||
+	    model_deliver_kind(kind);
 }
 
 /* Obviously malformed ops (REJECT 1 before anything else); 0 if sound. */
@@ -107,7 +108,9 @@ model_check_add(const struct model *m, const struct model_participant *p,
 	const struct model_card	*parent = NULL;
 	int			 code;
 
-	if (!fac && (op->table == 0 || p->table != op->table))
+	/* ext: at a pitch, others write feedback on the team's table. */
+	if (!fac && (op->table == 0 || p->table != op->table) &&
+	    !model_deliver_guest(m, p, op))
 		return model_refuse(why, REJECT_FORBIDDEN,
 		    "not seated at this table");
 	if ((code = model_check_frozen(m, fac, why)) != 0)
@@ -132,7 +135,7 @@ model_check_add(const struct model *m, const struct model_participant *p,
 	if (parent != NULL && parent->table != op->table)
 		return model_refuse(why, REJECT_BAD,
 		    "a reply stays on its card's table");
-	return 0;
+	return model_deliver_check_add(m, p, fac, op, why);
 }
 
 /* card.edit, card.delete, card.move: author or facilitator, live card. */
@@ -392,6 +395,8 @@ model_check(const struct model *m, uint32_t who, const struct proto_op *op,
 			    "only participants are ready");
 		return 0;
 	}
+	if (model_deliver_kind(op->kind))
+		return model_deliver_check(m, who, p, fac, op, why);
 
 	/* Everything below is the facilitator's. */
 	if (!fac)
@@ -440,6 +445,11 @@ model_check(const struct model *m, uint32_t who, const struct proto_op *op,
 			    "no such card");
 		return 0;
 	case OP_SETTINGS:
+		/* ext: the scale of an open evaluation stays as it is. */
+		if ((op->settings.has & SET_EVAL_DOTS) && m->eval_open &&
+		    op->settings.eval_dots != m->settings.eval_dots)
+			return model_refuse(why, REJECT_PHASE,
+			    "close the evaluation first");
 		return model_check_settings(&op->settings, why);
 	case OP_ROLE:
 		if (model_participant(m, op->participant) == NULL)
@@ -518,8 +528,9 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
  * the seating and the encounters so far).  Returns what it allocated (a
  * rotate's pairs) for the caller to free, or NULL.
  */
-static struct proto_pair *
-model_prepare(const struct model *m, struct proto_op *op, int64_t now)
+static void *
+model_prepare(const struct model *m, uint32_t who, struct proto_op *op,
+    int64_t now)
 {
 	uint64_t	rem;
 	int64_t		v;
@@ -555,6 +566,8 @@ model_prepare(const struct model *m, struct proto_op *op, int64_t now)
 		model_prepare_rotate(m, op);
 		return op->pairs;
 	}
+	if (model_deliver_kind(op->kind))
+		return model_deliver_prepare(m, who, op, now);
 	return NULL;
 }
 
@@ -571,7 +584,7 @@ model_submit(struct model *m, uint32_t who, const uint8_t *client,
     const struct model_sink *sink, const char **why)
 {
 	struct proto_event	 ev;
-	struct proto_pair	*derived;
+	void			*derived;
 	struct proto_op		*more = NULL;
 	const char		*dummy, *lost;
 	size_t			 n, i;
@@ -588,7 +601,7 @@ model_submit(struct model *m, uint32_t who, const uint8_t *client,
 	ev.op = *op;
 	if (ev.op.kind == OP_TABLE_SIT && ev.op.participant == 0)
 		ev.op.participant = who;
-	derived = model_prepare(m, &ev.op, now);
+	derived = model_prepare(m, who, &ev.op, now);
 	if (sink != NULL && sink->commit != NULL &&
 	    (code = sink->commit(sink->arg, &ev, now, client, why)) != 0) {
 		free(derived);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "model-impl.h"
 #include "proto.h"
 #include "xmalloc.h"
 
@@ -225,6 +226,7 @@ model_state_write(const struct model *m, uint32_t viewer, int64_t now,
 	}
 	free(votes);
 
+	n += model_deliver_state_write(m, viewer, fac, buf);
 	if (viewer == 0)
 		n += model_state_maps(m, buf);
 	return n;
@@ -257,6 +259,7 @@ model_state_size(const struct model *m)
 		    strlen(m->cards[i].title);
 	/* The viewer's own votes: at most dots per table, 12 bytes a pair. */
 	n += (size_t)m->settings.dots * m->ntables * 12;
+	n += model_deliver_state_size(m);
 	return n;
 }
 
@@ -404,6 +407,14 @@ model_state_read(struct model *m, const struct proto_state *rec,
 			return -1;
 		model_set_met(m, (uint32_t)rec->id, rec->author, rec->count);
 		return 0;
+	case STATE_CANVAS:
+	case STATE_TABLE_CANVAS:
+	case STATE_DELIVERABLE:
+	case STATE_EVAL:
+	case STATE_SCORES:
+	case STATE_MY_SCORES:
+	case STATE_PITCH:
+		return model_deliver_state_read(m, rec);
 	}
 	return 0;
 }

@@ -72,6 +72,29 @@ fuzz_pairs_eq(const struct proto_pair *a, uint32_t na,
 	return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
 }
 
+/* ext: two lists of sections, labels, triples are equal. */
+static bool
+fuzz_deliver_eq(const struct proto_section *sa, uint32_t nsa,
+    const struct proto_section *sb, uint32_t nsb, char *const *la,
+    uint32_t nla, char *const *lb, uint32_t nlb,
+    const struct proto_triple *ta, uint32_t nta,
+    const struct proto_triple *tb, uint32_t ntb)
+{
+	uint32_t	i;
+
+	if (nsa != nsb || nla != nlb || nta != ntb)
+		return false;
+	for (i = 0; i < nsa; i++)
+		if (!fuzz_str_eq(sa[i].name, sb[i].name) ||
+		    !fuzz_opt_eq(sa[i].hint, sb[i].hint) ||
+		    sa[i].limit != sb[i].limit || sa[i].kind != sb[i].kind)
+			return false;
+	for (i = 0; i < nla && i < PROTO_CRITERIA_MAX; i++)
+		if (!fuzz_str_eq(la[i], lb[i]))
+			return false;
+	return nta == 0 || memcmp(ta, tb, nta * sizeof *ta) == 0;
+}
+
 /* Two values of a setting are equal, by its type. */
 #define FUZZ_EQ_BOOL(a, b)	((a) == (b))
 #define FUZZ_EQ_NUM(a, b)	((a) == (b))
@@ -101,7 +124,14 @@ fuzz_op_eq(const struct proto_op *a, const struct proto_op *b)
 	    fuzz_settings_eq(&a->settings, &b->settings) &&
 	    a->remaining_ms == b->remaining_ms && a->running == b->running &&
 	    memcmp(a->client, b->client, PROTO_CLIENT_LEN) == 0 &&
-	    fuzz_pairs_eq(a->pairs, a->npairs, b->pairs, b->npairs);
+	    fuzz_pairs_eq(a->pairs, a->npairs, b->pairs, b->npairs) &&
+	    a->section == b->section && a->canvas == b->canvas &&
+	    fuzz_opt_eq(a->owner, b->owner) && fuzz_opt_eq(a->due, b->due) &&
+	    a->criterion == b->criterion && a->value == b->value &&
+	    a->previous == b->previous &&
+	    fuzz_deliver_eq(a->sections, a->nsections, b->sections,
+	    b->nsections, a->labels, a->nlabels, b->labels, b->nlabels,
+	    a->triples, a->ntriples, b->triples, b->ntriples);
 }
 
 /* Two board records are equal. */
@@ -134,7 +164,13 @@ fuzz_state_eq(const struct proto_state *a, const struct proto_state *b)
 	    a->remaining_ms == b->remaining_ms &&
 	    memcmp(a->client, b->client, PROTO_CLIENT_LEN) == 0 &&
 	    a->last_op == b->last_op && a->count == b->count &&
-	    fuzz_pairs_eq(a->pairs, a->npairs, b->pairs, b->npairs);
+	    fuzz_pairs_eq(a->pairs, a->npairs, b->pairs, b->npairs) &&
+	    a->canvas == b->canvas && a->section == b->section &&
+	    fuzz_opt_eq(a->owner, b->owner) && fuzz_opt_eq(a->due, b->due) &&
+	    a->open == b->open &&
+	    fuzz_deliver_eq(a->sections, a->nsections, b->sections,
+	    b->nsections, a->labels, a->nlabels, b->labels, b->nlabels,
+	    a->triples, a->ntriples, b->triples, b->ntriples);
 }
 
 /* Two messages are equal in every field their type uses. */
