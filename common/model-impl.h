@@ -78,11 +78,15 @@ void		 model_deliver_unscore(struct model *, struct model_card *);
 void		 model_deliver_redact(const struct model *,
 		    const struct proto_event *, enum model_audience,
 		    struct proto_event *);
+/* canvas.add's effect, for a "canvas" record too. */
+void		 model_deliver_canvas(struct model *, const struct proto_event *);
+/* The pair map key of (participant, criterion) in scores and spent. */
+uint64_t	 model_score_key(uint32_t, uint32_t);
 /* Storage: release, deep copy (dst = *src done), rebuild. */
 void		 model_deliver_release(struct model *);
 void		 model_deliver_clone(struct model *, const struct model *);
 void		 model_deliver_rebuild(struct model *);
-/* STATE: the records, read one, and a size estimate. */
+/* STATE (model-deliver-state.c): the records, read one, a size estimate. */
 size_t		 model_deliver_state_write(const struct model *, uint32_t, bool,
 		    struct proto_buf *);
 int		 model_deliver_state_read(struct model *,
