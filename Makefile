@@ -65,7 +65,8 @@ CRIT_LIBS	= $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 # ---------------------------------------------------------------- common/
 COMMON_MODS	= xmalloc log text idmap pairmap namemap proto model model-check \
 		  model-state model-deliver model-deliver-state date rotation \
-		  evlog boardfile export export-md export-csv export-json paths i18n
+		  evlog boardfile export export-md export-csv export-json \
+		  export-html paths i18n
 COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
 LIB		= $(B)/libcafeboard.a
 

@@ -68,7 +68,7 @@ static void
 fetch_usage(void)
 {
 	fprintf(stderr, "usage: cafeboard export --board NAME --format "
-	    "md|csv|json [-o FILE] [--bom]\n"
+	    "md|csv|json|html [-o FILE] [--bom]\n"
 	    "                        --key-file FILE [--connect HOST[:PORT] | "
 	    "--socket PATH]\n");
 }

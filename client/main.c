@@ -56,7 +56,7 @@ usage(FILE *f)
 "usage: cafeboard [--connect HOST[:PORT] | --socket PATH] [--board NAME]\n"
 "                 [--name FIRSTNAME] [--code CODE] [--key-file FILE]\n"
 "                 [--from BOARDFILE] [--ascii] [--log-file FILE]\n"
-"       cafeboard export --board NAME --format md|csv|json [-o FILE] [--bom]\n"
+"       cafeboard export --board NAME --format md|csv|json|html [-o FILE] [--bom]\n"
 "                 --key-file FILE [--connect HOST[:PORT] | --socket PATH]\n"
 "\n"
 "  --connect HOST[:PORT]  join a server over the network (port 7117)\n"

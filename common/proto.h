@@ -219,7 +219,9 @@ enum welcome_mode {
 	X(keep, "keep", SET_KEEP, NUM, 1, PROTO_KEEP_MAX, 3, 1,		\
 	    "ideas kept are 1 to 99")					\
 	X(eval_dots, "eval_dots", SET_EVAL_DOTS, NUM, 0, PROTO_DOTS_MAX, 0, \
-	    1, "evaluation dots are 0 to 99")
+	    1, "evaluation dots are 0 to 99")				\
+	X(place, "place", SET_PLACE, TEXT, 0, PROTO_TITLE_MAX, "", 1,	\
+	    "a place has at most 120 characters")
 
 /* The C type of each kind of setting. */
 #define PROTO_SETTING_CTYPE_BOOL	bool
@@ -242,7 +244,8 @@ enum proto_setting_index {
  * SET_DOTS, SET_MULTI_VOTE, SET_BLIND, SET_PRIVATE, SET_ANONYMOUS,
  * SET_FREEZE, SET_CODE, SET_LOCKED (ext: participants may not write),
  * SET_KEEP (ext: ideas to keep per question), SET_EVAL_DOTS (ext: 0 for
- * scores 0-3, or dots per criterion per question in an evaluation)).
+ * scores 0-3, or dots per criterion per question in an evaluation),
+ * SET_PLACE (ext: where the workshop is held, for the report)).
  */
 enum settings_key {
 #define PROTO_SETTING_BIT(member, key, bit, ...) bit = 1u << PROTO_SI_##member,
