@@ -53,7 +53,8 @@ static const char export_html_style[] =
 "th, td { border: 1px solid #b9c4cf; padding: 1.2mm 1.8mm; "
     "text-align: left; vertical-align: top; }\n"
 "th { background: #eaf0f5; }\n"
-"col.due { width: 23mm; }\n"
+"col.due { width: 26mm; }\n"
+"td.due { white-space: nowrap; }\n"
 "col.owner { width: 32mm; }\n"
 "@media screen { body { padding: 0 6mm 10mm; } }\n";
 
@@ -320,7 +321,10 @@ export_html_roadmap(struct export_ctx *x, const struct export_table *et)
 		export_html_cell(&x->b, v[i]->c->text[0] != '\0' ?
 		    v[i]->c->text : _("(private)"));
 		export_html_cell(&x->b, v[i]->c->owner);
-		export_html_cell(&x->b, v[i]->c->due);
+		export_puts(&x->b, "<td class=\"due\">");
+		export_html_text(&x->b, v[i]->c->due != NULL &&
+		    v[i]->c->due[0] != '\0' ? v[i]->c->due : "—");
+		export_puts(&x->b, "</td>");
 		export_html_cell(&x->b, export_action_idea(x, v[i]));
 		export_puts(&x->b, "</tr>\n");
 	}
