@@ -75,22 +75,31 @@ SERVER_MODS	= main server client-conn board store keyfile offline
 SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 
 # ---------------------------------------------------------------- client/
-CLIENT_MODS	= main net replica dial boards spawn fetch editor layout ui \
-		  ui-draw ui-input ui-console ui-join ui-text plain plain-cmd
+CLIENT_MODS	= main net replica dial boards spawn fetch editor layout ui ui-keys \
+		  ui-draw ui-draw-cards ui-draw-results ui-draw-status \
+		  ui-draw-modal ui-input ui-console ui-join ui-text plain plain-cmd
 CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
 TUI_TEST_OBJS	= $(filter-out $(B)/client/main.o,$(CLIENT_OBJS))
+# The connection's test follows net.c's bufferevents through wrappers.
+NET_TEST_OBJS	= $(B)/client/net.o $(B)/client/replica.o $(B)/client/spawn.o \
+		  $(B)/client/dial.o
+NET_TEST_WRAP	= -Wl,--wrap=bufferevent_setcb -Wl,--wrap=bufferevent_free
 
 # ---------------------------------------------------------------- tests/
 # Criterion suites, one binary each.
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
 		  test_boardfile test_export test_editor test_layout test_tui test_plain \
-		  test_cafe test_server test_pipeline test_shaper test_deliver
+		  test_cafe test_server test_pipeline test_shaper test_net \
+		  test_session test_merge test_deliver
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
 TSUPPORT_OBJS	= $(TSUPPORT_MODS:%=$(B)/tests/%.o)
+# The tmux harness of the suites that drive the real client.
+TUI_HARNESS_MODS = tui-harness
+TUI_HARNESS_OBJS = $(TUI_HARNESS_MODS:%=$(B)/tests/%.o)
 
 # Programs the tests and benchmarks run (the shaped link of a room).
 TEST_PROGS	= shaper
@@ -173,6 +182,12 @@ $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
     $(B)/tests/%.o $(CLIENT_TEST_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) -lm
 
+$(B)/tests/test_cafe $(B)/tests/test_session: $(B)/tests/%: \
+    $(B)/tests/%.o $(TUI_HARNESS_OBJS) \
+    $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) \
+	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
 # The pipeline test plays the client's replica against the server's model.
 $(B)/tests/test_pipeline: $(B)/tests/test_pipeline.o $(B)/client/replica.o \
     $(TSUPPORT_OBJS) $(LIB)
@@ -180,10 +195,16 @@ $(B)/tests/test_pipeline: $(B)/tests/test_pipeline.o $(B)/client/replica.o \
 	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
 
 $(B)/tests/test_tui.o: CFLAGS += $(CURSES_CFLAGS)
-$(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) \
+$(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) \
+    $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TUI_HARNESS_OBJS) \
+	    $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) \
+	    $(MSGPACK_LIBS) -lm
+
+$(B)/tests/test_net: $(B)/tests/test_net.o $(NET_TEST_OBJS) $(TSUPPORT_OBJS) \
     $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TSUPPORT_OBJS) $(LIB) \
-	    $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) $(NET_TEST_WRAP) -o $@ $< $(NET_TEST_OBJS) \
+	    $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
 
 # The line mode's test runs the client on pseudo-terminals (forkpty) and
 # calls its output functions.
@@ -257,7 +278,8 @@ check: deps
 asan:
 	@$(MAKE) --no-print-directory SAN=1 check
 
-# The demo board lives where a local server keeps its boards by default.
+# The demo board lives where a local server keeps its boards by default,
+# and the client talks to that local server even where a system one runs.
 RUN_DATA	= $${STATE_DIRECTORY:-$${XDG_DATA_HOME:-$$HOME/.local/share}/cafeboard}
 RUN_BOARD	= seed-cafe
 
@@ -268,8 +290,8 @@ run: deps
 	    ./$(SERVER_BIN) --data "$$data" create $(RUN_BOARD) \
 	        --from examples/seed-cafe.board || exit 1; \
 	fi; \
-	exec ./$(CLIENT_BIN) --board $(RUN_BOARD) --name Facilitator \
-	    --key-file "$$data/facilitator.key"
+	CAFEBOARD_SYSTEM_SOCKET= exec ./$(CLIENT_BIN) --board $(RUN_BOARD) \
+	    --auto-name --key-file "$$data/facilitator.key"
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -329,6 +351,7 @@ clean:
 # Dependency files of exactly the objects this build knows (a renamed
 # source leaves no stale .d behind to confuse it).
 ALL_OBJS	= $(COMMON_OBJS) $(SERVER_OBJS) $(CLIENT_OBJS) $(TSUPPORT_OBJS) \
-		  $(BSUPPORT_OBJS) $(UNIT_TESTS:%=$(B)/tests/%.o) \
+		  $(TUI_HARNESS_OBJS) $(BSUPPORT_OBJS) \
+		  $(UNIT_TESTS:%=$(B)/tests/%.o) \
 		  $(BENCHES:%=$(B)/tests/%.o) $(TEST_PROGS:%=$(B)/tests/%.o)
 -include $(ALL_OBJS:.o=.d)

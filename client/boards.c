@@ -102,6 +102,7 @@ boards_event_cb(struct bufferevent *bev, short what, void *arg)
 	size_t			 n;
 
 	if (what & BEV_EVENT_CONNECTED) {
+		dial_connected(bev);
 		proto_buf_init(&out);
 		if ((n = proto_enc_list(&out)) != 0)
 			bufferevent_write(bev, out.data, n);

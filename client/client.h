@@ -37,6 +37,7 @@ struct client_opts {
 	char		*server_bin;	/* cafeboard-server to start */
 	char		*board;
 	char		*name;
+	char		*auto_name;	/* --auto-name: the name to number */
 	char		*code;
 	char		*key;		/* read from --key-file */
 	char		*key_file;	/* read at HELLO: not there yet at start */
@@ -133,6 +134,10 @@ struct net {
 
 	enum net_state		 state;
 	struct bufferevent	*bev;
+	struct bufferevent	**dead;		/* closed, freed next pass */
+	size_t			 ndead;
+	size_t			 dead_cap;
+	struct event		*reap_ev;	/* frees them */
 	struct event		*retry_ev;
 	struct event		*tick_ev;
 	uint8_t			 client_id[PROTO_CLIENT_LEN];
@@ -142,7 +147,10 @@ struct net {
 	int64_t			 last_in_ms;
 	int64_t			 last_out_ms;
 	bool			 ever_live;
-	bool			 spawned;	/* we started a local server */
+	int			 spawn_lock;	/* held while a server we started
+						   comes up, or SPAWN_LOCK_* */
+	unsigned		 spawn_tries;	/* connects while it comes up */
+	unsigned		 name_number;	/* --auto-name: 0, then 2, 3... */
 	uint32_t		 welcome_last_op;
 	bool			 fac_view;	/* the replica holds what a
 						   facilitator sees */
@@ -179,6 +187,8 @@ typedef void (*dial_event_fn)(struct bufferevent *, short, void *);
 struct bufferevent *dial_open(struct event_base *, struct evdns_base *,
 		    const struct client_opts *, dial_read_fn, dial_event_fn,
 		    void *);
+/* On BEV_EVENT_CONNECTED: TCP_NODELAY for a TCP connection. */
+void		 dial_connected(struct bufferevent *);
 
 /* ------------------------------------------------------------ boards.c */
 
@@ -207,6 +217,12 @@ void		 boards_free(struct boards *);
 
 /* ------------------------------------------------------------ spawn.c */
 
+#define SPAWN_LOCK_BUSY	(-1)	/* another client is starting one */
+#define SPAWN_LOCK_NONE	(-2)	/* no lock can be had: start anyway */
+
+/* The lock of starting a server on a socket path: an fd, or the above. */
+int		 spawn_lock(const char *);
+void		 spawn_unlock(int);
 /* Start cafeboard-server on path, detached; 0 or -1 with err. */
 int		 spawn_server(const char *, const char *, char *, size_t);
 

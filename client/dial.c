@@ -4,6 +4,8 @@
  */
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <event2/bufferevent.h>
 #include <event2/dns.h>
@@ -51,4 +53,23 @@ dial_open(struct event_base *base, struct evdns_base *dns,
 		return NULL;
 	}
 	return bev;
+}
+
+/*
+ * Once connected: a TCP connection sends each small frame at once (without
+ * TCP_NODELAY, Nagle's algorithm holds a frame until the server's delayed
+ * ACK, 40 ms).  A Unix socket is left alone.
+ */
+void
+dial_connected(struct bufferevent *bev)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof ss;
+	evutil_socket_t		fd = bufferevent_getfd(bev);
+	int			one = 1;
+
+	if (fd == -1 || getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		return;
+	if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,9 @@
 
 #include "client.h"
 #include "export.h"
+#include "i18n.h"
 #include "log.h"
+#include "ui.h"
 #include "xmalloc.h"
 
 #define FETCH_TIMEOUT_S	30
@@ -36,7 +39,11 @@ fetch_live(void *arg, bool first)
 	event_base_loopbreak(f->base);
 }
 
-/* An ERROR: give up on the codes a retry cannot fix. */
+/*
+ * An ERROR: give up on the codes a retry cannot fix, saying why in the
+ * user's language (code 0: the local server would not start, and text
+ * says why already translated).
+ */
 static void
 fetch_error(void *arg, uint32_t code, const char *text)
 {
@@ -44,7 +51,11 @@ fetch_error(void *arg, uint32_t code, const char *text)
 
 	if (code != 0 && !ERROR_FINAL(code))
 		return;
-	snprintf(f->why, sizeof f->why, "%s", text);
+	if (code == 0)
+		snprintf(f->why, sizeof f->why, "%s", ui_text_reason(text));
+	else
+		snprintf(f->why, sizeof f->why, "%s (%s)", ui_text_error(code),
+		    ui_text_reason(text));
 	f->done = -1;
 	event_base_loopbreak(f->base);
 }
@@ -57,20 +68,30 @@ fetch_timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	snprintf(f->why, sizeof f->why, "no answer from the server (%s)",
-	    f->net.status[0] != '\0' ? f->net.status : "timeout");
+	snprintf(f->why, sizeof f->why, _("no answer from the server (%s)"),
+	    f->net.status[0] != '\0' ? ui_text_reason(f->net.status) :
+	    _("timeout"));
 	f->done = -1;
 	event_base_loopbreak(f->base);
 }
 
-/* Print the export usage. */
-static void
-fetch_usage(void)
+/* Say what is wrong with the command line, then print the export usage. */
+static int __attribute__((format(printf, 1, 2)))
+fetch_usage(const char *fmt, ...)
 {
-	fprintf(stderr, "usage: cafeboard export --board NAME --format "
-	    "md|csv|json|html [-o FILE] [--bom]\n"
+	va_list	 ap;
+	char	*why;
+
+	va_start(ap, fmt);
+	xvasprintf(&why, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, _("cafeboard: %s\n"), why);
+	free(why);
+	fprintf(stderr, "%s", _("usage: cafeboard export --board NAME "
+	    "--format md|csv|json|html [-o FILE] [--bom]\n"
 	    "                        --key-file FILE [--connect HOST[:PORT] | "
-	    "--socket PATH]\n");
+	    "--socket PATH]\n"));
+	return 2;
 }
 
 /* `cafeboard export`: opts holds the connection options already parsed. */
@@ -107,18 +128,23 @@ fetch_main(struct client_opts *opts, int argc, char **argv)
 			eo.bom = true;
 			break;
 		default:
-			fetch_usage();
-			return 2;
+			return fetch_usage("%s", _("unknown option"));
 		}
 	}
-	if (optind != argc || format == NULL || opts->board == NULL ||
-	    (fmt = export_format_parse(format)) < 0) {
-		fetch_usage();
-		return 2;
-	}
+	if (optind != argc)
+		return fetch_usage(_("unexpected argument %s"), argv[optind]);
+	if (opts->board == NULL)
+		return fetch_usage("%s", _("export needs the board's name "
+		    "(--board NAME)"));
+	if (format == NULL)
+		return fetch_usage(_("export needs a format (--format %s)"),
+		    export_format_list());
+	if ((fmt = export_format_parse(format)) < 0)
+		return fetch_usage(_("unknown format %s: %s"), format,
+		    export_format_list());
 	if (opts->key == NULL) {
-		fprintf(stderr, "cafeboard: export needs the facilitator key "
-		    "(--key-file FILE)\n");
+		fprintf(stderr, "%s", _("cafeboard: export needs the "
+		    "facilitator key (--key-file FILE)\n"));
 		return 2;
 	}
 
@@ -140,7 +166,7 @@ fetch_main(struct client_opts *opts, int argc, char **argv)
 		event_base_loop(f.base, EVLOOP_ONCE);
 
 	if (f.done < 0) {
-		fprintf(stderr, "cafeboard: export of %s failed: %s\n",
+		fprintf(stderr, _("cafeboard: export of %s failed: %s\n"),
 		    opts->board, f.why);
 		rc = 1;
 		goto out;
@@ -148,7 +174,7 @@ fetch_main(struct client_opts *opts, int argc, char **argv)
 	if (output != NULL && strcmp(output, "-") != 0) {
 		xasprintf(&tmp, "%s.tmp", output);
 		if ((out = fopen(tmp, "w")) == NULL) {
-			fprintf(stderr, "cafeboard: %s: %s\n", tmp,
+			fprintf(stderr, _("cafeboard: %s: %s\n"), tmp,
 			    strerror(errno));
 			rc = 1;
 			goto out;
@@ -156,14 +182,15 @@ fetch_main(struct client_opts *opts, int argc, char **argv)
 	}
 	if (export_write(f.net.replica.confirmed, (enum export_format)fmt, &eo,
 	    out) != 0 || fflush(out) != 0) {
-		fprintf(stderr, "cafeboard: export: %s\n", strerror(errno));
+		fprintf(stderr, _("cafeboard: export: %s\n"),
+		    strerror(errno));
 		rc = 1;
 	}
 	if (tmp != NULL) {
 		if (fclose(out) != 0)
 			rc = 1;
 		if (rc == 0 && rename(tmp, output) != 0) {
-			fprintf(stderr, "cafeboard: %s: %s\n", output,
+			fprintf(stderr, _("cafeboard: %s: %s\n"), output,
 			    strerror(errno));
 			rc = 1;
 		}

@@ -50,6 +50,38 @@ layout_char_width(const char *s, size_t off, size_t next)
 	return w;
 }
 
+/* The code point that starts at or ends before byte off of s. */
+static uint32_t
+layout_cp_at(const char *s, size_t len, size_t off, bool before)
+{
+	uint32_t	cp = 0;
+
+	if (before) {
+		if (off == 0)
+			return 0;
+		off = text_prev_char(s, off);
+	}
+	if (off < len)
+		text_decode(s + off, len - off, &cp);
+	return cp;
+}
+
+/*
+ * True when the spaces s[i..j) may not break a line: French typography
+ * keeps « with the word after it, » and : ; ! ? with the word before.
+ */
+static bool
+layout_glued(const char *s, size_t len, size_t i, size_t j)
+{
+	uint32_t	a = layout_cp_at(s, len, i, true);
+	uint32_t	b = layout_cp_at(s, len, j, false);
+
+	if (a == 0xab || a == 0x2039)
+		return true;
+	return b == 0xbb || b == 0x203a || b == ':' || b == ';' || b == '!' ||
+	    b == '?';
+}
+
 /* Wrap s to width columns (see layout.h). */
 size_t
 layout_wrap(const char *s, size_t width, struct layout_line **out)
@@ -72,9 +104,10 @@ layout_wrap(const char *s, size_t width, struct layout_line **out)
 			continue;
 		}
 		after_nl = false;
-		if (s[i] == ' ') {
-			for (j = i; j < len && s[j] == ' '; j++)
-				;
+		/* Spaces break a line unless they glue two words. */
+		for (j = i; j < len && s[j] == ' '; j++)
+			;
+		if (j > i && !layout_glued(s, len, i, j)) {
 			if (w + (j - i) <= width) {
 				brk = true;
 				brk_end = i;
@@ -247,17 +280,86 @@ layout_link(struct layout_node *nodes, size_t *top_first, size_t *top_last,
 	*last = c + 1;
 }
 
+/* The cards being put in display order, and the stack of the walk. */
+struct layout_walk {
+	const struct model		*m;
+	struct layout_node		*nodes;
+	const struct layout_pending	*pend;
+	size_t				*stack;		/* node index + 1 */
+	size_t				*depth;
+	size_t				 sp;
+	struct layout_row		*rows;
+	size_t				 nrows;
+};
+
+/*
+ * Emit every card reachable from the stack, depth first: a card, then
+ * its children, then its next sibling.  flat: the cards on the stack are
+ * orphans of a corrupt chain, emitted at the top without their siblings.
+ */
+static void
+layout_walk(struct layout_walk *w, bool flat)
+{
+	struct layout_node	*n;
+	struct layout_row	*r;
+	size_t			 i, k;
+
+	while (w->sp > 0) {
+		w->sp--;
+		i = w->stack[w->sp] - 1;
+		k = w->depth[w->sp];
+		n = &w->nodes[i];
+		if (n->done)
+			continue;
+		n->done = true;
+		r = &w->rows[w->nrows++];
+		r->card = w->m->cards[i].id;
+		r->depth = (unsigned)(k < LAYOUT_DEPTH_MAX ? k :
+		    LAYOUT_DEPTH_MAX);
+		r->kind = flat ? LAYOUT_TOP : n->kind;
+		r->head = n->head;
+		r->placeholder = w->m->cards[i].deleted;
+		r->pending = layout_is_pending(w->pend, w->m->cards[i].id);
+		/* Each node pushes at most two entries: the stack fits. */
+		if (n->next != 0 && !flat) {
+			w->stack[w->sp] = n->next;
+			w->depth[w->sp++] = k;
+		}
+		if (n->first != 0) {
+			w->stack[w->sp] = n->first;
+			w->depth[w->sp++] = k + 1;
+		}
+	}
+}
+
+/*
+ * Cards a corrupt chain left unreachable still show, at the top, in
+ * creation order: pushed newest first so that they pop oldest first.
+ */
+static void
+layout_walk_orphans(struct layout_walk *w)
+{
+	size_t	i;
+
+	for (i = w->m->ncards; i-- > 0 && w->sp < w->m->ncards; ) {
+		if (w->nodes[i].shown && !w->nodes[i].done) {
+			w->nodes[i].first = 0;
+			w->stack[w->sp] = i + 1;
+			w->depth[w->sp++] = 0;
+		}
+	}
+	layout_walk(w, true);
+}
+
 /* The cards of table in display order (see layout.h). */
 size_t
 layout_rows(const struct model *m, uint64_t table,
     const struct layout_pending *pend, struct layout_row **out)
 {
 	struct layout_node	*nodes;
-	struct layout_row	*rows = NULL;
-	size_t			*stack, *depth, sp = 0, nrows = 0, i, k, p;
-	size_t			 top_first = 0, top_last = 0;
+	struct layout_walk	 w;
+	size_t			 i, k, top_first = 0, top_last = 0;
 	long			 h;
-	bool			 orphans = false;
 
 	*out = NULL;
 	if (m->ncards == 0)
@@ -286,12 +388,16 @@ layout_rows(const struct model *m, uint64_t table,
 		if (nodes[i].shown && nodes[i].parent != 0)
 			nodes[nodes[i].parent - 1].shown = true;
 	}
-	/* Members first, then replies, each in creation order. */
+	/*
+	 * Replies first, then members, each in creation order: a reply to
+	 * a cluster's head is drawn right under the head, not after its
+	 * members, where it would seem to answer the last of them.
+	 */
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < m->ncards; i++) {
 			if (!nodes[i].shown || nodes[i].parent == 0)
 				continue;
-			if ((nodes[i].kind == LAYOUT_MEMBER) != (k == 0))
+			if ((nodes[i].kind == LAYOUT_REPLY) != (k == 0))
 				continue;
 			layout_link(nodes, &top_first, &top_last,
 			    nodes[i].parent, i);
@@ -302,68 +408,28 @@ layout_rows(const struct model *m, uint64_t table,
 			layout_link(nodes, &top_first, &top_last, 0, i);
 	}
 
-	stack = xreallocarray(NULL, m->ncards + 1, sizeof *stack);
-	depth = xreallocarray(NULL, m->ncards + 1, sizeof *depth);
-	rows = xreallocarray(NULL, m->ncards, sizeof *rows);
-again:
+	memset(&w, 0, sizeof w);
+	w.m = m;
+	w.nodes = nodes;
+	w.pend = pend;
+	w.stack = xreallocarray(NULL, m->ncards + 1, sizeof *w.stack);
+	w.depth = xreallocarray(NULL, m->ncards + 1, sizeof *w.depth);
+	w.rows = xreallocarray(NULL, m->ncards, sizeof *w.rows);
 	if (top_first != 0) {
-		stack[sp] = top_first;
-		depth[sp++] = 0;
+		w.stack[w.sp] = top_first;
+		w.depth[w.sp++] = 0;
 	}
-	while (sp > 0) {
-		sp--;
-		i = stack[sp] - 1;
-		k = depth[sp];
-		if (nodes[i].done)
-			continue;
-		nodes[i].done = true;
-		rows[nrows].card = m->cards[i].id;
-		rows[nrows].depth = (unsigned)(k < LAYOUT_DEPTH_MAX ? k :
-		    LAYOUT_DEPTH_MAX);
-		rows[nrows].kind = orphans ? LAYOUT_TOP : nodes[i].kind;
-		rows[nrows].head = nodes[i].head;
-		rows[nrows].placeholder = m->cards[i].deleted;
-		rows[nrows].pending = layout_is_pending(pend, m->cards[i].id);
-		nrows++;
-		/* Each node pushes at most two entries: the stack fits. */
-		if (nodes[i].next != 0 && !orphans) {
-			stack[sp] = nodes[i].next;
-			depth[sp++] = k;
-		}
-		if (nodes[i].first != 0) {
-			stack[sp] = nodes[i].first;
-			depth[sp++] = k + 1;
-		}
-	}
-	/* Cards a corrupt chain left unreachable still show, at the top. */
-	if (!orphans) {
-		orphans = true;
-		for (i = 0; i < m->ncards && sp < m->ncards; i++) {
-			if (nodes[i].shown && !nodes[i].done) {
-				nodes[i].first = 0;
-				stack[sp] = i + 1;
-				depth[sp++] = 0;
-			}
-		}
-		/* Reverse so they come out in creation order. */
-		for (i = 0; i < sp / 2; i++) {
-			p = stack[i];
-			stack[i] = stack[sp - 1 - i];
-			stack[sp - 1 - i] = p;
-		}
-		top_first = 0;
-		if (sp > 0)
-			goto again;
-	}
-	free(stack);
-	free(depth);
+	layout_walk(&w, false);
+	layout_walk_orphans(&w);
+	free(w.stack);
+	free(w.depth);
 	free(nodes);
-	if (nrows == 0) {
-		free(rows);
-		rows = NULL;
+	if (w.nrows == 0) {
+		free(w.rows);
+		w.rows = NULL;
 	}
-	*out = rows;
-	return nrows;
+	*out = w.rows;
+	return w.nrows;
 }
 
 /* ---------------------------------------------------------------- results */

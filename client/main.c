@@ -25,7 +25,7 @@
 enum {
 	OPT_CONNECT = 256, OPT_SOCKET, OPT_BOARD, OPT_NAME, OPT_CODE,
 	OPT_KEY_FILE, OPT_ASCII, OPT_FROM, OPT_LOG_FILE, OPT_VERSION,
-	OPT_FORMAT, OPT_BOM, OPT_PLAIN,
+	OPT_FORMAT, OPT_BOM, OPT_PLAIN, OPT_AUTO_NAME,
 };
 
 static const struct option long_options[] = {
@@ -33,6 +33,7 @@ static const struct option long_options[] = {
 	{ "socket",	required_argument, NULL, OPT_SOCKET },
 	{ "board",	required_argument, NULL, OPT_BOARD },
 	{ "name",	required_argument, NULL, OPT_NAME },
+	{ "auto-name",	no_argument,	   NULL, OPT_AUTO_NAME },
 	{ "code",	required_argument, NULL, OPT_CODE },
 	{ "key-file",	required_argument, NULL, OPT_KEY_FILE },
 	{ "ascii",	no_argument,	   NULL, OPT_ASCII },
@@ -64,6 +65,9 @@ usage(FILE *f)
 "                         (default: the local server, started if needed)\n"
 "  --board NAME           the board to join (default: choose from a list)\n"
 "  --name FIRSTNAME       your first name (default: asked on screen)\n"
+"  --auto-name            join as \"Facilitator\" (with the key) or\n"
+"                         \"Participant\", numbered when that name is taken\n"
+"                         by someone online: \"Facilitator 2\"...\n"
 "  --code CODE            the board's join code\n"
 "  --key-file FILE        the facilitator key: join as a facilitator\n"
 "  --from BOARDFILE       facilitator: set up an empty board from a file\n"
@@ -167,7 +171,7 @@ main(int argc, char **argv)
 	const char		*key_file = NULL, *log_file = NULL;
 	char			*fargv[8], *word;
 	int			 ch, rc, i, ac = argc, fargc = 0;
-	bool			 export_cmd = false, plain;
+	bool			 export_cmd = false, plain, auto_name = false;
 
 	i18n_locale_init();
 	i18n_init();
@@ -225,6 +229,9 @@ main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case OPT_AUTO_NAME:
+			auto_name = true;
+			break;
 		case OPT_CODE:
 			o.code = xstrdup(optarg);
 			break;
@@ -253,6 +260,9 @@ main(int argc, char **argv)
 		case OPT_FORMAT:
 		case 'o':
 			if (!export_cmd || fargc > 5) {
+				fprintf(stderr, "%s", _("cafeboard: --format, "
+				    "-o and --bom go with export, once "
+				    "each\n"));
 				usage(stderr);
 				return 2;
 			}
@@ -262,6 +272,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_BOM:
 			if (!export_cmd || fargc > 6) {
+				fprintf(stderr, "%s", _("cafeboard: --format, "
+				    "-o and --bom go with export, once "
+				    "each\n"));
 				usage(stderr);
 				return 2;
 			}
@@ -286,6 +299,18 @@ main(int argc, char **argv)
 			return 1;
 		o.key_file = xstrdup(key_file);
 	}
+	/*
+	 * --auto-name (make run): the role's name in the user's language,
+	 * numbered by net.c when someone online has it already.
+	 */
+	if (auto_name) {
+		if (o.name == NULL)
+			o.name = xstrdup(i18n_pgettext(key_file != NULL ?
+			    /* TRANSLATORS: the name make run joins with. */
+			    NC_("name", "Facilitator") :
+			    NC_("name", "Participant")));
+		o.auto_name = xstrdup(o.name);
+	}
 	if (o.board_file != NULL && key_file == NULL) {
 		fprintf(stderr, _("cafeboard: --from needs the facilitator key "
 		    "(--key-file)\n"));
@@ -293,12 +318,14 @@ main(int argc, char **argv)
 	}
 	if (o.host == NULL) {
 		if (o.socket_path == NULL) {
+			const char *sys = paths_system_socket();
+
 			o.socket_path = paths_default_socket();
 			/* A system service's socket, if that is what runs. */
-			if (access(o.socket_path, F_OK) != 0 &&
-			    access(PATHS_SYSTEM_SOCKET, W_OK) == 0) {
+			if (access(o.socket_path, F_OK) != 0 && sys != NULL &&
+			    access(sys, W_OK) == 0) {
 				free(o.socket_path);
-				o.socket_path = xstrdup(PATHS_SYSTEM_SOCKET);
+				o.socket_path = xstrdup(sys);
 			} else
 				o.autostart = true;
 		}
@@ -329,6 +356,7 @@ main(int argc, char **argv)
 	free(o.server_bin);
 	free(o.board);
 	free(o.name);
+	free(o.auto_name);
 	free(o.code);
 	free(o.key);
 	free(o.key_file);

@@ -25,6 +25,7 @@
 
 #include "client.h"
 #include "log.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define NET_BACKOFF_MIN_MS	200
@@ -32,10 +33,12 @@
 #define NET_CONNECT_TIMEOUT_MS	10000
 #define NET_SPAWN_RETRY_MS	100	/* while a server we started comes up */
 #define NET_SPAWN_TRIES		50
+#define NET_AUTO_NAME_MAX	99	/* "Facilitator 99" at most */
 
 static void	net_read_cb(struct bufferevent *, void *);
 static void	net_event_cb(struct bufferevent *, short, void *);
 static void	net_retry_cb(evutil_socket_t, short, void *);
+static void	net_reap_cb(evutil_socket_t, short, void *);
 static void	net_lost(struct net *, const char *);
 
 /* Monotonic milliseconds. */
@@ -96,17 +99,39 @@ net_init(struct net *n, struct event_base *base, struct client_opts *opts,
 	n->cb = *cb;
 	n->cb_arg = arg;
 	n->state = NET_IDLE;
+	n->spawn_lock = SPAWN_LOCK_BUSY;
 	if (getrandom(n->client_id, sizeof n->client_id, 0) !=
 	    (ssize_t)sizeof n->client_id)
 		fatalx("getrandom: %s", strerror(errno));
 	replica_init(&n->replica, opts->board);
 	proto_buf_init(&n->out);
 	n->retry_ev = evtimer_new(base, net_retry_cb, n);
+	n->reap_ev = event_new(base, -1, 0, net_reap_cb, n);
 	n->tick_ev = event_new(base, -1, EV_PERSIST, net_tick_cb, n);
 	event_add(n->tick_ev, &tv);
 	if (opts->host != NULL)
 		n->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
 		    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+}
+
+/* Free the connections set aside by net_close. */
+static void
+net_reap(struct net *n)
+{
+	size_t	i;
+
+	for (i = 0; i < n->ndead; i++)
+		bufferevent_free(n->dead[i]);
+	n->ndead = 0;
+}
+
+/* The loop pass after a connection was closed: free it now. */
+static void
+net_reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	net_reap(arg);
 }
 
 /* Release the connection and the replica. */
@@ -115,12 +140,17 @@ net_free(struct net *n)
 {
 	if (n->bev != NULL)
 		bufferevent_free(n->bev);
+	net_reap(n);
+	free(n->dead);
+	if (n->reap_ev != NULL)
+		event_free(n->reap_ev);
 	if (n->retry_ev != NULL)
 		event_free(n->retry_ev);
 	if (n->tick_ev != NULL)
 		event_free(n->tick_ev);
 	if (n->dns != NULL)
 		evdns_base_free(n->dns, 0);
+	spawn_unlock(n->spawn_lock);
 	replica_free(&n->replica);
 	proto_buf_free(&n->out);
 }
@@ -178,15 +208,27 @@ net_hello(struct net *n)
 	snprintf(n->status, sizeof n->status, "joining");
 }
 
-/* Close the socket without any goodbye. */
+/*
+ * Close the connection without any goodbye.  It goes quiet at once (no
+ * more callbacks) and is freed on the next loop pass, never inside one of
+ * its own callbacks, which may be the caller (STYLE.md, rule 5).
+ */
 static void
 net_close(struct net *n)
 {
 	size_t	i;
 
 	if (n->bev != NULL) {
-		bufferevent_free(n->bev);
+		bufferevent_disable(n->bev, EV_READ | EV_WRITE);
+		bufferevent_setcb(n->bev, NULL, NULL, NULL, NULL);
+		if (n->ndead == n->dead_cap) {
+			n->dead_cap = n->dead_cap == 0 ? 4 : n->dead_cap * 2;
+			n->dead = xreallocarray(n->dead, n->dead_cap,
+			    sizeof *n->dead);
+		}
+		n->dead[n->ndead++] = n->bev;
 		n->bev = NULL;
+		event_active(n->reap_ev, EV_TIMEOUT, 1);
 	}
 	for (i = 0; i < n->replica.npending; i++)
 		n->replica.pending[i].sent = false;
@@ -296,6 +338,77 @@ net_stop(struct net *n)
 	n->state = NET_STOPPED;
 }
 
+/* A server we started (or waited for) answers, or we gave up on it. */
+static void
+net_spawn_done(struct net *n)
+{
+	spawn_unlock(n->spawn_lock);
+	n->spawn_lock = SPAWN_LOCK_BUSY;
+	n->spawn_tries = 0;
+}
+
+/*
+ * The local server would not start.  On the first connection the user is
+ * told and chooses (the join screen); once the board was open it is a lost
+ * connection like any other: the screen, and whatever is being typed,
+ * stay, and the next attempt starts a server again.
+ */
+static void
+net_spawn_failed(struct net *n, const char *err)
+{
+	net_spawn_done(n);
+	if (n->ever_live) {
+		net_lost(n, err);
+		return;
+	}
+	net_close(n);
+	n->state = NET_STOPPED;
+	snprintf(n->status, sizeof n->status, "%s", err);
+	snprintf(n->last_error_text, sizeof n->last_error_text, "%s", err);
+	if (n->cb.error != NULL)
+		n->cb.error(n->cb_arg, 0, err);
+}
+
+/*
+ * Nobody behind the local socket: start a server, or wait for the one
+ * another client is starting (spawn.c's lock), connecting again every
+ * 100 ms for 5 s.  This happens every time the server is found gone, not
+ * only the first: a room of clients outlives any number of kill -9s.
+ * Returns false once the 5 s are over (plain backoff follows; the next
+ * failure starts a server again).
+ */
+static bool
+net_autostart(struct net *n)
+{
+	char	err[200];
+	int	lock;
+
+	if (n->spawn_tries == 0) {
+		lock = spawn_lock(n->opts->socket_path);
+		if (lock != SPAWN_LOCK_BUSY) {
+			if (spawn_server(n->opts->server_bin,
+			    n->opts->socket_path, err, sizeof err) != 0) {
+				spawn_unlock(lock);
+				net_spawn_failed(n, err);
+				return true;
+			}
+			log_info("started a local server on %s",
+			    n->opts->socket_path);
+			n->spawn_lock = lock;
+		}
+	}
+	if (n->spawn_tries < NET_SPAWN_TRIES) {
+		n->spawn_tries++;
+		net_close(n);
+		snprintf(n->status, sizeof n->status,
+		    "starting a local server");
+		net_retry_in(n, NET_SPAWN_RETRY_MS);
+		return true;
+	}
+	net_spawn_done(n);
+	return false;
+}
+
 /*
  * Connecting failed, or the connection ended.  A Unix socket with nobody
  * behind it gets a server of our own when the user asked for no other.
@@ -304,40 +417,18 @@ static void
 net_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct net	*n = arg;
-	char		 err[200];
 	int		 e = EVUTIL_SOCKET_ERROR();
 
-	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
+		dial_connected(bev);
+		net_spawn_done(n);
 		net_hello(n);
 		return;
 	}
 	if (n->state == NET_CONNECTING && n->opts->host == NULL &&
-	    n->opts->autostart && (e == ENOENT || e == ECONNREFUSED)) {
-		if (!n->spawned) {
-			if (spawn_server(n->opts->server_bin,
-			    n->opts->socket_path, err, sizeof err) != 0) {
-				net_close(n);
-				n->state = NET_STOPPED;
-				snprintf(n->status, sizeof n->status, "%s", err);
-				snprintf(n->last_error_text,
-				    sizeof n->last_error_text, "%s", err);
-				if (n->cb.error != NULL)
-					n->cb.error(n->cb_arg, 0, err);
-				return;
-			}
-			n->spawned = true;
-			n->attempts = 0;
-		}
-		if (n->attempts < NET_SPAWN_TRIES) {
-			n->attempts++;
-			net_close(n);
-			snprintf(n->status, sizeof n->status,
-			    "starting a local server");
-			net_retry_in(n, NET_SPAWN_RETRY_MS);
-			return;
-		}
-	}
+	    n->opts->autostart && (e == ENOENT || e == ECONNREFUSED) &&
+	    net_autostart(n))
+		return;
 	if (what & BEV_EVENT_EOF)
 		net_lost(n, "the server closed the connection");
 	else if (n->state == NET_CONNECTING && n->opts->host != NULL &&
@@ -349,13 +440,48 @@ net_event_cb(struct bufferevent *bev, short what, void *arg)
 		    "connection error");
 }
 
+/*
+ * --auto-name: the next of "Name 2", "Name 3"... after a refusal for a
+ * name someone online uses (the base cut so that the number fits the
+ * limit); false when there is none left.
+ */
+static bool
+net_next_name(struct net *n)
+{
+	const char	*base = n->opts->auto_name;
+	char		 num[16], *name;
+	size_t		 keep, len, cps, i;
+	uint32_t	 cp;
+
+	if (base == NULL || n->name_number >= NET_AUTO_NAME_MAX)
+		return false;
+	n->name_number = n->name_number < 2 ? 2 : n->name_number + 1;
+	snprintf(num, sizeof num, " %u", n->name_number);
+	len = strlen(base);
+	for (keep = i = cps = 0; i < len &&
+	    cps + strlen(num) < PROTO_NAME_MAX; cps++) {
+		i += text_decode(base + i, len - i, &cp);
+		keep = i;
+	}
+	xasprintf(&name, "%.*s%s", (int)keep, base, num);
+	free(n->opts->name);
+	n->opts->name = name;
+	return true;
+}
+
 /* A final ERROR: stop until the user fixes what is wrong. */
 static void
 net_error(struct net *n, uint32_t code, const char *text)
 {
+	log_info("ERROR %u: %s", code, text);
+	if (code == ERROR_NAME && net_next_name(n)) {
+		log_info("the name is taken: joining as %s", n->opts->name);
+		net_close(n);
+		net_retry_in(n, 0);
+		return;
+	}
 	n->last_error = code;
 	snprintf(n->last_error_text, sizeof n->last_error_text, "%s", text);
-	log_info("ERROR %u: %s", code, text);
 	if (n->cb.error != NULL)
 		n->cb.error(n->cb_arg, code, text);
 	if (ERROR_FINAL(code)) {

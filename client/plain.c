@@ -1707,8 +1707,9 @@ plain_term_done(struct plain *p)
 
 /* The terminal back before a fatal message is printed. */
 static void
-plain_fatal_hook(void)
+plain_fatal_hook(const char *msg)
 {
+	log_error("fatal: %s", msg);
 	if (plain_running != NULL)
 		plain_term_done(plain_running);
 }

@@ -28,16 +28,18 @@
 #include "ui.h"
 #include "xmalloc.h"
 
-/* A curses function key as a ui key. */
-#define FN(k)		(-(k))
+#define FN(k)		UI_FN(k)
 
 /* Our own key codes for the bracketed paste markers. */
 #define UI_KEY_PASTE_BEGIN	(KEY_MAX + 1)
 #define UI_KEY_PASTE_END	(KEY_MAX + 2)
-/* Alt-Enter: a newline in a card. */
-#define UI_KEY_ALT_ENTER	FN(KEY_MAX + 3)
 
-#define UI_CTRL(c)	((c) & 0x1f)
+/*
+ * Keys typed within this long of a refusal (or of the last key held) are
+ * held when they look typed: long enough for a sentence typed on, short
+ * enough for someone who read the refusal.
+ */
+#define UI_GUARD_MS	800
 
 /* A paste longer than this is cut (no field holds more than 500). */
 #define UI_PASTE_MAX	(64 * 1024)
@@ -64,64 +66,12 @@ ui_input_done(struct ui *ui)
 	fflush(stdout);
 }
 
-/* The editor key of a ui key, or the code point itself; 0 to ignore. */
-static int32_t
-ui_editor_key(int key)
+/* An editing key (enum editor_key) in the open text field. */
+void
+ui_input_edit_key(struct ui *ui, int ek)
 {
-	switch (key) {
-	case FN(KEY_LEFT):
-		return EDITOR_KEY_LEFT;
-	case FN(KEY_RIGHT):
-		return EDITOR_KEY_RIGHT;
-	case FN(KEY_UP):
-		return EDITOR_KEY_UP;
-	case FN(KEY_DOWN):
-		return EDITOR_KEY_DOWN;
-	case FN(KEY_HOME):
-	case UI_CTRL('a'):
-		return EDITOR_KEY_HOME;
-	case FN(KEY_END):
-	case UI_CTRL('e'):
-		return EDITOR_KEY_END;
-	case FN(KEY_BACKSPACE):
-	case 0x7f:
-	case UI_CTRL('h'):
-		return EDITOR_KEY_BACKSPACE;
-	case FN(KEY_DC):
-	case UI_CTRL('d'):
-		return EDITOR_KEY_DELETE;
-	case UI_CTRL('w'):
-		return EDITOR_KEY_KILL_WORD;
-	case UI_CTRL('u'):
-		return EDITOR_KEY_KILL_LINE;
-	case UI_CTRL('j'):
-	case UI_KEY_ALT_ENTER:
-		return EDITOR_KEY_NEWLINE;
-	case '\r':
-	case FN(KEY_ENTER):
-		return EDITOR_KEY_ENTER;
-	case 0x1b:
-	case UI_CTRL('c'):
-	case UI_CTRL('g'):
-		return EDITOR_KEY_ESCAPE;
-	case UI_CTRL('b'):
-		return EDITOR_KEY_LEFT;
-	case UI_CTRL('f'):
-		return EDITOR_KEY_RIGHT;
-	}
-	if (key >= 0x20 && key != 0x7f)
-		return key;
-	return 0;
-}
-
-/* A key in the line editor. */
-static bool
-ui_edit_key(struct ui *ui, int key)
-{
-	int32_t	ek = ui_editor_key(key);
-
-	if (ek == 0)
-		return false;
+	if (ui->modal != UI_MODAL_EDIT)
+		return;
 	switch (editor_key(&ui->ed, ek)) {
 	case EDITOR_CHANGED:
 		ui_dirty(ui);
@@ -129,267 +79,132 @@ ui_edit_key(struct ui *ui, int key)
 	case EDITOR_UNCHANGED:
 		break;
 	case EDITOR_REFUSED:
-		return true;		/* the caller rings, once */
+		ui->bell = true;
+		break;
 	case EDITOR_COMMIT:
 		ui_editor_done(ui, editor_text(&ui->ed));
 		break;
 	case EDITOR_CANCEL:
-		ui_close_modal(ui);
+		ui_edit_cancel(ui);
 		break;
 	}
-	return false;
 }
 
-/* Move the selection of the current view. */
-static bool
-ui_nav(struct ui *ui, int key)
-{
-	uint64_t	*ids, sel;
-	int		*starts, view, i, j, n, target;
-	struct ui_tab	*tab = NULL;
-
-	switch (key) {
-	case FN(KEY_UP): case 'k': case FN(KEY_DOWN): case 'j':
-	case FN(KEY_PPAGE): case FN(KEY_NPAGE):
-	case UI_CTRL('b'): case UI_CTRL('f'):
-	case FN(KEY_HOME): case FN(KEY_END): case '<': case '>':
-		break;
-	case '\t': case FN(KEY_RIGHT): case 'l':
-		if (ui->view == UI_VIEW_BOARD)
-			ui_switch_table(ui, 1);
-		return true;
-	case FN(KEY_BTAB): case FN(KEY_LEFT): case 'h':
-		if (ui->view == UI_VIEW_BOARD)
-			ui_switch_table(ui, -1);
-		return true;
-	default:
-		return false;
-	}
-	n = (int)ui_draw_order(ui, &ids, &starts, &view);
-	if (n == 0) {
-		free(ids);
-		free(starts);
-		return true;
-	}
-	if (ui->view == UI_VIEW_RESULTS)
-		sel = ui->res_sel;
-	else {
-		tab = ui_tab(ui, ui->table);
-		sel = tab->sel;
-	}
-	for (i = 0; i < n && ids[i] != sel; i++)
-		;
-	if (i == n) {
-		i = (int)(ui->view == UI_VIEW_RESULTS ? ui->res_row :
-		    tab->sel_row);
-		if (i >= n)
-			i = n - 1;
-	}
-	j = i;
-	switch (key) {
-	case FN(KEY_UP): case 'k':
-		j = i > 0 ? i - 1 : 0;
-		break;
-	case FN(KEY_DOWN): case 'j':
-		j = i + 1 < n ? i + 1 : n - 1;
-		break;
-	case FN(KEY_HOME): case '<':
-		j = 0;
-		break;
-	case FN(KEY_END): case '>':
-		j = n - 1;
-		break;
-	case FN(KEY_NPAGE): case UI_CTRL('f'):
-		target = starts[i] + (view > 2 ? view - 1 : 1);
-		for (j = i; j + 1 < n && starts[j + 1] <= target; j++)
-			;
-		if (j == i && i + 1 < n)
-			j = i + 1;
-		break;
-	case FN(KEY_PPAGE): case UI_CTRL('b'):
-		target = starts[i] - (view > 2 ? view - 1 : 1);
-		for (j = i; j > 0 && starts[j - 1] >= target; j--)
-			;
-		if (j == i && i > 0)
-			j = i - 1;
-		break;
-	}
-	if (ui->view == UI_VIEW_RESULTS) {
-		ui->res_sel = ids[j];
-		ui->res_row = (size_t)j;
-	} else {
-		tab->sel = ids[j];
-		tab->sel_row = (size_t)j;
-	}
-	free(ids);
-	free(starts);
-	ui_dirty(ui);
-	return true;
-}
-
-/* A key in a picker. */
+/*
+ * A key that no row takes, by context: typed text in a field, a shortcut
+ * in a list, the translated "yes" to a question; any other key closes the
+ * help and a card in full, and cancels grouping.
+ */
 static void
-ui_pick_key(struct ui *ui, int key)
+ui_key_unbound(struct ui *ui, unsigned ctx, int key)
+{
+	switch (ctx) {
+	case UI_IN_EDIT:
+		if (key >= 0x20 && key != 0x7f)
+			ui_input_edit_key(ui, key);
+		break;
+	case UI_IN_CONFIRM:
+		if (key > 0 && key < 0x80 &&
+		    strchr(ui_text_yes_keys(), key) != NULL)
+			ui_confirm_done(ui, true);
+		break;
+	case UI_IN_HELP:
+		ui->modal = UI_MODAL_NONE;
+		ui_dirty(ui);
+		break;
+	case UI_IN_GROUP:
+		ui->modal = UI_MODAL_NONE;
+		ui->group_card = 0;
+		ui->msg[0] = '\0';
+		ui_dirty(ui);
+		break;
+	}
+}
+
+/* In a list, the key shown before a line chooses it. */
+static bool
+ui_pick_shortcut(struct ui *ui, int key)
 {
 	size_t	i;
 
-	switch (key) {
-	case FN(KEY_UP): case 'k':
-		if (ui->pick > 0)
-			ui->pick--;
-		break;
-	case FN(KEY_DOWN): case 'j':
-		if (ui->pick + 1 < ui->nitems)
-			ui->pick++;
-		break;
-	case FN(KEY_HOME): case FN(KEY_PPAGE):
-		ui->pick = 0;
-		break;
-	case FN(KEY_END): case FN(KEY_NPAGE):
-		ui->pick = ui->nitems > 0 ? ui->nitems - 1 : 0;
-		break;
-	case '\r': case '\n': case FN(KEY_ENTER): case ' ':
-		if (ui->nitems > 0)
-			ui_picked(ui, ui->items[ui->pick].value);
-		return;
-	case 0x1b: case 'q': case UI_CTRL('c'): case FN(KEY_LEFT):
-		ui_close_modal(ui);
-		return;
-	default:
-		for (i = 0; i < ui->nitems; i++) {
-			if (ui->items[i].key != 0 && ui->items[i].key == key) {
-				ui->pick = i;
-				ui_picked(ui, ui->items[i].value);
-				return;
-			}
+	for (i = 0; i < ui->nitems; i++) {
+		if (ui->items[i].key != 0 && ui->items[i].key == key) {
+			ui->pick = i;
+			ui_picked(ui, ui->items[i].value);
+			return true;
 		}
-		return;
 	}
-	ui_dirty(ui);
+	return false;
 }
 
-/* A key in the help screen: scroll, or close. */
-static void
-ui_help_key(struct ui *ui, int key)
-{
-	switch (key) {
-	case FN(KEY_UP): case 'k':
-		if (ui->help_top > 0)
-			ui->help_top--;
-		break;
-	case FN(KEY_DOWN): case 'j':
-		ui->help_top++;
-		break;
-	case FN(KEY_PPAGE):
-		ui->help_top -= (int)ui_draw_body_rows(ui) - 1;
-		if (ui->help_top < 0)
-			ui->help_top = 0;
-		break;
-	case FN(KEY_NPAGE): case ' ':
-		ui->help_top += (int)ui_draw_body_rows(ui) - 1;
-		break;
-	case FN(KEY_HOME):
-		ui->help_top = 0;
-		break;
-	default:
-		ui->modal = UI_MODAL_NONE;
-		break;
-	}
-	ui_dirty(ui);
-}
-
-/* A key answering a yes/no question. */
-static void
-ui_confirm_key(struct ui *ui, int key)
-{
-	if (key > 0 && key < 0x80 && strchr(ui_text_yes_keys(), key) != NULL) {
-		ui_confirm_done(ui, true);
-		return;
-	}
-	if (key == 'y' || key == 'Y') {
-		ui_confirm_done(ui, true);
-		return;
-	}
-	if (key == 'n' || key == 'N' || key == 0x1b || key == UI_CTRL('c') ||
-	    key == 'q')
-		ui_confirm_done(ui, false);
-}
-
-/* One key, wherever it goes.  Returns true if it was refused (bell). */
+/*
+ * Right after a refusal, keys that act on the board and letters no row
+ * takes are held for a moment: someone who went on typing a sentence
+ * after a refused key must not have it run as commands.  Moving keys go
+ * through.  Each held key prolongs the moment.
+ */
 static bool
+ui_key_held(struct ui *ui, unsigned ctx, const struct ui_key *k, int key)
+{
+	int64_t	now = net_now_ms();
+
+	if (!(ctx & UI_IN_VIEWS) || now >= ui->guard_until)
+		return false;
+	if (key == UI_ESC) {
+		ui->guard_until = 0;
+		return false;
+	}
+	if (key < 0x20 || (k != NULL && k->section == UI_SEC_MOVE))
+		return false;
+	ui->guard_until = now + UI_GUARD_MS;
+	ui_message(ui, true, "%s", _("Those keys looked like typing, so "
+	    "they did nothing: press a to write an idea."));
+	return true;
+}
+
+/*
+ * One key, wherever it goes: the first row of the key table that takes it
+ * in the current context, else what the context does with other keys.
+ */
+static void
 ui_key(struct ui *ui, int key)
 {
+	const struct ui_key	*k;
+	unsigned		 ctx, errors = ui->errors;
+
 	if (ui->join.active) {
 		ui_join_key(ui, key);
-		return false;
+		return;
 	}
-	/* Ctrl-C never kills (raw mode): it asks. */
-	if (key == UI_CTRL('c') && ui->modal == UI_MODAL_NONE) {
-		ui_request_quit(ui, true);
-		return false;
-	}
-	if (key == UI_CTRL('l')) {
-		clearok(curscr, TRUE);
-		ui_dirty(ui);
-		return false;
-	}
-	/* Ctrl-Z, Ctrl-\ and the like do nothing. */
-	if (key == UI_CTRL('z') || key == 0x1c)
-		return false;
-	if (ui->modal != UI_MODAL_EDIT && ui->msg_until == 0 &&
-	    ui->modal != UI_MODAL_GROUP && ui->msg[0] != '\0') {
+	if (key == FN(KEY_ENTER))
+		key = '\r';
+	ctx = ui_keys_context(ui);
+	/* A message that waits for a key goes with the next one. */
+	if (ctx != UI_IN_EDIT && ctx != UI_IN_GROUP && ui->msg_until == 0 &&
+	    ui->msg[0] != '\0') {
 		ui->msg[0] = '\0';
 		ui_dirty(ui);
 	}
-	switch (ui->modal) {
-	case UI_MODAL_EDIT:
-		return ui_edit_key(ui, key);
-	case UI_MODAL_CONFIRM:
-		ui_confirm_key(ui, key);
-		return false;
-	case UI_MODAL_PICK:
-		ui_pick_key(ui, key);
-		return false;
-	case UI_MODAL_HELP:
-		ui_help_key(ui, key);
-		return false;
-	case UI_MODAL_CONSOLE:
-		ui_console_key(ui, key);
-		return false;
-	case UI_MODAL_GROUP:
-		/* A cluster stays on its table: no changing tables here. */
-		if (key == '\t' || key == FN(KEY_BTAB) || key == FN(KEY_LEFT) ||
-		    key == FN(KEY_RIGHT) || key == 'h' || key == 'l')
-			return true;
-		if (!ui_nav(ui, key))
-			ui_group_key(ui, key == FN(KEY_ENTER) ? '\r' : key);
-		return false;
-	case UI_MODAL_DETAIL:
+	if (ctx == UI_IN_PICK && ui_pick_shortcut(ui, key))
+		return;
+	k = ui_keys_find(ctx, key);
+	if (ui_key_held(ui, ctx, k, key))
+		return;
+	if (ctx == UI_IN_DETAIL) {
+		/* Any key closes the card; some act on it too. */
 		ui->modal = UI_MODAL_NONE;
 		ui_dirty(ui);
-		if (key == 'r' || key == 'e' || key == 'd' || key == ' ' ||
-		    key == 'x' || key == 't' || key == 'g' || key == '*')
-			ui_action_key(ui, key);
-		return false;
-	case UI_MODAL_NONE:
-		break;
+		if (k == NULL || k->fn == NULL)
+			return;
 	}
-	if (ui_nav(ui, key))
-		return false;
-	if (key == FN(KEY_ENTER))
-		key = '\r';
-	if (key == 0x1b) {
-		if (ui->search != NULL) {
-			free(ui->search);
-			ui->search = NULL;
-			ui->nmatches = 0;
-			ui_dirty(ui);
-		}
-		return false;
+	if (k == NULL) {
+		ui_key_unbound(ui, ctx, key);
+		return;
 	}
-	if (key > 0)
-		ui_action_key(ui, key);
-	return false;
+	ui_keys_run(ui, k);
+	if ((ctx & UI_IN_VIEWS) && ui->errors != errors &&
+	    ui->modal == UI_MODAL_NONE)
+		ui->guard_until = net_now_ms() + UI_GUARD_MS;
 }
 
 /* A finished paste goes to the editor, or nowhere. */
@@ -461,7 +276,7 @@ ui_input_cb(int fd, short what, void *arg)
 	struct ui	*ui = arg;
 	wint_t		 wc, wc2;
 	int		 r, r2, key, got = 0;
-	bool		 ring = false, was_modal, drop = false;
+	bool		 was_modal, drop = false;
 
 	(void)fd;
 	(void)what;
@@ -495,7 +310,7 @@ ui_input_cb(int fd, short what, void *arg)
 				key = UI_KEY_ALT_ENTER;
 			else if (r2 != ERR) {
 				if (!drop)
-					ring |= ui_key(ui, key);
+					ui_key(ui, key);
 				key = r2 == KEY_CODE_YES ? FN((int)wc2) :
 				    (int)wc2;
 			}
@@ -508,13 +323,14 @@ ui_input_cb(int fd, short what, void *arg)
 		if (drop)
 			continue;
 		was_modal = ui->modal == UI_MODAL_EDIT || ui->join.active;
-		ring |= ui_key(ui, key);
+		ui_key(ui, key);
 		if (was_modal && ui->modal != UI_MODAL_EDIT &&
 		    !ui->join.active && key == '\r')
 			drop = true;
 	}
-	if (ring)
+	if (ui->bell)
 		beep();
+	ui->bell = false;
 	if (got == 0 && ui_input_gone()) {
 		/* The terminal went away (SSH dropped): leave quietly. */
 		ui->quit = true;

@@ -147,8 +147,8 @@ ui_join_open(struct ui *ui, uint32_t code, const char *text)
 	case 0:
 		if (text != NULL) {
 			j->fatal = true;
-			snprintf(j->why, sizeof j->why, "%s: %s",
-			    _("No server to join"), ui_text_reason(text));
+			snprintf(j->why, sizeof j->why, _("No server to join: "
+			    "%s"), ui_text_reason(text));
 			break;
 		}
 		j->shown[UI_FIELD_BOARD] = ui->opts->board == NULL;

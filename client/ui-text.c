@@ -58,6 +58,9 @@ static const char *const ui_text_reasons[] = {
 	N_("new cards wait for the next round"),
 	N_("cards are added in the ideas phase"),
 	N_("no such table"),
+	N_("duplicates are merged in the group phase"),
+	N_("cards merge once the blind vote is revealed"),
+	N_("a card merges into another card of its table"),
 	N_("no such card"),
 	N_("card text must be 1 to 500 characters"),
 	N_("the board is full"),
@@ -130,7 +133,7 @@ ui_text_phase(unsigned phase)
 {
 	if (phase >= PHASE_COUNT)
 		return "?";
-	return _(ui_text_phases[phase]);
+	return ui_text_tr(ui_text_phases[phase]);
 }
 
 /* The translated name of a role. */
@@ -139,7 +142,7 @@ ui_text_role(unsigned role)
 {
 	if (role >= ROLE_COUNT)
 		return "?";
-	return _(ui_text_roles[role]);
+	return ui_text_tr(ui_text_roles[role]);
 }
 
 /* What a REJECT code means, translated. */
@@ -149,7 +152,7 @@ ui_text_reject(unsigned code)
 	if (code == 0 || code >= sizeof ui_text_rejects /
 	    sizeof ui_text_rejects[0])
 		return _("The server refused this change.");
-	return _(ui_text_rejects[code]);
+	return ui_text_tr(ui_text_rejects[code]);
 }
 
 /* What an ERROR code means, translated. */
@@ -195,7 +198,7 @@ ui_text_reason(const char *why)
 	for (i = 0; i < sizeof ui_text_reasons / sizeof ui_text_reasons[0];
 	    i++) {
 		if (strcmp(why, ui_text_reasons[i]) == 0)
-			return _(ui_text_reasons[i]);
+			return ui_text_tr(ui_text_reasons[i]);
 	}
 	return why;
 }
@@ -206,4 +209,17 @@ ui_text_yes_keys(void)
 {
 	/* TRANSLATORS: the letters that answer "yes" to a y/n question. */
 	return _("yY");
+}
+
+/*
+ * The translation of s; NULL and "" stay "".  gettext("") returns the
+ * catalogue's header, so nothing that may be empty goes to gettext but
+ * through here.
+ */
+const char *
+ui_text_tr(const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		return "";
+	return _(s);
 }

@@ -36,20 +36,22 @@
 
 /* How long a message stays on the key line, unless a key comes first. */
 #define UI_MSG_MS	8000
+/* How often a client whose name another terminal holds tries again. */
+#define UI_NAME_RETRY_S	3
 
 /* The client being run, for the fatal hook (which takes no argument). */
 static struct ui *ui_running;
 
 /* ---------------------------------------------------------------- basics */
 
-/* The terminal back to normal before a fatal message is printed. */
+/*
+ * Give the terminal back: bracketed paste off, curses ended, stderr where
+ * it was.  The only way out, for a normal end and a fatal one alike; a
+ * second call does nothing.
+ */
 static void
-ui_fatal_hook(void)
+ui_restore_terminal(struct ui *ui)
 {
-	struct ui	*ui = ui_running;
-
-	if (ui == NULL)
-		return;
 	if (ui->curses) {
 		ui_input_done(ui);
 		endwin();
@@ -60,6 +62,15 @@ ui_fatal_hook(void)
 		close(ui->saved_stderr);
 		ui->saved_stderr = -1;
 	}
+}
+
+/* The terminal back to normal before a fatal message is printed. */
+static void
+ui_fatal_hook(const char *msg)
+{
+	log_error("fatal: %s", msg);
+	if (ui_running != NULL)
+		ui_restore_terminal(ui_running);
 }
 
 /* libevent's own messages go to the log, never to the screen. */
@@ -122,6 +133,8 @@ ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	va_end(ap);
 	ui->msg_error = error;
 	ui->msg_until = net_now_ms() + UI_MSG_MS;
+	if (error)
+		ui->errors++;
 	ui_dirty(ui);
 }
 
@@ -187,6 +200,19 @@ ui_switch_table(struct ui *ui, int dir)
 	ui_dirty(ui);
 }
 
+/* Back to my own table (or the first one when I have no seat). */
+void
+ui_go_home(struct ui *ui)
+{
+	ui_resolve_table(ui);
+	ui->view = UI_VIEW_BOARD;
+	ui->browsing = false;
+	if (ui->seat_seen != 0)
+		ui->table = ui->seat_seen;
+	ui_resolve_table(ui);
+	ui_dirty(ui);
+}
+
 /* The card under the cursor (0 if none or gone). */
 uint64_t
 ui_selected(struct ui *ui)
@@ -215,7 +241,7 @@ ui_results_allowed(struct ui *ui)
 /* ---------------------------------------------------------------- ops */
 
 /* Explain a refusal (predicted here, or sent back by the server). */
-static void
+void
 ui_refused(struct ui *ui, int code, const char *why)
 {
 	const char	*reason = ui_text_reason(why);
@@ -248,7 +274,7 @@ ui_submit(struct ui *ui, struct proto_op *op)
 }
 
 /* The id the newest pending op gave its card in the prediction. */
-static uint64_t
+uint64_t
 ui_last_predicted(struct ui *ui)
 {
 	struct replica	*r = &ui->net.replica;
@@ -260,7 +286,7 @@ ui_last_predicted(struct ui *ui)
 }
 
 /* Would op be allowed (text aside)?  Explains and returns false if not. */
-static bool
+bool
 ui_precheck(struct ui *ui, struct proto_op *op)
 {
 	const char	*why = NULL;
@@ -294,6 +320,8 @@ ui_close_modal(struct ui *ui)
 
 	if (ui->modal == UI_MODAL_EDIT)
 		editor_free(&ui->ed);
+	free(ui->ed_start);
+	ui->ed_start = NULL;
 	for (i = 0; i < ui->nitems; i++)
 		free(ui->items[i].label);
 	free(ui->items);
@@ -304,55 +332,50 @@ ui_close_modal(struct ui *ui)
 	free(ui->pick_title);
 	ui->pick_title = NULL;
 	ui->modal = UI_MODAL_NONE;
-	ui->action = UI_ACT_NONE;
+	ui->on_text = NULL;
+	ui->on_pick = NULL;
+	ui->on_yes = NULL;
+	ui->on_no = NULL;
 	ui->cur_on = false;
 	ui_dirty(ui);
 }
 
-/* Open the line editor for action, with prompt and initial text. */
+/* Open the line editor with a prompt and initial text; Enter calls done. */
 void
-ui_open_editor(struct ui *ui, enum ui_action action, const char *prompt,
-    const char *text, size_t max, bool multiline)
+ui_open_editor(struct ui *ui, const char *prompt, const char *text,
+    size_t max, bool multiline, ui_text_fn *done)
 {
-	uint64_t	arg = ui->arg, arg2 = ui->arg2;
-
 	ui_close_modal(ui);
-	ui->arg = arg;
-	ui->arg2 = arg2;
+	/* The field's keys show on the key line: an old message goes. */
+	ui->msg[0] = '\0';
+	ui->msg_until = 0;
 	ui->modal = UI_MODAL_EDIT;
-	ui->action = action;
 	ui->prompt = xstrdup(prompt);
+	ui->on_text = done;
 	editor_init(&ui->ed, text, max, multiline);
+	ui->ed_start = xstrdup(editor_text(&ui->ed));
 	ui_dirty(ui);
 }
 
-/* Ask a yes/no question for action. */
+/* Ask a yes/no question; yes calls fn. */
 void
-ui_open_confirm(struct ui *ui, enum ui_action action, const char *question)
+ui_open_confirm(struct ui *ui, const char *question, ui_yes_fn *fn)
 {
-	uint64_t	arg = ui->arg, arg2 = ui->arg2;
-
 	ui_close_modal(ui);
-	ui->arg = arg;
-	ui->arg2 = arg2;
 	ui->modal = UI_MODAL_CONFIRM;
-	ui->action = action;
 	ui->prompt = xstrdup(question);
+	ui->on_yes = fn;
 	ui_dirty(ui);
 }
 
-/* Open an empty picker for action; fill it with ui_picker_add. */
+/* Open an empty picker; fill it with ui_picker_add.  A choice calls fn. */
 void
-ui_open_picker(struct ui *ui, enum ui_action action, const char *title)
+ui_open_picker(struct ui *ui, const char *title, ui_pick_fn *fn)
 {
-	uint64_t	arg = ui->arg, arg2 = ui->arg2;
-
 	ui_close_modal(ui);
-	ui->arg = arg;
-	ui->arg2 = arg2;
 	ui->modal = UI_MODAL_PICK;
-	ui->action = action;
 	ui->pick_title = xstrdup(title);
+	ui->on_pick = fn;
 	ui->pick = 0;
 	ui->pick_top = 0;
 	ui_dirty(ui);
@@ -514,174 +537,147 @@ ui_search_step(struct ui *ui, int dir)
 	    k + 1, ui->nmatches);
 }
 
-/* ---------------------------------------------------------------- actions */
+/* ---------------------------------------------------------------- writing */
 
-/* A card op on the selected card; false (explained) when there is none. */
-static bool
-ui_need_card(struct ui *ui, uint64_t *id, bool live)
+/*
+ * Send a change carrying text typed in the open editor.  When it goes, the
+ * editor closes; when the board refuses it, the editor stays open with the
+ * text and the reason, so that nothing typed is ever lost.
+ */
+int
+ui_send_text(struct ui *ui, struct proto_op *op)
 {
-	const struct model_card	*c;
+	const char	*why = NULL;
+	size_t		 len;
+	int		 code;
 
-	*id = ui_selected(ui);
-	c = model_card(ui_model(ui), *id);
-	if (c == NULL) {
-		ui_message(ui, true, "%s", _("No card selected."));
-		return false;
+	if (!ui->net_ready || ui->net.replica.me == 0) {
+		ui_message(ui, true, "%s", _("Not connected yet: your text "
+		    "stays here, press Enter again in a moment."));
+		return REJECT_BAD;
 	}
-	if (live && c->deleted) {
-		ui_message(ui, true, "%s", _("This card was deleted."));
-		return false;
+	if ((code = net_submit(&ui->net, op, &why)) != 0) {
+		ui_refused(ui, code, why);
+		len = strlen(ui->msg);
+		snprintf(ui->msg + len, sizeof ui->msg - len, " %s",
+		    _("Your text stays in the field: press Enter to try "
+		    "again."));
+		ui->msg_until = 0;
+		return code;
 	}
-	return true;
+	ui_close_modal(ui);
+	ui_dirty(ui);
+	return 0;
 }
 
-/* Sit: pick a table. */
+/*
+ * A card typed in the editor: an idea at table, or a reply to parent.
+ * Sits first when the writer chose to write where they visit.
+ */
 void
-ui_open_sit(struct ui *ui)
-{
-	struct model	*m = ui_model(ui);
-	char		*label, *q;
-	size_t		 i, qlen;
-	uint32_t	 n;
-
-	if (m->ntables == 0) {
-		ui_message(ui, true, "%s", _("There is no table yet."));
-		return;
-	}
-	ui_resolve_table(ui);
-	ui_open_picker(ui, UI_ACT_SIT, _("Sit at which table?"));
-	for (i = 0; i < m->ntables; i++) {
-		n = model_seated(m, m->tables[i].id);
-		q = text_sanitize(m->tables[i].question, ui->ascii, false);
-		qlen = text_fit(q, 60, NULL);
-		q[qlen] = '\0';
-		xasprintf(&label, ngettext("Table %zu: %s (%u person)",
-		    "Table %zu: %s (%u people)", n), i + 1, q, n);
-		ui_picker_add(ui, label, m->tables[i].id,
-		    i < 9 ? (int)('1' + i) : 0,
-		    m->tables[i].id == ui->seat_seen);
-		free(label);
-		free(q);
-	}
-	/* Start on the table being looked at. */
-	for (i = 0; i < ui->nitems; i++) {
-		if (ui->items[i].value == ui->table)
-			ui->pick = i;
-	}
-}
-
-/* Vote on the selected card: +1, or -1 to take a dot back. */
-static void
-ui_vote(struct ui *ui, int delta)
-{
-	struct model		*m = ui_model(ui);
-	struct proto_op		 op;
-	uint64_t		 id, table;
-	uint32_t		 mine, left, used, dots;
-
-	if (!ui_need_card(ui, &id, true))
-		return;
-	table = model_card(m, id)->table;
-	mine = model_votes_of(m, ui->net.replica.me, id);
-	/* One dot per card: space takes it back, as a toggle. */
-	if (delta > 0 && !m->settings.multi_vote && mine > 0)
-		delta = -1;
-	memset(&op, 0, sizeof op);
-	op.kind = OP_VOTE;
-	op.card = id;
-	op.delta = delta;
-	if (ui_submit(ui, &op) == 0) {
-		/* The prediction replaced the model: look again. */
-		m = ui_model(ui);
-		used = model_dots_used(m, ui->net.replica.me, table);
-		dots = m->settings.dots;
-		left = dots > used ? dots - used : 0;
-		ui_message(ui, false, ngettext("%u dot left for this question.",
-		    "%u dots left for this question.", left), left);
-	}
-}
-
-/* Enter on a card in the group chooser: group under it (or ungroup). */
-static void
-ui_group_commit(struct ui *ui)
+ui_card_done(struct ui *ui, const char *text, uint64_t table, uint64_t parent)
 {
 	struct proto_op	op;
-	uint64_t	head = ui_selected(ui);
 
+	if (text[0] == '\0') {
+		ui_close_modal(ui);
+		return;
+	}
+	if (ui->target.sit_first && ui_me(ui) != NULL &&
+	    ui_me(ui)->table != table) {
+		memset(&op, 0, sizeof op);
+		op.kind = OP_TABLE_SIT;
+		op.table = table;
+		if (ui_submit(ui, &op) != 0) {
+			ui->msg_until = 0;
+			return;		/* the editor stays open */
+		}
+		ui->table = table;
+		ui->browsing = false;
+	}
 	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_GROUP;
-	op.card = ui->group_card;
-	op.head = head == ui->group_card ? 0 : head;
-	ui->modal = UI_MODAL_NONE;
-	ui->group_card = 0;
-	if (ui_submit(ui, &op) == 0)
-		ui_message(ui, false, "%s", op.head == 0
-		    ? _("Card ungrouped.") : _("Card grouped."));
+	op.kind = OP_CARD_ADD;
+	op.table = table;
+	op.parent = parent;
+	op.text = (char *)text;
+	if (ui_send_text(ui, &op) == 0) {
+		ui_tab(ui, table)->sel = ui_last_predicted(ui);
+		ui->msg[0] = '\0';
+		free(ui->draft);
+		ui->draft = NULL;
+	}
+}
+
+/* Esc in a text field: an answer to "throw it away?" */
+static void
+ui_discard_answer(struct ui *ui, bool yes)
+{
+	struct editor	ed = ui->kept.ed;
+	char		*prompt = ui->kept.prompt, *start = ui->kept.start;
+	ui_text_fn	*done = ui->kept.on_text;
+
+	memset(&ui->kept, 0, sizeof ui->kept);
+	if (yes) {
+		editor_free(&ed);
+		free(prompt);
+		free(start);
+		return;
+	}
+	ui_close_modal(ui);
+	ui->modal = UI_MODAL_EDIT;
+	ui->ed = ed;
+	ui->prompt = prompt;
+	ui->ed_start = start;
+	ui->on_text = done;
 	ui_dirty(ui);
 }
 
-/* Start choosing the head for the selected card. */
+/* Yes: the text goes. */
 static void
-ui_group_start(struct ui *ui)
+ui_discard_yes(struct ui *ui)
 {
-	struct proto_op	op;
-	uint64_t	id;
-
-	if (!ui_need_card(ui, &id, true))
-		return;
-	memset(&op, 0, sizeof op);
-	op.kind = OP_CARD_GROUP;
-	op.card = id;
-	if (!ui_precheck(ui, &op))
-		return;
-	ui->group_card = id;
-	ui->modal = UI_MODAL_GROUP;
-	ui_message(ui, false, "%s", _("Move to the card to group under and "
-	    "press Enter (Enter on the card itself ungroups it, Esc "
-	    "cancels)."));
-	ui->msg_until = 0;
+	ui_discard_answer(ui, true);
 }
 
-/* Mark myself ready, or not. */
+/* No: back to the text, as it was. */
 static void
-ui_ready(struct ui *ui)
+ui_discard_no(struct ui *ui)
 {
-	const struct model_participant	*me = ui_me(ui);
-	struct proto_op			 op;
-
-	if (me == NULL)
-		return;
-	memset(&op, 0, sizeof op);
-	op.kind = OP_READY;
-	op.flag = !me->ready;
-	if (ui_submit(ui, &op) == 0)
-		ui_message(ui, false, "%s", op.flag ? _("You are marked "
-		    "ready.") : _("You are no longer marked ready."));
+	ui_discard_answer(ui, false);
 }
 
-/* Facilitator: keep or unkeep the selected idea. */
-static void
-ui_keep(struct ui *ui)
+/*
+ * Esc in a text field: it closes, but a card's text of some length that was
+ * typed or changed is only thrown away after a yes.
+ */
+void
+ui_edit_cancel(struct ui *ui)
 {
-	const struct model_card	*c;
-	struct proto_op		 op;
-	uint64_t		 id;
-
-	if (!ui_is_facilitator(ui)) {
-		ui_message(ui, true, "%s",
-		    _("Only a facilitator keeps ideas."));
+	if (!ui->ed.multiline || ui->ed.cps < UI_DISCARD_ASK ||
+	    (ui->ed_start != NULL &&
+	    strcmp(ui->ed_start, editor_text(&ui->ed)) == 0)) {
+		ui_close_modal(ui);
 		return;
 	}
-	if (!ui_need_card(ui, &id, true))
-		return;
-	c = model_card(ui_model(ui), id);
-	memset(&op, 0, sizeof op);
-	op.kind = OP_KEEP;
-	op.card = id;
-	op.flag = !c->kept;
-	if (ui_submit(ui, &op) == 0)
-		ui_message(ui, false, "%s", op.flag ? _("Idea kept.") :
-		    _("Idea no longer kept."));
+	ui->kept.ed = ui->ed;
+	ui->kept.prompt = ui->prompt;
+	ui->kept.on_text = ui->on_text;
+	ui->kept.start = ui->ed_start;
+	memset(&ui->ed, 0, sizeof ui->ed);
+	ui->prompt = NULL;
+	ui->ed_start = NULL;
+	ui->modal = UI_MODAL_NONE;
+	ui_open_confirm(ui, _("Throw away the text you typed?"),
+	    ui_discard_yes);
+	ui->on_no = ui_discard_no;
+}
+
+/* Leave now. */
+static void
+ui_quit_yes(struct ui *ui)
+{
+	ui->quit = true;
+	event_base_loopbreak(ui->base);
 }
 
 /* Leave, asking first when changes would be lost. */
@@ -695,234 +691,28 @@ ui_request_quit(struct ui *ui, bool ask)
 		snprintf(q, sizeof q, ngettext("%zu change is not sent yet. "
 		    "Quit anyway?", "%zu changes are not sent yet. Quit "
 		    "anyway?", n), n);
-		ui_open_confirm(ui, UI_ACT_QUIT, q);
+		ui_open_confirm(ui, q, ui_quit_yes);
 		return;
 	}
 	if (ask) {
-		ui_open_confirm(ui, UI_ACT_QUIT, _("Quit cafeboard?"));
+		ui_open_confirm(ui, _("Quit cafeboard?"), ui_quit_yes);
 		return;
 	}
-	ui->quit = true;
-	event_base_loopbreak(ui->base);
+	ui_quit_yes(ui);
 }
 
-/* The keys of the board and results views (after the modal keys). */
-void
-ui_action_key(struct ui *ui, int key)
-{
-	struct model		*m = ui_model(ui);
-	const struct model_card	*c;
-	struct proto_op		 op;
-	uint64_t		 id;
-
-	memset(&op, 0, sizeof op);
-	switch (key) {
-	case 'a':
-		ui_resolve_table(ui);
-		op.kind = OP_CARD_ADD;
-		op.table = ui->table;
-		op.text = (char *)"";
-		if (!ui_precheck(ui, &op))
-			return;
-		ui->arg = ui->table;
-		ui_open_editor(ui, UI_ACT_ADD, _("New idea"), ui->lost_text,
-		    PROTO_CARD_MAX, true);
-		free(ui->lost_text);
-		ui->lost_text = NULL;
-		break;
-	case 'r':
-		if (!ui_need_card(ui, &id, true))
-			return;
-		c = model_card(m, id);
-		op.kind = OP_CARD_ADD;
-		op.table = c->table;
-		op.parent = id;
-		op.text = (char *)"";
-		if (!ui_precheck(ui, &op))
-			return;
-		ui->arg = id;
-		ui->arg2 = c->table;
-		ui_open_editor(ui, UI_ACT_REPLY, _("Build on this idea"), NULL,
-		    PROTO_CARD_MAX, true);
-		break;
-	case 'e':
-		if (!ui_need_card(ui, &id, true))
-			return;
-		c = model_card(m, id);
-		op.kind = OP_CARD_EDIT;
-		op.card = id;
-		op.text = (char *)"";
-		if (!ui_precheck(ui, &op))
-			return;
-		ui->arg = id;
-		ui_open_editor(ui, UI_ACT_EDIT, _("Edit the idea"), c->text,
-		    PROTO_CARD_MAX, true);
-		break;
-	case 'd':
-		if (!ui_need_card(ui, &id, true))
-			return;
-		op.kind = OP_CARD_DELETE;
-		op.card = id;
-		if (!ui_precheck(ui, &op))
-			return;
-		ui->arg = id;
-		ui_open_confirm(ui, UI_ACT_DELETE, _("Delete this card?"));
-		break;
-	case 't':
-		if (!ui_need_card(ui, &id, true))
-			return;
-		c = model_card(m, id);
-		op.kind = OP_CLUSTER_TITLE;
-		op.head = c->head != 0 ? c->head : id;
-		op.text = (char *)"";
-		if (!ui_precheck(ui, &op))
-			return;
-		ui->arg = op.head;
-		c = model_card(m, op.head);
-		ui_open_editor(ui, UI_ACT_TITLE, _("Cluster title"),
-		    c != NULL ? c->title : "", PROTO_CTITLE_MAX, false);
-		break;
-	case 'g':
-		ui_group_start(ui);
-		break;
-	case ' ':
-		ui_vote(ui, 1);
-		break;
-	case 'x':
-	case 'u':
-		ui_vote(ui, -1);
-		break;
-	case '/':
-		ui_open_editor(ui, UI_ACT_SEARCH, _("Search"), ui->search,
-		    PROTO_CARD_MAX, false);
-		break;
-	case 'n':
-		ui_search_step(ui, 1);
-		break;
-	case 'N':
-		ui_search_step(ui, -1);
-		break;
-	case 's':
-		ui_open_sit(ui);
-		break;
-	case '.':
-		ui_ready(ui);
-		break;
-	case '*':
-		ui_keep(ui);
-		break;
-	case 'v':
-		if (ui->view == UI_VIEW_RESULTS)
-			ui->view = UI_VIEW_BOARD;
-		else if (ui_results_allowed(ui))
-			ui->view = UI_VIEW_RESULTS;
-		else
-			ui_message(ui, true, "%s", _("The results show when "
-			    "the facilitator closes the vote."));
-		ui_dirty(ui);
-		break;
-	case 'w':
-		ui->wide = !ui->wide;
-		ui_message(ui, false, "%s", ui->wide ? _("All tables side by "
-		    "side (when the terminal is wide enough).") :
-		    _("One table at a time."));
-		break;
-	case ':':
-	case 'F':
-		if (ui_is_facilitator(ui))
-			ui_console_open(ui);
-		else
-			ui_message(ui, true, "%s", _("The console is for "
-			    "facilitators."));
-		break;
-	case '?':
-		ui_close_modal(ui);
-		ui->modal = UI_MODAL_HELP;
-		ui->help_top = 0;
-		break;
-	case '\r':
-	case '\n':
-		if (!ui_need_card(ui, &id, false))
-			return;
-		ui->detail_card = id;
-		ui->modal = UI_MODAL_DETAIL;
-		ui_dirty(ui);
-		break;
-	case 'q':
-		ui_request_quit(ui, false);
-		break;
-	default:
-		return;
-	}
-}
-
-/* ---------------------------------------------------------------- results */
-
-/* The editor was committed with text. */
+/* The editor was committed: its action gets the trimmed text. */
 void
 ui_editor_done(struct ui *ui, const char *in)
 {
-	enum ui_action		 action = ui->action;
-	struct model		*m = ui_model(ui);
-	const struct model_card	*c;
-	struct proto_op		 op;
-	char			*text = xstrdup(in);
-	uint64_t		 arg = ui->arg, arg2 = ui->arg2;
+	ui_text_fn	*done = ui->on_text;
+	char		*text = xstrdup(in);
 
 	text_trim(text);
-	memset(&op, 0, sizeof op);
-	switch (action) {
-	case UI_ACT_ADD:
-	case UI_ACT_REPLY:
-		if (text[0] == '\0')
-			break;
-		op.kind = OP_CARD_ADD;
-		op.table = action == UI_ACT_ADD ? arg : arg2;
-		op.parent = action == UI_ACT_REPLY ? arg : 0;
-		op.text = text;
+	if (done != NULL)
+		done(ui, text);
+	else
 		ui_close_modal(ui);
-		if (ui_submit(ui, &op) == 0) {
-			ui_tab(ui, op.table)->sel = ui_last_predicted(ui);
-			ui->msg[0] = '\0';
-		}
-		free(text);
-		return;
-	case UI_ACT_EDIT:
-		c = model_card(m, arg);
-		if (text[0] == '\0' || c == NULL || strcmp(c->text, text) == 0)
-			break;
-		op.kind = OP_CARD_EDIT;
-		op.card = arg;
-		op.text = text;
-		ui_close_modal(ui);
-		ui_submit(ui, &op);
-		free(text);
-		return;
-	case UI_ACT_TITLE:
-		op.kind = OP_CLUSTER_TITLE;
-		op.head = arg;
-		op.text = text;
-		ui_close_modal(ui);
-		ui_submit(ui, &op);
-		free(text);
-		return;
-	case UI_ACT_SEARCH:
-		free(ui->search);
-		ui->search = text[0] != '\0' ? xstrdup(text) : NULL;
-		ui_close_modal(ui);
-		free(ui->matches);
-		ui->matches = NULL;
-		ui->nmatches = 0;
-		if (ui->search != NULL)
-			ui_search_step(ui, 0);
-		free(text);
-		return;
-	default:
-		ui_console_edited(ui, text);
-		free(text);
-		return;
-	}
-	ui_close_modal(ui);
 	free(text);
 }
 
@@ -930,69 +720,23 @@ ui_editor_done(struct ui *ui, const char *in)
 void
 ui_confirm_done(struct ui *ui, bool yes)
 {
-	enum ui_action	action = ui->action;
-	struct proto_op	op;
-	uint64_t	arg = ui->arg;
+	ui_yes_fn	*fn = yes ? ui->on_yes : ui->on_no;
 
 	ui_close_modal(ui);
-	if (!yes)
-		return;
-	switch (action) {
-	case UI_ACT_DELETE:
-		memset(&op, 0, sizeof op);
-		op.kind = OP_CARD_DELETE;
-		op.card = arg;
-		if (ui_submit(ui, &op) == 0)
-			ui_message(ui, false, "%s", _("Card deleted."));
-		break;
-	case UI_ACT_QUIT:
-		ui->quit = true;
-		event_base_loopbreak(ui->base);
-		break;
-	default:
-		ui->action = action;
-		ui->arg = arg;
-		ui_console_confirmed(ui);
-		ui->action = UI_ACT_NONE;
-		break;
-	}
+	if (fn != NULL)
+		fn(ui);
 }
 
-/* A picker line was chosen. */
+/* A picker line was chosen: the picker's action gets its value. */
 void
 ui_picked(struct ui *ui, uint64_t value)
 {
-	struct proto_op	op;
+	ui_pick_fn	*fn = ui->on_pick;
 
-	switch (ui->action) {
-	case UI_ACT_SIT:
+	if (fn != NULL)
+		fn(ui, value);
+	else
 		ui_close_modal(ui);
-		memset(&op, 0, sizeof op);
-		op.kind = OP_TABLE_SIT;
-		op.table = value;
-		if (ui_submit(ui, &op) == 0) {
-			ui->table = value;
-			ui->browsing = false;
-		}
-		break;
-	default:
-		ui_console_picked(ui, value);
-		break;
-	}
-}
-
-/* Escape a menu key from the group chooser, the only non-modal modal. */
-void
-ui_group_key(struct ui *ui, int key)
-{
-	if (key == '\r' || key == '\n' || key == KEY_ENTER)
-		ui_group_commit(ui);
-	else {
-		ui->modal = UI_MODAL_NONE;
-		ui->group_card = 0;
-		ui->msg[0] = '\0';
-		ui_dirty(ui);
-	}
 }
 
 /* ---------------------------------------------------------------- network */
@@ -1096,12 +840,24 @@ ui_net_rejected(void *arg, const struct pending *p, uint32_t code,
 	/* What the user wrote is not lost with the change. */
 	if ((p->op.kind == OP_CARD_ADD || p->op.kind == OP_CARD_EDIT) &&
 	    p->op.text != NULL && p->op.text[0] != '\0') {
-		free(ui->lost_text);
-		ui->lost_text = xstrdup(p->op.text);
+		free(ui->draft);
+		ui->draft = xstrdup(p->op.text);
 		snprintf(ui->msg + strlen(ui->msg), sizeof ui->msg -
 		    strlen(ui->msg), " %s", _("Your text is kept: press a to "
 		    "write it again."));
 	}
+}
+
+/* Try our own name again, after someone else held it. */
+static void
+ui_name_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ui	*ui = arg;
+
+	(void)fd;
+	(void)what;
+	if (ui->net.state == NET_STOPPED && ui->net.last_error == ERROR_NAME)
+		net_start(&ui->net);
 }
 
 /* An ERROR from the server (or a local server that would not start). */
@@ -1109,12 +865,87 @@ static void
 ui_net_error(void *arg, uint32_t code, const char *text)
 {
 	struct ui	*ui = arg;
+	struct timeval	 tv = { UI_NAME_RETRY_S, 0 };
 
+	/*
+	 * Coming back, we found our name held by another terminal (it took
+	 * our participant over while we were away).  We keep our name, our
+	 * board and what waits to be sent, and try again until it leaves:
+	 * the join screen could only offer another name, and our client id
+	 * still maps to this participant.
+	 */
+	if (code == ERROR_NAME && ui->net.ever_live) {
+		ui_message(ui, true, _("Someone else came in as "
+		    "\xc2\xab\xc2\xa0%s\xc2\xa0\xc2\xbb while you were away: "
+		    "cafeboard tries again every %d s until they leave, with "
+		    "your name and your changes."), ui->opts->name,
+		    UI_NAME_RETRY_S);
+		ui->msg_until = 0;
+		evtimer_add(ui->name_ev, &tv);
+		return;
+	}
 	if (code == 0 || ERROR_FINAL(code))
 		ui_join_open(ui, code, text);
 	else
 		ui_message(ui, true, "%s", ui_text_error(code));
 	ui_dirty(ui);
+}
+
+/*
+ * Follow-me ends: everyone goes back to where they were when it began (a
+ * visited table that is gone: their own table).
+ */
+static void
+ui_follow_release(struct ui *ui)
+{
+	struct ui_place	*p = &ui->before_follow;
+	struct model	*m = ui_model(ui);
+
+	if (!p->set)
+		return;
+	p->set = false;
+	ui_resolve_table(ui);
+	ui->view = p->view == UI_VIEW_RESULTS && ui_results_allowed(ui) ?
+	    UI_VIEW_RESULTS : UI_VIEW_BOARD;
+	if (p->browsing && model_table(m, p->table) != NULL) {
+		ui->table = p->table;
+		ui->browsing = p->table != ui->seat_seen;
+	} else
+		ui->browsing = false;
+	ui_resolve_table(ui);
+	ui_message(ui, false, "%s", _("The facilitator lets everyone move "
+	    "freely again: you are back where you were."));
+}
+
+/* Tell me where the facilitator seated me (table 0: stood up). */
+static void
+ui_seated_message(struct ui *ui, struct model *m, uint64_t table)
+{
+	const struct model_table	*t = model_table(m, table);
+
+	if (t == NULL) {
+		ui_message(ui, false, "%s", _("The facilitator stood you up: "
+		    "you have no table now (s: sit down)."));
+		return;
+	}
+	ui_message(ui, false, _("The facilitator seated you at table %d: "
+	    "%s"), model_table_index(m, table) + 1, t->question);
+}
+
+/* Tell me where a rotation took me. */
+static void
+ui_moved_message(struct ui *ui, struct model *m, uint64_t table)
+{
+	const struct model_table	*t = model_table(m, table);
+
+	/* The seat of the last draw is the one before the rotation. */
+	if (table == ui->seat_seen)
+		ui_message(ui, false, _("The tables rotated: you stay at "
+		    "table %d."), model_table_index(m, table) + 1);
+	else
+		ui_message(ui, false, _("The tables rotated: you are now at "
+		    "table %d: %s"), model_table_index(m, table) + 1,
+		    t->question);
 }
 
 /* An event was applied: the ones that call for more than a redraw. */
@@ -1137,23 +968,49 @@ ui_net_event(void *arg, const struct proto_event *ev, bool live)
 		ui_message(ui, false, "%s", _("Time is up!"));
 		break;
 	case OP_FOLLOW:
+		/* The facilitator who asked stays where they look. */
+		if (ev->origin == ui->net.replica.me)
+			break;
+		if (ev->op.view == FOLLOW_NONE) {
+			ui_follow_release(ui);
+			break;
+		}
 		/* Move the view, but never throw away what is being typed. */
-		if (ui->modal != UI_MODAL_EDIT && ui->modal != UI_MODAL_NONE &&
-		    ev->op.view != FOLLOW_NONE)
+		if (ui->modal != UI_MODAL_EDIT && ui->modal != UI_MODAL_NONE)
 			ui_close_modal(ui);
+		ui_resolve_table(ui);
+		if (!ui->before_follow.set) {
+			ui->before_follow.set = true;
+			ui->before_follow.view = ui->view;
+			ui->before_follow.table = ui->table;
+			ui->before_follow.browsing = ui->browsing;
+		}
 		if (ev->op.view == FOLLOW_RESULTS && ui_results_allowed(ui)) {
 			ui->view = UI_VIEW_RESULTS;
 			ui_message(ui, false, "%s", _("The facilitator brings "
 			    "everyone to the results."));
 		} else if (ev->op.view == FOLLOW_TABLE &&
 		    model_table(m, ev->op.table) != NULL) {
-			ui_resolve_table(ui);
 			ui->view = UI_VIEW_BOARD;
 			ui->table = ev->op.table;
 			ui->browsing = ui->table != ui->seat_seen;
 			ui_message(ui, false, "%s", _("The facilitator brings "
-			    "everyone to this table."));
+			    "everyone to this table (m: back to yours)."));
 		}
+		break;
+	case OP_TABLE_SIT:
+		me = ui_me(ui);
+		if (me != NULL && ev->origin != me->id &&
+		    ev->op.participant == me->id)
+			ui_seated_message(ui, m, ev->op.table);
+		break;
+	case OP_SETTINGS:
+		if ((ev->op.settings.has & SET_LOCKED) &&
+		    !ui_is_facilitator(ui))
+			ui_message(ui, false, "%s", ev->op.settings.locked ?
+			    _("The facilitator locked the board: you can read, "
+			    "not write, for now.") : _("The board is unlocked: "
+			    "you can write again."));
 		break;
 	case OP_PHASE:
 		ui_message(ui, false, _("Phase: %s"),
@@ -1164,8 +1021,10 @@ ui_net_event(void *arg, const struct proto_event *ev, bool live)
 			ui->view = UI_VIEW_BOARD;
 		break;
 	case OP_ROTATE:
-		ui_message(ui, false, "%s", _("The tables rotated: have a look "
-		    "at your new table."));
+		me = ui_me(ui);
+		if (me != NULL && me->role != ROLE_FACILITATOR &&
+		    model_table(m, me->table) != NULL)
+			ui_moved_message(ui, m, me->table);
 		break;
 	case OP_ROLE:
 		me = ui_me(ui);
@@ -1409,6 +1268,7 @@ ui_main(struct client_opts *opts)
 		fatalx("event_base_new failed");
 	ui.redraw_ev = evtimer_new(ui.base, ui_redraw_cb, &ui);
 	ui.tick_ev = evtimer_new(ui.base, ui_tick_cb, &ui);
+	ui.name_ev = evtimer_new(ui.base, ui_name_retry_cb, &ui);
 	for (i = 0; i < 4; i++) {
 		ui.sig_ev[i] = evsignal_new(ui.base, sigs[i], ui_signal_cb,
 		    &ui);
@@ -1441,17 +1301,11 @@ ui_main(struct client_opts *opts)
 	if (ui.net_ready && ui.net.state != NET_STOPPED)
 		net_stop(&ui.net);
 	ui_close_modal(&ui);
+	editor_free(&ui.kept.ed);
+	free(ui.kept.prompt);
+	free(ui.kept.start);
 	ui_join_free(&ui);
-	ui_input_done(&ui);
-	if (ui.curses) {
-		endwin();
-		ui.curses = false;
-	}
-	if (ui.saved_stderr != -1) {
-		dup2(ui.saved_stderr, STDERR_FILENO);
-		close(ui.saved_stderr);
-		ui.saved_stderr = -1;
-	}
+	ui_restore_terminal(&ui);
 	log_info("%llu full redraws, %llu countdown ticks",
 	    (unsigned long long)ui.redraws, (unsigned long long)ui.ticks);
 	xmalloc_set_fatal_hook(NULL);
@@ -1461,6 +1315,7 @@ ui_main(struct client_opts *opts)
 	event_free(ui.stdin_ev);
 	event_free(ui.redraw_ev);
 	event_free(ui.tick_ev);
+	event_free(ui.name_ev);
 	for (i = 0; i < 4; i++)
 		event_free(ui.sig_ev[i]);
 	event_base_free(ui.base);
@@ -1469,6 +1324,6 @@ ui_main(struct client_opts *opts)
 	free(ui.matches);
 	free(ui.paste);
 	free(ui.timer_secs);
-	free(ui.lost_text);
+	free(ui.draft);
 	return ui.exit_code;
 }

@@ -2,13 +2,19 @@
  * ui.h -- the ncurses program: join screen, board, results, help, the
  * facilitator's console.
  *
- * ui.c         the loop: terminal, signals, network callbacks, redraws,
- *              the countdown tick, and the actions that make ops
- * ui-input.c   keys: reading the terminal, then what each key does
- * ui-draw.c    drawing everything into curses' buffer
- * ui-console.c the facilitator's console and the pickers it opens
- * ui-join.c    the join screen and the errors the user must fix
- * ui-text.c    translated names and messages for codes and reasons
+ * ui.c           the loop: terminal, signals, network callbacks, redraws,
+ *                the countdown tick, modals, and sending what was typed
+ * ui-keys.c      the key table (every key, where it works, who may use
+ *                it, its help and hint) and what the board's keys do
+ * ui-input.c     reading the terminal, pastes, dispatch through the table
+ * ui-draw.c      setup, text, the clock, header and banner, ui_draw
+ * ui-draw-cards.c   the board: tables, questions, cards
+ * ui-draw-results.c the results: ideas by votes
+ * ui-draw-status.c  the status line and the key line
+ * ui-draw-modal.c   the editor, pickers, help, a card in full
+ * ui-console.c   the facilitator's console: its tools and their pickers
+ * ui-join.c      the join screen and the errors the user must fix
+ * ui-text.c      translated names and messages for codes and reasons
  *
  * Everything here but ui_main is for those files only.
  */
@@ -26,6 +32,16 @@
 int	ui_main(struct client_opts *);
 
 /* ------------------------------------------------------------ internal */
+
+/* Keys are ints: a character is its code point, a curses key its negation. */
+#define UI_FN(k)		(-(k))
+#define UI_CTRL(c)		((c) & 0x1f)
+#define UI_ESC			0x1b
+/* Alt-Enter (Esc then Enter in one read): a newline in a card. */
+#define UI_KEY_ALT_ENTER	(-0x7fff)
+
+/* A card's text of this many code points is not thrown away on one Esc. */
+#define UI_DISCARD_ASK		20
 
 /* The smallest terminal the board is drawn in. */
 #define UI_MIN_COLS		40
@@ -51,35 +67,110 @@ enum ui_modal {
 	UI_MODAL_DETAIL,	/* one card in full */
 };
 
-/* What an editor, a confirmation or a picker is for. */
-enum ui_action {
-	UI_ACT_NONE,
-	UI_ACT_ADD,		/* card text */
-	UI_ACT_REPLY,
-	UI_ACT_EDIT,
-	UI_ACT_DELETE,		/* confirm */
-	UI_ACT_TITLE,		/* cluster title */
-	UI_ACT_SEARCH,
-	UI_ACT_QUIT,		/* confirm */
-	UI_ACT_SIT,		/* pick a table */
-	UI_ACT_TIMER,		/* pick a timer action */
-	UI_ACT_TIMER_LEN,	/* duration */
-	UI_ACT_TIMER_LABEL,
-	UI_ACT_PHASE,		/* pick */
-	UI_ACT_BANNER,
-	UI_ACT_ROTATE,		/* confirm */
-	UI_ACT_SETTINGS,	/* pick a setting */
-	UI_ACT_SET_DOTS,
-	UI_ACT_SET_KEEP,
-	UI_ACT_SET_TITLE,
-	UI_ACT_SET_CODE,
-	UI_ACT_ROLE_WHO,	/* pick a participant */
-	UI_ACT_ROLE_WHAT,	/* pick a role */
-	UI_ACT_FOLLOW,		/* pick */
-	UI_ACT_TABLE_ADD,
-	UI_ACT_TABLE_EDIT,
-	UI_ACT_SEAT_WHO,	/* pick a participant */
-	UI_ACT_SEAT_WHERE,	/* pick a table */
+struct ui;
+struct ui_key;
+
+/* What an editor's Enter, a picker's choice and a question's yes do. */
+typedef void	 ui_text_fn(struct ui *, const char *);
+typedef void	 ui_pick_fn(struct ui *, uint64_t);
+typedef void	 ui_yes_fn(struct ui *);
+/* What a key of the key table does. */
+typedef void	 ui_key_fn(struct ui *, const struct ui_key *);
+
+/*
+ * Where a key works: the view, or the modal that has the keyboard.  A key
+ * table row names every context it works in.
+ */
+enum {
+	UI_IN_BOARD	= 1 << 0,	/* the tables */
+	UI_IN_RESULTS	= 1 << 1,	/* ideas by votes */
+	UI_IN_DETAIL	= 1 << 2,	/* one card in full */
+	UI_IN_GROUP	= 1 << 3,	/* g: choosing a cluster head */
+	UI_IN_EDIT	= 1 << 4,	/* a text field */
+	UI_IN_CONSOLE	= 1 << 5,	/* the facilitator's console */
+	UI_IN_PICK	= 1 << 6,	/* a list to choose from */
+	UI_IN_CONFIRM	= 1 << 7,	/* a yes/no question */
+	UI_IN_HELP	= 1 << 8,	/* the help screen */
+};
+#define UI_IN_VIEWS	(UI_IN_BOARD | UI_IN_RESULTS)
+#define UI_IN_ANY	0x1ff
+
+/* Who may use a key. */
+enum {
+	UI_WHO_PART	= 1 << 0,	/* participants and hosts */
+	UI_WHO_FAC	= 1 << 1,	/* facilitators */
+	UI_WHO_ALL	= UI_WHO_PART | UI_WHO_FAC,
+};
+
+/* The help screen's sections, in their order. */
+enum ui_key_section {
+	UI_SEC_MOVE,
+	UI_SEC_WRITE,
+	UI_SEC_EDIT,
+	UI_SEC_LIST,
+	UI_SEC_FAC,
+	UI_SEC_CONSOLE,
+	UI_SEC_OTHER,
+	UI_SEC_COUNT
+};
+
+/* Phases a hint shows in: 1 << PHASE_x. */
+#define UI_PH(p)	(1u << PHASE_##p)
+#define UI_PH_ALL	0x3f
+
+/* Up to this many key codes answer one row. */
+#define UI_KEY_CODES	7
+
+/*
+ * One row of the key table (ui-keys.c): the keys, what they do, who may
+ * use them where, and how the help screen, the hint line and the console
+ * show them.  Dispatch, the help and the hints all read this table.
+ */
+struct ui_key {
+	int		 codes[UI_KEY_CODES];	/* 0-terminated; ui keys */
+	const char	*name;		/* the keys as the help writes them */
+	const char	*aname;		/* the same in ASCII, or NULL */
+	ui_key_fn	*fn;
+	int		 arg;		/* for fn: a direction, an editor key */
+	const char	*help;		/* the help line; NULL: not listed */
+	const char	*hint;		/* its word on the hint line (in the
+					   console: the menu's label) */
+	const char	*hname;		/* the keys on the hint line, or NULL */
+	uint8_t		 section;	/* enum ui_key_section */
+	uint16_t	 where;		/* UI_IN_*: where it works */
+	uint16_t	 hint_in;	/* UI_IN_*: where the hint shows */
+	uint8_t		 who;		/* UI_WHO_* */
+	uint8_t		 phases;	/* UI_PH(): where the hint shows */
+	bool		(*shown)(struct ui *);	/* hint only when true */
+};
+
+/* Things an editor, a question or a picker is about. */
+struct ui_target {
+	uint64_t	 card;
+	uint64_t	 table;
+	uint32_t	 participant;
+	int32_t		 seconds;	/* a new timer's duration */
+	/* A new idea typed at a table one does not sit at. */
+	bool		 choice;	/* Tab: here or at my seat */
+	bool		 sit_first;	/* sit at table, then write there */
+	uint64_t	 here;		/* the table looked at */
+	uint64_t	 seat;		/* my seat, 0 for none */
+};
+
+/* A text field put aside while a question is asked about it. */
+struct ui_kept {
+	struct editor	 ed;
+	char		*prompt;
+	char		*start;
+	ui_text_fn	*on_text;
+};
+
+/* Where the user was when the facilitator's follow-me took them. */
+struct ui_place {
+	bool		 set;
+	enum ui_view	 view;
+	uint64_t	 table;
+	bool		 browsing;
 };
 
 /* Visual roles; ui_attr turns them into attributes (and colours). */
@@ -147,6 +238,7 @@ struct ui {
 	struct event		*stdin_ev;
 	struct event		*redraw_ev;
 	struct event		*tick_ev;
+	struct event		*name_ev;	/* retry: our name was held */
 	struct event		*sig_ev[4];
 	bool			 curses;	/* the terminal is ours */
 	bool			 colour;
@@ -166,28 +258,41 @@ struct ui {
 	size_t			 res_row;
 	int			 res_top;
 	int			 help_top;
-	uint64_t		 group_card;	/* g: the card to group */
+	uint64_t		 group_card;	/* g, M: the card to group or
+						   merge */
+	bool			 group_merge;	/* M: merge, not group */
 	uint64_t		 detail_card;
 
 	/* The modal in charge. */
 	enum ui_modal		 modal;
-	enum ui_action		 action;
-	uint64_t		 arg;		/* card, table or participant */
-	uint64_t		 arg2;
+	struct ui_target	 target;	/* what it is about */
+	ui_text_fn		*on_text;	/* the editor's Enter */
+	ui_pick_fn		*on_pick;	/* the picker's choice */
+	ui_yes_fn		*on_yes;	/* the question's yes */
+	ui_yes_fn		*on_no;		/* and its no, rarely */
+	struct ui_kept		 kept;
 	struct editor		 ed;
+	char			*ed_start;	/* its text when it opened */
 	char			*prompt;	/* translated */
 	struct ui_item		*items;
 	size_t			 nitems;
 	size_t			 pick;
 	int			 pick_top;
 	char			*pick_title;
+	size_t			 console_sel;	/* the console's cursor */
+	bool			 bell;		/* ring once this read */
 	bool			 in_paste;	/* inside a bracketed paste */
 	int64_t			 paste_ms;	/* its last character */
 	char			*paste;
 	size_t			 paste_len;
 	char			*timer_secs;	/* the duration being set */
 
-	char			*lost_text;	/* a refused card, to retry */
+	char			*draft;		/* a card's text put aside: a
+						   brings it back */
+	struct ui_place		 before_follow;
+	int64_t			 guard_until;	/* keys that look typed are
+						   not run before this (ms) */
+	unsigned		 errors;	/* error messages so far */
 
 	/* Search. */
 	char			*search;
@@ -204,7 +309,7 @@ struct ui {
 
 	/* Drawing. */
 	bool			 dirty;		/* the whole screen is due */
-	char			 clock[48];	/* countdown as last drawn */
+	char			 clock[160];	/* countdown as last drawn */
 	int			 clock_y;
 	int			 clock_x;
 	int			 clock_w;
@@ -236,30 +341,52 @@ bool		 ui_is_facilitator(struct ui *);
 struct ui_tab	*ui_tab(struct ui *, uint64_t);
 void		 ui_resolve_table(struct ui *);
 void		 ui_switch_table(struct ui *, int);
+void		 ui_go_home(struct ui *);
 uint64_t	 ui_selected(struct ui *);
+bool		 ui_results_allowed(struct ui *);
+void		 ui_refused(struct ui *, int, const char *);
 int		 ui_submit(struct ui *, struct proto_op *);
-void		 ui_open_editor(struct ui *, enum ui_action, const char *,
-		    const char *, size_t, bool);
-void		 ui_open_confirm(struct ui *, enum ui_action, const char *);
-void		 ui_open_picker(struct ui *, enum ui_action, const char *);
+bool		 ui_precheck(struct ui *, struct proto_op *);
+uint64_t	 ui_last_predicted(struct ui *);
+int		 ui_send_text(struct ui *, struct proto_op *);
+void		 ui_card_done(struct ui *, const char *, uint64_t, uint64_t);
+void		 ui_open_editor(struct ui *, const char *, const char *, size_t,
+		    bool, ui_text_fn *);
+void		 ui_open_confirm(struct ui *, const char *, ui_yes_fn *);
+void		 ui_open_picker(struct ui *, const char *, ui_pick_fn *);
 void		 ui_picker_add(struct ui *, const char *, uint64_t, int, bool);
 void		 ui_close_modal(struct ui *);
 void		 ui_editor_done(struct ui *, const char *);
+void		 ui_edit_cancel(struct ui *);
 void		 ui_confirm_done(struct ui *, bool);
 void		 ui_picked(struct ui *, uint64_t);
-void		 ui_action_key(struct ui *, int);
 void		 ui_search_step(struct ui *, int);
-void		 ui_request_quit(struct ui *, bool);
-bool		 ui_results_allowed(struct ui *);
-void		 ui_open_sit(struct ui *);
 bool		 ui_search_hit(struct ui *, uint64_t);
-void		 ui_group_key(struct ui *, int);
+void		 ui_request_quit(struct ui *, bool);
 void		 ui_connect(struct ui *);
+
+/* ui-keys.c */
+size_t		 ui_keys_count(void);
+const struct ui_key *ui_keys_row(size_t);
+const char	*ui_keys_section(unsigned);
+unsigned	 ui_keys_context(struct ui *);
+const struct ui_key *ui_keys_find(unsigned, int);
+unsigned	 ui_keys_who(struct ui *);
+void		 ui_keys_run(struct ui *, const struct ui_key *);
+const char	*ui_keys_name(struct ui *, const struct ui_key *);
+bool		 ui_keys_hinted(struct ui *, const struct ui_key *, unsigned,
+		    unsigned);
+size_t		 ui_keys_console_count(void);
+const struct ui_key *ui_keys_console_tool(size_t);
+bool		 ui_keys_is_tool(const struct ui_key *);
+void		 ui_keys_sit_menu(struct ui *);
+void		 ui_keys_keep(struct ui *);
 
 /* ui-input.c */
 void		 ui_input_cb(int, short, void *);
 void		 ui_input_init(struct ui *);
 void		 ui_input_done(struct ui *);
+void		 ui_input_edit_key(struct ui *, int);
 
 /* ui-draw.c */
 void		 ui_draw_init(struct ui *);
@@ -270,21 +397,49 @@ void		 ui_draw_clock_text(struct ui *, const struct model *, char *,
 		    size_t, int *);
 size_t		 ui_draw_body_rows(struct ui *);
 const char	*ui_draw_glyph(const struct ui *, const char *, const char *);
-size_t		 ui_draw_order(struct ui *, uint64_t **, int **, int *);
 int		 ui_draw_put(struct ui *, int, int, int, const char *, size_t,
-    int);
+		    int);
 int		 ui_draw_text(struct ui *, int, int, int, const char *, int);
+int		 ui_draw_text_cut(struct ui *, int, int, int, const char *,
+		    int);
 void		 ui_draw_fill(int, int, int, int);
 void		 ui_draw_box(struct ui *, int, int, int, int, const char *);
 
+/* ui-draw-cards.c */
+void		 ui_draw_cards(struct ui *, const struct model *, int, int);
+size_t		 ui_draw_cards_order(struct ui *, uint64_t **, int **,
+		    int *);
+const char	*ui_draw_cards_author(const struct model *, uint32_t);
+bool		 ui_draw_cards_totals(struct ui *, const struct model *);
+
+/* ui-draw-results.c */
+void		 ui_draw_results(struct ui *, const struct model *, int, int);
+size_t		 ui_draw_results_order(struct ui *, uint64_t **, int **);
+
+/* ui-draw-status.c */
+int		 ui_draw_status_keyline_rows(struct ui *);
+void		 ui_draw_status(struct ui *, const struct model *, int);
+void		 ui_draw_status_keyline(struct ui *, const struct model *, int,
+		    int);
+
+/* ui-draw-modal.c */
+void		 ui_draw_modal_editor(struct ui *, int, int);
+void		 ui_draw_modal_picker(struct ui *, int, int);
+void		 ui_draw_modal_help(struct ui *, int, int);
+void		 ui_draw_modal_detail(struct ui *, const struct model *, int,
+		    int);
+
 /* ui-console.c */
 void		 ui_console_open(struct ui *);
-void		 ui_console_key(struct ui *, int);
-void		 ui_console_picked(struct ui *, uint64_t);
-void		 ui_console_edited(struct ui *, const char *);
-void		 ui_console_confirmed(struct ui *);
 void		 ui_console_draw(struct ui *);
 int		 ui_console_duration(const char *, int32_t *);
+ui_key_fn	 ui_console_timer_menu, ui_console_timer_clear,
+		 ui_console_phase_menu, ui_console_reveal,
+		 ui_console_close_vote, ui_console_banner, ui_console_rotate,
+		 ui_console_keep, ui_console_settings_menu,
+		 ui_console_roles_menu, ui_console_follow_menu,
+		 ui_console_lock, ui_console_table_add, ui_console_table_edit,
+		 ui_console_seat_menu, ui_console_run;
 
 /* ui-join.c */
 void		 ui_join_open(struct ui *, uint32_t, const char *);
@@ -300,5 +455,6 @@ const char	*ui_text_reject(unsigned);
 const char	*ui_text_error(uint32_t);
 const char	*ui_text_reason(const char *);
 const char	*ui_text_yes_keys(void);
+const char	*ui_text_tr(const char *);
 
 #endif /* CB_UI_H */

@@ -13,7 +13,9 @@
  *     cluster_title  that cluster's title, empty when none
  *     parent         the card it builds on (nearest live one), or empty
  *     text           the card's text, newlines kept; empty if private here
- *     author         the author's first name; empty when anonymous
+ *     author         the author's first name, then ", " and those of the
+ *                    authors of duplicates merged into the card; empty
+ *                    when anonymous
  *     votes          dots on the card
  *     kept           "yes" or "no"
  *     created_at     when it was written, "2026-11-22T14:03:05Z" (UTC)
@@ -130,7 +132,7 @@ export_csv(struct export_ctx *x, bool bom)
 	const struct model	*m = x->m;
 	struct export_table	 et;
 	const struct export_card *e;
-	const char		*who;
+	char			*who;
 	size_t			 i, j;
 	uint32_t		 k;
 
@@ -163,8 +165,9 @@ export_csv(struct export_ctx *x, bool bom)
 			export_putc(&x->b, ',');
 			export_csv_cell(&x->b, e->c->text, true);
 			export_putc(&x->b, ',');
-			who = export_author(x, e->c);
+			who = export_authors(x, e->c);
 			export_csv_cell(&x->b, who != NULL ? who : "", true);
+			free(who);
 			export_printf(&x->b, ",%u,%s,", (unsigned)e->c->votes,
 			    e->c->kept ? "yes" : "no");
 			export_time(&x->b, e->c->created_ms, false);

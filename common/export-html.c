@@ -138,7 +138,7 @@ export_html_meta(struct export_ctx *x, const struct model_card *c,
     bool scores)
 {
 	const struct model	*m = x->m;
-	const char		*who = export_author(x, c);
+	char			*who = export_authors(x, c);
 	uint32_t		 k;
 
 	export_puts(&x->b, " <span class=\"meta\">— ");
@@ -148,6 +148,7 @@ export_html_meta(struct export_ctx *x, const struct model_card *c,
 		export_puts(&x->b, " — ");
 		export_html_text(&x->b, who);
 	}
+	free(who);
 	export_puts(&x->b, "</span>");
 	if (!scores || m->ncriteria == 0)
 		return;
@@ -241,7 +242,7 @@ export_html_canvas(struct export_ctx *x, const struct export_table *et,
 	const struct model_canvas	*cv = export_canvas(x, et->t);
 	const struct model_section	*s;
 	const struct export_card	**v;
-	const char			 *who;
+	char				 *who;
 	size_t				  i, n;
 	uint32_t			  k;
 
@@ -269,11 +270,12 @@ export_html_canvas(struct export_ctx *x, const struct export_table *et,
 		for (i = 0; i < n; i++) {
 			export_puts(&x->b, "<li>");
 			export_html_card_text(&x->b, v[i]->c->text);
-			if ((who = export_author(x, v[i]->c)) != NULL) {
+			if ((who = export_authors(x, v[i]->c)) != NULL) {
 				export_puts(&x->b, " <span class=\"meta\">— ");
 				export_html_text(&x->b, who);
 				export_puts(&x->b, "</span>");
 			}
+			free(who);
 			export_puts(&x->b, "</li>\n");
 		}
 		if (n > 0)
@@ -332,12 +334,31 @@ export_html_roadmap(struct export_ctx *x, const struct export_table *et)
 	free(v);
 }
 
+/*
+ * Add e and the replies listed under it (those in no cluster) to a
+ * cluster's counts, as the Markdown report counts them.
+ */
+static void
+export_html_count(const struct export_table *et, const struct export_card *e,
+    uint64_t *cards, uint64_t *votes)
+{
+	size_t	i;
+
+	*cards += 1;
+	*votes += e->c->votes;
+	for (i = 0; i < et->n; i++)
+		if (et->cards[i].parent == e->c->id &&
+		    et->cards[i].cluster == 0)
+			export_html_count(et, &et->cards[i], cards, votes);
+}
+
 /* Every idea of a table: clusters, then the cards in none. */
 static void
 export_html_all(struct export_ctx *x, const struct export_table *et)
 {
 	const struct export_card	*e;
 	size_t				 i, j, shown = 0;
+	uint64_t			 cards, votes;
 
 	export_html_heading(&x->b, 4, _("All ideas"));
 	export_puts(&x->b, "<ul>\n");
@@ -355,12 +376,17 @@ export_html_all(struct export_ctx *x, const struct export_table *et)
 			export_html_fixed(&x->b, "%s", _("Untitled cluster"));
 			export_puts(&x->b, "</em>");
 		}
+		cards = votes = 0;
+		for (j = 0; j < et->n; j++)
+			if (et->cards[j].cluster == e->c->id)
+				export_html_count(et, &et->cards[j], &cards,
+				    &votes);
 		export_puts(&x->b, " <span class=\"meta\">— ");
 		export_html_fixed(&x->b, ngettext("%llu card", "%llu cards",
-		    e->members), (unsigned long long)e->members);
+		    cards), (unsigned long long)cards);
 		export_puts(&x->b, ", ");
 		export_html_fixed(&x->b, ngettext("%llu vote", "%llu votes",
-		    e->cvotes), (unsigned long long)e->cvotes);
+		    votes), (unsigned long long)votes);
 		export_puts(&x->b, "</span>\n<ul>\n");
 		export_html_card(x, et, e);
 		for (j = 0; j < et->n; j++)

@@ -30,8 +30,6 @@ struct export_card {
 	uint64_t		 member_of;	/* live head it is grouped under */
 	uint64_t		 cluster;	/* head of its cluster, or 0 */
 	const char		*ctitle;	/* that cluster's title */
-	uint32_t		 members;	/* a head: cards in its cluster */
-	uint64_t		 cvotes;	/* a head: votes in its cluster */
 };
 
 /* The live cards of one table, in id order. */
@@ -71,6 +69,13 @@ void		 export_days(const struct model *, char [16], char [16]);
 const char	*export_theme(const struct model_table *);
 /* The author's name, or NULL when anonymous or unknown. */
 const char	*export_author(const struct export_ctx *,
+		    const struct model_card *);
+/*
+ * The author's name and those of the coauthors (duplicates merged into
+ * the card), ", " between them (malloc'd), or NULL when anonymous or
+ * none is known.
+ */
+char		*export_authors(const struct export_ctx *,
 		    const struct model_card *);
 /* The entry of card id in et, or NULL. */
 struct export_card *export_find(const struct export_table *, uint64_t);

@@ -32,6 +32,12 @@
  *     author_id     the author's participant id; null when anonymous or
  *                   unknown
  *     author        the author's first name; null likewise
+ *     coauthors     (only when there are some to show) the authors of the
+ *                   duplicates merged into it: [{"id", "name"}], unless
+ *                   the board is anonymous
+ *     merged        (only when some were) the cards merged into it, in id
+ *                   order: [{"id", "text", "author"}] (author null when
+ *                   anonymous or unknown)
  *     votes         dots on it
  *     kept          true when kept at the harvest
  *     edited        true when changed after it was written
@@ -60,6 +66,7 @@
 #include <string.h>
 
 #include "export-impl.h"
+#include "xmalloc.h"
 
 /* True for a code point written as a \u escape. */
 static bool
@@ -229,6 +236,96 @@ export_json_participants(struct export_ctx *x)
 	export_puts(b, "  ],\n");
 }
 
+/* A card merged into a live one (perhaps through others merged since). */
+struct export_json_merge {
+	uint64_t		 into;
+	const struct model_card	*c;
+};
+
+/* Order merged cards by the live card they went into, then id. */
+static int
+export_json_merge_cmp(const void *a, const void *b)
+{
+	const struct export_json_merge	*x = a, *y = b;
+
+	if (x->into != y->into)
+		return x->into < y->into ? -1 : 1;
+	return x->c->id < y->c->id ? -1 : x->c->id > y->c->id;
+}
+
+/* Every merged card with the live card it ended in, sorted; how many. */
+static size_t
+export_json_merges(const struct model *m, struct export_json_merge **out)
+{
+	struct export_json_merge	*v;
+	const struct model_card		*t;
+	size_t				 i, n = 0, steps;
+
+	v = xreallocarray(NULL, m->ncards + 1, sizeof *v);
+	for (i = 0; i < m->ncards; i++) {
+		if (m->cards[i].merged == 0)
+			continue;
+		t = model_card(m, m->cards[i].merged);
+		for (steps = 0; t != NULL && t->deleted && t->merged != 0 &&
+		    steps < m->ncards; steps++)
+			t = model_card(m, t->merged);
+		if (t == NULL || t->deleted)
+			continue;	/* deleted since: gone with it */
+		v[n].into = t->id;
+		v[n].c = &m->cards[i];
+		n++;
+	}
+	qsort(v, n, sizeof *v, export_json_merge_cmp);
+	*out = v;
+	return n;
+}
+
+/* The "coauthors" and "merged" keys of card c, when it has any. */
+static void
+export_json_merged(struct export_ctx *x, const struct model_card *c,
+    const struct export_json_merge *mv, size_t nm)
+{
+	struct export_buf		*b = &x->b;
+	const struct model_participant	*p;
+	size_t				 i, lo = 0, hi = nm, shown = 0;
+
+	for (i = 0; i < c->ncoauthors && !x->anonymous; i++) {
+		if (c->coauthors[i].a > UINT32_MAX || (p = model_participant(
+		    x->m, (uint32_t)c->coauthors[i].a)) == NULL)
+			continue;
+		if (shown++ == 0) {
+			export_json_key(b, 10, "coauthors");
+			export_puts(b, "[\n");
+		} else
+			export_puts(b, ",\n");
+		export_printf(b, "            {\"id\": %u, \"name\": ",
+		    (unsigned)p->id);
+		export_json_str(b, p->name);
+		export_putc(b, '}');
+	}
+	if (shown > 0)
+		export_puts(b, "\n          ],\n");
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (mv[i].into < c->id)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	for (i = lo, shown = 0; i < nm && mv[i].into == c->id; i++) {
+		export_puts(b, shown++ == 0 ? "          \"merged\": [\n" :
+		    ",\n");
+		export_printf(b, "            {\"id\": %llu, \"text\": ",
+		    (unsigned long long)mv[i].c->id);
+		export_json_str(b, mv[i].c->text != NULL ? mv[i].c->text : "");
+		export_puts(b, ", \"author\": ");
+		export_json_str(b, export_author(x, mv[i].c));
+		export_putc(b, '}');
+	}
+	if (shown > 0)
+		export_puts(b, "\n          ],\n");
+}
+
 /* ext: a card's section, owner, due day and scores. */
 static void
 export_json_deliver(struct export_ctx *x, const struct export_card *e)
@@ -267,7 +364,7 @@ export_json_deliver(struct export_ctx *x, const struct export_card *e)
 /* One card object. */
 static void
 export_json_card(struct export_ctx *x, const struct export_card *e,
-    bool last)
+    const struct export_json_merge *mv, size_t nm, bool last)
 {
 	struct export_buf	*b = &x->b;
 	const struct model_card	*c = e->c;
@@ -298,6 +395,7 @@ export_json_card(struct export_ctx *x, const struct export_card *e,
 	export_json_key(b, 10, "author");
 	export_json_str(b, who);
 	export_puts(b, ",\n");
+	export_json_merged(x, c, mv, nm);
 	export_json_key(b, 10, "votes");
 	export_printf(b, "%u,\n", (unsigned)c->votes);
 	export_json_key(b, 10, "kept");
@@ -314,15 +412,17 @@ export_json_card(struct export_ctx *x, const struct export_card *e,
 static void
 export_json_tables(struct export_ctx *x)
 {
-	const struct model	*m = x->m;
-	struct export_buf	*b = &x->b;
-	struct export_table	 et;
-	size_t			 i, j;
+	const struct model		*m = x->m;
+	struct export_buf		*b = &x->b;
+	struct export_table		 et;
+	struct export_json_merge	*mv;
+	size_t				 i, j, nm;
 
 	if (m->ntables == 0) {
 		export_puts(b, "  \"tables\": [],\n");
 		return;
 	}
+	nm = export_json_merges(m, &mv);
 	export_puts(b, "  \"tables\": [\n");
 	for (i = 0; i < m->ntables; i++) {
 		export_table_load(m, &m->tables[i], &et);
@@ -345,13 +445,15 @@ export_json_tables(struct export_ctx *x)
 		else {
 			export_puts(b, "[\n");
 			for (j = 0; j < et.n; j++)
-				export_json_card(x, &et.cards[j], j + 1 == et.n);
+				export_json_card(x, &et.cards[j], mv, nm,
+				    j + 1 == et.n);
 			export_puts(b, "      ]\n");
 		}
 		export_puts(b, i + 1 < m->ntables ? "    },\n" : "    }\n");
 		export_table_free(&et);
 	}
 	export_puts(b, "  ],\n");
+	free(mv);
 }
 
 /* ext: the canvases and the evaluation. */

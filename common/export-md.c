@@ -16,12 +16,14 @@
  *   criterion), (ext) "#### <canvas>" (each section of kind ideas: its
  *   name, its hint, its cards), "#### Roadmap" (a table of the actions:
  *   text, owner, due day, the idea it builds on; by due day), "#### Pitch
- *   feedback" (the feedback sections), then "#### All
- *   ideas" (each cluster: its title in bold or "Untitled cluster", its card
- *   count and total votes, then the head and its members; then the cards in
- *   no cluster; replies nested under the card they build on).  Every card
+ *   feedback" (the feedback sections), then "#### All ideas" (each
+ *   cluster: its title in bold or "Untitled cluster", the number of cards
+ *   listed under it and their votes -- its head, its members and their
+ *   replies --, then those cards; then the cards in no cluster; replies
+ *   nested under the card they build on).  Every card
  *   shows its votes and, unless the board is anonymous, its author's first
- *   name.  A card whose text this replica does not know shows "(private)".
+ *   name, then those of the authors of duplicates merged into it.  A card
+ *   whose text this replica does not know shows "(private)".
  *   User text is escaped so that it is only ever text: no raw HTML, links,
  *   emphasis or block structure can come from it; so are the translations
  *   of the report's own words.  A multi-line card keeps its lines as hard
@@ -200,11 +202,14 @@ export_md_lines(struct export_buf *b, const char *s, size_t indent)
 	}
 }
 
-/* " — N votes — Name": the end of a card's line. */
+/*
+ * " — N votes — Name": the end of a card's line; the names of the
+ * authors of duplicates merged into it follow the author's.
+ */
 static void
 export_md_meta(struct export_ctx *x, const struct model_card *c)
 {
-	const char	*who = export_author(x, c);
+	char	*who = export_authors(x, c);
 
 	export_puts(&x->b, " — ");
 	/* TRANSLATORS: dots on a card or a cluster (gommettes). */
@@ -214,6 +219,7 @@ export_md_meta(struct export_ctx *x, const struct model_card *c)
 		export_puts(&x->b, " — ");
 		export_md_inline(&x->b, who, false);
 	}
+	free(who);
 }
 
 static void export_md_card(struct export_ctx *, const struct export_table *,
@@ -298,13 +304,32 @@ export_md_kept(struct export_ctx *x, const struct export_table *et)
 	free(kept);
 }
 
+/*
+ * Add e and the replies nested under it (those in no cluster, as
+ * export_md_replies lists them) to a cluster's card and vote counts.
+ */
+static void
+export_md_count(const struct export_table *et, const struct export_card *e,
+    uint64_t *cards, uint64_t *votes)
+{
+	size_t	i;
+
+	*cards += 1;
+	*votes += e->c->votes;
+	for (i = 0; i < et->n; i++) {
+		if (et->cards[i].parent == e->c->id &&
+		    et->cards[i].cluster == 0)
+			export_md_count(et, &et->cards[i], cards, votes);
+	}
+}
+
 /* ext: "**Section** — hint", then its cards, or that it has none. */
 static void
 export_md_section(struct export_ctx *x, const struct export_table *et,
     const struct model_section *s, uint32_t number)
 {
 	const struct export_card	**v;
-	const char			 *who;
+	char				 *who;
 	size_t				  i, n;
 
 	export_puts(&x->b, "**");
@@ -325,10 +350,11 @@ export_md_section(struct export_ctx *x, const struct export_table *et,
 	for (i = 0; i < n; i++) {
 		export_puts(&x->b, "- ");
 		export_md_lines(&x->b, v[i]->c->text, 2);
-		if ((who = export_author(x, v[i]->c)) != NULL) {
+		if ((who = export_authors(x, v[i]->c)) != NULL) {
 			export_puts(&x->b, " — ");
 			export_md_inline(&x->b, who, false);
 		}
+		free(who);
 		export_putc(&x->b, '\n');
 	}
 	export_putc(&x->b, '\n');
@@ -408,6 +434,7 @@ static void
 export_md_all(struct export_ctx *x, const struct export_table *et)
 {
 	const struct export_card	*e;
+	uint64_t			 cards, votes;
 	size_t				 i, j, shown = 0;
 
 	export_puts(&x->b, "#### ");
@@ -429,12 +456,19 @@ export_md_all(struct export_ctx *x, const struct export_table *et)
 			    _("Untitled cluster"));
 			export_puts(&x->b, "*");
 		}
+		/* Everything listed below: members and their replies. */
+		cards = votes = 0;
+		for (j = 0; j < et->n; j++) {
+			if (et->cards[j].cluster == e->c->id)
+				export_md_count(et, &et->cards[j], &cards,
+				    &votes);
+		}
 		export_puts(&x->b, " — ");
 		export_md_fixed(&x->b, false, ngettext("%llu card",
-		    "%llu cards", e->members), (unsigned long long)e->members);
+		    "%llu cards", cards), (unsigned long long)cards);
 		export_puts(&x->b, ", ");
 		export_md_fixed(&x->b, false, ngettext("%llu vote",
-		    "%llu votes", e->cvotes), (unsigned long long)e->cvotes);
+		    "%llu votes", votes), (unsigned long long)votes);
 		export_putc(&x->b, '\n');
 		export_md_card(x, et, e, 2);
 		for (j = 0; j < et->n; j++) {

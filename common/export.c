@@ -169,6 +169,37 @@ export_author(const struct export_ctx *x, const struct model_card *c)
 	return p->name;
 }
 
+/*
+ * The author's name and those of the coauthors, ", " between them
+ * (malloc'd), or NULL when anonymous or none is known.
+ */
+char *
+export_authors(const struct export_ctx *x, const struct model_card *c)
+{
+	const struct model_participant	*p;
+	struct export_buf		 b;
+	const char			*who;
+	size_t				 i;
+
+	if (x->anonymous)
+		return NULL;
+	memset(&b, 0, sizeof b);
+	if ((who = export_author(x, c)) != NULL)
+		export_puts(&b, who);
+	for (i = 0; i < c->ncoauthors; i++) {
+		if (c->coauthors[i].a > UINT32_MAX || (p = model_participant(
+		    x->m, (uint32_t)c->coauthors[i].a)) == NULL)
+			continue;
+		if (b.len > 0)
+			export_puts(&b, ", ");
+		export_puts(&b, p->name);
+	}
+	if (b.len == 0)
+		return NULL;
+	export_putc(&b, '\0');
+	return b.data;
+}
+
 /* The entry of card id in et, or NULL. */
 struct export_card *
 export_find(const struct export_table *et, uint64_t id)
@@ -253,14 +284,6 @@ export_table_load(const struct model *m, const struct model_table *t,
 		e = &et->cards[i];
 		if (e->member_of != 0)
 			e->cluster = e->member_of;
-		if (e->cluster == 0)
-			continue;
-		he = export_find(et, e->cluster);
-		he->members++;
-		he->cvotes += e->c->votes;
-	}
-	for (i = 0; i < et->n; i++) {
-		e = &et->cards[i];
 		if (e->cluster != 0) {
 			h = export_find(et, e->cluster)->c;
 			e->ctitle = h->title != NULL ? h->title : "";
@@ -430,6 +453,13 @@ export_format_parse(const char *s)
 	if (strcmp(s, "json") == 0)
 		return EXPORT_JSON;
 	return -1;
+}
+
+/* The names export_format_parse knows, for messages: "md, csv, json". */
+const char *
+export_format_list(void)
+{
+	return "md, csv, json, html";
 }
 
 /* Write the export of m to f; 0, or -1 on a write error (errno set). */

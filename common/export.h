@@ -26,6 +26,8 @@ struct export_opts {
 
 /* "md", "csv", "json", "html" -> format; -1 if unknown. */
 int	 export_format_parse(const char *);
+/* The names export_format_parse knows, for messages: "md, csv, json". */
+const char *export_format_list(void);
 /* Write the export of m to f; 0, or -1 on a write error (errno set). */
 int	 export_write(const struct model *, enum export_format,
 	    const struct export_opts *, FILE *);

@@ -84,6 +84,13 @@ log_set_level(enum log_level level)
 	lg.level = level;
 }
 
+/* Where messages go now. */
+enum log_target
+log_get_target(void)
+{
+	return lg.target;
+}
+
 /* The current level. */
 enum log_level
 log_get_level(void)
@@ -142,4 +149,59 @@ log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vmsg(level, fmt, ap);
 	va_end(ap);
+}
+
+/* Monotonic milliseconds, for bursts. */
+static int64_t
+log_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The line that ends (or punctuates) a burst: how many were not logged. */
+static void
+log_limit_report(struct log_limit *l)
+{
+	if (l->counted == 0)
+		return;
+	log_msg(l->level, "%s (%llu more like it in %lld s)", l->last,
+	    (unsigned long long)l->counted,
+	    (long long)((l->last_ms - l->first_ms) / 1000 + 1));
+	l->counted = 0;
+}
+
+/* Log at level once per burst (see log.h). */
+void
+log_limited(struct log_limit *l, enum log_level level, const char *fmt, ...)
+{
+	va_list	ap;
+	int64_t	now = log_mono_ms();
+
+	va_start(ap, fmt);
+	vsnprintf(l->last, sizeof l->last, fmt, ap);
+	va_end(ap);
+	l->level = level;
+	if (l->last_ms != 0 && now - l->last_ms < LOG_BURST_MS) {
+		/* The burst goes on: count it, report now and then. */
+		if (l->counted++ == 0)
+			l->first_ms = now;
+		l->last_ms = now;
+		if (now - l->first_ms >= LOG_BURST_MAX_MS)
+			log_limit_report(l);
+		return;
+	}
+	log_limit_report(l);
+	l->last_ms = now;
+	log_msg(level, "%s", l->last);
+}
+
+/* Report a burst that has been quiet for LOG_BURST_MS. */
+void
+log_limit_flush(struct log_limit *l)
+{
+	if (l->counted > 0 && log_mono_ms() - l->last_ms >= LOG_BURST_MS)
+		log_limit_report(l);
 }

@@ -7,6 +7,7 @@
 #define CB_LOG_H
 
 #include <stdarg.h>
+#include <stdint.h>
 
 enum log_level {
 	LOG_LVL_ERROR,
@@ -29,6 +30,7 @@ int	 log_reopen(void);
 void	 log_close(void);
 void	 log_set_level(enum log_level);
 enum log_level log_get_level(void);
+enum log_target log_get_target(void);
 /* "error", "warn", "info", "debug" -> level; -1 if unknown. */
 int	 log_level_parse(const char *);
 
@@ -36,6 +38,30 @@ void	 log_msg(enum log_level, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 log_vmsg(enum log_level, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
+
+/*
+ * A message that may repeat fast (a full disk refusing every change, a
+ * guessing loop) is logged once per burst: the first occurrence at once,
+ * the next ones counted, and one line with the count when the burst has
+ * been quiet for LOG_BURST_MS, or at least every LOG_BURST_MAX_MS while it
+ * lasts.  The caller owns the struct (zeroed to start) and calls
+ * log_limit_flush now and then (once a second) so that the count of a
+ * burst that ended is not lost.
+ */
+#define LOG_BURST_MS		10000
+#define LOG_BURST_MAX_MS	60000
+
+struct log_limit {
+	int64_t		 first_ms;	/* the burst's counted part began */
+	int64_t		 last_ms;	/* the last occurrence */
+	uint64_t	 counted;	/* occurrences not logged yet */
+	enum log_level	 level;
+	char		 last[256];	/* the last of them */
+};
+
+void	 log_limited(struct log_limit *, enum log_level, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 log_limit_flush(struct log_limit *);
 
 #define log_error(...)	log_msg(LOG_LVL_ERROR, __VA_ARGS__)
 #define log_warn(...)	log_msg(LOG_LVL_WARN, __VA_ARGS__)

@@ -30,6 +30,7 @@ static bool
 model_kind_known(uint8_t kind)
 {
 	return (kind >= OP_CARD_ADD && kind <= OP_READY) ||
+	    kind == OP_CARD_MERGE ||
 	    (kind >= OP_TABLE_ADD && kind <= OP_FOLLOW) ||
 	    (kind >= OP_JOINED && kind <= OP_REVEAL) ||
 	    model_deliver_kind(kind);
@@ -200,6 +201,35 @@ model_check_cluster(const struct model *m, bool fac,
 	if (h != NULL && (h->id == c->id || h->table != c->table))
 		return model_refuse(why, REJECT_BAD,
 		    "a card groups under another card of its table");
+	return 0;
+}
+
+/*
+ * card.merge: anyone in the group phase, a facilitator in any phase but
+ * closed; not while a blind vote is hidden (the dots that move would
+ * tell); two live cards of one table.
+ */
+static int
+model_check_merge(const struct model *m, bool fac,
+    const struct proto_op *op, const char **why)
+{
+	const struct model_card	*c, *d;
+	int			 code;
+
+	if ((code = model_check_frozen(m, fac, why)) != 0)
+		return code;
+	if (!fac && m->phase != PHASE_GROUP)
+		return model_refuse(why, REJECT_PHASE,
+		    "duplicates are merged in the group phase");
+	if (m->settings.blind && !m->revealed)
+		return model_refuse(why, REJECT_PHASE,
+		    "cards merge once the blind vote is revealed");
+	if ((c = model_live_card(m, op->card)) == NULL ||
+	    (d = model_live_card(m, op->into)) == NULL)
+		return model_refuse(why, REJECT_NOT_FOUND, "no such card");
+	if (c == d || c->table != d->table)
+		return model_refuse(why, REJECT_BAD,
+		    "a card merges into another card of its table");
 	return 0;
 }
 
@@ -385,6 +415,8 @@ model_check(const struct model *m, uint32_t who, const struct proto_op *op,
 	case OP_CARD_GROUP:
 	case OP_CLUSTER_TITLE:
 		return model_check_cluster(m, fac, op, why);
+	case OP_CARD_MERGE:
+		return model_check_merge(m, fac, op, why);
 	case OP_VOTE:
 		return model_check_vote(m, who, fac, op, why);
 	case OP_TABLE_SIT:
@@ -479,7 +511,10 @@ model_met_cb(uint32_t a, uint32_t b, void *arg)
 	return model_met(arg, a, b);
 }
 
-/* Fill a rotate's pairs from the current seating and history. */
+/*
+ * Fill a rotate's pairs from the current seating and history: who met
+ * whom, and the tables each sat at in the rounds before this one.
+ */
 static void
 model_prepare_rotate(const struct model *m, struct proto_op *op)
 {
@@ -487,13 +522,16 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 	struct rotation_person		*people;
 	struct rotation_in		 in;
 	struct proto_pair		*out = NULL;
-	uint64_t			*tables;
-	size_t				 i, n = 0;
+	uint64_t			*tables, *sat;
+	size_t				 i, t, n = 0, ns = 0;
 
 	tables = xreallocarray(NULL, m->ntables + 1, sizeof *tables);
 	for (i = 0; i < m->ntables; i++)
 		tables[i] = m->tables[i].id;
 	people = xreallocarray(NULL, m->nparticipants + 1, sizeof *people);
+	/* Each person's earlier tables, among today's: n x k at most. */
+	sat = xreallocarray(NULL, m->nparticipants * m->ntables + 1,
+	    sizeof *sat);
 	for (i = 0; i < m->nparticipants; i++) {
 		p = &m->participants[i];
 		if (p->table == 0 || p->role == ROLE_FACILITATOR ||
@@ -502,6 +540,14 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 		people[n].id = p->id;
 		people[n].table = p->table;
 		people[n].host = p->role == ROLE_HOST;
+		people[n].sat = &sat[ns];
+		people[n].nsat = 0;
+		for (t = 0; t < m->ntables; t++) {
+			if (model_visits(m, p->id, tables[t]) > 0) {
+				sat[ns++] = tables[t];
+				people[n].nsat++;
+			}
+		}
 		n++;
 	}
 	memset(&in, 0, sizeof in);
@@ -519,14 +565,16 @@ model_prepare_rotate(const struct model *m, struct proto_op *op)
 	} else
 		free(out);
 	free(people);
+	free(sat);
 	free(tables);
 }
 
 /*
  * After model_check: fill in the fields the server derives (timer
  * remaining_ms and running; a rotate's pairs, from rotation_compute over
- * the seating and the encounters so far).  Returns what it allocated (a
- * rotate's pairs) for the caller to free, or NULL.
+ * the seating and the encounters so far; the dots a merge moves).
+ * Returns what it allocated (a rotate's pairs) for the caller to free, or
+ * NULL.
  */
 static void *
 model_prepare(const struct model *m, uint32_t who, struct proto_op *op,
@@ -565,6 +613,9 @@ model_prepare(const struct model *m, uint32_t who, struct proto_op *op,
 	case OP_ROTATE:
 		model_prepare_rotate(m, op);
 		return op->pairs;
+	case OP_CARD_MERGE:
+		op->votes = model_merge_votes(m, op->card, op->into);
+		return NULL;
 	}
 	if (model_deliver_kind(op->kind))
 		return model_deliver_prepare(m, who, op, now);

@@ -23,6 +23,9 @@ struct model_priv {
 	struct pairmap	 votes;		/* (card, participant) -> dots */
 	struct pairmap	 used;		/* (table, participant) -> dots */
 	struct pairmap	 met;		/* (low, high) -> rounds together */
+	struct pairmap	 sat;		/* (participant, round) -> a table */
+	struct pairmap	 visits;	/* (participant, table) -> rounds
+					   ended there (derived from sat) */
 	struct pairmap	 clients;	/* client id -> participant, last_op */
 	uint32_t	*voters;	/* per card index: people with dots */
 	/* ext: (card, participant << 8 | criterion) -> score + 1 */

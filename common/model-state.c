@@ -3,7 +3,8 @@
  *
  * A snapshot (viewer 0) holds everything: board, tables, participants, cards
  * (deleted ones too: replies still point at them), timer, every "votes"
- * record, and the "client" and "meet" records.  A participant gets what the
+ * record, and the "client", "meet" and "sat" records.  A participant gets
+ * what the
  * privacy rules let them see, which are the rules model_redact applies to
  * events: hidden text, anonymous authors and blind totals are withheld from
  * them unless they are the card's author (text, author) or a facilitator.
@@ -23,6 +24,8 @@
 
 /* Pairs per "votes" record: 4000 of at most 15 bytes stay under a frame. */
 #define MODEL_STATE_VOTES_MAX	4000
+/* Pairs per "sat" record, as many for the same reason. */
+#define MODEL_STATE_SAT_MAX	4000
 
 static const uint8_t model_state_zero[PROTO_CLIENT_LEN];
 
@@ -113,6 +116,12 @@ model_state_card(const struct model *m, const struct model_card *c,
 	rec->edited = c->edited;
 	rec->deleted = c->deleted;
 	rec->created_ms = c->created_ms;
+	rec->merged = c->merged;
+	/* Coauthors are authors: hidden as the author is. */
+	if (!(other && m->settings.anonymous)) {
+		rec->pairs = c->coauthors;
+		rec->npairs = (uint32_t)c->ncoauthors;
+	}
 }
 
 /* A snapshot's "client" and "meet" records, sorted; how many. */
@@ -146,6 +155,38 @@ model_state_maps(const struct model *m, struct proto_buf *buf)
 	}
 	free(meets);
 	return n;
+}
+
+/*
+ * The "sat" records of a snapshot: per participant, the table of each
+ * finished round, split to fit frames.
+ */
+static size_t
+model_state_sats(const struct model *m, struct proto_buf *buf)
+{
+	struct model_sat_rec	*sats;
+	struct proto_state	 rec;
+	struct proto_pair	*pairs;
+	size_t			 i, j, k, ns, count = 0;
+
+	ns = model_sats_list(m, &sats);
+	pairs = xreallocarray(NULL, ns + 1, sizeof *pairs);
+	for (i = 0; i < ns; i = j) {
+		for (j = i, k = 0; j < ns && k < MODEL_STATE_SAT_MAX &&
+		    sats[j].participant == sats[i].participant; j++, k++) {
+			pairs[k].a = sats[j].round;
+			pairs[k].b = sats[j].table;
+		}
+		memset(&rec, 0, sizeof rec);
+		rec.what = STATE_SAT;
+		rec.id = sats[i].participant;
+		rec.pairs = pairs;
+		rec.npairs = (uint32_t)k;
+		count += model_state_emit(buf, &rec);
+	}
+	free(pairs);
+	free(sats);
+	return count;
 }
 
 /*
@@ -228,7 +269,7 @@ model_state_write(const struct model *m, uint32_t viewer, int64_t now,
 
 	n += model_deliver_state_write(m, viewer, fac, buf);
 	if (viewer == 0)
-		n += model_state_maps(m, buf);
+		n += model_state_maps(m, buf) + model_state_sats(m, buf);
 	return n;
 }
 
@@ -256,7 +297,8 @@ model_state_size(const struct model *m)
 		n += 56 + strlen(m->participants[i].name);
 	for (i = 0; i < m->ncards; i++)
 		n += 64 + strlen(m->cards[i].text) +
-		    strlen(m->cards[i].title);
+		    strlen(m->cards[i].title) +
+		    20 * m->cards[i].ncoauthors;
 	/* The viewer's own votes: at most dots per table, 12 bytes a pair. */
 	n += (size_t)m->settings.dots * m->ntables * 12;
 	n += model_deliver_state_size(m);
@@ -330,6 +372,8 @@ model_state_read_card(struct model *m, const struct proto_state *rec)
 	c->edited = rec->edited;
 	c->deleted = rec->deleted;
 	c->created_ms = rec->created_ms;
+	c->merged = rec->merged;
+	model_set_coauthors(c, rec->pairs, rec->npairs);
 	return 0;
 }
 
@@ -406,6 +450,18 @@ model_state_read(struct model *m, const struct proto_state *rec,
 		if (rec->id == 0 || rec->id > UINT32_MAX || rec->author == 0)
 			return -1;
 		model_set_met(m, (uint32_t)rec->id, rec->author, rec->count);
+		return 0;
+	case STATE_SAT:
+		if (rec->id == 0 || rec->id > UINT32_MAX)
+			return -1;
+		for (i = 0; i < rec->npairs; i++) {
+			if (rec->pairs[i].a == 0 ||
+			    rec->pairs[i].a > UINT32_MAX ||
+			    rec->pairs[i].b == 0)
+				return -1;
+			model_set_sat(m, (uint32_t)rec->id,
+			    (uint32_t)rec->pairs[i].a, rec->pairs[i].b);
+		}
 		return 0;
 	case STATE_CANVAS:
 	case STATE_TABLE_CANVAS:

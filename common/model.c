@@ -13,6 +13,8 @@
  *   votes    (card, participant)      -> dots that participant put on it
  *   used     (table, participant)     -> dots that participant used there
  *   met      (low id, high id)        -> rounds the two sat at one table
+ *   sat      (participant, round)     -> the table they sat at at its end
+ *   visits   (participant, table)     -> rounds they ended there (from sat)
  *   clients  (client[0..8], [8..16])  -> participant << 32 | last_op
  * Names map to participant ids through a namemap.  Nothing here depends on the
  * layout of a hash table for its output: model-state.c sorts.
@@ -66,6 +68,22 @@ void
 model_set_string(char **dst, const char *s)
 {
 	model_set_str(dst, s);
+}
+
+/* Set a card's coauthors to a copy of pairs[0..n). */
+void
+model_set_coauthors(struct model_card *c, const struct proto_pair *pairs,
+    size_t n)
+{
+	struct proto_pair	*copy = NULL;
+
+	if (n > 0) {
+		copy = xreallocarray(NULL, n, sizeof *copy);
+		memcpy(copy, pairs, n * sizeof *copy);
+	}
+	free(c->coauthors);
+	c->coauthors = copy;
+	c->ncoauthors = n;
 }
 
 /* Code points in s; NULL counts as empty. */
@@ -130,6 +148,7 @@ model_release(struct model *m)
 	for (i = 0; i < m->ncards; i++) {
 		free(m->cards[i].text);
 		free(m->cards[i].title);
+		free(m->cards[i].coauthors);
 	}
 	free(m->cards);
 	for (i = 0; i < m->ntables; i++) {
@@ -154,6 +173,8 @@ model_release(struct model *m)
 	pairmap_free(&p->votes);
 	pairmap_free(&p->used);
 	pairmap_free(&p->met);
+	pairmap_free(&p->sat);
+	pairmap_free(&p->visits);
 	pairmap_free(&p->clients);
 	free(p->voters);
 }
@@ -229,6 +250,10 @@ model_clone(const struct model *src)
 	for (i = 0; i < m->ncards; i++) {
 		m->cards[i].text = xstrdup(src->cards[i].text);
 		m->cards[i].title = xstrdup(src->cards[i].title);
+		m->cards[i].coauthors = NULL;
+		m->cards[i].ncoauthors = 0;
+		model_set_coauthors(&m->cards[i], src->cards[i].coauthors,
+		    src->cards[i].ncoauthors);
 	}
 	m->tables = xreallocarray(NULL, sp->tables_cap, sizeof *m->tables);
 	if (src->ntables != 0)
@@ -255,6 +280,8 @@ model_clone(const struct model *src)
 	pairmap_copy(&p->votes, &sp->votes);
 	pairmap_copy(&p->used, &sp->used);
 	pairmap_copy(&p->met, &sp->met);
+	pairmap_copy(&p->sat, &sp->sat);
+	pairmap_copy(&p->visits, &sp->visits);
 	pairmap_copy(&p->clients, &sp->clients);
 	p->voters = xreallocarray(NULL, sp->cards_cap, sizeof *p->voters);
 	if (src->ncards != 0)
@@ -537,6 +564,42 @@ model_dots_used(const struct model *m, uint32_t p, uint64_t t)
 	return (uint32_t)pairmap_get(&m->priv->used, t, p);
 }
 
+/*
+ * How many of n dots a voter who holds e on into keeps once they move
+ * there: all with multi_vote, else one card holds one dot.
+ */
+static uint32_t
+model_merge_keeps(const struct model *m, uint64_t n, uint64_t e)
+{
+	if (m->settings.multi_vote)
+		return (uint32_t)n;
+	return e > 0 ? 0 : (uint32_t)(n > 0 ? 1 : 0);
+}
+
+/*
+ * card.merge: the dots into holds once card is merged into it.  Only the
+ * server knows every voter: a replica gets the total in the event.
+ */
+uint32_t
+model_merge_votes(const struct model *m, uint64_t card, uint64_t into)
+{
+	const struct pairmap	*pm = &m->priv->votes;
+	const struct model_card	*d = model_card(m, into);
+	uint64_t		 total;
+	size_t			 k;
+
+	if (d == NULL)
+		return 0;
+	total = d->votes;
+	for (k = 0; k < pm->cap; k++) {
+		if (pm->slots[k].v == 0 || pm->slots[k].a != card)
+			continue;
+		total += model_merge_keeps(m, pm->slots[k].v,
+		    pairmap_get(pm, into, pm->slots[k].b));
+	}
+	return total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
+}
+
 /* Participants seated at table t (any role but facilitator). */
 uint32_t
 model_seated(const struct model *m, uint64_t t)
@@ -563,6 +626,20 @@ model_met(const struct model *m, uint32_t a, uint32_t b)
 	if (a > b)
 		return (uint32_t)pairmap_get(&m->priv->met, b, a);
 	return (uint32_t)pairmap_get(&m->priv->met, a, b);
+}
+
+/* The table participant p sat at when round r ended; 0 if unknown. */
+uint64_t
+model_sat(const struct model *m, uint32_t p, uint32_t r)
+{
+	return pairmap_get(&m->priv->sat, p, r);
+}
+
+/* Finished rounds participant p ended at table t. */
+uint32_t
+model_visits(const struct model *m, uint32_t p, uint64_t t)
+{
+	return (uint32_t)pairmap_get(&m->priv->visits, p, t);
 }
 
 /* Milliseconds left on the timer at now_ms. */
@@ -836,6 +913,134 @@ model_apply_title(struct model *m, const struct proto_op *op)
 	model_set_str(&c->title, op->text);
 }
 
+/*
+ * card.merge, dots: each voter's dots on card move to into, those over the
+ * per-card limit go back to the voter (the question's dots used drop).
+ * A replica moves the dots it knows of (its own); the totals come with
+ * the event.
+ */
+static void
+model_merge_dots(struct model *m, size_t ci, size_t di)
+{
+	struct model_priv	*p = m->priv;
+	struct model_card	*c = &m->cards[ci], *d = &m->cards[di];
+	struct pairmap_slot	*hits;
+	uint64_t		 e;
+	uint32_t		 keep;
+	size_t			 n = 0, k;
+
+	if (p->voters[ci] == 0)
+		return;
+	hits = xreallocarray(NULL, p->voters[ci], sizeof *hits);
+	for (k = 0; k < p->votes.cap && n < p->voters[ci]; k++) {
+		if (p->votes.slots[k].v != 0 && p->votes.slots[k].a == c->id)
+			hits[n++] = p->votes.slots[k];
+	}
+	for (k = 0; k < n; k++) {
+		e = pairmap_get(&p->votes, d->id, hits[k].b);
+		keep = model_merge_keeps(m, hits[k].v, e);
+		pairmap_set(&p->votes, c->id, hits[k].b, 0);
+		if (keep > 0) {
+			pairmap_add(&p->votes, d->id, hits[k].b, keep);
+			if (e == 0)
+				p->voters[di]++;
+		}
+		pairmap_add(&p->used, c->table, hits[k].b,
+		    -(int64_t)(hits[k].v - keep));
+	}
+	free(hits);
+	p->voters[ci] = 0;
+}
+
+/* card.merge, authors: card's author and coauthors become into's. */
+static void
+model_merge_authors(struct model_card *d, const struct model_card *c)
+{
+	struct proto_pair	*all;
+	size_t			 n = 0, i, j;
+
+	all = xreallocarray(NULL, d->ncoauthors + c->ncoauthors + 1,
+	    sizeof *all);
+	for (i = 0; i < d->ncoauthors; i++)
+		all[n++] = d->coauthors[i];
+	if (c->author != 0)
+		all[n++] = (struct proto_pair){ c->author, c->id };
+	for (i = 0; i < c->ncoauthors; i++)
+		all[n++] = c->coauthors[i];
+	/* Each person once, and never the card's own author. */
+	for (i = j = 0; i < n; i++) {
+		size_t	x;
+		bool	dup = all[i].a == d->author;
+
+		for (x = 0; x < j && !dup; x++)
+			dup = all[x].a == all[i].a;
+		if (!dup)
+			all[j++] = all[i];
+	}
+	model_set_coauthors(d, all, j);
+	free(all);
+}
+
+/*
+ * card.merge: card says what into says, and becomes part of it.  into
+ * keeps its text and gains card's authors, dots (see model_merge_dots),
+ * kept mark and cluster (a cluster that card headed goes on under into's
+ * head, or under into, its title with it when that head has none).
+ * Replies to card build on into when younger than it, else on what card
+ * built on (a reply is always younger than its parent).  card is deleted
+ * and keeps its text and author, with merged naming into, so that no
+ * idea is lost from the record.  Choice: into keeps its own text.
+ */
+static void
+model_apply_merge(struct model *m, const struct proto_op *op)
+{
+	struct model_card	*c, *d, *h, *x;
+	size_t			 ci = model_card_index(m, op->card);
+	size_t			 di = model_card_index(m, op->into), i;
+	uint64_t		 head;
+
+	if (ci == SIZE_MAX || di == SIZE_MAX || ci == di ||
+	    m->cards[ci].deleted || m->cards[di].deleted)
+		return;
+	model_merge_dots(m, ci, di);
+	c = &m->cards[ci];
+	d = &m->cards[di];
+	d->votes = op->votes;
+	c->votes = 0;
+	if (!m->settings.blind || m->revealed) {
+		d->shown = d->votes;
+		c->shown = 0;
+	}
+	model_merge_authors(d, c);
+	d->kept = d->kept || c->kept;
+
+	if (d->head == c->id) {
+		head = d->id;
+		d->head = 0;
+	} else
+		head = d->head != 0 ? d->head : d->id;
+	for (i = 0; i < m->ncards; i++) {
+		x = &m->cards[i];
+		if (x->head == c->id && x != d)
+			x->head = head;
+		if (x->parent == c->id)
+			x->parent = x->id > d->id && x != d ? d->id :
+			    c->parent;
+	}
+	if (*c->title != '\0' && (h = model_card(m, head)) != NULL &&
+	    *h->title == '\0') {
+		free(h->title);
+		h->title = c->title;
+		c->title = xstrdup("");
+	}
+	model_set_str(&c->title, "");
+	c->head = 0;
+	c->kept = false;
+	c->deleted = true;
+	c->merged = d->id;
+	m->live_cards--;
+}
+
 /* vote: totals always, per-participant counts when the origin is known. */
 static void
 model_apply_vote(struct model *m, const struct proto_event *ev)
@@ -916,7 +1121,10 @@ model_cmp_seat(const void *a, const void *b)
 	return 0;
 }
 
-/* rotate: count who met, then seat everyone as the pairs say. */
+/*
+ * rotate: count who met and note who sat where in the round ending, then
+ * seat everyone as the pairs say.
+ */
 static void
 model_apply_rotate(struct model *m, const struct proto_op *op)
 {
@@ -934,6 +1142,8 @@ model_apply_rotate(struct model *m, const struct proto_op *op)
 		seats[n].a = p->table;
 		seats[n].b = p->id;
 		n++;
+		pairmap_set(&m->priv->sat, p->id, m->round, p->table);
+		pairmap_add(&m->priv->visits, p->id, p->table, 1);
 	}
 	qsort(seats, n, sizeof *seats, model_cmp_seat);
 	for (i = 0; i < n; i = j) {
@@ -962,7 +1172,10 @@ model_apply_rotate(struct model *m, const struct proto_op *op)
 	m->timer.ended = false;
 }
 
-/* phase: every ready flag drops; a blind vote starts hidden. */
+/*
+ * phase: every ready flag drops, a clock that ran out goes, a blind vote
+ * starts hidden.
+ */
 static void
 model_apply_phase(struct model *m, const struct proto_op *op)
 {
@@ -973,6 +1186,9 @@ model_apply_phase(struct model *m, const struct proto_op *op)
 	if (op->phase == PHASE_VOTE && m->phase != PHASE_VOTE &&
 	    m->settings.blind)
 		m->revealed = false;
+	/* A clock that ran out belongs to the step that is over. */
+	if (op->phase != m->phase)
+		m->timer.ended = false;
 	m->phase = op->phase;
 	for (i = 0; i < m->nparticipants; i++)
 		m->participants[i].ready = false;
@@ -1049,8 +1265,11 @@ model_apply_timer(struct model *m, const struct proto_op *op, int64_t time)
 	m->timer.running = op->running;
 	if (op->action == TIMER_START)
 		model_set_str(&m->timer.label, op->text);
-	/* Choice: a stop leaves "ended" (and so the freeze) as is. */
-	if (op->running)
+	/*
+	 * A stop clears the clock, even one that ran out: no countdown
+	 * shows, and nothing is frozen by it any more.
+	 */
+	if (op->running || op->action == TIMER_STOP)
 		m->timer.ended = false;
 }
 
@@ -1110,6 +1329,9 @@ model_apply(struct model *m, const struct proto_event *ev, int64_t time,
 		break;
 	case OP_CLUSTER_TITLE:
 		model_apply_title(m, op);
+		break;
+	case OP_CARD_MERGE:
+		model_apply_merge(m, op);
 		break;
 	case OP_VOTE:
 		model_apply_vote(m, ev);
@@ -1458,6 +1680,49 @@ model_meets_list(const struct model *m, struct model_meet_rec **out)
 	return n;
 }
 
+/* Order table records by (participant, round). */
+static int
+model_cmp_sat(const void *a, const void *b)
+{
+	const struct model_sat_rec	*x = a, *y = b;
+
+	if (x->participant != y->participant)
+		return x->participant < y->participant ? -1 : 1;
+	if (x->round != y->round)
+		return x->round < y->round ? -1 : 1;
+	return 0;
+}
+
+/* Tables of finished rounds, sorted by participant, then round. */
+size_t
+model_sats_list(const struct model *m, struct model_sat_rec **out)
+{
+	const struct pairmap	*pm = &m->priv->sat;
+	struct model_sat_rec	*r;
+	size_t			 i, n = 0;
+
+	r = xreallocarray(NULL, pm->len + 1, sizeof *r);
+	for (i = 0; i < pm->cap; i++) {
+		if (pm->slots[i].v == 0)
+			continue;
+		r[n].participant = (uint32_t)pm->slots[i].a;
+		r[n].round = (uint32_t)pm->slots[i].b;
+		r[n].table = pm->slots[i].v;
+		n++;
+	}
+	qsort(r, n, sizeof *r, model_cmp_sat);
+	*out = r;
+	return n;
+}
+
+/* Set the table p sat at when round r ended (0: forget it). */
+void
+model_set_sat(struct model *m, uint32_t p, uint32_t r, uint64_t table)
+{
+	if (p != 0 && r != 0)
+		pairmap_set(&m->priv->sat, p, r, table);
+}
+
 /* Set the dots participant p put on card c (derived counts: model_rebuild). */
 void
 model_set_votes(struct model *m, uint32_t p, uint64_t c, uint32_t n)
@@ -1489,13 +1754,20 @@ model_set_met(struct model *m, uint32_t a, uint32_t b, uint32_t count)
 		pairmap_set(&m->priv->met, a, b, count);
 }
 
-/* Recompute what is derived (live cards, voters, dots used). */
+/* Recompute what is derived (live cards, voters, dots used, visits). */
 void
 model_rebuild(struct model *m)
 {
 	struct model_priv	*p = m->priv;
 	const struct pairmap_slot *s;
 	size_t			 i, ci;
+
+	pairmap_free(&p->visits);
+	for (i = 0; i < p->sat.cap; i++) {
+		s = &p->sat.slots[i];
+		if (s->v != 0)
+			pairmap_add(&p->visits, s->a, s->v, 1);
+	}
 
 	m->live_cards = 0;
 	for (i = 0; i < m->ncards; i++) {

@@ -42,6 +42,12 @@ struct model_card {
 	bool		 edited;
 	bool		 deleted;
 	int64_t		 created_ms;
+	uint64_t	 merged;	/* ext: merged into this card (deleted
+					   too, its text kept); 0 if not */
+	struct proto_pair *coauthors;	/* ext: [participant, the merged card
+					   they wrote], authors of the
+					   duplicates merged into this one */
+	size_t		 ncoauthors;
 	/* ext: deliverables (model-deliver.c) */
 	uint32_t	 section;	/* in its table's canvas, from 1; 0 none */
 	char		*owner;		/* an action's owner, "" when none */
@@ -177,6 +183,12 @@ uint32_t	 model_client_last_op(const struct model *, const uint8_t *);
 /* The id the next joined participant gets. */
 uint32_t	 model_next_participant(const struct model *);
 
+/*
+ * card.merge: the dots card into holds once card is merged into it
+ * (each voter's dots move with the card, those over the per-card limit
+ * go back to them).
+ */
+uint32_t	 model_merge_votes(const struct model *, uint64_t, uint64_t);
 /* Dots participant p put on card c; dots p used on table t. */
 uint32_t	 model_votes_of(const struct model *, uint32_t, uint64_t);
 uint32_t	 model_dots_used(const struct model *, uint32_t, uint64_t);
@@ -184,6 +196,10 @@ uint32_t	 model_dots_used(const struct model *, uint32_t, uint64_t);
 uint32_t	 model_seated(const struct model *, uint64_t);
 /* Times participants a and b sat at one table in finished rounds. */
 uint32_t	 model_met(const struct model *, uint32_t, uint32_t);
+/* The table participant p sat at when round r ended; 0 if unknown. */
+uint64_t	 model_sat(const struct model *, uint32_t, uint32_t);
+/* Finished rounds participant p ended at table t. */
+uint32_t	 model_visits(const struct model *, uint32_t, uint64_t);
 /* Milliseconds left on the timer at now_ms. */
 uint64_t	 model_timer_remaining(const struct model *, int64_t);
 /* True when card.add is frozen: board closed, locked, or timer at zero. */
@@ -262,7 +278,7 @@ void		 model_redact(const struct model *, const struct proto_event *,
 
 /*
  * The board as STATE frames, appended to buf.  viewer 0 writes everything
- * (snapshots: client and meet records too, and the timer as it was last
+ * (snapshots: client, meet and sat records too, and the timer as it was last
  * set, with the wall-clock time it was true at); a participant or
  * MODEL_OBSERVER gets what they may see, with the timer as it stands at
  * now_ms.  Returns the number of records.  One pass, deterministic.
@@ -303,6 +319,11 @@ struct model_meet_rec {
 	uint32_t	 b;
 	uint32_t	 count;
 };
+struct model_sat_rec {
+	uint32_t	 participant;
+	uint32_t	 round;
+	uint64_t	 table;
+};
 /* Sorted copies of the private maps; free(*out).  Votes: 0 for everyone's. */
 size_t		 model_votes_list(const struct model *, uint32_t,
 		    struct model_vote_rec **);
@@ -310,6 +331,8 @@ size_t		 model_clients_list(const struct model *,
 		    struct model_client_rec **);
 size_t		 model_meets_list(const struct model *,
 		    struct model_meet_rec **);
+size_t		 model_sats_list(const struct model *,
+		    struct model_sat_rec **);
 /*
  * ext: deliverables (model-deliver.c).
  *
@@ -348,6 +371,9 @@ size_t		 model_scores_list(const struct model *, uint32_t,
 
 /* Back to an empty board (name and limits kept). */
 void		 model_reset(struct model *);
+/* Set a card's coauthors to a copy of pairs[0..n). */
+void		 model_set_coauthors(struct model_card *,
+		    const struct proto_pair *, size_t);
 /* A new blank table, card or participant with this id; NULL if 0 or taken. */
 struct model_table *model_insert_table(struct model *, uint64_t);
 struct model_card *model_insert_card(struct model *, uint64_t);
@@ -357,6 +383,8 @@ void		 model_set_votes(struct model *, uint32_t, uint64_t, uint32_t);
 void		 model_set_client(struct model *, const uint8_t *, uint32_t,
 		    uint32_t);
 void		 model_set_met(struct model *, uint32_t, uint32_t, uint32_t);
+void		 model_set_sat(struct model *, uint32_t, uint32_t,
+		    uint64_t);
 /* Recompute what is derived (live cards, dots used) after raw changes. */
 void		 model_rebuild(struct model *);
 

@@ -41,6 +41,21 @@ paths_default_socket(void)
 	return path;
 }
 
+/*
+ * The socket of a system service: $CAFEBOARD_SYSTEM_SOCKET when set (empty:
+ * none, as make run and the tests want, to use a local server even where
+ * a system one runs), else PATHS_SYSTEM_SOCKET.
+ */
+const char *
+paths_system_socket(void)
+{
+	const char	*v = getenv("CAFEBOARD_SYSTEM_SOCKET");
+
+	if (v == NULL)
+		return PATHS_SYSTEM_SOCKET;
+	return v[0] != '\0' ? v : NULL;
+}
+
 /* The default data directory. */
 char *
 paths_default_data(void)

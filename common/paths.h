@@ -16,5 +16,7 @@ char	*paths_default_socket(void);
 char	*paths_default_data(void);
 /* The socket of a system service, tried by clients as a second choice. */
 #define PATHS_SYSTEM_SOCKET	"/run/cafeboard/server.sock"
+/* That socket, or $CAFEBOARD_SYSTEM_SOCKET when set; NULL when empty. */
+const char *paths_system_socket(void);
 
 #endif /* CB_PATHS_H */

@@ -40,7 +40,7 @@ static const char *const proto_view_names[FOLLOW_VIEW_COUNT] = {
 static const char *const proto_mode_names[] = { "replay", "state" };
 static const char *const proto_what_names[STATE_WHAT_COUNT] = {
 	"board", "table", "participant", "card", "timer", "votes", "client",
-	"meet",
+	"meet", "sat",
 	/* ext: deliverables */
 	"canvas", "table_canvas", "deliverable", "eval", "scores", "my_scores",
 	"pitch",
@@ -304,7 +304,7 @@ struct proto_field {
 
 /* The most fields an op kind's args or derived fields, or a record, list. */
 #define PROTO_ARGS_MAX		4
-#define PROTO_RECORD_MAX	14
+#define PROTO_RECORD_MAX	16
 
 /*
  * A list of fields, by name, in wire order: what an op kind's arguments,
@@ -341,6 +341,8 @@ enum proto_op_field {
 	F_RUNNING,
 	F_CLIENT,
 	F_PAIRS,
+	F_INTO,			/* ext: card.merge */
+	F_VOTES,		/* ext: card.merge, derived */
 	/* ext: deliverables */
 	F_SECTION,
 	F_CANVAS,
@@ -381,6 +383,8 @@ static const struct proto_field proto_op_fields[F_OP_COUNT] = {
 	[F_RUNNING] = FLD(PF_BOOL, proto_op, running),
 	[F_CLIENT] = FLD(PF_CLIENT, proto_op, client),
 	[F_PAIRS] = PAIRS(proto_op),
+	[F_INTO] = FLD(PF_U64, proto_op, into),
+	[F_VOTES] = FLD(PF_U32, proto_op, votes),
 	[F_SECTION] = FLD(PF_U32, proto_op, section),
 	[F_CANVAS] = FLD(PF_U64, proto_op, canvas),
 	[F_CANVAS_NAME] = TXT(proto_op, text, PROTO_CANVAS_NAME_MAX, false),
@@ -437,6 +441,8 @@ static const struct proto_kind proto_kinds[] = {
 	[OP_TABLE_SIT] = { "table.sit", FIELDS(F_TABLE, F_PARTICIPANT), NONE,
 	    1, 2 },
 	KIND(OP_READY, "ready", FIELDS(F_FLAG), NONE),
+	KIND(OP_CARD_MERGE, "card.merge", FIELDS(F_CARD, F_INTO),
+	    FIELDS(F_VOTES)),
 	KIND(OP_CARD_PLACE, "card.place", FIELDS(F_CARD, F_SECTION), NONE),
 	KIND(OP_ACTION, "action", FIELDS(F_CARD, F_OWNER, F_DUE), NONE),
 	KIND(OP_SCORE, "score", FIELDS(F_CARD, F_CRITERION, F_VALUE),
@@ -535,6 +541,7 @@ enum proto_state_field {
 	S_COUNT,
 	S_PAIRS,
 	S_BOARD,
+	S_MERGED,		/* ext: a merged card's survivor */
 	/* ext: deliverables */
 	S_CANVAS,
 	S_SECTION,
@@ -578,6 +585,7 @@ static const struct proto_field proto_state_fields[S_FIELD_COUNT] = {
 	[S_COUNT] = FLD(PF_U32, proto_state, count),
 	[S_PAIRS] = PAIRS(proto_state),
 	[S_BOARD] = FLD(PF_BOARD_REC, proto_state, board),
+	[S_MERGED] = FLD(PF_U64, proto_state, merged),
 	[S_CANVAS] = FLD(PF_U64, proto_state, canvas),
 	[S_SECTION] = FLD(PF_U32, proto_state, section),
 	[S_CANVAS_NAME] = TXT(proto_state, text, PROTO_CANVAS_NAME_MAX, false),
@@ -602,14 +610,17 @@ static const struct {
 	[STATE_TABLE] = { FIELDS(S_ID, S_QUESTION, S_CREATED, S_THEME), 3 },
 	[STATE_PARTICIPANT] = { FIELDS(S_ID32, S_NAME, S_ROLE, S_TABLE,
 	    S_READY, S_CLIENT), ALL },
+	/* ext: merged and coauthors trail, left out when 0 and none. */
 	[STATE_CARD] = { FIELDS(S_ID, S_TABLE, S_AUTHOR, S_PARENT, S_HEAD,
 	    S_CARD_TEXT, S_CLUSTER_TITLE, S_VOTES, S_SHOWN, S_KEPT, S_HIDDEN,
-	    S_EDITED, S_DELETED, S_CREATED), ALL },
+	    S_EDITED, S_DELETED, S_CREATED, S_MERGED, S_PAIRS), 14 },
 	[STATE_TIMER] = { FIELDS(S_RUNNING, S_REMAINING, S_LABEL, S_ENDED,
 	    S_CREATED), 4 },
 	[STATE_VOTES] = { FIELDS(S_ID32, S_PAIRS), ALL },	/* participant */
 	[STATE_CLIENT] = { FIELDS(S_CLIENT, S_ID32, S_LAST_OP), ALL },
 	[STATE_MEET] = { FIELDS(S_ID32, S_AUTHOR, S_COUNT), ALL }, /* a, b */
+	/* participant, [[round, table], ...] (snapshots only) */
+	[STATE_SAT] = { FIELDS(S_ID32, S_PAIRS), ALL },
 	[STATE_CANVAS] = { FIELDS(S_ID, S_CANVAS_NAME, S_SECTIONS), ALL },
 	[STATE_TABLE_CANVAS] = { FIELDS(S_ID, S_CANVAS), ALL },
 	[STATE_DELIVERABLE] = { FIELDS(S_ID, S_SECTION, S_OWNER, S_DUE), ALL },
@@ -644,6 +655,8 @@ proto_state_len(const struct proto_state *st)
 	    st->title[0] == '\0'))
 		return proto_state_min(st->what);
 	if (st->what == STATE_TIMER && st->created_ms == 0)
+		return proto_state_min(st->what);
+	if (st->what == STATE_CARD && st->merged == 0 && st->npairs == 0)
 		return proto_state_min(st->what);
 	return proto_state_max(st->what);
 }

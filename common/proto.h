@@ -73,7 +73,7 @@ enum proto_type {
 	PROTO_BOARDS_END = 24,	/* ext: the end of the list, with its count */
 };
 
-/* Op kinds: client ops (1..41) and server-made events (64..). */
+/* Op kinds: client ops (1..63) and server-made events (64..). */
 enum op_kind {
 	OP_CARD_ADD = 1,
 	OP_CARD_EDIT = 2,
@@ -84,6 +84,7 @@ enum op_kind {
 	OP_VOTE = 7,
 	OP_TABLE_SIT = 8,
 	OP_READY = 9,
+	OP_CARD_MERGE = 12,	/* ext: two cards that say the same become one */
 	OP_CARD_PLACE = 13,	/* ext: a card into a section of its canvas */
 	OP_ACTION = 14,		/* ext: a card's owner and due date */
 	OP_SCORE = 15,		/* ext: one person's score of a card */
@@ -292,6 +293,7 @@ struct proto_section {
  *   vote           card, delta          (hidden: no args, see below)
  *   table.sit      table [, participant] (ext: a facilitator seats someone)
  *   ready          flag
+ *   card.merge     card, into -> votes (into's dots after the merge)
  *   table.add      text (the question)
  *   table.edit     table, text
  *   phase          phase
@@ -326,6 +328,7 @@ struct proto_op {
 	uint64_t	 table;
 	uint64_t	 parent;
 	uint64_t	 head;
+	uint64_t	 into;		/* ext: card.merge */
 	int32_t		 delta;
 	bool		 flag;
 	uint32_t	 participant;
@@ -343,6 +346,7 @@ struct proto_op {
 	uint8_t		 client[PROTO_CLIENT_LEN];
 	struct proto_pair *pairs;
 	uint32_t	 npairs;
+	uint32_t	 votes;		/* ext: card.merge */
 	/* ext: deliverables */
 	uint32_t	 section;	/* card.add (optional), card.place */
 	uint64_t	 canvas;	/* canvas.use */
@@ -415,7 +419,8 @@ enum state_what {
 	STATE_PARTICIPANT,	/* [17, "participant", id, name, role, table, ready, client] */
 	STATE_CARD,		/* [17, "card", id, table, author, parent, head, text,
 				    title, votes, shown, kept, hidden, edited, deleted,
-				    created_ms] */
+				    created_ms (, merged, [[coauthor, card],
+				    ...])] -- ext, both or neither */
 	STATE_TIMER,		/* [17, "timer", running, remaining_ms, label,
 				    ended (, at)] -- at: the wall-clock ms
 				    remaining_ms was true at, in created_ms;
@@ -425,6 +430,8 @@ enum state_what {
 				    (snapshots only; participant in id) */
 	STATE_MEET,		/* [17, "meet", a, b, count] (snapshots only;
 				    a in id, b in author) */
+	STATE_SAT,		/* ext: [17, "sat", participant, [[round,
+				    table], ...]] (snapshots only) */
 	/* ext: deliverables */
 	STATE_CANVAS,		/* [17, "canvas", id, name, sections] */
 	STATE_TABLE_CANVAS,	/* [17, "table_canvas", table (id), canvas] */
@@ -479,7 +486,8 @@ struct proto_state {
 	uint8_t		 client[PROTO_CLIENT_LEN];
 	uint32_t	 last_op;
 	uint32_t	 count;		/* meet */
-	struct proto_pair *pairs;	/* votes */
+	uint64_t	 merged;	/* card: merged into this card */
+	struct proto_pair *pairs;	/* votes; sat; card's coauthors */
 	uint32_t	 npairs;
 	/* ext: deliverables */
 	uint64_t	 canvas;

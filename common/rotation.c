@@ -9,6 +9,12 @@
  * spread over the others, and then the smallest spread that can be reached.
  * Moving wins over balance: five travellers at one of two tables all cross.
  *
+ * Within those rules, as few travellers as possible go back to a table they
+ * sat at before (in earlier rounds, from sat[]) while another table is new
+ * to them: a revisit.  Balance wins over this rule, so that a table added
+ * late does not draw the whole room; in a cafe of balanced rounds there is
+ * no revisit until every traveller has seen every table (bench_rotation).
+ *
  * Within the rules the seating minimises the sum, over pairs of people at
  * the same new table, of w * w, where w is how often the two already sat
  * together: earlier rounds through the callback, plus one if they sit
@@ -18,6 +24,10 @@
  * are spread over many pairs: on the cafes of bench_rotation no pair meets
  * more than twice where the plain sum lets some meet three or four times,
  * for less than 1% more repeat encounters.
+ *
+ * Both go in one objective: big * revisits + sum of w * w, big being more
+ * than any sum of w * w can reach, so that no meeting is ever worth a
+ * revisit.
  *
  * Sizes: a table can hold its hosts and at most every traveller who does not
  * sit there now; by Hall's theorem any sizes within those bounds adding up
@@ -37,10 +47,19 @@
  * generator is seeded with a hash of the input and the work is counted in
  * evaluations, not time: the same input always gives the same seating.
  *
+ * Moves and swaps alone can miss a seating with fewer revisits (three
+ * travellers may each need the next one's seat), so the search ends with
+ * an exact step: on the graph of tables, where an edge from a to b moves
+ * the traveller at a who gains most by going to b, any cycle, or path
+ * between two tables whose sizes may change, that lowers the revisits is
+ * applied (Bellman-Ford), then the seating descends again, until there is
+ * none: the revisits are then as few as the sizes allow (min-cost flow).
+ *
  * Cost: n (n - 1) / 2 callback calls at most (none between two hosts), and
  * O(T^2) per local search pass for T travellers, bounded by ROT_BUDGET:
  * about 15 ms for 1000 people at 64 tables, 170 ms at 10 tables where many
- * repeats are forced.  Memory: O(n k + pairs that met).
+ * repeats are forced; the exact step costs O(k^4) for k tables, and only
+ * runs while there is a revisit.  Memory: O(n k + pairs that met).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +115,9 @@ struct rot {
 	int		*size;		/* people per table */
 	int64_t		*sum;		/* n x k: i's penalty with t */
 	int64_t		*row;		/* scratch: penalty with one person */
+
+	uint8_t		*old;		/* n x k: 1 where i revisits t */
+	int64_t		 big;		/* the price of a revisit */
 
 	uint64_t	 rng;
 	uint64_t	 work;		/* evaluations done */
@@ -218,6 +240,55 @@ rot_sum(struct rot *r, size_t i, int t)
 	return &r->sum[i * r->k + (size_t)t];
 }
 
+/* 1 if seating i at t is a revisit, else 0. */
+static int
+rot_old(const struct rot *r, size_t i, int t)
+{
+	return r->old[i * r->k + (size_t)t];
+}
+
+/* What seating i at t costs: revisits first, then meetings. */
+static int64_t
+rot_cost(struct rot *r, size_t i, int t)
+{
+	return r->big * rot_old(r, i, t) + *rot_sum(r, i, t);
+}
+
+/*
+ * Mark where each traveller would revisit: the tables they sat at (now or
+ * in sat[]), when some other table is new to them.
+ */
+static void
+rot_revisits(struct rot *r, const struct rotation_in *in,
+    const struct rot_tab *tabs, const int *idx)
+{
+	const struct rotation_person	*p;
+	size_t				 i, j, t, seen;
+	long				 pos;
+	uint8_t				*row;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->stay[i])
+			continue;
+		p = &in->people[r->src[i]];
+		row = &r->old[i * r->k];
+		if (r->home[i] != ROT_NONE)
+			row[r->home[i]] = 1;
+		for (j = 0; j < p->nsat; j++) {
+			pos = rot_find(tabs, in->ntables, p->sat[j]);
+			if (pos >= 0)
+				row[idx[pos]] = 1;
+		}
+		for (seen = t = 0; t < r->k; t++)
+			seen += row[t];
+		/* Every table seen (or only one): nothing is a revisit. */
+		if (seen == r->k)
+			memset(row, 0, r->k);
+		else if (r->home[i] != ROT_NONE)
+			row[r->home[i]] = 0;	/* never a choice anyway */
+	}
+}
+
 /* Read people, tables and history into r. */
 static void
 rot_load(struct rot *r, const struct rotation_in *in)
@@ -266,6 +337,12 @@ rot_load(struct rot *r, const struct rotation_in *in)
 		h = rot_mix(h, (uint64_t)(r->home[i] + 1) << 1 | r->stay[i]);
 	}
 	free(refs);
+	r->old = xcalloc(r->n * r->k, sizeof *r->old);
+	rot_revisits(r, in, tabs, idx);
+	for (i = 0; i < r->n * r->k; i++) {
+		if (r->old[i])
+			h = rot_mix(h, i);
+	}
 	free(tabs);
 	free(idx);
 
@@ -320,6 +397,10 @@ rot_load(struct rot *r, const struct rotation_in *in)
 		}
 		free(fill);
 	}
+	/* More than every penalty together: no meeting is worth a revisit. */
+	r->big = 1;
+	for (x = 0; x < ne; x++)
+		r->big += e[x].pen;
 	free(e);
 
 	r->lower = xcalloc(r->k, sizeof *r->lower);
@@ -349,6 +430,7 @@ rot_free(struct rot *r)
 	free(r->size);
 	free(r->sum);
 	free(r->row);
+	free(r->old);
 }
 
 /*
@@ -508,12 +590,14 @@ rot_restore(struct rot *r, const int *seat)
 static int64_t
 rot_total(struct rot *r)
 {
-	int64_t	c = 0;
+	int64_t	c = 0, old = 0;
 	size_t	i;
 
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		c += *rot_sum(r, i, r->seat[i]);
-	return c / 2;
+		old += rot_old(r, i, r->seat[i]);
+	}
+	return r->big * old + c / 2;
 }
 
 /*
@@ -566,8 +650,8 @@ rot_greedy(struct rot *r, const size_t *order)
 			if (t == h || r->size[t] >= r->upper[t])
 				continue;
 			if (best != ROT_NONE) {
-				int64_t	 c = *rot_sum(r, p, t);
-				int64_t	 cb = *rot_sum(r, p, best);
+				int64_t	 c = rot_cost(r, p, t);
+				int64_t	 cb = rot_cost(r, p, best);
 
 				if (c > cb || (c == cb &&
 				    r->size[t] >= r->size[best]))
@@ -618,7 +702,7 @@ rot_descend(struct rot *r)
 		for (x = 0; x < r->ntrav; x++) {
 			i = r->trav[x];
 			a = r->seat[i];
-			base = *rot_sum(r, i, a);
+			base = rot_cost(r, i, a);
 			best = 0;
 			bt = ROT_NONE;
 			bj = SIZE_MAX;
@@ -627,7 +711,7 @@ rot_descend(struct rot *r)
 			for (b = 0; b < (int)r->k; b++) {
 				if (b == a || b == r->home[i])
 					continue;
-				d = *rot_sum(r, i, b) - base;
+				d = rot_cost(r, i, b) - base;
 				if (d < best && rot_even(r, a, b)) {
 					best = d;
 					bt = b;
@@ -643,8 +727,8 @@ rot_descend(struct rot *r)
 				hb = r->home[j];
 				if (b == a || b == r->home[i] || a == hb)
 					continue;
-				d = *rot_sum(r, i, b) - base +
-				    *rot_sum(r, j, a) - *rot_sum(r, j, b) -
+				d = rot_cost(r, i, b) - base +
+				    rot_cost(r, j, a) - rot_cost(r, j, b) -
 				    2 * r->row[j];
 				if (d < best) {
 					best = d;
@@ -715,6 +799,161 @@ rot_order(struct rot *r, size_t *order)
 	free(weight);
 }
 
+/* Travellers seated where they revisit. */
+static size_t
+rot_revisit_count(const struct rot *r)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < r->ntrav; i++)
+		n += (size_t)rot_old(r, r->trav[i], r->seat[r->trav[i]]);
+	return n;
+}
+
+/*
+ * Move the travellers who[] along the tables path[0] -> path[1] -> ...
+ * -> path[len]: who[x] goes from path[x] to path[x + 1].
+ */
+static void
+rot_shift(struct rot *r, const int *path, const size_t *who, size_t len)
+{
+	size_t	x;
+
+	for (x = 0; x < len; x++)
+		rot_unplace(r, who[x]);
+	for (x = 0; x < len; x++)
+		rot_place(r, who[x], path[x + 1]);
+}
+
+/*
+ * The exact step against revisits.  Edge a -> b of the graph of tables:
+ * the traveller at a whose move to b changes the revisits least (-1, 0 or
+ * +1).  A negative cycle keeps every size; a negative path from a to b
+ * changes two, which the spread must allow.  Applies one and returns
+ * true, or returns false when there is none.
+ */
+static bool
+rot_repair(struct rot *r)
+{
+	size_t	 k = r->k, i, x, y, n, *who, *move;
+	int	*w, *dist, *pred, *path, a, b, t, v, last;
+	bool	 found = false;
+
+	w = xcalloc(k * k, sizeof *w);
+	who = xcalloc(k * k, sizeof *who);
+	dist = xcalloc(k, sizeof *dist);
+	pred = xcalloc(k, sizeof *pred);
+	path = xcalloc(k + 1, sizeof *path);
+	move = xcalloc(k, sizeof *move);
+	for (x = 0; x < k * k; x++)
+		w[x] = 2;			/* no edge */
+	for (x = 0; x < r->ntrav; x++) {
+		i = r->trav[x];
+		a = r->seat[i];
+		for (b = 0; b < (int)k; b++) {
+			if (b == a || b == r->home[i])
+				continue;
+			v = rot_old(r, i, b) - rot_old(r, i, a);
+			if (v < w[(size_t)a * k + (size_t)b]) {
+				w[(size_t)a * k + (size_t)b] = v;
+				who[(size_t)a * k + (size_t)b] = i;
+			}
+		}
+	}
+	r->work += r->ntrav * k;
+
+	/* A negative cycle: Bellman-Ford from every table at once. */
+	for (x = 0; x < k; x++) {
+		dist[x] = 0;
+		pred[x] = ROT_NONE;
+	}
+	last = ROT_NONE;
+	for (n = 0; n < k; n++) {
+		last = ROT_NONE;
+		for (x = 0; x < k * k; x++) {
+			a = (int)(x / k);
+			b = (int)(x % k);
+			if (w[x] < 2 && dist[a] + w[x] < dist[b]) {
+				dist[b] = dist[a] + w[x];
+				pred[b] = a;
+				last = b;
+			}
+		}
+		if (last == ROT_NONE)
+			break;
+	}
+	r->work += k * k * k;
+	if (last != ROT_NONE) {
+		/* k steps back surely land on the cycle; then walk it. */
+		for (n = 0; n < k; n++)
+			last = pred[last];
+		n = 0;
+		v = last;
+		do {
+			path[n++] = v;
+			v = pred[v];
+		} while (v != last);
+		path[n] = last;
+		/* pred points backwards: reverse into moves along edges. */
+		for (x = 0, y = n; x < y; x++, y--) {
+			t = path[x];
+			path[x] = path[y];
+			path[y] = t;
+		}
+		for (x = 0; x < n; x++)
+			move[x] = who[(size_t)path[x] * k +
+			    (size_t)path[x + 1]];
+		rot_shift(r, path, move, n);
+		found = true;
+	}
+
+	/* A negative path between two tables whose sizes may change. */
+	for (a = 0; a < (int)k && !found; a++) {
+		for (x = 0; x < k; x++) {
+			dist[x] = INT32_MAX / 2;
+			pred[x] = ROT_NONE;
+		}
+		dist[a] = 0;
+		for (n = 1; n < k; n++) {
+			for (x = 0; x < k * k; x++) {
+				t = (int)(x / k);
+				b = (int)(x % k);
+				if (w[x] < 2 && dist[t] < INT32_MAX / 2 &&
+				    dist[t] + w[x] < dist[b]) {
+					dist[b] = dist[t] + w[x];
+					pred[b] = t;
+				}
+			}
+		}
+		r->work += k * k * k;
+		for (b = 0; b < (int)k && !found; b++) {
+			if (b == a || dist[b] >= 0 || !rot_even(r, a, b))
+				continue;
+			n = 0;
+			for (v = b; v != a; v = pred[v])
+				path[n++] = v;
+			path[n] = a;
+			for (x = 0, y = n; x < y; x++, y--) {
+				t = path[x];
+				path[x] = path[y];
+				path[y] = t;
+			}
+			for (x = 0; x < n; x++)
+				move[x] = who[(size_t)path[x] * k +
+				    (size_t)path[x + 1]];
+			rot_shift(r, path, move, n);
+			found = true;
+		}
+	}
+	free(w);
+	free(who);
+	free(dist);
+	free(pred);
+	free(path);
+	free(move);
+	return found;
+}
+
 /* Search for a good seating; leaves it in r->seat. */
 static void
 rot_search(struct rot *r)
@@ -770,6 +1009,11 @@ rot_search(struct rot *r)
 			rot_restore(r, best);
 	}
 	rot_restore(r, best);
+
+	/* As few revisits as the sizes allow, then meetings again. */
+	while (rot_revisit_count(r) > 0 && r->work < 2 * ROT_BUDGET &&
+	    rot_repair(r))
+		rot_descend(r);
 
 	free(order);
 	free(best);
@@ -863,4 +1107,48 @@ rotation_cost(const struct rotation_in *in, const struct proto_pair *out)
 	free(tabs);
 	free(idx);
 	return cost;
+}
+
+/*
+ * Revisits of a seating: travellers (not hosts at a table of tables[])
+ * seated at a table they sat at now or in sat[], although some table of
+ * tables[] is new to them.
+ */
+size_t
+rotation_revisits(const struct rotation_in *in, const struct proto_pair *out)
+{
+	const struct rotation_person	*p;
+	struct rot_tab			*tabs;
+	int				*idx;
+	uint8_t				*seen;
+	size_t				 i, j, k, count, n = 0;
+	long				 pos, to;
+
+	if (in->ntables == 0 || in->npeople == 0)
+		return 0;
+	idx = xcalloc(in->ntables, sizeof *idx);
+	k = rot_tables(in, &tabs, idx);
+	seen = xcalloc(k, sizeof *seen);
+	for (i = 0; i < in->npeople; i++) {
+		p = &in->people[i];
+		pos = rot_find(tabs, in->ntables, p->table);
+		if (p->host && pos >= 0)
+			continue;
+		memset(seen, 0, k);
+		if (pos >= 0)
+			seen[idx[pos]] = 1;
+		for (j = 0; j < p->nsat; j++) {
+			if ((pos = rot_find(tabs, in->ntables, p->sat[j])) >= 0)
+				seen[idx[pos]] = 1;
+		}
+		for (count = j = 0; j < k; j++)
+			count += seen[j];
+		to = rot_find(tabs, in->ntables, out[i].b);
+		if (count < k && to >= 0 && seen[idx[to]])
+			n++;
+	}
+	free(seen);
+	free(tabs);
+	free(idx);
+	return n;
 }

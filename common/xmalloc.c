@@ -13,28 +13,32 @@
  * The only process-wide hook in common/: it must be reachable from any
  * allocation failure without a context argument.  Set once at start-up.
  */
-static void (*fatal_hook)(void);
+static void (*fatal_hook)(const char *);
 
-/* Install a function run before fatalx prints. */
+/* Install a function that fatalx runs with the message before it prints. */
 void
-xmalloc_set_fatal_hook(void (*hook)(void))
+xmalloc_set_fatal_hook(void (*hook)(const char *))
 {
 	fatal_hook = hook;
 }
 
-/* Print the message, run the hook, exit. */
+/*
+ * Format the message into a buffer on the stack (no allocation: this is
+ * also the out-of-memory path), hand it to the hook (the server logs it
+ * where its log goes, the client restores the terminal), print it, exit.
+ */
 void
 fatalx(const char *fmt, ...)
 {
+	char	msg[1024];
 	va_list	ap;
 
-	if (fatal_hook != NULL)
-		fatal_hook();
 	va_start(ap, fmt);
-	fputs("fatal: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (fatal_hook != NULL)
+		fatal_hook(msg);
+	fprintf(stderr, "fatal: %s\n", msg);
 	exit(70);
 }
 

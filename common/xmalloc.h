@@ -2,7 +2,8 @@
  * xmalloc.h -- allocation that never returns NULL.
  *
  * Running out of memory is fatal.  The fatal path is replaceable: the client
- * installs a hook that restores the terminal before the message is printed.
+ * installs a hook that restores the terminal before the message is printed,
+ * the server one that puts the message into its configured log.
  */
 #ifndef CB_XMALLOC_H
 #define CB_XMALLOC_H
@@ -22,10 +23,13 @@ int	 xasprintf(char **, const char *, ...)
 int	 xvasprintf(char **, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
 
-/* Print the message, run the hook, exit(70).  For bugs and out-of-memory. */
+/*
+ * Run the hook with the message, print it to stderr, exit(70).  For bugs
+ * and out-of-memory.
+ */
 void	 fatalx(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
-/* Install a function run before fatalx prints (NULL to remove). */
-void	 xmalloc_set_fatal_hook(void (*)(void));
+/* Install a function fatalx runs with its message first (NULL: none). */
+void	 xmalloc_set_fatal_hook(void (*)(const char *));
 
 #endif /* CB_XMALLOC_H */

@@ -51,20 +51,176 @@ board_event_audience(const struct board *b, const struct board_event *be,
 	return model_audience(b->model, &ev, viewer);
 }
 
+/* Release one frame of a kept event unless another audience shares it. */
+static void
+board_event_drop_frame(struct board_event *be, int a)
+{
+	int	k;
+
+	for (k = 0; k < AUDIENCE_COUNT; k++)
+		if (k != a && be->frame[k] == be->frame[a])
+			break;
+	if (k == AUDIENCE_COUNT)
+		free(be->frame[a]);
+	be->frame[a] = NULL;
+	be->len[a] = 0;
+}
+
 /* Release the frames of a kept event (variants may share one). */
 static void
 board_event_clear(struct board_event *be)
 {
-	int	a, k;
+	int	a;
 
-	for (a = 0; a < AUDIENCE_COUNT; a++) {
-		for (k = 0; k < a; k++)
-			if (be->frame[k] == be->frame[a])
-				break;
-		if (k == a)
-			free(be->frame[a]);
-	}
+	for (a = 0; a < AUDIENCE_COUNT; a++)
+		board_event_drop_frame(be, a);
 	memset(be, 0, sizeof *be);
+}
+
+/*
+ * Set audience a's frame to the n bytes in buf, sharing another audience's
+ * frame when it holds the same bytes.
+ */
+static void
+board_event_set_frame(struct board_event *be, int a, const uint8_t *buf,
+    size_t n)
+{
+	int	k;
+
+	if (be->frame[a] != NULL)
+		board_event_drop_frame(be, a);
+	for (k = 0; k < AUDIENCE_COUNT; k++) {
+		if (k != a && be->frame[k] != NULL && be->len[k] == n &&
+		    memcmp(be->frame[k], buf, n) == 0) {
+			be->frame[a] = be->frame[k];
+			be->len[a] = be->len[k];
+			return;
+		}
+	}
+	be->frame[a] = xmalloc(n);
+	memcpy(be->frame[a], buf, n);
+	be->len[a] = (uint32_t)n;
+}
+
+/* Encode ev into scratch and keep it as audience a's frame of be. */
+static void
+board_event_encode(struct board *b, struct board_event *be, int a,
+    const struct proto_event *ev, struct proto_buf *scratch)
+{
+	size_t	n;
+
+	proto_buf_reset(scratch);
+	if ((n = proto_enc_event(scratch, ev)) == 0)
+		fatalx("board %s: seq %llu does not encode", b->name,
+		    (unsigned long long)ev->seq);
+	board_event_set_frame(be, a, scratch->data, n);
+}
+
+/* FNV-1a of a string: whether a kept card text is the card's text now. */
+static uint64_t
+board_text_hash(const char *text)
+{
+	const unsigned char	*p = (const unsigned char *)text;
+	uint64_t		 h = 0xcbf29ce484222325ULL;
+
+	for (; p != NULL && *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * What the public variant of a kept event must hide under the privacy of
+ * m, the board now (BOARD_PUB_*).  This is the rule of a replay, which a
+ * participant may ask for long after the event: it shows no more than the
+ * board as it stands would (the state), whatever the event showed then.
+ *   - a card's author and op id: not while the board is anonymous;
+ *   - a card's text: only the card's text now, and only while it is
+ *     public (not private to its author, not deleted);
+ *   - a vote's card and delta: not while a blind vote is open, nor when a
+ *     tally followed it (the tally gives the totals).
+ * Right after an event these give exactly what model_redact hides.
+ */
+static uint8_t
+board_pub_bits(const struct board *b, const struct model *m,
+    const struct board_event *be)
+{
+	const struct model_card	*c;
+	uint8_t			 bits = 0;
+
+	switch (be->kind) {
+	case OP_CARD_ADD:
+	case OP_CARD_EDIT:
+		c = model_card(m, be->kind == OP_CARD_ADD ? be->seq : be->card);
+		if (c == NULL || c->deleted || c->hidden ||
+		    board_text_hash(c->text) != be->text_hash)
+			bits |= BOARD_PUB_TEXT;
+		/* FALLTHROUGH */
+	case OP_CARD_DELETE:
+	case OP_CARD_MOVE:
+		if (m->settings.anonymous)
+			bits |= BOARD_PUB_AUTHOR;
+		break;
+	case OP_VOTE:
+		if ((m->settings.blind && !m->revealed) ||
+		    be->seq < b->last_tally)
+			bits |= BOARD_PUB_VOTE;
+		break;
+	}
+	return bits;
+}
+
+/*
+ * The public variant of the full event ev that hides bits: model_redact's
+ * public rule with the decisions made by board_pub_bits.  Kinds the
+ * replay rule does not know keep model_redact's variant on the board now.
+ */
+static void
+board_pub_variant(const struct model *m, const struct proto_event *ev,
+    uint8_t bits, struct proto_event *out)
+{
+	*out = *ev;
+	switch (ev->op.kind) {
+	case OP_CARD_ADD:
+	case OP_CARD_EDIT:
+		if (bits & BOARD_PUB_TEXT)
+			out->op.text = (char *)"";
+		/* FALLTHROUGH */
+	case OP_CARD_DELETE:
+	case OP_CARD_MOVE:
+		if (bits & BOARD_PUB_AUTHOR) {
+			out->origin = 0;
+			out->op_id = 0;
+		}
+		break;
+	case OP_VOTE:
+		out->origin = 0;
+		out->op_id = 0;
+		if (bits & BOARD_PUB_VOTE) {
+			memset(&out->op, 0, sizeof out->op);
+			out->op.kind = OP_VOTE;
+			out->op.hidden = true;
+		}
+		break;
+	default:
+		model_redact(m, ev, AUDIENCE_PUBLIC, out);
+		break;
+	}
+}
+
+/* Fill a kept event's description from the full event. */
+static void
+board_event_describe(struct board *b, struct board_event *be,
+    const struct proto_event *ev)
+{
+	be->seq = ev->seq;
+	be->origin = ev->origin;
+	be->kind = ev->op.kind;
+	be->subject = ev->op.kind == OP_JOINED ? ev->op.participant : 0;
+	be->card = ev->op.card;
+	if (ev->op.kind == OP_CARD_ADD || ev->op.kind == OP_CARD_EDIT)
+		be->text_hash = board_text_hash(ev->op.text);
+	if (ev->op.kind == OP_TALLY && ev->seq > b->last_tally)
+		b->last_tally = ev->seq;
 }
 
 /*
@@ -88,72 +244,199 @@ board_window_trim(struct board *b, size_t keep)
 }
 
 /*
- * Make room for one more event in the window (--replay-max of them once
- * sent); events not sent yet stay, in a ring grown for them.
+ * A new slot for seq at the end of the window (--replay-max events once
+ * sent); events not sent yet stay, in a ring grown for them.  The window
+ * holds consecutive seqs: one that does not follow the last (a load that
+ * set a log aside and started again) empties it first.
  */
-static void
-board_window_room(struct board *b)
+static struct board_event *
+board_window_slot(struct board *b, uint64_t seq)
 {
-	struct board_event	*ring;
+	struct board_event	*ring, *be;
 	size_t			 i, cap, max = b->server->cfg->replay_max;
 
+	if (b->nevents > 0 && b->events[(b->first_event + b->nevents - 1) %
+	    b->cap_events].seq + 1 != seq) {
+		while (b->nevents > 0) {
+			board_event_clear(&b->events[b->first_event]);
+			b->first_event = (b->first_event + 1) % b->cap_events;
+			b->nevents--;
+		}
+		b->window_bytes = 0;
+		b->last_tally = 0;
+	}
 	board_window_trim(b, max > 0 ? max - 1 : 0);
-	if (b->nevents < b->cap_events)
-		return;
-	cap = b->cap_events > 0 ? 2 * b->cap_events : 16;
-	ring = xcalloc(cap, sizeof *ring);
-	for (i = 0; i < b->nevents; i++)
-		ring[i] = b->events[(b->first_event + i) % b->cap_events];
-	free(b->events);
-	b->events = ring;
-	b->cap_events = cap;
-	b->first_event = 0;
+	if (b->nevents == b->cap_events) {
+		cap = b->cap_events > 0 ? 2 * b->cap_events : 16;
+		ring = xcalloc(cap, sizeof *ring);
+		for (i = 0; i < b->nevents; i++)
+			ring[i] = b->events[(b->first_event + i) %
+			    b->cap_events];
+		free(b->events);
+		b->events = ring;
+		b->cap_events = cap;
+		b->first_event = 0;
+	}
+	be = &b->events[(b->first_event + b->nevents) % b->cap_events];
+	memset(be, 0, sizeof *be);
+	b->nevents++;
+	return be;
 }
 
 /*
- * Keep an applied event in the replay window with one frame per audience;
- * an audience whose variant is byte-identical to another's shares its frame.
+ * Keep an applied event in the replay window with one frame per audience,
+ * as model_redact makes them on the state right after it (what the live
+ * connections receive); an audience whose variant is byte-identical to
+ * another's shares its frame.
  */
 static void
 board_window_add(struct board *b, const struct model *m,
     const struct proto_event *ev, struct proto_buf *scratch)
 {
-	struct board_event	*be;
+	struct board_event	*be = board_window_slot(b, ev->seq);
 	struct proto_event	 red;
-	size_t			 n;
-	int			 a, k;
+	int			 a;
 
-	board_window_room(b);
-	be = &b->events[(b->first_event + b->nevents) % b->cap_events];
-	memset(be, 0, sizeof *be);
-	be->seq = ev->seq;
-	be->origin = ev->origin;
-	be->kind = ev->op.kind;
-	be->subject = ev->op.kind == OP_JOINED ? ev->op.participant : 0;
-	be->card = ev->op.card;
+	board_event_describe(b, be, ev);
 	for (a = 0; a < AUDIENCE_COUNT; a++) {
 		model_redact(m, ev, (enum model_audience)a, &red);
-		proto_buf_reset(scratch);
-		n = proto_enc_event(scratch, &red);
-		if (n == 0)
-			fatalx("board %s: seq %llu does not encode", b->name,
-			    (unsigned long long)ev->seq);
-		for (k = 0; k < a; k++) {
-			if (be->len[k] == n &&
-			    memcmp(be->frame[k], scratch->data, n) == 0)
-				break;
-		}
-		if (k < a) {
-			be->frame[a] = be->frame[k];
-			be->len[a] = be->len[k];
-			continue;
-		}
-		be->frame[a] = xmalloc(n);
-		memcpy(be->frame[a], scratch->data, n);
-		be->len[a] = (uint32_t)n;
+		board_event_encode(b, be, a, &red, scratch);
 	}
+	be->pub = board_pub_bits(b, m, be);
 	b->window_bytes += be->len[AUDIENCE_SELF];
-	b->nevents++;
+}
+
+/*
+ * Keep a log record the snapshot covers, as stored (the full event): the
+ * window is rebuilt from the log's tail at load, and board_window_derive
+ * makes the variants once the board is loaded.
+ */
+static void
+board_window_add_raw(struct board *b, uint64_t seq, const uint8_t *body,
+    uint32_t len)
+{
+	struct board_event	*be = board_window_slot(b, seq);
+	uint8_t			*frame = xmalloc(PROTO_FRAME_HDR + (size_t)len);
+
+	frame[0] = (uint8_t)(len >> 24);
+	frame[1] = (uint8_t)(len >> 16);
+	frame[2] = (uint8_t)(len >> 8);
+	frame[3] = (uint8_t)len;
+	memcpy(frame + PROTO_FRAME_HDR, body, len);
+	be->seq = seq;
+	be->frame[AUDIENCE_SELF] = frame;
+	be->len[AUDIENCE_SELF] = PROTO_FRAME_HDR + len;
+	be->pub = BOARD_PUB_RAW;
+	b->window_bytes += be->len[AUDIENCE_SELF];
+}
+
+/* Decode the full event a kept event holds; -1 if it does not decode. */
+static int
+board_event_decode(const struct board_event *be, struct proto_msg *msg)
+{
+	struct proto_err	err;
+
+	if (proto_decode(be->frame[AUDIENCE_SELF] + PROTO_FRAME_HDR,
+	    be->len[AUDIENCE_SELF] - PROTO_FRAME_HDR, msg, &err) != PROTO_OK)
+		return -1;
+	if (msg->type != PROTO_EVENT || msg->u.event.seq != be->seq) {
+		proto_msg_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * After a load: give the records kept raw their variants, newest first so
+ * that every vote knows whether a tally followed it.  Their state right
+ * after is gone: the public variant follows the privacy now (the replay
+ * rule), which is what a replay would serve anyway.  A record that does
+ * not decode ends the window there (older ones go with it).
+ */
+static void
+board_window_derive(struct board *b, struct proto_buf *scratch)
+{
+	struct board_event	*be;
+	struct proto_msg	 msg;
+	struct proto_event	 red;
+	size_t			 i, drop = 0;
+
+	for (i = b->nevents; i-- > 0;) {
+		be = &b->events[(b->first_event + i) % b->cap_events];
+		if (be->pub != BOARD_PUB_RAW)
+			continue;
+		if (board_event_decode(be, &msg) != 0) {
+			log_warn("board %s: seq %llu in the log does not "
+			    "decode; replays start after it", b->name,
+			    (unsigned long long)be->seq);
+			drop = i + 1;
+			break;
+		}
+		board_event_describe(b, be, &msg.u.event);
+		model_redact(b->model, &msg.u.event, AUDIENCE_FACILITATOR,
+		    &red);
+		board_event_encode(b, be, AUDIENCE_FACILITATOR, &red, scratch);
+		be->pub = board_pub_bits(b, b->model, be);
+		board_pub_variant(b->model, &msg.u.event, be->pub, &red);
+		board_event_encode(b, be, AUDIENCE_PUBLIC, &red, scratch);
+		proto_msg_free(&msg);
+	}
+	while (drop-- > 0) {
+		be = &b->events[b->first_event];
+		b->window_bytes -= be->len[AUDIENCE_SELF];
+		board_event_clear(be);
+		b->first_event = (b->first_event + 1) % b->cap_events;
+		b->nevents--;
+	}
+}
+
+/*
+ * Make a kept event's public variant follow the board's privacy now.  Only
+ * events already sent live are changed (the catch-ups run after the flush).
+ */
+static void
+board_event_refresh(struct board *b, struct board_event *be)
+{
+	struct proto_msg	msg;
+	struct proto_event	red;
+	uint8_t			bits = board_pub_bits(b, b->model, be);
+
+	if (bits == be->pub)
+		return;
+	if (board_event_decode(be, &msg) != 0)
+		fatalx("board %s: kept seq %llu does not decode", b->name,
+		    (unsigned long long)be->seq);
+	board_pub_variant(b->model, &msg.u.event, bits, &red);
+	board_event_encode(b, be, AUDIENCE_PUBLIC, &red, &b->server->scratch);
+	be->pub = bits;
+	proto_msg_free(&msg);
+}
+
+/*
+ * True if every event after since is still kept (a replay is possible):
+ * the window holds consecutive seqs, so both ends tell.
+ */
+bool
+board_replay_kept(const struct board *b, uint64_t since)
+{
+	if (since > b->model->head)
+		return false;
+	return since == b->model->head || (board_event_at(b, since + 1) !=
+	    NULL && board_event_at(b, b->model->head) != NULL);
+}
+
+/*
+ * Ready the events after since (all kept) for a replay under the board's
+ * privacy now.
+ */
+void
+board_replay_ready(struct board *b, uint64_t since)
+{
+	uint64_t	seq;
+
+	for (seq = since + 1; seq <= b->model->head; seq++)
+		board_event_refresh(b, (struct board_event *)
+		    board_event_at(b, seq));
 }
 
 struct board_load {
@@ -161,13 +444,21 @@ struct board_load {
 	struct proto_buf	*scratch;
 };
 
-/* Keep each event folded while loading, so reconnecting clients can replay. */
+/*
+ * Keep each log record while loading, so that reconnecting clients can
+ * replay: an event folded after the snapshot with its variants right after
+ * it, one the snapshot covers as stored.
+ */
 static int
-board_load_each(struct model *m, const struct proto_event *ev, void *arg)
+board_load_each(struct model *m, uint64_t seq, const struct proto_event *ev,
+    const uint8_t *body, uint32_t len, void *arg)
 {
 	struct board_load	*bl = arg;
 
-	board_window_add(bl->board, m, ev, bl->scratch);
+	if (ev != NULL)
+		board_window_add(bl->board, m, ev, bl->scratch);
+	else
+		board_window_add_raw(bl->board, seq, body, len);
 	return 0;
 }
 
@@ -183,6 +474,9 @@ board_alloc(struct server *s, const char *name)
 	b->fanout_from = UINT64_MAX;	/* nothing to send while loading */
 	/* The window's ring starts empty and grows as events come. */
 	TAILQ_INIT(&b->conns);
+	TAILQ_INIT(&b->guesses);
+	b->guess_tokens = 20;
+	b->guess_ms = server_now_ms();
 	b->server = s;
 	b->timer_ev = evtimer_new(s->base, board_timer_cb, b);
 	return b;
@@ -201,59 +495,174 @@ board_limits(struct server *s, struct board *b)
 	b->model->limits = l;
 }
 
+/* Forget the whole window (a load that is started again). */
+static void
+board_window_clear(struct board *b)
+{
+	while (b->nevents > 0) {
+		board_event_clear(&b->events[b->first_event]);
+		b->first_event = (b->first_event + 1) % b->cap_events;
+		b->nevents--;
+	}
+	b->window_bytes = 0;
+	b->last_tally = 0;
+}
+
+/*
+ * Load b from its directory (made when missing): lock, snapshot, log, the
+ * replay window.  When the machine will not let the board be written
+ * (read-only, permissions) but it can be read, it is loaded read-only and
+ * b->unwritable says why.  -1 with err set, and *cause the machine's part
+ * in the failure (NULL when the board's files are at fault).
+ */
+static int
+board_open(struct server *s, struct board *b, char *err, size_t errlen,
+    const char **cause)
+{
+	struct board_load	bl;
+	int			flags = EVLOG_CREATE;
+
+	*cause = NULL;
+	bl.board = b;
+	bl.scratch = &s->scratch;
+	if (store_mkdirs(b->dir, err, errlen) != 0) {
+		*cause = store_cause(errno, err);
+		return -1;
+	}
+	if ((b->lock_fd = store_lock(b->dir, err, errlen)) == -1) {
+		*cause = store_cause(errno, err);
+		if (!store_cause_read_only(*cause))
+			return -1;
+		/* Nobody can write there: no lock to take either. */
+		flags = EVLOG_READONLY;
+		b->unwritable = *cause;
+	}
+	if (store_load(s->cfg->data_dir, b->name, flags, &b->model, &b->log,
+	    &b->snapshot_seq, board_load_each, &bl, err, errlen) == 0)
+		return 0;
+	*cause = store_cause(errno, err);
+	if (flags == EVLOG_READONLY || !store_cause_read_only(*cause) ||
+	    !store_exists(s->cfg->data_dir, b->name))
+		return -1;
+	board_window_clear(b);
+	if (store_load(s->cfg->data_dir, b->name, EVLOG_READONLY, &b->model,
+	    &b->log, &b->snapshot_seq, board_load_each, &bl, err, errlen) != 0)
+		return -1;
+	b->unwritable = *cause;
+	return 0;
+}
+
 /*
  * The board called name, loading it from disk the first time.  With create,
- * a board that does not exist is made, empty.  NULL with err set when there
- * is no such board; a board that failed to load is returned marked broken.
+ * a board that does not exist is made, empty.  NULL with err set (and
+ * *ecode, the ERROR to answer) when there is no such board, or when it
+ * cannot be loaded or made now for the machine's reason (a full disk):
+ * that is tried again at the next HELLO.  A board whose files are damaged
+ * is returned marked broken.
  */
 struct board *
 board_find(struct server *s, const char *name, bool create, char *err,
-    size_t errlen)
+    size_t errlen, uint32_t *ecode)
 {
-	struct board_load	 bl;
-	struct board		*b;
-	char			 lerr[512];
+	struct board	*b;
+	const char	*cause;
+	char		 lerr[512];
+	bool		 existed;
 
+	*ecode = ERROR_BOARD;
 	TAILQ_FOREACH(b, &s->boards, entry) {
 		if (strcmp(b->name, name) == 0)
 			return b;
 	}
-	if (!store_exists(s->cfg->data_dir, name) && !create) {
+	existed = store_exists(s->cfg->data_dir, name);
+	if (!existed && !create) {
 		snprintf(err, errlen, "there is no board called %s", name);
 		return NULL;
 	}
 
 	b = board_alloc(s, name);
-	TAILQ_INSERT_TAIL(&s->boards, b, entry);
-	if (store_mkdirs(b->dir, lerr, sizeof lerr) != 0 ||
-	    (b->lock_fd = store_lock(b->dir, lerr, sizeof lerr)) == -1)
-		goto broken;
-	bl.board = b;
-	bl.scratch = &s->scratch;
-	if (store_load(s->cfg->data_dir, name, EVLOG_CREATE, &b->model,
-	    &b->log, &b->snapshot_seq, board_load_each, &bl, lerr,
-	    sizeof lerr) != 0)
-		goto broken;
-	board_limits(s, b);
-	b->fanout_from = b->model->head + 1;
-	log_info("board %s: loaded at seq %llu (%zu cards, %zu participants, "
-	    "%zu events kept for replay)", name,
-	    (unsigned long long)b->model->head, b->model->live_cards,
-	    b->model->nparticipants, b->nevents);
-	board_schedule_timer(b);
-	return b;
+	if (board_open(s, b, lerr, sizeof lerr, &cause) == 0) {
+		TAILQ_INSERT_TAIL(&s->boards, b, entry);
+		board_window_derive(b, &s->scratch);
+		board_limits(s, b);
+		b->fanout_from = b->model->head + 1;
+		log_info("board %s: loaded at seq %llu (%zu cards, %zu "
+		    "participants, %zu events kept for replay)%s%s", name,
+		    (unsigned long long)b->model->head, b->model->live_cards,
+		    b->model->nparticipants, b->nevents,
+		    b->unwritable != NULL ? "; read-only: " : "",
+		    b->unwritable != NULL ? b->unwritable : "");
+		b->retry_ms = server_now_ms() + BOARD_RETRY_MS;
+		board_schedule_timer(b);
+		return b;
+	}
+	if (cause != NULL) {
+		/* The machine, not the files: say why, try again later. */
+		log_limited(&s->store_log, LOG_LVL_ERROR, "board %s: %s", name,
+		    lerr);
+		snprintf(err, errlen, "board %s cannot be %s now: %s", name,
+		    existed ? "opened" : "created", cause);
+		*ecode = ERROR_FULL;
+		if (!existed) {
+			if (b->lock_fd != -1)
+				close(b->lock_fd);
+			b->lock_fd = -1;
+			store_abandon(b->dir);
+		}
+		board_free(b);
+		return NULL;
+	}
 
-broken:
 	/*
 	 * Keep the board listed as broken so that every HELLO gets a clear
 	 * answer and the files are left alone for `cafeboard-server check`.
 	 */
+	TAILQ_INSERT_TAIL(&s->boards, b, entry);
 	log_error("board %s: %s", name, lerr);
 	b->broken = true;
 	b->broken_why = xstrdup(lerr);
 	if (b->model == NULL)
 		b->model = model_new(name);
 	return b;
+}
+
+/*
+ * A read-only board is tried for writing again now and then (permissions
+ * put right): its lock and its log opened for writing, the log checked to
+ * end where the board is.  True if it is writable now.
+ */
+static bool
+board_retry_write(struct board *b)
+{
+	struct evlog	*log;
+	char		 err[512];
+	int		 fd = b->lock_fd;
+	int64_t		 now = server_now_ms();
+
+	if (b->unwritable == NULL)
+		return true;
+	if (now < b->retry_ms)
+		return false;
+	b->retry_ms = now + BOARD_RETRY_MS;
+	if (fd == -1 && (fd = store_lock(b->dir, err, sizeof err)) == -1)
+		return false;
+	log = store_open_log(b->dir, EVLOG_CREATE, b->model, b->model->head,
+	    NULL, NULL, NULL, err, sizeof err);
+	if (log == NULL || evlog_last_seq(log) != b->model->head) {
+		if (log != NULL)
+			evlog_close(log);
+		if (b->lock_fd == -1)
+			close(fd);
+		return false;
+	}
+	if (b->log != NULL)
+		evlog_close(b->log);
+	b->log = log;
+	b->lock_fd = fd;
+	log_info("board %s: writable again (it was read-only: %s)", b->name,
+	    b->unwritable);
+	b->unwritable = NULL;
+	return true;
 }
 
 /* Release a board (the server is closing). */
@@ -288,13 +697,19 @@ board_commit(void *arg, const struct proto_event *ev, int64_t now,
 {
 	struct board	*b = arg;
 	char		 err[256];
+	const char	*cause;
 
 	if (store_commit(b->log, ev, now, client, &b->server->scratch, err,
 	    sizeof err) != 0) {
-		log_error("board %s: cannot store seq %llu (%s): %s", b->name,
+		cause = store_cause(errno, err);
+		log_limited(&b->store_log, LOG_LVL_ERROR, "board %s: cannot "
+		    "store seq %llu (%s): %s", b->name,
 		    (unsigned long long)ev->seq, proto_kind_name(ev->op.kind),
 		    err);
-		*why = "the server could not store this change";
+		snprintf(b->store_why, sizeof b->store_why, "the server could "
+		    "not store this change: %s", cause != NULL ? cause :
+		    "its log says why");
+		*why = b->store_why;
 		return REJECT_LIMIT;
 	}
 	b->needs_sync = true;
@@ -329,6 +744,12 @@ board_submit(struct server *s, struct board *b, uint32_t who,
 
 	if (b->broken) {
 		*why = "this board is damaged";
+		return REJECT_FROZEN;
+	}
+	if (b->unwritable != NULL && !board_retry_write(b)) {
+		snprintf(b->store_why, sizeof b->store_why, "this board is "
+		    "read-only on the server: %s", b->unwritable);
+		*why = b->store_why;
 		return REJECT_FROZEN;
 	}
 	code = model_submit(b->model, who, client, op_id, op, server_now_ms(),
@@ -385,28 +806,43 @@ board_online(const struct board *b, uint32_t p, const struct client_conn *except
 	return false;
 }
 
-/* Tell every live connection of the board that p came or went. */
+/* Encode the PRESENCE of mp, online or not, into buf; its length. */
+size_t
+board_enc_presence(struct proto_buf *buf, const struct model_participant *mp,
+    bool online)
+{
+	struct proto_presence	pr;
+
+	memset(&pr, 0, sizeof pr);
+	pr.participant = mp->id;
+	pr.online = online;
+	pr.table = mp->table;
+	pr.name = mp->name;
+	return proto_enc_presence(buf, &pr);
+}
+
+/*
+ * Tell every live connection of the board that p came or went.  The frame
+ * is encoded once into the server's broadcast buffer, which no send path
+ * writes into; a send over a cap only marks its connection, so the walk
+ * and the frame stay whole.
+ */
 void
 board_presence(struct server *s, struct board *b, uint32_t p, bool online,
     const struct client_conn *except)
 {
 	struct model_participant	*mp;
-	struct proto_presence		 pr;
 	struct client_conn		*c;
 	size_t				 n;
 
 	if ((mp = model_participant(b->model, p)) == NULL)
 		return;
-	pr.participant = p;
-	pr.online = online;
-	pr.table = mp->table;
-	pr.name = mp->name;
-	proto_buf_reset(&s->scratch);
-	if ((n = proto_enc_presence(&s->scratch, &pr)) == 0)
+	proto_buf_reset(&s->bcast);
+	if ((n = board_enc_presence(&s->bcast, mp, online)) == 0)
 		return;
 	TAILQ_FOREACH(c, &b->conns, board_entry) {
 		if (c != except && c->state == CONN_LIVE)
-			client_conn_send(c, s->scratch.data, n);
+			client_conn_send(c, s->bcast.data, n);
 	}
 }
 
@@ -439,19 +875,28 @@ board_flush(struct board *b)
 	board_window_trim(b, b->server->cfg->replay_max);
 }
 
-/* Write a snapshot now (at shutdown) or when enough events have passed. */
+/*
+ * Write a snapshot now (at shutdown) or when enough events have passed.
+ * One that failed (a full disk) is tried again BOARD_RETRY_MS later, not
+ * at every pass, and logged once per burst.
+ */
 void
 board_snapshot(struct board *b, bool force)
 {
 	char	err[256];
+	int64_t	now = server_now_ms();
 
-	if (b->broken || b->log == NULL || b->model->head == b->snapshot_seq)
+	if (b->broken || b->unwritable != NULL || b->log == NULL ||
+	    b->model->head == b->snapshot_seq)
 		return;
 	if (!force && (b->server->cfg->snapshot_every == 0 ||
-	    b->model->head - b->snapshot_seq < b->server->cfg->snapshot_every))
+	    b->model->head - b->snapshot_seq < b->server->cfg->snapshot_every ||
+	    now < b->snap_retry_ms))
 		return;
 	if (store_snapshot(b->dir, b->model, err, sizeof err) != 0) {
-		log_error("board %s: snapshot failed: %s", b->name, err);
+		log_limited(&b->snap_log, LOG_LVL_ERROR, "board %s: snapshot "
+		    "failed: %s", b->name, err);
+		b->snap_retry_ms = now + BOARD_RETRY_MS;
 		return;
 	}
 	b->snapshot_seq = b->model->head;

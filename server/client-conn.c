@@ -10,6 +10,7 @@
  * Bad input from a peer is never fatal to anyone else: a malformed frame
  * gets ERROR 104 and a close, a bad op a REJECT.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
@@ -27,15 +28,18 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define CONN_HELLO_TIMEOUT_MS	30000	/* to say HELLO after connecting */
+#define CONN_HELLO_TIMEOUT_MS	10000	/* to say HELLO after connecting */
 #define CONN_CLOSE_GRACE_MS	2000	/* to read a final ERROR */
 #define CONN_READ_HIGH		(4 * (PROTO_FRAME_MAX + PROTO_FRAME_HDR))
+#define GUESS_RATE		20	/* wrong join codes answered a second */
+#define GUESS_BURST		20	/* ... after a burst of this many */
 
 static void	client_conn_read_cb(struct bufferevent *, void *);
 static void	client_conn_write_cb(struct bufferevent *, void *);
 static void	client_conn_event_cb(struct bufferevent *, short, void *);
 static void	client_conn_process(struct client_conn *);
 static void	client_conn_list(struct client_conn *);
+static void	client_conn_unpark(struct client_conn *);
 
 /* Describe a peer address for logs and per-peer limits. */
 static void
@@ -80,6 +84,76 @@ client_conn_count_peer(struct server *s, const char *addr)
 	return n;
 }
 
+/* Take c off the list of connections yet to say HELLO. */
+static void
+client_conn_unwait(struct client_conn *c)
+{
+	struct server	*s = c->server;
+
+	if (!c->waiting)
+		return;
+	TAILQ_REMOVE(&s->hello, c, hello_entry);
+	s->nhello--;
+	c->waiting = false;
+}
+
+/*
+ * True if a whole first frame from c is waiting to be read, in libevent's
+ * buffer or still in the socket's: a HELLO on its way, not a stall.
+ */
+static bool
+client_conn_frame_waiting(struct client_conn *c)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+	uint8_t		 hdr[PROTO_FRAME_HDR];
+	size_t		 have = evbuffer_get_length(in), from_buf;
+	int		 queued = 0;
+	ssize_t		 n;
+
+	if (ioctl(bufferevent_getfd(c->bev), FIONREAD, &queued) == -1 ||
+	    queued < 0)
+		queued = 0;
+	if (have + (size_t)queued < PROTO_FRAME_HDR)
+		return false;
+	from_buf = have < PROTO_FRAME_HDR ? have : PROTO_FRAME_HDR;
+	evbuffer_copyout(in, hdr, from_buf);
+	if (from_buf < PROTO_FRAME_HDR) {
+		n = recv(bufferevent_getfd(c->bev), hdr + from_buf,
+		    PROTO_FRAME_HDR - from_buf, MSG_PEEK | MSG_DONTWAIT);
+		if (n != (ssize_t)(PROTO_FRAME_HDR - from_buf))
+			return false;
+	}
+	return have + (size_t)queued >= PROTO_FRAME_HDR +
+	    (size_t)proto_frame_len(hdr);
+}
+
+/*
+ * A newcomer is over --max-conns or --max-hello: the oldest connection
+ * still to say HELLO, and with no whole frame waiting to be read, makes
+ * way for it (it is closed), so that a flood of connections that never
+ * finish their HELLO cannot lock participants out.  A participant's
+ * HELLO that arrived but was not read yet (the loop is busy accepting)
+ * keeps its connection.  False when none qualifies.
+ */
+bool
+client_conn_make_way(struct server *s, struct client_conn *newcomer)
+{
+	struct client_conn	*c;
+
+	TAILQ_FOREACH(c, &s->hello, hello_entry) {
+		if (c == newcomer || client_conn_frame_waiting(c))
+			continue;
+		log_info("conn %llu (%s): made way for conn %llu, no HELLO "
+		    "after %lld ms", (unsigned long long)c->id, c->peer,
+		    newcomer != NULL ? (unsigned long long)newcomer->id : 0,
+		    (long long)(server_now_ms() - (c->hello_by_ms -
+		    CONN_HELLO_TIMEOUT_MS)));
+		client_conn_lost(c);
+		return true;
+	}
+	return false;
+}
+
 /* Start serving an accepted socket. */
 struct client_conn *
 client_conn_new(struct server *s, int fd, const struct sockaddr *sa,
@@ -112,33 +186,110 @@ client_conn_new(struct server *s, int fd, const struct sockaddr *sa,
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&s->conns, c, entry);
 	s->nconns++;
+	c->hello_by_ms = now + CONN_HELLO_TIMEOUT_MS;
+	TAILQ_INSERT_TAIL(&s->hello, c, hello_entry);
+	s->nhello++;
+	c->waiting = true;
 	log_debug("conn %llu: accepted from %s", (unsigned long long)c->id,
 	    c->peer);
 	return c;
 }
 
-/* Queue bytes for the peer; drops them once the connection is closing. */
+/*
+ * The one way out: every byte a connection sends is queued here.  capped
+ * sends (everything but a catch-up and a final ERROR) respect the output
+ * cap; one that would go over it only marks the connection (c->drop): the
+ * ERROR 107 and leaving the board happen in housekeeping, so a send never
+ * writes into a buffer nor unlinks from a list that a broadcast in
+ * progress is using.  A marked connection gets nothing more but its ERROR,
+ * or its stream would have a hole.
+ */
+static void
+client_conn_write(struct client_conn *c, const void *data, size_t len,
+    bool capped)
+{
+	struct server	*s = c->server;
+	struct evbuffer	*out;
+
+	if (len == 0 || c->state == CONN_CLOSING || c->state == CONN_DEAD ||
+	    (capped && c->drop != 0))
+		return;
+	out = bufferevent_get_output(c->bev);
+	if (capped) {
+		/* A cap raised for a large catch-up returns once drained. */
+		if (c->cap > s->cfg->queue_cap &&
+		    evbuffer_get_length(out) < s->cfg->queue_cap)
+			c->cap = s->cfg->queue_cap;
+		if (c->cap > 0 && evbuffer_get_length(out) + len > c->cap) {
+			log_info("conn %llu (%s): %zu bytes queued, over the cap "
+			    "of %zu: dropping it", (unsigned long long)c->id,
+			    c->peer, evbuffer_get_length(out), c->cap);
+			c->drop = ERROR_SLOW;
+			s->drops_marked = true;
+			return;
+		}
+	}
+	if (evbuffer_add(out, data, len) != 0)
+		fatalx("conn %llu: out of memory for %zu bytes",
+		    (unsigned long long)c->id, len);
+	c->last_out_ms = server_now_ms();
+}
+
+/* Queue bytes shared with others (an event, a PRESENCE), under the cap. */
 void
 client_conn_send(struct client_conn *c, const void *data, size_t len)
 {
-	struct evbuffer	*out;
+	client_conn_write(c, data, len, true);
+}
 
-	if (c->state == CONN_CLOSING || c->state == CONN_DEAD)
-		return;
-	out = bufferevent_get_output(c->bev);
-	/* A cap raised for a large catch-up returns once it has drained. */
-	if (c->cap > c->server->cfg->queue_cap &&
-	    evbuffer_get_length(out) < c->server->cfg->queue_cap)
-		c->cap = c->server->cfg->queue_cap;
-	if (c->cap > 0 && evbuffer_get_length(out) + len > c->cap) {
-		log_info("conn %llu (%s): %zu bytes queued, over the cap of "
-		    "%zu: dropping it", (unsigned long long)c->id, c->peer,
-		    evbuffer_get_length(out), c->cap);
-		client_conn_error(c, ERROR_SLOW, NULL);
-		return;
+/*
+ * The server's buffer for one message to one connection, emptied: encode
+ * into it and hand the length to client_conn_put, as in
+ * client_conn_put(c, proto_enc_pong(client_conn_buf(c), token)).
+ */
+struct proto_buf *
+client_conn_buf(struct client_conn *c)
+{
+	proto_buf_reset(&c->server->out);
+	return &c->server->out;
+}
+
+/* Send the len bytes just encoded into client_conn_buf (0: nothing). */
+void
+client_conn_put(struct client_conn *c, size_t len)
+{
+	client_conn_write(c, c->server->out.data, len, true);
+}
+
+/* The same for a catch-up or a final ERROR: past the cap. */
+static void
+client_conn_put_uncapped(struct client_conn *c, size_t len)
+{
+	client_conn_write(c, c->server->out.data, len, false);
+}
+
+/*
+ * Housekeeping: send ERROR 107 to the connections marked over their cap
+ * and take them off their boards.  True if there were any (leaving a
+ * board tells the others, which may mark more).
+ */
+bool
+client_conn_drop_marked(struct server *s)
+{
+	struct client_conn	*c, *next;
+	bool			 any = false;
+
+	if (!s->drops_marked)
+		return false;
+	s->drops_marked = false;
+	for (c = TAILQ_FIRST(&s->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->drop == 0)
+			continue;
+		client_conn_error(c, c->drop, NULL);
+		any = true;
 	}
-	bufferevent_write(c->bev, data, len);
-	c->last_out_ms = server_now_ms();
+	return any;
 }
 
 /* A final ERROR went out, or the peer would not read it: close. */
@@ -152,27 +303,31 @@ client_conn_close_cb(evutil_socket_t fd, short what, void *arg)
 
 /*
  * Send ERROR code and close once it is written (or after a grace period
- * for a peer that does not read).  text NULL: the standard text.
+ * for a peer that does not read).  text NULL: the standard text.  logged:
+ * the caller logged it already (once per burst).
  */
-void
-client_conn_error(struct client_conn *c, uint32_t code, const char *text)
+static void
+client_conn_close_with(struct client_conn *c, uint32_t code, const char *text,
+    bool logged)
 {
 	struct server	*s = c->server;
 	struct timeval	 tv;
-	size_t		 n;
 
 	if (c->state == CONN_CLOSING || c->state == CONN_DEAD)
 		return;
 	if (text == NULL)
 		text = proto_error_text(code);
-	log_info("conn %llu (%s): ERROR %u %s", (unsigned long long)c->id,
-	    c->peer, code, text);
-	proto_buf_reset(&s->scratch);
-	if ((n = proto_enc_error(&s->scratch, code, text)) != 0)
-		bufferevent_write(c->bev, s->scratch.data, n);
+	if (!logged)
+		log_info("conn %llu (%s): ERROR %u %s",
+		    (unsigned long long)c->id, c->peer, code, text);
+	client_conn_put_uncapped(c, proto_enc_error(client_conn_buf(c), code,
+	    text));
+	c->drop = 0;
 	if (c->board != NULL && c->state == CONN_LIVE)
 		client_conn_leave_board(c);
+	client_conn_unpark(c);
 	c->state = CONN_CLOSING;
+	client_conn_unwait(c);
 	bufferevent_disable(c->bev, EV_READ);
 	c->close_ev = evtimer_new(s->base, client_conn_close_cb, c);
 	tv.tv_sec = CONN_CLOSE_GRACE_MS / 1000;
@@ -180,6 +335,66 @@ client_conn_error(struct client_conn *c, uint32_t code, const char *text)
 	evtimer_add(c->close_ev, &tv);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		client_conn_lost(c);
+}
+
+/* Send ERROR code (text NULL: the standard text) and close. */
+void
+client_conn_error(struct client_conn *c, uint32_t code, const char *text)
+{
+	client_conn_close_with(c, code, text, false);
+}
+
+/*
+ * Answer the wrong join codes waiting on board b, as many as its budget
+ * allows: GUESS_RATE a second after a burst of GUESS_BURST, whatever the
+ * number of connections and addresses guessing.
+ */
+void
+client_conn_answer_guesses(struct board *b, int64_t now)
+{
+	struct client_conn	*c;
+
+	if (now > b->guess_ms) {
+		b->guess_tokens += (double)(now - b->guess_ms) * GUESS_RATE /
+		    1000.0;
+		if (b->guess_tokens > GUESS_BURST)
+			b->guess_tokens = GUESS_BURST;
+		b->guess_ms = now;
+	}
+	log_limit_flush(&b->guess_log);
+	while (b->guess_tokens >= 1.0 &&
+	    (c = TAILQ_FIRST(&b->guesses)) != NULL) {
+		b->guess_tokens -= 1.0;
+		client_conn_close_with(c, ERROR_AUTH, "wrong join code", true);
+	}
+}
+
+/*
+ * A wrong join code: the connection reads nothing more and waits for its
+ * ERROR 101 in the board's queue, answered at the board's pace; a right
+ * code is never held up by it.  Logged once per burst.
+ */
+static void
+client_conn_park(struct client_conn *c, struct board *b)
+{
+	log_limited(&b->guess_log, LOG_LVL_WARN, "board %s: wrong join code "
+	    "(conn %llu from %s); wrong codes are answered %d a second",
+	    b->name, (unsigned long long)c->id, c->peer, GUESS_RATE);
+	c->state = CONN_PARKED;
+	bufferevent_disable(c->bev, EV_READ);
+	c->parked = b;
+	TAILQ_INSERT_TAIL(&b->guesses, c, park_entry);
+	client_conn_answer_guesses(b, server_now_ms());
+}
+
+/* Take c out of its board's queue of wrong codes. */
+static void
+client_conn_unpark(struct client_conn *c)
+{
+	if (c->parked == NULL)
+		return;
+	TAILQ_REMOVE(&c->parked->guesses, c, park_entry);
+	c->parked = NULL;
 }
 
 /* Take the connection off its board, telling the others if p left. */
@@ -210,7 +425,9 @@ client_conn_lost(struct client_conn *c)
 		client_conn_leave_board(c);
 	log_debug("conn %llu (%s): closed", (unsigned long long)c->id,
 	    c->peer);
+	client_conn_unpark(c);
 	c->state = CONN_DEAD;
+	client_conn_unwait(c);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	if (c->close_ev != NULL)
 		evtimer_del(c->close_ev);
@@ -223,6 +440,9 @@ client_conn_lost(struct client_conn *c)
 void
 client_conn_free(struct client_conn *c)
 {
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
+	    SERVER_BUF_KEEP)
+		c->server->trim_due = true;	/* a slow reader's queue */
 	if (c->close_ev != NULL)
 		event_free(c->close_ev);
 	bufferevent_free(c->bev);
@@ -234,14 +454,10 @@ static void
 client_conn_reject(struct client_conn *c, uint32_t op_id, uint32_t code,
     const char *why)
 {
-	struct server	*s = c->server;
-	size_t		 n;
-
 	if (why == NULL)
 		why = proto_reject_text(code);
-	proto_buf_reset(&s->scratch);
-	if ((n = proto_enc_reject(&s->scratch, op_id, code, why)) != 0)
-		client_conn_send(c, s->scratch.data, n);
+	client_conn_put(c, proto_enc_reject(client_conn_buf(c), op_id, code,
+	    why));
 }
 
 /* Take a token for one message; false when the peer is over its rate. */
@@ -279,8 +495,8 @@ client_conn_same_client(struct board *b, const struct client_conn *c)
 	return NULL;
 }
 
-/* True if p is held by a connection with another client id. */
-static bool
+/* The connection with another client id that holds p, or NULL. */
+static struct client_conn *
 client_conn_held_elsewhere(struct board *b, const struct client_conn *c,
     uint32_t p)
 {
@@ -290,9 +506,9 @@ client_conn_held_elsewhere(struct board *b, const struct client_conn *c,
 		if (o != c && o->participant == p &&
 		    memcmp(o->client, c->client, PROTO_CLIENT_LEN) != 0 &&
 		    (o->state == CONN_LIVE || o->state == CONN_CATCHUP))
-			return true;
+			return o;
 	}
-	return false;
+	return NULL;
 }
 
 /* Join c to board b as participant p; its catch-up comes next pass. */
@@ -306,6 +522,7 @@ client_conn_attach(struct client_conn *c, struct board *b, uint32_t p,
 	c->since = h->since;
 	c->want_state = h->want_state;
 	c->state = CONN_CATCHUP;
+	client_conn_unwait(c);
 	TAILQ_INSERT_TAIL(&b->conns, c, board_entry);
 }
 
@@ -319,25 +536,30 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	struct server			*s = c->server;
 	struct board			*b;
 	struct model_participant	*mp;
-	struct client_conn		*old;
+	struct client_conn		*old, *holder;
 	struct proto_op			 op;
 	const char			*code;
+	const char			*why = NULL;
 	char				 err[512], *name;
-	uint32_t			 p;
+	uint32_t			 p, ecode;
+	int				 rc;
 	size_t				 cps;
 	bool				 fac = false, by_name = false;
 
 	if (h->key != NULL) {
 		if (!keyfile_equal(h->key, s->key)) {
-			client_conn_error(c, ERROR_AUTH,
-			    "wrong facilitator key");
+			log_limited(&s->key_log, LOG_LVL_WARN, "wrong "
+			    "facilitator key (conn %llu from %s)",
+			    (unsigned long long)c->id, c->peer);
+			client_conn_close_with(c, ERROR_AUTH,
+			    "wrong facilitator key", true);
 			return;
 		}
 		fac = true;
 	}
-	b = board_find(s, h->board, fac, err, sizeof err);
+	b = board_find(s, h->board, fac, err, sizeof err, &ecode);
 	if (b == NULL) {
-		client_conn_error(c, ERROR_BOARD, err);
+		client_conn_error(c, ecode, err);
 		return;
 	}
 	if (b->broken) {
@@ -348,11 +570,17 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 		return;
 	}
 	code = b->model->settings.code;
-	if (!fac && code != NULL && code[0] != '\0' &&
-	    (h->code == NULL || strcmp(h->code, code) != 0)) {
-		client_conn_error(c, ERROR_AUTH, h->code == NULL ?
-		    "this board needs a join code" : "wrong join code");
-		return;
+	if (!fac && code != NULL && code[0] != '\0') {
+		if (h->code == NULL) {
+			client_conn_error(c, ERROR_AUTH, "this board needs a "
+			    "join code");
+			return;
+		}
+		/* In constant time; a wrong one waits for its answer. */
+		if (!keyfile_equal(h->code, code)) {
+			client_conn_park(c, b);
+			return;
+		}
 	}
 
 	memcpy(c->client, h->client, PROTO_CLIENT_LEN);
@@ -386,7 +614,19 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	}
 	if (p != 0) {
 		mp = model_participant(b->model, p);
-		if (client_conn_held_elsewhere(b, c, p)) {
+		holder = client_conn_held_elsewhere(b, c, p);
+		/*
+		 * A client coming back as the participant its id belongs to
+		 * (a server restart, a dropped link) takes it back from a
+		 * connection that took it over by name while it was away.
+		 */
+		if (holder != NULL && !by_name && holder->by_name) {
+			snprintf(err, sizeof err, "%s is back; choose another "
+			    "name", mp->name);
+			client_conn_error(holder, ERROR_NAME, err);
+			holder = NULL;
+		}
+		if (holder != NULL) {
 			snprintf(err, sizeof err, "%s is already here; choose "
 			    "another name", mp->name);
 			free(name);
@@ -416,9 +656,11 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 		op.participant = model_next_participant(b->model);
 		op.text = name;
 		memcpy(op.client, c->client, PROTO_CLIENT_LEN);
-		if (board_submit_server(s, b, &op, c->client) != 0) {
+		if ((rc = board_submit(s, b, 0, c->client, 0, &op,
+		    &why)) != 0) {
 			free(name);
-			client_conn_error(c, ERROR_FULL, "cannot join now");
+			snprintf(err, sizeof err, "cannot join now: %s", why);
+			client_conn_error(c, ERROR_FULL, err);
 			return;
 		}
 		p = op.participant;
@@ -440,6 +682,7 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 	 */
 	old = client_conn_same_client(b, c);
 	client_conn_attach(c, b, p, fac, h);
+	c->by_name = by_name;
 	if (old != NULL) {
 		log_info("conn %llu: replaced by conn %llu (same client)",
 		    (unsigned long long)old->id, (unsigned long long)c->id);
@@ -480,12 +723,13 @@ client_conn_list(struct client_conn *c)
 	char			**names, err[256];
 	size_t			 n, i;
 	uint64_t		 count = 0;
+	uint32_t		 ecode;
 	size_t			 len;
 
 	if (store_list(s->cfg->data_dir, &names, &n) != 0)
 		n = 0;
 	for (i = 0; i < n; i++) {
-		b = board_find(s, names[i], false, err, sizeof err);
+		b = board_find(s, names[i], false, err, sizeof err, &ecode);
 		free(names[i]);
 		if (b == NULL || b->broken)
 			continue;
@@ -493,16 +737,13 @@ client_conn_list(struct client_conn *c)
 		bi.title = b->model->settings.title;
 		bi.online = client_conn_online_count(b);
 		bi.code_needed = b->model->settings.code[0] != '\0';
-		proto_buf_reset(&s->scratch);
-		if ((len = proto_enc_board(&s->scratch, &bi)) != 0) {
-			client_conn_send(c, s->scratch.data, len);
+		if ((len = proto_enc_board(client_conn_buf(c), &bi)) != 0) {
+			client_conn_put(c, len);
 			count++;
 		}
 	}
 	free(names);
-	proto_buf_reset(&s->scratch);
-	if ((len = proto_enc_boards_end(&s->scratch, count)) != 0)
-		client_conn_send(c, s->scratch.data, len);
+	client_conn_put(c, proto_enc_boards_end(client_conn_buf(c), count));
 }
 
 /* An OP from a live connection. */
@@ -538,14 +779,10 @@ client_conn_op(struct client_conn *c, uint32_t op_id, struct proto_op *op)
 static void
 client_conn_message(struct client_conn *c, struct proto_msg *msg)
 {
-	struct server	*s = c->server;
-	size_t		 n;
-
 	switch (msg->type) {
 	case PROTO_PING:
-		proto_buf_reset(&s->scratch);
-		if ((n = proto_enc_pong(&s->scratch, msg->u.token)) != 0)
-			client_conn_send(c, s->scratch.data, n);
+		client_conn_put(c, proto_enc_pong(client_conn_buf(c),
+		    msg->u.token));
 		return;
 	case PROTO_PONG:
 		return;
@@ -695,24 +932,23 @@ client_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		client_conn_lost(c);
 }
 
-/* The bytes a replay from c->since would send this connection. */
+/*
+ * About the bytes a replay from c->since would send this connection (as
+ * the events went out live); *possible false when they are no longer all
+ * kept or the client asked for the state.
+ */
 static uint64_t
 client_conn_replay_bytes(struct client_conn *c, bool *possible)
 {
-	const struct board		*b = c->board;
+	struct board			*b = c->board;
 	const struct board_event	*be;
 	uint64_t			 seq, bytes = 0;
 
-	*possible = true;
-	if (c->since > b->model->head) {
-		*possible = false;
+	*possible = !c->want_state && board_replay_kept(b, c->since);
+	if (!*possible)
 		return 0;
-	}
 	for (seq = c->since + 1; seq <= b->model->head; seq++) {
-		if ((be = board_event_at(b, seq)) == NULL) {
-			*possible = false;
-			return 0;
-		}
+		be = board_event_at(b, seq);
 		bytes += be->len[board_event_audience(b, be, c->participant)];
 	}
 	return bytes;
@@ -733,13 +969,12 @@ client_conn_catchup(struct client_conn *c)
 	struct model_participant	*mp;
 	struct proto_welcome		 w;
 	struct proto_state		 st;
-	struct proto_presence		 pr;
 	struct client_conn		*o;
-	struct evbuffer			*out;
 	uint64_t			 seq, replay;
-	size_t				 n, state_size;
+	size_t				 state_size, queued;
 	bool				 possible;
 	int64_t				 now = server_now_ms();
+	enum model_audience		 a;
 
 	replay = client_conn_replay_bytes(c, &possible);
 	state_size = model_state_size(m);
@@ -756,54 +991,50 @@ client_conn_catchup(struct client_conn *c)
 	w.mode = (!possible || c->want_state || replay > state_size) ?
 	    MODE_STATE : MODE_REPLAY;
 	w.last_op = model_client_last_op(m, c->client);
-	proto_buf_reset(&s->scratch);
-	if ((n = proto_enc_welcome(&s->scratch, &w)) == 0)
-		fatalx("WELCOME does not encode");
-	out = bufferevent_get_output(c->bev);
-	evbuffer_add(out, s->scratch.data, n);
+	client_conn_put_uncapped(c, proto_enc_welcome(client_conn_buf(c), &w));
 
 	if (w.mode == MODE_REPLAY) {
+		board_replay_ready(b, c->since);
 		for (seq = c->since + 1; seq <= m->head; seq++) {
 			be = board_event_at(b, seq);
-			n = board_event_audience(b, be, c->participant);
-			evbuffer_add(out, be->frame[n], be->len[n]);
+			a = board_event_audience(b, be, c->participant);
+			client_conn_write(c, be->frame[a], be->len[a], false);
 		}
 		/* The clock as it is now, not as the replayed events left it. */
-		memset(&st, 0, sizeof st);
-		st.what = STATE_TIMER;
-		st.running = m->timer.running;
-		st.remaining_ms = model_timer_remaining(m, now);
-		st.text = m->timer.label != NULL ? m->timer.label : (char *)"";
-		st.ended = m->timer.ended;
-		proto_buf_reset(&s->scratch);
-		if ((n = proto_enc_state(&s->scratch, &st)) != 0)
-			evbuffer_add(out, s->scratch.data, n);
+		model_state_timer(m, now, &st);
+		client_conn_put_uncapped(c, proto_enc_state(client_conn_buf(c),
+		    &st));
 	} else {
-		proto_buf_reset(&s->scratch);
-		model_state_write(m, c->participant, now, &s->scratch);
-		evbuffer_add(out, s->scratch.data, s->scratch.len);
+		model_state_write(m, c->participant, now, client_conn_buf(c));
+		client_conn_put_uncapped(c, s->out.len);
+		/* Do not keep a buffer the size of the board for PINGs. */
+		if (s->out.cap > SERVER_BUF_KEEP)
+			proto_buf_free(&s->out);
 	}
-	proto_buf_reset(&s->scratch);
-	if ((n = proto_enc_ready(&s->scratch, m->head)) != 0)
-		evbuffer_add(out, s->scratch.data, n);
-
-	/* The catch-up itself may exceed the cap; what follows may not. */
-	if (c->cap > 0 && evbuffer_get_length(out) > c->cap / 2)
-		c->cap = evbuffer_get_length(out) + s->cfg->queue_cap;
+	client_conn_put_uncapped(c, proto_enc_ready(client_conn_buf(c),
+	    m->head));
 
 	/* Who is here now, then tell the others about this one. */
 	TAILQ_FOREACH(o, &b->conns, board_entry) {
 		if (o->state != CONN_LIVE || o == c ||
 		    (mp = model_participant(m, o->participant)) == NULL)
 			continue;
-		pr.participant = o->participant;
-		pr.online = true;
-		pr.table = mp->table;
-		pr.name = mp->name;
-		proto_buf_reset(&s->scratch);
-		if ((n = proto_enc_presence(&s->scratch, &pr)) != 0)
-			evbuffer_add(out, s->scratch.data, n);
+		client_conn_put_uncapped(c, board_enc_presence(
+		    client_conn_buf(c), mp, true));
 	}
+	/* Its own presence, so the client sees itself online too. */
+	if ((mp = model_participant(m, c->participant)) != NULL)
+		client_conn_put_uncapped(c, board_enc_presence(
+		    client_conn_buf(c), mp, true));
+
+	/* The catch-up itself may exceed the cap; what follows may not. */
+	queued = evbuffer_get_length(bufferevent_get_output(c->bev));
+	if (c->cap > 0 && queued > c->cap / 2)
+		c->cap = queued + s->cfg->queue_cap;
+	/* Its buffers will be freed as it drains: memory to give back. */
+	if (queued > SERVER_BUF_KEEP)
+		s->trim_due = true;
+
 	if (c->participant != MODEL_OBSERVER &&
 	    !board_online(b, c->participant, c))
 		board_presence(s, b, c->participant, true, c);
@@ -814,16 +1045,6 @@ client_conn_catchup(struct client_conn *c)
 	    b->name, c->participant,
 	    w.mode == MODE_REPLAY ? "replay" : "state",
 	    (unsigned long long)c->since, (unsigned long long)m->head);
-	/* Its own presence, so the client sees itself online too. */
-	if ((mp = model_participant(m, c->participant)) != NULL) {
-		pr.participant = c->participant;
-		pr.online = true;
-		pr.table = mp->table;
-		pr.name = mp->name;
-		proto_buf_reset(&s->scratch);
-		if ((n = proto_enc_presence(&s->scratch, &pr)) != 0)
-			evbuffer_add(out, s->scratch.data, n);
-	}
 }
 
 /* Frames that waited for the catch-up can be handled now. */
@@ -838,18 +1059,12 @@ client_conn_resume(struct client_conn *c)
 void
 client_conn_tick(struct client_conn *c, int64_t now)
 {
-	struct server	*s = c->server;
-	size_t		 n;
-
-	if (c->state == CONN_HELLO &&
-	    now - c->last_in_ms > CONN_HELLO_TIMEOUT_MS) {
+	if (c->state == CONN_HELLO && now >= c->hello_by_ms) {
 		client_conn_error(c, ERROR_IDLE, "no HELLO");
 		return;
 	}
 	if (c->state == CONN_LIVE &&
-	    now - c->last_out_ms >= PROTO_PING_AFTER * 1000) {
-		proto_buf_reset(&s->scratch);
-		if ((n = proto_enc_ping(&s->scratch, (uint64_t)now)) != 0)
-			client_conn_send(c, s->scratch.data, n);
-	}
+	    now - c->last_out_ms >= PROTO_PING_AFTER * 1000)
+		client_conn_put(c, proto_enc_ping(client_conn_buf(c),
+		    (uint64_t)now));
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 enum {
 	OPT_SOCKET = 256, OPT_LISTEN, OPT_DATA, OPT_KEY_FILE, OPT_FSYNC,
 	OPT_SNAPSHOT_EVERY, OPT_OPS_PER_SEC, OPT_OPS_BURST, OPT_MAX_CONNS,
-	OPT_MAX_CONNS_PER_PEER, OPT_MAX_CARDS, OPT_MAX_PARTICIPANTS,
+	OPT_MAX_CONNS_PER_PEER, OPT_MAX_HELLO, OPT_MAX_CARDS, OPT_MAX_PARTICIPANTS,
 	OPT_IDLE_TIMEOUT, OPT_QUEUE_CAP, OPT_REPLAY_MAX, OPT_LOG_LEVEL,
 	OPT_LOG_FILE, OPT_SYSLOG, OPT_FROM, OPT_FORMAT, OPT_BOM, OPT_REPAIR,
 	OPT_VERSION,
@@ -34,6 +35,7 @@ static const struct option long_options[] = {
 	{ "ops-burst",		required_argument, NULL, OPT_OPS_BURST },
 	{ "max-conns",		required_argument, NULL, OPT_MAX_CONNS },
 	{ "max-conns-per-peer",	required_argument, NULL, OPT_MAX_CONNS_PER_PEER },
+	{ "max-hello",		required_argument, NULL, OPT_MAX_HELLO },
 	{ "max-cards",		required_argument, NULL, OPT_MAX_CARDS },
 	{ "max-participants",	required_argument, NULL, OPT_MAX_PARTICIPANTS },
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
@@ -82,6 +84,8 @@ usage(FILE *f)
 "  --ops-burst N           ops allowed in a burst (default: 40)\n"
 "  --max-conns N           connections in all (default: 1024)\n"
 "  --max-conns-per-peer N  TCP connections from one address (default: 128)\n"
+"  --max-hello N           connections yet to say HELLO (default: 128); the\n"
+"                          oldest makes way for a newcomer\n"
 "  --max-cards N           live cards per board (default: 10000)\n"
 "  --max-participants N    participants per board (default: 1000)\n"
 "  --idle-timeout SEC      close a silent connection (default: 90)\n"
@@ -148,6 +152,7 @@ config_defaults(struct server_config *cfg)
 	cfg->ops_burst = 40;
 	cfg->max_conns = 1024;
 	cfg->max_conns_per_peer = 128;
+	cfg->max_hello = 128;
 	cfg->max_cards = 10000;
 	cfg->max_participants = 1000;
 	cfg->idle_timeout = PROTO_SILENT_CLOSE;
@@ -171,6 +176,31 @@ config_free(struct server_config *cfg)
 	free(cfg->log_file);
 }
 
+/*
+ * The fatal path's hook: the message also goes where the log goes (a file,
+ * syslog), where an operator looks; fatalx prints it on stderr itself.
+ */
+static void
+server_fatal_hook(const char *msg)
+{
+	if (log_get_target() != LOG_TO_STDERR)
+		log_error("fatal: %s", msg);
+}
+
+/*
+ * The allocator gives large blocks back to the system when they are freed
+ * (glibc): a catch-up's output is one block of the state's size, and with
+ * glibc's sliding threshold a storm of them would come from the heap and
+ * stay there after every client has left (issue 9.10).
+ */
+static void
+server_malloc_setup(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, SERVER_MMAP_THRESHOLD);
+#endif
+}
+
 /* Entry point. */
 int
 main(int argc, char **argv)
@@ -179,6 +209,7 @@ main(int argc, char **argv)
 	struct offline_opts	 off;
 	int			 ch, lvl, rc;
 
+	server_malloc_setup();
 	i18n_locale_init();
 	i18n_init();
 	config_defaults(&cfg);
@@ -238,6 +269,10 @@ main(int argc, char **argv)
 		case OPT_MAX_CONNS_PER_PEER:
 			cfg.max_conns_per_peer = (uint32_t)opt_number(
 			    "max-conns-per-peer", optarg, false, 1000000);
+			break;
+		case OPT_MAX_HELLO:
+			cfg.max_hello = (uint32_t)opt_number("max-hello",
+			    optarg, false, 1000000);
 			break;
 		case OPT_MAX_CARDS:
 			cfg.max_cards = (uint32_t)opt_number("max-cards",
@@ -316,6 +351,7 @@ main(int argc, char **argv)
 		    cfg.log_file);
 		return 1;
 	}
+	xmalloc_set_fatal_hook(server_fatal_hook);
 
 	if (optind == argc) {
 		if (off.from != NULL || off.format != NULL ||

@@ -231,9 +231,14 @@ offline_export(struct server_config *cfg, const struct offline_opts *o,
 	char			*tmp = NULL;
 	int			 fmt, rc = 0;
 
-	if (o->format == NULL || (fmt = export_format_parse(o->format)) < 0) {
-		fprintf(stderr, "%s", _("cafeboard-server: export needs "
-		    "--format md, csv or json\n"));
+	if (o->format == NULL) {
+		fprintf(stderr, _("cafeboard-server: export needs a format "
+		    "(--format %s)\n"), export_format_list());
+		return 2;
+	}
+	if ((fmt = export_format_parse(o->format)) < 0) {
+		fprintf(stderr, _("cafeboard-server: unknown format %s: %s\n"),
+		    o->format, export_format_list());
 		return 2;
 	}
 	if (!offline_name_ok(name))

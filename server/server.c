@@ -2,17 +2,22 @@
  * server.c -- the loop: listeners, signals, and one housekeeping step per
  * pass of the event loop.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/util.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +32,8 @@
 
 #define SERVER_TICK_MS		1000	/* keepalive scan */
 #define SERVER_BATCH_SYNC_MS	100	/* --fsync batch */
+#define SERVER_ACCEPTS_PER_PASS	64	/* then the others' input first */
+#define SERVER_ACCEPT_REST_MS	100	/* out of descriptors: wait */
 
 /* Wall-clock milliseconds: event times and the round's clock. */
 int64_t
@@ -52,6 +59,23 @@ server_quit(struct server *s)
 	s->quitting = true;
 }
 
+/* Stop (or start again) accepting on every listener. */
+static void
+server_pause_listeners(struct server *s, bool pause)
+{
+	size_t	i;
+
+	if (s->listeners_paused == pause)
+		return;
+	for (i = 0; i < s->nlisteners; i++) {
+		if (pause)
+			evconnlistener_disable(s->listeners[i]);
+		else
+			evconnlistener_enable(s->listeners[i]);
+	}
+	s->listeners_paused = pause;
+}
+
 /* A new connection on any listener. */
 static void
 server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
@@ -60,15 +84,25 @@ server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	struct server		*s = arg;
 	struct client_conn	*c;
 	bool			 tcp = sa != NULL && sa->sa_family != AF_UNIX;
+	int			 one = 1;
 
+	/*
+	 * libevent accepts until the backlog is empty: under a flood of
+	 * connections that would be forever, and nobody's HELLO would be
+	 * read.  After a few, the listeners pause until housekeeping.
+	 */
 	(void)l;
+	if (++s->accepts >= SERVER_ACCEPTS_PER_PASS)
+		server_pause_listeners(s, true);
 	evutil_make_socket_closeonexec(fd);
+	/*
+	 * Small frames, often several in a row: without this, Nagle's
+	 * algorithm holds each one back until the peer's delayed ACK, 40 ms.
+	 */
+	if (tcp && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+	    sizeof one) == -1)
+		log_warn("TCP_NODELAY: %s", strerror(errno));
 	c = client_conn_new(s, fd, sa, (socklen_t)salen, tcp);
-	if (s->cfg->max_conns > 0 && s->nconns > s->cfg->max_conns) {
-		client_conn_error(c, ERROR_FULL, "the server has too many "
-		    "connections");
-		return;
-	}
 	if (tcp && s->cfg->max_conns_per_peer > 0 &&
 	    client_conn_count_peer(s, c->peer_addr) >
 	    s->cfg->max_conns_per_peer) {
@@ -76,17 +110,66 @@ server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		    "your address");
 		return;
 	}
+	/*
+	 * Over a limit, the oldest connection still to say HELLO makes way;
+	 * only when there is none is the newcomer refused.
+	 */
+	if (s->cfg->max_hello > 0 && s->nhello > s->cfg->max_hello &&
+	    !client_conn_make_way(s, c)) {
+		client_conn_error(c, ERROR_FULL, "too many connections are "
+		    "starting");
+		return;
+	}
+	if (s->cfg->max_conns > 0 && s->nconns > s->cfg->max_conns &&
+	    !client_conn_make_way(s, c)) {
+		client_conn_error(c, ERROR_FULL, "the server has too many "
+		    "connections");
+		return;
+	}
 }
 
-/* A listener failed (out of descriptors): log and go on. */
+/*
+ * A listener failed.  Out of descriptors, the connection waits in the
+ * backlog: the oldest one still to say HELLO makes way, and the listeners
+ * rest until the next pass rather than fail again at once.
+ */
 static void
 server_accept_error_cb(struct evconnlistener *l, void *arg)
 {
-	int	e = EVUTIL_SOCKET_ERROR();
+	struct server	*s = arg;
+	int		 e = EVUTIL_SOCKET_ERROR();
 
 	(void)l;
-	(void)arg;
-	log_error("accept: %s", evutil_socket_error_to_string(e));
+	log_limited(&s->accept_log, LOG_LVL_ERROR, "accept: %s",
+	    evutil_socket_error_to_string(e));
+	if (e == EMFILE || e == ENFILE) {
+		client_conn_make_way(s, NULL);
+		server_pause_listeners(s, true);
+		s->accept_rest_until_ms = server_now_ms() + SERVER_ACCEPT_REST_MS;
+	}
+}
+
+/*
+ * As many descriptors as --max-conns needs, within the hard limit (the
+ * usual soft limit of 1024 would stop accepting before --max-conns).
+ */
+static void
+server_raise_nofile(const struct server_config *cfg)
+{
+	struct rlimit	rl;
+	rlim_t		want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	want = cfg->max_conns > 0 ? (rlim_t)cfg->max_conns + 64 : rl.rlim_max;
+	if (want > rl.rlim_max)
+		want = rl.rlim_max;
+	if (want <= rl.rlim_cur)
+		return;
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("cannot raise the descriptor limit to %llu: %s",
+		    (unsigned long long)want, strerror(errno));
 }
 
 /* Bind the Unix socket, replacing a stale one but never a live server's. */
@@ -271,12 +354,44 @@ server_signal_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(s->base);
 }
 
-/* Once a second: keepalive and HELLO deadlines; batch syncs. */
+/*
+ * After a storm of catch-ups, give back to the system the memory the
+ * allocator holds free: their output went out in small blocks, which stay
+ * in the heap between live ones otherwise (issue 9.10: 281 MB after 997
+ * catch-ups had ended).  Done once every output has drained (what is
+ * still queued would be freed after the trim), so at the first quiet tick.
+ */
+static void
+server_trim(struct server *s)
+{
+	struct client_conn	*c;
+	size_t			 queued = 0;
+
+	if (!s->trim_due)
+		return;
+	TAILQ_FOREACH(c, &s->conns, entry) {
+		if (c->state == CONN_CATCHUP)
+			return;
+		queued += evbuffer_get_length(bufferevent_get_output(c->bev));
+		if (queued > SERVER_BUF_KEEP)
+			return;
+	}
+	s->trim_due = false;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
+/*
+ * Once a second: keepalive and HELLO deadlines, the wrong join codes each
+ * board's budget allows, the count of bursts of repeated errors.
+ */
 static void
 server_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct server		*s = arg;
 	struct client_conn	*c, *next;
+	struct board		*b;
 	int64_t			 now = server_now_ms();
 
 	(void)fd;
@@ -285,6 +400,15 @@ server_tick_cb(evutil_socket_t fd, short what, void *arg)
 		next = TAILQ_NEXT(c, entry);
 		client_conn_tick(c, now);
 	}
+	TAILQ_FOREACH(b, &s->boards, entry) {
+		client_conn_answer_guesses(b, now);
+		log_limit_flush(&b->store_log);
+		log_limit_flush(&b->snap_log);
+	}
+	log_limit_flush(&s->key_log);
+	log_limit_flush(&s->store_log);
+	log_limit_flush(&s->accept_log);
+	server_trim(s);
 }
 
 /* --fsync batch: sync every board with unsynced events. */
@@ -313,7 +437,10 @@ server_batch_cb(evutil_socket_t fd, short what, void *arg)
  *      replay or state already covers the events of step 2), make them
  *      live and handle the frames they sent meanwhile -- which may make
  *      new events, hence the loop;
- *   4. snapshots due, then free dead connections, which no callback can
+ *   4. drop the connections that went over their output cap (ERROR 107):
+ *      here, outside every broadcast, since leaving a board tells the
+ *      others -- which may mark more, hence the loop too;
+ *   5. snapshots due, then free dead connections, which no callback can
  *      reach any more.
  */
 static void
@@ -336,12 +463,19 @@ server_housekeeping(struct server *s)
 		}
 		for (c = TAILQ_FIRST(&s->conns); c != NULL; c = next) {
 			next = TAILQ_NEXT(c, entry);
-			if (c->state != CONN_CATCHUP)
+			/*
+			 * Not while its board has events a resume just made:
+			 * they are not synced yet (next round, after step 1).
+			 */
+			if (c->state != CONN_CATCHUP ||
+			    c->board->fanout_from <= c->board->model->head)
 				continue;
 			client_conn_catchup(c);
 			client_conn_resume(c);
 			again = true;
 		}
+		if (client_conn_drop_marked(s))
+			again = true;
 		TAILQ_FOREACH(b, &s->boards, entry) {
 			if (b->fanout_from <= b->model->head)
 				again = true;
@@ -354,6 +488,10 @@ server_housekeeping(struct server *s)
 		TAILQ_REMOVE(&s->dead, c, entry);
 		client_conn_free(c);
 	}
+	/* A new pass, new connections (after a rest when out of fds). */
+	s->accepts = 0;
+	if (!s->quitting && server_now_ms() >= s->accept_rest_until_ms)
+		server_pause_listeners(s, false);
 }
 
 /* Load every board in the data directory (their timers must run). */
@@ -366,8 +504,9 @@ server_load_boards(struct server *s)
 	if (store_list(s->cfg->data_dir, &names, &n) != 0)
 		return;
 	for (i = 0; i < n; i++) {
+		uint32_t ecode;
 		struct board *b = board_find(s, names[i], false, err,
-		    sizeof err);
+		    sizeof err, &ecode);
 
 		if (b != NULL && !b->broken && server_public(s) &&
 		    b->model->settings.code[0] == '\0')
@@ -443,9 +582,12 @@ server_run(struct server_config *cfg)
 	memset(&s, 0, sizeof s);
 	s.cfg = cfg;
 	TAILQ_INIT(&s.conns);
+	TAILQ_INIT(&s.hello);
 	TAILQ_INIT(&s.dead);
 	TAILQ_INIT(&s.boards);
 	proto_buf_init(&s.scratch);
+	proto_buf_init(&s.out);
+	proto_buf_init(&s.bcast);
 	signal(SIGPIPE, SIG_IGN);
 	event_set_log_callback(server_libevent_log);
 
@@ -474,6 +616,7 @@ server_run(struct server_config *cfg)
 		log_info("created the facilitator key %s", cfg->key_file);
 	}
 
+	server_raise_nofile(cfg);
 	if ((s.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	for (i = 0; i < cfg->nlisten; i++) {
@@ -541,5 +684,7 @@ out:
 	if (s.base != NULL)
 		event_base_free(s.base);
 	proto_buf_free(&s.scratch);
+	proto_buf_free(&s.out);
+	proto_buf_free(&s.bcast);
 	return rc;
 }

@@ -28,6 +28,8 @@ struct bufferevent;
 struct evconnlistener;
 
 #define SERVER_MAX_LISTEN	16
+#define SERVER_MMAP_THRESHOLD	(128 * 1024)	/* blocks from mmap */
+#define SERVER_BUF_KEEP		(256 * 1024)	/* encoding buffer kept */
 
 /* Everything the command line sets. */
 struct server_config {
@@ -42,6 +44,8 @@ struct server_config {
 	double		 ops_per_sec;		/* 0: no limit */
 	uint32_t	 ops_burst;
 	uint32_t	 max_conns;		/* 0: no limit */
+	uint32_t	 max_hello;		/* still to say HELLO; 0: no
+						   limit */
 	uint32_t	 max_conns_per_peer;	/* TCP peers; 0: no limit */
 	uint32_t	 max_cards;		/* per board; 0: no limit */
 	uint32_t	 max_participants;	/* per board; 0: no limit */
@@ -53,14 +57,26 @@ struct server_config {
 	char		*log_file;
 };
 
-/* One sequenced event as the board keeps it for fan-out and replay. */
+/* What the public variant of a kept event hides (board_pub_bits). */
+#define BOARD_PUB_AUTHOR	0x01	/* a card event's author and op id */
+#define BOARD_PUB_TEXT		0x02	/* a card's text */
+#define BOARD_PUB_VOTE		0x04	/* a vote's card and delta */
+#define BOARD_PUB_RAW		0x80	/* loaded from the log, not derived */
+
+/*
+ * One sequenced event as the board keeps it for fan-out and replay: the
+ * full event (AUDIENCE_SELF) and the variants the live connections got;
+ * a replay re-derives the public one when the board's privacy changed.
+ */
 struct board_event {
 	uint64_t	 seq;
 	uint32_t	 origin;
 	uint32_t	 subject;	/* joined: the new participant */
 	uint64_t	 card;		/* card ops: the card (its author may
 					   be the audience SELF) */
+	uint64_t	 text_hash;	/* card.add, card.edit: of the text */
 	uint8_t		 kind;
+	uint8_t		 pub;		/* what frame[PUBLIC] hides */
 	/* Framed bytes per audience; a variant equal to another shares it. */
 	uint8_t		*frame[AUDIENCE_COUNT];
 	uint32_t	 len[AUDIENCE_COUNT];
@@ -78,6 +94,12 @@ struct board {
 	int		 lock_fd;
 	bool		 broken;	/* failed to load: refuse HELLOs */
 	char		*broken_why;
+	const char	*unwritable;	/* served read-only: why (static) */
+	int64_t		 retry_ms;	/* try writing again from then */
+	char		 store_why[256];	/* REJECT text of a failed write */
+	struct log_limit store_log;	/* failed writes */
+	struct log_limit snap_log;	/* failed snapshots */
+	int64_t		 snap_retry_ms;	/* after a failed snapshot */
 
 	/* Replay window: events first_seq .. model->head, oldest first. */
 	struct board_event *events;
@@ -85,12 +107,17 @@ struct board {
 	size_t		 cap_events;
 	size_t		 first_event;	/* ring start */
 	uint64_t	 window_bytes;
+	uint64_t	 last_tally;	/* seq of the newest tally kept */
 
 	uint64_t	 fanout_from;	/* first seq not yet sent to live conns */
 	uint64_t	 snapshot_seq;	/* seq of the last snapshot */
 	bool		 needs_sync;
 
 	struct client_conn_list conns;	/* every connection on this board */
+	struct client_conn_list guesses; /* wrong join codes, unanswered */
+	double		 guess_tokens;	/* answers the budget allows now */
+	int64_t		 guess_ms;
+	struct log_limit guess_log;
 	struct event	*timer_ev;
 	struct server	*server;
 
@@ -100,6 +127,7 @@ TAILQ_HEAD(board_list, board);
 
 enum conn_state {
 	CONN_HELLO,		/* waiting for HELLO */
+	CONN_PARKED,		/* wrong join code: ERROR 101 waits its turn */
 	CONN_CATCHUP,		/* HELLO accepted, catch-up at the next pass */
 	CONN_LIVE,
 	CONN_CLOSING,		/* flushing a final ERROR */
@@ -121,15 +149,24 @@ struct client_conn {
 	uint64_t	 since;
 	bool		 want_state;
 	bool		 facilitator_key;	/* authenticated with the key */
+	bool		 by_name;	/* took an offline participant over by
+					   name, not by its client id */
 
 	double		 tokens;	/* rate limiter */
 	int64_t		 tokens_ms;
 	int64_t		 last_in_ms;
 	int64_t		 last_out_ms;
 	size_t		 cap;		/* output cap for this connection */
+	uint32_t	 drop;		/* ERROR to send in housekeeping (over
+					   its cap), 0 if none */
 	struct event	*close_ev;	/* forces a CLOSING connection shut */
+	bool		 waiting;	/* on the server's hello list */
+	int64_t		 hello_by_ms;	/* deadline to say HELLO */
 
 	TAILQ_ENTRY(client_conn) entry;		/* server's list */
+	TAILQ_ENTRY(client_conn) hello_entry;	/* server's hello list */
+	struct board	*parked;	/* CONN_PARKED: whose queue */
+	TAILQ_ENTRY(client_conn) park_entry;	/* that queue */
 	TAILQ_ENTRY(client_conn) board_entry;	/* board's list */
 };
 
@@ -143,14 +180,33 @@ struct server {
 	struct event	*tick_ev;
 	char		 key[PROTO_KEY_MAX + 1];
 	struct client_conn_list conns;
+	struct client_conn_list hello;	/* yet to say HELLO, oldest first */
 	struct client_conn_list dead;
 	struct board_list boards;
 	uint32_t	 nconns;
+	uint32_t	 nhello;	/* on the hello list */
+	uint32_t	 accepts;	/* in this pass of the loop */
+	bool		 listeners_paused;
+	int64_t		 accept_rest_until_ms;	/* out of descriptors */
 	uint64_t	 next_conn_id;
 	bool		 quitting;
 	bool		 unix_bound;
 	bool		 public_listen;	/* a TCP listener beyond loopback */
-	struct proto_buf scratch;	/* encoding buffer, reused */
+	/*
+	 * Encoding buffers, each with one use: scratch for sequencing (the
+	 * log record, the window's variants), out for one message to one
+	 * connection (client_conn_buf), bcast for the frame a broadcast
+	 * sends to many.  No send path encodes, so none is overwritten while
+	 * a send or a broadcast still reads it.
+	 */
+	struct proto_buf scratch;
+	struct proto_buf out;
+	struct proto_buf bcast;
+	bool		 drops_marked;	/* a connection went over its cap */
+	bool		 trim_due;	/* large blocks were freed */
+	struct log_limit key_log;	/* wrong facilitator keys */
+	struct log_limit store_log;	/* boards that cannot be loaded now */
+	struct log_limit accept_log;	/* accept failing (out of fds) */
 };
 
 /* server.c */
@@ -164,7 +220,13 @@ void		 server_quit(struct server *);
 /* client-conn.c */
 struct client_conn *client_conn_new(struct server *, int, const struct sockaddr *,
 		    socklen_t, bool);
+/* Queue shared bytes (an event, a PRESENCE) under the output cap. */
 void		 client_conn_send(struct client_conn *, const void *, size_t);
+/* The emptied buffer to encode one message into, then client_conn_put. */
+struct proto_buf *client_conn_buf(struct client_conn *);
+void		 client_conn_put(struct client_conn *, size_t);
+/* ERROR 107 to the connections marked over their cap; true if any. */
+bool		 client_conn_drop_marked(struct server *);
 void		 client_conn_error(struct client_conn *, uint32_t, const char *);
 void		 client_conn_lost(struct client_conn *);
 void		 client_conn_leave_board(struct client_conn *);
@@ -172,10 +234,16 @@ void		 client_conn_free(struct client_conn *);
 void		 client_conn_catchup(struct client_conn *);
 void		 client_conn_tick(struct client_conn *, int64_t);
 void		 client_conn_resume(struct client_conn *);
+/* Answer the wrong join codes of a board its budget allows now. */
+void		 client_conn_answer_guesses(struct board *, int64_t);
 uint32_t	 client_conn_count_peer(struct server *, const char *);
+/* Make way for a newcomer (may be NULL): close the oldest silent one. */
+bool		 client_conn_make_way(struct server *, struct client_conn *);
 
 /* board.c */
-struct board	*board_find(struct server *, const char *, bool, char *, size_t);
+#define BOARD_RETRY_MS		10000	/* a read-only board, a snapshot */
+struct board	*board_find(struct server *, const char *, bool, char *, size_t,
+		    uint32_t *);
 void		 board_free(struct board *);
 int		 board_submit(struct server *, struct board *, uint32_t,
 		    const uint8_t *, uint32_t, const struct proto_op *,
@@ -188,15 +256,26 @@ bool		 board_online(const struct board *, uint32_t,
 		    const struct client_conn *);
 void		 board_presence(struct server *, struct board *, uint32_t, bool,
 		    const struct client_conn *);
+size_t		 board_enc_presence(struct proto_buf *,
+		    const struct model_participant *, bool);
 void		 board_schedule_timer(struct board *);
 const struct board_event *board_event_at(const struct board *, uint64_t);
+/* Whether the events after since are kept; then ready them for a replay. */
+bool		 board_replay_kept(const struct board *, uint64_t);
+void		 board_replay_ready(struct board *, uint64_t);
 /* The audience of a kept event for viewer. */
 enum model_audience board_event_audience(const struct board *,
 		    const struct board_event *, uint32_t);
 
 /* store.c */
-/* Called for each event folded while loading, right after it is applied. */
-typedef int (*store_each_fn)(struct model *, const struct proto_event *,
+/*
+ * Called for each log record while loading (model, seq, event, body, len,
+ * arg): with the event right after it was folded into the model, or with
+ * a NULL event and the record's body as stored when the snapshot already
+ * covers it.  Non-zero stops the load.
+ */
+typedef int (*store_each_fn)(struct model *, uint64_t,
+		    const struct proto_event *, const uint8_t *, uint32_t,
 		    void *);
 char		*store_board_dir(const char *, const char *);
 int		 store_mkdirs(const char *, char *, size_t);
@@ -217,6 +296,11 @@ struct evlog	*store_open_log(const char *, int, struct model *, uint64_t,
 		    store_each_fn, void *, struct evlog_report *, char *,
 		    size_t);
 int		 store_exists(const char *, const char *);
+/* The machine's part in a storage failure (errno, message), or NULL. */
+const char	*store_cause(int, const char *);
+bool		 store_cause_read_only(const char *);
+/* Remove what a failed creation left in a board directory. */
+void		 store_abandon(const char *);
 
 /* keyfile.c */
 int		 keyfile_load(const char *, bool, char *, size_t, bool *, char *,

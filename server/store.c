@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "evlog.h"
 #include "server.h"
 #include "xmalloc.h"
 
@@ -63,16 +64,22 @@ store_mkdirs(const char *path, char *err, size_t errlen)
 
 /*
  * Take the write lock of a board directory; returns the fd to keep open, or
- * -1 when another process holds it (or on error).
+ * -1 when another process holds it (or on error).  A lock file that may
+ * not be written (a read-only board) is locked all the same.
  */
 int
 store_lock(const char *dir, char *err, size_t errlen)
 {
 	char	*path;
-	int	 fd;
+	int	 fd, saved;
 
 	xasprintf(&path, "%s/lock", dir);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1 && (errno == EROFS || errno == EACCES)) {
+		saved = errno;
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			errno = saved;
+	}
 	if (fd == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		free(path);
@@ -90,6 +97,72 @@ store_lock(const char *dir, char *err, size_t errlen)
 	}
 	free(path);
 	return fd;
+}
+
+/* A cause that lies with the machine, and how users are told of it. */
+static const struct {
+	int		 e;
+	const char	*cause;
+} store_causes[] = {
+	{ ENOSPC, "no space left on the server's disk" },
+	{ EDQUOT, "the server's disk quota is used up" },
+	{ EROFS, "the server's file system is read-only" },
+	{ EACCES, "the server may not write there (permission denied)" },
+	{ EPERM, "the server may not write there (operation not "
+	    "permitted)" },
+	{ EFBIG, "a file on the server is over its size limit" },
+};
+
+/*
+ * Why a storage operation failed when the machine is at fault (a full
+ * disk, a read-only file system, permissions, a quota), as a phrase for
+ * users; NULL when the board's files are (or something else is).  msg is
+ * the failure's message, which names the system error that caused it
+ * (the more reliable witness); e is errno right after the failure.
+ */
+const char *
+store_cause(int e, const char *msg)
+{
+	size_t	i;
+
+	for (i = 0; msg != NULL && i < sizeof store_causes /
+	    sizeof store_causes[0]; i++)
+		if (strstr(msg, strerror(store_causes[i].e)) != NULL)
+			return store_causes[i].cause;
+	for (i = 0; i < sizeof store_causes / sizeof store_causes[0]; i++)
+		if (e == store_causes[i].e)
+			return store_causes[i].cause;
+	return NULL;
+}
+
+/* True if the cause is that nothing may be written (served read-only). */
+bool
+store_cause_read_only(const char *cause)
+{
+	return cause != NULL && (cause == store_causes[2].cause ||
+	    cause == store_causes[3].cause || cause == store_causes[4].cause);
+}
+
+/*
+ * Undo a board's creation that failed for a machine's reason: its empty
+ * log, its lock and its directory go (anything more stays), so that it is
+ * neither listed nor checked, and is made again once the cause is gone.
+ */
+void
+store_abandon(const char *dir)
+{
+	struct stat	 st;
+	char		*path;
+
+	xasprintf(&path, "%s/events.log", dir);
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size < EVLOG_HDR_LEN)
+		unlink(path);
+	free(path);
+	xasprintf(&path, "%s/lock", dir);
+	unlink(path);
+	free(path);
+	rmdir(dir);
 }
 
 /* 1 if board name has a directory with a log under data, else 0. */
@@ -167,7 +240,8 @@ store_fold_one(const struct evlog_rec *rec, void *arg)
 	int			 rc;
 
 	if (rec->seq <= f->after)
-		return 0;
+		return f->each != NULL ? f->each(f->model, rec->seq, NULL,
+		    rec->body, rec->len, f->arg) : 0;
 	if (proto_decode(rec->body, rec->len, &msg, &perr) != PROTO_OK) {
 		snprintf(f->err, sizeof f->err, "record seq %llu: %s",
 		    (unsigned long long)rec->seq, perr.text);
@@ -188,14 +262,16 @@ store_fold_one(const struct evlog_rec *rec, void *arg)
 		    (unsigned long long)f->model->head);
 		return -1;
 	}
-	rc = f->each != NULL ? f->each(f->model, &msg.u.event, f->arg) : 0;
+	rc = f->each != NULL ? f->each(f->model, rec->seq, &msg.u.event,
+	    rec->body, rec->len, f->arg) : 0;
 	proto_msg_free(&msg);
 	return rc;
 }
 
 /*
  * Open dir's log and fold its records after seq after into m (each, if not
- * NULL, sees every folded event).  flags as for evlog_open.
+ * NULL, sees every record: folded, or covered by the snapshot).  flags as
+ * for evlog_open.
  */
 struct evlog *
 store_open_log(const char *dir, int flags, struct model *m, uint64_t after,
@@ -236,8 +312,8 @@ store_set_aside(const char *logpath, char *err, size_t errlen)
 
 /*
  * Load board name from data: newest valid snapshot, then the log after it.
- * flags are evlog_open flags; each (may be NULL) sees every record folded
- * after the snapshot.  On success *mp, *logp and *snap_seq are set (*logp
+ * flags are evlog_open flags; each (may be NULL) sees every record, folded
+ * after the snapshot or covered by it.  On success *mp, *logp and *snap_seq are set (*logp
  * may be NULL for a read-only load whose log is behind its snapshot);
  * warnings go to the log.
  */

@@ -12,16 +12,28 @@
  *   latency    from writing a card.add to reading one's own EVENT back:
  *              p50, p99, max (this includes the fsync of the server's pass
  *              and the driver's own work for the other clients)
+ *   to all     from writing a card.add until every client of the board
+ *              has read its EVENT: p50, p99, max
  *   server     VmRSS and VmHWM from /proc/PID/status; CPU time used
  *
  * Asserts nothing about time.  Configurations (override with arguments
- * BOARDS PEOPLE RATE SECONDS for a single run):
- *   1 board  x 60 participants, 5 cards/s each, 10 s
- *  20 boards x 40 participants, 2 cards/s each, 10 s
+ * [--tcp] BOARDS PEOPLE RATE SECONDS for a single run):
+ *   1 board  x 60 participants, 5 cards/s each, 10 s, Unix socket
+ *  20 boards x 40 participants, 2 cards/s each, 10 s, Unix socket
+ *   1 board  x 60 participants, 5 cards/s each, 10 s, TCP on loopback
+ * Over TCP the clients set TCP_NODELAY, as cafeboard does; a server that
+ * does not shows Nagle's algorithm meeting delayed ACKs, a floor of about
+ * 40 ms on "to all".
+ * Then the storm: 997 newcomers catch up at once on a board of 10 000
+ * cards and leave; the server's memory before, at the peak and after
+ * (bench_cafe --storm [CARDS CLIENTS] alone).
  * CB_SERVER names the server binary (make bench sets it).
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -42,6 +54,13 @@
 #define NTABLES		4
 #define SETUP_MS	20000	/* for one setup step */
 #define MAX_OPS		4096	/* card.adds per client and run */
+
+/* When a card's EVENT was written and last read, by seq, per board. */
+struct seqrec {
+	int64_t		 sent_us;	/* 0 until its author reads it */
+	int64_t		 last_us;
+	uint32_t	 got;		/* clients that read it */
+};
 
 /* One client connection. */
 struct conn {
@@ -74,7 +93,12 @@ static struct {
 	int		 ep;
 	struct conn	*c;
 	size_t		 n;
+	bool		 tcp;		/* clients connect over TCP */
+	bool		 storm;		/* the catch-up storm */
+	int		 port;
 	/* Measures of the current run. */
+	struct seqrec	*seqs[64];
+	size_t		 nseqs[64];
 	int64_t		*lat_us;
 	size_t		 nlat, caplat;
 	uint64_t	 frames, bytes, rejects, sent;
@@ -142,6 +166,27 @@ proc_cpu(pid_t pid)
 
 /* ---------------------------------------------------------------- server */
 
+/* A free TCP port on 127.0.0.1. */
+static int
+free_port(void)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof sin;
+	int			fd, port;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		die("socket: %s", strerror(errno));
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
+		die("bind: %s", strerror(errno));
+	port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
 static void
 server_start(void)
 {
@@ -151,9 +196,12 @@ server_start(void)
 	int64_t		 end;
 	int		 fd, ok = 0, nul;
 	FILE		*f;
+	char		 listen[32];
 	char		*argv[] = { NULL, "--socket", B.sock, "--data", B.data,
 	    "--fsync", "always", "--log-level", "warn", "--log-file", log,
-	    "--max-conns", "4000", "--queue-cap", "64M", NULL };
+	    "--max-conns", "4000", "--queue-cap", "64M", "--listen", listen,
+	    "--max-cards", "100000", "--ops-per-sec", B.storm ? "0" : "20",
+	    NULL };
 
 	argv[0] = (char *)(bin != NULL && bin[0] != '\0' ? bin :
 	    "server/cafeboard-server");
@@ -164,6 +212,8 @@ server_start(void)
 	snprintf(B.sock, sizeof B.sock, "%s/s", B.dir);
 	snprintf(B.data, sizeof B.data, "%s/data", B.dir);
 	snprintf(log, sizeof log, "%s/server.log", B.dir);
+	B.port = free_port();
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", B.port);
 	if ((B.pid = fork()) == -1)
 		die("fork: %s", strerror(errno));
 	if (B.pid == 0) {
@@ -232,6 +282,26 @@ conn_write(struct conn *c, const struct proto_buf *b)
 	}
 }
 
+/* The record of board's seq, grown as needed; NULL for absurd seqs. */
+static struct seqrec *
+seqrec_at(int board, uint64_t seq)
+{
+	size_t	cap = B.nseqs[board];
+
+	if (seq >= 1000000)
+		return NULL;
+	if (seq >= cap) {
+		while (cap <= seq)
+			cap = cap * 2 + 1024;
+		B.seqs[board] = realloc(B.seqs[board], cap * sizeof
+		    *B.seqs[board]);
+		memset(B.seqs[board] + B.nseqs[board], 0, (cap -
+		    B.nseqs[board]) * sizeof *B.seqs[board]);
+		B.nseqs[board] = cap;
+	}
+	return &B.seqs[board][seq];
+}
+
 /* Handle one frame for c. */
 static void
 conn_frame(struct conn *c, const uint8_t *body, size_t len, int64_t t)
@@ -240,6 +310,7 @@ conn_frame(struct conn *c, const uint8_t *body, size_t len, int64_t t)
 	struct proto_err	 err;
 	struct proto_buf	 b;
 	const struct proto_event *ev;
+	struct seqrec		*sr;
 
 	if (proto_decode(body, len, &m, &err) != PROTO_OK)
 		die("bad frame: %s", err.text);
@@ -255,6 +326,14 @@ conn_frame(struct conn *c, const uint8_t *body, size_t len, int64_t t)
 		ev = &m.u.event;
 		B.frames++;
 		c->head = ev->seq;
+		if ((sr = seqrec_at(c->board, ev->seq)) != NULL) {
+			sr->got++;
+			if (t > sr->last_us)
+				sr->last_us = t;
+			if (ev->origin == c->participant && ev->op_id != 0 &&
+			    ev->op_id < MAX_OPS)
+				sr->sent_us = c->sent_us[ev->op_id];
+		}
 		if (c->fac) {
 			if (B.first_seq[c->board] == 0)
 				B.first_seq[c->board] = ev->seq;
@@ -377,7 +456,9 @@ conn_join(size_t i, int board, const char *name, bool fac)
 {
 	struct conn		*c = &B.c[i];
 	struct sockaddr_un	 sun;
+	struct sockaddr_in	 sin;
 	struct epoll_event	 ev;
+	int			 one = 1;
 	struct proto_hello	 h;
 	struct proto_buf	 b;
 	char			 bname[32];
@@ -389,12 +470,23 @@ conn_join(size_t i, int board, const char *name, bool fac)
 	c->sent_us = calloc(MAX_OPS, sizeof *c->sent_us);
 	for (k = 0; k < sizeof c->client; k++)
 		c->client[k] = (uint8_t)(rand() & 0xff);
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", B.sock);
-	if (connect(c->fd, (struct sockaddr *)&sun, sizeof sun) != 0)
-		die("connect: %s", strerror(errno));
+	if (B.tcp) {
+		c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin.sin_port = htons((uint16_t)B.port);
+		if (connect(c->fd, (struct sockaddr *)&sin, sizeof sin) != 0)
+			die("connect: %s", strerror(errno));
+	} else {
+		c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		memset(&sun, 0, sizeof sun);
+		sun.sun_family = AF_UNIX;
+		snprintf(sun.sun_path, sizeof sun.sun_path, "%s", B.sock);
+		if (connect(c->fd, (struct sockaddr *)&sun, sizeof sun) != 0)
+			die("connect: %s", strerror(errno));
+	}
 	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
 	ev.events = EPOLLIN;
 	ev.data.u32 = (uint32_t)i;
@@ -420,7 +512,8 @@ conns_free(void)
 	size_t	i;
 
 	for (i = 0; i < B.n; i++) {
-		close(B.c[i].fd);
+		if (B.c[i].fd != -1)
+			close(B.c[i].fd);
 		free(B.c[i].in);
 		free(B.c[i].sent_us);
 	}
@@ -435,6 +528,38 @@ cmp_i64(const void *a, const void *b)
 	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/*
+ * Print the latency to all recipients: from writing each measured card
+ * until the last of the board's n clients read it.
+ */
+static void
+all_print(int boards, uint32_t n)
+{
+	int64_t		*v = NULL;
+	size_t		 nv = 0, i;
+	int		 bd;
+
+	for (bd = 0; bd < boards; bd++) {
+		for (i = 0; i < B.nseqs[bd]; i++) {
+			const struct seqrec *sr = &B.seqs[bd][i];
+
+			if (sr->sent_us == 0 || sr->got < n)
+				continue;
+			v = realloc(v, (nv + 1) * sizeof *v);
+			v[nv++] = sr->last_us - sr->sent_us;
+		}
+	}
+	if (nv > 0) {
+		qsort(v, nv, sizeof *v, cmp_i64);
+		printf("  to all      p50 %.2f ms  p99 %.2f ms  max %.2f ms  "
+		    "(%zu cards read by all %u clients)\n",
+		    (double)v[nv / 2] / 1000.0,
+		    (double)v[nv * 99 / 100] / 1000.0,
+		    (double)v[nv - 1] / 1000.0, nv, n);
+	}
+	free(v);
 }
 
 /* ---------------------------------------------------------------- runs */
@@ -499,6 +624,9 @@ bench_run(int boards, int people, double rate, double seconds)
 	B.nlat = 0;
 	B.frames = B.bytes = B.rejects = B.sent = 0;
 	for (bd = 0; bd < boards; bd++)
+		if (B.seqs[bd] != NULL)
+			memset(B.seqs[bd], 0, B.nseqs[bd] * sizeof *B.seqs[bd]);
+	for (bd = 0; bd < boards; bd++)
 		B.first_seq[bd] = 0;
 	period = (int64_t)(1e6 / rate);
 	t0 = ts_now_us();
@@ -556,8 +684,9 @@ bench_run(int boards, int people, double rate, double seconds)
 		}
 		qsort(B.lat_us, B.nlat, sizeof *B.lat_us, cmp_i64);
 		printf("%2d board%s x %2d participants, %.1f cards/s each, "
-		    "%.1f s, --fsync always\n", boards, boards == 1 ? " " :
-		    "s", people, rate, dt);
+		    "%.1f s, --fsync always, %s\n", boards, boards == 1 ? " " :
+		    "s", people, rate, dt, B.tcp ? "TCP (loopback)" :
+		    "Unix socket");
 		printf("  sequenced   %8.0f events/s  (%llu events; %llu "
 		    "card.add sent, %llu refused)\n", (double)events / dt,
 		    (unsigned long long)events, (unsigned long long)B.sent,
@@ -571,6 +700,7 @@ bench_run(int boards, int people, double rate, double seconds)
 			    (double)B.lat_us[B.nlat * 99 / 100] / 1000.0,
 			    (double)B.lat_us[B.nlat - 1] / 1000.0, B.nlat,
 			    (unsigned long long)B.sent);
+		all_print(boards, (uint32_t)people + 1);
 		printf("  server      RSS %.1f MB  peak %.1f MB  CPU %.0f%% "
 		    "of one core\n", (double)rss / 1024.0,
 		    (double)hwm / 1024.0, 100.0 * (cpu1 - cpu0) / dt);
@@ -581,11 +711,153 @@ bench_run(int boards, int people, double rate, double seconds)
 	fflush(stdout);
 }
 
+/* True once every client read its READY (c: unused, for wait_for). */
+static bool
+all_ready(const struct conn *c)
+{
+	size_t	i;
+
+	(void)c;
+	for (i = 0; i < B.n; i++)
+		if (!B.c[i].ready)
+			return false;
+	return true;
+}
+
+/*
+ * The storm: a facilitator makes a board of cards cards; clients
+ * newcomers say HELLO at once and read their catch-ups; then they all
+ * leave.  Prints the server's memory before, at the peak and after.
+ */
+static void
+bench_storm(int cards, int clients)
+{
+	struct proto_buf	 out;
+	struct proto_op		 op;
+	struct proto_hello	 h;
+	struct sockaddr_un	 sun;
+	struct epoll_event	 ev;
+	struct conn		*c;
+	char			 text[64], name[32];
+	uint64_t		 table, bytes0;
+	int64_t			 t0, t1, end;
+	long			 before, peak = 0, kb, after = 0;
+	size_t			 i, k;
+	int			 j;
+
+	B.n = (size_t)clients + 1;
+	B.c = calloc(B.n, sizeof *B.c);
+	B.ep = epoll_create1(EPOLL_CLOEXEC);
+	conn_join(0, 0, "Animatrice", true);
+	op = TADD("Comment mieux coop\xc3\xa9rer ?");
+	table = conn_op(&B.c[0], &op);
+	op = PHASE(PHASE_IDEAS);
+	conn_op(&B.c[0], &op);
+	proto_buf_init(&out);
+	for (j = 0; j < cards; j++) {
+		snprintf(text, sizeof text, "Id\xc3\xa9" "e %d : %s", j,
+		    words[j % 6]);
+		op = ADD(table, text, 0);
+		proto_enc_op(&out, ++B.c[0].next_op, &op);
+		if (out.len > 60000 || j == cards - 1) {
+			conn_write(&B.c[0], &out);
+			proto_buf_reset(&out);
+		}
+	}
+	B.c[0].wait_op = B.c[0].next_op;
+	B.c[0].wait_rc = 0;
+	wait_for(&B.c[0], is_answered, "the last card");
+	proto_buf_free(&out);
+	before = proc_kb(B.pid, "VmRSS:");
+
+	/* Everyone at once. */
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", B.sock);
+	bytes0 = B.bytes;
+	t0 = ts_now_us();
+	for (i = 1; i < B.n; i++) {
+		c = &B.c[i];
+		memset(c, 0, sizeof *c);
+		c->sent_us = calloc(MAX_OPS, sizeof *c->sent_us);
+		for (k = 0; k < sizeof c->client; k++)
+			c->client[k] = (uint8_t)(rand() & 0xff);
+		c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (connect(c->fd, (struct sockaddr *)&sun, sizeof sun) != 0)
+			die("connect: %s", strerror(errno));
+		fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+		ev.events = EPOLLIN;
+		ev.data.u32 = (uint32_t)i;
+		epoll_ctl(B.ep, EPOLL_CTL_ADD, c->fd, &ev);
+		snprintf(name, sizeof name, "Personne %zu", i);
+		memset(&h, 0, sizeof h);
+		h.v = PROTO_VERSION;
+		h.board = (char *)"bench-00";
+		memcpy(h.client, c->client, sizeof h.client);
+		h.name = name;
+		proto_buf_init(&out);
+		proto_enc_hello(&out, &h);
+		conn_write(c, &out);
+		proto_buf_free(&out);
+	}
+	B.c[0].ready = true;
+	end = ts_now_us() + 120 * 1000000LL;
+	while (!all_ready(NULL)) {
+		struct epoll_event evs[256];
+		int n;
+
+		if (ts_now_us() > end)
+			die("the storm did not end%s", "");
+		n = epoll_wait(B.ep, evs, 256, 50);
+		for (j = 0; j < n; j++)
+			conn_read(&B.c[evs[j].data.u32]);
+		if ((kb = proc_kb(B.pid, "VmRSS:")) > peak)
+			peak = kb;
+	}
+	t1 = ts_now_us();
+	for (i = 1; i < B.n; i++) {
+		close(B.c[i].fd);
+		B.c[i].fd = -1;
+	}
+	/* Memory after everyone left: the server may take a second. */
+	end = ts_now_us() + 5000000;
+	while (ts_now_us() < end) {
+		usleep(250000);
+		after = proc_kb(B.pid, "VmRSS:");
+		if (after <= 2 * before)
+			break;
+	}
+	printf("storm: %d newcomers catch up on a board of %d cards, Unix "
+	    "socket\n", clients, cards);
+	printf("  catch-ups   %.2f s for all, %.1f MB read\n",
+	    (double)(t1 - t0) / 1e6, (double)(B.bytes - bytes0) / 1e6);
+	printf("  server      RSS %.1f MB before, %.1f MB at the peak, %.1f MB "
+	    "after they left (%.2fx)\n", (double)before / 1024.0,
+	    (double)peak / 1024.0, (double)after / 1024.0,
+	    (double)after / (double)before);
+	conns_free();
+	close(B.ep);
+	fflush(stdout);
+}
+
 int
 main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
 	srand((unsigned)getpid());
+	if (argc > 1 && strcmp(argv[1], "--storm") == 0) {
+		B.storm = true;
+		server_start();
+		bench_storm(argc > 2 ? atoi(argv[2]) : 10000,
+		    argc > 3 ? atoi(argv[3]) : 997);
+		server_stop();
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "--tcp") == 0) {
+		B.tcp = true;
+		argc--;
+		argv++;
+	}
 	if (argc == 5) {
 		server_start();
 		bench_run(atoi(argv[1]), atoi(argv[2]), atof(argv[3]),
@@ -593,8 +865,8 @@ main(int argc, char **argv)
 		server_stop();
 		return 0;
 	}
-	if (argc != 1) {
-		fprintf(stderr, "usage: bench_cafe [BOARDS PEOPLE RATE "
+	if (argc != 1 || B.tcp) {
+		fprintf(stderr, "usage: bench_cafe [[--tcp] BOARDS PEOPLE RATE "
 		    "SECONDS]\n");
 		return 2;
 	}
@@ -603,6 +875,15 @@ main(int argc, char **argv)
 	server_stop();
 	server_start();
 	bench_run(20, 40, 2.0, 10.0);
+	server_stop();
+	B.tcp = true;
+	server_start();
+	bench_run(1, 60, 5.0, 10.0);
+	server_stop();
+	B.tcp = false;
+	B.storm = true;
+	server_start();
+	bench_storm(10000, 997);
 	server_stop();
 	return 0;
 }

@@ -48,11 +48,7 @@
 
 #include "tsupport.h"
 
-/* The terminal client test drives the real client in tmux. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "tui-harness.h"
-#pragma GCC diagnostic pop
 
 #include "date.h"
 #include "model.h"

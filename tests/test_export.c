@@ -635,7 +635,7 @@ Test(export, markdown_has_no_raw_markup)
 	}
 	cr_assert_eq(n, 6);
 	cr_assert_not_null(strstr(out, "\n- **Guichet \\*unique\\* \\<b\\>** "
-	    "— 2 cards, 4 votes\n"));
+	    "— 5 cards, 4 votes\n"));
 	cr_assert_not_null(strstr(out, "\n- *Untitled cluster* — 2 cards, "
 	    "3 votes\n"));
 	cr_assert_not_null(strstr(out, "  - \\# heading — 1 vote — Bob\n"));
@@ -698,7 +698,7 @@ Test(export, markdown_renders_as_intended_in_cmark)
 	cr_assert_not_null(strstr(html, "<h2>Services aux employeurs &amp; "
 	    "entreprises</h2>"));
 	cr_assert_not_null(strstr(html, "<strong>Guichet *unique* "
-	    "&lt;b&gt;</strong> — 2 cards, 4 votes"));
+	    "&lt;b&gt;</strong> — 5 cards, 4 votes"));
 	cr_assert_not_null(strstr(html, "<li>*bold* and _under_ [link](http://x)"
 	    " &lt;script&gt;alert(1)&lt;/script&gt; — 0 votes — Amélie</li>"));
 	cr_assert_not_null(strstr(html, "<li>Oui, avec un référent<br />\n"
@@ -808,7 +808,7 @@ Test(export, golden_markdown_in_french)
 		cr_assert_not_null(strstr(html, "<li><em>Groupe sans titre</em>"
 		    " — 2 idées, 3 gommettes\n"));
 		cr_assert_not_null(strstr(html, "<strong>Guichet *unique* "
-		    "&lt;b&gt;</strong> — 2 idées, 4 gommettes"));
+		    "&lt;b&gt;</strong> — 5 idées, 4 gommettes"));
 		cr_assert_not_null(strstr(html, "<p>Aucune idée retenue.</p>"));
 		free(html);
 	}
@@ -1039,6 +1039,43 @@ Test(export, cluster_titles_stay_bold)
 	    "  - un — 0 votes — Léa\n"
 	    "- *Untitled cluster* — 1 card, 0 votes\n"
 	    "  - deux — 0 votes — Léa\n\n"), "%s", md);
+	free(md);
+	model_free(c.m);
+}
+
+Test(export, a_cluster_counts_every_card_listed_under_it)
+{
+	struct cafe	 c;
+	char		*md;
+	size_t		 len;
+	uint64_t	 a, b, r;
+
+	/*
+	 * Two cards grouped, a reply to the head: the list under the
+	 * cluster holds three cards and three dots, and so does its header.
+	 */
+	memset(&c, 0, sizeof c);
+	c.m = model_new("counts");
+	join(&c, 1, "Léa");
+	join(&c, 2, "Noé");
+	c.t1 = play(&c, 1, &TADD("Q"));
+	play(&c, 1, &PHASE(PHASE_IDEAS));
+	a = card(&c, 1, c.t1, 0, "un");
+	b = card(&c, 2, c.t1, 0, "deux");
+	r = card(&c, 2, c.t1, a, "trois");
+	play(&c, 1, &PHASE(PHASE_GROUP));
+	play(&c, 1, &GROUP(b, a));
+	play(&c, 1, &PHASE(PHASE_VOTE));
+	play(&c, 1, &VOTE(a, 1));
+	play(&c, 2, &VOTE(b, 1));
+	play(&c, 2, &VOTE(r, 1));
+	play(&c, 1, &PHASE(PHASE_HARVEST));
+	md = export_mem(c.m, EXPORT_MD, false, &len);
+	cr_assert_not_null(strstr(md, "#### All ideas\n\n"
+	    "- *Untitled cluster* — 3 cards, 3 votes\n"
+	    "  - un — 1 vote — Léa\n"
+	    "    - trois — 1 vote — Noé\n"
+	    "  - deux — 1 vote — Noé\n\n"), "%s", md);
 	free(md);
 	model_free(c.m);
 }

@@ -567,3 +567,73 @@ Test(layout, scrolling_keeps_the_selection_visible)
 	cr_assert_eq(layout_scroll(90, 95, 1, 20, 100), 80);
 	cr_assert_eq(layout_scroll(0, 0, 1, 20, 5), 0);
 }
+
+Test(layout, a_reply_to_a_cluster_head_comes_right_under_it)
+{
+	struct board		 b;
+	struct layout_row	*rows;
+	uint64_t		 t1, t2, d, a, e, r;
+	size_t			 n;
+
+	board_new(&b, &t1, &t2);
+	d = play(&b, 2, ADD(t1, "D", 0));
+	a = play(&b, 2, ADD(t1, "A", 0));
+	e = play(&b, 3, ADD(t1, "E", 0));
+	r = play(&b, 3, ADD(t1, "reply to D", d));
+	play(&b, 1, PHASE(PHASE_GROUP));
+	play(&b, 2, GROUP(a, d));
+	play(&b, 3, GROUP(e, d));
+	n = layout_rows(b.m, t1, NULL, &rows);
+	{
+		/* Under its members, r would seem to answer E. */
+		struct want w[] = {
+			{ d, 0, LAYOUT_TOP, false },
+			{ r, 1, LAYOUT_REPLY, false },
+			{ a, 1, LAYOUT_MEMBER, false },
+			{ e, 1, LAYOUT_MEMBER, false },
+		};
+		check_rows(rows, n, w, sizeof w / sizeof w[0]);
+	}
+	free(rows);
+	model_free(b.m);
+}
+
+/* The code point that starts s, 0 for none. */
+static uint32_t
+first_cp(const char *s, size_t len)
+{
+	uint32_t	cp = 0;
+
+	if (len > 0)
+		text_decode(s, len, &cp);
+	return cp;
+}
+
+Test(layout, guillemets_and_high_punctuation_stay_with_their_word)
+{
+	const char		*s = "Le th\xc3\xa8me \xc2\xab acc\xc3\xa8s "
+	    "\xc3\xa0 l'emploi \xc2\xbb : une priorit\xc3\xa9 ; vraiment ! "
+	    "Pourquoi pas ? \xc2\xab Oui \xc2\xbb";
+	struct layout_line	*l;
+	size_t			 n, i, w, len;
+	uint32_t		 cp;
+
+	/* From the width of the longest glued run, "l'emploi » :". */
+	for (w = 12; w <= 40; w++) {
+		check_wrap(s, w);
+		n = layout_wrap(s, w, &l);
+		for (i = 0; i < n; i++) {
+			len = l[i].end - l[i].start;
+			cp = first_cp(s + l[i].start, len);
+			cr_assert(cp != 0xbb && cp != ':' && cp != ';' &&
+			    cp != '!' && cp != '?', "line %zu at width %zu "
+			    "starts with U+%04X: \"%.*s\"", i, w, cp, (int)len,
+			    s + l[i].start);
+			cr_assert(len < 2 || memcmp(s + l[i].end - 2,
+			    "\xc2\xab", 2) != 0, "line %zu at width %zu ends "
+			    "with \xc2\xab: \"%.*s\"", i, w, (int)len,
+			    s + l[i].start);
+		}
+		free(l);
+	}
+}

@@ -457,7 +457,7 @@ Test(model, malformed_ops_are_bad_first)
 	cr_assert_eq(srv(x.m, x.f, OP(.kind = OP_TALLY)), REJECT_BAD);
 	cr_assert_eq(srv(x.m, x.a, OP(.kind = OP_JOINED, .participant = 9,
 	    .text = "Zoé")), REJECT_BAD);
-	cr_assert_eq(srv(x.m, x.f, OP(.kind = 12)), REJECT_BAD);
+	cr_assert_eq(srv(x.m, x.f, OP(.kind = 31)), REJECT_BAD);
 	cr_assert_eq(srv(x.m, x.a, PHASE(PHASE_COUNT)), REJECT_BAD);
 	cr_assert_eq(srv(x.m, x.f, ROLE(x.a, ROLE_COUNT)), REJECT_BAD);
 	cr_assert_eq(srv(x.m, x.f, TIMER(TIMER_ACTION_COUNT, 5, "")),
@@ -941,9 +941,12 @@ Test(model, freeze_at_zero_after_timer_end_until_rotate_or_start)
 	/* Only card.add is frozen; facilitators are exempt. */
 	ok(x.m, x.a, EDIT(c, "Juste à temps (corrigée)"));
 	ok(x.m, x.f, ADD(x.t1, "Synthèse", 0));
-	/* A stop leaves the freeze: it is not a new round. */
+	/* A stop clears the clock that ran out, and so the freeze. */
 	ok(x.m, x.f, TIMER(TIMER_STOP, 0, ""));
-	cr_assert_eq(srv(x.m, x.a, ADD(x.t1, "Trop tard", 0)), REJECT_FROZEN);
+	cr_assert_not(x.m->timer.ended);
+	cr_assert_not(model_frozen(x.m, now));
+	put(x.m, 0, OP(.kind = OP_TIMER_END, .text = "Tour 1"));
+	cr_assert(model_frozen(x.m, now));
 	/* Rotate clears it. */
 	ok(x.m, x.f, ROTATE());
 	cr_assert_not(x.m->timer.ended);
@@ -1340,10 +1343,14 @@ Test(model, rotate_counts_meetings_and_moves_travellers)
 	 * rotation_compute over the board's own seating and met counts. */
 	tables[0] = x.t1;
 	tables[1] = x.t2;
-	people[0] = (struct rotation_person){ x.a, x.t2, false };
-	people[1] = (struct rotation_person){ x.b, x.t2, false };
-	people[2] = (struct rotation_person){ x.c, x.t1, false };
-	people[3] = (struct rotation_person){ x.h, x.t1, true };
+	people[0] = (struct rotation_person){ .id = x.a, .table = x.t2,
+	    .sat = &tables[0], .nsat = 1 };
+	people[1] = (struct rotation_person){ .id = x.b, .table = x.t2,
+	    .sat = &tables[0], .nsat = 1 };
+	people[2] = (struct rotation_person){ .id = x.c, .table = x.t1,
+	    .sat = &tables[1], .nsat = 1 };
+	people[3] = (struct rotation_person){ .id = x.h, .table = x.t1,
+	    .host = true, .sat = &tables[0], .nsat = 1 };
 	memset(&in, 0, sizeof in);
 	in.tables = tables;
 	in.ntables = 2;

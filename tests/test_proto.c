@@ -555,7 +555,8 @@ Test(proto, roundtrip_every_state_record)
 	    .round = 3, .banner = "", .dots = 5, .multi_vote = true,
 	    .blind = true, .private_writing = false, .anonymous = true,
 	    .freeze_at_zero = false, .locked = true, .code = "1234",
-	    .keep = 3, .revealed = false, .follow_view = FOLLOW_RESULTS,
+	    .keep = 3, .eval_dots = 5, .place = "Pr\xc3\xa9" "fecture",
+	    .revealed = false, .follow_view = FOLLOW_RESULTS,
 	    .follow_table = 0, .follow_seq = 99,
 	    .created_ms = 1700000000000LL, .head = 1234 };
 	roundtrip(&m, "STATE board");

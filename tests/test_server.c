@@ -11,13 +11,24 @@
  * (tsupport spawns it with a parent-death signal) and its directory (a
  * guard process of tsupport's removes it).
  */
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <msgpack.h>
+#include <sched.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,12 +51,19 @@ static struct tserver	srv;
 static struct tclient	clients[24];
 static size_t		nclients;
 
+/* A directory a test made read-only, to give back before removal. */
+static char		restore_dir[200];
+
 /* Kill the server, remove its directory, close every client. */
 static void
 cleanup(void)
 {
 	size_t	i;
 
+	if (restore_dir[0] != '\0') {
+		chmod(restore_dir, 0700);
+		restore_dir[0] = '\0';
+	}
 	tserver_cleanup(&srv);
 	for (i = 0; i < nclients; i++)
 		tclient_close(&clients[i]);
@@ -342,9 +360,29 @@ seated(bool tcp, const char *board, const char *name, const char *code,
 struct catchup {
 	struct proto_welcome w;		/* board not kept */
 	uint64_t	 events;	/* EVENTs replayed */
+	uint64_t	 bytes;		/* WELCOME to READY, framed */
 	uint64_t	 states;	/* STATE records */
 	uint8_t		 kinds[64];	/* of the first replayed EVENTs */
 };
+
+/* One whole message, and the bytes of its frame. */
+static void
+recv_counted(struct tclient *c, struct proto_msg *msg, uint64_t *bytes)
+{
+	struct proto_err	 err;
+	uint8_t			*frame;
+	size_t			 len;
+	int			 rc;
+
+	rc = tclient_recv_frame(c, &frame, &len, WAIT);
+	cr_assert_eq(rc, 1, "the catch-up was cut short (%d)", rc);
+	cr_assert_eq(proto_decode(frame + PROTO_FRAME_HDR, len -
+	    PROTO_FRAME_HDR, msg, &err), PROTO_OK, "%s", err.text);
+	free(frame);
+	*bytes += len;
+	if (msg->type == PROTO_ERROR)
+		c->error = msg->u.error.code;
+}
 
 /*
  * Read WELCOME .. READY after a HELLO with since, folding everything into m
@@ -361,8 +399,15 @@ catchup(struct tclient *c, uint64_t since, struct model *m,
 	int			rc;
 
 	memset(cu, 0, sizeof *cu);
-	rc = tclient_expect(c, PROTO_WELCOME, &msg, WAIT);
-	cr_assert_eq(rc, 1, "no WELCOME came (%d)", rc);
+	for (;;) {
+		recv_counted(c, &msg, &cu->bytes);
+		if (msg.type == PROTO_WELCOME || msg.type == PROTO_ERROR)
+			break;
+		cr_assert(msg.type == PROTO_PRESENCE || msg.type == PROTO_PING,
+		    "message %u before WELCOME", msg.type);
+		proto_msg_free(&msg);
+		cu->bytes = 0;
+	}
 	if (msg.type == PROTO_ERROR) {
 		rc = (int)msg.u.error.code;
 		proto_msg_free(&msg);
@@ -375,8 +420,7 @@ catchup(struct tclient *c, uint64_t since, struct model *m,
 	if (m != NULL && cu->w.mode == MODE_STATE)
 		model_state_begin(m);
 	for (;;) {
-		rc = tclient_recv(c, &msg, WAIT);
-		cr_assert_eq(rc, 1, "the catch-up was cut short (%d)", rc);
+		recv_counted(c, &msg, &cu->bytes);
 		switch (msg.type) {
 		case PROTO_EVENT:
 			cr_assert_eq(cu->w.mode, MODE_REPLAY, "an EVENT in a "
@@ -556,6 +600,49 @@ static void
 board_file(char *out, size_t len, const char *board, const char *file)
 {
 	snprintf(out, len, "%s/%s/%s", srv.data, board, file);
+}
+
+/* A value of /proc/PID/status in kB ("VmSize:"), or -1. */
+static long
+proc_kb(pid_t pid, const char *key)
+{
+	char	 path[64], line[256];
+	FILE	*f;
+	long	 v = -1;
+
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, key, strlen(key)) == 0)
+			v = atol(line + strlen(key));
+	fclose(f);
+	return v;
+}
+
+/* f adds n cards of the longest text to table t, in one write. */
+static void
+many_cards(struct tclient *f, uint64_t t, int n)
+{
+	struct proto_op		op;
+	struct proto_msg	m;
+	char			text[PROTO_CARD_MAX + 1];
+	uint32_t		id = 0;
+	int			i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(text, sizeof text, "%d %0*d", i, PROTO_CARD_MAX - 12,
+		    0);
+		op = ADD(t, text, 0);
+		id = ++f->next_op;
+		cr_assert_neq(proto_enc_op(&f->out, id, &op), 0);
+		if (f->out.len > 60000)
+			cr_assert_eq(tclient_flush(f), 0);
+	}
+	cr_assert_eq(tclient_flush(f), 0);
+	cr_assert_eq(tclient_wait_op(f, id, &m, WAIT), 1, "the cards were "
+	    "not all applied");
+	proto_msg_free(&m);
 }
 
 /* ------------------------------------------------------------ 1. fan-out */
@@ -1226,6 +1313,66 @@ STEST(kill_9_while_clients_write_with_snapshots)
 	cr_assert_eq(stat(path, &st), 0, "no snapshot was written");
 }
 
+/*
+ * After a restart (a clean one: the snapshot covers the head), a client
+ * 100 events behind is served those 100 events, not the whole board
+ * (issue 13.2): the replay window is rebuilt from the log's tail.  What it
+ * is served rebuilds the board exactly.
+ */
+STEST(replay_after_a_restart)
+{
+	struct tclient		*f, *b, *w, *o;
+	struct proto_op		 op;
+	struct proto_msg	 m;
+	struct catchup		 cu;
+	struct model		*mb, *mo;
+	char			 text[16];
+	uint64_t		 t, h;
+	uint32_t		 id = 0;
+	int			 i;
+
+	tserver_start(&srv, false, "--ops-per-sec", "0", NULL);
+	t = new_board(&f, false, "cafe");
+	many_cards(f, t, 300);
+	w = seated(false, "cafe", "Wanda", NULL, t);
+	b = connected(false);
+	hello(b, "cafe", "Bruno", NULL, NULL, 0, true, false);
+	mb = model_new("cafe");
+	cr_assert_eq(catchup(b, 0, mb, &cu), 0);
+	h = b->head;
+	hang_up(b);
+	for (i = 0; i < 100; i++) {
+		snprintf(text, sizeof text, "%d", i);
+		op = ADD(t, text, 0);
+		id = ++w->next_op;
+		proto_enc_op(&w->out, id, &op);
+	}
+	cr_assert_eq(tclient_flush(w), 0);
+	cr_assert_eq(tclient_wait_op(w, id, &m, WAIT), 1);
+	proto_msg_free(&m);
+	cr_assert_eq(tserver_stop(&srv, SIGTERM), 0);
+	tserver_restart(&srv);
+
+	reconnect(b, false);
+	hello(b, "cafe", "Bruno", NULL, NULL, h, false, false);
+	cr_assert_eq(catchup(b, h, mb, &cu), 0);
+	fprintf(stderr, "after a restart, 100 events behind: %s, %llu bytes\n",
+	    cu.w.mode == MODE_REPLAY ? "replay" : "state", ULL(cu.bytes));
+	cr_assert_eq(cu.w.mode, MODE_REPLAY, "100 behind after a restart got "
+	    "the state (%llu bytes)", ULL(cu.bytes));
+	cr_assert_eq(cu.events, 100);
+	cr_assert_leq(cu.bytes, 2048);
+	/* The same board as a newcomer's state. */
+	o = connected(false);
+	hello(o, "cafe", "Olga", NULL, NULL, 0, true, false);
+	mo = model_new("cafe");
+	cr_assert_eq(catchup(o, 0, mo, &cu), 0);
+	follow(b, mb, mo->head);
+	same_board(mb, mo, "replay after a restart");
+	model_free(mb);
+	model_free(mo);
+}
+
 STEST(sigterm_says_106_and_snapshots)
 {
 	struct tclient	*f, *p;
@@ -1437,6 +1584,153 @@ STEST(bad_hellos_refused_others_unharmed)
 	cr_assert_eq(cu.w.participant, f->participant);
 	cr_assert_eq(cu.w.role, ROLE_FACILITATOR);
 	keeper_ok(k, t, "the facilitator is back");
+}
+
+/*
+ * A guesser: n connections to s, each saying HELLO to board with a wrong
+ * join code and, once answered, doing it again, for ms milliseconds.
+ * Writes "ERRORs-101 elapsed-ms" on out when done; a byte on ready once
+ * every connection has sent its first guess.  Runs in a child process.
+ */
+static void
+guesser(const char *sock, const char *board, int n, int ms, int ready,
+    int out)
+{
+	struct sockaddr_un	 sun;
+	struct pollfd		 pfd[64];
+	struct tclient		 c[64];
+	struct proto_msg	 m;
+	char			 code[32], line[64];
+	int64_t			 t0, end;
+	long			 answers = 0, guess = 0;
+	int			 i, rc;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", sock);
+	memset(c, 0, sizeof c);
+	t0 = ts_now_ms();
+	end = t0 + ms;
+	for (i = 0; i < n; i++)
+		c[i].fd = -1;
+	for (;;) {
+		for (i = 0; i < n; i++) {
+			if (c[i].fd != -1)
+				continue;
+			proto_buf_init(&c[i].out);
+			c[i].fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			c[i].client[0] = (uint8_t)i;
+			c[i].client[1] = (uint8_t)(guess >> 8);
+			if (connect(c[i].fd, (struct sockaddr *)&sun,
+			    sizeof sun) != 0)
+				_exit(3);
+			snprintf(code, sizeof code, "%04ld", 5000 + guess++ %
+			    5000);
+			if (tclient_hello(&c[i], board, "Mallory", code, NULL,
+			    0) != 0)
+				_exit(4);
+		}
+		if (guess == n)
+			(void)write(ready, "!", 1);
+		if (ts_now_ms() >= end)
+			break;
+		for (i = 0; i < n; i++) {
+			pfd[i].fd = c[i].fd;
+			pfd[i].events = POLLIN;
+		}
+		if (poll(pfd, (nfds_t)n, (int)(end - ts_now_ms())) <= 0)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			rc = tclient_recv(&c[i], &m, 1000);
+			if (rc == 1) {
+				if (m.type == PROTO_ERROR &&
+				    m.u.error.code == ERROR_AUTH &&
+				    ts_now_ms() < end)
+					answers++;
+				proto_msg_free(&m);
+			}
+			tclient_close(&c[i]);
+		}
+	}
+	snprintf(line, sizeof line, "%ld %lld\n", answers,
+	    (long long)(ts_now_ms() - t0));
+	(void)write(out, line, strlen(line));
+	_exit(0);
+}
+
+/*
+ * Guessing the join code (issue 9.6): 64 connections guessing as fast as
+ * the server answers get about 20 wrong answers a second for the board,
+ * and someone with the right code still gets in.
+ */
+STEST(join_code_guesses_are_throttled)
+{
+	struct tclient		*f, *p;
+	struct proto_op		 op;
+	struct pollfd		 pfd;
+	char			 line[64] = "", *log, *at;
+	long			 answers = -1, elapsed = 0;
+	int64_t			 t0, join_ms;
+	pid_t			 pid;
+	int			 ready[2], out[2], status, lines = 0;
+	ssize_t			 n;
+
+	tserver_start(&srv, false, NULL);
+	new_board(&f, false, "cafe");
+	op = OP(.kind = OP_SETTINGS);
+	op.settings.has = SET_CODE;
+	op.settings.code = (char *)"4321";
+	apply(f, op);
+	cr_assert_eq(pipe(ready), 0);
+	cr_assert_eq(pipe(out), 0);
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(ready[1], 3);
+		dup2(out[1], 4);
+		close_range(5, ~0U, 0);
+		guesser(srv.sock, "cafe", 64, 3000, 3, 4);
+	}
+	close(ready[1]);
+	close(out[1]);
+	pfd.fd = ready[0];
+	pfd.events = POLLIN;
+	cr_assert_eq(poll(&pfd, 1, WAIT), 1, "the guesser did not start");
+
+	/* During the attack, the right code. */
+	t0 = ts_now_ms();
+	p = connected(false);
+	cr_assert_eq(tclient_join(p, "cafe", "Pauline", "4321", NULL), 0,
+	    "the right code was refused during the attack");
+	join_ms = ts_now_ms() - t0;
+
+	pfd.fd = out[0];
+	cr_assert_eq(poll(&pfd, 1, WAIT), 1, "the guesser did not finish");
+	n = read(out[0], line, sizeof line - 1);
+	cr_assert_gt(n, 0);
+	line[n] = '\0';
+	cr_assert_eq(sscanf(line, "%ld %ld", &answers, &elapsed), 2);
+	waitpid(pid, &status, 0);
+	close(ready[0]);
+	close(out[0]);
+	fprintf(stderr, "join code guessing: %ld wrong answers in %ld ms "
+	    "(%.0f/s) over 64 connections; the right code got in in %lld "
+	    "ms\n", answers, elapsed, answers * 1000.0 / (double)elapsed,
+	    (long long)join_ms);
+	/* 20 a second and a burst of 20, with room for rounding. */
+	cr_assert_leq(answers, 20 * (elapsed / 1000 + 1) + 20 + 10,
+	    "%ld wrong answers in %ld ms", answers, elapsed);
+	cr_assert_gt(answers, 0);
+	/* Logged once per burst, not per try. */
+	log = tserver_log(&srv);
+	for (at = log; (at = strstr(at, "wrong join code")) != NULL; at++)
+		lines++;
+	free(log);
+	cr_assert_leq(lines, 5, "%d log lines for %ld wrong codes", lines,
+	    answers);
 }
 
 STEST(bad_frames_refused_others_unharmed)
@@ -1729,25 +2023,131 @@ STEST(rate_limit)
 	cr_assert_eq(rc, 1, "the rate limit never let go");
 }
 
+/* c's connection answers a PING: the server has it and reads it. */
+static void
+answers(struct tclient *c, uint64_t token, const char *what)
+{
+	struct proto_msg	m;
+
+	proto_enc_ping(&c->out, token);
+	cr_assert_eq(tclient_flush(c), 0, "%s: cannot send", what);
+	cr_assert_eq(tclient_expect(c, PROTO_PONG, &m, WAIT), 1, "%s: no "
+	    "PONG", what);
+	cr_assert_eq(m.type, PROTO_PONG, "%s: got %u", what, m.type);
+	proto_msg_free(&m);
+}
+
+/*
+ * --max-conns: a newcomer takes the place of the oldest connection that
+ * had time to say HELLO and did not; when every connection is on a board,
+ * it is refused with 105.
+ */
 STEST(max_conns)
 {
-	struct tclient		*f, *x, *y;
-	struct proto_msg	 m;
+	struct tclient		*f, *x, *y, *z;
 	uint64_t		 t;
 
 	tserver_start(&srv, false, "--max-conns", "2", NULL);
 	t = new_board(&f, false, "cafe");
-	x = connected(false);
+	x = joined(false, "cafe", "Xavier", NULL, NULL);
 	y = connected(false);
-	expect_error(y, ERROR_FULL, "a third connection");
+	expect_error(y, ERROR_FULL, "a third connection, the others on a "
+	    "board");
 	keeper_ok(f, t, "a full server");
-	/* The second one was let in. */
-	proto_enc_ping(&x->out, 5);
-	cr_assert_eq(tclient_flush(x), 0);
-	cr_assert_eq(tclient_expect(x, PROTO_PONG, &m, WAIT), 1);
-	cr_assert_eq(m.type, PROTO_PONG, "the second connection got %u",
-	    m.type);
-	proto_msg_free(&m);
+	/* Xavier leaves; a connection that says nothing takes the place. */
+	skip_to(f, x->head);
+	hang_up(x);
+	wait_offline(f, x->participant);
+	y = connected(false);
+	answers(y, 5, "the second connection");
+	/* The next newcomer makes it go, and is let in. */
+	z = connected(false);
+	answers(z, 6, "the newcomer");
+	cr_assert_eq(tclient_expect(y, PROTO_PONG, NULL, WAIT), -1, "the "
+	    "silent connection is still open");
+	keeper_ok(f, t, "after the eviction");
+}
+
+/*
+ * Half-HELLO flood (issue 9.3): connections that send half a HELLO and
+ * wait fill --max-conns over and over; participants with a whole HELLO
+ * still get in, each at once.
+ */
+STEST(half_hello_flood_locks_nobody_out)
+{
+	struct tclient		*f, *c;
+	struct proto_hello	 h;
+	struct proto_buf	 hb;
+	uint8_t			 id[PROTO_CLIENT_LEN] = { 1 };
+	char			 name[32];
+	int64_t			 t0, worst = 0;
+	struct pollfd		 pfd;
+	pid_t			 flood;
+	int			 i, rc, status, ready[2];
+
+	tserver_start(&srv, false, "--max-conns", "100", NULL);
+	new_board(&f, false, "cafe");
+	memset(&h, 0, sizeof h);
+	h.v = PROTO_VERSION;
+	h.board = (char *)"cafe";
+	memcpy(h.client, id, sizeof id);
+	h.name = (char *)"Mallory";
+	proto_buf_init(&hb);
+	cr_assert_neq(proto_enc_hello(&hb, &h), 0);
+
+	/*
+	 * Opens 300 at a time and keeps opening, half a HELLO each; says on
+	 * a pipe when the first 300 are open.
+	 */
+	cr_assert_eq(pipe(ready), 0);
+	flood = fork();
+	cr_assert_neq(flood, -1);
+	if (flood == 0) {
+		struct sockaddr_un	sun;
+		int			fds[300] = { 0 }, k = 0, round = 0;
+
+		/* Nothing of the test's: its end must be seen. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(ready[1], 3);
+		close_range(4, ~0U, 0);
+		memset(&sun, 0, sizeof sun);
+		sun.sun_family = AF_UNIX;
+		snprintf(sun.sun_path, sizeof sun.sun_path, "%s", srv.sock);
+		for (;;) {
+			if (fds[k] > 0)
+				close(fds[k]);
+			fds[k] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
+			    0);
+			if (connect(fds[k], (struct sockaddr *)&sun,
+			    sizeof sun) == 0)
+				send(fds[k], hb.data, hb.len / 2,
+				    MSG_NOSIGNAL);
+			k = (k + 1) % 300;
+			if (k == 0 && round++ == 0)
+				(void)write(3, "!", 1);
+		}
+	}
+	close(ready[1]);
+	pfd.fd = ready[0];
+	pfd.events = POLLIN;
+	cr_assert_eq(poll(&pfd, 1, WAIT), 1, "the flood did not start");
+	close(ready[0]);
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof name, "Personne %d", i);
+		t0 = ts_now_ms();
+		c = connected(false);
+		rc = tclient_join(c, "cafe", name, NULL, NULL);
+		if (ts_now_ms() - t0 > worst)
+			worst = ts_now_ms() - t0;
+		cr_assert_eq(rc, 0, "%s could not join during the flood: %d",
+		    name, rc);
+		hang_up(c);
+	}
+	kill(flood, SIGKILL);
+	waitpid(flood, &status, 0);
+	proto_buf_free(&hb);
+	fprintf(stderr, "half-HELLO flood: 5 participants joined, the slowest "
+	    "in %lld ms\n", (long long)worst);
 }
 
 STEST(board_and_peer_limits)
@@ -1870,6 +2270,154 @@ STEST(slow_reader_dropped_at_its_cap)
 	    sizeof text - 1, ULL(s_got), s_error ? "then ERROR 107" :
 	    "then a close", (int)(strchr(p, '\n') - p), p);
 	free(log);
+}
+
+/* A name of 32 three-byte letters: the longest PRESENCE there is. */
+#define LONG_NAME \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80" \
+	"\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80\xe4\xb8\x80"
+
+/*
+ * A slow reader dropped in the middle of a PRESENCE broadcast: the ones
+ * after it on the board still get whole, valid frames.  A never reads, B
+ * reads everything, C comes and goes so that only PRESENCE goes out
+ * (issue 9.1: the ERROR for A was encoded into the buffer the broadcast
+ * was sending from, and B's next header claimed 1.8 GB).
+ */
+STEST(slow_reader_dropped_during_presence_others_unharmed)
+{
+	struct tclient		*f, *a, *b, *c;
+	struct proto_msg	 m;
+	struct catchup		 cu;
+	uint8_t			 cid[PROTO_CLIENT_LEN];
+	char			*log;
+	uint32_t		 cp = 0;
+	int			 i, rc, after = -1;
+	bool			 online, error107 = false;
+
+	tserver_start(&srv, false, "--queue-cap", "2k", NULL);
+	f = joined(false, "drop", "Nadia", NULL, srv.key);
+	hang_up(f);
+	a = joined(false, "drop", "A", NULL, NULL);
+	b = joined(false, "drop", "B", NULL, NULL);
+	c = newc();
+	for (i = 0; i < 5000 && after < 20; i++) {
+		cr_assert_eq(tclient_connect(c, &srv, false), 0);
+		/* The same client each time: no joined event after the first. */
+		if (i == 0)
+			memcpy(cid, c->client, sizeof cid);
+		else
+			memcpy(c->client, cid, sizeof cid);
+		hello(c, "drop", LONG_NAME, NULL, NULL, 0, false, false);
+		cr_assert_eq(catchup(c, 0, NULL, &cu), 0, "C could not join");
+		cp = cu.w.participant;
+		tclient_close(c);
+		/* B hears C come and go, in whole frames. */
+		do {
+			rc = tclient_expect(b, PROTO_PRESENCE, &m, WAIT);
+			cr_assert_eq(rc, 1, "round %d: B's stream broke (%d)",
+			    i, rc);
+			cr_assert_eq(m.type, PROTO_PRESENCE, "round %d: B got "
+			    "message %u", i, m.type);
+			online = m.u.presence.participant != cp ||
+			    m.u.presence.online;
+			proto_msg_free(&m);
+		} while (online);
+		if (after >= 0)
+			after++;
+		else if (i % 50 == 49) {
+			log = tserver_log(&srv);
+			if (strstr(log, "over the cap") != NULL)
+				after = 0;
+			free(log);
+		}
+	}
+	cr_assert_geq(after, 0, "A was never dropped");
+	/* B is still live and whole: PING, PONG. */
+	proto_enc_ping(&b->out, 77);
+	cr_assert_eq(tclient_flush(b), 0);
+	cr_assert_eq(tclient_expect(b, PROTO_PONG, &m, WAIT), 1);
+	cr_assert_eq(m.type, PROTO_PONG);
+	proto_msg_free(&m);
+	/* A: whole frames, ending with ERROR 107 and a close. */
+	while ((rc = tclient_recv(a, &m, WAIT)) == 1) {
+		if (m.type == PROTO_ERROR)
+			error107 = m.u.error.code == ERROR_SLOW;
+		proto_msg_free(&m);
+	}
+	cr_assert_eq(rc, -1);
+	cr_assert(error107, "A did not end with ERROR 107");
+	fprintf(stderr, "slow reader dropped during PRESENCE after %d rounds "
+	    "of C coming and going\n", i - after);
+}
+
+/*
+ * The server's end of c's TCP connection, duplicated into this process
+ * (pidfd_getfd: the server is our child); -1 if it cannot be had.
+ */
+static int
+server_end_of(const struct tclient *c)
+{
+	struct sockaddr_in	mine, peer;
+	socklen_t		len;
+	char			dir[64];
+	struct dirent		*de;
+	DIR			*d;
+	int			pidfd, fd, found = -1;
+
+	len = sizeof mine;
+	cr_assert_eq(getsockname(c->fd, (struct sockaddr *)&mine, &len), 0);
+	if ((pidfd = (int)syscall(SYS_pidfd_open, srv.pid, 0)) == -1)
+		return -1;
+	snprintf(dir, sizeof dir, "/proc/%ld/fd", (long)srv.pid);
+	if ((d = opendir(dir)) == NULL) {
+		close(pidfd);
+		return -1;
+	}
+	while (found == -1 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		fd = (int)syscall(SYS_pidfd_getfd, pidfd, atoi(de->d_name), 0);
+		if (fd == -1)
+			continue;
+		len = sizeof peer;
+		if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0 &&
+		    peer.sin_family == AF_INET && peer.sin_port == mine.sin_port)
+			found = fd;
+		else
+			close(fd);
+	}
+	closedir(d);
+	close(pidfd);
+	return found;
+}
+
+/*
+ * Every TCP connection the server accepts has TCP_NODELAY: small frames
+ * are not held back for the peer's delayed ACK (issue 13.1).
+ */
+STEST(tcp_connections_send_at_once)
+{
+	struct tclient	*c;
+	socklen_t	 len;
+	int		 fd, on = 0;
+
+	tserver_start(&srv, true, NULL);
+	c = joined(true, "cafe", "Nadia", NULL, srv.key);
+	fd = server_end_of(c);
+	if (fd == -1)
+		cr_skip_test("cannot reach the server's socket (pidfd_getfd: "
+		    "%s)", strerror(errno));
+	len = sizeof on;
+	cr_assert_eq(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &len), 0);
+	close(fd);
+	cr_assert_neq(on, 0, "the server's end has no TCP_NODELAY");
 }
 
 /* ------------------------------------------------------------ 7. privacy */
@@ -2057,6 +2605,141 @@ STEST(privacy_of_writing_and_joins)
 	cr_assert_eq(m.u.event.op.kind, OP_JOINED);
 	cr_assert_arr_eq(m.u.event.op.client, p3->client, PROTO_CLIENT_LEN);
 	proto_msg_free(&m);
+}
+
+/* Card events whose author may be shown to a participant. */
+static bool
+card_kind(uint8_t kind)
+{
+	return kind == OP_CARD_ADD || kind == OP_CARD_EDIT ||
+	    kind == OP_CARD_DELETE || kind == OP_CARD_MOVE;
+}
+
+/*
+ * What a newcomer's replay from since shows, checked event by event on the
+ * raw stream: no card event names an author but the newcomer's own; no
+ * vote shows its card and delta; secret never appears.  Returns the
+ * number of EVENTs replayed; the mode must be replay.
+ */
+static int
+replay_shows_no_more(struct tclient *n, uint64_t since, const char *secret)
+{
+	struct proto_msg	 m;
+	struct proto_err	 err;
+	uint8_t			*fr;
+	size_t			 len;
+	int			 events = 0, rc;
+
+	rc = tclient_expect(n, PROTO_WELCOME, &m, WAIT);
+	cr_assert_eq(rc, 1);
+	cr_assert_eq(m.type, PROTO_WELCOME, "ERROR %u", m.u.error.code);
+	cr_assert_eq(m.u.welcome.mode, MODE_REPLAY, "a replay from %llu",
+	    ULL(since));
+	n->participant = m.u.welcome.participant;
+	proto_msg_free(&m);
+	for (;;) {
+		cr_assert_eq(tclient_recv_frame(n, &fr, &len, WAIT), 1);
+		cr_assert(memmem(fr, len, secret, strlen(secret)) == NULL,
+		    "the replay shows a secret text");
+		cr_assert_eq(proto_decode(fr + PROTO_FRAME_HDR, len -
+		    PROTO_FRAME_HDR, &m, &err), PROTO_OK, "%s", err.text);
+		free(fr);
+		if (m.type == PROTO_READY) {
+			proto_msg_free(&m);
+			return events;
+		}
+		if (m.type == PROTO_EVENT) {
+			const struct proto_event *ev = &m.u.event;
+
+			events++;
+			if (card_kind(ev->op.kind) && ev->origin !=
+			    n->participant)
+				cr_assert(ev->origin == 0 && ev->op_id == 0,
+				    "seq %llu (%s) shows its author %u and op "
+				    "%u to a newcomer", ULL(ev->seq),
+				    proto_kind_name(ev->op.kind), ev->origin,
+				    ev->op_id);
+			if (ev->op.kind == OP_VOTE)
+				cr_assert(ev->origin == 0 && ev->op.hidden,
+				    "seq %llu: a blind vote shows its card",
+				    ULL(ev->seq));
+		}
+		proto_msg_free(&m);
+	}
+}
+
+/*
+ * Anonymous switched on mid-session: whoever joins afterwards, even asking
+ * for a replay from before the switch, learns from no event who wrote what
+ * (issue 9.5); private cards deleted unread and blind votes stay hidden.
+ */
+STEST(replay_applies_the_current_privacy)
+{
+	struct tclient		*f, *a, *b, *n;
+	struct catchup		 cu;
+	struct model		*mn;
+	uint64_t		 t, first, secret, bancs;
+	size_t			 i;
+	int			 events;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "anon");
+	first = f->head;
+	a = seated(false, "anon", "Alice", NULL, t);
+	b = seated(false, "anon", "Bruno", NULL, t);
+	/* Written while names were shown. */
+	bancs = apply(a, ADD(t, "Des bancs partout", 0));
+	secret = apply(b, ADD(t, "Une navette", 0));
+	apply(a, EDIT(bancs, "Des bancs \xc3\xa0 "
+	    "l'ombre"));
+	{
+		struct proto_op op = MOVE(secret, 0);
+
+		op.table = apply(f, TADD("Et ailleurs ?"));
+		apply(b, op);
+	}
+	/* A private card deleted before anyone saw it. */
+	apply(f, SETTINGS(.has = SET_PRIVATE, .private_writing = true));
+	secret = apply(a, ADD(t, "Rien que pour moi", 0));
+	apply(a, DEL(secret));
+	apply(f, SETTINGS(.has = SET_PRIVATE, .private_writing = false));
+	/* A blind vote, tallied. */
+	apply(f, PHASE(PHASE_VOTE));
+	apply(b, VOTE(bancs, 1));
+	apply(f, PHASE(PHASE_HARVEST));
+	/* Then the facilitator hides the authors. */
+	apply(f, SETTINGS(.has = SET_ANONYMOUS, .anonymous = true));
+
+	n = connected(false);
+	hello(n, "anon", "Zo\xc3\xa9", NULL, NULL, first, false, false);
+	events = replay_shows_no_more(n, first, "Rien que pour moi");
+	cr_assert_gt(events, 10);
+
+	/* The same through the state: no authors either. */
+	n = connected(false);
+	hello(n, "anon", "Yann", NULL, NULL, 0, true, false);
+	mn = model_new("anon");
+	cr_assert_eq(catchup(n, 0, mn, &cu), 0);
+	cr_assert_eq(cu.w.mode, MODE_STATE);
+	for (i = 0; i < mn->ncards; i++)
+		cr_assert_eq(mn->cards[i].author, 0, "card %llu shows its "
+		    "author in the state", ULL(mn->cards[i].id));
+	model_free(mn);
+
+	/* The author still sees their own, a facilitator everything. */
+	hang_up(a);
+	reconnect(a, false);
+	hello(a, "anon", "Alice", NULL, NULL, first, false, false);
+	cr_assert_eq(catchup(a, first, NULL, &cu), 0);
+	cr_assert_eq(cu.w.mode, MODE_REPLAY);
+
+	/* After a restart the window comes from the log: the same rule. */
+	cr_assert_eq(tserver_stop(&srv, SIGTERM), 0);
+	tserver_restart(&srv);
+	n = connected(false);
+	hello(n, "anon", "Xavier", NULL, NULL, first, false, false);
+	cr_assert_eq(replay_shows_no_more(n, first, "Rien que pour moi"),
+	    events + 2, "the replay after the restart");
 }
 
 /* ------------------------------------------------------------ 8. timers */
@@ -2703,6 +3386,386 @@ fsync_mode(const char *mode)
 	cr_assert_eq(cu.w.head, head, "--fsync %s: head %llu after a restart, "
 	    "%llu before", mode, ULL(cu.w.head), ULL(head));
 	keeper_ok(g, t, mode);
+}
+
+/*
+ * A fatal error reaches the configured log, not only standard error
+ * (issue 9.9): the server runs out of memory (its address space capped)
+ * while writing a large state, and says so in its --log-file.
+ */
+STEST(fatal_errors_reach_the_log_file)
+{
+	struct tclient	*f, *c;
+	struct rlimit	 rl;
+	uint64_t	 t;
+	char		*log;
+	long		 vm;
+	int		 status;
+
+#if defined(__SANITIZE_ADDRESS__)
+	cr_skip_test("the sanitizer's allocator reports running out of "
+	    "memory itself");
+#endif
+	tserver_start(&srv, false, "--ops-per-sec", "0", "--fsync", "never",
+	    NULL);
+	t = new_board(&f, false, "big");
+	many_cards(f, t, 600);
+	/* Room for what is mapped now, not for a 300 kB state on top. */
+	vm = proc_kb(srv.pid, "VmSize:");
+	cr_assert_gt(vm, 0);
+	rl.rlim_cur = rl.rlim_max = (rlim_t)vm * 1024 + 64 * 1024;
+	cr_assert_eq(prlimit(srv.pid, RLIMIT_AS, &rl, NULL), 0, "prlimit: %s",
+	    strerror(errno));
+	c = connected(false);
+	hello(c, "big", "Bruno", NULL, NULL, 0, true, false);
+	status = tserver_stop(&srv, 0);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 70, "the server "
+	    "did not exit with 70 (status %d)", status);
+	log = tserver_log(&srv);
+	cr_assert(strstr(log, "error: fatal: out of memory") != NULL,
+	    "the log does not say why the server stopped:\n%s", log);
+	free(log);
+}
+
+/* True if this process may make a private mount namespace (root). */
+static bool
+can_unshare_mounts(void)
+{
+	pid_t	pid;
+	int	status;
+
+	if ((pid = fork()) == 0)
+		_exit(unshare(CLONE_NEWNS) == 0 ? 0 : 1);
+	cr_assert_neq(pid, -1);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Server setup: a private mount namespace, a 1 MB tmpfs as its data. */
+static void
+small_disk(const struct tserver *s)
+{
+	mkdir(s->data, 0700);
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("cafeboard-test", s->data, "tmpfs", 0, "size=1m,mode=0700")
+	    != 0)
+		_exit(77);
+}
+
+/* Server setup: a private mount namespace, the board "ro" read-only. */
+static void
+read_only_board(const struct tserver *s)
+{
+	char	dir[160];
+
+	snprintf(dir, sizeof dir, "%s/ro", s->data);
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount(dir, dir, NULL, MS_BIND, NULL) != 0 ||
+	    mount(NULL, dir, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) !=
+	    0)
+		_exit(77);
+}
+
+/* The modes of a board directory's files, then of the directory. */
+static void
+set_modes(const char *dir, mode_t files, mode_t mode)
+{
+	static const char *const names[] = { "events.log", "snapshot", "lock" };
+	char	path[200];
+	size_t	i;
+
+	for (i = 0; i < NITEMS(names); i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		chmod(path, files);
+	}
+	cr_assert_eq(chmod(dir, mode), 0);
+}
+
+/* path as the server sees it, from this process (its mount namespace). */
+static void
+server_path(char *out, size_t len, const char *path)
+{
+	snprintf(out, len, "/proc/%ld/root%s", (long)srv.pid, path);
+}
+
+/*
+ * Fill the server's disk, then give back leave bytes; the filler's path
+ * goes to filler (unlink it to free the space).
+ */
+static void
+fill_disk(char *filler, size_t len, size_t leave)
+{
+	static char	 block[65536];
+	char		 data[160];
+	off_t		 size = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	server_path(data, sizeof data, srv.data);
+	snprintf(filler, len, "%s/filler", data);
+	fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert_neq(fd, -1, "%s: %s", filler, strerror(errno));
+	while ((n = write(fd, block, sizeof block)) > 0)
+		size += n;
+	cr_assert_eq(errno, ENOSPC, "filling: %s", strerror(errno));
+	if (leave > 0)
+		cr_assert_eq(ftruncate(fd, size - (off_t)leave), 0);
+	close(fd);
+}
+
+/* Send op; it must get REJECT code, whose text is copied to why. */
+static void
+refused_why(struct tclient *c, struct proto_op op, int code, char *why,
+    size_t len)
+{
+	struct proto_msg	m;
+	uint32_t		id = tclient_op(c, &op);
+	int			rc;
+
+	for (;;) {
+		rc = tclient_recv(c, &m, WAIT);
+		cr_assert_eq(rc, 1, "no answer to op %u", id);
+		if (m.type == PROTO_REJECT && m.u.reject.op_id == id)
+			break;
+		cr_assert(m.type != PROTO_EVENT || m.u.event.origin !=
+		    c->participant || m.u.event.op_id != id, "op %u was "
+		    "applied", id);
+		cr_assert_neq(m.type, PROTO_ERROR, "ERROR %u", m.u.error.code);
+		proto_msg_free(&m);
+	}
+	cr_assert_eq(m.u.reject.code, (uint32_t)code, "REJECT %u (%s), want "
+	    "%d", m.u.reject.code, m.u.reject.text, code);
+	snprintf(why, len, "%s", m.u.reject.text);
+	proto_msg_free(&m);
+}
+
+/* How many lines of the server's log hold text. */
+static int
+log_lines(const char *text)
+{
+	char	*log = tserver_log(&srv), *at;
+	int	 n = 0;
+
+	for (at = log; (at = strstr(at, text)) != NULL; at++)
+		n++;
+	free(log);
+	return n;
+}
+
+/*
+ * The disk fills up (issue 9.7, 9.11): snapshots that fail and changes that
+ * are refused are logged once per burst; users are told the cause; a board
+ * that could not be made for lack of space is made once space is back,
+ * without a restart.
+ */
+STEST(full_disk_says_why_and_recovers)
+{
+	struct tclient		*f, *x;
+	struct proto_msg	 m;
+	char			 key[160], filler[200], why[256];
+	FILE			*kf;
+	uint64_t		 t;
+	int			 i, rc = 0;
+
+	if (!can_unshare_mounts())
+		cr_skip_test("a small tmpfs needs root (a private mount "
+		    "namespace)");
+	tserver_start_setup(&srv, small_disk, false, "--ops-per-sec", "0",
+	    "--snapshot-every", "5", NULL);
+	server_path(key, sizeof key, srv.keyfile);
+	cr_assert_not_null(kf = fopen(key, "r"), "%s", key);
+	cr_assert_not_null(fgets(srv.key, sizeof srv.key, kf));
+	srv.key[strcspn(srv.key, "\r\n")] = '\0';
+	fclose(kf);
+	t = new_board(&f, false, "cafe");
+	many_cards(f, t, 40);
+
+	/* Room for the log, not for a snapshot: each pass would retry. */
+	fill_disk(filler, sizeof filler, 8192);
+	for (i = 0; i < 15; i++)
+		apply(f, ADD(t, "petite", 0));
+	cr_assert_leq(log_lines("snapshot failed"), 2, "%d lines for one "
+	    "burst of failed snapshots", log_lines("snapshot failed"));
+
+	/*
+	 * Full (once the log's last page is full too): every change refused,
+	 * saying why, logged once.
+	 */
+	unlink(filler);
+	fill_disk(filler, sizeof filler, 0);
+	for (i = 0; i < 200; i++) {
+		struct proto_op	op = ADD(t, "de trop", 0);
+		uint32_t	id = tclient_op(f, &op);
+
+		rc = tclient_wait_op(f, id, &m, WAIT);
+		if (rc == 1)
+			proto_msg_free(&m);
+		else
+			break;
+	}
+	cr_assert_eq(rc, -REJECT_LIMIT, "the full disk refused nothing: %d",
+	    rc);
+	for (i = 0; i < 20; i++) {
+		refused_why(f, ADD(t, "de trop", 0), REJECT_LIMIT, why,
+		    sizeof why);
+		cr_assert(strstr(why, "no space left") != NULL, "REJECT says: "
+		    "%s", why);
+	}
+	cr_assert_leq(log_lines("cannot store"), 2, "%d lines for 20 refused "
+	    "changes", log_lines("cannot store"));
+
+	/* A new board cannot be made now, and the newcomer is told why. */
+	x = connected(false);
+	hello(x, "neuf", "Nadia", NULL, srv.key, 0, false, false);
+	cr_assert_eq(tclient_expect(x, PROTO_ERROR, &m, WAIT), 1);
+	cr_assert_eq(m.u.error.code, ERROR_FULL, "ERROR %u (%s)",
+	    m.u.error.code, m.u.error.text);
+	cr_assert(strstr(m.u.error.text, "no space left") != NULL, "ERROR "
+	    "says: %s", m.u.error.text);
+	proto_msg_free(&m);
+
+	/* Space is back: the board is made, changes go through. */
+	cr_assert_eq(unlink(filler), 0);
+	x = joined(false, "neuf", "Nadia", NULL, srv.key);
+	apply(x, TADD("Et maintenant ?"));
+	keeper_ok(f, t, "space is back");
+}
+
+/*
+ * A board whose directory is read-only (issue 9.7) is served read-only:
+ * its participants catch up, a facilitator observes, changes are refused
+ * with the reason, a newcomer is told why it cannot join.
+ */
+STEST(read_only_board_is_served_read_only)
+{
+	struct tclient		*f, *p, *o, *x;
+	struct catchup		 cu;
+	struct proto_msg	 m;
+	char			 why[256], dir[160];
+	uint64_t		 t, h;
+
+	tserver_start(&srv, false, NULL);
+	t = new_board(&f, false, "ro");
+	p = seated(false, "ro", "Bruno", NULL, t);
+	apply(p, ADD(t, "Avant", 0));
+	h = p->head;
+	hang_up(p);
+	hang_up(f);
+	cr_assert_eq(tserver_stop(&srv, SIGTERM), 0);
+	if (can_unshare_mounts())
+		srv.setup = read_only_board;
+	else {
+		/* Not root: permissions are enough. */
+		snprintf(dir, sizeof dir, "%s/ro", srv.data);
+		snprintf(restore_dir, sizeof restore_dir, "%s", dir);
+		set_modes(dir, 0400, 0500);
+	}
+	tserver_restart(&srv);
+
+	reconnect(p, false);
+	hello(p, "ro", "Bruno", NULL, NULL, 0, true, false);
+	cr_assert_eq(catchup(p, 0, NULL, &cu), 0, "the participant was "
+	    "refused: ERROR %u", p->error);
+	cr_assert_eq(cu.w.head, h);
+	refused_why(p, ADD(t, "Apr\xc3\xa8s", 0), REJECT_FROZEN, why,
+	    sizeof why);
+	cr_assert(strstr(why, "read-only") != NULL, "REJECT says: %s", why);
+
+	o = connected(false);
+	hello(o, "ro", "export", NULL, srv.key, 0, true, true);
+	cr_assert_eq(catchup(o, 0, NULL, &cu), 0, "observe was refused");
+
+	x = connected(false);
+	hello(x, "ro", "Chlo\xc3\xa9", NULL, NULL, 0, false, false);
+	cr_assert_eq(tclient_expect(x, PROTO_ERROR, &m, WAIT), 1);
+	cr_assert_eq(m.u.error.code, ERROR_FULL, "ERROR %u (%s)",
+	    m.u.error.code, m.u.error.text);
+	cr_assert(strstr(m.u.error.text, "read-only") != NULL, "ERROR says: "
+	    "%s", m.u.error.text);
+	proto_msg_free(&m);
+}
+
+/*
+ * n clients catch up on board at once (as newcomers), each read to READY;
+ * then they all leave.  Returns the server's highest RSS
+ * in kB seen while they did.
+ */
+static long
+catchup_storm(const char *board, int n)
+{
+	struct tclient		*c = calloc((size_t)n, sizeof *c);
+	struct proto_msg	 m;
+	char			 name[32];
+	long			 peak = 0, kb;
+	int			 i, rc;
+
+	cr_assert_not_null(c);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(tclient_connect(&c[i], &srv, false), 0);
+		snprintf(name, sizeof name, "Foule %d", i);
+		/* Half ask for the state, half let the server choose. */
+		cr_assert_eq(tclient_hello_flags(&c[i], board, name, NULL, NULL,
+		    0, i % 2 == 0, false), 0);
+	}
+	for (i = 0; i < n; i++) {
+		do {
+			rc = tclient_recv(&c[i], &m, WAIT);
+			cr_assert_eq(rc, 1, "client %d: the catch-up was cut "
+			    "short (%d)", i, rc);
+			if (m.type == PROTO_ERROR)
+				cr_assert_fail("client %d: ERROR %u %s", i,
+				    m.u.error.code, m.u.error.text);
+			rc = m.type == PROTO_READY;
+			proto_msg_free(&m);
+		} while (!rc);
+		if ((kb = proc_kb(srv.pid, "VmRSS:")) > peak)
+			peak = kb;
+	}
+	for (i = 0; i < n; i++)
+		tclient_close(&c[i]);
+	free(c);
+	return peak;
+}
+
+/*
+ * Memory after a storm (issue 9.10): after many newcomers caught up on a
+ * big board and left, the server's memory comes back to within twice what
+ * it was before (memory, not time: the wait for it is bounded).
+ */
+STEST(memory_comes_back_after_a_storm)
+{
+	struct tclient	*f;
+	uint64_t	 t;
+	long		 before, peak, after;
+	int64_t		 deadline;
+
+#if defined(__SANITIZE_ADDRESS__)
+	cr_skip_test("the sanitizer's allocator keeps freed memory in "
+	    "quarantine");
+#endif
+	tserver_start(&srv, false, "--ops-per-sec", "0", "--fsync", "never",
+	    NULL);
+	t = new_board(&f, false, "big");
+	many_cards(f, t, 2000);
+	/* A first newcomer: what one catch-up leaves is the baseline. */
+	catchup_storm("big", 1);
+	keeper_ok(f, t, "before the storm");
+	before = proc_kb(srv.pid, "VmRSS:");
+	peak = catchup_storm("big", 100);
+	keeper_ok(f, t, "after the storm");
+	deadline = ts_now_ms() + WAIT;
+	while ((after = proc_kb(srv.pid, "VmRSS:")) > 2 * before &&
+	    ts_now_ms() < deadline) {
+		keeper_ok(f, t, "waiting");
+		usleep(100000);
+	}
+	fprintf(stderr, "storm of 100 catch-ups of a 2 000-card board: server "
+	    "RSS %ld kB before, %ld kB at the peak, %ld kB after\n", before,
+	    peak, after);
+	cr_assert_leq(after, 2 * before, "RSS %ld kB after the storm, %ld kB "
+	    "before", after, before);
 }
 
 STEST(fsync_batch)

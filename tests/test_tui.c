@@ -13,16 +13,26 @@
 
 #include <event2/event.h>
 
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+#include <errno.h>
 #include <locale.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 
+#include "tsupport.h"
 #include "tui-harness.h"
 
 #include "../client/ui.h"
+#include "i18n.h"
 #include "proto.h"
 #include "text.h"
 
@@ -55,13 +65,13 @@ tui_teardown(void)
 
 TestSuite(tui, .init = tui_setup, .fini = tui_teardown, .timeout = 180);
 
-/* A board "cafe" with two questions, a server, a facilitator and Anne. */
+/* A board "cafe" from text, a server, a facilitator and Anne. */
 static void
-cafe(bool anne)
+cafe_board(const char *text, bool anne)
 {
 	char	args[512];
 
-	tui_board(&T, "cafe", BOARD_TEXT);
+	tui_board(&T, "cafe", text);
 	tui_server_start(&T);
 	snprintf(args, sizeof args, "--board cafe --name Fanny --key-file "
 	    "'%s'", T.key);
@@ -71,6 +81,13 @@ cafe(bool anne)
 		tui_client(&T, "anne", "--board cafe --name Anne");
 		free(tui_wait(&T, "anne", "(your table)"));
 	}
+}
+
+/* A board "cafe" with two questions, a server, a facilitator and Anne. */
+static void
+cafe(bool anne)
+{
+	cafe_board(BOARD_TEXT, anne);
 }
 
 /* The facilitator sets the phase (1 welcome ... 6 closed) from the console. */
@@ -88,10 +105,11 @@ phase(const char *digit, const char *name)
 	free(tui_wait(&T, "fac", want));
 }
 
-/* Anne writes a card. */
+/* Someone writes a card (once their screen is in the ideas phase). */
 static void
 add_card(const char *win, const char *text)
 {
+	free(tui_wait(&T, win, "Phase: ideas"));
 	tui_keys(&T, win, "a", NULL);
 	free(tui_wait(&T, win, "New idea"));
 	tui_type(&T, win, text);
@@ -200,6 +218,108 @@ countdown(const char *screen)
 			return mm * 60 + ss;
 	}
 	return -1;
+}
+
+/* screen with its lines joined by one space and runs of spaces folded. */
+static char *
+flat(const char *screen)
+{
+	char	*out = malloc(strlen(screen) + 1), *o = out;
+
+	cr_assert_not_null(out);
+	for (; *screen != '\0'; screen++) {
+		if (*screen == ' ' || *screen == '\n') {
+			if (o > out && o[-1] != ' ')
+				*o++ = ' ';
+			continue;
+		}
+		*o++ = *screen;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Wait until win shows needle, wrapped over lines or not. */
+static char *
+wait_flat(const char *win, const char *needle)
+{
+	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
+	char	*s, *f;
+
+	for (;;) {
+		s = tui_screen(&T, win, false);
+		f = flat(s);
+		if (strstr(f, needle) != NULL) {
+			free(s);
+			return f;
+		}
+		if (ts_now_ms() > end) {
+			cr_log_error("screen of %s:\n%s", win, s);
+			cr_assert_fail("\"%s\" never showed in %s", needle,
+			    win);
+		}
+		free(f);
+		free(s);
+		tui_nap();
+	}
+}
+
+/* The status line of a screen (the one with "online"), malloc'd. */
+static char *
+status_line(const char *screen)
+{
+	char	*l = line_with(screen, " online");
+
+	if (l == NULL)
+		l = line_with(screen, " en ligne");
+
+	cr_assert_not_null(l, "no status line:\n%s", screen);
+	return l;
+}
+
+/* Wait until win's status line holds (want) or lacks (!want) needle. */
+static void
+wait_status(const char *win, const char *needle, bool want)
+{
+	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
+	char	*s, *l;
+	bool	 has;
+
+	for (;;) {
+		s = tui_screen(&T, win, false);
+		l = status_line(s);
+		has = strstr(l, needle) != NULL;
+		free(l);
+		if (has == want) {
+			free(s);
+			return;
+		}
+		if (ts_now_ms() > end) {
+			cr_log_error("screen of %s:\n%s", win, s);
+			cr_assert_fail("the status line of %s %s \"%s\"", win,
+			    want ? "never showed" : "kept", needle);
+		}
+		free(s);
+		tui_nap();
+	}
+}
+
+/* The facilitator starts a timer of dur with label (NULL: none typed). */
+static void
+start_timer(const char *dur, const char *label)
+{
+	tui_keys(&T, "fac", ":", "t", NULL);
+	free(tui_wait(&T, "fac", "Take one minute off"));
+	tui_keys(&T, "fac", "s", NULL);
+	free(tui_wait(&T, "fac", "Duration"));
+	tui_keys(&T, "fac", "C-u", NULL);
+	tui_type(&T, "fac", dur);
+	tui_keys(&T, "fac", "Enter", NULL);
+	free(tui_wait(&T, "fac", "Label"));
+	if (label != NULL)
+		tui_type(&T, "fac", label);
+	tui_keys(&T, "fac", "Enter", NULL);
+	free(tui_wait_gone(&T, "fac", "Label"));
 }
 
 Test(tui, a_card_typed_in_one_client_appears_in_the_other_aligned)
@@ -459,7 +579,9 @@ Test(tui, french_screens_come_from_the_catalogue)
 	    "locale'", top);
 	cafe(false);
 	tui_client_env(&T, "fr", env, "--board cafe --name 'Aur\xc3\xa9lie'");
-	s = tui_wait(&T, "fr", "(votre table)");
+	free(tui_wait(&T, "fr", "(votre table)"));
+	/* Caught up: the status line is drawn in full. */
+	s = tui_wait(&T, "fr", "connect\xc3\xa9");
 	cr_assert_not_null(strstr(s, "Phase\xc2\xa0: accueil"), "%s", s);
 	cr_assert_not_null(strstr(s, "Ici\xc2\xa0:"), "%s", s);
 	free(s);
@@ -475,7 +597,8 @@ Test(tui, french_screens_come_from_the_catalogue)
 	tui_keys(&T, "fr", "Space", NULL);
 	free(tui_wait(&T, "fr", "Il vous reste 2 gommettes pour cette "
 	    "question."));
-	/* "o" (oui) answers yes in French. */
+	/* "o" (oui) answers yes in French, once the dot is confirmed. */
+	wait_status("fr", "en attente", false);
 	tui_keys(&T, "fr", "C-c", NULL);
 	free(tui_wait(&T, "fr", "Quitter cafeboard\xc2\xa0? (o/n)"));
 	tui_keys(&T, "fr", "o", NULL);
@@ -1113,4 +1236,676 @@ Test(console, durations_typed_by_a_facilitator)
 			    v[i].in, s, v[i].secs);
 		}
 	}
+}
+
+/* ------------------------------------------------------------ issue 11 */
+
+/*
+ * Page through the help of win (already open): every line that names a
+ * key has its description after it.  Returns the key lines seen.
+ */
+static int
+help_has_descriptions(const char *win, const char *last)
+{
+	char		*s, *copy, *line, *save, *gap;
+	int		 keys = 0, page;
+	bool		 end = false;
+
+	for (page = 0; page < 12 && !end; page++) {
+		s = tui_screen(&T, win, false);
+		end = strstr(s, last) != NULL;
+		copy = strdup(s);
+		for (line = strtok_r(copy, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			/* A key line: three spaces, then the key. */
+			if (strncmp(line, "   ", 3) != 0 || line[3] == ' ' ||
+			    strstr(line, " online") != NULL)
+				continue;
+			keys++;
+			gap = strstr(line + 3, "  ");
+			while (gap != NULL && *gap == ' ')
+				gap++;
+			cr_assert(gap != NULL && *gap != '\0',
+			    "a key without its description: \"%s\"\n%s", line,
+			    s);
+		}
+		free(copy);
+		free(s);
+		if (!end) {
+			tui_keys(&T, win, "NPage", NULL);
+			tui_nap();
+			tui_nap();
+		}
+	}
+	cr_assert(end, "the help never reached \"%s\"", last);
+	return keys;
+}
+
+/* 11.1: in French, the help has a description for every key. */
+Test(tui, the_french_help_describes_every_key_in_utf8_and_ascii)
+{
+	char	env[600], *s;
+	const char *top = getenv("CB_TOP");
+
+	cr_assert_not_null(top, "CB_TOP is not set (make check)");
+	snprintf(env, sizeof env, "LANGUAGE=fr CAFEBOARD_LOCALEDIR='%s/build/"
+	    "locale'", top);
+	cafe(false);
+	tui_client_env(&T, "fr", env, "--board cafe --name 'Aur\xc3\xa9lie'");
+	tui_client_env(&T, "fra", env, "--ascii --board cafe --name Zoe");
+	free(tui_wait(&T, "fr", "(votre table)"));
+	free(tui_wait(&T, "fra", "(votre table)"));
+	tui_keys(&T, "fr", "?", NULL);
+	free(tui_wait(&T, "fr", "Se d\xc3\xa9placer"));
+	cr_assert_geq(help_has_descriptions("fr", "Ctrl-L"), 30);
+	/* The facilitator's help says the console's tools too. */
+	tui_keys(&T, "fac", "?", NULL);
+	free(tui_wait(&T, "fac", "Moving around"));
+	cr_assert_geq(help_has_descriptions("fac", "Ctrl-L"), 40);
+	/* ASCII: the arrows' names are words, in French. */
+	tui_keys(&T, "fra", "?", NULL);
+	s = tui_wait(&T, "fra", "Haut k");
+	cr_assert_null(strstr(s, "Up Down"), "%s", s);
+	cr_assert_null(strstr(s, "Right Left"), "%s", s);
+	free(s);
+	cr_assert_geq(help_has_descriptions("fra", "Ctrl-L"), 30);
+	tui_end(&T);
+}
+
+/* 11.2: follow-me shows while on, and its end takes everyone back. */
+Test(tui, follow_me_shows_and_its_end_takes_everyone_back)
+{
+	cafe(true);
+	free(tui_wait(&T, "anne", "Table 1 of 2 (your table)"));
+	wait_status("anne", "follow me", false);
+	tui_keys(&T, "fac", "Tab", NULL);
+	tui_keys(&T, "fac", ":", "f", NULL);
+	free(tui_wait(&T, "fac", "Bring every screen to"));
+	tui_keys(&T, "fac", "t", NULL);
+	free(tui_wait(&T, "anne", "Table 2 of 2 (visiting)"));
+	wait_status("anne", "follow me", true);
+	tui_keys(&T, "fac", ":", "f", NULL);
+	free(tui_wait(&T, "fac", "Bring every screen to"));
+	tui_keys(&T, "fac", "n", NULL);
+	free(tui_wait(&T, "anne", "Table 1 of 2 (your table)"));
+	free(tui_wait(&T, "anne", "back where you were"));
+	wait_status("anne", "follow me", false);
+	tui_end(&T);
+}
+
+/* 11.2: m takes anyone back to their own table. */
+Test(tui, m_takes_anyone_back_to_their_own_table)
+{
+	cafe(true);
+	tui_keys(&T, "anne", "Tab", NULL);
+	free(tui_wait(&T, "anne", "Table 2 of 2 (visiting)"));
+	tui_keys(&T, "anne", "m", NULL);
+	free(tui_wait_gone(&T, "anne", "(visiting)"));
+	tui_end(&T);
+}
+
+/*
+ * 11.2: a sentence typed after a at a table one only visits becomes an
+ * idea at one's own table (Tab: sit there and write there); none of its
+ * letters runs as a command.
+ */
+Test(tui, a_sentence_typed_at_a_visited_table_becomes_an_idea)
+{
+	char	*s, *l;
+
+	cafe(true);
+	phase("2", "ideas");
+	free(tui_wait(&T, "anne", "Phase: ideas"));
+	tui_keys(&T, "anne", "Tab", NULL);
+	free(tui_wait(&T, "anne", "Table 2 of 2 (visiting)"));
+	tui_type(&T, "anne", "aLes services se parlent enfin");
+	tui_keys(&T, "anne", "Enter", NULL);
+	s = tui_wait(&T, "fac", "Les services se parlent enfin");
+	/* At Anne's own table, the first column. */
+	l = line_with(s, "Les services");
+	cr_assert_lt(column_of(l, "Les services"), column_of(l, SEP), "%s", l);
+	free(l);
+	free(s);
+	free(tui_wait(&T, "anne", "Table 2 of 2 (visiting)"));
+	/* Tab in the field: sit at the table she looks at, write there. */
+	tui_keys(&T, "anne", "a", NULL);
+	free(wait_flat("anne", "Tab: sit at table 2 and write it there"));
+	tui_keys(&T, "anne", "Tab", NULL);
+	free(tui_wait(&T, "anne", "New idea for table 2"));
+	tui_type(&T, "anne", "Et ici aussi");
+	tui_keys(&T, "anne", "Enter", NULL);
+	s = tui_wait(&T, "fac", "Et ici aussi");
+	l = line_with(s, "Et ici aussi");
+	cr_assert_gt(column_of(l, "Et ici aussi"), column_of(l, SEP), "%s", l);
+	free(l);
+	free(s);
+	free(tui_wait(&T, "anne", "Table 2 of 2 (your table)"));
+	tui_end(&T);
+}
+
+/* 11.2: letters typed right after a refused key do not act. */
+Test(tui, keys_typed_after_a_refusal_do_not_act_on_the_board)
+{
+	char	*s;
+
+	cafe(true);
+	/* e with no card is refused; "s2" would sit Anne at table 2. */
+	tui_type(&T, "anne", "es2");
+	free(tui_wait(&T, "anne", "looked like typing"));
+	s = tui_screen(&T, "anne", false);
+	cr_assert_not_null(strstr(s, "Table 1 of 2 (your table)"), "%s", s);
+	cr_assert_null(strstr(s, "Sit at which table?"), "%s", s);
+	free(s);
+	tui_end(&T);
+}
+
+/*
+ * 11.4: the clock reaches zero with freeze_at_zero while Anne types: her
+ * idea stays in its field with the reason, and goes once it may.
+ */
+Test(tui, an_idea_typed_as_the_clock_runs_out_is_never_lost)
+{
+	char	*s;
+
+	cafe_board(BOARD_TEXT "freeze_at_zero: yes\n", true);
+	phase("2", "ideas");
+	start_timer("2s", NULL);
+	tui_keys(&T, "anne", "a", NULL);
+	free(tui_wait(&T, "anne", "New idea"));
+	tui_type(&T, "anne", "Une id\xc3\xa9""e en retard");
+	free(tui_wait(&T, "anne", "Time is up"));
+	tui_keys(&T, "anne", "Enter", NULL);
+	s = wait_flat("anne", "new cards wait for the next round");
+	cr_assert_not_null(strstr(s, "Une id\xc3\xa9""e en retard"), "%s", s);
+	free(s);
+	/* The facilitator lifts the freeze: Enter sends it. */
+	tui_keys(&T, "fac", ":", "c", NULL);
+	free(tui_wait(&T, "fac", "No new cards when the timer ends: yes"));
+	tui_keys(&T, "fac", "f", NULL);
+	free(tui_wait(&T, "fac", "No new cards when the timer ends: no"));
+	tui_keys(&T, "fac", "Escape", NULL);
+	tui_keys(&T, "anne", "Enter", NULL);
+	free(tui_wait(&T, "fac", "Une id\xc3\xa9""e en retard"));
+	tui_end(&T);
+}
+
+/* 11.4: Esc on a long text asks first; on a short one it does not. */
+Test(tui, esc_on_a_long_idea_asks_before_throwing_it_away)
+{
+	cafe(true);
+	phase("2", "ideas");
+	tui_keys(&T, "anne", "a", NULL);
+	free(tui_wait(&T, "anne", "New idea"));
+	tui_type(&T, "anne", "Une longue phrase qui compte");
+	tui_keys(&T, "anne", "Escape", NULL);
+	free(tui_wait(&T, "anne", "Throw away the text you typed? (y/n)"));
+	tui_keys(&T, "anne", "n", NULL);
+	free(tui_wait(&T, "anne", "New idea"));
+	free(tui_wait(&T, "anne", "Une longue phrase qui compte"));
+	tui_type(&T, "anne", " vraiment");
+	free(tui_wait(&T, "anne", "qui compte vraiment"));
+	tui_keys(&T, "anne", "Escape", NULL);
+	free(tui_wait(&T, "anne", "Throw away the text you typed?"));
+	tui_keys(&T, "anne", "y", NULL);
+	free(tui_wait_gone(&T, "anne", "qui compte vraiment"));
+	tui_keys(&T, "anne", "a", NULL);
+	free(tui_wait(&T, "anne", "New idea"));
+	tui_type(&T, "anne", "court");
+	tui_keys(&T, "anne", "Escape", NULL);
+	free(tui_wait_gone(&T, "anne", "New idea"));
+	/* A long card opened to edit and left as it was: no question. */
+	add_card("anne", "Une id\xc3\xa9""e d\xc3\xa9j\xc3\xa0 longue et "
+	    "envoy\xc3\xa9""e");
+	tui_keys(&T, "anne", "e", NULL);
+	free(tui_wait(&T, "anne", "Edit the idea"));
+	tui_keys(&T, "anne", "Escape", NULL);
+	free(tui_wait_gone(&T, "anne", "Edit the idea"));
+	tui_end(&T);
+}
+
+/* 11.5: a timer that ran out goes with a stop, and with the phase. */
+Test(tui, a_timer_that_ran_out_goes_with_a_stop_or_the_next_phase)
+{
+	char	*s;
+
+	cafe(true);
+	start_timer("2s", NULL);
+	free(tui_wait(&T, "anne", "Time is up"));
+	s = tui_wait(&T, "anne", "00:00");
+	cr_assert_eq(countdown(s), 0);
+	free(s);
+	tui_keys(&T, "fac", ":", "t", NULL);
+	free(tui_wait(&T, "fac", "Take one minute off"));
+	tui_keys(&T, "fac", "x", NULL);
+	s = tui_wait_gone(&T, "anne", "00:00");
+	cr_assert_eq(countdown(s), -1, "%s", s);
+	free(s);
+	/* Ran out again: the next phase takes it away. */
+	start_timer("2s", NULL);
+	free(tui_wait(&T, "anne", "00:00"));
+	phase("2", "ideas");
+	s = tui_wait_gone(&T, "anne", "00:00");
+	cr_assert_eq(countdown(s), -1, "%s", s);
+	free(s);
+	tui_end(&T);
+}
+
+/* 11.5: a new timer's label starts empty; a long one ends with "…". */
+Test(tui, a_new_timers_label_starts_empty_and_a_long_one_is_cut_visibly)
+{
+	char	*s, *l;
+
+	cafe(true);
+	start_timer("5m", "Tour 1");
+	free(tui_wait(&T, "anne", "Tour 1 0"));
+	start_timer("5m", "Tour 2");
+	s = tui_wait(&T, "anne", "Tour 2 0");
+	cr_assert_null(strstr(s, "Tour 1Tour 2"), "%s", s);
+	free(s);
+	start_timer("5m", "Un intitul\xc3\xa9 bien trop long pour la barre");
+	s = tui_wait(&T, "anne", "Un intitul\xc3\xa9");
+	l = line_with(s, "Un intitul\xc3\xa9");
+	cr_assert_not_null(strstr(l, "\xe2\x80\xa6 0"), "no ellipsis: %s", l);
+	free(l);
+	free(s);
+	tui_end(&T);
+}
+
+/*
+ * The console's new tools, each explained under the list: reveal the
+ * private cards, close the vote and show the results, clear the timer.
+ */
+Test(tui, the_console_reveals_closes_the_vote_and_clears_the_timer)
+{
+	char	*s;
+
+	cafe_board(BOARD_TEXT "private: yes\n", true);
+	tui_client(&T, "bruno", "--board cafe --name Bruno");
+	free(tui_wait(&T, "bruno", "(your table)"));
+	phase("2", "ideas");
+	add_card("anne", "Un secret bien gard\xc3\xa9");
+	free(tui_wait(&T, "bruno", "(private until the facilitator reveals"));
+	/* The tool under the cursor is explained; w reveals. */
+	tui_keys(&T, "fac", ":", NULL);
+	free(tui_wait(&T, "fac", "a countdown everyone sees"));
+	tui_keys(&T, "fac", "Down", NULL);
+	free(tui_wait(&T, "fac", "the countdown leaves every header"));
+	tui_keys(&T, "fac", "w", NULL);
+	free(tui_wait(&T, "bruno", "Un secret bien gard\xc3\xa9"));
+	/* x clears a running timer. */
+	start_timer("5m", "Tour 1");
+	free(tui_wait(&T, "anne", "Tour 1 0"));
+	tui_keys(&T, "fac", ":", "x", NULL);
+	s = tui_wait_gone(&T, "anne", "Tour 1 0");
+	cr_assert_eq(countdown(s), -1, "%s", s);
+	free(s);
+	/* v closes the vote: the results show on every screen. */
+	phase("4", "vote");
+	tui_keys(&T, "anne", "Space", NULL);
+	free(tui_wait(&T, "anne", "2 dots left"));
+	tui_keys(&T, "fac", ":", "v", NULL);
+	free(tui_wait(&T, "anne", "kept 0/3"));
+	free(tui_wait(&T, "bruno", "kept 0/3"));
+	free(tui_wait(&T, "fac", "Phase: harvest"));
+	tui_end(&T);
+}
+
+/* The lock shows while on; participants are told of lock, seat, move. */
+Test(tui, the_lock_shows_and_participants_are_told_what_moved_them)
+{
+	cafe(true);
+	tui_keys(&T, "fac", ":", "l", NULL);
+	free(wait_flat("anne", "you can read, not write, for now"));
+	wait_status("anne", "locked", true);
+	tui_keys(&T, "fac", ":", "l", NULL);
+	free(wait_flat("anne", "The board is unlocked: you can write again."));
+	wait_status("anne", "locked", false);
+	/* Seated by the facilitator. */
+	tui_keys(&T, "fac", ":", "s", NULL);
+	free(tui_wait(&T, "fac", "Seat whom?"));
+	tui_keys(&T, "fac", "Down", "Enter", NULL);
+	free(tui_wait(&T, "fac", "Seat Anne at"));
+	tui_keys(&T, "fac", "2", NULL);
+	free(wait_flat("anne", "The facilitator seated you at table 2"));
+	free(tui_wait(&T, "anne", "Table 2 of 2 (your table)"));
+	/* Moved by a rotation. */
+	tui_keys(&T, "fac", ":", "o", NULL);
+	free(wait_flat("fac", "Rotate the tables now?"));
+	tui_keys(&T, "fac", "y", NULL);
+	/* Where to, the rotation decides: she is told either way. */
+	free(wait_flat("anne", "The tables rotated: you "));
+	tui_end(&T);
+}
+
+/* Offline is told apart from reconnecting, with the waiting changes. */
+Test(tui, offline_is_told_apart_from_reconnecting)
+{
+	cafe(true);
+	phase("2", "ideas");
+	free(tui_wait(&T, "anne", "Phase: ideas"));
+	tui_server_stop(&T, SIGKILL);
+	wait_status("anne", "reconnecting in", true);
+	add_card("anne", "Pendant la coupure");
+	wait_status("anne", "offline", true);
+	wait_status("anne", "1 change waiting", true);
+	tui_server_start(&T);
+	free(tui_wait(&T, "fac", "Pendant la coupure"));
+	wait_status("anne", "connected", true);
+	tui_end(&T);
+}
+
+/* Nothing a user needs is cut at 80 columns: long messages wrap. */
+Test(tui, messages_at_80_columns_wrap_and_are_never_cut)
+{
+	char	env[600], args[512], *s;
+	const char *top = getenv("CB_TOP");
+
+	cr_assert_not_null(top, "CB_TOP is not set (make check)");
+	cafe(true);
+	tui_client(&T, "bruno", "--board cafe --name Bruno");
+	free(tui_wait(&T, "bruno", "(your table)"));
+	tui_tmux(&T, NULL, "resize-window", "-t", "cb:anne", "-x", "80", "-y",
+	    "24", NULL);
+	phase("2", "ideas");
+	/* Bruno's card at Anne's table, then hers. */
+	tui_keys(&T, "bruno", "s", NULL);
+	free(tui_wait(&T, "bruno", "Sit at which table?"));
+	tui_keys(&T, "bruno", "1", NULL);
+	free(tui_wait(&T, "bruno", "Table 1 of 2 (your table)"));
+	add_card("bruno", "La carte de Bruno");
+	free(tui_wait(&T, "anne", "La carte de Bruno"));
+	tui_keys(&T, "anne", "e", NULL);
+	free(wait_flat("anne", "only its author or a facilitator may change "
+	    "a card)"));
+	/* The editor's keys (Esc first: right after a refusal, letters are
+	 * held as typing). */
+	tui_keys(&T, "anne", "Escape", "r", NULL);
+	s = tui_wait(&T, "anne", "Build on this idea");
+	cr_assert_not_null(strstr(s, "Esc cancel"), "%s", s);
+	free(s);
+	tui_keys(&T, "anne", "Escape", NULL);
+	free(tui_wait_gone(&T, "anne", "Build on this idea"));
+	/* The grouping hint. */
+	add_card("anne", "La carte d'Anne");
+	phase("3", "grouping");
+	tui_keys(&T, "anne", "g", NULL);
+	free(wait_flat("anne", "Esc cancels)."));
+	tui_keys(&T, "anne", "Escape", NULL);
+	/* The rotation's question, in French, is long: it wraps. */
+	snprintf(env, sizeof env, "LANGUAGE=fr CAFEBOARD_LOCALEDIR='%s/build/"
+	    "locale'", top);
+	snprintf(args, sizeof args, "--board cafe --name Marie --key-file "
+	    "'%s'", T.key);
+	tui_client_env(&T, "frfac", env, args);
+	tui_tmux(&T, NULL, "resize-window", "-t", "cb:frfac", "-x", "80",
+	    "-y", "24", NULL);
+	free(tui_wait(&T, "frfac", "connect\xc3\xa9"));
+	tui_keys(&T, "frfac", ":", "o", NULL);
+	s = wait_flat("frfac", "Faire tourner les tables maintenant");
+	cr_assert_not_null(strstr(s, "les h\xc3\xb4tes restent. (o/n)"), "%s",
+	    s);
+	free(s);
+	tui_keys(&T, "frfac", "n", NULL);
+	tui_end(&T);
+}
+
+/* The whole question of the table one looks at shows when there is room. */
+Test(tui, the_whole_question_of_the_selected_table_shows)
+{
+	cafe_board("title: Questions\n"
+	    "question: Comment garantir une bonne orientation des publics en "
+	    "demande d'emploi, un parcours coh\xc3\xa9rent et fluide, et un "
+	    "accompagnement qui tienne compte des freins comme la "
+	    "mobilit\xc3\xa9, la garde d'enfants ou le logement, sans "
+	    "multiplier les guichets ni les rendez-vous pour les personnes ?\n"
+	    "question: Une seconde table ?\n", true);
+	/* Its last words, beside the other table's column. */
+	free(tui_wait(&T, "anne", "pour les personnes ?"));
+	tui_tmux(&T, NULL, "resize-window", "-t", "cb:anne", "-x", "200", "-y",
+	    "50", NULL);
+	free(tui_wait(&T, "anne", "Round 1"));
+	free(tui_wait(&T, "anne", "pour les personnes ?"));
+	/* One table at a time at 80 columns. */
+	tui_tmux(&T, NULL, "resize-window", "-t", "cb:anne", "-x", "80", "-y",
+	    "24", NULL);
+	tui_keys(&T, "anne", "w", NULL);
+	free(tui_wait(&T, "anne", "One table at a time"));
+	free(tui_wait(&T, "anne", "pour les personnes ?"));
+	tui_end(&T);
+}
+
+/* The author's name never leaves its dash, nor the card's last word. */
+Test(tui, an_authors_name_stays_with_its_dash_and_the_text)
+{
+	char	 text[128], *s, *copy, *line, *save;
+	int	 k, i, names = 0;
+
+	cafe(true);
+	phase("2", "ideas");
+	/* Around 38 to 44 columns, the name falls on the column's edge. */
+	for (k = 8; k < 18; k++) {
+		text[0] = '\0';
+		for (i = 0; i < k; i++)
+			strcat(text, "ab ");
+		snprintf(text + strlen(text), sizeof text - strlen(text),
+		    "fin%d", k);
+		add_card("anne", text);
+	}
+	s = tui_wait(&T, "fac", "fin17");
+	copy = strdup(s);
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strstr(line, "Anne") == NULL || strstr(line, "Here:") !=
+		    NULL)
+			continue;
+		names++;
+		cr_assert_not_null(strstr(line, " \xe2\x80\x94 Anne"),
+		    "a name without its dash: \"%s\"\n%s", line, s);
+		cr_assert(strstr(line, "fin") != NULL, "a name without the "
+		    "card's last word: \"%s\"\n%s", line, s);
+	}
+	cr_assert_geq(names, 8, "%s", s);
+	free(copy);
+	free(s);
+	tui_end(&T);
+}
+
+/* In ASCII, a cluster's member is not marked with the author's dash. */
+Test(tui, ascii_cluster_members_are_not_marked_with_a_dash)
+{
+	char	*s, *l;
+
+	cafe(true);
+	tui_client_env(&T, "ascii", "NO_COLOR=1", "--ascii --board cafe "
+	    "--name Zoe");
+	free(tui_wait(&T, "ascii", "(your table)"));
+	phase("2", "ideas");
+	add_card("anne", "Tete de groupe");
+	add_card("anne", "Membre du groupe");
+	phase("3", "grouping");
+	tui_keys(&T, "anne", "End", "g", NULL);
+	free(tui_wait(&T, "anne", "Move to the card to group under"));
+	tui_keys(&T, "anne", "k", "Enter", NULL);
+	free(tui_wait(&T, "anne", "Card grouped."));
+	s = tui_wait(&T, "ascii", "+ Membre du groupe");
+	l = line_with(s, "Membre du groupe");
+	cr_assert_null(strstr(l, "- Membre"), "%s", l);
+	free(l);
+	free(s);
+	tui_end(&T);
+}
+
+/* M merges a duplicate: one idea left, with both authors. */
+Test(tui, m_merges_a_duplicate_keeping_both_authors)
+{
+	char	*s;
+
+	cafe_board("title: Caf\xc3\xa9 test\n"
+	    "question: Comment mieux accueillir ?\n", true);
+	tui_client(&T, "bruno", "--board cafe --name Bruno");
+	free(tui_wait(&T, "bruno", "(your table)"));
+	phase("2", "ideas");
+	add_card("anne", "Un guichet unique");
+	free(tui_wait(&T, "bruno", "Un guichet unique"));
+	add_card("bruno", "Un seul guichet");
+	phase("3", "grouping");
+	free(tui_wait(&T, "bruno", "Phase: grouping"));
+	tui_keys(&T, "bruno", "End", "M", NULL);
+	free(tui_wait(&T, "bruno", "Move to the card that says the same"));
+	/* Enter on the card itself is refused, and merging goes on. */
+	tui_keys(&T, "bruno", "Enter", NULL);
+	free(tui_wait(&T, "bruno", "Choose the other card"));
+	tui_keys(&T, "bruno", "k", "Enter", NULL);
+	free(tui_wait(&T, "bruno", "Cards merged"));
+	s = wait_flat("fac", "Un guichet unique \xe2\x80\x94 Anne, Bruno");
+	cr_assert_null(strstr(s, "Un seul guichet"), "%s", s);
+	free(s);
+	tui_end(&T);
+}
+
+/* More ideas kept than planned: the results say so plainly. */
+Test(tui, more_ideas_kept_than_planned_say_so)
+{
+	char	want[32];
+	int	i;
+
+	cafe(true);
+	phase("2", "ideas");
+	add_card("anne", "Un");
+	add_card("anne", "Deux");
+	add_card("anne", "Trois");
+	add_card("anne", "Quatre");
+	free(tui_wait(&T, "fac", "Quatre"));
+	phase("5", "harvest");
+	free(tui_wait(&T, "fac", "kept 0/3"));
+	for (i = 1; i <= 3; i++) {
+		tui_keys(&T, "fac", "*", "j", NULL);
+		snprintf(want, sizeof want, "kept %d/3", i);
+		free(tui_wait(&T, "fac", want));
+	}
+	tui_keys(&T, "fac", "*", NULL);
+	free(tui_wait(&T, "fac", "4 kept, 3 planned"));
+	tui_end(&T);
+}
+
+/*
+ * 11.7: while Anne was away, another terminal came in as Anne.  Coming
+ * back, she keeps her name, her board and her waiting change, and gets in
+ * as herself once the other terminal leaves.
+ */
+Test(tui, a_client_that_comes_back_keeps_its_own_name)
+{
+	char	*s;
+
+	cafe(true);
+	phase("2", "ideas");
+	free(tui_wait(&T, "anne", "Phase: ideas"));
+	tui_server_stop(&T, SIGKILL);
+	add_card("anne", "Pendant l'absence");
+	/* Offline: her next attempt is seconds away. */
+	wait_status("anne", "offline", true);
+	tui_server_start(&T);
+	/* Someone takes her name while she is away... */
+	tui_client(&T, "twin", "--board cafe --name Anne");
+	/* ...but her own client comes back as herself, change and all. */
+	wait_status("anne", "connected", true);
+	free(tui_wait(&T, "fac", "Pendant l'absence"));
+	s = tui_screen(&T, "anne", false);
+	cr_assert_null(strstr(s, "Type your first name"), "%s", s);
+	cr_assert_not_null(strstr(s, "Here: Anne"), "%s", s);
+	free(s);
+	/* The other terminal is told, and keeps what it had. */
+	free(wait_flat("twin", "Anne"));
+	tui_keys(&T, "twin", "q", NULL);
+	tui_end(&T);
+}
+
+/* ------------------------------------------------------------ key table */
+
+/* The client's French catalogue, as the client binds it. */
+static void
+french(void)
+{
+	char		 dir[600];
+	const char	*top = getenv("CB_TOP");
+
+	cr_assert_not_null(top, "CB_TOP is not set (make check)");
+	snprintf(dir, sizeof dir, "%s/build/locale", top);
+	setenv("CAFEBOARD_LOCALEDIR", dir, 1);
+	setenv("LANGUAGE", "fr", 1);
+	setenv("LC_ALL", "C.UTF-8", 1);
+	i18n_locale_init();
+	i18n_init();
+}
+
+/* True if s (translated) is the catalogue's header: an empty msgid. */
+static bool
+is_header(const char *s)
+{
+	return strstr(s, "Project-Id-Version") != NULL;
+}
+
+Test(keys, no_row_holds_an_empty_string_and_french_describes_every_key)
+{
+	const struct ui_key	*k;
+	const char		*f[4];
+	size_t			 i, j, helps = 0;
+
+	french();
+	for (i = 0; i < ui_keys_count(); i++) {
+		k = ui_keys_row(i);
+		f[0] = k->name;
+		f[1] = k->aname;
+		f[2] = k->help;
+		f[3] = k->hint;
+		for (j = 0; j < 4; j++) {
+			cr_assert(f[j] == NULL || f[j][0] != '\0', "row %zu "
+			    "has an empty string", i);
+			cr_assert_not(is_header(ui_text_tr(f[j])), "row %zu: "
+			    "the catalogue's header", i);
+		}
+		cr_assert(k->help == NULL || k->name != NULL, "row %zu: a "
+		    "help line with no key", i);
+		if (k->help == NULL)
+			continue;
+		helps++;
+		/* Every help line is in French (the key names may not be). */
+		cr_assert_str_neq(ui_text_tr(k->help), k->help, "row %zu: "
+		    "\"%s\" has no French", i, k->help);
+	}
+	cr_assert_geq(helps, 50);
+	cr_assert_str_eq(ui_text_tr(""), "");
+	cr_assert_str_eq(ui_text_tr(NULL), "");
+}
+
+Test(keys, french_wording_of_the_harvest_and_the_join_screen)
+{
+	french();
+	cr_assert_str_eq(_("Idea no longer kept."),
+	    "Id\xc3\xa9""e retir\xc3\xa9""e de la r\xc3\xa9""colte.");
+	/* French wants a (no-break) space before the colon. */
+	cr_assert_str_eq(_("No server to join: %s"),
+	    "Aucun serveur \xc3\xa0 rejoindre\xc2\xa0: %s");
+}
+
+Test(keys, a_key_works_in_the_first_row_that_names_it_for_the_context)
+{
+	const struct ui_key	*k;
+
+	/* k keeps in the console, moves up on the board. */
+	k = ui_keys_find(UI_IN_CONSOLE, 'k');
+	cr_assert_not_null(k);
+	cr_assert_eq(k->section, UI_SEC_CONSOLE);
+	k = ui_keys_find(UI_IN_BOARD, 'k');
+	cr_assert_not_null(k);
+	cr_assert_eq(k->section, UI_SEC_MOVE);
+	/* Tab changes tables on the board, is refused while grouping. */
+	cr_assert_not_null(ui_keys_find(UI_IN_GROUP, '\t'));
+	cr_assert_neq(ui_keys_find(UI_IN_GROUP, '\t'),
+	    ui_keys_find(UI_IN_BOARD, '\t'));
+	/* a is a key of the board, a letter in a text field. */
+	cr_assert_not_null(ui_keys_find(UI_IN_BOARD, 'a'));
+	cr_assert_null(ui_keys_find(UI_IN_EDIT, 'a'));
+	/* The console is for facilitators. */
+	cr_assert_eq(ui_keys_find(UI_IN_BOARD, ':')->who, UI_WHO_FAC);
 }

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <criterion/criterion.h>
@@ -147,6 +148,8 @@ ts_spawn(struct tserver *s)
 		fd = open("/dev/null", O_RDWR);
 		dup2(fd, 0);
 		dup2(fd, 1);
+		if (s->setup != NULL)
+			s->setup(s);
 		execv(argv[0], argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -242,15 +245,16 @@ ts_guard(struct tserver *s)
 	s->guard_fd = p[1];
 }
 
-/* Start a server in a fresh directory. */
-void
-tserver_start(struct tserver *s, bool tcp, ...)
+/* Start a server in a fresh directory, setup run first in its process. */
+static void
+tserver_startv(struct tserver *s, void (*setup)(const struct tserver *),
+    bool tcp, va_list ap)
 {
-	va_list		 ap;
 	char		*a;
 	FILE		*f;
 
 	memset(s, 0, sizeof *s);
+	s->setup = setup;
 	snprintf(s->dir, sizeof s->dir, "/tmp/cafeboard-test-XXXXXX");
 	cr_assert(mkdtemp(s->dir) != NULL);
 	ts_guard(s);
@@ -261,10 +265,8 @@ tserver_start(struct tserver *s, bool tcp, ...)
 	snprintf(s->logfile, sizeof s->logfile, "%s/server.log", s->dir);
 	if (tcp)
 		s->port = ts_free_port();
-	va_start(ap, tcp);
 	while ((a = va_arg(ap, char *)) != NULL && s->nargs < 31)
 		s->args[s->nargs++] = strdup(a);
-	va_end(ap);
 	ts_spawn(s);
 	ts_wait_up(s);
 	if ((f = fopen(s->keyfile, "r")) != NULL) {
@@ -272,6 +274,29 @@ tserver_start(struct tserver *s, bool tcp, ...)
 			s->key[strcspn(s->key, "\r\n")] = '\0';
 		fclose(f);
 	}
+}
+
+/* Start a server in a fresh directory. */
+void
+tserver_start(struct tserver *s, bool tcp, ...)
+{
+	va_list	ap;
+
+	va_start(ap, tcp);
+	tserver_startv(s, NULL, tcp, ap);
+	va_end(ap);
+}
+
+/* The same, with setup run in the server's process before it starts. */
+void
+tserver_start_setup(struct tserver *s, void (*setup)(const struct tserver *),
+    bool tcp, ...)
+{
+	va_list	ap;
+
+	va_start(ap, tcp);
+	tserver_startv(s, setup, tcp, ap);
+	va_end(ap);
 }
 
 /* Start the server again on the same socket, port and data. */
@@ -502,6 +527,7 @@ ts_client_socket(struct tclient *c, const struct tserver *s, bool tcp,
 		struct sockaddr_in	sin;
 	}			addr;
 	socklen_t		len;
+	int			one = 1;
 
 	memset(&addr, 0, sizeof addr);
 	if (tcp) {
@@ -519,6 +545,9 @@ ts_client_socket(struct tclient *c, const struct tserver *s, bool tcp,
 	if (c->fd != -1 && rcvbuf > 0)
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 		    sizeof rcvbuf);
+	/* As cafeboard does: small frames go out at once. */
+	if (c->fd != -1 && tcp)
+		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (c->fd == -1 || connect(c->fd, &addr.sa, len) != 0)
 		return -1;
 	return 0;
@@ -637,6 +666,12 @@ tclient_recv_frame(struct tclient *c, uint8_t **frame, size_t *len,
 	for (;;) {
 		if (c->inlen >= PROTO_FRAME_HDR) {
 			flen = proto_frame_len(c->in);
+			/* A corrupt stream fails now, not at the deadline. */
+			if (flen == 0 || flen > PROTO_FRAME_MAX) {
+				cr_log_error("a frame header claims %u bytes: "
+				    "the stream is corrupt", flen);
+				return -1;
+			}
 			if (c->inlen >= PROTO_FRAME_HDR + (size_t)flen) {
 				*len = PROTO_FRAME_HDR + flen;
 				*frame = malloc(*len);

@@ -34,6 +34,8 @@ struct tserver {
 	int		 nargs;
 	pid_t		 guard;			/* removes dir if the test dies */
 	int		 guard_fd;
+	/* Run in the server's process before exec, at every start. */
+	void		(*setup)(const struct tserver *);
 };
 
 /* The path of a binary under test: $CB_SERVER, $CB_CLIENT ... */
@@ -59,6 +61,12 @@ void		 ts_rm_tree(const char *);
  * it accepts connections; aborts the test on failure.
  */
 void		 tserver_start(struct tserver *, bool, ...);
+/*
+ * The same, with a function the server's process runs before it execs the
+ * server (a private mount, a limit), kept in s->setup for the restarts.
+ */
+void		 tserver_start_setup(struct tserver *,
+		    void (*)(const struct tserver *), bool, ...);
 /* Start it again on the same socket, port and data. */
 void		 tserver_restart(struct tserver *);
 /* Send sig and wait for the process to end (bounded); returns its status. */
@@ -198,7 +206,8 @@ int		 tclient_send(struct tclient *, const void *, size_t);
 int		 tclient_flush(struct tclient *);
 /*
  * Receive one whole frame (header included) into *frame (malloc'd):
- * 1 got one, 0 deadline passed, -1 connection closed.
+ * 1 got one, 0 deadline passed, -1 connection closed or a header that
+ * claims a length outside 1..PROTO_FRAME_MAX (a corrupt stream).
  */
 int		 tclient_recv_frame(struct tclient *, uint8_t **, size_t *, int);
 /* Receive and decode one message: 1, 0 (deadline), -1 (closed/bad). */
@@ -247,6 +256,8 @@ int		 tclient_wait_op(struct tclient *, uint32_t, struct proto_msg *, int);
 			    .text = (char *)(s))
 #define DEL(c)		OP(.kind = OP_CARD_DELETE, .card = (c))
 #define MOVE(c, t)	OP(.kind = OP_CARD_MOVE, .card = (c), .table = (t))
+/* card.merge: card c into card i (ext, kind 12). */
+#define MERGE(c, i)	OP(.kind = OP_CARD_MERGE, .card = (c), .into = (i))
 /* card.group: card c under head h (0: out of its cluster). */
 #define GROUP(c, h)	OP(.kind = OP_CARD_GROUP, .card = (c), .head = (h))
 #define TITLE(h, s)	OP(.kind = OP_CLUSTER_TITLE, .head = (h), \

@@ -1,0 +1,557 @@
+/*
+ * ui-draw-cards.c -- the board view: each table's label, question and
+ * cards, one table at a time or several side by side.
+ *
+ * A card is laid out as a block (its text wrapped to the column, its
+ * author, its marks at the right) before it is drawn, and the movement
+ * keys walk the same blocks (ui_draw_cards_order), so that a page down
+ * moves by what the screen shows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "i18n.h"
+#include "layout.h"
+#include "text.h"
+#include "ui.h"
+#include "xmalloc.h"
+
+/* One card of a table as it is laid out for drawing. */
+struct ui_block {
+	uint64_t		 card;
+	struct layout_row	 row;
+	char			*text;		/* sanitised, then suffix */
+	size_t			 text_len;	/* bytes before the suffix */
+	char			*title;		/* sanitised cluster title */
+	struct layout_line	*lines;
+	size_t			 nlines;
+	char			 right[64];	/* marks at the right edge */
+	int			 right_w;
+	int			 indent;
+	int			 wrap_w;
+	int			 start;		/* first line in the list */
+	int			 height;
+	bool			 faint;		/* placeholder or private */
+};
+
+/* The author's first name, or NULL when hidden or unknown. */
+const char *
+ui_draw_cards_author(const struct model *m, uint32_t author)
+{
+	const struct model_participant	*p;
+
+	if (author == 0 || (p = model_participant(m, author)) == NULL)
+		return NULL;
+	return p->name;
+}
+
+/* ", Karim, Zoé": the co-authors a merge gave card c ("" for none). */
+static char *
+ui_draw_cards_coauthors(const struct model *m, const struct model_card *c)
+{
+	const char	*who;
+	char		*s = xstrdup(""), *t;
+	size_t		 i, j;
+
+	for (i = 0; i < c->ncoauthors; i++) {
+		for (j = 0; j < i; j++)
+			if (c->coauthors[j].a == c->coauthors[i].a)
+				break;
+		if (j < i || c->coauthors[i].a == c->author ||
+		    (who = ui_draw_cards_author(m,
+		    (uint32_t)c->coauthors[i].a)) == NULL)
+			continue;
+		xasprintf(&t, "%s, %s", s, who);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* True when the vote totals may be drawn for this user. */
+bool
+ui_draw_cards_totals(struct ui *ui, const struct model *m)
+{
+	return m->phase >= PHASE_VOTE && ui_results_allowed(ui);
+}
+
+/* Append s to the marks of b (what does not fit is left out). */
+static void
+ui_block_mark(struct ui_block *b, size_t *o, const char *s)
+{
+	size_t	len = strlen(s);
+
+	if (*o + len < sizeof b->right) {
+		memcpy(b->right + *o, s, len);
+		*o += len;
+	}
+}
+
+/* The marks at the right of a card: pending, kept, dots. */
+static void
+ui_block_right(struct ui *ui, const struct model *m,
+    const struct model_card *c, struct ui_block *b)
+{
+	uint32_t	mine = 0, i;
+	size_t		o = 0;
+	char		num[16];
+
+	if (b->row.pending)
+		ui_block_mark(b, &o, ui_draw_glyph(ui, "\xe2\x80\xa6", "~"));
+	if (c->kept && !c->deleted)
+		ui_block_mark(b, &o, ui_draw_glyph(ui, "\xe2\x98\x85", "*"));
+	if (ui->net.replica.me != 0 && !c->deleted)
+		mine = model_votes_of(m, ui->net.replica.me, c->id);
+	if (mine > 0 && o > 0)
+		ui_block_mark(b, &o, " ");
+	for (i = 0; i < mine && i < 5; i++)
+		ui_block_mark(b, &o, ui_draw_glyph(ui, "\xe2\x97\x8f", "o"));
+	if (mine > 5)
+		ui_block_mark(b, &o, "+");
+	if (ui_draw_cards_totals(ui, m) && !c->deleted && c->votes > 0) {
+		snprintf(num, sizeof num, "%s(%u)", o > 0 ? " " : "", c->votes);
+		ui_block_mark(b, &o, num);
+	}
+	b->right[o] = '\0';
+	b->right_w = (int)text_width(b->right);
+}
+
+/*
+ * Wrap a card's text and its author suffix (from byte tl on): the suffix
+ * wraps as one word with the text's last word, so that "— Zoé" is never
+ * alone on a line nor split from its dash.  The lines index text itself.
+ */
+static size_t
+ui_block_wrap(const char *text, size_t tl, int w, struct layout_line **out)
+{
+	char	*glued = xstrdup(text);
+	size_t	 i, n;
+
+	for (i = tl; glued[i] != '\0'; i++) {
+		if (glued[i] == ' ')
+			glued[i] = '_';
+	}
+	n = layout_wrap(glued, (size_t)w, out);
+	free(glued);
+	return n;
+}
+
+/* Lay out one card at width w: text, suffix, marks, lines. */
+static void
+ui_block_make(struct ui *ui, const struct model *m,
+    const struct layout_row *row, int w, struct ui_block *b)
+{
+	const struct model_card	*c = model_card(m, row->card);
+	const char		*who;
+	char			*t, *suffix = NULL, *raw;
+	size_t			 tl;
+
+	memset(b, 0, sizeof *b);
+	b->card = row->card;
+	b->row = *row;
+	ui_block_right(ui, m, c, b);
+	if (row->placeholder) {
+		t = text_sanitize(_("(deleted)"), ui->ascii, false);
+		b->faint = true;
+	} else if (c->hidden && c->text[0] == '\0') {
+		t = text_sanitize(_("(private until the facilitator reveals "
+		    "it)"), ui->ascii, false);
+		b->faint = true;
+	} else {
+		t = text_sanitize(c->text, ui->ascii, true);
+		if ((who = ui_draw_cards_author(m, c->author)) != NULL) {
+			char	*co = ui_draw_cards_coauthors(m, c);
+
+			xasprintf(&raw, " \xe2\x80\x94 %s%s%s", who, co,
+			    c->hidden ? _(" (private)") : "");
+			free(co);
+			suffix = text_sanitize(raw, ui->ascii, false);
+			free(raw);
+		}
+	}
+	tl = strlen(t);
+	if (suffix != NULL) {
+		t = xrealloc(t, tl + strlen(suffix) + 1);
+		memcpy(t + tl, suffix, strlen(suffix) + 1);
+		free(suffix);
+	}
+	b->text = t;
+	b->text_len = tl;
+	if (row->head && c->title != NULL && c->title[0] != '\0')
+		b->title = text_sanitize(c->title, ui->ascii, false);
+	b->indent = 2 * (int)row->depth;
+	b->wrap_w = w - b->indent - 2 - (b->right_w > 0 ? b->right_w + 1 : 0);
+	if (b->wrap_w < 8) {
+		b->indent = 0;
+		b->wrap_w = w - 2 - (b->right_w > 0 ? b->right_w + 1 : 0);
+		if (b->wrap_w < 4)
+			b->wrap_w = 4;
+	}
+	b->nlines = ui_block_wrap(b->text, b->text_len, b->wrap_w, &b->lines);
+	b->height = (int)b->nlines + (b->title != NULL ? 1 : 0);
+}
+
+/* Free the blocks of a table. */
+static void
+ui_blocks_free(struct ui_block *b, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(b[i].text);
+		free(b[i].title);
+		free(b[i].lines);
+	}
+	free(b);
+}
+
+/* The cards of pending ops, for their marks. */
+static size_t
+ui_pending_cards(struct ui *ui, uint64_t **out)
+{
+	struct replica	*r = &ui->net.replica;
+	uint64_t	*v;
+	size_t		 i, n = 0;
+
+	v = xreallocarray(NULL, r->npending + 1, sizeof *v);
+	for (i = 0; i < r->npending; i++) {
+		if (r->pending[i].op.card != 0)
+			v[n++] = r->pending[i].op.card;
+		else if (r->pending[i].op.kind == OP_CLUSTER_TITLE)
+			v[n++] = r->pending[i].op.head;
+	}
+	*out = v;
+	return n;
+}
+
+/* Lay out every card of table at width w; returns the count. */
+static size_t
+ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
+    struct ui_block **out, int *total)
+{
+	struct layout_pending	 p;
+	struct layout_row	*rows;
+	struct ui_block		*b;
+	uint64_t		*cards;
+	size_t			 n, i;
+	int			 line = 0;
+
+	p.head = ui->net.replica.confirmed->head;
+	p.ncards = ui_pending_cards(ui, &cards);
+	p.cards = cards;
+	n = layout_rows(m, table, &p, &rows);
+	free(cards);
+	b = xreallocarray(NULL, n + 1, sizeof *b);
+	for (i = 0; i < n; i++) {
+		ui_block_make(ui, m, &rows[i], w, &b[i]);
+		b[i].start = line;
+		line += b[i].height;
+	}
+	free(rows);
+	*out = b;
+	*total = line;
+	return n;
+}
+
+/* Line k of a card block at y, x in a column w wide. */
+static void
+ui_draw_block_line(struct ui *ui, const struct ui_block *b, int k, int y,
+    int x, int w, bool selected)
+{
+	const struct layout_line	*l;
+	int				 base = selected ? (int)A_REVERSE : 0;
+	int				 tattr = base, sattr,
+	    x0 = x + b->indent;
+	int				 used;
+	const char			*mark;
+	size_t				 split;
+
+	if (selected)
+		ui_draw_fill(y, x, w, A_REVERSE);
+	if (b->faint)
+		tattr |= A_DIM;
+	if (ui->search != NULL && ui_search_hit(ui, b->card))
+		tattr |= ui_draw_attr(ui, UI_S_MATCH);
+	if (b->card == ui->group_card && ui->modal == UI_MODAL_GROUP)
+		tattr |= A_BOLD | A_UNDERLINE;
+	sattr = base | A_DIM;
+	if (b->title != NULL) {
+		if (k == 0) {
+			ui_draw_text(ui, y, x0, 2, ui_draw_glyph(ui,
+			    "\xe2\x97\x86", "#"), base | A_BOLD);
+			ui_draw_put(ui, y, x0 + 2, w - b->indent - 2, b->title,
+			    strlen(b->title), base | ui_draw_attr(ui,
+			    UI_S_TITLE));
+			return;
+		}
+		k--;
+	}
+	if (k == 0) {
+		if (b->card == ui->group_card && ui->modal == UI_MODAL_GROUP)
+			mark = ui_draw_glyph(ui, "\xe2\x87\x92", ">");
+		else if (b->row.placeholder)
+			mark = ui_draw_glyph(ui, "\xc3\x97", "x");
+		else if (b->row.head && b->title == NULL)
+			mark = ui_draw_glyph(ui, "\xe2\x97\x86", "#");
+		else if (b->row.head)
+			mark = " ";
+		else if (b->row.kind == LAYOUT_REPLY)
+			mark = ui_draw_glyph(ui, "\xe2\x86\xb3", ">");
+		else if (b->row.kind == LAYOUT_MEMBER)
+			/* Not "-": in ASCII the author's dash is one. */
+			mark = ui_draw_glyph(ui, "\xe2\x97\xa6", "+");
+		else
+			mark = ui_draw_glyph(ui, "\xe2\x80\xa2", "*");
+		ui_draw_text(ui, y, x0, 1, mark, base | (b->row.placeholder ?
+		    A_DIM : A_BOLD));
+		/* The pending mark is faint; dots and stars stand out. */
+		if (b->right_w > 0 && b->row.pending) {
+			mark = ui_draw_glyph(ui, "\xe2\x80\xa6", "~");
+			used = ui_draw_put(ui, y, x + w - b->right_w, 1, mark,
+			    strlen(mark), base | A_DIM);
+			ui_draw_put(ui, y, x + w - b->right_w + used,
+			    b->right_w - used, b->right + strlen(mark),
+			    strlen(b->right) - strlen(mark), base |
+			    ui_draw_attr(ui, UI_S_DOTS));
+		} else if (b->right_w > 0)
+			ui_draw_put(ui, y, x + w - b->right_w, b->right_w,
+			    b->right, strlen(b->right), base | ui_draw_attr(ui,
+			    UI_S_DOTS));
+	}
+	if ((size_t)k >= b->nlines)
+		return;
+	l = &b->lines[k];
+	split = l->end < b->text_len ? l->end : b->text_len;
+	used = 0;
+	if (split > l->start)
+		used = ui_draw_put(ui, y, x0 + 2, b->wrap_w, b->text + l->start,
+		    split - l->start, tattr);
+	if (l->end > split)
+		ui_draw_put(ui, y, x0 + 2 + used, b->wrap_w - used,
+		    b->text + (split > l->start ? split : l->start),
+		    l->end - (split > l->start ? split : l->start), sattr);
+}
+
+/* Which block is selected on tab: keep the id, else the same row. */
+static int
+ui_block_select(struct ui_tab *tab, const struct ui_block *b, size_t n)
+{
+	size_t	i;
+
+	if (n == 0) {
+		tab->sel = 0;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (b[i].card == tab->sel)
+			break;
+	}
+	if (i == n)
+		i = tab->sel_row < n ? tab->sel_row : n - 1;
+	tab->sel = b[i].card;
+	tab->sel_row = i;
+	return (int)i;
+}
+
+/*
+ * Lines the question of a table takes at width w in a column h high: two
+ * or three, but the whole question of the selected table when half the
+ * column leaves room for its cards.
+ */
+static int
+ui_question_lines(struct ui *ui, const struct model_table *t, int w, int h,
+    bool current)
+{
+	struct layout_line	*l;
+	char			*q;
+	size_t			 n;
+	int			 max = h > 12 ? 3 : 2;
+
+	if (current && (h - 2) / 2 > max)
+		max = (h - 2) / 2;
+
+	q = text_sanitize(t->question, ui->ascii, false);
+	n = layout_wrap(q, (size_t)w, &l);
+	free(l);
+	free(q);
+	return (int)n < max ? (int)n : max;
+}
+
+/* One table in a column: label, question, cards. */
+static void
+ui_draw_column(struct ui *ui, const struct model *m, uint64_t table, int y,
+    int x, int w, int h, bool current, bool side)
+{
+	const struct model_table	*t = model_table(m, table);
+	struct layout_line		*l;
+	struct ui_block			*b;
+	struct ui_tab			*tab = ui_tab(ui, table);
+	char				 label[256], *q;
+	size_t				 n, i, nq;
+	int				 total, qn, list_y, list_h, sel, line;
+	int				 k, attr, lw;
+
+	/* The label line: which table, whose seat, the theme. */
+	attr = current && side ? (int)(A_BOLD | A_REVERSE) : (int)A_BOLD;
+	if (current && side)
+		ui_draw_fill(y, x, w, attr);
+	snprintf(label, sizeof label, _("Table %d of %zu"),
+	    model_table_index(m, table) + 1, m->ntables);
+	lw = ui_draw_text(ui, y, x, w, label, attr);
+	if (table == ui->seat_seen)
+		lw += ui_draw_text(ui, y, x + lw, w - lw, _(" (your table)"),
+		    attr);
+	else if (current && ui->browsing)
+		lw += ui_draw_text(ui, y, x + lw, w - lw, _(" (visiting)"),
+		    attr);
+	if (t->theme != NULL && t->theme[0] != '\0') {
+		lw += ui_draw_text(ui, y, x + lw, w - lw, ui_draw_glyph(ui,
+		    " \xc2\xb7 ", " - "), attr);
+		ui_draw_text_cut(ui, y, x + lw, w - lw, t->theme, attr | A_DIM);
+	}
+	/* The question. */
+	qn = ui_question_lines(ui, t, w, h, current);
+	q = text_sanitize(t->question, ui->ascii, false);
+	nq = layout_wrap(q, (size_t)w, &l);
+	for (i = 0; i < (size_t)qn; i++) {
+		if (i + 1 == (size_t)qn && nq > (size_t)qn) {
+			char *rest = xstrndup(q + l[i].start,
+			    strlen(q) - l[i].start);
+
+			ui_draw_text_cut(ui, y + 1 + (int)i, x, w, rest,
+			    ui_draw_attr(ui, UI_S_QUESTION));
+			free(rest);
+		} else
+			ui_draw_put(ui, y + 1 + (int)i, x, w, q + l[i].start,
+			    l[i].end - l[i].start, ui_draw_attr(ui,
+			    UI_S_QUESTION));
+	}
+	free(l);
+	free(q);
+	list_y = y + 1 + qn;
+	list_h = h - 1 - qn;
+	if (list_h < 1)
+		return;
+
+	n = ui_blocks(ui, m, table, w, &b, &total);
+	sel = ui_block_select(tab, b, n);
+	if (current) {
+		ui->cur_col_w = w;
+		ui->cur_list_h = list_h;
+	}
+	if (n == 0) {
+		ui_blocks_free(b, n);
+		q = text_sanitize(m->phase == PHASE_IDEAS ? _("No idea yet: "
+		    "press a to add one.") : _("No idea on this table."),
+		    ui->ascii, false);
+		nq = layout_wrap(q, (size_t)(w > 4 ? w - 2 : 2), &l);
+		for (i = 0; i < nq && (int)i + 1 < list_h; i++)
+			ui_draw_put(ui, list_y + 1 + (int)i, x + 2, w - 2,
+			    q + l[i].start, l[i].end - l[i].start, A_DIM);
+		free(l);
+		free(q);
+		return;
+	}
+	tab->top = layout_scroll(tab->top, b[sel].start, b[sel].height,
+	    list_h, total);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < b[i].height; k++) {
+			line = b[i].start + k - tab->top;
+			if (line < 0 || line >= list_h)
+				continue;
+			ui_draw_block_line(ui, &b[i], k, list_y + line, x, w,
+			    current && (int)i == sel);
+		}
+	}
+	/* Say that there is more, above or below. */
+	if (tab->top > 0)
+		ui_draw_text(ui, list_y, x + w - 1, 1, ui_draw_glyph(ui,
+		    "\xe2\x86\x91", "^"), A_BOLD);
+	if (total - tab->top > list_h)
+		ui_draw_text(ui, list_y + list_h - 1, x + w - 1, 1,
+		    ui_draw_glyph(ui, "\xe2\x86\x93", "v"), A_BOLD);
+	ui_blocks_free(b, n);
+}
+
+/* The board view: one table, or the tables side by side. */
+void
+ui_draw_cards(struct ui *ui, const struct model *m, int y, int h)
+{
+	int		*widths, first, count, i, x, cur, side, r;
+	const char	*sep;
+
+	if (!ui->net_ready || ui->net.replica.me == 0 ||
+	    ui->net.state == NET_CATCHUP) {
+		if (m->ntables == 0) {
+			ui_draw_text(ui, y + 1, 2, COLS - 4, _("Joining the "
+			    "board..."), A_DIM);
+			return;
+		}
+	}
+	if (m->ntables == 0) {
+		ui_draw_text(ui, y + 1, 2, COLS - 4, _("There is no table "
+		    "yet: the facilitator opens them."), A_DIM);
+		if (ui_is_facilitator(ui))
+			ui_draw_text(ui, y + 2, 2, COLS - 4,
+			    _("Press : then n to add a table."), A_DIM);
+		return;
+	}
+	sep = ui_draw_glyph(ui, "\xe2\x94\x82", "|");
+	cur = model_table_index(m, ui->table);
+	if (cur < 0)
+		cur = 0;
+	side = ui->wide && m->ntables > 1 && COLS >= 2 * UI_COL_MIN + 3;
+	if (!side) {
+		ui->col_first = cur;
+		ui_draw_column(ui, m, ui->table, y, 0, COLS, h, true, false);
+		return;
+	}
+	first = ui->col_first;
+	widths = xreallocarray(NULL, m->ntables, sizeof *widths);
+	count = layout_columns(COLS, (int)m->ntables, UI_COL_MIN, 3, cur,
+	    &first, widths);
+	ui->col_first = first;
+	for (x = 0, i = 0; i < count; i++) {
+		if (i > 0) {
+			for (r = 0; r < h; r++)
+				ui_draw_text(ui, y + r, x + 1, 1, sep, A_DIM);
+			x += 3;
+		}
+		ui_draw_column(ui, m, m->tables[first + i].id, y, x, widths[i],
+		    h, first + i == cur, true);
+		x += widths[i];
+	}
+	free(widths);
+}
+
+/*
+ * The cards of the current view in order, the first line of each and the
+ * lines the view shows, as the last draw laid them out.
+ */
+size_t
+ui_draw_cards_order(struct ui *ui, uint64_t **ids, int **starts, int *view)
+{
+	struct model	*m = ui_model(ui);
+	struct ui_block	*b;
+	size_t		 n, i;
+	int		 total, w = ui->cur_col_w > 0 ? ui->cur_col_w : COLS;
+
+	*view = ui->cur_list_h > 0 ? ui->cur_list_h :
+	    (int)ui_draw_body_rows(ui);
+	if (ui->view == UI_VIEW_RESULTS)
+		return ui_draw_results_order(ui, ids, starts);
+	ui_resolve_table(ui);
+	n = ui_blocks(ui, m, ui->table, w, &b, &total);
+	*ids = xreallocarray(NULL, n + 1, sizeof **ids);
+	*starts = xreallocarray(NULL, n + 1, sizeof **starts);
+	for (i = 0; i < n; i++) {
+		(*ids)[i] = b[i].card;
+		(*starts)[i] = b[i].start;
+	}
+	ui_blocks_free(b, n);
+	return n;
+}
