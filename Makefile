@@ -77,7 +77,8 @@ SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 # ---------------------------------------------------------------- client/
 CLIENT_MODS	= main net replica dial boards spawn fetch editor layout ui ui-keys \
 		  ui-draw ui-draw-cards ui-draw-results ui-draw-status \
-		  ui-draw-modal ui-input ui-console ui-join ui-text plain plain-cmd
+		  ui-draw-modal ui-input ui-console ui-join ui-text plain plain-cmd \
+		  ui-deliver
 CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
@@ -182,7 +183,8 @@ $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
     $(B)/tests/%.o $(CLIENT_TEST_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) -lm
 
-$(B)/tests/test_cafe $(B)/tests/test_session: $(B)/tests/%: \
+$(B)/tests/test_cafe $(B)/tests/test_session $(B)/tests/test_deliver: \
+    $(B)/tests/%: \
     $(B)/tests/%.o $(TUI_HARNESS_OBJS) \
     $(TSUPPORT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) \

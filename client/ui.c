@@ -1325,5 +1325,6 @@ ui_main(struct client_opts *opts)
 	free(ui.paste);
 	free(ui.timer_secs);
 	free(ui.draft);
+	free(ui.draft_owner);
 	return ui.exit_code;
 }

@@ -17,6 +17,7 @@
 #include "model.h"
 #include "proto.h"
 #include "tsupport.h"
+#include "tui-harness.h"
 
 #define T0	1700000000000LL		/* 2023-11-14, a Tuesday */
 #define DAY	86400000LL
@@ -703,4 +704,144 @@ Test(deliver, anonymous_board_hides_who_named_an_owner)
 	model_redact(x.m, &ev, model_audience(x.m, &ev, A), &red);
 	cr_assert_eq(red.origin, A);
 	fx_free(&x);
+}
+
+/* ------------------------------------------------------------ the client */
+
+static struct tui	T;
+
+/* A tmux server and a directory for the client suite. */
+static void
+tui_deliver_init(void)
+{
+	tui_init(&T);
+}
+
+/* Even after a failed assertion: clients, tmux, server, files. */
+static void
+tui_deliver_fini(void)
+{
+	tui_fini(&T);
+}
+
+TestSuite(client, .init = tui_deliver_init, .fini = tui_deliver_fini,
+    .timeout = 180);
+
+#define CANVAS_BOARD \
+	"title: Livrables\n" \
+	"criteria: structurant, pertinent, novateur\n" \
+	"canvas: Nos livrables\n" \
+	"section: Nos engagements | Ce que nous ferons ensemble\n" \
+	"section: Feuille de route | Une action par carte | 8 | actions\n" \
+	"section: J'aime | | | feedback\n" \
+	"question: Comment mieux coop\xc3\xa9rer ?\n"
+
+/* The facilitator runs console tool key. */
+static void
+console(const char *key)
+{
+	tui_keys(&T, "fac", ":", NULL);
+	free(tui_wait(&T, "fac", "Facilitator console"));
+	tui_keys(&T, "fac", key, NULL);
+}
+
+/*
+ * The full-screen client: a canvas drawn as blocks of sections, a card
+ * written into a section, an action's owner and due day typed as people
+ * say it, "your actions", the evaluation card by card, blind until the
+ * facilitator closes it, and the same screens in French.
+ */
+Test(client, canvas_actions_and_scores_through_the_keys)
+{
+	char	args[512], env[600], *s;
+
+	tui_board(&T, "cafe", CANVAS_BOARD);
+	tui_server_start(&T);
+	snprintf(args, sizeof args, "--board cafe --name Fanny --key-file "
+	    "'%s'", T.key);
+	tui_client(&T, "fac", args);
+	free(tui_wait(&T, "fac", "connected"));
+	tui_client(&T, "anne", "--board cafe --name Anne");
+	free(tui_wait(&T, "anne", "(your table)"));
+	console("p");
+	free(tui_wait(&T, "fac", "harvest"));
+	tui_keys(&T, "fac", "2", NULL);
+	free(tui_wait(&T, "anne", "Phase: ideas"));
+
+	/* A: into a section; the section shows as a block with its count. */
+	tui_keys(&T, "anne", "A", NULL);
+	s = tui_wait(&T, "anne", "Write into which section?");
+	cr_assert_not_null(strstr(s, "Feuille de route (0/8)"), "%s", s);
+	free(s);
+	tui_keys(&T, "anne", "1", NULL);
+	free(tui_wait(&T, "anne", "New card in"));
+	tui_type(&T, "anne", "Se voir chaque mois");
+	tui_keys(&T, "anne", "Enter", NULL);
+	s = tui_wait(&T, "fac", "Nos engagements (1)");
+	cr_assert_not_null(strstr(s, "Se voir chaque mois"), "%s", s);
+	free(s);
+	/* The team writes no feedback of its own. */
+	tui_keys(&T, "anne", "A", NULL);
+	free(tui_wait(&T, "anne", "Write into which section?"));
+	tui_keys(&T, "anne", "3", NULL);
+	free(tui_wait(&T, "anne", "feedback is written by the other teams"));
+
+	/* O: an action; the due day as people say it. */
+	tui_keys(&T, "anne", "A", NULL);
+	free(tui_wait(&T, "anne", "Write into which section?"));
+	tui_keys(&T, "anne", "2", NULL);
+	free(tui_wait(&T, "anne", "New card in"));
+	tui_type(&T, "anne", "R\xc3\xa9unir les partenaires");
+	tui_keys(&T, "anne", "Enter", NULL);
+	free(tui_wait(&T, "anne", "Feuille de route (1/8)"));
+	tui_keys(&T, "anne", "End", "O", NULL);
+	s = tui_wait(&T, "anne", "Who does it?");
+	cr_assert_not_null(strstr(s, "Anne"), "the owner is not offered: %s",
+	    s);
+	free(s);
+	tui_keys(&T, "anne", "Enter", NULL);
+	free(tui_wait(&T, "anne", "Due day"));
+	tui_type(&T, "anne", "12 mars 2027");
+	tui_keys(&T, "anne", "Enter", NULL);
+	free(tui_wait(&T, "fac", "Anne, 2027-03-12"));
+	/* Y: your actions. */
+	tui_keys(&T, "anne", "Y", NULL);
+	s = tui_wait(&T, "anne", "Your actions");
+	cr_assert_not_null(strstr(s, "2027-03-12"), "%s", s);
+	free(s);
+	tui_keys(&T, "anne", "Escape", NULL);
+	free(tui_wait_gone(&T, "anne", "Your actions"));
+
+	/* S: the evaluation, card by card, blind until it closes. */
+	console("a");
+	free(tui_wait(&T, "fac", "Evaluation open"));
+	tui_keys(&T, "anne", "Home", "S", NULL);
+	s = tui_wait(&T, "anne", "structurant:");
+	cr_assert_not_null(strstr(s, "novateur:"), "%s", s);
+	free(s);
+	tui_keys(&T, "anne", "1", NULL);
+	free(tui_wait(&T, "anne", "0 to 3 per criterion"));
+	tui_keys(&T, "anne", "3", NULL);
+	free(tui_wait(&T, "anne", "structurant: 3"));
+	tui_keys(&T, "anne", "2", NULL);
+	tui_keys(&T, "anne", "2", NULL);
+	free(tui_wait(&T, "anne", "pertinent: 2"));
+	tui_keys(&T, "anne", "Escape", NULL);
+	/* Anne sees her own scores; the facilitator the total only. */
+	free(tui_wait(&T, "anne", "3\xc2\xb7" "2\xc2\xb7"));
+	free(tui_wait(&T, "fac", "\xce\xa3" "5"));
+	console("a");
+	free(tui_wait(&T, "fac", "Evaluation closed"));
+	free(tui_wait(&T, "anne", "\xce\xa3" "5"));
+
+	/* In French, from the catalogue. */
+	snprintf(env, sizeof env, "LANGUAGE=fr CAFEBOARD_LOCALEDIR='%s/build/"
+	    "locale'", ts_top());
+	tui_client_env(&T, "fr", env, "--board cafe --name Bruno");
+	free(tui_wait(&T, "fr", "(votre table)"));
+	tui_keys(&T, "fr", "A", NULL);
+	free(tui_wait(&T, "fr", "\xc3\x89" "crire dans quelle section"));
+	tui_keys(&T, "fr", "Escape", "Y", NULL);
+	free(tui_wait(&T, "fr", "Aucune action \xc3\xa0 votre nom."));
+	tui_end(&T);
 }
