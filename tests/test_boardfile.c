@@ -62,7 +62,9 @@ Test(boardfile, seed_file_gives_the_seed_board)
 	cr_assert_eq(boardfile_load(path, &bf, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(bf.settings.has, SET_TITLE | SET_CODE | SET_DOTS |
 	    SET_MULTI_VOTE | SET_BLIND | SET_PRIVATE | SET_ANONYMOUS |
-	    SET_FREEZE | SET_LOCKED | SET_KEEP);
+	    SET_FREEZE | SET_LOCKED | SET_KEEP | SET_PLACE);
+	cr_assert_str_eq(bf.settings.place, "Pr\xc3\xa9" "fecture de r\xc3\xa9"
+	    "gion, salle des conf\xc3\xa9rences");
 	cr_assert_str_eq(bf.settings.title,
 	    "Café de l'emploi — coopérer sur le territoire");
 	cr_assert_str_eq(bf.settings.code, "territoire");

@@ -2306,11 +2306,47 @@ render_html(const char *path)
 	free(html);
 
 	snprintf(shot, sizeof shot, "%s/report.png", S.tmp);
-	if (getenv("CB_REPORT_SHOT") != NULL)
-		snprintf(shot, sizeof shot, "%s", getenv("CB_REPORT_SHOT"));
 	snprintf(arg, sizeof arg, "--screenshot=%s", shot);
 	free(chromium(path, arg, "--window-size=900,5200"));
 	cr_assert_eq(access(shot, R_OK), 0);
+}
+
+/*
+ * CB_REPORT_DIR=DIR: the seed café's report as a lab would send it, in
+ * French (the board's language), written there: Markdown, HTML, and a
+ * screenshot of the HTML when chromium is installed.
+ */
+static void
+report_in_french(void)
+{
+	const char	*dir = getenv("CB_REPORT_DIR");
+	char		 out[512], loc[512], *res;
+	char		*argv[] = { (char *)ts_bin("CB_SERVER",
+	    "server/cafeboard-server"), "--data", S.srv.data, "export", BOARD,
+	    "--format", NULL, "-o", out, NULL };
+	static const char *const fmts[] = { "md", "html" };
+	size_t		 i;
+
+	if (dir == NULL)
+		return;
+	snprintf(loc, sizeof loc, "%s/build/locale", ts_top());
+	setenv("LANGUAGE", "fr", 1);
+	setenv("CAFEBOARD_LOCALEDIR", loc, 1);
+	for (i = 0; i < 2; i++) {
+		argv[6] = (char *)fmts[i];
+		snprintf(out, sizeof out, "%s/seed-cafe-rapport.%s", dir,
+		    fmts[i]);
+		cr_assert_eq(ts_command(&res, TS_RUN_MS, argv), 0, "%s", res);
+		free(res);
+	}
+	unsetenv("LANGUAGE");
+	unsetenv("CAFEBOARD_LOCALEDIR");
+	if (on_path("chromium")) {
+		snprintf(loc, sizeof loc, "--screenshot=%s/"
+		    "seed-cafe-rapport.png", dir);
+		free(chromium(out, loc, "--window-size=900,6400"));
+	}
+	cr_log_info("the French report is in %s", dir);
 }
 
 /* Every format, both ways, against the golden files and Python. */
@@ -2429,6 +2465,7 @@ Test(cafe, seed_scenario_from_the_board_file_to_the_harvest,
 	step_pitch();
 	step_closed();
 	step_export();
+	report_in_french();
 	cr_log_info("facilitator received %llu bytes, a participant %llu",
 	    (unsigned long long)S.fac.bytes, (unsigned long long)S.p[4].bytes);
 	step_stop();
