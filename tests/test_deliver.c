@@ -763,6 +763,9 @@ Test(client, canvas_actions_and_scores_through_the_keys)
 	free(tui_wait(&T, "fac", "connected"));
 	tui_client(&T, "anne", "--board cafe --name Anne");
 	free(tui_wait(&T, "anne", "(your table)"));
+	/* Someone in line mode hears what happens. */
+	tui_client(&T, "line", "--plain --board cafe --name Zo\xc3\xa9");
+	free(tui_wait(&T, "line", "Zo\xc3\xa9"));
 	console("p");
 	free(tui_wait(&T, "fac", "harvest"));
 	tui_keys(&T, "fac", "2", NULL);
@@ -815,6 +818,8 @@ Test(client, canvas_actions_and_scores_through_the_keys)
 	/* S: the evaluation, card by card, blind until it closes. */
 	console("a");
 	free(tui_wait(&T, "fac", "Evaluation open"));
+	free(tui_wait(&T, "line", "The evaluation is open, on: structurant, "
+	    "pertinent, novateur."));
 	tui_keys(&T, "anne", "Home", "S", NULL);
 	s = tui_wait(&T, "anne", "structurant:");
 	cr_assert_not_null(strstr(s, "novateur:"), "%s", s);
@@ -833,6 +838,18 @@ Test(client, canvas_actions_and_scores_through_the_keys)
 	console("a");
 	free(tui_wait(&T, "fac", "Evaluation closed"));
 	free(tui_wait(&T, "anne", "\xce\xa3" "5"));
+	free(tui_wait(&T, "line", "The evaluation is closed"));
+
+	/* A pitch: the clock runs; the line mode says who presents. */
+	console("i");
+	free(tui_wait(&T, "fac", "Who pitches now?"));
+	tui_keys(&T, "fac", "1", NULL);
+	free(tui_wait(&T, "line", "Table 1 pitches now"));
+	free(tui_wait(&T, "anne", "Pitch: table 1"));
+	console("i");
+	free(tui_wait(&T, "fac", "Who pitches now?"));
+	tui_keys(&T, "fac", "0", NULL);
+	free(tui_wait(&T, "line", "The pitches are over."));
 
 	/* In French, from the catalogue. */
 	snprintf(env, sizeof env, "LANGUAGE=fr CAFEBOARD_LOCALEDIR='%s/build/"
