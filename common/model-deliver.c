@@ -879,8 +879,10 @@ model_deliver_unscore(struct model *m, struct model_card *c)
 /*
  * The variant for an audience other than the author: nobody but the author
  * learns who scored (facilitators get the card, criterion and value), and
- * while the evaluation is open participants get [18, seq, 0, 0, 15].  On
- * an anonymous board, who placed a card or named an owner is hidden too.
+ * participants get [18, seq, 0, 0, 15], while the evaluation is open and
+ * in any replay after it (eval.close gives them the totals, and single
+ * scores, even without their author, are nobody else's business).  On an
+ * anonymous board, who placed a card or named an owner is hidden too.
  */
 void
 model_deliver_redact(const struct model *m, const struct proto_event *ev,
@@ -892,7 +894,7 @@ model_deliver_redact(const struct model *m, const struct proto_event *ev,
 	case OP_SCORE:
 		out->origin = 0;
 		out->op_id = 0;
-		if (audience == AUDIENCE_PUBLIC && m->eval_open) {
+		if (audience == AUDIENCE_PUBLIC) {
 			memset(&out->op, 0, sizeof out->op);
 			out->op.kind = OP_SCORE;
 			out->op.hidden = true;

@@ -468,6 +468,24 @@ Test(deliver, evaluation_blind_until_closed_nobody_learns_who)
 	cr_assert(model_score_of(pa, B, c1, 1, &v) && v == 3);
 	cr_assert(!model_score_of(pa, A, c1, 1, NULL));
 
+	/* A replay after the close still hides single scores from B. */
+	{
+		struct proto_event	ev, red;
+
+		memset(&ev, 0, sizeof ev);
+		ev.seq = 1;
+		ev.origin = A;
+		ev.op_id = 9;
+		ev.op = SCORE(c1, 0, 3);
+		ok(x.m, F, OP(.kind = OP_EVAL_CLOSE));
+		model_redact(x.m, &ev, model_audience(x.m, &ev, B), &red);
+		cr_assert(red.op.hidden && red.op.card == 0 &&
+		    red.origin == 0 && red.op_id == 0);
+		model_redact(x.m, &ev, model_audience(x.m, &ev, F), &red);
+		cr_assert(!red.op.hidden && red.op.card == c1 &&
+		    red.origin == 0 && red.op_id == 0);
+		ok(x.m, F, OP(.kind = OP_EVAL_OPEN));
+	}
 	/* Closing publishes every total to everyone. */
 	no(x.m, A, OP(.kind = OP_EVAL_CLOSE), REJECT_FORBIDDEN, NULL);
 	ok(x.m, F, OP(.kind = OP_EVAL_CLOSE));
