@@ -7,12 +7,15 @@
 #   make bench      benchmarks (print figures; BASE=DIR adds an older build's)
 #   make bench-quick the network benchmarks' short runs, for iteration
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        a Debian package in build/deb/ (debhelper)
 
 VERSION		= 0.1.0
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
 MANDIR		?= $(PREFIX)/share/man
 LOCALEDIR	?= $(PREFIX)/share/locale
+LIBEXECDIR	?= $(PREFIX)/libexec
+DOCDIR		?= $(PREFIX)/share/doc/cafeboard
 DESTDIR		?=
 
 CC		?= cc
@@ -55,8 +58,10 @@ ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 
 MSGPACK_CFLAGS	= $(shell $(PKG_CONFIG) --cflags $(MSGPACK_PC) 2>/dev/null)
 MSGPACK_LIBS	= $(shell $(PKG_CONFIG) --libs $(MSGPACK_PC) 2>/dev/null)
-EVENT_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libevent 2>/dev/null)
-EVENT_LIBS	= $(shell $(PKG_CONFIG) --libs libevent 2>/dev/null)
+# libevent with its OpenSSL bufferevents (TLS in LAN mode).
+EVENT_PC	= libevent libevent_openssl libssl libcrypto
+EVENT_CFLAGS	= $(shell $(PKG_CONFIG) --cflags $(EVENT_PC) 2>/dev/null)
+EVENT_LIBS	= $(shell $(PKG_CONFIG) --libs $(EVENT_PC) 2>/dev/null)
 CURSES_CFLAGS	= $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS	= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 CRIT_CFLAGS	= $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
@@ -66,26 +71,26 @@ CRIT_LIBS	= $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 COMMON_MODS	= xmalloc log text idmap pairmap namemap proto model model-check \
 		  model-state model-deliver model-deliver-state date rotation \
 		  evlog boardfile export export-md export-csv export-json \
-		  export-html paths i18n
+		  export-html paths i18n fingerprint
 COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
 LIB		= $(B)/libcafeboard.a
 
 # ---------------------------------------------------------------- server/
-SERVER_MODS	= main server client-conn board store keyfile offline
+SERVER_MODS	= main server client-conn board store keyfile offline tls
 SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 
 # ---------------------------------------------------------------- client/
-CLIENT_MODS	= main net replica dial boards spawn fetch editor layout ui ui-keys \
-		  ui-draw ui-draw-cards ui-draw-results ui-draw-status \
-		  ui-draw-modal ui-input ui-console ui-join ui-text plain plain-cmd \
-		  ui-deliver
+CLIENT_MODS	= main net replica dial trust term boards spawn fetch editor \
+		  layout ui ui-keys ui-draw ui-draw-cards ui-draw-results \
+		  ui-draw-status ui-draw-modal ui-input ui-console ui-join \
+		  ui-text plain plain-cmd ui-deliver
 CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
 TUI_TEST_OBJS	= $(filter-out $(B)/client/main.o,$(CLIENT_OBJS))
 # The connection's test follows net.c's bufferevents through wrappers.
 NET_TEST_OBJS	= $(B)/client/net.o $(B)/client/replica.o $(B)/client/spawn.o \
-		  $(B)/client/dial.o
+		  $(B)/client/dial.o $(B)/client/trust.o
 NET_TEST_WRAP	= -Wl,--wrap=bufferevent_setcb -Wl,--wrap=bufferevent_free
 
 # ---------------------------------------------------------------- tests/
@@ -93,7 +98,7 @@ NET_TEST_WRAP	= -Wl,--wrap=bufferevent_setcb -Wl,--wrap=bufferevent_free
 UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog \
 		  test_boardfile test_export test_editor test_layout test_tui test_plain \
 		  test_cafe test_server test_pipeline test_shaper test_net \
-		  test_session test_merge test_deliver
+		  test_session test_merge test_connect test_deploy test_deliver
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -135,7 +140,7 @@ PO_SOURCES	= $(sort $(wildcard client/*.c server/*.c) \
 PROGS		= $(SERVER_BIN) $(CLIENT_BIN)
 
 .PHONY: all deps run check check-build asan bench bench-quick install \
-	uninstall clean lint-man po update-po
+	uninstall clean lint-man po update-po deb
 
 all: $(LIB) $(PROGS) $(MO_FILES)
 
@@ -145,15 +150,27 @@ all: $(LIB) $(PROGS) $(MO_FILES)
 deps:
 	@sh .ci/deps
 
-$(B)/common/%.o: common/%.c
+# What the programs embed (the catalogues' directory, the version): when
+# it changes -- make install PREFIX=/usr after a plain make -- every object
+# is built again, since the file changes only then.
+BUILD_CONFIG	= $(B)/build-config
+$(BUILD_CONFIG): FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' "LOCALEDIR=$(LOCALEDIR) VERSION=$(VERSION)" > $@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+.PHONY: FORCE
+FORCE:
+
+$(B)/common/%.o: common/%.c $(BUILD_CONFIG)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/server/%.o: server/%.c
+$(B)/server/%.o: server/%.c $(BUILD_CONFIG)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(EVENT_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/client/%.o: client/%.c
+$(B)/client/%.o: client/%.c $(BUILD_CONFIG)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(MSGPACK_CFLAGS) $(EVENT_CFLAGS) $(CURSES_CFLAGS) \
 	    $(ALL_CFLAGS) -c -o $@ $<
@@ -183,7 +200,8 @@ $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
     $(B)/tests/%.o $(CLIENT_TEST_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) -lm
 
-$(B)/tests/test_cafe $(B)/tests/test_session $(B)/tests/test_deliver: \
+$(B)/tests/test_cafe $(B)/tests/test_session $(B)/tests/test_deploy \
+    $(B)/tests/test_deliver: \
     $(B)/tests/%: \
     $(B)/tests/%.o $(TUI_HARNESS_OBJS) \
     $(TSUPPORT_OBJS) $(LIB)
@@ -196,9 +214,9 @@ $(B)/tests/test_pipeline: $(B)/tests/test_pipeline.o $(B)/client/replica.o \
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/client/replica.o $(TSUPPORT_OBJS) \
 	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
 
-$(B)/tests/test_tui.o: CFLAGS += $(CURSES_CFLAGS)
-$(B)/tests/test_tui: $(B)/tests/test_tui.o $(TUI_TEST_OBJS) \
-    $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) $(LIB)
+$(B)/tests/test_tui.o $(B)/tests/test_connect.o: CFLAGS += $(CURSES_CFLAGS)
+$(B)/tests/test_tui $(B)/tests/test_connect: $(B)/tests/%: $(B)/tests/%.o \
+    $(TUI_TEST_OBJS) $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_TEST_OBJS) $(TUI_HARNESS_OBJS) \
 	    $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) $(CURSES_LIBS) $(EVENT_LIBS) \
 	    $(MSGPACK_LIBS) -lm
@@ -273,6 +291,7 @@ check-build: $(LIB) $(PROGS) $(UNIT_BINS) $(TEST_PROG_BINS) $(MO_FILES)
 # Every suite runs even when one fails; the target fails if any did.
 check: deps
 	@$(MAKE) --no-print-directory check-build
+	@sh tests/fetch-sshd
 	@CB_SERVER=$(CURDIR)/$(SERVER_BIN) CB_CLIENT=$(CURDIR)/$(CLIENT_BIN) \
 	    CB_TOP=$(CURDIR) CB_BUILD=$(CURDIR)/$(B) \
 	    sh tests/run $(UNIT_BINS)
@@ -295,30 +314,74 @@ run: deps
 	CAFEBOARD_SYSTEM_SOCKET= exec ./$(CLIENT_BIN) --board $(RUN_BOARD) \
 	    --auto-name --key-file "$$data/facilitator.key"
 
+# What make install puts where (the README lists the same files).
+MANS1		= man/cafeboard.1 man/cafeboard-server.1
+MANS5		= man/cafeboard-protocol.5
+EXDIR		= $(DOCDIR)/examples
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man5
-	for p in $(PROGS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
-	for m in man/*.1; do [ -f "$$m" ] && \
-	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || true; done
-	for m in man/*.5; do [ -f "$$m" ] && \
-	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/ || true; done
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(LIBEXECDIR)/cafeboard \
+	    $(DESTDIR)$(EXDIR)/sshd_config.d
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
+	install -m 755 contrib/cafeboard-ssh $(DESTDIR)$(LIBEXECDIR)/cafeboard/
+	install -m 644 $(MANS1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MANS5) $(DESTDIR)$(MANDIR)/man5/
 	for l in $(LINGUAS); do \
 	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 	    install -m 644 build/locale/$$l/LC_MESSAGES/cafeboard.mo \
 	    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; done
+	install -m 644 examples/seed-cafe.board $(DESTDIR)$(EXDIR)/
+	sed -e 's|/usr/libexec/|$(LIBEXECDIR)/|g' \
+	    contrib/sshd_config.d/cafeboard.conf \
+	    > $(DESTDIR)$(EXDIR)/sshd_config.d/cafeboard.conf
+	sed -e 's|/usr/bin/|$(BINDIR)/|g' contrib/cafeboard.service \
+	    > $(DESTDIR)$(EXDIR)/cafeboard.service
+	chmod 644 $(DESTDIR)$(EXDIR)/sshd_config.d/cafeboard.conf \
+	    $(DESTDIR)$(EXDIR)/cafeboard.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cafeboard $(DESTDIR)$(BINDIR)/cafeboard-server
-	rm -f $(DESTDIR)$(MANDIR)/man1/cafeboard.1 \
-	    $(DESTDIR)$(MANDIR)/man1/cafeboard-server.1 \
-	    $(DESTDIR)$(MANDIR)/man5/cafeboard-protocol.5
+	rm -f $(DESTDIR)$(LIBEXECDIR)/cafeboard/cafeboard-ssh
+	rm -f $(MANS1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
+	    $(MANS5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
 	for l in $(LINGUAS); do \
 	    rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/cafeboard.mo; done
+	rm -f $(DESTDIR)$(EXDIR)/seed-cafe.board \
+	    $(DESTDIR)$(EXDIR)/sshd_config.d/cafeboard.conf \
+	    $(DESTDIR)$(EXDIR)/cafeboard.service
+	-rmdir $(DESTDIR)$(EXDIR)/sshd_config.d $(DESTDIR)$(EXDIR) \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(LIBEXECDIR)/cafeboard 2>/dev/null
+
+# make deb: a binary package built by debhelper from a copy of this tree
+# (debian/, with the unit, user and runtime directory of contrib/), into
+# build/deb/.  The changelog is made here from VERSION, its one place.
+DEB_DIR		= build/deb
+DEB_SRC		= $(DEB_DIR)/cafeboard-$(VERSION)
+
+deb:
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null \
+	    || { echo "make deb: needs dpkg-dev and debhelper" \
+	    "(apt-get install dpkg-dev debhelper)" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	tar -c --exclude=./build --exclude=./build-asan --exclude=./build-fuzz \
+	    --exclude=./.git --exclude=./server/cafeboard-server \
+	    --exclude=./client/cafeboard . | tar -x -C $(DEB_SRC)
+	printf '%s\n\n  * %s\n\n -- %s  %s\n' \
+	    "cafeboard ($(VERSION)) unstable; urgency=medium" \
+	    "Release $(VERSION)." \
+	    "$$(sed -n 's/^Maintainer: //p' debian/control)" \
+	    "$$(date -R)" > $(DEB_SRC)/debian/changelog
+	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" \
+	    dpkg-buildpackage -us -uc -b
+	@ls $(DEB_DIR)/*.deb
 
 lint-man:
 	@for m in man/*.[1-9]; do [ -f "$$m" ] || continue; \
-	    mandoc -Tlint -W warning $$m || exit 1; done
+	    mandoc -Tlint -W warning $$m || exit 1; \
+	    out=$$(groff -ww -mandoc -Tutf8 -z $$m 2>&1); \
+	    if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; done
 
 # ---------------------------------------------------------------- fuzzing
 # make fuzz: libFuzzer (clang) on the protocol decoder for FUZZ_SECONDS,

@@ -5,7 +5,10 @@
  *            keepalive, pending ops sent exactly once
  * replica.c  the local board: confirmed model + the prediction of pending
  *            ops, presence
- * dial.c     open a connection to the server the options name
+ * dial.c     open a connection to the server the options name, in TLS
+ *            when asked
+ * trust.c    TLS: the context, the server's fingerprint, known_servers
+ * term.c     a terminal type the host knows
  * boards.c   ask the server which boards it holds (for the join screen)
  * spawn.c    start a local server when none answers
  * fetch.c    `cafeboard export`: fetch the board's state, write the harvest
@@ -18,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fingerprint.h"
 #include "idmap.h"
 #include "model.h"
 #include "proto.h"
@@ -26,6 +30,8 @@ struct event_base;
 struct event;
 struct bufferevent;
 struct evdns_base;
+struct ssl_ctx_st;
+struct ssl_st;
 
 /* How to reach the server and who we are. */
 struct client_opts {
@@ -35,7 +41,12 @@ struct client_opts {
 	bool		 socket_given;
 	bool		 autostart;	/* start a local server if none answers */
 	char		*server_bin;	/* cafeboard-server to start */
+	bool		 tls;		/* --tls */
+	char		*pin;		/* --pin FINGERPRINT, as typed */
+	bool		 insecure;	/* --insecure: the key in clear */
+	struct ssl_ctx_st *tls_ctx;	/* with tls */
 	char		*board;
+	bool		 board_forced;	/* --board: no other board, ever */
 	char		*name;
 	char		*auto_name;	/* --auto-name: the name to number */
 	char		*code;
@@ -45,6 +56,7 @@ struct client_opts {
 	bool		 ascii;
 	bool		 want_state;	/* export: a STATE catch-up */
 	bool		 observe;	/* export: read only, not a participant */
+	char		*term_note;	/* the terminal type we fell back to */
 };
 
 /* ------------------------------------------------------------ replica.c */
@@ -101,6 +113,27 @@ bool		 replica_drop_pending(struct replica *, uint32_t);
 bool		 replica_is_pending_id(const struct replica *, uint64_t);
 
 /* ------------------------------------------------------------ net.c */
+
+/*
+ * Why a connection never got as far as the board: the user must read it
+ * (net_problem_text) rather than watch "reconnecting" forever.
+ */
+enum net_problem {
+	NET_P_NONE,
+	NET_P_NO_SOCKET,	/* the Unix socket does not exist */
+	NET_P_DENIED,		/* not allowed to connect to the socket */
+	NET_P_REFUSED,		/* nobody listens there */
+	NET_P_RESOLVE,		/* the host name does not resolve */
+	NET_P_TIMEOUT,		/* no answer */
+	NET_P_CLOSED,		/* closed before answering */
+	NET_P_TLS,		/* the TLS handshake failed */
+	NET_P_TLS_ONLY,		/* a plain client on a TLS port */
+	NET_P_TLS_UNKNOWN,	/* a certificate never seen: trust it? */
+	NET_P_TLS_MISMATCH,	/* not the certificate expected */
+	NET_P_KEY_PLAIN,	/* the key would go in clear beyond loopback */
+	NET_P_SPAWN,		/* the local server would not start */
+	NET_P_OTHER,
+};
 
 enum net_state {
 	NET_IDLE,		/* not started */
@@ -159,6 +192,10 @@ struct net {
 	uint32_t		 last_error;	/* code of the last ERROR, 0 */
 	char			 last_error_text[PROTO_REASON_MAX * 4 + 1];
 	char			 status[256];	/* why we are not live, for the UI */
+	enum net_problem	 problem;	/* before the first READY */
+	char			 problem_detail[200];
+	char			 peer_fp[FINGERPRINT_TEXT];	/* TLS */
+	char			 expected_fp[FINGERPRINT_TEXT];
 	struct proto_buf	 out;
 };
 
@@ -179,6 +216,10 @@ void		 net_stop(struct net *);
 int		 net_submit(struct net *, const struct proto_op *, const char **);
 /* Ops waiting to be confirmed. */
 size_t		 net_unsent(const struct net *);
+/* What n->problem means for the user, translated, with the address. */
+void		 net_problem_text(const struct net *, char *, size_t);
+/* Where we connect, for messages: the socket's path or HOST:PORT. */
+void		 net_where(const struct client_opts *, char *, size_t);
 
 /* ------------------------------------------------------------ dial.c */
 
@@ -187,6 +228,40 @@ typedef void (*dial_event_fn)(struct bufferevent *, short, void *);
 struct bufferevent *dial_open(struct event_base *, struct evdns_base *,
 		    const struct client_opts *, dial_read_fn, dial_event_fn,
 		    void *);
+/* True if host is written as a loopback address (or is "localhost"). */
+bool		 dial_loopback_name(const char *);
+/* True if the connected socket's peer is loopback or a Unix socket. */
+bool		 dial_peer_is_local(struct bufferevent *);
+/* True if the name is a literal IP address (no lookup needed). */
+bool		 dial_is_address(const char *);
+
+/* ------------------------------------------------------------ trust.c */
+
+enum trust_verdict {
+	TRUST_OK,		/* the certificate expected */
+	TRUST_UNKNOWN,		/* no pin, not in known_servers */
+	TRUST_MISMATCH,		/* another certificate than expected */
+};
+
+struct ssl_ctx_st *trust_ctx_new(void);
+void		 trust_ctx_free(struct ssl_ctx_st *);
+struct ssl_st	*trust_session(struct ssl_ctx_st *, const char *);
+int		 trust_peer(struct bufferevent *, char *);
+bool		 trust_error(struct bufferevent *, char *, size_t);
+char		*trust_known_path(void);
+enum trust_verdict trust_check(const struct client_opts *, const char *,
+		    char *);
+int		 trust_remember(const struct client_opts *, const char *, char *,
+		    size_t);
+
+/* ------------------------------------------------------------ term.c */
+
+/*
+ * A TERM the host's terminfo lacks (kitty, ghostty, alacritty ...) is
+ * replaced by xterm-256color, else vt100; returns a note for the user
+ * (malloc'd, translated) or NULL when TERM was fine.
+ */
+char		*term_fallback(void);
 /* On BEV_EVENT_CONNECTED: TCP_NODELAY for a TCP connection. */
 void		 dial_connected(struct bufferevent *);
 

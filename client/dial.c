@@ -1,27 +1,31 @@
 /*
  * dial.c -- open a connection to the server the options name: a Unix
- * socket, or HOST:PORT resolved without blocking.
+ * socket, or HOST:PORT resolved without blocking, in TLS with --tls.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 #include <netinet/tcp.h>
 
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/dns.h>
 #include <event2/event.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "client.h"
 #include "xmalloc.h"
 
 /*
  * A bufferevent connecting to the server, with the callbacks set and
- * reading enabled; connection success or failure arrives through eventcb.
- * NULL when the connection could not even be attempted.
+ * reading enabled; connection success or failure arrives through eventcb
+ * (with TLS, "connected" means the handshake is done).  NULL when the
+ * connection could not even be attempted.
  */
 struct bufferevent *
 dial_open(struct event_base *base, struct evdns_base *dns,
@@ -31,9 +35,16 @@ dial_open(struct event_base *base, struct evdns_base *dns,
 	struct bufferevent	*bev;
 	struct sockaddr_un	 sun;
 
-	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (opts->host != NULL && opts->tls) {
+		bev = bufferevent_openssl_socket_new(base, -1,
+		    trust_session(opts->tls_ctx, opts->host),
+		    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+		if (bev != NULL)
+			bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	} else
+		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL)
-		fatalx("bufferevent_socket_new failed");
+		fatalx("cannot make a bufferevent");
 	bufferevent_setcb(bev, readcb, NULL, eventcb, arg);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	if (opts->host != NULL) {
@@ -53,6 +64,59 @@ dial_open(struct event_base *base, struct evdns_base *dns,
 		return NULL;
 	}
 	return bev;
+}
+
+/* True if the name is a literal IPv4 or IPv6 address. */
+bool
+dial_is_address(const char *host)
+{
+	struct in6_addr	a6;
+	struct in_addr	a4;
+
+	return inet_pton(AF_INET, host, &a4) == 1 ||
+	    inet_pton(AF_INET6, host, &a6) == 1;
+}
+
+/* True if host is written as a loopback address (or is "localhost"). */
+bool
+dial_loopback_name(const char *host)
+{
+	struct in6_addr	a6;
+	struct in_addr	a4;
+
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) &&
+		    a6.s6_addr[12] == 127);
+	return false;
+}
+
+/* True if the connected socket's peer is loopback or a Unix socket. */
+bool
+dial_peer_is_local(struct bufferevent *bev)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	evutil_socket_t		 fd = bufferevent_getfd(bev);
+
+	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
+		return false;
+	if (ss.ss_family == AF_UNIX)
+		return true;
+	if (ss.ss_family == AF_INET)
+		return (ntohl(((struct sockaddr_in *)(void *)&ss)->sin_addr.
+		    s_addr) >> 24) == 127;
+	if (ss.ss_family == AF_INET6) {
+		const struct in6_addr *a =
+		    &((struct sockaddr_in6 *)(void *)&ss)->sin6_addr;
+
+		return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) &&
+		    a->s6_addr[12] == 127);
+	}
+	return false;
 }
 
 /*

@@ -25,7 +25,7 @@ struct fetch {
 	struct net		 net;
 	struct event_base	*base;
 	int			 done;		/* 1 ok, -1 failed */
-	char			 why[400];
+	char			 why[1024];
 };
 
 /* The board is complete: stop the loop. */

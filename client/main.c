@@ -25,12 +25,16 @@
 enum {
 	OPT_CONNECT = 256, OPT_SOCKET, OPT_BOARD, OPT_NAME, OPT_CODE,
 	OPT_KEY_FILE, OPT_ASCII, OPT_FROM, OPT_LOG_FILE, OPT_VERSION,
-	OPT_FORMAT, OPT_BOM, OPT_PLAIN, OPT_AUTO_NAME,
+	OPT_FORMAT, OPT_BOM, OPT_TLS, OPT_PIN, OPT_INSECURE, OPT_PLAIN,
+	OPT_AUTO_NAME,
 };
 
 static const struct option long_options[] = {
 	{ "connect",	required_argument, NULL, OPT_CONNECT },
 	{ "socket",	required_argument, NULL, OPT_SOCKET },
+	{ "tls",	no_argument,	   NULL, OPT_TLS },
+	{ "pin",	required_argument, NULL, OPT_PIN },
+	{ "insecure",	no_argument,	   NULL, OPT_INSECURE },
 	{ "board",	required_argument, NULL, OPT_BOARD },
 	{ "name",	required_argument, NULL, OPT_NAME },
 	{ "auto-name",	no_argument,	   NULL, OPT_AUTO_NAME },
@@ -54,13 +58,21 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, _(
-"usage: cafeboard [--connect HOST[:PORT] | --socket PATH] [--board NAME]\n"
-"                 [--name FIRSTNAME] [--code CODE] [--key-file FILE]\n"
-"                 [--from BOARDFILE] [--ascii] [--log-file FILE]\n"
+"usage: cafeboard [--connect HOST[:PORT] [--tls] [--pin FINGERPRINT]\n"
+"                 | --socket PATH] [--board NAME] [--name FIRSTNAME]\n"
+"                 [--code CODE] [--key-file FILE] [--from BOARDFILE]\n"
+"                 [--ascii] [--log-file FILE]\n"
 "       cafeboard export --board NAME --format md|csv|json|html [-o FILE] [--bom]\n"
-"                 --key-file FILE [--connect HOST[:PORT] | --socket PATH]\n"
+"                 --key-file FILE [--connect HOST[:PORT] [--tls]\n"
+"                 [--pin FINGERPRINT] | --socket PATH]\n"
 "\n"
-"  --connect HOST[:PORT]  join a server over the network (port 7117)\n"
+"  --connect HOST[:PORT]  join a server over the network (port 7117,\n"
+"                         7118 with --tls)\n"
+"  --tls                  encrypt the connection (the server's --tls-listen)\n"
+"  --pin FINGERPRINT      the server certificate's SHA-256 fingerprint, as\n"
+"                         the server prints it; any other is refused\n"
+"                         (default: ask once, then remember it)\n"
+"  --insecure             allow the facilitator key in clear beyond loopback\n"
 "  --socket PATH          join the server on this Unix socket\n"
 "                         (default: the local server, started if needed)\n"
 "  --board NAME           the board to join (default: choose from a list)\n"
@@ -81,14 +93,14 @@ usage(FILE *f)
 "                         CAFEBOARD_PLAIN=1)\n"));
 }
 
-/* Split HOST[:PORT] or [V6]:PORT into opts. */
+/* Split HOST[:PORT] or [V6]:PORT into opts (port dport by default). */
 static int
-parse_connect(struct client_opts *o, const char *spec)
+parse_connect(struct client_opts *o, const char *spec, int dport)
 {
 	const char	*colon, *end;
 	char		 port[16];
 
-	snprintf(port, sizeof port, "%d", PROTO_DEFAULT_PORT);
+	snprintf(port, sizeof port, "%d", dport);
 	if (spec[0] == '[') {
 		if ((end = strchr(spec, ']')) == NULL)
 			return -1;
@@ -169,6 +181,8 @@ main(int argc, char **argv)
 {
 	struct client_opts	 o;
 	const char		*key_file = NULL, *log_file = NULL;
+	const char		*connect = NULL;
+	uint8_t			 md[FINGERPRINT_LEN];
 	char			*fargv[8], *word;
 	int			 ch, rc, i, ac = argc, fargc = 0;
 	bool			 export_cmd = false, plain, auto_name = false;
@@ -200,11 +214,25 @@ main(int argc, char **argv)
 	    long_options, NULL)) != -1) {
 		switch (ch) {
 		case OPT_CONNECT:
-			if (parse_connect(&o, optarg) != 0) {
-				fprintf(stderr, _("cafeboard: --connect: "
-				    "expected HOST or HOST:PORT\n"));
-				return 2;
+			connect = optarg;
+			break;
+		case OPT_TLS:
+			o.tls = true;
+			break;
+		case OPT_PIN:
+			if (fingerprint_parse(optarg, md) != 0) {
+				fprintf(stderr, _("cafeboard: --pin: expected "
+				    "a SHA-256 fingerprint, 32 bytes in hex as "
+				    "the server prints it (colons optional)\n"));
+				rc = 2;
+				goto out;
 			}
+			free(o.pin);
+			o.pin = xstrdup(optarg);
+			o.tls = true;
+			break;
+		case OPT_INSECURE:
+			o.insecure = true;
 			break;
 		case OPT_SOCKET:
 			o.socket_path = xstrdup(optarg);
@@ -214,9 +242,12 @@ main(int argc, char **argv)
 			if (!proto_board_name_ok(optarg)) {
 				fprintf(stderr, _("cafeboard: '%s' is not a "
 				    "board name (a-z, 0-9, _ and -)\n"), optarg);
-				return 2;
+				rc = 2;
+				goto out;
 			}
+			free(o.board);
 			o.board = xstrdup(optarg);
+			o.board_forced = true;
 			break;
 		case OPT_NAME:
 			o.name = xstrdup(optarg);
@@ -226,7 +257,8 @@ main(int argc, char **argv)
 			    text_cplen(o.name) > PROTO_NAME_MAX) {
 				fprintf(stderr, _("cafeboard: a first name has "
 				    "1 to 32 characters\n"));
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			break;
 		case OPT_AUTO_NAME:
@@ -252,11 +284,13 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			rc = 0;
+			goto out;
 		case OPT_VERSION:
 			printf("cafeboard %s (protocol %d)\n", CB_VERSION,
 			    PROTO_VERSION);
-			return 0;
+			rc = 0;
+			goto out;
 		case OPT_FORMAT:
 		case 'o':
 			if (!export_cmd || fargc > 5) {
@@ -264,7 +298,8 @@ main(int argc, char **argv)
 				    "-o and --bom go with export, once "
 				    "each\n"));
 				usage(stderr);
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			fargv[fargc++] = ch == 'o' ? (char *)"-o" :
 			    (char *)"--format";
@@ -276,27 +311,57 @@ main(int argc, char **argv)
 				    "-o and --bom go with export, once "
 				    "each\n"));
 				usage(stderr);
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			fargv[fargc++] = (char *)"--bom";
 			break;
 		default:
 			usage(stderr);
-			return 2;
+			rc = 2;
+			goto out;
 		}
 	}
 	if (optind != ac) {
 		usage(stderr);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	fargv[fargc] = NULL;
+	if (connect != NULL && parse_connect(&o, connect, o.tls ?
+	    PROTO_TLS_PORT : PROTO_DEFAULT_PORT) != 0) {
+		fprintf(stderr, _("cafeboard: --connect: expected HOST or "
+		    "HOST:PORT\n"));
+		rc = 2;
+		goto out;
+	}
+	if (o.tls && o.host == NULL) {
+		fprintf(stderr, _("cafeboard: --tls and --pin go with "
+		    "--connect\n"));
+		rc = 2;
+		goto out;
+	}
+	/*
+	 * The key never goes in clear beyond this computer: refused here for
+	 * an address (before any packet), and at connect time for a name.
+	 */
+	if (o.host != NULL && !o.tls && !o.insecure && key_file != NULL &&
+	    dial_is_address(o.host) && !dial_loopback_name(o.host)) {
+		fprintf(stderr, _("cafeboard: refused to send the facilitator "
+		    "key in clear to %s: use --tls (the server's --tls-listen "
+		    "port), or --insecure on a network you trust\n"), o.host);
+		rc = 2;
+		goto out;
+	}
 	if (key_file != NULL && read_key(key_file, &o.key) != 0) {
 		/*
 		 * A local server we are about to start writes its key on
 		 * first start: read it again once we are connected.
 		 */
-		if (access(key_file, F_OK) == 0)
-			return 1;
+		if (access(key_file, F_OK) == 0) {
+			rc = 1;
+			goto out;
+		}
 		o.key_file = xstrdup(key_file);
 	}
 	/*
@@ -314,7 +379,8 @@ main(int argc, char **argv)
 	if (o.board_file != NULL && key_file == NULL) {
 		fprintf(stderr, _("cafeboard: --from needs the facilitator key "
 		    "(--key-file)\n"));
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	if (o.host == NULL) {
 		if (o.socket_path == NULL) {
@@ -335,21 +401,27 @@ main(int argc, char **argv)
 	    LOG_LVL_WARN, log_file != NULL ? LOG_TO_FILE : LOG_TO_NONE,
 	    log_file) != 0) {
 		fprintf(stderr, _("cafeboard: cannot open %s\n"), log_file);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	/* Box drawing and accents need a UTF-8 locale. */
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		o.ascii = true;
+	if (o.tls)
+		o.tls_ctx = trust_ctx_new();
 
 	if (export_cmd)
 		rc = fetch_main(&o, fargc, fargv);
 	else if (plain)
 		rc = plain_main(&o);
-	else
+	else {
+		o.term_note = term_fallback();
 		rc = ui_main(&o);
+	}
 	log_close();
+out:
 	/* ui: the options are heap strings (the join screen replaces some);
-	 * freed so that leak checkers see a clean exit. */
+	 * freed so that leak checkers see a clean exit, errors included. */
 	free(o.host);
 	free(o.port);
 	free(o.socket_path);
@@ -361,5 +433,8 @@ main(int argc, char **argv)
 	free(o.key);
 	free(o.key_file);
 	free(o.board_file);
+	free(o.pin);
+	free(o.term_note);
+	trust_ctx_free(o.tls_ctx);
 	return rc;
 }

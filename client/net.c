@@ -7,6 +7,13 @@
  * waiting for their EVENT are sent again, in order, with the same op_ids,
  * and the server applies each once.  The codes that a retry cannot fix
  * (100-103) stop here until the user changes something.
+ *
+ * Before the first READY, a connection that fails says why (no socket,
+ * permission, refused, TLS ...) and stops: net_problem_text tells the user
+ * what to do, instead of a "reconnecting" that would never end.  With
+ * --tls, nothing is sent before the server's certificate is checked
+ * against the pin or known_servers; and the facilitator key never goes in
+ * clear to a peer beyond loopback without --insecure.
  */
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -14,6 +21,7 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/dns.h>
 #include <event2/event.h>
 
@@ -24,6 +32,7 @@
 #include <time.h>
 
 #include "client.h"
+#include "i18n.h"
 #include "log.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -40,6 +49,8 @@ static void	net_event_cb(struct bufferevent *, short, void *);
 static void	net_retry_cb(evutil_socket_t, short, void *);
 static void	net_reap_cb(evutil_socket_t, short, void *);
 static void	net_lost(struct net *, const char *);
+static void	net_fail(struct net *, enum net_problem, const char *);
+static void	net_event_errno(struct net *, int);
 
 /* Monotonic milliseconds. */
 int64_t
@@ -65,7 +76,7 @@ net_tick_cb(evutil_socket_t fd, short what, void *arg)
 	case NET_CONNECTING:
 	case NET_HELLO:
 		if (now - n->last_in_ms > NET_CONNECT_TIMEOUT_MS)
-			net_lost(n, "the server does not answer");
+			net_fail(n, NET_P_TIMEOUT, "the server does not answer");
 		break;
 	case NET_CATCHUP:
 	case NET_LIVE:
@@ -272,33 +283,59 @@ net_lost(struct net *n, const char *why)
 		n->cb.changed(n->cb_arg);
 }
 
+/*
+ * A connection that failed before the board was ever shown stops with the
+ * reason for the user to read; after that, and for the causes a retry
+ * fixes, it is retried with backoff.  A certificate that is not the one
+ * expected, or a key that would go in clear, always stops.
+ */
+static void
+net_fail(struct net *n, enum net_problem p, const char *detail)
+{
+	char	text[1024];
+
+	if (n->ever_live && p != NET_P_TLS_MISMATCH &&
+	    p != NET_P_TLS_UNKNOWN && p != NET_P_KEY_PLAIN) {
+		net_lost(n, detail);
+		return;
+	}
+	net_close(n);
+	evtimer_del(n->retry_ev);
+	n->state = NET_STOPPED;
+	n->problem = p;
+	snprintf(n->problem_detail, sizeof n->problem_detail, "%.*s",
+	    (int)sizeof n->problem_detail - 1, detail);
+	snprintf(n->status, sizeof n->status, "%.*s",
+	    (int)sizeof n->status - 1, detail);
+	net_problem_text(n, text, sizeof text);
+	log_info("cannot join: %s", detail);
+	if (n->cb.error != NULL)
+		n->cb.error(n->cb_arg, 0, text);
+	if (n->cb.changed != NULL)
+		n->cb.changed(n->cb_arg);
+}
+
 /* Open a connection to the server. */
 static void
 net_connect(struct net *n)
 {
-	struct sockaddr_un	sun;
+	int	e;
 
-	n->bev = bufferevent_socket_new(n->base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (n->bev == NULL)
-		fatalx("bufferevent_socket_new failed");
-	bufferevent_setcb(n->bev, net_read_cb, NULL, net_event_cb, n);
-	bufferevent_enable(n->bev, EV_READ | EV_WRITE);
 	n->state = NET_CONNECTING;
+	n->problem = NET_P_NONE;
 	n->last_in_ms = net_now_ms();
 	snprintf(n->status, sizeof n->status, "connecting");
-	if (n->opts->host != NULL) {
-		if (bufferevent_socket_connect_hostname(n->bev, n->dns,
-		    AF_UNSPEC, n->opts->host, atoi(n->opts->port)) != 0)
-			net_lost(n, "cannot connect");
-		return;
+	n->bev = dial_open(n->base, n->dns, n->opts, net_read_cb, net_event_cb,
+	    n);
+	if (n->bev == NULL) {
+		/* Refused at once: a Unix socket missing or not ours. */
+		e = EVUTIL_SOCKET_ERROR();
+		if (n->opts->host == NULL) {
+			net_event_errno(n, e);
+			return;
+		}
+		net_fail(n, NET_P_OTHER, "cannot connect");
 	}
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof sun.sun_path, "%s",
-	    n->opts->socket_path);
-	if (bufferevent_socket_connect(n->bev, (struct sockaddr *)&sun,
-	    sizeof sun) != 0)
-		net_event_cb(n->bev, BEV_EVENT_ERROR, n);
 }
 
 /* Connect now. */
@@ -357,16 +394,7 @@ static void
 net_spawn_failed(struct net *n, const char *err)
 {
 	net_spawn_done(n);
-	if (n->ever_live) {
-		net_lost(n, err);
-		return;
-	}
-	net_close(n);
-	n->state = NET_STOPPED;
-	snprintf(n->status, sizeof n->status, "%s", err);
-	snprintf(n->last_error_text, sizeof n->last_error_text, "%s", err);
-	if (n->cb.error != NULL)
-		n->cb.error(n->cb_arg, 0, err);
+	net_fail(n, NET_P_SPAWN, err);
 }
 
 /*
@@ -410,34 +438,105 @@ net_autostart(struct net *n)
 }
 
 /*
- * Connecting failed, or the connection ended.  A Unix socket with nobody
- * behind it gets a server of our own when the user asked for no other.
+ * Connecting failed with errno e, or the connection ended.  A Unix socket
+ * with nobody behind it gets a server of our own when the user asked for
+ * no other.
  */
 static void
-net_event_cb(struct bufferevent *bev, short what, void *arg)
+net_event_errno(struct net *n, int e)
 {
-	struct net	*n = arg;
-	int		 e = EVUTIL_SOCKET_ERROR();
-
-	if (what & BEV_EVENT_CONNECTED) {
-		dial_connected(bev);
-		net_spawn_done(n);
-		net_hello(n);
-		return;
-	}
 	if (n->state == NET_CONNECTING && n->opts->host == NULL &&
 	    n->opts->autostart && (e == ENOENT || e == ECONNREFUSED) &&
 	    net_autostart(n))
 		return;
-	if (what & BEV_EVENT_EOF)
-		net_lost(n, "the server closed the connection");
+	if (n->state != NET_CONNECTING) {
+		net_fail(n, NET_P_CLOSED, e != 0 ?
+		    evutil_socket_error_to_string(e) : "connection error");
+		return;
+	}
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+		net_fail(n, NET_P_NO_SOCKET, evutil_socket_error_to_string(e));
+		break;
+	case EACCES:
+	case EPERM:
+		net_fail(n, NET_P_DENIED, evutil_socket_error_to_string(e));
+		break;
+	case ECONNREFUSED:
+		net_fail(n, NET_P_REFUSED, evutil_socket_error_to_string(e));
+		break;
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		net_fail(n, NET_P_TIMEOUT, evutil_socket_error_to_string(e));
+		break;
+	default:
+		net_fail(n, NET_P_OTHER, e != 0 ?
+		    evutil_socket_error_to_string(e) : "connection error");
+		break;
+	}
+}
+
+/*
+ * Connected (with TLS: the handshake is done): check the certificate and
+ * where the key would go before saying anything.
+ */
+static void
+net_connected(struct net *n)
+{
+	char	text[2 * FINGERPRINT_TEXT + 32];
+
+	net_spawn_done(n);
+	if (n->opts->tls) {
+		if (trust_peer(n->bev, n->peer_fp) != 0) {
+			net_fail(n, NET_P_TLS, "no certificate");
+			return;
+		}
+		switch (trust_check(n->opts, n->peer_fp, n->expected_fp)) {
+		case TRUST_OK:
+			break;
+		case TRUST_UNKNOWN:
+			net_fail(n, NET_P_TLS_UNKNOWN, "unknown certificate");
+			return;
+		case TRUST_MISMATCH:
+			snprintf(text, sizeof text, "certificate %s, expected "
+			    "%s", n->peer_fp, n->expected_fp);
+			net_fail(n, NET_P_TLS_MISMATCH, text);
+			return;
+		}
+	} else if (n->opts->host != NULL && n->opts->key != NULL &&
+	    !n->opts->insecure && !dial_peer_is_local(n->bev)) {
+		net_fail(n, NET_P_KEY_PLAIN, "the key would go in clear");
+		return;
+	}
+	net_hello(n);
+}
+
+/* Connecting failed, or the connection ended. */
+static void
+net_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct net	*n = arg;
+	char		 err[200];
+	int		 e = EVUTIL_SOCKET_ERROR();
+
+	if (what & BEV_EVENT_CONNECTED) {
+		dial_connected(bev);
+		net_connected(n);
+		return;
+	}
+	if (n->opts->tls && trust_error(n->bev, err, sizeof err))
+		net_fail(n, NET_P_TLS, err);
 	else if (n->state == NET_CONNECTING && n->opts->host != NULL &&
 	    bufferevent_socket_get_dns_error(n->bev) != 0)
-		net_lost(n, evutil_gai_strerror(
+		net_fail(n, NET_P_RESOLVE, evutil_gai_strerror(
 		    bufferevent_socket_get_dns_error(n->bev)));
+	else if (what & BEV_EVENT_EOF)
+		net_fail(n, n->opts->tls && n->state == NET_CONNECTING ?
+		    NET_P_TLS : NET_P_CLOSED, "the server closed the connection");
 	else
-		net_lost(n, e != 0 ? evutil_socket_error_to_string(e) :
-		    "connection error");
+		net_event_errno(n, e);
 }
 
 /*
@@ -481,6 +580,7 @@ net_error(struct net *n, uint32_t code, const char *text)
 		return;
 	}
 	n->last_error = code;
+	log_info("ERROR %u: %s", code, text);
 	snprintf(n->last_error_text, sizeof n->last_error_text, "%s", text);
 	if (n->cb.error != NULL)
 		n->cb.error(n->cb_arg, code, text);
@@ -675,6 +775,12 @@ net_read_cb(struct bufferevent *bev, void *arg)
 	while (n->bev == bev && evbuffer_get_length(in) >= PROTO_FRAME_HDR) {
 		evbuffer_copyout(in, hdr, sizeof hdr);
 		len = proto_frame_len(hdr);
+		/* A TLS alert: a plain client on a --tls-listen port. */
+		if (!n->opts->tls && n->state == NET_HELLO &&
+		    hdr[0] == 0x15 && hdr[1] == 0x03) {
+			net_fail(n, NET_P_TLS_ONLY, "the server speaks TLS");
+			return;
+		}
 		if (len == 0 || len > PROTO_FRAME_MAX) {
 			net_lost(n, "the server sent a malformed frame");
 			return;
@@ -729,4 +835,116 @@ size_t
 net_unsent(const struct net *n)
 {
 	return n->replica.npending;
+}
+
+/* Where we connect, for messages: the socket's path or HOST:PORT. */
+void
+net_where(const struct client_opts *o, char *buf, size_t len)
+{
+	if (o->host == NULL)
+		snprintf(buf, len, "%s", o->socket_path != NULL ?
+		    o->socket_path : "?");
+	else if (strchr(o->host, ':') != NULL)
+		snprintf(buf, len, "[%s]:%s", o->host, o->port);
+	else
+		snprintf(buf, len, "%s:%s", o->host, o->port);
+}
+
+/* What n->problem means for the user, translated, with the address. */
+void
+net_problem_text(const struct net *n, char *buf, size_t len)
+{
+	const struct client_opts *o = n->opts;
+	const char	*d = n->problem_detail;
+	char		 where[300], *known;
+
+	net_where(o, where, sizeof where);
+	switch (n->problem) {
+	case NET_P_NONE:
+		snprintf(buf, len, "%s", d);
+		break;
+	case NET_P_NO_SOCKET:
+		snprintf(buf, len, _("No cafeboard server is listening on %s: "
+		    "the socket does not exist. The server is not started yet "
+		    "(systemctl start cafeboard), or --socket names another "
+		    "path."), where);
+		break;
+	case NET_P_DENIED:
+		snprintf(buf, len, _("Permission denied on %s: this account "
+		    "may not connect to the server's socket. Start the server "
+		    "with --socket-group set to a group of this account and "
+		    "--socket-mode 0660."), where);
+		break;
+	case NET_P_REFUSED:
+		if (o->host == NULL)
+			snprintf(buf, len, _("Nobody answers on %s: the server "
+			    "that made this socket has stopped. Start it again "
+			    "(systemctl start cafeboard)."), where);
+		else
+			snprintf(buf, len, _("%s refused the connection: no "
+			    "cafeboard server listens there. Check the address "
+			    "and the port (7117 in clear, 7118 with --tls) and "
+			    "that the server runs with --listen or "
+			    "--tls-listen."), where);
+		break;
+	case NET_P_RESOLVE:
+		snprintf(buf, len, _("Cannot find the host %s (%s): check its "
+		    "name, or use its IP address."), o->host, d);
+		break;
+	case NET_P_TIMEOUT:
+		snprintf(buf, len, _("The server at %s does not answer (%s). "
+		    "Check the address, and that this computer is on the "
+		    "server's network."), where, d);
+		break;
+	case NET_P_CLOSED:
+		snprintf(buf, len, _("The server at %s closed the connection "
+		    "before answering (%s). If this is its TLS port, add "
+		    "--tls."), where, d);
+		break;
+	case NET_P_TLS:
+		snprintf(buf, len, _("The TLS connection to %s failed (%s). "
+		    "Check that this is the server's TLS port (--tls-listen, "
+		    "7118 by default); to a port in clear, leave out --tls."),
+		    where, d);
+		break;
+	case NET_P_TLS_ONLY:
+		snprintf(buf, len, _("The server at %s speaks TLS on this "
+		    "port: add --tls (and --pin with the fingerprint the "
+		    "server printed)."), where);
+		break;
+	case NET_P_TLS_UNKNOWN:
+		known = trust_known_path();
+		snprintf(buf, len, _("The server at %s shows a certificate "
+		    "this computer has never seen. Its SHA-256 fingerprint "
+		    "is:\n%s\nCompare it with the one the server printed when "
+		    "it started (ask the facilitator). If they are the same, "
+		    "trust it (it is then remembered in %s), or give it with "
+		    "--pin."), where, n->peer_fp,
+		    known);
+		free(known);
+		break;
+	case NET_P_TLS_MISMATCH:
+		known = trust_known_path();
+		snprintf(buf, len, _("The server at %s shows another "
+		    "certificate than the one expected: someone may be "
+		    "impersonating it. Refused.\nIt shows:\n%s\nExpected "
+		    "(%s):\n%s\nIf the server's certificate really changed, "
+		    "ask for the new fingerprint and give it with --pin."),
+		    where, n->peer_fp, o->pin != NULL ? "--pin" : known,
+		    n->expected_fp);
+		free(known);
+		break;
+	case NET_P_KEY_PLAIN:
+		snprintf(buf, len, _("Refused to send the facilitator key in "
+		    "clear to %s, beyond this computer: connect with --tls to "
+		    "the server's --tls-listen port, or add --insecure on a "
+		    "network you trust."), where);
+		break;
+	case NET_P_SPAWN:
+		snprintf(buf, len, _("No server to join: %s"), d);
+		break;
+	case NET_P_OTHER:
+		snprintf(buf, len, _("Cannot connect to %s: %s."), where, d);
+		break;
+	}
 }

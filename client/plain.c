@@ -1227,16 +1227,28 @@ plain_net_rejected(void *arg, const struct pending *pd, uint32_t code,
 
 static void	plain_ask(struct plain *, enum plain_ask);
 
+/* The board --board binds us to may be open now: try again. */
+static void
+plain_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct plain	*p = arg;
+
+	(void)fd;
+	(void)what;
+	net_start(&p->net);
+}
+
 /* An ERROR from the server (or a local server that would not start). */
 static void
 plain_net_error(void *arg, uint32_t code, const char *text)
 {
 	struct plain	*p = arg;
+	struct timeval	 tv = { 5, 0 };
 
 	switch (code) {
 	case 0:
-		plain_say(p, "%s: %s", _("No server to join"),
-		    ui_text_reason(text));
+		/* net.c says what failed and what to do, translated. */
+		plain_say(p, "%s", text);
 		p->exit_code = 1;
 		plain_leave(p);
 		return;
@@ -1268,6 +1280,15 @@ plain_net_error(void *arg, uint32_t code, const char *text)
 		plain_ask(p, PLAIN_ASK_NAME);
 		return;
 	case ERROR_BOARD:
+		/* --board binds (SSH's ForceCommand): wait, offer no other. */
+		if (p->opts->board_forced) {
+			plain_say(p, _("Waiting for the board \xc2\xab\xc2\xa0%s"
+			    "\xc2\xa0\xc2\xbb to open: the facilitator has not "
+			    "opened it yet."), p->opts->board);
+			event_base_once(p->base, -1, EV_TIMEOUT, plain_retry_cb,
+			    p, &tv);
+			return;
+		}
 		plain_say(p, _("There is no board named \xc2\xab\xc2\xa0%s"
 		    "\xc2\xa0\xc2\xbb on this server: check its name."),
 		    p->opts->board);

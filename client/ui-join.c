@@ -2,8 +2,16 @@
  * ui-join.c -- the join screen: the board's name and a first name when the
  * command line gave none, and what the server refused (ERROR 101, 102,
  * 103) so that the user can fix it and try again without restarting.
- * Errors nothing on the keyboard can fix (another protocol version, no
- * local server) say so and offer to retry or quit.
+ * Errors nothing on the keyboard can fix (another protocol version, a
+ * certificate that is not the expected one) say so and offer to retry or
+ * quit.
+ *
+ * Two screens wait rather than ask: a board given on the command line
+ * (ForceCommand's --board) that is not open yet -- never another board,
+ * nor the list of the others -- and a server that cannot be reached, with
+ * what to do about it.  Both try again by themselves; the board replaces
+ * them once joined.  With TLS, a certificate never seen is shown with its
+ * fingerprint for the user to accept once.
  */
 #include <event2/event.h>
 
@@ -22,6 +30,10 @@
 #include "xmalloc.h"
 
 #define UI_CTRL(c)	((c) & 0x1f)
+
+/* While waiting: the first retry, doubling up to the last. */
+#define UI_JOIN_RETRY_MIN_MS	2000
+#define UI_JOIN_RETRY_MAX_MS	10000
 
 /* The default board offered when none was given. */
 #define UI_JOIN_BOARD	"cafe"
@@ -47,7 +59,55 @@ ui_join_free(struct ui *ui)
 			editor_free(&ui->join.field[i]);
 	}
 	boards_free(&ui->join.boards);
+	if (ui->join.tick_ev != NULL) {
+		event_free(ui->join.tick_ev);
+		ui->join.tick_ev = NULL;
+	}
 	ui->join.active = false;
+}
+
+/* Try to join again now, keeping the waiting screen up meanwhile. */
+static void
+ui_join_retry(struct ui *ui)
+{
+	struct ui_join	*j = &ui->join;
+
+	j->tries++;
+	j->retry_at = 0;
+	ui_connect(ui);
+	ui_dirty(ui);
+}
+
+/* Once a second while waiting: the countdown, then the retry. */
+static void
+ui_join_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ui	*ui = arg;
+
+	(void)fd;
+	(void)what;
+	if (ui->join.retry_at != 0 && net_now_ms() >= ui->join.retry_at)
+		ui_join_retry(ui);
+	ui_dirty(ui);
+}
+
+/* Wait before the next try, longer each time, and count it down. */
+static void
+ui_join_wait(struct ui *ui, unsigned tries)
+{
+	struct ui_join	*j = &ui->join;
+	struct timeval	 tv = { 1, 0 };
+	int64_t		 d = UI_JOIN_RETRY_MIN_MS;
+
+	j->waiting = true;
+	j->tries = tries;
+	while (tries-- > 0 && d < UI_JOIN_RETRY_MAX_MS)
+		d *= 2;
+	if (d > UI_JOIN_RETRY_MAX_MS)
+		d = UI_JOIN_RETRY_MAX_MS;
+	j->retry_at = net_now_ms() + d;
+	j->tick_ev = event_new(ui->base, -1, EV_PERSIST, ui_join_tick_cb, ui);
+	event_add(j->tick_ev, &tv);
 }
 
 /* Put name in the board field. */
@@ -130,6 +190,7 @@ ui_join_open(struct ui *ui, uint32_t code, const char *text)
 	struct ui_join	*j = &ui->join;
 	const char	*init[UI_FIELD_COUNT];
 	int		 i, focus = -1;
+	unsigned	 tries = j->active && j->waiting ? j->tries : 0;
 
 	ui_join_free(ui);
 	ui_close_modal(ui);
@@ -146,9 +207,21 @@ ui_join_open(struct ui *ui, uint32_t code, const char *text)
 	switch (code) {
 	case 0:
 		if (text != NULL) {
-			j->fatal = true;
-			snprintf(j->why, sizeof j->why, _("No server to join: "
-			    "%s"), ui_text_reason(text));
+			snprintf(j->why, sizeof j->why, "%s", text);
+			switch (ui->net_ready ? ui->net.problem : NET_P_SPAWN) {
+			case NET_P_TLS_UNKNOWN:
+				j->trust = true;
+				break;
+			case NET_P_TLS_MISMATCH:
+			case NET_P_KEY_PLAIN:
+			case NET_P_SPAWN:
+				j->fatal = true;
+				break;
+			default:
+				/* The server may come: try again by itself. */
+				ui_join_wait(ui, tries);
+				break;
+			}
 			break;
 		}
 		j->shown[UI_FIELD_BOARD] = ui->opts->board == NULL;
@@ -190,6 +263,18 @@ ui_join_open(struct ui *ui, uint32_t code, const char *text)
 		    ui->opts->name != NULL ? ui->opts->name : "");
 		break;
 	case ERROR_BOARD:
+		/*
+		 * The board this client is bound to (SSH's ForceCommand) is
+		 * not open yet: wait for it, and offer no other.
+		 */
+		if (ui->opts->board_forced) {
+			snprintf(j->why, sizeof j->why, _("Waiting for the board "
+			    "\xc2\xab\xc2\xa0%s\xc2\xa0\xc2\xbb to open: the "
+			    "facilitator has not opened it yet."),
+			    ui->opts->board);
+			ui_join_wait(ui, tries);
+			break;
+		}
 		j->shown[UI_FIELD_BOARD] = true;
 		focus = UI_FIELD_BOARD;
 		snprintf(j->why, sizeof j->why, _("There is no board named "
@@ -216,7 +301,7 @@ ui_join_open(struct ui *ui, uint32_t code, const char *text)
 	if (focus >= 0)
 		j->focus = focus;
 	/* Offer the server's boards beside the board field. */
-	if (j->shown[UI_FIELD_BOARD] && !j->fatal)
+	if (j->shown[UI_FIELD_BOARD] && !j->fatal && !ui->opts->board_forced)
 		boards_fetch(&j->boards, ui->base, ui->net_ready ?
 		    ui->net.dns : NULL, ui->opts, ui_join_boards_done, ui);
 	ui_dirty(ui);
@@ -294,6 +379,34 @@ ui_join_quit(struct ui *ui)
 	event_base_loopbreak(ui->base);
 }
 
+/*
+ * A certificate never seen: y remembers it (known_servers) and joins, n
+ * or Esc leaves without sending anything.
+ */
+static void
+ui_join_trust_key(struct ui *ui, int32_t key)
+{
+	struct ui_join	*j = &ui->join;
+	char		 err[400];
+
+	if (key == 'y' || key == 'Y' || (key < 0x80 && key > 0 &&
+	    strchr(ui_text_yes_keys(), (int)key) != NULL)) {
+		if (trust_remember(ui->opts, ui->net.peer_fp, err,
+		    sizeof err) != 0) {
+			snprintf(j->why, sizeof j->why, _("Cannot remember the "
+			    "certificate: %s"), err);
+			j->trust = false;
+			j->fatal = true;
+			ui_dirty(ui);
+			return;
+		}
+		ui_join_free(ui);
+		ui_connect(ui);
+	} else if (key == 'n' || key == 'N' || key == 'q' || key == 0x1b ||
+	    key == UI_CTRL('c'))
+		ui_join_quit(ui);
+}
+
 /* A key on the join screen. */
 void
 ui_join_key(struct ui *ui, int32_t key)
@@ -303,6 +416,18 @@ ui_join_key(struct ui *ui, int32_t key)
 	enum editor_result	 r;
 	int32_t			 ek = 0;
 
+	if (j->trust) {
+		ui_join_trust_key(ui, key);
+		return;
+	}
+	if (j->waiting) {
+		if (key == 'r' || key == 'R' || key == '\r')
+			ui_join_retry(ui);
+		else if (key == 'q' || key == 'Q' || key == 0x1b ||
+		    key == UI_CTRL('c'))
+			ui_join_quit(ui);
+		return;
+	}
 	if (j->fatal) {
 		if (key == 'r' || key == 'R' || key == '\r') {
 			ui_join_free(ui);
@@ -369,7 +494,7 @@ ui_join_key(struct ui *ui, int32_t key)
 void
 ui_join_paste(struct ui *ui, const char *s, size_t len)
 {
-	if (ui->join.fatal)
+	if (ui->join.fatal || ui->join.waiting || ui->join.trust)
 		return;
 	if (editor_insert(&ui->join.field[ui->join.focus], s, len) ==
 	    EDITOR_REFUSED)
@@ -443,19 +568,64 @@ ui_join_draw_boards(struct ui *ui, int y, int x)
 	return y;
 }
 
+/*
+ * What went wrong, from y at x: each of its lines wrapped to the screen,
+ * except a certificate's fingerprint, which is cut only at a colon, in
+ * two halves, so that it reads as the server printed it.  Returns the
+ * next free line.
+ */
+static int
+ui_join_draw_why(struct ui *ui, int y, int x)
+{
+	struct layout_line	*l;
+	char			*copy = xstrdup(ui->join.why), *line, *next, *t;
+	int			 w = COLS - x - 1, attr;
+	size_t			 nl, k, half = FINGERPRINT_TEXT / 2;
+
+	attr = ui_draw_attr(ui, UI_S_ERROR);
+	for (line = copy; line != NULL && y < LINES - 2; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (strlen(line) == FINGERPRINT_TEXT - 1 && line[2] == ':' &&
+		    (int)strlen(line) > w) {
+			ui_draw_put(ui, y++, x, w, line, half - 1, attr);
+			ui_draw_put(ui, y++, x, w, line + half,
+			    strlen(line + half), attr);
+			continue;
+		}
+		t = text_sanitize(line, ui->ascii, false);
+		nl = layout_wrap(t, (size_t)w, &l);
+		for (k = 0; k < nl && y < LINES - 2; k++)
+			ui_draw_put(ui, y++, x, w, t + l[k].start,
+			    l[k].end - l[k].start, attr);
+		free(l);
+		free(t);
+	}
+	free(copy);
+	return y;
+}
+
+/* The terminal type we fell back to, on the last line. */
+static void
+ui_join_draw_note(struct ui *ui)
+{
+	if (ui->opts->term_note != NULL && LINES > 2)
+		ui_draw_text(ui, LINES - 1, 0, COLS, ui->opts->term_note,
+		    A_DIM);
+}
+
 /* The join screen. */
 void
 ui_join_draw(struct ui *ui)
 {
 	struct ui_join	*j = &ui->join;
-	struct layout_line *l;
 	int		 y, x, lw = 0, fw, i, cx = 0, cy = 0, n = 0, w;
-	char		 where[300], *t;
-	size_t		 nl, k;
+	char		 where[300];
 
 	if (!j->active) {
 		ui_draw_text(ui, LINES / 2, 2, COLS - 4, _("Connecting..."),
 		    A_DIM);
+		ui_join_draw_note(ui);
 		return;
 	}
 	for (i = 0; i < UI_FIELD_COUNT; i++) {
@@ -472,7 +642,14 @@ ui_join_draw(struct ui *ui)
 		y = 1;
 	ui_draw_text(ui, y, x, COLS - x - 1, "cafeboard", A_BOLD | A_UNDERLINE);
 	y += 2;
-	if (j->fatal) {
+	if (j->trust) {
+		ui_draw_text(ui, y++, x, COLS - x - 1,
+		    _("A server never seen before."), A_BOLD);
+	} else if (j->waiting) {
+		ui_draw_text(ui, y++, x, COLS - x - 1, ui->net.problem ==
+		    NET_P_NONE ? _("Not open yet.") :
+		    _("Cannot reach the server."), A_BOLD);
+	} else if (j->fatal) {
 		ui_draw_text(ui, y++, x, COLS - x - 1,
 		    _("Cannot join the board."), A_BOLD);
 	} else {
@@ -485,7 +662,8 @@ ui_join_draw(struct ui *ui)
 	fw = COLS - x - lw - 4;
 	if (fw > 40)
 		fw = 40;
-	for (i = 0; i < UI_FIELD_COUNT && !j->fatal; i++) {
+	for (i = 0; i < UI_FIELD_COUNT && !j->fatal && !j->waiting &&
+	    !j->trust; i++) {
 		if (!j->shown[i])
 			continue;
 		ui_draw_text(ui, y, x, lw, _(ui_join_labels[i]), i == j->focus ?
@@ -497,34 +675,43 @@ ui_join_draw(struct ui *ui)
 			ui_join_field(ui, &j->field[i], y, x + lw + 2, fw);
 		y++;
 	}
-	if (!j->fatal && !j->shown[UI_FIELD_BOARD] && ui->opts->board != NULL) {
+	if (!j->fatal && !j->waiting && !j->trust &&
+	    !j->shown[UI_FIELD_BOARD] && ui->opts->board != NULL) {
 		snprintf(where, sizeof where, _("Board: %s"), ui->opts->board);
 		ui_draw_text(ui, y++, x, COLS - x - 1, where, A_DIM);
 	}
 	if (!j->fatal && j->shown[UI_FIELD_BOARD] && j->boards.n > 0)
 		y = ui_join_draw_boards(ui, y + 1, x);
 	y++;
-	if (j->why[0] != '\0') {
-		t = text_sanitize(j->why, ui->ascii, false);
-		nl = layout_wrap(t, (size_t)(COLS - x - 1), &l);
-		for (k = 0; k < nl && k < 4; k++)
-			ui_draw_put(ui, y++, x, COLS - x - 1, t + l[k].start,
-			    l[k].end - l[k].start, ui_draw_attr(ui,
-			    UI_S_ERROR));
-		free(l);
-		free(t);
-		y++;
-	}
-	if (j->fatal)
+	if (j->why[0] != '\0')
+		y = ui_join_draw_why(ui, y, x) + 1;
+	if (j->waiting && j->retry_at != 0) {
+		int64_t	d = (j->retry_at - net_now_ms() + 999) / 1000;
+
+		snprintf(where, sizeof where, _("Trying again in %lld s."),
+		    (long long)(d > 0 ? d : 0));
+		ui_draw_text(ui, y++, x, COLS - x - 1, where, A_DIM);
+	} else if (j->waiting)
+		ui_draw_text(ui, y++, x, COLS - x - 1, _("Trying again..."),
+		    A_DIM);
+	if (j->trust)
+		ui_draw_text(ui, y, x, COLS - x - 1,
+		    _("y: trust it and join   n: quit"),
+		    ui_draw_attr(ui, UI_S_KEY));
+	else if (j->waiting)
+		ui_draw_text(ui, y, x, COLS - x - 1,
+		    _("r: try now   q: quit"), ui_draw_attr(ui, UI_S_KEY));
+	else if (j->fatal)
 		ui_draw_text(ui, y, x, COLS - x - 1,
 		    _("r: try again   q: quit"), ui_draw_attr(ui, UI_S_KEY));
 	else
 		ui_draw_text(ui, y, x, COLS - x - 1, n > 1 ? _("Enter: join   "
 		    "Tab: next field   Esc: quit") : _("Enter: join   Esc: "
 		    "quit"), ui_draw_attr(ui, UI_S_KEY));
-	if (!j->fatal && cy > 0) {
+	if (!j->fatal && !j->waiting && !j->trust && cy > 0) {
 		ui->cur_on = true;
 		ui->cur_y = cy;
 		ui->cur_x = cx;
 	}
+	ui_join_draw_note(ui);
 }

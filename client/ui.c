@@ -817,6 +817,9 @@ ui_net_live(void *arg, bool first)
 	struct ui	*ui = arg;
 	struct model	*m = ui_model(ui);
 
+	/* A waiting screen (board not open yet, no server) gives way. */
+	if (ui->join.active)
+		ui_join_free(ui);
 	if (first) {
 		if (ui->opts->board_file != NULL && !ui->from_done &&
 		    ui_is_facilitator(ui))
@@ -1287,6 +1290,8 @@ ui_main(struct client_opts *opts)
 	    ui_input_cb, &ui);
 	event_add(ui.stdin_ev, NULL);
 
+	if (opts->term_note != NULL)
+		ui_message(&ui, false, "%s", opts->term_note);
 	if (opts->board == NULL || opts->name == NULL)
 		ui_join_open(&ui, 0, NULL);
 	else

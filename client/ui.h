@@ -227,6 +227,11 @@ struct ui_join {
 	bool		 refused;	/* the server said no */
 	struct boards	 boards;	/* the server's boards, when asked */
 	bool		 board_typed;	/* the user typed a board name */
+	bool		 waiting;	/* no fields: retried by itself */
+	bool		 trust;		/* a certificate to accept or not */
+	unsigned	 tries;		/* retries while waiting */
+	int64_t		 retry_at;	/* monotonic ms of the next */
+	struct event	*tick_ev;	/* the countdown to it */
 };
 
 struct ui {

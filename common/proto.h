@@ -15,6 +15,7 @@
 
 #define PROTO_VERSION		1
 #define PROTO_DEFAULT_PORT	7117
+#define PROTO_TLS_PORT		7118	/* the same frames inside TLS */
 
 #define PROTO_FRAME_MAX		65536	/* bytes of msgpack after the length */
 #define PROTO_FRAME_HDR		4	/* big-endian length prefix */

@@ -154,10 +154,10 @@ client_conn_make_way(struct server *s, struct client_conn *newcomer)
 	return false;
 }
 
-/* Start serving an accepted socket. */
+/* Start serving an accepted connection: its bufferevent is ours now. */
 struct client_conn *
-client_conn_new(struct server *s, int fd, const struct sockaddr *sa,
-    socklen_t salen, bool tcp)
+client_conn_new(struct server *s, struct bufferevent *bev,
+    const struct sockaddr *sa, socklen_t salen, bool tcp)
 {
 	struct client_conn	*c = xcalloc(1, sizeof *c);
 	int64_t			 now = server_now_ms();
@@ -171,10 +171,7 @@ client_conn_new(struct server *s, int fd, const struct sockaddr *sa,
 	c->last_in_ms = c->last_out_ms = c->tokens_ms = now;
 	c->tokens = s->cfg->ops_burst;
 	c->cap = s->cfg->queue_cap;
-	c->bev = bufferevent_socket_new(s->base, fd,
-	    BEV_OPT_CLOSE_ON_FREE);
-	if (c->bev == NULL)
-		fatalx("bufferevent_socket_new failed");
+	c->bev = bev;
 	bufferevent_setcb(c->bev, client_conn_read_cb, client_conn_write_cb,
 	    client_conn_event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, CONN_READ_HIGH);

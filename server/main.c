@@ -21,12 +21,18 @@ enum {
 	OPT_MAX_CONNS_PER_PEER, OPT_MAX_HELLO, OPT_MAX_CARDS, OPT_MAX_PARTICIPANTS,
 	OPT_IDLE_TIMEOUT, OPT_QUEUE_CAP, OPT_REPLAY_MAX, OPT_LOG_LEVEL,
 	OPT_LOG_FILE, OPT_SYSLOG, OPT_FROM, OPT_FORMAT, OPT_BOM, OPT_REPAIR,
-	OPT_VERSION,
+	OPT_VERSION, OPT_SOCKET_MODE, OPT_SOCKET_GROUP, OPT_TLS_LISTEN,
+	OPT_TLS_CERT, OPT_TLS_KEY,
 };
 
 static const struct option long_options[] = {
 	{ "socket",		required_argument, NULL, OPT_SOCKET },
+	{ "socket-mode",	required_argument, NULL, OPT_SOCKET_MODE },
+	{ "socket-group",	required_argument, NULL, OPT_SOCKET_GROUP },
 	{ "listen",		required_argument, NULL, OPT_LISTEN },
+	{ "tls-listen",		required_argument, NULL, OPT_TLS_LISTEN },
+	{ "tls-cert",		required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key",		required_argument, NULL, OPT_TLS_KEY },
 	{ "data",		required_argument, NULL, OPT_DATA },
 	{ "key-file",		required_argument, NULL, OPT_KEY_FILE },
 	{ "fsync",		required_argument, NULL, OPT_FSYNC },
@@ -69,7 +75,15 @@ usage(FILE *f)
 "\n"
 "Serving:\n"
 "  --socket PATH           Unix socket (default: %s)\n"
-"  --listen HOST:PORT      also listen on TCP (repeatable; port 7117 by default)\n"
+"  --socket-mode MODE      its mode, in octal as chmod takes it (default: 0600)\n"
+"  --socket-group GROUP    its group (default: the server's)\n"
+"  --listen HOST:PORT      also listen on plain TCP (repeatable; port 7117\n"
+"                          by default); for loopback or a trusted network\n"
+"  --tls-listen HOST:PORT  also listen on TCP with TLS (repeatable; port 7118\n"
+"                          by default)\n"
+"  --tls-cert FILE         the TLS certificate (PEM; default: DIR/tls-cert.pem,\n"
+"                          made with its key on first start)\n"
+"  --tls-key FILE          its private key (PEM; default: DIR/tls-key.pem)\n"
 "  --data DIR              board directories (default: %s)\n"
 "  --key-file FILE         facilitator key (default: DIR/facilitator.key,\n"
 "                          made on first start)\n"
@@ -160,6 +174,22 @@ config_defaults(struct server_config *cfg)
 	cfg->replay_max = 100000;
 	cfg->log_level = LOG_LVL_INFO;
 	cfg->log_target = LOG_TO_STDERR;
+	cfg->socket_mode = -1;
+}
+
+/* Parse an octal mode as chmod takes it ("660", "0660"); -1 if bad. */
+static int
+parse_mode(const char *s)
+{
+	unsigned long	 v;
+	char		*end;
+
+	errno = 0;
+	v = strtoul(s, &end, 8);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
+	    v > 0777)
+		return -1;
+	return (int)v;
 }
 
 /* Release what the options allocated. */
@@ -170,6 +200,11 @@ config_free(struct server_config *cfg)
 
 	for (i = 0; i < cfg->nlisten; i++)
 		free(cfg->listen[i]);
+	for (i = 0; i < cfg->ntls_listen; i++)
+		free(cfg->tls_listen[i]);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
+	free(cfg->socket_group);
 	free(cfg->socket_path);
 	free(cfg->data_dir);
 	free(cfg->key_file);
@@ -227,6 +262,34 @@ main(int argc, char **argv)
 				return 2;
 			}
 			cfg.listen[cfg.nlisten++] = xstrdup(optarg);
+			break;
+		case OPT_TLS_LISTEN:
+			if (cfg.ntls_listen == SERVER_MAX_LISTEN) {
+				fprintf(stderr, _("cafeboard-server: at most "
+				    "%d --tls-listen\n"), SERVER_MAX_LISTEN);
+				return 2;
+			}
+			cfg.tls_listen[cfg.ntls_listen++] = xstrdup(optarg);
+			break;
+		case OPT_TLS_CERT:
+			free(cfg.tls_cert);
+			cfg.tls_cert = xstrdup(optarg);
+			break;
+		case OPT_TLS_KEY:
+			free(cfg.tls_key);
+			cfg.tls_key = xstrdup(optarg);
+			break;
+		case OPT_SOCKET_MODE:
+			if ((cfg.socket_mode = parse_mode(optarg)) < 0) {
+				fprintf(stderr, _("cafeboard-server: "
+				    "--socket-mode: '%s' is not an octal mode "
+				    "such as 0660\n"), optarg);
+				return 2;
+			}
+			break;
+		case OPT_SOCKET_GROUP:
+			free(cfg.socket_group);
+			cfg.socket_group = xstrdup(optarg);
 			break;
 		case OPT_DATA:
 			free(cfg.data_dir);
@@ -344,6 +407,12 @@ main(int argc, char **argv)
 		xasprintf(&cfg.key_file, "%s/facilitator.key", cfg.data_dir);
 	if (cfg.socket_path == NULL)
 		cfg.socket_path = paths_default_socket();
+	if ((cfg.tls_cert == NULL) != (cfg.tls_key == NULL)) {
+		fprintf(stderr, "%s", _("cafeboard-server: --tls-cert and "
+		    "--tls-key go together\n"));
+		config_free(&cfg);
+		return 2;
+	}
 
 	if (log_open("cafeboard-server", cfg.log_level, cfg.log_target,
 	    cfg.log_file) != 0) {

@@ -12,11 +12,15 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include <openssl/ssl.h>
+
 #include <errno.h>
+#include <grp.h>
 #include <malloc.h>
 #include <netdb.h>
 #include <signal.h>
@@ -26,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fingerprint.h"
 #include "i18n.h"
 #include "server.h"
 #include "xmalloc.h"
@@ -76,13 +81,17 @@ server_pause_listeners(struct server *s, bool pause)
 	s->listeners_paused = pause;
 }
 
-/* A new connection on any listener. */
+/*
+ * A new connection on a listener: plain, or TLS (the handshake runs
+ * before the first frame is read; a peer that does not speak TLS fails it
+ * and is closed without a byte of the protocol).
+ */
 static void
-server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
-    struct sockaddr *sa, int salen, void *arg)
+server_accept(struct server *s, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, bool tls)
 {
-	struct server		*s = arg;
 	struct client_conn	*c;
+	struct bufferevent	*bev;
 	bool			 tcp = sa != NULL && sa->sa_family != AF_UNIX;
 	int			 one = 1;
 
@@ -91,7 +100,6 @@ server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	 * connections that would be forever, and nobody's HELLO would be
 	 * read.  After a few, the listeners pause until housekeeping.
 	 */
-	(void)l;
 	if (++s->accepts >= SERVER_ACCEPTS_PER_PASS)
 		server_pause_listeners(s, true);
 	evutil_make_socket_closeonexec(fd);
@@ -102,7 +110,18 @@ server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	if (tcp && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 	    sizeof one) == -1)
 		log_warn("TCP_NODELAY: %s", strerror(errno));
-	c = client_conn_new(s, fd, sa, (socklen_t)salen, tcp);
+	if (tls) {
+		bev = bufferevent_openssl_socket_new(s->base, fd,
+		    tls_server_session(s->tls_ctx), BUFFEREVENT_SSL_ACCEPTING,
+		    BEV_OPT_CLOSE_ON_FREE);
+		if (bev != NULL)
+			bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	} else
+		bev = bufferevent_socket_new(s->base, fd,
+		    BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		fatalx("cannot make a bufferevent for a connection");
+	c = client_conn_new(s, bev, sa, (socklen_t)salen, tcp);
 	if (tcp && s->cfg->max_conns_per_peer > 0 &&
 	    client_conn_count_peer(s, c->peer_addr) >
 	    s->cfg->max_conns_per_peer) {
@@ -126,6 +145,24 @@ server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		    "connections");
 		return;
 	}
+}
+
+/* A new connection on a plain listener (Unix socket or TCP). */
+static void
+server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	(void)l;
+	server_accept(arg, fd, sa, salen, false);
+}
+
+/* A new connection on a TLS listener. */
+static void
+server_accept_tls_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	(void)l;
+	server_accept(arg, fd, sa, salen, true);
 }
 
 /*
@@ -172,6 +209,37 @@ server_raise_nofile(const struct server_config *cfg)
 		    (unsigned long long)want, strerror(errno));
 }
 
+/*
+ * Give the socket its mode and group: who may connect to a Unix socket is
+ * who may write to it.  The participants' SSH account reaches the server
+ * this way, through a group, without reading anything of the server's.
+ */
+static int
+server_socket_access(struct server *s, const char *path)
+{
+	struct group	*gr;
+	mode_t		 mode = s->cfg->socket_mode >= 0 ?
+			    (mode_t)s->cfg->socket_mode : 0600;
+
+	if (s->cfg->socket_group != NULL) {
+		if ((gr = getgrnam(s->cfg->socket_group)) == NULL) {
+			log_error("--socket-group %s: no such group",
+			    s->cfg->socket_group);
+			return -1;
+		}
+		if (chown(path, (uid_t)-1, gr->gr_gid) == -1) {
+			log_error("--socket-group %s: chown %s: %s",
+			    s->cfg->socket_group, path, strerror(errno));
+			return -1;
+		}
+	}
+	if (chmod(path, mode) == -1) {
+		log_error("--socket-mode: chmod %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Bind the Unix socket, replacing a stale one but never a live server's. */
 static int
 server_listen_unix(struct server *s, const char *path)
@@ -179,7 +247,8 @@ server_listen_unix(struct server *s, const char *path)
 	struct sockaddr_un	 sun;
 	struct evconnlistener	*l;
 	char			*dir, *slash, err[256];
-	int			 fd;
+	int			 fd, rc;
+	mode_t			 mask;
 
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
@@ -212,14 +281,22 @@ server_listen_unix(struct server *s, const char *path)
 	close(fd);
 	unlink(path);
 
+	/* Nobody may connect before the mode and group are right. */
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+	mask = umask(0177);
+	rc = fd == -1 ? -1 : bind(fd, (struct sockaddr *)&sun, sizeof sun);
+	umask(mask);
+	if (rc == -1) {
 		log_error("bind %s: %s", path, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		return -1;
 	}
-	chmod(path, 0600);
+	if (server_socket_access(s, path) != 0) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
 	if (listen(fd, 128) == -1 || evutil_make_socket_nonblocking(fd) != 0) {
 		log_error("listen %s: %s", path, strerror(errno));
 		close(fd);
@@ -234,7 +311,10 @@ server_listen_unix(struct server *s, const char *path)
 	evconnlistener_set_error_cb(l, server_accept_error_cb);
 	s->listeners[s->nlisteners++] = l;
 	s->unix_bound = true;
-	log_info("listening on %s", path);
+	log_info("listening on %s (mode %04o%s%s)", path,
+	    s->cfg->socket_mode >= 0 ? (unsigned)s->cfg->socket_mode : 0600u,
+	    s->cfg->socket_group != NULL ? ", group " : "",
+	    s->cfg->socket_group != NULL ? s->cfg->socket_group : "");
 	return 0;
 }
 
@@ -255,14 +335,14 @@ server_is_loopback(const struct sockaddr *sa)
 	return false;
 }
 
-/* Split "HOST:PORT", "[V6]:PORT", "HOST" or ":PORT" (port 7117 by default). */
+/* Split "HOST:PORT", "[V6]:PORT", "HOST" or ":PORT" (dport by default). */
 static int
-server_split_hostport(const char *spec, char *host, size_t hostlen,
+server_split_hostport(const char *spec, int dport, char *host, size_t hostlen,
     char *port, size_t portlen)
 {
 	const char	*colon, *end;
 
-	snprintf(port, portlen, "%d", PROTO_DEFAULT_PORT);
+	snprintf(port, portlen, "%d", dport);
 	if (spec[0] == '[') {
 		if ((end = strchr(spec, ']')) == NULL)
 			return -1;
@@ -286,18 +366,19 @@ server_split_hostport(const char *spec, char *host, size_t hostlen,
 	return port[0] == '\0' ? -1 : 0;
 }
 
-/* Listen on every address HOST:PORT resolves to. */
+/* Listen on every address HOST:PORT resolves to, in TLS if tls. */
 static int
-server_listen_tcp(struct server *s, const char *spec)
+server_listen_tcp(struct server *s, const char *spec, bool tls)
 {
 	struct evutil_addrinfo	 hints, *res, *ai;
 	struct evconnlistener	*l;
 	char			 host[256], port[16], name[INET6_ADDRSTRLEN];
+	const char		*opt = tls ? "--tls-listen" : "--listen";
 	int			 rc, n = 0;
 
-	if (server_split_hostport(spec, host, sizeof host, port,
-	    sizeof port) != 0) {
-		log_error("--listen %s: expected HOST:PORT", spec);
+	if (server_split_hostport(spec, tls ? SERVER_TLS_PORT :
+	    PROTO_DEFAULT_PORT, host, sizeof host, port, sizeof port) != 0) {
+		log_error("%s %s: expected HOST:PORT", opt, spec);
 		return -1;
 	}
 	memset(&hints, 0, sizeof hints);
@@ -305,13 +386,14 @@ server_listen_tcp(struct server *s, const char *spec)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = EVUTIL_AI_PASSIVE | EVUTIL_AI_ADDRCONFIG;
 	if ((rc = evutil_getaddrinfo(host, port, &hints, &res)) != 0) {
-		log_error("--listen %s: %s", spec, evutil_gai_strerror(rc));
+		log_error("%s %s: %s", opt, spec, evutil_gai_strerror(rc));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (s->nlisteners >= SERVER_MAX_LISTEN)
+		if (s->nlisteners >= 2 * SERVER_MAX_LISTEN)
 			break;
-		l = evconnlistener_new_bind(s->base, server_accept_cb, s,
+		l = evconnlistener_new_bind(s->base, tls ?
+		    server_accept_tls_cb : server_accept_cb, s,
 		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
 		    LEV_OPT_REUSEABLE, 128, ai->ai_addr, (int)ai->ai_addrlen);
 		if (ai->ai_family == AF_INET)
@@ -321,15 +403,24 @@ server_listen_tcp(struct server *s, const char *spec)
 			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)
 			    (void *)ai->ai_addr)->sin6_addr, name, sizeof name);
 		if (l == NULL) {
-			log_error("--listen %s: cannot bind %s port %s: %s",
-			    spec, name, port, strerror(errno));
+			log_error("%s %s: cannot bind %s port %s: %s",
+			    opt, spec, name, port, strerror(errno));
 			continue;
 		}
 		evconnlistener_set_error_cb(l, server_accept_error_cb);
 		s->listeners[s->nlisteners++] = l;
-		if (!server_is_loopback(ai->ai_addr))
+		if (!server_is_loopback(ai->ai_addr)) {
 			s->public_listen = true;
-		log_info("listening on %s port %s", name, port);
+			if (!tls) {
+				s->plain_public = true;
+				log_warn("--listen %s: plain TCP on %s port %s "
+				    "is not encrypted: anyone on the network "
+				    "can read the boards and the facilitator "
+				    "key; use --tls-listen", spec, name, port);
+			}
+		}
+		log_info("listening on %s port %s%s", name, port,
+		    tls ? " (TLS)" : "");
 		n++;
 	}
 	evutil_freeaddrinfo(res);
@@ -566,6 +657,46 @@ server_shutdown(struct server *s)
 	}
 }
 
+/*
+ * The TLS listeners' certificate: the administrator's, or one made in the
+ * data directory on first start.  Its fingerprint is printed at every
+ * start, as people pin it by that: on stderr for whoever starts the
+ * server, and in the log for whoever reads it later.
+ */
+static int
+server_tls_setup(struct server *s)
+{
+	struct server_config	*cfg = s->cfg;
+	char			 err[512], fp[FINGERPRINT_TEXT];
+	bool			 made = false, given = cfg->tls_cert != NULL;
+
+	if (cfg->tls_cert == NULL)
+		xasprintf(&cfg->tls_cert, "%s/tls-cert.pem", cfg->data_dir);
+	if (cfg->tls_key == NULL)
+		xasprintf(&cfg->tls_key, "%s/tls-key.pem", cfg->data_dir);
+	s->tls_ctx = tls_server_ctx(cfg->tls_cert, cfg->tls_key,
+	    given ? NULL : &made, fp, err, sizeof err);
+	if (s->tls_ctx == NULL) {
+		fprintf(stderr, _("cafeboard-server: %s\n"), err);
+		if (cfg->log_target != LOG_TO_STDERR)
+			log_error("cannot use the TLS certificate %s",
+			    cfg->tls_cert);
+		return -1;
+	}
+	if (made) {
+		fprintf(stderr, _("cafeboard-server: a new TLS certificate was "
+		    "written to %s and its key to %s (mode 0600).\n"),
+		    cfg->tls_cert, cfg->tls_key);
+		log_info("created the TLS certificate %s", cfg->tls_cert);
+	}
+	fprintf(stderr, _("cafeboard-server: TLS certificate SHA-256 "
+	    "fingerprint:\n  %s\n  Clients check it with: cafeboard --connect "
+	    "HOST --tls --pin %s\n"), fp, fp);
+	log_info("TLS certificate %s, SHA-256 fingerprint %s", cfg->tls_cert,
+	    fp);
+	return 0;
+}
+
 /* Serve until a signal says stop.  Returns the exit status. */
 int
 server_run(struct server_config *cfg)
@@ -616,11 +747,20 @@ server_run(struct server_config *cfg)
 		log_info("created the facilitator key %s", cfg->key_file);
 	}
 
+	if (cfg->ntls_listen > 0 && server_tls_setup(&s) != 0)
+		return 1;
+
 	server_raise_nofile(cfg);
 	if ((s.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	for (i = 0; i < cfg->nlisten; i++) {
-		if (server_listen_tcp(&s, cfg->listen[i]) != 0) {
+		if (server_listen_tcp(&s, cfg->listen[i], false) != 0) {
+			rc = 1;
+			goto out;
+		}
+	}
+	for (i = 0; i < cfg->ntls_listen; i++) {
+		if (server_listen_tcp(&s, cfg->tls_listen[i], true) != 0) {
 			rc = 1;
 			goto out;
 		}
@@ -683,6 +823,8 @@ out:
 	}
 	if (s.base != NULL)
 		event_base_free(s.base);
+	if (s.tls_ctx != NULL)
+		tls_server_free(s.tls_ctx);
 	proto_buf_free(&s.scratch);
 	proto_buf_free(&s.out);
 	proto_buf_free(&s.bcast);

@@ -6,6 +6,7 @@
  * board.c       one board: sequencing, log, fan-out, catch-up, timers
  * store.c       boards on disk: paths, load (snapshot + log), snapshots
  * keyfile.c     the facilitator key
+ * tls.c         the TLS certificate (made on first start) and context
  * offline.c     create, export, check, list
  */
 #ifndef CB_SERVER_H
@@ -26,16 +27,25 @@ struct event_base;
 struct event;
 struct bufferevent;
 struct evconnlistener;
+struct ssl_ctx_st;
+struct ssl_st;
 
 #define SERVER_MAX_LISTEN	16
+#define SERVER_TLS_PORT		PROTO_TLS_PORT
 #define SERVER_MMAP_THRESHOLD	(128 * 1024)	/* blocks from mmap */
 #define SERVER_BUF_KEEP		(256 * 1024)	/* encoding buffer kept */
 
 /* Everything the command line sets. */
 struct server_config {
 	char		*socket_path;
+	int		 socket_mode;		/* -1: 0600 */
+	char		*socket_group;		/* NULL: the process's */
 	char		*listen[SERVER_MAX_LISTEN];
 	size_t		 nlisten;
+	char		*tls_listen[SERVER_MAX_LISTEN];
+	size_t		 ntls_listen;
+	char		*tls_cert;		/* NULL: DATA/tls-cert.pem */
+	char		*tls_key;		/* NULL: DATA/tls-key.pem */
 	char		*data_dir;
 	char		*key_file;
 	bool		 key_file_given;
@@ -174,7 +184,7 @@ struct client_conn {
 struct server {
 	struct server_config *cfg;
 	struct event_base *base;
-	struct evconnlistener *listeners[SERVER_MAX_LISTEN + 1];
+	struct evconnlistener *listeners[2 * SERVER_MAX_LISTEN + 1];
 	size_t		 nlisteners;
 	struct event	*sig_ev[4];
 	struct event	*tick_ev;
@@ -192,6 +202,8 @@ struct server {
 	bool		 quitting;
 	bool		 unix_bound;
 	bool		 public_listen;	/* a TCP listener beyond loopback */
+	bool		 plain_public;	/* ... without TLS */
+	struct ssl_ctx_st *tls_ctx;	/* the TLS listeners' */
 	/*
 	 * Encoding buffers, each with one use: scratch for sequencing (the
 	 * log record, the window's variants), out for one message to one
@@ -218,8 +230,9 @@ bool		 server_public(const struct server *);
 void		 server_quit(struct server *);
 
 /* client-conn.c */
-struct client_conn *client_conn_new(struct server *, int, const struct sockaddr *,
-		    socklen_t, bool);
+/* Take over an accepted connection's bufferevent (plain or TLS). */
+struct client_conn *client_conn_new(struct server *, struct bufferevent *,
+		    const struct sockaddr *, socklen_t, bool);
 /* Queue shared bytes (an event, a PRESENCE) under the output cap. */
 void		 client_conn_send(struct client_conn *, const void *, size_t);
 /* The emptied buffer to encode one message into, then client_conn_put. */
@@ -306,6 +319,14 @@ void		 store_abandon(const char *);
 int		 keyfile_load(const char *, bool, char *, size_t, bool *, char *,
 		    size_t);
 bool		 keyfile_equal(const char *, const char *);
+
+/* tls.c */
+/* The listeners' context from a certificate and key (made when both are
+ * missing and made != NULL); the fingerprint to fp, or NULL with err. */
+struct ssl_ctx_st *tls_server_ctx(const char *, const char *, bool *, char *,
+		    char *, size_t);
+struct ssl_st	*tls_server_session(struct ssl_ctx_st *);
+void		 tls_server_free(struct ssl_ctx_st *);
 
 /* offline.c */
 struct offline_opts {

@@ -289,7 +289,9 @@ Test(net, a_connection_the_server_closes_is_freed_after_its_callback)
 	tnet_accept(&t);
 	close(t.peer);
 	t.peer = -1;
-	tnet_until(&t, NET_WAITING);
+	/* Before the board was ever shown, the user is told (test_connect). */
+	tnet_until(&t, NET_STOPPED);
+	cr_assert_eq(t.net.problem, NET_P_CLOSED);
 	cr_assert_gt(t.changed, 0);
 	tnet_check_freed(&t);
 	tnet_end(&t);

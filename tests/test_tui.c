@@ -1027,7 +1027,12 @@ Test(tui, a_name_in_use_and_an_unknown_board_are_fixed_on_screen)
 	free(tui_wait(&T, "twin", "Anne B."));
 	free(tui_wait(&T, "twin", "connected"));
 
-	tui_client(&T, "lost", "--board nosuch --name Eve");
+	/* A board typed on the join screen (--board binds: see test_connect). */
+	tui_client(&T, "lost", "--name Eve");
+	free(tui_wait(&T, "lost", "Boards on this server"));
+	tui_keys(&T, "lost", "C-u", NULL);
+	tui_type(&T, "lost", "nosuch");
+	tui_keys(&T, "lost", "Enter", NULL);
 	free(tui_wait(&T, "lost", "There is no board named"));
 	tui_keys(&T, "lost", "C-u", NULL);
 	tui_type(&T, "lost", "cafe");

@@ -75,7 +75,7 @@ ts_bin(const char *env, const char *fallback)
 }
 
 /* A free TCP port on 127.0.0.1 (bind to 0, read it back, close). */
-static int
+int
 ts_free_port(void)
 {
 	struct sockaddr_in	sin;

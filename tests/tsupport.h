@@ -48,6 +48,8 @@ int64_t		 ts_now_us(void);
 double		 ts_seconds(void);
 /* Wall-clock milliseconds since the epoch, as the server stamps events. */
 int64_t		 ts_wall_ms(void);
+/* A free TCP port on 127.0.0.1 (bind to 0, read it back, close). */
+int		 ts_free_port(void);
 /* The top of the source tree: $CB_TOP (make check sets it), or ".". */
 const char	*ts_top(void);
 /* A path under the top of the source tree (malloc'd). */

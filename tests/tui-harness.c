@@ -35,7 +35,7 @@ tui_nap(void)
  * Start argv in the background with stdio on /dev/null (or log), dying
  * with us.  Returns its pid.
  */
-static pid_t
+pid_t
 tui_spawn(char *const argv[], const char *log)
 {
 	pid_t	pid, parent = getpid();
@@ -133,7 +133,7 @@ tui_tmux(struct tui *t, char **out, ...)
 }
 
 /* Wait for a file to exist. */
-static void
+void
 tui_wait_file(const char *path)
 {
 	int64_t	end = ts_now_ms() + TUI_DEADLINE_MS;

@@ -49,6 +49,11 @@ void		 tui_fini(struct tui *);
 void		 tui_stop_clients(struct tui *);
 /* Sleep a little between polls. */
 void		 tui_nap(void);
+/* Start argv in the background with stdio on /dev/null (or log, appended),
+ * dying with the test; its pid. */
+pid_t		 tui_spawn(char *const [], const char *);
+/* Wait for a file to exist; fails the test at the deadline. */
+void		 tui_wait_file(const char *);
 /* A tmux command on our private server; its output (malloc'd) in *out if
  * out != NULL.  The arguments end with NULL. */
 int		 tui_tmux(struct tui *, char **, ...)
