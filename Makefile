@@ -71,10 +71,10 @@ CRIT_LIBS	= $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 
 # ---------------------------------------------------------------- common/
 COMMON_MODS	= xmalloc log ucd text idmap pairmap namemap proto model \
-		  model-check model-state rotation evlog \
-		  grouping model-steps model-poll \
-		  boardfile export export-md export-csv export-json paths i18n \
-		  fingerprint
+		  model-check model-state model-deliver model-deliver-state date \
+		  rotation evlog grouping model-steps model-poll \
+		  boardfile export export-md export-csv export-json export-html \
+		  paths i18n fingerprint
 COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
 LIB		= $(B)/libcafeboard.a
 
@@ -87,7 +87,7 @@ SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 CLIENT_MODS	= main net replica dial trust term boards spawn fetch editor \
 		  layout ui ui-keys ui-draw ui-draw-cards ui-draw-results \
 		  ui-draw-status ui-draw-modal ui-input ui-console ui-join \
-		  ui-text plain plain-cmd ui-day plain-day
+		  ui-text plain plain-cmd ui-day plain-day ui-deliver
 CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o
@@ -104,7 +104,7 @@ UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog
 		  test_cafe test_server test_pipeline test_shaper test_net \
 		  test_session test_merge test_connect test_deploy test_fuzz \
 		  test_soak test_grouping test_day test_tui_day test_a11y \
-		  test_relay
+		  test_relay test_deliver
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
@@ -208,7 +208,7 @@ $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
 	    $(MSGPACK_LIBS) -lm
 
 $(B)/tests/test_cafe $(B)/tests/test_session $(B)/tests/test_deploy \
-    $(B)/tests/test_a11y: \
+    $(B)/tests/test_a11y $(B)/tests/test_deliver: \
     $(B)/tests/%: \
     $(B)/tests/%.o $(TUI_HARNESS_OBJS) \
     $(TSUPPORT_OBJS) $(LIB)

@@ -88,7 +88,7 @@ fetch_usage(const char *fmt, ...)
 	fprintf(stderr, _("cafeboard: %s\n"), why);
 	free(why);
 	fprintf(stderr, "%s", _("usage: cafeboard export --board NAME "
-	    "--format md|csv|json [-o FILE] [--bom]\n"
+	    "--format md|csv|json|html [-o FILE] [--bom]\n"
 	    "                        --key-file FILE [--connect HOST[:PORT] | "
 	    "--socket PATH]\n"));
 	return 2;

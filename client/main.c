@@ -64,7 +64,7 @@ usage(FILE *f)
 "                 | --socket PATH] [--board NAME] [--name FIRSTNAME]\n"
 "                 [--code CODE] [--key-file FILE] [--from BOARDFILE]\n"
 "                 [--ascii] [--log-file FILE]\n"
-"       cafeboard export --board NAME --format md|csv|json [-o FILE] [--bom]\n"
+"       cafeboard export --board NAME --format md|csv|json|html [-o FILE] [--bom]\n"
 "                 --key-file FILE [--connect HOST[:PORT] [--tls]\n"
 "                 [--pin FINGERPRINT] | --socket PATH]\n"
 "\n"

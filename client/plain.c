@@ -925,6 +925,40 @@ plain_event_follow(struct plain *p, const struct model *m,
 static void	plain_milestone_arm(struct plain *);
 static void	plain_auto_sit(struct plain *);
 
+/* ext: the evaluation opens or closes; a team pitches. */
+static void
+plain_event_deliver(struct plain *p, const struct model *m,
+    const struct proto_op *op)
+{
+	char		*list = xstrdup(""), *t;
+	uint32_t	 k;
+
+	switch (op->kind) {
+	case OP_EVAL_OPEN:
+		for (k = 0; k < m->ncriteria; k++) {
+			xasprintf(&t, "%s%s%s", list, k > 0 ? ", " : "",
+			    m->criteria[k]);
+			free(list);
+			list = t;
+		}
+		plain_say(p, _("The evaluation is open, on: %s."), list);
+		break;
+	case OP_EVAL_CLOSE:
+		plain_say(p, "%s", _("The evaluation is closed: its totals are "
+		    "public."));
+		break;
+	case OP_PITCH:
+		if (op->table == 0)
+			plain_say(p, "%s", _("The pitches are over."));
+		else
+			plain_say(p, _("Table %d pitches now: the other tables "
+			    "write their feedback."), plain_table_no(m,
+			    op->table));
+		break;
+	}
+	free(list);
+}
+
 /* Say what an event of someone else (or of the server) did. */
 static void
 plain_event(struct plain *p, const struct proto_event *ev)
@@ -1017,6 +1051,11 @@ plain_event(struct plain *p, const struct proto_event *ev)
 		if (p->last_kind != OP_TALLY && m->phase >= PHASE_VOTE)
 			plain_say(p, "%s", _("The vote tallies are public: "
 			    "type results to hear them."));
+		break;
+	case OP_EVAL_OPEN:
+	case OP_EVAL_CLOSE:
+	case OP_PITCH:
+		plain_event_deliver(p, m, op);
 		break;
 	}
 }

@@ -27,6 +27,7 @@ struct ui_block {
 	char			*text;		/* sanitised, then suffix */
 	size_t			 text_len;	/* bytes before the suffix */
 	char			*title;		/* sanitised cluster title */
+	char			*heading;	/* ext: the section it opens */
 	struct layout_line	*lines;
 	size_t			 nlines;
 	char			 right[64];	/* marks at the right edge */
@@ -145,6 +146,13 @@ ui_block_right(struct ui *ui, const struct model *m,
 	ui_day_marks(m, c, marks, sizeof marks);
 	if (marks[0] != '\0')
 		ui_block_mark(b, &o, o > 0 ? marks : marks + 1);
+	/* ext: my scores while the evaluation is open, then the total. */
+	ui_deliver_marks(ui, m, c, num, sizeof num);
+	if (num[0] != '\0') {
+		if (o > 0)
+			ui_block_mark(b, &o, " ");
+		ui_block_mark(b, &o, num);
+	}
 	b->right[o] = '\0';
 	b->right_w = (int)text_width(b->right);
 }
@@ -176,7 +184,7 @@ ui_block_make(struct ui *ui, const struct model *m,
 {
 	const struct model_card	*c = model_card(m, row->card);
 	const char		*who;
-	char			*t, *suffix = NULL, *raw;
+	char			*t, *suffix = NULL, *raw, *who_s;
 	size_t			 tl;
 
 	memset(b, 0, sizeof *b);
@@ -200,6 +208,14 @@ ui_block_make(struct ui *ui, const struct model *m,
 			free(co);
 			suffix = text_sanitize(raw, ui->ascii, false);
 			free(raw);
+		}
+		/* ext: an action's owner and due day. */
+		if ((raw = ui_deliver_suffix(ui, c)) != NULL) {
+			xasprintf(&who_s, "%s%s", suffix != NULL ? suffix : "",
+			    raw);
+			free(raw);
+			free(suffix);
+			suffix = who_s;
 		}
 	}
 	tl = strlen(t);
@@ -238,6 +254,7 @@ ui_blocks_free(struct ui_block *b, size_t n)
 	for (i = 0; i < n; i++) {
 		free(b[i].text);
 		free(b[i].title);
+		free(b[i].heading);
 		free(b[i].lines);
 	}
 	free(b);
@@ -270,9 +287,11 @@ ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
 	struct layout_pending	 p;
 	struct layout_row	*rows;
 	struct ui_block		*b;
+	const struct model_card	*c;
 	uint64_t		*cards;
 	uint32_t		*num;
 	size_t			 n, i;
+	uint32_t		 section = 0;
 	int			 line = 0;
 
 	p.head = ui->net.replica.confirmed->head;
@@ -280,11 +299,19 @@ ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
 	p.cards = cards;
 	n = layout_rows(m, table, &p, &rows);
 	free(cards);
+	/* ext: a canvas's sections as blocks after the other cards. */
+	ui_deliver_rows(m, table, rows, n);
 	b = xreallocarray(NULL, n + 1, sizeof *b);
 	num = ui_draw_cards_numbers(m);
 	for (i = 0; i < n; i++) {
 		ui_block_make(ui, m, &rows[i], num[model_card(m, rows[i].card) -
 		    m->cards], w, &b[i]);
+		c = model_card(m, rows[i].card);
+		b[i].heading = ui_deliver_heading(ui, m, c, section);
+		if (c != NULL)
+			section = c->section;
+		if (b[i].heading != NULL)
+			b[i].height++;
 		b[i].start = line;
 		line += b[i].height;
 	}
@@ -308,6 +335,17 @@ ui_draw_block_line(struct ui *ui, const struct ui_block *b, int k, int y,
 	const char			*mark;
 	size_t				 split;
 
+	/* ext: the section this card opens, above it, never selected. */
+	if (b->heading != NULL) {
+		if (k == 0) {
+			ui_draw_text(ui, y, x, 2, ui_draw_glyph(ui,
+			    "\xc2\xa7", "$"), A_BOLD);
+			ui_draw_put(ui, y, x + 2, w - 2, b->heading,
+			    strlen(b->heading), ui_draw_attr(ui, UI_S_TITLE));
+			return;
+		}
+		k--;
+	}
 	if (selected)
 		ui_draw_fill(y, x, w, A_REVERSE);
 	if (b->faint)

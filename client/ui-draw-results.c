@@ -102,7 +102,7 @@ ui_res_layout(struct ui *ui, const struct model *m, int w, struct ui_res **out,
 	if (qw < 8)
 		qw = 8;
 	for (t = 0; t < m->ntables; t++) {
-		k = layout_results(m, m->tables[t].id, &ids);
+		k = ui_deliver_rank(ui, m, m->tables[t].id, &ids);
 		r = xreallocarray(r, n + k + 1, sizeof *r);
 		memset(&r[n], 0, sizeof r[n]);
 		r[n].table = m->tables[t].id;
@@ -141,17 +141,19 @@ ui_res_layout(struct ui *ui, const struct model *m, int w, struct ui_res **out,
 	return n;
 }
 
-/* The most votes on one question (for the bars' scale). */
+/* The most votes (or what the results are sorted by) on one question. */
 static uint32_t
-ui_res_max(const struct model *m, uint64_t table)
+ui_res_max(struct ui *ui, const struct model *m, uint64_t table)
 {
-	uint32_t	max = 0;
+	uint32_t	max = 0, v;
 	size_t		i;
 
 	for (i = 0; i < m->ncards; i++) {
-		if (m->cards[i].table == table && !m->cards[i].deleted &&
-		    m->cards[i].votes > max)
-			max = m->cards[i].votes;
+		if (m->cards[i].table != table || m->cards[i].deleted)
+			continue;
+		v = ui_deliver_number(ui, m, &m->cards[i]);
+		if (v > max)
+			max = v;
 	}
 	return max;
 }
@@ -230,7 +232,7 @@ ui_draw_results(struct ui *ui, const struct model *m, int y, int h)
 		const struct model_card *c = model_card(m, r[i].card);
 
 		if (r[i].card == 0)
-			max = ui_res_max(m, r[i].table);
+			max = ui_res_max(ui, m, r[i].table);
 		for (k = 0; k < (size_t)r[i].height; k++) {
 			line = r[i].start + (int)k - ui->res_top;
 			if (line < 0 || line >= h)
@@ -268,9 +270,11 @@ ui_draw_results(struct ui *ui, const struct model *m, int y, int h)
 				if (c->kept)
 					ui_draw_text(ui, row, 1, 3, star,
 					    a | ui_draw_attr(ui, UI_S_KEPT));
-				ui_draw_bar(ui, row, 4, bw, c->votes, max,
+				ui_draw_bar(ui, row, 4, bw,
+				    ui_deliver_number(ui, m, c), max,
 				    a | ui_draw_attr(ui, UI_S_DOTS));
-				snprintf(num, sizeof num, "%4u", c->votes);
+				snprintf(num, sizeof num, "%4u",
+				    ui_deliver_number(ui, m, c));
 				ui_draw_text(ui, row, 4 + bw + 1, 4, num, a |
 				    A_BOLD);
 			}

@@ -1086,6 +1086,17 @@ static const struct ui_key ui_keys[] = {
 	UI_TOOL('g', "g", ui_day_console_regroup, UI_PH_ALL,
 	    N_("Groups..."), N_("pairs who met least, teams kept all day, "
 	    "one table per label, or merge the groups")),
+	/* ext: deliverables (ui-deliver.c). */
+	UI_TOOL('z', "z", ui_console_eval, UI_PH_ALL,
+	    N_("Open or close the evaluation"), N_("everyone scores the "
+	    "ideas on the criteria, blind until you close it; closing makes "
+	    "the totals public")),
+	UI_TOOL('u', "u", ui_console_criteria, UI_PH_ALL,
+	    N_("Criteria..."), N_("the criteria of the evaluation, separated "
+	    "by commas: a new evaluation")),
+	UI_TOOL('h', "h", ui_console_pitch, UI_PH_ALL, N_("Pitch..."),
+	    N_("one team presents, 3 minutes on the clock; the others write "
+	    "their feedback into its canvas")),
 	{ .codes = { ENTER_KEYS }, .name = N_("Enter"),
 	  .fn = ui_console_run, .hint = N_("run"), .hname = N_("Enter"),
 	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,
@@ -1296,6 +1307,39 @@ static const struct ui_key ui_keys[] = {
 	  "organisation), for the groups by label"),
 	  .section = UI_SEC_WRITE, .where = UI_IN_VIEWS, .who = UI_WHO_ALL,
 	  .shown = ui_day_has_labels },
+	/* ext: deliverables (ui-deliver.c). */
+	{ .codes = { 'A' }, .name = "A", .fn = ui_key_section_add,
+	  .help = N_("write into a section of this table's canvas (at a "
+	  "pitch: feedback for the team presenting)"), .hint = N_("section"),
+	  .section = UI_SEC_WRITE, .where = UI_IN_BOARD,
+	  .hint_in = UI_IN_BOARD, .who = UI_WHO_ALL, .phases = UI_PH(IDEAS),
+	  .shown = ui_deliver_has_canvas },
+	{ .codes = { 'P' }, .name = "P", .fn = ui_key_place,
+	  .help = N_("put the selected card into a section of the canvas, or "
+	  "out of them"),
+	  .section = UI_SEC_WRITE, .where = UI_IN_BOARD | UI_IN_DETAIL,
+	  .who = UI_WHO_ALL },
+	{ .codes = { 'O' }, .name = "O", .fn = ui_key_owner,
+	  .help = N_("an action: who does it and by when (12 mars, vendredi, "
+	  "15/01...)"), .hint = N_("owner"),
+	  .section = UI_SEC_WRITE, .where = UI_IN_VIEWS | UI_IN_DETAIL,
+	  .hint_in = UI_IN_DETAIL, .who = UI_WHO_ALL, .phases = UI_PH_ALL,
+	  .shown = ui_deliver_has_canvas },
+	{ .codes = { 'E' }, .name = "E", .fn = ui_key_score,
+	  .help = N_("score the selected idea on each criterion, while the "
+	  "evaluation is open"), .hint = N_("score"),
+	  .section = UI_SEC_WRITE, .where = UI_IN_VIEWS | UI_IN_DETAIL,
+	  .hint_in = UI_IN_VIEWS | UI_IN_DETAIL, .who = UI_WHO_ALL,
+	  .phases = UI_PH_ALL, .shown = ui_deliver_eval_open },
+	{ .codes = { 'Y' }, .name = "Y", .fn = ui_key_actions,
+	  .help = N_("your actions: the cards whose owner is you"),
+	  .section = UI_SEC_WRITE, .where = UI_IN_VIEWS, .who = UI_WHO_ALL },
+	{ .codes = { 'o' }, .name = "o", .fn = ui_key_sort,
+	  .help = N_("results: sort by votes, by the total of the scores, by "
+	  "each criterion"), .hint = N_("sort"),
+	  .section = UI_SEC_MOVE, .where = UI_IN_RESULTS,
+	  .hint_in = UI_IN_RESULTS, .who = UI_WHO_ALL, .phases = UI_PH_ALL,
+	  .shown = ui_deliver_sortable },
 
 	/* In a text field. */
 	{ .codes = { '\r', UI_FN(KEY_ENTER) }, .name = N_("Enter"),

@@ -1416,5 +1416,6 @@ ui_main(struct client_opts *opts, struct client_switch *sw)
 	free(ui.paste);
 	free(ui.timer_secs);
 	free(ui.draft);
+	free(ui.draft_owner);
 	return ui.exit_code;
 }

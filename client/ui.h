@@ -352,6 +352,11 @@ struct ui {
 	uint64_t		 poll;		/* the poll on screen */
 	size_t			 poll_sel;	/* its highlighted choice */
 	bool			 label_asked;	/* the label picker was shown */
+	/* ext: deliverables (ui-deliver.c). */
+	unsigned		 res_sort;	/* results by: 0 votes, 1 total,
+						   2 + k criterion k */
+	char			*draft_owner;	/* an action's owner, while its
+						   due day is typed */
 };
 
 /* ui.c */
@@ -442,6 +447,32 @@ bool		 ui_draw_cards_totals(struct ui *, const struct model *);
 /* ui-draw-results.c */
 void		 ui_draw_results(struct ui *, const struct model *, int, int);
 size_t		 ui_draw_results_order(struct ui *, uint64_t **, int **);
+
+/* ui-deliver.c: canvases, actions, the evaluation, pitches */
+struct layout_row;
+void		 ui_deliver_rows(const struct model *, uint64_t,
+		    struct layout_row *, size_t);
+char		*ui_deliver_heading(struct ui *, const struct model *,
+		    const struct model_card *, uint32_t);
+char		*ui_deliver_suffix(struct ui *, const struct model_card *);
+void		 ui_deliver_marks(struct ui *, const struct model *,
+		    const struct model_card *, char *, size_t);
+size_t		 ui_deliver_rank(struct ui *, const struct model *, uint64_t,
+		    uint64_t **);
+uint32_t	 ui_deliver_number(struct ui *, const struct model *,
+		    const struct model_card *);
+bool		 ui_deliver_eval_open(struct ui *);
+bool		 ui_deliver_has_canvas(struct ui *);
+bool		 ui_deliver_sortable(struct ui *);
+void		 ui_key_section_add(struct ui *, const struct ui_key *);
+void		 ui_key_place(struct ui *, const struct ui_key *);
+void		 ui_key_owner(struct ui *, const struct ui_key *);
+void		 ui_key_actions(struct ui *, const struct ui_key *);
+void		 ui_key_score(struct ui *, const struct ui_key *);
+void		 ui_key_sort(struct ui *, const struct ui_key *);
+void		 ui_console_eval(struct ui *, const struct ui_key *);
+void		 ui_console_criteria(struct ui *, const struct ui_key *);
+void		 ui_console_pitch(struct ui *, const struct ui_key *);
 
 /* ui-draw-status.c */
 int		 ui_draw_status_keyline_rows(struct ui *);

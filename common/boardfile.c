@@ -44,6 +44,9 @@ enum boardfile_key_id {
 	KEY_BANNER = PROTO_SETTING_COUNT,
 	KEY_THEME,
 	KEY_QUESTION,
+	KEY_CANVAS,		/* ext: deliverables */
+	KEY_SECTION,
+	KEY_CRITERIA,
 	KEY_LABEL,		/* the day: the labels, then a step's keys */
 	KEY_STEP,
 	KEY_PHASE,
@@ -110,6 +113,9 @@ static const struct boardfile_key {
 	[KEY_POLL] = { "poll", TYPE_TEXT, 1, PROTO_QUESTION_MAX, 0, 2 },
 	[KEY_CHOICE] = { "choice", TYPE_TEXT, 1, PROTO_WORD_MAX, 0, 0 },
 	[KEY_SIZE] = { "size", TYPE_NUM, 2, PROTO_TEAMS_MAX, 0, 2 },
+	[KEY_CANVAS] = { "canvas", TYPE_TEXT, 0, PROTO_CANVAS_NAME_MAX, 0, 0 },
+	[KEY_SECTION] = { "section", TYPE_TEXT, 1, 400, 0, 0 },
+	[KEY_CRITERIA] = { "criteria", TYPE_TEXT, 1, 400, 0, 1 },
 };
 
 /* The state of one parse. */
@@ -133,6 +139,8 @@ struct boardfile_parser {
 	size_t		 step_seen[KEY_COUNT]; /* line, within the step */
 	int		 action;	/* its action's key, -1 none */
 	size_t		 label_line[PROTO_LABELS_MAX];
+	size_t		 canvas;	/* ext: likewise, 1 + index, 0 none */
+	bool		 canvas_open;	/* ext: sections may follow */
 };
 
 /* Set the error to "line N: " followed by the formatted reason. */
@@ -453,6 +461,8 @@ boardfile_store(struct boardfile_parser *p, int key, const char *v,
 		t = &bf->tables[bf->ntables++];
 		t->question = xstrdup(v);
 		t->theme = xstrdup(p->theme != NULL ? p->theme : "");
+		t->canvas = p->canvas;
+		p->canvas_open = false;
 		break;
 	case KEY_LABEL:
 		bf->labels = xreallocarray(bf->labels, bf->nlabels + 1,
@@ -543,6 +553,149 @@ boardfile_too_many(struct boardfile_parser *p, int key, const char *v)
 	return 0;
 }
 
+/* ext: the fields of s split at '|' (at most max), trimmed; how many. */
+static size_t
+boardfile_split(char *s, char sep, char **f, size_t max)
+{
+	size_t	n = 0, len;
+	char	*end;
+
+	for (;;) {
+		while (boardfile_blank(*s))
+			s++;
+		end = strchr(s, sep);
+		if (n == max)
+			return max + 1;
+		f[n++] = s;
+		if (end != NULL)
+			*end = '\0';
+		len = strlen(s);
+		while (len > 0 && boardfile_blank(s[len - 1]))
+			s[--len] = '\0';
+		if (end == NULL)
+			return n;
+		s = end + 1;
+	}
+}
+
+/*
+ * ext: "canvas: NAME" opens a canvas (its sections follow) that the next
+ * questions get; a name given before picks that canvas again; an empty one
+ * means no canvas for the next questions.
+ */
+static int
+boardfile_canvas(struct boardfile_parser *p, const char *v)
+{
+	struct boardfile	*bf = p->bf;
+	struct boardfile_canvas	*cv;
+	size_t			 i;
+
+	if (p->canvas_open && bf->canvases[p->canvas - 1].nsections == 0)
+		return boardfile_error(p, p->key_line, _("canvas \"%s\" has no "
+		    "section: write \"section: name\" lines after it"),
+		    bf->canvases[p->canvas - 1].name);
+	p->canvas_open = false;
+	if (*v == '\0') {
+		p->canvas = 0;
+		return 0;
+	}
+	for (i = 0; i < bf->ncanvases; i++) {
+		if (strcmp(bf->canvases[i].name, v) == 0) {
+			p->canvas = i + 1;
+			return 0;
+		}
+	}
+	bf->canvases = xreallocarray(bf->canvases, bf->ncanvases + 1,
+	    sizeof *bf->canvases);
+	cv = &bf->canvases[bf->ncanvases++];
+	memset(cv, 0, sizeof *cv);
+	cv->name = xstrdup(v);
+	p->canvas = bf->ncanvases;
+	p->canvas_open = true;
+	return 0;
+}
+
+/* ext: "section: name | hint | limit | kind" of the canvas just opened. */
+static int
+boardfile_section(struct boardfile_parser *p, const char *v)
+{
+	struct boardfile_canvas	*cv;
+	struct proto_section	*sec;
+	char			*copy, *f[5];
+	size_t			 n, cps;
+	uint32_t		 limit = 0;
+	int			 kind = SECTION_IDEAS, rc = 0;
+
+	if (!p->canvas_open)
+		return boardfile_error(p, p->key_line, "%s", _("a section "
+		    "belongs to the canvas named just above it: write "
+		    "\"canvas: name\" first"));
+	cv = &p->bf->canvases[p->canvas - 1];
+	if (cv->nsections == PROTO_SECTIONS_MAX)
+		return boardfile_error(p, p->key_line, _("too many sections "
+		    "in canvas \"%s\": at most %d"), cv->name,
+		    PROTO_SECTIONS_MAX);
+	copy = xstrdup(v);
+	n = boardfile_split(copy, '|', f, 4);
+	if (n > 4)
+		rc = boardfile_error(p, p->key_line, "%s", _("a section is "
+		    "\"name | hint | most cards | kind\": too many '|'"));
+	else if ((cps = text_cplen(f[0])) < 1 || cps > PROTO_CANVAS_NAME_MAX)
+		rc = boardfile_error(p, p->key_line, _("a section's name has "
+		    "1 to %d characters"), PROTO_CANVAS_NAME_MAX);
+	else if (n > 1 && text_cplen(f[1]) > PROTO_HINT_MAX)
+		rc = boardfile_error(p, p->key_line, _("a section's hint has "
+		    "at most %d characters"), PROTO_HINT_MAX);
+	else if (n > 2 && f[2][0] != '\0' && boardfile_number(f[2], 0,
+	    PROTO_SECTION_CARDS_MAX, &limit) != 0)
+		rc = boardfile_error(p, p->key_line, _("bad value \"%.*s\" for "
+		    "a section's most cards: a whole number from %u to %u"),
+		    boardfile_show(f[2], strlen(f[2])), f[2], 0u,
+		    (unsigned)PROTO_SECTION_CARDS_MAX);
+	else if (n > 3 && f[3][0] != '\0' &&
+	    (kind = proto_section_kind_parse(f[3])) < 0)
+		/* TRANSLATORS: keep ideas, actions and feedback in English. */
+		rc = boardfile_error(p, p->key_line, _("unknown section kind "
+		    "\"%.*s\" (ideas, actions or feedback)"),
+		    boardfile_show(f[3], strlen(f[3])), f[3]);
+	if (rc == 0) {
+		cv->sections = xreallocarray(cv->sections, cv->nsections + 1,
+		    sizeof *cv->sections);
+		sec = &cv->sections[cv->nsections++];
+		sec->name = xstrdup(f[0]);
+		sec->hint = xstrdup(n > 1 ? f[1] : "");
+		sec->limit = limit;
+		sec->kind = (uint8_t)kind;
+	}
+	free(copy);
+	return rc;
+}
+
+/* ext: "criteria: structurant, pertinent, novateur". */
+static int
+boardfile_criteria(struct boardfile_parser *p, const char *v)
+{
+	struct boardfile	*bf = p->bf;
+	char			*copy, *f[PROTO_CRITERIA_MAX + 1];
+	size_t			 n, i, cps;
+	int			 rc = 0;
+
+	copy = xstrdup(v);
+	n = boardfile_split(copy, ',', f, PROTO_CRITERIA_MAX);
+	if (n > PROTO_CRITERIA_MAX)
+		rc = boardfile_error(p, p->key_line, _("too many criteria: at "
+		    "most %d, separated by commas"), PROTO_CRITERIA_MAX);
+	for (i = 0; rc == 0 && i < n; i++)
+		if ((cps = text_cplen(f[i])) < 1 || cps > PROTO_CRITERION_MAX)
+			rc = boardfile_error(p, p->key_line, _("a criterion "
+			    "has 1 to %d characters, and commas separate "
+			    "them"), PROTO_CRITERION_MAX);
+	for (i = 0; rc == 0 && i < n; i++)
+		bf->criteria[bf->ncriteria++] = xstrdup(f[i]);
+	free(copy);
+	return rc;
+}
+
 /* Check and store the open value, if any; close it. */
 static int
 boardfile_commit(struct boardfile_parser *p)
@@ -621,6 +774,19 @@ boardfile_commit(struct boardfile_parser *p)
 		return -1;
 	if (key == KEY_STEP && boardfile_close_step(p) != 0)
 		return -1;
+	if (key == KEY_QUESTION && p->canvas_open &&
+	    p->bf->canvases[p->canvas - 1].nsections == 0)
+		return boardfile_error(p, p->key_line, _("canvas \"%s\" has no "
+		    "section: write \"section: name\" lines after it"),
+		    p->bf->canvases[p->canvas - 1].name);
+	switch (key) {
+	case KEY_CANVAS:
+		return boardfile_canvas(p, v);
+	case KEY_SECTION:
+		return boardfile_section(p, v);
+	case KEY_CRITERIA:
+		return boardfile_criteria(p, v);
+	}
 	boardfile_store(p, key, v, num, flag);
 	return 0;
 }
@@ -738,10 +904,11 @@ boardfile_key_line(struct boardfile_parser *p, const char *s, size_t len)
 		return boardfile_error(p, p->line, _("unknown key \"%.*s\" "
 		    "(the keys are title, code, dots, multi_vote, blind, "
 		    "private, anonymous, freeze_at_zero, locked, keep, "
-		    "live_polls, hosts_stay, banner, theme, question, label, "
-		    "and for a step: step, phase, duration, instructions, "
-		    "follow, rotate, pairs, teams, labels, merge, poll, "
-		    "choice, size)"), boardfile_show(s, klen), s);
+		    "live_polls, hosts_stay, eval_dots, banner, theme, "
+		    "question, canvas, section, criteria, label, and for a "
+		    "step: step, phase, duration, instructions, follow, rotate, "
+		    "pairs, teams, labels, merge, poll, choice, size)"),
+		    boardfile_show(s, klen), s);
 	}
 	if (boardfile_step_order(p, key) != 0)
 		return -1;
@@ -829,6 +996,11 @@ boardfile_parse(const char *text, size_t len, struct boardfile *bf,
 		rc = boardfile_commit(&p);
 	if (rc == 0)
 		rc = boardfile_close_step(&p);
+	if (rc == 0 && p.canvas_open &&
+	    bf->canvases[p.canvas - 1].nsections == 0)
+		rc = boardfile_error(&p, p.line, _("canvas \"%s\" has no "
+		    "section: write \"section: name\" lines after it"),
+		    bf->canvases[p.canvas - 1].name);
 	free(p.value);
 	free(p.theme);
 	if (rc != 0) {
@@ -882,7 +1054,7 @@ boardfile_load(const char *path, struct boardfile *bf, char *err,
 void
 boardfile_free(struct boardfile *bf)
 {
-	size_t	i;
+	size_t	i, j;
 
 	for (i = 0; i < bf->ntables; i++) {
 		free(bf->tables[i].question);
@@ -897,6 +1069,17 @@ boardfile_free(struct boardfile *bf)
 	for (i = 0; i < bf->nsteps; i++)
 		proto_step_free(&bf->steps[i]);
 	free(bf->steps);
+	for (i = 0; i < bf->ncanvases; i++) {
+		for (j = 0; j < bf->canvases[i].nsections; j++) {
+			free(bf->canvases[i].sections[j].name);
+			free(bf->canvases[i].sections[j].hint);
+		}
+		free(bf->canvases[i].sections);
+		free(bf->canvases[i].name);
+	}
+	free(bf->canvases);
+	for (i = 0; i < bf->ncriteria; i++)
+		free(bf->criteria[i]);
 	memset(bf, 0, sizeof *bf);
 }
 
@@ -907,10 +1090,28 @@ boardfile_free(struct boardfile *bf)
 size_t
 boardfile_ops(const struct boardfile *bf, struct proto_op **ops)
 {
-	struct proto_op	*o;
-	size_t		 n = 0, i;
+	return boardfile_ops_from(bf, 1, ops);
+}
 
-	o = xcalloc(bf->ntables + bf->nsteps + 3, sizeof *o);
+/*
+ * The same, the first op getting seq first: each op makes one event on a
+ * board that has no card (no followup), so a canvas's and a table's ids
+ * are known before they are made.  One canvas for every table is one
+ * canvas.use of table 0.
+ */
+size_t
+boardfile_ops_from(const struct boardfile *bf, uint64_t first,
+    struct proto_op **ops)
+{
+	struct proto_op	*o;
+	uint64_t	*canvas_id, *table_id;
+	size_t		 n = 0, i, k;
+	bool		 same = bf->ntables > 0;
+
+	o = xcalloc(2 * bf->ntables + bf->ncanvases + bf->nsteps + 4,
+	    sizeof *o);
+	canvas_id = xcalloc(bf->ncanvases + 1, sizeof *canvas_id);
+	table_id = xcalloc(bf->ntables + 1, sizeof *table_id);
 	if (bf->settings.has != 0) {
 		o[n].kind = OP_SETTINGS;
 		o[n].settings = bf->settings;
@@ -921,10 +1122,38 @@ boardfile_ops(const struct boardfile *bf, struct proto_op **ops)
 		o[n].text = bf->banner;
 		n++;
 	}
+	for (i = 0; i < bf->ncanvases; i++) {
+		o[n].kind = OP_CANVAS_ADD;
+		o[n].text = bf->canvases[i].name;
+		o[n].sections = bf->canvases[i].sections;
+		o[n].nsections = (uint32_t)bf->canvases[i].nsections;
+		canvas_id[i] = first + n;
+		n++;
+	}
 	for (i = 0; i < bf->ntables; i++) {
 		o[n].kind = OP_TABLE_ADD;
 		o[n].text = bf->tables[i].question;
 		o[n].theme = bf->tables[i].theme;
+		table_id[i] = first + n;
+		n++;
+		if (bf->tables[i].canvas != bf->tables[0].canvas)
+			same = false;
+	}
+	for (i = 0; i < bf->ntables; i++) {
+		if ((k = bf->tables[i].canvas) == 0)
+			continue;
+		o[n].kind = OP_CANVAS_USE;
+		o[n].table = same ? 0 : table_id[i];
+		o[n].canvas = canvas_id[k - 1];
+		n++;
+		if (same)
+			break;
+	}
+	if (bf->ncriteria > 0) {
+		o[n].kind = OP_CRITERIA;
+		for (i = 0; i < bf->ncriteria; i++)
+			o[n].labels[i] = bf->criteria[i];
+		o[n].nlabels = (uint32_t)bf->ncriteria;
 		n++;
 	}
 	if (bf->nlabels != 0) {
@@ -939,6 +1168,8 @@ boardfile_ops(const struct boardfile *bf, struct proto_op **ops)
 		o[n].step = bf->steps[i];
 		n++;
 	}
+	free(canvas_id);
+	free(table_id);
 	*ops = o;
 	return n;
 }

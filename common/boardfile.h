@@ -4,23 +4,33 @@
  * UTF-8, one "key: value" per line; '#' at the start of a line is a
  * comment; a line that starts with white space continues the value above.
  * Keys: title, code, dots, multi_vote, blind, private, anonymous,
- * freeze_at_zero, locked, keep, live_polls, hosts_stay, banner, theme,
- * question, label; the run sheet: step, then phase, duration,
- * instructions, follow, rotate, pairs, teams, labels, merge, poll, choice,
- * size.  Each "question:" opens a table; "theme:" applies to the questions
- * that follow it; each "step:" opens a step.  See cafeboard-server(1),
- * BOARD FILES.
+ * freeze_at_zero, locked, keep, live_polls, hosts_stay, eval_dots, banner,
+ * theme, question, canvas, section, criteria, label; the run sheet: step,
+ * then phase, duration, instructions, follow, rotate, pairs, teams, labels,
+ * merge, poll, choice, size.  Each "question:" opens a table; "theme:" and
+ * "canvas:" apply to the questions that follow them; "section:" lines give
+ * the canvas above them its sections; each "step:" opens a step.  See
+ * cafeboard-server(1), BOARD FILES.
  */
 #ifndef CB_BOARDFILE_H
 #define CB_BOARDFILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "proto.h"
 
 struct boardfile_table {
 	char		*question;
 	char		*theme;		/* "" when none */
+	size_t		 canvas;	/* ext: 1 + index in canvases, 0 none */
+};
+
+/* ext: a canvas the file defines, with its sections. */
+struct boardfile_canvas {
+	char		*name;
+	struct proto_section *sections;
+	size_t		 nsections;
 };
 
 struct boardfile {
@@ -32,6 +42,10 @@ struct boardfile {
 	size_t		 nlabels;
 	struct proto_step *steps;	/* the run sheet */
 	size_t		 nsteps;
+	struct boardfile_canvas *canvases;	/* ext */
+	size_t		 ncanvases;
+	char		*criteria[PROTO_CRITERIA_MAX];	/* ext */
+	size_t		 ncriteria;
 };
 
 /*
@@ -45,10 +59,17 @@ int	 boardfile_load(const char *, struct boardfile *, char *, size_t);
 void	 boardfile_free(struct boardfile *);
 /*
  * The facilitator ops that build the board: settings (if any key was given),
- * banner (if any), one table.add per question, labels (if any), then one
- * agenda per step.  Returns the count and a malloc'd array in *ops whose
- * strings point into bf (free only the array).
+ * banner (if any), one canvas.add per canvas, one table.add per question,
+ * the canvas.use that give the tables their canvases, criteria (if given),
+ * labels (if any), then one agenda per step.  Returns the count and a
+ * malloc'd array in *ops whose strings point into bf (free only the array).
+ * A canvas.use names the canvas and the table by the seqs their ops get
+ * when the ops are the board's first events (cafeboard-server create);
+ * boardfile_ops_from takes the seq the first op will get instead (a live
+ * board).
  */
 size_t	 boardfile_ops(const struct boardfile *, struct proto_op **);
+size_t	 boardfile_ops_from(const struct boardfile *, uint64_t,
+	    struct proto_op **);
 
 #endif /* CB_BOARDFILE_H */

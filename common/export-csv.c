@@ -19,7 +19,15 @@
  *     votes          dots on the card
  *     kept           "yes" or "no"
  *     created_at     when it was written, "2026-11-22T14:03:05Z" (UTC)
- *   A user-written cell (theme, question, cluster_title, text, author) that
+ *   (ext, deliverables)
+ *     section        the name of its section in its table's canvas, or empty
+ *     owner          an action's owner, or empty
+ *     due            an action's due day, "2027-03-12", or empty
+ *     score: LABEL   one column per criterion of the evaluation, when the
+ *                    board has criteria: the card's total on it
+ *     score_total    then the sum of those
+ *   A user-written cell (theme, question, cluster_title, text, author,
+ *   section, owner, a criterion's label) that
  *   starts with = + - @, a tab or CR (or their full-width forms) gets a
  *   leading "'" so that no spreadsheet runs it as a formula.
  */
@@ -29,6 +37,7 @@
 #include <string.h>
 
 #include "export-impl.h"
+#include "xmalloc.h"
 
 /* True if a cell starting with cp could be read as a formula. */
 static bool
@@ -83,6 +92,39 @@ export_csv_id(struct export_buf *b, uint64_t id)
 		export_printf(b, "%llu", (unsigned long long)id);
 }
 
+/* ext: the header of a criterion's column, "score: LABEL". */
+static void
+export_csv_label(struct export_buf *b, const char *label)
+{
+	char	*s;
+
+	xasprintf(&s, "score: %s", label);
+	export_csv_cell(b, s, true);
+	free(s);
+}
+
+/* ext: a card's section, owner, due day and scores. */
+static void
+export_csv_deliver(struct export_ctx *x, const struct export_table *et,
+    const struct export_card *e)
+{
+	const struct model_section	*s;
+	uint32_t			 k;
+
+	s = model_section(x->m, et->t->id, e->c->section);
+	export_putc(&x->b, ',');
+	export_csv_cell(&x->b, s != NULL ? s->name : "", true);
+	export_putc(&x->b, ',');
+	export_csv_cell(&x->b, e->c->owner != NULL ? e->c->owner : "", true);
+	export_putc(&x->b, ',');
+	export_csv_cell(&x->b, e->c->due != NULL ? e->c->due : "", false);
+	for (k = 0; k < x->m->ncriteria; k++)
+		export_printf(&x->b, ",%u", (unsigned)e->c->score[k]);
+	if (x->m->ncriteria > 0)
+		export_printf(&x->b, ",%llu",
+		    (unsigned long long)model_score_sum(x->m, e->c));
+}
+
 /* The CSV: one line per live card. */
 void
 export_csv(struct export_ctx *x, bool bom)
@@ -92,11 +134,19 @@ export_csv(struct export_ctx *x, bool bom)
 	const struct export_card *e;
 	char			*who;
 	size_t			 i, j;
+	uint32_t		 k;
 
 	if (bom)
 		export_puts(&x->b, "\xef\xbb\xbf");
 	export_puts(&x->b, "theme,question,card_id,cluster_head,cluster_title,"
-	    "parent,text,author,votes,kept,created_at\r\n");
+	    "parent,text,author,votes,kept,created_at,section,owner,due");
+	for (k = 0; k < m->ncriteria; k++) {
+		export_putc(&x->b, ',');
+		export_csv_label(&x->b, m->criteria[k]);
+	}
+	if (m->ncriteria > 0)
+		export_puts(&x->b, ",score_total");
+	export_puts(&x->b, "\r\n");
 	for (i = 0; i < m->ntables; i++) {
 		export_table_load(m, &m->tables[i], &et);
 		for (j = 0; j < et.n; j++) {
@@ -121,6 +171,7 @@ export_csv(struct export_ctx *x, bool bom)
 			export_printf(&x->b, ",%u,%s,", (unsigned)e->c->votes,
 			    e->c->kept ? "yes" : "no");
 			export_time(&x->b, e->c->created_ms, false);
+			export_csv_deliver(x, &et, e);
 			export_puts(&x->b, "\r\n");
 		}
 		export_table_free(&et);

@@ -63,6 +63,8 @@ void		 export_cp(struct export_buf *, uint32_t);
 size_t		 export_next(const char *, size_t, uint32_t *);
 /* A time in UTC: "YYYY-MM-DD" (date) or "YYYY-MM-DDTHH:MM:SSZ". */
 void		 export_time(struct export_buf *, int64_t, bool);
+/* The workshop's first and last days, "YYYY-MM-DD" (UTC). */
+void		 export_days(const struct model *, char [16], char [16]);
 /* A table's theme, "" when none. */
 const char	*export_theme(const struct model_table *);
 /* The author's name, or NULL when anonymous or unknown. */
@@ -85,8 +87,33 @@ void		 export_table_load(const struct model *,
 /* Free what export_table_load allocated. */
 void		 export_table_free(struct export_table *);
 
+/*
+ * ext: deliverables.  The kept cards of et in the report's order (*out,
+ * free it): the highest score total first when the board has criteria,
+ * then most votes, then creation order.  The actions of et (a card with an
+ * owner, or in an "actions" section), by due day (none last), then
+ * creation order.  The live cards of et in section n, in id order.  The
+ * text of the live card an action builds on, or NULL.
+ */
+size_t		 export_kept(const struct export_ctx *,
+		    const struct export_table *, const struct export_card ***);
+size_t		 export_actions(const struct export_ctx *,
+		    const struct export_table *, const struct export_card ***);
+size_t		 export_section(const struct export_table *, uint32_t,
+		    const struct export_card ***);
+const char	*export_action_idea(const struct export_ctx *,
+		    const struct export_card *);
+/* The canvas of a table, or NULL. */
+const struct model_canvas *export_canvas(const struct export_ctx *,
+		    const struct model_table *);
+/* True when a table's canvas has a section of this kind. */
+bool		 export_has_kind(const struct model_canvas *, uint8_t);
+/* The board's title ("" never: its name then). */
+const char	*export_title(const struct model *);
+
 /* The writers. */
 void		 export_md(struct export_ctx *);
+void		 export_html(struct export_ctx *);
 void		 export_csv(struct export_ctx *, bool);
 void		 export_json(struct export_ctx *);
 

@@ -50,6 +50,23 @@
  *     kept          true when kept at the harvest
  *     edited        true when changed after it was written
  *     created_at    ISO 8601 UTC, to the second
+ *     (ext, deliverables)
+ *     section       its section in its table's canvas, from 1, or null
+ *     section_name  that section's name, or null
+ *     owner         an action's owner, or null
+ *     due           an action's due day "YYYY-MM-DD", or null
+ *     scores        its totals, one per criterion of evaluation.criteria
+ *                   (empty without criteria)
+ *     score_total   their sum
+ *   tables[].canvas     (ext) the id of the table's canvas, or null
+ *   canvases[]    (ext) in id order: id, name, sections[] (name, hint ("" for
+ *                 none), limit (most live cards per table, 0 for none),
+ *                 kind: "ideas", "actions" (a roadmap) or "feedback" (what
+ *                 the other teams write at a pitch))
+ *   evaluation    (ext) criteria[] (labels, in order), open (scores are
+ *                 still hidden from participants), eval_dots (0: each
+ *                 person gives 0 to 3; N: N dots per criterion and
+ *                 question), pitch_table (the team presenting, or null)
  *   steps[]       the run sheet, in order: index (from 1), title, phase
  *                 (the phase it puts the board in, or null), duration
  *                 (seconds, or null), banner (or null), follow ("none",
@@ -335,6 +352,41 @@ export_json_merged(struct export_ctx *x, const struct model_card *c,
 		export_puts(b, "\n          ],\n");
 }
 
+/* ext: a card's section, owner, due day and scores. */
+static void
+export_json_deliver(struct export_ctx *x, const struct export_card *e)
+{
+	struct export_buf		*b = &x->b;
+	const struct model_card		*c = e->c;
+	const struct model_section	*s;
+	uint32_t			 k;
+
+	s = model_section(x->m, c->table, c->section);
+	export_puts(b, ",\n");
+	export_json_key(b, 10, "section");
+	export_json_id(b, s != NULL ? c->section : 0);
+	export_puts(b, ",\n");
+	export_json_key(b, 10, "section_name");
+	export_json_str(b, s != NULL ? s->name : NULL);
+	export_puts(b, ",\n");
+	export_json_key(b, 10, "owner");
+	export_json_str(b, c->owner != NULL && c->owner[0] != '\0' ?
+	    c->owner : NULL);
+	export_puts(b, ",\n");
+	export_json_key(b, 10, "due");
+	export_json_str(b, c->due != NULL && c->due[0] != '\0' ? c->due :
+	    NULL);
+	export_puts(b, ",\n");
+	export_json_key(b, 10, "scores");
+	export_putc(b, '[');
+	for (k = 0; k < x->m->ncriteria; k++)
+		export_printf(b, "%s%u", k > 0 ? ", " : "",
+		    (unsigned)c->score[k]);
+	export_puts(b, "],\n");
+	export_json_key(b, 10, "score_total");
+	export_printf(b, "%llu", (unsigned long long)model_score_sum(x->m, c));
+}
+
 /* One card object. */
 static void
 export_json_card(struct export_ctx *x, const struct export_card *e,
@@ -382,6 +434,7 @@ export_json_card(struct export_ctx *x, const struct export_card *e,
 	export_json_bool(b, c->edited, ",\n");
 	export_json_key(b, 10, "created_at");
 	export_json_time(b, c->created_ms);
+	export_json_deliver(x, e);
 	export_puts(b, last ? "\n        }\n" : "\n        },\n");
 }
 
@@ -421,6 +474,9 @@ export_json_tables(struct export_ctx *x)
 			export_puts(b, "null,\n");
 		else
 			export_printf(b, "%u,\n", (unsigned)et.t->number);
+		export_json_key(b, 6, "canvas");
+		export_json_id(b, et.t->canvas);
+		export_puts(b, ",\n");
 		export_json_key(b, 6, "cards");
 		if (et.n == 0)
 			export_puts(b, "[]\n");
@@ -541,7 +597,7 @@ export_json_polls(struct export_ctx *x)
 	uint32_t		 k;
 
 	if (m->npolls == 0) {
-		export_puts(b, "  \"polls\": []\n");
+		export_puts(b, "  \"polls\": [],\n");
 		return;
 	}
 	export_puts(b, "  \"polls\": [\n");
@@ -586,7 +642,70 @@ export_json_polls(struct export_ctx *x)
 		}
 		export_puts(b, i + 1 < m->npolls ? "    },\n" : "    }\n");
 	}
-	export_puts(b, "  ]\n");
+	export_puts(b, "  ],\n");
+}
+
+/* ext: the canvases and the evaluation. */
+static void
+export_json_deliver_board(struct export_ctx *x)
+{
+	const struct model		*m = x->m;
+	const struct model_canvas	*cv;
+	const struct model_section	*s;
+	struct export_buf		*b = &x->b;
+	size_t				 i;
+	uint32_t			 k;
+
+	export_puts(b, m->ncanvases == 0 ? "  \"canvases\": [],\n" :
+	    "  \"canvases\": [\n");
+	for (i = 0; i < m->ncanvases; i++) {
+		cv = &m->canvases[i];
+		export_puts(b, "    {\n");
+		export_json_key(b, 6, "id");
+		export_json_id(b, cv->id);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "name");
+		export_json_str(b, cv->name);
+		export_puts(b, ",\n");
+		export_json_key(b, 6, "sections");
+		export_puts(b, "[\n");
+		for (k = 0; k < cv->nsections; k++) {
+			s = &cv->sections[k];
+			export_puts(b, "        {\n");
+			export_json_key(b, 10, "name");
+			export_json_str(b, s->name);
+			export_puts(b, ",\n");
+			export_json_key(b, 10, "hint");
+			export_json_str(b, s->hint);
+			export_puts(b, ",\n");
+			export_json_key(b, 10, "limit");
+			export_printf(b, "%u,\n", (unsigned)s->limit);
+			export_json_key(b, 10, "kind");
+			export_json_str(b, proto_section_kind_name(s->kind));
+			export_puts(b, k + 1 < cv->nsections ?
+			    "\n        },\n" : "\n        }\n");
+		}
+		export_puts(b, "      ]\n");
+		export_puts(b, i + 1 < m->ncanvases ? "    },\n" : "    }\n");
+	}
+	if (m->ncanvases > 0)
+		export_puts(b, "  ],\n");
+	export_puts(b, "  \"evaluation\": {\n");
+	export_json_key(b, 4, "criteria");
+	export_putc(b, '[');
+	for (k = 0; k < m->ncriteria; k++) {
+		if (k > 0)
+			export_puts(b, ", ");
+		export_json_str(b, m->criteria[k]);
+	}
+	export_puts(b, "],\n");
+	export_json_key(b, 4, "open");
+	export_json_bool(b, m->eval_open, ",\n");
+	export_json_key(b, 4, "eval_dots");
+	export_printf(b, "%u,\n", (unsigned)m->settings.eval_dots);
+	export_json_key(b, 4, "pitch_table");
+	export_json_id(b, m->pitch_table);
+	export_puts(b, "\n  }\n");
 }
 
 /* The whole board as JSON. */
@@ -600,5 +719,6 @@ export_json(struct export_ctx *x)
 	export_json_tables(x);
 	export_json_steps(x);
 	export_json_polls(x);
+	export_json_deliver_board(x);
 	export_puts(&x->b, "}\n");
 }

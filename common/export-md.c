@@ -5,16 +5,22 @@
  *   "# title", a list of facts (the date of the workshop in UTC: the day
  *   the first card was written, "D1 to D2" when the cards span several
  *   days, the board's creation day when there is no card -- a board is
- *   often prepared days before; participants who are not facilitators,
- *   facilitators, rounds, questions),
+ *   often prepared days before; the place when the board has one;
+ *   participants who are not facilitators, facilitators and their names,
+ *   the criteria of the evaluation when there are, rounds, questions),
  *   then, when any table has a theme, one "## theme" per theme in order of
  *   first appearance with its tables in table order, else the tables in
  *   order; per table "### Question N — question", "#### Kept ideas" (the
- *   kept cards, most votes first, ties in creation order) and "#### All
- *   ideas" (each cluster: its title in bold or "Untitled cluster", the
- *   number of cards listed under it and their votes -- its head, its
- *   members and their replies --, then those cards; then the cards in no
- *   cluster; replies nested under the card they build on).  Every card
+ *   kept cards, the highest score total first when the board has criteria,
+ *   then most votes, ties in creation order, each with its totals per
+ *   criterion), (ext) "#### <canvas>" (each section of kind ideas: its
+ *   name, its hint, its cards), "#### Roadmap" (a table of the actions:
+ *   text, owner, due day, the idea it builds on; by due day), "#### Pitch
+ *   feedback" (the feedback sections), then "#### All ideas" (each
+ *   cluster: its title in bold or "Untitled cluster", the number of cards
+ *   listed under it and their votes -- its head, its members and their
+ *   replies --, then those cards; then the cards in no cluster; replies
+ *   nested under the card they build on).  Every card
  *   shows its votes and, unless the board is anonymous, its author's first
  *   name, then those of the authors of duplicates merged into it.  A card
  *   whose text this replica does not know shows "(private)".
@@ -41,18 +47,6 @@
 #include "i18n.h"
 #include "text.h"
 #include "xmalloc.h"
-
-/* Order kept ideas: most votes first, then creation order. */
-static int
-export_kept_cmp(const void *a, const void *b)
-{
-	const struct export_card	*x = *(const struct export_card *const *)a;
-	const struct export_card	*y = *(const struct export_card *const *)b;
-
-	if (x->c->votes != y->c->votes)
-		return x->c->votes > y->c->votes ? -1 : 1;
-	return x->c->id < y->c->id ? -1 : x->c->id > y->c->id;
-}
 
 /*
  * Append s[0..len), one line of user text, escaped so that CommonMark reads
@@ -277,19 +271,37 @@ export_md_card(struct export_ctx *x, const struct export_table *et,
 	export_md_replies(x, et, e, indent + 2);
 }
 
-/* The kept ideas of a table, most votes first. */
+/*
+ * ext: " — structurant 8 · pertinent 9 · novateur 4 · total 21": a card's
+ * totals per criterion, when the board has criteria.
+ */
+static void
+export_md_scores(struct export_ctx *x, const struct model_card *c)
+{
+	const struct model	*m = x->m;
+	uint32_t		 k;
+
+	if (m->ncriteria == 0)
+		return;
+	export_puts(&x->b, " — ");
+	for (k = 0; k < m->ncriteria; k++) {
+		export_md_inline(&x->b, m->criteria[k], false);
+		export_printf(&x->b, " %u · ", (unsigned)c->score[k]);
+	}
+	/* TRANSLATORS: the sum of a card's scores on every criterion. */
+	export_md_fixed(&x->b, false, _("total %llu"),
+	    (unsigned long long)model_score_sum(m, c));
+}
+
+/* The kept ideas of a table, best first. */
 static void
 export_md_kept(struct export_ctx *x, const struct export_table *et)
 {
 	const struct export_card	**kept;
-	size_t				  i, n = 0;
+	size_t				  i, n;
 	int				  w;
 
-	kept = xcalloc(et->n, sizeof *kept);
-	for (i = 0; i < et->n; i++) {
-		if (et->cards[i].c->kept)
-			kept[n++] = &et->cards[i];
-	}
+	n = export_kept(x, et, &kept);
 	export_puts(&x->b, "#### ");
 	export_md_fixed(&x->b, false, "%s", _("Kept ideas"));
 	export_puts(&x->b, "\n\n");
@@ -297,13 +309,13 @@ export_md_kept(struct export_ctx *x, const struct export_table *et)
 		export_md_fixed(&x->b, true, "%s", _("No idea kept."));
 		export_puts(&x->b, "\n\n");
 	}
-	qsort(kept, n, sizeof *kept, export_kept_cmp);
 	for (i = 0; i < n; i++) {
 		/* The content lines up after the marker: "1. " or "10. ". */
 		w = snprintf(NULL, 0, "%zu. ", i + 1);
 		export_printf(&x->b, "%zu. ", i + 1);
 		export_md_lines(&x->b, kept[i]->c->text, (size_t)w);
 		export_md_meta(x, kept[i]->c);
+		export_md_scores(x, kept[i]->c);
 		export_putc(&x->b, '\n');
 	}
 	if (n > 0)
@@ -328,6 +340,112 @@ export_md_count(const struct export_table *et, const struct export_card *e,
 		    et->cards[i].cluster == 0)
 			export_md_count(et, &et->cards[i], cards, votes);
 	}
+}
+
+/* ext: "**Section** — hint", then its cards, or that it has none. */
+static void
+export_md_section(struct export_ctx *x, const struct export_table *et,
+    const struct model_section *s, uint32_t number)
+{
+	const struct export_card	**v;
+	char				 *who;
+	size_t				  i, n;
+
+	export_puts(&x->b, "**");
+	export_md_inline(&x->b, s->name, false);
+	export_puts(&x->b, "**");
+	if (!export_blank(s->hint)) {
+		export_puts(&x->b, " — *");
+		export_md_inline(&x->b, s->hint, false);
+		export_puts(&x->b, "*");
+	}
+	export_puts(&x->b, "\n\n");
+	n = export_section(et, number, &v);
+	if (n == 0) {
+		/* TRANSLATORS: a section of a canvas that nobody filled. */
+		export_md_fixed(&x->b, true, "%s", _("Nothing written."));
+		export_putc(&x->b, '\n');
+	}
+	for (i = 0; i < n; i++) {
+		export_puts(&x->b, "- ");
+		export_md_lines(&x->b, v[i]->c->text, 2);
+		if ((who = export_authors(x, v[i]->c)) != NULL) {
+			export_puts(&x->b, " — ");
+			export_md_inline(&x->b, who, false);
+		}
+		free(who);
+		export_putc(&x->b, '\n');
+	}
+	export_putc(&x->b, '\n');
+	free(v);
+}
+
+/* ext: a table's canvas, its sections of one kind (ideas or feedback). */
+static void
+export_md_canvas(struct export_ctx *x, const struct export_table *et,
+    uint8_t kind)
+{
+	const struct model_canvas	*cv = export_canvas(x, et->t);
+	uint32_t			 i;
+
+	if (!export_has_kind(cv, kind))
+		return;
+	export_puts(&x->b, "#### ");
+	if (kind == SECTION_FEEDBACK)
+		/* TRANSLATORS: what the other teams said of a team's pitch. */
+		export_md_fixed(&x->b, false, "%s", _("Pitch feedback"));
+	else
+		export_md_inline(&x->b, cv->name, false);
+	export_puts(&x->b, "\n\n");
+	for (i = 0; i < cv->nsections; i++)
+		if (cv->sections[i].kind == kind)
+			export_md_section(x, et, &cv->sections[i], i + 1);
+}
+
+/* ext: a table cell: one line, "|" escaped, never empty. */
+static void
+export_md_cell(struct export_buf *b, const char *s)
+{
+	export_puts(b, " ");
+	if (s == NULL || export_blank(s))
+		export_puts(b, "—");
+	else
+		export_md_inline(b, s, false);
+	export_puts(b, " |");
+}
+
+/* ext: the roadmap: a table of the actions, by due day. */
+static void
+export_md_roadmap(struct export_ctx *x, const struct export_table *et)
+{
+	const struct export_card	**v;
+	size_t				  i, n;
+
+	if ((n = export_actions(x, et, &v)) == 0) {
+		free(v);
+		return;
+	}
+	export_puts(&x->b, "#### ");
+	/* TRANSLATORS: the table of actions, owners and due days. */
+	export_md_fixed(&x->b, false, "%s", _("Roadmap"));
+	export_puts(&x->b, "\n\n|");
+	/* TRANSLATORS: the roadmap's columns. */
+	export_md_cell(&x->b, _("Action"));
+	export_md_cell(&x->b, _("Owner"));
+	export_md_cell(&x->b, _("Due"));
+	export_md_cell(&x->b, _("From the idea"));
+	export_puts(&x->b, "\n|---|---|---|---|\n");
+	for (i = 0; i < n; i++) {
+		export_puts(&x->b, "|");
+		export_md_cell(&x->b, v[i]->c->text[0] != '\0' ?
+		    v[i]->c->text : _("(private)"));
+		export_md_cell(&x->b, v[i]->c->owner);
+		export_md_cell(&x->b, v[i]->c->due);
+		export_md_cell(&x->b, export_action_idea(x, v[i]));
+		export_putc(&x->b, '\n');
+	}
+	export_putc(&x->b, '\n');
+	free(v);
 }
 
 /* Every idea of a table: clusters, then the cards in none. */
@@ -432,51 +550,30 @@ export_md_table(struct export_ctx *x, const struct model_table *t,
 	}
 	export_puts(&x->b, "\n\n");
 	export_md_kept(x, &et);
+	export_md_canvas(x, &et, SECTION_IDEAS);
+	export_md_roadmap(x, &et);
+	export_md_canvas(x, &et, SECTION_FEEDBACK);
 	export_md_all(x, &et);
 	export_table_free(&et);
 }
 
-/*
- * The line giving the date of the workshop: the day the first card was
- * written (deleted ones count: they were written then), to the day of the
- * last one when that is another; the board's creation when there is no
- * card yet.
- */
+/* The line giving the date of the workshop (see export_days). */
 static void
 export_md_date(struct export_ctx *x)
 {
-	const struct model	*m = x->m;
-	struct export_buf	 first, last;
-	char			*span;
-	int64_t			 lo = 0, hi = 0;
-	size_t			 i;
+	char	 first[16], last[16], *span;
 
-	for (i = 0; i < m->ncards; i++) {
-		if (i == 0 || m->cards[i].created_ms < lo)
-			lo = m->cards[i].created_ms;
-		if (i == 0 || m->cards[i].created_ms > hi)
-			hi = m->cards[i].created_ms;
-	}
-	if (m->ncards == 0)
-		lo = hi = m->created_ms;
-	memset(&first, 0, sizeof first);
-	memset(&last, 0, sizeof last);
-	export_time(&first, lo, true);
-	export_putc(&first, '\0');
-	export_time(&last, hi, true);
-	export_putc(&last, '\0');
+	export_days(x->m, first, last);
 	export_puts(&x->b, "- ");
-	if (strcmp(first.data, last.data) == 0)
-		export_md_fixed(&x->b, false, _("Date: %s (UTC)"), first.data);
+	if (strcmp(first, last) == 0)
+		export_md_fixed(&x->b, false, _("Date: %s (UTC)"), first);
 	else {
 		/* TRANSLATORS: the workshop's first and last days. */
-		xasprintf(&span, _("%s to %s"), first.data, last.data);
+		xasprintf(&span, _("%s to %s"), first, last);
 		export_md_fixed(&x->b, false, _("Date: %s (UTC)"), span);
 		free(span);
 	}
 	export_putc(&x->b, '\n');
-	free(first.data);
-	free(last.data);
 }
 
 /* The key groups' tables are filed under: no theme holds a control. */
@@ -635,15 +732,52 @@ export_md(struct export_ctx *x)
 	for (i = 0; i < m->ntables; i++)
 		questions += m->tables[i].kind == TABLE_QUESTION;
 	export_puts(&x->b, "# ");
-	export_md_inline(&x->b, m->settings.title != NULL &&
-	    m->settings.title[0] != '\0' ? m->settings.title : m->name, false);
+	export_md_inline(&x->b, export_title(m), false);
 	export_puts(&x->b, "\n\n");
 	export_md_date(x);
+	if (!export_blank(m->settings.place)) {
+		export_puts(&x->b, "- ");
+		/* TRANSLATORS: where the workshop took place. */
+		export_md_fixed(&x->b, false, "%s", _("Place: "));
+		export_md_inline(&x->b, m->settings.place, false);
+		export_putc(&x->b, '\n');
+	}
 	export_puts(&x->b, "- ");
 	/* TRANSLATORS: those who took part and are not facilitators. */
 	export_md_fixed(&x->b, false, _("Participants: %zu"), people);
 	export_puts(&x->b, "\n- ");
 	export_md_fixed(&x->b, false, _("Facilitators: %zu"), facils);
+	/* ext: and their first names. */
+	for (i = j = 0; i < m->nparticipants; i++) {
+		if (m->participants[i].role != ROLE_FACILITATOR)
+			continue;
+		export_puts(&x->b, j++ == 0 ? " (" : ", ");
+		export_md_inline(&x->b, m->participants[i].name, false);
+	}
+	if (j > 0)
+		export_putc(&x->b, ')');
+	if (m->ncriteria > 0) {
+		export_puts(&x->b, "\n- ");
+		/* TRANSLATORS: the criteria ideas were evaluated on. */
+		export_md_fixed(&x->b, false, "%s", _("Criteria: "));
+		for (i = 0; i < m->ncriteria; i++) {
+			if (i > 0)
+				export_puts(&x->b, ", ");
+			export_md_inline(&x->b, m->criteria[i], false);
+		}
+		export_puts(&x->b, " (");
+		if (m->settings.eval_dots != 0)
+			/* TRANSLATORS: how ideas were scored on each criterion. */
+			export_md_fixed(&x->b, false, ngettext("%u dot per "
+			    "person, criterion and question", "%u dots per "
+			    "person, criterion and question",
+			    m->settings.eval_dots),
+			    (unsigned)m->settings.eval_dots);
+		else
+			export_md_fixed(&x->b, false, "%s", _("0 to 3 per person, "
+			    "idea and criterion"));
+		export_putc(&x->b, ')');
+	}
 	export_puts(&x->b, "\n- ");
 	export_md_fixed(&x->b, false, _("Rounds: %u"), (unsigned)m->round);
 	export_puts(&x->b, "\n- ");

@@ -118,6 +118,37 @@ export_time(struct export_buf *b, int64_t ms, bool date_only)
 		    tm.tm_min, tm.tm_sec);
 }
 
+/*
+ * The first and last days of the workshop, "YYYY-MM-DD" (UTC): the day the
+ * first card was written (deleted ones count: they were written then) and
+ * the day of the last one; the board's creation when there is no card.
+ */
+void
+export_days(const struct model *m, char first[16], char last[16])
+{
+	struct export_buf	b;
+	int64_t			lo = 0, hi = 0;
+	size_t			i;
+
+	for (i = 0; i < m->ncards; i++) {
+		if (i == 0 || m->cards[i].created_ms < lo)
+			lo = m->cards[i].created_ms;
+		if (i == 0 || m->cards[i].created_ms > hi)
+			hi = m->cards[i].created_ms;
+	}
+	if (m->ncards == 0)
+		lo = hi = m->created_ms;
+	memset(&b, 0, sizeof b);
+	export_time(&b, lo, true);
+	export_putc(&b, '\0');
+	snprintf(first, 16, "%s", b.data);
+	b.len = 0;
+	export_time(&b, hi, true);
+	export_putc(&b, '\0');
+	snprintf(last, 16, "%s", b.data);
+	free(b.data);
+}
+
 /* A table's theme, "" when none. */
 const char *
 export_theme(const struct model_table *t)
@@ -269,12 +300,152 @@ export_table_free(struct export_table *et)
 	et->n = 0;
 }
 
+/* ------------------------------------------------------- deliverables */
+
+/* The board's title, or its name when it has none. */
+const char *
+export_title(const struct model *m)
+{
+	return m->settings.title != NULL && m->settings.title[0] != '\0' ?
+	    m->settings.title : m->name;
+}
+
+/* The order of kept ideas: score total, votes, creation. */
+static int
+export_kept_cmp(const void *a, const void *b, void *arg)
+{
+	const struct export_card	*x = *(const struct export_card *const *)a;
+	const struct export_card	*y = *(const struct export_card *const *)b;
+	const struct model		*m = arg;
+	uint64_t			 sx, sy;
+
+	sx = model_score_sum(m, x->c);
+	sy = model_score_sum(m, y->c);
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
+	if (x->c->votes != y->c->votes)
+		return x->c->votes > y->c->votes ? -1 : 1;
+	return x->c->id < y->c->id ? -1 : x->c->id > y->c->id;
+}
+
+/* The kept cards of et in the report's order. */
+size_t
+export_kept(const struct export_ctx *x, const struct export_table *et,
+    const struct export_card ***out)
+{
+	const struct export_card	**v;
+	size_t				  i, n = 0;
+
+	v = xcalloc(et->n + 1, sizeof *v);
+	for (i = 0; i < et->n; i++)
+		if (et->cards[i].c->kept)
+			v[n++] = &et->cards[i];
+	qsort_r(v, n, sizeof *v, export_kept_cmp, (void *)x->m);
+	*out = v;
+	return n;
+}
+
+/* The canvas of a table, or NULL. */
+const struct model_canvas *
+export_canvas(const struct export_ctx *x, const struct model_table *t)
+{
+	return t->canvas != 0 ? model_canvas(x->m, t->canvas) : NULL;
+}
+
+/* True when the canvas has a section of this kind. */
+bool
+export_has_kind(const struct model_canvas *cv, uint8_t kind)
+{
+	uint32_t	i;
+
+	for (i = 0; cv != NULL && i < cv->nsections; i++)
+		if (cv->sections[i].kind == kind)
+			return true;
+	return false;
+}
+
+/* True when card c of table t is an action. */
+static bool
+export_is_action(const struct export_ctx *x, const struct model_table *t,
+    const struct model_card *c)
+{
+	const struct model_section	*s;
+
+	if (c->owner != NULL && c->owner[0] != '\0')
+		return true;
+	s = model_section(x->m, t->id, c->section);
+	return s != NULL && s->kind == SECTION_ACTIONS;
+}
+
+/* The order of actions: due day (none last), then creation. */
+static int
+export_action_cmp(const void *a, const void *b)
+{
+	const struct export_card	*x = *(const struct export_card *const *)a;
+	const struct export_card	*y = *(const struct export_card *const *)b;
+	const char			*dx = x->c->due != NULL ? x->c->due : "";
+	const char			*dy = y->c->due != NULL ? y->c->due : "";
+	int				 r;
+
+	if ((dx[0] == '\0') != (dy[0] == '\0'))
+		return dx[0] == '\0' ? 1 : -1;
+	if ((r = strcmp(dx, dy)) != 0)
+		return r;
+	return x->c->id < y->c->id ? -1 : x->c->id > y->c->id;
+}
+
+/* The actions of et. */
+size_t
+export_actions(const struct export_ctx *x, const struct export_table *et,
+    const struct export_card ***out)
+{
+	const struct export_card	**v;
+	size_t				  i, n = 0;
+
+	v = xcalloc(et->n + 1, sizeof *v);
+	for (i = 0; i < et->n; i++)
+		if (export_is_action(x, et->t, et->cards[i].c))
+			v[n++] = &et->cards[i];
+	qsort(v, n, sizeof *v, export_action_cmp);
+	*out = v;
+	return n;
+}
+
+/* The live cards of et in section n, in id order. */
+size_t
+export_section(const struct export_table *et, uint32_t n,
+    const struct export_card ***out)
+{
+	const struct export_card	**v;
+	size_t				  i, k = 0;
+
+	v = xcalloc(et->n + 1, sizeof *v);
+	for (i = 0; i < et->n; i++)
+		if (et->cards[i].c->section == n)
+			v[k++] = &et->cards[i];
+	*out = v;
+	return k;
+}
+
+/* The text of the live card an action builds on, or NULL. */
+const char *
+export_action_idea(const struct export_ctx *x, const struct export_card *e)
+{
+	const struct model_card	*p;
+
+	if (e->parent == 0 || (p = model_card(x->m, e->parent)) == NULL)
+		return NULL;
+	return p->text;
+}
+
 /* ------------------------------------------------------------- entries */
 
-/* "md", "csv", "json" -> format; -1 if unknown. */
+/* "md", "csv", "json", "html" -> format; -1 if unknown. */
 int
 export_format_parse(const char *s)
 {
+	if (strcmp(s, "html") == 0)
+		return EXPORT_HTML;
 	if (strcmp(s, "md") == 0)
 		return EXPORT_MD;
 	if (strcmp(s, "csv") == 0)
@@ -288,7 +459,7 @@ export_format_parse(const char *s)
 const char *
 export_format_list(void)
 {
-	return "md, csv, json";
+	return "md, csv, json, html";
 }
 
 /* Write the export of m to f; 0, or -1 on a write error (errno set). */
@@ -311,6 +482,9 @@ export_write(const struct model *m, enum export_format fmt,
 		break;
 	case EXPORT_JSON:
 		export_json(&x);
+		break;
+	case EXPORT_HTML:
+		export_html(&x);
 		break;
 	default:
 		errno = EINVAL;

@@ -1,5 +1,6 @@
 /*
- * export.h -- the harvest of a board: Markdown report, CSV, JSON.
+ * export.h -- the harvest of a board: Markdown report, CSV, JSON, and
+ * (ext) the report as one self-contained HTML page.
  *
  * The server's offline `export` and the client's `cafeboard export` call the
  * same function on the same model, so their output is identical.
@@ -16,13 +17,14 @@ enum export_format {
 	EXPORT_MD,
 	EXPORT_CSV,
 	EXPORT_JSON,
+	EXPORT_HTML,		/* ext: the report as a printable page */
 };
 
 struct export_opts {
 	bool	 bom;		/* CSV: start with a UTF-8 byte order mark */
 };
 
-/* "md", "csv", "json" -> format; -1 if unknown. */
+/* "md", "csv", "json", "html" -> format; -1 if unknown. */
 int	 export_format_parse(const char *);
 /* The names export_format_parse knows, for messages: "md, csv, json". */
 const char *export_format_list(void);

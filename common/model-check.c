@@ -32,7 +32,8 @@ model_kind_known(uint8_t kind)
 	return (kind >= OP_CARD_ADD && kind <= OP_READY) ||
 	    kind == OP_CARD_MERGE ||
 	    (kind >= OP_TABLE_ADD && kind <= OP_FOLLOW) ||
-	    (kind >= OP_JOINED && kind <= OP_REVEAL) || model_day_kind(kind);
+	    (kind >= OP_JOINED && kind <= OP_REVEAL) || model_day_kind(kind) ||
+	    model_deliver_kind(kind);
 }
 
 /* Obviously malformed ops (REJECT 1 before anything else); 0 if sound. */
@@ -125,7 +126,9 @@ model_check_add(const struct model *m, const struct model_participant *p,
 	const struct model_card	*parent = NULL;
 	int			 code;
 
-	if (!fac && (op->table == 0 || p->table != op->table))
+	/* ext: at a pitch, others write feedback on the team's table. */
+	if (!fac && (op->table == 0 || p->table != op->table) &&
+	    !model_deliver_guest(m, p, op))
 		return model_refuse(why, REJECT_FORBIDDEN,
 		    "not seated at this table");
 	if ((code = model_check_frozen(m, fac, why)) != 0)
@@ -150,7 +153,7 @@ model_check_add(const struct model *m, const struct model_participant *p,
 	if (parent != NULL && parent->table != op->table)
 		return model_refuse(why, REJECT_BAD,
 		    "a reply stays on its card's table");
-	return 0;
+	return model_deliver_check_add(m, p, fac, op, why);
 }
 
 /* card.edit, card.delete, card.move: author or facilitator, live card. */
@@ -466,6 +469,8 @@ model_check(const struct model *m, uint32_t who, const struct proto_op *op,
 			    "only participants are ready");
 		return 0;
 	}
+	if (model_deliver_kind(op->kind))
+		return model_deliver_check(m, who, p, fac, op, why);
 
 	/* Everything below is the facilitator's. */
 	if (!fac)
@@ -514,6 +519,11 @@ model_check(const struct model *m, uint32_t who, const struct proto_op *op,
 			    "no such card");
 		return 0;
 	case OP_SETTINGS:
+		/* ext: the scale of an open evaluation stays as it is. */
+		if ((op->settings.has & SET_EVAL_DOTS) && m->eval_open &&
+		    op->settings.eval_dots != m->settings.eval_dots)
+			return model_refuse(why, REJECT_PHASE,
+			    "close the evaluation first");
 		return model_check_settings(&op->settings, why);
 	case OP_ROLE:
 		if (model_participant(m, op->participant) == NULL)
@@ -657,6 +667,8 @@ model_prepare(const struct model *m, uint32_t who, struct proto_op *op,
 	}
 	if (model_day_kind(op->kind))
 		model_day_prepare(m, who, op, now, owned);
+	if (model_deliver_kind(op->kind))
+		owned->deliver = model_deliver_prepare(m, who, op, now);
 }
 
 /* Free what a derivation allocated. */
@@ -671,6 +683,7 @@ model_owned_free(struct model_owned *owned)
 		free(owned->counts[i].text);
 	free(owned->counts);
 	free(owned->prev);
+	free(owned->deliver);
 	memset(owned, 0, sizeof *owned);
 }
 

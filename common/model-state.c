@@ -269,6 +269,7 @@ model_state_write(const struct model *m, uint32_t viewer, int64_t now,
 
 	/* The day: run sheet, labels, groups, polls, reactions. */
 	n += model_day_state_write(m, viewer, fac, buf);
+	n += model_deliver_state_write(m, viewer, fac, buf);
 	if (viewer == 0)
 		n += model_state_maps(m, buf) + model_state_sats(m, buf);
 	return n;
@@ -302,6 +303,7 @@ model_state_size(const struct model *m)
 		    20 * m->cards[i].ncoauthors;
 	/* The viewer's own votes: at most dots per table, 12 bytes a pair. */
 	n += (size_t)m->settings.dots * m->ntables * 12;
+	n += model_deliver_state_size(m);
 	return n + model_day_state_size(m);
 }
 
@@ -463,6 +465,14 @@ model_state_read(struct model *m, const struct proto_state *rec,
 			    (uint32_t)rec->pairs[i].a, rec->pairs[i].b);
 		}
 		return 0;
+	case STATE_CANVAS:
+	case STATE_TABLE_CANVAS:
+	case STATE_DELIVERABLE:
+	case STATE_EVAL:
+	case STATE_SCORES:
+	case STATE_MY_SCORES:
+	case STATE_PITCH:
+		return model_deliver_state_read(m, rec);
 	}
 	return model_day_state_read(m, rec);
 }

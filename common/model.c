@@ -137,6 +137,7 @@ model_release(struct model *m)
 	struct model_priv	*p = m->priv;
 	size_t			 i;
 
+	model_deliver_release(m);
 	for (i = 0; i < m->ncards; i++) {
 		free(m->cards[i].text);
 		free(m->cards[i].title);
@@ -282,6 +283,7 @@ model_clone(const struct model *src)
 	p->voters = xreallocarray(NULL, sp->cards_cap, sizeof *p->voters);
 	if (src->ncards != 0)
 		memcpy(p->voters, sp->voters, src->ncards * sizeof *p->voters);
+	model_deliver_clone(m, src);
 	return m;
 }
 
@@ -335,6 +337,8 @@ model_insert_card(struct model *m, uint64_t id)
 	c->id = id;
 	c->text = xstrdup("");
 	c->title = xstrdup("");
+	c->owner = xstrdup("");
+	c->due = xstrdup("");
 	p->voters[pos] = 0;
 	for (i = pos; i < m->ncards; i++)
 		idmap_put(&p->card_idx, m->cards[i].id, (uint32_t)i);
@@ -797,6 +801,7 @@ model_apply_add(struct model *m, const struct proto_event *ev, int64_t time)
 	model_set_str(&c->text, ev->op.text);
 	c->created_ms = time;
 	c->hidden = m->settings.private_writing && m->phase == PHASE_IDEAS;
+	model_deliver_added(m, c, &ev->op);
 }
 
 /* card.edit: new text (maybe "" when hidden from this replica). */
@@ -827,6 +832,7 @@ model_apply_delete(struct model *m, const struct proto_op *op)
 		return;
 	model_refund(m, i);
 	c = &m->cards[i];
+	model_deliver_unscore(m, c);
 	model_ungroup(m, c->id);
 	c->deleted = true;
 	c->kept = false;
@@ -848,6 +854,7 @@ model_apply_move(struct model *m, const struct proto_op *op)
 		return;
 	model_refund(m, i);		/* before the table changes */
 	c = &m->cards[i];
+	model_deliver_unscore(m, c);
 	model_ungroup(m, c->id);
 	/* Replies are younger than their parent: only later ids. */
 	for (k = i + 1; k < m->ncards; k++) {
@@ -1402,6 +1409,17 @@ model_apply(struct model *m, const struct proto_event *ev, int64_t time,
 			c->hidden = false;
 		}
 		break;
+	case OP_CARD_PLACE:
+	case OP_ACTION:
+	case OP_SCORE:
+	case OP_CANVAS_ADD:
+	case OP_CANVAS_USE:
+	case OP_EVAL_OPEN:
+	case OP_EVAL_CLOSE:
+	case OP_PITCH:
+	case OP_CRITERIA:
+		model_deliver_apply(m, ev, time);
+		break;
 	default:
 		if (model_day_kind(op->kind))
 			model_day_apply(m, ev, time);
@@ -1569,6 +1587,11 @@ model_redact(const struct model *m, const struct proto_event *ev,
 		break;
 	case OP_JOINED:
 		memset(out->op.client, 0, PROTO_CLIENT_LEN);
+		break;
+	case OP_CARD_PLACE:
+	case OP_ACTION:
+	case OP_SCORE:
+		model_deliver_redact(m, ev, audience, out);
 		break;
 	default:
 		if (model_day_kind(ev->op.kind))
@@ -1789,6 +1812,7 @@ model_rebuild(struct model *m)
 		pairmap_add(&p->used, m->cards[ci].table, s->b,
 		    (int64_t)s->v);
 	}
+	model_deliver_rebuild(m);
 }
 
 /*

@@ -49,6 +49,13 @@ struct model_card {
 					   they wrote], authors of the
 					   duplicates merged into this one */
 	size_t		 ncoauthors;
+	/* ext: deliverables (model-deliver.c) */
+	uint32_t	 section;	/* in its table's canvas, from 1; 0 none */
+	char		*owner;		/* an action's owner, "" when none */
+	char		*due;		/* an action's due day, "YYYY-MM-DD" or "" */
+	uint32_t	 score[PROTO_CRITERIA_MAX]; /* totals per criterion, as
+					   this replica knows them */
+	bool		 scored;	/* someone scored it in this evaluation */
 };
 
 struct model_table {
@@ -60,6 +67,23 @@ struct model_table {
 	uint8_t		 kind;		/* enum table_kind */
 	uint32_t	 number;	/* a group's, from 1 */
 	bool		 dissolved;	/* a group that has ended */
+	uint64_t	 canvas;	/* ext: its canvas, 0 when none */
+};
+
+/* ext: one section of a canvas. */
+struct model_section {
+	char		*name;
+	char		*hint;		/* "" when none */
+	uint32_t	 limit;		/* live cards at most per table, 0: none */
+	uint8_t		 kind;		/* enum section_kind */
+};
+
+/* ext: a canvas, named sections that a table fills in together. */
+struct model_canvas {
+	uint64_t	 id;		/* seq of the canvas.add */
+	char		*name;
+	struct model_section *sections;
+	uint32_t	 nsections;
 };
 
 struct model_participant {
@@ -161,6 +185,13 @@ struct model {
 	uint32_t	 nlabels;
 	struct model_poll *polls;	/* in id order */
 	size_t		 npolls;
+	/* ext: deliverables (model-deliver.c) */
+	struct model_canvas *canvases;	/* in id order */
+	size_t		 ncanvases;
+	char		*criteria[PROTO_CRITERIA_MAX];	/* the evaluation's */
+	uint32_t	 ncriteria;
+	bool		 eval_open;	/* scores hidden from participants */
+	uint64_t	 pitch_table;	/* the team presenting, 0 when none */
 
 	struct model_priv *priv;
 };
@@ -381,6 +412,42 @@ size_t		 model_meets_list(const struct model *,
 		    struct model_meet_rec **);
 size_t		 model_sats_list(const struct model *,
 		    struct model_sat_rec **);
+/*
+ * ext: deliverables (model-deliver.c).
+ *
+ * The canvas with this id, NULL if none; the section n (from 1) of table's
+ * canvas, NULL if none; the live cards of table in section n.
+ */
+struct model_canvas *model_canvas(const struct model *, uint64_t);
+const struct model_section *model_section(const struct model *, uint64_t,
+		    uint32_t);
+uint32_t	 model_section_cards(const struct model *, uint64_t, uint32_t);
+/* The score participant p gave card c on criterion k; false if none. */
+bool		 model_score_of(const struct model *, uint32_t, uint64_t,
+		    uint32_t, uint32_t *);
+/* Dots participant p spent on criterion k on table t (eval_dots mode). */
+uint32_t	 model_score_spent(const struct model *, uint32_t, uint64_t,
+		    uint32_t);
+/* The most a score may be: 3, or eval_dots in dots mode. */
+uint32_t	 model_score_max(const struct model *);
+/* A card's total over every criterion, as this replica knows it. */
+uint64_t	 model_score_sum(const struct model *, const struct model_card *);
+/*
+ * True when card c is an action owned by participant p: its owner is p's
+ * first name, whatever the case ("your actions").
+ */
+bool		 model_action_of(const struct model *, const struct model_card *,
+		    uint32_t);
+/* Everyone's scores, sorted by participant, card, criterion; free(*out). */
+struct model_score_rec {
+	uint32_t	 participant;
+	uint64_t	 card;
+	uint32_t	 criterion;
+	uint32_t	 value;
+};
+size_t		 model_scores_list(const struct model *, uint32_t,
+		    struct model_score_rec **);
+
 /* Back to an empty board (name and limits kept). */
 void		 model_reset(struct model *);
 /* Set a card's coauthors to a copy of pairs[0..n). */

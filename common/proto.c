@@ -41,7 +41,10 @@ static const char *const proto_mode_names[] = { "replay", "state" };
 static const char *const proto_what_names[STATE_WHAT_COUNT] = {
 	"board", "table", "participant", "card", "timer", "votes", "client",
 	"meet", "step", "labels", "member", "group", "poll", "answer",
-	"reactions", "reacted", "sat"
+	"reactions", "reacted", "sat",
+	/* ext: deliverables */
+	"canvas", "table_canvas", "deliverable", "eval", "scores", "my_scores",
+	"pitch"
 };
 static const char *const proto_group_names[GROUP_MODE_COUNT] = {
 	"pairs", "teams", "labels", "merge"
@@ -51,6 +54,9 @@ static const char *const proto_step_action_names[ACTION_COUNT] = {
 };
 static const char *const proto_table_kind_names[TABLE_KIND_COUNT] = {
 	"question", "pair", "team", "label"
+};
+static const char *const proto_section_kind_names[SECTION_KIND_COUNT] = {
+	"ideas", "actions", "feedback"
 };
 
 static const char *const proto_reject_texts[] = {
@@ -210,6 +216,30 @@ proto_table_kind_name(unsigned v)
 	    NITEMS(proto_table_kind_names), v);
 }
 
+/* ext: name of a section kind. */
+const char *
+proto_section_kind_name(unsigned v)
+{
+	return proto_name(proto_section_kind_names,
+	    NITEMS(proto_section_kind_names), v);
+}
+
+/* ext: section kind of a name, -1 if unknown. */
+int
+proto_section_kind_parse(const char *s)
+{
+	return proto_name_find(proto_section_kind_names,
+	    NITEMS(proto_section_kind_names), s, strlen(s));
+}
+
+/* Kinds whose event a recipient may get hidden: a vote, a poll answer,
+ * a score (ext). */
+bool
+proto_kind_hideable(unsigned k)
+{
+	return k == OP_VOTE || k == OP_POLL_ANSWER || k == OP_SCORE;
+}
+
 /* English default text of a REJECT code. */
 const char *
 proto_reject_text(unsigned code)
@@ -294,6 +324,10 @@ enum proto_ftype {
 	PF_ANSWER,		/* uint or str -> struct proto_answer */
 	PF_ANSWER_OPT,		/* the same, or nil (unset) */
 	PF_STEP,		/* map   -> struct proto_step */
+	/* ext: deliverables */
+	PF_SECTIONS,		/* [[str, str, uint, str], ...] -> sections */
+	PF_LABELS,		/* [str, ...] -> char *[PROTO_CRITERIA_MAX] */
+	PF_TRIPLES,		/* [[uint, uint, uint], ...] -> triples */
 };
 
 /* The name tables of the enumerated field types. */
@@ -335,7 +369,7 @@ struct proto_field {
 	{ t, false, 4 * PROTO_WORD_MAX, offsetof(struct s, m), 0 }
 
 /* The most fields an op kind's args or derived fields, or a record, list. */
-#define PROTO_ARGS_MAX		3
+#define PROTO_ARGS_MAX		4
 #define PROTO_RECORD_MAX	16
 
 /*
@@ -388,6 +422,18 @@ enum proto_op_field {
 	F_COUNTS,
 	F_INTO,			/* ext: card.merge */
 	F_VOTES,		/* ext: card.merge, derived */
+	/* ext: deliverables */
+	F_SECTION,
+	F_CANVAS,
+	F_CANVAS_NAME,
+	F_SECTIONS,
+	F_OWNER,
+	F_DUE,
+	F_CRITERION,
+	F_VALUE,
+	F_PREVIOUS,		/* derived */
+	F_CRITERIA,		/* ext: the criteria labels */
+	F_TRIPLES,		/* derived */
 	F_OP_COUNT
 };
 
@@ -432,6 +478,17 @@ static const struct proto_field proto_op_fields[F_OP_COUNT] = {
 	    PROTO_WORD_MAX),
 	[F_INTO] = FLD(PF_U64, proto_op, into),
 	[F_VOTES] = FLD(PF_U32, proto_op, votes),
+	[F_SECTION] = FLD(PF_U32, proto_op, section),
+	[F_CANVAS] = FLD(PF_U64, proto_op, canvas),
+	[F_CANVAS_NAME] = TXT(proto_op, text, PROTO_CANVAS_NAME_MAX, false),
+	[F_SECTIONS] = LIST(PF_SECTIONS, proto_op, sections, nsections, 0),
+	[F_OWNER] = TXT(proto_op, owner, PROTO_OWNER_MAX, false),
+	[F_DUE] = TXT(proto_op, due, PROTO_DUE_LEN, false),
+	[F_CRITERION] = FLD(PF_U32, proto_op, criterion),
+	[F_VALUE] = FLD(PF_U32, proto_op, value),
+	[F_PREVIOUS] = FLD(PF_U32, proto_op, previous),
+	[F_CRITERIA] = LIST(PF_LABELS, proto_op, labels, nlabels, 0),
+	[F_TRIPLES] = LIST(PF_TRIPLES, proto_op, triples, ntriples, 0),
 };
 
 /* Fields in a list of at most max (up to its first F_END). */
@@ -464,8 +521,9 @@ struct proto_kind {
 #define KIND(k, n, a, d)	[k] = { n, a, d, ALL, ALL }
 
 static const struct proto_kind proto_kinds[] = {
-	KIND(OP_CARD_ADD, "card.add", FIELDS(F_TABLE, F_CARD_TEXT, F_PARENT),
-	    NONE),
+	/* ext: a trailing section (0 for none is left out). */
+	[OP_CARD_ADD] = { "card.add", FIELDS(F_TABLE, F_CARD_TEXT, F_PARENT,
+	    F_SECTION), NONE, 3, 3 },
 	KIND(OP_CARD_EDIT, "card.edit", FIELDS(F_CARD, F_CARD_TEXT), NONE),
 	KIND(OP_CARD_DELETE, "card.delete", FIELDS(F_CARD), NONE),
 	KIND(OP_CARD_MOVE, "card.move", FIELDS(F_CARD, F_TABLE), NONE),
@@ -481,6 +539,10 @@ static const struct proto_kind proto_kinds[] = {
 	    FIELDS(F_PREV)),
 	KIND(OP_CARD_MERGE, "card.merge", FIELDS(F_CARD, F_INTO),
 	    FIELDS(F_VOTES)),
+	KIND(OP_CARD_PLACE, "card.place", FIELDS(F_CARD, F_SECTION), NONE),
+	KIND(OP_ACTION, "action", FIELDS(F_CARD, F_OWNER, F_DUE), NONE),
+	KIND(OP_SCORE, "score", FIELDS(F_CARD, F_CRITERION, F_VALUE),
+	    FIELDS(F_PREVIOUS)),
 	[OP_TABLE_ADD] = { "table.add", FIELDS(F_QUESTION, F_THEME), NONE,
 	    1, 1 },
 	[OP_TABLE_EDIT] = { "table.edit", FIELDS(F_TABLE, F_QUESTION,
@@ -504,6 +566,14 @@ static const struct proto_kind proto_kinds[] = {
 	KIND(OP_AGENDA_CUT, "agenda.cut", FIELDS(F_INDEX), NONE),
 	KIND(OP_LABELS, "labels", FIELDS(F_LABELS), NONE),
 	[OP_LABEL] = { "label", FIELDS(F_LABEL_NO, F_PARTICIPANT), NONE, 1, 2 },
+	KIND(OP_CANVAS_ADD, "canvas.add", FIELDS(F_CANVAS_NAME, F_SECTIONS),
+	    NONE),
+	KIND(OP_CANVAS_USE, "canvas.use", FIELDS(F_TABLE, F_CANVAS), NONE),
+	KIND(OP_EVAL_OPEN, "eval.open", NONE, NONE),
+	KIND(OP_EVAL_CLOSE, "eval.close", NONE, FIELDS(F_TRIPLES)),
+	KIND(OP_PITCH, "pitch", FIELDS(F_TABLE, F_SECONDS, F_LABEL),
+	    FIELDS(F_REMAINING, F_RUNNING)),
+	KIND(OP_CRITERIA, "criteria", FIELDS(F_CRITERIA), NONE),
 	KIND(OP_JOINED, "joined", NONE, FIELDS(F_PARTICIPANT, F_NAME,
 	    F_CLIENT)),
 	KIND(OP_TIMER_END, "timer.end", NONE, FIELDS(F_LABEL)),
@@ -596,6 +666,16 @@ enum proto_state_field {
 	S_REACT2,
 	S_REACT3,
 	S_MERGED,		/* ext: a merged card's survivor */
+	/* ext: deliverables */
+	S_CANVAS,
+	S_SECTION,
+	S_CANVAS_NAME,
+	S_SECTIONS,
+	S_OWNER,
+	S_DUE,
+	S_OPEN,
+	S_CRITERIA,
+	S_TRIPLES,
 	S_FIELD_COUNT
 };
 
@@ -652,6 +732,15 @@ static const struct proto_field proto_state_fields[S_FIELD_COUNT] = {
 	[S_REACT3] = { PF_U32, false, 0, offsetof(struct proto_state, reacts) +
 	    2 * sizeof (uint32_t), 0 },
 	[S_MERGED] = FLD(PF_U64, proto_state, merged),
+	[S_CANVAS] = FLD(PF_U64, proto_state, canvas),
+	[S_SECTION] = FLD(PF_U32, proto_state, section),
+	[S_CANVAS_NAME] = TXT(proto_state, text, PROTO_CANVAS_NAME_MAX, false),
+	[S_SECTIONS] = LIST(PF_SECTIONS, proto_state, sections, nsections, 0),
+	[S_OWNER] = TXT(proto_state, owner, PROTO_OWNER_MAX, false),
+	[S_DUE] = TXT(proto_state, due, PROTO_DUE_LEN, false),
+	[S_OPEN] = FLD(PF_BOOL, proto_state, open),
+	[S_CRITERIA] = LIST(PF_LABELS, proto_state, labels, nlabels, 0),
+	[S_TRIPLES] = LIST(PF_TRIPLES, proto_state, triples, ntriples, 0),
 };
 
 /*
@@ -689,6 +778,13 @@ static const struct {
 	[STATE_REACTED] = { FIELDS(S_ID32, S_PAIRS), ALL },  /* participant */
 	/* participant, [[round, table], ...] (snapshots only) */
 	[STATE_SAT] = { FIELDS(S_ID32, S_PAIRS), ALL },
+	[STATE_CANVAS] = { FIELDS(S_ID, S_CANVAS_NAME, S_SECTIONS), ALL },
+	[STATE_TABLE_CANVAS] = { FIELDS(S_ID, S_CANVAS), ALL },
+	[STATE_DELIVERABLE] = { FIELDS(S_ID, S_SECTION, S_OWNER, S_DUE), ALL },
+	[STATE_EVAL] = { FIELDS(S_OPEN, S_CRITERIA), ALL },
+	[STATE_SCORES] = { FIELDS(S_TRIPLES), ALL },
+	[STATE_MY_SCORES] = { FIELDS(S_ID32, S_TRIPLES), ALL },
+	[STATE_PITCH] = { FIELDS(S_TABLE), ALL },
 };
 
 /* Fields in a record of kind what. */
@@ -940,6 +1036,55 @@ proto_step_free(struct proto_step *st)
 	memset(st, 0, sizeof *st);
 }
 
+/* ext: deep copies of the deliverables' strings and arrays (dst = *src). */
+static void
+proto_deliver_dup(struct proto_op *dst, const struct proto_op *src)
+{
+	uint32_t	i;
+
+	dst->owner = proto_strdup(src->owner);
+	dst->due = proto_strdup(src->due);
+	for (i = 0; i < src->nlabels && i < PROTO_CRITERIA_MAX; i++)
+		dst->labels[i] = proto_strdup(src->labels[i]);
+	dst->sections = NULL;
+	if (src->nsections != 0) {
+		dst->sections = xreallocarray(NULL, src->nsections,
+		    sizeof *dst->sections);
+		for (i = 0; i < src->nsections; i++) {
+			dst->sections[i] = src->sections[i];
+			dst->sections[i].name =
+			    proto_strdup(src->sections[i].name);
+			dst->sections[i].hint =
+			    proto_strdup(src->sections[i].hint);
+		}
+	}
+	dst->triples = NULL;
+	if (src->ntriples != 0) {
+		dst->triples = xreallocarray(NULL, src->ntriples,
+		    sizeof *dst->triples);
+		memcpy(dst->triples, src->triples,
+		    src->ntriples * sizeof *dst->triples);
+	}
+}
+
+/* ext: release what proto_deliver_dup made. */
+static void
+proto_deliver_free(struct proto_op *op)
+{
+	uint32_t	i;
+
+	free(op->owner);
+	free(op->due);
+	for (i = 0; i < op->nlabels && i < PROTO_CRITERIA_MAX; i++)
+		free(op->labels[i]);
+	for (i = 0; i < op->nsections; i++) {
+		free(op->sections[i].name);
+		free(op->sections[i].hint);
+	}
+	free(op->sections);
+	free(op->triples);
+}
+
 /* A deep copy of src in dst, which owns all of it (see proto.h). */
 void
 proto_op_dup(struct proto_op *dst, const struct proto_op *src)
@@ -971,6 +1116,7 @@ proto_op_dup(struct proto_op *dst, const struct proto_op *src)
 			dst->counts[i].n = src->counts[i].n;
 		}
 	}
+	proto_deliver_dup(dst, src);
 }
 
 /* Free the texts of a settings map that owns them. */
@@ -1004,6 +1150,7 @@ proto_op_free(struct proto_op *op)
 	for (i = 0; i < op->ncounts; i++)
 		free(op->counts[i].text);
 	free(op->counts);
+	proto_deliver_free(op);
 	memset(op, 0, sizeof *op);
 }
 
@@ -1137,6 +1284,53 @@ proto_pack_answer(struct proto_enc *e, const struct proto_answer *a)
 		msgpack_pack_uint64(&e->pk, a->choice);
 }
 
+/* ext: pack a list of sections, labels or triples (field f at base). */
+static void
+proto_pack_deliver(struct proto_enc *e, const struct proto_field *f,
+    const void *base)
+{
+	const uint8_t			*p = (const uint8_t *)base + f->off;
+	const struct proto_section	*sec;
+	const struct proto_triple	*tri;
+	char *const			*labels;
+	const char			*kind;
+	uint32_t			 n, i;
+
+	n = *(const uint32_t *)((const uint8_t *)base + f->off2);
+	switch (f->type) {
+	case PF_SECTIONS:
+		sec = *(struct proto_section *const *)p;
+		msgpack_pack_array(&e->pk, n);
+		for (i = 0; i < n; i++) {
+			kind = proto_section_kind_name(sec[i].kind);
+			msgpack_pack_array(&e->pk, 4);
+			proto_pack_str(e, sec[i].name);
+			proto_pack_str(e, sec[i].hint);
+			msgpack_pack_uint64(&e->pk, sec[i].limit);
+			proto_pack_str(e, kind != NULL ? kind : "ideas");
+		}
+		break;
+	case PF_LABELS:
+		labels = (char *const *)p;
+		if (n > PROTO_CRITERIA_MAX)
+			n = PROTO_CRITERIA_MAX;
+		msgpack_pack_array(&e->pk, n);
+		for (i = 0; i < n; i++)
+			proto_pack_str(e, labels[i]);
+		break;
+	case PF_TRIPLES:
+		tri = *(struct proto_triple *const *)p;
+		msgpack_pack_array(&e->pk, n);
+		for (i = 0; i < n; i++) {
+			msgpack_pack_array(&e->pk, 3);
+			msgpack_pack_uint64(&e->pk, tri[i].a);
+			msgpack_pack_uint64(&e->pk, tri[i].b);
+			msgpack_pack_uint64(&e->pk, tri[i].c);
+		}
+		break;
+	}
+}
+
 /* Pack the field f of the struct at base. */
 static void
 proto_pack_field(struct proto_enc *e, const struct proto_field *f,
@@ -1236,6 +1430,11 @@ proto_pack_field(struct proto_enc *e, const struct proto_field *f,
 		proto_pack_map(e, proto_step_keys, NITEMS(proto_step_keys), p,
 		    ((const struct proto_step *)p)->has);
 		break;
+	case PF_SECTIONS:
+	case PF_LABELS:
+	case PF_TRIPLES:
+		proto_pack_deliver(e, f, base);
+		break;
 	}
 }
 
@@ -1321,6 +1520,13 @@ proto_no_theme(const struct proto_op *op)
 	    (op->theme == NULL || op->theme[0] == '\0');
 }
 
+/* ext: true for a card.add in no section: the section is left out. */
+static bool
+proto_no_section(const struct proto_op *op)
+{
+	return op->kind == OP_CARD_ADD && op->section == 0;
+}
+
 /* Append an OP, or with a client id a RELAY_OP (ext). */
 static size_t
 proto_enc_op_as(struct proto_buf *buf, const uint8_t *client, uint32_t op_id,
@@ -1336,7 +1542,7 @@ proto_enc_op_as(struct proto_buf *buf, const uint8_t *client, uint32_t op_id,
 		if ((op->kind == OP_TABLE_SIT || op->kind == OP_LABEL) &&
 		    op->participant == 0)
 			n = proto_kind_min(k, false);
-		if (proto_no_theme(op))
+		if (proto_no_theme(op) || proto_no_section(op))
 			n = proto_kind_min(k, false);
 	}
 	if (client != NULL) {
@@ -1368,16 +1574,10 @@ proto_enc_relay_op(struct proto_buf *buf, const uint8_t *client,
 }
 
 
-/* True for the kinds whose event may go out hidden, [18, seq, 0, 0, k]. */
-static bool
-proto_hideable(unsigned kind)
-{
-	return kind == OP_VOTE || kind == OP_POLL_ANSWER;
-}
-
 /*
  * Append an EVENT; a hidden vote is [18, seq, 0, 0, 7] whatever else, a
- * hidden poll answer [18, seq, 0, 0, 11].
+ * hidden poll answer [18, seq, 0, 0, 11], a hidden score [18, seq, 0, 0,
+ * 15] (ext).
  */
 size_t
 proto_enc_event(struct proto_buf *buf, const struct proto_event *ev)
@@ -1386,13 +1586,13 @@ proto_enc_event(struct proto_buf *buf, const struct proto_event *ev)
 	const struct proto_kind	*k = proto_kind(op->kind);
 	struct proto_enc	 e;
 	size_t			 na = 0, nd = 0;
-	bool			 hidden = proto_hideable(op->kind) &&
-				    op->hidden;
+	bool			 hidden = proto_kind_hideable(op->kind) &&
+	    op->hidden;
 
 	if (k != NULL && !hidden) {
 		na = proto_args(k->args);
 		nd = proto_args(k->derived);
-		if (proto_no_theme(op))
+		if (proto_no_theme(op) || proto_no_section(op))
 			na = proto_kind_min(k, true);
 	}
 	proto_enc_start(&e, buf, PROTO_EVENT, 5 + na + nd);
@@ -1637,6 +1837,8 @@ struct proto_scan_info {
 	size_t		 strbytes;	/* str bytes plus one NUL each */
 	size_t		 strs;		/* str objects (a list's pointers) */
 	size_t		 elements;	/* in containers, 2 per map entry */
+	size_t		 triples;	/* ext: arrays of three */
+	size_t		 quads;		/* ext: arrays of four (sections) */
 };
 
 /*
@@ -1649,16 +1851,17 @@ proto_scan(const uint8_t *p, size_t len, struct proto_scan_info *info,
     char *errbuf, size_t errlen)
 {
 	uint64_t	left[PROTO_DEPTH_MAX + 1];	/* owed per level */
-	bool		flat2[PROTO_DEPTH_MAX + 1];	/* a pair so far */
+	uint8_t		flat2[PROTO_DEPTH_MAX + 1];	/* an array of 2-4 */
 	uint64_t	owed = 1;		/* the sum of left[] */
 	uint64_t	count, body;
 	size_t		pos = 0, depth = 0, hdr, w, rest;
 	size_t		pairs = 0, strbytes = 0, strs = 0, elements = 0;
+	size_t		triples = 0, quads = 0;
 	uint8_t		b;
 	int		container;		/* 0, 1 array, 2 map */
 
 	left[0] = 1;
-	flat2[0] = false;
+	flat2[0] = 0;
 	while (owed > 0) {
 		if (pos >= len)
 			return proto_scan_fail(errbuf, errlen, "truncated",
@@ -1740,17 +1943,22 @@ proto_scan(const uint8_t *p, size_t len, struct proto_scan_info *info,
 			if (owed > rest || count > rest - owed)
 				return proto_scan_fail(errbuf, errlen,
 				    "count beyond the frame", pos);
-			flat2[depth] = false;
+			flat2[depth] = 0;
 			depth++;
 			left[depth] = count;
-			flat2[depth] = container == 1 && count == 2;
+			flat2[depth] = container == 1 && count >= 2 &&
+			    count <= 4 ? (uint8_t)count : 0;
 			owed += count;
 			elements += (size_t)count;
 		}
 		pos += hdr + (size_t)body;
 		while (depth > 0 && left[depth] == 0) {
-			if (flat2[depth])
+			if (flat2[depth] == 2)
 				pairs++;
+			else if (flat2[depth] == 3)
+				triples++;
+			else if (flat2[depth] == 4)
+				quads++;
 			depth--;
 		}
 	}
@@ -1761,6 +1969,8 @@ proto_scan(const uint8_t *p, size_t len, struct proto_scan_info *info,
 		info->strbytes = strbytes;
 		info->strs = strs;
 		info->elements = elements;
+		info->triples = triples;
+		info->quads = quads;
 	}
 	return 0;
 }
@@ -1777,17 +1987,21 @@ proto_prescan(const uint8_t *p, size_t len, char *errbuf, size_t errlen)
 /*
  * One decode.  The arena is one block sized by the prescan: room for every
  * [x, y] array of two scalars (16 arena bytes for at least 3 frame bytes;
- * a poll's [answer, count] takes the same room), then a pointer for every
- * string (a list of strings points at them), then every string and its
- * NUL (no more than the frame bytes the string took).  The worst,
- * ["", ""], makes it 12 times the frame length.
+ * a poll's [answer, count] takes the same room), then (ext) for every
+ * array of three (24 bytes for at least 4) and of four (a section, 24 bytes
+ * for at least 5), then a pointer for every string (a list of strings
+ * points at them), then every string and its NUL (no more than the frame
+ * bytes the string took).  The worst, ["", ""], makes it 12 times the
+ * frame length.
  */
 struct proto_dec {
 	struct proto_err	*err;
 	enum proto_status	 fail;		/* status of a failure */
-	struct proto_scan_info	 need;		/* the arena's three parts */
+	struct proto_scan_info	 need;		/* the arena's parts */
 	uint8_t			*arena;
 	size_t			 pairs_used;	/* pairs handed out */
+	size_t			 triples_used;	/* ext: triples handed out */
+	size_t			 quads_used;	/* ext: sections handed out */
 	size_t			 ptrs_used;	/* string pointers handed out */
 	size_t			 str_used;	/* string bytes handed out */
 };
@@ -1796,8 +2010,17 @@ struct proto_dec {
 _Static_assert(sizeof (struct proto_count) <= sizeof (struct proto_pair),
     "a count takes a pair's room in the arena");
 
+/* Bytes of the arena before its pointers: pairs, triples, sections. */
+static size_t
+proto_dec_fixed(const struct proto_dec *d)
+{
+	return d->need.pairs * sizeof (struct proto_pair) +
+	    d->need.triples * sizeof (struct proto_triple) +
+	    d->need.quads * sizeof (struct proto_section);
+}
+
 /* Where the arena's pointers start, then its strings. */
-#define PROTO_ARENA_PTRS(d)	((d)->need.pairs * sizeof (struct proto_pair))
+#define PROTO_ARENA_PTRS(d)	proto_dec_fixed(d)
 #define PROTO_ARENA_STRS(d)	(PROTO_ARENA_PTRS(d) + \
 				    (d)->need.strs * sizeof (char *))
 
@@ -1851,6 +2074,35 @@ proto_dec_pairs(struct proto_dec *d, size_t n)
 		return NULL;
 	out = (struct proto_pair *)proto_dec_arena(d) + d->pairs_used;
 	d->pairs_used += n;
+	return out;
+}
+
+/* ext: room for n triples in the arena, NULL if the prescan saw fewer. */
+static struct proto_triple *
+proto_dec_triples(struct proto_dec *d, size_t n)
+{
+	struct proto_triple	*out;
+
+	if (n > d->need.triples - d->triples_used)
+		return NULL;
+	out = (struct proto_triple *)(proto_dec_arena(d) +
+	    d->need.pairs * sizeof (struct proto_pair)) + d->triples_used;
+	d->triples_used += n;
+	return out;
+}
+
+/* ext: room for n sections in the arena, NULL if the prescan saw fewer. */
+static struct proto_section *
+proto_dec_sections(struct proto_dec *d, size_t n)
+{
+	struct proto_section	*out;
+
+	if (n > d->need.quads - d->quads_used)
+		return NULL;
+	out = (struct proto_section *)(proto_dec_arena(d) +
+	    d->need.pairs * sizeof (struct proto_pair) +
+	    d->need.triples * sizeof (struct proto_triple)) + d->quads_used;
+	d->quads_used += n;
 	return out;
 }
 
@@ -2047,6 +2299,108 @@ proto_dec_answer(struct proto_dec *d, const msgpack_object *o,
 	return proto_dec_text(d, o, f, &a->text, ctx, idx);
 }
 
+/* ext: decode one [name, hint, limit, kind] section row. */
+static int
+proto_dec_section(struct proto_dec *d, const msgpack_object *o,
+    struct proto_section *sec, const char *ctx, int idx)
+{
+	static const struct proto_field	name = { PF_TEXT, false,
+		4 * PROTO_CANVAS_NAME_MAX, 0, 0 };
+	static const struct proto_field	hint = { PF_TEXT, false,
+		4 * PROTO_HINT_MAX, 0, 0 };
+	const msgpack_object		*r;
+	int				 kind = -1;
+
+	if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != 4)
+		return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+		    "expected [name, hint, limit, kind]");
+	r = o->via.array.ptr;
+	if (proto_dec_text(d, &r[0], &name, &sec->name, ctx, idx) == -1 ||
+	    proto_dec_text(d, &r[1], &hint, &sec->hint, ctx, idx) == -1)
+		return -1;
+	if (!proto_is_uint(&r[2], UINT32_MAX))
+		return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+		    "a section's limit is an unsigned integer");
+	sec->limit = (uint32_t)r[2].via.u64;
+	if (r[3].type == MSGPACK_OBJECT_STR)
+		kind = proto_name_find(proto_section_kind_names,
+		    NITEMS(proto_section_kind_names), r[3].via.str.ptr,
+		    r[3].via.str.size);
+	if (kind < 0)
+		return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+		    "unknown section kind");
+	sec->kind = (uint8_t)kind;
+	return 0;
+}
+
+/* ext: decode a list of sections, labels or triples into field f. */
+static int
+proto_dec_deliver(struct proto_dec *d, const msgpack_object *o,
+    const struct proto_field *f, void *base, const char *ctx, int idx)
+{
+	static const struct proto_field	label = { PF_TEXT, false,
+		4 * PROTO_CRITERION_MAX, 0, 0 };
+	uint8_t				*p = (uint8_t *)base + f->off;
+	uint32_t			*np = (uint32_t *)((uint8_t *)base +
+					    f->off2);
+	struct proto_section		*sec = NULL;
+	struct proto_triple		*tri = NULL;
+	const msgpack_object		*e;
+	uint32_t			 i, n;
+
+	if (o->type != MSGPACK_OBJECT_ARRAY)
+		return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+		    "expected an array");
+	n = o->via.array.size;
+	switch (f->type) {
+	case PF_SECTIONS:
+		if (n > PROTO_SECTIONS_MAX)
+			return proto_dec_fail(d, REJECT_LIMIT, ctx, idx,
+			    "too many sections");
+		if (n != 0 && (sec = proto_dec_sections(d, n)) == NULL)
+			return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+			    "expected [name, hint, limit, kind]");
+		for (i = 0; i < n; i++)
+			if (proto_dec_section(d, &o->via.array.ptr[i],
+			    &sec[i], ctx, idx) == -1)
+				return -1;
+		*(struct proto_section **)p = sec;
+		break;
+	case PF_LABELS:
+		if (n > PROTO_CRITERIA_MAX)
+			return proto_dec_fail(d, REJECT_LIMIT, ctx, idx,
+			    "too many criteria");
+		for (i = 0; i < n; i++)
+			if (proto_dec_text(d, &o->via.array.ptr[i], &label,
+			    &((char **)p)[i], ctx, idx) == -1)
+				return -1;
+		break;
+	case PF_TRIPLES:
+		if (n != 0 && (tri = proto_dec_triples(d, n)) == NULL)
+			goto bad;
+		for (i = 0; i < n; i++) {
+			e = &o->via.array.ptr[i];
+			if (e->type != MSGPACK_OBJECT_ARRAY ||
+			    e->via.array.size != 3 ||
+			    !proto_is_uint(&e->via.array.ptr[0], UINT64_MAX) ||
+			    !proto_is_uint(&e->via.array.ptr[1], UINT64_MAX) ||
+			    !proto_is_uint(&e->via.array.ptr[2], UINT64_MAX))
+				goto bad;
+			tri[i].a = e->via.array.ptr[0].via.u64;
+			tri[i].b = e->via.array.ptr[1].via.u64;
+			tri[i].c = e->via.array.ptr[2].via.u64;
+		}
+		*(struct proto_triple **)p = tri;
+		break;
+	}
+	*np = n;
+	return 0;
+
+bad:
+	return proto_dec_fail(d, REJECT_BAD, ctx, idx,
+	    "expected [[uint, uint, uint], ...]");
+}
+
 /* Decode o into field f of the struct at base. */
 static int
 proto_dec_field(struct proto_dec *d, const msgpack_object *o,
@@ -2151,6 +2505,10 @@ proto_dec_field(struct proto_dec *d, const msgpack_object *o,
 		step = (struct proto_step *)p;
 		return proto_dec_map(d, o, proto_step_keys,
 		    NITEMS(proto_step_keys), step, &step->has, ctx);
+	case PF_SECTIONS:
+	case PF_LABELS:
+	case PF_TRIPLES:
+		return proto_dec_deliver(d, o, f, base, ctx, idx);
 	}
 	return proto_dec_fail(d, REJECT_BAD, ctx, idx, "bad field");
 }
@@ -2369,7 +2727,7 @@ proto_dec_event(struct proto_dec *d, const msgpack_object_array *a,
 	ev->op.kind = (uint8_t)o[4].via.u64;
 	if (proto_kind(ev->op.kind) == NULL)
 		return 0;
-	if (proto_hideable(ev->op.kind) && a->size == 5) {
+	if (proto_kind_hideable(ev->op.kind) && a->size == 5) {
 		if (ev->origin != 0 || ev->op_id != 0)
 			return proto_dec_fail(d, 0,
 			    proto_kind_name(ev->op.kind), -1,

@@ -39,6 +39,17 @@
 #define PROTO_DOTS_MAX		99	/* ext: dots per person per question */
 #define PROTO_KEEP_MAX		99	/* ext: ideas kept per question */
 #define PROTO_TIMER_MAX		(24 * 3600)	/* ext: seconds */
+/* ext: deliverables (canvases, actions, criteria; cafeboard-protocol(5)). */
+#define PROTO_CANVAS_NAME_MAX	80	/* a canvas's or a section's name */
+#define PROTO_HINT_MAX		200	/* a section's hint */
+#define PROTO_SECTIONS_MAX	12	/* sections in a canvas */
+#define PROTO_SECTION_CARDS_MAX	99	/* a section's card limit */
+#define PROTO_OWNER_MAX		40	/* an action's owner */
+#define PROTO_DUE_LEN		10	/* "YYYY-MM-DD" */
+#define PROTO_CRITERIA_MAX	8	/* criteria of an evaluation */
+#define PROTO_CRITERION_MAX	40	/* a criterion's label */
+#define PROTO_SCALE_MAX		3	/* a score on the 0-3 scale */
+#define PROTO_EVAL_CARDS_MAX	500	/* cards scored in one evaluation */
 
 /* ext: the day (run sheet, polls, groups, reactions). */
 #define PROTO_WORD_MAX		40	/* a poll's choice or word, a label */
@@ -106,6 +117,9 @@ enum op_kind {
 	OP_REACT = 10,		/* the day: +1, ? or ! on a card */
 	OP_POLL_ANSWER = 11,
 	OP_CARD_MERGE = 12,	/* ext: two cards that say the same become one */
+	OP_CARD_PLACE = 13,	/* ext: a card into a section of its canvas */
+	OP_ACTION = 14,		/* ext: a card's owner and due date */
+	OP_SCORE = 15,		/* ext: one person's score of a card */
 	OP_TABLE_ADD = 32,
 	OP_TABLE_EDIT = 33,
 	OP_PHASE = 34,
@@ -124,6 +138,12 @@ enum op_kind {
 	OP_AGENDA_CUT = 47,	/* ext: remove the steps from one on */
 	OP_LABELS = 48,		/* ext: the labels participants pick from */
 	OP_LABEL = 49,		/* ext: a participant's label */
+	OP_CANVAS_ADD = 50,	/* ext: a canvas (named sections) */
+	OP_CANVAS_USE = 51,	/* ext: a table's canvas */
+	OP_EVAL_OPEN = 52,	/* ext: scoring by criteria starts */
+	OP_EVAL_CLOSE = 53,	/* ext: scoring ends, the totals published */
+	OP_PITCH = 54,		/* ext: one team presents */
+	OP_CRITERIA = 55,	/* ext: the evaluation's criteria */
 	OP_JOINED = 64,
 	OP_TIMER_END = 65,
 	OP_TALLY = 66,
@@ -193,6 +213,14 @@ enum follow_view {
 	FOLLOW_VIEW_COUNT
 };
 
+/* ext: what a canvas section holds. */
+enum section_kind {
+	SECTION_IDEAS,		/* "ideas": cards the table writes */
+	SECTION_ACTIONS,	/* "actions": a roadmap, cards with owners */
+	SECTION_FEEDBACK,	/* "feedback": written by others at a pitch */
+	SECTION_KIND_COUNT
+};
+
 enum welcome_mode {
 	MODE_REPLAY,
 	MODE_STATE,
@@ -234,7 +262,11 @@ enum welcome_mode {
 	X(live_polls, "live_polls", SET_LIVE_POLLS, BOOL, 0, 1, false, 1, \
 	    "")								\
 	X(hosts_stay, "hosts_stay", SET_HOSTS_STAY, BOOL, 0, 1, false, 1, \
-	    "")
+	    "")	\
+	X(eval_dots, "eval_dots", SET_EVAL_DOTS, NUM, 0, PROTO_DOTS_MAX, 0, \
+	    1, "evaluation dots are 0 to 99")				\
+	X(place, "place", SET_PLACE, TEXT, 0, PROTO_TITLE_MAX, "", 1,	\
+	    "a place has at most 120 characters")
 
 /* The C type of each kind of setting. */
 #define PROTO_SETTING_CTYPE_BOOL	bool
@@ -258,7 +290,10 @@ enum proto_setting_index {
  * SET_FREEZE, SET_CODE, SET_LOCKED (ext: participants may not write),
  * SET_KEEP (ext: ideas to keep per question), SET_LIVE_POLLS (ext: poll
  * answers are shown, never who gave them, before the poll closes),
- * SET_HOSTS_STAY (ext: hosts keep their table when groups are formed)).
+ * SET_HOSTS_STAY (ext: hosts keep their table when groups are formed),
+ * SET_EVAL_DOTS (ext: 0 for scores 0-3, or dots per criterion per question
+ * in an evaluation), SET_PLACE (ext: where the workshop is held, for the
+ * report)).
  */
 enum settings_key {
 #define PROTO_SETTING_BIT(member, key, bit, ...) bit = 1u << PROTO_SI_##member,
@@ -361,6 +396,21 @@ struct proto_count {
 	uint64_t	 n;
 };
 
+/* ext: three numbers: [card, criterion, total] of an evaluation. */
+struct proto_triple {
+	uint64_t	 a;
+	uint64_t	 b;
+	uint64_t	 c;
+};
+
+/* ext: one section of a canvas: [name, hint, limit, kind]. */
+struct proto_section {
+	char		*name;
+	char		*hint;		/* "" for none */
+	uint32_t	 limit;		/* live cards at most, 0 for none */
+	uint8_t		 kind;		/* enum section_kind */
+};
+
 /*
  * One op or event body: the kind, its arguments and what the server derives.
  * Which fields a kind uses (wire order in brackets):
@@ -399,9 +449,20 @@ struct proto_count {
  *   agenda.cut     index
  *   labels         strs
  *   label          label, participant
+ *   card.place     card, section                       (ext, deliverables)
+ *   action         card, owner, due
+ *   score          card, criterion, value -> previous  (hidden: no args)
+ *   canvas.add     text (its name), sections
+ *   canvas.use     table, canvas
+ *   eval.open      (none)
+ *   eval.close     -> triples [card, criterion, total]
+ *   pitch          table, seconds, text (label) -> remaining_ms, running
+ *   criteria       labels
+ * card.add takes an optional fourth argument, section (ext).
  * A vote hidden from its recipient ([18, seq, 0, 0, 7]) has hidden set and
- * card 0, and so has a poll answer ([18, seq, 0, 0, 11]).  A private
- * card's text sent to others is the empty string.
+ * card 0, and so has a poll answer ([18, seq, 0, 0, 11]) and a score
+ * ([18, seq, 0, 0, 15]).  A private card's text sent to others is the
+ * empty string.
  */
 struct proto_op {
 	uint8_t		 kind;
@@ -445,6 +506,20 @@ struct proto_op {
 	struct proto_count *counts;	/* derived: a poll's results */
 	uint32_t	 ncounts;
 	uint32_t	 votes;		/* ext: card.merge */
+	/* ext: deliverables */
+	uint32_t	 section;	/* card.add (optional), card.place */
+	uint64_t	 canvas;	/* canvas.use */
+	char		*owner;		/* action: "" for none */
+	char		*due;		/* action: "YYYY-MM-DD" or "" */
+	uint32_t	 criterion;	/* score */
+	uint32_t	 value;		/* score */
+	uint32_t	 previous;	/* score, derived */
+	struct proto_section *sections;	/* canvas.add */
+	uint32_t	 nsections;
+	char		*labels[PROTO_CRITERIA_MAX];	/* criteria */
+	uint32_t	 nlabels;
+	struct proto_triple *triples;	/* eval.close, derived */
+	uint32_t	 ntriples;
 };
 
 /*
@@ -537,6 +612,17 @@ enum state_what {
 				    [[card, bits], ...]] */
 	STATE_SAT,		/* ext: [17, "sat", participant, [[round,
 				    table], ...]] (snapshots only) */
+	/* ext: deliverables */
+	STATE_CANVAS,		/* [17, "canvas", id, name, sections] */
+	STATE_TABLE_CANVAS,	/* [17, "table_canvas", table (id), canvas] */
+	STATE_DELIVERABLE,	/* [17, "deliverable", card (id), section,
+				    owner, due] */
+	STATE_EVAL,		/* [17, "eval", open, criteria (labels)] */
+	STATE_SCORES,		/* [17, "scores", [[card, criterion, total],
+				    ...]] */
+	STATE_MY_SCORES,	/* [17, "my_scores", participant (id),
+				    [[card, criterion, value], ...]] */
+	STATE_PITCH,		/* [17, "pitch", table] */
 	STATE_WHAT_COUNT
 };
 
@@ -602,6 +688,18 @@ struct proto_state {
 	struct proto_count *counts;	/* poll */
 	uint32_t	 ncounts;
 	uint32_t	 reacts[PROTO_REACTIONS]; /* reactions */
+	/* ext: deliverables */
+	uint64_t	 canvas;
+	uint32_t	 section;
+	char		*owner;
+	char		*due;
+	bool		 open;		/* eval */
+	struct proto_section *sections;
+	uint32_t	 nsections;
+	char		*labels[PROTO_CRITERIA_MAX];
+	uint32_t	 nlabels;
+	struct proto_triple *triples;
+	uint32_t	 ntriples;
 };
 
 struct proto_reject {
@@ -732,6 +830,10 @@ int		 proto_group_parse(const char *);
 const char	*proto_step_action_name(unsigned);
 int		 proto_step_action_parse(const char *);
 const char	*proto_table_kind_name(unsigned);
+const char	*proto_section_kind_name(unsigned);	/* ext */
+int		 proto_section_kind_parse(const char *);
+/* ext: kinds whose event a recipient may get hidden: [18, seq, 0, 0, k]. */
+bool		 proto_kind_hideable(unsigned);
 const char	*proto_reject_text(unsigned);	/* English default text */
 const char	*proto_error_text(unsigned);
 

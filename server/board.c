@@ -769,6 +769,7 @@ board_submit(struct server *s, struct board *b, uint32_t who,
 	case OP_TIMER_END:
 	case OP_ROTATE:
 	case OP_STEP:		/* a step starts or stops the clock */
+	case OP_PITCH:		/* ext: a pitch may start the clock */
 		board_schedule_timer(b);
 		break;
 	case OP_SETTINGS:

@@ -78,7 +78,7 @@ usage(FILE *f)
 	fprintf(f, _(
 "usage: cafeboard-server [options]                  serve boards\n"
 "       cafeboard-server create BOARD --from FILE    make a board from a file\n"
-"       cafeboard-server export BOARD --format md|csv|json [-o FILE] [--bom]\n"
+"       cafeboard-server export BOARD --format md|csv|json|html [-o FILE] [--bom]\n"
 "       cafeboard-server check BOARD [--repair]      verify a board's files\n"
 "       cafeboard-server list                        list the boards\n"
 "\n"

@@ -225,7 +225,7 @@ offline_load(struct server_config *cfg, const char *name)
 	return m;
 }
 
-/* export BOARD --format md|csv|json [-o FILE] [--bom] */
+/* export BOARD --format md|csv|json|html [-o FILE] [--bom] */
 static int
 offline_export(struct server_config *cfg, const struct offline_opts *o,
     const char *name)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "boardfile.h"
+#include "model.h"
 #include "xmalloc.h"
 #include "tsupport.h"
 
@@ -61,7 +62,9 @@ Test(boardfile, seed_file_gives_the_seed_board)
 	cr_assert_eq(boardfile_load(path, &bf, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(bf.settings.has, SET_TITLE | SET_CODE | SET_DOTS |
 	    SET_MULTI_VOTE | SET_BLIND | SET_PRIVATE | SET_ANONYMOUS |
-	    SET_FREEZE | SET_LOCKED | SET_KEEP);
+	    SET_FREEZE | SET_LOCKED | SET_KEEP | SET_PLACE);
+	cr_assert_str_eq(bf.settings.place, "Pr\xc3\xa9" "fecture de r\xc3\xa9"
+	    "gion, salle des conf\xc3\xa9rences");
 	cr_assert_str_eq(bf.settings.title,
 	    "Café de l'emploi — coopérer sur le territoire");
 	cr_assert_str_eq(bf.settings.code, "territoire");
@@ -86,18 +89,37 @@ Test(boardfile, seed_file_gives_the_seed_board)
 	cr_assert_str_eq(bf.tables[2].theme, THEME2);
 	cr_assert_str_eq(bf.tables[3].theme, THEME2);
 
+	/* ext: one canvas for every table, and the criteria. */
+	cr_assert_eq(bf.ncanvases, 1);
+	cr_assert_str_eq(bf.canvases[0].name, "Nos livrables");
+	cr_assert_eq(bf.canvases[0].nsections, 6);
+	cr_assert_str_eq(bf.canvases[0].sections[2].name, "Feuille de route");
+	cr_assert_eq(bf.canvases[0].sections[2].limit, 8);
+	cr_assert_eq(bf.canvases[0].sections[2].kind, SECTION_ACTIONS);
+	cr_assert_eq(bf.canvases[0].sections[5].kind, SECTION_FEEDBACK);
+	cr_assert_str_eq(bf.canvases[0].sections[5].name, "Et si…");
+	cr_assert_eq(bf.tables[3].canvas, 1);
+	cr_assert_eq(bf.ncriteria, 3);
+	cr_assert_str_eq(bf.criteria[2], "novateur");
+
 	n = boardfile_ops(&bf, &ops);
-	cr_assert_eq(n, 6);
+	cr_assert_eq(n, 9);
 	cr_assert_eq(ops[0].kind, OP_SETTINGS);
 	cr_assert_eq(ops[0].settings.has, bf.settings.has);
 	cr_assert_str_eq(ops[0].settings.title, bf.settings.title);
 	cr_assert_eq(ops[0].settings.dots, 3);
 	cr_assert_eq(ops[1].kind, OP_BANNER);
 	cr_assert_eq(ops[1].text, bf.banner);
-	cr_assert_eq(ops[2].kind, OP_TABLE_ADD);
-	cr_assert_str_eq(ops[2].text, Q1);
-	cr_assert_eq(ops[5].kind, OP_TABLE_ADD);
-	cr_assert_str_eq(ops[5].text, Q4);
+	cr_assert_eq(ops[2].kind, OP_CANVAS_ADD);
+	cr_assert_eq(ops[3].kind, OP_TABLE_ADD);
+	cr_assert_str_eq(ops[3].text, Q1);
+	cr_assert_eq(ops[6].kind, OP_TABLE_ADD);
+	cr_assert_str_eq(ops[6].text, Q4);
+	cr_assert_eq(ops[7].kind, OP_CANVAS_USE);
+	cr_assert_eq(ops[7].table, 0, "every table: one op");
+	cr_assert_eq(ops[7].canvas, 3, "the canvas.add's seq");
+	cr_assert_eq(ops[8].kind, OP_CRITERIA);
+	cr_assert_eq(ops[8].nlabels, 3);
 	free(ops);
 	boardfile_free(&bf);
 	cr_assert_eq(bf.ntables, 0);
@@ -261,9 +283,10 @@ Test(boardfile, unknown_key_suggests_the_closest)
 	expect_error("# c\nmot_de_passe: x\n", "line 2: unknown key "
 	    "\"mot_de_passe\" (the keys are title, code, dots, multi_vote, "
 	    "blind, private, anonymous, freeze_at_zero, locked, keep, "
-	    "live_polls, hosts_stay, banner, theme, question, label, and for "
-	    "a step: step, phase, duration, instructions, follow, rotate, "
-	    "pairs, teams, labels, merge, poll, choice, size)");
+	    "live_polls, hosts_stay, eval_dots, banner, theme, question, "
+	    "canvas, section, criteria, label, and for a step: step, phase, "
+	    "duration, instructions, follow, rotate, pairs, teams, labels, "
+	    "merge, poll, choice, size)");
 }
 
 Test(boardfile, lines_that_are_not_key_value)
@@ -632,4 +655,114 @@ Test(boardfile, at_most_64_steps_32_labels_12_choices)
 		p += sprintf(p, "choice: Image %d\n", i + 1);
 	expect_error(buf, "line 15: too many choices: at most 12");
 	free(buf);
+}
+
+/* ext: canvases apply to the questions that follow, like themes. */
+Test(boardfile, canvases_sections_and_criteria)
+{
+	struct boardfile	 bf;
+	struct proto_op		*ops;
+	struct model		*m;
+	char			 err[256];
+	size_t			 n, i;
+
+	cr_assert_eq(parse("question: Sans canevas\n"
+	    "canvas: Feuille de route\n"
+	    "section: Actions | qui, quand | 8 | actions\n"
+	    "section: Idées\n"
+	    "question: Nord\n"
+	    "canvas: Pitch\n"
+	    "section: J'aime | | | feedback\n"
+	    "question: Sud\n"
+	    "canvas: Feuille de route\n"
+	    "question: Est\n"
+	    "canvas:\n"
+	    "question: Ouest\n"
+	    "criteria: utile,  faisable ,novateur\n"
+	    "eval_dots: 5\n", &bf, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(bf.ncanvases, 2);
+	cr_assert_eq(bf.canvases[0].nsections, 2);
+	cr_assert_str_eq(bf.canvases[0].sections[0].hint, "qui, quand");
+	cr_assert_eq(bf.canvases[0].sections[1].kind, SECTION_IDEAS);
+	cr_assert_eq(bf.canvases[0].sections[1].limit, 0);
+	cr_assert_eq(bf.tables[0].canvas, 0);
+	cr_assert_eq(bf.tables[1].canvas, 1);
+	cr_assert_eq(bf.tables[2].canvas, 2);
+	cr_assert_eq(bf.tables[3].canvas, 1);
+	cr_assert_eq(bf.tables[4].canvas, 0);
+	cr_assert_str_eq(bf.criteria[1], "faisable");
+	cr_assert_eq(bf.settings.eval_dots, 5);
+
+	/* The ops build that board, on an empty one and on a live one. */
+	m = model_new("b");
+	n = boardfile_ops(&bf, &ops);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(model_submit(m, 0, NULL, 0, &ops[i], 0, NULL,
+		    NULL), 0, "op %zu (%s)", i, proto_kind_name(ops[i].kind));
+	free(ops);
+	cr_assert_eq(m->ncanvases, 2);
+	cr_assert_eq(m->tables[0].canvas, 0);
+	cr_assert_eq(m->tables[1].canvas, m->canvases[0].id);
+	cr_assert_eq(m->tables[2].canvas, m->canvases[1].id);
+	cr_assert_eq(m->tables[3].canvas, m->canvases[0].id);
+	cr_assert_eq(m->tables[4].canvas, 0);
+	cr_assert_eq(m->ncriteria, 3);
+	cr_assert_eq(m->settings.eval_dots, 5);
+	cr_assert_eq(model_submit(m, 0, NULL, 0, &PHASE(PHASE_IDEAS), 0, NULL,
+	    NULL), 0);
+	n = boardfile_ops_from(&bf, m->head + 1, &ops);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(model_submit(m, 0, NULL, 0, &ops[i], 0, NULL,
+		    NULL), 0, "live op %zu (%s)", i,
+		    proto_kind_name(ops[i].kind));
+	free(ops);
+	cr_assert_eq(m->tables[7].canvas, m->canvases[3].id);
+	cr_assert_eq(m->tables[8].canvas, m->canvases[2].id);
+	model_free(m);
+	boardfile_free(&bf);
+}
+
+/* ext: what is wrong with a canvas says which line and why. */
+Test(boardfile, canvas_errors_name_the_line)
+{
+	static const struct {
+		const char	*text;
+		const char	*error;
+	} bad[] = {
+		{ "section: Seule\n", "line 1: a section belongs to the "
+		    "canvas named just above it: write \"canvas: name\" "
+		    "first" },
+		{ "canvas: Vide\nquestion: Q\n", "line 2: canvas \"Vide\" "
+		    "has no section: write \"section: name\" lines after it" },
+		{ "canvas: Vide\n", "line 1: canvas \"Vide\" has no "
+		    "section: write \"section: name\" lines after it" },
+		{ "canvas: C\nsection: A | b | beaucoup\n", "line 2: bad "
+		    "value \"beaucoup\" for a section's most cards: a whole "
+		    "number from 0 to 99" },
+		{ "canvas: C\nsection: A | | | roadmap\n", "line 2: unknown "
+		    "section kind \"roadmap\" (ideas, actions or feedback)" },
+		{ "canvas: C\nsection: A | b | 1 | ideas | x\n", "line 2: a "
+		    "section is \"name | hint | most cards | kind\": too many "
+		    "'|'" },
+		{ "canvas: C\nsection: | hint\n", "line 2: a section's name "
+		    "has 1 to 80 characters" },
+		{ "criteria: a,,b\n", "line 1: a criterion has 1 to 40 "
+		    "characters, and commas separate them" },
+		{ "criteria: a,b,c,d,e,f,g,h,i\n", "line 1: too many "
+		    "criteria: at most 8, separated by commas" },
+		{ "criteria: a\ncriteria: b\n", "line 2: criteria given "
+		    "twice (first on line 1)" },
+		{ "canvas: C\nsection: A\nquestion: Q\nsection: B\n",
+		    "line 4: a section belongs to the canvas named just above "
+		    "it: write \"canvas: name\" first" },
+	};
+	struct boardfile	bf;
+	char			err[256];
+	size_t			i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cr_assert_eq(parse(bad[i].text, &bf, err, sizeof err), -1,
+		    "accepted: %s", bad[i].text);
+		cr_expect_str_eq(err, bad[i].error, "%s", bad[i].text);
+	}
 }

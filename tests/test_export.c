@@ -395,7 +395,7 @@ TS_PY_CSV_ROWS
 "def safe(s):\n"
 "    return \"'\" + s if s[:1] in ('=', '+', '-', '@', '\\t', '\\r') else s\n"
 "for r, e in zip(rows[1:], exp):\n"
-"    assert len(r) == 11, r\n"
+"    assert len(r) == 14, r\n"
 "    assert r[2] == e[0], (r, e)\n"
 "    assert r[0] == safe(h(e[1])), (r, e)\n"
 "    assert r[1] == safe(h(e[2])), (r, e)\n"
@@ -418,14 +418,14 @@ static const char json_check[] =
 "assert '\\u2028' not in text and '\\u2029' not in text\n"
 "d = json.loads(text)\n"
 "assert list(d) == ['format', 'version', 'board', 'participants',\n"
-"    'tables', 'steps', 'polls'], list(d)\n"
+"    'tables', 'steps', 'polls', 'canvases', 'evaluation'], list(d)\n"
 "assert d['format'] == 'cafeboard' and d['version'] == 1\n"
 "b = d['board']\n"
 "assert list(b) == ['name', 'title', 'phase', 'round', 'created_at',\n"
 "    'settings'], list(b)\n"
 "assert list(b['settings']) == ['dots', 'multi_vote', 'blind', 'private',\n"
 "    'anonymous', 'freeze_at_zero', 'locked', 'keep', 'live_polls',\n"
-"    'hosts_stay'], b['settings']\n"
+"    'hosts_stay', 'eval_dots', 'place'], b['settings']\n"
 "assert b['settings']['anonymous'] == anon\n"
 "for p in d['participants']:\n"
 "    assert list(p) == ['id', 'name', 'role', 'table', 'label', 'team'], p\n"
@@ -436,10 +436,11 @@ static const char json_check[] =
 "assert len(cards) == len(exp), (len(cards), len(exp))\n"
 "for (t, c), e in zip(cards, exp):\n"
 "    assert list(t) == ['id', 'theme', 'question', 'kind', 'number',\n"
-"        'cards'], list(t)\n"
+"        'canvas', 'cards'], list(t)\n"
 "    assert list(c) == ['id', 'parent', 'cluster_head', 'cluster_title',\n"
 "        'text', 'author_id', 'author', 'votes', 'reactions', 'kept',\n"
-"        'edited', 'created_at'], list(c)\n"
+"        'edited', 'created_at', 'section', 'section_name', 'owner', 'due',\n"
+"        'scores', 'score_total'], list(c)\n"
 "    assert c['id'] == int(e[0]), (c, e)\n"
 "    assert t['theme'] == h(e[1]) and t['question'] == h(e[2]), (t, e)\n"
 "    assert c['cluster_title'] == (None if e[3] == 'N' else h(e[3])), c\n"
@@ -506,6 +507,7 @@ Test(export, format_names)
 	cr_assert_eq(export_format_parse("md"), EXPORT_MD);
 	cr_assert_eq(export_format_parse("csv"), EXPORT_CSV);
 	cr_assert_eq(export_format_parse("json"), EXPORT_JSON);
+	cr_assert_eq(export_format_parse("html"), EXPORT_HTML);
 	cr_assert_eq(export_format_parse("pdf"), -1);
 	cr_assert_eq(export_format_parse(""), -1);
 }
@@ -526,6 +528,7 @@ ParameterizedTestParameters(export, golden)
 		{ EXPORT_MD, "Pacific/Kiritimati", "mini-cafe.md" },
 		{ EXPORT_CSV, "America/Los_Angeles", "mini-cafe.csv" },
 		{ EXPORT_JSON, "Asia/Kolkata", "mini-cafe.json" },
+		{ EXPORT_HTML, "Europe/Paris", "mini-cafe.html" },
 	};
 
 	return cr_make_param_array(struct golden_case, cases,
@@ -712,6 +715,65 @@ Test(export, markdown_renders_as_intended_in_cmark)
 	cafe_free(&c);
 }
 
+/* The texts of the mini-café's cards that carry markup, as hex lines. */
+static char *
+html_texts(const struct model *m)
+{
+	char	*path, *p;
+	FILE	*f;
+	size_t	 i;
+
+	path = temp_file("", 0);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	for (i = 0; i < m->ncards; i++) {
+		if (m->cards[i].deleted || strchr(m->cards[i].text, '\n'))
+			continue;
+		for (p = m->cards[i].text; *p != '\0'; p++)
+			fprintf(f, "%02x", (unsigned char)*p);
+		fputc('\n', f);
+	}
+	cr_assert_eq(fclose(f), 0);
+	return path;
+}
+
+/*
+ * ext: the HTML page passes a strict parser, loads and runs nothing, and
+ * every card's text is there as text, whatever markup it held.
+ */
+Test(export, html_is_one_strict_page_of_text)
+{
+	static const char	*const langs[] = { "en", "fr" };
+	struct cafe		 c;
+	char			*out, *path, *texts;
+	size_t			 len, i;
+
+	cafe_play(&c, false);
+	texts = html_texts(c.m);
+	for (i = 0; i < 2; i++) {
+		if (i == 1)
+			french();
+		out = export_mem(c.m, EXPORT_HTML, false, &len);
+		english();
+		cr_assert_not_null(strstr(out, i == 0 ? "<html lang=\"en\">" :
+		    "<html lang=\"fr\">"), "%s", langs[i]);
+		cr_assert_null(strstr(out, "<script"));
+		cr_assert_not_null(strstr(out, "&lt;script&gt;alert(1)"
+		    "&lt;/script&gt;"));
+		cr_assert_not_null(strstr(out, "<h2>Services aux employeurs "
+		    "&amp; entreprises</h2>"));
+		path = temp_file(out, len);
+		cr_assert_eq(ts_python(TS_PY_HTML_CHECK, path, texts, NULL), 0,
+		    "the %s page is refused (kept in %s)", langs[i], path);
+		unlink(path);
+		free(path);
+		free(out);
+	}
+	unlink(texts);
+	free(texts);
+	cafe_free(&c);
+}
+
 Test(export, golden_markdown_in_french)
 {
 	struct cafe	 c;
@@ -728,7 +790,7 @@ Test(export, golden_markdown_in_french)
 	/* The same user text escaped the same way; only the words differ. */
 	assert_all_escaped(out, "<>[]`&|!~_#");
 	cr_assert_not_null(strstr(out, "\n- Date\u00a0: 2026-11-22 (UTC)\n"
-	    "- Participants\u00a0: 4\n- Animation\u00a0: 1\n"
+	    "- Participants\u00a0: 4\n- Animation\u00a0: 1 (Claire)\n"
 	    "- Tours\u00a0: 2\n- Questions\u00a0: 3\n"));
 	cr_assert_not_null(strstr(out, "\n- *Groupe sans titre* — 2 idées, "
 	    "3 gommettes\n"));
@@ -944,8 +1006,8 @@ Test(export, private_text_and_empty_tables)
 	    "\n");
 	cr_assert_str_eq(csv,
 	    "theme,question,card_id,cluster_head,cluster_title,parent,text,"
-	    "author,votes,kept,created_at\r\n"
-	    ",Question une,5,,,,,Léa,0,no,2026-11-22T13:30:31Z\r\n");
+	    "author,votes,kept,created_at,section,owner,due\r\n"
+	    ",Question une,5,,,,,Léa,0,no,2026-11-22T13:30:31Z,,,\r\n");
 	cr_assert_not_null(strstr(json, "\"text\": \"\",\n"));
 	cr_assert_not_null(strstr(json, "\"cards\": []\n"));
 	free(md);
@@ -1030,10 +1092,14 @@ Test(export, an_empty_board)
 	    "- Questions: 0\n\n");
 	csv = export_mem(m, EXPORT_CSV, false, &len);
 	cr_assert_str_eq(csv, "theme,question,card_id,cluster_head,"
-	    "cluster_title,parent,text,author,votes,kept,created_at\r\n");
+	    "cluster_title,parent,text,author,votes,kept,created_at,section,"
+	    "owner,due\r\n");
 	json = export_mem(m, EXPORT_JSON, false, &len);
 	cr_assert_not_null(strstr(json, "\"participants\": [],\n"
-	    "  \"tables\": [],\n  \"steps\": [],\n  \"polls\": []\n}\n"));
+	    "  \"tables\": [],\n  \"steps\": [],\n  \"polls\": [],\n"
+	    "  \"canvases\": [],\n  \"evaluation\": {\n"
+	    "    \"criteria\": [],\n    \"open\": false,\n"
+	    "    \"eval_dots\": 0,\n    \"pitch_table\": null\n  }\n}\n"));
 	free(md);
 	free(csv);
 	free(json);
@@ -1254,7 +1320,7 @@ Test(export, golden_day_in_french)
 static const char json_day_check[] =
 "import json, sys\n"
 "d = json.loads(open(sys.argv[1], 'rb').read().decode('utf-8'))\n"
-"assert list(d)[-2:] == ['steps', 'polls'], list(d)\n"
+"assert list(d)[5:7] == ['steps', 'polls'], list(d)\n"
 "st = d['steps']\n"
 "assert [s['title'] for s in st] == ['Cadrage', 'Entretiens crois\\u00e9s',\n"
 "    'Diagnostic par d\\u00e9partement', 'Cl\\u00f4ture', 'Ap\\u00e9ritif']\n"

@@ -256,6 +256,17 @@ static struct proto_pair rt_pairs[] = {
 	{ 1, 2 }, { 300, 0 }, { 70000, 5 }, { UINT64_MAX, UINT32_MAX }
 };
 
+/* ext: a canvas's sections and an evaluation's totals. */
+static struct proto_section rt_sections[] = {
+	{ "Nos engagements", "Ce que nous ferons ensemble", 0, SECTION_IDEAS },
+	{ "Feuille de route", "", 8, SECTION_ACTIONS },
+	{ "J'aime", "", 0, SECTION_FEEDBACK },
+};
+static struct proto_triple rt_triples[] = {
+	{ 42, 0, 36 }, { 42, 2, 7 }, { 70000, 1, 0 }, { UINT64_MAX, 7,
+	    UINT32_MAX }
+};
+
 /* One op of every client kind, as the tests below send them. */
 static const struct proto_op rt_ops[] = {
 	{ .kind = OP_CARD_ADD, .table = 3, .text = FRENCH, .parent = 0 },
@@ -310,12 +321,30 @@ static const struct proto_op rt_ops[] = {
 	{ .kind = OP_FOLLOW, .view = FOLLOW_TABLE, .table = 2 },
 	{ .kind = OP_FOLLOW, .view = FOLLOW_NONE },
 	{ .kind = OP_FOLLOW, .view = FOLLOW_RESULTS },
+	/* ext: deliverables */
+	{ .kind = OP_CARD_ADD, .table = 3, .text = "Agir", .parent = 42,
+	    .section = 2 },
+	{ .kind = OP_CARD_PLACE, .card = 42, .section = 3 },
+	{ .kind = OP_CARD_PLACE, .card = 42, .section = 0 },
+	{ .kind = OP_ACTION, .card = 42, .owner = "Am\xc3\xa9lie",
+	    .due = "2027-03-12" },
+	{ .kind = OP_ACTION, .card = 42, .owner = "", .due = "" },
+	{ .kind = OP_SCORE, .card = 42, .criterion = 2, .value = 3 },
+	{ .kind = OP_CANVAS_ADD, .text = "Feuille de route",
+	    .sections = rt_sections, .nsections = NITEMS(rt_sections) },
+	{ .kind = OP_CANVAS_USE, .table = 0, .canvas = 77 },
+	{ .kind = OP_EVAL_OPEN },
+	{ .kind = OP_EVAL_CLOSE },
+	{ .kind = OP_PITCH, .table = 3, .seconds = 300, .text = "Pitch" },
+	{ .kind = OP_CRITERIA, .labels = { "structurant", "pertinent",
+	    "novateur" }, .nlabels = 3 },
 };
 
 Test(proto, roundtrip_every_op_kind)
 {
 	static const uint8_t	kinds[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 32, 33,
-	    34, 35, 36, 37, 38, 39, 40, 41 };
+	    34, 35, 36, 37, 38, 39, 40, 41, 13, 14, 15, 50, 51, 52, 53, 54,
+	    55 };
 	char			what[64];
 	size_t			i, j;
 	bool			seen;
@@ -352,6 +381,16 @@ Test(proto, roundtrip_every_event_kind)
 			op.pairs = rt_pairs;
 			op.npairs = NITEMS(rt_pairs);
 		}
+		if (op.kind == OP_SCORE)
+			op.previous = 1;
+		if (op.kind == OP_EVAL_CLOSE) {
+			op.triples = rt_triples;
+			op.ntriples = NITEMS(rt_triples);
+		}
+		if (op.kind == OP_PITCH) {
+			op.remaining_ms = 300000;
+			op.running = true;
+		}
 		snprintf(what, sizeof what, "EVENT %zu (%s)", i,
 		    proto_kind_name(op.kind));
 		roundtrip_event(&op, 5, 12, what);
@@ -386,6 +425,13 @@ Test(proto, roundtrip_every_event_kind)
 	op.kind = OP_VOTE;
 	op.hidden = true;
 	roundtrip_event(&op, 0, 0, "hidden vote");
+	memset(&op, 0, sizeof op);
+	op.kind = OP_SCORE;
+	op.hidden = true;
+	roundtrip_event(&op, 0, 0, "hidden score");
+	memset(&op, 0, sizeof op);
+	op.kind = OP_EVAL_CLOSE;
+	roundtrip_event(&op, 0, 0, "eval.close with no score");
 }
 
 Test(proto, hidden_vote_forces_origin_and_op_id_to_zero)
@@ -412,13 +458,13 @@ Test(proto, event_of_unknown_kind_keeps_its_seq)
 	struct fb		f;
 
 	fb_init(&f);
-	mp(&f, "auuuuusaTu", 8, 18, 99, 4, 6, 50, "future", 1, 7);
+	mp(&f, "auuuuusaTu", 8, 18, 99, 4, 6, 62, "future", 1, 7);
 	cr_assert_eq(proto_decode((uint8_t *)f.sb.data, f.sb.size, &m, &err),
 	    PROTO_OK, "%s", err.text);
 	cr_assert_eq(m.u.event.seq, 99);
 	cr_assert_eq(m.u.event.origin, 4);
 	cr_assert_eq(m.u.event.op_id, 6);
-	cr_assert_eq(m.u.event.op.kind, 50);
+	cr_assert_eq(m.u.event.op.kind, 62);
 	cr_assert_null(m.u.event.op.text);
 	cr_assert_eq(m.u.event.op.npairs, 0);
 	proto_msg_free(&m);
@@ -509,7 +555,8 @@ Test(proto, roundtrip_every_state_record)
 	    .round = 3, .banner = "", .dots = 5, .multi_vote = true,
 	    .blind = true, .private_writing = false, .anonymous = true,
 	    .freeze_at_zero = false, .locked = true, .code = "1234",
-	    .keep = 3, .revealed = false, .follow_view = FOLLOW_RESULTS,
+	    .keep = 3, .eval_dots = 5, .place = "Pr\xc3\xa9" "fecture",
+	    .revealed = false, .follow_view = FOLLOW_RESULTS,
 	    .follow_table = 0, .follow_seq = 99,
 	    .created_ms = 1700000000000LL, .head = 1234 };
 	roundtrip(&m, "STATE board");
@@ -586,6 +633,56 @@ Test(proto, roundtrip_every_state_record)
 	st->author = 9;
 	st->count = 2;
 	roundtrip(&m, "STATE meet");
+
+	/* ext: deliverables */
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_CANVAS;
+	st->id = 77;
+	st->text = "Feuille de route";
+	st->sections = rt_sections;
+	st->nsections = NITEMS(rt_sections);
+	roundtrip(&m, "STATE canvas");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_TABLE_CANVAS;
+	st->id = 2;
+	st->canvas = 77;
+	roundtrip(&m, "STATE table_canvas");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_DELIVERABLE;
+	st->id = 42;
+	st->section = 2;
+	st->owner = "Hugo";
+	st->due = "2027-03-12";
+	roundtrip(&m, "STATE deliverable");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_EVAL;
+	st->open = true;
+	st->labels[0] = "structurant";
+	st->labels[1] = "novateur";
+	st->nlabels = 2;
+	roundtrip(&m, "STATE eval");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_SCORES;
+	st->triples = rt_triples;
+	st->ntriples = NITEMS(rt_triples);
+	roundtrip(&m, "STATE scores");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_MY_SCORES;
+	st->id = 5;
+	st->triples = rt_triples;
+	st->ntriples = 2;
+	roundtrip(&m, "STATE my_scores");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	st->what = STATE_PITCH;
+	st->table = 2;
+	roundtrip(&m, "STATE pitch");
 }
 
 Test(proto, state_of_unknown_name_is_ignored)
@@ -1600,7 +1697,7 @@ Test(proto, op_wrong_types_per_field)
 	expect_op(REJECT_BAD, "card.add text bin", "uubu", 1, 3, "x", 1, 0);
 	expect_op(REJECT_BAD, "card.add parent bool", "uusT", 1, 3, "x");
 	expect_op(REJECT_BAD, "card.add short", "uus", 1, 3, "x");
-	expect_op(REJECT_BAD, "card.add long", "uusuu", 1, 3, "x", 0, 0);
+	expect_op(REJECT_BAD, "card.add long", "uusuuu", 1, 3, "x", 0, 0, 0);
 	/* card.edit, delete, move, group, cluster.title */
 	expect_op(0, "card.edit right", "uus", 2, 42, "x");
 	expect_op(REJECT_BAD, "card.edit card str", "uss", 2, "42", "x");
@@ -2569,15 +2666,61 @@ Test(proto_day, a_hidden_answer_is_five_elements_and_nothing_else)
 	    18, 5, 3, 1, 11, 42, 2);
 }
 
-/* An OP of n elements after [2, 21] crafted from fmt: REJECT reject. */
+/* ext: a hidden score is [18, seq, 0, 0, 15] whatever it held. */
+Test(proto, hidden_score_is_five_elements)
+{
+	struct proto_event	ev = { .seq = 5, .origin = 3, .op_id = 9 };
+	struct proto_buf	b;
+	static const uint8_t	want[] = { 0, 0, 0, 6, 0x95, 0x12, 0x05, 0,
+	    0, 0x0f };
+
+	ev.op.kind = OP_SCORE;
+	ev.op.hidden = true;
+	ev.op.card = 42;
+	ev.op.value = 3;
+	proto_buf_init(&b);
+	cr_assert_eq(proto_enc_event(&b, &ev), sizeof want);
+	cr_assert_arr_eq(b.data, want, sizeof want);
+	proto_buf_free(&b);
+}
+
+/* ext: card.add's section is a trailing option, left out when 0. */
+Test(proto, card_add_section_is_a_trailing_option)
+{
+	struct proto_op		op = { .kind = OP_CARD_ADD, .table = 3,
+	    .text = "x" };
+	struct proto_buf	b;
+	struct proto_msg	m;
+	struct proto_err	err;
+
+	proto_buf_init(&b);
+	proto_enc_op(&b, 1, &op);
+	/* [2, 1, 1, 3, "x", 0]: six elements. */
+	cr_assert_eq(b.data[PROTO_FRAME_HDR], 0x96);
+	proto_buf_reset(&b);
+	op.section = 2;
+	proto_enc_op(&b, 1, &op);
+	cr_assert_eq(b.data[PROTO_FRAME_HDR], 0x97);
+	cr_assert_eq(proto_decode(b.data + PROTO_FRAME_HDR,
+	    b.len - PROTO_FRAME_HDR, &m, &err), PROTO_OK, "%s", err.text);
+	cr_assert_eq(m.u.op.op.section, 2);
+	proto_msg_free(&m);
+	proto_buf_free(&b);
+}
+
+/*
+ * ext: like expect_op, for ops with nested arrays: top is the number of
+ * top-level elements fmt makes (the kind and the arguments).
+ */
 static void
-day_op(uint8_t reject, const char *what, int n, const char *fmt, ...)
+expect_nested(uint8_t reject, const char *what, int top, const char *fmt,
+    ...)
 {
 	struct fb	 f;
 	va_list		 ap;
 
 	fb_init(&f);
-	mp(&f, "auu", 2 + n, 2, 21);
+	mp(&f, "auu", 2 + top, 2, 21);
 	va_start(ap, fmt);
 	vmp(&f, fmt, ap);
 	va_end(ap);
@@ -2607,11 +2750,11 @@ Test(proto_day, ops_of_the_day_with_wrong_shapes)
 	expect_op(REJECT_BAD, "react's reaction a string", "uusT", 10, 42,
 	    "+1");
 	expect_op(REJECT_BAD, "react without its flag", "uuu", 10, 42, 1);
-	day_op(REJECT_BAD, "choices not strings", 3, "usau", 43, "Q ?", 1, 4);
+	expect_nested(REJECT_BAD, "choices not strings", 3, "usau", 43, "Q ?", 1, 4);
 	expect_op(REJECT_BAD, "choices not an array", "uss", 43, "Q ?", "un");
-	day_op(REJECT_LIMIT, "a choice too long", 3, "usas", 43, "Q ?", 1,
+	expect_nested(REJECT_LIMIT, "a choice too long", 3, "usas", 43, "Q ?", 1,
 	    long_word);
-	day_op(0, "a word poll", 3, "usa", 43, "Un mot ?", 0);
+	expect_nested(0, "a word poll", 3, "usa", 43, "Un mot ?", 0);
 	expect_op(REJECT_BAD, "regroup's mode unknown", "us", 45, "trios");
 	expect_op(REJECT_BAD, "regroup's mode a number", "uu", 45, 0);
 	expect_op(0, "regroup's mode alone", "us", 45, "pairs");
@@ -2619,13 +2762,13 @@ Test(proto_day, ops_of_the_day_with_wrong_shapes)
 	    "x");
 	expect_op(REJECT_BAD, "agenda's step not a map", "uus", 46, 0,
 	    "Cadrage");
-	day_op(REJECT_BAD, "agenda's title a number", 3, "uumsu", 46, 0, 1,
+	expect_nested(REJECT_BAD, "agenda's title a number", 3, "uumsu", 46, 0, 1,
 	    "title", 3);
-	day_op(REJECT_BAD, "agenda's action unknown", 3, "uumssss", 46, 0, 2,
+	expect_nested(REJECT_BAD, "agenda's action unknown", 3, "uumssss", 46, 0, 2,
 	    "title", "Cadrage", "action", "dance");
-	day_op(REJECT_BAD, "agenda's key twice", 3, "uumssss", 46, 0, 2,
+	expect_nested(REJECT_BAD, "agenda's key twice", 3, "uumssss", 46, 0, 2,
 	    "title", "A", "title", "B");
-	day_op(REJECT_LIMIT, "agenda's title too long", 3, "uumss", 46, 0, 1,
+	expect_nested(REJECT_LIMIT, "agenda's title too long", 3, "uumss", 46, 0, 1,
 	    "title", long_title);
 	expect_op(REJECT_BAD, "label without a label", "u", 49);
 	expect_op(REJECT_BAD, "step without an index", "u", 42);
@@ -2764,4 +2907,40 @@ Test(proto_day, a_board_record_without_the_new_settings_still_decodes)
 	cr_assert_eq(m.u.state.board.head, 9);
 	proto_msg_free(&m);
 	msgpack_sbuffer_destroy(&f.sb);
+}
+
+/* ext: the lists' shapes and limits are checked. */
+Test(proto, deliverable_lists_wrong_shapes)
+{
+	/* canvas.add [name, [[name, hint, limit, kind], ...]] */
+	expect_nested(0, "canvas.add right", 3, "usaassus", 50, "C", 1, 4,
+	    "a", "", 0, "ideas");
+	expect_nested(REJECT_BAD, "canvas.add sections not an array", 3,
+	    "uss", 50, "C", "x");
+	expect_nested(REJECT_BAD, "canvas.add section of three", 3,
+	    "usaasss", 50, "C", 1, 3, "a", "b", "c");
+	expect_nested(REJECT_BAD, "canvas.add section of unknown kind", 3,
+	    "usaassus", 50, "C", 1, 4, "a", "", 0, "roadmap");
+	expect_nested(0, "canvas.add section of kind actions", 3,
+	    "usaassus", 50, "C", 1, 4, "a", "", 0, "actions");
+	expect_nested(REJECT_BAD, "canvas.add limit negative", 3,
+	    "usaassis", 50, "C", 1, 4, "a", "", -1, "ideas");
+	/* criteria [labels] */
+	expect_nested(0, "criteria right", 2, "uass", 55, 2, "a", "b");
+	expect_nested(REJECT_BAD, "criteria label int", 2, "uasu", 55, 2,
+	    "a", 3);
+	expect_nested(REJECT_LIMIT, "criteria: nine", 2, "uasssssssss", 55, 9,
+	    "a", "b", "c", "d", "e", "f", "g", "h", "i");
+	/* score [card, criterion, value] */
+	expect_op(0, "score right", "uuuu", 15, 4, 1, 2);
+	expect_op(REJECT_BAD, "score value negative", "uuui", 15, 4, 1, -2);
+	expect_op(REJECT_BAD, "score short", "uuu", 15, 4, 1);
+	/* action [card, owner, due] */
+	expect_op(0, "action right", "uuss", 14, 4, "Paul", "2027-01-02");
+	expect_op(REJECT_LIMIT, "action due too long", "uuss", 14, 4, "Paul",
+	    "2027-01-02-03-04-05-06-07-08-09-10-11-12-13-14");
+	/* eval.close is server-derived: its OP has no argument. */
+	expect_op(0, "eval.close", "u", 53);
+	expect_nested(REJECT_BAD, "eval.close with totals", 2, "uaauuu", 53,
+	    1, 3, 1, 2, 3);
 }

@@ -668,7 +668,7 @@ Test(session, export_says_what_is_wrong_in_french)
 	err = ses_run_fr(pdf);
 	cr_assert_not_null(strstr(err, "cafeboard\xc2\xa0: format "
 	    "\xc2\xab\xc2\xa0pdf\xc2\xa0\xc2\xbb inconnu\xc2\xa0: md, csv, "
-	    "json\n"), "%s", err);
+	    "json, html\n"), "%s", err);
 	cr_assert_not_null(strstr(err, "usage\xc2\xa0: cafeboard export"),
 	    "%s", err);
 	free(err);
@@ -678,7 +678,7 @@ Test(session, export_says_what_is_wrong_in_french)
 	free(err);
 	err = ses_run_fr(noformat);
 	cr_assert_not_null(strstr(err, "il faut un format (--format md, csv, "
-	    "json)"), "%s", err);
+	    "json, html)"), "%s", err);
 	free(err);
 }
 
