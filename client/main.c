@@ -59,11 +59,12 @@ static const struct option long_options[] = {
 static void
 usage(FILE *f)
 {
-	fprintf(f, _(
+	fprintf(f, "%s", _(
 "usage: cafeboard [--connect HOST[:PORT] [--tls] [--pin FINGERPRINT]\n"
-"                 | --socket PATH] [--board NAME] [--name FIRSTNAME]\n"
-"                 [--code CODE] [--key-file FILE] [--from BOARDFILE]\n"
-"                 [--ascii] [--log-file FILE]\n"
+"                 [--insecure] | --socket PATH] [--board NAME]\n"
+"                 [--name FIRSTNAME | --auto-name] [--code CODE]\n"
+"                 [--key-file FILE] [--from BOARDFILE] [--ascii] [--plain]\n"
+"                 [--log-file FILE]\n"
 "       cafeboard export --board NAME --format md|csv|json|html [-o FILE] [--bom]\n"
 "                 --key-file FILE [--connect HOST[:PORT] [--tls]\n"
 "                 [--pin FINGERPRINT] | --socket PATH]\n"
@@ -86,13 +87,12 @@ usage(FILE *f)
 "  --key-file FILE        the facilitator key: join as a facilitator\n"
 "  --from BOARDFILE       facilitator: set up an empty board from a file\n"
 "  --ascii                plain ASCII borders and markers\n"
+"  --plain                line mode: sentences, no cursor addressing (screen\n"
+"                         readers, braille displays, slow links; also\n"
+"                         CAFEBOARD_PLAIN=1)\n"
 "  --log-file FILE        write a debug log to FILE\n"
 "  -h, --help             this text\n"
 "      --version          the version\n"));
-	fprintf(f, "%s", _(
-"      --plain            line mode: sentences, no cursor addressing (screen\n"
-"                         readers, braille displays, slow links; also\n"
-"                         CAFEBOARD_PLAIN=1)\n"));
 }
 
 /* Split HOST[:PORT] or [V6]:PORT into opts (port dport by default). */
