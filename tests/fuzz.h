@@ -141,4 +141,31 @@ server_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The libFuzzer entry points of target NAME, which call fuzz_NAME_init
+ * and fuzz_NAME_one; nothing when the target is built into test_fuzz.c.
+ */
+#ifndef FUZZ_NO_MAIN
+#define FUZZ_TARGET(name)						\
+int	LLVMFuzzerInitialize(int *, char ***);				\
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);		\
+									\
+int									\
+LLVMFuzzerInitialize(int *argc, char ***argv)				\
+{									\
+	(void)argc;							\
+	(void)argv;							\
+	fuzz_##name##_init();						\
+	return 0;							\
+}									\
+									\
+int									\
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)		\
+{									\
+	return fuzz_##name##_one(data, size);				\
+}
+#else
+#define FUZZ_TARGET(name)
+#endif
+
 #endif /* CB_FUZZ_H */

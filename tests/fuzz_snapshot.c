@@ -101,24 +101,4 @@ fuzz_snapshot_one(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifndef FUZZ_NO_MAIN
-int	LLVMFuzzerInitialize(int *, char ***);
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-/* libFuzzer: once per process. */
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_snapshot_init();
-	return 0;
-}
-
-/* libFuzzer: one input. */
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_snapshot_one(data, size);
-}
-#endif
+FUZZ_TARGET(snapshot)
