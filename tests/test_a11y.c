@@ -58,57 +58,11 @@ a11y_teardown(void)
 
 TestSuite(a11y, .init = a11y_setup, .fini = a11y_teardown, .timeout = 240);
 
-/* A board "cafe" from text, a server, Fanny (facilitator), maybe Anne. */
-static void
-cafe_board(const char *text, bool anne)
-{
-	char	args[512];
-
-	tui_board(&T, "cafe", text);
-	tui_server_start(&T);
-	snprintf(args, sizeof args, "--board cafe --name Fanny --key-file "
-	    "'%s'", T.key);
-	tui_client(&T, "fac", args);
-	free(tui_wait(&T, "fac", "connected"));
-	if (anne) {
-		tui_client(&T, "anne", "--board cafe --name Anne");
-		free(tui_wait(&T, "anne", "(your table)"));
-	}
-}
-
 /* A board "cafe" with two questions, a server, Fanny, maybe Anne. */
 static void
 cafe(bool anne)
 {
-	cafe_board(BOARD_TEXT, anne);
-}
-
-/* The facilitator sets the phase (1 welcome ... 6 closed). */
-static void
-phase(const char *digit, const char *name)
-{
-	char	want[64];
-
-	tui_keys(&T, "fac", ":", NULL);
-	free(tui_wait(&T, "fac", "Facilitator console"));
-	tui_keys(&T, "fac", "p", NULL);
-	free(tui_wait(&T, "fac", "harvest"));
-	tui_keys(&T, "fac", digit, NULL);
-	snprintf(want, sizeof want, "Phase: %s", name);
-	free(tui_wait(&T, "fac", want));
-}
-
-/* Someone writes a card (once their screen is in the ideas phase). */
-static void
-add_card(const char *win, const char *text)
-{
-	free(tui_wait(&T, win, "Phase: ideas"));
-	tui_keys(&T, win, "a", NULL);
-	free(tui_wait(&T, win, "New idea"));
-	tui_type(&T, win, text);
-	tui_keys(&T, win, "Enter", NULL);
-	free(tui_wait(&T, win, text));
-	free(tui_wait_gone(&T, win, "New idea"));
+	tui_cafe(&T, BOARD_TEXT, anne);
 }
 
 /*
@@ -365,10 +319,10 @@ Test(a11y, the_cursor_follows_the_focus_after_each_kind_of_action)
 	cafe(true);
 	/* Before any card: the table looked at. */
 	wait_focus("anne", ON_TEXT, "Table 1 of 2", 0);
-	phase("2", "ideas");
-	add_card("anne", "Un guichet unique");
-	add_card("anne", "Des permanences en mairie");
-	add_card("anne", "Un annuaire partag\xc3\xa9");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Un guichet unique");
+	tui_add_card(&T, "anne", "Des permanences en mairie");
+	tui_add_card(&T, "anne", "Un annuaire partag\xc3\xa9");
 	/* The card just written is selected; moving moves the cursor. */
 	wait_focus("anne", ON_MARK, "3. Un annuaire", 0);
 	tui_keys(&T, "anne", "k", NULL);
@@ -428,8 +382,8 @@ Test(a11y, the_cursor_follows_the_focus_after_each_kind_of_action)
 	wait_focus("anne", ON_MARK, "3. Un annuaire", 0);
 
 	/* The results: the selected row, as it moves. */
-	phase("4", "vote");
-	phase("5", "harvest");
+	tui_phase(&T, "4", "vote");
+	tui_phase(&T, "5", "harvest");
 	free(tui_wait(&T, "anne", "kept 0/3"));
 	tui_keys(&T, "anne", "Home", NULL);
 	wait_focus("anne", ON_MARK, "1. Un guichet", 0);
@@ -451,9 +405,9 @@ Test(a11y, an_idle_countdown_never_moves_the_cursor)
 	int64_t	 end;
 
 	cafe(true);
-	phase("2", "ideas");
-	add_card("anne", "Un guichet unique");
-	add_card("anne", "Des permanences en mairie");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Un guichet unique");
+	tui_add_card(&T, "anne", "Des permanences en mairie");
 	tui_keys(&T, "anne", "k", NULL);
 	wait_focus("anne", ON_MARK, "1. Un guichet", 0);
 	start_timer("1:03");
@@ -496,11 +450,11 @@ Test(a11y, the_selection_shows_in_monochrome_and_in_ascii)
 	int	 cx, cy, shown;
 
 	/* One table: everyone sits at it. */
-	cafe_board("title: Caf\xc3\xa9 test\n"
+	tui_cafe(&T, "title: Caf\xc3\xa9 test\n"
 	    "question: Comment mieux accueillir ?\n", true);
-	phase("2", "ideas");
-	add_card("anne", "Un guichet unique");
-	add_card("anne", "Des permanences en mairie");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Un guichet unique");
+	tui_add_card(&T, "anne", "Des permanences en mairie");
 	tui_client_env(&T, "mono", "NO_COLOR=1 TERM=vt100", "--board cafe "
 	    "--name Zoe");
 	free(tui_wait(&T, "mono", "permanences"));
@@ -536,16 +490,16 @@ Test(a11y, cards_carry_their_numbers_and_a_number_finds_its_card)
 	char	*s;
 
 	cafe(true);
-	phase("2", "ideas");
-	add_card("anne", "Un guichet unique");
-	add_card("anne", "Des permanences en mairie");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Un guichet unique");
+	tui_add_card(&T, "anne", "Des permanences en mairie");
 	/* The facilitator writes at table 2 (Tab: the next table), in
 	 * between: each table counts its own. */
 	tui_keys(&T, "fac", "Tab", NULL);
 	free(tui_wait(&T, "fac", "Table 2 of 2 (visiting)"));
-	add_card("fac", "Une page unique");
+	tui_add_card(&T, "fac", "Une page unique");
 	free(tui_wait(&T, "anne", "Une page unique"));
-	add_card("anne", "Un annuaire partag\xc3\xa9");
+	tui_add_card(&T, "anne", "Un annuaire partag\xc3\xa9");
 	s = tui_wait(&T, "anne", "Un annuaire");
 	cr_assert_not_null(strstr(s, "1. Une page unique"), "%s", s);
 	cr_assert_not_null(strstr(s, "2. Des permanences"), "%s", s);
@@ -589,15 +543,15 @@ Test(a11y, switching_to_the_line_mode_and_back_keeps_pending_changes)
 	pid_t	 pid;
 
 	cafe(true);
-	phase("2", "ideas");
-	add_card("anne", "Un guichet unique");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Un guichet unique");
 	tui_client(&T, "bruno", "--board cafe --name Bruno");
 	free(tui_wait(&T, "bruno", "Un guichet unique"));
 	pid = pane_pid("anne");
 
 	tui_server_stop(&T, SIGKILL);
 	free(tui_wait(&T, "anne", "offline"));
-	add_card("anne", "Une idee hors ligne");
+	tui_add_card(&T, "anne", "Une idee hors ligne");
 	free(tui_wait(&T, "anne", "1 change waiting"));
 
 	/* F2: the line mode says where we are and what waits. */

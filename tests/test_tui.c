@@ -65,56 +65,11 @@ tui_teardown(void)
 
 TestSuite(tui, .init = tui_setup, .fini = tui_teardown, .timeout = 180);
 
-/* A board "cafe" from text, a server, a facilitator and Anne. */
-static void
-cafe_board(const char *text, bool anne)
-{
-	char	args[512];
-
-	tui_board(&T, "cafe", text);
-	tui_server_start(&T);
-	snprintf(args, sizeof args, "--board cafe --name Fanny --key-file "
-	    "'%s'", T.key);
-	tui_client(&T, "fac", args);
-	free(tui_wait(&T, "fac", "connected"));
-	if (anne) {
-		tui_client(&T, "anne", "--board cafe --name Anne");
-		free(tui_wait(&T, "anne", "(your table)"));
-	}
-}
-
 /* A board "cafe" with two questions, a server, a facilitator and Anne. */
 static void
 cafe(bool anne)
 {
-	cafe_board(BOARD_TEXT, anne);
-}
-
-/* The facilitator sets the phase (1 welcome ... 6 closed) from the console. */
-static void
-phase(const char *digit, const char *name)
-{
-	char	want[64];
-
-	tui_keys(&T, "fac", ":", NULL);
-	free(tui_wait(&T, "fac", "Facilitator console"));
-	tui_keys(&T, "fac", "p", NULL);
-	free(tui_wait(&T, "fac", "harvest"));
-	tui_keys(&T, "fac", digit, NULL);
-	snprintf(want, sizeof want, "Phase: %s", name);
-	free(tui_wait(&T, "fac", want));
-}
-
-/* Someone writes a card (once their screen is in the ideas phase). */
-static void
-add_card(const char *win, const char *text)
-{
-	free(tui_wait(&T, win, "Phase: ideas"));
-	tui_keys(&T, win, "a", NULL);
-	free(tui_wait(&T, win, "New idea"));
-	tui_type(&T, win, text);
-	tui_keys(&T, win, "Enter", NULL);
-	free(tui_wait_gone(&T, win, "New idea"));
+	tui_cafe(&T, BOARD_TEXT, anne);
 }
 
 /* The display column where needle starts on line (-1 if absent). */
@@ -329,10 +284,10 @@ Test(tui, a_card_typed_in_one_client_appears_in_the_other_aligned)
 	const char *wins[] = { "fac", "anne" };
 
 	cafe(true);
-	phase("2", "ideas");
+	tui_phase(&T, "2", "ideas");
 	free(tui_wait(&T, "anne", "Phase: ideas"));
-	add_card("anne", FRENCH);
-	add_card("anne", CJK);
+	tui_add_card(&T, "anne", FRENCH);
+	tui_add_card(&T, "anne", CJK);
 	free(tui_wait(&T, "fac", CJK));
 	s = tui_wait(&T, "fac", "\xc5\x93uvre");
 	free(s);
@@ -445,11 +400,11 @@ Test(tui, voting_counts_the_dots_left)
 	char	*s;
 
 	cafe(true);
-	phase("2", "ideas");
-	add_card("anne", "Un guichet unique");
-	add_card("anne", "Des permanences en mairie");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Un guichet unique");
+	tui_add_card(&T, "anne", "Des permanences en mairie");
 	free(tui_wait(&T, "fac", "permanences"));
-	phase("4", "vote");
+	tui_phase(&T, "4", "vote");
 	free(tui_wait(&T, "anne", "3 dots left"));
 	tui_keys(&T, "anne", "Space", NULL);
 	free(tui_wait(&T, "anne", "2 dots left"));
@@ -464,7 +419,7 @@ Test(tui, voting_counts_the_dots_left)
 	tui_keys(&T, "anne", "Space", NULL);
 	free(tui_wait(&T, "anne", "2 dots left"));
 	/* Closing the vote shows the results with the tally. */
-	phase("5", "harvest");
+	tui_phase(&T, "5", "harvest");
 	s = tui_wait(&T, "anne", "kept 0/3");
 	cr_assert_not_null(strstr(s, "permanences"));
 	free(s);
@@ -476,9 +431,9 @@ Test(tui, resizing_keeps_the_screen_coherent)
 	char	*s;
 
 	cafe(true);
-	phase("2", "ideas");
-	add_card("anne", FRENCH);
-	add_card("anne", CJK);
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", FRENCH);
+	tui_add_card(&T, "anne", CJK);
 	tui_client_env(&T, "ascii", "NO_COLOR=1", "--ascii --board cafe "
 	    "--name Zoe");
 	free(tui_wait(&T, "ascii", "oeuvre"));
@@ -536,14 +491,14 @@ Test(tui, the_server_dies_and_comes_back_without_duplicates_or_losses)
 	const char *wins[] = { "fac", "anne" };
 
 	cafe(true);
-	phase("2", "ideas");
-	add_card("anne", "Avant la coupure");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Avant la coupure");
 	free(tui_wait(&T, "fac", "Avant la coupure"));
 	free(tui_wait_gone(&T, "anne", "waiting"));
 
 	tui_server_stop(&T, SIGKILL);
 	free(tui_wait(&T, "anne", "reconnecting in"));
-	add_card("anne", "Pendant la coupure");
+	tui_add_card(&T, "anne", "Pendant la coupure");
 	free(tui_wait(&T, "anne", "1 change waiting"));
 	/* Quitting now would lose it: the client asks. */
 	tui_keys(&T, "anne", "q", NULL);
@@ -587,14 +542,14 @@ Test(tui, french_screens_come_from_the_catalogue)
 	cr_assert_not_null(strstr(s, "Phase\xc2\xa0: accueil"), "%s", s);
 	cr_assert_not_null(strstr(s, "Ici\xc2\xa0:"), "%s", s);
 	free(s);
-	phase("2", "ideas");
+	tui_phase(&T, "2", "ideas");
 	free(tui_wait(&T, "fr", "Phase\xc2\xa0: id\xc3\xa9""es"));
 	tui_keys(&T, "fr", "a", NULL);
 	free(tui_wait(&T, "fr", "Ajouter une id\xc3\xa9""e"));
 	tui_type(&T, "fr", "Cr\xc3\xa9""er un guichet unique");
 	tui_keys(&T, "fr", "Enter", NULL);
 	free(tui_wait(&T, "fac", "guichet unique"));
-	phase("4", "vote");
+	tui_phase(&T, "4", "vote");
 	free(tui_wait(&T, "fr", "3 gommettes restantes"));
 	tui_keys(&T, "fr", "Space", NULL);
 	free(tui_wait(&T, "fr", "Il vous reste 2 gommettes pour cette "
@@ -660,7 +615,7 @@ Test(tui, the_results_keep_every_word_of_a_long_question)
 	    "'%s'", T.key);
 	tui_client(&T, "fac", args);
 	free(tui_wait(&T, "fac", "connected"));
-	phase("5", "harvest");
+	tui_phase(&T, "5", "harvest");
 	s = tui_wait(&T, "fac", "kept 0/3");
 	cr_assert_not_null(strstr(s, "en demande d'emploi et"), "%s", s);
 	cr_assert_not_null(strstr(s, "un parcours de recherche"), "%s", s);
@@ -673,8 +628,8 @@ Test(tui, replies_edits_deletes_and_clusters_on_screen)
 	char	*s, *l;
 
 	cafe(true);
-	phase("2", "ideas");
-	add_card("anne", "Un guichet unique");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Un guichet unique");
 	/* r: a reply, drawn under its card, indented, with its mark. */
 	tui_keys(&T, "anne", "r", NULL);
 	free(tui_wait(&T, "anne", "Build on this idea"));
@@ -702,8 +657,8 @@ Test(tui, replies_edits_deletes_and_clusters_on_screen)
 	cr_assert_not_null(strstr(s, "avec les mairies"));
 	free(s);
 	/* Group phase: g then Enter under another card, t for a title. */
-	add_card("anne", "Des permanences");
-	phase("3", "grouping");
+	tui_add_card(&T, "anne", "Des permanences");
+	tui_phase(&T, "3", "grouping");
 	tui_keys(&T, "anne", "End", "g", NULL);
 	free(tui_wait(&T, "anne", "Move to the card to group under"));
 	tui_keys(&T, "anne", "k", "Enter", NULL);
@@ -725,14 +680,14 @@ Test(tui, search_sit_and_rotation_move_between_tables)
 	char	*s;
 
 	cafe(true);
-	phase("2", "ideas");
-	add_card("anne", "Id\xc3\xa9""e de la table un");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Id\xc3\xa9""e de la table un");
 	/* s: sit at table 2 and write there. */
 	tui_keys(&T, "anne", "s", NULL);
 	free(tui_wait(&T, "anne", "Sit at which table?"));
 	tui_keys(&T, "anne", "2", NULL);
 	free(tui_wait(&T, "anne", "Table 2 of 2 (your table)"));
-	add_card("anne", "Autre chose");
+	tui_add_card(&T, "anne", "Autre chose");
 	/* /: the search finds "idée" from "IDEE", on the other table. */
 	tui_keys(&T, "anne", "/", NULL);
 	free(tui_wait(&T, "anne", "Search"));
@@ -771,8 +726,8 @@ Test(tui, a_paste_goes_whole_into_a_field_and_never_runs_as_keys)
 	char	*s, big[800];
 
 	cafe(true);
-	phase("2", "ideas");
-	add_card("anne", "Ne pas supprimer");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Ne pas supprimer");
 	/* Outside a field, pasted letters are not commands. */
 	paste("anne", "d\ny\nq\ny\n");
 	free(tui_wait(&T, "anne", "only taken in a text field"));
@@ -918,7 +873,7 @@ Test(tui, escape_sequences_from_a_raw_client_never_reach_a_screen)
 	size_t			 i;
 
 	cafe(true);
-	phase("2", "ideas");
+	tui_phase(&T, "2", "ideas");
 	fd = raw_connect(T.sock);
 	memset(&h, 0, sizeof h);
 	h.v = PROTO_VERSION;
@@ -1361,7 +1316,7 @@ Test(tui, a_sentence_typed_at_a_visited_table_becomes_an_idea)
 	char	*s, *l;
 
 	cafe(true);
-	phase("2", "ideas");
+	tui_phase(&T, "2", "ideas");
 	free(tui_wait(&T, "anne", "Phase: ideas"));
 	tui_keys(&T, "anne", "Tab", NULL);
 	free(tui_wait(&T, "anne", "Table 2 of 2 (visiting)"));
@@ -1414,8 +1369,8 @@ Test(tui, an_idea_typed_as_the_clock_runs_out_is_never_lost)
 {
 	char	*s;
 
-	cafe_board(BOARD_TEXT "freeze_at_zero: yes\n", true);
-	phase("2", "ideas");
+	tui_cafe(&T, BOARD_TEXT "freeze_at_zero: yes\n", true);
+	tui_phase(&T, "2", "ideas");
 	start_timer("2s", NULL);
 	tui_keys(&T, "anne", "a", NULL);
 	free(tui_wait(&T, "anne", "New idea"));
@@ -1440,7 +1395,7 @@ Test(tui, an_idea_typed_as_the_clock_runs_out_is_never_lost)
 Test(tui, esc_on_a_long_idea_asks_before_throwing_it_away)
 {
 	cafe(true);
-	phase("2", "ideas");
+	tui_phase(&T, "2", "ideas");
 	tui_keys(&T, "anne", "a", NULL);
 	free(tui_wait(&T, "anne", "New idea"));
 	tui_type(&T, "anne", "Une longue phrase qui compte");
@@ -1461,7 +1416,7 @@ Test(tui, esc_on_a_long_idea_asks_before_throwing_it_away)
 	tui_keys(&T, "anne", "Escape", NULL);
 	free(tui_wait_gone(&T, "anne", "New idea"));
 	/* A long card opened to edit and left as it was: no question. */
-	add_card("anne", "Une id\xc3\xa9""e d\xc3\xa9j\xc3\xa0 longue et "
+	tui_add_card(&T, "anne", "Une id\xc3\xa9""e d\xc3\xa9j\xc3\xa0 longue et "
 	    "envoy\xc3\xa9""e");
 	tui_keys(&T, "anne", "e", NULL);
 	free(tui_wait(&T, "anne", "Edit the idea"));
@@ -1490,7 +1445,7 @@ Test(tui, a_timer_that_ran_out_goes_with_a_stop_or_the_next_phase)
 	/* Ran out again: the next phase takes it away. */
 	start_timer("2s", NULL);
 	free(tui_wait(&T, "anne", "00:00"));
-	phase("2", "ideas");
+	tui_phase(&T, "2", "ideas");
 	s = tui_wait_gone(&T, "anne", "00:00");
 	cr_assert_eq(countdown(s), -1, "%s", s);
 	free(s);
@@ -1526,11 +1481,11 @@ Test(tui, the_console_reveals_closes_the_vote_and_clears_the_timer)
 {
 	char	*s;
 
-	cafe_board(BOARD_TEXT "private: yes\n", true);
+	tui_cafe(&T, BOARD_TEXT "private: yes\n", true);
 	tui_client(&T, "bruno", "--board cafe --name Bruno");
 	free(tui_wait(&T, "bruno", "(your table)"));
-	phase("2", "ideas");
-	add_card("anne", "Un secret bien gard\xc3\xa9");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Un secret bien gard\xc3\xa9");
 	free(tui_wait(&T, "bruno", "(private until the facilitator reveals"));
 	/* The tool under the cursor is explained; w reveals. */
 	tui_keys(&T, "fac", ":", NULL);
@@ -1547,7 +1502,7 @@ Test(tui, the_console_reveals_closes_the_vote_and_clears_the_timer)
 	cr_assert_eq(countdown(s), -1, "%s", s);
 	free(s);
 	/* v closes the vote: the results show on every screen. */
-	phase("4", "vote");
+	tui_phase(&T, "4", "vote");
 	tui_keys(&T, "anne", "Space", NULL);
 	free(tui_wait(&T, "anne", "2 dots left"));
 	tui_keys(&T, "fac", ":", "v", NULL);
@@ -1588,11 +1543,11 @@ Test(tui, the_lock_shows_and_participants_are_told_what_moved_them)
 Test(tui, offline_is_told_apart_from_reconnecting)
 {
 	cafe(true);
-	phase("2", "ideas");
+	tui_phase(&T, "2", "ideas");
 	free(tui_wait(&T, "anne", "Phase: ideas"));
 	tui_server_stop(&T, SIGKILL);
 	wait_status("anne", "reconnecting in", true);
-	add_card("anne", "Pendant la coupure");
+	tui_add_card(&T, "anne", "Pendant la coupure");
 	wait_status("anne", "offline", true);
 	wait_status("anne", "1 change waiting", true);
 	tui_server_start(&T);
@@ -1613,13 +1568,13 @@ Test(tui, messages_at_80_columns_wrap_and_are_never_cut)
 	free(tui_wait(&T, "bruno", "(your table)"));
 	tui_tmux(&T, NULL, "resize-window", "-t", "cb:anne", "-x", "80", "-y",
 	    "24", NULL);
-	phase("2", "ideas");
+	tui_phase(&T, "2", "ideas");
 	/* Bruno's card at Anne's table, then hers. */
 	tui_keys(&T, "bruno", "s", NULL);
 	free(tui_wait(&T, "bruno", "Sit at which table?"));
 	tui_keys(&T, "bruno", "1", NULL);
 	free(tui_wait(&T, "bruno", "Table 1 of 2 (your table)"));
-	add_card("bruno", "La carte de Bruno");
+	tui_add_card(&T, "bruno", "La carte de Bruno");
 	free(tui_wait(&T, "anne", "La carte de Bruno"));
 	tui_keys(&T, "anne", "e", NULL);
 	free(wait_flat("anne", "only its author or a facilitator may change "
@@ -1633,8 +1588,8 @@ Test(tui, messages_at_80_columns_wrap_and_are_never_cut)
 	tui_keys(&T, "anne", "Escape", NULL);
 	free(tui_wait_gone(&T, "anne", "Build on this idea"));
 	/* The grouping hint. */
-	add_card("anne", "La carte d'Anne");
-	phase("3", "grouping");
+	tui_add_card(&T, "anne", "La carte d'Anne");
+	tui_phase(&T, "3", "grouping");
 	tui_keys(&T, "anne", "g", NULL);
 	free(wait_flat("anne", "Esc cancels)."));
 	tui_keys(&T, "anne", "Escape", NULL);
@@ -1659,7 +1614,7 @@ Test(tui, messages_at_80_columns_wrap_and_are_never_cut)
 /* The whole question of the table one looks at shows when there is room. */
 Test(tui, the_whole_question_of_the_selected_table_shows)
 {
-	cafe_board("title: Questions\n"
+	tui_cafe(&T, "title: Questions\n"
 	    "question: Comment garantir une bonne orientation des publics en "
 	    "demande d'emploi, un parcours coh\xc3\xa9rent et fluide, et un "
 	    "accompagnement qui tienne compte des freins comme la "
@@ -1688,7 +1643,7 @@ Test(tui, an_authors_name_stays_with_its_dash_and_the_text)
 	int	 k, i, names = 0;
 
 	cafe(true);
-	phase("2", "ideas");
+	tui_phase(&T, "2", "ideas");
 	/* Around 38 to 44 columns, the name falls on the column's edge. */
 	for (k = 8; k < 18; k++) {
 		text[0] = '\0';
@@ -1696,7 +1651,7 @@ Test(tui, an_authors_name_stays_with_its_dash_and_the_text)
 			strcat(text, "ab ");
 		snprintf(text + strlen(text), sizeof text - strlen(text),
 		    "fin%d", k);
-		add_card("anne", text);
+		tui_add_card(&T, "anne", text);
 	}
 	s = tui_wait(&T, "fac", "fin17");
 	copy = strdup(s);
@@ -1726,10 +1681,10 @@ Test(tui, ascii_cluster_members_are_not_marked_with_a_dash)
 	tui_client_env(&T, "ascii", "NO_COLOR=1", "--ascii --board cafe "
 	    "--name Zoe");
 	free(tui_wait(&T, "ascii", "(your table)"));
-	phase("2", "ideas");
-	add_card("anne", "Tete de groupe");
-	add_card("anne", "Membre du groupe");
-	phase("3", "grouping");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Tete de groupe");
+	tui_add_card(&T, "anne", "Membre du groupe");
+	tui_phase(&T, "3", "grouping");
 	tui_keys(&T, "anne", "End", "g", NULL);
 	free(tui_wait(&T, "anne", "Move to the card to group under"));
 	tui_keys(&T, "anne", "k", "Enter", NULL);
@@ -1747,15 +1702,15 @@ Test(tui, m_merges_a_duplicate_keeping_both_authors)
 {
 	char	*s;
 
-	cafe_board("title: Caf\xc3\xa9 test\n"
+	tui_cafe(&T, "title: Caf\xc3\xa9 test\n"
 	    "question: Comment mieux accueillir ?\n", true);
 	tui_client(&T, "bruno", "--board cafe --name Bruno");
 	free(tui_wait(&T, "bruno", "(your table)"));
-	phase("2", "ideas");
-	add_card("anne", "Un guichet unique");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Un guichet unique");
 	free(tui_wait(&T, "bruno", "Un guichet unique"));
-	add_card("bruno", "Un seul guichet");
-	phase("3", "grouping");
+	tui_add_card(&T, "bruno", "Un seul guichet");
+	tui_phase(&T, "3", "grouping");
 	free(tui_wait(&T, "bruno", "Phase: grouping"));
 	tui_keys(&T, "bruno", "End", "M", NULL);
 	free(tui_wait(&T, "bruno", "Move to the card that says the same"));
@@ -1777,13 +1732,13 @@ Test(tui, more_ideas_kept_than_planned_say_so)
 	int	i;
 
 	cafe(true);
-	phase("2", "ideas");
-	add_card("anne", "Un");
-	add_card("anne", "Deux");
-	add_card("anne", "Trois");
-	add_card("anne", "Quatre");
+	tui_phase(&T, "2", "ideas");
+	tui_add_card(&T, "anne", "Un");
+	tui_add_card(&T, "anne", "Deux");
+	tui_add_card(&T, "anne", "Trois");
+	tui_add_card(&T, "anne", "Quatre");
 	free(tui_wait(&T, "fac", "Quatre"));
-	phase("5", "harvest");
+	tui_phase(&T, "5", "harvest");
 	free(tui_wait(&T, "fac", "kept 0/3"));
 	for (i = 1; i <= 3; i++) {
 		tui_keys(&T, "fac", "*", "j", NULL);
@@ -1805,10 +1760,10 @@ Test(tui, a_client_that_comes_back_keeps_its_own_name)
 	char	*s;
 
 	cafe(true);
-	phase("2", "ideas");
+	tui_phase(&T, "2", "ideas");
 	free(tui_wait(&T, "anne", "Phase: ideas"));
 	tui_server_stop(&T, SIGKILL);
-	add_card("anne", "Pendant l'absence");
+	tui_add_card(&T, "anne", "Pendant l'absence");
 	/* Offline: her next attempt is seconds away. */
 	wait_status("anne", "offline", true);
 	tui_server_start(&T);
@@ -1923,7 +1878,7 @@ Test(tui, through_a_relay_the_status_line_says_when_the_boards_server_is_gone)
 	char		 args[512], *s;
 
 	cafe(false);
-	phase("2", "ideas");
+	tui_phase(&T, "2", "ideas");
 	/* A relay in front of the server; Anne comes in through it. */
 	tserver_start(&relay, false, "--upstream", T.sock, "--key-file", T.key,
 	    NULL);
@@ -1931,13 +1886,13 @@ Test(tui, through_a_relay_the_status_line_says_when_the_boards_server_is_gone)
 	    relay.sock);
 	tui_client(&T, "anne", args);
 	free(tui_wait(&T, "anne", "(your table)"));
-	add_card("anne", "Avant la coupure");
+	tui_add_card(&T, "anne", "Avant la coupure");
 	free(tui_wait(&T, "fac", "Avant la coupure"));
 
 	/* The server goes: Anne's screen says so, and keeps her card. */
 	tui_server_stop(&T, SIGKILL);
 	free(tui_wait(&T, "anne", "board's server out of reach"));
-	add_card("anne", "Pendant la coupure");
+	tui_add_card(&T, "anne", "Pendant la coupure");
 	s = tui_wait(&T, "anne", "1 change waits in the room (1 yours)");
 	cr_assert_eq(tui_count(s, "Pendant la coupure"), 1, "%s", s);
 	free(s);

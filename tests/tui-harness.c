@@ -552,3 +552,48 @@ tui_count(const char *s, const char *needle)
 	}
 	return n;
 }
+
+/* A board "cafe" from text, the server, Fanny and maybe Anne. */
+void
+tui_cafe(struct tui *t, const char *text, bool anne)
+{
+	char	args[512];
+
+	tui_board(t, "cafe", text);
+	tui_server_start(t);
+	snprintf(args, sizeof args, "--board cafe --name Fanny --key-file "
+	    "'%s'", t->key);
+	tui_client(t, "fac", args);
+	free(tui_wait(t, "fac", "connected"));
+	if (anne) {
+		tui_client(t, "anne", "--board cafe --name Anne");
+		free(tui_wait(t, "anne", "(your table)"));
+	}
+}
+
+/* The facilitator sets the phase (1 welcome ... 6 closed). */
+void
+tui_phase(struct tui *t, const char *digit, const char *name)
+{
+	char	want[64];
+
+	tui_keys(t, "fac", ":", NULL);
+	free(tui_wait(t, "fac", "Facilitator console"));
+	tui_keys(t, "fac", "p", NULL);
+	free(tui_wait(t, "fac", "harvest"));
+	tui_keys(t, "fac", digit, NULL);
+	snprintf(want, sizeof want, "Phase: %s", name);
+	free(tui_wait(t, "fac", want));
+}
+
+/* Someone writes a card (once their screen is in the ideas phase). */
+void
+tui_add_card(struct tui *t, const char *win, const char *text)
+{
+	free(tui_wait(t, win, "Phase: ideas"));
+	tui_keys(t, win, "a", NULL);
+	free(tui_wait(t, win, "New idea"));
+	tui_type(t, win, text);
+	tui_keys(t, win, "Enter", NULL);
+	free(tui_wait_gone(t, win, "New idea"));
+}

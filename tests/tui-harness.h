@@ -100,4 +100,15 @@ char		*tui_pane(struct tui *, const char *, const char *);
 /* Times needle occurs in s. */
 int		 tui_count(const char *, const char *);
 
+/*
+ * A board "cafe" from text, the server, Fanny the facilitator in window
+ * "fac" and, when anne, Anne the participant in window "anne".
+ */
+void		 tui_cafe(struct tui *, const char *, bool);
+/* The facilitator sets the phase from the console: digit 1 (welcome) to 6
+ * (closed), name as the status line says it. */
+void		 tui_phase(struct tui *, const char *, const char *);
+/* Someone writes a card, once their screen is in the ideas phase. */
+void		 tui_add_card(struct tui *, const char *, const char *);
+
 #endif /* CB_TUI_HARNESS_H */
