@@ -74,7 +74,7 @@ COMMON_MODS	= xmalloc log ucd text idmap pairmap namemap proto model \
 		  model-check model-state model-deliver model-deliver-state date \
 		  rotation evlog grouping model-steps model-poll \
 		  boardfile export export-md export-csv export-json export-html \
-		  paths i18n fingerprint
+		  paths i18n fingerprint hostport
 COMMON_OBJS	= $(COMMON_MODS:%=$(B)/common/%.o)
 LIB		= $(B)/libcafeboard.a
 
@@ -104,7 +104,7 @@ UNIT_TESTS	= test_text test_idmap test_proto test_model test_rotation test_evlog
 		  test_cafe test_server test_pipeline test_shaper test_net \
 		  test_session test_merge test_connect test_deploy test_fuzz \
 		  test_soak test_grouping test_day test_tui_day test_a11y \
-		  test_relay test_deliver
+		  test_relay test_deliver test_hostport
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport

@@ -262,10 +262,6 @@ typedef void (*dial_event_fn)(struct bufferevent *, short, void *);
 struct bufferevent *dial_open(struct event_base *, struct evdns_base *,
 		    const struct client_opts *, dial_read_fn, dial_event_fn,
 		    void *);
-/* True if host is written as a loopback address (or is "localhost"). */
-bool		 dial_loopback_name(const char *);
-/* True if the connected socket's peer is loopback or a Unix socket. */
-bool		 dial_peer_is_local(struct bufferevent *);
 /* True if the name is a literal IP address (no lookup needed). */
 bool		 dial_is_address(const char *);
 

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "client.h"
+#include "hostport.h"
 #include "xmalloc.h"
 
 /*
@@ -75,48 +76,6 @@ dial_is_address(const char *host)
 
 	return inet_pton(AF_INET, host, &a4) == 1 ||
 	    inet_pton(AF_INET6, host, &a6) == 1;
-}
-
-/* True if host is written as a loopback address (or is "localhost"). */
-bool
-dial_loopback_name(const char *host)
-{
-	struct in6_addr	a6;
-	struct in_addr	a4;
-
-	if (strcasecmp(host, "localhost") == 0)
-		return true;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, host, &a6) == 1)
-		return IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) &&
-		    a6.s6_addr[12] == 127);
-	return false;
-}
-
-/* True if the connected socket's peer is loopback or a Unix socket. */
-bool
-dial_peer_is_local(struct bufferevent *bev)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof ss;
-	evutil_socket_t		 fd = bufferevent_getfd(bev);
-
-	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
-		return false;
-	if (ss.ss_family == AF_UNIX)
-		return true;
-	if (ss.ss_family == AF_INET)
-		return (ntohl(((struct sockaddr_in *)(void *)&ss)->sin_addr.
-		    s_addr) >> 24) == 127;
-	if (ss.ss_family == AF_INET6) {
-		const struct in6_addr *a =
-		    &((struct sockaddr_in6 *)(void *)&ss)->sin6_addr;
-
-		return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) &&
-		    a->s6_addr[12] == 127);
-	}
-	return false;
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "hostport.h"
 #include "i18n.h"
 #include "log.h"
 #include "paths.h"
@@ -99,26 +100,14 @@ usage(FILE *f)
 static int
 parse_connect(struct client_opts *o, const char *spec, int dport)
 {
-	const char	*colon, *end;
-	char		 port[16];
+	char	host[256], port[16];
+	int	p;
 
-	snprintf(port, sizeof port, "%d", dport);
-	if (spec[0] == '[') {
-		if ((end = strchr(spec, ']')) == NULL)
-			return -1;
-		o->host = xstrndup(spec + 1, (size_t)(end - spec - 1));
-		if (end[1] == ':')
-			snprintf(port, sizeof port, "%s", end + 2);
-		else if (end[1] != '\0')
-			return -1;
-	} else if ((colon = strchr(spec, ':')) != NULL &&
-	    strchr(colon + 1, ':') == NULL) {
-		o->host = xstrndup(spec, (size_t)(colon - spec));
-		snprintf(port, sizeof port, "%s", colon + 1);
-	} else
-		o->host = xstrdup(spec);
-	if (o->host[0] == '\0' || atoi(port) <= 0 || atoi(port) > 65535)
+	if (hostport_split(spec, dport, host, sizeof host, &p) != 0 ||
+	    host[0] == '\0' || p == 0)
 		return -1;
+	snprintf(port, sizeof port, "%d", p);
+	o->host = xstrdup(host);
 	o->port = xstrdup(port);
 	return 0;
 }
@@ -349,7 +338,7 @@ main(int argc, char **argv)
 	 * an address (before any packet), and at connect time for a name.
 	 */
 	if (o.host != NULL && !o.tls && !o.insecure && key_file != NULL &&
-	    dial_is_address(o.host) && !dial_loopback_name(o.host)) {
+	    dial_is_address(o.host) && !hostport_loopback_name(o.host)) {
 		fprintf(stderr, _("cafeboard: refused to send the facilitator "
 		    "key in clear to %s: use --tls (the server's --tls-listen "
 		    "port), or --insecure on a network you trust\n"), o.host);

@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "client.h"
+#include "hostport.h"
 #include "i18n.h"
 #include "log.h"
 #include "text.h"
@@ -556,7 +557,8 @@ net_connected(struct net *n)
 			return;
 		}
 	} else if (n->opts->host != NULL && n->opts->key != NULL &&
-	    !n->opts->insecure && !dial_peer_is_local(n->bev)) {
+	    !n->opts->insecure && !hostport_peer_local(
+	    bufferevent_getfd(n->bev))) {
 		net_fail(n, NET_P_KEY_PLAIN, "the key would go in clear");
 		return;
 	}

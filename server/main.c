@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "fingerprint.h"
+#include "hostport.h"
 #include "i18n.h"
 #include "paths.h"
 #include "server.h"
@@ -261,25 +262,11 @@ server_malloc_setup(void)
 static bool
 relay_loopback(const char *spec)
 {
-	struct in6_addr	 a6;
-	struct in_addr	 a4;
-	char		 host[256];
-	const char	*end;
+	char	host[256];
+	int	port;
 
-	if (spec[0] == '[' && (end = strchr(spec, ']')) != NULL)
-		snprintf(host, sizeof host, "%.*s", (int)(end - spec - 1),
-		    spec + 1);
-	else if ((end = strrchr(spec, ':')) != NULL &&
-	    strchr(spec, ':') == end)
-		snprintf(host, sizeof host, "%.*s", (int)(end - spec), spec);
-	else
-		snprintf(host, sizeof host, "%s", spec);
-	if (strcasecmp(host, "localhost") == 0)
-		return true;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	return inet_pton(AF_INET6, host, &a6) == 1 &&
-	    IN6_IS_ADDR_LOOPBACK(&a6);
+	return hostport_split(spec, 0, host, sizeof host, &port) == 0 &&
+	    hostport_loopback_name(host);
 }
 
 /*

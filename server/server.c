@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "fingerprint.h"
+#include "hostport.h"
 #include "i18n.h"
 #include "server.h"
 #include "xmalloc.h"
@@ -319,54 +320,6 @@ server_listen_unix(struct server *s, const char *path)
 	return 0;
 }
 
-/* True if the address is loopback (127.0.0.0/8 or ::1). */
-static bool
-server_is_loopback(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const void *)sa;
-
-		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const void *)sa;
-
-		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-	}
-	return false;
-}
-
-/* Split "HOST:PORT", "[V6]:PORT", "HOST" or ":PORT" (dport by default). */
-static int
-server_split_hostport(const char *spec, int dport, char *host, size_t hostlen,
-    char *port, size_t portlen)
-{
-	const char	*colon, *end;
-
-	snprintf(port, portlen, "%d", dport);
-	if (spec[0] == '[') {
-		if ((end = strchr(spec, ']')) == NULL)
-			return -1;
-		snprintf(host, hostlen, "%.*s", (int)(end - spec - 1), spec + 1);
-		if (end[1] == ':')
-			snprintf(port, portlen, "%s", end + 2);
-		else if (end[1] != '\0')
-			return -1;
-		return 0;
-	}
-	colon = strrchr(spec, ':');
-	if (colon != NULL && strchr(spec, ':') != colon)
-		colon = NULL;	/* a bare IPv6 address */
-	if (colon != NULL) {
-		snprintf(host, hostlen, "%.*s", (int)(colon - spec), spec);
-		snprintf(port, portlen, "%s", colon + 1);
-	} else
-		snprintf(host, hostlen, "%s", spec);
-	if (host[0] == '\0')
-		snprintf(host, hostlen, "0.0.0.0");
-	return port[0] == '\0' ? -1 : 0;
-}
-
 /* Listen on every address HOST:PORT resolves to, in TLS if tls. */
 static int
 server_listen_tcp(struct server *s, const char *spec, bool tls)
@@ -375,13 +328,16 @@ server_listen_tcp(struct server *s, const char *spec, bool tls)
 	struct evconnlistener	*l;
 	char			 host[256], port[16], name[INET6_ADDRSTRLEN];
 	const char		*opt = tls ? "--tls-listen" : "--listen";
-	int			 rc, n = 0;
+	int			 rc, n = 0, pnum;
 
-	if (server_split_hostport(spec, tls ? SERVER_TLS_PORT :
-	    PROTO_DEFAULT_PORT, host, sizeof host, port, sizeof port) != 0) {
+	if (hostport_split(spec, tls ? SERVER_TLS_PORT : PROTO_DEFAULT_PORT,
+	    host, sizeof host, &pnum) != 0) {
 		log_error("%s %s: expected HOST:PORT", opt, spec);
 		return -1;
 	}
+	if (host[0] == '\0')
+		snprintf(host, sizeof host, "0.0.0.0");
+	snprintf(port, sizeof port, "%d", pnum);
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -410,7 +366,7 @@ server_listen_tcp(struct server *s, const char *spec, bool tls)
 		}
 		evconnlistener_set_error_cb(l, server_accept_error_cb);
 		s->listeners[s->nlisteners++] = l;
-		if (!server_is_loopback(ai->ai_addr)) {
+		if (!hostport_loopback_addr(ai->ai_addr)) {
 			s->public_listen = true;
 			if (!tls) {
 				s->plain_public = true;

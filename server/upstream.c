@@ -54,6 +54,7 @@
 #include <string.h>
 
 #include "fingerprint.h"
+#include "hostport.h"
 #include "idmap.h"
 #include "server.h"
 #include "xmalloc.h"
@@ -833,25 +834,6 @@ upstream_peer_fp(struct bufferevent *bev, char *fp)
 	return 0;
 }
 
-/* True if the connected peer is loopback. */
-static bool
-upstream_peer_local(struct bufferevent *bev)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof ss;
-	evutil_socket_t		 fd = bufferevent_getfd(bev);
-
-	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
-		return false;
-	if (ss.ss_family == AF_UNIX)
-		return true;
-	if (ss.ss_family == AF_INET)
-		return (ntohl(((struct sockaddr_in *)(void *)&ss)->sin_addr.
-		    s_addr) >> 24) == 127;
-	return ss.ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(
-	    &((struct sockaddr_in6 *)(void *)&ss)->sin6_addr);
-}
-
 /*
  * Connected (with TLS, the handshake done): the certificate must be the
  * pinned one, and a plain link must stay on this computer, before our
@@ -881,7 +863,7 @@ upstream_trusted(struct upstream *up, struct bufferevent *bev)
 			    "shows another certificate than the relay's pin");
 		return false;
 	}
-	if (cfg->upstream_insecure || upstream_peer_local(bev))
+	if (cfg->upstream_insecure || hostport_peer_local(bufferevent_getfd(bev)))
 		return true;
 	log_error("relay: board %s: %s is beyond loopback: the key would go "
 	    "in clear (--tls --pin, or --insecure)", up->board->name,
@@ -957,27 +939,13 @@ static int
 upstream_split(const char *spec, bool tls, char *host, size_t hostlen,
     int *port)
 {
-	const char	*colon, *end;
-
 	*port = tls ? PROTO_TLS_PORT : PROTO_DEFAULT_PORT;
 	host[0] = '\0';
 	if (strchr(spec, '/') != NULL)
 		return 0;
-	if (spec[0] == '[') {
-		if ((end = strchr(spec, ']')) == NULL)
-			return -1;
-		snprintf(host, hostlen, "%.*s", (int)(end - spec - 1), spec + 1);
-		if (end[1] == ':')
-			*port = atoi(end + 2);
-		else if (end[1] != '\0')
-			return -1;
-	} else if ((colon = strrchr(spec, ':')) != NULL &&
-	    strchr(spec, ':') == colon) {
-		snprintf(host, hostlen, "%.*s", (int)(colon - spec), spec);
-		*port = atoi(colon + 1);
-	} else
-		snprintf(host, hostlen, "%s", spec);
-	return host[0] != '\0' && *port > 0 && *port < 65536 ? 0 : -1;
+	if (hostport_split(spec, *port, host, hostlen, port) != 0)
+		return -1;
+	return host[0] != '\0' && *port > 0 ? 0 : -1;
 }
 
 /*
