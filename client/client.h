@@ -333,7 +333,14 @@ int		 spawn_server(const char *, const char *, char *, size_t);
 
 /* ------------------------------------------------------------ fetch.c */
 
+/* The options of `cafeboard export`, as the command line gave them. */
+struct fetch_args {
+	const char	*format;	/* md, csv, json or html */
+	const char	*output;	/* -o FILE; stdout when NULL */
+	bool		 bom;		/* a UTF-8 BOM first (spreadsheets) */
+};
+
 /* `cafeboard export ...`: returns the exit status. */
-int		 fetch_main(struct client_opts *, int, char **);
+int		 fetch_main(struct client_opts *, const struct fetch_args *);
 
 #endif /* CB_CLIENT_H */

@@ -5,7 +5,6 @@
 #include <event2/event.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,43 +95,20 @@ fetch_usage(const char *fmt, ...)
 
 /* `cafeboard export`: opts holds the connection options already parsed. */
 int
-fetch_main(struct client_opts *opts, int argc, char **argv)
+fetch_main(struct client_opts *opts, const struct fetch_args *fa)
 {
-	static const struct option lo[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "bom", no_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct net_callbacks	 cb;
 	struct export_opts	 eo;
 	struct fetch		 f;
 	struct event		*tev;
 	struct timeval		 tv = { FETCH_TIMEOUT_S, 0 };
-	const char		*format = NULL, *output = NULL;
+	const char		*format = fa->format, *output = fa->output;
 	char			*tmp = NULL;
 	FILE			*out = stdout;
-	int			 ch, fmt, rc = 0;
+	int			 fmt, rc = 0;
 
 	memset(&eo, 0, sizeof eo);
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
-		switch (ch) {
-		case 'f':
-			format = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'b':
-			eo.bom = true;
-			break;
-		default:
-			return fetch_usage("%s", _("unknown option"));
-		}
-	}
-	if (optind != argc)
-		return fetch_usage(_("unexpected argument %s"), argv[optind]);
+	eo.bom = fa->bom;
 	if (opts->board == NULL)
 		return fetch_usage("%s", _("export needs the board's name "
 		    "(--board NAME)"));

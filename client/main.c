@@ -166,34 +166,153 @@ find_server(void)
 	return xstrdup("cafeboard-server");
 }
 
-/* Entry point. */
-int
-main(int argc, char **argv)
-{
+/* What the command line says, before it becomes the client's options. */
+struct cli {
 	struct client_opts	 o;
-	struct client_switch	 sw;
-	const char		*key_file = NULL, *log_file = NULL;
-	const char		*connect = NULL;
+	const char		*key_file;
+	const char		*log_file;
+	const char		*connect;
+	bool			 plain;
+	bool			 auto_name;
+	bool			 export_cmd;	/* "cafeboard export ..." */
+	struct fetch_args	 fa;
+};
+
+/* A refusal of the command line: the message, then 2 (the exit code). */
+static int
+cli_refuse(const char *msg, bool with_usage)
+{
+	fprintf(stderr, "%s", msg);
+	if (with_usage)
+		usage(stderr);
+	return 2;
+}
+
+/*
+ * An option of export (--format, -o, --bom): only after the word export,
+ * once each.  -1 when taken, else the exit code.
+ */
+static int
+cli_export_option(struct cli *c, int ch, const char *arg)
+{
+	const char	**slot = ch == 'o' ? &c->fa.output : &c->fa.format;
+
+	if (!c->export_cmd || (ch == OPT_BOM ? c->fa.bom : *slot != NULL))
+		return cli_refuse(_("cafeboard: --format, -o and --bom go with "
+		    "export, once each\n"), true);
+	if (ch == OPT_BOM)
+		c->fa.bom = true;
+	else
+		*slot = arg;
+	return -1;
+}
+
+/* One option of the command line: -1 when taken, else the exit code. */
+static int
+cli_option(struct cli *c, int ch, const char *arg)
+{
+	struct client_opts	*o = &c->o;
 	uint8_t			 md[FINGERPRINT_LEN];
-	char			*fargv[8], *word;
-	int			 ch, rc, i, ac = argc, fargc = 0;
-	bool			 export_cmd = false, plain, auto_name = false;
 
-	i18n_locale_init();
-	i18n_init();
-	memset(&o, 0, sizeof o);
-	plain = getenv("CAFEBOARD_PLAIN") != NULL &&
-	    strcmp(getenv("CAFEBOARD_PLAIN"), "1") == 0;
+	switch (ch) {
+	case OPT_CONNECT:
+		c->connect = arg;
+		break;
+	case OPT_TLS:
+		o->tls = true;
+		break;
+	case OPT_PIN:
+		if (fingerprint_parse(arg, md) != 0)
+			return cli_refuse(_("cafeboard: --pin: expected a "
+			    "SHA-256 fingerprint, 32 bytes in hex as the server "
+			    "prints it (colons optional)\n"), false);
+		free(o->pin);
+		o->pin = xstrdup(arg);
+		o->tls = true;
+		break;
+	case OPT_INSECURE:
+		o->insecure = true;
+		break;
+	case OPT_SOCKET:
+		free(o->socket_path);
+		o->socket_path = xstrdup(arg);
+		o->socket_given = true;
+		break;
+	case OPT_BOARD:
+		if (!proto_board_name_ok(arg)) {
+			fprintf(stderr, _("cafeboard: '%s' is not a board name "
+			    "(a-z, 0-9, _ and -)\n"), arg);
+			return 2;
+		}
+		free(o->board);
+		o->board = xstrdup(arg);
+		o->board_forced = true;
+		break;
+	case OPT_NAME:
+		free(o->name);
+		o->name = xstrdup(arg);
+		text_trim(o->name);
+		if (text_name_check(o->name, strlen(o->name)) != TEXT_NAME_OK) {
+			fprintf(stderr, _("cafeboard: %s\n"),
+			    ui_text_name(o->name));
+			return 2;
+		}
+		break;
+	case OPT_AUTO_NAME:
+		c->auto_name = true;
+		break;
+	case OPT_CODE:
+		free(o->code);
+		o->code = xstrdup(arg);
+		break;
+	case OPT_KEY_FILE:
+		c->key_file = arg;
+		break;
+	case OPT_ASCII:
+		o->ascii = true;
+		break;
+	case OPT_FROM:
+		free(o->board_file);
+		o->board_file = xstrdup(arg);
+		break;
+	case OPT_LOG_FILE:
+		c->log_file = arg;
+		break;
+	case OPT_PLAIN:
+		c->plain = true;
+		break;
+	case 'h':
+		usage(stdout);
+		return 0;
+	case OPT_VERSION:
+		printf("cafeboard %s (protocol %d)\n", CB_VERSION,
+		    PROTO_VERSION);
+		return 0;
+	case OPT_FORMAT:
+	case 'o':
+	case OPT_BOM:
+		return cli_export_option(c, ch, arg);
+	default:
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}
 
-	/*
-	 * "cafeboard export ...": the options may come before the command
-	 * word or after it, so the word goes to the end, out of getopt's
-	 * sight; the export's own options go on to fetch_main.
-	 */
-	fargv[fargc++] = (char *)"export";
+/*
+ * Read the command line into c: -1 to go on, else the exit code.
+ * "cafeboard export ...": the options may come before the command word or
+ * after it, so the word goes to the end, out of getopt's sight.
+ */
+static int
+cli_parse(struct cli *c, int argc, char **argv)
+{
+	char	*word;
+	int	 ch, i, rc, ac = argc;
+
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "export") == 0) {
-			export_cmd = true;
+			c->export_cmd = true;
 			word = argv[i];
 			memmove(&argv[i], &argv[i + 1],
 			    (size_t)(argc - i - 1) * sizeof *argv);
@@ -202,241 +321,165 @@ main(int argc, char **argv)
 			break;
 		}
 	}
-	while ((ch = getopt_long(ac, argv, export_cmd ? "ho:" : "h",
+	while ((ch = getopt_long(ac, argv, c->export_cmd ? "ho:" : "h",
 	    long_options, NULL)) != -1) {
-		switch (ch) {
-		case OPT_CONNECT:
-			connect = optarg;
-			break;
-		case OPT_TLS:
-			o.tls = true;
-			break;
-		case OPT_PIN:
-			if (fingerprint_parse(optarg, md) != 0) {
-				fprintf(stderr, _("cafeboard: --pin: expected "
-				    "a SHA-256 fingerprint, 32 bytes in hex as "
-				    "the server prints it (colons optional)\n"));
-				rc = 2;
-				goto out;
-			}
-			free(o.pin);
-			o.pin = xstrdup(optarg);
-			o.tls = true;
-			break;
-		case OPT_INSECURE:
-			o.insecure = true;
-			break;
-		case OPT_SOCKET:
-			free(o.socket_path);
-			o.socket_path = xstrdup(optarg);
-			o.socket_given = true;
-			break;
-		case OPT_BOARD:
-			if (!proto_board_name_ok(optarg)) {
-				fprintf(stderr, _("cafeboard: '%s' is not a "
-				    "board name (a-z, 0-9, _ and -)\n"), optarg);
-				rc = 2;
-				goto out;
-			}
-			free(o.board);
-			o.board = xstrdup(optarg);
-			o.board_forced = true;
-			break;
-		case OPT_NAME:
-			o.name = xstrdup(optarg);
-			text_trim(o.name);
-			if (text_name_check(o.name, strlen(o.name)) !=
-			    TEXT_NAME_OK) {
-				fprintf(stderr, _("cafeboard: %s\n"),
-				    ui_text_name(o.name));
-				rc = 2;
-				goto out;
-			}
-			break;
-		case OPT_AUTO_NAME:
-			auto_name = true;
-			break;
-		case OPT_CODE:
-			o.code = xstrdup(optarg);
-			break;
-		case OPT_KEY_FILE:
-			key_file = optarg;
-			break;
-		case OPT_ASCII:
-			o.ascii = true;
-			break;
-		case OPT_FROM:
-			o.board_file = xstrdup(optarg);
-			break;
-		case OPT_LOG_FILE:
-			log_file = optarg;
-			break;
-		case OPT_PLAIN:
-			plain = true;
-			break;
-		case 'h':
-			usage(stdout);
-			rc = 0;
-			goto out;
-		case OPT_VERSION:
-			printf("cafeboard %s (protocol %d)\n", CB_VERSION,
-			    PROTO_VERSION);
-			rc = 0;
-			goto out;
-		case OPT_FORMAT:
-		case 'o':
-			if (!export_cmd || fargc > 5) {
-				fprintf(stderr, "%s", _("cafeboard: --format, "
-				    "-o and --bom go with export, once "
-				    "each\n"));
-				usage(stderr);
-				rc = 2;
-				goto out;
-			}
-			fargv[fargc++] = ch == 'o' ? (char *)"-o" :
-			    (char *)"--format";
-			fargv[fargc++] = optarg;
-			break;
-		case OPT_BOM:
-			if (!export_cmd || fargc > 6) {
-				fprintf(stderr, "%s", _("cafeboard: --format, "
-				    "-o and --bom go with export, once "
-				    "each\n"));
-				usage(stderr);
-				rc = 2;
-				goto out;
-			}
-			fargv[fargc++] = (char *)"--bom";
-			break;
-		default:
-			usage(stderr);
-			rc = 2;
-			goto out;
-		}
+		if ((rc = cli_option(c, ch, optarg)) >= 0)
+			return rc;
 	}
 	if (optind != ac) {
 		usage(stderr);
-		rc = 2;
-		goto out;
+		return 2;
 	}
-	fargv[fargc] = NULL;
-	if (connect != NULL && parse_connect(&o, connect, o.tls ?
-	    PROTO_TLS_PORT : PROTO_DEFAULT_PORT) != 0) {
-		fprintf(stderr, _("cafeboard: --connect: expected HOST or "
-		    "HOST:PORT\n"));
-		rc = 2;
-		goto out;
-	}
-	if (o.tls && o.host == NULL) {
-		fprintf(stderr, _("cafeboard: --tls and --pin go with "
-		    "--connect\n"));
-		rc = 2;
-		goto out;
-	}
-	/*
-	 * The key never goes in clear beyond this computer: refused here for
-	 * an address (before any packet), and at connect time for a name.
-	 */
-	if (o.host != NULL && !o.tls && !o.insecure && key_file != NULL &&
-	    dial_is_address(o.host) && !hostport_loopback_name(o.host)) {
+	return -1;
+}
+
+/*
+ * Where the client connects and as whom: the address, the key that never
+ * goes in clear beyond this computer, the name make run joins with.  -1
+ * to go on, else the exit code.
+ */
+static int
+cli_identity(struct cli *c)
+{
+	struct client_opts	*o = &c->o;
+
+	if (c->connect != NULL && parse_connect(o, c->connect, o->tls ?
+	    PROTO_TLS_PORT : PROTO_DEFAULT_PORT) != 0)
+		return cli_refuse(_("cafeboard: --connect: expected HOST or "
+		    "HOST:PORT\n"), false);
+	if (o->tls && o->host == NULL)
+		return cli_refuse(_("cafeboard: --tls and --pin go with "
+		    "--connect\n"), false);
+	/* Refused here for an address (before any packet), at connect time
+	 * for a name. */
+	if (o->host != NULL && !o->tls && !o->insecure && c->key_file != NULL &&
+	    dial_is_address(o->host) && !hostport_loopback_name(o->host)) {
 		fprintf(stderr, _("cafeboard: refused to send the facilitator "
 		    "key in clear to %s: use --tls (the server's --tls-listen "
-		    "port), or --insecure on a network you trust\n"), o.host);
-		rc = 2;
-		goto out;
+		    "port), or --insecure on a network you trust\n"), o->host);
+		return 2;
 	}
-	if (key_file != NULL && read_key(key_file, &o.key) != 0) {
-		/*
-		 * A local server we are about to start writes its key on
-		 * first start: read it again once we are connected.
-		 */
-		if (access(key_file, F_OK) == 0) {
-			rc = 1;
-			goto out;
-		}
-		o.key_file = xstrdup(key_file);
+	if (c->key_file != NULL && read_key(c->key_file, &o->key) != 0) {
+		/* A local server we are about to start writes its key on
+		 * first start: read it again once we are connected. */
+		if (access(c->key_file, F_OK) == 0)
+			return 1;
+		o->key_file = xstrdup(c->key_file);
 	}
-	/*
-	 * --auto-name (make run): the role's name in the user's language,
-	 * numbered by net.c when someone online has it already.
-	 */
-	if (auto_name) {
-		if (o.name == NULL)
-			o.name = xstrdup(i18n_pgettext(key_file != NULL ?
+	/* --auto-name (make run): the role's name in the user's language,
+	 * numbered by net.c when someone online has it already. */
+	if (c->auto_name) {
+		if (o->name == NULL)
+			o->name = xstrdup(i18n_pgettext(c->key_file != NULL ?
 			    /* TRANSLATORS: the name make run joins with. */
 			    NC_("name", "Facilitator") :
 			    NC_("name", "Participant")));
-		o.auto_name = xstrdup(o.name);
+		o->auto_name = xstrdup(o->name);
 	}
-	if (o.board_file != NULL && key_file == NULL) {
-		fprintf(stderr, _("cafeboard: --from needs the facilitator key "
-		    "(--key-file)\n"));
-		rc = 2;
-		goto out;
-	}
-	if (o.host == NULL) {
-		if (o.socket_path == NULL) {
-			const char *sys = paths_system_socket();
+	if (o->board_file != NULL && c->key_file == NULL)
+		return cli_refuse(_("cafeboard: --from needs the facilitator "
+		    "key (--key-file)\n"), false);
+	return -1;
+}
 
-			o.socket_path = paths_default_socket();
-			/* A system service's socket, if that is what runs. */
-			if (access(o.socket_path, F_OK) != 0 && sys != NULL &&
-			    access(sys, W_OK) == 0) {
-				free(o.socket_path);
-				o.socket_path = xstrdup(sys);
-			} else
-				o.autostart = true;
-		}
-		o.server_bin = find_server();
+/*
+ * Without --connect: the socket given, else the local server's (started
+ * when missing), else a system service's socket if that is what runs.
+ */
+static void
+cli_local_server(struct client_opts *o)
+{
+	const char	*sys = paths_system_socket();
+
+	if (o->host != NULL)
+		return;
+	if (o->socket_path == NULL) {
+		o->socket_path = paths_default_socket();
+		if (access(o->socket_path, F_OK) != 0 && sys != NULL &&
+		    access(sys, W_OK) == 0) {
+			free(o->socket_path);
+			o->socket_path = xstrdup(sys);
+		} else
+			o->autostart = true;
 	}
-	if (log_open("cafeboard", log_file != NULL ? LOG_LVL_DEBUG :
-	    LOG_LVL_WARN, log_file != NULL ? LOG_TO_FILE : LOG_TO_NONE,
-	    log_file) != 0) {
-		fprintf(stderr, _("cafeboard: cannot open %s\n"), log_file);
+	o->server_bin = find_server();
+}
+
+/* The front ends, one then the other as often as the user says; rc. */
+static int
+cli_run_board(struct client_opts *o, bool plain)
+{
+	struct client_switch	sw;
+	int			rc = 0;
+
+	o->term_note = term_fallback();
+	memset(&sw, 0, sizeof sw);
+	sw.next = plain ? CLIENT_PLAIN : CLIENT_FULL;
+	while (sw.next != CLIENT_DONE)
+		rc = sw.next == CLIENT_PLAIN ? plain_main(o, &sw) :
+		    ui_main(o, &sw);
+	if (sw.net_ready) {
+		net_stop(&sw.net);
+		net_free(&sw.net);
+	}
+	if (sw.base != NULL)
+		event_base_free(sw.base);
+	return rc;
+}
+
+/* Free the options' heap strings (the join screen replaces some), so
+ * that leak checkers see a clean exit, errors included. */
+static void
+cli_free(struct client_opts *o)
+{
+	free(o->host);
+	free(o->port);
+	free(o->socket_path);
+	free(o->server_bin);
+	free(o->board);
+	free(o->name);
+	free(o->auto_name);
+	free(o->code);
+	free(o->key);
+	free(o->key_file);
+	free(o->board_file);
+	free(o->pin);
+	free(o->term_note);
+	trust_ctx_free(o->tls_ctx);
+}
+
+/* Entry point: the command line, the locale, then the board or export. */
+int
+main(int argc, char **argv)
+{
+	struct cli	c;
+	const char	*env = getenv("CAFEBOARD_PLAIN");
+	int		 rc;
+
+	i18n_locale_init();
+	i18n_init();
+	memset(&c, 0, sizeof c);
+	c.plain = env != NULL && strcmp(env, "1") == 0;
+	if ((rc = cli_parse(&c, argc, argv)) >= 0 ||
+	    (rc = cli_identity(&c)) >= 0)
+		goto out;
+	cli_local_server(&c.o);
+	if (log_open("cafeboard", c.log_file != NULL ? LOG_LVL_DEBUG :
+	    LOG_LVL_WARN, c.log_file != NULL ? LOG_TO_FILE : LOG_TO_NONE,
+	    c.log_file) != 0) {
+		fprintf(stderr, _("cafeboard: cannot open %s\n"), c.log_file);
 		rc = 1;
 		goto out;
 	}
 	/* Box drawing and accents need a UTF-8 locale. */
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
-		o.ascii = true;
-	if (o.tls)
-		o.tls_ctx = trust_ctx_new();
-
-	if (export_cmd)
-		rc = fetch_main(&o, fargc, fargv);
-	else {
-		/* One front end, then the other, as often as the user says. */
-		o.term_note = term_fallback();
-		memset(&sw, 0, sizeof sw);
-		sw.next = plain ? CLIENT_PLAIN : CLIENT_FULL;
-		rc = 0;
-		while (sw.next != CLIENT_DONE)
-			rc = sw.next == CLIENT_PLAIN ? plain_main(&o, &sw) :
-			    ui_main(&o, &sw);
-		if (sw.net_ready) {
-			net_stop(&sw.net);
-			net_free(&sw.net);
-		}
-		if (sw.base != NULL)
-			event_base_free(sw.base);
-	}
+		c.o.ascii = true;
+	if (c.o.tls)
+		c.o.tls_ctx = trust_ctx_new();
+	rc = c.export_cmd ? fetch_main(&c.o, &c.fa) :
+	    cli_run_board(&c.o, c.plain);
 	log_close();
 out:
-	/* ui: the options are heap strings (the join screen replaces some);
-	 * freed so that leak checkers see a clean exit, errors included. */
-	free(o.host);
-	free(o.port);
-	free(o.socket_path);
-	free(o.server_bin);
-	free(o.board);
-	free(o.name);
-	free(o.auto_name);
-	free(o.code);
-	free(o.key);
-	free(o.key_file);
-	free(o.board_file);
-	free(o.pin);
-	free(o.term_note);
-	trust_ctx_free(o.tls_ctx);
+	cli_free(&c.o);
 	return rc;
 }
