@@ -616,6 +616,183 @@ offline_check_corrupt(const char *dir, const char *name, const char *path,
 	return rc;
 }
 
+/* What check learns as it goes, step by step. */
+struct check {
+	struct server_config		*cfg;
+	const struct offline_opts	*o;
+	const char			*name;
+	char				*dir;
+	struct evlog_report		 rep;
+	struct model			*full;	/* the whole log folded */
+	struct model			*quick;	/* snapshot + tail, as served */
+	struct model			*after;	/* what a repair would keep */
+	uint64_t			 base;
+	uint64_t			 first;
+	uint64_t			 snap_seq;
+	int				 srd;	/* the snapshot: 0, 1 none, -1 */
+	int				 damaged; /* 0, 1, -1 could not look */
+	bool				 log_ok;
+	bool				 snap_bad;
+	char				 err[512];
+};
+
+/* Open the log again with mode into ck; true if it folded. */
+static bool
+check_open(struct check *ck, const char *path, int mode)
+{
+	return offline_check_open(ck->dir, ck->name, path, mode, &ck->full,
+	    &ck->base, &ck->first, &ck->rep, ck->err, sizeof ck->err);
+}
+
+/*
+ * 1. The log, record by record, folded from the start (from the snapshot
+ *    when the log starts after it).  A torn tail is cut by --repair as the
+ *    server cuts it; damage with intact records after it is planned
+ *    around.  -1 when check could not go on.
+ */
+static int
+check_log(struct check *ck)
+{
+	struct stat	 st;
+	char		*path;
+	int		 rc;
+
+	xasprintf(&path, "%s/events.log", ck->dir);
+	memset(&ck->rep, 0, sizeof ck->rep);
+	if (stat(path, &st) != 0 && offline_snapshot_seq(ck->dir, ck->name) > 0)
+		printf(_("%s: none; the server starts a new log after the "
+		    "snapshot\n"), path);
+	else if (stat(path, &st) != 0) {
+		printf(_("%s: none, and no usable snapshot either\n"), path);
+		ck->damaged = 1;
+	} else if ((ck->log_ok = check_open(ck, path, EVLOG_READONLY))) {
+		if (ck->rep.cut_bytes > 0 && ck->o->repair) {
+			ck->log_ok = check_open(ck, path, EVLOG_REPAIR);
+			printf(_("%s: REPAIRED: %s\n"), path, ck->rep.detail);
+		} else if (ck->rep.cut_bytes > 0) {
+			printf(_("%s: DAMAGED: %s\n"), path, ck->rep.detail);
+			ck->damaged = 1;
+		}
+	} else if (!ck->rep.corrupt) {
+		printf(_("%s: DAMAGED: %s\n"), path, ck->err);
+		ck->damaged = 1;
+	}
+	if (ck->rep.corrupt) {
+		printf(_("%s: DAMAGED: %s\n"), path, ck->err);
+		rc = offline_check_corrupt(ck->dir, ck->name, path,
+		    ck->o->repair, &ck->after);
+		ck->damaged = rc;
+		if (rc == 0)
+			ck->log_ok = check_open(ck, path, EVLOG_READONLY);
+	}
+	free(path);
+	return ck->damaged == -1 ? -1 : 0;
+}
+
+/* 2. The snapshot: there, unusable, or its seq and size. */
+static void
+check_snapshot(struct check *ck, const char *path)
+{
+	uint8_t	*snap;
+	size_t	 snap_len;
+	char	 serr[256];
+
+	ck->srd = evlog_snapshot_read(ck->dir, &ck->snap_seq, &snap,
+	    &snap_len, serr, sizeof serr);
+	if (ck->srd == 1)
+		printf(_("%s: none (the whole log is folded at start)\n"),
+		    path);
+	else if (ck->srd == -1) {
+		printf(_("%s: UNUSABLE: %s\n"), path, serr);
+		ck->snap_bad = true;
+	} else {
+		free(snap);
+		printf(_("%s: seq %llu, %zu bytes\n"), path,
+		    (unsigned long long)ck->snap_seq, snap_len);
+	}
+}
+
+/* 3. The snapshot and the log's tail must give the whole log's state. */
+static void
+check_snapshot_matches(struct check *ck, const char *path)
+{
+	struct evlog	*l2 = NULL;
+	uint64_t	 s2;
+
+	if (ck->base > 0 && ck->log_ok)
+		printf(_("%s: the log starts at seq %llu, the seqs before are "
+		    "in the snapshot only\n"), path,
+		    (unsigned long long)ck->first);
+	if (ck->srd != 0 || !ck->log_ok || ck->rep.first_seq > 1)
+		return;
+	if (store_load(ck->cfg->data_dir, ck->name, EVLOG_READONLY,
+	    &ck->quick, &l2, &s2, NULL, NULL, ck->err, sizeof ck->err) != 0) {
+		printf(_("%s: UNUSABLE with the log: %s\n"), path, ck->err);
+		ck->snap_bad = true;
+		return;
+	}
+	if (l2 != NULL)
+		evlog_close(l2);
+	if (ck->snap_seq > ck->full->head) {
+		/*
+		 * The log lost its end (a crash with --fsync batch or never,
+		 * or a repair): the snapshot holds those changes, and the
+		 * server goes on from it.  Nothing to set aside.
+		 */
+		printf(_("%s: ahead of the log (seq %llu > %llu): the server "
+		    "goes on from the snapshot\n"), path,
+		    (unsigned long long)ck->snap_seq,
+		    (unsigned long long)ck->full->head);
+	} else if (!offline_same_state(ck->quick, ck->full)) {
+		printf(_("%s: DIFFERS from the state the log gives\n"), path);
+		ck->snap_bad = true;
+	} else
+		printf(_("%s: matches the log\n"), path);
+}
+
+/* --repair with a sound log: a bad snapshot is set aside (it only costs
+ * time at start). */
+static void
+check_set_aside(struct check *ck, const char *path)
+{
+	char	*bad;
+
+	if (!ck->snap_bad || !ck->o->repair || !ck->log_ok)
+		return;
+	xasprintf(&bad, "%s.bad", path);
+	if (rename(path, bad) == 0) {
+		printf(_("%s: set aside as %s; the log is folded at start\n"),
+		    path, bad);
+		ck->damaged = 0;
+		model_free(ck->quick);
+		ck->quick = NULL;
+	}
+	free(bad);
+}
+
+/* 4. What the server serves: the very load it does. */
+static void
+check_served(struct check *ck)
+{
+	struct evlog	*l2 = NULL;
+	uint64_t	 s2;
+
+	if (ck->quick != NULL || store_load(ck->cfg->data_dir, ck->name,
+	    EVLOG_READONLY, &ck->quick, &l2, &s2, NULL, NULL, ck->err,
+	    sizeof ck->err) == 0) {
+		if (l2 != NULL)
+			evlog_close(l2);
+		offline_summary(ck->name, ck->quick, false);
+	} else if (ck->rep.corrupt && ck->damaged)
+		printf(_("board %s: not served until it is repaired\n"),
+		    ck->name);
+	else
+		printf(_("board %s: the server cannot open it: %s\n"),
+		    ck->name, ck->err);
+	if (ck->after != NULL)
+		offline_summary(ck->name, ck->after, true);
+}
+
 /*
  * check BOARD [--repair]: verify every log record, the snapshot, and that
  * the snapshot plus the log's tail give the very state the whole log gives;
@@ -626,165 +803,44 @@ static int
 offline_check(struct server_config *cfg, const struct offline_opts *o,
     const char *name)
 {
-	struct evlog_report	 rep;
-	struct evlog		*l2 = NULL;
-	struct model		*full = NULL, *quick = NULL, *after = NULL;
-	struct stat		 st;
-	uint64_t		 snap_seq = 0, base = 0, first = 0, s2;
-	uint8_t			*snap;
-	size_t			 snap_len;
-	char			*dir, *path, err[512], serr[256];
-	int			 damaged = 0, srd, lock = -1, rc;
-	bool			 log_ok = false, snap_bad = false;
+	struct check	 ck;
+	char		*path, err[512];
+	int		 lock = -1;
 
 	if (!offline_name_ok(name))
 		return 2;
 	if (!store_exists(cfg->data_dir, name))
 		return offline_fail(_("there is no board called %s in %s"),
 		    name, cfg->data_dir);
-	dir = store_board_dir(cfg->data_dir, name);
-	if (o->repair && (lock = store_lock(dir, err, sizeof err)) == -1) {
-		free(dir);
+	memset(&ck, 0, sizeof ck);
+	ck.cfg = cfg;
+	ck.o = o;
+	ck.name = name;
+	ck.dir = store_board_dir(cfg->data_dir, name);
+	if (o->repair && (lock = store_lock(ck.dir, err, sizeof err)) == -1) {
+		free(ck.dir);
 		return offline_fail(_("%s; stop the server before --repair"),
 		    err);
 	}
-
-	/*
-	 * 1. The log, record by record, folded from the start (from the
-	 *    snapshot when the log starts after it).  A torn tail is cut by
-	 *    --repair as the server cuts it; damage with intact records
-	 *    after it is planned around.
-	 */
-	xasprintf(&path, "%s/events.log", dir);
-	memset(&rep, 0, sizeof rep);
-	if (stat(path, &st) != 0 && offline_snapshot_seq(dir, name) > 0)
-		printf(_("%s: none; the server starts a new log after the "
-		    "snapshot\n"), path);
-	else if (stat(path, &st) != 0) {
-		printf(_("%s: none, and no usable snapshot either\n"), path);
-		damaged = 1;
+	if (check_log(&ck) == 0) {
+		xasprintf(&path, "%s/snapshot", ck.dir);
+		check_snapshot(&ck, path);
+		check_snapshot_matches(&ck, path);
+		if (ck.snap_bad && ck.damaged == 0)
+			ck.damaged = 1;
+		check_set_aside(&ck, path);
+		check_served(&ck);
+		free(path);
 	}
-	else if ((log_ok = offline_check_open(dir, name, path,
-	    EVLOG_READONLY, &full, &base, &first, &rep, err, sizeof err))) {
-		if (rep.cut_bytes > 0 && o->repair) {
-			log_ok = offline_check_open(dir, name, path,
-			    EVLOG_REPAIR, &full, &base, &first, &rep, err,
-			    sizeof err);
-			printf(_("%s: REPAIRED: %s\n"), path, rep.detail);
-		} else if (rep.cut_bytes > 0) {
-			printf(_("%s: DAMAGED: %s\n"), path, rep.detail);
-			damaged = 1;
-		}
-	} else if (!rep.corrupt) {
-		printf(_("%s: DAMAGED: %s\n"), path, err);
-		damaged = 1;
-	}
-	if (rep.corrupt) {
-		printf(_("%s: DAMAGED: %s\n"), path, err);
-		rc = offline_check_corrupt(dir, name, path, o->repair, &after);
-		if (rc == -1) {
-			damaged = -1;
-			goto out;
-		}
-		damaged = rc;
-		if (rc == 0)
-			log_ok = offline_check_open(dir, name, path,
-			    EVLOG_READONLY, &full, &base, &first, &rep, err,
-			    sizeof err);
-	}
-	free(path);
-
-	/* 2. The snapshot. */
-	srd = evlog_snapshot_read(dir, &snap_seq, &snap, &snap_len, serr,
-	    sizeof serr);
-	xasprintf(&path, "%s/snapshot", dir);
-	if (srd == 1)
-		printf(_("%s: none (the whole log is folded at start)\n"),
-		    path);
-	else if (srd == -1) {
-		printf(_("%s: UNUSABLE: %s\n"), path, serr);
-		snap_bad = true;
-	} else {
-		free(snap);
-		printf(_("%s: seq %llu, %zu bytes\n"), path,
-		    (unsigned long long)snap_seq, snap_len);
-	}
-
-	/* 3. Snapshot + tail must equal the full fold. */
-	if (base > 0 && log_ok)
-		printf(_("%s: the log starts at seq %llu, the seqs before are "
-		    "in the snapshot only\n"), path, (unsigned long long)first);
-	if (srd == 0 && log_ok && rep.first_seq <= 1) {
-		if (store_load(cfg->data_dir, name, EVLOG_READONLY, &quick,
-		    &l2, &s2, NULL, NULL, err, sizeof err) != 0) {
-			printf(_("%s: UNUSABLE with the log: %s\n"), path,
-			    err);
-			snap_bad = true;
-		} else {
-			if (l2 != NULL)
-				evlog_close(l2);
-			l2 = NULL;
-			if (snap_seq > full->head) {
-				/*
-				 * The log lost its end (a crash with --fsync
-				 * batch or never, or a repair): the snapshot
-				 * holds those changes, and the server goes on
-				 * from it.  Nothing to set aside.
-				 */
-				printf(_("%s: ahead of the log (seq %llu > "
-				    "%llu): the server goes on from the "
-				    "snapshot\n"), path,
-				    (unsigned long long)snap_seq,
-				    (unsigned long long)full->head);
-			} else if (!offline_same_state(quick, full)) {
-				printf(_("%s: DIFFERS from the state the log "
-				    "gives\n"), path);
-				snap_bad = true;
-			} else
-				printf(_("%s: matches the log\n"), path);
-		}
-	}
-	if (snap_bad && damaged == 0)
-		damaged = 1;
-	if (snap_bad && o->repair && log_ok) {
-		/* The log is sound now; a bad snapshot only costs time. */
-		char *bad;
-
-		xasprintf(&bad, "%s.bad", path);
-		if (rename(path, bad) == 0) {
-			printf(_("%s: set aside as %s; the log is folded at "
-			    "start\n"), path, bad);
-			damaged = 0;
-			model_free(quick);
-			quick = NULL;
-		}
-		free(bad);
-	}
-
-	/* 4. What the server serves: the very load it does. */
-	if (quick != NULL || store_load(cfg->data_dir, name, EVLOG_READONLY,
-	    &quick, &l2, &s2, NULL, NULL, err, sizeof err) == 0) {
-		if (l2 != NULL)
-			evlog_close(l2);
-		offline_summary(name, quick, false);
-		model_free(quick);
-	} else if (rep.corrupt && damaged)
-		printf(_("board %s: not served until it is repaired\n"), name);
-	else
-		printf(_("board %s: the server cannot open it: %s\n"), name,
-		    err);
-	if (after != NULL)
-		offline_summary(name, after, true);
-out:
-	free(path);
-	model_free(after);
-	model_free(full);
+	model_free(ck.quick);
+	model_free(ck.after);
+	model_free(ck.full);
 	if (lock != -1)
 		close(lock);
-	free(dir);
-	if (damaged == -1)
+	free(ck.dir);
+	if (ck.damaged == -1)
 		return 1;
-	if (damaged) {
+	if (ck.damaged) {
 		if (!o->repair)
 			printf(_("run: cafeboard-server check %s --repair  "
 			    "(with the server stopped)\n"), name);
