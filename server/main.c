@@ -175,6 +175,63 @@ opt_number(const char *name, const char *arg, bool suffix, uint64_t max)
 	return v;
 }
 
+/* The numeric options: where each goes in the configuration, its limit. */
+static const struct num_option {
+	int		 ch;
+	const char	*name;
+	size_t		 off;		/* in struct server_config */
+	enum { NUM_U32, NUM_SIZE, NUM_DOUBLE } type;
+	bool		 suffix;	/* k, M, G allowed */
+	uint64_t	 max;
+} num_options[] = {
+#define NUM(ch, name, field, type, suffix, max) \
+	{ ch, name, offsetof(struct server_config, field), type, suffix, max }
+	NUM(OPT_SNAPSHOT_EVERY, "snapshot-every", snapshot_every, NUM_U32,
+	    false, UINT32_MAX),
+	NUM(OPT_OPS_PER_SEC, "ops-per-sec", ops_per_sec, NUM_DOUBLE, false,
+	    1000000),
+	NUM(OPT_OPS_BURST, "ops-burst", ops_burst, NUM_U32, false, 1000000),
+	NUM(OPT_MAX_CONNS, "max-conns", max_conns, NUM_U32, false, 1000000),
+	NUM(OPT_MAX_CONNS_PER_PEER, "max-conns-per-peer", max_conns_per_peer,
+	    NUM_U32, false, 1000000),
+	NUM(OPT_MAX_HELLO, "max-hello", max_hello, NUM_U32, false, 1000000),
+	NUM(OPT_MAX_CARDS, "max-cards", max_cards, NUM_U32, false, 10000000),
+	NUM(OPT_MAX_PARTICIPANTS, "max-participants", max_participants,
+	    NUM_U32, false, 1000000),
+	NUM(OPT_IDLE_TIMEOUT, "idle-timeout", idle_timeout, NUM_U32, false,
+	    86400),
+	NUM(OPT_QUEUE_CAP, "queue-cap", queue_cap, NUM_SIZE, true,
+	    (uint64_t)1 << 34),
+	NUM(OPT_REPLAY_MAX, "replay-max", replay_max, NUM_U32, false,
+	    100000000),
+#undef NUM
+};
+
+/* A numeric option into cfg; false if ch is not one. */
+static bool
+num_option(struct server_config *cfg, int ch, const char *arg)
+{
+	const struct num_option	*n;
+	uint64_t		 v;
+	size_t			 i;
+
+	for (i = 0; i < sizeof num_options / sizeof num_options[0]; i++) {
+		n = &num_options[i];
+		if (n->ch != ch)
+			continue;
+		v = opt_number(n->name, arg, n->suffix, n->max);
+		if (n->type == NUM_U32)
+			*(uint32_t *)(void *)((char *)cfg + n->off) =
+			    (uint32_t)v;
+		else if (n->type == NUM_SIZE)
+			*(size_t *)(void *)((char *)cfg + n->off) = (size_t)v;
+		else
+			*(double *)(void *)((char *)cfg + n->off) = (double)v;
+		return true;
+	}
+	return false;
+}
+
 /* Fill cfg with the defaults. */
 static void
 config_defaults(struct server_config *cfg)
@@ -320,225 +377,208 @@ relay_options_ok(const struct server_config *cfg)
 	return 0;
 }
 
-/* Entry point. */
+/* A refusal of the command line: the message, then 2 (the exit code). */
+static int
+opt_refuse(const char *msg)
+{
+	fprintf(stderr, "%s", msg);
+	return 2;
+}
+
+/* Add one more --listen or --tls-listen; -1, or the exit code. */
+static int
+opt_listen(char **v, size_t *n, const char *opt, const char *arg)
+{
+	if (*n == SERVER_MAX_LISTEN) {
+		fprintf(stderr, _("cafeboard-server: at most %d %s\n"),
+		    SERVER_MAX_LISTEN, opt);
+		return 2;
+	}
+	v[(*n)++] = xstrdup(arg);
+	return -1;
+}
+
+/* Replace the string option *slot by arg. */
+static void
+opt_string(char **slot, const char *arg)
+{
+	free(*slot);
+	*slot = xstrdup(arg);
+}
+
+/* One option of the command line: -1 when taken, else the exit code. */
+static int
+server_option(struct server_config *cfg, struct offline_opts *off, int ch,
+    const char *arg)
+{
+	int	lvl;
+
+	if (num_option(cfg, ch, arg))
+		return -1;
+	switch (ch) {
+	case OPT_SOCKET:
+		opt_string(&cfg->socket_path, arg);
+		break;
+	case OPT_LISTEN:
+		return opt_listen(cfg->listen, &cfg->nlisten, "--listen", arg);
+	case OPT_TLS_LISTEN:
+		return opt_listen(cfg->tls_listen, &cfg->ntls_listen,
+		    "--tls-listen", arg);
+	case OPT_TLS_CERT:
+		opt_string(&cfg->tls_cert, arg);
+		break;
+	case OPT_TLS_KEY:
+		opt_string(&cfg->tls_key, arg);
+		break;
+	case OPT_SOCKET_MODE:
+		if ((cfg->socket_mode = parse_mode(arg)) < 0) {
+			fprintf(stderr, _("cafeboard-server: --socket-mode: "
+			    "'%s' is not an octal mode such as 0660\n"), arg);
+			return 2;
+		}
+		break;
+	case OPT_SOCKET_GROUP:
+		opt_string(&cfg->socket_group, arg);
+		break;
+	case OPT_DATA:
+		opt_string(&cfg->data_dir, arg);
+		break;
+	case OPT_KEY_FILE:
+		opt_string(&cfg->key_file, arg);
+		cfg->key_file_given = true;
+		break;
+	case OPT_FSYNC:
+		if (strcmp(arg, "always") == 0)
+			cfg->fsync = EVLOG_SYNC_ALWAYS;
+		else if (strcmp(arg, "batch") == 0)
+			cfg->fsync = EVLOG_SYNC_BATCH;
+		else if (strcmp(arg, "never") == 0)
+			cfg->fsync = EVLOG_SYNC_NEVER;
+		else
+			return opt_refuse(_("cafeboard-server: --fsync: "
+			    "always, batch or never\n"));
+		break;
+	case OPT_LOG_LEVEL:
+		if ((lvl = log_level_parse(arg)) < 0)
+			return opt_refuse(_("cafeboard-server: --log-level: "
+			    "error, warn, info or debug\n"));
+		cfg->log_level = (enum log_level)lvl;
+		break;
+	case OPT_LOG_FILE:
+		opt_string(&cfg->log_file, arg);
+		cfg->log_target = LOG_TO_FILE;
+		break;
+	case OPT_SYSLOG:
+		cfg->log_target = LOG_TO_SYSLOG;
+		break;
+	case OPT_UPSTREAM:
+		opt_string(&cfg->upstream, arg);
+		break;
+	case OPT_TLS:
+		cfg->upstream_tls = true;
+		break;
+	case OPT_PIN:
+		opt_string(&cfg->upstream_pin, arg);
+		break;
+	case OPT_INSECURE:
+		cfg->upstream_insecure = true;
+		break;
+	case OPT_FROM:
+		off->from = arg;
+		break;
+	case OPT_FORMAT:
+		off->format = arg;
+		break;
+	case 'o':
+		off->output = arg;
+		break;
+	case OPT_BOM:
+		off->bom = true;
+		break;
+	case OPT_REPAIR:
+		off->repair = true;
+		break;
+	case 'h':
+		usage(stdout);
+		return 0;
+	case OPT_VERSION:
+		printf(_("cafeboard-server %s (protocol %d)\n"), CB_VERSION,
+		    PROTO_VERSION);
+		return 0;
+	default:
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}
+
+/* The defaults that depend on other options, and the options that go
+ * together; -1 to go on, else the exit code. */
+static int
+config_finish(struct server_config *cfg)
+{
+	if (cfg->data_dir == NULL)
+		cfg->data_dir = paths_default_data();
+	if (cfg->key_file == NULL)
+		xasprintf(&cfg->key_file, "%s/facilitator.key", cfg->data_dir);
+	if (cfg->socket_path == NULL)
+		cfg->socket_path = paths_default_socket();
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL))
+		return opt_refuse(_("cafeboard-server: --tls-cert and "
+		    "--tls-key go together\n"));
+	if (relay_options_ok(cfg) != 0)
+		return 2;
+	return -1;
+}
+
+/* The server, or the offline command argv names; the exit code. */
+static int
+server_dispatch(struct server_config *cfg, struct offline_opts *off,
+    int argc, char **argv)
+{
+	if (argc > 0 && cfg->upstream != NULL)
+		return opt_refuse(_("cafeboard-server: a relay (--upstream) "
+		    "keeps no board: the commands run where the board is\n"));
+	if (argc > 0)
+		return offline_main(cfg, off, argc, argv);
+	if (off->from != NULL || off->format != NULL || off->output != NULL ||
+	    off->bom || off->repair)
+		return opt_refuse(_("cafeboard-server: --from, --format, "
+		    "--output, --bom and --repair go with a command\n"));
+	return server_run(cfg);
+}
+
+/* Entry point: the options, the log, then the server or a command. */
 int
 main(int argc, char **argv)
 {
 	struct server_config	 cfg;
 	struct offline_opts	 off;
-	int			 ch, lvl, rc;
+	int			 ch, rc = -1;
 
 	server_malloc_setup();
 	i18n_locale_init();
 	i18n_init();
 	config_defaults(&cfg);
 	memset(&off, 0, sizeof off);
-	while ((ch = getopt_long(argc, argv, "ho:", long_options, NULL)) != -1) {
-		switch (ch) {
-		case OPT_SOCKET:
-			free(cfg.socket_path);
-			cfg.socket_path = xstrdup(optarg);
-			break;
-		case OPT_LISTEN:
-			if (cfg.nlisten == SERVER_MAX_LISTEN) {
-				fprintf(stderr, _("cafeboard-server: at most "
-				    "%d --listen\n"), SERVER_MAX_LISTEN);
-				return 2;
-			}
-			cfg.listen[cfg.nlisten++] = xstrdup(optarg);
-			break;
-		case OPT_TLS_LISTEN:
-			if (cfg.ntls_listen == SERVER_MAX_LISTEN) {
-				fprintf(stderr, _("cafeboard-server: at most "
-				    "%d --tls-listen\n"), SERVER_MAX_LISTEN);
-				return 2;
-			}
-			cfg.tls_listen[cfg.ntls_listen++] = xstrdup(optarg);
-			break;
-		case OPT_TLS_CERT:
-			free(cfg.tls_cert);
-			cfg.tls_cert = xstrdup(optarg);
-			break;
-		case OPT_TLS_KEY:
-			free(cfg.tls_key);
-			cfg.tls_key = xstrdup(optarg);
-			break;
-		case OPT_SOCKET_MODE:
-			if ((cfg.socket_mode = parse_mode(optarg)) < 0) {
-				fprintf(stderr, _("cafeboard-server: "
-				    "--socket-mode: '%s' is not an octal mode "
-				    "such as 0660\n"), optarg);
-				return 2;
-			}
-			break;
-		case OPT_SOCKET_GROUP:
-			free(cfg.socket_group);
-			cfg.socket_group = xstrdup(optarg);
-			break;
-		case OPT_DATA:
-			free(cfg.data_dir);
-			cfg.data_dir = xstrdup(optarg);
-			break;
-		case OPT_KEY_FILE:
-			free(cfg.key_file);
-			cfg.key_file = xstrdup(optarg);
-			cfg.key_file_given = true;
-			break;
-		case OPT_FSYNC:
-			if (strcmp(optarg, "always") == 0)
-				cfg.fsync = EVLOG_SYNC_ALWAYS;
-			else if (strcmp(optarg, "batch") == 0)
-				cfg.fsync = EVLOG_SYNC_BATCH;
-			else if (strcmp(optarg, "never") == 0)
-				cfg.fsync = EVLOG_SYNC_NEVER;
-			else {
-				fprintf(stderr, "%s", _("cafeboard-server: "
-				    "--fsync: always, batch or never\n"));
-				return 2;
-			}
-			break;
-		case OPT_SNAPSHOT_EVERY:
-			cfg.snapshot_every = (uint32_t)opt_number(
-			    "snapshot-every", optarg, false, UINT32_MAX);
-			break;
-		case OPT_OPS_PER_SEC:
-			cfg.ops_per_sec = (double)opt_number("ops-per-sec",
-			    optarg, false, 1000000);
-			break;
-		case OPT_OPS_BURST:
-			cfg.ops_burst = (uint32_t)opt_number("ops-burst",
-			    optarg, false, 1000000);
-			break;
-		case OPT_MAX_CONNS:
-			cfg.max_conns = (uint32_t)opt_number("max-conns",
-			    optarg, false, 1000000);
-			break;
-		case OPT_MAX_CONNS_PER_PEER:
-			cfg.max_conns_per_peer = (uint32_t)opt_number(
-			    "max-conns-per-peer", optarg, false, 1000000);
-			break;
-		case OPT_MAX_HELLO:
-			cfg.max_hello = (uint32_t)opt_number("max-hello",
-			    optarg, false, 1000000);
-			break;
-		case OPT_MAX_CARDS:
-			cfg.max_cards = (uint32_t)opt_number("max-cards",
-			    optarg, false, 10000000);
-			break;
-		case OPT_MAX_PARTICIPANTS:
-			cfg.max_participants = (uint32_t)opt_number(
-			    "max-participants", optarg, false, 1000000);
-			break;
-		case OPT_IDLE_TIMEOUT:
-			cfg.idle_timeout = (uint32_t)opt_number("idle-timeout",
-			    optarg, false, 86400);
-			break;
-		case OPT_QUEUE_CAP:
-			cfg.queue_cap = (size_t)opt_number("queue-cap", optarg,
-			    true, (uint64_t)1 << 34);
-			break;
-		case OPT_REPLAY_MAX:
-			cfg.replay_max = (uint32_t)opt_number("replay-max",
-			    optarg, false, 100000000);
-			break;
-		case OPT_LOG_LEVEL:
-			if ((lvl = log_level_parse(optarg)) < 0) {
-				fprintf(stderr, "%s", _("cafeboard-server: "
-				    "--log-level: error, warn, info or "
-				    "debug\n"));
-				return 2;
-			}
-			cfg.log_level = (enum log_level)lvl;
-			break;
-		case OPT_LOG_FILE:
-			free(cfg.log_file);
-			cfg.log_file = xstrdup(optarg);
-			cfg.log_target = LOG_TO_FILE;
-			break;
-		case OPT_SYSLOG:
-			cfg.log_target = LOG_TO_SYSLOG;
-			break;
-		case OPT_UPSTREAM:
-			free(cfg.upstream);
-			cfg.upstream = xstrdup(optarg);
-			break;
-		case OPT_TLS:
-			cfg.upstream_tls = true;
-			break;
-		case OPT_PIN:
-			free(cfg.upstream_pin);
-			cfg.upstream_pin = xstrdup(optarg);
-			break;
-		case OPT_INSECURE:
-			cfg.upstream_insecure = true;
-			break;
-		case OPT_FROM:
-			off.from = optarg;
-			break;
-		case OPT_FORMAT:
-			off.format = optarg;
-			break;
-		case 'o':
-			off.output = optarg;
-			break;
-		case OPT_BOM:
-			off.bom = true;
-			break;
-		case OPT_REPAIR:
-			off.repair = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case OPT_VERSION:
-			printf(_("cafeboard-server %s (protocol %d)\n"),
-			    CB_VERSION, PROTO_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (cfg.data_dir == NULL)
-		cfg.data_dir = paths_default_data();
-	if (cfg.key_file == NULL)
-		xasprintf(&cfg.key_file, "%s/facilitator.key", cfg.data_dir);
-	if (cfg.socket_path == NULL)
-		cfg.socket_path = paths_default_socket();
-	if ((cfg.tls_cert == NULL) != (cfg.tls_key == NULL)) {
-		fprintf(stderr, "%s", _("cafeboard-server: --tls-cert and "
-		    "--tls-key go together\n"));
+	while (rc < 0 && (ch = getopt_long(argc, argv, "ho:", long_options,
+	    NULL)) != -1)
+		rc = server_option(&cfg, &off, ch, optarg);
+	if (rc < 0)
+		rc = config_finish(&cfg);
+	if (rc >= 0) {
 		config_free(&cfg);
-		return 2;
+		return rc;
 	}
-	if (relay_options_ok(&cfg) != 0) {
-		config_free(&cfg);
-		return 2;
-	}
-
 	if (log_open("cafeboard-server", cfg.log_level, cfg.log_target,
 	    cfg.log_file) != 0) {
 		fprintf(stderr, _("cafeboard-server: cannot open %s\n"),
 		    cfg.log_file);
+		config_free(&cfg);
 		return 1;
 	}
 	xmalloc_set_fatal_hook(server_fatal_hook);
-
-	if (optind < argc && cfg.upstream != NULL) {
-		fprintf(stderr, "%s", _("cafeboard-server: a relay (--upstream) "
-		    "keeps no board: the commands run where the board is\n"));
-		rc = 2;
-	} else if (optind == argc) {
-		if (off.from != NULL || off.format != NULL ||
-		    off.output != NULL || off.bom || off.repair) {
-			fprintf(stderr, "%s", _("cafeboard-server: --from, "
-			    "--format, --output, --bom and --repair go with a "
-			    "command\n"));
-			rc = 2;
-		} else
-			rc = server_run(&cfg);
-	} else
-		rc = offline_main(&cfg, &off, argc - optind, argv + optind);
+	rc = server_dispatch(&cfg, &off, argc - optind, argv + optind);
 	log_close();
 	config_free(&cfg);
 	return rc;
