@@ -117,6 +117,8 @@ static const struct plain_cmd plain_cmds[] = {
 	{ "label", NC_("command", "label"), N_("[NAME]"),
 	    N_("pick your label (your d\xc3\xa9partement, your "
 	    "organisation)"), 0, plain_day_cmd_label },
+	{ "poll", NC_("command", "poll"), "",
+	    N_("hear the open poll again"), 0, plain_day_cmd_poll },
 	{ "status", NC_("command", "status"), "",
 	    N_("the phase, the timer, the connection"), 0,
 	    plain_cmd_status_fn },
@@ -145,6 +147,17 @@ static const struct plain_cmd plain_cmds[] = {
 	{ "step", NC_("command", "step"), N_("[N]"),
 	    N_("the run sheet's next step, or step N"), PLAIN_FAC,
 	    plain_day_cmd_step },
+	{ "close", NC_("command", "close"), N_("poll"),
+	    N_("close the open poll: its results go to everyone"), PLAIN_FAC,
+	    plain_day_cmd_close },
+	{ "groups", NC_("command", "groups"),
+	    N_("pairs | teams | labels | merge"),
+	    N_("form pairs who met least, teams kept all day, one table per "
+	    "label, or merge the groups' tables"), PLAIN_FAC,
+	    plain_day_cmd_groups },
+	{ "labelof", NC_("command", "labelof"), N_("NAME LABEL | NAME none"),
+	    N_("give someone a label (for the groups by label), or none"),
+	    PLAIN_FAC | PLAIN_PERSON, plain_day_cmd_label_of },
 	{ "follow", NC_("command", "follow"), N_("table N | results | none"),
 	    N_("bring every screen to a table or to the results"), PLAIN_FAC,
 	    plain_cmd_follow },
@@ -198,7 +211,7 @@ plain_fold(const char *s)
 }
 
 /* True if typed (folded) is the word w, or w in the user's language. */
-static bool
+bool
 plain_is(const char *typed, const char *ctx_word)
 {
 	char		*a, *b;
@@ -438,7 +451,7 @@ plain_card_arg(struct plain *p, char *s, bool live)
 }
 
 /* The participant a first name (or the start of one) names; NULL said. */
-static const struct model_participant *
+const struct model_participant *
 plain_person(struct plain *p, const char *s, bool say)
 {
 	struct model			*m = plain_model(p);

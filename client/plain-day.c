@@ -301,3 +301,149 @@ plain_day_cmd_label(struct plain *p, char *args)
 	if (plain_submit(p, &op) == 0)
 		plain_done(p, _("Your label: %s"), m->labels[op.label - 1]);
 }
+
+/* poll: hear the open poll again (its question, how to answer). */
+void
+plain_day_cmd_poll(struct plain *p, char *args)
+{
+	const struct model_poll	*poll;
+
+	(void)args;
+	if ((poll = plain_day_open_poll(p)) != NULL)
+		plain_day_poll_opened(p, poll);
+}
+
+/* close [poll]: close the newest open poll; its results go to everyone. */
+void
+plain_day_cmd_close(struct plain *p, char *args)
+{
+	const struct model_poll	*poll;
+	struct proto_op		 op;
+	char			*f;
+	bool			 ok;
+
+	text_trim(args);
+	f = plain_fold(args);
+	ok = f[0] == '\0' || plain_is(f, NC_("word", "poll"));
+	free(f);
+	if (!ok) {
+		plain_say(p, "%s", _("Type close poll."));
+		return;
+	}
+	if ((poll = plain_day_open_poll(p)) == NULL)
+		return;
+	memset(&op, 0, sizeof op);
+	op.kind = OP_POLL_CLOSE;
+	op.poll = poll->id;
+	if (plain_submit(p, &op) == 0)
+		plain_done(p, _("Poll \xc2\xab%s\xc2\xbb closed"),
+		    poll->question);
+}
+
+/* The words of the regroup modes, in enum group_mode's order. */
+static const char *const plain_day_modes[GROUP_MODE_COUNT] = {
+	NC_("word", "pairs"),
+	NC_("word", "teams"),
+	NC_("word", "labels"),
+	NC_("word", "merge"),
+};
+
+/* groups pairs|teams|labels|merge: seat the room anew. */
+void
+plain_day_cmd_groups(struct plain *p, char *args)
+{
+	static const char *const done[GROUP_MODE_COUNT] = {
+		N_("Pairs formed"),
+		N_("Teams formed"),
+		N_("One table per label"),
+		N_("The groups' tables merged"),
+	};
+	struct proto_op	 op;
+	char		*f;
+	int		 i, mode = -1;
+
+	text_trim(args);
+	f = plain_fold(args);
+	for (i = 0; i < GROUP_MODE_COUNT && mode < 0; i++)
+		if (plain_is(f, plain_day_modes[i]))
+			mode = i;
+	free(f);
+	if (mode < 0) {
+		plain_say(p, "%s", _("Type groups and one of: pairs, teams, "
+		    "labels, merge."));
+		return;
+	}
+	memset(&op, 0, sizeof op);
+	op.kind = OP_REGROUP;
+	op.mode = (uint8_t)mode;
+	op.text = (char *)"";
+	if (plain_submit(p, &op) == 0)
+		plain_done(p, "%s", _(done[mode]));
+}
+
+/* The label (1-based) that s names, 0 for none, -1 when neither. */
+static int
+plain_day_label_of(const struct model *m, const char *s)
+{
+	char		*a, *b;
+	uint32_t	 i;
+	int		 hit = -1;
+
+	a = plain_fold(s);
+	if (plain_is(a, NC_("word", "none")))
+		hit = 0;
+	for (i = 0; hit < 0 && i < m->nlabels; i++) {
+		b = plain_fold(m->labels[i]);
+		if (strcmp(a, b) == 0)
+			hit = (int)i + 1;
+		free(b);
+	}
+	free(a);
+	return hit;
+}
+
+/*
+ * labelof NAME LABEL | NAME none: give someone a label.  A first name and
+ * a label may both have several words: the first split where the end is
+ * a label and the start someone's name wins.
+ */
+void
+plain_day_cmd_label_of(struct plain *p, char *args)
+{
+	struct model			*m = plain_model(p);
+	const struct model_participant	*q = NULL;
+	struct proto_op			 op;
+	char				*sp, *list;
+	int				 label = -1;
+
+	text_trim(args);
+	if (m->nlabels == 0) {
+		plain_say(p, "%s", _("This board offers no labels."));
+		return;
+	}
+	for (sp = strchr(args, ' '); sp != NULL && q == NULL;
+	    sp = strchr(sp + 1, ' ')) {
+		if ((label = plain_day_label_of(m, sp + 1)) < 0)
+			continue;
+		*sp = '\0';
+		q = plain_person(p, args, false);
+		*sp = ' ';
+	}
+	if (q == NULL) {
+		list = plain_join(m->labels, m->nlabels);
+		plain_say(p, _("Type labelof, a first name, then none or one "
+		    "of: %s."), list);
+		free(list);
+		return;
+	}
+	memset(&op, 0, sizeof op);
+	op.kind = OP_LABEL;
+	op.participant = q->id;
+	op.label = (uint32_t)label;
+	if (plain_submit(p, &op) != 0)
+		return;
+	if (label == 0)
+		plain_done(p, _("%s has no label now"), q->name);
+	else
+		plain_done(p, _("%s: %s"), q->name, m->labels[label - 1]);
+}

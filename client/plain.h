@@ -154,6 +154,10 @@ void		 plain_day_cmd_answer(struct plain *, char *);
 void		 plain_day_cmd_step(struct plain *, char *);
 void		 plain_day_cmd_react(struct plain *, char *);
 void		 plain_day_cmd_label(struct plain *, char *);
+void		 plain_day_cmd_poll(struct plain *, char *);
+void		 plain_day_cmd_close(struct plain *, char *);
+void		 plain_day_cmd_label_of(struct plain *, char *);
+void		 plain_day_cmd_groups(struct plain *, char *);
 
 /* plain-cmd.c */
 uint64_t	 plain_card_arg(struct plain *, char *, bool);
@@ -161,5 +165,8 @@ void		 plain_cmd_line(struct plain *, char *);
 char		*plain_cmd_complete(struct plain *, const char *);
 void		 plain_cmd_status(struct plain *);
 char		*plain_fold(const char *);
+bool		 plain_is(const char *, const char *);
+const struct model_participant *plain_person(struct plain *, const char *,
+		    bool);
 
 #endif /* CB_PLAIN_H */

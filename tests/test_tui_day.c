@@ -235,3 +235,72 @@ Test(tui_day, the_line_mode_says_the_day_and_answers_polls)
 	free(tui_wait(&T, "ann", "Your answer is in"));
 	tui_end(&T);
 }
+
+/* A line typed in window win, then Enter. */
+static void
+line(const char *win, const char *text)
+{
+	tui_type(&T, win, text);
+	tui_keys(&T, win, "Enter", NULL);
+}
+
+Test(tui_day, a_facilitator_in_the_line_mode_runs_the_day)
+{
+	char	args[512];
+	char	*s;
+
+	tui_board(&T, "day", DAY_TEXT);
+	tui_server_start(&T);
+	snprintf(args, sizeof args, "--plain --board day --name Fanny "
+	    "--key-file '%s'", T.key);
+	tui_client(&T, "fac", args);
+	free(tui_wait(&T, "fac", "Type help for the commands."));
+	tui_client(&T, "ann", "--plain --board day --name Ann --code secret");
+	free(tui_wait(&T, "ann", "Type help for the commands."));
+	tui_client(&T, "bob", "--plain --board day --name Bob --code secret");
+	free(tui_wait(&T, "bob", "Type help for the commands."));
+	/* The commands are there only for facilitators. */
+	line("fac", "help");
+	s = tui_wait(&T, "fac", "close poll: close the open poll");
+	cr_assert_not_null(strstr(s, "groups pairs | teams | labels | merge"),
+	    "%s", s);
+	cr_assert_not_null(strstr(s, "labelof NAME LABEL"), "%s", s);
+	free(s);
+	line("ann", "groups pairs");
+	free(tui_wait(&T, "ann", "This command is for facilitators."));
+	/* A poll: opened by the step, heard again, closed by the
+	 * facilitator; its results go to everyone. */
+	line("fac", "step");
+	free(tui_wait(&T, "ann", "Poll: Comment arrivez-vous ?"));
+	line("bob", "poll");
+	free(tui_wait(&T, "bob", "Poll: Comment arrivez-vous ? Answer with "
+	    "a word"));
+	line("ann", "answer Curieuse");
+	free(tui_wait(&T, "ann", "Your answer is in"));
+	line("fac", "close poll");
+	free(tui_wait(&T, "fac", "Poll \xc2\xab" "Comment arrivez-vous ?"
+	    "\xc2\xbb closed."));
+	free(tui_wait(&T, "bob", "\xc2\xbb is closed: Curieuse 1."));
+	line("fac", "close poll");
+	free(tui_wait(&T, "fac", "No poll is open."));
+	/* Labels given by the facilitator, then one table per label. */
+	line("fac", "labelof Ann Loire");
+	free(tui_wait(&T, "fac", "none or one of: Ain and Is\xc3\xa8re."));
+	line("fac", "labelof Ann isere");
+	free(tui_wait(&T, "fac", "Ann: Is\xc3\xa8re."));
+	line("fac", "labelof Bob Ain");
+	free(tui_wait(&T, "fac", "Bob: Ain."));
+	line("fac", "groups labels");
+	free(tui_wait(&T, "fac", "One table per label."));
+	free(tui_wait(&T, "ann", "New groups: you are at Is\xc3\xa8re."));
+	free(tui_wait(&T, "bob", "New groups: you are at Ain."));
+	line("fac", "labelof Bob none");
+	free(tui_wait(&T, "fac", "Bob has no label now."));
+	line("fac", "groups tribes");
+	free(tui_wait(&T, "fac", "Type groups and one of: pairs, teams, "
+	    "labels, merge."));
+	line("fac", "groups pairs");
+	free(tui_wait(&T, "fac", "Pairs formed."));
+	free(tui_wait(&T, "ann", "with Bob."));
+	tui_end(&T);
+}
