@@ -209,5 +209,9 @@ replica_drop_pending(struct replica *r, uint32_t op_id)
 bool
 replica_is_pending_id(const struct replica *r, uint64_t id)
 {
+	/* A table a regroup made carries the seq of its event. */
+	if (id >= PROTO_GROUP_BASE)
+		return (id - PROTO_GROUP_BASE) / PROTO_GROUP_SPAN >
+		    r->confirmed->head;
 	return id > r->confirmed->head;
 }

@@ -302,5 +302,11 @@ Test(tui_day, a_facilitator_in_the_line_mode_runs_the_day)
 	line("fac", "groups pairs");
 	free(tui_wait(&T, "fac", "Pairs formed."));
 	free(tui_wait(&T, "ann", "with Bob."));
+	/* The pair's table is a table like any other: one writes there. */
+	line("fac", "phase ideas");
+	free(tui_wait(&T, "ann", "Phase: ideas"));
+	line("ann", "add Une id\xc3\xa9" "e de bin\xc3\xb4me");
+	free(tui_wait(&T, "bob", "new idea 1 from Ann: Une id\xc3\xa9" "e de "
+	    "bin\xc3\xb4me"));
 	tui_end(&T);
 }
