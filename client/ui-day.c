@@ -793,6 +793,20 @@ ui_day_seated(struct ui *ui, const struct model *m)
 	ui->view = UI_VIEW_BOARD;
 }
 
+/*
+ * The day moves on: the results of a closed poll give way to the board
+ * (an open poll stays, someone may be answering it).
+ */
+static void
+ui_day_results_go(struct ui *ui, const struct model *m)
+{
+	const struct model_poll	*p;
+
+	if (ui->modal == UI_MODAL_POLL &&
+	    ((p = model_poll(m, ui->poll)) == NULL || p->closed))
+		ui_close_modal(ui);
+}
+
 /* A live event of the day: what it brings on screen. */
 void
 ui_day_event(struct ui *ui, const struct proto_event *ev)
@@ -804,6 +818,7 @@ ui_day_event(struct ui *ui, const struct proto_event *ev)
 
 	switch (ev->op.kind) {
 	case OP_STEP:
+		ui_day_results_go(ui, m);
 		if (ui_day_step_text(m, buf, sizeof buf))
 			ui_message(ui, false, "%s", buf);
 		if ((st->has & STEP_ACTION) && st->action == ACTION_POLL)
@@ -826,6 +841,7 @@ ui_day_event(struct ui *ui, const struct proto_event *ev)
 			    "for its results."));
 		break;
 	case OP_REGROUP:
+		ui_day_results_go(ui, m);
 		ui_day_seated(ui, m);
 		break;
 	case OP_LABEL:
