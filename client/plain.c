@@ -1041,6 +1041,12 @@ plain_event(struct plain *p, const struct proto_event *ev)
 		plain_say(p, "%s", _("Time is up!"));
 		break;
 	case OP_STEP:
+		plain_day_event(p, ev);
+		/* A step that rotates says it as a rotation does. */
+		if ((op->step.has & STEP_ACTION) &&
+		    op->step.action == ACTION_ROTATE)
+			plain_event_rotate(p, m);
+		break;
 	case OP_POLL_OPEN:
 	case OP_POLL_CLOSE:
 	case OP_REGROUP:

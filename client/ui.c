@@ -952,6 +952,16 @@ ui_moved_message(struct ui *ui, struct model *m, uint64_t table)
 		    t->question);
 }
 
+/* The tables rotated: tell me where I am now. */
+static void
+ui_rotated(struct ui *ui, struct model *m)
+{
+	const struct model_participant	*me = ui_me(ui);
+
+	if (me != NULL && me->role != ROLE_FACILITATOR &&
+	    model_table(m, me->table) != NULL)
+		ui_moved_message(ui, m, me->table);
+}
 /* An event was applied: the ones that call for more than a redraw. */
 static void
 ui_net_event(void *arg, const struct proto_event *ev, bool live)
@@ -1025,10 +1035,7 @@ ui_net_event(void *arg, const struct proto_event *ev, bool live)
 			ui->view = UI_VIEW_BOARD;
 		break;
 	case OP_ROTATE:
-		me = ui_me(ui);
-		if (me != NULL && me->role != ROLE_FACILITATOR &&
-		    model_table(m, me->table) != NULL)
-			ui_moved_message(ui, m, me->table);
+		ui_rotated(ui, m);
 		break;
 	case OP_ROLE:
 		me = ui_me(ui);
@@ -1061,6 +1068,10 @@ ui_net_event(void *arg, const struct proto_event *ev, bool live)
 				ui->view = UI_VIEW_RESULTS;
 		}
 		ui_day_event(ui, ev);
+		/* A step that rotates says it as a rotation does. */
+		if ((ev->op.step.has & STEP_ACTION) &&
+		    ev->op.step.action == ACTION_ROTATE)
+			ui_rotated(ui, m);
 		break;
 	case OP_POLL_OPEN:
 	case OP_POLL_CLOSE:

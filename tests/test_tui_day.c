@@ -310,3 +310,34 @@ Test(tui_day, a_facilitator_in_the_line_mode_runs_the_day)
 	    "bin\xc3\xb4me"));
 	tui_end(&T);
 }
+
+Test(tui_day, a_step_that_rotates_says_where_everyone_goes)
+{
+	char	args[512];
+
+	tui_board(&T, "rot",
+	    "title: Rotation\n"
+	    "question: Premi\xc3\xa8re ?\n"
+	    "question: Seconde ?\n"
+	    "step: Premier tour\n"
+	    "phase: ideas\n"
+	    "step: Second tour\n"
+	    "phase: ideas\n"
+	    "rotate: yes\n");
+	tui_server_start(&T);
+	snprintf(args, sizeof args, "--plain --board rot --name Fanny "
+	    "--key-file '%s'", T.key);
+	tui_client(&T, "fac", args);
+	free(tui_wait(&T, "fac", "Type help for the commands."));
+	tui_client(&T, "ann", "--plain --board rot --name Ann");
+	free(tui_wait(&T, "ann", "You sit at table 1"));
+	tui_client(&T, "anne", "--board rot --name Anne");
+	free(tui_wait(&T, "anne", "(your table)"));
+	line("fac", "step");
+	free(tui_wait(&T, "ann", "Step 1 of 2: Premier tour."));
+	line("fac", "step");
+	free(tui_wait(&T, "ann", "Step 2 of 2: Second tour."));
+	free(tui_wait(&T, "ann", "The tables rotated: round 2."));
+	free(tui_wait(&T, "anne", "The tables rotated: you"));
+	tui_end(&T);
+}
