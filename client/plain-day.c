@@ -129,6 +129,7 @@ plain_day_event(struct plain *p, const struct proto_event *ev)
 			break;
 		plain_say(p, _("Step %u of %zu: %s."), (unsigned)m->step,
 		    m->nsteps, st->def.title);
+		plain_step_said(p, m, &ev->op.step);
 		action = ev->op.step.has & STEP_ACTION ? ev->op.step.action :
 		    ACTION_NONE;
 		if (action == ACTION_POLL &&

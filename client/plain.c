@@ -817,6 +817,18 @@ plain_event_settings(struct plain *p, const struct model *m,
 	free(out);
 }
 
+/* phase: the new phase (with the dots when it is the vote). */
+static void
+plain_event_phase(struct plain *p, const struct model *m, uint8_t phase)
+{
+	if (phase == PHASE_VOTE)
+		plain_say(p, ngettext("Phase: vote, %u dot each.",
+		    "Phase: vote, %u dots each.",
+		    (unsigned long)m->settings.dots), m->settings.dots);
+	else
+		plain_say(p, _("Phase: %s."), ui_text_phase(phase));
+}
+
 /* timer: what the facilitator did with the clock. */
 static void
 plain_event_timer(struct plain *p, const struct model *m,
@@ -853,6 +865,31 @@ plain_event_timer(struct plain *p, const struct model *m,
 		break;
 	}
 	free(left);
+}
+
+/*
+ * A run-sheet step's phase, clock and instructions, said as the events
+ * that do the same one by one are.
+ */
+void
+plain_step_said(struct plain *p, const struct model *m,
+    const struct proto_step *st)
+{
+	struct proto_op	op;
+
+	if (st->has & STEP_PHASE)
+		plain_event_phase(p, m, st->phase);
+	if ((st->has & STEP_DURATION) && st->duration > 0) {
+		memset(&op, 0, sizeof op);
+		op.kind = OP_TIMER;
+		op.action = TIMER_START;
+		op.seconds = (int32_t)st->duration;
+		op.text = st->title;
+		plain_event_timer(p, m, &op);
+	}
+	if ((st->has & STEP_BANNER) && st->banner != NULL &&
+	    st->banner[0] != '\0')
+		plain_say(p, _("Banner: %s"), st->banner);
 }
 
 /* rotate: where I am now. */
@@ -1003,12 +1040,7 @@ plain_event(struct plain *p, const struct proto_event *ev)
 			    plain_table_no(m, op->table), t->question);
 		break;
 	case OP_PHASE:
-		if (op->phase == PHASE_VOTE)
-			plain_say(p, ngettext("Phase: vote, %u dot each.",
-			    "Phase: vote, %u dots each.",
-			    (unsigned long)m->settings.dots), m->settings.dots);
-		else
-			plain_say(p, _("Phase: %s."), ui_text_phase(op->phase));
+		plain_event_phase(p, m, op->phase);
 		break;
 	case OP_TIMER:
 		plain_event_timer(p, m, op);

@@ -147,6 +147,8 @@ void		 plain_sit_said(struct plain *, uint64_t, bool);
 void		 plain_leave(struct plain *);
 void		 plain_full(struct plain *);
 void		 plain_rebase(struct plain *);
+void		 plain_step_said(struct plain *, const struct model *,
+		    const struct proto_step *);
 
 /* plain-day.c */
 void		 plain_day_event(struct plain *, const struct proto_event *);

@@ -208,7 +208,10 @@ Test(tui_day, the_line_mode_says_the_day_and_answers_polls)
 	free(tui_wait(&T, "ann", "Your label: Is\xc3\xa8re"));
 	next_step("Go to step 1 of 3: Cadrage? (y/n)");
 	s = tui_wait(&T, "ann", "Answer with a word: answer WORD.");
-	cr_assert_not_null(strstr(s, "Step 1 of 3: Cadrage."), "%s", s);
+	cr_assert_not_null(strstr(s, "Step 1 of 3: Cadrage.\n"
+	    "Phase: welcome.\n"
+	    "Timer: 15 minutes for round 1: Cadrage.\n"
+	    "Banner: Un mot pour dire comment vous arrivez.\n"), "%s", s);
 	cr_assert_not_null(strstr(s, "Poll: Comment arrivez-vous ?"));
 	free(s);
 	tui_type(&T, "ann", "answer Curieuse");
