@@ -303,15 +303,40 @@ plain_day_cmd_label(struct plain *p, char *args)
 		plain_done(p, _("Your label: %s"), m->labels[op.label - 1]);
 }
 
-/* poll: hear the open poll again (its question, how to answer). */
+/*
+ * poll: hear the open poll again (its question, how to answer); a
+ * facilitator's poll QUESTION [| CHOICE | CHOICE ...] opens one.
+ */
 void
 plain_day_cmd_poll(struct plain *p, char *args)
 {
-	const struct model_poll	*poll;
+	const struct model_poll	 *poll;
+	struct proto_op		  op;
+	char			**parts;
+	size_t			  n;
 
-	(void)args;
-	if ((poll = plain_day_open_poll(p)) != NULL)
-		plain_day_poll_opened(p, poll);
+	text_trim(args);
+	if (args[0] == '\0') {
+		if ((poll = plain_day_open_poll(p)) != NULL)
+			plain_day_poll_opened(p, poll);
+		return;
+	}
+	if (!plain_is_facilitator(p)) {
+		plain_say(p, "%s", _("Only a facilitator opens a poll: type "
+		    "poll alone to hear the open one."));
+		return;
+	}
+	if ((n = text_split(args, '|', &parts)) == 0)
+		return;
+	memset(&op, 0, sizeof op);
+	op.kind = OP_POLL_OPEN;
+	op.text = parts[0];
+	op.strs = parts + 1;
+	op.nstrs = (uint32_t)(n - 1);
+	if (plain_submit(p, &op) == 0)
+		plain_done(p, "%s", n == 1 ? _("Word poll opened") :
+		    _("Poll opened"));
+	text_split_free(parts, n);
 }
 
 /* close [poll]: close the newest open poll; its results go to everyone. */

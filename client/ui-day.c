@@ -597,6 +597,39 @@ ui_day_key_poll_close(struct ui *ui, const struct ui_key *k)
 	ui_day_close(ui, ui->poll);
 }
 
+/* The quick poll was typed: "question | choice | choice", or a
+ * question alone for a word poll. */
+static void
+ui_day_poll_typed(struct ui *ui, const char *text)
+{
+	struct proto_op	 op;
+	char		**parts;
+	size_t		 n;
+
+	ui_close_modal(ui);
+	if ((n = text_split(text, '|', &parts)) == 0)
+		return;
+	memset(&op, 0, sizeof op);
+	op.kind = OP_POLL_OPEN;
+	op.text = parts[0];
+	op.strs = parts + 1;
+	op.nstrs = (uint32_t)(n - 1);
+	if (ui_precheck(ui, &op))
+		ui_submit(ui, &op);
+	text_split_free(parts, n);
+}
+
+/* Console m: a quick poll, its question and its choices on one line. */
+void
+ui_day_console_poll(struct ui *ui, const struct ui_key *k)
+{
+	(void)k;
+	ui_open_editor(ui, _("Quick poll: the question, then its choices "
+	    "after | (none: a word poll)"), "", PROTO_QUESTION_MAX +
+	    PROTO_CHOICES_MAX * (PROTO_WORD_MAX + 3), false,
+	    ui_day_poll_typed);
+}
+
 /* Console i: close the newest open poll. */
 void
 ui_day_console_close_poll(struct ui *ui, const struct ui_key *k)

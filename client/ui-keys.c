@@ -1077,6 +1077,9 @@ static const struct ui_key ui_keys[] = {
 	UI_TOOL('j', "j", ui_day_console_sheet, UI_PH_ALL,
 	    N_("Run sheet..."), N_("go to any step of the day's run sheet, "
 	    "forward or back (S: the next one)")),
+	UI_TOOL('m', "m", ui_day_console_poll, UI_PH_ALL,
+	    N_("Quick poll..."), N_("a question and its choices (or a word "
+	    "poll) on every screen now")),
 	UI_TOOL('i', "i", ui_day_console_close_poll, UI_PH_ALL,
 	    N_("Close the poll"), N_("the open poll's results go to every "
 	    "screen")),

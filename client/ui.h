@@ -529,7 +529,8 @@ bool		 ui_day_poll_open(struct ui *);
 ui_key_fn	 ui_day_key_next, ui_day_key_react, ui_day_key_poll,
 		 ui_day_key_label, ui_day_key_poll_move, ui_day_key_poll_enter,
 		 ui_day_key_poll_close, ui_day_console_sheet,
-		 ui_day_console_close_poll, ui_day_console_regroup;
+		 ui_day_console_close_poll, ui_day_console_regroup,
+		 ui_day_console_poll;
 
 /* ui-text.c */
 const char	*ui_text_phase(unsigned);

@@ -1153,3 +1153,38 @@ text_trim(char *s)
 	s[end - start] = '\0';
 	return s;
 }
+
+/* Split s at each sep into trimmed pieces, empty ones dropped. */
+size_t
+text_split(const char *s, char sep, char ***out)
+{
+	const char	*end;
+	char		*piece;
+	size_t		 n = 0;
+
+	*out = NULL;
+	for (;;) {
+		if ((end = strchr(s, sep)) == NULL)
+			end = s + strlen(s);
+		piece = text_trim(xstrndup(s, (size_t)(end - s)));
+		if (piece[0] != '\0') {
+			*out = xreallocarray(*out, n + 1, sizeof **out);
+			(*out)[n++] = piece;
+		} else
+			free(piece);
+		if (*end == '\0')
+			return n;
+		s = end + 1;
+	}
+}
+
+/* Free what text_split made. */
+void
+text_split_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

@@ -75,6 +75,13 @@ size_t		 text_fit(const char *, size_t, size_t *);
 
 /* Trim leading and trailing white space in place; returns s. */
 char		*text_trim(char *);
+/*
+ * Split s at each sep into trimmed, malloc'd pieces (*out, the array too);
+ * empty pieces are dropped.  Returns how many.
+ */
+size_t		 text_split(const char *, char, char ***);
+/* Free what text_split made. */
+void		 text_split_free(char **, size_t);
 
 /*
  * NFKC_Casefold (Unicode's toNFKC_Casefold) of s[0..len): compatibility

@@ -173,6 +173,19 @@ Test(tui_day, steps_polls_pairs_and_reactions_on_screen)
 	cr_assert_not_null(strstr(s, "\xe2\x96\x88 1"), "%s", s);
 	cr_assert_not_null(strstr(s, "Un pont  "), "every choice, 0 too");
 	free(s);
+
+	/* A quick poll from the console, on every screen at once. */
+	tui_keys(&T, "anne", "Escape", NULL);
+	tui_keys(&T, "fac", "Escape", ":", NULL);
+	free(tui_wait(&T, "fac", "Quick poll..."));
+	tui_keys(&T, "fac", "m", NULL);
+	free(tui_wait(&T, "fac", "Quick poll: the question"));
+	tui_type(&T, "fac", "Demain ? | Oui | Non");
+	tui_keys(&T, "fac", "Enter", NULL);
+	s = tui_wait(&T, "anne", "Pick one: its number");
+	cr_assert_not_null(strstr(s, "Demain ?"), "%s", s);
+	cr_assert_not_null(strstr(s, "2   Non"), "%s", s);
+	free(s);
 	tui_end(&T);
 }
 
@@ -286,6 +299,18 @@ Test(tui_day, a_facilitator_in_the_line_mode_runs_the_day)
 	free(tui_wait(&T, "bob", "\xc2\xbb is closed: Curieuse 1."));
 	line("fac", "close poll");
 	free(tui_wait(&T, "fac", "No poll is open."));
+	/* A quick poll typed by the facilitator. */
+	line("bob", "poll Une autre ?");
+	free(tui_wait(&T, "bob", "Only a facilitator opens a poll"));
+	line("fac", "poll Quel format demain ? | atelier | pl\xc3\xa9ni\xc3\xa8re");
+	free(tui_wait(&T, "fac", "Poll opened."));
+	free(tui_wait(&T, "ann", "Poll: Quel format demain ? Choices: 1 "
+	    "atelier and 2 pl\xc3\xa9ni\xc3\xa8re."));
+	line("ann", "answer 2");
+	free(tui_wait(&T, "ann", "Your answer is in"));
+	line("fac", "close poll");
+	free(tui_wait(&T, "bob", "is closed: pl\xc3\xa9ni\xc3\xa8re 1 and "
+	    "atelier 0."));
 	/* Labels given by the facilitator, then one table per label. */
 	line("fac", "labelof Ann Loire");
 	free(tui_wait(&T, "fac", "none or one of: Ain and Is\xc3\xa8re."));
