@@ -774,7 +774,12 @@ ui_apply_from(struct ui *ui)
 		ui_message(ui, true, _("The board file is not valid: %s"), err);
 		return;
 	}
-	n = boardfile_ops(&bf, &ops);
+	/*
+	 * The canvases and tables get the seqs that follow the head: a
+	 * canvas.use names them by those.
+	 */
+	n = boardfile_ops_from(&bf, ui->net.replica.confirmed->head + 1,
+	    &ops);
 	for (i = 0; i < n; i++) {
 		if (ui_submit(ui, &ops[i]) == 0)
 			sent++;
