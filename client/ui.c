@@ -1422,5 +1422,6 @@ ui_main(struct client_opts *opts, struct client_switch *sw)
 	free(ui.timer_secs);
 	free(ui.draft);
 	free(ui.draft_owner);
+	free(ui.draft_canvas);
 	return ui.exit_code;
 }
