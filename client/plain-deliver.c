@@ -74,12 +74,12 @@ plain_deliver_starts(const char *a, const char *b)
 
 /*
  * The section of a canvas that s names: its number, its name, or the
- * start of one name or of a word of it (accents and case aside); of kind
- * only when kind is not -1.  0 when none or several.
+ * start of one name (or of a word of it when words); of kind only when
+ * kind is not -1; accents and case aside.  0 when none or several.
  */
 static uint32_t
 plain_deliver_section_named(const struct model_canvas *cv, const char *s,
-    int kind)
+    int kind, bool words)
 {
 	char		*a, *b;
 	uint32_t	 i, n, hit = 0, hits = 0;
@@ -96,7 +96,8 @@ plain_deliver_section_named(const struct model_canvas *cv, const char *s,
 			free(a);
 			return i + 1;
 		}
-		if (plain_deliver_starts(a, b)) {
+		if (words ? plain_deliver_starts(a, b) :
+		    strncmp(a, b, strlen(a)) == 0) {
 			hit = i + 1;
 			hits++;
 		}
@@ -123,7 +124,9 @@ plain_deliver_section_of(struct plain *p, uint64_t table, char **text)
 		return 0;
 	head = xstrndup(*text, (size_t)(colon - *text));
 	text_trim(head);
-	n = head[0] != '\0' ? plain_deliver_section_named(cv, head, -1) : 0;
+	/* Strict: "Note: ..." is an idea unless a name starts so. */
+	n = head[0] != '\0' ? plain_deliver_section_named(cv, head, -1,
+	    false) : 0;
 	free(head);
 	if (n != 0) {
 		*text = colon + 1;
@@ -390,7 +393,7 @@ plain_deliver_cmd_place(struct plain *p, char *args)
 	op.card = id;
 	f = plain_fold(args);
 	if (!plain_is(f, NC_("word", "none")) && (op.section =
-	    plain_deliver_section_named(cv, args, -1)) == 0) {
+	    plain_deliver_section_named(cv, args, -1, true)) == 0) {
 		list = plain_deliver_sections(cv);
 		plain_say(p, _("Type place, the idea, then a section (its "
 		    "number or its name) or none: %s."), list);
@@ -618,7 +621,7 @@ plain_deliver_cmd_feedback(struct plain *p, char *args)
 		head = xstrndup(args, (size_t)(colon - args));
 		text_trim(head);
 		if ((i = plain_deliver_section_named(cv, head,
-		    SECTION_FEEDBACK)) != 0) {
+		    SECTION_FEEDBACK, false)) != 0) {
 			s = i;
 			args = colon + 1;
 			text_trim(args);
