@@ -1004,6 +1004,8 @@ day_export(void)
 	check_golden(path, "day.html");
 	cr_assert_eq(ts_python(TS_PY_HTML_CHECK, path, NULL), 0, "the HTML "
 	    "report is refused (kept with CB_KEEP_TMP=1 in %s)", S.tmp);
+	/* Its run sheet and polls fit an A4 page's width too. */
+	ts_html_fits_a4(S.tmp, path);
 }
 
 Test(day, the_territorial_day_from_its_board_file)
