@@ -389,12 +389,11 @@ export_html_all(struct export_ctx *x, const struct export_table *et)
 	uint64_t			 cards, votes;
 
 	export_html_heading(&x->b, 4, _("All ideas"));
-	export_puts(&x->b, "<ul>\n");
 	for (i = 0; i < et->n; i++) {
 		e = &et->cards[i];
 		if (e->cluster != e->c->id)
 			continue;
-		export_puts(&x->b, "<li>");
+		export_puts(&x->b, shown == 0 ? "<ul>\n<li>" : "<li>");
 		if (e->ctitle[0] != '\0') {
 			export_puts(&x->b, "<strong>");
 			export_html_text(&x->b, e->ctitle);
@@ -426,12 +425,15 @@ export_html_all(struct export_ctx *x, const struct export_table *et)
 	for (i = 0; i < et->n; i++) {
 		e = &et->cards[i];
 		if (e->cluster == 0 && e->parent == 0) {
+			if (shown++ == 0)
+				export_puts(&x->b, "<ul>\n");
 			export_html_card(x, et, e);
-			shown++;
 		}
 	}
-	export_puts(&x->b, "</ul>\n");
-	if (shown == 0) {
+	/* No empty list: the sentence says there is none. */
+	if (shown > 0)
+		export_puts(&x->b, "</ul>\n");
+	else {
 		export_puts(&x->b, "<p class=\"none\">");
 		export_html_fixed(&x->b, "%s", _("No ideas."));
 		export_puts(&x->b, "</p>\n");
