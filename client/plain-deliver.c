@@ -807,6 +807,12 @@ plain_deliver_use(struct plain *p, char *args)
 		return;
 	}
 	free(f);
+	if (op.canvas != 0 &&
+	    replica_is_pending_id(&p->net.replica, op.canvas)) {
+		plain_say(p, "%s", _("That canvas is not saved yet: wait until "
+		    "it is sent."));
+		return;
+	}
 	tw = plain_word(&args);
 	f = tw != NULL ? plain_fold(tw) : xstrdup("");
 	if (tw != NULL && plain_is(f, NC_("word", "table")))

@@ -800,23 +800,23 @@ ui_console_pitch(struct ui *ui, const struct ui_key *k)
 static const struct model_canvas *
 ui_canvas_given(struct ui *ui)
 {
-	const struct model	*m = ui_model(ui);
-	size_t			 i;
+	const struct model		*m = ui_model(ui);
+	const struct model_canvas	*cv = NULL;
+	size_t				 i;
 
 	if (ui->give_canvas != UI_CANVAS_NEW)
-		return model_canvas(m, ui->give_canvas);
-	for (i = m->ncanvases; i > 0 && ui->draft_canvas != NULL; i--) {
-		if (strcmp(m->canvases[i - 1].name, ui->draft_canvas) != 0)
-			continue;
-		if (replica_is_pending_id(&ui->net.replica,
-		    m->canvases[i - 1].id)) {
-			ui_message(ui, true, "%s", _("The canvas is not saved "
-			    "yet: give it with d once it is sent."));
-			return NULL;
-		}
-		return &m->canvases[i - 1];
+		cv = model_canvas(m, ui->give_canvas);
+	for (i = m->ncanvases; ui->give_canvas == UI_CANVAS_NEW &&
+	    cv == NULL && i > 0 && ui->draft_canvas != NULL; i--)
+		if (strcmp(m->canvases[i - 1].name, ui->draft_canvas) == 0)
+			cv = &m->canvases[i - 1];
+	/* Its id is known once the server has it. */
+	if (cv != NULL && replica_is_pending_id(&ui->net.replica, cv->id)) {
+		ui_message(ui, true, "%s", _("The canvas is not saved yet: "
+		    "give it with d once it is sent."));
+		return NULL;
 	}
-	return NULL;
+	return cv;
 }
 
 /* The tables to give the canvas to were chosen: 0 is every table. */
