@@ -241,13 +241,20 @@ plain_deliver_action(struct plain *p, const struct model *m,
 	by = model_participant(m, ev->origin);
 	if (model_action_of(m, c, p->net.replica.me) &&
 	    ev->origin != p->net.replica.me) {
-		if (c->due[0] != '\0')
+		/* On an anonymous board nobody learns who named the owner. */
+		if (by == NULL && c->due[0] != '\0')
+			plain_say(p, _("You have a new action, idea %u at table "
+			    "%d, due %s: %s"), n, t, c->due, plain_card_text(c));
+		else if (by == NULL)
+			plain_say(p, _("You have a new action, idea %u at table "
+			    "%d: %s"), n, t, plain_card_text(c));
+		else if (c->due[0] != '\0')
 			plain_say(p, _("%s gives you an action, idea %u at "
-			    "table %d, due %s: %s"), by != NULL ? by->name :
-			    "?", n, t, c->due, plain_card_text(c));
+			    "table %d, due %s: %s"), by->name, n, t, c->due,
+			    plain_card_text(c));
 		else
 			plain_say(p, _("%s gives you an action, idea %u at "
-			    "table %d: %s"), by != NULL ? by->name : "?", n, t,
+			    "table %d: %s"), by->name, n, t,
 			    plain_card_text(c));
 		return;
 	}
