@@ -795,7 +795,7 @@ ui_console_pitch(struct ui *ui, const struct ui_key *k)
 
 /*
  * The canvas being given: the one chosen, or the newest of the name just
- * typed (a canvas added live).  NULL, explained, while it is not saved.
+ * typed (a canvas added live); NULL if none.
  */
 static const struct model_canvas *
 ui_canvas_given(struct ui *ui)
@@ -810,30 +810,21 @@ ui_canvas_given(struct ui *ui)
 	    cv == NULL && i > 0 && ui->draft_canvas != NULL; i--)
 		if (strcmp(m->canvases[i - 1].name, ui->draft_canvas) == 0)
 			cv = &m->canvases[i - 1];
-	/* Its id is known once the server has it. */
-	if (cv != NULL && replica_is_pending_id(&ui->net.replica, cv->id)) {
-		ui_message(ui, true, "%s", _("The canvas is not saved yet: "
-		    "give it with d once it is sent."));
-		return NULL;
-	}
 	return cv;
 }
 
-/* The tables to give the canvas to were chosen: 0 is every table. */
+/* Give canvas (0: none) to table (0: every table), and say so. */
 static void
-ui_canvas_table_picked(struct ui *ui, uint64_t table)
+ui_canvas_use(struct ui *ui, uint64_t canvas, uint64_t table)
 {
 	const struct model		*m = ui_model(ui);
-	const struct model_canvas	*cv = NULL;
+	const struct model_canvas	*cv = model_canvas(m, canvas);
 	struct proto_op			 op;
 
-	ui_close_modal(ui);
-	if (ui->give_canvas != 0 && (cv = ui_canvas_given(ui)) == NULL)
-		return;
 	memset(&op, 0, sizeof op);
 	op.kind = OP_CANVAS_USE;
-	op.table = table == UI_CANVAS_NEW ? 0 : table;
-	op.canvas = cv != NULL ? cv->id : 0;
+	op.table = table;
+	op.canvas = canvas;
 	if (!ui_precheck(ui, &op) || ui_submit(ui, &op) != 0)
 		return;
 	if (cv == NULL && op.table == 0)
@@ -848,6 +839,42 @@ ui_canvas_table_picked(struct ui *ui, uint64_t table)
 		ui_message(ui, false, _("Table %d fills in \xc2\xab %s "
 		    "\xc2\xbb."), model_table_index(m, op.table) + 1,
 		    cv->name);
+}
+
+/*
+ * A change of ours got its seq: a canvas added live that was given
+ * before the server had it goes to its tables now, under its real id.
+ */
+void
+ui_deliver_confirmed(struct ui *ui, uint64_t predicted, uint64_t seq)
+{
+	if (ui->give_after == 0 || ui->give_after != predicted)
+		return;
+	ui->give_after = 0;
+	if (model_canvas(ui_model(ui), seq) != NULL)
+		ui_canvas_use(ui, seq, ui->give_table);
+}
+
+/* The tables to give the canvas to were chosen (UI_CANVAS_NEW: every). */
+static void
+ui_canvas_table_picked(struct ui *ui, uint64_t table)
+{
+	const struct model_canvas	*cv = NULL;
+
+	ui_close_modal(ui);
+	if (table == UI_CANVAS_NEW)
+		table = 0;
+	if (ui->give_canvas != 0 && (cv = ui_canvas_given(ui)) == NULL)
+		return;
+	/* Its id is known once the server has it: give it then. */
+	if (cv != NULL && replica_is_pending_id(&ui->net.replica, cv->id)) {
+		ui->give_after = cv->id;
+		ui->give_table = table;
+		ui_message(ui, false, _("\xc2\xab %s \xc2\xbb goes to the "
+		    "tables as soon as it is saved."), cv->name);
+		return;
+	}
+	ui_canvas_use(ui, cv != NULL ? cv->id : 0, table);
 }
 
 /* Which tables get the canvas (name: its name, NULL to take it away). */

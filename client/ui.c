@@ -1093,6 +1093,7 @@ ui_net_confirmed(void *arg, uint64_t predicted, uint64_t seq)
 		ui->group_card = seq;
 	if (ui->detail_card == predicted)
 		ui->detail_card = seq;
+	ui_deliver_confirmed(ui, predicted, seq);
 }
 
 /* What the connection tells this program. */

@@ -361,6 +361,10 @@ struct ui {
 						   its sections are typed */
 	uint64_t		 give_canvas;	/* the canvas being given, 0
 						   to take it away */
+	uint64_t		 give_after;	/* a canvas not saved yet that
+						   goes to give_table once it
+						   is (its predicted id) */
+	uint64_t		 give_table;	/* 0: every table */
 };
 
 /* ui.c */
@@ -478,6 +482,7 @@ void		 ui_console_eval(struct ui *, const struct ui_key *);
 void		 ui_console_criteria(struct ui *, const struct ui_key *);
 void		 ui_console_pitch(struct ui *, const struct ui_key *);
 void		 ui_console_canvas(struct ui *, const struct ui_key *);
+void		 ui_deliver_confirmed(struct ui *, uint64_t, uint64_t);
 
 /* ui-draw-status.c */
 int		 ui_draw_status_keyline_rows(struct ui *);

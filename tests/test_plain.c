@@ -874,18 +874,24 @@ deliverables(bool fr_)
 	pt_line(ann, L("feedback Trop tard", "retour Trop tard"));
 	pt_wait(ann, L("Nobody is pitching now.", "Personne ne pitche."));
 
-	/* Live: criteria, a new canvas given to every table. */
-	pt_line(fan, L("criteria utile, faisable", "crit\xc3\xa8res utile, "
-	    "faisable"));
-	pt_wait(ann, L("Criteria of the evaluation: utile and faisable.",
-	    "Crit\xc3\xa8res de l\xe2\x80\x99\xc3\xa9valuation" NB ": utile et "
-	    "faisable."));
+	/*
+	 * Live: a new canvas, then criteria.  A canvas is given once the
+	 * server has it: Anne hears the criteria sent after it, then says
+	 * she is ready, which Fanny hears after its confirmation.
+	 */
 	pt_line(fan, L("canvas add Bilan: Ce qui marche \"en un mot\" 3 | "
 	    "Ce qui manque", "canevas ajouter Bilan : Ce qui marche "
 	    "\xc2\xab en un mot \xc2\xbb 3 | Ce qui manque"));
 	pt_wait(fan, L("Canvas \xc2\xab" "Bilan\xc2\xbb added, 2 sections",
 	    "Canevas \xc2\xab" NB "Bilan" NB "\xc2\xbb ajout\xc3\xa9, 2 "
 	    "sections"));
+	pt_line(fan, L("criteria utile, faisable", "crit\xc3\xa8res utile, "
+	    "faisable"));
+	pt_wait(ann, L("Criteria of the evaluation: utile and faisable.",
+	    "Crit\xc3\xa8res de l\xe2\x80\x99\xc3\xa9valuation" NB ": utile et "
+	    "faisable."));
+	pt_line(ann, L("ready", "fini"));
+	pt_wait(fan, L("Anne is ready.", "Anne a fini."));
 	pt_line(fan, L("canvas list", "canevas liste"));
 	pt_wait(fan, L("Canvas 2, Bilan, at 0 tables", "Canevas 2, Bilan, "
 	    "\xc3\xa0 0 table"));
