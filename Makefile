@@ -87,7 +87,8 @@ SERVER_OBJS	= $(SERVER_MODS:%=$(B)/server/%.o)
 CLIENT_MODS	= main net replica dial trust term boards spawn fetch editor \
 		  layout ui ui-keys ui-draw ui-draw-cards ui-draw-results \
 		  ui-draw-status ui-draw-modal ui-input ui-console ui-join \
-		  ui-text plain plain-cmd ui-day plain-day ui-deliver
+		  ui-text plain plain-cmd ui-day plain-day ui-deliver \
+		  plain-deliver
 CLIENT_OBJS	= $(CLIENT_MODS:%=$(B)/client/%.o)
 # Client tests link the client's objects (all but main for the TUI test).
 CLIENT_TEST_OBJS = $(B)/client/editor.o $(B)/client/layout.o

@@ -74,8 +74,9 @@ static void	plain_cmd_role(struct plain *, char *);
 static const struct plain_cmd plain_cmds[] = {
 	{ "help", NC_("command", "help"), "",
 	    N_("these commands"), 0, plain_cmd_help },
-	{ "add", NC_("command", "add"), N_("TEXT"),
-	    N_("add an idea to your table"), 0, plain_cmd_add },
+	{ "add", NC_("command", "add"), N_("[SECTION:] TEXT"),
+	    N_("add an idea to your table (into a section of its canvas when "
+	    "SECTION: comes first)"), 0, plain_cmd_add },
 	{ "reply", NC_("command", "reply"), N_("N TEXT"),
 	    N_("add an idea that builds on idea N"), PLAIN_CARD,
 	    plain_cmd_reply },
@@ -119,6 +120,24 @@ static const struct plain_cmd plain_cmds[] = {
 	    "organisation)"), 0, plain_day_cmd_label },
 	{ "poll", NC_("command", "poll"), "",
 	    N_("hear the open poll again"), 0, plain_day_cmd_poll },
+	{ "canvas", NC_("command", "canvas"), N_("[table N]"),
+	    N_("read the canvas of a table, section by section"), 0,
+	    plain_deliver_cmd_canvas },
+	{ "place", NC_("command", "place"), N_("N SECTION | N none"),
+	    N_("put idea N into a section of the canvas, or out of it"),
+	    PLAIN_CARD, plain_deliver_cmd_place },
+	{ "action", NC_("command", "action"), N_("N OWNER [DUE] | N none"),
+	    N_("idea N becomes an action: who does it (a first name, or "
+	    "anyone) and by when (12 mars, vendredi, 15/01/2027)"),
+	    PLAIN_CARD, plain_deliver_cmd_action },
+	{ "actions", NC_("command", "actions"), "",
+	    N_("your actions, soonest first"), 0, plain_deliver_cmd_actions },
+	{ "score", NC_("command", "score"), N_("N [CRITERION VALUE]"),
+	    N_("score idea N on a criterion while the evaluation is open, or "
+	    "hear your scores of it"), PLAIN_CARD, plain_deliver_cmd_score },
+	{ "feedback", NC_("command", "feedback"), N_("[SECTION:] TEXT"),
+	    N_("write feedback to the table that pitches"), 0,
+	    plain_deliver_cmd_feedback },
 	{ "status", NC_("command", "status"), "",
 	    N_("the phase, the timer, the connection"), 0,
 	    plain_cmd_status_fn },
@@ -194,6 +213,24 @@ static const struct plain_cmd plain_cmds[] = {
 	{ "role", NC_("command", "role"), N_("NAME ROLE"),
 	    N_("make someone a participant, a host or a facilitator"),
 	    PLAIN_FAC | PLAIN_PERSON, plain_cmd_role },
+	/* ext: the same word as the participants' canvas, more to it. */
+	{ "canvas", NC_("command", "canvas"),
+	    N_("list | use N [table M | all] | use none table M | add NAME: "
+	    "SECTION | SECTION..."),
+	    N_("the canvases: list them, give one to a table or to every "
+	    "table, add one (each section may end with a \"hint\", a most "
+	    "cards number and a kind: ideas, actions or feedback)"),
+	    PLAIN_FAC, plain_deliver_cmd_canvas },
+	{ "evaluation", NC_("command", "evaluation"), N_("open | close"),
+	    N_("scoring by criteria starts (blind), or ends and its totals "
+	    "become public"), PLAIN_FAC, plain_deliver_cmd_evaluation },
+	{ "criteria", NC_("command", "criteria"), N_("A, B, C"),
+	    N_("the criteria of the next evaluation, separated by commas"),
+	    PLAIN_FAC, plain_deliver_cmd_criteria },
+	{ "pitch", NC_("command", "pitch"), N_("N [DURATION] | none"),
+	    N_("table N pitches (3 minutes unless given) while the others "
+	    "write feedback, or the pitches are over"), PLAIN_FAC,
+	    plain_deliver_cmd_pitch },
 };
 #define PLAIN_NCMDS	(sizeof plain_cmds / sizeof plain_cmds[0])
 
@@ -231,7 +268,7 @@ plain_is(const char *typed, const char *ctx_word)
 }
 
 /* The next word of *s (cut there), or NULL; *s moves past it. */
-static char *
+char *
 plain_word(char **s)
 {
 	char	*p = *s, *w;
@@ -254,7 +291,7 @@ plain_word(char **s)
 }
 
 /* A whole number 1..max written in s; 0 if it is not one. */
-static uint32_t
+uint32_t
 plain_number(const char *s, uint32_t max)
 {
 	unsigned long	 v;
@@ -269,7 +306,7 @@ plain_number(const char *s, uint32_t max)
 }
 
 /* The table numbered n (1 for the first); 0 with a word if none. */
-static uint64_t
+uint64_t
 plain_table_arg(struct plain *p, const char *s)
 {
 	struct model	*m = plain_model(p);
@@ -328,7 +365,7 @@ plain_idea_name(struct plain *p, const struct model *m, uint64_t id)
  * table 2.  0 with a word said when there is none (or it was deleted and
  * live is asked).
  */
-static uint64_t
+uint64_t
 plain_card_ref(struct plain *p, const char *s, bool live)
 {
 	struct model		*m = plain_model(p);
@@ -505,6 +542,18 @@ plain_last_word(char *s, char **last)
 
 /* ---------------------------------------------------------------- lookup */
 
+/* True when w is among v[0..n). */
+static bool
+plain_listed(char **v, size_t n, const char *w)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], w) == 0)
+			return true;
+	return false;
+}
+
 /* True when the user may use cmd. */
 static bool
 plain_cmd_allowed(struct plain *p, const struct plain_cmd *c)
@@ -544,7 +593,9 @@ plain_cmd_find(struct plain *p, const char *typed, bool say)
 			continue;
 		a = plain_fold(plain_cmd_word(&plain_cmds[i]));
 		b = plain_fold(plain_cmds[i].name);
-		if (strncmp(t, a, len) == 0 || strncmp(t, b, len) == 0) {
+		/* A word with two rows (canvas) is one command. */
+		if ((strncmp(t, a, len) == 0 || strncmp(t, b, len) == 0) &&
+		    !plain_listed(v, n, plain_cmd_word(&plain_cmds[i]))) {
 			hit = &plain_cmds[i];
 			v[n++] = (char *)plain_cmd_word(&plain_cmds[i]);
 		}
@@ -626,7 +677,8 @@ plain_cmd_complete(struct plain *p, const char *line)
 			if (!plain_cmd_allowed(p, &plain_cmds[i]))
 				continue;
 			f = plain_fold(plain_cmd_word(&plain_cmds[i]));
-			if (strncmp(t, f, strlen(t)) == 0)
+			if (strncmp(t, f, strlen(t)) == 0 && !plain_listed(v,
+			    k, plain_cmd_word(&plain_cmds[i])))
 				v[k++] = (char *)plain_cmd_word(&plain_cmds[i]);
 			free(f);
 		}
@@ -729,7 +781,7 @@ plain_card_says(struct plain *p, const struct model *m,
 {
 	const struct model_participant	*a;
 	const struct model_card		*h;
-	char				*head, *t, *marks[6], *out, *joined;
+	char				*head, *t, *marks[7], *out, *joined;
 	uint32_t			 n = model_card_number(m, c->id), mine;
 	size_t				 nm = 0, i;
 
@@ -783,6 +835,8 @@ plain_card_says(struct plain *p, const struct model *m,
 		marks[nm++] = xstrdup(_("kept"));
 	if (c->edited)
 		marks[nm++] = xstrdup(_("edited"));
+	if ((t = plain_deliver_marks(p, m, c)) != NULL)
+		marks[nm++] = t;
 	if (pending)
 		marks[nm++] = xstrdup(_("waiting to be sent"));
 	if (nm > 0) {
@@ -846,6 +900,23 @@ plain_say_table(struct plain *p, uint64_t table)
 	free(rows);
 }
 
+/* Idea id as read says it, alone on its line (malloc'd). */
+char *
+plain_card_line(struct plain *p, uint64_t id)
+{
+	struct model		*m = plain_model(p);
+	const struct model_card	*c = model_card(m, id);
+	uint64_t		*pend;
+	size_t			 npend;
+	char			*s;
+
+	npend = plain_pending_cards(p, &pend);
+	s = plain_card_says(p, m, c, plain_card_pending(p, c, pend, npend),
+	    false);
+	free(pend);
+	return s;
+}
+
 /* ---------------------------------------------------------------- commands */
 
 /* help: the commands this user may use, one line each. */
@@ -878,12 +949,13 @@ plain_cmd_help(struct plain *p, char *args)
 	    "again."));
 }
 
-/* add TEXT */
+/* add [SECTION:] TEXT */
 static void
 plain_cmd_add(struct plain *p, char *args)
 {
-	struct proto_op	op;
-	struct model	*m;
+	struct proto_op			 op;
+	struct model			*m;
+	const struct model_section	*s;
 	uint64_t	table = plain_seat(p), id;
 	uint32_t	n;
 
@@ -897,6 +969,12 @@ plain_cmd_add(struct plain *p, char *args)
 	memset(&op, 0, sizeof op);
 	op.kind = OP_CARD_ADD;
 	op.table = table;
+	/* ext: "add Obstacles: text" writes into a section of the canvas. */
+	op.section = plain_deliver_section_of(p, table, &args);
+	if (args[0] == '\0') {
+		plain_say(p, "%s", _("Type add, then the idea."));
+		return;
+	}
 	op.text = args;
 	if (plain_submit(p, &op) != 0)
 		return;
@@ -904,8 +982,14 @@ plain_cmd_add(struct plain *p, char *args)
 	id = plain_last_predicted(p);
 	n = model_card_number(m, id);
 	plain_set_number(p, id, n);
-	plain_done(p, _("Idea %u added to table %d"), n,
-	    plain_table_no(m, table));
+	if (op.section != 0 && (s = model_section(m, table, op.section)) !=
+	    NULL)
+		plain_done(p, _("Idea %u added to table %d, into "
+		    "\xc2\xab%s\xc2\xbb"), n, plain_table_no(m, table),
+		    s->name);
+	else
+		plain_done(p, _("Idea %u added to table %d"), n,
+		    plain_table_no(m, table));
 }
 
 /* reply N TEXT */
@@ -1489,7 +1573,7 @@ plain_cmd_phase(struct plain *p, char *args)
 }
 
 /* A signed duration "[-]10m": 0 and *secs, or -1 (said). */
-static int
+int
 plain_duration_arg(struct plain *p, const char *s, bool sign, int32_t *secs)
 {
 	bool	neg = false;

@@ -352,7 +352,7 @@ plain_table_no(const struct model *m, uint64_t table)
 }
 
 /* True when things that happen at table are said to this user. */
-static bool
+bool
 plain_concerns(struct plain *p, uint64_t table)
 {
 	return plain_listen_all(p) || table == plain_seat(p) ||
@@ -616,7 +616,7 @@ plain_waits_settled(struct plain *p)
 /* ---------------------------------------------------------------- events */
 
 /* A card's text as it may be said. */
-static const char *
+const char *
 plain_card_text(const struct model_card *c)
 {
 	if (c->hidden && c->text[0] == '\0')
@@ -640,6 +640,7 @@ static void
 plain_event_add(struct plain *p, const struct model *m, uint64_t id)
 {
 	const struct model_card	*c = model_card(m, id), *pc;
+	const struct model_section *s;
 	const char		*who, *pwho;
 	uint32_t		 n, pn;
 	int			 t;
@@ -649,6 +650,27 @@ plain_event_add(struct plain *p, const struct model *m, uint64_t id)
 	n = model_card_number(m, id);
 	t = plain_table_no(m, c->table);
 	who = plain_author(m, c->author);
+	/* ext: written into a section of the table's canvas. */
+	if (c->parent == 0 && c->section != 0 &&
+	    (s = model_section(m, c->table, c->section)) != NULL) {
+		if (s->kind == SECTION_FEEDBACK && who != NULL)
+			plain_say(p, _("Table %d, feedback %u from %s, "
+			    "\xc2\xab%s\xc2\xbb: %s"), t, n, who, s->name,
+			    plain_card_text(c));
+		else if (s->kind == SECTION_FEEDBACK)
+			plain_say(p, _("Table %d, feedback %u, "
+			    "\xc2\xab%s\xc2\xbb: %s"), t, n, s->name,
+			    plain_card_text(c));
+		else if (who != NULL)
+			plain_say(p, _("Table %d, new idea %u from %s in "
+			    "\xc2\xab%s\xc2\xbb: %s"), t, n, who, s->name,
+			    plain_card_text(c));
+		else
+			plain_say(p, _("Table %d, new idea %u in "
+			    "\xc2\xab%s\xc2\xbb: %s"), t, n, s->name,
+			    plain_card_text(c));
+		return;
+	}
 	if (c->parent == 0 || (pc = model_card(m, c->parent)) == NULL) {
 		if (who != NULL)
 			plain_say(p, _("Table %d, new idea %u from %s: %s"), t,
@@ -962,40 +984,6 @@ plain_event_follow(struct plain *p, const struct model *m,
 static void	plain_milestone_arm(struct plain *);
 static void	plain_auto_sit(struct plain *);
 
-/* ext: the evaluation opens or closes; a team pitches. */
-static void
-plain_event_deliver(struct plain *p, const struct model *m,
-    const struct proto_op *op)
-{
-	char		*list = xstrdup(""), *t;
-	uint32_t	 k;
-
-	switch (op->kind) {
-	case OP_EVAL_OPEN:
-		for (k = 0; k < m->ncriteria; k++) {
-			xasprintf(&t, "%s%s%s", list, k > 0 ? ", " : "",
-			    m->criteria[k]);
-			free(list);
-			list = t;
-		}
-		plain_say(p, _("The evaluation is open, on: %s."), list);
-		break;
-	case OP_EVAL_CLOSE:
-		plain_say(p, "%s", _("The evaluation is closed: its totals are "
-		    "public."));
-		break;
-	case OP_PITCH:
-		if (op->table == 0)
-			plain_say(p, "%s", _("The pitches are over."));
-		else
-			plain_say(p, _("Table %d pitches now: the other tables "
-			    "write their feedback."), plain_table_no(m,
-			    op->table));
-		break;
-	}
-	free(list);
-}
-
 /* Say what an event of someone else (or of the server) did. */
 static void
 plain_event(struct plain *p, const struct proto_event *ev)
@@ -1090,10 +1078,15 @@ plain_event(struct plain *p, const struct proto_event *ev)
 			plain_say(p, "%s", _("The vote tallies are public: "
 			    "type results to hear them."));
 		break;
+	case OP_CARD_PLACE:
+	case OP_ACTION:
+	case OP_CANVAS_ADD:
+	case OP_CANVAS_USE:
+	case OP_CRITERIA:
 	case OP_EVAL_OPEN:
 	case OP_EVAL_CLOSE:
 	case OP_PITCH:
-		plain_event_deliver(p, m, op);
+		plain_deliver_event(p, ev);
 		break;
 	}
 }
@@ -1154,7 +1147,12 @@ plain_apply_from(struct plain *p)
 		plain_say(p, _("The board file is not valid: %s"), err);
 		return;
 	}
-	n = boardfile_ops(&bf, &ops);
+	/*
+	 * The canvases and tables get the seqs that follow the head: a
+	 * canvas.use names them by those.
+	 */
+	n = boardfile_ops_from(&bf, p->net.replica.confirmed->head + 1,
+	    &ops);
 	for (i = 0; i < n; i++) {
 		if (net_submit(&p->net, &ops[i], &why) == 0)
 			sent++;

@@ -12,8 +12,10 @@
  *              callbacks and the sentence each event makes, the
  *              countdown's milestones, presence
  * plain-cmd.c  the commands: one table drives parsing, help and completion
+ * plain-day.c  the run sheet's events and commands (polls, reactions)
+ * plain-deliver.c  deliverables: canvases, actions, scores, pitches
  *
- * Everything here but plain_main is for those two files only.
+ * Everything here but plain_main is for those files only.
  */
 #ifndef CB_PLAIN_H
 #define CB_PLAIN_H
@@ -150,6 +152,9 @@ void		 plain_rebase(struct plain *);
 void		 plain_step_said(struct plain *, const struct model *,
 		    const struct proto_step *);
 
+bool		 plain_concerns(struct plain *, uint64_t);
+const char	*plain_card_text(const struct model_card *);
+
 /* plain-day.c */
 void		 plain_day_event(struct plain *, const struct proto_event *);
 void		 plain_day_cmd_answer(struct plain *, char *);
@@ -161,8 +166,31 @@ void		 plain_day_cmd_close(struct plain *, char *);
 void		 plain_day_cmd_label_of(struct plain *, char *);
 void		 plain_day_cmd_groups(struct plain *, char *);
 
+/* plain-deliver.c */
+void		 plain_deliver_event(struct plain *, const struct proto_event *);
+uint32_t	 plain_deliver_section_of(struct plain *, uint64_t, char **);
+void		 plain_deliver_cmd_place(struct plain *, char *);
+void		 plain_deliver_cmd_action(struct plain *, char *);
+void		 plain_deliver_cmd_score(struct plain *, char *);
+void		 plain_deliver_cmd_feedback(struct plain *, char *);
+void		 plain_deliver_cmd_actions(struct plain *, char *);
+void		 plain_deliver_cmd_canvas(struct plain *, char *);
+void		 plain_deliver_cmd_evaluation(struct plain *, char *);
+void		 plain_deliver_cmd_criteria(struct plain *, char *);
+void		 plain_deliver_cmd_pitch(struct plain *, char *);
+char		*plain_deliver_marks(struct plain *, const struct model *,
+		    const struct model_card *);
+
 /* plain-cmd.c */
 uint64_t	 plain_card_arg(struct plain *, char *, bool);
+uint64_t	 plain_card_ref(struct plain *, const char *, bool);
+char		*plain_card_line(struct plain *, uint64_t);
+bool		 plain_is(const char *, const char *);
+char		*plain_word(char **);
+uint32_t	 plain_number(const char *, uint32_t);
+uint64_t	 plain_table_arg(struct plain *, const char *);
+int		 plain_duration_arg(struct plain *, const char *, bool,
+		    int32_t *);
 void		 plain_cmd_line(struct plain *, char *);
 char		*plain_cmd_complete(struct plain *, const char *);
 void		 plain_cmd_status(struct plain *);

@@ -16,6 +16,7 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 
+#include "boardfile.h"
 #include "date.h"
 #include "i18n.h"
 #include "layout.h"
@@ -785,4 +786,230 @@ ui_console_pitch(struct ui *ui, const struct ui_key *k)
 		free(label);
 		free(q);
 	}
+}
+
+/* ---------------------------------------------------------------- canvases */
+
+/* What the canvas picker's first line chooses: a new canvas. */
+#define UI_CANVAS_NEW	UINT64_MAX
+
+/*
+ * The canvas being given: the one chosen, or the newest of the name just
+ * typed (a canvas added live); NULL if none.
+ */
+static const struct model_canvas *
+ui_canvas_given(struct ui *ui)
+{
+	const struct model		*m = ui_model(ui);
+	const struct model_canvas	*cv = NULL;
+	size_t				 i;
+
+	if (ui->give_canvas != UI_CANVAS_NEW)
+		cv = model_canvas(m, ui->give_canvas);
+	for (i = m->ncanvases; ui->give_canvas == UI_CANVAS_NEW &&
+	    cv == NULL && i > 0 && ui->draft_canvas != NULL; i--)
+		if (strcmp(m->canvases[i - 1].name, ui->draft_canvas) == 0)
+			cv = &m->canvases[i - 1];
+	return cv;
+}
+
+/* Give canvas (0: none) to table (0: every table), and say so. */
+static void
+ui_canvas_use(struct ui *ui, uint64_t canvas, uint64_t table)
+{
+	const struct model		*m = ui_model(ui);
+	const struct model_canvas	*cv = model_canvas(m, canvas);
+	struct proto_op			 op;
+
+	memset(&op, 0, sizeof op);
+	op.kind = OP_CANVAS_USE;
+	op.table = table;
+	op.canvas = canvas;
+	if (!ui_precheck(ui, &op) || ui_submit(ui, &op) != 0)
+		return;
+	if (cv == NULL && op.table == 0)
+		ui_message(ui, false, "%s", _("No table has a canvas now."));
+	else if (cv == NULL)
+		ui_message(ui, false, _("Table %d has no canvas now."),
+		    model_table_index(m, op.table) + 1);
+	else if (op.table == 0)
+		ui_message(ui, false, _("Every table fills in \xc2\xab %s "
+		    "\xc2\xbb."), cv->name);
+	else
+		ui_message(ui, false, _("Table %d fills in \xc2\xab %s "
+		    "\xc2\xbb."), model_table_index(m, op.table) + 1,
+		    cv->name);
+}
+
+/*
+ * A change of ours got its seq: a canvas added live that was given
+ * before the server had it goes to its tables now, under its real id.
+ */
+void
+ui_deliver_confirmed(struct ui *ui, uint64_t predicted, uint64_t seq)
+{
+	if (ui->give_after == 0 || ui->give_after != predicted)
+		return;
+	ui->give_after = 0;
+	if (model_canvas(ui_model(ui), seq) != NULL)
+		ui_canvas_use(ui, seq, ui->give_table);
+}
+
+/* The tables to give the canvas to were chosen (UI_CANVAS_NEW: every). */
+static void
+ui_canvas_table_picked(struct ui *ui, uint64_t table)
+{
+	const struct model_canvas	*cv = NULL;
+
+	ui_close_modal(ui);
+	if (table == UI_CANVAS_NEW)
+		table = 0;
+	if (ui->give_canvas != 0 && (cv = ui_canvas_given(ui)) == NULL)
+		return;
+	/* Its id is known once the server has it: give it then. */
+	if (cv != NULL && replica_is_pending_id(&ui->net.replica, cv->id)) {
+		ui->give_after = cv->id;
+		ui->give_table = table;
+		ui_message(ui, false, _("\xc2\xab %s \xc2\xbb goes to the "
+		    "tables as soon as it is saved."), cv->name);
+		return;
+	}
+	ui_canvas_use(ui, cv != NULL ? cv->id : 0, table);
+}
+
+/* Which tables get the canvas (name: its name, NULL to take it away). */
+static void
+ui_canvas_tables(struct ui *ui, const char *name)
+{
+	const struct model	*m = ui_model(ui);
+	char			*title, *label;
+	size_t			 i;
+
+	if (name != NULL)
+		xasprintf(&title, _("Give \xc2\xab %s \xc2\xbb to which "
+		    "table? (Esc: not now)"), name);
+	else
+		title = xstrdup(_("Take the canvas away from which table?"));
+	ui_open_picker(ui, title, ui_canvas_table_picked);
+	free(title);
+	/* 0 is a table's "none": every table is UI_CANVAS_NEW here. */
+	ui_picker_add(ui, _("Every table"), UI_CANVAS_NEW, '0', false);
+	for (i = 0; i < m->ntables; i++) {
+		xasprintf(&label, _("Table %zu: %s"), i + 1,
+		    m->tables[i].question);
+		ui_picker_add(ui, label, m->tables[i].id, i < 9 ?
+		    (int)('1' + i) : 0, false);
+		free(label);
+	}
+}
+
+/* The sections were typed: add the canvas, then offer to give it. */
+static void
+ui_canvas_sections_done(struct ui *ui, const char *text)
+{
+	struct proto_op	op;
+	char		err[256];
+
+	if (text[0] == '\0' || ui->draft_canvas == NULL) {
+		ui_close_modal(ui);
+		return;
+	}
+	memset(&op, 0, sizeof op);
+	op.kind = OP_CANVAS_ADD;
+	op.text = ui->draft_canvas;
+	if (boardfile_sections(text, &op.sections, &op.nsections, err,
+	    sizeof err) != 0) {
+		/* The field stays open to be put right. */
+		ui_message(ui, true, "%s", err);
+		return;
+	}
+	if (!ui_precheck(ui, &op) || ui_submit(ui, &op) != 0) {
+		boardfile_sections_free(op.sections, op.nsections);
+		return;
+	}
+	boardfile_sections_free(op.sections, op.nsections);
+	ui->give_canvas = UI_CANVAS_NEW;
+	ui_canvas_tables(ui, ui->draft_canvas);
+	ui_message(ui, false, ngettext("Canvas \xc2\xab %s \xc2\xbb added, "
+	    "%u section.", "Canvas \xc2\xab %s \xc2\xbb added, %u sections.",
+	    op.nsections), ui->draft_canvas, (unsigned)op.nsections);
+}
+
+/* The new canvas's name was typed: now its sections. */
+static void
+ui_canvas_name_done(struct ui *ui, const char *text)
+{
+	char	*name = xstrdup(text);
+
+	text_trim(name);
+	if (name[0] == '\0') {
+		free(name);
+		ui_close_modal(ui);
+		return;
+	}
+	free(ui->draft_canvas);
+	ui->draft_canvas = name;
+	ui_open_editor(ui, _("Sections, one per line (Alt-Enter) or "
+	    "separated by |"), "",
+	    PROTO_SECTIONS_MAX * (PROTO_CANVAS_NAME_MAX + PROTO_HINT_MAX + 16),
+	    true, ui_canvas_sections_done);
+	ui_message(ui, false, "%s", _("A line: name | hint | most cards | "
+	    "kind; between |: name \"hint\" most cards kind. Kinds: ideas, "
+	    "actions (a roadmap), feedback (during a pitch)."));
+}
+
+/* A line of the canvas picker was chosen. */
+static void
+ui_canvas_picked(struct ui *ui, uint64_t id)
+{
+	const struct model_canvas	*cv;
+
+	ui_close_modal(ui);
+	if (id == UI_CANVAS_NEW) {
+		ui_open_editor(ui, _("Name of the new canvas"), "",
+		    PROTO_CANVAS_NAME_MAX, false, ui_canvas_name_done);
+		return;
+	}
+	ui->give_canvas = id;
+	if (id == 0) {
+		ui_canvas_tables(ui, NULL);
+		return;
+	}
+	if ((cv = model_canvas(ui_model(ui), id)) != NULL)
+		ui_canvas_tables(ui, cv->name);
+}
+
+/*
+ * d: the canvases: add one live (a name, then its sections as in a board
+ * file), give one to a table or to every table, or take it away.
+ */
+void
+ui_console_canvas(struct ui *ui, const struct ui_key *k)
+{
+	const struct model	*m = ui_model(ui);
+	char			*label, *list, *t;
+	size_t			 i;
+	uint32_t		 s;
+
+	(void)k;
+	ui_open_picker(ui, _("Canvases"), ui_canvas_picked);
+	ui_picker_add(ui, _("New canvas..."), UI_CANVAS_NEW, 'n', false);
+	for (i = 0; i < m->ncanvases; i++) {
+		list = xstrdup("");
+		for (s = 0; s < m->canvases[i].nsections; s++) {
+			xasprintf(&t, "%s%s%s", list, s > 0 ? ", " : "",
+			    m->canvases[i].sections[s].name);
+			free(list);
+			list = t;
+		}
+		xasprintf(&label, _("Give \xc2\xab %s \xc2\xbb (%s)..."),
+		    m->canvases[i].name, list);
+		ui_picker_add(ui, label, m->canvases[i].id, i < 9 ?
+		    (int)('1' + i) : 0, false);
+		free(label);
+		free(list);
+	}
+	if (m->ncanvases > 0)
+		ui_picker_add(ui, _("No canvas: take it away..."), 0, 'x',
+		    false);
 }

@@ -1100,6 +1100,9 @@ static const struct ui_key ui_keys[] = {
 	UI_TOOL('h', "h", ui_console_pitch, UI_PH_ALL, N_("Pitch..."),
 	    N_("one team presents, 3 minutes on the clock; the others write "
 	    "their feedback into its canvas")),
+	UI_TOOL('d', "d", ui_console_canvas, UI_PH_ALL, N_("Canvases..."),
+	    N_("add a canvas live (its name, then its sections), give one to "
+	    "a table or to every table, or take it away")),
 	{ .codes = { ENTER_KEYS }, .name = N_("Enter"),
 	  .fn = ui_console_run, .hint = N_("run"), .hname = N_("Enter"),
 	  .section = UI_SEC_CONSOLE, .where = UI_IN_CONSOLE,

@@ -774,7 +774,12 @@ ui_apply_from(struct ui *ui)
 		ui_message(ui, true, _("The board file is not valid: %s"), err);
 		return;
 	}
-	n = boardfile_ops(&bf, &ops);
+	/*
+	 * The canvases and tables get the seqs that follow the head: a
+	 * canvas.use names them by those.
+	 */
+	n = boardfile_ops_from(&bf, ui->net.replica.confirmed->head + 1,
+	    &ops);
 	for (i = 0; i < n; i++) {
 		if (ui_submit(ui, &ops[i]) == 0)
 			sent++;
@@ -1099,6 +1104,7 @@ ui_net_confirmed(void *arg, uint64_t predicted, uint64_t seq)
 		ui->group_card = seq;
 	if (ui->detail_card == predicted)
 		ui->detail_card = seq;
+	ui_deliver_confirmed(ui, predicted, seq);
 }
 
 /* What the connection tells this program. */
@@ -1428,5 +1434,6 @@ ui_main(struct client_opts *opts, struct client_switch *sw)
 	free(ui.timer_secs);
 	free(ui.draft);
 	free(ui.draft_owner);
+	free(ui.draft_canvas);
 	return ui.exit_code;
 }

@@ -357,6 +357,14 @@ struct ui {
 						   2 + k criterion k */
 	char			*draft_owner;	/* an action's owner, while its
 						   due day is typed */
+	char			*draft_canvas;	/* a new canvas's name, while
+						   its sections are typed */
+	uint64_t		 give_canvas;	/* the canvas being given, 0
+						   to take it away */
+	uint64_t		 give_after;	/* a canvas not saved yet that
+						   goes to give_table once it
+						   is (its predicted id) */
+	uint64_t		 give_table;	/* 0: every table */
 };
 
 /* ui.c */
@@ -473,6 +481,8 @@ void		 ui_key_sort(struct ui *, const struct ui_key *);
 void		 ui_console_eval(struct ui *, const struct ui_key *);
 void		 ui_console_criteria(struct ui *, const struct ui_key *);
 void		 ui_console_pitch(struct ui *, const struct ui_key *);
+void		 ui_console_canvas(struct ui *, const struct ui_key *);
+void		 ui_deliver_confirmed(struct ui *, uint64_t, uint64_t);
 
 /* ui-draw-status.c */
 int		 ui_draw_status_keyline_rows(struct ui *);

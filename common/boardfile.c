@@ -615,16 +615,60 @@ boardfile_canvas(struct boardfile_parser *p, const char *v)
 	return 0;
 }
 
+/*
+ * ext: the fields of one section, "name | hint | limit | kind", into sec
+ * (its strings malloc'd).  0, or -1 with the reason in err.
+ */
+static int
+boardfile_section_fields(const char *v, struct proto_section *sec,
+    char *err, size_t errlen)
+{
+	char		*copy, *f[5];
+	size_t		 n, cps;
+	uint32_t	 limit = 0;
+	int		 kind = SECTION_IDEAS, rc = -1;
+
+	copy = xstrdup(v);
+	n = boardfile_split(copy, '|', f, 4);
+	if (n > 4)
+		snprintf(err, errlen, "%s", _("a section is \"name | hint | "
+		    "most cards | kind\": too many '|'"));
+	else if ((cps = text_cplen(f[0])) < 1 || cps > PROTO_CANVAS_NAME_MAX)
+		snprintf(err, errlen, _("a section's name has 1 to %d "
+		    "characters"), PROTO_CANVAS_NAME_MAX);
+	else if (n > 1 && text_cplen(f[1]) > PROTO_HINT_MAX)
+		snprintf(err, errlen, _("a section's hint has at most %d "
+		    "characters"), PROTO_HINT_MAX);
+	else if (n > 2 && f[2][0] != '\0' && boardfile_number(f[2], 0,
+	    PROTO_SECTION_CARDS_MAX, &limit) != 0)
+		snprintf(err, errlen, _("bad value \"%.*s\" for a section's "
+		    "most cards: a whole number from %u to %u"),
+		    boardfile_show(f[2], strlen(f[2])), f[2], 0u,
+		    (unsigned)PROTO_SECTION_CARDS_MAX);
+	else if (n > 3 && f[3][0] != '\0' &&
+	    (kind = proto_section_kind_parse(f[3])) < 0)
+		/* TRANSLATORS: keep ideas, actions and feedback in English. */
+		snprintf(err, errlen, _("unknown section kind \"%.*s\" (ideas, "
+		    "actions or feedback)"), boardfile_show(f[3],
+		    strlen(f[3])), f[3]);
+	else {
+		sec->name = xstrdup(f[0]);
+		sec->hint = xstrdup(n > 1 ? f[1] : "");
+		sec->limit = limit;
+		sec->kind = (uint8_t)kind;
+		rc = 0;
+	}
+	free(copy);
+	return rc;
+}
+
 /* ext: "section: name | hint | limit | kind" of the canvas just opened. */
 static int
 boardfile_section(struct boardfile_parser *p, const char *v)
 {
 	struct boardfile_canvas	*cv;
-	struct proto_section	*sec;
-	char			*copy, *f[5];
-	size_t			 n, cps;
-	uint32_t		 limit = 0;
-	int			 kind = SECTION_IDEAS, rc = 0;
+	struct proto_section	 sec;
+	char			 why[256];
 
 	if (!p->canvas_open)
 		return boardfile_error(p, p->key_line, "%s", _("a section "
@@ -635,40 +679,173 @@ boardfile_section(struct boardfile_parser *p, const char *v)
 		return boardfile_error(p, p->key_line, _("too many sections "
 		    "in canvas \"%s\": at most %d"), cv->name,
 		    PROTO_SECTIONS_MAX);
-	copy = xstrdup(v);
-	n = boardfile_split(copy, '|', f, 4);
-	if (n > 4)
-		rc = boardfile_error(p, p->key_line, "%s", _("a section is "
-		    "\"name | hint | most cards | kind\": too many '|'"));
-	else if ((cps = text_cplen(f[0])) < 1 || cps > PROTO_CANVAS_NAME_MAX)
-		rc = boardfile_error(p, p->key_line, _("a section's name has "
-		    "1 to %d characters"), PROTO_CANVAS_NAME_MAX);
-	else if (n > 1 && text_cplen(f[1]) > PROTO_HINT_MAX)
-		rc = boardfile_error(p, p->key_line, _("a section's hint has "
-		    "at most %d characters"), PROTO_HINT_MAX);
-	else if (n > 2 && f[2][0] != '\0' && boardfile_number(f[2], 0,
-	    PROTO_SECTION_CARDS_MAX, &limit) != 0)
-		rc = boardfile_error(p, p->key_line, _("bad value \"%.*s\" for "
-		    "a section's most cards: a whole number from %u to %u"),
-		    boardfile_show(f[2], strlen(f[2])), f[2], 0u,
-		    (unsigned)PROTO_SECTION_CARDS_MAX);
-	else if (n > 3 && f[3][0] != '\0' &&
-	    (kind = proto_section_kind_parse(f[3])) < 0)
-		/* TRANSLATORS: keep ideas, actions and feedback in English. */
-		rc = boardfile_error(p, p->key_line, _("unknown section kind "
-		    "\"%.*s\" (ideas, actions or feedback)"),
-		    boardfile_show(f[3], strlen(f[3])), f[3]);
-	if (rc == 0) {
-		cv->sections = xreallocarray(cv->sections, cv->nsections + 1,
-		    sizeof *cv->sections);
-		sec = &cv->sections[cv->nsections++];
-		sec->name = xstrdup(f[0]);
-		sec->hint = xstrdup(n > 1 ? f[1] : "");
-		sec->limit = limit;
-		sec->kind = (uint8_t)kind;
+	if (boardfile_section_fields(v, &sec, why, sizeof why) != 0)
+		return boardfile_error(p, p->key_line, "%s", why);
+	cv->sections = xreallocarray(cv->sections, cv->nsections + 1,
+	    sizeof *cv->sections);
+	cv->sections[cv->nsections++] = sec;
+	return 0;
+}
+
+/* The length of s once ASCII white space at its end is cut. */
+static size_t
+boardfile_rtrim(char *s)
+{
+	size_t	len = strlen(s);
+
+	while (len > 0 && (boardfile_blank(s[len - 1]) || s[len - 1] == '\r'))
+		s[--len] = '\0';
+	return len;
+}
+
+/* True when s[0..len) ends with a closing quote (", » or ”). */
+static bool
+boardfile_quote_end(const char *s, size_t len)
+{
+	return (len >= 1 && s[len - 1] == '"') || (len >= 2 &&
+	    memcmp(s + len - 2, "\xc2\xbb", 2) == 0) || (len >= 3 &&
+	    memcmp(s + len - 3, "\xe2\x80\x9d", 3) == 0);
+}
+
+/*
+ * ext: one section of the one-line form, "name "hint" limit kind", read
+ * from its end: a kind word (after a limit or a hint), a number, a quoted
+ * hint ("...", « ... » or “...”), each optional; what is left is the name.
+ */
+static int
+boardfile_section_words(char *v, struct proto_section *sec, char *err,
+    size_t errlen)
+{
+	static const char *const quotes[][2] = {
+		{ "\"", "\"" }, { "\xc2\xab", "\xc2\xbb" },
+		{ "\xe2\x80\x9c", "\xe2\x80\x9d" },
+	};
+	char		*sp, *open, *hint = NULL;
+	size_t		 len, q, cl;
+	uint32_t	 limit = 0;
+	int		 kind = SECTION_IDEAS, k;
+
+	while (boardfile_blank(*v))
+		v++;
+	len = boardfile_rtrim(v);
+	/*
+	 * A kind only after a limit or a hint: "Nos actions" is a name,
+	 * "Nos actions 0 actions" a roadmap without a limit.
+	 */
+	if ((sp = strrchr(v, ' ')) != NULL &&
+	    (k = proto_section_kind_parse(sp + 1)) >= 0 && sp > v &&
+	    (boardfile_quote_end(v, (size_t)(sp - v)) ||
+	    (sp[-1] >= '0' && sp[-1] <= '9'))) {
+		kind = k;
+		*sp = '\0';
+		len = boardfile_rtrim(v);
+	}
+	if ((sp = strrchr(v, ' ')) != NULL &&
+	    boardfile_number(sp + 1, 0, 999999, &limit) == 0) {
+		*sp = '\0';
+		len = boardfile_rtrim(v);
+		if (limit > PROTO_SECTION_CARDS_MAX) {
+			snprintf(err, errlen, _("a section holds at most %u "
+			    "cards"), (unsigned)PROTO_SECTION_CARDS_MAX);
+			return -1;
+		}
+	}
+	for (q = 0; q < sizeof quotes / sizeof quotes[0] && hint == NULL;
+	    q++) {
+		cl = strlen(quotes[q][1]);
+		if (len <= cl || strcmp(v + len - cl, quotes[q][1]) != 0)
+			continue;
+		v[len - cl] = '\0';
+		open = strstr(v, quotes[q][0]);
+		if (open == NULL || open == v) {
+			v[len - cl] = quotes[q][1][0];
+			continue;
+		}
+		*open = '\0';
+		hint = open + strlen(quotes[q][0]);
+		while (boardfile_blank(*hint))
+			hint++;
+		boardfile_rtrim(hint);
+		boardfile_rtrim(v);
+	}
+	if (text_cplen(v) < 1 || text_cplen(v) > PROTO_CANVAS_NAME_MAX) {
+		snprintf(err, errlen, _("a section's name has 1 to %d "
+		    "characters"), PROTO_CANVAS_NAME_MAX);
+		return -1;
+	}
+	if (hint != NULL && text_cplen(hint) > PROTO_HINT_MAX) {
+		snprintf(err, errlen, _("a section's hint has at most %d "
+		    "characters"), PROTO_HINT_MAX);
+		return -1;
+	}
+	sec->name = xstrdup(v);
+	sec->hint = xstrdup(hint != NULL ? hint : "");
+	sec->limit = limit;
+	sec->kind = (uint8_t)kind;
+	return 0;
+}
+
+/* ext: free what boardfile_sections made. */
+void
+boardfile_sections_free(struct proto_section *v, uint32_t n)
+{
+	uint32_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].hint);
+	}
+	free(v);
+}
+
+/* ext: the sections a facilitator typed for a live canvas. */
+int
+boardfile_sections(const char *text, struct proto_section **out,
+    uint32_t *nout, char *err, size_t errlen)
+{
+	struct proto_section	*v = NULL, sec;
+	char			*copy = xstrdup(text), *line, *save = NULL, *w;
+	const char		*sep = strchr(text, '\n') != NULL ? "\n" : "|";
+	uint32_t		 n = 0;
+	int			 rc = 0;
+
+	for (line = strtok_r(copy, sep, &save); line != NULL && rc == 0;
+	    line = strtok_r(NULL, sep, &save)) {
+		w = line;
+		while (boardfile_blank(*w))
+			w++;
+		boardfile_rtrim(w);
+		if (*w == '\0')
+			continue;
+		if (n == PROTO_SECTIONS_MAX) {
+			snprintf(err, errlen, _("a canvas has at most %d "
+			    "sections"), PROTO_SECTIONS_MAX);
+			rc = -1;
+			break;
+		}
+		/* A line of a board file, "section:" or not, is welcome. */
+		if (sep[0] == '\n' && strncmp(w, "section:", 8) == 0)
+			w += 8;
+		rc = sep[0] == '\n' ? boardfile_section_fields(w, &sec, err,
+		    errlen) : boardfile_section_words(w, &sec, err, errlen);
+		if (rc == 0) {
+			v = xreallocarray(v, n + 1, sizeof *v);
+			v[n++] = sec;
+		}
 	}
 	free(copy);
-	return rc;
+	if (rc == 0 && n == 0) {
+		snprintf(err, errlen, "%s", _("a canvas needs at least one "
+		    "section"));
+		rc = -1;
+	}
+	if (rc != 0) {
+		boardfile_sections_free(v, n);
+		return -1;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
 }
 
 /* ext: "criteria: structurant, pertinent, novateur". */

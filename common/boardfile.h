@@ -69,6 +69,18 @@ void	 boardfile_free(struct boardfile *);
  * board).
  */
 size_t	 boardfile_ops(const struct boardfile *, struct proto_op **);
+/*
+ * ext: the sections of a canvas a facilitator adds live: one per line in
+ * the board file's syntax ("name | hint | most cards | kind", "section:"
+ * in front or not), or, on a single line, separated by '|', each a name
+ * then optionally a "hint" in quotes, a most cards number and a kind
+ * after one of those ("Obstacles \"what stops us\" 5", "Roadmap 8
+ * actions", "Roadmap 0 actions": no limit).  Returns 0 with
+ * a malloc'd array (boardfile_sections_free), or -1 with err set.
+ */
+int	 boardfile_sections(const char *, struct proto_section **, uint32_t *,
+	    char *, size_t);
+void	 boardfile_sections_free(struct proto_section *, uint32_t);
 size_t	 boardfile_ops_from(const struct boardfile *, uint64_t,
 	    struct proto_op **);
 

@@ -3,7 +3,9 @@
  *
  * HTML (a page a facilitator projects, prints or saves as PDF from any
  *   browser): the same report as the Markdown one (export-md.c), in the same
- *   order and words.  One file: the style is inline (one <style> element,
+ *   order and words: the facts, the run sheet with the times each step
+ *   really ran, the polls with their results, then the tables (a group's
+ *   only when it holds cards) under their themes.  One file: the style is inline (one <style> element,
  *   A4 pages, a column that fits the page's width, long words broken), no
  *   script, no image, no font, no link to anything.  Every piece of user
  *   text is escaped (& < > " ' as entities; control, bidi and invalid
@@ -121,7 +123,17 @@ export_html_fixed(struct export_buf *b, const char *fmt, ...)
 	free(s);
 }
 
-/* A card's text with its lines, "(private)" when this replica lacks it. */
+/* True if s holds nothing but ASCII white space. */
+static bool
+export_html_blank(const char *s)
+{
+	return s[strspn(s, " \t\r\n")] == '\0';
+}
+
+/*
+ * A card's text with its lines, "(private)" when this replica lacks it,
+ * "(empty)" when it is only spaces, as in the Markdown report.
+ */
 static void
 export_html_card_text(struct export_buf *b, const char *s)
 {
@@ -129,21 +141,37 @@ export_html_card_text(struct export_buf *b, const char *s)
 		export_html_fixed(b, "%s", _("(private)"));
 		return;
 	}
+	if (export_html_blank(s)) {
+		export_html_fixed(b, "%s", _("(empty)"));
+		return;
+	}
 	export_html_put(b, s, strlen(s), true);
 }
 
-/* " — N votes — Name — scores": the end of a card's line. */
+/*
+ * " — N votes, +1 ×2 — Name — scores": the end of a card's line, its
+ * reactions after its votes as in the Markdown report.
+ */
 static void
 export_html_meta(struct export_ctx *x, const struct model_card *c,
     bool scores)
 {
+	static const char *const marks[PROTO_REACTIONS] = { "+1", "?", "!" };
 	const struct model	*m = x->m;
 	char			*who = export_authors(x, c);
 	uint32_t		 k;
+	size_t			 r;
 
 	export_puts(&x->b, " <span class=\"meta\">— ");
 	export_html_fixed(&x->b, ngettext("%llu vote", "%llu votes",
 	    c->votes), (unsigned long long)c->votes);
+	for (r = 0; r < PROTO_REACTIONS; r++) {
+		if (c->reactions[r] == 0)
+			continue;
+		export_puts(&x->b, ", ");
+		export_html_fixed(&x->b, "%s ×%u", marks[r],
+		    (unsigned)c->reactions[r]);
+	}
 	if (who != NULL) {
 		export_puts(&x->b, " — ");
 		export_html_text(&x->b, who);
@@ -361,12 +389,11 @@ export_html_all(struct export_ctx *x, const struct export_table *et)
 	uint64_t			 cards, votes;
 
 	export_html_heading(&x->b, 4, _("All ideas"));
-	export_puts(&x->b, "<ul>\n");
 	for (i = 0; i < et->n; i++) {
 		e = &et->cards[i];
 		if (e->cluster != e->c->id)
 			continue;
-		export_puts(&x->b, "<li>");
+		export_puts(&x->b, shown == 0 ? "<ul>\n<li>" : "<li>");
 		if (e->ctitle[0] != '\0') {
 			export_puts(&x->b, "<strong>");
 			export_html_text(&x->b, e->ctitle);
@@ -398,30 +425,55 @@ export_html_all(struct export_ctx *x, const struct export_table *et)
 	for (i = 0; i < et->n; i++) {
 		e = &et->cards[i];
 		if (e->cluster == 0 && e->parent == 0) {
+			if (shown++ == 0)
+				export_puts(&x->b, "<ul>\n");
 			export_html_card(x, et, e);
-			shown++;
 		}
 	}
-	export_puts(&x->b, "</ul>\n");
-	if (shown == 0) {
+	/* No empty list: the sentence says there is none. */
+	if (shown > 0)
+		export_puts(&x->b, "</ul>\n");
+	else {
 		export_puts(&x->b, "<p class=\"none\">");
 		export_html_fixed(&x->b, "%s", _("No ideas."));
 		export_puts(&x->b, "</p>\n");
 	}
 }
 
-/* One table: its question and everything it produced. */
+/*
+ * One table: its question and everything it produced.  A group's table is
+ * shown only with cards (*number counts the questions' tables only).
+ */
 static void
 export_html_table(struct export_ctx *x, const struct model_table *t,
-    size_t number)
+    size_t *number)
 {
 	struct export_table	et;
 
 	export_table_load(x->m, t, &et);
+	if (t->kind != TABLE_QUESTION && et.n == 0) {
+		export_table_free(&et);
+		return;
+	}
 	export_puts(&x->b, "<section>\n<h3>");
-	export_html_fixed(&x->b, _("Question %zu"), number);
-	export_puts(&x->b, " — ");
-	export_html_text(&x->b, t->question);
+	switch (t->kind) {
+	case TABLE_QUESTION:
+		export_html_fixed(&x->b, _("Question %zu"), ++*number);
+		break;
+	case TABLE_PAIR:
+		export_html_fixed(&x->b, _("Pair %u"), (unsigned)t->number);
+		break;
+	case TABLE_TEAM:
+		export_html_fixed(&x->b, _("Team %u"), (unsigned)t->number);
+		break;
+	default:
+		export_html_text(&x->b, t->theme);
+		break;
+	}
+	if (t->question[0] != '\0') {
+		export_puts(&x->b, " — ");
+		export_html_text(&x->b, t->question);
+	}
 	export_puts(&x->b, "</h3>\n");
 	export_html_kept(x, &et);
 	export_html_canvas(x, &et, SECTION_IDEAS);
@@ -438,7 +490,7 @@ export_html_facts(struct export_ctx *x)
 {
 	const struct model	*m = x->m;
 	char			 first[16], last[16], *span;
-	size_t			 i, k, people = 0, facils = 0;
+	size_t			 i, k, people = 0, facils = 0, questions = 0;
 
 	for (i = 0; i < m->nparticipants; i++) {
 		if (m->participants[i].role == ROLE_FACILITATOR)
@@ -446,6 +498,8 @@ export_html_facts(struct export_ctx *x)
 		else
 			people++;
 	}
+	for (i = 0; i < m->ntables; i++)
+		questions += m->tables[i].kind == TABLE_QUESTION;
 	export_days(m, first, last);
 	export_puts(&x->b, "<ul class=\"facts\">\n<li>");
 	if (strcmp(first, last) == 0)
@@ -456,7 +510,8 @@ export_html_facts(struct export_ctx *x)
 		free(span);
 	}
 	export_puts(&x->b, "</li>\n");
-	if (m->settings.place != NULL && m->settings.place[0] != '\0') {
+	if (m->settings.place != NULL &&
+	    !export_html_blank(m->settings.place)) {
 		export_puts(&x->b, "<li>");
 		export_html_fixed(&x->b, "%s", _("Place: "));
 		export_html_text(&x->b, m->settings.place);
@@ -497,8 +552,140 @@ export_html_facts(struct export_ctx *x)
 	export_puts(&x->b, "<li>");
 	export_html_fixed(&x->b, _("Rounds: %u"), (unsigned)m->round);
 	export_puts(&x->b, "</li>\n<li>");
-	export_html_fixed(&x->b, _("Questions: %zu"), m->ntables);
+	export_html_fixed(&x->b, _("Questions: %zu"), questions);
 	export_puts(&x->b, "</li>\n</ul>\n");
+}
+
+/* The key groups' tables are filed under: no theme holds a control. */
+#define EXPORT_HTML_GROUPS	"\x01"
+
+/*
+ * The key a table is filed under when themes head the report: its theme,
+ * or for a group's table (whose theme may be a label), the groups'.
+ */
+static const char *
+export_html_file_key(const struct model_table *t)
+{
+	return t->kind != TABLE_QUESTION ? EXPORT_HTML_GROUPS :
+	    export_theme(t);
+}
+
+/* True when a group's table holds a live card (it has a section). */
+static bool
+export_html_groups_wrote(const struct model *m)
+{
+	const struct model_table	*t;
+	size_t				 i;
+
+	for (i = 0; i < m->ncards; i++) {
+		if (m->cards[i].deleted)
+			continue;
+		t = model_table(m, m->cards[i].table);
+		if (t != NULL && t->kind != TABLE_QUESTION)
+			return true;
+	}
+	return false;
+}
+
+/* A time of day in UTC, "HH:MM", into out. */
+static void
+export_html_clock(char out[6], int64_t ms)
+{
+	struct export_buf	t;
+
+	memset(&t, 0, sizeof t);
+	export_time(&t, ms, false);
+	/* "YYYY-MM-DDTHH:MM:SSZ" */
+	memcpy(out, t.data + 11, 5);
+	out[5] = '\0';
+	free(t.data);
+}
+
+/* The run sheet with the times each step really ran. */
+static void
+export_html_steps(struct export_ctx *x)
+{
+	const struct model	*m = x->m;
+	const struct model_step	*s;
+	char			 from[6], to[6];
+	size_t			 i;
+
+	if (m->nsteps == 0)
+		return;
+	export_puts(&x->b, "<section>\n");
+	export_html_heading(&x->b, 2, _("Run sheet"));
+	export_puts(&x->b, "<ol>\n");
+	for (i = 0; i < m->nsteps; i++) {
+		s = &m->steps[i];
+		export_puts(&x->b, "<li>");
+		export_html_text(&x->b, s->def.title);
+		export_puts(&x->b, " — ");
+		if (s->started_ms == 0)
+			export_html_fixed(&x->b, "%s", _("not run"));
+		else {
+			export_html_clock(from, s->started_ms);
+			if (s->ended_ms != 0) {
+				export_html_clock(to, s->ended_ms);
+				export_html_fixed(&x->b,
+				    _("from %s to %s (UTC)"), from, to);
+			} else
+				export_html_fixed(&x->b, _("since %s (UTC)"),
+				    from);
+		}
+		export_puts(&x->b, "</li>\n");
+	}
+	export_puts(&x->b, "</ol>\n</section>\n");
+}
+
+/* A paragraph of the report's own words, in the style of an absence. */
+static void
+export_html_none(struct export_buf *b, const char *words)
+{
+	export_puts(b, "<p class=\"none\">");
+	export_html_text(b, words);
+	export_puts(b, "</p>\n");
+}
+
+/* The polls and, once closed, their results. */
+static void
+export_html_polls(struct export_ctx *x)
+{
+	const struct model	*m = x->m;
+	const struct model_poll	*p;
+	size_t			 i;
+	uint32_t		 k, total;
+
+	if (m->npolls == 0)
+		return;
+	export_puts(&x->b, "<section>\n");
+	export_html_heading(&x->b, 2, _("Polls"));
+	for (i = 0; i < m->npolls; i++) {
+		p = &m->polls[i];
+		export_html_heading(&x->b, 3, p->question);
+		if (!p->closed) {
+			export_html_none(&x->b, _("Still open: the results "
+			    "come when it closes."));
+			continue;
+		}
+		for (total = 0, k = 0; k < p->ncounts; k++)
+			total += p->counts[k].n;
+		if (total == 0) {
+			export_html_none(&x->b, _("No answer."));
+			continue;
+		}
+		export_puts(&x->b, "<ul>\n");
+		for (k = 0; k < p->ncounts; k++) {
+			export_puts(&x->b, "<li>");
+			export_html_text(&x->b, p->counts[k].text);
+			export_puts(&x->b, " <span class=\"meta\">— ");
+			export_html_fixed(&x->b, ngettext("%u answer",
+			    "%u answers", p->counts[k].n),
+			    (unsigned)p->counts[k].n);
+			export_puts(&x->b, "</span></li>\n");
+		}
+		export_puts(&x->b, "</ul>\n");
+	}
+	export_puts(&x->b, "</section>\n");
 }
 
 /* The report as one HTML page. */
@@ -524,27 +711,39 @@ export_html(struct export_ctx *x)
 	export_puts(&x->b, "</h1>\n");
 	export_html_facts(x);
 	export_puts(&x->b, "</header>\n<main>\n");
+	export_html_steps(x);
+	export_html_polls(x);
 
+	/* A label's theme is its table's heading, not a theme. */
 	for (i = 0; i < m->ntables; i++)
-		if (export_theme(&m->tables[i])[0] != '\0')
+		if (export_theme(&m->tables[i])[0] != '\0' &&
+		    m->tables[i].kind == TABLE_QUESTION)
 			themed = true;
 	if (!themed) {
 		for (i = 0; i < m->ntables; i++)
-			export_html_table(x, &m->tables[i], ++number);
+			export_html_table(x, &m->tables[i], &number);
 	} else {
+		/* Themes in order of first appearance, each with its tables. */
 		done = xcalloc(m->ntables, sizeof *done);
 		for (i = 0; i < m->ntables; i++) {
 			if (done[i])
 				continue;
-			theme = export_theme(&m->tables[i]);
-			export_html_heading(&x->b, 2, theme[0] != '\0' ? theme :
+			theme = export_html_file_key(&m->tables[i]);
+			if (strcmp(theme, EXPORT_HTML_GROUPS) == 0 &&
+			    !export_html_groups_wrote(m)) {
+				done[i] = true;
+				continue;
+			}
+			export_html_heading(&x->b, 2,
+			    strcmp(theme, EXPORT_HTML_GROUPS) == 0 ?
+			    _("Working groups") : theme[0] != '\0' ? theme :
 			    _("Other questions"));
 			for (j = i; j < m->ntables; j++) {
-				if (done[j] || strcmp(export_theme(
+				if (done[j] || strcmp(export_html_file_key(
 				    &m->tables[j]), theme) != 0)
 					continue;
 				done[j] = true;
-				export_html_table(x, &m->tables[j], ++number);
+				export_html_table(x, &m->tables[j], &number);
 			}
 		}
 		free(done);

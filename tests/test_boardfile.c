@@ -766,3 +766,61 @@ Test(boardfile, canvas_errors_name_the_line)
 		cr_expect_str_eq(err, bad[i].error, "%s", bad[i].text);
 	}
 }
+
+/*
+ * ext: the sections a facilitator types for a live canvas: a line each in
+ * the board file's syntax, or one line separated by '|' with a quoted hint,
+ * a limit and a kind after them.
+ */
+Test(boardfile, live_canvas_sections_one_per_line_or_on_one_line)
+{
+	struct proto_section	*v;
+	uint32_t		 n;
+	char			 err[256];
+
+	cr_assert_eq(boardfile_sections("Nos engagements | Ce que nous "
+	    "ferons\nsection: Feuille de route | une action par carte | 8 | "
+	    "actions\n\n  Obstacles  \n", &v, &n, err, sizeof err), 0, "%s",
+	    err);
+	cr_assert_eq(n, 3);
+	cr_assert_str_eq(v[0].hint, "Ce que nous ferons");
+	cr_assert_str_eq(v[1].name, "Feuille de route");
+	cr_assert_eq(v[1].limit, 8);
+	cr_assert_eq(v[1].kind, SECTION_ACTIONS);
+	cr_assert_str_eq(v[2].name, "Obstacles");
+	cr_assert_str_eq(v[2].hint, "");
+	boardfile_sections_free(v, n);
+
+	cr_assert_eq(boardfile_sections("Nos engagements \xc2\xab Ce que nous "
+	    "ferons \xc2\xbb | Nos actions | Feuille de route \"qui, quand\" 8 "
+	    "actions | J'aime 0 feedback | Top 5", &v, &n, err, sizeof err),
+	    0, "%s", err);
+	cr_assert_eq(n, 5);
+	cr_assert_str_eq(v[0].name, "Nos engagements");
+	cr_assert_str_eq(v[0].hint, "Ce que nous ferons");
+	/* A kind word is a kind only after a limit or a hint. */
+	cr_assert_str_eq(v[1].name, "Nos actions");
+	cr_assert_eq(v[1].kind, SECTION_IDEAS);
+	cr_assert_str_eq(v[2].name, "Feuille de route");
+	cr_assert_str_eq(v[2].hint, "qui, quand");
+	cr_assert_eq(v[2].limit, 8);
+	cr_assert_eq(v[2].kind, SECTION_ACTIONS);
+	cr_assert_eq(v[3].kind, SECTION_FEEDBACK);
+	cr_assert_eq(v[3].limit, 0);
+	cr_assert_str_eq(v[4].name, "Top");
+	cr_assert_eq(v[4].limit, 5);
+	boardfile_sections_free(v, n);
+
+	cr_assert_eq(boardfile_sections(" | ", &v, &n, err, sizeof err), -1);
+	cr_assert_not_null(strstr(err, "at least one section"), "%s", err);
+	cr_assert_eq(boardfile_sections("A | B 100", &v, &n, err, sizeof err),
+	    -1);
+	cr_assert_eq(boardfile_sections("A | B | kind", &v, &n, err,
+	    sizeof err), 0);
+	boardfile_sections_free(v, n);
+	cr_assert_eq(boardfile_sections("A | B | C | D | E | F | G | H | I | "
+	    "J | K | L | M", &v, &n, err, sizeof err), -1);
+	cr_assert_eq(boardfile_sections("A | hint | 3 | sideways\n", &v, &n,
+	    err, sizeof err), -1);
+	cr_assert_not_null(strstr(err, "sideways"), "%s", err);
+}

@@ -2199,118 +2199,6 @@ write_texts(const char *path)
 	cr_assert_eq(fclose(f), 0);
 }
 
-/* True when a program is on the PATH. */
-static bool
-on_path(const char *name)
-{
-	char	 path[512], *dirs, *d, *save = NULL;
-	bool	 found = false;
-
-	dirs = strdup(getenv("PATH") != NULL ? getenv("PATH") :
-	    "/usr/bin:/bin");
-	for (d = strtok_r(dirs, ":", &save); d != NULL && !found;
-	    d = strtok_r(NULL, ":", &save)) {
-		snprintf(path, sizeof path, "%s/%s", d, name);
-		found = access(path, X_OK) == 0;
-	}
-	free(dirs);
-	return found;
-}
-
-/* Run headless Chromium on a file with more arguments; its output. */
-static char *
-chromium(const char *file, const char *what, const char *size)
-{
-	char	 prof[300], url[400], *out;
-	char	*argv[] = { "chromium", "--headless", "--no-sandbox",
-	    "--disable-gpu", "--disable-background-networking",
-	    "--disable-component-update", "--disable-sync", "--no-first-run",
-	    "--hide-scrollbars", "--virtual-time-budget=5000",
-	    "--no-pdf-header-footer", prof, (char *)size, (char *)what, url,
-	    NULL };
-
-	snprintf(prof, sizeof prof, "--user-data-dir=%s/chromium", S.tmp);
-	snprintf(url, sizeof url, "file://%s", file);
-	cr_assert_eq(ts_command(&out, 60000, argv), 0, "chromium %s: %s",
-	    what, out);
-	return out;
-}
-
-/*
- * The page as Chromium lays it out at the width of an A4 page's text
- * (180 mm, 680 px): a copy of it with a probe script (the export itself
- * has none) reports the widest element and anything beyond the right edge.
- * Then the real page printed to PDF, on A4, and a screenshot.
- */
-static void
-render_html(const char *path)
-{
-	static const char probe[] =
-	    "<script>window.addEventListener('load', function () {\n"
-	    "var w = document.documentElement.clientWidth, bad = [];\n"
-	    "var all = document.body.getElementsByTagName('*');\n"
-	    "for (var i = 0; i < all.length; i++) {\n"
-	    "  var r = all[i].getBoundingClientRect();\n"
-	    "  if (r.right > w + 0.5 || r.left < -0.5)\n"
-	    "    bad.push(all[i].tagName + ':' + Math.round(r.right)); }\n"
-	    "document.body.setAttribute('data-probe', 'width=' + w +\n"
-	    "  ' scroll=' + document.documentElement.scrollWidth + ' bad=' +\n"
-	    "  bad.length + ' ' + bad.slice(0, 5).join(',') + ' end'); });\n"
-	    "</script>\n</body>";
-	char	 probed[300], pdf[300], shot[300], arg[340], *html, *out, *p;
-	size_t	 len;
-	unsigned width, scroll, bad;
-	FILE	*f;
-
-	if (!on_path("chromium")) {
-		cr_log_warn("chromium is not installed: the HTML report was "
-		    "parsed but not rendered");
-		return;
-	}
-	html = slurp(path, &len);
-	cr_assert_not_null(p = strstr(html, "</body>"));
-	snprintf(probed, sizeof probed, "%s/probe.html", S.tmp);
-	f = fopen(probed, "w");
-	cr_assert_not_null(f);
-	fwrite(html, 1, (size_t)(p - html), f);
-	fputs(probe, f);
-	fputs(p + strlen("</body>"), f);
-	cr_assert_eq(fclose(f), 0);
-	free(html);
-
-	out = chromium(probed, "--dump-dom", "--window-size=680,1000");
-	cr_assert_not_null(p = strstr(out, "data-probe=\""), "no probe in "
-	    "Chromium's DOM: %.300s", out);
-	cr_assert_eq(sscanf(p, "data-probe=\"width=%u scroll=%u bad=%u",
-	    &width, &scroll, &bad), 3, "%.200s", p);
-	cr_log_info("chromium: %.120s", p);
-	cr_assert_eq(bad, 0, "the report overflows an A4 page's width: "
-	    "%.200s", p);
-	cr_assert_leq(scroll, width, "the report is wider than an A4 page: "
-	    "%.200s", p);
-	free(out);
-
-	snprintf(pdf, sizeof pdf, "%s/report.pdf", S.tmp);
-	snprintf(arg, sizeof arg, "--print-to-pdf=%s", pdf);
-	free(chromium(path, arg, "--window-size=794,1123"));
-	html = slurp(pdf, &len);
-	cr_assert(len > 1000 && memcmp(html, "%PDF", 4) == 0);
-	/* A4 is 595 x 842 points (Chromium writes 594.96 x 841.92). */
-	cr_assert_not_null(p = memmem(html, len, "/MediaBox [0 0 ", 15),
-	    "no page size in the PDF");
-	cr_assert_eq(sscanf(p, "/MediaBox [0 0 %u.%*u %u", &width, &scroll),
-	    2);
-	cr_assert(width >= 594 && width <= 595 && scroll >= 841 &&
-	    scroll <= 842, "the PDF's pages are %u x %u points, not A4",
-	    width, scroll);
-	free(html);
-
-	snprintf(shot, sizeof shot, "%s/report.png", S.tmp);
-	snprintf(arg, sizeof arg, "--screenshot=%s", shot);
-	free(chromium(path, arg, "--window-size=900,5200"));
-	cr_assert_eq(access(shot, R_OK), 0);
-}
-
 /*
  * CB_REPORT_DIR=DIR: the seed café's report as a lab would send it, in
  * French (the board's language), written there: Markdown, HTML, and a
@@ -2341,10 +2229,10 @@ report_in_french(void)
 	}
 	unsetenv("LANGUAGE");
 	unsetenv("CAFEBOARD_LOCALEDIR");
-	if (on_path("chromium")) {
+	if (ts_on_path("chromium")) {
 		snprintf(loc, sizeof loc, "--screenshot=%s/"
 		    "seed-cafe-rapport.png", dir);
-		free(chromium(out, loc, "--window-size=900,6400"));
+		free(ts_chromium(S.tmp, out, loc, "--window-size=900,6400"));
 	}
 	cr_log_info("the French report is in %s", dir);
 }
@@ -2409,7 +2297,7 @@ step_export(void)
 	cr_assert_eq(ts_python(TS_PY_HTML_CHECK, path, expect, NULL), 0,
 	    "the HTML report is refused (kept with CB_KEEP_TMP=1 in %s)",
 	    S.tmp);
-	render_html(path);
+	ts_html_fits_a4(S.tmp, path);
 }
 
 /*

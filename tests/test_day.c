@@ -564,10 +564,14 @@ normalise(const char *in, size_t len)
 	out[len] = '\0';
 	for (i = 0; i < len; i++) {
 		if (i == 0 || out[i - 1] == '\n') {
-			date_line = strncmp(out + i, "- Date: ", 8) == 0;
+			date_line = strncmp(out + i, "- Date: ", 8) == 0 ||
+			    strncmp(out + i, "<li>Date: ", 10) == 0;
 			if (strncmp(out + i, "## ", 3) == 0)
 				sheet = strncmp(out + i, "## Run sheet", 12) ==
 				    0;
+			else if (strncmp(out + i, "<h2>", 4) == 0)
+				sheet = strncmp(out + i, "<h2>Run sheet</h2>",
+				    18) == 0;
 		}
 		if (len - i >= 20 && digits(out + i, 4) && out[i + 4] == '-' &&
 		    out[i + 10] == 'T' && out[i + 19] == 'Z') {
@@ -980,7 +984,10 @@ day_closing(void)
 	check_replicas();
 }
 
-/* The exports: offline and client the same, and the golden files. */
+/*
+ * The exports: offline and client the same, and the golden files (the
+ * Markdown, the JSON and the HTML page).
+ */
 static void
 day_export(void)
 {
@@ -992,6 +999,13 @@ day_export(void)
 	check_golden(path, "day.json");
 	cr_assert_eq(ts_python(json_check, path, NULL), 0, "Python's json "
 	    "module disagrees (kept with CB_KEEP_TMP=1 in %s)", S.tmp);
+	/* The page has the run sheet and the polls too, strictly parsed. */
+	export_both("html", path, sizeof path);
+	check_golden(path, "day.html");
+	cr_assert_eq(ts_python(TS_PY_HTML_CHECK, path, NULL), 0, "the HTML "
+	    "report is refused (kept with CB_KEEP_TMP=1 in %s)", S.tmp);
+	/* Its run sheet and polls fit an A4 page's width too. */
+	ts_html_fits_a4(S.tmp, path);
 }
 
 Test(day, the_territorial_day_from_its_board_file)

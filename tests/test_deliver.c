@@ -836,8 +836,8 @@ Test(client, canvas_actions_and_scores_through_the_keys)
 	/* E: the evaluation, card by card, blind until it closes. */
 	console("z");
 	free(tui_wait(&T, "fac", "Evaluation open"));
-	free(tui_wait(&T, "line", "The evaluation is open, on: structurant, "
-	    "pertinent, novateur."));
+	free(tui_wait(&T, "line", "Evaluation open on structurant, "
+	    "pertinent and novateur: "));
 	tui_keys(&T, "anne", "Home", "E", NULL);
 	s = tui_wait(&T, "anne", "structurant:");
 	cr_assert_not_null(strstr(s, "novateur:"), "%s", s);
@@ -862,7 +862,8 @@ Test(client, canvas_actions_and_scores_through_the_keys)
 	console("h");
 	free(tui_wait(&T, "fac", "Who pitches now?"));
 	tui_keys(&T, "fac", "1", NULL);
-	free(tui_wait(&T, "line", "Table 1 pitches now"));
+	/* Zoé sits at the only table: hers pitches. */
+	free(tui_wait(&T, "line", "Your table pitches now"));
 	free(tui_wait(&T, "anne", "Pitch: table 1"));
 	console("h");
 	free(tui_wait(&T, "fac", "Who pitches now?"));
@@ -878,5 +879,102 @@ Test(client, canvas_actions_and_scores_through_the_keys)
 	free(tui_wait(&T, "fr", "\xc3\x89" "crire dans quelle section"));
 	tui_keys(&T, "fr", "Escape", "Y", NULL);
 	free(tui_wait(&T, "fr", "Aucune action \xc3\xa0 votre nom."));
+	tui_end(&T);
+}
+
+#define TWO_TABLES_BOARD \
+	"title: Livrables\n" \
+	"canvas: Nos livrables\n" \
+	"section: Nos engagements\n" \
+	"question: Comment mieux coop\xc3\xa9rer ?\n" \
+	"question: Comment se faire conna\xc3\xaetre ?\n"
+
+/*
+ * The facilitator adds a canvas live from the console (d): its name, then
+ * its sections on one line or a line each, as a board file writes them;
+ * then gives it to one table or to every table, or takes it away.  A
+ * participant in line mode at table 2 hears each change and reads the
+ * canvas.
+ */
+Test(client, a_canvas_added_live_from_the_console)
+{
+	char	args[512], *s;
+
+	tui_board(&T, "cafe", TWO_TABLES_BOARD);
+	tui_server_start(&T);
+	snprintf(args, sizeof args, "--board cafe --name Fanny --key-file "
+	    "'%s'", T.key);
+	tui_client(&T, "fac", args);
+	free(tui_wait(&T, "fac", "connected"));
+	tui_client(&T, "anne", "--board cafe --name Anne");
+	free(tui_wait(&T, "anne", "(your table)"));
+	tui_client(&T, "line", "--plain --board cafe --name Zo\xc3\xa9");
+	free(tui_wait(&T, "line", "You sit at table 2"));
+
+	/* One line, '|' between the sections; a mistake keeps the field. */
+	console("d");
+	s = tui_wait(&T, "fac", "New canvas...");
+	cr_assert_not_null(strstr(s, "Nos livrables"), "%s", s);
+	free(s);
+	tui_keys(&T, "fac", "n", NULL);
+	free(tui_wait(&T, "fac", "Name of the new canvas"));
+	tui_type(&T, "fac", "Bilan");
+	tui_keys(&T, "fac", "Enter", NULL);
+	free(tui_wait(&T, "fac", "Sections, one per line"));
+	tui_type(&T, "fac", "Ce qui marche \"en un mot\" 3 | Trop 100");
+	tui_keys(&T, "fac", "Enter", NULL);
+	free(tui_wait(&T, "fac", "a section holds at most 99 cards"));
+	tui_keys(&T, "fac", "BSpace", "BSpace", "BSpace", "BSpace", NULL);
+	tui_type(&T, "fac", "| Feuille de route 0 actions");
+	tui_keys(&T, "fac", "Enter", NULL);
+	free(tui_wait(&T, "fac", "to which table?"));
+	tui_keys(&T, "fac", "2", NULL);
+	free(tui_wait(&T, "fac", "Table 2 fills in"));
+	free(tui_wait(&T, "line", "Table 2 fills in the canvas \xc2\xab" "Bilan"
+	    "\xc2\xbb: Ce qui marche, Trop and Feuille de route."));
+	tui_type(&T, "line", "canvas");
+	tui_keys(&T, "line", "Enter", NULL);
+	free(tui_wait(&T, "line", "Section 1, Ce qui marche, 0 of 3 cards: "
+	    "en un mot"));
+	free(tui_wait(&T, "line", "Section 3, Feuille de route, 0 cards"));
+	/* Anne's table keeps its canvas. */
+	s = tui_screen(&T, "anne", false);
+	cr_assert_null(strstr(s, "Bilan"), "%s", s);
+	free(s);
+
+	/* A line each, in the board file's syntax; every table. */
+	console("d");
+	free(tui_wait(&T, "fac", "New canvas..."));
+	tui_keys(&T, "fac", "n", NULL);
+	free(tui_wait(&T, "fac", "Name of the new canvas"));
+	tui_type(&T, "fac", "Retours");
+	tui_keys(&T, "fac", "Enter", NULL);
+	free(tui_wait(&T, "fac", "Sections, one per line"));
+	tui_type(&T, "fac", "J'aime | ce qui a plu | | feedback");
+	tui_keys(&T, "fac", "M-Enter", NULL);
+	tui_type(&T, "fac", "Je souhaite | | 5 | feedback");
+	tui_keys(&T, "fac", "Enter", NULL);
+	free(tui_wait(&T, "fac", "to which table?"));
+	tui_keys(&T, "fac", "0", NULL);
+	free(tui_wait(&T, "line", "Every table fills in the canvas \xc2\xab"
+	    "Retours\xc2\xbb: J'aime and Je souhaite."));
+	tui_type(&T, "line", "canvas");
+	tui_keys(&T, "line", "Enter", NULL);
+	free(tui_wait(&T, "line", "Section 2, Je souhaite, 0 of 5 cards"));
+
+	/* An existing canvas given again, then taken away. */
+	console("d");
+	free(tui_wait(&T, "fac", "New canvas..."));
+	tui_keys(&T, "fac", "1", NULL);
+	free(tui_wait(&T, "fac", "Nos livrables"));
+	tui_keys(&T, "fac", "2", NULL);
+	free(tui_wait(&T, "line", "Table 2 fills in the canvas \xc2\xab"
+	    "Nos livrables\xc2\xbb"));
+	console("d");
+	free(tui_wait(&T, "fac", "New canvas..."));
+	tui_keys(&T, "fac", "x", NULL);
+	free(tui_wait(&T, "fac", "Take the canvas away"));
+	tui_keys(&T, "fac", "2", NULL);
+	free(tui_wait(&T, "line", "Table 2 has no canvas now."));
 	tui_end(&T);
 }

@@ -1276,6 +1276,7 @@ ParameterizedTestParameters(export, golden_day)
 	static struct golden_case	cases[] = {
 		{ EXPORT_MD, "Pacific/Kiritimati", "mini-day.md" },
 		{ EXPORT_JSON, "Asia/Kolkata", "mini-day.json" },
+		{ EXPORT_HTML, "America/Los_Angeles", "mini-day.html" },
 	};
 
 	return cr_make_param_array(struct golden_case, cases,
@@ -1312,6 +1313,81 @@ Test(export, golden_day_in_french)
 	cr_assert_not_null(strstr(out, "\n## Déroulé\n"));
 	cr_assert_not_null(strstr(out, "\n### Binôme 1 — "));
 	cr_assert_not_null(strstr(out, "\n## Sondages\n"));
+	free(out);
+	cafe_free(&c);
+}
+
+/*
+ * The HTML page of the day says what the Markdown report says: the run
+ * sheet with its real times and the polls with their results, in the same
+ * order and words, before the tables; the groups' tables with cards only.
+ * Every user text is escaped and the page passes a strict parser.
+ */
+Test(export, html_day_has_the_run_sheet_and_the_polls)
+{
+	static const char *const order[] = {
+	    "<h2>Run sheet</h2>\n<ol>\n<li>Cadrage — from ",
+	    "<li>Entretiens croisés — from ",
+	    "<li>Diagnostic par département — from ",
+	    "<li>Clôture — since ",
+	    "<li>Apéritif — not run</li>\n</ol>",
+	    "<h2>Polls</h2>",
+	    "<h3>Un mot pour dire comment vous arrivez ?</h3>",
+	    "<li>Curieuse <span class=\"meta\">— 2 answers</span></li>",
+	    "<li>Prête &lt;b&gt; <span class=\"meta\">— 1 answer</span></li>",
+	    "<li>Motivé <span class=\"meta\">— 1 answer</span></li>",
+	    "<h3>Quelle image pour une bonne coopération ?</h3>",
+	    "<li>Un [orchestre] <span class=\"meta\">— 2 answers</span>",
+	    "<li>Une ruche <span class=\"meta\">— 0 answers</span>",
+	    "<h3>Et demain ?</h3>\n<p class=\"none\">Still open: the results "
+	    "come when it closes.</p>",
+	    "<h3>Question 1 — Qu&#39;est-ce qui fait",
+	    "<h3>Pair 1 — Votre plus belle coopération ?</h3>",
+	    "— 0 votes, +1 ×2, ! ×1 — Bob</span>",
+	    "<h3>Pair 2 — ",
+	    "<h3>Isère — Nos forces, nos manques</h3>",
+	};
+	struct cafe	 c;
+	char		*out, *md, *path, *at, *next;
+	size_t		 len, mlen, i;
+
+	day_play(&c);
+	out = export_mem(c.m, EXPORT_HTML, false, &len);
+	md = export_mem(c.m, EXPORT_MD, false, &mlen);
+	for (at = out, i = 0; i < sizeof order / sizeof order[0]; i++) {
+		next = strstr(at, order[i]);
+		cr_assert_not_null(next, "\"%s\" is not in the page after "
+		    "byte %td", order[i], at - out);
+		at = next + strlen(order[i]);
+	}
+	/* The empty label's table is left out, as in the Markdown. */
+	cr_assert_null(strstr(out, "<h3>Ain"));
+	cr_assert_null(strstr(md, "### Ain"));
+	cr_assert_not_null(strstr(out, "<li>Questions: 1</li>"));
+	path = temp_file(out, len);
+	cr_assert_eq(ts_python(TS_PY_HTML_CHECK, path, NULL), 0, "python3 "
+	    "refused the day's page (kept in %s)", path);
+	unlink(path);
+	free(path);
+	free(md);
+	free(out);
+	cafe_free(&c);
+}
+
+/* The same page in French: the words of the catalogue. */
+Test(export, html_day_in_french)
+{
+	struct cafe	 c;
+	char		*out;
+	size_t		 len;
+
+	day_play(&c);
+	french();
+	out = export_mem(c.m, EXPORT_HTML, false, &len);
+	english();
+	cr_assert_not_null(strstr(out, "<h2>Déroulé</h2>"));
+	cr_assert_not_null(strstr(out, "<h2>Sondages</h2>"));
+	cr_assert_not_null(strstr(out, "<h3>Binôme 1 — "));
 	free(out);
 	cafe_free(&c);
 }

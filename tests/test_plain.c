@@ -670,6 +670,282 @@ Test(plain, a_workshop_in_french_reads_as_the_golden_transcript)
 	session(true);
 }
 
+/* ------------------------------------------------------------ deliverables */
+
+/* The first table's id and the second's, as a raw participant learns them. */
+static void
+raw_join_tables(struct tclient *c, const char *name, uint64_t t[2])
+{
+	struct proto_msg	m;
+	size_t			n = 0;
+
+	cr_assert_eq(tclient_connect(c, &S, false), 0);
+	cr_assert_eq(tclient_hello_flags(c, "cafe", name, NULL, NULL, 0, true,
+	    false), 0);
+	for (;;) {
+		cr_assert_eq(tclient_recv(c, &m, TS_TIMEOUT_MS), 1);
+		cr_assert_neq(m.type, PROTO_ERROR);
+		if (m.type == PROTO_WELCOME)
+			c->participant = m.u.welcome.participant;
+		if (m.type == PROTO_STATE && m.u.state.what == STATE_TABLE &&
+		    n < 2)
+			t[n++] = m.u.state.id;
+		if (m.type == PROTO_READY) {
+			c->head = m.u.ready;
+			proto_msg_free(&m);
+			break;
+		}
+		proto_msg_free(&m);
+	}
+	cr_assert_eq(n, 2);
+}
+
+/* The id of the card whose card.add with text reaches the raw client. */
+static uint64_t
+raw_card(struct tclient *c, const char *text)
+{
+	struct proto_msg	m;
+	uint64_t		id = 0;
+
+	while (id == 0) {
+		cr_assert_eq(tclient_recv(c, &m, TS_TIMEOUT_MS), 1,
+		    "no card \"%s\" reached the raw client", text);
+		if (m.type == PROTO_EVENT && m.u.event.op.kind == OP_CARD_ADD &&
+		    m.u.event.op.text != NULL &&
+		    strcmp(m.u.event.op.text, text) == 0)
+			id = m.u.event.seq;
+		proto_msg_free(&m);
+	}
+	return id;
+}
+
+/*
+ * What a session leaves behind, from --plain: Fanny runs it, Anne writes
+ * into the canvas of her table, places an idea, makes actions, scores
+ * blind, hears her table's feedback and writes hers to the other table;
+ * Bruno is a raw client at table 2.  Every command answers in one line;
+ * Bruno's score is never said; the totals only after the close.
+ */
+static void
+deliverables(bool fr_)
+{
+	struct pt	*fan = &P[0], *ann = &P[1];
+	struct tclient	 bruno;
+	char		 board[300], *a, *b, *all;
+	uint64_t	 t[2], c1;
+	FILE		*f;
+
+	tserver_start(&S, false, NULL);
+	snprintf(board, sizeof board, "%s/cafe.board", S.dir);
+	cr_assert_not_null(f = fopen(board, "w"));
+	fputs("title: Caf\xc3\xa9 livrables\n"
+	    "criteria: structurant, pertinent, novateur\n"
+	    "canvas: Nos livrables\n"
+	    "section: Nos engagements | Ce que nous ferons ensemble\n"
+	    "section: Feuille de route | Une action par carte | 8 | actions\n"
+	    "section: J'aime | | | feedback\n"
+	    "question: Comment garantir une bonne orientation des publics ?\n"
+	    "question: Comment faciliter l'acc\xc3\xa8s aux solutions ?\n", f);
+	fclose(f);
+
+	pt_start(fan, "Fanny", fr_, false, "--board", "cafe", "--name", "Fanny",
+	    "--key-file", S.keyfile, "--from", board, NULL);
+	pt_wait(fan, L("Type help for the commands.",
+	    "Tapez aide pour la liste des commandes."));
+	pt_start(ann, "Anne", fr_, true, "--board", "cafe", "--name", "Anne",
+	    NULL);
+	pt_wait(ann, L("Type help for the commands.",
+	    "Tapez aide pour la liste des commandes."));
+	pt_wait(fan, L("Anne is online.", "Anne est en ligne."));
+	pt_line(ann, L("sit 1", "aller 1"));
+	pt_wait(ann, L("You sit at table 1", "Vous \xc3\xaates \xc3\xa0 la "
+	    "table 1"));
+	memset(&bruno, 0, sizeof bruno);
+	memset(bruno.client, 0xb0, sizeof bruno.client);
+	raw_join_tables(&bruno, "Bruno", t);
+	raw_ok(&bruno, SIT(t[1], 0));
+	pt_wait(fan, L("Bruno is online.", "Bruno est en ligne."));
+	pt_line(fan, L("phase ideas", "phase id\xc3\xa9""es"));
+	pt_wait(ann, L("Phase: ideas.", "Phase" NB ": id\xc3\xa9""es."));
+
+	/* The canvas, read; ideas written into its sections. */
+	pt_line(ann, L("canvas", "canevas"));
+	pt_wait(ann, L("Section 3, J'aime, 0 cards", "Section 3, J'aime, "
+	    "0 carte"));
+	pt_line(ann, L("add Nos engagements: Un r\xc3\xa9""f\xc3\xa9rent par "
+	    "territoire", "ajouter Nos engagements : Un r\xc3\xa9""f\xc3\xa9"
+	    "rent par territoire"));
+	pt_wait(ann, L("Idea 1 added to table 1, into", "Id\xc3\xa9""e 1 "
+	    "ajout\xc3\xa9""e \xc3\xa0 la table 1, dans"));
+	pt_wait(fan, "Un r\xc3\xa9""f\xc3\xa9rent par territoire");
+	c1 = raw_card(&bruno, "Un r\xc3\xa9""f\xc3\xa9rent par territoire");
+	pt_line(ann, L("add feuille : R\xc3\xa9unir les partenaires",
+	    "ajouter feuille : R\xc3\xa9unir les partenaires"));
+	pt_wait(ann, L("Idea 2 added", "Id\xc3\xa9""e 2 ajout"));
+	pt_wait(fan, "R\xc3\xa9unir les partenaires");
+	pt_line(ann, L("add Note: une id\xc3\xa9""e libre",
+	    "ajouter Note : une id\xc3\xa9""e libre"));
+	pt_wait(ann, L("Idea 3 added to table 1.", "Id\xc3\xa9""e 3 ajout"
+	    "\xc3\xa9""e \xc3\xa0 la table 1."));
+	pt_wait(fan, "une id\xc3\xa9""e libre");
+	/* Tab completes the idea by a word of its text. */
+	pt_keys(ann, L("place libre\t", "ranger libre\t"));
+	pt_wait_ex(ann, L("\nplace 3 ", "\nranger 3 "), true);
+	pt_line(ann, L("engag", "engag"));
+	pt_wait(ann, L("Idea 3 goes into", "L\xe2\x80\x99id\xc3\xa9""e 3 va "
+	    "dans"));
+	pt_wait(fan, L("idea 3 goes into", "l\xe2\x80\x99id\xc3\xa9""e 3 va "
+	    "dans"));
+	pt_line(ann, L("place 3 Obstacles", "ranger 3 Obstacles"));
+	pt_wait(ann, L("Type place, the idea", "Tapez ranger, "
+	    "l\xe2\x80\x99id"));
+
+	/* Actions: one of Anne's, one the facilitator gives her. */
+	pt_line(ann, L("action 2 Anne 15/01/2027",
+	    "action 2 anne 15/01/2027"));
+	pt_wait(ann, L("Idea 2 is an action for Anne, due 2027-01-15.",
+	    "L\xe2\x80\x99id\xc3\xa9""e 2 est une action pour Anne, "
+	    "\xc3\xa9""ch\xc3\xa9""ance le 2027-01-15."));
+	pt_wait(fan, L("is an action for Anne", "est une action pour Anne"));
+	pt_line(ann, L("action 1 Anne", "action 1 Anne"));
+	pt_wait(ann, L("actions are written in a roadmap section)",
+	    "les actions s\xe2\x80\x99\xc3\xa9""crivent dans une section de "
+	    "feuille de route)"));
+	pt_line(fan, L("action 1.1 Anne 2027-02-01",
+	    "action 1.1 Anne 2027-02-01"));
+	pt_wait(fan, L("Idea 1 is an action for Anne, due 2027-02-01.",
+	    "L\xe2\x80\x99id\xc3\xa9""e 1 est une action pour Anne, "
+	    "\xc3\xa9""ch\xc3\xa9""ance le 2027-02-01."));
+	pt_wait(ann, L("Fanny gives you an action", "Fanny vous confie une "
+	    "action"));
+	pt_line(ann, L("actions", "actions"));
+	pt_wait(ann, L("You have 2 actions:", "Vous avez 2 actions" NB ":"));
+	pt_wait(ann, "2027-02-01");
+
+	/* The evaluation: blind until closed. */
+	pt_line(fan, L("evaluation open", "\xc3\xa9valuation ouvrir"));
+	pt_wait(fan, L("Evaluation open on structurant, pertinent and "
+	    "novateur.", "\xc3\x89valuation ouverte sur structurant, "
+	    "pertinent et novateur."));
+	pt_wait(ann, L("blind until it closes.", "jusqu\xe2\x80\x99\xc3\xa0 la "
+	    "cl\xc3\xb4ture."));
+	pt_line(ann, L("score 1 struct 3", "noter 1 struct 3"));
+	pt_wait(ann, L("Idea 1, your scores: structurant 3, pertinent \xe2"
+	    "\x80\x93, novateur \xe2\x80\x93.", "Id\xc3\xa9""e 1, vos notes"
+	    NB ": structurant 3, pertinent \xe2\x80\x93, novateur \xe2\x80"
+	    "\x93."));
+	pt_line(ann, L("score 1 2 2", "noter 1 2 2"));
+	pt_wait(ann, "pertinent 2");
+	pt_line(ann, L("score 1 novateur 5", "noter 1 novateur 5"));
+	pt_wait(ann, L("then a number from 0 to 3.", "puis un nombre de 0 "
+	    "\xc3\xa0 3."));
+	raw_ok(&bruno, OP(.kind = OP_SCORE, .card = c1, .criterion = 0,
+	    .value = 1));
+	pt_line(ann, L("read 1", "lire 1"));
+	pt_wait(ann, L("yours (in \xc2\xab", "la v\xc3\xb4tre (dans "
+	    "\xc2\xab"));
+	pt_line(fan, L("evaluation close", "\xc3\xa9valuation fermer"));
+	pt_wait(fan, L("Evaluation closed", "\xc3\x89valuation close"));
+	pt_wait(ann, L("The evaluation is closed",
+	    "L\xe2\x80\x99\xc3\xa9valuation est close"));
+	pt_line(ann, L("read 1", "lire 1"));
+	pt_wait(ann, L("structurant 4, pertinent 2, novateur 0, total 6",
+	    "structurant 4, pertinent 2, novateur 0, total 6"));
+
+	/* Pitches: Anne's table hears Bruno's feedback, then writes hers. */
+	pt_line(fan, "pitch 1 2m");
+	pt_wait(fan, L("Table 1 pitches for 2 minutes.", "La table 1 pitche "
+	    "pendant 2 minutes."));
+	pt_wait(ann, L("Your table pitches now", "Votre table pitche"));
+	raw_ok(&bruno, OP(.kind = OP_CARD_ADD, .table = t[0], .section = 3,
+	    .text = (char *)"Tr\xc3\xa8s concret"));
+	pt_wait(ann, L("feedback 4 from Bruno", "retour 4 par Bruno"));
+	pt_wait(fan, L("feedback 4 from Bruno", "retour 4 par Bruno"));
+	pt_line(fan, "pitch 2");
+	pt_wait(ann, L("Table 2 pitches now: write your feedback",
+	    "La table 2 pitche" NB ": \xc3\xa9""crivez votre retour"));
+	pt_line(ann, L("feedback Clair et utile", "retour Clair et utile"));
+	pt_wait(ann, L("Feedback for table 2, into", "Retour pour la table 2, "
+	    "dans"));
+	pt_wait(fan, "Clair et utile");
+	pt_line(fan, L("pitch none", "pitch aucun"));
+	pt_wait(ann, L("The pitches are over.", "Les pitchs sont "
+	    "finis."));
+	pt_line(ann, L("feedback Trop tard", "retour Trop tard"));
+	pt_wait(ann, L("Nobody is pitching now.", "Personne ne pitche."));
+
+	/*
+	 * Live: a new canvas, then criteria.  A canvas is given once the
+	 * server has it: Anne hears the criteria sent after it, then says
+	 * she is ready, which Fanny hears after its confirmation.
+	 */
+	pt_line(fan, L("canvas add Bilan: Ce qui marche \"en un mot\" 3 | "
+	    "Ce qui manque", "canevas ajouter Bilan : Ce qui marche "
+	    "\xc2\xab en un mot \xc2\xbb 3 | Ce qui manque"));
+	pt_wait(fan, L("Canvas \xc2\xab" "Bilan\xc2\xbb added, 2 sections",
+	    "Canevas \xc2\xab" NB "Bilan" NB "\xc2\xbb ajout\xc3\xa9, 2 "
+	    "sections"));
+	pt_line(fan, L("criteria utile, faisable", "crit\xc3\xa8res utile, "
+	    "faisable"));
+	pt_wait(ann, L("Criteria of the evaluation: utile and faisable.",
+	    "Crit\xc3\xa8res de l\xe2\x80\x99\xc3\xa9valuation" NB ": utile et "
+	    "faisable."));
+	pt_line(ann, L("ready", "fini"));
+	pt_wait(fan, L("Anne is ready.", "Anne a fini."));
+	pt_line(fan, L("canvas list", "canevas liste"));
+	pt_wait(fan, L("Canvas 2, Bilan, at 0 tables", "Canevas 2, Bilan, "
+	    "\xc3\xa0 0 table"));
+	pt_line(fan, L("canvas use bilan all", "canevas donner bilan tout"));
+	pt_wait(ann, L("Every table fills in the canvas", "Chaque table "
+	    "remplit le canevas"));
+	pt_line(ann, L("canvas", "canevas"));
+	pt_wait(ann, L("Section 2, Ce qui manque", "Section 2, Ce qui "
+	    "manque"));
+	pt_line(fan, L("help", "aide"));
+	pt_wait(fan, L("pitch N [DURATION] | none", "pitch N [DUR\xc3\x89""E] "
+	    "| aucun"));
+
+	pt_line(ann, L("quit", "quitter"));
+	pt_wait(ann, L("Goodbye.", "Au revoir."));
+	cr_assert_eq(pt_exit(ann), 0);
+	pt_wait(fan, L("Anne went offline.", "Anne n'est plus en ligne."));
+	pt_line(fan, L("quit", "quitter"));
+	pt_wait(fan, L("Goodbye.", "Au revoir."));
+	cr_assert_eq(pt_exit(fan), 0);
+	tclient_close(&bruno);
+
+	cr_assert(pt_clean("Fanny", fan->out, fan->len));
+	cr_assert(pt_clean("Anne", ann->out, ann->len));
+	/* Bruno's score of Anne's idea was never said before the close. */
+	a = strstr(ann->out, L("The evaluation is closed",
+	    "L\xe2\x80\x99\xc3\xa9valuation est close"));
+	cr_assert_not_null(a);
+	*a = '\0';
+	cr_assert_null(strstr(ann->out, "structurant 4"), "a blind score "
+	    "was said");
+	cr_assert_null(strstr(ann->out, "total"), "a total was said while "
+	    "the evaluation was open");
+	*a = L("T", "L")[0];
+	cr_assert_eq(pt_sanitizer_logs(), 0);
+	a = pt_normal(fan);
+	b = pt_normal(ann);
+	cr_assert(asprintf(&all, "%s%s", a, b) > 0);
+	pt_golden(fr_ ? "deliver.fr.txt" : "deliver.en.txt", all);
+	free(a);
+	free(b);
+	free(all);
+}
+
+Test(plain, deliverables_in_english_read_as_the_golden_transcript)
+{
+	deliverables(false);
+}
+
+Test(plain, deliverables_in_french_read_as_the_golden_transcript)
+{
+	deliverables(true);
+}
+
 /* ------------------------------------------------------------ output */
 
 /* What plain_say and plain_prompt write for hostile text, read back. */

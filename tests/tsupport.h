@@ -90,6 +90,19 @@ int		 ts_command(char **, int, char *const []);
 /* Run python3 -c script with arguments (NULL terminated), within
  * TS_RUN_MS; its output goes to the test's log.  The exit status. */
 int		 ts_python(const char *, ...);
+/* A whole file, NUL-terminated; its length in *len if len. */
+char		*ts_slurp(const char *, size_t *);
+/* True when a program is on the PATH. */
+bool		 ts_on_path(const char *);
+/* Headless Chromium (profile under tmp) on a file; its output. */
+char		*ts_chromium(const char *, const char *, const char *,
+		    const char *);
+/*
+ * An HTML report laid out by Chromium at an A4 page's width: nothing
+ * beyond the right edge; printed to PDF on A4 pages; a screenshot.  Files
+ * go to tmp.  Without chromium, a warning.
+ */
+void		 ts_html_fits_a4(const char *, const char *);
 /* One recv onto the end of a growing buffer (buf, len, cap); EINTR is
  * retried.  What recv returned. */
 ssize_t		 ts_recv_more(int, uint8_t **, size_t *, size_t *);
