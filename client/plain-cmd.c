@@ -378,7 +378,7 @@ plain_card_ref(struct plain *p, const char *s, bool live)
 		return 0;
 	}
 	if (!plain_card_words(s, &t, &n)) {
-		plain_say(p, _("\xc2\xab%s\xc2\xbb is not an idea number: read "
+		plain_say(p, _("\xe2\x80\x9c%s\xe2\x80\x9d is not an idea number: read "
 		    "says the numbers."), s);
 		return 0;
 	}
@@ -480,10 +480,10 @@ plain_card_arg(struct plain *p, char *s, bool live)
 	if (k == 1)
 		id = ids[0];
 	else if (k == 0)
-		plain_say(p, _("No idea holds \xc2\xab%s\xc2\xbb."), s);
+		plain_say(p, _("No idea holds \xe2\x80\x9c%s\xe2\x80\x9d."), s);
 	else {
 		list = plain_card_list(p, ids, k);
-		plain_say(p, _("Several ideas hold \xc2\xab%s\xc2\xbb: %s."), s,
+		plain_say(p, _("Several ideas hold \xe2\x80\x9c%s\xe2\x80\x9d: %s."), s,
 		    list);
 		free(list);
 	}
@@ -518,8 +518,8 @@ plain_person(struct plain *p, const char *s, bool say)
 	q = n == 1 ? hit : NULL;
 	if (q == NULL && say)
 		plain_say(p, n == 0 ? _("Nobody here is called "
-		    "\xc2\xab%s\xc2\xbb.") : _("Several people here have a "
-		    "name that starts with \xc2\xab%s\xc2\xbb."), s);
+		    "\xe2\x80\x9c%s\xe2\x80\x9d.") : _("Several people here have a "
+		    "name that starts with \xe2\x80\x9c%s\xe2\x80\x9d."), s);
 	return q;
 }
 
@@ -604,11 +604,11 @@ plain_cmd_find(struct plain *p, const char *typed, bool say)
 	}
 	if (n != 1 && say) {
 		if (n == 0)
-			plain_say(p, _("Unknown command \xc2\xab%s\xc2\xbb: "
+			plain_say(p, _("Unknown command \xe2\x80\x9c%s\xe2\x80\x9d: "
 			    "help lists them."), typed);
 		else {
 			list = plain_join(v, n);
-			plain_say(p, _("\xc2\xab%s\xc2\xbb could be: %s."),
+			plain_say(p, _("\xe2\x80\x9c%s\xe2\x80\x9d could be: %s."),
 			    typed, list);
 			free(list);
 		}
@@ -690,7 +690,7 @@ plain_cmd_complete(struct plain *p, const char *line)
 			list = plain_join(v, k);
 			if (k == 0)
 				plain_say(p, _("No command starts with "
-				    "\xc2\xab%s\xc2\xbb."), rest);
+				    "\xe2\x80\x9c%s\xe2\x80\x9d."), rest);
 			else
 				plain_say(p, _("Commands: %s."), list);
 			free(list);
@@ -716,11 +716,11 @@ plain_cmd_complete(struct plain *p, const char *line)
 				    model_card(m, ids[0])->table),
 				    model_card_number(m, ids[0]));
 		} else if (k == 0)
-			plain_say(p, _("No idea holds \xc2\xab%s\xc2\xbb."),
+			plain_say(p, _("No idea holds \xe2\x80\x9c%s\xe2\x80\x9d."),
 			    rest);
 		else {
 			list = plain_card_list(p, ids, k);
-			plain_say(p, _("Several ideas hold \xc2\xab%s\xc2\xbb: "
+			plain_say(p, _("Several ideas hold \xe2\x80\x9c%s\xe2\x80\x9d: "
 			    "%s."), rest, list);
 			free(list);
 		}
@@ -810,7 +810,7 @@ plain_card_says(struct plain *p, const struct model *m,
 		free(head);
 		head = t;
 	} else if (c->title != NULL && c->title[0] != '\0') {
-		xasprintf(&t, _("%s, heading the cluster \xc2\xab%s\xc2\xbb"),
+		xasprintf(&t, _("%s, heading the cluster \xe2\x80\x9c%s\xe2\x80\x9d"),
 		    head, c->title);
 		free(head);
 		head = t;
@@ -985,7 +985,7 @@ plain_cmd_add(struct plain *p, char *args)
 	if (op.section != 0 && (s = model_section(m, table, op.section)) !=
 	    NULL)
 		plain_done(p, _("Idea %u added to table %d, into "
-		    "\xc2\xab%s\xc2\xbb"), n, plain_table_no(m, table),
+		    "\xe2\x80\x9c%s\xe2\x80\x9d"), n, plain_table_no(m, table),
 		    s->name);
 	else
 		plain_done(p, _("Idea %u added to table %d"), n,
@@ -1441,8 +1441,8 @@ plain_cmd_status(struct plain *p)
 		conn = xstrdup(_("connecting"));
 		break;
 	}
-	plain_say(p, ngettext("\xc2\xab%s\xc2\xbb, phase %s, round %u. Timer: "
-	    "%s. Connection: %s, %zu change waiting.", "\xc2\xab%s\xc2\xbb, "
+	plain_say(p, ngettext("\xe2\x80\x9c%s\xe2\x80\x9d, phase %s, round %u. Timer: "
+	    "%s. Connection: %s, %zu change waiting.", "\xe2\x80\x9c%s\xe2\x80\x9d, "
 	    "phase %s, round %u. Timer: %s. Connection: %s, %zu changes "
 	    "waiting.", (unsigned long)n), m->settings.title,
 	    ui_text_phase(m->phase), m->round, timer, conn, n);

@@ -59,10 +59,10 @@ plain_day_poll_results(struct plain *p, const struct model_poll *poll)
 		    (unsigned)poll->counts[i].n);
 	out = plain_join(v, n);
 	if (n == 0)
-		plain_say(p, _("The poll \xc2\xab%s\xc2\xbb is closed: no "
+		plain_say(p, _("The poll \xe2\x80\x9c%s\xe2\x80\x9d is closed: no "
 		    "answer."), poll->question);
 	else
-		plain_say(p, _("The poll \xc2\xab%s\xc2\xbb is closed: %s."),
+		plain_say(p, _("The poll \xe2\x80\x9c%s\xe2\x80\x9d is closed: %s."),
 		    poll->question, out);
 	for (i = 0; i < n; i++)
 		free(v[i]);
@@ -362,7 +362,7 @@ plain_day_cmd_close(struct plain *p, char *args)
 	op.kind = OP_POLL_CLOSE;
 	op.poll = poll->id;
 	if (plain_submit(p, &op) == 0)
-		plain_done(p, _("Poll \xc2\xab%s\xc2\xbb closed"),
+		plain_done(p, _("Poll \xe2\x80\x9c%s\xe2\x80\x9d closed"),
 		    poll->question);
 }
 

@@ -151,7 +151,7 @@ plain_deliver_marks(struct plain *p, const struct model *m,
 	(void)p;
 	if (c->section != 0 &&
 	    (s = model_section(m, c->table, c->section)) != NULL)
-		xasprintf(&out, _("in \xc2\xab%s\xc2\xbb"), s->name);
+		xasprintf(&out, _("in \xe2\x80\x9c%s\xe2\x80\x9d"), s->name);
 	if (c->owner != NULL && c->owner[0] != '\0') {
 		if (c->due != NULL && c->due[0] != '\0')
 			xasprintf(&part, _("action for %s, due %s"), c->owner,
@@ -215,11 +215,11 @@ plain_deliver_used(struct plain *p, const struct model *m,
 	list = plain_deliver_sections(cv);
 	if (op->table == 0)
 		plain_say(p, _("Every table fills in the canvas "
-		    "\xc2\xab%s\xc2\xbb: %s. Type canvas to read it."),
+		    "\xe2\x80\x9c%s\xe2\x80\x9d: %s. Type canvas to read it."),
 		    cv->name, list);
 	else
 		plain_say(p, _("Table %d fills in the canvas "
-		    "\xc2\xab%s\xc2\xbb: %s. Type canvas to read it."),
+		    "\xe2\x80\x9c%s\xe2\x80\x9d: %s. Type canvas to read it."),
 		    plain_table_no(m, op->table), cv->name, list);
 	free(list);
 }
@@ -285,7 +285,7 @@ plain_deliver_placed(struct plain *p, const struct model *m,
 		    plain_table_no(m, c->table), model_card_number(m, c->id));
 	else
 		plain_say(p, _("Table %d, idea %u goes into "
-		    "\xc2\xab%s\xc2\xbb."), plain_table_no(m, c->table),
+		    "\xe2\x80\x9c%s\xe2\x80\x9d."), plain_table_no(m, c->table),
 		    model_card_number(m, c->id), s->name);
 }
 
@@ -324,8 +324,8 @@ plain_deliver_event(struct plain *p, const struct proto_event *ev)
 		    (cv = model_canvas(m, ev->seq)) == NULL)
 			break;
 		list = plain_deliver_sections(cv);
-		plain_say(p, ngettext("New canvas \xc2\xab%s\xc2\xbb, %u "
-		    "section: %s.", "New canvas \xc2\xab%s\xc2\xbb, %u "
+		plain_say(p, ngettext("New canvas \xe2\x80\x9c%s\xe2\x80\x9d, %u "
+		    "section: %s.", "New canvas \xe2\x80\x9c%s\xe2\x80\x9d, %u "
 		    "sections: %s.", (unsigned long)cv->nsections), cv->name,
 		    (unsigned)cv->nsections, list);
 		free(list);
@@ -415,7 +415,7 @@ plain_deliver_cmd_place(struct plain *p, char *args)
 		plain_done(p, _("Idea %u is in no section"),
 		    model_card_number(m, id));
 	else
-		plain_done(p, _("Idea %u goes into \xc2\xab%s\xc2\xbb"),
+		plain_done(p, _("Idea %u goes into \xe2\x80\x9c%s\xe2\x80\x9d"),
 		    model_card_number(m, id),
 		    cv->sections[op.section - 1].name);
 }
@@ -650,7 +650,7 @@ plain_deliver_cmd_feedback(struct plain *p, char *args)
 	m = plain_model(p);
 	id = plain_last_predicted(p);
 	plain_set_number(p, id, model_card_number(m, id));
-	plain_done(p, _("Feedback for table %d, into \xc2\xab%s\xc2\xbb"),
+	plain_done(p, _("Feedback for table %d, into \xe2\x80\x9c%s\xe2\x80\x9d"),
 	    plain_table_no(m, op.table), cv->sections[s - 1].name);
 }
 
@@ -711,8 +711,8 @@ plain_deliver_read(struct plain *p, uint64_t table)
 		    table));
 		return;
 	}
-	plain_say(p, ngettext("Table %d, canvas \xc2\xab%s\xc2\xbb, %u "
-	    "section:", "Table %d, canvas \xc2\xab%s\xc2\xbb, %u sections:",
+	plain_say(p, ngettext("Table %d, canvas \xe2\x80\x9c%s\xe2\x80\x9d, %u "
+	    "section:", "Table %d, canvas \xe2\x80\x9c%s\xe2\x80\x9d, %u sections:",
 	    (unsigned long)cv->nsections), plain_table_no(m, table), cv->name,
 	    (unsigned)cv->nsections);
 	for (k = 0; k < cv->nsections; k++) {
@@ -841,10 +841,10 @@ plain_deliver_use(struct plain *p, char *args)
 		plain_done(p, _("Table %d has no canvas now"),
 		    plain_table_no(m, op.table));
 	else if (op.table == 0)
-		plain_done(p, _("Every table fills in \xc2\xab%s\xc2\xbb"),
+		plain_done(p, _("Every table fills in \xe2\x80\x9c%s\xe2\x80\x9d"),
 		    cv->name);
 	else
-		plain_done(p, _("Table %d fills in \xc2\xab%s\xc2\xbb"),
+		plain_done(p, _("Table %d fills in \xe2\x80\x9c%s\xe2\x80\x9d"),
 		    plain_table_no(m, op.table), cv->name);
 }
 
@@ -874,9 +874,9 @@ plain_deliver_add(struct plain *p, char *args)
 		return;
 	}
 	if (plain_submit(p, &op) == 0)
-		plain_done(p, ngettext("Canvas \xc2\xab%s\xc2\xbb added, %u "
+		plain_done(p, ngettext("Canvas \xe2\x80\x9c%s\xe2\x80\x9d added, %u "
 		    "section; canvas use gives it to tables",
-		    "Canvas \xc2\xab%s\xc2\xbb added, %u sections; canvas use "
+		    "Canvas \xe2\x80\x9c%s\xe2\x80\x9d added, %u sections; canvas use "
 		    "gives it to tables", (unsigned long)op.nsections), args,
 		    (unsigned)op.nsections);
 	boardfile_sections_free(op.sections, op.nsections);

@@ -655,19 +655,19 @@ plain_event_add(struct plain *p, const struct model *m, uint64_t id)
 	    (s = model_section(m, c->table, c->section)) != NULL) {
 		if (s->kind == SECTION_FEEDBACK && who != NULL)
 			plain_say(p, _("Table %d, feedback %u from %s, "
-			    "\xc2\xab%s\xc2\xbb: %s"), t, n, who, s->name,
+			    "\xe2\x80\x9c%s\xe2\x80\x9d: %s"), t, n, who, s->name,
 			    plain_card_text(c));
 		else if (s->kind == SECTION_FEEDBACK)
 			plain_say(p, _("Table %d, feedback %u, "
-			    "\xc2\xab%s\xc2\xbb: %s"), t, n, s->name,
+			    "\xe2\x80\x9c%s\xe2\x80\x9d: %s"), t, n, s->name,
 			    plain_card_text(c));
 		else if (who != NULL)
 			plain_say(p, _("Table %d, new idea %u from %s in "
-			    "\xc2\xab%s\xc2\xbb: %s"), t, n, who, s->name,
+			    "\xe2\x80\x9c%s\xe2\x80\x9d: %s"), t, n, who, s->name,
 			    plain_card_text(c));
 		else
 			plain_say(p, _("Table %d, new idea %u in "
-			    "\xc2\xab%s\xc2\xbb: %s"), t, n, s->name,
+			    "\xe2\x80\x9c%s\xe2\x80\x9d: %s"), t, n, s->name,
 			    plain_card_text(c));
 		return;
 	}
@@ -1196,7 +1196,7 @@ plain_welcome(struct plain *p)
 	char				*d;
 	int64_t				 now = net_now_ms();
 
-	plain_say(p, _("Joined \xc2\xab%s\xc2\xbb as %s (%s)."),
+	plain_say(p, _("Joined \xe2\x80\x9c%s\xe2\x80\x9d as %s (%s)."),
 	    m->settings.title, me != NULL ? me->name : p->opts->name,
 	    ui_text_role(me != NULL ? me->role : p->net.replica.my_role));
 	plain_say(p, ngettext("Phase: %s, round %u, %zu table.",
@@ -1328,22 +1328,22 @@ plain_net_error(void *arg, uint32_t code, const char *text)
 		return;
 	case ERROR_NAME:
 		plain_say(p, _("Someone online already uses the name "
-		    "\xc2\xab\xc2\xa0%s\xc2\xa0\xc2\xbb: add an initial, or "
+		    "\xe2\x80\x9c%s\xe2\x80\x9d: add an initial, or "
 		    "choose another name."), p->opts->name);
 		plain_ask(p, PLAIN_ASK_NAME);
 		return;
 	case ERROR_BOARD:
 		/* --board binds (SSH's ForceCommand): wait, offer no other. */
 		if (p->opts->board_forced) {
-			plain_say(p, _("Waiting for the board \xc2\xab\xc2\xa0%s"
-			    "\xc2\xa0\xc2\xbb to open: the facilitator has not "
+			plain_say(p, _("Waiting for the board \xe2\x80\x9c%s"
+			    "\xe2\x80\x9d to open: the facilitator has not "
 			    "opened it yet."), p->opts->board);
 			event_base_once(p->base, -1, EV_TIMEOUT, plain_retry_cb,
 			    p, &tv);
 			return;
 		}
-		plain_say(p, _("There is no board named \xc2\xab\xc2\xa0%s"
-		    "\xc2\xa0\xc2\xbb on this server: check its name."),
+		plain_say(p, _("There is no board named \xe2\x80\x9c%s"
+		    "\xe2\x80\x9d on this server: check its name."),
 		    p->opts->board);
 		plain_ask(p, PLAIN_ASK_BOARD);
 		return;

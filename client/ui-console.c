@@ -216,7 +216,7 @@ ui_console_timer_len_done(struct ui *ui, const char *text)
 		t = text_sanitize(old, ui->ascii, false);
 		t[text_fit(t, 40, NULL)] = '\0';
 		snprintf(prompt, sizeof prompt, _("Label (optional; the last "
-		    "one was \xc2\xab\xc2\xa0%s\xc2\xa0\xc2\xbb)"), t);
+		    "one was \xe2\x80\x9c%s\xe2\x80\x9d)"), t);
 		free(t);
 	} else
 		snprintf(prompt, sizeof prompt, "%s", _("Label (optional)"));

@@ -333,7 +333,7 @@ ui_section_picked(struct ui *ui, uint64_t n)
 	if (!ui_precheck(ui, &op))
 		return;
 	ui->target.seconds = (int32_t)n;
-	xasprintf(&prompt, _("New card in \xc2\xab %s \xc2\xbb"), s->name);
+	xasprintf(&prompt, _("New card in \xe2\x80\x9c%s\xe2\x80\x9d"), s->name);
 	ui_open_editor(ui, prompt, "", PROTO_CARD_MAX, true,
 	    ui_section_text_done);
 	free(prompt);
@@ -415,7 +415,7 @@ ui_due_done(struct ui *ui, const char *text)
 		return;
 	}
 	if (text[0] != '\0' && date_parse(text, net_now_ms(), day) != 0) {
-		ui_message(ui, true, _("\xc2\xab %s \xc2\xbb is not a day I can "
+		ui_message(ui, true, _("\xe2\x80\x9c%s\xe2\x80\x9d is not a day I can "
 		    "read: try 12 mars, vendredi, 15/01/2027 or 2027-01-15."),
 		    text);
 		return;
@@ -833,11 +833,11 @@ ui_canvas_use(struct ui *ui, uint64_t canvas, uint64_t table)
 		ui_message(ui, false, _("Table %d has no canvas now."),
 		    model_table_index(m, op.table) + 1);
 	else if (op.table == 0)
-		ui_message(ui, false, _("Every table fills in \xc2\xab %s "
-		    "\xc2\xbb."), cv->name);
+		ui_message(ui, false, _("Every table fills in \xe2\x80\x9c%s"
+		    "\xe2\x80\x9d."), cv->name);
 	else
-		ui_message(ui, false, _("Table %d fills in \xc2\xab %s "
-		    "\xc2\xbb."), model_table_index(m, op.table) + 1,
+		ui_message(ui, false, _("Table %d fills in \xe2\x80\x9c%s"
+		    "\xe2\x80\x9d."), model_table_index(m, op.table) + 1,
 		    cv->name);
 }
 
@@ -870,7 +870,7 @@ ui_canvas_table_picked(struct ui *ui, uint64_t table)
 	if (cv != NULL && replica_is_pending_id(&ui->net.replica, cv->id)) {
 		ui->give_after = cv->id;
 		ui->give_table = table;
-		ui_message(ui, false, _("\xc2\xab %s \xc2\xbb goes to the "
+		ui_message(ui, false, _("\xe2\x80\x9c%s\xe2\x80\x9d goes to the "
 		    "tables as soon as it is saved."), cv->name);
 		return;
 	}
@@ -886,7 +886,7 @@ ui_canvas_tables(struct ui *ui, const char *name)
 	size_t			 i;
 
 	if (name != NULL)
-		xasprintf(&title, _("Give \xc2\xab %s \xc2\xbb to which "
+		xasprintf(&title, _("Give \xe2\x80\x9c%s\xe2\x80\x9d to which "
 		    "table? (Esc: not now)"), name);
 	else
 		title = xstrdup(_("Take the canvas away from which table?"));
@@ -930,8 +930,8 @@ ui_canvas_sections_done(struct ui *ui, const char *text)
 	boardfile_sections_free(op.sections, op.nsections);
 	ui->give_canvas = UI_CANVAS_NEW;
 	ui_canvas_tables(ui, ui->draft_canvas);
-	ui_message(ui, false, ngettext("Canvas \xc2\xab %s \xc2\xbb added, "
-	    "%u section.", "Canvas \xc2\xab %s \xc2\xbb added, %u sections.",
+	ui_message(ui, false, ngettext("Canvas \xe2\x80\x9c%s\xe2\x80\x9d added, "
+	    "%u section.", "Canvas \xe2\x80\x9c%s\xe2\x80\x9d added, %u sections.",
 	    op.nsections), ui->draft_canvas, (unsigned)op.nsections);
 }
 
@@ -1002,7 +1002,7 @@ ui_console_canvas(struct ui *ui, const struct ui_key *k)
 			free(list);
 			list = t;
 		}
-		xasprintf(&label, _("Give \xc2\xab %s \xc2\xbb (%s)..."),
+		xasprintf(&label, _("Give \xe2\x80\x9c%s\xe2\x80\x9d (%s)..."),
 		    m->canvases[i].name, list);
 		ui_picker_add(ui, label, m->canvases[i].id, i < 9 ?
 		    (int)('1' + i) : 0, false);

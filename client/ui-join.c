@@ -258,7 +258,7 @@ ui_join_open(struct ui *ui, uint32_t code, const char *text)
 		j->shown[UI_FIELD_NAME] = true;
 		focus = UI_FIELD_NAME;
 		snprintf(j->why, sizeof j->why, _("Someone online already uses "
-		    "the name \xc2\xab\xc2\xa0%s\xc2\xa0\xc2\xbb: add an "
+		    "the name \xe2\x80\x9c%s\xe2\x80\x9d: add an "
 		    "initial, or choose another name."),
 		    ui->opts->name != NULL ? ui->opts->name : "");
 		break;
@@ -269,7 +269,7 @@ ui_join_open(struct ui *ui, uint32_t code, const char *text)
 		 */
 		if (ui->opts->board_forced) {
 			snprintf(j->why, sizeof j->why, _("Waiting for the board "
-			    "\xc2\xab\xc2\xa0%s\xc2\xa0\xc2\xbb to open: the "
+			    "\xe2\x80\x9c%s\xe2\x80\x9d to open: the "
 			    "facilitator has not opened it yet."),
 			    ui->opts->board);
 			ui_join_wait(ui, tries);
@@ -278,7 +278,7 @@ ui_join_open(struct ui *ui, uint32_t code, const char *text)
 		j->shown[UI_FIELD_BOARD] = true;
 		focus = UI_FIELD_BOARD;
 		snprintf(j->why, sizeof j->why, _("There is no board named "
-		    "\xc2\xab\xc2\xa0%s\xc2\xa0\xc2\xbb on this server: check "
+		    "\xe2\x80\x9c%s\xe2\x80\x9d on this server: check "
 		    "its name."), ui->opts->board != NULL ? ui->opts->board :
 		    "");
 		break;

@@ -885,7 +885,7 @@ ui_net_error(void *arg, uint32_t code, const char *text)
 	 */
 	if (code == ERROR_NAME && ui->net.ever_live) {
 		ui_message(ui, true, _("Someone else came in as "
-		    "\xc2\xab\xc2\xa0%s\xc2\xa0\xc2\xbb while you were away: "
+		    "\xe2\x80\x9c%s\xe2\x80\x9d while you were away: "
 		    "cafeboard tries again every %d s until they leave, with "
 		    "your name and your changes."), ui->opts->name,
 		    UI_NAME_RETRY_S);

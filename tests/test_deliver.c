@@ -930,8 +930,8 @@ Test(client, a_canvas_added_live_from_the_console)
 	free(tui_wait(&T, "fac", "to which table?"));
 	tui_keys(&T, "fac", "2", NULL);
 	free(tui_wait(&T, "fac", "Table 2 fills in"));
-	free(tui_wait(&T, "line", "Table 2 fills in the canvas \xc2\xab" "Bilan"
-	    "\xc2\xbb: Ce qui marche, Trop and Feuille de route."));
+	free(tui_wait(&T, "line", "Table 2 fills in the canvas \xe2\x80\x9c" "Bilan"
+	    "\xe2\x80\x9d: Ce qui marche, Trop and Feuille de route."));
 	tui_type(&T, "line", "canvas");
 	tui_keys(&T, "line", "Enter", NULL);
 	free(tui_wait(&T, "line", "Section 1, Ce qui marche, 0 of 3 cards: "
@@ -956,8 +956,8 @@ Test(client, a_canvas_added_live_from_the_console)
 	tui_keys(&T, "fac", "Enter", NULL);
 	free(tui_wait(&T, "fac", "to which table?"));
 	tui_keys(&T, "fac", "0", NULL);
-	free(tui_wait(&T, "line", "Every table fills in the canvas \xc2\xab"
-	    "Retours\xc2\xbb: J'aime and Je souhaite."));
+	free(tui_wait(&T, "line", "Every table fills in the canvas \xe2\x80\x9c"
+	    "Retours\xe2\x80\x9d: J'aime and Je souhaite."));
 	tui_type(&T, "line", "canvas");
 	tui_keys(&T, "line", "Enter", NULL);
 	free(tui_wait(&T, "line", "Section 2, Je souhaite, 0 of 5 cards"));
@@ -968,8 +968,8 @@ Test(client, a_canvas_added_live_from_the_console)
 	tui_keys(&T, "fac", "1", NULL);
 	free(tui_wait(&T, "fac", "Nos livrables"));
 	tui_keys(&T, "fac", "2", NULL);
-	free(tui_wait(&T, "line", "Table 2 fills in the canvas \xc2\xab"
-	    "Nos livrables\xc2\xbb"));
+	free(tui_wait(&T, "line", "Table 2 fills in the canvas \xe2\x80\x9c"
+	    "Nos livrables\xe2\x80\x9d"));
 	console("d");
 	free(tui_wait(&T, "fac", "New canvas..."));
 	tui_keys(&T, "fac", "x", NULL);

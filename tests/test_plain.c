@@ -842,7 +842,7 @@ deliverables(bool fr_)
 	raw_ok(&bruno, OP(.kind = OP_SCORE, .card = c1, .criterion = 0,
 	    .value = 1));
 	pt_line(ann, L("read 1", "lire 1"));
-	pt_wait(ann, L("yours (in \xc2\xab", "la v\xc3\xb4tre (dans "
+	pt_wait(ann, L("yours (in \xe2\x80\x9c", "la v\xc3\xb4tre (dans "
 	    "\xc2\xab"));
 	pt_line(fan, L("evaluation close", "\xc3\xa9valuation fermer"));
 	pt_wait(fan, L("Evaluation closed", "\xc3\x89valuation close"));
@@ -882,7 +882,7 @@ deliverables(bool fr_)
 	pt_line(fan, L("canvas add Bilan: Ce qui marche \"en un mot\" 3 | "
 	    "Ce qui manque", "canevas ajouter Bilan : Ce qui marche "
 	    "\xc2\xab en un mot \xc2\xbb 3 | Ce qui manque"));
-	pt_wait(fan, L("Canvas \xc2\xab" "Bilan\xc2\xbb added, 2 sections",
+	pt_wait(fan, L("Canvas \xe2\x80\x9c" "Bilan\xe2\x80\x9d added, 2 sections",
 	    "Canevas \xc2\xab" NB "Bilan" NB "\xc2\xbb ajout\xc3\xa9, 2 "
 	    "sections"));
 	pt_line(fan, L("criteria utile, faisable", "crit\xc3\xa8res utile, "

@@ -233,8 +233,8 @@ Test(tui_day, the_line_mode_says_the_day_and_answers_polls)
 	tui_keys(&T, "fac", "p", NULL);
 	free(tui_wait(&T, "fac", "until you close the poll (c)"));
 	tui_keys(&T, "fac", "c", NULL);
-	free(tui_wait(&T, "ann", "The poll \xc2\xab" "Comment arrivez-vous ?"
-	    "\xc2\xbb is closed: Curieuse 1."));
+	free(tui_wait(&T, "ann", "The poll \xe2\x80\x9c" "Comment arrivez-vous ?"
+	    "\xe2\x80\x9d is closed: Curieuse 1."));
 	tui_keys(&T, "fac", "Escape", NULL);
 	next_step("Go to step 2 of 3: Bin\xc3\xb4mes? (y/n)");
 	s = tui_wait(&T, "ann", "New groups: you are at Pair 1");
@@ -294,9 +294,9 @@ Test(tui_day, a_facilitator_in_the_line_mode_runs_the_day)
 	line("ann", "answer Curieuse");
 	free(tui_wait(&T, "ann", "Your answer is in"));
 	line("fac", "close poll");
-	free(tui_wait(&T, "fac", "Poll \xc2\xab" "Comment arrivez-vous ?"
-	    "\xc2\xbb closed."));
-	free(tui_wait(&T, "bob", "\xc2\xbb is closed: Curieuse 1."));
+	free(tui_wait(&T, "fac", "Poll \xe2\x80\x9c" "Comment arrivez-vous ?"
+	    "\xe2\x80\x9d closed."));
+	free(tui_wait(&T, "bob", "\xe2\x80\x9d is closed: Curieuse 1."));
 	line("fac", "close poll");
 	free(tui_wait(&T, "fac", "No poll is open."));
 	/* A quick poll typed by the facilitator. */
