@@ -546,25 +546,21 @@ client_conn_attach(struct client_conn *c, struct board *b, uint32_t p,
 }
 
 /*
- * HELLO: check the version, key, board and join code; find or make the
- * participant; catch-up follows at the end of this loop pass.
+ * The board a HELLO may join: the key (when given) right, the board there
+ * and sound, the join code right.  NULL when refused (said, or parked
+ * for a wrong code); *fac when the key came.
  */
-void
-client_conn_hello(struct client_conn *c, const struct proto_hello *h)
+static struct board *
+client_conn_admit(struct client_conn *c, const struct proto_hello *h,
+    bool *fac)
 {
-	struct server			*s = c->server;
-	struct board			*b;
-	struct model_participant	*mp;
-	struct client_conn		*old, *holder;
-	struct proto_op			 op;
-	const char			*code;
-	const char			*why = NULL;
-	char				 err[512], *name;
-	enum text_name_status		 st;
-	uint32_t			 p, ecode;
-	int				 rc;
-	bool				 fac = false, by_name = false;
+	struct server	*s = c->server;
+	struct board	*b;
+	const char	*code;
+	char		 err[512];
+	uint32_t	 ecode;
 
+	*fac = false;
 	if (h->key != NULL) {
 		if (!keyfile_equal(h->key, s->key)) {
 			log_limited(&s->key_log, LOG_LVL_WARN, "wrong "
@@ -572,38 +568,155 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 			    (unsigned long long)c->id, c->peer);
 			client_conn_close_with(c, ERROR_AUTH,
 			    "wrong facilitator key", true);
-			return;
+			return NULL;
 		}
-		fac = true;
+		*fac = true;
 	}
 	/* A relay makes a missing board only when asked to (its people). */
-	b = board_find(s, h->board, fac && (!h->relay || h->create), err,
+	b = board_find(s, h->board, *fac && (!h->relay || h->create), err,
 	    sizeof err, &ecode);
 	if (b == NULL) {
 		client_conn_error(c, ecode, err);
-		return;
+		return NULL;
 	}
 	if (b->broken) {
 		snprintf(err, sizeof err, "board %s cannot be opened; the "
 		    "server's operator can run: cafeboard-server check %s",
 		    b->name, b->name);
 		client_conn_error(c, ERROR_BOARD, err);
-		return;
+		return NULL;
 	}
 	code = b->model->settings.code;
-	if (!fac && code != NULL && code[0] != '\0') {
+	if (!*fac && code != NULL && code[0] != '\0') {
 		if (h->code == NULL) {
 			client_conn_error(c, ERROR_AUTH, "this board needs a "
 			    "join code");
-			return;
+			return NULL;
 		}
 		/* In constant time; a wrong one waits for its answer. */
 		if (!keyfile_equal(h->code, code)) {
 			client_conn_park(c, b);
-			return;
+			return NULL;
 		}
 	}
+	return b;
+}
 
+/*
+ * The participant p that this client's id or (*by_name) its first name
+ * names may join as it: not while someone else holds it, a facilitator's
+ * name only with the key.  0, or -1 when refused (said).
+ */
+static int
+client_conn_known(struct client_conn *c, struct board *b, uint32_t p,
+    bool by_name, bool fac)
+{
+	struct model_participant	*mp = model_participant(b->model, p);
+	struct client_conn		*holder;
+	char				 err[256];
+
+	holder = client_conn_held_elsewhere(b, c, p);
+	/*
+	 * A client coming back as the participant its id belongs to (a
+	 * server restart, a dropped link) takes it back from a connection
+	 * that took it over by name while it was away.
+	 */
+	if (holder != NULL && !by_name && holder->by_name) {
+		snprintf(err, sizeof err, "%s is back; choose another name",
+		    mp->name);
+		client_conn_error(holder, ERROR_NAME, err);
+		holder = NULL;
+	}
+	if (holder != NULL) {
+		snprintf(err, sizeof err, "%s is already here; choose another "
+		    "name", mp->name);
+		client_conn_error(c, ERROR_NAME, err);
+		return -1;
+	}
+	/*
+	 * Taking a facilitator's name over needs the key; the same client
+	 * coming back (a promoted facilitator has no key) is no takeover.
+	 */
+	if (by_name && mp->role == ROLE_FACILITATOR && !fac) {
+		client_conn_error(c, ERROR_AUTH, "this name belongs to a "
+		    "facilitator: join with the facilitator key");
+		return -1;
+	}
+	return 0;
+}
+
+/* A new participant called name joins b: its id, or 0 when refused. */
+static uint32_t
+client_conn_newcomer(struct client_conn *c, struct board *b, char *name)
+{
+	struct server	*s = c->server;
+	struct proto_op	 op;
+	const char	*why = NULL;
+	char		 err[256];
+
+	if (s->cfg->max_participants > 0 &&
+	    b->model->nparticipants >= s->cfg->max_participants) {
+		client_conn_error(c, ERROR_FULL, "this board is full");
+		return 0;
+	}
+	memset(&op, 0, sizeof op);
+	op.kind = OP_JOINED;
+	op.participant = model_next_participant(b->model);
+	op.text = name;
+	memcpy(op.client, c->client, PROTO_CLIENT_LEN);
+	if (board_submit(s, b, 0, c->client, 0, &op, &why) != 0) {
+		snprintf(err, sizeof err, "cannot join now: %s", why);
+		client_conn_error(c, ERROR_FULL, err);
+		return 0;
+	}
+	log_info("board %s: %s joined as participant %u", b->name, name,
+	    op.participant);
+	return op.participant;
+}
+
+/*
+ * The participant a HELLO joins as: the one its client id names, else the
+ * one of its first name, else a new one; 0 when refused (said).
+ */
+static uint32_t
+client_conn_participant(struct client_conn *c, struct board *b,
+    const char *name, bool fac, bool *by_name)
+{
+	struct model_participant	*mp;
+	uint32_t			 p;
+
+	*by_name = false;
+	p = model_client_participant(b->model, c->client);
+	if (p != 0 && model_participant(b->model, p) == NULL)
+		p = 0;
+	if (p == 0 && (mp = model_participant_by_name(b->model, name)) !=
+	    NULL) {
+		p = mp->id;
+		*by_name = true;
+	}
+	if (p != 0)
+		return client_conn_known(c, b, p, *by_name, fac) == 0 ? p : 0;
+	return client_conn_newcomer(c, b, (char *)name);
+}
+
+/*
+ * HELLO: check the version, key, board and join code; find or make the
+ * participant; catch-up follows at the end of this loop pass.
+ */
+void
+client_conn_hello(struct client_conn *c, const struct proto_hello *h)
+{
+	struct server		*s = c->server;
+	struct board		*b;
+	struct client_conn	*old;
+	struct proto_op		 op;
+	enum text_name_status	 st;
+	char			*name;
+	uint32_t		 p;
+	bool			 fac, by_name;
+
+	if ((b = client_conn_admit(c, h, &fac)) == NULL)
+		return;
 	memcpy(c->client, h->client, PROTO_CLIENT_LEN);
 	if (h->observe || h->relay) {
 		/*
@@ -620,8 +733,7 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 		c->relay = h->relay;
 		return;
 	}
-	name = xstrdup(h->name);
-	text_trim(name);
+	name = text_trim(xstrdup(h->name));
 	if ((st = text_name_check(name, strlen(name))) != TEXT_NAME_OK) {
 		free(name);
 		client_conn_error(c, ERROR_PROTOCOL, text_name_reason(st));
@@ -635,70 +747,10 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 		upstream_hello(b->up, c, h);
 		return;
 	}
-
-	p = model_client_participant(b->model, c->client);
-	if (p != 0 && model_participant(b->model, p) == NULL)
-		p = 0;
-	if (p == 0 && (mp = model_participant_by_name(b->model, name)) != NULL) {
-		p = mp->id;
-		by_name = true;
-	}
-	if (p != 0) {
-		mp = model_participant(b->model, p);
-		holder = client_conn_held_elsewhere(b, c, p);
-		/*
-		 * A client coming back as the participant its id belongs to
-		 * (a server restart, a dropped link) takes it back from a
-		 * connection that took it over by name while it was away.
-		 */
-		if (holder != NULL && !by_name && holder->by_name) {
-			snprintf(err, sizeof err, "%s is back; choose another "
-			    "name", mp->name);
-			client_conn_error(holder, ERROR_NAME, err);
-			holder = NULL;
-		}
-		if (holder != NULL) {
-			snprintf(err, sizeof err, "%s is already here; choose "
-			    "another name", mp->name);
-			free(name);
-			client_conn_error(c, ERROR_NAME, err);
-			return;
-		}
-		/*
-		 * Taking a facilitator's name over needs the key; the same
-		 * client coming back (a promoted facilitator has no key) is
-		 * no takeover.
-		 */
-		if (by_name && mp->role == ROLE_FACILITATOR && !fac) {
-			free(name);
-			client_conn_error(c, ERROR_AUTH, "this name belongs to "
-			    "a facilitator: join with the facilitator key");
-			return;
-		}
-	} else {
-		if (s->cfg->max_participants > 0 &&
-		    b->model->nparticipants >= s->cfg->max_participants) {
-			free(name);
-			client_conn_error(c, ERROR_FULL, "this board is full");
-			return;
-		}
-		memset(&op, 0, sizeof op);
-		op.kind = OP_JOINED;
-		op.participant = model_next_participant(b->model);
-		op.text = name;
-		memcpy(op.client, c->client, PROTO_CLIENT_LEN);
-		if ((rc = board_submit(s, b, 0, c->client, 0, &op,
-		    &why)) != 0) {
-			free(name);
-			snprintf(err, sizeof err, "cannot join now: %s", why);
-			client_conn_error(c, ERROR_FULL, err);
-			return;
-		}
-		p = op.participant;
-		log_info("board %s: %s joined as participant %u", b->name, name,
-		    p);
-	}
+	p = client_conn_participant(c, b, name, fac, &by_name);
 	free(name);
+	if (p == 0)
+		return;
 	if (fac && model_participant(b->model, p)->role != ROLE_FACILITATOR) {
 		memset(&op, 0, sizeof op);
 		op.kind = OP_ROLE;
@@ -706,7 +758,6 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 		op.role = ROLE_FACILITATOR;
 		board_submit_server(s, b, &op, NULL);
 	}
-
 	/*
 	 * A reconnect that beat the old connection's timeout replaces it;
 	 * the new one joins first, so the others see no one leave.
