@@ -662,18 +662,138 @@ server_tls_setup(struct server *s)
 	return 0;
 }
 
+/* The facilitator key: read, or made on first start and said; 0 or -1. */
+static int
+server_key(struct server *s)
+{
+	const struct server_config	*cfg = s->cfg;
+	char				 err[512];
+	bool				 created;
+
+	if (keyfile_load(cfg->key_file, cfg->upstream == NULL &&
+	    !cfg->key_file_given, s->key, sizeof s->key, &created, err,
+	    sizeof err) != 0) {
+		/*
+		 * Whoever starts the server reads why, in their language; a
+		 * log elsewhere gets the fact in English, as every log line.
+		 */
+		fprintf(stderr, _("cafeboard-server: %s\n"), err);
+		if (cfg->upstream != NULL)
+			fprintf(stderr, "%s", _("cafeboard-server: a relay "
+			    "(--upstream) presents the facilitator key of the "
+			    "board's server: give it with --key-file\n"));
+		if (cfg->log_target != LOG_TO_STDERR)
+			log_error("cannot use the facilitator key %s",
+			    cfg->key_file);
+		return -1;
+	}
+	if (created) {
+		fprintf(stderr, _("cafeboard-server: a new facilitator key was "
+		    "written to %s (mode 0600).\n  Facilitators join with: "
+		    "cafeboard --key-file %s ...\n  Keep it secret: it gives "
+		    "every facilitator right on every board.\n"), cfg->key_file,
+		    cfg->key_file);
+		log_info("created the facilitator key %s", cfg->key_file);
+	}
+	return 0;
+}
+
+/* Every listener the options name (TCP, TLS, the Unix socket); 0 or -1. */
+static int
+server_listen_all(struct server *s)
+{
+	const struct server_config	*cfg = s->cfg;
+	size_t				 i;
+
+	for (i = 0; i < cfg->nlisten; i++) {
+		if (server_listen_tcp(s, cfg->listen[i], false) != 0)
+			return -1;
+	}
+	for (i = 0; i < cfg->ntls_listen; i++) {
+		if (server_listen_tcp(s, cfg->tls_listen[i], true) != 0)
+			return -1;
+	}
+	if (cfg->socket_path != NULL && cfg->socket_path[0] != '\0' &&
+	    server_listen_unix(s, cfg->socket_path) != 0)
+		return -1;
+	if (s->nlisteners == 0) {
+		log_error("nothing to listen on");
+		return -1;
+	}
+	if (server_public(s))
+		log_warn("listening beyond loopback: set a join code on every "
+		    "board (settings or the board file's code: line)");
+	return 0;
+}
+
+/* The signals the server answers: stop, stop, reopen the log. */
+static const int	server_sigs[] = { SIGTERM, SIGINT, SIGHUP };
+#define SERVER_NSIGS	(sizeof server_sigs / sizeof server_sigs[0])
+
+/* The signals, the housekeeping tick and (fsync batch) the sync timer. */
+static void
+server_timers(struct server *s)
+{
+	struct timeval	tv;
+	size_t		i;
+
+	for (i = 0; i < SERVER_NSIGS; i++) {
+		s->sig_ev[i] = evsignal_new(s->base, server_sigs[i],
+		    server_signal_cb, s);
+		evsignal_add(s->sig_ev[i], NULL);
+	}
+	s->tick_ev = event_new(s->base, -1, EV_PERSIST, server_tick_cb, s);
+	tv.tv_sec = SERVER_TICK_MS / 1000;
+	tv.tv_usec = 0;
+	event_add(s->tick_ev, &tv);
+	if (s->cfg->fsync == EVLOG_SYNC_BATCH) {
+		s->batch_ev = event_new(s->base, -1, EV_PERSIST,
+		    server_batch_cb, s);
+		tv.tv_sec = 0;
+		tv.tv_usec = SERVER_BATCH_SYNC_MS * 1000;
+		event_add(s->batch_ev, &tv);
+	}
+}
+
+/* Free what server_run made, whatever the point it reached. */
+static void
+server_free(struct server *s)
+{
+	struct board	*b;
+	size_t		 i;
+
+	for (i = 0; i < s->nlisteners; i++)
+		evconnlistener_free(s->listeners[i]);
+	for (i = 0; i < SERVER_NSIGS; i++)
+		if (s->sig_ev[i] != NULL)
+			event_free(s->sig_ev[i]);
+	if (s->tick_ev != NULL)
+		event_free(s->tick_ev);
+	if (s->batch_ev != NULL)
+		event_free(s->batch_ev);
+	while ((b = TAILQ_FIRST(&s->boards)) != NULL) {
+		TAILQ_REMOVE(&s->boards, b, entry);
+		board_free(b);
+	}
+	upstream_end(s);
+	if (s->dns != NULL)
+		evdns_base_free(s->dns, 0);
+	if (s->base != NULL)
+		event_base_free(s->base);
+	if (s->tls_ctx != NULL)
+		tls_server_free(s->tls_ctx);
+	proto_buf_free(&s->scratch);
+	proto_buf_free(&s->out);
+	proto_buf_free(&s->bcast);
+}
+
 /* Serve until a signal says stop.  Returns the exit status. */
 int
 server_run(struct server_config *cfg)
 {
-	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP };
-	struct server		 s;
-	struct timeval		 tv;
-	struct event		*batch_ev = NULL;
-	char			 err[512];
-	bool			 created;
-	size_t			 i;
-	int			 rc = 0;
+	struct server	s;
+	char		err[512];
+	int		rc = 1;
 
 	memset(&s, 0, sizeof s);
 	s.cfg = cfg;
@@ -691,35 +811,9 @@ server_run(struct server_config *cfg)
 		log_error("data directory: %s", err);
 		return 1;
 	}
-	if (keyfile_load(cfg->key_file, cfg->upstream == NULL &&
-	    !cfg->key_file_given, s.key, sizeof s.key, &created, err,
-	    sizeof err) != 0) {
-		/*
-		 * Whoever starts the server reads why, in their language; a
-		 * log elsewhere gets the fact in English, as every log line.
-		 */
-		fprintf(stderr, _("cafeboard-server: %s\n"), err);
-		if (cfg->upstream != NULL)
-			fprintf(stderr, "%s", _("cafeboard-server: a relay "
-			    "(--upstream) presents the facilitator key of the "
-			    "board's server: give it with --key-file\n"));
-		if (cfg->log_target != LOG_TO_STDERR)
-			log_error("cannot use the facilitator key %s",
-			    cfg->key_file);
-		return 1;
-	}
-	if (created) {
-		fprintf(stderr, _("cafeboard-server: a new facilitator key was "
-		    "written to %s (mode 0600).\n  Facilitators join with: "
-		    "cafeboard --key-file %s ...\n  Keep it secret: it gives "
-		    "every facilitator right on every board.\n"), cfg->key_file,
-		    cfg->key_file);
-		log_info("created the facilitator key %s", cfg->key_file);
-	}
-
-	if (cfg->ntls_listen > 0 && server_tls_setup(&s) != 0)
-		return 1;
-
+	if (server_key(&s) != 0 ||
+	    (cfg->ntls_listen > 0 && server_tls_setup(&s) != 0))
+		goto out;
 	server_raise_nofile(cfg);
 	if ((s.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
@@ -727,49 +821,9 @@ server_run(struct server_config *cfg)
 	    EVDNS_BASE_INITIALIZE_NAMESERVERS |
 	    EVDNS_BASE_DISABLE_WHEN_INACTIVE)) == NULL)
 		log_warn("no name resolution: --upstream takes an address");
-	for (i = 0; i < cfg->nlisten; i++) {
-		if (server_listen_tcp(&s, cfg->listen[i], false) != 0) {
-			rc = 1;
-			goto out;
-		}
-	}
-	for (i = 0; i < cfg->ntls_listen; i++) {
-		if (server_listen_tcp(&s, cfg->tls_listen[i], true) != 0) {
-			rc = 1;
-			goto out;
-		}
-	}
-	if (cfg->socket_path != NULL && cfg->socket_path[0] != '\0' &&
-	    server_listen_unix(&s, cfg->socket_path) != 0) {
-		rc = 1;
+	if (server_listen_all(&s) != 0)
 		goto out;
-	}
-	if (s.nlisteners == 0) {
-		log_error("nothing to listen on");
-		rc = 1;
-		goto out;
-	}
-	if (server_public(&s))
-		log_warn("listening beyond loopback: set a join code on every "
-		    "board (settings or the board file's code: line)");
-
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-		s.sig_ev[i] = evsignal_new(s.base, sigs[i], server_signal_cb,
-		    &s);
-		evsignal_add(s.sig_ev[i], NULL);
-	}
-	s.tick_ev = event_new(s.base, -1, EV_PERSIST, server_tick_cb, &s);
-	tv.tv_sec = SERVER_TICK_MS / 1000;
-	tv.tv_usec = 0;
-	event_add(s.tick_ev, &tv);
-	if (cfg->fsync == EVLOG_SYNC_BATCH) {
-		batch_ev = event_new(s.base, -1, EV_PERSIST, server_batch_cb,
-		    &s);
-		tv.tv_sec = 0;
-		tv.tv_usec = SERVER_BATCH_SYNC_MS * 1000;
-		event_add(batch_ev, &tv);
-	}
-
+	server_timers(&s);
 	if (cfg->upstream == NULL) {
 		server_load_boards(&s);
 		log_info("cafeboard-server %s ready (data %s)", CB_VERSION,
@@ -783,31 +837,8 @@ server_run(struct server_config *cfg)
 	}
 	server_shutdown(&s);
 	log_info("stopped");
+	rc = 0;
 out:
-	for (i = 0; i < s.nlisteners; i++)
-		evconnlistener_free(s.listeners[i]);
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		if (s.sig_ev[i] != NULL)
-			event_free(s.sig_ev[i]);
-	if (s.tick_ev != NULL)
-		event_free(s.tick_ev);
-	if (batch_ev != NULL)
-		event_free(batch_ev);
-	while (!TAILQ_EMPTY(&s.boards)) {
-		struct board *b = TAILQ_FIRST(&s.boards);
-
-		TAILQ_REMOVE(&s.boards, b, entry);
-		board_free(b);
-	}
-	upstream_end(&s);
-	if (s.dns != NULL)
-		evdns_base_free(s.dns, 0);
-	if (s.base != NULL)
-		event_base_free(s.base);
-	if (s.tls_ctx != NULL)
-		tls_server_free(s.tls_ctx);
-	proto_buf_free(&s.scratch);
-	proto_buf_free(&s.out);
-	proto_buf_free(&s.bcast);
+	server_free(&s);
 	return rc;
 }

@@ -214,6 +214,7 @@ struct server {
 	size_t		 nlisteners;
 	struct event	*sig_ev[4];
 	struct event	*tick_ev;
+	struct event	*batch_ev;	/* --fsync batch: the sync timer */
 	char		 key[PROTO_KEY_MAX + 1];
 	struct client_conn_list conns;
 	struct client_conn_list hello;	/* yet to say HELLO, oldest first */
