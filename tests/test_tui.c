@@ -1491,15 +1491,16 @@ Test(tui, a_new_timers_label_starts_empty_and_a_long_one_is_cut_visibly)
 
 	cafe(true);
 	start_timer("5m", "Tour 1");
-	free(tui_wait(&T, "anne", "Tour 1 0"));
+	free(tui_wait(&T, "anne", "Tour 1 5 min"));
 	start_timer("5m", "Tour 2");
-	s = tui_wait(&T, "anne", "Tour 2 0");
+	s = tui_wait(&T, "anne", "Tour 2 5 min");
 	cr_assert_null(strstr(s, "Tour 1Tour 2"), "%s", s);
 	free(s);
 	start_timer("5m", "Un intitul\xc3\xa9 bien trop long pour la barre");
 	s = tui_wait(&T, "anne", "Un intitul\xc3\xa9");
 	l = line_with(s, "Un intitul\xc3\xa9");
-	cr_assert_not_null(strstr(l, "\xe2\x80\xa6 0"), "no ellipsis: %s", l);
+	cr_assert_not_null(strstr(l, "\xe2\x80\xa6 5 min"), "no ellipsis: %s",
+	    l);
 	free(l);
 	free(s);
 	tui_end(&T);
@@ -1528,9 +1529,9 @@ Test(tui, the_console_reveals_closes_the_vote_and_clears_the_timer)
 	free(tui_wait(&T, "bruno", "Un secret bien gard\xc3\xa9"));
 	/* x clears a running timer. */
 	start_timer("5m", "Tour 1");
-	free(tui_wait(&T, "anne", "Tour 1 0"));
+	free(tui_wait(&T, "anne", "Tour 1 5 min"));
 	tui_keys(&T, "fac", ":", "x", NULL);
-	s = tui_wait_gone(&T, "anne", "Tour 1 0");
+	s = tui_wait_gone(&T, "anne", "Tour 1 5 min");
 	cr_assert_eq(countdown(s), -1, "%s", s);
 	free(s);
 	/* v closes the vote: the results show on every screen. */
