@@ -23,6 +23,9 @@
 #include "server.h"
 #include "xmalloc.h"
 
+/* Events handed to one connection's write at once by board_flush. */
+#define BOARD_FLUSH_MAX	256
+
 static void	board_timer_cb(evutil_socket_t, short, void *);
 
 /* The kept event with this seq, or NULL if it left the window. */
@@ -870,24 +873,43 @@ board_flush(struct board *b)
 	const struct board_event	*be;
 	struct client_conn		*c, *next;
 	enum model_audience		 a;
-	uint64_t			 seq;
+	struct iovec			*iov;
+	uint64_t			 seq, first = b->fanout_from;
+	uint64_t			 last = b->model->head;
+	int				 n;
 
-	if (b->fanout_from > b->model->head)
+	if (first > last)
 		return;
-	for (seq = b->fanout_from; seq <= b->model->head; seq++) {
-		if ((be = board_event_at(b, seq)) == NULL)
+	/*
+	 * Each connection gets the events of this pass in one go, in seq
+	 * order: one write for all of them when nothing is queued for it.
+	 * A pass holds at most BOARD_FLUSH_MAX events per call: more go in
+	 * several.
+	 */
+	iov = xreallocarray(NULL, (size_t)(last - first < BOARD_FLUSH_MAX ?
+	    last - first + 1 : BOARD_FLUSH_MAX), sizeof *iov);
+	for (c = TAILQ_FIRST(&b->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, board_entry);
+		/* A relay's people get theirs through the relay. */
+		if (c->state != CONN_LIVE || c->via != NULL)
 			continue;
-		for (c = TAILQ_FIRST(&b->conns); c != NULL; c = next) {
-			next = TAILQ_NEXT(c, board_entry);
-			/* A relay's people get theirs through the relay. */
-			if (c->state != CONN_LIVE || c->via != NULL)
+		for (n = 0, seq = first; seq <= last; seq++) {
+			if ((be = board_event_at(b, seq)) == NULL)
 				continue;
 			a = c->relay ? relay_audience(b, be, c) :
 			    board_event_audience(b, be, c->participant);
-			client_conn_send(c, be->frame[a], be->len[a]);
+			iov[n].iov_base = be->frame[a];
+			iov[n++].iov_len = be->len[a];
+			if (n == BOARD_FLUSH_MAX) {
+				client_conn_sendv(c, iov, n);
+				n = 0;
+			}
 		}
+		if (n > 0)
+			client_conn_sendv(c, iov, n);
 	}
-	b->fanout_from = b->model->head + 1;
+	free(iov);
+	b->fanout_from = last + 1;
 	board_window_trim(b, b->server->cfg->replay_max);
 }
 
