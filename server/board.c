@@ -913,8 +913,17 @@ board_flush(struct board *b)
 		if (c->state != CONN_LIVE || c->via != NULL)
 			continue;
 		for (n = 0, i = 0; i < k; i++) {
-			a = c->relay ? relay_audience(b, be[i], c) :
-			    board_event_audience(b, be[i], c->participant);
+			/* One frame for every audience: no need to ask. */
+			if (be[i]->frame[AUDIENCE_SELF] ==
+			    be[i]->frame[AUDIENCE_PUBLIC] &&
+			    be[i]->frame[AUDIENCE_FACILITATOR] ==
+			    be[i]->frame[AUDIENCE_PUBLIC])
+				a = AUDIENCE_PUBLIC;
+			else if (c->relay)
+				a = relay_audience(b, be[i], c);
+			else
+				a = board_event_audience(b, be[i],
+				    c->participant);
 			if (a == AUDIENCE_PUBLIC && n > 0 &&
 			    (uint8_t *)iov[n - 1].iov_base +
 			    iov[n - 1].iov_len == pub + off[i]) {
