@@ -80,6 +80,17 @@ struct replica {
 	struct idmap	 online;	/* participant -> 1 while online */
 	bool		 stale;		/* view must be predicted again */
 	uint64_t	 generation;	/* bumps on every change: redraw */
+	/*
+	 * What a layout of confirmed may keep: it is good while epoch is
+	 * the same and the card's stamp in touched has not changed.  A
+	 * card.add or card.edit stamps its card; any other change takes a
+	 * new epoch (and empties touched).
+	 */
+	uint64_t	 epoch;
+	uint32_t	 touch_clock;
+	struct idmap	 touched;	/* card -> stamp of its last change */
+	struct idmap	 touched_tables;	/* table -> the same, of
+						   its cards */
 };
 
 void		 replica_init(struct replica *, const char *);
@@ -88,6 +99,10 @@ void		 replica_free(struct replica *);
 void		 replica_predict(struct replica *, int64_t);
 /* The board as the user sees it (predicting again if stale). */
 struct model	*replica_view(struct replica *, int64_t);
+/* The stamp of card's last change in this epoch (0: none). */
+uint32_t	 replica_card_stamp(const struct replica *, uint64_t);
+/* The stamp of the last change of a card of table in this epoch. */
+uint32_t	 replica_table_stamp(const struct replica *, uint64_t);
 /* Apply a live or replayed event; -1 on a seq gap (resync needed). */
 int		 replica_event(struct replica *, const struct proto_event *,
 		    int64_t);

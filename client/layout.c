@@ -174,29 +174,44 @@ layout_cursor(const char *s, const struct layout_line *lines, size_t n,
 
 /* ---------------------------------------------------------------- rows */
 
-/* Per card of the model, while ordering one table. */
+/*
+ * Per card of the table, while ordering it.  Nodes are numbered in the
+ * table (the table's cards in creation order), not in the board, so that
+ * a table costs its own cards: links are node index + 1, 0 for none.
+ */
 struct layout_node {
-	size_t		 first;		/* first child (index + 1), 0: none */
+	size_t		 card;		/* its index in m->cards */
+	size_t		 first;		/* first child, 0: none */
 	size_t		 last;
-	size_t		 next;		/* next sibling (index + 1) */
-	size_t		 parent;	/* container (index + 1), 0: top */
+	size_t		 next;		/* next sibling */
+	size_t		 parent;	/* container, 0: top */
 	uint8_t		 kind;
-	bool		 on_table;
 	bool		 shown;
 	bool		 head;
 	bool		 has_members;
 	bool		 done;
 };
 
-/* Index of card id in m->cards, or -1. */
+/* One table being ordered: its nodes and where each card is among them. */
+struct layout_table {
+	const struct model	*m;
+	uint64_t		 table;
+	struct layout_node	*nodes;
+	size_t			 n;
+	uint32_t		*loc;	/* m->cards index -> node (its table's
+					   cards only: check the table first) */
+};
+
+/* The node of card id when it is on the table, or -1. */
 static long
-layout_index(const struct model *m, uint64_t id)
+layout_node_of(const struct layout_table *t, uint64_t id)
 {
 	const struct model_card	*c;
 
-	if (id == 0 || (c = model_card(m, id)) == NULL)
+	if (id == 0 || (c = model_card(t->m, id)) == NULL ||
+	    c->table != t->table)
 		return -1;
-	return (long)(c - m->cards);
+	return (long)t->loc[c - t->m->cards];
 }
 
 /* True if card id is changed by a pending op. */
@@ -216,43 +231,42 @@ layout_is_pending(const struct layout_pending *p, uint64_t id)
 	return false;
 }
 
-/* The index of the cluster head card i is grouped under, or -1. */
+/* The node of the cluster head node i is grouped under, or -1. */
 static long
-layout_head_of(const struct model *m, uint64_t table, size_t i)
+layout_head_of(const struct layout_table *t, size_t i)
 {
-	const struct model_card	*c = &m->cards[i], *h;
+	const struct model_card	*c = &t->m->cards[t->nodes[i].card], *h;
 	long			 k;
 
 	if (c->head == 0 || c->deleted ||
-	    (k = layout_index(m, c->head)) < 0 || (size_t)k == i)
+	    (k = layout_node_of(t, c->head)) < 0 || (size_t)k == i)
 		return -1;
-	h = &m->cards[k];
-	if (h->table != table || h->deleted || h->head != 0)
+	h = &t->m->cards[t->nodes[k].card];
+	if (h->deleted || h->head != 0)
 		return -1;
 	return k;
 }
 
 /*
- * Where card i hangs: its container's index + 1 (0: top) and kind.  A
+ * Where node i hangs: its container's node + 1 (0: top) and kind.  A
  * cluster head with members stands at the top even if it replied to a
  * card, so that grouping a card under one of its own replies makes no loop.
  */
 static size_t
-layout_container(const struct model *m, uint64_t table,
-    const struct layout_node *nodes, size_t i, uint8_t *kind)
+layout_container(const struct layout_table *t, size_t i, uint8_t *kind)
 {
-	const struct model_card	*c = &m->cards[i];
+	const struct model_card	*c = &t->m->cards[t->nodes[i].card];
 	long			 k;
 
 	*kind = LAYOUT_TOP;
-	if (nodes[i].head && nodes[i].has_members)
+	if (t->nodes[i].head && t->nodes[i].has_members)
 		return 0;
-	if ((k = layout_head_of(m, table, i)) >= 0) {
+	if ((k = layout_head_of(t, i)) >= 0) {
 		*kind = LAYOUT_MEMBER;
 		return (size_t)k + 1;
 	}
-	if (c->parent != 0 && (k = layout_index(m, c->parent)) >= 0 &&
-	    (size_t)k < i && m->cards[k].table == table) {
+	if (c->parent != 0 && (k = layout_node_of(t, c->parent)) >= 0 &&
+	    (size_t)k < i) {
 		*kind = LAYOUT_REPLY;
 		return (size_t)k + 1;
 	}
@@ -284,6 +298,7 @@ layout_link(struct layout_node *nodes, size_t *top_first, size_t *top_last,
 struct layout_walk {
 	const struct model		*m;
 	struct layout_node		*nodes;
+	size_t				 nnodes;
 	const struct layout_pending	*pend;
 	size_t				*stack;		/* node index + 1 */
 	size_t				*depth;
@@ -300,6 +315,7 @@ struct layout_walk {
 static void
 layout_walk(struct layout_walk *w, bool flat)
 {
+	const struct model_card	*c;
 	struct layout_node	*n;
 	struct layout_row	*r;
 	size_t			 i, k;
@@ -312,14 +328,15 @@ layout_walk(struct layout_walk *w, bool flat)
 		if (n->done)
 			continue;
 		n->done = true;
+		c = &w->m->cards[n->card];
 		r = &w->rows[w->nrows++];
-		r->card = w->m->cards[i].id;
+		r->card = c->id;
 		r->depth = (unsigned)(k < LAYOUT_DEPTH_MAX ? k :
 		    LAYOUT_DEPTH_MAX);
 		r->kind = flat ? LAYOUT_TOP : n->kind;
 		r->head = n->head;
-		r->placeholder = w->m->cards[i].deleted;
-		r->pending = layout_is_pending(w->pend, w->m->cards[i].id);
+		r->placeholder = c->deleted;
+		r->pending = layout_is_pending(w->pend, c->id);
 		/* Each node pushes at most two entries: the stack fits. */
 		if (n->next != 0 && !flat) {
 			w->stack[w->sp] = n->next;
@@ -341,7 +358,7 @@ layout_walk_orphans(struct layout_walk *w)
 {
 	size_t	i;
 
-	for (i = w->m->ncards; i-- > 0 && w->sp < w->m->ncards; ) {
+	for (i = w->nnodes; i-- > 0 && w->sp < w->nnodes; ) {
 		if (w->nodes[i].shown && !w->nodes[i].done) {
 			w->nodes[i].first = 0;
 			w->stack[w->sp] = i + 1;
@@ -351,40 +368,53 @@ layout_walk_orphans(struct layout_walk *w)
 	layout_walk(w, true);
 }
 
-/* The cards of table in display order (see layout.h). */
+/*
+ * The cards of table in display order (see layout.h).  One pass over the
+ * board finds the table's cards; the rest works on them alone, so that a
+ * table costs its own cards, not the board's.
+ */
 size_t
 layout_rows(const struct model *m, uint64_t table,
     const struct layout_pending *pend, struct layout_row **out)
 {
+	struct layout_table	 t;
 	struct layout_node	*nodes;
 	struct layout_walk	 w;
-	size_t			 i, k, top_first = 0, top_last = 0;
+	size_t			 i, k, n = 0, top_first = 0, top_last = 0;
 	long			 h;
 
 	*out = NULL;
-	if (m->ncards == 0)
+	for (i = 0; i < m->ncards; i++)
+		if (m->cards[i].table == table)
+			n++;
+	if (n == 0)
 		return 0;
-	nodes = xcalloc(m->ncards, sizeof *nodes);
-	for (i = 0; i < m->ncards; i++) {
-		nodes[i].on_table = m->cards[i].table == table;
-		nodes[i].shown = nodes[i].on_table && !m->cards[i].deleted;
-		if (nodes[i].on_table && m->cards[i].title != NULL &&
-		    m->cards[i].title[0] != '\0')
-			nodes[i].head = true;
+	memset(&t, 0, sizeof t);
+	t.m = m;
+	t.table = table;
+	t.n = n;
+	t.nodes = nodes = xcalloc(n, sizeof *nodes);
+	t.loc = xreallocarray(NULL, m->ncards, sizeof *t.loc);
+	for (i = 0, k = 0; i < m->ncards; i++) {
+		if (m->cards[i].table != table)
+			continue;
+		t.loc[i] = (uint32_t)k;
+		nodes[k].card = i;
+		nodes[k].shown = !m->cards[i].deleted;
+		if (m->cards[i].title != NULL && m->cards[i].title[0] != '\0')
+			nodes[k].head = true;
+		k++;
 	}
-	for (i = 0; i < m->ncards; i++) {
-		if (nodes[i].on_table && (h = layout_head_of(m, table, i)) >= 0)
+	for (i = 0; i < n; i++) {
+		if ((h = layout_head_of(&t, i)) >= 0)
 			nodes[h].head = nodes[h].has_members = true;
 	}
 	/*
 	 * Replies come after the card they build on, so one pass from the
 	 * newest card keeps a deleted card that still has a reply shown.
 	 */
-	for (i = m->ncards; i-- > 0; ) {
-		if (!nodes[i].on_table)
-			continue;
-		nodes[i].parent = layout_container(m, table, nodes, i,
-		    &nodes[i].kind);
+	for (i = n; i-- > 0; ) {
+		nodes[i].parent = layout_container(&t, i, &nodes[i].kind);
 		if (nodes[i].shown && nodes[i].parent != 0)
 			nodes[nodes[i].parent - 1].shown = true;
 	}
@@ -394,7 +424,7 @@ layout_rows(const struct model *m, uint64_t table,
 	 * members, where it would seem to answer the last of them.
 	 */
 	for (k = 0; k < 2; k++) {
-		for (i = 0; i < m->ncards; i++) {
+		for (i = 0; i < n; i++) {
 			if (!nodes[i].shown || nodes[i].parent == 0)
 				continue;
 			if ((nodes[i].kind == LAYOUT_REPLY) != (k == 0))
@@ -403,7 +433,7 @@ layout_rows(const struct model *m, uint64_t table,
 			    nodes[i].parent, i);
 		}
 	}
-	for (i = 0; i < m->ncards; i++) {
+	for (i = 0; i < n; i++) {
 		if (nodes[i].shown && nodes[i].parent == 0)
 			layout_link(nodes, &top_first, &top_last, 0, i);
 	}
@@ -411,10 +441,11 @@ layout_rows(const struct model *m, uint64_t table,
 	memset(&w, 0, sizeof w);
 	w.m = m;
 	w.nodes = nodes;
+	w.nnodes = n;
 	w.pend = pend;
-	w.stack = xreallocarray(NULL, m->ncards + 1, sizeof *w.stack);
-	w.depth = xreallocarray(NULL, m->ncards + 1, sizeof *w.depth);
-	w.rows = xreallocarray(NULL, m->ncards, sizeof *w.rows);
+	w.stack = xreallocarray(NULL, n + 1, sizeof *w.stack);
+	w.depth = xreallocarray(NULL, n + 1, sizeof *w.depth);
+	w.rows = xreallocarray(NULL, n, sizeof *w.rows);
 	if (top_first != 0) {
 		w.stack[w.sp] = top_first;
 		w.depth[w.sp++] = 0;
@@ -423,6 +454,7 @@ layout_rows(const struct model *m, uint64_t table,
 	layout_walk_orphans(&w);
 	free(w.stack);
 	free(w.depth);
+	free(t.loc);
 	free(nodes);
 	if (w.nrows == 0) {
 		free(w.rows);

@@ -12,6 +12,61 @@
 #include "client.h"
 #include "xmalloc.h"
 
+/*
+ * Epochs are unique in the process, so that a layout kept for one replica
+ * is never taken for another's at the same address.
+ */
+static uint64_t	replica_epochs;
+
+/* Everything laid out before is stale: a new epoch. */
+static void
+replica_new_epoch(struct replica *r)
+{
+	r->epoch = ++replica_epochs;
+	r->touch_clock = 0;
+	idmap_clear(&r->touched);
+	idmap_clear(&r->touched_tables);
+}
+
+/* Card id of confirmed changed alone: stamp it and its table. */
+static void
+replica_touch(struct replica *r, uint64_t id)
+{
+	const struct model_card	*c;
+
+	if (id == 0)
+		return;
+	if (++r->touch_clock == 0) {
+		replica_new_epoch(r);
+		r->touch_clock = 1;
+	}
+	idmap_put(&r->touched, id, r->touch_clock);
+	if ((c = model_card(r->confirmed, id)) != NULL && c->table != 0)
+		idmap_put(&r->touched_tables, c->table, r->touch_clock);
+}
+
+/* The stamp of the last change of a card of table in this epoch. */
+uint32_t
+replica_table_stamp(const struct replica *r, uint64_t table)
+{
+	uint32_t	v = 0;
+
+	if (table == 0 || !idmap_get(&r->touched_tables, table, &v))
+		return 0;
+	return v;
+}
+
+/* The stamp of card id's last change in this epoch (0: none). */
+uint32_t
+replica_card_stamp(const struct replica *r, uint64_t id)
+{
+	uint32_t	v = 0;
+
+	if (id == 0 || !idmap_get(&r->touched, id, &v))
+		return 0;
+	return v;
+}
+
 /* An empty replica of board name. */
 void
 replica_init(struct replica *r, const char *name)
@@ -20,6 +75,9 @@ replica_init(struct replica *r, const char *name)
 	r->confirmed = model_new(name);
 	r->view = r->confirmed;
 	idmap_init(&r->online);
+	idmap_init(&r->touched);
+	idmap_init(&r->touched_tables);
+	replica_new_epoch(r);
 }
 
 /* Release everything. */
@@ -37,6 +95,8 @@ replica_free(struct replica *r)
 		proto_op_free(&r->pending[i].op);
 	free(r->pending);
 	idmap_free(&r->online);
+	idmap_free(&r->touched);
+	idmap_free(&r->touched_tables);
 	memset(r, 0, sizeof *r);
 }
 
@@ -87,6 +147,19 @@ replica_event(struct replica *r, const struct proto_event *ev, int64_t now)
 {
 	if (model_apply(r->confirmed, ev, now, NULL) != 0)
 		return -1;
+	/*
+	 * A card.add or card.edit changes its own card and nothing else a
+	 * card's layout reads; the others may change any card.  A hidden op
+	 * changes nothing here.
+	 */
+	if (ev->op.hidden)
+		;
+	else if (ev->op.kind == OP_CARD_ADD)
+		replica_touch(r, ev->seq);
+	else if (ev->op.kind == OP_CARD_EDIT)
+		replica_touch(r, ev->op.card);
+	else
+		replica_new_epoch(r);
 	r->stale = true;
 	r->generation++;
 	return 0;
@@ -124,6 +197,7 @@ replica_state_end(struct replica *r, uint64_t head, int64_t now)
 	model_free(r->confirmed);
 	r->confirmed = r->view = r->incoming;
 	r->incoming = NULL;
+	replica_new_epoch(r);
 	replica_predict(r, now);
 }
 
@@ -132,6 +206,7 @@ void
 replica_timer(struct replica *r, const struct proto_state *st, int64_t now)
 {
 	model_state_read(r->confirmed, st, now);
+	replica_new_epoch(r);
 	r->stale = true;
 	r->generation++;
 }

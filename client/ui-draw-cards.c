@@ -40,6 +40,7 @@ struct ui_block {
 	int			 start;		/* first line in the list */
 	int			 height;
 	bool			 faint;		/* placeholder or private */
+	bool			 kept;		/* its strings are the cache's */
 };
 
 /* The author's first name, or NULL when hidden or unknown. */
@@ -245,19 +246,216 @@ ui_block_make(struct ui *ui, const struct model *m,
 	b->height = (int)b->nlines + (b->title != NULL ? 1 : 0);
 }
 
-/* Free the blocks of a table. */
+/*
+ * The cards laid out at earlier draws, kept while the replica says they
+ * have not changed (its epoch and the card's stamp) and the layout's other
+ * inputs are the same: a remote event then costs the cards it changed and
+ * a pass over the table's rows, not a wrap of every card of the board.
+ */
+struct ui_bcache_key {
+	struct layout_row	 row;
+	uint32_t		 num;
+	uint32_t		 stamp;		/* replica_card_stamp */
+	uint32_t		 me;
+	int			 w;
+	bool			 ascii;
+	bool			 totals;	/* ui_draw_cards_totals */
+	bool			 fac;		/* ui_is_facilitator */
+};
+
+/* One kept card. */
+struct ui_bcache_entry {
+	struct ui_bcache_key	 key;
+	struct ui_block		 b;		/* heading and start aside */
+};
+
+/*
+ * One table laid out whole, kept while none of its cards changed (the
+ * replica's stamp of the table) under the same inputs: a redraw that
+ * changes nothing in it costs nothing to lay out.  It owns the array and
+ * the headings; the cards' strings are the entries'.
+ */
+struct ui_tcache {
+	uint64_t		 table;
+	struct ui_bcache_key	 key;		/* row, num unused */
+	struct ui_block		*b;
+	size_t			 n;
+	int			 total;
+};
+
+/* The kept cards of one model in one epoch. */
+struct ui_bcache {
+	const struct model	*m;
+	uint64_t		 epoch;
+	struct idmap		 idx;		/* card -> entries index */
+	struct ui_bcache_entry	*v;
+	size_t			 n;
+	struct ui_tcache	*t;		/* the tables laid out */
+	size_t			 nt;
+};
+
+/* Drop table cache t (the blocks' strings stay with the entries). */
 static void
-ui_blocks_free(struct ui_block *b, size_t n)
+ui_tcache_drop(struct ui_tcache *t)
 {
 	size_t	i;
 
+	for (i = 0; i < t->n; i++)
+		free(t->b[i].heading);
+	free(t->b);
+	t->b = NULL;
+	t->n = 0;
+}
+
+/* Forget every kept card. */
+static void
+ui_bcache_clear(struct ui_bcache *bc)
+{
+	size_t	i;
+
+	for (i = 0; i < bc->nt; i++)
+		ui_tcache_drop(&bc->t[i]);
+	free(bc->t);
+	bc->t = NULL;
+	bc->nt = 0;
+	for (i = 0; i < bc->n; i++) {
+		free(bc->v[i].b.text);
+		free(bc->v[i].b.title);
+		free(bc->v[i].b.lines);
+	}
+	free(bc->v);
+	bc->v = NULL;
+	bc->n = 0;
+	idmap_clear(&bc->idx);
+}
+
+/* The slot of table in bc (made empty on first use). */
+static struct ui_tcache *
+ui_tcache_slot(struct ui_bcache *bc, uint64_t table)
+{
+	size_t	i;
+
+	for (i = 0; i < bc->nt; i++)
+		if (bc->t[i].table == table)
+			return &bc->t[i];
+	bc->t = xreallocarray(bc->t, bc->nt + 1, sizeof *bc->t);
+	memset(&bc->t[bc->nt], 0, sizeof bc->t[bc->nt]);
+	bc->t[bc->nt].table = table;
+	return &bc->t[bc->nt++];
+}
+
+/* True if the kept layout t was made under key k. */
+static bool
+ui_tcache_fits(const struct ui_tcache *t, const struct ui_bcache_key *k)
+{
+	return t->b != NULL && t->key.stamp == k->stamp && t->key.me == k->me &&
+	    t->key.w == k->w && t->key.ascii == k->ascii &&
+	    t->key.totals == k->totals && t->key.fac == k->fac;
+}
+
+/* Release the cache of kept cards. */
+void
+ui_draw_cards_forget(struct ui *ui)
+{
+	if (ui->bcache == NULL)
+		return;
+	ui_bcache_clear(ui->bcache);
+	idmap_free(&ui->bcache->idx);
+	free(ui->bcache);
+	ui->bcache = NULL;
+}
+
+/* Free the blocks of a table (the kept ones stay in the cache). */
+static void
+ui_blocks_free(struct ui *ui, struct ui_block *b, size_t n)
+{
+	size_t	i;
+
+	if (ui->bcache != NULL)
+		for (i = 0; i < ui->bcache->nt; i++)
+			if (ui->bcache->t[i].b == b)
+				return;
 	for (i = 0; i < n; i++) {
+		free(b[i].heading);
+		if (b[i].kept)
+			continue;
 		free(b[i].text);
 		free(b[i].title);
-		free(b[i].heading);
 		free(b[i].lines);
 	}
 	free(b);
+}
+
+/*
+ * The cache for m, emptied if m or its epoch changed; NULL when m is not
+ * the confirmed model (a prediction is a fresh clone each time).
+ */
+static struct ui_bcache *
+ui_bcache_for(struct ui *ui, const struct model *m)
+{
+	struct replica		*r = &ui->net.replica;
+	struct ui_bcache	*bc;
+
+	if (!ui->net_ready || m != r->confirmed)
+		return NULL;
+	if ((bc = ui->bcache) == NULL) {
+		bc = ui->bcache = xcalloc(1, sizeof *bc);
+		idmap_init(&bc->idx);
+	}
+	if (bc->m != m || bc->epoch != r->epoch) {
+		ui_bcache_clear(bc);
+		bc->m = m;
+		bc->epoch = r->epoch;
+	}
+	return bc;
+}
+
+/* The kept layout of card under key k, or NULL. */
+static const struct ui_block *
+ui_bcache_get(struct ui_bcache *bc, uint64_t card,
+    const struct ui_bcache_key *k)
+{
+	const struct ui_bcache_key	*e;
+	uint32_t			 i;
+
+	if (bc == NULL || !idmap_get(&bc->idx, card, &i))
+		return NULL;
+	e = &bc->v[i].key;
+	if (e->row.card != k->row.card || e->row.depth != k->row.depth ||
+	    e->row.kind != k->row.kind || e->row.head != k->row.head ||
+	    e->row.placeholder != k->row.placeholder ||
+	    e->row.pending != k->row.pending || e->num != k->num ||
+	    e->stamp != k->stamp || e->me != k->me || e->w != k->w ||
+	    e->ascii != k->ascii || e->totals != k->totals ||
+	    e->fac != k->fac)
+		return NULL;
+	return &bc->v[i].b;
+}
+
+/* Keep block b of card under key k (the cache owns its strings now). */
+static void
+ui_bcache_put(struct ui_bcache *bc, uint64_t card,
+    const struct ui_bcache_key *k, struct ui_block *b)
+{
+	struct ui_bcache_entry	*e;
+	uint32_t		 i;
+
+	if (idmap_get(&bc->idx, card, &i)) {
+		e = &bc->v[i];
+		free(e->b.text);
+		free(e->b.title);
+		free(e->b.lines);
+	} else {
+		bc->v = xreallocarray(bc->v, bc->n + 1, sizeof *bc->v);
+		i = (uint32_t)bc->n++;
+		idmap_put(&bc->idx, card, i);
+		e = &bc->v[i];
+	}
+	e->key = *k;
+	e->b = *b;
+	e->b.heading = NULL;
+	e->b.start = 0;
+	b->kept = true;
 }
 
 /* The cards of pending ops, for their marks. */
@@ -279,6 +477,29 @@ ui_pending_cards(struct ui *ui, uint64_t **out)
 	return n;
 }
 
+/*
+ * Each card's number on table (model_card_number), by its index in
+ * m->cards; only the table's cards are set.
+ */
+static uint32_t *
+ui_table_numbers(const struct model *m, uint64_t table)
+{
+	uint32_t	*num, seen = 0;
+	size_t		 i;
+
+	num = xreallocarray(NULL, m->ncards + 1, sizeof *num);
+	if (model_table_index(m, table) < 0) {
+		for (i = 0; i < m->ncards; i++)
+			if (m->cards[i].table == table)
+				num[i] = model_card_number(m, m->cards[i].id);
+		return num;
+	}
+	for (i = 0; i < m->ncards; i++)
+		if (m->cards[i].table == table)
+			num[i] = ++seen;
+	return num;
+}
+
 /* Lay out every card of table at width w; returns the count. */
 static size_t
 ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
@@ -287,6 +508,10 @@ ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
 	struct layout_pending	 p;
 	struct layout_row	*rows;
 	struct ui_block		*b;
+	const struct ui_block	*kept;
+	struct ui_bcache	*bc = ui_bcache_for(ui, m);
+	struct ui_bcache_key	 key;
+	struct ui_tcache	*t;
 	const struct model_card	*c;
 	uint64_t		*cards;
 	uint32_t		*num;
@@ -294,6 +519,23 @@ ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
 	uint32_t		 section = 0;
 	int			 line = 0;
 
+	memset(&key, 0, sizeof key);
+	key.me = ui->net.replica.me;
+	key.w = w;
+	key.ascii = ui->ascii;
+	key.totals = ui_draw_cards_totals(ui, m);
+	key.fac = ui_is_facilitator(ui);
+	if (bc != NULL) {
+		key.stamp = replica_table_stamp(&ui->net.replica, table);
+		t = ui_tcache_slot(bc, table);
+		if (ui_tcache_fits(t, &key)) {
+			*out = t->b;
+			*total = t->total;
+			return t->n;
+		}
+		ui_tcache_drop(t);
+		t->key = key;
+	}
 	p.head = ui->net.replica.confirmed->head;
 	p.ncards = ui_pending_cards(ui, &cards);
 	p.cards = cards;
@@ -302,11 +544,21 @@ ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
 	/* ext: a canvas's sections as blocks after the other cards. */
 	ui_deliver_rows(m, table, rows, n);
 	b = xreallocarray(NULL, n + 1, sizeof *b);
-	num = ui_draw_cards_numbers(m);
+	num = ui_table_numbers(m, table);
 	for (i = 0; i < n; i++) {
-		ui_block_make(ui, m, &rows[i], num[model_card(m, rows[i].card) -
-		    m->cards], w, &b[i]);
 		c = model_card(m, rows[i].card);
+		key.row = rows[i];
+		key.num = num[c - m->cards];
+		key.stamp = bc != NULL ? replica_card_stamp(&ui->net.replica,
+		    rows[i].card) : 0;
+		if ((kept = ui_bcache_get(bc, rows[i].card, &key)) != NULL)
+			b[i] = *kept;
+		else {
+			ui_block_make(ui, m, &rows[i], key.num, w, &b[i]);
+			if (bc != NULL)
+				ui_bcache_put(bc, rows[i].card, &key, &b[i]);
+		}
+		b[i].kept = bc != NULL;
 		b[i].heading = ui_deliver_heading(ui, m, c, section);
 		if (c != NULL)
 			section = c->section;
@@ -317,6 +569,13 @@ ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
 	}
 	free(num);
 	free(rows);
+	if (bc != NULL) {
+		/* A slot found above; the table's blocks are kept whole. */
+		t = ui_tcache_slot(bc, table);
+		t->b = b;
+		t->n = n;
+		t->total = line;
+	}
 	*out = b;
 	*total = line;
 	return n;
@@ -536,7 +795,7 @@ ui_draw_column(struct ui *ui, const struct model *m, uint64_t table, int y,
 		ui->cur_list_h = list_h;
 	}
 	if (n == 0) {
-		ui_blocks_free(b, n);
+		ui_blocks_free(ui, b, n);
 		q = text_sanitize(m->phase == PHASE_IDEAS ? _("No idea yet: "
 		    "press a to add one.") : _("No idea on this table."),
 		    ui->ascii, false);
@@ -571,7 +830,7 @@ ui_draw_column(struct ui *ui, const struct model *m, uint64_t table, int y,
 	if (total - tab->top > list_h)
 		ui_draw_text(ui, list_y + list_h - 1, x + w - 1, 1,
 		    ui_draw_glyph(ui, "\xe2\x86\x93", "v"), A_BOLD);
-	ui_blocks_free(b, n);
+	ui_blocks_free(ui, b, n);
 }
 
 /* The board view: one table, or the tables side by side. */
@@ -658,6 +917,6 @@ ui_draw_cards_order(struct ui *ui, uint64_t **ids, int **starts, int *view)
 		(*ids)[i] = b[i].card;
 		(*starts)[i] = b[i].start;
 	}
-	ui_blocks_free(b, n);
+	ui_blocks_free(ui, b, n);
 	return n;
 }

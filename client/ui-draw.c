@@ -339,8 +339,20 @@ ui_draw_box(struct ui *ui, int y, int x, int h, int w, const char *title)
 #define UI_CLOCK_LABEL	24
 
 /*
+ * True when the countdown shows minutes only: it runs and is more than a
+ * minute from zero (rem ms left).  A paused one shows its seconds: it
+ * costs no tick.
+ */
+bool
+ui_draw_clock_minutes(const struct model *m, uint64_t rem)
+{
+	return m->timer.running && rem > 60000;
+}
+
+/*
  * The countdown as the header shows it ("" when there is no timer) and its
- * style: mm:ss rounded up, so that 00:00 means the time is really over.
+ * style: "12 min" while it runs more than a minute from zero, then mm:ss,
+ * both rounded up, so that 00:00 means the time is really over.
  */
 void
 ui_draw_clock_text(struct ui *ui, const struct model *m, char *buf, size_t len,
@@ -360,7 +372,16 @@ ui_draw_clock_text(struct ui *ui, const struct model *m, char *buf, size_t len,
 	buf[0] = '\0';
 	if (!m->timer.running && rem == 0 && !m->timer.ended)
 		return;
-	if (s >= 3600)
+	if (ui_draw_clock_minutes(m, rem))
+		/*
+		 * More than a minute from zero: minutes only, rounded up,
+		 * so that the header changes once a minute.  Over SSH
+		 * each change is a packet; a room of people on one weak
+		 * link pays it per person.
+		 */
+		snprintf(t, sizeof t, _("%llu min"),
+		    (unsigned long long)((rem + 59999) / 60000));
+	else if (s >= 3600)
 		snprintf(t, sizeof t, "%llu:%02llu:%02llu",
 		    (unsigned long long)(s / 3600),
 		    (unsigned long long)(s / 60 % 60),

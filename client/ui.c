@@ -6,8 +6,8 @@
  * by net.c; both only mark the screen dirty, and one deferred redraw per
  * loop turn draws the whole screen into curses' buffer, which sends the
  * terminal only the cells that differ.  Between changes a tick, timed to
- * the next second of the countdown, rewrites the countdown's own cells and
- * nothing else.
+ * the countdown's next minute (its next second in the last minute),
+ * rewrites the countdown's own cells and nothing else.
  */
 #include <sys/ioctl.h>
 
@@ -1133,6 +1133,7 @@ ui_connect(struct ui *ui)
 	} else if (strcmp(ui->net.replica.confirmed->name,
 	    ui->opts->board) != 0) {
 		/* Another board: nothing of the old one applies. */
+		ui_draw_cards_forget(ui);
 		replica_free(&ui->net.replica);
 		replica_init(&ui->net.replica, ui->opts->board);
 		free(ui->tabs);
@@ -1156,6 +1157,18 @@ ui_next_second(int64_t ms)
 }
 
 /*
+ * Milliseconds until a countdown with ms left more than a minute from zero
+ * shows another minute (rounded up), or its last minute in seconds.
+ */
+static int64_t
+ui_next_minute(int64_t ms)
+{
+	int64_t	d = (ms - 60000) % 60000;
+
+	return d == 0 ? 60000 : d;
+}
+
+/*
  * Arm the tick for the next moment something on screen changes by itself:
  * the countdown's next second, the reconnect countdown, a message that
  * expires.  Nothing to wait for: no tick at all.
@@ -1171,7 +1184,8 @@ ui_schedule_tick(struct ui *ui)
 		m = ui_model(ui);
 		if (m->timer.running &&
 		    (rem = (int64_t)model_timer_remaining(m, now)) > 0)
-			delay = ui_next_second(rem) + 2;
+			delay = (ui_draw_clock_minutes(m, (uint64_t)rem) ?
+			    ui_next_minute(rem) : ui_next_second(rem)) + 2;
 		if (ui->net.state == NET_WAITING &&
 		    (d = ui->net.retry_at - now) > 0) {
 			d = ui_next_second(d) + 2;
@@ -1417,6 +1431,7 @@ ui_main(struct client_opts *opts, struct client_switch *sw)
 	    (unsigned long long)ui.redraws, (unsigned long long)ui.ticks);
 	xmalloc_set_fatal_hook(NULL);
 	ui_running = NULL;
+	ui_draw_cards_forget(&ui);
 	if (ui.net_ready)
 		net_free(&ui.net);
 	event_free(ui.stdin_ev);

@@ -268,6 +268,7 @@ struct ui {
 	int			 col_first;
 	struct ui_tab		*tabs;
 	size_t			 ntabs;
+	struct ui_bcache	*bcache;	/* cards laid out, kept */
 	uint64_t		 res_sel;	/* results: selected card */
 	size_t			 res_row;
 	int			 res_top;
@@ -427,6 +428,8 @@ void		 ui_input_edit_key(struct ui *, int);
 /* ui-draw.c */
 void		 ui_draw_init(struct ui *);
 void		 ui_draw(struct ui *);
+/* True when the countdown (rem ms left) shows minutes only. */
+bool		 ui_draw_clock_minutes(const struct model *, uint64_t);
 bool		 ui_draw_clock(struct ui *);
 int		 ui_draw_attr(const struct ui *, enum ui_style);
 void		 ui_draw_clock_text(struct ui *, const struct model *, char *,
@@ -450,6 +453,7 @@ size_t		 ui_draw_cards_order(struct ui *, uint64_t **, int **,
 		    int *);
 const char	*ui_draw_cards_author(const struct model *, uint32_t);
 uint32_t	*ui_draw_cards_numbers(const struct model *);
+void		 ui_draw_cards_forget(struct ui *);
 bool		 ui_draw_cards_totals(struct ui *, const struct model *);
 
 /* ui-draw-results.c */

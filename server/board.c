@@ -23,6 +23,9 @@
 #include "server.h"
 #include "xmalloc.h"
 
+/* Events handed to one connection's write at once by board_flush. */
+#define BOARD_FLUSH_MAX	256
+
 static void	board_timer_cb(evutil_socket_t, short, void *);
 
 /* The kept event with this seq, or NULL if it left the window. */
@@ -867,27 +870,82 @@ board_presence(struct server *s, struct board *b, uint32_t p, bool online,
 void
 board_flush(struct board *b)
 {
-	const struct board_event	*be;
-	struct client_conn		*c, *next;
-	enum model_audience		 a;
-	uint64_t			 seq;
+	const struct board_event	**be;
+	struct client_conn		 *c, *next;
+	enum model_audience		  a;
+	struct iovec			 *iov;
+	uint8_t				 *pub;
+	size_t				 *off, k = 0, i, size = 0;
+	uint64_t			  seq, first = b->fanout_from;
+	uint64_t			  last = b->model->head;
+	int				  n;
 
-	if (b->fanout_from > b->model->head)
+	if (first > last)
 		return;
-	for (seq = b->fanout_from; seq <= b->model->head; seq++) {
-		if ((be = board_event_at(b, seq)) == NULL)
-			continue;
-		for (c = TAILQ_FIRST(&b->conns); c != NULL; c = next) {
-			next = TAILQ_NEXT(c, board_entry);
-			/* A relay's people get theirs through the relay. */
-			if (c->state != CONN_LIVE || c->via != NULL)
-				continue;
-			a = c->relay ? relay_audience(b, be, c) :
-			    board_event_audience(b, be, c->participant);
-			client_conn_send(c, be->frame[a], be->len[a]);
-		}
+	be = xreallocarray(NULL, (size_t)(last - first + 1), sizeof *be);
+	for (seq = first; seq <= last; seq++)
+		if ((be[k] = board_event_at(b, seq)) != NULL)
+			size += be[k++]->len[AUDIENCE_PUBLIC];
+	/*
+	 * The public variants of the pass end to end: most recipients get
+	 * all of them, in one piece, whatever the number of events.
+	 */
+	pub = xmalloc(size + 1);
+	off = xreallocarray(NULL, k + 1, sizeof *off);
+	for (i = 0, size = 0; i < k; i++) {
+		off[i] = size;
+		memcpy(pub + size, be[i]->frame[AUDIENCE_PUBLIC],
+		    be[i]->len[AUDIENCE_PUBLIC]);
+		size += be[i]->len[AUDIENCE_PUBLIC];
 	}
-	b->fanout_from = b->model->head + 1;
+	off[k] = size;
+	/*
+	 * Each connection gets the pass's events in one go, in seq order:
+	 * runs of public variants as slices of pub, the others as they are;
+	 * one write for all of them when nothing is queued for it.  More
+	 * than BOARD_FLUSH_MAX pieces go in several.
+	 */
+	iov = xreallocarray(NULL, k < BOARD_FLUSH_MAX ? k + 1 :
+	    BOARD_FLUSH_MAX, sizeof *iov);
+	for (c = TAILQ_FIRST(&b->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, board_entry);
+		/* A relay's people get theirs through the relay. */
+		if (c->state != CONN_LIVE || c->via != NULL)
+			continue;
+		for (n = 0, i = 0; i < k; i++) {
+			/* One frame for every audience: no need to ask. */
+			if (be[i]->frame[AUDIENCE_SELF] ==
+			    be[i]->frame[AUDIENCE_PUBLIC] &&
+			    be[i]->frame[AUDIENCE_FACILITATOR] ==
+			    be[i]->frame[AUDIENCE_PUBLIC])
+				a = AUDIENCE_PUBLIC;
+			else if (c->relay)
+				a = relay_audience(b, be[i], c);
+			else
+				a = board_event_audience(b, be[i],
+				    c->participant);
+			if (a == AUDIENCE_PUBLIC && n > 0 &&
+			    (uint8_t *)iov[n - 1].iov_base +
+			    iov[n - 1].iov_len == pub + off[i]) {
+				iov[n - 1].iov_len += be[i]->len[a];
+				continue;
+			}
+			if (n == BOARD_FLUSH_MAX) {
+				client_conn_sendv(c, iov, n);
+				n = 0;
+			}
+			iov[n].iov_base = a == AUDIENCE_PUBLIC ? pub + off[i] :
+			    be[i]->frame[a];
+			iov[n++].iov_len = be[i]->len[a];
+		}
+		if (n > 0)
+			client_conn_sendv(c, iov, n);
+	}
+	free(iov);
+	free(off);
+	free(pub);
+	free(be);
+	b->fanout_from = last + 1;
 	board_window_trim(b, b->server->cfg->replay_max);
 }
 

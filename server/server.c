@@ -124,6 +124,8 @@ server_accept(struct server *s, evutil_socket_t fd, struct sockaddr *sa,
 	if (bev == NULL)
 		fatalx("cannot make a bufferevent for a connection");
 	c = client_conn_new(s, bev, sa, (socklen_t)salen, tcp);
+	/* TLS has its own records: only libevent writes through it. */
+	c->direct = !tls;
 	if (tcp && s->cfg->max_conns_per_peer > 0 &&
 	    client_conn_count_peer(s, c->peer_addr) >
 	    s->cfg->max_conns_per_peer) {

@@ -14,6 +14,8 @@
 #ifndef CB_SERVER_H
 #define CB_SERVER_H
 
+#include <sys/uio.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -181,6 +183,8 @@ struct client_conn {
 	int64_t		 tokens_ms;
 	int64_t		 last_in_ms;
 	int64_t		 last_out_ms;
+	bool		 direct;	/* a plain socket: a shared send with
+					   nothing queued is written at once */
 	size_t		 cap;		/* output cap for this connection */
 	uint32_t	 drop;		/* ERROR to send in housekeeping (over
 					   its cap), 0 if none */
@@ -264,6 +268,9 @@ struct client_conn *client_conn_new(struct server *, struct bufferevent *,
 		    const struct sockaddr *, socklen_t, bool);
 /* Queue shared bytes (an event, a PRESENCE) under the output cap. */
 void		 client_conn_send(struct client_conn *, const void *, size_t);
+/* The same for n pieces in one go (one write when nothing is queued). */
+void		 client_conn_sendv(struct client_conn *, const struct iovec *,
+		    int);
 /* The emptied buffer to encode one message into, then client_conn_put. */
 struct proto_buf *client_conn_buf(struct client_conn *);
 void		 client_conn_put(struct client_conn *, size_t);

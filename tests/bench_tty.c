@@ -11,7 +11,8 @@
  * card (visible).  On a board of 100 cards, then one of 2 000 (4 tables,
  * the cards spread over them), it prints per client and per remote op:
  *
- *   client CPU          user + system ms (/proc/PID/stat)
+ *   client CPU          ms on a CPU, user and system (/proc/PID/schedstat,
+ *                       to the ns; /proc/PID/stat where it is absent)
  *   terminal bytes      read from the pty master
  *   terminal writes     write calls (/proc/PID/io syscw; the socket's
  *                       writes are in it, but the client sends nothing
@@ -244,7 +245,7 @@ tty_sample(struct tty *y, double *cpu, double *bytes, double *reads,
 
 	*cpu = *bytes = *reads = *writes = 0;
 	for (i = 0; i < NCLIENTS; i++) {
-		*cpu += bs_proc_cpu(y->pid[i]);
+		*cpu += bs_proc_cpu_fine(y->pid[i]);
 		*bytes += (double)y->bytes[i];
 		*reads += (double)y->reads[i];
 		*writes += (double)bs_proc_field(y->pid[i], "io", "syscw:");

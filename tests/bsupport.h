@@ -87,6 +87,8 @@ void		 bs_track(pid_t, bool);
 
 /* CPU seconds a process used (all threads, /proc/PID/stat). */
 double		 bs_proc_cpu(pid_t);
+/* CPU seconds of a single-threaded process to the ns (schedstat). */
+double		 bs_proc_cpu_fine(pid_t);
 /* A field of /proc/PID/status ("VmRSS:") or /proc/PID/io ("syscw:"). */
 long		 bs_proc_field(pid_t, const char *, const char *);
 /* Raise the open file limit to its hard limit. */

@@ -285,6 +285,194 @@ assert_same(const struct norm *a, const struct norm *b, const char *what)
 	    what, i);
 }
 
+/* ------------------------------------------------------------ layout keep */
+
+/* What a card's layout reads of the board, for one card, as a string. */
+static char *
+card_seen(const struct model *m, const struct model_card *c)
+{
+	const struct model_participant	*a = model_participant(m, c->author);
+	char				*s;
+
+	cr_assert_eq(asprintf(&s, "%llu|%llu|%llu|%llu|%s|%s|%s|%u|%u|%d|%d|"
+	    "%d|%u,%u,%u|%u|%s|%s|%zu|%u", (unsigned long long)c->id,
+	    (unsigned long long)c->table, (unsigned long long)c->parent,
+	    (unsigned long long)c->head, a != NULL ? a->name : "-", c->text,
+	    c->title != NULL ? c->title : "-", c->votes, c->shown, c->kept,
+	    c->hidden, c->deleted, c->reactions[0], c->reactions[1],
+	    c->reactions[2], c->section, c->owner != NULL ? c->owner : "-",
+	    c->due != NULL ? c->due : "-", c->ncoauthors,
+	    model_votes_of(m, 1, c->id)) > 0, 1);
+	return s;
+}
+
+/* The board's cards as a layout reads them, before an event. */
+struct seen {
+	char		**cards;
+	uint64_t	 *ids;
+	size_t		  n;
+	uint64_t	  epoch;
+	uint8_t		  phase;
+	bool		  revealed;
+};
+
+/* Take what the replica's cards look like now. */
+static void
+seen_take(const struct replica *r, struct seen *v)
+{
+	const struct model	*m = r->confirmed;
+	size_t			 i;
+
+	v->n = m->ncards;
+	v->cards = calloc(v->n + 1, sizeof *v->cards);
+	v->ids = calloc(v->n + 1, sizeof *v->ids);
+	for (i = 0; i < v->n; i++) {
+		v->cards[i] = card_seen(m, &m->cards[i]);
+		v->ids[i] = m->cards[i].id;
+	}
+	v->epoch = r->epoch;
+	v->phase = m->phase;
+	v->revealed = m->revealed;
+}
+
+/* Release v. */
+static void
+seen_free(struct seen *v)
+{
+	size_t	i;
+
+	for (i = 0; i < v->n; i++)
+		free(v->cards[i]);
+	free(v->cards);
+	free(v->ids);
+}
+
+/*
+ * The client's drawing keeps a card's layout while the replica's epoch
+ * and the card's stamp stay, and a table's while its stamp stays: so an
+ * event that keeps the epoch must change no card but the ones it
+ * stamps, nor anything else a card's layout reads, and stamp their
+ * tables.  Every event of a session is checked against that.
+ */
+static void
+keep_check(const struct replica *r, const struct seen *before,
+    const struct proto_event *ev)
+{
+	const struct model	*m = r->confirmed;
+	const struct model_card	*c;
+	uint32_t		 stamp;
+	size_t			 i;
+	char			*now;
+
+	if (r->epoch != before->epoch)
+		return;
+	cr_assert(ev->op.kind == OP_CARD_ADD || ev->op.kind == OP_CARD_EDIT ||
+	    ev->op.hidden, "op %s kept the epoch",
+	    proto_kind_name(ev->op.kind));
+	cr_assert_eq(m->phase, before->phase);
+	cr_assert_eq(m->revealed, before->revealed);
+	for (i = 0; i < m->ncards; i++) {
+		c = &m->cards[i];
+		stamp = replica_card_stamp(r, c->id);
+		if (i >= before->n) {
+			cr_assert_gt(stamp, 0, "new card %llu not stamped",
+			    (unsigned long long)c->id);
+			cr_assert_geq(replica_table_stamp(r, c->table), stamp);
+			continue;
+		}
+		cr_assert_eq(c->id, before->ids[i]);
+		now = card_seen(m, c);
+		if (strcmp(now, before->cards[i]) != 0) {
+			cr_assert_gt(stamp, 0, "%s op changed card %s into %s "
+			    "without a stamp", proto_kind_name(ev->op.kind),
+			    before->cards[i], now);
+			cr_assert_geq(replica_table_stamp(r, c->table), stamp,
+			    "card %llu stamped, its table not",
+			    (unsigned long long)c->id);
+		}
+		free(now);
+	}
+}
+
+/* The applied hook for keep: fold as the client does, and check. */
+static void
+keep_send(void *arg, const struct model *m, const struct proto_event *ev)
+{
+	struct pair		*p = arg;
+	struct proto_event	 red;
+	struct seen		 before;
+
+	model_redact(m, ev, model_audience(m, ev, p->fac.me), &red);
+	seen_take(&p->fac, &before);
+	cr_assert_eq(replica_event(&p->fac, &red, p->now), 0);
+	keep_check(&p->fac, &before, &red);
+	seen_free(&before);
+}
+
+/* The server makes op from who, the replica checked at each event. */
+static uint64_t
+keep_serve(struct pair *p, uint32_t who, const struct proto_op *op)
+{
+	const struct model_sink	 sink = { NULL, keep_send, p };
+	const char		*why = NULL;
+	uint64_t		 seq = p->server->head + 1;
+	uint64_t		 epoch = p->fac.epoch;
+
+	cr_assert_eq(model_submit(p->server, who, NULL, 0, op, p->now,
+	    &sink, &why), 0, "op %u refused: %s", op->kind, why);
+	if (op->kind != OP_CARD_ADD && op->kind != OP_CARD_EDIT)
+		cr_assert_neq(p->fac.epoch, epoch, "op %s kept the epoch",
+		    proto_kind_name(op->kind));
+	return seq;
+}
+
+Test(pipeline, a_layout_is_kept_only_for_what_an_event_left_alone)
+{
+	struct pair	p;
+	uint64_t	t, t2, c1, c2, c3, c4;
+	uint32_t	s1;
+
+	memset(&p, 0, sizeof p);
+	p.now = T0;
+	p.server = model_new("cafe");
+	replica_init(&p.fac, "cafe");
+	p.fac.me = 1;
+	keep_serve(&p, 0, &OP(.kind = OP_JOINED, .participant = 1,
+	    .text = "Fanny"));
+	keep_serve(&p, 0, &OP(.kind = OP_JOINED, .participant = 2,
+	    .text = "Amélie"));
+	keep_serve(&p, 0, &ROLE(1, ROLE_FACILITATOR));
+	t = keep_serve(&p, 1, &TADD("Comment mieux coopérer ?"));
+	t2 = keep_serve(&p, 1, &TADD("Comment faciliter l'accès ?"));
+	keep_serve(&p, 2, &SIT(t, 0));
+	keep_serve(&p, 1, &PHASE(PHASE_IDEAS));
+	c1 = keep_serve(&p, 2, &ADD(t, "Un guichet unique", 0));
+	s1 = replica_card_stamp(&p.fac, c1);
+	c2 = keep_serve(&p, 2, &ADD(t, "Un référent", c1));
+	c3 = keep_serve(&p, 1, &ADD(t2, "Des permanences", 0));
+	cr_assert_eq(replica_card_stamp(&p.fac, c1), s1, "a reply stamped "
+	    "the card it answers");
+	cr_assert_lt(replica_table_stamp(&p.fac, t), replica_table_stamp(
+	    &p.fac, t2), "a card of the other table stamped this one");
+	keep_serve(&p, 2, &EDIT(c2, "Un référent unique"));
+	cr_assert_gt(replica_card_stamp(&p.fac, c2), replica_card_stamp(
+	    &p.fac, c3));
+	c4 = keep_serve(&p, 2, &ADD(t, "Un numéro", 0));
+	keep_serve(&p, 2, &DEL(c1));
+	keep_serve(&p, 2, &ADD(t, "Encore une", c2));
+	keep_serve(&p, 1, &PHASE(PHASE_GROUP));
+	keep_serve(&p, 1, &OP(.kind = OP_CARD_GROUP, .card = c4, .head = c2));
+	keep_serve(&p, 1, &KEEP(c3, true));
+	keep_serve(&p, 1, &PHASE(PHASE_VOTE));
+	keep_serve(&p, 2, &VOTE(c2, 1));
+	keep_serve(&p, 2, &VOTE(c3, 1));
+	keep_serve(&p, 0, &OP(.kind = OP_JOINED, .participant = 3,
+	    .text = "Zoé"));
+	replica_free(&p.fac);
+	model_free(p.server);
+}
+
+
 Test(pipeline, create_and_live_ops_make_the_same_board, .fini = live_fini,
     .timeout = 60)
 {
