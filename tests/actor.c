@@ -262,3 +262,30 @@ actor_sync(struct actor **v, size_t n)
 			    (unsigned long long)head);
 	return head;
 }
+
+/*
+ * a's replica agrees with f (the facilitator's) on what every scenario
+ * plays: the seq, phase, round, banner, reveal, follow view, clock,
+ * how many tables, participants and cards, and where everyone sits.
+ */
+void
+actor_check_replica(const struct actor *a, const struct model *f)
+{
+	const struct model	*m = a->rep;
+	size_t			 i;
+
+	cr_assert_eq(m->head, f->head, "%s: seq", a->name);
+	cr_assert_eq(m->phase, f->phase, "%s: phase", a->name);
+	cr_assert_eq(m->round, f->round, "%s: round", a->name);
+	cr_assert_str_eq(m->banner, f->banner);
+	cr_assert_eq(m->revealed, f->revealed);
+	cr_assert_eq(m->follow_view, f->follow_view);
+	cr_assert_eq(m->timer.running, f->timer.running);
+	cr_assert_eq(m->ntables, f->ntables, "%s: tables", a->name);
+	cr_assert_eq(m->ncards, f->ncards, "%s: cards", a->name);
+	cr_assert_eq(m->nparticipants, f->nparticipants);
+	for (i = 0; i < f->nparticipants; i++)
+		cr_assert_eq(m->participants[i].table,
+		    f->participants[i].table, "%s: the seat of %s", a->name,
+		    f->participants[i].name);
+}

@@ -100,5 +100,12 @@ size_t		 actor_list(struct actor *, struct actor *, size_t,
 		    struct actor **);
 /* Bring the n actors of v up to the newest seq any of them has; that seq. */
 uint64_t	 actor_sync(struct actor **, size_t);
+/*
+ * a's replica agrees with f (the facilitator's) on the seq, phase, round,
+ * banner, reveal, follow view, clock, how many tables, participants and
+ * cards, and the seating.  Each suite checks the rest of what it plays.
+ */
+void		 actor_check_replica(const struct actor *,
+		    const struct model *);
 
 #endif /* CB_ACTOR_H */

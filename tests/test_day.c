@@ -232,7 +232,7 @@ check_replicas(void)
 
 	for (k = 1; k < n; k++) {
 		m = v[k]->rep;
-		cr_assert_eq(m->head, f->head);
+		actor_check_replica(v[k], f);
 		cr_assert_eq(m->step, f->step, "%s: the step", v[k]->name);
 		cr_assert_eq(m->nsteps, f->nsteps);
 		/* Each folds with its own clock: the same steps have run. */
@@ -242,17 +242,9 @@ check_replicas(void)
 			cr_assert_eq(m->steps[i].ended_ms != 0,
 			    f->steps[i].ended_ms != 0);
 		}
-		cr_assert_eq(m->phase, f->phase, "%s: phase", v[k]->name);
-		cr_assert_eq(m->round, f->round);
-		cr_assert_str_eq(m->banner, f->banner);
-		cr_assert_eq(m->follow_view, f->follow_view);
-		cr_assert_eq(m->timer.running, f->timer.running);
 		cr_assert_eq(m->timer.remaining_ms, f->timer.remaining_ms);
 		cr_assert_str_eq(m->timer.label, f->timer.label);
-		cr_assert_eq(m->revealed, f->revealed);
 		cr_assert_eq(m->nlabels, f->nlabels);
-		cr_assert_eq(m->ntables, f->ntables, "%s: tables",
-		    v[k]->name);
 		for (i = 0; i < f->ntables; i++) {
 			cr_assert_eq(m->tables[i].id, f->tables[i].id);
 			cr_assert_eq(m->tables[i].kind, f->tables[i].kind);
@@ -265,14 +257,9 @@ check_replicas(void)
 			cr_assert_str_eq(m->tables[i].theme,
 			    f->tables[i].theme);
 		}
-		for (i = 0; i < f->nparticipants; i++) {
-			cr_assert_eq(m->participants[i].table,
-			    f->participants[i].table, "%s: the seat of %s",
-			    v[k]->name, f->participants[i].name);
+		for (i = 0; i < f->nparticipants; i++)
 			cr_assert_eq(m->participants[i].label,
 			    f->participants[i].label);
-		}
-		cr_assert_eq(m->ncards, f->ncards);
 		for (i = 0; i < f->ncards; i++) {
 			cr_assert_eq(m->cards[i].table, f->cards[i].table);
 			cr_assert_str_eq(m->cards[i].text, f->cards[i].text);

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model.h"
 #include "tsupport.h"
 
 /* The time on clock id in units of 1/hz second (hz divides 10^9). */
@@ -1048,6 +1049,25 @@ ts_export_both(const struct tserver *srv, const char *tmp, const char *board,
 	    "the client export differ (%s, %s)", off, path);
 	free(a);
 	free(b);
+}
+
+/* The texts of m's live one-line cards, hex, one per line, into path. */
+void
+ts_html_texts(const struct model *m, const char *path)
+{
+	const char	*p;
+	FILE		*f = fopen(path, "w");
+	size_t		 i;
+
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	for (i = 0; i < m->ncards; i++) {
+		if (m->cards[i].deleted || strchr(m->cards[i].text, '\n'))
+			continue;
+		for (p = m->cards[i].text; *p != '\0'; p++)
+			fprintf(f, "%02x", (unsigned char)*p);
+		fputc('\n', f);
+	}
+	cr_assert_eq(fclose(f), 0);
 }
 
 /* True when a program is on the PATH. */

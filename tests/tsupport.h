@@ -18,6 +18,8 @@
 
 #include "proto.h"
 
+struct model;
+
 #define TS_TIMEOUT_MS	10000	/* default deadline for one expectation */
 #define TS_RUN_MS	30000	/* deadline for one command (sanitizers) */
 
@@ -210,6 +212,10 @@ ssize_t		 ts_recv_more(int, uint8_t **, size_t *, size_t *);
 "        want = bytes.fromhex(line).decode('utf-8')\n" \
 "        assert want in body, ('not in the text', want)\n" \
 "print('html ok: ' + how)\n"
+
+/* The texts of the live cards of one line, hex, one per line, into path:
+ * the file of texts TS_PY_HTML_CHECK wants. */
+void		 ts_html_texts(const struct model *, const char *);
 
 struct tclient {
 	int		 fd;
