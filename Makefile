@@ -110,6 +110,9 @@ UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/%)
 # Objects every test binary may link (the raw protocol test client).
 TSUPPORT_MODS	= tsupport
 TSUPPORT_OBJS	= $(TSUPPORT_MODS:%=$(B)/tests/%.o)
+# The actors of the end-to-end scenario suites (test_cafe, test_day).
+ACTOR_MODS	= actor
+ACTOR_OBJS	= $(ACTOR_MODS:%=$(B)/tests/%.o)
 # The tmux harness of the suites that drive the real client.
 TUI_HARNESS_MODS = tui-harness
 TUI_HARNESS_OBJS = $(TUI_HARNESS_MODS:%=$(B)/tests/%.o)
@@ -208,13 +211,24 @@ $(B)/tests/test_editor $(B)/tests/test_layout: $(B)/tests/%: \
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLIENT_TEST_OBJS) $(LIB) $(CRIT_LIBS) \
 	    $(MSGPACK_LIBS) -lm
 
-$(B)/tests/test_cafe $(B)/tests/test_session $(B)/tests/test_deploy \
-    $(B)/tests/test_a11y $(B)/tests/test_deliver: \
+$(B)/tests/test_session $(B)/tests/test_deploy $(B)/tests/test_a11y \
+    $(B)/tests/test_deliver: \
     $(B)/tests/%: \
     $(B)/tests/%.o $(TUI_HARNESS_OBJS) \
     $(TSUPPORT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) \
 	    $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
+# The scenario suites play actors; the café's also drives the real client.
+$(B)/tests/test_cafe: $(B)/tests/test_cafe.o $(ACTOR_OBJS) \
+    $(TUI_HARNESS_OBJS) $(TSUPPORT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(ACTOR_OBJS) $(TUI_HARNESS_OBJS) \
+	    $(TSUPPORT_OBJS) $(LIB) $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
+
+$(B)/tests/test_day: $(B)/tests/test_day.o $(ACTOR_OBJS) $(TSUPPORT_OBJS) \
+    $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(ACTOR_OBJS) $(TSUPPORT_OBJS) $(LIB) \
+	    $(CRIT_LIBS) $(EVENT_LIBS) $(MSGPACK_LIBS) -lm
 
 # The fuzz targets' replay reads logs as the server loads them (store.c).
 $(B)/tests/test_fuzz.o: CPPFLAGS += -Iserver
@@ -468,7 +482,7 @@ clean:
 # Dependency files of exactly the objects this build knows (a renamed
 # source leaves no stale .d behind to confuse it).
 ALL_OBJS	= $(COMMON_OBJS) $(SERVER_OBJS) $(CLIENT_OBJS) $(TSUPPORT_OBJS) \
-		  $(TUI_HARNESS_OBJS) $(BSUPPORT_OBJS) \
+		  $(ACTOR_OBJS) $(TUI_HARNESS_OBJS) $(BSUPPORT_OBJS) \
 		  $(UNIT_TESTS:%=$(B)/tests/%.o) \
 		  $(BENCHES:%=$(B)/tests/%.o) $(TEST_PROGS:%=$(B)/tests/%.o)
 -include $(ALL_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

@@ -18,7 +18,8 @@
  * The harvest is then exported in every format twice, by the server's
  * offline command and by the real client (`cafeboard export`); the two must
  * be byte-identical, and equal, once times are normalised (see
- * export_normalise), to the golden files under tests/fixtures/cafe/.
+ * ts_export_normalise in tsupport.c), to the golden files under
+ * tests/fixtures/cafe/.
  * Python's csv and json modules read the CSV and the JSON back.
  *
  * After a deliberate change of the scenario or of a format, regenerate the
@@ -46,6 +47,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actor.h"
 #include "tsupport.h"
 
 #include "tui-harness.h"
@@ -62,23 +64,8 @@
 #define NTABLES		4
 #define WAIT_MS		20000		/* for one expectation (sanitizers) */
 
-/* One client: its connection, and the board as it received it. */
-struct actor {
-	char		 name[40];
-	struct tclient	 c;
-	bool		 open;
-	bool		 fac;		/* joined with the key */
-	struct model	*rep;		/* folded from what it received */
-	bool		 in_state;	/* reading a STATE catch-up */
-	bool		 ready;		/* READY received */
-	/* The last REJECT. */
-	uint32_t	 rej_op;
-	uint32_t	 rej_code;
-	char		 rej_text[256];
-	/* The last EVENT of its own. */
-	uint32_t	 own_op;
-	uint64_t	 own_seq;
-	/* What it received. */
+/* What one actor received, counted by the café's hooks. */
+struct seen {
 	uint64_t	 tally_seq;	/* the first tally, 0 before */
 	uint64_t	 rotate_seq;	/* the last rotate */
 	struct proto_pair *rot;		/* its pairs */
@@ -91,8 +78,6 @@ struct actor {
 	size_t		 own_votes;
 	size_t		 timer_ends;
 	size_t		 follows;
-	size_t		 state_records;
-	uint64_t	 bytes;
 };
 
 /* Everything a test started, for the .fini to undo. */
@@ -100,6 +85,8 @@ static struct {
 	struct tserver	 srv;
 	struct actor	 fac;
 	struct actor	 p[NMAX];
+	struct seen	 fac_seen;	/* what S.fac received */
+	struct seen	 seen[NMAX];	/* what S.p[i] received */
 	size_t		 np;
 	char		 tmp[64];	/* exports and scripts */
 } S;
@@ -110,31 +97,34 @@ static const char *const names[NMAX] = {
 	"Manon", "Nicolas", "Océane", "Pierre",
 };
 
+static void	cafe_event(struct actor *, const struct proto_event *,
+		    const uint8_t *, size_t);
+static void	cafe_state(struct actor *, const struct proto_state *);
+
+/* The café's board, and what its actors check on the way. */
+static const struct actor_suite cafe_suite = {
+	.board = BOARD,
+	.code = CODE,
+	.on_event = cafe_event,
+	.on_state = cafe_state,
+};
+
 /* ---------------------------------------------------------------- setup */
 
-/* Close a client and free its replica. */
-static void
-actor_free(struct actor *a)
-{
-	if (a->open)
-		tclient_close(&a->c);
-	a->open = false;
-	if (a->rep != NULL)
-		model_free(a->rep);
-	a->rep = NULL;
-	free(a->rot);
-	a->rot = NULL;
-}
-
-/* Close every client of the test and free its replica. */
+/* Close every client of the test and free its replica and pairs. */
 static void
 actors_free(void)
 {
 	size_t	i;
 
 	actor_free(&S.fac);
-	for (i = 0; i < NMAX; i++)
+	free(S.fac_seen.rot);
+	S.fac_seen.rot = NULL;
+	for (i = 0; i < NMAX; i++) {
 		actor_free(&S.p[i]);
+		free(S.seen[i].rot);
+		S.seen[i].rot = NULL;
+	}
 }
 
 /* Every test of the raw suite: a private directory for its files. */
@@ -164,25 +154,30 @@ TestSuite(cafe, .timeout = 240);
 
 /* ---------------------------------------------------------------- actors */
 
-/* Check an EVENT against what this recipient may see; then fold it. */
+/* What actor a received. */
+static struct seen *
+seen(const struct actor *a)
+{
+	return a->data;
+}
+
+/* Check an EVENT against what this recipient may see, and count it. */
 static void
-actor_event(struct actor *a, const struct proto_event *ev,
+cafe_event(struct actor *a, const struct proto_event *ev,
     const uint8_t *body, size_t blen)
 {
 	const struct proto_op	*op = &ev->op;
+	struct seen		*w = seen(a);
 	struct model		*pred;
 	uint32_t		 me = a->c.participant;
 	size_t			 i;
 	static const uint8_t	 zero[PROTO_CLIENT_LEN];
 
-	cr_assert_eq(ev->seq, a->rep->head + 1, "%s: seq %llu after %llu",
-	    a->name, (unsigned long long)ev->seq,
-	    (unsigned long long)a->rep->head);
 	switch (op->kind) {
 	case OP_VOTE:
 		if (ev->origin == me && me != 0) {
 			cr_assert(!op->hidden && op->card != 0);
-			a->own_votes++;
+			w->own_votes++;
 			break;
 		}
 		/* Never the origin of someone else's vote, for anyone. */
@@ -199,17 +194,17 @@ actor_event(struct actor *a, const struct proto_event *ev,
 			cr_assert_eq(body[0], 0x95, "%s: a hidden vote is not "
 			    "[18, seq, 0, 0, 7]", a->name);
 			cr_assert_lt(blen, 16);
-			a->hidden_votes++;
+			w->hidden_votes++;
 		} else {
 			cr_assert(!op->hidden && op->card != 0 &&
 			    (op->delta == 1 || op->delta == -1));
-			a->open_votes++;
+			w->open_votes++;
 		}
 		break;
 	case OP_SCORE:
 		if (ev->origin == me && me != 0) {
 			cr_assert(!op->hidden && op->card != 0);
-			a->own_scores++;
+			w->own_scores++;
 			break;
 		}
 		/* Nobody learns who scored what, facilitators included. */
@@ -226,10 +221,10 @@ actor_event(struct actor *a, const struct proto_event *ev,
 			cr_assert_eq(body[0], 0x95, "%s: a hidden score is not "
 			    "[18, seq, 0, 0, 15]", a->name);
 			cr_assert_lt(blen, 16);
-			a->hidden_scores++;
+			w->hidden_scores++;
 		} else {
 			cr_assert(!op->hidden && op->card != 0);
-			a->open_scores++;
+			w->open_scores++;
 		}
 		break;
 	case OP_JOINED:
@@ -238,8 +233,8 @@ actor_event(struct actor *a, const struct proto_event *ev,
 			    "%s received another client's id", a->name);
 		break;
 	case OP_TALLY:
-		if (a->tally_seq == 0)
-			a->tally_seq = ev->seq;
+		if (w->tally_seq == 0)
+			w->tally_seq = ev->seq;
 		break;
 	case OP_ROTATE:
 		/*
@@ -261,266 +256,75 @@ actor_event(struct actor *a, const struct proto_event *ev,
 			cr_assert_eq(pred->round, a->rep->round + 1);
 			model_free(pred);
 		}
-		free(a->rot);
-		a->rot = calloc(op->npairs + 1, sizeof *a->rot);
-		memcpy(a->rot, op->pairs, op->npairs * sizeof *a->rot);
-		a->nrot = op->npairs;
-		a->rotate_seq = ev->seq;
+		free(w->rot);
+		w->rot = calloc(op->npairs + 1, sizeof *w->rot);
+		memcpy(w->rot, op->pairs, op->npairs * sizeof *w->rot);
+		w->nrot = op->npairs;
+		w->rotate_seq = ev->seq;
 		break;
 	case OP_TIMER_END:
-		a->timer_ends++;
+		w->timer_ends++;
 		break;
 	case OP_FOLLOW:
-		a->follows++;
+		w->follows++;
 		break;
 	}
-	if (ev->origin == me && me != 0 && ev->op_id != 0) {
-		a->own_op = ev->op_id;
-		a->own_seq = ev->seq;
-	}
-	cr_assert_eq(model_apply(a->rep, ev, ts_wall_ms(), NULL), 0);
-	a->c.head = ev->seq;
 }
 
-/* A STATE record: privacy first, then into the replica. */
+/* A STATE record: what this recipient may see of the board. */
 static void
-actor_state(struct actor *a, const struct proto_state *st)
+cafe_state(struct actor *a, const struct proto_state *st)
 {
 	static const uint8_t	zero[PROTO_CLIENT_LEN];
 	struct model		*m = a->rep;
 
-	a->state_records++;
 	if (!a->in_state) {
 		/* After a replay: the clock as it is now. */
 		cr_assert_eq(st->what, STATE_TIMER, "%s: STATE %u outside a "
 		    "catch-up", a->name, st->what);
-		cr_assert_eq(model_state_read(m, st, ts_wall_ms()), 0);
 		return;
 	}
-	if (!a->fac) {
-		switch (st->what) {
-		case STATE_CARD:
-			/* The board record came first: blind is known. */
-			if (m->settings.blind && !m->revealed)
-				cr_assert_eq(st->votes, st->shown, "%s: card "
-				    "%llu's blind total in a STATE", a->name,
-				    (unsigned long long)st->id);
-			break;
-		case STATE_VOTES:
-			cr_assert_eq(st->id, a->c.participant, "%s received "
-			    "the dots of participant %llu", a->name,
+	if (a->fac)
+		return;
+	switch (st->what) {
+	case STATE_CARD:
+		/* The board record came first: blind is known. */
+		if (m->settings.blind && !m->revealed)
+			cr_assert_eq(st->votes, st->shown, "%s: card %llu's "
+			    "blind total in a STATE", a->name,
 			    (unsigned long long)st->id);
-			break;
-		case STATE_PARTICIPANT:
-			if (st->id != a->c.participant)
-				cr_assert_eq(memcmp(st->client, zero,
-				    sizeof zero), 0);
-			break;
-		case STATE_CLIENT:
-		case STATE_MEET:
-			cr_assert_fail("%s: a snapshot-only record", a->name);
-			break;
-		case STATE_MY_SCORES:
-			cr_assert_eq(st->id, a->c.participant, "%s received "
-			    "the scores of participant %llu", a->name,
-			    (unsigned long long)st->id);
-			break;
-		case STATE_SCORES:
-			/* The "eval" record came first. */
-			cr_assert(!m->eval_open, "%s received the totals of "
-			    "an open evaluation", a->name);
-			break;
-		}
-	}
-	cr_assert_eq(model_state_read(m, st, ts_wall_ms()), 0);
-}
-
-/* Handle one message. */
-static void
-actor_handle(struct actor *a, const struct proto_msg *m, const uint8_t *body,
-    size_t blen)
-{
-	switch (m->type) {
-	case PROTO_WELCOME:
-		a->c.participant = m->u.welcome.participant;
-		if (m->u.welcome.mode == MODE_STATE) {
-			model_state_begin(a->rep);
-			a->in_state = true;
-		}
 		break;
-	case PROTO_STATE:
-		actor_state(a, &m->u.state);
+	case STATE_VOTES:
+		cr_assert_eq(st->id, a->c.participant, "%s received the "
+		    "dots of participant %llu", a->name,
+		    (unsigned long long)st->id);
 		break;
-	case PROTO_READY:
-		if (a->in_state)
-			model_state_end(a->rep, m->u.ready);
-		a->in_state = false;
-		a->ready = true;
-		cr_assert_eq(a->rep->head, m->u.ready);
-		a->c.head = m->u.ready;
+	case STATE_PARTICIPANT:
+		if (st->id != a->c.participant)
+			cr_assert_eq(memcmp(st->client, zero, sizeof zero), 0);
 		break;
-	case PROTO_EVENT:
-		actor_event(a, &m->u.event, body, blen);
+	case STATE_CLIENT:
+	case STATE_MEET:
+		cr_assert_fail("%s: a snapshot-only record", a->name);
 		break;
-	case PROTO_REJECT:
-		a->rej_op = m->u.reject.op_id;
-		a->rej_code = m->u.reject.code;
-		snprintf(a->rej_text, sizeof a->rej_text, "%s",
-		    m->u.reject.text);
+	case STATE_MY_SCORES:
+		cr_assert_eq(st->id, a->c.participant, "%s received the "
+		    "scores of participant %llu", a->name,
+		    (unsigned long long)st->id);
 		break;
-	case PROTO_PING:
-		proto_enc_pong(&a->c.out, m->u.token);
-		tclient_flush(&a->c);
+	case STATE_SCORES:
+		/* The "eval" record came first. */
+		cr_assert(!m->eval_open, "%s received the totals of an open "
+		    "evaluation", a->name);
 		break;
-	case PROTO_ERROR:
-		cr_assert_fail("%s received ERROR %u: %s", a->name,
-		    m->u.error.code, m->u.error.text);
-		break;
-	default:
-		break;			/* PRESENCE, PONG */
 	}
 }
 
-/* Receive and handle one message: 1, or 0 when none came in time. */
-static int
-actor_step(struct actor *a, int timeout_ms)
-{
-	struct proto_msg	 m;
-	struct proto_err	 err;
-	uint8_t			*frame;
-	size_t			 len;
-	int			 rc;
-
-	rc = tclient_recv_frame(&a->c, &frame, &len, timeout_ms);
-	if (rc == 0)
-		return 0;
-	cr_assert_eq(rc, 1, "%s: the server closed the connection", a->name);
-	cr_assert_eq(proto_decode(frame + PROTO_FRAME_HDR,
-	    len - PROTO_FRAME_HDR, &m, &err), PROTO_OK, "%s: %s", a->name,
-	    err.text);
-	a->bytes += len;
-	actor_handle(a, &m, frame + PROTO_FRAME_HDR, len - PROTO_FRAME_HDR);
-	proto_msg_free(&m);
-	free(frame);
-	return 1;
-}
-
-/* HELLO as a (since, a STATE catch-up or not). */
-static void
-actor_hello(struct actor *a, const char *code, const char *key,
-    uint64_t since, bool state)
-{
-	cr_assert_eq(tclient_hello_flags(&a->c, BOARD, a->name, code, key,
-	    since, state, false), 0);
-}
-
-/* HELLO sent: read WELCOME, the catch-up and READY. */
-static void
-actor_welcome(struct actor *a)
-{
-	int64_t	end = ts_now_ms() + WAIT_MS;
-
-	while (!a->ready)
-		cr_assert(actor_step(a, (int)(end - ts_now_ms())) == 1,
-		    "%s: no WELCOME and READY", a->name);
-}
-
-/* Connect and join as name; with the key when fac. */
-static void
-actor_join(struct actor *a, struct tserver *srv, const char *name, bool fac)
-{
-	snprintf(a->name, sizeof a->name, "%s", name);
-	a->fac = fac;
-	a->rep = model_new(BOARD);
-	cr_assert_eq(tclient_connect(&a->c, srv, false), 0);
-	a->open = true;
-	a->ready = false;
-	actor_hello(a, fac ? NULL : CODE, fac ? srv->key : NULL, 0, false);
-	actor_welcome(a);
-}
-
-/*
- * The connection drops and the same client comes back, asking for the
- * board as it stands (a STATE catch-up) rather than a replay.
- */
-static void
-actor_rejoin_state(struct actor *a, struct tserver *srv)
-{
-	uint8_t		id[PROTO_CLIENT_LEN];
-	uint32_t	next = a->c.next_op;
-	uint64_t	head = a->rep->head;
-
-	memcpy(id, a->c.client, sizeof id);
-	tclient_close(&a->c);
-	a->open = false;
-	cr_assert_eq(tclient_connect(&a->c, srv, false), 0);
-	a->open = true;
-	memcpy(a->c.client, id, sizeof id);
-	a->c.next_op = next;
-	a->ready = false;
-	a->state_records = 0;
-	actor_hello(a, a->fac ? NULL : CODE, a->fac ? srv->key : NULL, head,
-	    true);
-	actor_welcome(a);
-	cr_assert_gt(a->state_records, 0, "%s: no STATE catch-up", a->name);
-}
-
-/* Send op; its seq when accepted, -code when refused. */
-static int64_t
-act(struct actor *a, const struct proto_op *op)
-{
-	uint32_t	id = ++a->c.next_op;
-	int64_t		end = ts_now_ms() + WAIT_MS;
-
-	cr_assert_eq(tclient_op_id(&a->c, id, op), 0);
-	for (;;) {
-		cr_assert(actor_step(a, (int)(end - ts_now_ms())) == 1,
-		    "%s: no answer to %s (op %u)", a->name,
-		    proto_kind_name(op->kind), id);
-		if (a->own_op == id)
-			return (int64_t)a->own_seq;
-		if (a->rej_op == id)
-			return -(int64_t)a->rej_code;
-	}
-}
-
-/* op must be accepted; its seq. */
-static uint64_t
-ok(struct actor *a, struct proto_op op)
-{
-	int64_t	rc = act(a, &op);
-
-	cr_assert_gt(rc, 0, "%s: %s refused with REJECT %lld (%s)", a->name,
-	    proto_kind_name(op.kind), (long long)-rc, a->rej_text);
-	return (uint64_t)rc;
-}
-
-/* op must be refused with code (and, if given, this reason). */
-static void
-refused(struct actor *a, struct proto_op op, int code, const char *why)
-{
-	int64_t	rc = act(a, &op);
-
-	cr_assert_eq(rc, -code, "%s: %s gave %lld, not REJECT %d", a->name,
-	    proto_kind_name(op.kind), (long long)rc, code);
-	if (why != NULL)
-		cr_assert_str_eq(a->rej_text, why, "%s: %s refused because "
-		    "\"%s\", not \"%s\"", a->name, proto_kind_name(op.kind),
-		    a->rej_text, why);
-}
-
-/* Every actor of the test, the facilitator first. */
+/* Every actor of the test still connected, the facilitator first. */
 static size_t
 actors(struct actor **v)
 {
-	size_t	i, n = 0;
-
-	if (S.fac.open)
-		v[n++] = &S.fac;
-	for (i = 0; i < S.np; i++)
-		if (S.p[i].open)
-			v[n++] = &S.p[i];
-	return n;
+	return actor_list(&S.fac, S.p, S.np, v);
 }
 
 /* Bring every client up to the newest seq any of them has; that seq. */
@@ -528,31 +332,8 @@ static uint64_t
 sync_all(void)
 {
 	struct actor	*v[NMAX + 1];
-	uint64_t	 head = 0;
-	int64_t		 end = ts_now_ms() + WAIT_MS;
-	size_t		 i, n = actors(v);
 
-	for (i = 0; i < n; i++)
-		if (v[i]->rep->head > head)
-			head = v[i]->rep->head;
-	for (i = 0; i < n; i++)
-		while (v[i]->rep->head < head)
-			cr_assert(actor_step(v[i], (int)(end - ts_now_ms())) ==
-			    1, "%s stays at seq %llu, not %llu", v[i]->name,
-			    (unsigned long long)v[i]->rep->head,
-			    (unsigned long long)head);
-	return head;
-}
-
-/* Read a's messages until *counter reaches want. */
-static void
-wait_count(struct actor *a, size_t *counter, size_t want, const char *what)
-{
-	int64_t	end = ts_now_ms() + WAIT_MS;
-
-	while (*counter < want)
-		cr_assert(actor_step(a, (int)(end - ts_now_ms())) == 1,
-		    "%s: no %s", a->name, what);
+	return actor_sync(v, actors(v));
 }
 
 /* ------------------------------------------------------------ the board */
@@ -594,19 +375,11 @@ check_replicas(void)
 		if (!S.p[i].open)
 			continue;
 		m = S.p[i].rep;
-		cr_assert_eq(m->head, f->head);
-		cr_assert_eq(m->phase, f->phase, "%s: phase", S.p[i].name);
-		cr_assert_eq(m->round, f->round, "%s: round", S.p[i].name);
-		cr_assert_str_eq(m->banner, f->banner);
+		actor_check_replica(&S.p[i], f);
 		cr_assert_str_eq(m->settings.title, f->settings.title);
 		cr_assert_eq(m->settings.locked, f->settings.locked);
-		cr_assert_eq(m->revealed, f->revealed);
-		cr_assert_eq(m->follow_view, f->follow_view);
 		cr_assert_eq(m->follow_table, f->follow_table);
-		cr_assert_eq(m->timer.running, f->timer.running);
 		cr_assert_eq(m->timer.ended, f->timer.ended);
-		cr_assert_eq(m->ntables, f->ntables);
-		cr_assert_eq(m->nparticipants, f->nparticipants);
 		cr_assert_eq(m->ncanvases, f->ncanvases);
 		cr_assert_eq(m->ncriteria, f->ncriteria);
 		cr_assert_eq(m->eval_open, f->eval_open);
@@ -616,15 +389,11 @@ check_replicas(void)
 		for (k = 0; k < f->nparticipants; k++) {
 			cr_assert_eq(m->participants[k].id,
 			    f->participants[k].id);
-			cr_assert_eq(m->participants[k].table,
-			    f->participants[k].table, "%s: the seat of %s",
-			    S.p[i].name, f->participants[k].name);
 			cr_assert_eq(m->participants[k].role,
 			    f->participants[k].role);
 			cr_assert_eq(m->participants[k].ready,
 			    f->participants[k].ready);
 		}
-		cr_assert_eq(m->ncards, f->ncards);
 		for (k = 0; k < f->ncards; k++) {
 			fc = &f->cards[k];
 			c = &m->cards[k];
@@ -695,20 +464,20 @@ check_rotation(uint64_t seq, const uint64_t *before, uint32_t round,
 	const struct model_participant *p;
 
 	for (k = 0; k < n; k++) {
-		cr_assert_eq(v[k]->rotate_seq, seq, "%s missed the rotation",
-		    v[k]->name);
-		cr_assert_eq(v[k]->nrot, S.np);
-		cr_assert_eq(memcmp(v[k]->rot, S.fac.rot,
-		    S.np * sizeof *S.fac.rot), 0, "%s received other pairs",
-		    v[k]->name);
+		cr_assert_eq(seen(v[k])->rotate_seq, seq, "%s missed the "
+		    "rotation", v[k]->name);
+		cr_assert_eq(seen(v[k])->nrot, S.np);
+		cr_assert_eq(memcmp(seen(v[k])->rot, S.fac_seen.rot,
+		    S.np * sizeof *S.fac_seen.rot), 0, "%s received other "
+		    "pairs", v[k]->name);
 		cr_assert_eq(v[k]->rep->round, round);
 		cr_assert(!v[k]->rep->timer.ended);
 	}
 	for (i = 0; i < S.np; i++) {
 		after[i] = 0;
-		for (j = 0; j < S.fac.nrot; j++)
-			if (S.fac.rot[j].a == pid(i))
-				after[i] = S.fac.rot[j].b;
+		for (j = 0; j < S.fac_seen.nrot; j++)
+			if (S.fac_seen.rot[j].a == pid(i))
+				after[i] = S.fac_seen.rot[j].b;
 		cr_assert_neq(after[i], 0, "%s is not in the rotation",
 		    S.p[i].name);
 		p = model_participant(S.fac.rep, pid(i));
@@ -748,125 +517,6 @@ count_meetings(uint32_t met[NMAX][NMAX])
 }
 
 /* ------------------------------------------------------------ commands */
-
-/* A whole file (NUL-terminated too); *len its length. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE	*f = fopen(path, "rb");
-	char	*s;
-	long	 n;
-
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	s = malloc((size_t)n + 1);
-	cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	if (len != NULL)
-		*len = (size_t)n;
-	return s;
-}
-
-/* Write len bytes of data to path. */
-static void
-spill(const char *path, const char *data, size_t len)
-{
-	FILE	*f = fopen(path, "wb");
-
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	cr_assert_eq(fwrite(data, 1, len, f), len);
-	cr_assert_eq(fclose(f), 0);
-}
-
-/* True when the n characters at s are digits. */
-static bool
-digits(const char *s, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-/* True when s starts with a date "YYYY-MM-DD". */
-static bool
-is_date(const char *s, size_t left)
-{
-	return left >= 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) &&
-	    s[7] == '-' && digits(s + 8, 2);
-}
-
-/* True when s starts with a UTC time "YYYY-MM-DDTHH:MM:SSZ". */
-static bool
-is_time(const char *s, size_t left)
-{
-	return left >= 20 && is_date(s, left) && s[10] == 'T' &&
-	    digits(s + 11, 2) && s[13] == ':' && digits(s + 14, 2) &&
-	    s[16] == ':' && digits(s + 17, 2) && s[19] == 'Z';
-}
-
-/*
- * An export with what changes from one run to the next made fixed, and
- * nothing else touched: every UTC time "YYYY-MM-DDTHH:MM:SSZ" (CSV
- * created_at, JSON created_at) becomes "YYYY-MM-DDTHH:MM:SSZ" literally, and
- * on the Markdown report's date line ("- Date: ...") every date
- * "YYYY-MM-DD" becomes "YYYY-MM-DD" literally.  Everything else -- the
- * words of the date line included -- must match the golden file byte for
- * byte.  Returns a malloc'd string of the same length.
- */
-static char *
-export_normalise(const char *in, size_t len)
-{
-	char	*out = malloc(len + 1);
-	size_t	 i = 0;
-	bool	 date_line = false;
-
-	memcpy(out, in, len);
-	out[len] = '\0';
-	while (i < len) {
-		if (i == 0 || out[i - 1] == '\n')
-			date_line = strncmp(out + i, "- Date: ", 8) == 0 ||
-			    strncmp(out + i, "<li>Date: ", 10) == 0;
-		if (is_time(out + i, len - i)) {
-			memcpy(out + i, "YYYY-MM-DDTHH:MM:SSZ", 20);
-			i += 20;
-		} else if (date_line && is_date(out + i, len - i)) {
-			memcpy(out + i, "YYYY-MM-DD", 10);
-			i += 10;
-		} else
-			i++;
-	}
-	return out;
-}
-
-/* The normalised export equals the golden file (or rewrites it). */
-static void
-check_golden(const char *export_path, const char *golden)
-{
-	char	 path[512], *got, *norm, *want;
-	size_t	 len, wlen;
-
-	snprintf(path, sizeof path, "%s/tests/fixtures/cafe/%s", ts_top(),
-	    golden);
-	got = slurp(export_path, &len);
-	norm = export_normalise(got, len);
-	if (getenv("CB_REGEN_CAFE") != NULL) {
-		spill(path, norm, len);
-		cr_log_warn("rewrote %s", path);
-	}
-	want = slurp(path, &wlen);
-	cr_assert(wlen == len && memcmp(want, norm, len) == 0,
-	    "%s differs from %s once times are normalised (kept: "
-	    "CB_KEEP_TMP=1)", export_path, path);
-	free(want);
-	free(norm);
-	free(got);
-}
 
 /* Python's csv module reads the CSV as a spreadsheet would. */
 static const char csv_check[] =
@@ -1034,7 +684,8 @@ cafe_open(size_t np)
 	cr_assert_not_null(strstr(out, "4 tables"), "%s", out);
 	free(out);
 
-	actor_join(&S.fac, &S.srv, "Sophie", true);
+	actor_join(&S.fac, &cafe_suite, &S.fac_seen, &S.srv, "Sophie",
+	    true);
 	cr_assert_eq(model_participant(S.fac.rep,
 	    S.fac.c.participant)->role, ROLE_FACILITATOR);
 	for (i = 0; i < NTABLES; i++)
@@ -1046,7 +697,8 @@ cafe_open(size_t np)
 	tclient_close(&c);
 	S.np = np;
 	for (i = 0; i < np; i++) {
-		actor_join(&S.p[i], &S.srv, names[i], false);
+		actor_join(&S.p[i], &cafe_suite, &S.seen[i], &S.srv,
+		    names[i], false);
 		cr_assert_eq(pid(i), S.fac.c.participant + 1 + i);
 	}
 	sync_all();
@@ -1160,10 +812,10 @@ step_timer(void)
 	/* The end of the round: all the time left taken away. */
 	ok(&S.fac, TIMER(TIMER_ADD, -PROTO_TIMER_MAX, ""));
 	cr_assert_eq(S.fac.rep->timer.remaining_ms, 0);
-	wait_count(&S.fac, &S.fac.timer_ends, 1, "timer.end");
+	actor_wait_count(&S.fac, &S.fac_seen.timer_ends, 1, "timer.end");
 	sync_all();
 	for (k = 0; k < n; k++) {
-		cr_assert_eq(v[k]->timer_ends, 1, "%s", v[k]->name);
+		cr_assert_eq(seen(v[k])->timer_ends, 1, "%s", v[k]->name);
 		cr_assert(v[k]->rep->timer.ended && !v[k]->rep->timer.running);
 		cr_assert_str_eq(v[k]->rep->timer.label, "Tour 1");
 	}
@@ -1278,7 +930,7 @@ step_round2(void)
 	}
 	/* A short round: the server's clock ends it by itself. */
 	ok(&S.fac, TIMER(TIMER_START, 1, "Tour 2"));
-	wait_count(&S.fac, &S.fac.timer_ends, 2, "timer.end");
+	actor_wait_count(&S.fac, &S.fac_seen.timer_ends, 2, "timer.end");
 	sync_all();
 	refused(&S.p[6], ADD(seat(6), "Trop tard", 0), REJECT_FROZEN,
 	    NULL);
@@ -1316,7 +968,7 @@ step_round3(void)
 	ok(&S.fac, FOLLOW(FOLLOW_TABLE, Z.t[1]));
 	sync_all();
 	for (i = 0; i < S.np; i++) {
-		cr_assert_eq(S.p[i].follows, 1);
+		cr_assert_eq(S.seen[i].follows, 1);
 		cr_assert_eq(S.p[i].rep->follow_view, FOLLOW_TABLE);
 		cr_assert_eq(S.p[i].rep->follow_table, Z.t[1]);
 	}
@@ -1500,12 +1152,12 @@ step_vote(void)
 	check_ready(want);
 	/* Nobody received anyone's vote but as [18, seq, 0, 0, 7]. */
 	for (i = 0; i < S.np; i++) {
-		cr_assert_eq(S.p[i].open_votes, 0, "%s", S.p[i].name);
-		cr_assert_eq(S.p[i].own_votes + S.p[i].hidden_votes,
+		cr_assert_eq(S.seen[i].open_votes, 0, "%s", S.p[i].name);
+		cr_assert_eq(S.seen[i].own_votes + S.seen[i].hidden_votes,
 		    Z.nvotes, "%s", S.p[i].name);
-		cr_assert_eq(S.p[i].tally_seq, 0);
+		cr_assert_eq(S.seen[i].tally_seq, 0);
 	}
-	cr_assert_eq(S.fac.open_votes, Z.nvotes);
+	cr_assert_eq(S.fac_seen.open_votes, Z.nvotes);
 }
 
 /*
@@ -1530,14 +1182,14 @@ open_look(void)
 	}
 	cr_assert(from != 0 && to != 0);
 	for (i = 0; i < S.np; i++)
-		before[i] = S.p[i].open_votes;
+		before[i] = S.seen[i].open_votes;
 	ok(&S.p[5], VOTE(from, -1));
 	tally(5, from, -1);
 	ok(&S.p[5], VOTE(to, 1));
 	tally(5, to, 1);
 	sync_all();
 	for (i = 0; i < S.np; i++)
-		cr_assert_eq(S.p[i].open_votes, before[i] + (i == 5 ? 0 : 2),
+		cr_assert_eq(S.seen[i].open_votes, before[i] + (i == 5 ? 0 : 2),
 		    "%s", S.p[i].name);
 	check_replicas();
 	ok(&S.fac, PHASE(PHASE_HARVEST));
@@ -1658,12 +1310,13 @@ step_eval(void)
 			cr_assert_eq(model_card(S.fac.rep,
 			    Z.scard[i])->score[k], Z.stot[i][k]);
 	for (i = 0; i < S.np; i++) {
-		cr_assert_eq(S.p[i].open_scores, 0, "%s", S.p[i].name);
+		cr_assert_eq(S.seen[i].open_scores, 0, "%s", S.p[i].name);
 		if (i != 6)
-			cr_assert_eq(S.p[i].own_scores + S.p[i].hidden_scores,
-			    Z.nscores, "%s", S.p[i].name);
+			cr_assert_eq(S.seen[i].own_scores +
+			    S.seen[i].hidden_scores, Z.nscores, "%s",
+			    S.p[i].name);
 	}
-	cr_assert_eq(S.fac.open_scores, Z.nscores);
+	cr_assert_eq(S.fac_seen.open_scores, Z.nscores);
 	ok(&S.fac, OP(.kind = OP_EVAL_CLOSE));
 	sync_all();
 	/* Every replica: the same totals, and they are the script's. */
@@ -1899,13 +1552,13 @@ step_harvest(void)
 
 	ok(&S.fac, PHASE(PHASE_HARVEST));
 	end = ts_now_ms() + WAIT_MS;
-	while (S.fac.tally_seq == 0)
+	while (S.fac_seen.tally_seq == 0)
 		cr_assert(actor_step(&S.fac, (int)(end - ts_now_ms())) == 1,
 		    "no tally after the vote");
 	sync_all();
 	for (i = 0; i < S.np; i++) {
 		m = S.p[i].rep;
-		cr_assert_eq(S.p[i].tally_seq, S.fac.tally_seq);
+		cr_assert_eq(S.seen[i].tally_seq, S.fac_seen.tally_seq);
 		cr_assert(m->revealed);
 		for (j = 0; j < m->ncards; j++)
 			cr_assert_eq(m->cards[j].votes,
@@ -1985,50 +1638,18 @@ step_closed(void)
 
 /* ------------------------------------------------------------ exports */
 
-/*
- * Export fmt with the server's offline command and with the real client;
- * the two files must be the same bytes.  The client's path is returned.
- */
+/* Export fmt (with a BOM when bom) offline and with the client; the same. */
 static void
 export_both(const char *fmt, bool bom, char *path, size_t pathlen)
 {
-	char	 off[256], *a, *b, what[16];
-	size_t	 alen, blen;
-	int	 rc;
+	ts_export_both(&S.srv, S.tmp, BOARD, fmt, bom, path, pathlen);
+}
 
-	snprintf(what, sizeof what, "%s%s", fmt, bom ? "-bom" : "");
-	snprintf(off, sizeof off, "%s/offline.%s", S.tmp, what);
-	snprintf(path, pathlen, "%s/client.%s", S.tmp, what);
-	{
-		char	*argv[] = {
-		    (char *)ts_bin("CB_SERVER", "server/cafeboard-server"),
-		    "--data", S.srv.data, "export", BOARD, "--format",
-		    (char *)fmt, "-o", off, bom ? "--bom" : NULL, NULL };
-
-		rc = ts_command(&a, TS_RUN_MS, argv);
-		cr_assert_eq(rc, 0, "cafeboard-server export --format %s: %s",
-		    what, a);
-		free(a);
-	}
-	{
-		/* As the usage says: the connection options after export. */
-		char	*argv[] = {
-		    (char *)ts_bin("CB_CLIENT", "client/cafeboard"), "export",
-		    "--board", BOARD, "--format", (char *)fmt, "--key-file",
-		    S.srv.keyfile, "--socket", S.srv.sock, "-o", path,
-		    bom ? "--bom" : NULL, NULL };
-
-		rc = ts_command(&a, TS_RUN_MS, argv);
-		cr_assert_eq(rc, 0, "cafeboard export --format %s: %s", what,
-		    a);
-		free(a);
-	}
-	a = slurp(off, &alen);
-	b = slurp(path, &blen);
-	cr_assert(alen == blen && memcmp(a, b, alen) == 0, "the offline and "
-	    "the client export differ (%s, %s)", off, path);
-	free(a);
-	free(b);
+/* The normalised export equals tests/fixtures/cafe/golden. */
+static void
+check_golden(const char *path, const char *golden)
+{
+	ts_check_golden(path, "cafe", golden, "CB_REGEN_CAFE");
 }
 
 /* The card a report line shows: its text, unescaped, starts the line. */
@@ -2179,26 +1800,6 @@ static const char json_deliver_check[] =
 "assert acts == 12, acts\n"
 "print('json deliverables ok')\n";
 
-/* The texts of the live cards of one line, hex, one per line, into path. */
-static void
-write_texts(const char *path)
-{
-	const struct model	*m = S.fac.rep;
-	const char		*p;
-	FILE			*f = fopen(path, "w");
-	size_t			 i;
-
-	cr_assert_not_null(f);
-	for (i = 0; i < m->ncards; i++) {
-		if (m->cards[i].deleted || strchr(m->cards[i].text, '\n'))
-			continue;
-		for (p = m->cards[i].text; *p != '\0'; p++)
-			fprintf(f, "%02x", (unsigned char)*p);
-		fputc('\n', f);
-	}
-	cr_assert_eq(fclose(f), 0);
-}
-
 /*
  * CB_REPORT_DIR=DIR: the seed café's report as a lab would send it, in
  * French (the board's language), written there: Markdown, HTML, and a
@@ -2250,15 +1851,15 @@ step_export(void)
 		    votes_on(S.fac.rep->cards[i].id));
 	export_both("md", false, path, sizeof path);
 	check_golden(path, "harvest.md");
-	md = slurp(path, NULL);
+	md = ts_slurp(path, NULL);
 	check_report(md);
 	free(md);
 
 	export_both("csv", false, path, sizeof path);
 	check_golden(path, "harvest.csv");
 	export_both("csv", true, bom, sizeof bom);
-	a = slurp(path, &alen);
-	b = slurp(bom, &blen);
+	a = ts_slurp(path, &alen);
+	b = ts_slurp(bom, &blen);
 	cr_assert(blen == alen + 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0 &&
 	    memcmp(b + 3, a, alen) == 0, "--bom is not the BOM and the CSV");
 	free(a);
@@ -2293,7 +1894,7 @@ step_export(void)
 	export_both("html", false, path, sizeof path);
 	check_golden(path, "harvest.html");
 	snprintf(expect, sizeof expect, "%s/texts", S.tmp);
-	write_texts(expect);
+	ts_html_texts(S.fac.rep, expect);
 	cr_assert_eq(ts_python(TS_PY_HTML_CHECK, path, expect, NULL), 0,
 	    "the HTML report is refused (kept with CB_KEEP_TMP=1 in %s)",
 	    S.tmp);
@@ -2322,9 +1923,9 @@ step_stop(void)
 	status = ts_command(&a, TS_RUN_MS, argv);
 	free(a);
 	cr_assert_eq(status, 0);
-	a = slurp(path, &alen);
+	a = ts_slurp(path, &alen);
 	snprintf(path, sizeof path, "%s/client.json", S.tmp);
-	b = slurp(path, &blen);
+	b = ts_slurp(path, &blen);
 	cr_assert(alen == blen && memcmp(a, b, alen) == 0, "the board exports "
 	    "otherwise after the server stopped");
 	free(a);
@@ -2423,7 +2024,7 @@ connections(uint32_t p, int *state)
 	int	 n;
 
 	snprintf(path, sizeof path, "%s/server.log", T.dir);
-	log = slurp(path, NULL);
+	log = ts_slurp(path, NULL);
 	snprintf(needle, sizeof needle, "as participant %u, ", p);
 	n = tui_count(log, needle);
 	snprintf(needle, sizeof needle, "as participant %u, state from seq 0 ",
@@ -2491,10 +2092,13 @@ Test(cafe, the_client_made_facilitator_during_a_blind_vote_sees_totals,
 	srv.key[strcspn(srv.key, "\r\n")] = '\0';
 	fclose(f);
 
-	actor_join(&S.fac, &srv, "Sophie", true);
+	actor_join(&S.fac, &cafe_suite, &S.fac_seen, &srv, "Sophie",
+	    true);
 	S.np = 2;
-	actor_join(&S.p[0], &srv, "Baptiste", false);
-	actor_join(&S.p[1], &srv, "Chloé", false);
+	actor_join(&S.p[0], &cafe_suite, &S.seen[0], &srv, "Baptiste",
+	    false);
+	actor_join(&S.p[1], &cafe_suite, &S.seen[1], &srv, "Chloé",
+	    false);
 	t = S.fac.rep->tables[0].id;
 	ok(&S.p[0], SIT(t, 0));
 	ok(&S.p[1], SIT(t, 0));

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "actor.h"
 #include "proto.h"
 #include "tsupport.h"
 
@@ -48,20 +49,8 @@
 #define NSTEPS		9
 #define WAIT_MS		20000
 
-/* One client: its connection and the board as it received it. */
-struct actor {
-	char		 name[40];
-	struct tclient	 c;
-	bool		 open;
-	bool		 fac;
-	struct model	*rep;
-	bool		 in_state;
-	bool		 ready;
-	uint32_t	 rej_op;
-	uint32_t	 rej_code;
-	char		 rej_text[256];
-	uint32_t	 own_op;
-	uint64_t	 own_seq;
+/* What one actor received, counted by the day's hook. */
+struct seen {
 	size_t		 hidden_answers;	/* [18, seq, 0, 0, 11] */
 	size_t		 open_answers;		/* others', once visible */
 	size_t		 own_answers;
@@ -74,6 +63,8 @@ static struct {
 	struct tserver	 srv;
 	struct actor	 fac;
 	struct actor	 p[NP];
+	struct seen	 fac_seen;	/* what S.fac received */
+	struct seen	 seen[NP];	/* what S.p[i] received */
 	char		 tmp[64];
 	uint64_t	 q[NQ];		/* the question tables */
 	uint64_t	 before[NP];	/* seats before a regroup */
@@ -88,18 +79,6 @@ static const char *const depts[NLABELS] = { "Ain", "Isère", "Rhône",
 	"Savoie" };
 
 /* ---------------------------------------------------------------- setup */
-
-/* Close a client and free its replica. */
-static void
-actor_free(struct actor *a)
-{
-	if (a->open)
-		tclient_close(&a->c);
-	a->open = false;
-	if (a->rep != NULL)
-		model_free(a->rep);
-	a->rep = NULL;
-}
 
 /* A private directory for the test's files. */
 static void
@@ -126,25 +105,40 @@ day_fini(void)
 
 TestSuite(day, .init = day_init, .fini = day_fini, .timeout = 300);
 
+static void	day_event(struct actor *, const struct proto_event *,
+		    const uint8_t *, size_t);
+
+/* The day's board, and what its actors check on the way. */
+static const struct actor_suite day_suite = {
+	.board = BOARD,
+	.code = CODE,
+	.on_event = day_event,
+};
+
 /* ---------------------------------------------------------------- actors */
 
-/* An EVENT: check what this recipient may see, then fold it. */
+/* What actor a received. */
+static struct seen *
+seen(const struct actor *a)
+{
+	return a->data;
+}
+
+/* An EVENT: check what this recipient may see, and count it. */
 static void
-actor_event(struct actor *a, const struct proto_event *ev,
+day_event(struct actor *a, const struct proto_event *ev,
     const uint8_t *body, size_t blen)
 {
 	const struct proto_op	*op = &ev->op;
 	const struct model_poll	*p;
+	struct seen		*w = seen(a);
 	uint32_t		 me = a->c.participant;
 
-	cr_assert_eq(ev->seq, a->rep->head + 1, "%s: seq %llu after %llu",
-	    a->name, (unsigned long long)ev->seq,
-	    (unsigned long long)a->rep->head);
 	switch (op->kind) {
 	case OP_POLL_ANSWER:
 		if (ev->origin == me && me != 0) {
 			cr_assert(!op->hidden && op->answer.set);
-			a->own_answers++;
+			w->own_answers++;
 			break;
 		}
 		/* Never who answered, for anyone. */
@@ -161,9 +155,9 @@ actor_event(struct actor *a, const struct proto_event *ev,
 			cr_assert_eq(body[0], 0x95, "%s: a hidden answer is "
 			    "not [18, seq, 0, 0, 11]", a->name);
 			cr_assert_lt(blen, 16);
-			a->hidden_answers++;
+			w->hidden_answers++;
 		} else
-			a->open_answers++;
+			w->open_answers++;
 		break;
 	case OP_VOTE:
 		if (ev->origin == me && me != 0)
@@ -171,7 +165,7 @@ actor_event(struct actor *a, const struct proto_event *ev,
 		cr_assert_eq(ev->origin, 0, "%s: a vote's origin", a->name);
 		if (!a->fac && !a->rep->revealed) {
 			cr_assert(op->hidden && body[0] == 0x95);
-			a->hidden_votes++;
+			w->hidden_votes++;
 		}
 		break;
 	case OP_POLL_CLOSE:
@@ -180,155 +174,19 @@ actor_event(struct actor *a, const struct proto_event *ev,
 		    a->name);
 		break;
 	case OP_STEP:
-		a->steps++;
-		a->step_bytes += blen;
-		break;
-	}
-	if (ev->origin == me && me != 0 && ev->op_id != 0) {
-		a->own_op = ev->op_id;
-		a->own_seq = ev->seq;
-	}
-	cr_assert_eq(model_apply(a->rep, ev, ts_wall_ms(), NULL), 0);
-	a->c.head = ev->seq;
-}
-
-/* Handle one message. */
-static void
-actor_handle(struct actor *a, const struct proto_msg *m, const uint8_t *body,
-    size_t blen)
-{
-	switch (m->type) {
-	case PROTO_WELCOME:
-		a->c.participant = m->u.welcome.participant;
-		if (m->u.welcome.mode == MODE_STATE) {
-			model_state_begin(a->rep);
-			a->in_state = true;
-		}
-		break;
-	case PROTO_STATE:
-		/* A fresh join replays from 0; after it, the clock only. */
-		cr_assert_eq(model_state_read(a->rep, &m->u.state,
-		    ts_wall_ms()), 0, "%s: STATE %u", a->name,
-		    m->u.state.what);
-		break;
-	case PROTO_READY:
-		if (a->in_state)
-			model_state_end(a->rep, m->u.ready);
-		a->in_state = false;
-		a->ready = true;
-		a->c.head = m->u.ready;
-		break;
-	case PROTO_EVENT:
-		actor_event(a, &m->u.event, body, blen);
-		break;
-	case PROTO_REJECT:
-		a->rej_op = m->u.reject.op_id;
-		a->rej_code = m->u.reject.code;
-		snprintf(a->rej_text, sizeof a->rej_text, "%s",
-		    m->u.reject.text);
-		break;
-	case PROTO_PING:
-		proto_enc_pong(&a->c.out, m->u.token);
-		tclient_flush(&a->c);
-		break;
-	case PROTO_ERROR:
-		cr_assert_fail("%s received ERROR %u: %s", a->name,
-		    m->u.error.code, m->u.error.text);
+		w->steps++;
+		w->step_bytes += blen;
 		break;
 	}
 }
 
-/* Receive and handle one message: 1, or 0 when none came in time. */
-static int
-actor_step(struct actor *a, int timeout_ms)
-{
-	struct proto_msg	 m;
-	struct proto_err	 err;
-	uint8_t			*frame;
-	size_t			 len;
-	int			 rc;
-
-	rc = tclient_recv_frame(&a->c, &frame, &len, timeout_ms);
-	if (rc == 0)
-		return 0;
-	cr_assert_eq(rc, 1, "%s: the server closed the connection", a->name);
-	cr_assert_eq(proto_decode(frame + PROTO_FRAME_HDR,
-	    len - PROTO_FRAME_HDR, &m, &err), PROTO_OK, "%s: %s", a->name,
-	    err.text);
-	actor_handle(a, &m, frame + PROTO_FRAME_HDR, len - PROTO_FRAME_HDR);
-	proto_msg_free(&m);
-	free(frame);
-	return 1;
-}
-
-/* Connect and join as name (the facilitator with the key). */
-static void
-actor_join(struct actor *a, const char *name, bool fac)
-{
-	int64_t	end = ts_now_ms() + WAIT_MS;
-
-	snprintf(a->name, sizeof a->name, "%s", name);
-	a->fac = fac;
-	a->rep = model_new(BOARD);
-	cr_assert_eq(tclient_connect(&a->c, &S.srv, false), 0);
-	a->open = true;
-	cr_assert_eq(tclient_hello_flags(&a->c, BOARD, name, fac ? NULL : CODE,
-	    fac ? S.srv.key : NULL, 0, false, false), 0);
-	while (!a->ready)
-		cr_assert(actor_step(a, (int)(end - ts_now_ms())) == 1,
-		    "%s: no WELCOME and READY", a->name);
-}
-
-/* Send op; its seq when accepted, -code when refused. */
-static int64_t
-act(struct actor *a, const struct proto_op *op)
-{
-	uint32_t	id = ++a->c.next_op;
-	int64_t		end = ts_now_ms() + WAIT_MS;
-
-	cr_assert_eq(tclient_op_id(&a->c, id, op), 0);
-	for (;;) {
-		cr_assert(actor_step(a, (int)(end - ts_now_ms())) == 1,
-		    "%s: no answer to %s (op %u)", a->name,
-		    proto_kind_name(op->kind), id);
-		if (a->own_op == id)
-			return (int64_t)a->own_seq;
-		if (a->rej_op == id)
-			return -(int64_t)a->rej_code;
-	}
-}
-
-/* op must be accepted; its seq. */
-static uint64_t
-ok(struct actor *a, struct proto_op op)
-{
-	int64_t	rc = act(a, &op);
-
-	cr_assert_gt(rc, 0, "%s: %s refused with REJECT %lld (%s)", a->name,
-	    proto_kind_name(op.kind), (long long)-rc, a->rej_text);
-	return (uint64_t)rc;
-}
-
-/* op must be refused with code. */
-static void
-refused(struct actor *a, struct proto_op op, int code)
-{
-	int64_t	rc = act(a, &op);
-
-	cr_assert_eq(rc, -code, "%s: %s gave %lld, not REJECT %d (%s)",
-	    a->name, proto_kind_name(op.kind), (long long)rc, code,
-	    a->rej_text);
-}
-
-/* Every actor, the facilitator first. */
+/* Every actor, the facilitator first: all of them connected. */
 static size_t
 actors(struct actor **v)
 {
-	size_t	i, n = 0;
+	size_t	n = actor_list(&S.fac, S.p, NP, v);
 
-	v[n++] = &S.fac;
-	for (i = 0; i < NP; i++)
-		v[n++] = &S.p[i];
+	cr_assert_eq(n, NP + 1, "an actor is not connected");
 	return n;
 }
 
@@ -337,20 +195,8 @@ static uint64_t
 sync_all(void)
 {
 	struct actor	*v[NP + 1];
-	uint64_t	 head = 0;
-	int64_t		 end = ts_now_ms() + WAIT_MS;
-	size_t		 i, n = actors(v);
 
-	for (i = 0; i < n; i++)
-		if (v[i]->rep->head > head)
-			head = v[i]->rep->head;
-	for (i = 0; i < n; i++)
-		while (v[i]->rep->head < head)
-			cr_assert(actor_step(v[i], (int)(end - ts_now_ms())) ==
-			    1, "%s stays at seq %llu, not %llu", v[i]->name,
-			    (unsigned long long)v[i]->rep->head,
-			    (unsigned long long)head);
-	return head;
+	return actor_sync(v, actors(v));
 }
 
 /* Participant i's id. */
@@ -386,7 +232,7 @@ check_replicas(void)
 
 	for (k = 1; k < n; k++) {
 		m = v[k]->rep;
-		cr_assert_eq(m->head, f->head);
+		actor_check_replica(v[k], f);
 		cr_assert_eq(m->step, f->step, "%s: the step", v[k]->name);
 		cr_assert_eq(m->nsteps, f->nsteps);
 		/* Each folds with its own clock: the same steps have run. */
@@ -396,17 +242,9 @@ check_replicas(void)
 			cr_assert_eq(m->steps[i].ended_ms != 0,
 			    f->steps[i].ended_ms != 0);
 		}
-		cr_assert_eq(m->phase, f->phase, "%s: phase", v[k]->name);
-		cr_assert_eq(m->round, f->round);
-		cr_assert_str_eq(m->banner, f->banner);
-		cr_assert_eq(m->follow_view, f->follow_view);
-		cr_assert_eq(m->timer.running, f->timer.running);
 		cr_assert_eq(m->timer.remaining_ms, f->timer.remaining_ms);
 		cr_assert_str_eq(m->timer.label, f->timer.label);
-		cr_assert_eq(m->revealed, f->revealed);
 		cr_assert_eq(m->nlabels, f->nlabels);
-		cr_assert_eq(m->ntables, f->ntables, "%s: tables",
-		    v[k]->name);
 		for (i = 0; i < f->ntables; i++) {
 			cr_assert_eq(m->tables[i].id, f->tables[i].id);
 			cr_assert_eq(m->tables[i].kind, f->tables[i].kind);
@@ -419,14 +257,9 @@ check_replicas(void)
 			cr_assert_str_eq(m->tables[i].theme,
 			    f->tables[i].theme);
 		}
-		for (i = 0; i < f->nparticipants; i++) {
-			cr_assert_eq(m->participants[i].table,
-			    f->participants[i].table, "%s: the seat of %s",
-			    v[k]->name, f->participants[i].name);
+		for (i = 0; i < f->nparticipants; i++)
 			cr_assert_eq(m->participants[i].label,
 			    f->participants[i].label);
-		}
-		cr_assert_eq(m->ncards, f->ncards);
 		for (i = 0; i < f->ncards; i++) {
 			cr_assert_eq(m->cards[i].table, f->cards[i].table);
 			cr_assert_str_eq(m->cards[i].text, f->cards[i].text);
@@ -467,12 +300,12 @@ take_step(uint32_t i, const char *title, uint8_t phase, uint32_t minutes)
 	uint64_t		 seq;
 
 	for (k = 0; k < n; k++)
-		before[k] = v[k]->steps;
+		before[k] = seen(v[k])->steps;
 	seq = ok(&S.fac, STEP(i));
 	sync_all();
 	for (k = 0; k < n; k++) {
-		cr_assert_eq(v[k]->steps, before[k] + 1, "%s: one step event",
-		    v[k]->name);
+		cr_assert_eq(seen(v[k])->steps, before[k] + 1, "%s: one step "
+		    "event", v[k]->name);
 		cr_assert_eq(v[k]->rep->step, i + 1);
 		st = model_current_step(v[k]->rep);
 		cr_assert_str_eq(st->def.title, title);
@@ -515,144 +348,18 @@ note_seats(void)
 
 /* ------------------------------------------------------------ exports */
 
-/* A whole file (NUL-terminated too); *len its length. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE	*f = fopen(path, "rb");
-	char	*s;
-	long	 n;
-
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	s = malloc((size_t)n + 1);
-	cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	if (len != NULL)
-		*len = (size_t)n;
-	return s;
-}
-
-/* True when the n characters at s are digits. */
-static bool
-digits(const char *s, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-/*
- * An export with the times made fixed: "YYYY-MM-DDTHH:MM:SSZ" anywhere,
- * the dates of the report's date line, and the hours of its run sheet
- * ("HH:MM").  Everything else must match the golden file byte for byte.
- */
-static char *
-normalise(const char *in, size_t len)
-{
-	char	*out = malloc(len + 1);
-	size_t	 i = 0;
-	bool	 date_line = false, sheet = false;
-
-	memcpy(out, in, len);
-	out[len] = '\0';
-	for (i = 0; i < len; i++) {
-		if (i == 0 || out[i - 1] == '\n') {
-			date_line = strncmp(out + i, "- Date: ", 8) == 0 ||
-			    strncmp(out + i, "<li>Date: ", 10) == 0;
-			if (strncmp(out + i, "## ", 3) == 0)
-				sheet = strncmp(out + i, "## Run sheet", 12) ==
-				    0;
-			else if (strncmp(out + i, "<h2>", 4) == 0)
-				sheet = strncmp(out + i, "<h2>Run sheet</h2>",
-				    18) == 0;
-		}
-		if (len - i >= 20 && digits(out + i, 4) && out[i + 4] == '-' &&
-		    out[i + 10] == 'T' && out[i + 19] == 'Z') {
-			memcpy(out + i, "YYYY-MM-DDTHH:MM:SSZ", 20);
-			i += 19;
-		} else if (date_line && len - i >= 10 && digits(out + i, 4) &&
-		    out[i + 4] == '-' && out[i + 7] == '-') {
-			memcpy(out + i, "YYYY-MM-DD", 10);
-			i += 9;
-		} else if (sheet && len - i >= 5 && digits(out + i, 2) &&
-		    out[i + 2] == ':' && digits(out + i + 3, 2)) {
-			memcpy(out + i, "HH:MM", 5);
-			i += 4;
-		}
-	}
-	return out;
-}
-
-/* The normalised export equals the golden file (or rewrites it). */
-static void
-check_golden(const char *path, const char *golden)
-{
-	char	 gpath[512], *got, *norm, *want;
-	size_t	 len, wlen;
-	FILE	*f;
-
-	snprintf(gpath, sizeof gpath, "%s/tests/fixtures/day/%s", ts_top(),
-	    golden);
-	got = slurp(path, &len);
-	norm = normalise(got, len);
-	if (getenv("CB_REGEN_DAY") != NULL) {
-		cr_assert_not_null(f = fopen(gpath, "wb"), "%s", gpath);
-		cr_assert_eq(fwrite(norm, 1, len, f), len);
-		cr_assert_eq(fclose(f), 0);
-		cr_log_warn("rewrote %s", gpath);
-	}
-	want = slurp(gpath, &wlen);
-	cr_assert(wlen == len && memcmp(want, norm, len) == 0, "%s differs "
-	    "from %s once times are normalised (kept: CB_KEEP_TMP=1)", path,
-	    gpath);
-	free(want);
-	free(norm);
-	free(got);
-}
-
-/* Export fmt with the offline command and the client; both the same. */
+/* Export fmt offline and with the client; both the same. */
 static void
 export_both(const char *fmt, char *path, size_t pathlen)
 {
-	char	 off[256], *a, *b;
-	size_t	 alen, blen;
-	int	 rc;
+	ts_export_both(&S.srv, S.tmp, BOARD, fmt, false, path, pathlen);
+}
 
-	snprintf(off, sizeof off, "%s/offline.%s", S.tmp, fmt);
-	snprintf(path, pathlen, "%s/client.%s", S.tmp, fmt);
-	{
-		char	*argv[] = {
-		    (char *)ts_bin("CB_SERVER", "server/cafeboard-server"),
-		    "--data", S.srv.data, "export", BOARD, "--format",
-		    (char *)fmt, "-o", off, NULL };
-
-		rc = ts_command(&a, TS_RUN_MS, argv);
-		cr_assert_eq(rc, 0, "cafeboard-server export: %s", a);
-		free(a);
-	}
-	{
-		char	*argv[] = {
-		    (char *)ts_bin("CB_CLIENT", "client/cafeboard"), "export",
-		    "--board", BOARD, "--format", (char *)fmt, "--key-file",
-		    S.srv.keyfile, "--socket", S.srv.sock, "-o", path, NULL };
-
-		rc = ts_command(&a, TS_RUN_MS, argv);
-		cr_assert_eq(rc, 0, "cafeboard export: %s", a);
-		free(a);
-	}
-	a = slurp(off, &alen);
-	b = slurp(path, &blen);
-	cr_assert(alen == blen && memcmp(a, b, alen) == 0, "the offline and "
-	    "the client export differ (%s, %s)", off, path);
-	free(a);
-	free(b);
+/* The normalised export equals tests/fixtures/day/golden. */
+static void
+check_golden(const char *path, const char *golden)
+{
+	ts_check_golden(path, "day", golden, "CB_REGEN_DAY");
 }
 
 /* Python's json module reads the day back. */
@@ -697,18 +404,20 @@ day_open(void)
 	    seed, NULL), 0, "create: %s", out);
 	cr_assert_not_null(strstr(out, "run sheet: 9 steps"), "%s", out);
 	free(out);
-	actor_join(&S.fac, "Sophie", true);
+	actor_join(&S.fac, &day_suite, &S.fac_seen, &S.srv, "Sophie",
+	    true);
 	for (i = 0; i < NQ; i++)
 		S.q[i] = S.fac.rep->tables[i].id;
 	for (i = 0; i < NP; i++)
-		actor_join(&S.p[i], names[i], false);
+		actor_join(&S.p[i], &day_suite, &S.seen[i], &S.srv,
+		    names[i], false);
 	sync_all();
 	/* The run sheet and the labels came with the board. */
 	cr_assert_eq(S.p[7].rep->nsteps, NSTEPS);
 	cr_assert_eq(S.p[7].rep->step, 0);
 	cr_assert_eq(S.p[7].rep->nlabels, NLABELS);
 	cr_assert_str_eq(S.p[7].rep->labels[1], "Isère");
-	refused(&S.p[0], STEP(0), REJECT_FORBIDDEN);
+	refused(&S.p[0], STEP(0), REJECT_FORBIDDEN, NULL);
 	/* Each picks their département, then sits where there is room. */
 	for (i = 0; i < NP; i++) {
 		ok(&S.p[i], LABEL((uint32_t)(i % NLABELS) + 1, 0));
@@ -744,20 +453,20 @@ day_checkin(void)
 	cr_assert_not_null(p, "the step's poll is the step's seq");
 	cr_assert_eq(p->nchoices, 0);
 	cr_assert_str_eq(p->question, "En un mot, comment arrivez-vous ?");
-	hidden = S.fac.hidden_answers;
+	hidden = S.fac_seen.hidden_answers;
 	for (i = 0; i < NP; i++)
 		ok(&S.p[i], WORD(poll, words[i]));
 	/* Élodie changes her mind: her answer replaces the first. */
 	ok(&S.p[4], WORD(poll, "Curieuse"));
-	refused(&S.p[4], CHOOSE(poll, 0), REJECT_BAD);
+	refused(&S.p[4], CHOOSE(poll, 0), REJECT_BAD, NULL);
 	sync_all();
 	/* Everyone saw the others' answers as [18, seq, 0, 0, 11] only. */
-	cr_assert_eq(S.fac.hidden_answers - hidden, NP + 1);
+	cr_assert_eq(S.fac_seen.hidden_answers - hidden, NP + 1);
 	for (i = 0; i < NP; i++) {
-		cr_assert_eq(S.p[i].own_answers, i == 4 ? 2 : 1);
-		cr_assert_eq(S.p[i].hidden_answers, NP + 1 - S.p[i].own_answers,
-		    "%s", S.p[i].name);
-		cr_assert_eq(S.p[i].open_answers, 0);
+		cr_assert_eq(S.seen[i].own_answers, i == 4 ? 2 : 1);
+		cr_assert_eq(S.seen[i].hidden_answers,
+		    NP + 1 - S.seen[i].own_answers, "%s", S.p[i].name);
+		cr_assert_eq(S.seen[i].open_answers, 0);
 	}
 	ok(&S.fac, CLOSE(poll));
 	sync_all();
@@ -768,7 +477,7 @@ day_checkin(void)
 	cr_assert_str_eq(p->counts[1].text, "Motivé");
 	cr_assert_eq(p->counts[1].n, 4);
 	check_replicas();
-	refused(&S.p[0], WORD(poll, "Trop tard"), REJECT_PHASE);
+	refused(&S.p[0], WORD(poll, "Trop tard"), REJECT_PHASE, NULL);
 }
 
 /* 2. Crossed interviews: pairs who had not sat together. */
@@ -815,7 +524,7 @@ day_pairs(void)
 	ok(&S.p[3], REACT(S.fac.rep->cards[k - NP].id, 3, true));
 	ok(&S.p[0], REACT(S.fac.rep->cards[k - 1].id, 2, true));
 	refused(&S.p[1], REACT(S.fac.rep->cards[k - NP].id, 1, true),
-	    REJECT_LIMIT);
+	    REJECT_LIMIT, NULL);
 	sync_all();
 	check_replicas();
 	cr_assert_eq(S.p[9].rep->cards[k - NP].reactions[0], 2);
@@ -845,9 +554,10 @@ day_labels(void)
 		    i % NLABELS + 1, "%s is not with %s", names[i],
 		    depts[i % NLABELS]);
 	/* Nobody sits or writes at an ended pair any more. */
-	refused(&S.p[0], SIT(S.fac.rep->tables[NQ].id, 0), REJECT_NOT_FOUND);
+	refused(&S.p[0], SIT(S.fac.rep->tables[NQ].id, 0), REJECT_NOT_FOUND,
+	    NULL);
 	refused(&S.fac, ADD(S.fac.rep->tables[NQ].id, "Trop tard", 0),
-	    REJECT_NOT_FOUND);
+	    REJECT_NOT_FOUND, NULL);
 	for (i = 0; i < NP; i += 2)
 		ok(&S.p[i], ADD(seat(i), i % 4 == 0 ? "Des rencontres "
 		    "trimestrielles entre partenaires" : "Un annuaire partagé "
@@ -933,7 +643,7 @@ day_vote(void)
 			}
 	sync_all();
 	for (i = 1; i < NP; i++)
-		cr_assert_gt(S.p[i].hidden_votes, 0);
+		cr_assert_gt(S.seen[i].hidden_votes, 0);
 	take_step(7, "Feuille de route", PHASE_HARVEST, 15);
 	/* The tally follows the step's event at once. */
 	while (!S.fac.rep->revealed)
@@ -967,8 +677,8 @@ day_closing(void)
 	for (i = 0; i < NP; i++)
 		ok(&S.p[i], CHOOSE(poll, (uint32_t)(i % 7 < 4 ? 0 : i % 7 < 6 ?
 		    1 : i % 5)));
-	refused(&S.p[0], CHOOSE(poll, 5), REJECT_BAD);
-	refused(&S.p[0], WORD(poll, "Un pont"), REJECT_BAD);
+	refused(&S.p[0], CHOOSE(poll, 5), REJECT_BAD, NULL);
+	refused(&S.p[0], WORD(poll, "Un pont"), REJECT_BAD, NULL);
 	sync_all();
 	ok(&S.fac, CLOSE(poll));
 	sync_all();
@@ -1020,5 +730,5 @@ Test(day, the_territorial_day_from_its_board_file)
 	day_closing();
 	day_export();
 	cr_log_info("a step event: %llu bytes on average to a participant",
-	    (unsigned long long)(S.p[0].step_bytes / S.p[0].steps));
+	    (unsigned long long)(S.seen[0].step_bytes / S.seen[0].steps));
 }

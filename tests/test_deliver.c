@@ -764,16 +764,15 @@ console(const char *key)
 }
 
 /*
- * The full-screen client: a canvas drawn as blocks of sections, a card
- * written into a section, an action's owner and due day typed as people
- * say it, "your actions", the evaluation card by card, blind until the
- * facilitator closes it, and the same screens in French.
+ * board served as "cafe"; Fanny joins with the key, Anne sits at a table,
+ * Zoé joins in line mode, which then says line_says.
  */
-Test(client, canvas_actions_and_scores_through_the_keys)
+static void
+three_clients(const char *board, const char *line_says)
 {
-	char	args[512], env[600], *s;
+	char	args[512];
 
-	tui_board(&T, "cafe", CANVAS_BOARD);
+	tui_board(&T, "cafe", board);
 	tui_server_start(&T);
 	snprintf(args, sizeof args, "--board cafe --name Fanny --key-file "
 	    "'%s'", T.key);
@@ -781,9 +780,22 @@ Test(client, canvas_actions_and_scores_through_the_keys)
 	free(tui_wait(&T, "fac", "connected"));
 	tui_client(&T, "anne", "--board cafe --name Anne");
 	free(tui_wait(&T, "anne", "(your table)"));
-	/* Someone in line mode hears what happens. */
 	tui_client(&T, "line", "--plain --board cafe --name Zo\xc3\xa9");
-	free(tui_wait(&T, "line", "Zo\xc3\xa9"));
+	free(tui_wait(&T, "line", line_says));
+}
+
+/*
+ * The full-screen client: a canvas drawn as blocks of sections, a card
+ * written into a section, an action's owner and due day typed as people
+ * say it, "your actions", the evaluation card by card, blind until the
+ * facilitator closes it, and the same screens in French.
+ */
+Test(client, canvas_actions_and_scores_through_the_keys)
+{
+	char	env[600], *s;
+
+	/* Someone in line mode hears what happens. */
+	three_clients(CANVAS_BOARD, "Zo\xc3\xa9");
 	console("p");
 	free(tui_wait(&T, "fac", "harvest"));
 	tui_keys(&T, "fac", "2", NULL);
@@ -898,18 +910,9 @@ Test(client, canvas_actions_and_scores_through_the_keys)
  */
 Test(client, a_canvas_added_live_from_the_console)
 {
-	char	args[512], *s;
+	char	*s;
 
-	tui_board(&T, "cafe", TWO_TABLES_BOARD);
-	tui_server_start(&T);
-	snprintf(args, sizeof args, "--board cafe --name Fanny --key-file "
-	    "'%s'", T.key);
-	tui_client(&T, "fac", args);
-	free(tui_wait(&T, "fac", "connected"));
-	tui_client(&T, "anne", "--board cafe --name Anne");
-	free(tui_wait(&T, "anne", "(your table)"));
-	tui_client(&T, "line", "--plain --board cafe --name Zo\xc3\xa9");
-	free(tui_wait(&T, "line", "You sit at table 2"));
+	three_clients(TWO_TABLES_BOARD, "You sit at table 2");
 
 	/* One line, '|' between the sections; a mistake keeps the field. */
 	console("d");

@@ -719,21 +719,9 @@ Test(export, markdown_renders_as_intended_in_cmark)
 static char *
 html_texts(const struct model *m)
 {
-	char	*path, *p;
-	FILE	*f;
-	size_t	 i;
+	char	*path = temp_file("", 0);
 
-	path = temp_file("", 0);
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	for (i = 0; i < m->ncards; i++) {
-		if (m->cards[i].deleted || strchr(m->cards[i].text, '\n'))
-			continue;
-		for (p = m->cards[i].text; *p != '\0'; p++)
-			fprintf(f, "%02x", (unsigned char)*p);
-		fputc('\n', f);
-	}
-	cr_assert_eq(fclose(f), 0);
+	ts_html_texts(m, path);
 	return path;
 }
 

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model.h"
 #include "tsupport.h"
 
 /* The time on clock id in units of 1/hz second (hz divides 10^9). */
@@ -881,6 +882,192 @@ ts_slurp(const char *path, size_t *len)
 	if (len != NULL)
 		*len = (size_t)n;
 	return s;
+}
+
+/* ------------------------------------------------------------ golden */
+
+/* Write len bytes of data to path. */
+void
+ts_spill(const char *path, const char *data, size_t len)
+{
+	FILE	*f = fopen(path, "wb");
+
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	cr_assert_eq(fwrite(data, 1, len, f), len);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* True when the n characters at s are digits. */
+static bool
+ts_digits(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* True when s starts with a date "YYYY-MM-DD". */
+static bool
+ts_is_date(const char *s, size_t left)
+{
+	return left >= 10 && ts_digits(s, 4) && s[4] == '-' &&
+	    ts_digits(s + 5, 2) && s[7] == '-' && ts_digits(s + 8, 2);
+}
+
+/* True when s starts with a UTC time "YYYY-MM-DDTHH:MM:SSZ". */
+static bool
+ts_is_time(const char *s, size_t left)
+{
+	return left >= 20 && ts_is_date(s, left) && s[10] == 'T' &&
+	    ts_digits(s + 11, 2) && s[13] == ':' && ts_digits(s + 14, 2) &&
+	    s[16] == ':' && ts_digits(s + 17, 2) && s[19] == 'Z';
+}
+
+/* True when s starts with an hour "HH:MM". */
+static bool
+ts_is_hour(const char *s, size_t left)
+{
+	return left >= 5 && ts_digits(s, 2) && s[2] == ':' &&
+	    ts_digits(s + 3, 2);
+}
+
+/*
+ * An export with what changes from one run to the next made fixed, and
+ * nothing else touched: every UTC time "YYYY-MM-DDTHH:MM:SSZ" (CSV and
+ * JSON created_at, the steps' times) becomes "YYYY-MM-DDTHH:MM:SSZ"
+ * literally; on the report's date line ("- Date: ...", "<li>Date: ...")
+ * every date becomes "YYYY-MM-DD"; in its run sheet section ("## Run
+ * sheet", "<h2>Run sheet</h2>", up to the next heading of that level)
+ * every hour becomes "HH:MM".  Everything else -- the words of those lines
+ * included -- must match the golden file byte for byte.  Returns a
+ * malloc'd string of the same length.
+ */
+char *
+ts_export_normalise(const char *in, size_t len)
+{
+	char	*out = malloc(len + 1);
+	size_t	 i = 0;
+	bool	 date_line = false, sheet = false;
+
+	cr_assert_not_null(out);
+	memcpy(out, in, len);
+	out[len] = '\0';
+	while (i < len) {
+		if (i == 0 || out[i - 1] == '\n') {
+			date_line = strncmp(out + i, "- Date: ", 8) == 0 ||
+			    strncmp(out + i, "<li>Date: ", 10) == 0;
+			if (strncmp(out + i, "## ", 3) == 0)
+				sheet = strncmp(out + i, "## Run sheet", 12) ==
+				    0;
+			else if (strncmp(out + i, "<h2>", 4) == 0)
+				sheet = strncmp(out + i, "<h2>Run sheet</h2>",
+				    18) == 0;
+		}
+		if (ts_is_time(out + i, len - i)) {
+			memcpy(out + i, "YYYY-MM-DDTHH:MM:SSZ", 20);
+			i += 20;
+		} else if (date_line && ts_is_date(out + i, len - i)) {
+			memcpy(out + i, "YYYY-MM-DD", 10);
+			i += 10;
+		} else if (sheet && ts_is_hour(out + i, len - i)) {
+			memcpy(out + i, "HH:MM", 5);
+			i += 5;
+		} else
+			i++;
+	}
+	return out;
+}
+
+/* The normalised export equals the golden file (or, with $regen, is it). */
+void
+ts_check_golden(const char *path, const char *dir, const char *golden,
+    const char *regen)
+{
+	char	 gpath[512], *got, *norm, *want;
+	size_t	 len, wlen;
+
+	snprintf(gpath, sizeof gpath, "%s/tests/fixtures/%s/%s", ts_top(),
+	    dir, golden);
+	got = ts_slurp(path, &len);
+	norm = ts_export_normalise(got, len);
+	if (getenv(regen) != NULL) {
+		ts_spill(gpath, norm, len);
+		cr_log_warn("rewrote %s", gpath);
+	}
+	want = ts_slurp(gpath, &wlen);
+	cr_assert(wlen == len && memcmp(want, norm, len) == 0,
+	    "%s differs from %s once times are normalised (kept: "
+	    "CB_KEEP_TMP=1)", path, gpath);
+	free(want);
+	free(norm);
+	free(got);
+}
+
+/* Export board in fmt offline and with the client; the same bytes. */
+void
+ts_export_both(const struct tserver *srv, const char *tmp, const char *board,
+    const char *fmt, bool bom, char *path, size_t pathlen)
+{
+	char	 off[256], *a, *b, what[16];
+	size_t	 alen, blen;
+	int	 rc;
+
+	snprintf(what, sizeof what, "%s%s", fmt, bom ? "-bom" : "");
+	snprintf(off, sizeof off, "%s/offline.%s", tmp, what);
+	snprintf(path, pathlen, "%s/client.%s", tmp, what);
+	{
+		char	*argv[] = {
+		    (char *)ts_bin("CB_SERVER", "server/cafeboard-server"),
+		    "--data", (char *)srv->data, "export", (char *)board,
+		    "--format", (char *)fmt, "-o", off, bom ? "--bom" : NULL,
+		    NULL };
+
+		rc = ts_command(&a, TS_RUN_MS, argv);
+		cr_assert_eq(rc, 0, "cafeboard-server export --format %s: %s",
+		    what, a);
+		free(a);
+	}
+	{
+		/* As the usage says: the connection options after export. */
+		char	*argv[] = {
+		    (char *)ts_bin("CB_CLIENT", "client/cafeboard"),
+		    "export", "--board", (char *)board, "--format", (char *)fmt,
+		    "--key-file", (char *)srv->keyfile, "--socket",
+		    (char *)srv->sock, "-o", path, bom ? "--bom" : NULL, NULL };
+
+		rc = ts_command(&a, TS_RUN_MS, argv);
+		cr_assert_eq(rc, 0, "cafeboard export --format %s: %s", what,
+		    a);
+		free(a);
+	}
+	a = ts_slurp(off, &alen);
+	b = ts_slurp(path, &blen);
+	cr_assert(alen == blen && memcmp(a, b, alen) == 0, "the offline and "
+	    "the client export differ (%s, %s)", off, path);
+	free(a);
+	free(b);
+}
+
+/* The texts of m's live one-line cards, hex, one per line, into path. */
+void
+ts_html_texts(const struct model *m, const char *path)
+{
+	const char	*p;
+	FILE		*f = fopen(path, "w");
+	size_t		 i;
+
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	for (i = 0; i < m->ncards; i++) {
+		if (m->cards[i].deleted || strchr(m->cards[i].text, '\n'))
+			continue;
+		for (p = m->cards[i].text; *p != '\0'; p++)
+			fprintf(f, "%02x", (unsigned char)*p);
+		fputc('\n', f);
+	}
+	cr_assert_eq(fclose(f), 0);
 }
 
 /* True when a program is on the PATH. */

@@ -18,6 +18,8 @@
 
 #include "proto.h"
 
+struct model;
+
 #define TS_TIMEOUT_MS	10000	/* default deadline for one expectation */
 #define TS_RUN_MS	30000	/* deadline for one command (sanitizers) */
 
@@ -92,6 +94,27 @@ int		 ts_command(char **, int, char *const []);
 int		 ts_python(const char *, ...);
 /* A whole file, NUL-terminated; its length in *len if len. */
 char		*ts_slurp(const char *, size_t *);
+/* Write len bytes of data to path. */
+void		 ts_spill(const char *, const char *, size_t);
+/*
+ * An export with its times made fixed (every UTC time, the dates of the
+ * report's date line, the hours of its run sheet), the rest untouched;
+ * malloc'd, of the same length.
+ */
+char		*ts_export_normalise(const char *, size_t);
+/*
+ * The export at path, normalised, equals tests/fixtures/DIR/GOLDEN; when
+ * the environment variable regen is set, it rewrites that file first.
+ */
+void		 ts_check_golden(const char *, const char *, const char *,
+		    const char *);
+/*
+ * Export board in fmt (with a BOM when bom) with the server's offline
+ * command on srv's data and with the real client on srv's socket, both
+ * into tmp: the two must be the same bytes.  The client's file in path.
+ */
+void		 ts_export_both(const struct tserver *, const char *,
+		    const char *, const char *, bool, char *, size_t);
 /* True when a program is on the PATH. */
 bool		 ts_on_path(const char *);
 /* Headless Chromium (profile under tmp) on a file; its output. */
@@ -189,6 +212,10 @@ ssize_t		 ts_recv_more(int, uint8_t **, size_t *, size_t *);
 "        want = bytes.fromhex(line).decode('utf-8')\n" \
 "        assert want in body, ('not in the text', want)\n" \
 "print('html ok: ' + how)\n"
+
+/* The texts of the live cards of one line, hex, one per line, into path:
+ * the file of texts TS_PY_HTML_CHECK wants. */
+void		 ts_html_texts(const struct model *, const char *);
 
 struct tclient {
 	int		 fd;
