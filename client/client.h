@@ -218,6 +218,12 @@ struct net {
 
 /* Monotonic milliseconds. */
 int64_t		 net_now_ms(void);
+/* The board as this user sees it (confirmed plus pending). */
+struct model	*net_view(struct net *);
+/* My participant record, NULL before WELCOME. */
+const struct model_participant *net_me(struct net *);
+/* True if I am a facilitator now (roles change during a session). */
+bool		 net_is_facilitator(struct net *);
 void		 net_init(struct net *, struct event_base *, struct client_opts *,
 		    const struct net_callbacks *, void *);
 void		 net_free(struct net *);

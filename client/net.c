@@ -1003,3 +1003,30 @@ net_problem_text(const struct net *n, char *buf, size_t len)
 		break;
 	}
 }
+
+/* The board as this user sees it (confirmed plus pending). */
+struct model *
+net_view(struct net *n)
+{
+	return replica_view(&n->replica, net_now_ms());
+}
+
+/* My participant record, NULL before WELCOME. */
+const struct model_participant *
+net_me(struct net *n)
+{
+	if (n->replica.me == 0)
+		return NULL;
+	return model_participant(net_view(n), n->replica.me);
+}
+
+/* True if I am a facilitator now (roles change during a session). */
+bool
+net_is_facilitator(struct net *n)
+{
+	const struct model_participant	*me = net_me(n);
+
+	if (me != NULL)
+		return me->role == ROLE_FACILITATOR;
+	return n->replica.me != 0 && n->replica.my_role == ROLE_FACILITATOR;
+}

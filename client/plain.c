@@ -279,28 +279,21 @@ plain_names(const struct model *m, const uint32_t *ids, size_t n)
 struct model *
 plain_model(struct plain *p)
 {
-	return replica_view(&p->net.replica, net_now_ms());
+	return net_view(&p->net);
 }
 
 /* My participant record, NULL before WELCOME. */
 const struct model_participant *
 plain_me(struct plain *p)
 {
-	if (!p->net_ready || p->net.replica.me == 0)
-		return NULL;
-	return model_participant(plain_model(p), p->net.replica.me);
+	return p->net_ready ? net_me(&p->net) : NULL;
 }
 
-/* True if I am a facilitator now. */
+/* True if I am a facilitator now (roles change during a session). */
 bool
 plain_is_facilitator(struct plain *p)
 {
-	const struct model_participant	*me = plain_me(p);
-
-	if (me != NULL)
-		return me->role == ROLE_FACILITATOR;
-	return p->net_ready && p->net.replica.me != 0 &&
-	    p->net.replica.my_role == ROLE_FACILITATOR;
+	return p->net_ready && net_is_facilitator(&p->net);
 }
 
 /* True when this user may hear the vote tallies now. */

@@ -28,6 +28,7 @@
 
 #include "client.h"
 #include "fingerprint.h"
+#include "paths.h"
 #include "xmalloc.h"
 
 /* A client context: TLS 1.2 or later; the pin replaces the CA check. */
@@ -109,22 +110,7 @@ trust_error(struct bufferevent *bev, char *buf, size_t len)
 char *
 trust_known_path(void)
 {
-	const char	*xdg = getenv("XDG_CONFIG_HOME"), *home;
-	struct passwd	*pw;
-	char		*path;
-
-	if (xdg != NULL && xdg[0] == '/') {
-		xasprintf(&path, "%s/cafeboard/known_servers", xdg);
-		return path;
-	}
-	home = getenv("HOME");
-	if ((home == NULL || home[0] != '/') &&
-	    (pw = getpwuid(getuid())) != NULL)
-		home = pw->pw_dir;
-	if (home == NULL || home[0] != '/')
-		home = "/";
-	xasprintf(&path, "%s/.config/cafeboard/known_servers", home);
-	return path;
+	return paths_xdg("XDG_CONFIG_HOME", ".config", "known_servers", "");
 }
 
 /* The name a server is remembered by: HOST:PORT, [V6]:PORT. */

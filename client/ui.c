@@ -87,28 +87,21 @@ ui_event_log(int severity, const char *msg)
 struct model *
 ui_model(struct ui *ui)
 {
-	return replica_view(&ui->net.replica, net_now_ms());
+	return net_view(&ui->net);
 }
 
 /* My participant record, NULL before WELCOME. */
 const struct model_participant *
 ui_me(struct ui *ui)
 {
-	if (!ui->net_ready || ui->net.replica.me == 0)
-		return NULL;
-	return model_participant(ui_model(ui), ui->net.replica.me);
+	return ui->net_ready ? net_me(&ui->net) : NULL;
 }
 
 /* True if I am a facilitator now (roles change during a session). */
 bool
 ui_is_facilitator(struct ui *ui)
 {
-	const struct model_participant	*me = ui_me(ui);
-
-	if (me != NULL)
-		return me->role == ROLE_FACILITATOR;
-	return ui->net_ready && ui->net.replica.me != 0 &&
-	    ui->net.replica.my_role == ROLE_FACILITATOR;
+	return ui->net_ready && net_is_facilitator(&ui->net);
 }
 
 /* The screen must be drawn again: once, at the end of this loop turn. */

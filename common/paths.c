@@ -56,19 +56,21 @@ paths_system_socket(void)
 	return v[0] != '\0' ? v : NULL;
 }
 
-/* The default data directory. */
+/*
+ * $XDG_x_HOME/cafeboard/leaf (xdg_var names it), else $HOME/dflt/cafeboard/
+ * leaf, else under fallback when there is no home; leaf may be "".
+ */
 char *
-paths_default_data(void)
+paths_xdg(const char *xdg_var, const char *dflt, const char *leaf,
+    const char *fallback)
 {
-	const char	*xdg, *home;
+	const char	*xdg = getenv(xdg_var), *home, *sep = leaf[0] != '\0' ?
+			    "/" : "";
 	struct passwd	*pw;
 	char		*path;
 
-	if ((path = paths_first("STATE_DIRECTORY")) != NULL)
-		return path;
-	xdg = getenv("XDG_DATA_HOME");
 	if (xdg != NULL && xdg[0] == '/') {
-		xasprintf(&path, "%s/cafeboard", xdg);
+		xasprintf(&path, "%s/cafeboard%s%s", xdg, sep, leaf);
 		return path;
 	}
 	home = getenv("HOME");
@@ -76,7 +78,18 @@ paths_default_data(void)
 	    (pw = getpwuid(getuid())) != NULL)
 		home = pw->pw_dir;
 	if (home == NULL || home[0] != '/')
-		home = "/tmp";
-	xasprintf(&path, "%s/.local/share/cafeboard", home);
+		home = fallback;
+	xasprintf(&path, "%s/%s/cafeboard%s%s", home, dflt, sep, leaf);
 	return path;
+}
+
+/* The default data directory. */
+char *
+paths_default_data(void)
+{
+	char	*path;
+
+	if ((path = paths_first("STATE_DIRECTORY")) != NULL)
+		return path;
+	return paths_xdg("XDG_DATA_HOME", ".local/share", "", "/tmp");
 }

@@ -14,6 +14,12 @@ char	*paths_default_socket(void);
 /* The data directory: $STATE_DIRECTORY, $XDG_DATA_HOME/cafeboard or
  * ~/.local/share/cafeboard. */
 char	*paths_default_data(void);
+/*
+ * $XDG_x_HOME/cafeboard/LEAF (the variable named), else $HOME/DFLT/
+ * cafeboard/LEAF, else FALLBACK/DFLT/cafeboard/LEAF without a home;
+ * malloc'd.
+ */
+char	*paths_xdg(const char *, const char *, const char *, const char *);
 /* The socket of a system service, tried by clients as a second choice. */
 #define PATHS_SYSTEM_SOCKET	"/run/cafeboard/server.sock"
 /* That socket, or $CAFEBOARD_SYSTEM_SOCKET when set; NULL when empty. */
