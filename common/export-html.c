@@ -448,7 +448,8 @@ static void
 export_html_table(struct export_ctx *x, const struct model_table *t,
     size_t *number)
 {
-	struct export_table	et;
+	struct export_table	 et;
+	char			*title;
 
 	export_table_load(x->m, t, &et);
 	if (t->kind != TABLE_QUESTION && et.n == 0) {
@@ -456,20 +457,9 @@ export_html_table(struct export_ctx *x, const struct model_table *t,
 		return;
 	}
 	export_puts(&x->b, "<section>\n<h3>");
-	switch (t->kind) {
-	case TABLE_QUESTION:
-		export_html_fixed(&x->b, _("Question %zu"), ++*number);
-		break;
-	case TABLE_PAIR:
-		export_html_fixed(&x->b, _("Pair %u"), (unsigned)t->number);
-		break;
-	case TABLE_TEAM:
-		export_html_fixed(&x->b, _("Team %u"), (unsigned)t->number);
-		break;
-	default:
-		export_html_text(&x->b, t->theme);
-		break;
-	}
+	title = export_table_title(t, number);
+	export_html_text(&x->b, title);
+	free(title);
 	if (t->question[0] != '\0') {
 		export_puts(&x->b, " — ");
 		export_html_text(&x->b, t->question);

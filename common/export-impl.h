@@ -117,4 +117,7 @@ void		 export_html(struct export_ctx *);
 void		 export_csv(struct export_ctx *, bool);
 void		 export_json(struct export_ctx *);
 
+/* A table's name in a report ("Question 2", "Pair 1", a label), malloc'd. */
+char	*export_table_title(const struct model_table *, size_t *);
+
 #endif /* CB_EXPORT_IMPL_H */

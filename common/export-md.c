@@ -518,7 +518,8 @@ static void
 export_md_table(struct export_ctx *x, const struct model_table *t,
     size_t *number)
 {
-	struct export_table	et;
+	struct export_table	 et;
+	char			*title;
 
 	export_table_load(x->m, t, &et);
 	if (t->kind != TABLE_QUESTION && et.n == 0) {
@@ -526,24 +527,9 @@ export_md_table(struct export_ctx *x, const struct model_table *t,
 		return;
 	}
 	export_puts(&x->b, "### ");
-	switch (t->kind) {
-	case TABLE_QUESTION:
-		/* TRANSLATORS: the heading of a table: "Question 2 — text". */
-		export_md_fixed(&x->b, false, _("Question %zu"), ++*number);
-		break;
-	case TABLE_PAIR:
-		/* TRANSLATORS: a pair's table (binôme), with its number. */
-		export_md_fixed(&x->b, false, _("Pair %u"),
-		    (unsigned)t->number);
-		break;
-	case TABLE_TEAM:
-		export_md_fixed(&x->b, false, _("Team %u"),
-		    (unsigned)t->number);
-		break;
-	default:
-		export_md_inline(&x->b, t->theme, false);
-		break;
-	}
+	title = export_table_title(t, number);
+	export_md_inline(&x->b, title, false);
+	free(title);
 	if (t->question[0] != '\0') {
 		export_puts(&x->b, " — ");
 		export_md_inline(&x->b, t->question, false);

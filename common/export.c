@@ -501,3 +501,32 @@ export_write(const struct model *m, enum export_format fmt,
 		errno = saved;
 	return rc;
 }
+
+/*
+ * The name of a table in a report, unescaped and malloc'd: "Question 2"
+ * (*number counts the questions' tables), "Pair 1", "Team 3", or a
+ * label's table's label.
+ */
+char *
+export_table_title(const struct model_table *t, size_t *number)
+{
+	char	*s;
+
+	switch (t->kind) {
+	case TABLE_QUESTION:
+		/* TRANSLATORS: the heading of a table: "Question 2 — text". */
+		xasprintf(&s, _("Question %zu"), ++*number);
+		break;
+	case TABLE_PAIR:
+		/* TRANSLATORS: a pair's table (binôme), with its number. */
+		xasprintf(&s, _("Pair %u"), (unsigned)t->number);
+		break;
+	case TABLE_TEAM:
+		xasprintf(&s, _("Team %u"), (unsigned)t->number);
+		break;
+	default:
+		s = xstrdup(t->theme != NULL ? t->theme : "");
+		break;
+	}
+	return s;
+}
