@@ -313,6 +313,14 @@ int		 trust_remember(const struct client_opts *, const char *, char *,
  * (malloc'd, translated) or NULL when TERM was fine.
  */
 char		*term_fallback(void);
+/*
+ * Behind ForceCommand nothing from the keyboard may stop, suspend or kill
+ * the client (Ctrl-C too when ctrl_c), and a write to a closed socket is
+ * an error to handle, not a death.
+ */
+void		 term_signals_ignore(bool);
+/* The event base the last front end left in sw, or a new one. */
+struct event_base *term_switch_base(struct client_switch *);
 /* On BEV_EVENT_CONNECTED: TCP_NODELAY for a TCP connection. */
 void		 dial_connected(struct bufferevent *);
 

@@ -1965,21 +1965,9 @@ plain_main(struct client_opts *opts, struct client_switch *sw)
 	xmalloc_set_fatal_hook(plain_fatal_hook);
 	event_set_log_callback(plain_event_log);
 
-	/*
-	 * Behind ForceCommand nothing from the keyboard may stop, suspend or
-	 * kill us; Ctrl-C is caught (it clears the line).  A write to a
-	 * closed socket is an error to handle, not a death.
-	 */
-	signal(SIGQUIT, SIG_IGN);
-	signal(SIGTSTP, SIG_IGN);
-	signal(SIGTTIN, SIG_IGN);
-	signal(SIGTTOU, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-
-	p.base = sw->base;
-	sw->base = NULL;
-	if (p.base == NULL && (p.base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
+	/* Ctrl-C is caught: it clears the line. */
+	term_signals_ignore(false);
+	p.base = term_switch_base(sw);
 	p.milestone_ev = evtimer_new(p.base, plain_milestone_cb, &p);
 	p.presence_ev = evtimer_new(p.base, plain_presence_cb, &p);
 	for (k = 0; k < 3; k++) {

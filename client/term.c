@@ -4,8 +4,12 @@
  * People come with kitty, ghostty, alacritty, foot, wezterm ...: their
  * laptops send a TERM that a server's terminfo often lacks, and curses
  * would refuse to start.  All of them understand xterm's sequences, so
- * xterm-256color stands in, and vt100 when even that is missing.
+ * xterm-256color stands in, and vt100 when even that is missing.  Also
+ * what both front ends do to the terminal's signals and their event base
+ * when one hands over to the other.
  */
+#include <event2/event.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,4 +70,29 @@ term_fallback(void)
 		return note;
 	}
 	return NULL;
+}
+
+/* Ignore the keyboard's job-control signals and SIGPIPE (see client.h). */
+void
+term_signals_ignore(bool ctrl_c)
+{
+	if (ctrl_c)
+		signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* The event base the last front end left in sw, or a new one. */
+struct event_base *
+term_switch_base(struct client_switch *sw)
+{
+	struct event_base	*base = sw->base;
+
+	sw->base = NULL;
+	if (base == NULL && (base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	return base;
 }

@@ -1354,23 +1354,10 @@ ui_main(struct client_opts *opts, struct client_switch *sw)
 	xmalloc_set_fatal_hook(ui_fatal_hook);
 	event_set_log_callback(ui_event_log);
 
-	/*
-	 * Behind ForceCommand nothing may stop, suspend or kill us from the
-	 * keyboard: raw mode makes those keys plain keys, and these stay
-	 * ignored should the terminal mode ever change.  A write to a closed
-	 * socket is an error to handle, not a death.
-	 */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	signal(SIGTSTP, SIG_IGN);
-	signal(SIGTTIN, SIG_IGN);
-	signal(SIGTTOU, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-
-	ui.base = sw->base;
-	sw->base = NULL;
-	if (ui.base == NULL && (ui.base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
+	/* Raw mode makes those keys plain keys; they stay ignored should the
+	 * terminal mode ever change. */
+	term_signals_ignore(true);
+	ui.base = term_switch_base(sw);
 	ui.redraw_ev = evtimer_new(ui.base, ui_redraw_cb, &ui);
 	ui.tick_ev = evtimer_new(ui.base, ui_tick_cb, &ui);
 	ui.name_ev = evtimer_new(ui.base, ui_name_retry_cb, &ui);
