@@ -68,20 +68,7 @@ trust_session(struct ssl_ctx_st *ctx, const char *host)
 int
 trust_peer(struct bufferevent *bev, char *fp)
 {
-	SSL		*ssl = bufferevent_openssl_get_ssl(bev);
-	X509		*x;
-	uint8_t		 md[EVP_MAX_MD_SIZE];
-	unsigned	 n = 0;
-	int		 ok;
-
-	if (ssl == NULL || (x = SSL_get1_peer_certificate(ssl)) == NULL)
-		return -1;
-	ok = X509_digest(x, EVP_sha256(), md, &n) && n == FINGERPRINT_LEN;
-	X509_free(x);
-	if (!ok)
-		return -1;
-	fingerprint_format(md, fp);
-	return 0;
+	return fingerprint_peer(bufferevent_openssl_get_ssl(bev), fp);
 }
 
 /*

@@ -5,6 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include "fingerprint.h"
 
 /* Write digest as "AB:CD:..." into out (FINGERPRINT_TEXT bytes). */
@@ -80,4 +84,32 @@ fingerprint_same(const char *a, const char *b)
 
 	return fingerprint_parse(a, da) == 0 && fingerprint_parse(b, db) == 0 &&
 	    memcmp(da, db, sizeof da) == 0;
+}
+
+/* The fingerprint of certificate x as text into fp; 0, or -1. */
+int
+fingerprint_cert(X509 *x, char *fp)
+{
+	uint8_t		md[EVP_MAX_MD_SIZE];
+	unsigned	n = 0;
+
+	if (x == NULL || !X509_digest(x, EVP_sha256(), md, &n) ||
+	    n != FINGERPRINT_LEN)
+		return -1;
+	fingerprint_format(md, fp);
+	return 0;
+}
+
+/* The fingerprint of the certificate the TLS peer showed; 0, or -1. */
+int
+fingerprint_peer(SSL *ssl, char *fp)
+{
+	X509	*x;
+	int	 rc;
+
+	if (ssl == NULL || (x = SSL_get1_peer_certificate(ssl)) == NULL)
+		return -1;
+	rc = fingerprint_cert(x, fp);
+	X509_free(x);
+	return rc;
 }

@@ -4,8 +4,8 @@
  * Written as `openssl x509 -noout -fingerprint -sha256` prints them: 32
  * bytes in upper-case hex separated by colons.  Read with the colons and
  * the case optional, so that a fingerprint read aloud or typed from a
- * slide is accepted.  Pure string code: the digest itself comes from
- * OpenSSL in the programs.
+ * slide is accepted.  The digest of a certificate, ours or a peer's, comes
+ * from OpenSSL.
  */
 #ifndef CB_FINGERPRINT_H
 #define CB_FINGERPRINT_H
@@ -28,5 +28,12 @@ void	 fingerprint_format(const uint8_t *, char *);
 int	 fingerprint_parse(const char *, uint8_t *);
 /* True if the two texts name the same fingerprint (both must parse). */
 bool	 fingerprint_same(const char *, const char *);
+
+struct x509_st;
+struct ssl_st;
+/* The fingerprint of certificate x as text into fp; 0, or -1. */
+int	 fingerprint_cert(struct x509_st *, char *);
+/* The fingerprint of the certificate the TLS peer showed; 0, or -1. */
+int	 fingerprint_peer(struct ssl_st *, char *);
 
 #endif /* CB_FINGERPRINT_H */

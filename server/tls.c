@@ -152,8 +152,6 @@ tls_server_ctx(const char *cert_path, const char *key_path, bool *made,
 {
 	SSL_CTX		*ctx;
 	X509		*x;
-	uint8_t		 md[EVP_MAX_MD_SIZE];
-	unsigned	 mdlen = 0;
 	struct stat	 st;
 
 	if (made != NULL) {
@@ -190,10 +188,8 @@ tls_server_ctx(const char *cert_path, const char *key_path, bool *made,
 		return NULL;
 	}
 	x = SSL_CTX_get0_certificate(ctx);
-	if (x == NULL || !X509_digest(x, EVP_sha256(), md, &mdlen) ||
-	    mdlen != FINGERPRINT_LEN)
+	if (fingerprint_cert(x, fp) != 0)
 		fatalx("cannot compute the certificate's fingerprint");
-	fingerprint_format(md, fp);
 	return ctx;
 }
 

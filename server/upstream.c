@@ -814,26 +814,6 @@ upstream_hello_up(struct upstream *up)
 	up->far_waiting = 0;
 }
 
-/* The fingerprint of the certificate the server showed; -1 if none. */
-static int
-upstream_peer_fp(struct bufferevent *bev, char *fp)
-{
-	SSL		*ssl = bufferevent_openssl_get_ssl(bev);
-	X509		*x;
-	uint8_t		 md[EVP_MAX_MD_SIZE];
-	unsigned	 n = 0;
-	int		 ok;
-
-	if (ssl == NULL || (x = SSL_get1_peer_certificate(ssl)) == NULL)
-		return -1;
-	ok = X509_digest(x, EVP_sha256(), md, &n) && n == FINGERPRINT_LEN;
-	X509_free(x);
-	if (!ok)
-		return -1;
-	fingerprint_format(md, fp);
-	return 0;
-}
-
 /*
  * Connected (with TLS, the handshake done): the certificate must be the
  * pinned one, and a plain link must stay on this computer, before our
@@ -847,7 +827,8 @@ upstream_trusted(struct upstream *up, struct bufferevent *bev)
 	char				 fp[FINGERPRINT_TEXT], why[300];
 
 	if (cfg->upstream_tls) {
-		if (upstream_peer_fp(bev, fp) != 0)
+		if (fingerprint_peer(bufferevent_openssl_get_ssl(bev),
+		    fp) != 0)
 			snprintf(why, sizeof why, "no certificate");
 		else if (fingerprint_same(fp, cfg->upstream_pin))
 			return true;
