@@ -126,6 +126,8 @@ uint32_t	 replica_add_pending(struct replica *, uint32_t,
 bool		 replica_drop_pending(struct replica *, uint32_t);
 /* True if card id exists only in the prediction (not yet confirmed). */
 bool		 replica_is_pending_id(const struct replica *, uint64_t);
+/* The cards (or cluster heads) the pending changes touch; *out malloc'd. */
+size_t		 replica_pending_cards(const struct replica *, uint64_t **);
 
 /* ------------------------------------------------------------ net.c */
 

@@ -736,25 +736,6 @@ plain_cmd_complete(struct plain *p, const char *line)
 
 /* ---------------------------------------------------------------- saying */
 
-/* The ids pending changes touch (for "waiting to be sent"). */
-static size_t
-plain_pending_cards(struct plain *p, uint64_t **out)
-{
-	struct replica	*r = &p->net.replica;
-	uint64_t	*v;
-	size_t		 i, n = 0;
-
-	v = xreallocarray(NULL, r->npending + 1, sizeof *v);
-	for (i = 0; i < r->npending; i++) {
-		if (r->pending[i].op.card != 0)
-			v[n++] = r->pending[i].op.card;
-		else if (r->pending[i].op.kind == OP_CLUSTER_TITLE)
-			v[n++] = r->pending[i].op.head;
-	}
-	*out = v;
-	return n;
-}
-
 /* True if c is touched by a change not confirmed yet. */
 static bool
 plain_card_pending(struct plain *p, const struct model_card *c,
@@ -888,7 +869,7 @@ plain_say_table(struct plain *p, uint64_t table)
 		plain_say(p, ngettext("Table %d, %zu idea: %s",
 		    "Table %d, %zu ideas: %s", (unsigned long)ideas),
 		    plain_table_no(m, table), ideas, t->question);
-	npend = plain_pending_cards(p, &pend);
+	npend = replica_pending_cards(&p->net.replica, &pend);
 	for (i = 0; i < n; i++) {
 		s = plain_card_says(p, m, model_card(m, rows[i].card),
 		    plain_card_pending(p, model_card(m, rows[i].card), pend,
@@ -910,7 +891,7 @@ plain_card_line(struct plain *p, uint64_t id)
 	size_t			 npend;
 	char			*s;
 
-	npend = plain_pending_cards(p, &pend);
+	npend = replica_pending_cards(&p->net.replica, &pend);
 	s = plain_card_says(p, m, c, plain_card_pending(p, c, pend, npend),
 	    false);
 	free(pend);
@@ -1153,7 +1134,7 @@ plain_cmd_read(struct plain *p, char *args)
 	free(copy);
 	if ((id = plain_card_arg(p, args, false)) == 0)
 		return;
-	npend = plain_pending_cards(p, &pend);
+	npend = replica_pending_cards(&p->net.replica, &pend);
 	s = plain_card_says(p, m, model_card(m, id), plain_card_pending(p,
 	    model_card(m, id), pend, npend), true);
 	plain_say(p, "%s", s);
@@ -1187,7 +1168,7 @@ plain_cmd_results(struct plain *p, char *args)
 		plain_say(p, "%s", _("There is no table yet."));
 		return;
 	}
-	npend = plain_pending_cards(p, &pend);
+	npend = replica_pending_cards(&p->net.replica, &pend);
 	for (t = 0; t < m->ntables; t++) {
 		if (only != 0 && m->tables[t].id != only)
 			continue;

@@ -658,25 +658,13 @@ plain_deliver_cmd_feedback(struct plain *p, char *args)
 void
 plain_deliver_cmd_actions(struct plain *p, char *args)
 {
-	const struct model	*m = plain_model(p);
-	const struct model_card	*c, **v;
-	size_t			 i, j, n = 0;
-	uint32_t		 me = p->net.replica.me;
+	const struct model	 *m = plain_model(p);
+	const struct model_card	**v;
+	size_t			  i, n;
+	uint32_t		  me = p->net.replica.me;
 
 	(void)args;
-	v = xcalloc(m->ncards + 1, sizeof *v);
-	for (i = 0; i < m->ncards; i++) {
-		c = &m->cards[i];
-		if (!model_action_of(m, c, me))
-			continue;
-		/* By due day, those without one last. */
-		for (j = n; j > 0 && (v[j - 1]->due[0] == '\0' ?
-		    c->due[0] != '\0' : c->due[0] != '\0' &&
-		    strcmp(c->due, v[j - 1]->due) < 0); j--)
-			v[j] = v[j - 1];
-		v[j] = c;
-		n++;
-	}
+	n = model_actions_list(m, me, &v);
 	if (n == 0)
 		plain_say(p, "%s", _("No action has your name."));
 	else

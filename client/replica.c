@@ -290,3 +290,21 @@ replica_is_pending_id(const struct replica *r, uint64_t id)
 		    r->confirmed->head;
 	return id > r->confirmed->head;
 }
+
+/* The cards (or cluster heads) the pending changes touch; *out malloc'd. */
+size_t
+replica_pending_cards(const struct replica *r, uint64_t **out)
+{
+	uint64_t	*v;
+	size_t		 i, n = 0;
+
+	v = xreallocarray(NULL, r->npending + 1, sizeof *v);
+	for (i = 0; i < r->npending; i++) {
+		if (r->pending[i].op.card != 0)
+			v[n++] = r->pending[i].op.card;
+		else if (r->pending[i].op.kind == OP_CLUSTER_TITLE)
+			v[n++] = r->pending[i].op.head;
+	}
+	*out = v;
+	return n;
+}

@@ -490,26 +490,14 @@ ui_actions_picked(struct ui *ui, uint64_t id)
 void
 ui_key_actions(struct ui *ui, const struct ui_key *k)
 {
-	const struct model	*m = ui_model(ui);
-	const struct model_card	*c, **v;
-	char			*label, *text;
-	size_t			 i, j, n = 0;
-	uint32_t		 me = ui->net.replica.me;
+	const struct model	 *m = ui_model(ui);
+	const struct model_card	**v;
+	char			 *label, *text;
+	size_t			  i, j, n;
+	uint32_t		  me = ui->net.replica.me;
 
 	(void)k;
-	v = xcalloc(m->ncards + 1, sizeof *v);
-	for (i = 0; i < m->ncards; i++) {
-		c = &m->cards[i];
-		if (!model_action_of(m, c, me))
-			continue;
-		/* By due day, those without one last. */
-		for (j = n; j > 0 && (v[j - 1]->due[0] == '\0' ?
-		    c->due[0] != '\0' : c->due[0] != '\0' &&
-		    strcmp(c->due, v[j - 1]->due) < 0); j--)
-			v[j] = v[j - 1];
-		v[j] = c;
-		n++;
-	}
+	n = model_actions_list(m, me, &v);
 	if (n == 0) {
 		free(v);
 		ui_message(ui, false, "%s", _("No action has your name."));

@@ -458,25 +458,6 @@ ui_bcache_put(struct ui_bcache *bc, uint64_t card,
 	b->kept = true;
 }
 
-/* The cards of pending ops, for their marks. */
-static size_t
-ui_pending_cards(struct ui *ui, uint64_t **out)
-{
-	struct replica	*r = &ui->net.replica;
-	uint64_t	*v;
-	size_t		 i, n = 0;
-
-	v = xreallocarray(NULL, r->npending + 1, sizeof *v);
-	for (i = 0; i < r->npending; i++) {
-		if (r->pending[i].op.card != 0)
-			v[n++] = r->pending[i].op.card;
-		else if (r->pending[i].op.kind == OP_CLUSTER_TITLE)
-			v[n++] = r->pending[i].op.head;
-	}
-	*out = v;
-	return n;
-}
-
 /*
  * Each card's number on table (model_card_number), by its index in
  * m->cards; only the table's cards are set.
@@ -537,7 +518,7 @@ ui_blocks(struct ui *ui, const struct model *m, uint64_t table, int w,
 		t->key = key;
 	}
 	p.head = ui->net.replica.confirmed->head;
-	p.ncards = ui_pending_cards(ui, &cards);
+	p.ncards = replica_pending_cards(&ui->net.replica, &cards);
 	p.cards = cards;
 	n = layout_rows(m, table, &p, &rows);
 	free(cards);

@@ -1009,3 +1009,28 @@ model_deliver_rebuild(struct model *m)
 			p->eval_cards++;
 	}
 }
+
+/* The actions of participant me, soonest first (see model.h). */
+size_t
+model_actions_list(const struct model *m, uint32_t me,
+    const struct model_card ***out)
+{
+	const struct model_card	*c, **v;
+	size_t			 i, j, n = 0;
+
+	v = xcalloc(m->ncards + 1, sizeof *v);
+	for (i = 0; i < m->ncards; i++) {
+		c = &m->cards[i];
+		if (!model_action_of(m, c, me))
+			continue;
+		/* By due day, those without one last. */
+		for (j = n; j > 0 && (v[j - 1]->due[0] == '\0' ?
+		    c->due[0] != '\0' : c->due[0] != '\0' &&
+		    strcmp(c->due, v[j - 1]->due) < 0); j--)
+			v[j] = v[j - 1];
+		v[j] = c;
+		n++;
+	}
+	*out = v;
+	return n;
+}

@@ -438,6 +438,12 @@ uint64_t	 model_score_sum(const struct model *, const struct model_card *);
  */
 bool		 model_action_of(const struct model *, const struct model_card *,
 		    uint32_t);
+/*
+ * The cards that are actions of participant me, soonest due first, those
+ * without a day last; *out malloc'd (the caller frees the array only).
+ */
+size_t		 model_actions_list(const struct model *, uint32_t,
+		    const struct model_card ***);
 /* Everyone's scores, sorted by participant, card, criterion; free(*out). */
 struct model_score_rec {
 	uint32_t	 participant;
