@@ -1148,6 +1148,7 @@ Test(draw, bytes_from_peers_never_reach_the_terminal_as_controls)
 	fclose(out);
 	fclose(in);
 	free(buf);
+	ui_draw_cards_forget(&ui);
 	free(ui.tabs);
 	net_free(&ui.net);
 	event_base_free(base);
