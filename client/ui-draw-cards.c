@@ -290,6 +290,7 @@ struct ui_bcache {
 	struct idmap		 idx;		/* card -> entries index */
 	struct ui_bcache_entry	*v;
 	size_t			 n;
+	size_t			 cap;		/* of v */
 	struct ui_tcache	*t;		/* the tables laid out */
 	size_t			 nt;
 };
@@ -323,9 +324,7 @@ ui_bcache_clear(struct ui_bcache *bc)
 		free(bc->v[i].b.title);
 		free(bc->v[i].b.lines);
 	}
-	free(bc->v);
-	bc->v = NULL;
-	bc->n = 0;
+	bc->n = 0;		/* v's room stays for the next epoch */
 	idmap_clear(&bc->idx);
 }
 
@@ -344,13 +343,20 @@ ui_tcache_slot(struct ui_bcache *bc, uint64_t table)
 	return &bc->t[bc->nt++];
 }
 
+/* True if a and b have the same stamp and drawing inputs (not the row). */
+static bool
+ui_bcache_inputs_same(const struct ui_bcache_key *a,
+    const struct ui_bcache_key *b)
+{
+	return a->stamp == b->stamp && a->me == b->me && a->w == b->w &&
+	    a->ascii == b->ascii && a->totals == b->totals && a->fac == b->fac;
+}
+
 /* True if the kept layout t was made under key k. */
 static bool
 ui_tcache_fits(const struct ui_tcache *t, const struct ui_bcache_key *k)
 {
-	return t->b != NULL && t->key.stamp == k->stamp && t->key.me == k->me &&
-	    t->key.w == k->w && t->key.ascii == k->ascii &&
-	    t->key.totals == k->totals && t->key.fac == k->fac;
+	return t->b != NULL && ui_bcache_inputs_same(&t->key, k);
 }
 
 /* Release the cache of kept cards. */
@@ -361,6 +367,7 @@ ui_draw_cards_forget(struct ui *ui)
 		return;
 	ui_bcache_clear(ui->bcache);
 	idmap_free(&ui->bcache->idx);
+	free(ui->bcache->v);
 	free(ui->bcache);
 	ui->bcache = NULL;
 }
@@ -425,9 +432,7 @@ ui_bcache_get(struct ui_bcache *bc, uint64_t card,
 	    e->row.kind != k->row.kind || e->row.head != k->row.head ||
 	    e->row.placeholder != k->row.placeholder ||
 	    e->row.pending != k->row.pending || e->num != k->num ||
-	    e->stamp != k->stamp || e->me != k->me || e->w != k->w ||
-	    e->ascii != k->ascii || e->totals != k->totals ||
-	    e->fac != k->fac)
+	    !ui_bcache_inputs_same(e, k))
 		return NULL;
 	return &bc->v[i].b;
 }
@@ -446,7 +451,10 @@ ui_bcache_put(struct ui_bcache *bc, uint64_t card,
 		free(e->b.title);
 		free(e->b.lines);
 	} else {
-		bc->v = xreallocarray(bc->v, bc->n + 1, sizeof *bc->v);
+		if (bc->n == bc->cap) {
+			bc->cap = bc->cap == 0 ? 64 : 2 * bc->cap;
+			bc->v = xreallocarray(bc->v, bc->cap, sizeof *bc->v);
+		}
 		i = (uint32_t)bc->n++;
 		idmap_put(&bc->idx, card, i);
 		e = &bc->v[i];

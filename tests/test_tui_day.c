@@ -252,14 +252,6 @@ Test(tui_day, the_line_mode_says_the_day_and_answers_polls)
 	tui_end(&T);
 }
 
-/* A line typed in window win, then Enter. */
-static void
-line(const char *win, const char *text)
-{
-	tui_type(&T, win, text);
-	tui_keys(&T, win, "Enter", NULL);
-}
-
 Test(tui_day, a_facilitator_in_the_line_mode_runs_the_day)
 {
 	char	args[512];
@@ -276,64 +268,64 @@ Test(tui_day, a_facilitator_in_the_line_mode_runs_the_day)
 	tui_client(&T, "bob", "--plain --board day --name Bob --code secret");
 	free(tui_wait(&T, "bob", "Type help for the commands."));
 	/* The commands are there only for facilitators. */
-	line("fac", "help");
+	tui_line(&T, "fac", "help");
 	s = tui_wait(&T, "fac", "close poll: close the open poll");
 	cr_assert_not_null(strstr(s, "groups pairs | teams | labels | merge"),
 	    "%s", s);
 	cr_assert_not_null(strstr(s, "labelof NAME LABEL"), "%s", s);
 	free(s);
-	line("ann", "groups pairs");
+	tui_line(&T, "ann", "groups pairs");
 	free(tui_wait(&T, "ann", "This command is for facilitators."));
 	/* A poll: opened by the step, heard again, closed by the
 	 * facilitator; its results go to everyone. */
-	line("fac", "step");
+	tui_line(&T, "fac", "step");
 	free(tui_wait(&T, "ann", "Poll: Comment arrivez-vous ?"));
-	line("bob", "poll");
+	tui_line(&T, "bob", "poll");
 	free(tui_wait(&T, "bob", "Poll: Comment arrivez-vous ? Answer with "
 	    "a word"));
-	line("ann", "answer Curieuse");
+	tui_line(&T, "ann", "answer Curieuse");
 	free(tui_wait(&T, "ann", "Your answer is in"));
-	line("fac", "close poll");
+	tui_line(&T, "fac", "close poll");
 	free(tui_wait(&T, "fac", "Poll \xe2\x80\x9c" "Comment arrivez-vous ?"
 	    "\xe2\x80\x9d closed."));
 	free(tui_wait(&T, "bob", "\xe2\x80\x9d is closed: Curieuse 1."));
-	line("fac", "close poll");
+	tui_line(&T, "fac", "close poll");
 	free(tui_wait(&T, "fac", "No poll is open."));
 	/* A quick poll typed by the facilitator. */
-	line("bob", "poll Une autre ?");
+	tui_line(&T, "bob", "poll Une autre ?");
 	free(tui_wait(&T, "bob", "Only a facilitator opens a poll"));
-	line("fac", "poll Quel format demain ? | atelier | pl\xc3\xa9ni\xc3\xa8re");
+	tui_line(&T, "fac", "poll Quel format demain ? | atelier | pl\xc3\xa9ni\xc3\xa8re");
 	free(tui_wait(&T, "fac", "Poll opened."));
 	free(tui_wait(&T, "ann", "Poll: Quel format demain ? Choices: 1 "
 	    "atelier and 2 pl\xc3\xa9ni\xc3\xa8re."));
-	line("ann", "answer 2");
+	tui_line(&T, "ann", "answer 2");
 	free(tui_wait(&T, "ann", "Your answer is in"));
-	line("fac", "close poll");
+	tui_line(&T, "fac", "close poll");
 	free(tui_wait(&T, "bob", "is closed: pl\xc3\xa9ni\xc3\xa8re 1 and "
 	    "atelier 0."));
 	/* Labels given by the facilitator, then one table per label. */
-	line("fac", "labelof Ann Loire");
+	tui_line(&T, "fac", "labelof Ann Loire");
 	free(tui_wait(&T, "fac", "none or one of: Ain and Is\xc3\xa8re."));
-	line("fac", "labelof Ann isere");
+	tui_line(&T, "fac", "labelof Ann isere");
 	free(tui_wait(&T, "fac", "Ann: Is\xc3\xa8re."));
-	line("fac", "labelof Bob Ain");
+	tui_line(&T, "fac", "labelof Bob Ain");
 	free(tui_wait(&T, "fac", "Bob: Ain."));
-	line("fac", "groups labels");
+	tui_line(&T, "fac", "groups labels");
 	free(tui_wait(&T, "fac", "One table per label."));
 	free(tui_wait(&T, "ann", "New groups: you are at Is\xc3\xa8re."));
 	free(tui_wait(&T, "bob", "New groups: you are at Ain."));
-	line("fac", "labelof Bob none");
+	tui_line(&T, "fac", "labelof Bob none");
 	free(tui_wait(&T, "fac", "Bob has no label now."));
-	line("fac", "groups tribes");
+	tui_line(&T, "fac", "groups tribes");
 	free(tui_wait(&T, "fac", "Type groups and one of: pairs, teams, "
 	    "labels, merge."));
-	line("fac", "groups pairs");
+	tui_line(&T, "fac", "groups pairs");
 	free(tui_wait(&T, "fac", "Pairs formed."));
 	free(tui_wait(&T, "ann", "with Bob."));
 	/* The pair's table is a table like any other: one writes there. */
-	line("fac", "phase ideas");
+	tui_line(&T, "fac", "phase ideas");
 	free(tui_wait(&T, "ann", "Phase: ideas"));
-	line("ann", "add Une id\xc3\xa9" "e de bin\xc3\xb4me");
+	tui_line(&T, "ann", "add Une id\xc3\xa9" "e de bin\xc3\xb4me");
 	free(tui_wait(&T, "bob", "new idea 1 from Ann: Une id\xc3\xa9" "e de "
 	    "bin\xc3\xb4me"));
 	tui_end(&T);
@@ -361,9 +353,9 @@ Test(tui_day, a_step_that_rotates_says_where_everyone_goes)
 	free(tui_wait(&T, "ann", "You sit at table 1"));
 	tui_client(&T, "anne", "--board rot --name Anne");
 	free(tui_wait(&T, "anne", "(your table)"));
-	line("fac", "step");
+	tui_line(&T, "fac", "step");
 	free(tui_wait(&T, "ann", "Step 1 of 2: Premier tour."));
-	line("fac", "step");
+	tui_line(&T, "fac", "step");
 	free(tui_wait(&T, "ann", "Step 2 of 2: Second tour."));
 	free(tui_wait(&T, "ann", "The tables rotated: round 2."));
 	free(tui_wait(&T, "anne", "The tables rotated: you"));

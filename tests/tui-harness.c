@@ -597,3 +597,11 @@ tui_add_card(struct tui *t, const char *win, const char *text)
 	tui_keys(t, win, "Enter", NULL);
 	free(tui_wait_gone(t, win, "New idea"));
 }
+
+/* A line typed in window win, then Enter. */
+void
+tui_line(struct tui *t, const char *win, const char *text)
+{
+	tui_type(t, win, text);
+	tui_keys(t, win, "Enter", NULL);
+}

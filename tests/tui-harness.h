@@ -108,6 +108,8 @@ void		 tui_cafe(struct tui *, const char *, bool);
 /* The facilitator sets the phase from the console: digit 1 (welcome) to 6
  * (closed), name as the status line says it. */
 void		 tui_phase(struct tui *, const char *, const char *);
+/* A line typed in window win, then Enter (a command in --plain). */
+void		 tui_line(struct tui *, const char *, const char *);
 /* Someone writes a card, once their screen is in the ideas phase. */
 void		 tui_add_card(struct tui *, const char *, const char *);
 
