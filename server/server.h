@@ -134,6 +134,8 @@ struct board {
 
 	uint64_t	 fanout_from;	/* first seq not yet sent to live conns */
 	uint64_t	 snapshot_seq;	/* seq of the last snapshot */
+	size_t		 snapshot_bytes; /* its size */
+	off_t		 snapshot_log_at; /* the log's size when it was made */
 	bool		 needs_sync;
 
 	struct client_conn_list conns;	/* every connection on this board */
@@ -346,7 +348,8 @@ int		 store_lock(const char *, char *, size_t);
 int		 store_load(const char *, const char *, int, struct model **,
 		    struct evlog **, uint64_t *, store_each_fn, void *,
 		    char *, size_t);
-int		 store_snapshot(const char *, const struct model *, char *, size_t);
+int		 store_snapshot(const char *, const struct model *, size_t *,
+		     char *, size_t);
 /* Rebuild m from a snapshot's data (seq, data, len, now); -1 if unusable. */
 int		 store_read_snapshot(struct model *, uint64_t, const uint8_t *,
 		    size_t, int64_t, char *, size_t);

@@ -467,10 +467,10 @@ fail:
 	return -1;
 }
 
-/* Write a snapshot of m into dir. */
+/* Write a snapshot of m into dir; its size in *bytes when not NULL. */
 int
-store_snapshot(const char *dir, const struct model *m, char *err,
-    size_t errlen)
+store_snapshot(const char *dir, const struct model *m, size_t *bytes,
+    char *err, size_t errlen)
 {
 	struct proto_buf	buf;
 	int			rc;
@@ -478,6 +478,8 @@ store_snapshot(const char *dir, const struct model *m, char *err,
 	proto_buf_init(&buf);
 	model_state_write(m, 0, server_now_ms(), &buf);
 	rc = evlog_snapshot_write(dir, m->head, buf.data, buf.len, err, errlen);
+	if (bytes != NULL)
+		*bytes = buf.len;
 	proto_buf_free(&buf);
 	return rc;
 }

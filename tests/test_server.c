@@ -3507,6 +3507,83 @@ snapshot_seq(const char *board)
 	return seq;
 }
 
+/* The size of one of a board's files. */
+static off_t
+file_size(const char *board, const char *file)
+{
+	char		path[256];
+	struct stat	st;
+
+	board_file(path, sizeof path, board, file);
+	cr_assert_eq(stat(path, &st), 0, "%s: %s", path, strerror(errno));
+	return st.st_size;
+}
+
+/*
+ * A big board's snapshots are spread out: with --snapshot-every 10, a
+ * board whose snapshot is larger than 10 events of log waits until the
+ * log has grown by as much as the snapshot before the next one.  (Before,
+ * every 10 events rewrote the whole board: the cost of a change grew with
+ * the board.)
+ */
+STEST(snapshots_of_a_big_board_wait_for_as_much_log)
+{
+	struct tclient	*f;
+	uint64_t	 t, snap, seq;
+	off_t		 log_at, snap_size;
+	char		 text[PROTO_CARD_MAX], path[256];
+	int		 i, n;
+
+	tserver_start(&srv, false, "--snapshot-every", "10", "--ops-per-sec",
+	    "0", NULL);
+	t = new_board(&f, false, "grand");
+	/*
+	 * Long ideas until a snapshot of some size is made at the last one:
+	 * the log's size then is where the next one counts from.
+	 */
+	memset(text, 'x', 400);
+	text[400] = '\0';
+	snap = 0;
+	for (i = 0; i < 200; i++) {
+		seq = apply(f, ADD(t, text, 0));
+		answers(f, 1, "a long idea");
+		board_file(path, sizeof path, "grand", "snapshot");
+		if (access(path, F_OK) == 0 && snapshot_seq("grand") == seq &&
+		    file_size("grand", "snapshot") > 10000) {
+			snap = seq;
+			break;
+		}
+	}
+	cr_assert(snap != 0, "no snapshot of 10 kB at an idea's seq");
+	snap_size = file_size("grand", "snapshot");
+	log_at = file_size("grand", "events.log");
+
+	/* Short ideas: many more than 10 events, less log than a snapshot. */
+	for (n = 0; file_size("grand", "events.log") - log_at < snap_size / 2;
+	    n++) {
+		apply(f, ADD(t, "court", 0));
+		/* The log's size before any snapshot made for this event. */
+		answers(f, 2, "a short idea");
+		cr_assert_eq(snapshot_seq("grand"), snap, "a snapshot at %llu "
+		    "after %d short ideas and %lld bytes of log, the last "
+		    "one holding %lld", ULL(snapshot_seq("grand")), n + 1,
+		    (long long)(file_size("grand", "events.log") - log_at),
+		    (long long)snap_size);
+	}
+	cr_assert(n >= 30, "only %d short ideas made half a snapshot", n);
+
+	/* Once the log has grown by a snapshot, the next one comes. */
+	while (file_size("grand", "events.log") - log_at < snap_size + 10 * 200) {
+		seq = apply(f, ADD(t, "court", 0));
+		answers(f, 3, "another short idea");
+	}
+	cr_assert(snapshot_seq("grand") > snap && snapshot_seq("grand") <= seq,
+	    "the snapshot stayed at %llu (head %llu)", ULL(snapshot_seq(
+	    "grand")), ULL(seq));
+	hang_up(f);
+	tserver_stop(&srv, SIGTERM);
+}
+
 /* The board as a facilitator's fresh STATE catch-up gives it. */
 static struct model *
 served_board(const char *board)
