@@ -4,13 +4,14 @@
  * same run.
  *
  * Two rooms: 60 clients each adding a card every 200 ms (300 events/s),
- * and 200 clients at the same pace (1 000 events/s), for 8 s, the sends
+ * and 200 clients at the same pace (1 000 events/s), for 3 s, the sends
  * staggered over the period.  Every client both writes and reads: a
  * cafeboard client is a participant seated at one of 4 tables; a redis
- * client has a subscribed
- * connection and one to PUBLISH on; a nats client subscribes and
- * publishes on one connection.  Messages are a 40-character idea
- * (cafeboard) or a 60-byte payload (anchors).  Prints, per room:
+ * client has a subscribed connection and one to PUBLISH on; a nats client
+ * subscribes and publishes on one connection.  Messages are a
+ * 40-character idea (cafeboard) or a 60-byte payload (anchors).  Each
+ * configuration runs three times, interleaved with the others; prints,
+ * per room, the medians of:
  *
  *   to all p50/p99/max  from the send to the moment the last of the N
  *                       clients (the sender's own copy included) has it
@@ -42,6 +43,8 @@
 #define PAYLOAD		60
 #define MAX_PARTICIPANT	4096
 #define DRAIN_MS	3000
+#define MAX_REPEATS	5
+#define MAX_CONFIGS	(2 * BS_MAX_BUILDS + 2)
 
 /* One room's clients and what they measured. */
 struct room {
@@ -188,17 +191,26 @@ send_one(struct room *r, size_t i)
 	bs_send_all(r->kind == BS_REDIS ? r->out[i].fd : r->in[i].fd, msg, n);
 }
 
+/* What one run measured. */
+struct result {
+	double		 p50, p99, max;	/* ms */
+	double		 lost;		/* messages */
+	double		 cpu;		/* % of a core */
+	double		 sys, ectl;	/* per delivery; < 0 when not counted */
+};
+
 /*
- * One room of n clients at rate messages/s each for seconds; the figures
- * under system, on the rows of the --fsync policy.
+ * One room of n clients at rate messages/s each for seconds on server s
+ * (system names it in the progress line): what it measured.
  */
-static void
+static struct result
 run(struct bs_server *s, const char *system, size_t n, double rate,
     const char *fsync, double seconds)
 {
+	struct result	 res;
 	struct room	 r;
 	struct bs_sys	 sys;
-	char		 fig[128], label[64];
+	char		 label[64];
 	int64_t		*next, t0, t, end, period, soon;
 	double		 cpu0, cpu1, total = 0, ectl = 0;
 	size_t		 i;
@@ -258,27 +270,13 @@ run(struct bs_server *s, const char *system, size_t n, double rate,
 
 	snprintf(label, sizeof label, "%zu clients x %.0f/s, fsync %s", n,
 	    rate, fsync);
-	snprintf(fig, sizeof fig, "%s: to all, p50", label);
-	bs_put(fig, system, (double)bs_pctl(r.lat, r.nlat, 0.50) / 1000.0,
-	    "ms");
-	snprintf(fig, sizeof fig, "%s: to all, p99", label);
-	bs_put(fig, system, (double)bs_pctl(r.lat, r.nlat, 0.99) / 1000.0,
-	    "ms");
-	snprintf(fig, sizeof fig, "%s: to all, max", label);
-	bs_put(fig, system, r.nlat > 0 ? (double)r.lat[r.nlat - 1] / 1000.0 :
-	    0, "ms");
-	snprintf(fig, sizeof fig, "%s: lost", label);
-	bs_put(fig, system, (double)(r.sent - r.nlat), "messages");
-	snprintf(fig, sizeof fig, "%s: server CPU", label);
-	bs_put(fig, system, 100.0 * (cpu1 - cpu0) / seconds, "% of a core");
-	if (count_sys) {
-		snprintf(fig, sizeof fig, "%s: syscalls", label);
-		bs_put(fig, system, total / (double)r.deliveries,
-		    "per delivery");
-		snprintf(fig, sizeof fig, "%s: epoll_ctl", label);
-		bs_put(fig, system, ectl / (double)r.deliveries,
-		    "per delivery");
-	}
+	res.p50 = (double)bs_pctl(r.lat, r.nlat, 0.50) / 1000.0;
+	res.p99 = (double)bs_pctl(r.lat, r.nlat, 0.99) / 1000.0;
+	res.max = r.nlat > 0 ? (double)r.lat[r.nlat - 1] / 1000.0 : 0;
+	res.lost = (double)(r.sent - r.nlat);
+	res.cpu = 100.0 * (cpu1 - cpu0) / seconds;
+	res.sys = count_sys ? total / (double)r.deliveries : -1;
+	res.ectl = count_sys ? ectl / (double)r.deliveries : -1;
 	printf("  %-5s %s: p50 %.2f ms, p99 %.2f ms (%zu of %llu)\n", system,
 	    label, (double)bs_pctl(r.lat, r.nlat, 0.50) / 1000.0,
 	    (double)bs_pctl(r.lat, r.nlat, 0.99) / 1000.0, r.nlat,
@@ -299,9 +297,65 @@ run(struct bs_server *s, const char *system, size_t n, double rate,
 	free(r.table);
 	free(r.lat);
 	free(next);
+	return res;
 }
 
-/* Every configuration on every build, then the table. */
+/* Sort doubles for a median. */
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of n values at v[0], v[stride], ... (n <= MAX_REPEATS). */
+static double
+median(const double *v, size_t stride, int n)
+{
+	double	tmp[MAX_REPEATS];
+	int	i;
+
+	for (i = 0; i < n; i++)
+		tmp[i] = v[(size_t)i * stride];
+	qsort(tmp, (size_t)n, sizeof *tmp, cmp_double);
+	return n % 2 == 1 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+}
+
+/* Put one configuration's figures: the medians of its repeats. */
+static void
+put_medians(const struct result *res, int n, const char *system,
+    size_t clients, const char *fsync)
+{
+	size_t	stride = sizeof *res / sizeof(double);
+	char	fig[128], label[64];
+
+	snprintf(label, sizeof label, "%zu clients x 5/s, fsync %s", clients,
+	    fsync);
+	snprintf(fig, sizeof fig, "%s: to all, p50", label);
+	bs_put(fig, system, median(&res[0].p50, stride, n), "ms");
+	snprintf(fig, sizeof fig, "%s: to all, p99", label);
+	bs_put(fig, system, median(&res[0].p99, stride, n), "ms");
+	snprintf(fig, sizeof fig, "%s: to all, max", label);
+	bs_put(fig, system, median(&res[0].max, stride, n), "ms");
+	snprintf(fig, sizeof fig, "%s: lost", label);
+	bs_put(fig, system, median(&res[0].lost, stride, n), "messages");
+	snprintf(fig, sizeof fig, "%s: server CPU", label);
+	bs_put(fig, system, median(&res[0].cpu, stride, n), "% of a core");
+	if (res[0].sys < 0)
+		return;
+	snprintf(fig, sizeof fig, "%s: syscalls", label);
+	bs_put(fig, system, median(&res[0].sys, stride, n), "per delivery");
+	snprintf(fig, sizeof fig, "%s: epoll_ctl", label);
+	bs_put(fig, system, median(&res[0].ectl, stride, n), "per delivery");
+}
+
+/*
+ * Every configuration, repeated and interleaved (this, base, redis, nats,
+ * then again), so that a burst of the shared machine's noise lands on
+ * one repeat of each rather than on all of one: the figures are the
+ * medians of the repeats.  Then the table.
+ */
 int
 main(void)
 {
@@ -309,38 +363,58 @@ main(void)
 	static const char	*fsyncs[] = { "never", "always" };
 	struct bs_build		 builds[BS_MAX_BUILDS];
 	struct bs_server	 s;
-	double			 seconds = bs_quick() ? 4 : 8;
+	struct result		 res[MAX_CONFIGS][MAX_REPEATS];
+	const char		*names[MAX_CONFIGS], *pol[MAX_CONFIGS];
+	bool			 skip[MAX_CONFIGS];
+	double			 seconds = 3;
 	int			 nb, b, f, z, nz = bs_quick() ? 1 : 2;
-	enum bs_kind		 k;
+	int			 rep, nrep = bs_quick() ? 1 : 3, nc, k;
+	enum bs_kind		 kind;
+	char			 fig[96];
 
 	bs_begin("latency over TCP, to every recipient");
 	bs_raise_nofile();
 	srandom((unsigned)getpid());
 	nb = bs_builds(builds);
 	for (z = 0; z < nz; z++) {
-		for (f = 0; f < 2; f++) {
-			for (b = 0; b < nb; b++) {
-				bs_cafe_start(&s, builds[b].server, "--fsync",
-				    fsyncs[f], NULL);
-				run(&s, builds[b].label, rooms[z], 5.0,
-				    fsyncs[f], seconds);
+		memset(skip, 0, sizeof skip);
+		for (rep = 0; rep < nrep; rep++) {
+			nc = 0;
+			for (f = 0; f < 2; f++) {
+				for (b = 0; b < nb; b++) {
+					names[nc] = builds[b].label;
+					pol[nc] = fsyncs[f];
+					bs_cafe_start(&s, builds[b].server,
+					    "--fsync", fsyncs[f], NULL);
+					res[nc++][rep] = run(&s,
+					    builds[b].label, rooms[z], 5.0,
+					    fsyncs[f], seconds);
+					bs_server_stop(&s, SIGTERM);
+					bs_server_cleanup(&s);
+				}
+			}
+			for (kind = BS_REDIS; kind <= BS_NATS; kind++, nc++) {
+				names[nc] = kind == BS_REDIS ? "redis" : "nats";
+				pol[nc] = "never";
+				if (skip[nc] || bs_anchor_start(&s, kind) != 0) {
+					skip[nc] = true;
+					continue;
+				}
+				res[nc][rep] = run(&s, names[nc], rooms[z],
+				    5.0, "never", seconds);
 				bs_server_stop(&s, SIGTERM);
 				bs_server_cleanup(&s);
 			}
 		}
-		for (k = BS_REDIS; k <= BS_NATS; k++) {
-			const char *name = k == BS_REDIS ? "redis" : "nats";
-			char	    fig[96];
-
-			if (bs_anchor_start(&s, k) != 0) {
-				snprintf(fig, sizeof fig, "%zu clients x 5/s, "
-				    "fsync never: to all, p99", rooms[z]);
-				bs_note(fig, name, "not installed");
+		for (k = 0; k < nc; k++) {
+			if (!skip[k]) {
+				put_medians(res[k], nrep, names[k], rooms[z],
+				    pol[k]);
 				continue;
 			}
-			run(&s, name, rooms[z], 5.0, "never", seconds);
-			bs_server_stop(&s, SIGTERM);
-			bs_server_cleanup(&s);
+			snprintf(fig, sizeof fig, "%zu clients x 5/s, fsync "
+			    "never: to all, p99", rooms[z]);
+			bs_note(fig, names[k], "not installed");
 		}
 	}
 	bs_end();
