@@ -1152,6 +1152,31 @@ client_conn_replay_bytes(struct client_conn *c, bool *possible)
 	return bytes;
 }
 
+/* To a roster client after its catch-up: everyone live here, c included. */
+static void
+client_conn_roster(struct client_conn *c)
+{
+	struct board			*b = c->board;
+	struct model_participant	*mp;
+	struct client_conn		*o;
+	struct proto_roster		 r;
+	size_t				 n = 0;
+
+	TAILQ_FOREACH(o, &b->conns, board_entry)
+		n++;
+	memset(&r, 0, sizeof r);
+	r.pairs = xreallocarray(NULL, n, sizeof *r.pairs);
+	TAILQ_FOREACH(o, &b->conns, board_entry) {
+		if ((o->state != CONN_LIVE && o != c) ||
+		    (mp = model_participant(b->model, o->participant)) == NULL)
+			continue;
+		r.pairs[r.npairs].a = mp->id;
+		r.pairs[r.npairs++].b = mp->table;
+	}
+	client_conn_put_uncapped(c, proto_enc_roster(client_conn_buf(c), &r));
+	free(r.pairs);
+}
+
 /*
  * After c's catch-up: who is here now, c included (it sees itself online
  * too) -- one PRESENCE each, or to a roster client one ROSTER.
@@ -1162,41 +1187,21 @@ client_conn_here(struct client_conn *c)
 	struct board			*b = c->board;
 	struct model_participant	*mp;
 	struct client_conn		*o;
-	struct proto_roster		 r;
-	size_t				 n = 1;
 
 	if (b->up != NULL)
 		upstream_presence_list(b->up, c);
-	else if (!c->roster) {
-		TAILQ_FOREACH(o, &b->conns, board_entry) {
-			if (o->state != CONN_LIVE || o == c ||
-			    (mp = model_participant(b->model,
-			    o->participant)) == NULL)
-				continue;
-			client_conn_put_uncapped(c, board_enc_presence(
-			    client_conn_buf(c), mp, true));
-		}
-	} else {
-		TAILQ_FOREACH(o, &b->conns, board_entry)
-			n++;
-		memset(&r, 0, sizeof r);
-		r.pairs = xreallocarray(NULL, n, sizeof *r.pairs);
-		TAILQ_FOREACH(o, &b->conns, board_entry) {
-			if ((o->state != CONN_LIVE && o != c) ||
-			    (mp = model_participant(b->model,
-			    o->participant)) == NULL)
-				continue;
-			r.pairs[r.npairs].a = mp->id;
-			r.pairs[r.npairs++].b = mp->table;
-		}
-		client_conn_put_uncapped(c, proto_enc_roster(
-		    client_conn_buf(c), &r));
-		free(r.pairs);
-		return;
+	else if (c->roster)
+		client_conn_roster(c);
+	else TAILQ_FOREACH(o, &b->conns, board_entry) {
+		if (o->state != CONN_LIVE || o == c ||
+		    (mp = model_participant(b->model, o->participant)) == NULL)
+			continue;
+		client_conn_put_uncapped(c, board_enc_presence(
+		    client_conn_buf(c), mp, true));
 	}
-	if (c->roster)
-		return;
-	if ((mp = model_participant(b->model, c->participant)) != NULL)
+	/* A ROSTER holds c already. */
+	if (!c->roster &&
+	    (mp = model_participant(b->model, c->participant)) != NULL)
 		client_conn_put_uncapped(c, board_enc_presence(
 		    client_conn_buf(c), mp, true));
 }

@@ -1286,27 +1286,22 @@ upstream_presence_list(struct upstream *up, struct client_conn *c)
 	size_t				 i;
 
 	memset(&r, 0, sizeof r);
-	if (c->roster)
-		r.pairs = xreallocarray(NULL, m->nparticipants + 1,
-		    sizeof *r.pairs);
+	r.pairs = xreallocarray(NULL, m->nparticipants + 1, sizeof *r.pairs);
 	for (i = 0; i < m->nparticipants; i++) {
 		mp = &m->participants[i];
-		if (c->roster && (mp->id == c->participant ||
-		    idmap_get(&up->online, mp->id, NULL))) {
-			r.pairs[r.npairs].a = mp->id;
-			r.pairs[r.npairs++].b = mp->table;
-			continue;
-		}
-		if (mp->id == c->participant ||
+		if (mp->id != c->participant &&
 		    !idmap_get(&up->online, mp->id, NULL))
 			continue;
-		client_conn_put(c, board_enc_presence(client_conn_buf(c), mp,
-		    true));
+		if (c->roster) {
+			r.pairs[r.npairs].a = mp->id;
+			r.pairs[r.npairs++].b = mp->table;
+		} else if (mp->id != c->participant)
+			client_conn_put(c, board_enc_presence(
+			    client_conn_buf(c), mp, true));
 	}
-	if (c->roster) {
+	if (c->roster)
 		client_conn_put(c, proto_enc_roster(client_conn_buf(c), &r));
-		free(r.pairs);
-	}
+	free(r.pairs);
 	up->dirty = true;
 }
 
