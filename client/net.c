@@ -216,6 +216,9 @@ net_hello(struct net *n)
 	h.want_state = n->opts->want_state || n->resync;
 	h.observe = n->opts->observe;
 	h.roster = true;
+	/* Both front ends seat a participant who has no table; the server
+	 * does it as we join, in the order of the room's joins. */
+	h.sit = !n->opts->observe;
 	proto_buf_reset(&n->out);
 	net_write(n, proto_enc_hello(&n->out, &h));
 	n->state = NET_HELLO;

@@ -848,6 +848,7 @@ static const struct proto_key proto_hello_keys[] = {
 	{ "relay", FLD(PF_BOOL, proto_hello, relay), KEY_TRUE, 0 },
 	{ "create", FLD(PF_BOOL, proto_hello, create), KEY_TRUE, 0 },
 	{ "roster", FLD(PF_BOOL, proto_hello, roster), KEY_TRUE, 0 },
+	{ "sit", FLD(PF_BOOL, proto_hello, sit), KEY_TRUE, 0 },
 };
 
 static const struct proto_key proto_welcome_keys[] = {

@@ -568,6 +568,8 @@ struct proto_hello {
 					   for a missing board to be made */
 	bool		 roster;	/* ext: "roster": true, the compact
 					   roster (see struct proto_roster) */
+	bool		 sit;		/* ext: "sit": true, seat a participant
+					   without a table as it joins */
 };
 
 struct proto_welcome {

@@ -787,6 +787,31 @@ client_conn_participant(struct client_conn *c, struct board *b,
 }
 
 /*
+ * ext, HELLO "sit": seat participant p at the least crowded table when it
+ * has none, as the reference client would do right after its catch-up --
+ * but here, in the order of the joins, so that a room joining at once
+ * spreads over the tables (each screen would pick the same empty one),
+ * and without a round trip.  Nothing when the board does not allow it.
+ */
+static void
+client_conn_seat(struct client_conn *c, struct board *b, uint32_t p)
+{
+	const struct model_participant	*mp = model_participant(b->model, p);
+	struct proto_op			 op;
+	const char			*why;
+
+	if (mp == NULL || mp->table != 0 || mp->role == ROLE_FACILITATOR)
+		return;
+	memset(&op, 0, sizeof op);
+	op.kind = OP_TABLE_SIT;
+	if ((op.table = model_least_crowded(b->model)) == 0)
+		return;
+	if (board_submit(c->server, b, p, c->client, 0, &op, &why) != 0)
+		log_debug("board %s: participant %u not seated: %s", b->name,
+		    p, why);
+}
+
+/*
  * HELLO: check the version, key, board and join code; find or make the
  * participant; catch-up follows at the end of this loop pass.
  */
@@ -845,6 +870,8 @@ client_conn_hello(struct client_conn *c, const struct proto_hello *h)
 		op.role = ROLE_FACILITATOR;
 		board_submit_server(s, b, &op, NULL);
 	}
+	if (h->sit)
+		client_conn_seat(c, b, p);
 	/*
 	 * A reconnect that beat the old connection's timeout replaces it;
 	 * the new one joins first, so the others see no one leave.

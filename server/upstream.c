@@ -89,6 +89,7 @@ struct upstream_client {
 	bool		 admitted;	/* the server welcomed it once */
 	bool		 hello_sent;	/* RELAY_HELLO on this connection */
 	bool		 needs_state;	/* its next catch-up is a STATE one */
+	bool		 sit;		/* its HELLO said "sit" */
 	struct client_conn *conn;	/* its connection here, or NULL */
 	size_t		 queued;	/* its ops waiting in the queue */
 	TAILQ_ENTRY(upstream_client) entry;
@@ -224,6 +225,7 @@ upstream_register(struct upstream *up, struct upstream_client *uc)
 	h.name = uc->name;
 	h.code = uc->code;
 	h.key = uc->key;
+	h.sit = uc->sit;
 	upstream_send(up, proto_enc_relay_hello(upstream_buf(up), &h));
 	uc->hello_sent = true;
 }
@@ -1178,6 +1180,7 @@ upstream_hello(struct upstream *up, struct client_conn *c,
 	upstream_set_str(&uc->name, h->name);
 	upstream_set_str(&uc->code, h->code);
 	upstream_set_str(&uc->key, h->key);
+	uc->sit = h->sit;
 	c->uc = uc;
 	uc->conn = c;
 	if (upstream_active(up))

@@ -7,10 +7,12 @@
  * side (a Unix socket) and opens a board with 4 tables in phase ideas.
  * Then, with raw clients in the room:
  *
- *   join storm      the 40 connect and say HELLO at once; each, on READY,
- *                   sits at a table (as the real client does).  "all
- *                   ready": the last one has its own table.sit back;
- *                   "room settled": every one has seen all 40 sit down.
+ *   join storm      the 40 connect and say HELLO at once, asking to be
+ *                   seated as they join (as the real client does); one
+ *                   that is not seated by its READY (an older server)
+ *                   sits at a table itself.  "all ready": the last one
+ *                   has its own table.sit; "room settled": every one has
+ *                   seen all 40 sit down.
  *   card to all 40  20 cards, one at a time, each by one of the room: from
  *                   the send until the 40th client has its EVENT; p50,
  *                   p95, max, and the physics of it (two 300 ms ways plus
@@ -55,6 +57,7 @@ struct room {
 	struct bs_loop	 loop;
 	struct bs_conn	 c[NROOM];
 	uint64_t	 table[NTABLES];
+	uint64_t	 seat[NROOM];		/* where each one sits */
 	int		 by_participant[MAX_PARTICIPANT];
 	uint32_t	 sit_op[NROOM];		/* op_id of each one's sit */
 	int64_t		 ready_us[NROOM];	/* own sit back */
@@ -74,17 +77,18 @@ static void
 room_frame(void *arg, struct bs_conn *c, uint8_t type, const uint8_t *body,
     size_t len, const struct bs_event *e, int64_t t)
 {
-	struct room	*r = arg;
-	struct proto_op	 op;
-	int		 i = c->idx, who;
+	struct room		*r = arg;
+	struct proto_op		 op;
+	struct proto_msg	 m;
+	int			 i = c->idx, who;
 
-	(void)body;
 	if (i < 0)
 		return;
-	if (type == PROTO_READY && r->sit_op[i] == 0) {
-		if (c->participant < MAX_PARTICIPANT)
-			r->by_participant[c->participant] = i;
-		op = SIT(r->table[i % NTABLES], 0);
+	if (type == PROTO_READY && c->participant < MAX_PARTICIPANT)
+		r->by_participant[c->participant] = i;
+	if (type == PROTO_READY && r->seat[i] == 0 && r->sit_op[i] == 0) {
+		r->seat[i] = r->table[i % NTABLES];
+		op = SIT(r->seat[i], 0);
 		r->sit_op[i] = bs_cafe_op(c, &op);
 		return;
 	}
@@ -92,10 +96,16 @@ room_frame(void *arg, struct bs_conn *c, uint8_t type, const uint8_t *body,
 		return;
 	who = e->origin < MAX_PARTICIPANT ? r->by_participant[e->origin] : -1;
 	if (e->kind == OP_TABLE_SIT) {
-		if (who == i && e->op_id == r->sit_op[i] &&
-		    r->ready_us[i] == 0) {
+		/* Its own: the one it sent, or the server's as it joined. */
+		if (e->origin == c->participant && r->ready_us[i] == 0 &&
+		    (e->op_id == 0 || e->op_id == r->sit_op[i])) {
 			r->ready_us[i] = t;
 			r->nready++;
+			if (e->op_id == 0 && proto_decode(body, len, &m,
+			    NULL) == PROTO_OK) {
+				r->seat[i] = m.u.event.op.table;
+				proto_msg_free(&m);
+			}
 		}
 		if (++r->sits[i] == NROOM && ++r->nsettled == NROOM)
 			r->settled_us = t;
@@ -168,6 +178,7 @@ room_run(struct bs_server *s, struct bs_link *k, int port, const char *system,
 	for (i = 0; i < NROOM; i++) {
 		bs_cafe_connect(&r.loop, &r.c[i], port, NULL);
 		r.c[i].idx = i;
+		r.c[i].sit = true;
 	}
 	t0 = ts_now_us();
 	for (i = 0; i < NROOM; i++) {
@@ -212,7 +223,7 @@ room_run(struct bs_server *s, struct bs_link *k, int port, const char *system,
 		r.got = 0;
 		snprintf(q, sizeof q, "Idée %05d : un guichet unique en mairie",
 		    i + 1);
-		op = ADD(r.table[r.sender % NTABLES], q, 0);
+		op = ADD(r.seat[r.sender], q, 0);
 		t0 = ts_now_us();
 		r.op_id = bs_cafe_op(&r.c[r.sender], &op);
 		if (!bs_loop_until(&r.loop, card_done, &r, STORM_MS))

@@ -146,6 +146,7 @@ struct bs_conn {
 	uint8_t		 mode;		/* of the WELCOME */
 	uint64_t	 ready_bytes;	/* received up to READY included */
 	uint32_t	 error;		/* code of an ERROR received */
+	bool		 sit;		/* HELLO asks to be seated (ext) */
 	/* anchors */
 	uint64_t	 acks;		/* PUBLISH replies, PONGs */
 	bool		 subscribed;

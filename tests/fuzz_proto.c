@@ -276,7 +276,8 @@ fuzz_msg_eq(const struct proto_msg *a, const struct proto_msg *b)
 		    fuzz_str_eq(ha->key, hb->key) && ha->since == hb->since &&
 		    ha->want_state == hb->want_state &&
 		    ha->observe == hb->observe && ha->relay == hb->relay &&
-		    ha->create == hb->create && ha->roster == hb->roster;
+		    ha->create == hb->create && ha->roster == hb->roster &&
+		    ha->sit == hb->sit;
 	case PROTO_RELAY_OP:
 		return memcmp(ra->client, rb->client, PROTO_CLIENT_LEN) == 0 &&
 		    ra->op_id == rb->op_id && fuzz_op_eq(&ra->op, &rb->op);

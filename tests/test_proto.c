@@ -1212,6 +1212,8 @@ Test(proto, compact_roster)
 	golden_fmt(&m, "HELLO with roster", "aumsusssbsssusT", 2, 1, 6, "v",
 	    1, "board", "salle", "client", client16, PROTO_CLIENT_LEN, "name",
 	    "Ana", "since", 0, "roster");
+	m.u.hello.sit = true;
+	roundtrip(&m, "HELLO with roster and sit");
 
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_WELCOME;

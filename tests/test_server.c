@@ -3748,6 +3748,78 @@ summary_says(const char *out, const char *prefix, const char *board,
 }
 
 /*
+ * ext, HELLO "sit": a room that joins at once is seated by the server in
+ * the order of its joins, spread over the tables (each client choosing
+ * for itself on its catch-up would pick the same empty table); someone
+ * seated already stays where they are, a facilitator is not seated, and
+ * a HELLO without it changes nothing.
+ */
+STEST(a_room_joining_at_once_is_spread_over_the_tables)
+{
+	struct tclient		*f, *c[6], *plain;
+	struct proto_msg	 m;
+	struct model		*board;
+	uint64_t		 t[3];
+	uint32_t		 per[3] = { 0, 0, 0 };
+	const struct model_participant *mp;
+	char			 name[16];
+	int			 i, k, rc;
+
+	tserver_start(&srv, false, NULL);
+	t[0] = new_board(&f, false, "salle");
+	t[1] = apply(f, TADD("Deuxi\xc3\xa8me question ?"));
+	t[2] = apply(f, TADD("Troisi\xc3\xa8me question ?"));
+	/* Six HELLOs sent before any answer is read. */
+	for (i = 0; i < 6; i++) {
+		c[i] = connected(false);
+		c[i]->sit = true;
+		snprintf(name, sizeof name, "Personne %d", i + 1);
+		hello(c[i], "salle", name, NULL, NULL, 0, false, false);
+	}
+	for (i = 0; i < 6; i++) {
+		cr_assert_eq(tclient_expect(c[i], PROTO_WELCOME, &m, WAIT), 1);
+		c[i]->participant = m.u.welcome.participant;
+		proto_msg_free(&m);
+		/* The seat is in the catch-up: no op of its own. */
+		rc = tclient_expect(c[i], PROTO_READY, &m, WAIT);
+		cr_assert_eq(rc, 1);
+		proto_msg_free(&m);
+	}
+	board = served_board("salle");
+	for (i = 0; i < 6; i++) {
+		mp = model_participant(board, c[i]->participant);
+		cr_assert_not_null(mp);
+		for (k = 0; k < 3 && t[k] != mp->table; k++)
+			;
+		cr_assert_lt(k, 3, "Personne %d is at table %llu", i + 1,
+		    ULL(mp->table));
+		per[k]++;
+	}
+	cr_assert(per[0] == 2 && per[1] == 2 && per[2] == 2, "seated %u, %u "
+	    "and %u", per[0], per[1], per[2]);
+	/* The facilitator's HELLO said nothing of it; she is not seated. */
+	cr_assert_eq(model_participant(board, f->participant)->table, 0);
+	model_free(board);
+
+	/* Back after a move: where they moved to, not seated again. */
+	apply(c[0], SIT(t[2], 0));
+	hang_up(c[0]);
+	reconnect(c[0], false);
+	cr_assert_eq(tclient_join(c[0], "salle", "Personne 1", NULL, NULL), 0);
+	/* A facilitator with the key is not seated; nor is a HELLO without. */
+	f = connected(false);
+	f->sit = true;
+	cr_assert_eq(tclient_join(f, "salle", "Karim", NULL, srv.key), 0);
+	plain = joined(false, "salle", "Sans place", NULL, NULL);
+	board = served_board("salle");
+	cr_assert_eq(model_participant(board, c[0]->participant)->table, t[2]);
+	cr_assert_eq(model_participant(board, f->participant)->table, 0);
+	cr_assert_eq(model_participant(board, plain->participant)->table, 0);
+	model_free(board);
+	tserver_stop(&srv, SIGTERM);
+}
+
+/*
  * A flipped bit in a record the snapshot covers: repair keeps the snapshot
  * and every intact record after it, loses nothing, and says so before and
  * after; what check says is what the server then serves.

@@ -771,6 +771,7 @@ tclient_hello_flags(struct tclient *c, const char *board, const char *name,
 	h.want_state = state;
 	h.observe = observe;
 	h.roster = c->roster;
+	h.sit = c->sit;
 	if (proto_enc_hello(&c->out, &h) == 0)
 		return -1;
 	return tclient_flush(c);

@@ -228,6 +228,7 @@ struct tclient {
 	uint32_t	 next_op;
 	uint32_t	 error;		/* code of the last ERROR received, or 0 */
 	bool		 roster;	/* its HELLO asks for the compact roster */
+	bool		 sit;		/* ... and to be seated as it joins */
 	struct proto_buf out;
 };
 
