@@ -974,7 +974,8 @@ board_snapshot(struct board *b, bool force)
 	    evlog_size(b->log) - b->snapshot_log_at <
 	    (off_t)b->snapshot_bytes || now < b->snap_retry_ms))
 		return;
-	if (store_snapshot(b->dir, b->model, &bytes, err, sizeof err) != 0) {
+	if (store_snapshot(b->dir, b->model, &b->server->snap, &bytes,
+	    err, sizeof err) != 0) {
 		log_limited(&b->snap_log, LOG_LVL_ERROR, "board %s: snapshot "
 		    "failed: %s", b->name, err);
 		b->snap_retry_ms = now + BOARD_RETRY_MS;

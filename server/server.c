@@ -787,6 +787,7 @@ server_free(struct server *s)
 	proto_buf_free(&s->scratch);
 	proto_buf_free(&s->out);
 	proto_buf_free(&s->bcast);
+	proto_buf_free(&s->snap);
 }
 
 /* Serve until a signal says stop.  Returns the exit status. */

@@ -242,11 +242,15 @@ struct server {
 	 * log record, the window's variants), out for one message to one
 	 * connection (client_conn_buf), bcast for the frame a broadcast
 	 * sends to many.  No send path encodes, so none is overwritten while
-	 * a send or a broadcast still reads it.
+	 * a send or a broadcast still reads it.  snap holds a snapshot
+	 * being written, and keeps its room between snapshots: a fresh
+	 * buffer (mmap, past SERVER_MMAP_THRESHOLD) faulted in every page of
+	 * a big board's snapshot each time.
 	 */
 	struct proto_buf scratch;
 	struct proto_buf out;
 	struct proto_buf bcast;
+	struct proto_buf snap;
 	bool		 drops_marked;	/* a connection went over its cap */
 	bool		 trim_due;	/* large blocks were freed */
 	struct log_limit key_log;	/* wrong facilitator keys */
@@ -348,8 +352,8 @@ int		 store_lock(const char *, char *, size_t);
 int		 store_load(const char *, const char *, int, struct model **,
 		    struct evlog **, uint64_t *, store_each_fn, void *,
 		    char *, size_t);
-int		 store_snapshot(const char *, const struct model *, size_t *,
-		     char *, size_t);
+int		 store_snapshot(const char *, const struct model *,
+		    struct proto_buf *, size_t *, char *, size_t);
 /* Rebuild m from a snapshot's data (seq, data, len, now); -1 if unusable. */
 int		 store_read_snapshot(struct model *, uint64_t, const uint8_t *,
 		    size_t, int64_t, char *, size_t);
