@@ -25,8 +25,40 @@
 
 /* Events handed to one connection's write at once by board_flush. */
 #define BOARD_FLUSH_MAX	256
+/* Events in one block of the replay window (80 kB: from the heap). */
+#define BOARD_BLOCK_EVENTS 1024
 
 static void	board_timer_cb(evutil_socket_t, short, void *);
+static void	board_event_clear(struct board_event *);
+
+/* The i-th oldest kept event (i < b->nevents). */
+static struct board_event *
+board_window_nth(const struct board *b, size_t i)
+{
+	size_t	pos = b->first_event + i;
+
+	return &b->blocks[pos / BOARD_BLOCK_EVENTS][pos % BOARD_BLOCK_EVENTS];
+}
+
+/*
+ * Forget the oldest kept event; a block left empty goes back to the
+ * allocator (the other blocks' pointers move down, not the events).
+ */
+static void
+board_window_pop(struct board *b)
+{
+	board_event_clear(board_window_nth(b, 0));
+	b->nevents--;
+	if (++b->first_event < BOARD_BLOCK_EVENTS && b->nevents > 0)
+		return;
+	if (b->first_event == BOARD_BLOCK_EVENTS || b->nblocks > 1) {
+		free(b->blocks[0]);
+		memmove(&b->blocks[0], &b->blocks[1], (b->nblocks - 1) *
+		    sizeof *b->blocks);
+		b->nblocks--;
+	}
+	b->first_event = 0;
+}
 
 /* The kept event with this seq, or NULL if it left the window. */
 const struct board_event *
@@ -36,10 +68,10 @@ board_event_at(const struct board *b, uint64_t seq)
 
 	if (b->nevents == 0)
 		return NULL;
-	first = b->events[b->first_event].seq;
+	first = board_window_nth(b, 0)->seq;
 	if (seq < first || seq >= first + b->nevents)
 		return NULL;
-	return &b->events[(b->first_event + (seq - first)) % b->cap_events];
+	return board_window_nth(b, (size_t)(seq - first));
 }
 
 /* The audience of a kept event for viewer, as model_audience decides it. */
@@ -241,50 +273,44 @@ board_window_trim(struct board *b, size_t keep)
 	struct board_event	*be;
 
 	while (b->nevents > keep &&
-	    b->events[b->first_event].seq < b->fanout_from) {
-		be = &b->events[b->first_event];
+	    (be = board_window_nth(b, 0))->seq < b->fanout_from) {
 		b->window_bytes -= be->len[AUDIENCE_SELF];
-		board_event_clear(be);
-		b->first_event = (b->first_event + 1) % b->cap_events;
-		b->nevents--;
+		board_window_pop(b);
 	}
 }
 
 /*
  * A new slot for seq at the end of the window (--replay-max events once
- * sent); events not sent yet stay, in a ring grown for them.  The window
+ * sent); events not sent yet stay, in a block added for them.  The window
  * holds consecutive seqs: one that does not follow the last (a load that
  * set a log aside and started again) empties it first.
  */
 static struct board_event *
 board_window_slot(struct board *b, uint64_t seq)
 {
-	struct board_event	*ring, *be;
-	size_t			 i, cap, max = b->server->cfg->replay_max;
+	struct board_event	*be;
+	size_t			 pos, max = b->server->cfg->replay_max;
 
-	if (b->nevents > 0 && b->events[(b->first_event + b->nevents - 1) %
-	    b->cap_events].seq + 1 != seq) {
-		while (b->nevents > 0) {
-			board_event_clear(&b->events[b->first_event]);
-			b->first_event = (b->first_event + 1) % b->cap_events;
-			b->nevents--;
-		}
+	if (b->nevents > 0 && board_window_nth(b, b->nevents - 1)->seq + 1 !=
+	    seq) {
+		while (b->nevents > 0)
+			board_window_pop(b);
 		b->window_bytes = 0;
 		b->last_tally = 0;
 	}
 	board_window_trim(b, max > 0 ? max - 1 : 0);
-	if (b->nevents == b->cap_events) {
-		cap = b->cap_events > 0 ? 2 * b->cap_events : 16;
-		ring = xcalloc(cap, sizeof *ring);
-		for (i = 0; i < b->nevents; i++)
-			ring[i] = b->events[(b->first_event + i) %
-			    b->cap_events];
-		free(b->events);
-		b->events = ring;
-		b->cap_events = cap;
-		b->first_event = 0;
+	pos = b->first_event + b->nevents;
+	if (pos / BOARD_BLOCK_EVENTS == b->nblocks) {
+		if (b->nblocks == b->cap_blocks) {
+			b->cap_blocks = b->cap_blocks > 0 ? 2 * b->cap_blocks :
+			    4;
+			b->blocks = xreallocarray(b->blocks, b->cap_blocks,
+			    sizeof *b->blocks);
+		}
+		b->blocks[b->nblocks++] = xreallocarray(NULL,
+		    BOARD_BLOCK_EVENTS, sizeof **b->blocks);
 	}
-	be = &b->events[(b->first_event + b->nevents) % b->cap_events];
+	be = board_window_nth(b, b->nevents);
 	memset(be, 0, sizeof *be);
 	b->nevents++;
 	return be;
@@ -369,7 +395,7 @@ board_window_derive(struct board *b, struct proto_buf *scratch)
 	size_t			 i, drop = 0;
 
 	for (i = b->nevents; i-- > 0;) {
-		be = &b->events[(b->first_event + i) % b->cap_events];
+		be = board_window_nth(b, i);
 		if (be->pub != BOARD_PUB_RAW)
 			continue;
 		if (board_event_decode(be, &msg) != 0) {
@@ -389,11 +415,8 @@ board_window_derive(struct board *b, struct proto_buf *scratch)
 		proto_msg_free(&msg);
 	}
 	while (drop-- > 0) {
-		be = &b->events[b->first_event];
-		b->window_bytes -= be->len[AUDIENCE_SELF];
-		board_event_clear(be);
-		b->first_event = (b->first_event + 1) % b->cap_events;
-		b->nevents--;
+		b->window_bytes -= board_window_nth(b, 0)->len[AUDIENCE_SELF];
+		board_window_pop(b);
 	}
 }
 
@@ -506,11 +529,8 @@ board_limits(struct server *s, struct board *b)
 static void
 board_window_clear(struct board *b)
 {
-	while (b->nevents > 0) {
-		board_event_clear(&b->events[b->first_event]);
-		b->first_event = (b->first_event + 1) % b->cap_events;
-		b->nevents--;
-	}
+	while (b->nevents > 0)
+		board_window_pop(b);
 	b->window_bytes = 0;
 	b->last_tally = 0;
 }
@@ -681,9 +701,10 @@ board_free(struct board *b)
 	size_t	i;
 
 	for (i = 0; i < b->nevents; i++)
-		board_event_clear(&b->events[(b->first_event + i) %
-		    b->cap_events]);
-	free(b->events);
+		board_event_clear(board_window_nth(b, i));
+	for (i = 0; i < b->nblocks; i++)
+		free(b->blocks[i]);
+	free(b->blocks);
 	if (b->log != NULL)
 		evlog_close(b->log);
 	if (b->lock_fd != -1)

@@ -124,11 +124,16 @@ struct board {
 	struct log_limit snap_log;	/* failed snapshots */
 	int64_t		 snap_retry_ms;	/* after a failed snapshot */
 
-	/* Replay window: events first_seq .. model->head, oldest first. */
-	struct board_event *events;
+	/*
+	 * Replay window: events first_seq .. model->head, oldest first, in
+	 * blocks of BOARD_BLOCK_EVENTS: the oldest at first_event in
+	 * blocks[0].  It grows by a block, never by copying what it holds.
+	 */
+	struct board_event **blocks;
+	size_t		 nblocks;
+	size_t		 cap_blocks;
 	size_t		 nevents;
-	size_t		 cap_events;
-	size_t		 first_event;	/* ring start */
+	size_t		 first_event;	/* in blocks[0] */
 	uint64_t	 window_bytes;
 	uint64_t	 last_tally;	/* seq of the newest tally kept */
 
