@@ -320,7 +320,8 @@ board_window_slot(struct board *b, uint64_t seq)
  * Keep an applied event in the replay window with one frame per audience,
  * as model_redact makes them on the state right after it (what the live
  * connections receive); an audience whose variant is byte-identical to
- * another's shares its frame.
+ * another's shares its frame.  A variant that is the full event itself,
+ * field for field (most are), takes the full event's frame unencoded.
  */
 static void
 board_window_add(struct board *b, const struct model *m,
@@ -328,12 +329,21 @@ board_window_add(struct board *b, const struct model *m,
 {
 	struct board_event	*be = board_window_slot(b, ev->seq);
 	struct proto_event	 red;
-	int			 a;
+	int			 a, full = -1;
 
 	board_event_describe(b, be, ev);
 	for (a = 0; a < AUDIENCE_COUNT; a++) {
 		model_redact(m, ev, (enum model_audience)a, &red);
-		board_event_encode(b, be, a, &red, scratch);
+		/* Equal bytes, padding included, can only encode the same. */
+		if (memcmp(&red, ev, sizeof red) != 0)
+			board_event_encode(b, be, a, &red, scratch);
+		else if (full >= 0) {
+			be->frame[a] = be->frame[full];
+			be->len[a] = be->len[full];
+		} else {
+			board_event_encode(b, be, a, &red, scratch);
+			full = a;
+		}
 	}
 	be->pub = board_pub_bits(b, m, be);
 	b->window_bytes += be->len[AUDIENCE_SELF];
