@@ -25,6 +25,8 @@
 
 /* Events handed to one connection's write at once by board_flush. */
 #define BOARD_FLUSH_MAX	256
+/* Bytes of board_flush's arrays kept for the next pass. */
+#define BOARD_FLUSH_KEEP (256 * 1024)
 /* Events in one block of the replay window (80 kB: from the heap). */
 #define BOARD_BLOCK_EVENTS 1024
 
@@ -894,6 +896,35 @@ board_presence(struct server *s, struct board *b, uint32_t p, bool online,
 	}
 }
 
+/* Release board_flush's arrays. */
+void
+board_flush_buf_free(struct board_flush_buf *fb)
+{
+	free(fb->be);
+	free(fb->off);
+	free(fb->iov);
+	free(fb->pub);
+	memset(fb, 0, sizeof *fb);
+}
+
+/* Room in board_flush's arrays for n events and size bytes of variants. */
+static void
+board_flush_buf_room(struct board_flush_buf *fb, size_t n, size_t size)
+{
+	if (fb->cap < n + 1) {
+		fb->cap = n + 1 > 2 * fb->cap ? n + 1 : 2 * fb->cap;
+		fb->be = xreallocarray(fb->be, fb->cap, sizeof *fb->be);
+		fb->off = xreallocarray(fb->off, fb->cap, sizeof *fb->off);
+		fb->iov = xreallocarray(fb->iov, fb->cap, sizeof *fb->iov);
+	}
+	if (fb->pub_cap < size + 1) {
+		fb->pub_cap = size + 1 > 2 * fb->pub_cap ? size + 1 :
+		    2 * fb->pub_cap;
+		free(fb->pub);
+		fb->pub = xmalloc(fb->pub_cap);
+	}
+}
+
 /*
  * Send every event sequenced since the last flush to the board's live
  * connections, each its audience's variant.  The log is already synced.
@@ -901,6 +932,7 @@ board_presence(struct server *s, struct board *b, uint32_t p, bool online,
 void
 board_flush(struct board *b)
 {
+	struct board_flush_buf		 *fb = &b->server->flush;
 	const struct board_event	**be;
 	struct client_conn		 *c, *next;
 	enum model_audience		  a;
@@ -913,7 +945,8 @@ board_flush(struct board *b)
 
 	if (first > last)
 		return;
-	be = xreallocarray(NULL, (size_t)(last - first + 1), sizeof *be);
+	board_flush_buf_room(fb, (size_t)(last - first + 1), 0);
+	be = fb->be;
 	for (seq = first; seq <= last; seq++)
 		if ((be[k] = board_event_at(b, seq)) != NULL)
 			size += be[k++]->len[AUDIENCE_PUBLIC];
@@ -921,8 +954,10 @@ board_flush(struct board *b)
 	 * The public variants of the pass end to end: most recipients get
 	 * all of them, in one piece, whatever the number of events.
 	 */
-	pub = xmalloc(size + 1);
-	off = xreallocarray(NULL, k + 1, sizeof *off);
+	board_flush_buf_room(fb, k, size);
+	pub = fb->pub;
+	off = fb->off;
+	iov = fb->iov;
 	for (i = 0, size = 0; i < k; i++) {
 		off[i] = size;
 		memcpy(pub + size, be[i]->frame[AUDIENCE_PUBLIC],
@@ -936,8 +971,6 @@ board_flush(struct board *b)
 	 * one write for all of them when nothing is queued for it.  More
 	 * than BOARD_FLUSH_MAX pieces go in several.
 	 */
-	iov = xreallocarray(NULL, k < BOARD_FLUSH_MAX ? k + 1 :
-	    BOARD_FLUSH_MAX, sizeof *iov);
 	for (c = TAILQ_FIRST(&b->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, board_entry);
 		/* A relay's people get theirs through the relay. */
@@ -972,10 +1005,10 @@ board_flush(struct board *b)
 		if (n > 0)
 			client_conn_sendv(c, iov, n);
 	}
-	free(iov);
-	free(off);
-	free(pub);
-	free(be);
+	/* A burst's room goes back; a pass's usual room stays. */
+	if (fb->pub_cap > BOARD_FLUSH_KEEP || fb->cap > BOARD_FLUSH_KEEP /
+	    sizeof *fb->iov)
+		board_flush_buf_free(fb);
 	b->fanout_from = last + 1;
 	board_window_trim(b, b->server->cfg->replay_max);
 }

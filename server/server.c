@@ -788,6 +788,7 @@ server_free(struct server *s)
 	proto_buf_free(&s->out);
 	proto_buf_free(&s->bcast);
 	proto_buf_free(&s->snap);
+	board_flush_buf_free(&s->flush);
 }
 
 /* Serve until a signal says stop.  Returns the exit status. */

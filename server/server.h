@@ -105,6 +105,20 @@ struct board_event {
 	uint32_t	 len[AUDIENCE_COUNT];
 };
 
+/*
+ * board_flush's arrays, kept from pass to pass instead of four allocations
+ * a pass; only board_flush uses them, and no send keeps a pointer into
+ * them (a send writes or copies).
+ */
+struct board_flush_buf {
+	const struct board_event **be;	/* the pass's events */
+	size_t			  *off;	/* their public variants in pub */
+	struct iovec		  *iov;
+	size_t			   cap;	/* of be, off and iov */
+	uint8_t			  *pub;	/* the public variants end to end */
+	size_t			   pub_cap;
+};
+
 struct client_conn;
 TAILQ_HEAD(client_conn_list, client_conn);
 
@@ -256,6 +270,7 @@ struct server {
 	struct proto_buf out;
 	struct proto_buf bcast;
 	struct proto_buf snap;
+	struct board_flush_buf flush;
 	bool		 drops_marked;	/* a connection went over its cap */
 	bool		 trim_due;	/* large blocks were freed */
 	struct log_limit key_log;	/* wrong facilitator keys */
@@ -318,6 +333,7 @@ int		 board_submit(struct server *, struct board *, uint32_t,
 int		 board_submit_server(struct server *, struct board *,
 		    const struct proto_op *, const uint8_t *);
 void		 board_flush(struct board *);
+void		 board_flush_buf_free(struct board_flush_buf *);
 void		 board_snapshot(struct board *, bool);
 bool		 board_online(const struct board *, uint32_t,
 		    const struct client_conn *);
