@@ -41,6 +41,7 @@ struct ssl_st;
 #define SERVER_TLS_PORT		PROTO_TLS_PORT
 #define SERVER_MMAP_THRESHOLD	(128 * 1024)	/* blocks from mmap */
 #define SERVER_BUF_KEEP		(256 * 1024)	/* encoding buffer kept */
+#define SERVER_GATHER_TURNS	8	/* turns more before a busy pass */
 
 /* Everything the command line sets. */
 struct server_config {
