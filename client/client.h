@@ -116,6 +116,8 @@ void		 replica_timer(struct replica *, const struct proto_state *,
 		    int64_t);
 void		 replica_presence(struct replica *,
 		    const struct proto_presence *);
+void		 replica_roster(struct replica *,
+		    const struct proto_roster *);
 void		 replica_offline_all(struct replica *);
 bool		 replica_is_online(const struct replica *, uint32_t);
 size_t		 replica_online_count(const struct replica *);
@@ -202,6 +204,8 @@ struct net {
 	unsigned		 spawn_tries;	/* connects while it comes up */
 	unsigned		 name_number;	/* --auto-name: 0, then 2, 3... */
 	uint32_t		 welcome_last_op;
+	bool			 roster;	/* the server gave the compact
+						   roster (proto.h) */
 	bool			 fac_view;	/* the replica holds what a
 						   facilitator sees */
 	bool			 resync;	/* the next HELLO asks for the

@@ -215,6 +215,7 @@ net_hello(struct net *n)
 	h.since = n->resync ? 0 : n->replica.confirmed->head;
 	h.want_state = n->opts->want_state || n->resync;
 	h.observe = n->opts->observe;
+	h.roster = true;
 	proto_buf_reset(&n->out);
 	net_write(n, proto_enc_hello(&n->out, &h));
 	n->state = NET_HELLO;
@@ -711,6 +712,7 @@ net_message(struct net *n, struct proto_msg *m)
 		r->me = m->u.welcome.participant;
 		r->my_role = m->u.welcome.role;
 		n->welcome_last_op = m->u.welcome.last_op;
+		n->roster = m->u.welcome.roster;
 		n->state = NET_CATCHUP;
 		fac = m->u.welcome.role == ROLE_FACILITATOR;
 		if (m->u.welcome.mode == MODE_STATE) {
@@ -757,6 +759,14 @@ net_message(struct net *n, struct proto_msg *m)
 				    m->u.event.seq);
 		}
 		r->stale = true;
+		/* A roster client hears of a newcomer by this event alone. */
+		if (m->u.event.op.kind == OP_JOINED && n->roster &&
+		    n->state == NET_LIVE) {
+			struct proto_presence pr = { m->u.event.op.participant,
+			    true, 0, NULL };
+
+			replica_presence(r, &pr);
+		}
 		if (m->u.event.op.kind == OP_ROLE &&
 		    m->u.event.op.participant == r->me && r->me != 0)
 			r->my_role = m->u.event.op.role;
@@ -795,6 +805,9 @@ net_message(struct net *n, struct proto_msg *m)
 		break;
 	case PROTO_PRESENCE:
 		replica_presence(r, &m->u.presence);
+		break;
+	case PROTO_ROSTER:
+		replica_roster(r, &m->u.roster);
 		break;
 	case PROTO_UPLINK:
 		n->uplink = m->u.uplink;

@@ -224,6 +224,19 @@ replica_presence(struct replica *r, const struct proto_presence *pr)
 	r->generation++;
 }
 
+/* ext: who is here now, all at once (a roster client's catch-up). */
+void
+replica_roster(struct replica *r, const struct proto_roster *ro)
+{
+	uint32_t	i;
+
+	idmap_clear(&r->online);
+	for (i = 0; i < ro->npairs; i++)
+		if (ro->pairs[i].a != 0 && ro->pairs[i].a <= UINT32_MAX)
+			idmap_put(&r->online, (uint32_t)ro->pairs[i].a, 1);
+	r->generation++;
+}
+
 /* We lost the connection: we no longer know who is here. */
 void
 replica_offline_all(struct replica *r)

@@ -847,6 +847,7 @@ static const struct proto_key proto_hello_keys[] = {
 	{ "observe", FLD(PF_BOOL, proto_hello, observe), KEY_TRUE, 0 },
 	{ "relay", FLD(PF_BOOL, proto_hello, relay), KEY_TRUE, 0 },
 	{ "create", FLD(PF_BOOL, proto_hello, create), KEY_TRUE, 0 },
+	{ "roster", FLD(PF_BOOL, proto_hello, roster), KEY_TRUE, 0 },
 };
 
 static const struct proto_key proto_welcome_keys[] = {
@@ -857,6 +858,7 @@ static const struct proto_key proto_welcome_keys[] = {
 	{ "head", FLD(PF_U64, proto_welcome, head), KEY_REQ, 0 },
 	{ "mode", FLD(PF_MODE, proto_welcome, mode), KEY_REQ, 0 },
 	{ "last_op", FLD(PF_U32, proto_welcome, last_op), KEY_OPT, 0 },
+	{ "roster", FLD(PF_BOOL, proto_welcome, roster), KEY_TRUE, 0 },
 };
 
 /* The field of setting member in struct s, by the setting's type. */
@@ -934,6 +936,9 @@ static const struct proto_field proto_presence_fields[] = {
 	FLD(PF_BOOL, proto_presence, online),
 	FLD(PF_U64, proto_presence, table),
 	TXT(proto_presence, name, PROTO_NAME_MAX, false),
+};
+static const struct proto_field proto_roster_fields[] = {
+	LIST(PF_PAIRS, proto_roster, pairs, npairs, 0),
 };
 static const struct proto_field proto_error_fields[] = {
 	FLD(PF_U32, proto_error, code),
@@ -1354,6 +1359,18 @@ proto_pack_deliver(struct proto_enc *e, const struct proto_field *f,
 	}
 }
 
+/* True if a client id is all zero: one its recipient may not see. */
+static bool
+proto_client_hidden(const uint8_t *id)
+{
+	size_t	i;
+
+	for (i = 0; i < PROTO_CLIENT_LEN; i++)
+		if (id[i] != 0)
+			return false;
+	return true;
+}
+
 /* Pack the field f of the struct at base. */
 static void
 proto_pack_field(struct proto_enc *e, const struct proto_field *f,
@@ -1406,6 +1423,10 @@ proto_pack_field(struct proto_enc *e, const struct proto_field *f,
 		proto_pack_str(e, *(char *const *)p);
 		break;
 	case PF_CLIENT:
+		if (e->buf->lean && proto_client_hidden(p)) {
+			msgpack_pack_nil(&e->pk);
+			break;
+		}
 		msgpack_pack_bin(&e->pk, PROTO_CLIENT_LEN);
 		msgpack_pack_bin_body(&e->pk, p, PROTO_CLIENT_LEN);
 		break;
@@ -1726,12 +1747,20 @@ proto_enc_reject(struct proto_buf *buf, uint32_t op_id, uint32_t code,
 	    NITEMS(proto_reject_fields), &r);
 }
 
-/* Append a PRESENCE. */
+/* Append a PRESENCE (without its last field, the name, when NULL). */
 size_t
 proto_enc_presence(struct proto_buf *buf, const struct proto_presence *p)
 {
 	return proto_enc_fields(buf, PROTO_PRESENCE, proto_presence_fields,
-	    NITEMS(proto_presence_fields), p);
+	    NITEMS(proto_presence_fields) - (p->name == NULL), p);
+}
+
+/* Append a ROSTER. */
+size_t
+proto_enc_roster(struct proto_buf *buf, const struct proto_roster *r)
+{
+	return proto_enc_fields(buf, PROTO_ROSTER, proto_roster_fields,
+	    NITEMS(proto_roster_fields), r);
 }
 
 /* Append an ERROR. */
@@ -2492,6 +2521,11 @@ proto_dec_field(struct proto_dec *d, const msgpack_object *o,
 		*(char **)p = proto_dec_str(d, o->via.str.ptr, o->via.str.size);
 		return 0;
 	case PF_CLIENT:
+		/* ext: nil, a hidden id (to a roster client). */
+		if (o->type == MSGPACK_OBJECT_NIL) {
+			memset(p, 0, PROTO_CLIENT_LEN);
+			return 0;
+		}
 		if (o->type != MSGPACK_OBJECT_BIN ||
 		    o->via.bin.size != PROTO_CLIENT_LEN)
 			return proto_dec_fail(d, REJECT_BAD, ctx, idx,
@@ -2847,9 +2881,14 @@ proto_dec_msg(struct proto_dec *d, const msgpack_object_array *a,
 		return proto_dec_fields(d, a, proto_reject_fields,
 		    NITEMS(proto_reject_fields), &msg->u.reject, "REJECT");
 	case PROTO_PRESENCE:
+		/* ext: a roster client's has no name. */
 		return proto_dec_fields(d, a, proto_presence_fields,
-		    NITEMS(proto_presence_fields), &msg->u.presence,
+		    NITEMS(proto_presence_fields) - (a->size ==
+		    NITEMS(proto_presence_fields)), &msg->u.presence,
 		    "PRESENCE");
+	case PROTO_ROSTER:
+		return proto_dec_fields(d, a, proto_roster_fields,
+		    NITEMS(proto_roster_fields), &msg->u.roster, "ROSTER");
 	case PROTO_ERROR:
 		return proto_dec_fields(d, a, proto_error_fields,
 		    NITEMS(proto_error_fields), &msg->u.error, "ERROR");

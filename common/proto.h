@@ -101,6 +101,7 @@ enum proto_type {
 	PROTO_RELAY_REJECT = 26, /* ext: an OP of a relay's client refused */
 	PROTO_RELAY_ERROR = 27,	/* ext: a relay's client is refused or out */
 	PROTO_UPLINK = 28,	/* ext: a relay's link to its upstream */
+	PROTO_ROSTER = 29,	/* ext: who is here, at once ("roster") */
 };
 
 /* Op kinds: client ops (1..63) and server-made events (64..). */
@@ -565,6 +566,8 @@ struct proto_hello {
 					   the board for its clients (key) */
 	bool		 create;	/* ext: "create": true, a relay asks
 					   for a missing board to be made */
+	bool		 roster;	/* ext: "roster": true, the compact
+					   roster (see struct proto_roster) */
 };
 
 struct proto_welcome {
@@ -575,6 +578,7 @@ struct proto_welcome {
 	uint64_t	 head;
 	uint8_t		 mode;
 	uint32_t	 last_op;	/* ext: highest op_id applied for this client */
+	bool		 roster;	/* ext: "roster": true, granted */
 };
 
 /* STATE record names ("what"). */
@@ -708,11 +712,25 @@ struct proto_reject {
 	char		*text;
 };
 
+/* [21, participant, online, table, name]; ext: name may be left out. */
 struct proto_presence {
 	uint32_t	 participant;
 	bool		 online;
 	uint64_t	 table;
-	char		*name;
+	char		*name;		/* NULL: left out (roster) */
+};
+
+/*
+ * ext, the compact roster, for a client whose HELLO says "roster": true
+ * (its WELCOME says so back): who is online, in one frame after READY,
+ * [29, [[participant, table], ...]], instead of one PRESENCE each; its
+ * PRESENCEs leave the name out (the board has it); a newcomer's joined
+ * event, received live, says they are online (no PRESENCE follows); and
+ * a client id it may not see travels as nil instead of 16 zero bytes.
+ */
+struct proto_roster {
+	struct proto_pair *pairs;	/* participant, table */
+	uint32_t	 npairs;
 };
 
 struct proto_error {
@@ -779,6 +797,7 @@ struct proto_msg {
 		uint64_t		 boards;	/* BOARDS_END count */
 		struct proto_relay	 relay;		/* RELAY_OP ... ERROR */
 		struct proto_uplink	 uplink;
+		struct proto_roster	 roster;
 	} u;
 	void		*arena;		/* owns strings and arrays */
 };
@@ -810,6 +829,8 @@ struct proto_buf {
 	uint8_t		*data;
 	size_t		 len;
 	size_t		 cap;
+	bool		 lean;		/* ext: a hidden (all-zero) client id
+					   goes as nil (a roster client's) */
 };
 
 /* Name tables: "welcome" <-> PHASE_WELCOME and so on; -1 when unknown. */
@@ -885,6 +906,8 @@ size_t		 proto_enc_relay_error(struct proto_buf *, const uint8_t *,
 		    uint32_t, const char *);
 size_t		 proto_enc_uplink(struct proto_buf *,
 		    const struct proto_uplink *);
+size_t		 proto_enc_roster(struct proto_buf *,
+		    const struct proto_roster *);
 
 /* Buffer helpers. */
 void		 proto_buf_init(struct proto_buf *);

@@ -115,7 +115,51 @@ board_event_clear(struct board_event *be)
 
 	for (a = 0; a < AUDIENCE_COUNT; a++)
 		board_event_drop_frame(be, a);
+	free(be->lean);
 	memset(be, 0, sizeof *be);
+}
+
+/*
+ * A joined event's public variant (pub) once more, as a roster client
+ * gets it: the client id it may not see as nil, 17 bytes less.
+ */
+static void
+board_event_lean(struct board_event *be, const struct proto_event *pub,
+    struct proto_buf *scratch)
+{
+	size_t	n;
+
+	free(be->lean);
+	be->lean = NULL;
+	be->lean_len = 0;
+	if (be->kind != OP_JOINED)
+		return;
+	proto_buf_reset(scratch);
+	scratch->lean = true;
+	n = proto_enc_event(scratch, pub);
+	scratch->lean = false;
+	if (n == 0 || n >= be->len[AUDIENCE_PUBLIC])
+		return;
+	be->lean = xmalloc(n);
+	memcpy(be->lean, scratch->data, n);
+	be->lean_len = (uint32_t)n;
+}
+
+/*
+ * The frame of kept event be for audience a, its length in *len: a roster
+ * client gets the lean variant where it gets the public one.
+ */
+const uint8_t *
+board_event_frame(const struct board_event *be, enum model_audience a,
+    bool roster, size_t *len)
+{
+	if (roster && be->lean != NULL &&
+	    be->frame[a] == be->frame[AUDIENCE_PUBLIC]) {
+		*len = be->lean_len;
+		return be->lean;
+	}
+	*len = be->len[a];
+	return be->frame[a];
 }
 
 /*
@@ -346,6 +390,8 @@ board_window_add(struct board *b, const struct model *m,
 			board_event_encode(b, be, a, &red, scratch);
 			full = a;
 		}
+		if (a == AUDIENCE_PUBLIC)
+			board_event_lean(be, &red, scratch);
 	}
 	be->pub = board_pub_bits(b, m, be);
 	b->window_bytes += be->len[AUDIENCE_SELF];
@@ -424,6 +470,7 @@ board_window_derive(struct board *b, struct proto_buf *scratch)
 		be->pub = board_pub_bits(b, b->model, be);
 		board_pub_variant(b->model, &msg.u.event, be->pub, &red);
 		board_event_encode(b, be, AUDIENCE_PUBLIC, &red, scratch);
+		board_event_lean(be, &red, scratch);
 		proto_msg_free(&msg);
 	}
 	while (drop-- > 0) {
@@ -450,6 +497,7 @@ board_event_refresh(struct board *b, struct board_event *be)
 		    (unsigned long long)be->seq);
 	board_pub_variant(b->model, &msg.u.event, bits, &red);
 	board_event_encode(b, be, AUDIENCE_PUBLIC, &red, &b->server->scratch);
+	board_event_lean(be, &red, &b->server->scratch);
 	be->pub = bits;
 	proto_msg_free(&msg);
 }
@@ -867,18 +915,48 @@ board_enc_presence(struct proto_buf *buf, const struct model_participant *mp,
 }
 
 /*
- * Tell every live connection of the board that p came or went.  The frame
- * is encoded once into the server's broadcast buffer, which no send path
- * writes into; a send over a cap only marks its connection, so the walk
- * and the frame stay whole.
+ * Send pr to every live connection of the board but except: in full, or
+ * without the name to a roster connection -- and not at all to one that
+ * had the participant's joined event (seq joined, 0 if none) live, which
+ * said as much.  Both frames are encoded once into the server's broadcast
+ * buffer, which no send path writes into; a send over a cap only marks
+ * its connection, so the walk and the frames stay whole.
  */
 void
-board_presence(struct server *s, struct board *b, uint32_t p, bool online,
-    const struct client_conn *except)
+board_send_presence(struct board *b, const struct proto_presence *pr,
+    const struct client_conn *except, uint64_t joined)
+{
+	struct server		*s = b->server;
+	struct proto_presence	 lean = *pr;
+	struct client_conn	*c;
+	size_t			 full, nlean;
+
+	proto_buf_reset(&s->bcast);
+	if ((full = proto_enc_presence(&s->bcast, pr)) == 0)
+		return;
+	lean.name = NULL;
+	nlean = proto_enc_presence(&s->bcast, &lean);
+	TAILQ_FOREACH(c, &b->conns, board_entry) {
+		if (c == except || c->state != CONN_LIVE)
+			continue;
+		if (!c->roster)
+			client_conn_send(c, s->bcast.data, full);
+		else if (joined == 0 || joined <= c->live_from)
+			client_conn_send(c, s->bcast.data + full, nlean);
+	}
+}
+
+/*
+ * Tell every live connection of the board that p came or went; joined:
+ * the seq of the joined event that made p, when that is why (see
+ * board_send_presence), else 0.
+ */
+void
+board_presence(struct board *b, uint32_t p, bool online,
+    const struct client_conn *except, uint64_t joined)
 {
 	struct model_participant	*mp;
-	struct client_conn		*c;
-	size_t				 n;
+	struct proto_presence		 pr;
 
 	/* A mirror's presence is the board server's to tell. */
 	if (b->up != NULL) {
@@ -887,13 +965,12 @@ board_presence(struct server *s, struct board *b, uint32_t p, bool online,
 	}
 	if ((mp = model_participant(b->model, p)) == NULL)
 		return;
-	proto_buf_reset(&s->bcast);
-	if ((n = board_enc_presence(&s->bcast, mp, online)) == 0)
-		return;
-	TAILQ_FOREACH(c, &b->conns, board_entry) {
-		if (c != except && c->state == CONN_LIVE)
-			client_conn_send(c, s->bcast.data, n);
-	}
+	memset(&pr, 0, sizeof pr);
+	pr.participant = mp->id;
+	pr.online = online;
+	pr.table = mp->table;
+	pr.name = mp->name;
+	board_send_presence(b, &pr, except, joined);
 }
 
 /* Release board_flush's arrays. */
@@ -942,6 +1019,7 @@ board_flush(struct board *b)
 	uint64_t			  seq, first = b->fanout_from;
 	uint64_t			  last = b->model->head;
 	int				  n;
+	bool				  lean;
 
 	if (first > last)
 		return;
@@ -988,7 +1066,9 @@ board_flush(struct board *b)
 			else
 				a = board_event_audience(b, be[i],
 				    c->participant);
-			if (a == AUDIENCE_PUBLIC && n > 0 &&
+			lean = c->roster && be[i]->lean != NULL &&
+			    be[i]->frame[a] == be[i]->frame[AUDIENCE_PUBLIC];
+			if (a == AUDIENCE_PUBLIC && !lean && n > 0 &&
 			    (uint8_t *)iov[n - 1].iov_base +
 			    iov[n - 1].iov_len == pub + off[i]) {
 				iov[n - 1].iov_len += be[i]->len[a];
@@ -997,6 +1077,11 @@ board_flush(struct board *b)
 			if (n == BOARD_FLUSH_MAX) {
 				client_conn_sendv(c, iov, n);
 				n = 0;
+			}
+			if (lean) {
+				iov[n].iov_base = be[i]->lean;
+				iov[n++].iov_len = be[i]->lean_len;
+				continue;
 			}
 			iov[n].iov_base = a == AUDIENCE_PUBLIC ? pub + off[i] :
 			    be[i]->frame[a];

@@ -503,7 +503,7 @@ client_conn_leave_board(struct client_conn *c)
 	c->board = NULL;
 	if (was_live && c->participant != 0 &&
 	    !board_online(b, c->participant, NULL))
-		board_presence(c->server, b, c->participant, false, NULL);
+		board_presence(b, c->participant, false, NULL, 0);
 }
 
 /* The connection is over: off its board, freed at the end of the pass. */
@@ -624,6 +624,8 @@ client_conn_attach(struct client_conn *c, struct board *b, uint32_t p,
 	c->facilitator_key = fac;
 	c->since = h->since;
 	c->want_state = h->want_state;
+	/* A relay's people get what the relay passes on. */
+	c->roster = h->roster && c->via == NULL;
 	c->state = CONN_CATCHUP;
 	client_conn_unwait(c);
 	TAILQ_INSERT_TAIL(&b->conns, c, board_entry);
@@ -753,6 +755,7 @@ client_conn_newcomer(struct client_conn *c, struct board *b, char *name)
 		client_conn_error(c, ERROR_FULL, err);
 		return 0;
 	}
+	c->joined_seq = b->model->head;
 	log_info("board %s: %s joined as participant %u", b->name, name,
 	    op.participant);
 	return op.participant;
@@ -1150,6 +1153,55 @@ client_conn_replay_bytes(struct client_conn *c, bool *possible)
 }
 
 /*
+ * After c's catch-up: who is here now, c included (it sees itself online
+ * too) -- one PRESENCE each, or to a roster client one ROSTER.
+ */
+static void
+client_conn_here(struct client_conn *c)
+{
+	struct board			*b = c->board;
+	struct model_participant	*mp;
+	struct client_conn		*o;
+	struct proto_roster		 r;
+	size_t				 n = 1;
+
+	if (b->up != NULL)
+		upstream_presence_list(b->up, c);
+	else if (!c->roster) {
+		TAILQ_FOREACH(o, &b->conns, board_entry) {
+			if (o->state != CONN_LIVE || o == c ||
+			    (mp = model_participant(b->model,
+			    o->participant)) == NULL)
+				continue;
+			client_conn_put_uncapped(c, board_enc_presence(
+			    client_conn_buf(c), mp, true));
+		}
+	} else {
+		TAILQ_FOREACH(o, &b->conns, board_entry)
+			n++;
+		memset(&r, 0, sizeof r);
+		r.pairs = xreallocarray(NULL, n, sizeof *r.pairs);
+		TAILQ_FOREACH(o, &b->conns, board_entry) {
+			if ((o->state != CONN_LIVE && o != c) ||
+			    (mp = model_participant(b->model,
+			    o->participant)) == NULL)
+				continue;
+			r.pairs[r.npairs].a = mp->id;
+			r.pairs[r.npairs++].b = mp->table;
+		}
+		client_conn_put_uncapped(c, proto_enc_roster(
+		    client_conn_buf(c), &r));
+		free(r.pairs);
+		return;
+	}
+	if (c->roster)
+		return;
+	if ((mp = model_participant(b->model, c->participant)) != NULL)
+		client_conn_put_uncapped(c, board_enc_presence(
+		    client_conn_buf(c), mp, true));
+}
+
+/*
  * Send WELCOME, the catch-up (a replay of what the client missed, or the
  * state when that is smaller or no longer kept) and READY; then the
  * connection is live.  Called from housekeeping, after the log sync.
@@ -1164,9 +1216,9 @@ client_conn_catchup(struct client_conn *c)
 	struct model_participant	*mp;
 	struct proto_welcome		 w;
 	struct proto_state		 st;
-	struct client_conn		*o;
+	const uint8_t			*frame;
 	uint64_t			 seq, replay;
-	size_t				 state_size, queued;
+	size_t				 state_size, queued, len;
 	bool				 possible;
 	int64_t				 now = server_now_ms();
 	enum model_audience		 a;
@@ -1190,6 +1242,7 @@ client_conn_catchup(struct client_conn *c)
 	w.mode = (!possible || c->want_state || replay > state_size) ?
 	    MODE_STATE : MODE_REPLAY;
 	w.last_op = board_last_op(b, c->client);
+	w.roster = c->roster;
 	client_conn_put_uncapped(c, proto_enc_welcome(client_conn_buf(c), &w));
 
 	if (w.mode == MODE_REPLAY) {
@@ -1197,14 +1250,17 @@ client_conn_catchup(struct client_conn *c)
 		for (seq = c->since + 1; seq <= m->head; seq++) {
 			be = board_event_at(b, seq);
 			a = board_event_audience(b, be, c->participant);
-			client_conn_write(c, be->frame[a], be->len[a], false);
+			frame = board_event_frame(be, a, c->roster, &len);
+			client_conn_write(c, frame, len, false);
 		}
 		/* The clock as it is now, not as the replayed events left it. */
 		model_state_timer(m, now, &st);
 		client_conn_put_uncapped(c, proto_enc_state(client_conn_buf(c),
 		    &st));
 	} else {
+		s->out.lean = c->roster;
 		model_state_write(m, c->participant, now, client_conn_buf(c));
+		s->out.lean = false;
 		client_conn_put_uncapped(c, s->out.len);
 		/* Do not keep a buffer the size of the board for PINGs. */
 		if (s->out.cap > SERVER_BUF_KEEP)
@@ -1214,19 +1270,8 @@ client_conn_catchup(struct client_conn *c)
 	    m->head));
 
 	/* Who is here now, then tell the others about this one. */
-	if (b->up != NULL)
-		upstream_presence_list(b->up, c);
-	else TAILQ_FOREACH(o, &b->conns, board_entry) {
-		if (o->state != CONN_LIVE || o == c ||
-		    (mp = model_participant(m, o->participant)) == NULL)
-			continue;
-		client_conn_put_uncapped(c, board_enc_presence(
-		    client_conn_buf(c), mp, true));
-	}
-	/* Its own presence, so the client sees itself online too. */
-	if ((mp = model_participant(m, c->participant)) != NULL)
-		client_conn_put_uncapped(c, board_enc_presence(
-		    client_conn_buf(c), mp, true));
+	c->live_from = m->head;
+	client_conn_here(c);
 
 	/* The catch-up itself may exceed the cap; what follows may not. */
 	queued = evbuffer_get_length(bufferevent_get_output(c->bev));
@@ -1238,7 +1283,7 @@ client_conn_catchup(struct client_conn *c)
 
 	if (c->participant != MODEL_OBSERVER &&
 	    !board_online(b, c->participant, c))
-		board_presence(s, b, c->participant, true, c);
+		board_presence(b, c->participant, true, c, c->joined_seq);
 	c->state = CONN_LIVE;
 	c->last_out_ms = now;
 	log_info("conn %llu (%s): live on board %s as participant %u, %s from "

@@ -141,7 +141,6 @@ relay_error(struct client_conn *v, uint32_t code, const char *text)
 void
 relay_catchup(struct client_conn *v)
 {
-	struct server			*s = v->server;
 	struct client_conn		*r = v->via;
 	struct board			*b = v->board;
 	struct model_participant	*mp;
@@ -181,7 +180,7 @@ relay_catchup(struct client_conn *v)
 	free(votes);
 
 	if (!board_online(b, v->participant, v))
-		board_presence(s, b, v->participant, true, v);
+		board_presence(b, v->participant, true, v, 0);
 	v->state = CONN_LIVE;
 	log_info("conn %llu (%s): live on board %s as participant %u",
 	    (unsigned long long)v->id, v->peer, b->name, v->participant);

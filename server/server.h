@@ -104,6 +104,9 @@ struct board_event {
 	/* Framed bytes per audience; a variant equal to another shares it. */
 	uint8_t		*frame[AUDIENCE_COUNT];
 	uint32_t	 len[AUDIENCE_COUNT];
+	/* joined: the frame[PUBLIC] a roster client gets (client id nil). */
+	uint8_t		*lean;
+	uint32_t	 lean_len;
 };
 
 /*
@@ -200,6 +203,11 @@ struct client_conn {
 	bool		 facilitator_key;	/* authenticated with the key */
 	bool		 by_name;	/* took an offline participant over by
 					   name, not by its client id */
+	bool		 roster;	/* ext: the compact roster (proto.h) */
+	uint64_t	 joined_seq;	/* its HELLO made the participant: the
+					   joined event's seq (else 0) */
+	uint64_t	 live_from;	/* the head it went live at: later
+					   events reached it live */
 
 	double		 tokens;	/* rate limiter */
 	int64_t		 tokens_ms;
@@ -338,8 +346,13 @@ void		 board_flush_buf_free(struct board_flush_buf *);
 void		 board_snapshot(struct board *, bool);
 bool		 board_online(const struct board *, uint32_t,
 		    const struct client_conn *);
-void		 board_presence(struct server *, struct board *, uint32_t, bool,
-		    const struct client_conn *);
+void		 board_presence(struct board *, uint32_t, bool,
+		    const struct client_conn *, uint64_t);
+void		 board_send_presence(struct board *,
+		    const struct proto_presence *, const struct client_conn *,
+		    uint64_t);
+const uint8_t	*board_event_frame(const struct board_event *,
+		    enum model_audience, bool, size_t *);
 size_t		 board_enc_presence(struct proto_buf *,
 		    const struct model_participant *, bool);
 void		 board_schedule_timer(struct board *);

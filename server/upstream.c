@@ -291,20 +291,6 @@ upstream_done(struct upstream *up, struct upstream_op *o, bool by_welcome)
 	upstream_maybe_bye(up, uc);
 }
 
-/* Send every live connection of the mirror the n bytes of a frame. */
-static void
-upstream_broadcast(struct upstream *up, const uint8_t *frame, size_t n,
-    const struct client_conn *except)
-{
-	struct client_conn	*c, *next;
-
-	for (c = TAILQ_FIRST(&up->board->conns); c != NULL; c = next) {
-		next = TAILQ_NEXT(c, board_entry);
-		if (c != except && c->state == CONN_LIVE)
-			client_conn_send(c, frame, n);
-	}
-}
-
 /* True if participant p has a connection here, live or catching up. */
 static bool
 upstream_local(const struct upstream *up, uint32_t p)
@@ -317,15 +303,17 @@ static void
 upstream_tell_presence(struct upstream *up, uint32_t p, bool online,
     const struct client_conn *except)
 {
-	struct server			*s = up->server;
 	const struct model_participant	*mp;
-	size_t				 n;
+	struct proto_presence		 pr;
 
 	if ((mp = model_participant(up->board->model, p)) == NULL)
 		return;
-	proto_buf_reset(&s->bcast);
-	if ((n = board_enc_presence(&s->bcast, mp, online)) != 0)
-		upstream_broadcast(up, s->bcast.data, n, except);
+	memset(&pr, 0, sizeof pr);
+	pr.participant = mp->id;
+	pr.online = online;
+	pr.table = mp->table;
+	pr.name = mp->name;
+	board_send_presence(up->board, &pr, except, 0);
 }
 
 /*
@@ -640,18 +628,13 @@ upstream_refused_client(struct upstream *up, const struct proto_relay *r)
 static void
 upstream_presence_in(struct upstream *up, const struct proto_presence *pr)
 {
-	struct server	*s = up->server;
-	size_t		 n;
-
 	if (pr->participant == 0)
 		return;
 	if (pr->online)
 		idmap_put(&up->online, pr->participant, 1);
 	else
 		idmap_del(&up->online, pr->participant);
-	proto_buf_reset(&s->bcast);
-	if ((n = proto_enc_presence(&s->bcast, pr)) != 0)
-		upstream_broadcast(up, s->bcast.data, n, NULL);
+	board_send_presence(up->board, pr, NULL, 0);
 }
 
 /* Handle one message from upstream. */
@@ -1290,21 +1273,39 @@ upstream_presence(struct upstream *up, uint32_t p, bool online,
 	upstream_tell_presence(up, p, online, except);
 }
 
-/* After a catch-up here: who is here now (but c itself, which follows). */
+/*
+ * After a catch-up here: who is here now -- one PRESENCE each but c itself,
+ * which follows; or, to a roster client, one ROSTER with c in it.
+ */
 void
 upstream_presence_list(struct upstream *up, struct client_conn *c)
 {
 	const struct model		*m = up->board->model;
 	const struct model_participant	*mp;
+	struct proto_roster		 r;
 	size_t				 i;
 
+	memset(&r, 0, sizeof r);
+	if (c->roster)
+		r.pairs = xreallocarray(NULL, m->nparticipants + 1,
+		    sizeof *r.pairs);
 	for (i = 0; i < m->nparticipants; i++) {
 		mp = &m->participants[i];
+		if (c->roster && (mp->id == c->participant ||
+		    idmap_get(&up->online, mp->id, NULL))) {
+			r.pairs[r.npairs].a = mp->id;
+			r.pairs[r.npairs++].b = mp->table;
+			continue;
+		}
 		if (mp->id == c->participant ||
 		    !idmap_get(&up->online, mp->id, NULL))
 			continue;
 		client_conn_put(c, board_enc_presence(client_conn_buf(c), mp,
 		    true));
+	}
+	if (c->roster) {
+		client_conn_put(c, proto_enc_roster(client_conn_buf(c), &r));
+		free(r.pairs);
 	}
 	up->dirty = true;
 }

@@ -6,8 +6,8 @@
  * Two rooms: 60 clients each adding a card every 200 ms (300 events/s),
  * and 200 clients at the same pace (1 000 events/s), for 8 s, the sends
  * staggered over the period.  Every client both writes and reads: a
- * cafeboard client is a participant seated at one of 4 tables (the server
- * with its defaults: --fsync always); a redis client has a subscribed
+ * cafeboard client is a participant seated at one of 4 tables; a redis
+ * client has a subscribed
  * connection and one to PUBLISH on; a nats client subscribes and
  * publishes on one connection.  Messages are a 40-character idea
  * (cafeboard) or a 60-byte payload (anchors).  Prints, per room:
@@ -18,6 +18,11 @@
  *   server CPU          share of one core during the run
  *   syscalls            the server's, per delivery, and the epoll_ctl
  *                       among them (perf, when it can count them)
+ *
+ * cafeboard runs twice per room: with --fsync always (its default: an
+ * event is on disk before anyone hears of it, so every figure includes a
+ * fdatasync) and with --fsync never, which keeps what redis's pub/sub and
+ * nats keep (nothing on disk): the anchors sit on the "fsync never" rows.
  *
  * One process runs every client on one epoll loop, so its own work is in
  * every figure, the same for every system.  Asserts nothing about time.
@@ -183,14 +188,17 @@ send_one(struct room *r, size_t i)
 	bs_send_all(r->kind == BS_REDIS ? r->out[i].fd : r->in[i].fd, msg, n);
 }
 
-/* One room of n clients at rate messages/s each for seconds. */
+/*
+ * One room of n clients at rate messages/s each for seconds; the figures
+ * under system, on the rows of the --fsync policy.
+ */
 static void
 run(struct bs_server *s, const char *system, size_t n, double rate,
-    double seconds)
+    const char *fsync, double seconds)
 {
 	struct room	 r;
 	struct bs_sys	 sys;
-	char		 fig[96], label[32];
+	char		 fig[128], label[64];
 	int64_t		*next, t0, t, end, period, soon;
 	double		 cpu0, cpu1, total = 0, ectl = 0;
 	size_t		 i;
@@ -248,7 +256,8 @@ run(struct bs_server *s, const char *system, size_t n, double rate,
 		count_sys = false;
 	bs_sort(r.lat, r.nlat);
 
-	snprintf(label, sizeof label, "%zu clients x %.0f/s", n, rate);
+	snprintf(label, sizeof label, "%zu clients x %.0f/s, fsync %s", n,
+	    rate, fsync);
 	snprintf(fig, sizeof fig, "%s: to all, p50", label);
 	bs_put(fig, system, (double)bs_pctl(r.lat, r.nlat, 0.50) / 1000.0,
 	    "ms");
@@ -297,10 +306,11 @@ int
 main(void)
 {
 	static const size_t	 rooms[] = { 60, 200 };
+	static const char	*fsyncs[] = { "never", "always" };
 	struct bs_build		 builds[BS_MAX_BUILDS];
 	struct bs_server	 s;
 	double			 seconds = bs_quick() ? 4 : 8;
-	int			 nb, b, z, nz = bs_quick() ? 1 : 2;
+	int			 nb, b, f, z, nz = bs_quick() ? 1 : 2;
 	enum bs_kind		 k;
 
 	bs_begin("latency over TCP, to every recipient");
@@ -308,23 +318,27 @@ main(void)
 	srandom((unsigned)getpid());
 	nb = bs_builds(builds);
 	for (z = 0; z < nz; z++) {
-		for (b = 0; b < nb; b++) {
-			bs_cafe_start(&s, builds[b].server, NULL);
-			run(&s, builds[b].label, rooms[z], 5.0, seconds);
-			bs_server_stop(&s, SIGTERM);
-			bs_server_cleanup(&s);
+		for (f = 0; f < 2; f++) {
+			for (b = 0; b < nb; b++) {
+				bs_cafe_start(&s, builds[b].server, "--fsync",
+				    fsyncs[f], NULL);
+				run(&s, builds[b].label, rooms[z], 5.0,
+				    fsyncs[f], seconds);
+				bs_server_stop(&s, SIGTERM);
+				bs_server_cleanup(&s);
+			}
 		}
 		for (k = BS_REDIS; k <= BS_NATS; k++) {
 			const char *name = k == BS_REDIS ? "redis" : "nats";
 			char	    fig[96];
 
 			if (bs_anchor_start(&s, k) != 0) {
-				snprintf(fig, sizeof fig, "%zu clients x 5/s: "
-				    "to all, p99", rooms[z]);
+				snprintf(fig, sizeof fig, "%zu clients x 5/s, "
+				    "fsync never: to all, p99", rooms[z]);
 				bs_note(fig, name, "not installed");
 				continue;
 			}
-			run(&s, name, rooms[z], 5.0, seconds);
+			run(&s, name, rooms[z], 5.0, "never", seconds);
 			bs_server_stop(&s, SIGTERM);
 			bs_server_cleanup(&s);
 		}

@@ -1206,6 +1206,9 @@ bs_cafe_hello(struct bs_conn *c, const char *board, const char *name,
 	h.name = (char *)name;
 	h.key = (char *)key;
 	h.since = since;
+	/* As the real client: the compact roster (an older server ignores
+	 * the key). */
+	h.roster = true;
 	proto_buf_init(&b);
 	if (proto_enc_hello(&b, &h) == 0 || bs_send_all(c->fd, b.data,
 	    b.len) != 0)

@@ -276,7 +276,7 @@ fuzz_msg_eq(const struct proto_msg *a, const struct proto_msg *b)
 		    fuzz_str_eq(ha->key, hb->key) && ha->since == hb->since &&
 		    ha->want_state == hb->want_state &&
 		    ha->observe == hb->observe && ha->relay == hb->relay &&
-		    ha->create == hb->create;
+		    ha->create == hb->create && ha->roster == hb->roster;
 	case PROTO_RELAY_OP:
 		return memcmp(ra->client, rb->client, PROTO_CLIENT_LEN) == 0 &&
 		    ra->op_id == rb->op_id && fuzz_op_eq(&ra->op, &rb->op);
@@ -319,7 +319,13 @@ fuzz_msg_eq(const struct proto_msg *a, const struct proto_msg *b)
 		return wa->v == wb->v && fuzz_str_eq(wa->board, wb->board) &&
 		    wa->participant == wb->participant &&
 		    wa->role == wb->role && wa->head == wb->head &&
-		    wa->mode == wb->mode && wa->last_op == wb->last_op;
+		    wa->mode == wb->mode && wa->last_op == wb->last_op &&
+		    wa->roster == wb->roster;
+	case PROTO_ROSTER:
+		return a->u.roster.npairs == b->u.roster.npairs &&
+		    (a->u.roster.npairs == 0 || memcmp(a->u.roster.pairs,
+		    b->u.roster.pairs, a->u.roster.npairs *
+		    sizeof *a->u.roster.pairs) == 0);
 	case PROTO_STATE:
 		return fuzz_state_eq(&a->u.state, &b->u.state);
 	case PROTO_EVENT:
@@ -404,6 +410,8 @@ fuzz_encode(struct proto_buf *buf, const struct proto_msg *m)
 		    m->u.relay.code, m->u.relay.text);
 	case PROTO_UPLINK:
 		return proto_enc_uplink(buf, &m->u.uplink);
+	case PROTO_ROSTER:
+		return proto_enc_roster(buf, &m->u.roster);
 	}
 	return 0;
 }

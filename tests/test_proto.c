@@ -1190,6 +1190,81 @@ Test(proto, relay_messages)
 	    25, other, PROTO_CLIENT_LEN);
 }
 
+/*
+ * ext, the compact roster: the HELLO and WELCOME flags, ROSTER, a PRESENCE
+ * without its name, and a hidden client id as nil -- which every decoder
+ * reads as the 16 zero bytes a client that did not ask for it gets.
+ */
+Test(proto, compact_roster)
+{
+	static struct proto_pair	 here[] = { { 3, 12 }, { 41, 0 } };
+	static const uint8_t		 zero[PROTO_CLIENT_LEN];
+	struct proto_msg		 m, out;
+	struct proto_buf		 full, lean;
+	size_t				 nf, nl;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_HELLO;
+	m.u.hello = (struct proto_hello){ .v = 1, .board = "salle",
+	    .name = "Ana", .roster = true };
+	memcpy(m.u.hello.client, client16, PROTO_CLIENT_LEN);
+	roundtrip(&m, "HELLO with roster");
+	golden_fmt(&m, "HELLO with roster", "aumsusssbsssusT", 2, 1, 6, "v",
+	    1, "board", "salle", "client", client16, PROTO_CLIENT_LEN, "name",
+	    "Ana", "since", 0, "roster");
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_WELCOME;
+	m.u.welcome = (struct proto_welcome){ .v = 1, .board = "salle",
+	    .participant = 3, .role = ROLE_PARTICIPANT, .head = 9,
+	    .mode = MODE_REPLAY, .roster = true };
+	roundtrip(&m, "WELCOME with roster");
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_ROSTER;
+	m.u.roster = (struct proto_roster){ here, NITEMS(here) };
+	roundtrip(&m, "ROSTER");
+	golden_fmt(&m, "ROSTER", "auaauuauu", 2, 29, 2, 2, 3, 12, 2, 41, 0);
+	m.u.roster = (struct proto_roster){ NULL, 0 };
+	roundtrip(&m, "ROSTER of nobody");
+	expect_fmt(PROTO_E_FRAME, "ROSTER of names", "auas", 2, 29, 1, "Ana");
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_PRESENCE;
+	m.u.presence = (struct proto_presence){ 3, true, 12, NULL };
+	roundtrip(&m, "PRESENCE without its name");
+	golden_fmt(&m, "PRESENCE without its name", "auuTu", 4, 21, 3, 12);
+	expect_fmt(PROTO_E_FRAME, "PRESENCE without its table", "auuT", 3,
+	    21, 3);
+
+	/* joined, hidden client: nil to a roster client, zeros to others. */
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_EVENT;
+	m.u.event.seq = 9;
+	m.u.event.op.kind = OP_JOINED;
+	m.u.event.op.participant = 3;
+	m.u.event.op.text = "Ana";
+	proto_buf_init(&full);
+	proto_buf_init(&lean);
+	lean.lean = true;
+	nf = proto_enc_event(&full, &m.u.event);
+	nl = proto_enc_event(&lean, &m.u.event);
+	cr_assert_eq(nf - nl, PROTO_CLIENT_LEN + 1, "%zu and %zu bytes", nf,
+	    nl);
+	golden_fmt(&m, "joined, hidden client", "auuuuuusb", 8, 18, 9, 0, 0,
+	    OP_JOINED, 3, "Ana", zero, PROTO_CLIENT_LEN);
+	cr_assert_eq(proto_decode(lean.data + PROTO_FRAME_HDR,
+	    nl - PROTO_FRAME_HDR, &out, NULL), PROTO_OK);
+	cr_assert(fuzz_msg_eq(&m, &out), "the nil client reads as zeros");
+	proto_msg_free(&out);
+	/* A client id that is not hidden is never left out. */
+	memcpy(m.u.event.op.client, client16, PROTO_CLIENT_LEN);
+	proto_buf_reset(&lean);
+	cr_assert_eq(proto_enc_event(&lean, &m.u.event), nf);
+	proto_buf_free(&full);
+	proto_buf_free(&lean);
+}
+
 Test(proto, table_theme_is_a_trailing_option)
 {
 	struct proto_msg	m;
@@ -1454,7 +1529,7 @@ Test(proto, nesting_depth)
 
 Test(proto, unknown_message_types)
 {
-	static const unsigned	types[] = { 0, 10, 15, 29, 99, 255, 256,
+	static const unsigned	types[] = { 0, 10, 15, 30, 99, 255, 256,
 	    100000 };
 	struct fb		f;
 	size_t			i;

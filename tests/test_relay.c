@@ -393,6 +393,73 @@ RTEST(people_on_the_relay_work_as_on_the_server_in_its_order)
 	(void)fac;
 }
 
+/*
+ * A person on the relay who asks for the compact roster gets it from the
+ * relay: everyone online on the board (on the relay and on the server)
+ * and themselves in one ROSTER, then PRESENCEs without names.
+ */
+RTEST(the_relay_gives_its_people_the_compact_roster)
+{
+	struct tclient		*bob, *ana, *zoe;
+	struct proto_msg	 m;
+	bool			 seen_ana = false, seen_bob = false;
+	bool			 seen_zoe = false;
+	uint32_t		 i, me = 0;
+	uint8_t			 type;
+
+	tserver_start(&central, false, NULL);
+	board_setup(NULL);
+	start_relay(&relay, central.sock);
+	bob = join_at(&central, "Bob", NULL);
+	ana = join_at(&relay, "Ana", NULL);
+
+	zoe = newc();
+	cr_assert_eq(tclient_connect(zoe, &relay, false), 0);
+	zoe->roster = true;
+	cr_assert_eq(tclient_hello(zoe, BOARD, "Zo\xc3\xa9", NULL, NULL, 0), 0);
+	do {
+		cr_assert_eq(tclient_recv(zoe, &m, WAIT), 1, "no READY");
+		type = m.type;
+		if (type == PROTO_WELCOME) {
+			cr_assert(m.u.welcome.roster, "no roster granted");
+			me = m.u.welcome.participant;
+		}
+		cr_assert(type != PROTO_PRESENCE, "a PRESENCE before READY");
+		proto_msg_free(&m);
+	} while (type != PROTO_READY);
+	/* Maybe an UPLINK first; then the ROSTER. */
+	do {
+		cr_assert_eq(tclient_recv(zoe, &m, WAIT), 1, "no ROSTER");
+		type = m.type;
+		cr_assert(type == PROTO_ROSTER || type == PROTO_UPLINK ||
+		    type == PROTO_EVENT, "message %u before the ROSTER", type);
+		if (type != PROTO_ROSTER)
+			proto_msg_free(&m);
+	} while (type != PROTO_ROSTER);
+	for (i = 0; i < m.u.roster.npairs; i++) {
+		seen_ana |= m.u.roster.pairs[i].a == ana->participant;
+		seen_bob |= m.u.roster.pairs[i].a == bob->participant;
+		seen_zoe |= m.u.roster.pairs[i].a == me;
+	}
+	proto_msg_free(&m);
+	cr_assert(seen_ana && seen_bob && seen_zoe, "the ROSTER misses %s",
+	    !seen_ana ? "Ana" : !seen_bob ? "Bob" : "Zo\xc3\xa9");
+
+	/* Bob leaves the server: Zoe hears it, without his name. */
+	tclient_close(bob);
+	for (;;) {
+		cr_assert_eq(tclient_recv(zoe, &m, WAIT), 1, "Bob never left");
+		if (m.type == PROTO_PRESENCE &&
+		    m.u.presence.participant == bob->participant) {
+			cr_assert(!m.u.presence.online);
+			cr_assert_null(m.u.presence.name);
+			proto_msg_free(&m);
+			break;
+		}
+		proto_msg_free(&m);
+	}
+}
+
 RTEST(an_op_sent_again_after_a_reconnect_to_the_relay_is_applied_once)
 {
 	struct tclient		*ana;

@@ -3589,6 +3589,139 @@ snapshot_seq(const char *board)
 	return seq;
 }
 
+/* The next message c gets that is no PING, and its frame's length. */
+static void
+next_of(struct tclient *c, struct proto_msg *m, size_t *len, const char *what)
+{
+	uint8_t	*frame;
+	size_t	 n;
+
+	for (;;) {
+		cr_assert_eq(tclient_recv_frame(c, &frame, &n, WAIT), 1,
+		    "%s: nothing came", what);
+		cr_assert_eq(proto_decode(frame + PROTO_FRAME_HDR,
+		    n - PROTO_FRAME_HDR, m, NULL), PROTO_OK, "%s: a frame that "
+		    "does not decode", what);
+		free(frame);
+		if (m->type != PROTO_PING)
+			break;
+		proto_msg_free(m);
+	}
+	if (len != NULL)
+		*len = n;
+}
+
+/* c's next message is the EVENT of kind (its frame's length). */
+static size_t
+next_event_of(struct tclient *c, uint8_t kind, const char *what)
+{
+	struct proto_msg	m;
+	size_t			n;
+
+	next_of(c, &m, &n, what);
+	cr_assert(m.type == PROTO_EVENT && m.u.event.op.kind == kind, "%s: "
+	    "message %u (kind %u) instead of %s", what, m.type,
+	    m.type == PROTO_EVENT ? m.u.event.op.kind : 0,
+	    proto_kind_name(kind));
+	c->head = m.u.event.seq;
+	proto_msg_free(&m);
+	return n;
+}
+
+/* c's next message is the PRESENCE of p, online or not, named name. */
+static void
+next_presence(struct tclient *c, uint32_t p, bool online, const char *name,
+    const char *what)
+{
+	struct proto_msg	m;
+
+	next_of(c, &m, NULL, what);
+	cr_assert_eq(m.type, PROTO_PRESENCE, "%s: message %u instead of "
+	    "PRESENCE", what, m.type);
+	cr_assert_eq(m.u.presence.participant, p, "%s", what);
+	cr_assert_eq(m.u.presence.online, online, "%s", what);
+	if (name == NULL)
+		cr_assert_null(m.u.presence.name, "%s: a name, %s", what,
+		    m.u.presence.name);
+	else
+		cr_assert_str_eq(m.u.presence.name, name, "%s", what);
+	proto_msg_free(&m);
+}
+
+/*
+ * ext, the compact roster: a client that asks gets who is here in one
+ * ROSTER, hears of a newcomer by the joined event alone (its client id
+ * as nil, 17 bytes less), and PRESENCEs without names; a client on the
+ * original protocol, on the same board, gets exactly what it always did.
+ */
+STEST(compact_roster_for_the_clients_that_ask)
+{
+	struct tclient		*f, *r, *l;
+	struct proto_msg	 m;
+	size_t			 nf, nr;
+	uint32_t		 me;
+	bool			 nadia = false, remi = false;
+	uint32_t		 i;
+	uint8_t			 type;
+
+	tserver_start(&srv, false, NULL);
+	new_board(&f, false, "salle");
+
+	r = connected(false);
+	r->roster = true;
+	hello(r, "salle", "R\xc3\xa9mi", NULL, NULL, 0, false, false);
+	next_of(r, &m, NULL, "Remi's WELCOME");
+	cr_assert_eq(m.type, PROTO_WELCOME);
+	cr_assert(m.u.welcome.roster, "the WELCOME does not grant the roster");
+	me = m.u.welcome.participant;
+	proto_msg_free(&m);
+	do {
+		next_of(r, &m, NULL, "Remi's catch-up");
+		type = m.type;
+		cr_assert(type != PROTO_PRESENCE, "a PRESENCE in the catch-up "
+		    "of a roster client");
+		proto_msg_free(&m);
+	} while (type != PROTO_READY);
+	next_of(r, &m, NULL, "Remi's ROSTER");
+	cr_assert_eq(m.type, PROTO_ROSTER, "message %u instead of ROSTER",
+	    m.type);
+	cr_assert_eq(m.u.roster.npairs, 2, "%u online", m.u.roster.npairs);
+	for (i = 0; i < m.u.roster.npairs; i++) {
+		nadia |= m.u.roster.pairs[i].a == f->participant;
+		remi |= m.u.roster.pairs[i].a == me;
+		cr_assert_eq(m.u.roster.pairs[i].b, 0, "at a table");
+	}
+	cr_assert(nadia && remi, "the ROSTER misses %s", nadia ? "R\xc3\xa9mi"
+	    : "Nadia");
+	proto_msg_free(&m);
+	/* Nadia, on the original protocol, sees R\xc3\xa9mi as always. */
+	next_event_of(f, OP_JOINED, "Nadia: Remi joined");
+	next_presence(f, me, true, "R\xc3\xa9mi", "Nadia: Remi is here");
+
+	/* A newcomer: the event says it all to R\xc3\xa9mi. */
+	l = joined(false, "salle", "L\xc3\xa9" "a", NULL, NULL);
+	nf = next_event_of(f, OP_JOINED, "Nadia: Lea joined");
+	next_presence(f, l->participant, true, "L\xc3\xa9" "a",
+	    "Nadia: Lea is here");
+	nr = next_event_of(r, OP_JOINED, "Remi: Lea joined");
+	cr_assert_eq(nf - nr, PROTO_CLIENT_LEN + 1, "the joined event is %zu "
+	    "bytes to Nadia and %zu to Remi", nf, nr);
+	apply(f, BANNER("Bienvenue"));
+	next_event_of(r, OP_BANNER, "Remi: no PRESENCE after Lea's joined");
+
+	/* Gone, then back: PRESENCEs, without the name. */
+	hang_up(l);
+	next_presence(f, l->participant, false, "L\xc3\xa9" "a",
+	    "Nadia: Lea left");
+	next_presence(r, l->participant, false, NULL, "Remi: Lea left");
+	reconnect(l, false);
+	cr_assert_eq(tclient_join(l, "salle", "L\xc3\xa9" "a", NULL, NULL), 0);
+	next_presence(r, l->participant, true, NULL, "Remi: Lea is back");
+	next_presence(f, l->participant, true, "L\xc3\xa9" "a",
+	    "Nadia: Lea is back");
+	tserver_stop(&srv, SIGTERM);
+}
+
 /* The size of one of a board's files. */
 static off_t
 file_size(const char *board, const char *file)

@@ -313,6 +313,45 @@ Test(tui, a_card_typed_in_one_client_appears_in_the_other_aligned)
 	tui_end(&T);
 }
 
+/*
+ * The count of people online, on every screen, as the room comes and goes:
+ * the real clients take the compact roster (one ROSTER at their catch-up,
+ * newcomers by their joined event, PRESENCE without names), a raw client
+ * speaks the original protocol on the same board; all agree.
+ */
+Test(tui, everyone_online_is_counted_with_the_compact_roster)
+{
+	struct tserver	 srv;
+	struct tclient	 chloe;
+	const char	*wins[] = { "fac", "anne", "bruno" };
+	size_t		 i;
+
+	cafe(true);
+	tui_client(&T, "bruno", "--board cafe --name Bruno");
+	for (i = 0; i < sizeof wins / sizeof wins[0]; i++)
+		wait_status(wins[i], "3 online", true);
+
+	/* Someone on the original protocol: everyone counts her. */
+	memset(&srv, 0, sizeof srv);
+	cr_assert_lt(strlen(T.sock), sizeof srv.sock);
+	memcpy(srv.sock, T.sock, strlen(T.sock) + 1);
+	cr_assert_eq(tclient_connect(&chloe, &srv, false), 0);
+	cr_assert_eq(tclient_join(&chloe, "cafe", "Chlo\xc3\xa9", NULL, NULL),
+	    0, "Chlo\xc3\xa9 cannot join");
+	for (i = 0; i < sizeof wins / sizeof wins[0]; i++)
+		wait_status(wins[i], "4 online", true);
+	tclient_close(&chloe);
+	for (i = 0; i < sizeof wins / sizeof wins[0]; i++)
+		wait_status(wins[i], "3 online", true);
+
+	/* Bruno's terminal closes (SIGHUP): the others see him go. */
+	cr_assert_eq(tui_tmux(&T, NULL, "kill-window", "-t", "cb:bruno",
+	    NULL), 0);
+	wait_status("fac", "2 online", true);
+	wait_status("anne", "2 online", true);
+	tui_end(&T);
+}
+
 Test(tui, the_facilitator_starts_a_timer_and_both_screens_count_down)
 {
 	char	*s;

@@ -770,6 +770,7 @@ tclient_hello_flags(struct tclient *c, const char *board, const char *name,
 	h.since = since;
 	h.want_state = state;
 	h.observe = observe;
+	h.roster = c->roster;
 	if (proto_enc_hello(&c->out, &h) == 0)
 		return -1;
 	return tclient_flush(c);

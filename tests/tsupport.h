@@ -227,6 +227,7 @@ struct tclient {
 	uint64_t	 head;		/* last seq seen */
 	uint32_t	 next_op;
 	uint32_t	 error;		/* code of the last ERROR received, or 0 */
+	bool		 roster;	/* its HELLO asks for the compact roster */
 	struct proto_buf out;
 };
 
