@@ -933,8 +933,8 @@ model_deliver_release(struct model *m)
 	size_t	i;
 
 	for (i = 0; i < m->ncards; i++) {
-		free(m->cards[i].owner);
-		free(m->cards[i].due);
+		model_free_str(m->cards[i].owner);
+		model_free_str(m->cards[i].due);
 	}
 	for (i = 0; i < m->ncanvases; i++)
 		model_canvas_release(&m->canvases[i]);

@@ -47,7 +47,11 @@ size_t		 model_cps(const char *);
 struct model_card *model_live_card(const struct model *, uint64_t);
 /* True when the round's timer has reached zero. */
 bool		 model_timer_zero(const struct model *, int64_t);
-/* Replace an owned string with a copy of s ("" for NULL). */
+/* The shared "" a new card's strings hold until they are set. */
+char		*model_str_unset(void);
+/* Free an owned string, unless it is the shared "". */
+void		 model_free_str(char *);
+/* Replace an owned string (or the shared "") with a copy of s ("" for NULL). */
 void		 model_set_str(char **, const char *);
 /* Grow an array of *cap elements so it holds at least n + 1. */
 void		*model_grow(void *, size_t *, size_t, size_t);

@@ -320,7 +320,7 @@ model_state_str(char **dst, const char *s)
 {
 	char	*n = xstrdup(s != NULL ? s : "");
 
-	free(*dst);
+	model_free_str(*dst);
 	*dst = n;
 }
 

@@ -46,6 +46,13 @@ model_client_key(const uint8_t *client, uint64_t *a, uint64_t *b)
 
 /* ---------------------------------------------------------------- storage */
 
+/*
+ * What a new card's strings hold until they are set: one "" that every
+ * card shares, never written and never freed.  Most cards keep an empty
+ * title, owner and due day: four allocations a card less.
+ */
+static const char model_unset[1] = "";
+
 /* The string s, or "" for NULL. */
 const char *
 model_str(const char *s)
@@ -53,13 +60,28 @@ model_str(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* Replace an owned string with a copy of s ("" for NULL). */
+/* The shared "" of a card string not set yet (see model_unset). */
+char *
+model_str_unset(void)
+{
+	return (char *)(uintptr_t)model_unset;
+}
+
+/* Free an owned string, unless it is the shared "" (model_unset). */
+void
+model_free_str(char *s)
+{
+	if (s != model_unset)
+		free(s);
+}
+
+/* Replace an owned string (or the shared "") with a copy of s ("" for NULL). */
 void
 model_set_str(char **dst, const char *s)
 {
 	char	*n = xstrdup(model_str(s));
 
-	free(*dst);
+	model_free_str(*dst);
 	*dst = n;
 }
 
@@ -139,8 +161,8 @@ model_release(struct model *m)
 
 	model_deliver_release(m);
 	for (i = 0; i < m->ncards; i++) {
-		free(m->cards[i].text);
-		free(m->cards[i].title);
+		model_free_str(m->cards[i].text);
+		model_free_str(m->cards[i].title);
 		free(m->cards[i].coauthors);
 	}
 	free(m->cards);
@@ -335,10 +357,10 @@ model_insert_card(struct model *m, uint64_t id)
 	c = &m->cards[pos];
 	memset(c, 0, sizeof *c);
 	c->id = id;
-	c->text = xstrdup("");
-	c->title = xstrdup("");
-	c->owner = xstrdup("");
-	c->due = xstrdup("");
+	c->text = model_str_unset();
+	c->title = model_str_unset();
+	c->owner = model_str_unset();
+	c->due = model_str_unset();
 	p->voters[pos] = 0;
 	for (i = pos; i < m->ncards; i++)
 		idmap_put(&p->card_idx, m->cards[i].id, (uint32_t)i);
@@ -899,9 +921,9 @@ model_apply_group(struct model *m, const struct proto_op *op)
 		h->head = 0;
 		c->head = h->id;
 		if (*c->title != '\0') {
-			free(h->title);
+			model_free_str(h->title);
 			h->title = c->title;
-			c->title = xstrdup("");
+			c->title = model_str_unset();
 		}
 		return;
 	}
@@ -1044,9 +1066,9 @@ model_apply_merge(struct model *m, const struct proto_op *op)
 	}
 	if (*c->title != '\0' && (h = model_card(m, head)) != NULL &&
 	    *h->title == '\0') {
-		free(h->title);
+		model_free_str(h->title);
 		h->title = c->title;
-		c->title = xstrdup("");
+		c->title = model_str_unset();
 	}
 	model_set_str(&c->title, "");
 	c->head = 0;

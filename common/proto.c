@@ -1188,7 +1188,8 @@ proto_buf_free(struct proto_buf *b)
 static void
 proto_buf_add(struct proto_buf *b, const void *p, size_t n)
 {
-	size_t	cap;
+	uint8_t	*d;
+	size_t	 cap;
 
 	if (n > b->cap - b->len) {
 		cap = b->cap < 256 ? 256 : b->cap;
@@ -1197,8 +1198,30 @@ proto_buf_add(struct proto_buf *b, const void *p, size_t n)
 		b->data = xrealloc(b->data, cap);
 		b->cap = cap;
 	}
-	memcpy(b->data + b->len, p, n);
+	d = b->data + b->len;
 	b->len += n;
+	/*
+	 * msgpack-c hands its headers and numbers over a few bytes at a
+	 * time (1, 2, 3, 5 or 9): copies of a known size, not a call each.
+	 */
+	switch (n) {
+	case 1:
+		*d = *(const uint8_t *)p;
+		return;
+	case 2:
+		memcpy(d, p, 2);
+		return;
+	case 3:
+		memcpy(d, p, 3);
+		return;
+	case 5:
+		memcpy(d, p, 5);
+		return;
+	case 9:
+		memcpy(d, p, 9);
+		return;
+	}
+	memcpy(d, p, n);
 }
 
 /* ------------------------------------------------------------ encoding */

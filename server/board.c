@@ -25,8 +25,42 @@
 
 /* Events handed to one connection's write at once by board_flush. */
 #define BOARD_FLUSH_MAX	256
+/* Bytes of board_flush's arrays kept for the next pass. */
+#define BOARD_FLUSH_KEEP (256 * 1024)
+/* Events in one block of the replay window (80 kB: from the heap). */
+#define BOARD_BLOCK_EVENTS 1024
 
 static void	board_timer_cb(evutil_socket_t, short, void *);
+static void	board_event_clear(struct board_event *);
+
+/* The i-th oldest kept event (i < b->nevents). */
+static struct board_event *
+board_window_nth(const struct board *b, size_t i)
+{
+	size_t	pos = b->first_event + i;
+
+	return &b->blocks[pos / BOARD_BLOCK_EVENTS][pos % BOARD_BLOCK_EVENTS];
+}
+
+/*
+ * Forget the oldest kept event; a block left empty goes back to the
+ * allocator (the other blocks' pointers move down, not the events).
+ */
+static void
+board_window_pop(struct board *b)
+{
+	board_event_clear(board_window_nth(b, 0));
+	b->nevents--;
+	if (++b->first_event < BOARD_BLOCK_EVENTS && b->nevents > 0)
+		return;
+	if (b->first_event == BOARD_BLOCK_EVENTS || b->nblocks > 1) {
+		free(b->blocks[0]);
+		memmove(&b->blocks[0], &b->blocks[1], (b->nblocks - 1) *
+		    sizeof *b->blocks);
+		b->nblocks--;
+	}
+	b->first_event = 0;
+}
 
 /* The kept event with this seq, or NULL if it left the window. */
 const struct board_event *
@@ -36,10 +70,10 @@ board_event_at(const struct board *b, uint64_t seq)
 
 	if (b->nevents == 0)
 		return NULL;
-	first = b->events[b->first_event].seq;
+	first = board_window_nth(b, 0)->seq;
 	if (seq < first || seq >= first + b->nevents)
 		return NULL;
-	return &b->events[(b->first_event + (seq - first)) % b->cap_events];
+	return board_window_nth(b, (size_t)(seq - first));
 }
 
 /* The audience of a kept event for viewer, as model_audience decides it. */
@@ -285,50 +319,44 @@ board_window_trim(struct board *b, size_t keep)
 	struct board_event	*be;
 
 	while (b->nevents > keep &&
-	    b->events[b->first_event].seq < b->fanout_from) {
-		be = &b->events[b->first_event];
+	    (be = board_window_nth(b, 0))->seq < b->fanout_from) {
 		b->window_bytes -= be->len[AUDIENCE_SELF];
-		board_event_clear(be);
-		b->first_event = (b->first_event + 1) % b->cap_events;
-		b->nevents--;
+		board_window_pop(b);
 	}
 }
 
 /*
  * A new slot for seq at the end of the window (--replay-max events once
- * sent); events not sent yet stay, in a ring grown for them.  The window
+ * sent); events not sent yet stay, in a block added for them.  The window
  * holds consecutive seqs: one that does not follow the last (a load that
  * set a log aside and started again) empties it first.
  */
 static struct board_event *
 board_window_slot(struct board *b, uint64_t seq)
 {
-	struct board_event	*ring, *be;
-	size_t			 i, cap, max = b->server->cfg->replay_max;
+	struct board_event	*be;
+	size_t			 pos, max = b->server->cfg->replay_max;
 
-	if (b->nevents > 0 && b->events[(b->first_event + b->nevents - 1) %
-	    b->cap_events].seq + 1 != seq) {
-		while (b->nevents > 0) {
-			board_event_clear(&b->events[b->first_event]);
-			b->first_event = (b->first_event + 1) % b->cap_events;
-			b->nevents--;
-		}
+	if (b->nevents > 0 && board_window_nth(b, b->nevents - 1)->seq + 1 !=
+	    seq) {
+		while (b->nevents > 0)
+			board_window_pop(b);
 		b->window_bytes = 0;
 		b->last_tally = 0;
 	}
 	board_window_trim(b, max > 0 ? max - 1 : 0);
-	if (b->nevents == b->cap_events) {
-		cap = b->cap_events > 0 ? 2 * b->cap_events : 16;
-		ring = xcalloc(cap, sizeof *ring);
-		for (i = 0; i < b->nevents; i++)
-			ring[i] = b->events[(b->first_event + i) %
-			    b->cap_events];
-		free(b->events);
-		b->events = ring;
-		b->cap_events = cap;
-		b->first_event = 0;
+	pos = b->first_event + b->nevents;
+	if (pos / BOARD_BLOCK_EVENTS == b->nblocks) {
+		if (b->nblocks == b->cap_blocks) {
+			b->cap_blocks = b->cap_blocks > 0 ? 2 * b->cap_blocks :
+			    4;
+			b->blocks = xreallocarray(b->blocks, b->cap_blocks,
+			    sizeof *b->blocks);
+		}
+		b->blocks[b->nblocks++] = xreallocarray(NULL,
+		    BOARD_BLOCK_EVENTS, sizeof **b->blocks);
 	}
-	be = &b->events[(b->first_event + b->nevents) % b->cap_events];
+	be = board_window_nth(b, b->nevents);
 	memset(be, 0, sizeof *be);
 	b->nevents++;
 	return be;
@@ -338,7 +366,8 @@ board_window_slot(struct board *b, uint64_t seq)
  * Keep an applied event in the replay window with one frame per audience,
  * as model_redact makes them on the state right after it (what the live
  * connections receive); an audience whose variant is byte-identical to
- * another's shares its frame.
+ * another's shares its frame.  A variant that is the full event itself,
+ * field for field (most are), takes the full event's frame unencoded.
  */
 static void
 board_window_add(struct board *b, const struct model *m,
@@ -346,12 +375,21 @@ board_window_add(struct board *b, const struct model *m,
 {
 	struct board_event	*be = board_window_slot(b, ev->seq);
 	struct proto_event	 red;
-	int			 a;
+	int			 a, full = -1;
 
 	board_event_describe(b, be, ev);
 	for (a = 0; a < AUDIENCE_COUNT; a++) {
 		model_redact(m, ev, (enum model_audience)a, &red);
-		board_event_encode(b, be, a, &red, scratch);
+		/* Equal bytes, padding included, can only encode the same. */
+		if (memcmp(&red, ev, sizeof red) != 0)
+			board_event_encode(b, be, a, &red, scratch);
+		else if (full >= 0) {
+			be->frame[a] = be->frame[full];
+			be->len[a] = be->len[full];
+		} else {
+			board_event_encode(b, be, a, &red, scratch);
+			full = a;
+		}
 		if (a == AUDIENCE_PUBLIC)
 			board_event_lean(be, &red, scratch);
 	}
@@ -415,7 +453,7 @@ board_window_derive(struct board *b, struct proto_buf *scratch)
 	size_t			 i, drop = 0;
 
 	for (i = b->nevents; i-- > 0;) {
-		be = &b->events[(b->first_event + i) % b->cap_events];
+		be = board_window_nth(b, i);
 		if (be->pub != BOARD_PUB_RAW)
 			continue;
 		if (board_event_decode(be, &msg) != 0) {
@@ -436,11 +474,8 @@ board_window_derive(struct board *b, struct proto_buf *scratch)
 		proto_msg_free(&msg);
 	}
 	while (drop-- > 0) {
-		be = &b->events[b->first_event];
-		b->window_bytes -= be->len[AUDIENCE_SELF];
-		board_event_clear(be);
-		b->first_event = (b->first_event + 1) % b->cap_events;
-		b->nevents--;
+		b->window_bytes -= board_window_nth(b, 0)->len[AUDIENCE_SELF];
+		board_window_pop(b);
 	}
 }
 
@@ -554,11 +589,8 @@ board_limits(struct server *s, struct board *b)
 static void
 board_window_clear(struct board *b)
 {
-	while (b->nevents > 0) {
-		board_event_clear(&b->events[b->first_event]);
-		b->first_event = (b->first_event + 1) % b->cap_events;
-		b->nevents--;
-	}
+	while (b->nevents > 0)
+		board_window_pop(b);
 	b->window_bytes = 0;
 	b->last_tally = 0;
 }
@@ -729,9 +761,10 @@ board_free(struct board *b)
 	size_t	i;
 
 	for (i = 0; i < b->nevents; i++)
-		board_event_clear(&b->events[(b->first_event + i) %
-		    b->cap_events]);
-	free(b->events);
+		board_event_clear(board_window_nth(b, i));
+	for (i = 0; i < b->nblocks; i++)
+		free(b->blocks[i]);
+	free(b->blocks);
 	if (b->log != NULL)
 		evlog_close(b->log);
 	if (b->lock_fd != -1)
@@ -940,6 +973,35 @@ board_presence(struct board *b, uint32_t p, bool online,
 	board_send_presence(b, &pr, except, joined);
 }
 
+/* Release board_flush's arrays. */
+void
+board_flush_buf_free(struct board_flush_buf *fb)
+{
+	free(fb->be);
+	free(fb->off);
+	free(fb->iov);
+	free(fb->pub);
+	memset(fb, 0, sizeof *fb);
+}
+
+/* Room in board_flush's arrays for n events and size bytes of variants. */
+static void
+board_flush_buf_room(struct board_flush_buf *fb, size_t n, size_t size)
+{
+	if (fb->cap < n + 1) {
+		fb->cap = n + 1 > 2 * fb->cap ? n + 1 : 2 * fb->cap;
+		fb->be = xreallocarray(fb->be, fb->cap, sizeof *fb->be);
+		fb->off = xreallocarray(fb->off, fb->cap, sizeof *fb->off);
+		fb->iov = xreallocarray(fb->iov, fb->cap, sizeof *fb->iov);
+	}
+	if (fb->pub_cap < size + 1) {
+		fb->pub_cap = size + 1 > 2 * fb->pub_cap ? size + 1 :
+		    2 * fb->pub_cap;
+		free(fb->pub);
+		fb->pub = xmalloc(fb->pub_cap);
+	}
+}
+
 /*
  * Send every event sequenced since the last flush to the board's live
  * connections, each its audience's variant.  The log is already synced.
@@ -947,6 +1009,7 @@ board_presence(struct board *b, uint32_t p, bool online,
 void
 board_flush(struct board *b)
 {
+	struct board_flush_buf		 *fb = &b->server->flush;
 	const struct board_event	**be;
 	struct client_conn		 *c, *next;
 	enum model_audience		  a;
@@ -960,7 +1023,8 @@ board_flush(struct board *b)
 
 	if (first > last)
 		return;
-	be = xreallocarray(NULL, (size_t)(last - first + 1), sizeof *be);
+	board_flush_buf_room(fb, (size_t)(last - first + 1), 0);
+	be = fb->be;
 	for (seq = first; seq <= last; seq++)
 		if ((be[k] = board_event_at(b, seq)) != NULL)
 			size += be[k++]->len[AUDIENCE_PUBLIC];
@@ -968,8 +1032,10 @@ board_flush(struct board *b)
 	 * The public variants of the pass end to end: most recipients get
 	 * all of them, in one piece, whatever the number of events.
 	 */
-	pub = xmalloc(size + 1);
-	off = xreallocarray(NULL, k + 1, sizeof *off);
+	board_flush_buf_room(fb, k, size);
+	pub = fb->pub;
+	off = fb->off;
+	iov = fb->iov;
 	for (i = 0, size = 0; i < k; i++) {
 		off[i] = size;
 		memcpy(pub + size, be[i]->frame[AUDIENCE_PUBLIC],
@@ -983,8 +1049,6 @@ board_flush(struct board *b)
 	 * one write for all of them when nothing is queued for it.  More
 	 * than BOARD_FLUSH_MAX pieces go in several.
 	 */
-	iov = xreallocarray(NULL, k < BOARD_FLUSH_MAX ? k + 1 :
-	    BOARD_FLUSH_MAX, sizeof *iov);
 	for (c = TAILQ_FIRST(&b->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, board_entry);
 		/* A relay's people get theirs through the relay. */
@@ -1026,10 +1090,10 @@ board_flush(struct board *b)
 		if (n > 0)
 			client_conn_sendv(c, iov, n);
 	}
-	free(iov);
-	free(off);
-	free(pub);
-	free(be);
+	/* A burst's room goes back; a pass's usual room stays. */
+	if (fb->pub_cap > BOARD_FLUSH_KEEP || fb->cap > BOARD_FLUSH_KEEP /
+	    sizeof *fb->iov)
+		board_flush_buf_free(fb);
 	b->fanout_from = last + 1;
 	board_window_trim(b, b->server->cfg->replay_max);
 }
@@ -1059,7 +1123,8 @@ board_snapshot(struct board *b, bool force)
 	    evlog_size(b->log) - b->snapshot_log_at <
 	    (off_t)b->snapshot_bytes || now < b->snap_retry_ms))
 		return;
-	if (store_snapshot(b->dir, b->model, &bytes, err, sizeof err) != 0) {
+	if (store_snapshot(b->dir, b->model, &b->server->snap, &bytes,
+	    err, sizeof err) != 0) {
 		log_limited(&b->snap_log, LOG_LVL_ERROR, "board %s: snapshot "
 		    "failed: %s", b->name, err);
 		b->snap_retry_ms = now + BOARD_RETRY_MS;

@@ -162,7 +162,7 @@ offline_create(struct server_config *cfg, const struct offline_opts *o,
 	free(ops);
 	proto_buf_free(&ol.scratch);
 	if (i == nops && evlog_sync(log) == 0 &&
-	    store_snapshot(dir, m, NULL, err, sizeof err) == 0) {
+	    store_snapshot(dir, m, NULL, NULL, err, sizeof err) == 0) {
 		printf(ngettext("created board %s in %s: \"%s\", %zu table, "
 		    "join code %s\n", "created board %s in %s: \"%s\", %zu "
 		    "tables, join code %s\n", m->ntables), name, dir,

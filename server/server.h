@@ -41,6 +41,7 @@ struct ssl_st;
 #define SERVER_TLS_PORT		PROTO_TLS_PORT
 #define SERVER_MMAP_THRESHOLD	(128 * 1024)	/* blocks from mmap */
 #define SERVER_BUF_KEEP		(256 * 1024)	/* encoding buffer kept */
+#define SERVER_GATHER_TURNS	8	/* turns more before a busy pass */
 
 /* Everything the command line sets. */
 struct server_config {
@@ -108,6 +109,20 @@ struct board_event {
 	uint32_t	 lean_len;
 };
 
+/*
+ * board_flush's arrays, kept from pass to pass instead of four allocations
+ * a pass; only board_flush uses them, and no send keeps a pointer into
+ * them (a send writes or copies).
+ */
+struct board_flush_buf {
+	const struct board_event **be;	/* the pass's events */
+	size_t			  *off;	/* their public variants in pub */
+	struct iovec		  *iov;
+	size_t			   cap;	/* of be, off and iov */
+	uint8_t			  *pub;	/* the public variants end to end */
+	size_t			   pub_cap;
+};
+
 struct client_conn;
 TAILQ_HEAD(client_conn_list, client_conn);
 
@@ -127,11 +142,16 @@ struct board {
 	struct log_limit snap_log;	/* failed snapshots */
 	int64_t		 snap_retry_ms;	/* after a failed snapshot */
 
-	/* Replay window: events first_seq .. model->head, oldest first. */
-	struct board_event *events;
+	/*
+	 * Replay window: events first_seq .. model->head, oldest first, in
+	 * blocks of BOARD_BLOCK_EVENTS: the oldest at first_event in
+	 * blocks[0].  It grows by a block, never by copying what it holds.
+	 */
+	struct board_event **blocks;
+	size_t		 nblocks;
+	size_t		 cap_blocks;
 	size_t		 nevents;
-	size_t		 cap_events;
-	size_t		 first_event;	/* ring start */
+	size_t		 first_event;	/* in blocks[0] */
 	uint64_t	 window_bytes;
 	uint64_t	 last_tally;	/* seq of the newest tally kept */
 
@@ -250,11 +270,16 @@ struct server {
 	 * log record, the window's variants), out for one message to one
 	 * connection (client_conn_buf), bcast for the frame a broadcast
 	 * sends to many.  No send path encodes, so none is overwritten while
-	 * a send or a broadcast still reads it.
+	 * a send or a broadcast still reads it.  snap holds a snapshot
+	 * being written, and keeps its room between snapshots: a fresh
+	 * buffer (mmap, past SERVER_MMAP_THRESHOLD) faulted in every page of
+	 * a big board's snapshot each time.
 	 */
 	struct proto_buf scratch;
 	struct proto_buf out;
 	struct proto_buf bcast;
+	struct proto_buf snap;
+	struct board_flush_buf flush;
 	bool		 drops_marked;	/* a connection went over its cap */
 	bool		 trim_due;	/* large blocks were freed */
 	struct log_limit key_log;	/* wrong facilitator keys */
@@ -317,6 +342,7 @@ int		 board_submit(struct server *, struct board *, uint32_t,
 int		 board_submit_server(struct server *, struct board *,
 		    const struct proto_op *, const uint8_t *);
 void		 board_flush(struct board *);
+void		 board_flush_buf_free(struct board_flush_buf *);
 void		 board_snapshot(struct board *, bool);
 bool		 board_online(const struct board *, uint32_t,
 		    const struct client_conn *);
@@ -361,8 +387,8 @@ int		 store_lock(const char *, char *, size_t);
 int		 store_load(const char *, const char *, int, struct model **,
 		    struct evlog **, uint64_t *, store_each_fn, void *,
 		    char *, size_t);
-int		 store_snapshot(const char *, const struct model *, size_t *,
-		     char *, size_t);
+int		 store_snapshot(const char *, const struct model *,
+		    struct proto_buf *, size_t *, char *, size_t);
 /* Rebuild m from a snapshot's data (seq, data, len, now); -1 if unusable. */
 int		 store_read_snapshot(struct model *, uint64_t, const uint8_t *,
 		    size_t, int64_t, char *, size_t);

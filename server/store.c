@@ -467,20 +467,30 @@ fail:
 	return -1;
 }
 
-/* Write a snapshot of m into dir; its size in *bytes when not NULL. */
+/*
+ * Write a snapshot of m into dir, encoded in buf (NULL: a buffer of its
+ * own; a caller's keeps its room for the next one); its size in *bytes
+ * when not NULL.
+ */
 int
-store_snapshot(const char *dir, const struct model *m, size_t *bytes,
-    char *err, size_t errlen)
+store_snapshot(const char *dir, const struct model *m, struct proto_buf *buf,
+    size_t *bytes, char *err, size_t errlen)
 {
-	struct proto_buf	buf;
+	struct proto_buf	own;
 	int			rc;
 
-	proto_buf_init(&buf);
-	model_state_write(m, 0, server_now_ms(), &buf);
-	rc = evlog_snapshot_write(dir, m->head, buf.data, buf.len, err, errlen);
+	if (buf == NULL) {
+		proto_buf_init(&own);
+		buf = &own;
+	}
+	proto_buf_reset(buf);
+	model_state_write(m, 0, server_now_ms(), buf);
+	rc = evlog_snapshot_write(dir, m->head, buf->data, buf->len, err,
+	    errlen);
 	if (bytes != NULL)
-		*bytes = buf.len;
-	proto_buf_free(&buf);
+		*bytes = buf->len;
+	if (buf == &own)
+		proto_buf_free(&own);
 	return rc;
 }
 

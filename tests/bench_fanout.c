@@ -24,6 +24,12 @@
  *
  * The anchors are skipped with a note when not installed (Debian's
  * redis-server and nats-server packages).  Asserts nothing about time.
+ *
+ * For iteration, two environment variables narrow a run:
+ *   CB_BENCH_SUBS=50,200   the subscriber counts, comma-separated (default
+ *                          50, 200 and 1 000; 200 with CB_BENCH_QUICK);
+ *   CB_BENCH_TARGET=3000000 the deliveries each run aims at (default 3 M;
+ *                          1 M with CB_BENCH_QUICK).
  */
 #include <errno.h>
 #include <signal.h>
@@ -41,6 +47,7 @@
 #define PAYLOAD		60
 #define SEND_CAP_MS	10000
 #define DRAIN_MS	30000
+#define MAX_SIZES	8
 
 /* One run's swarm. */
 struct swarm {
@@ -310,6 +317,49 @@ run(struct bs_server *s, const char *system, size_t nsub, const char *fsync,
 	free(w.sub);
 }
 
+/*
+ * The subscriber counts CB_BENCH_SUBS lists into sizes (at most MAX_SIZES);
+ * how many, or 0 when it is unset.  Dies on a list that is not counts.
+ */
+static size_t
+env_sizes(size_t *sizes)
+{
+	const char	*e = getenv("CB_BENCH_SUBS"), *p;
+	char		*end;
+	unsigned long	 v;
+	size_t		 n = 0;
+
+	if (e == NULL || e[0] == '\0')
+		return 0;
+	for (p = e; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		errno = 0;
+		v = strtoul(p, &end, 10);
+		if (end == p || errno != 0 || v == 0 || v > 100000 ||
+		    (*end != ',' && *end != '\0') || n == MAX_SIZES)
+			bs_die("CB_BENCH_SUBS: up to %d counts, comma-separated: "
+			    "%s", MAX_SIZES, e);
+		sizes[n++] = v;
+	}
+	return n;
+}
+
+/* The deliveries a run aims at: CB_BENCH_TARGET, or def. */
+static uint64_t
+env_target(uint64_t def)
+{
+	const char	*e = getenv("CB_BENCH_TARGET");
+	char		*end;
+	unsigned long long v;
+
+	if (e == NULL || e[0] == '\0')
+		return def;
+	errno = 0;
+	v = strtoull(e, &end, 10);
+	if (end == e || *end != '\0' || errno != 0 || v == 0)
+		bs_die("CB_BENCH_TARGET: a count of deliveries: %s", e);
+	return v;
+}
+
 /* Every configuration on every build, then the table. */
 int
 main(void)
@@ -318,11 +368,18 @@ main(void)
 	static const char	*fsyncs[] = { "never", "always" };
 	struct bs_build		 builds[BS_MAX_BUILDS];
 	struct bs_server	 s;
+	size_t			 env[MAX_SIZES];
 	const size_t		*sizes = bs_quick() ? quick : full;
 	size_t			 nsizes = bs_quick() ? 1 : 3, z;
-	uint64_t		 target = bs_quick() ? 1000000 : 3000000;
+	uint64_t		 target = env_target(bs_quick() ? 1000000 :
+				     3000000);
 	int			 nb, b, f, nf = bs_quick() ? 1 : 2;
 	enum bs_kind		 k;
+
+	if ((z = env_sizes(env)) > 0) {
+		sizes = env;
+		nsizes = z;
+	}
 
 	bs_begin("fan-out over TCP at saturation");
 	bs_raise_nofile();

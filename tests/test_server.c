@@ -848,6 +848,88 @@ STEST(far_behind_gets_the_state)
 	model_free(live);
 }
 
+/*
+ * Bruno, n events behind at h, catches up into mb: a replay of them all,
+ * or the state when the window no longer holds them (replay false).
+ */
+static void
+catch_up_from(struct tclient *b, struct model *mb, uint64_t h, uint64_t n,
+    bool replay)
+{
+	struct catchup	cu;
+
+	reconnect(b, false);
+	hello(b, "cafe", "Bruno", NULL, NULL, h, false, false);
+	if (!replay)
+		mb = NULL;
+	cr_assert_eq(catchup(b, h, mb, &cu), 0);
+	cr_assert_eq(cu.w.mode, replay ? MODE_REPLAY : MODE_STATE, "%llu "
+	    "behind: %s", ULL(n), cu.w.mode == MODE_REPLAY ? "a replay" :
+	    "the state");
+	cr_assert_eq(cu.w.head, h + n);
+	if (replay)
+		cr_assert_eq(cu.events, n);
+	hang_up(b);
+}
+
+/*
+ * The replay window grows and shrinks by blocks of 1 024 events: replays
+ * that start in an older block, cross into newer ones and end at the head
+ * come whole and in order, while the window keeps its last --replay-max
+ * events (an absence longer gets the state), also once a restart rebuilt
+ * the window from the log.
+ */
+STEST(replay_across_the_window_blocks)
+{
+	struct tclient		*f, *b, *n;
+	struct model		*mb, *fresh;
+	struct catchup		 cu;
+	uint64_t		 t, h;
+	int			 rc;
+
+	tserver_start(&srv, false, "--replay-max", "1500", "--ops-per-sec",
+	    "0", "--queue-cap", "64M", NULL);
+	t = new_board(&f, false, "cafe");
+	b = seated(false, "cafe", "Bruno", NULL, t);
+	hang_up(b);
+	reconnect(b, false);
+	hello(b, "cafe", "Bruno", NULL, NULL, 0, true, false);
+	mb = model_new("cafe");
+	cr_assert_eq(catchup(b, 0, mb, &cu), 0);
+	h = b->head;
+	hang_up(b);
+
+	/* Into a second block, then a replay from the first. */
+	many_cards(f, t, 1300);
+	catch_up_from(b, mb, h, 1300, true);
+	h += 1300;
+	/* The oldest left with their block: 1 300 kept, 1 600 not. */
+	many_cards(f, t, 1300);
+	catch_up_from(b, mb, h - 300, 1600, false);
+	catch_up_from(b, mb, h, 1300, true);
+	h += 1300;
+
+	/* After a restart, the window is the log's last 1 500 events. */
+	many_cards(f, t, 700);
+	cr_assert_eq(tserver_stop(&srv, SIGTERM), 0);
+	tserver_restart(&srv);
+	catch_up_from(b, mb, h - 801, 1501, false);
+	catch_up_from(b, mb, h, 700, true);
+	h += 700;
+
+	/* The replays built the board a newcomer's state shows. */
+	n = connected(false);
+	hello(n, "cafe", "Olga", NULL, NULL, 0, true, false);
+	fresh = model_new("cafe");
+	rc = catchup(n, 0, fresh, &cu);
+	cr_assert_eq(rc, 0, "ERROR %d", rc);
+	cr_assert_geq(fresh->head, h);
+	catch_up_from(b, mb, h, fresh->head - h, true);
+	same_board(mb, fresh, "replays across the window's blocks");
+	model_free(fresh);
+	model_free(mb);
+}
+
 /* A burst bigger than the replay window still reaches everyone live. */
 static void
 burst_through_window(const char *replay_max)
