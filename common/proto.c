@@ -2057,6 +2057,8 @@ struct proto_dec {
 	size_t			 quads_used;	/* ext: sections handed out */
 	size_t			 ptrs_used;	/* string pointers handed out */
 	size_t			 str_used;	/* string bytes handed out */
+	bool			 nil_client;	/* ext: a client id may be nil
+						   (EVENT, STATE: a hidden one) */
 };
 
 /* A poll's [answer, count] fits where a pair would. */
@@ -2523,7 +2525,7 @@ proto_dec_field(struct proto_dec *d, const msgpack_object *o,
 		return 0;
 	case PF_CLIENT:
 		/* ext: nil, a hidden id (to a roster client). */
-		if (o->type == MSGPACK_OBJECT_NIL) {
+		if (o->type == MSGPACK_OBJECT_NIL && d->nil_client) {
 			memset(p, 0, PROTO_CLIENT_LEN);
 			return 0;
 		}
@@ -2854,6 +2856,8 @@ static int
 proto_dec_msg(struct proto_dec *d, const msgpack_object_array *a,
     struct proto_msg *msg)
 {
+	/* Only what the server sends may hide a client id as nil. */
+	d->nil_client = msg->type == PROTO_EVENT || msg->type == PROTO_STATE;
 	switch (msg->type) {
 	case PROTO_HELLO:
 		return proto_dec_hello(d, a, &msg->u.hello);

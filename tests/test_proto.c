@@ -1259,6 +1259,11 @@ Test(proto, compact_roster)
 	    nl - PROTO_FRAME_HDR, &out, NULL), PROTO_OK);
 	cr_assert(fuzz_msg_eq(&m, &out), "the nil client reads as zeros");
 	proto_msg_free(&out);
+	/* A client's own id is never nil: it names who is speaking. */
+	expect_fmt(PROTO_E_FRAME, "HELLO with a nil client", "aumsusssnsssu",
+	    2, 1, 5, "v", 1, "board", "salle", "client", "name", "Ana",
+	    "since", 0);
+	expect_fmt(PROTO_E_FRAME, "RELAY_BYE with a nil client", "aun", 2, 9);
 	/* A client id that is not hidden is never left out. */
 	memcpy(m.u.event.op.client, client16, PROTO_CLIENT_LEN);
 	proto_buf_reset(&lean);
