@@ -3844,7 +3844,7 @@ STEST(a_room_joining_at_once_is_spread_over_the_tables)
 	uint64_t		 t[3];
 	uint32_t		 per[3] = { 0, 0, 0 };
 	const struct model_participant *mp;
-	char			 name[16];
+	char			 name[32];
 	int			 i, k, rc;
 
 	tserver_start(&srv, false, NULL);
