@@ -841,6 +841,18 @@ deliverables(bool fr_)
 	    "\xc3\xa0 3."));
 	raw_ok(&bruno, OP(.kind = OP_SCORE, .card = c1, .criterion = 0,
 	    .value = 1));
+	/*
+	 * Anne's own scores are confirmed before she reads the card (else it
+	 * says they wait to be sent): a banner, sequenced after them, reaches
+	 * her after their confirmations.
+	 */
+	pt_line(fan, L("banner Notez", "bandeau Notez"));
+	pt_wait(fan, L("Banner shown.", "Bandeau affich\xc3\xa9."));
+	pt_wait(ann, "Notez");
+	pt_line(fan, L("banner", "bandeau"));
+	pt_wait(fan, L("Banner removed.", "Bandeau retir\xc3\xa9."));
+	pt_wait(ann, L("The banner is removed.",
+	    "Le bandeau est retir\xc3\xa9."));
 	pt_line(ann, L("read 1", "lire 1"));
 	pt_wait(ann, L("yours (in \xe2\x80\x9c", "la v\xc3\xb4tre (dans "
 	    "\xc2\xab"));
