@@ -402,7 +402,7 @@ Test(a11y, an_idle_countdown_never_moves_the_cursor)
 {
 	char	*s;
 	int	 cx, cy, shown, wy, wx, secs, last = -1, changes = 0;
-	int	 samples = 0;
+	int	 samples = 0, strays = 0;
 	int64_t	 end;
 
 	cafe(true);
@@ -421,6 +421,17 @@ Test(a11y, an_idle_countdown_never_moves_the_cursor)
 		s = tui_screen(&T, "anne", false);
 		secs = countdown(s);
 		cr_assert_eq(shown, 1, "the cursor was hidden");
+		/*
+		 * A sample may fall between two pieces of one refresh as tmux
+		 * reads them; a cursor that left the card would be seen again
+		 * at the next tick, so once is forgiven, not twice.
+		 */
+		if (!focus_is(s, ON_MARK, "1. Un guichet", 0, cx, cy, &wy,
+		    &wx) && strays++ == 0) {
+			free(s);
+			tui_nap();
+			continue;
+		}
 		cr_assert(focus_is(s, ON_MARK, "1. Un guichet", 0, cx, cy, &wy,
 		    &wx), "at %d s the cursor is at %d,%d, not at %d,%d:\n%s",
 		    secs, cx, cy, wx, wy, s);
