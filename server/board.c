@@ -899,6 +899,18 @@ board_online(const struct board *b, uint32_t p, const struct client_conn *except
 	return false;
 }
 
+/* The PRESENCE of mp, online or not, in *pr (its name borrowed). */
+static void
+board_presence_of(const struct model_participant *mp, bool online,
+    struct proto_presence *pr)
+{
+	memset(pr, 0, sizeof *pr);
+	pr->participant = mp->id;
+	pr->online = online;
+	pr->table = mp->table;
+	pr->name = mp->name;
+}
+
 /* Encode the PRESENCE of mp, online or not, into buf; its length. */
 size_t
 board_enc_presence(struct proto_buf *buf, const struct model_participant *mp,
@@ -906,11 +918,7 @@ board_enc_presence(struct proto_buf *buf, const struct model_participant *mp,
 {
 	struct proto_presence	pr;
 
-	memset(&pr, 0, sizeof pr);
-	pr.participant = mp->id;
-	pr.online = online;
-	pr.table = mp->table;
-	pr.name = mp->name;
+	board_presence_of(mp, online, &pr);
 	return proto_enc_presence(buf, &pr);
 }
 
@@ -955,21 +963,24 @@ void
 board_presence(struct board *b, uint32_t p, bool online,
     const struct client_conn *except, uint64_t joined)
 {
+	/* A mirror's presence is the board server's to tell. */
+	if (b->up != NULL)
+		upstream_presence(b->up, p, online, except);
+	else
+		board_tell_presence(b, p, online, except, joined);
+}
+
+/* Send the PRESENCE of participant p of b (see board_send_presence). */
+void
+board_tell_presence(struct board *b, uint32_t p, bool online,
+    const struct client_conn *except, uint64_t joined)
+{
 	struct model_participant	*mp;
 	struct proto_presence		 pr;
 
-	/* A mirror's presence is the board server's to tell. */
-	if (b->up != NULL) {
-		upstream_presence(b->up, p, online, except);
-		return;
-	}
 	if ((mp = model_participant(b->model, p)) == NULL)
 		return;
-	memset(&pr, 0, sizeof pr);
-	pr.participant = mp->id;
-	pr.online = online;
-	pr.table = mp->table;
-	pr.name = mp->name;
+	board_presence_of(mp, online, &pr);
 	board_send_presence(b, &pr, except, joined);
 }
 

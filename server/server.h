@@ -348,6 +348,8 @@ bool		 board_online(const struct board *, uint32_t,
 		    const struct client_conn *);
 void		 board_presence(struct board *, uint32_t, bool,
 		    const struct client_conn *, uint64_t);
+void		 board_tell_presence(struct board *, uint32_t, bool,
+		    const struct client_conn *, uint64_t);
 void		 board_send_presence(struct board *,
 		    const struct proto_presence *, const struct client_conn *,
 		    uint64_t);

@@ -305,17 +305,7 @@ static void
 upstream_tell_presence(struct upstream *up, uint32_t p, bool online,
     const struct client_conn *except)
 {
-	const struct model_participant	*mp;
-	struct proto_presence		 pr;
-
-	if ((mp = model_participant(up->board->model, p)) == NULL)
-		return;
-	memset(&pr, 0, sizeof pr);
-	pr.participant = mp->id;
-	pr.online = online;
-	pr.table = mp->table;
-	pr.name = mp->name;
-	board_send_presence(up->board, &pr, except, 0);
+	board_tell_presence(up->board, p, online, except, 0);
 }
 
 /*
