@@ -13,6 +13,7 @@
  * write, so it is always corrupt.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -47,6 +48,9 @@ _Static_assert(EVLOG_READ_BUF >= EVLOG_REC_MAX, "a record fits the buffer");
 /* Bytes CRC'd while looking for intact records after damage. */
 #define EVLOG_SCAN_BUDGET	((uint64_t)64 << 20)
 
+/* Space reserved ahead for held records, at a time (evlog_defer). */
+#define EVLOG_RESERVE	(64 * 1024)
+
 #define EVLOG_SNAP_HDR	24
 #define EVLOG_SNAP_MAX	((size_t)1 << 30)
 
@@ -59,8 +63,13 @@ struct evlog {
 	off_t		 size;		/* end of the last good record */
 	bool		 dirty;		/* appended since the last sync */
 	int		 failed;	/* errno that left the file in doubt */
-	uint8_t		*buf;		/* one record being appended */
+	uint8_t		*buf;		/* records held, then the one appended */
 	size_t		 bufsz;
+	size_t		 held;		/* bytes of records held (evlog_defer) */
+	off_t		 written;	/* end of what the file has */
+	off_t		 reserved;	/* space reserved up to here */
+	bool		 defer;		/* hold records until evlog_flush */
+	bool		 noreserve;	/* the file system cannot reserve */
 };
 
 /* Forward-only buffered reader over the file as it was at open. */
@@ -571,7 +580,7 @@ evlog_init_header(struct evlog *e, off_t size, bool created,
 	    (created && evlog_sync_dir(e->path, false) == -1))
 		return evlog_fail(report, err, errlen,
 		    "%s: writing the header: %s", e->path, strerror(errno));
-	e->size = EVLOG_HDR_LEN;
+	e->size = e->written = e->reserved = EVLOG_HDR_LEN;
 	report->good_bytes = EVLOG_HDR_LEN;
 	if (size > 0) {
 		report->torn = report->truncated = true;
@@ -710,7 +719,7 @@ evlog_load(struct evlog *e, off_t size, bool created, evlog_each_fn each,
 		report->records = e->records;
 		report->last_seq = rec.seq;
 	}
-	report->good_bytes = e->size = off;
+	report->good_bytes = e->size = e->written = e->reserved = off;
 	report->cut_bytes = size - off;
 	if (bad == EVLOG_GOOD)
 		rc = 0;
@@ -784,15 +793,104 @@ evlog_open(const char *path, int flags, evlog_each_fn each, void *arg,
 	return e;
 }
 
+/*
+ * Hold appended records in memory until evlog_flush (on), or write each at
+ * once (off, the default).  A holding writer must flush before it tells
+ * anyone of them: the server flushes once per loop pass, so a pass costs
+ * one write whatever the number of its events.  A record is held only
+ * when the file has space reserved for it, so that the deferred write
+ * cannot fail for want of space after its change was applied: a full disk
+ * still refuses the change itself, as the record is then written at once.
+ */
+void
+evlog_defer(struct evlog *e, bool on)
+{
+	e->defer = on && !(e->flags & EVLOG_READONLY);
+}
+
+/*
+ * Whether the file has space for its records up to end, reserving more
+ * (fallocate without changing the size: a crash leaves no hole to read)
+ * when it has not.  Where the file system cannot reserve, never again.
+ * Space is not reserved past the process's file size limit, which the
+ * file system does not see and only a write meets (EFBIG).
+ */
+static bool
+evlog_reserve(struct evlog *e, off_t end)
+{
+#ifdef FALLOC_FL_KEEP_SIZE
+	struct rlimit	rl;
+	off_t		len;
+
+	if (end <= e->reserved)
+		return true;
+	if (e->noreserve)
+		return false;
+	len = end - e->reserved + EVLOG_RESERVE;
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (uint64_t)e->reserved + (uint64_t)len > (uint64_t)rl.rlim_cur)
+		return false;
+	if (fallocate(e->fd, FALLOC_FL_KEEP_SIZE, e->reserved, len) == 0) {
+		e->reserved += len;
+		return true;
+	}
+	if (errno == EOPNOTSUPP || errno == ENOSYS)
+		e->noreserve = true;
+	return false;
+#else
+	(void)end;
+	e->noreserve = true;
+	return false;
+#endif
+}
+
+/*
+ * Write the held records and len more bytes after them (the record being
+ * appended, or none), in one write.  On failure the file is cut back to
+ * what it had; when records were held, their changes are applied already
+ * and can no longer be refused, so the log becomes unusable (sticky, as a
+ * failed fsync) and the caller must stop.
+ */
+static int
+evlog_write_held(struct evlog *e, size_t len, char *err, size_t errlen)
+{
+	size_t	total = e->held + len;
+	int	saved;
+
+	if (total == 0)
+		return 0;
+	if (evlog_write_all(e->fd, e->buf, total) == 0) {
+		e->written += (off_t)total;
+		e->held = 0;
+		return 0;
+	}
+	saved = errno;
+	if (ftruncate(e->fd, e->written) == -1) {
+		e->failed = errno;
+		evlog_err(err, errlen, "%s: write: %s; truncating back to "
+		    "%lld bytes: %s", e->path, strerror(saved),
+		    (long long)e->written, strerror(errno));
+	} else
+		evlog_err(err, errlen, "%s: write: %s; truncated back to "
+		    "%lld bytes", e->path, strerror(saved),
+		    (long long)e->written);
+	if (e->held > 0) {
+		e->failed = saved;
+		e->held = 0;
+	}
+	e->size = e->written;
+	errno = saved;
+	return -1;
+}
+
 /* Append one record: header and payload in one buffer, one write. */
 int
 evlog_append(struct evlog *e, uint64_t seq, int64_t time_ms,
     const uint8_t *client, const uint8_t *body, size_t len, char *err,
     size_t errlen)
 {
-	size_t	total;
-	uint8_t	*p;
-	int	saved;
+	size_t	total, held;
+	uint8_t	*rec, *p;
 
 	if (e->flags & EVLOG_READONLY) {
 		evlog_err(err, errlen, "%s: opened read-only", e->path);
@@ -819,11 +917,13 @@ evlog_append(struct evlog *e, uint64_t seq, int64_t time_ms,
 	}
 
 	total = EVLOG_REC_HDR + EVLOG_PAYLOAD_HDR + len;
-	if (e->bufsz < total) {
-		e->buf = xrealloc(e->buf, total);
-		e->bufsz = total;
+	if (e->bufsz - e->held < total) {
+		e->bufsz = e->held + total > 2 * e->bufsz ?
+		    e->held + total : 2 * e->bufsz;
+		e->buf = xrealloc(e->buf, e->bufsz);
 	}
-	p = e->buf + EVLOG_REC_HDR;
+	rec = e->buf + e->held;
+	p = rec + EVLOG_REC_HDR;
 	evlog_put64(p, seq);
 	evlog_put64(p + 8, (uint64_t)time_ms);
 	if (client != NULL)
@@ -832,30 +932,45 @@ evlog_append(struct evlog *e, uint64_t seq, int64_t time_ms,
 		memset(p + 16, 0, PROTO_CLIENT_LEN);
 	if (len > 0)
 		memcpy(p + EVLOG_PAYLOAD_HDR, body, len);
-	evlog_put32(e->buf, (uint32_t)(EVLOG_PAYLOAD_HDR + len));
-	evlog_put32(e->buf + 4,
-	    evlog_crc32c(0, p, EVLOG_PAYLOAD_HDR + len));
+	evlog_put32(rec, (uint32_t)(EVLOG_PAYLOAD_HDR + len));
+	evlog_put32(rec + 4, evlog_crc32c(0, p, EVLOG_PAYLOAD_HDR + len));
 
-	if (evlog_write_all(e->fd, e->buf, total) == -1) {
-		saved = errno;
-		if (ftruncate(e->fd, e->size) == -1) {
-			e->failed = errno;
-			evlog_err(err, errlen, "%s: write: %s; truncating "
-			    "back to %lld bytes: %s", e->path,
-			    strerror(saved), (long long)e->size,
-			    strerror(errno));
-		} else
-			evlog_err(err, errlen, "%s: write: %s; truncated "
-			    "back to %lld bytes", e->path, strerror(saved),
-			    (long long)e->size);
-		errno = saved;
-		return -1;
+	if (e->defer && evlog_reserve(e, e->size + (off_t)total))
+		e->held += total;
+	else {
+		/*
+		 * The records held have their room: they go first and alone,
+		 * so that a failure of this one refuses this one only.
+		 */
+		held = e->held;
+		if (evlog_write_held(e, 0, err, errlen) != 0)
+			return -1;
+		if (held > 0)
+			memmove(e->buf, e->buf + held, total);
+		if (evlog_write_held(e, total, err, errlen) != 0)
+			return -1;
 	}
 	e->size += (off_t)total;
 	e->records++;
 	e->last_seq = seq;
 	e->dirty = true;
 	return 0;
+}
+
+/*
+ * Write the records held (evlog_defer).  -1 with err on failure, and the
+ * log is then unusable: their changes were applied and cannot be refused.
+ */
+int
+evlog_flush(struct evlog *e, char *err, size_t errlen)
+{
+	if (e->failed != 0) {
+		evlog_err(err, errlen, "%s: unusable after an earlier failure "
+		    "(%s)", e->path, strerror(e->failed));
+		errno = e->failed;
+		return -1;
+	}
+	return evlog_write_held(e, 0, err, errlen);
 }
 
 /*
@@ -866,10 +981,8 @@ evlog_append(struct evlog *e, uint64_t seq, int64_t time_ms,
 int
 evlog_sync(struct evlog *e)
 {
-	if (e->failed != 0) {
-		errno = e->failed;
+	if (evlog_flush(e, NULL, 0) != 0)
 		return -1;
-	}
 	if (!e->dirty)
 		return 0;
 	while (fdatasync(e->fd) == -1) {
@@ -903,12 +1016,18 @@ evlog_size(const struct evlog *e)
 	return e->size;
 }
 
-/* Close the file (without syncing) and free the log. */
+/*
+ * Close the file (without syncing: records held are written, not synced)
+ * and free the log.  Space reserved past the end goes back to the disk.
+ */
 void
 evlog_close(struct evlog *e)
 {
 	if (e == NULL)
 		return;
+	if (evlog_flush(e, NULL, 0) == 0 && e->reserved > e->written &&
+	    ftruncate(e->fd, e->written) == -1)
+		e->reserved = e->written;	/* kept until a later cut */
 	close(e->fd);
 	free(e->path);
 	free(e->buf);

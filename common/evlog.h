@@ -82,7 +82,14 @@ struct evlog	*evlog_open(const char *, int, evlog_each_fn, void *,
  */
 int		 evlog_append(struct evlog *, uint64_t, int64_t,
 		    const uint8_t *, const uint8_t *, size_t, char *, size_t);
-/* fsync if anything was appended since the last sync; -1 on failure. */
+/*
+ * Hold appended records in memory (with space reserved for them on disk)
+ * until evlog_flush, evlog_sync or evlog_close writes them in one write.
+ */
+void		 evlog_defer(struct evlog *, bool);
+/* Write the records held; -1 with err, and the log unusable, on failure. */
+int		 evlog_flush(struct evlog *, char *, size_t);
+/* Flush, then fsync if anything was appended since the last sync. */
 int		 evlog_sync(struct evlog *);
 bool		 evlog_dirty(const struct evlog *);
 uint64_t	 evlog_last_seq(const struct evlog *);

@@ -625,8 +625,11 @@ board_open(struct server *s, struct board *b, char *err, size_t errlen,
 		b->unwritable = *cause;
 	}
 	if (store_load(s->cfg->data_dir, b->name, flags, &b->model, &b->log,
-	    &b->snapshot_seq, board_load_each, &bl, err, errlen) == 0)
+	    &b->snapshot_seq, board_load_each, &bl, err, errlen) == 0) {
+		/* A pass's events go to the log in one write (housekeeping). */
+		evlog_defer(b->log, true);
 		return 0;
+	}
 	*cause = store_cause(errno, err);
 	if (flags == EVLOG_READONLY || !store_cause_read_only(*cause) ||
 	    !store_exists(s->cfg->data_dir, b->name))
@@ -746,6 +749,7 @@ board_retry_write(struct board *b)
 	}
 	if (b->log != NULL)
 		evlog_close(b->log);
+	evlog_defer(log, true);
 	b->log = log;
 	b->lock_fd = fd;
 	log_info("board %s: writable again (it was read-only: %s)", b->name,
@@ -781,7 +785,8 @@ board_free(struct board *b)
 
 /*
  * model_submit's commit: append the event, encoded whole, to the board's
- * log.  The loop's housekeeping syncs it before anything is sent.
+ * log.  The loop's housekeeping writes (the log holds a pass's records)
+ * and syncs it before anything is sent.
  */
 static int
 board_commit(void *arg, const struct proto_event *ev, int64_t now,
@@ -1129,6 +1134,9 @@ board_snapshot(struct board *b, bool force)
 	if (b->broken || b->unwritable != NULL || b->log == NULL ||
 	    b->model->head == b->snapshot_seq)
 		return;
+	/* Never a snapshot ahead of the log (housekeeping has flushed). */
+	if (evlog_flush(b->log, err, sizeof err) != 0)
+		fatalx("board %s: %s", b->name, err);
 	if (!force && (b->server->cfg->snapshot_every == 0 ||
 	    b->model->head - b->snapshot_seq < b->server->cfg->snapshot_every ||
 	    evlog_size(b->log) - b->snapshot_log_at <

@@ -520,8 +520,31 @@ server_gather(struct server *s)
 }
 
 /*
+ * Step 1 of a pass for board b: write the pass's events to its log in one
+ * write, and sync them with --fsync always.  Either failing stops the
+ * server: the events are applied already, and nobody may hear of them
+ * unless they are stored (each client resends what was not confirmed).
+ */
+static void
+server_store_pass(struct server *s, struct board *b)
+{
+	char	err[512];
+
+	if (b->log != NULL && evlog_flush(b->log, err, sizeof err) != 0)
+		fatalx("board %s: writing the log failed (%s); stopping rather "
+		    "than acknowledging changes that are not stored", b->name,
+		    err);
+	if (b->needs_sync && s->cfg->fsync == EVLOG_SYNC_ALWAYS &&
+	    evlog_sync(b->log) != 0)
+		fatalx("board %s: fsync of the log failed; stopping rather "
+		    "than acknowledging changes that may be lost", b->name);
+	b->needs_sync = false;
+}
+
+/*
  * The per-pass housekeeping, in this order and for these reasons:
- *   1. sync the logs: an event is on disk before anyone is told of it;
+ *   1. write and sync the logs: an event is on disk before anyone is
+ *      told of it;
  *   2. send the events of this pass to live connections;
  *   3. catch up the connections whose HELLO came in this pass (their
  *      replay or state already covers the events of step 2), make them
@@ -545,12 +568,7 @@ server_housekeeping(struct server *s)
 	do {
 		again = false;
 		TAILQ_FOREACH(b, &s->boards, entry) {
-			if (b->needs_sync && s->cfg->fsync == EVLOG_SYNC_ALWAYS &&
-			    evlog_sync(b->log) != 0)
-				fatalx("board %s: fsync of the log failed; "
-				    "stopping rather than acknowledging changes "
-				    "that may be lost", b->name);
-			b->needs_sync = false;
+			server_store_pass(s, b);
 			board_flush(b);
 		}
 		for (c = TAILQ_FIRST(&s->conns); c != NULL; c = next) {
@@ -847,6 +865,8 @@ server_run(struct server_config *cfg)
 	proto_buf_init(&s.out);
 	proto_buf_init(&s.bcast);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit refuses a change (EFBIG) as a full disk does. */
+	signal(SIGXFSZ, SIG_IGN);
 	event_set_log_callback(server_libevent_log);
 
 	if (store_mkdirs(cfg->data_dir, err, sizeof err) != 0) {

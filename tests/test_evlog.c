@@ -9,6 +9,7 @@
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -1222,6 +1223,206 @@ Test(evlog, dirty_until_synced)
 	put_records(e, 4, 1, 20);
 	cr_assert(evlog_dirty(e));
 	evlog_close(e);
+}
+
+/* ------------------------------------------------- held records (defer) */
+
+/* Skip unless the test directory's file system reserves space. */
+static void
+need_reserve(void)
+{
+	char	path[512];
+	int	fd, rc;
+
+	snprintf(path, sizeof path, "%s.probe", logpath);
+	cr_assert_neq(fd = open(path, O_RDWR | O_CREAT, 0600), -1);
+	rc = fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 4096);
+	close(fd);
+	unlink(path);
+	if (rc != 0)
+		cr_skip_test("the file system cannot reserve space (%s)",
+		    strerror(errno));
+}
+
+/* Disk blocks of the file at path, in bytes. */
+static off_t
+fblocks(const char *path)
+{
+	struct stat	st;
+
+	cr_assert_eq(stat(path, &st), 0);
+	return (off_t)st.st_blocks * 512;
+}
+
+/*
+ * A holding log writes nothing until it is flushed, with space reserved
+ * past the end meanwhile; the flush writes every record held, the file
+ * then reads back whole, and closing gives the reserved space back.
+ */
+Test(evlog, held_records_reach_the_file_at_flush)
+{
+	struct evlog_report	 rep;
+	struct coll		 c = { 0 };
+	struct evlog		*e;
+	off_t			 size;
+
+	need_reserve();
+	make_log(1, 5, 50);
+	size = fsize(logpath);
+	e = reopen(0, &c, &rep);
+	cr_assert_not_null(e, "%s", err);
+	evlog_defer(e, true);
+	put_records(e, 6, 40, 300);
+	cr_assert_eq(fsize(logpath), size, "written before the flush");
+	cr_assert_gt(evlog_size(e), size);
+	cr_assert_eq(evlog_last_seq(e), 45);
+	cr_assert(evlog_dirty(e));
+	cr_assert_geq(fblocks(logpath), evlog_size(e), "no space reserved "
+	    "for %lld bytes held: %lld", (long long)(evlog_size(e) - size),
+	    (long long)fblocks(logpath));
+	cr_assert_eq(evlog_flush(e, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(fsize(logpath), evlog_size(e));
+	cr_assert_eq(evlog_flush(e, err, sizeof err), 0, "%s", err);
+	/* More, then a sync writes them too. */
+	put_records(e, 46, 5, 300);
+	cr_assert_eq(evlog_sync(e), 0);
+	cr_assert_eq(fsize(logpath), evlog_size(e));
+	size = evlog_size(e);
+	evlog_close(e);
+	cr_assert_lt(fblocks(logpath), size + 64 * 1024, "the reserved space "
+	    "was kept after close: %lld bytes for %lld",
+	    (long long)fblocks(logpath), (long long)size);
+
+	e = reopen(0, &c, &rep);
+	cr_assert_not_null(e, "%s", err);
+	assert_clean(&rep, 50, 1, 50, fsize(logpath));
+	evlog_close(e);
+	coll_free(&c);
+}
+
+/*
+ * A process that dies with records held leaves the file as it was at its
+ * last flush, without a torn tail (the reservation does not change the
+ * file's size): they were never acknowledged, nothing to cut.
+ */
+Test(evlog, a_crash_loses_only_what_was_never_flushed)
+{
+	struct evlog_report	 rep;
+	struct coll		 c = { 0 };
+	struct evlog		*e;
+	pid_t			 pid;
+	int			 status;
+
+	need_reserve();
+	make_log(1, 5, 50);
+	if ((pid = fork()) == 0) {
+		e = evlog_open(logpath, 0, NULL, NULL, NULL, err, sizeof err);
+		if (e == NULL)
+			_exit(2);
+		evlog_defer(e, true);
+		put_records(e, 6, 10, 200);
+		if (evlog_flush(e, err, sizeof err) != 0)
+			_exit(3);
+		put_records(e, 16, 10, 200);
+		_exit(0);
+	}
+	cr_assert_neq(pid, -1);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child: %d",
+	    status);
+	e = reopen(0, &c, &rep);
+	cr_assert_not_null(e, "%s", err);
+	assert_clean(&rep, 15, 1, 15, fsize(logpath));
+	cr_assert_eq(c.v[14].seq, 15);
+	evlog_close(e);
+	coll_free(&c);
+}
+
+/*
+ * Where no space can be reserved (here: under a file size limit), a
+ * holding log writes each record at once, so that the limit refuses the
+ * record itself and the log stays usable.
+ */
+Test(evlog, without_room_to_reserve_records_are_written_at_once)
+{
+	struct coll	 c = { 0 };
+	struct rlimit	 old, lim;
+	struct evlog	*e;
+	off_t		 size;
+	int		 i, rc = 0;
+
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert(getrlimit(RLIMIT_FSIZE, &old) == 0);
+	make_log(1, 5, 50);
+	e = reopen(0, &c, NULL);
+	cr_assert_not_null(e, "%s", err);
+	evlog_defer(e, true);
+	lim = old;
+	lim.rlim_cur = (rlim_t)fsize(logpath) + 2000;
+	cr_assert(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+	for (i = 0; i < 100; i++) {
+		size = evlog_size(e);
+		rc = evlog_append(e, 6 + (uint64_t)i, 0, NULL,
+		    (const uint8_t *)"x", 1, err, sizeof err);
+		if (rc != 0)
+			break;
+		cr_assert_eq(fsize(logpath), evlog_size(e), "record %d held",
+		    i);
+	}
+	cr_assert(setrlimit(RLIMIT_FSIZE, &old) == 0);
+	cr_assert_eq(rc, -1, "the limit refused nothing");
+	cr_assert(strstr(err, strerror(EFBIG)) != NULL, "%s", err);
+	cr_assert_eq(fsize(logpath), size);
+	cr_assert_eq(evlog_append(e, 6 + (uint64_t)i, 0, NULL,
+	    (const uint8_t *)"x", 1, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(evlog_sync(e), 0);
+	evlog_close(e);
+	coll_free(&c);
+}
+
+/*
+ * Held records that cannot be written after all (the limit came down
+ * past the reservation) make the log unusable, as a failed fsync does:
+ * their changes are applied already and can no longer be refused, so the
+ * writer must stop.  The file is cut back to its last flush.
+ */
+Test(evlog, held_records_that_cannot_be_written_make_the_log_unusable)
+{
+	struct evlog_report	 rep;
+	struct coll		 c = { 0 };
+	struct rlimit		 old, lim;
+	struct evlog		*e;
+	off_t			 size;
+
+	need_reserve();
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert(getrlimit(RLIMIT_FSIZE, &old) == 0);
+	make_log(1, 5, 50);
+	size = fsize(logpath);
+	e = reopen(0, &c, &rep);
+	cr_assert_not_null(e, "%s", err);
+	evlog_defer(e, true);
+	put_records(e, 6, 3, 100);
+	cr_assert_eq(fsize(logpath), size);
+	lim = old;
+	lim.rlim_cur = (rlim_t)size;
+	cr_assert(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+	cr_assert_eq(evlog_flush(e, err, sizeof err), -1);
+	cr_assert(setrlimit(RLIMIT_FSIZE, &old) == 0);
+	cr_assert(strstr(err, strerror(EFBIG)) != NULL, "%s", err);
+	cr_assert_eq(fsize(logpath), size);
+	cr_assert_eq(evlog_append(e, 9, 0, NULL, (const uint8_t *)"x", 1,
+	    err, sizeof err), -1);
+	cr_assert(strstr(err, "unusable") != NULL, "%s", err);
+	cr_assert_eq(evlog_flush(e, err, sizeof err), -1);
+	cr_assert_eq(evlog_sync(e), -1);
+	evlog_close(e);
+
+	e = reopen(0, &c, &rep);
+	cr_assert_not_null(e, "%s", err);
+	assert_clean(&rep, 5, 1, 5, size);
+	evlog_close(e);
+	coll_free(&c);
 }
 
 /* ----------------------------------------------------------- fixtures */

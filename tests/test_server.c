@@ -4356,12 +4356,13 @@ STEST(full_disk_says_why_and_recovers)
 	    "burst of failed snapshots", log_lines("snapshot failed"));
 
 	/*
-	 * Full (once the log's last page is full too): every change refused,
-	 * saying why, logged once.
+	 * Full (once the log's last page and the room it reserved ahead, up
+	 * to 64 kB, are used up too): every change refused, saying why,
+	 * logged once.
 	 */
 	unlink(filler);
 	fill_disk(filler, sizeof filler, 0);
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < 2000; i++) {
 		struct proto_op	op = ADD(t, "de trop", 0);
 		uint32_t	id = tclient_op(f, &op);
 
@@ -4397,6 +4398,159 @@ STEST(full_disk_says_why_and_recovers)
 	x = joined(false, "neuf", "Nadia", NULL, srv.key);
 	apply(x, TADD("Et maintenant ?"));
 	keeper_ok(f, t, "space is back");
+}
+
+/* A card of 500 characters numbered n (about 560 bytes of log). */
+static struct proto_op
+long_card(char *text, size_t len, uint64_t t, int n)
+{
+	snprintf(text, len, "%d %0*d", n, PROTO_CARD_MAX - 12, 0);
+	return ADD(t, text, 0);
+}
+
+/*
+ * The server's log holds a pass's events and writes them in one write at
+ * the end of the pass, where the file system has reserved room for them.
+ * A file size limit (which no reservation sees) refuses changes as a full
+ * disk does, saying why; every change acknowledged before it survives a
+ * kill -9, and no refused one appears.  Needs no root, unlike a tmpfs.
+ */
+STEST(a_file_size_limit_refuses_changes_and_keeps_every_acknowledged_one)
+{
+	struct tclient		*f, *g;
+	struct proto_msg	 m;
+	struct proto_op		 op;
+	struct catchup		 cu;
+	struct rlimit		 rl;
+	struct model		*mg;
+	const struct model_card	*card;
+	char			 text[PROTO_CARD_MAX + 1], why[256];
+	uint64_t		 t, head = 0;
+	int			 i, n, accepted = 0, refused = 0;
+
+	tserver_start(&srv, false, "--ops-per-sec", "0", "--snapshot-every",
+	    "0", NULL);
+	/* 200 kB: three reservations of the log fit, a fourth does not. */
+	rl.rlim_cur = rl.rlim_max = 200 * 1024;
+	cr_assert_eq(prlimit(srv.pid, RLIMIT_FSIZE, &rl, NULL), 0,
+	    "prlimit: %s", strerror(errno));
+	t = new_board(&f, false, "cafe");
+	/*
+	 * Batches of 20 cards, so that a pass holds several.  A REJECT may
+	 * come before the EVENTs of earlier ops (those wait for the end of
+	 * the pass): every answer of the batch is read, in any order.
+	 */
+	while (refused == 0) {
+		for (i = 0; i < 20; i++) {
+			op = long_card(text, sizeof text, t, accepted + i);
+			cr_assert_neq(proto_enc_op(&f->out, ++f->next_op, &op),
+			    0);
+		}
+		cr_assert_eq(tclient_flush(f), 0);
+		for (i = 0; i < 20; ) {
+			cr_assert_eq(tclient_recv(f, &m, WAIT), 1, "no answer "
+			    "(ERROR %u)", f->error);
+			if (m.type == PROTO_EVENT && m.u.event.origin ==
+			    f->participant) {
+				head = m.u.event.seq;
+				accepted++;
+				i++;
+			} else if (m.type == PROTO_REJECT) {
+				cr_assert_eq(m.u.reject.code, REJECT_LIMIT,
+				    "REJECT %u (%s)", m.u.reject.code,
+				    m.u.reject.text);
+				refused++;
+				i++;
+			}
+			proto_msg_free(&m);
+		}
+		cr_assert_lt(accepted, 1000, "the limit refused nothing");
+	}
+	cr_assert_gt(accepted, 200, "only %d cards under the limit",
+	    accepted);
+	refused_why(f, long_card(text, sizeof text, t, 9999), REJECT_LIMIT,
+	    why, sizeof why);
+	cr_assert(strstr(why, "size limit") != NULL, "REJECT says: %s", why);
+	cr_assert_leq(file_size("cafe", "events.log"), 200 * 1024);
+
+	/* What was acknowledged is on disk, and only that. */
+	tserver_stop(&srv, SIGKILL);
+	tserver_restart(&srv);
+	g = connected(false);
+	hello(g, "cafe", "Olga", NULL, srv.key, 0, true, false);
+	mg = model_new("cafe");
+	cr_assert_eq(catchup(g, 0, mg, &cu), 0);
+	cr_assert_eq(mg->live_cards, (size_t)accepted, "%zu cards, %d "
+	    "acknowledged", mg->live_cards, accepted);
+	long_card(text, sizeof text, t, accepted - 1);
+	card = card_by_text(mg, text, &n);
+	cr_assert(card != NULL && n == 1 && card->id == head, "the last card "
+	    "acknowledged (seq %llu) is not on the board", ULL(head));
+	long_card(text, sizeof text, t, accepted);
+	cr_assert_null(card_by_text(mg, text, &n), "a refused card is on the "
+	    "board");
+	model_free(mg);
+}
+
+/*
+ * A write of a pass's events that fails after they were applied (here the
+ * file size limit came down under the server's feet, past the room it had
+ * reserved) stops the server before anyone hears of them.  The author
+ * resends its unconfirmed change after the restart, with the same op id,
+ * and it is applied once.
+ */
+STEST(a_log_write_that_fails_after_the_change_stops_the_server)
+{
+	struct tclient		*f, *p;
+	struct proto_msg	 m;
+	struct proto_op		 op;
+	struct catchup		 cu;
+	struct rlimit		 rl;
+	uint64_t		 t, head;
+	uint32_t		 id;
+	off_t			 size;
+	char			*log;
+	int			 status;
+
+	tserver_start(&srv, false, "--ops-per-sec", "0", NULL);
+	t = new_board(&f, false, "cafe");
+	p = seated(false, "cafe", "Bruno", NULL, t);
+	many_cards(f, t, 10);
+	head = f->head;
+	skip_to(p, head);
+	size = file_size("cafe", "events.log");
+	rl.rlim_cur = rl.rlim_max = (rlim_t)size;
+	cr_assert_eq(prlimit(srv.pid, RLIMIT_FSIZE, &rl, NULL), 0,
+	    "prlimit: %s", strerror(errno));
+
+	op = ADD(t, "Perdue ?", 0);
+	id = tclient_op(f, &op);
+	cr_assert_eq(tclient_wait_op(f, id, &m, WAIT), TS_CLOSED, "the "
+	    "change was answered");
+	cr_assert_neq(tclient_expect(p, PROTO_EVENT, &m, WAIT), 1, "Bruno "
+	    "heard of a change that is not stored");
+	status = tserver_stop(&srv, 0);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 70, "the server "
+	    "did not exit with 70 (status %d)", status);
+	log = tserver_log(&srv);
+	cr_assert(strstr(log, "writing the log failed") != NULL, "the log "
+	    "does not say why the server stopped:\n%s", log);
+	free(log);
+	cr_assert_eq(file_size("cafe", "events.log"), size);
+
+	tserver_restart(&srv);
+	reconnect(f, false);
+	hello(f, "cafe", "Nadia", NULL, srv.key, head, false, false);
+	cr_assert_eq(catchup(f, head, NULL, &cu), 0);
+	cr_assert_eq(cu.w.head, head);
+	cr_assert_eq(tclient_op_id(f, id, &op), 0);
+	cr_assert_eq(tclient_op_id(f, id, &op), 0);
+	cr_assert_eq(tclient_wait_op(f, id, &m, WAIT), 1);
+	cr_assert_eq(m.u.event.seq, head + 1);
+	cr_assert_str_eq(m.u.event.op.text, "Perdue ?");
+	proto_msg_free(&m);
+	cr_assert_eq(apply(f, ADD(t, "Retrouv\xc3\xa9" "e", 0)), head + 2,
+	    "the change resent twice was applied twice");
 }
 
 /*
