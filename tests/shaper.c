@@ -92,6 +92,7 @@ static struct {
 	int			 control_fd;
 	int			 ctl[8];
 	int			 nctl;
+	unsigned		 turn;		/* where a pass starts reading */
 	double			 rate;		/* bytes per microsecond */
 	int64_t			 delay;		/* microseconds */
 	int64_t			 buffer;	/* bytes */
@@ -341,6 +342,9 @@ shaper_read(struct shaper_pair *p, int i, int64_t now)
 	ssize_t	n;
 	int	d = i == UP ? UP : DOWN;
 
+	/* The queue may have filled since the poll: it never overshoots. */
+	if (!shaper_link_open(d, now))
+		return;
 	n = recv(p->fd[i], buf, sizeof buf, 0);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -521,7 +525,8 @@ shaper_pass(void)
 	struct shaper_pair	*who[SHAPER_MAX_FDS], *p;
 	int			 side[SHAPER_MAX_FDS];
 	int64_t			 now = shaper_now();
-	int			 n = 0, i, k, fd, nctl = S.nctl;
+	unsigned		 turn;
+	int			 n = 0, i, j, k, fd, first, nctl = S.nctl;
 
 	shaper_apply_signals(now);
 	shaper_deliver(now);
@@ -572,7 +577,16 @@ shaper_pass(void)
 			S.ctl[side[k]] = S.ctl[--S.nctl];
 		}
 	}
-	for (k = 2 + nctl; k < n; k++) {
+	/*
+	 * The connections in turn from a place that moves at every pass:
+	 * when the queue fills partway through, the next pass reads first
+	 * from those that were left out.
+	 */
+	first = 2 + nctl;
+	turn = n > first ? S.turn++ % (unsigned)(n - first) : 0;
+	for (j = first; j < n; j++) {
+		k = first + (int)(((unsigned)(j - first) + turn) %
+		    (unsigned)(n - first));
 		if ((p = who[k]) == NULL || p->dead || pfd[k].revents == 0)
 			continue;
 		i = side[k];

@@ -62,7 +62,8 @@ listen_any(int *port)
 
 /* Start the shaper towards our listening socket with rate and delay. */
 static void
-link_start(struct link *l, const char *rate, const char *delay)
+link_start_buffer(struct link *l, const char *rate, const char *delay,
+    const char *buffer)
 {
 	const char	*build = getenv("CB_BUILD");
 	char		 bin[512], to[32], buf[32];
@@ -88,7 +89,8 @@ link_start(struct link *l, const char *rate, const char *delay)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(p[1], 1);
 		execl(bin, "shaper", "--to", to, "--rate", rate, "--delay",
-		    delay, "--control", l->control, (char *)NULL);
+		    delay, "--control", l->control, "--buffer", buffer,
+		    (char *)NULL);
 		fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
 		_exit(127);
 	}
@@ -108,6 +110,13 @@ link_start(struct link *l, const char *rate, const char *delay)
 	l->port = atoi(buf);
 	close(p[0]);
 	cr_assert(l->port > 0);
+}
+
+/* The same with the default queue of 32768 bytes. */
+static void
+link_start(struct link *l, const char *rate, const char *delay)
+{
+	link_start_buffer(l, rate, delay, "32768");
 }
 
 /* Stop the shaper and remove its directory. */
@@ -333,6 +342,60 @@ Test(shaper, every_connection_shares_one_link)
 	close(s2);
 	free(a);
 	free(b);
+	link_stop(&l);
+}
+
+/*
+ * The queue never holds more than --buffer bytes (and one segment): 20
+ * connections with data at once do not each get a segment in (a full
+ * router queue takes no more), and the link keeps draining them all.
+ */
+Test(shaper, the_queue_never_grows_past_its_buffer)
+{
+	enum { NCONN = 20, EACH = 3000 };
+	struct link	 l;
+	uint8_t		*out = noise(EACH, 7), in[EACH];
+	int		 c[NCONN], sv[NCONN], i;
+	unsigned long	 up, down;
+	int64_t		 t0, ms;
+	size_t		 got[NCONN] = { 0 }, all = 0;
+	ssize_t		 n;
+
+	/* 10 000 bytes a second, a queue of 2048 bytes. */
+	link_start_buffer(&l, "80000", "0", "2048");
+	for (i = 0; i < NCONN; i++)
+		link_connect(&l, &c[i], &sv[i]);
+	t0 = ts_now_ms();
+	for (i = 0; i < NCONN; i++)
+		cr_assert_eq(send(sv[i], out, EACH, MSG_NOSIGNAL), EACH);
+	usleep(300 * 1000);
+	cr_assert_eq(sscanf(link_command(&l, "stats\n"), "up %lu down %lu",
+	    &up, &down), 2);
+	ms = ts_now_ms() - t0;
+	cr_assert_leq(down, 2048 + 1460 + 10 * (unsigned long)(ms + 100), "%lu "
+	    "bytes entered the link in %lld ms, past a queue of 2048",
+	    down, (long long)ms);
+	/* Every connection moves: the link serves them in turn. */
+	for (;;) {
+		for (i = 0; i < NCONN && got[i] > 0; i++)
+			;
+		if (i == NCONN)
+			break;
+		cr_assert_lt(ts_now_ms() - t0, DEADLINE_MS, "connection %d "
+		    "had nothing after %zu bytes", i, all);
+		usleep(50 * 1000);
+		for (i = 0; i < NCONN; i++) {
+			if ((n = recv(c[i], in, sizeof in, 0)) > 0) {
+				got[i] += (size_t)n;
+				all += (size_t)n;
+			}
+		}
+	}
+	for (i = 0; i < NCONN; i++) {
+		close(c[i]);
+		close(sv[i]);
+	}
+	free(out);
 	link_stop(&l);
 }
 
