@@ -1135,8 +1135,11 @@ board_snapshot(struct board *b, bool force)
 	    b->model->head == b->snapshot_seq)
 		return;
 	/* Never a snapshot ahead of the log (housekeeping has flushed). */
-	if (evlog_flush(b->log, err, sizeof err) != 0)
-		fatalx("board %s: %s", b->name, err);
+	if (evlog_flush(b->log, err, sizeof err) != 0) {
+		log_limited(&b->snap_log, LOG_LVL_ERROR, "board %s: no "
+		    "snapshot: %s", b->name, err);
+		return;
+	}
 	if (!force && (b->server->cfg->snapshot_every == 0 ||
 	    b->model->head - b->snapshot_seq < b->server->cfg->snapshot_every ||
 	    evlog_size(b->log) - b->snapshot_log_at <
