@@ -5,6 +5,7 @@
  * $TMPDIR (default /tmp), so fsync figures are those of that file system.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,20 +26,32 @@ die(const char *what, const char *why)
 	exit(1);
 }
 
+/* Compare two doubles for qsort. */
+static int
+bench_cmp(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
- * Append up to n 100-byte events to a new log at path, syncing every
- * `every` records (0: never), for at most budget seconds (0: no limit).
- * Prints the rate; returns how many were appended.
+ * Append up to n 100-byte events to a new log at path, ending a "pass"
+ * every `every` records (0: never): with held (evlog_defer, as the server
+ * writes) the pass's records go in one write there, and with sync each
+ * pass ends in an fsync, for at most budget seconds (0: no limit).  Prints
+ * the rate, and the p50 and p99 of a pass's end (write and fsync) when
+ * there are passes; returns how many were appended.
  */
 static unsigned long
 bench_append(const char *path, const char *label, unsigned long n,
-    unsigned long every, double budget)
+    unsigned long every, bool held, bool sync, double budget)
 {
 	struct evlog	*e;
 	uint8_t		 body[BODY_LEN], client[PROTO_CLIENT_LEN];
 	char		 err[512];
-	unsigned long	 i;
-	double		 t0, t;
+	unsigned long	 i, npass = 0;
+	double		 t0, t, p0, *pass = NULL;
 
 	unlink(path);
 	memset(client, 0xc1, sizeof client);
@@ -47,6 +60,9 @@ bench_append(const char *path, const char *label, unsigned long n,
 	if ((e = evlog_open(path, EVLOG_CREATE, NULL, NULL, NULL, err,
 	    sizeof err)) == NULL)
 		die(path, err);
+	evlog_defer(e, held);
+	if (every != 0 && (pass = calloc(n / every + 1, sizeof *pass)) == NULL)
+		die("calloc", strerror(errno));
 	t0 = ts_seconds();
 	for (i = 0; i < n; i++) {
 		body[0] = (uint8_t)i;
@@ -54,8 +70,12 @@ bench_append(const char *path, const char *label, unsigned long n,
 		    client, body, sizeof body, err, sizeof err) != 0)
 			die("append", err);
 		if (every != 0 && (i + 1) % every == 0) {
-			if (evlog_sync(e) != 0)
+			p0 = ts_seconds();
+			if (evlog_flush(e, err, sizeof err) != 0)
+				die("write", err);
+			if (sync && evlog_sync(e) != 0)
 				die("fsync", strerror(errno));
+			pass[npass++] = ts_seconds() - p0;
 			if (budget > 0 && ts_seconds() - t0 > budget) {
 				i++;
 				break;
@@ -66,9 +86,15 @@ bench_append(const char *path, const char *label, unsigned long n,
 		die("fsync", strerror(errno));
 	t = ts_seconds() - t0;
 	evlog_close(e);
-	printf("append, %-20s %10.0f appends/s %8.1f MB/s  (%lu events "
-	    "in %.2f s)\n", label, (double)i / t,
-	    (double)i * REC_LEN / t / 1e6, i, t);
+	printf("append, %-28s %9.0f appends/s %6.1f MB/s  (%lu in %.2f s)",
+	    label, (double)i / t, (double)i * REC_LEN / t / 1e6, i, t);
+	if (npass > 0) {
+		qsort(pass, npass, sizeof *pass, bench_cmp);
+		printf(", a pass's end p50 %.3f ms p99 %.3f ms",
+		    pass[npass / 2] * 1e3, pass[npass * 99 / 100] * 1e3);
+	}
+	printf("\n");
+	free(pass);
 	return i;
 }
 
@@ -147,10 +173,23 @@ main(void)
 	printf("in %s, %d-byte events (%d bytes a record)\n", dir, BODY_LEN,
 	    REC_LEN);
 
-	bench_append(path, "fsync never:", 200000, 0, 0);
-	bench_append(path, "fsync every 1:", 20000, 1, TIME_BUDGET);
-	bench_append(path, "fsync every 64:", 640000, 64, TIME_BUDGET);
-	bench_append(path, "(log of 100k)", 100000, 0, 0);
+	/* As the server writes: one write per pass of 16 events, or each. */
+	bench_append(path, "each, fsync never:", 200000, 0, false, false, 0);
+	bench_append(path, "each, 16 a pass, no fsync:", 200000, 16, false,
+	    false, 0);
+	bench_append(path, "held, 16 a pass, no fsync:", 200000, 16, true,
+	    false, 0);
+	bench_append(path, "each, fsync every 1:", 20000, 1, false, true,
+	    TIME_BUDGET);
+	bench_append(path, "held, fsync every 1:", 20000, 1, true, true,
+	    TIME_BUDGET);
+	bench_append(path, "each, fsync every 16:", 320000, 16, false, true,
+	    TIME_BUDGET);
+	bench_append(path, "held, fsync every 16:", 320000, 16, true, true,
+	    TIME_BUDGET);
+	bench_append(path, "each, fsync every 64:", 640000, 64, false, true,
+	    TIME_BUDGET);
+	bench_append(path, "(log of 100k)", 100000, 0, false, false, 0);
 	bench_open(path);
 	bench_crc("default", evlog_crc32c);
 	bench_crc("table", evlog_crc32c_sw);
