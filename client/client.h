@@ -67,6 +67,13 @@ struct pending {
 	struct proto_op	 op;		/* deep copy, owned */
 	bool		 sent;		/* on the current connection */
 	uint64_t	 predicted;	/* seq it has in the prediction */
+	/*
+	 * An op that names what an earlier pending op makes (an edit of a
+	 * card still being added) names it by that op until the server
+	 * gives its seq: it waits unsent, and the ops after it with it.
+	 */
+	uint32_t	 needs;		/* that op's op_id, 0 for none */
+	uint8_t		 refs;		/* which of its ids (bits, replica.c) */
 };
 
 struct replica {
@@ -128,6 +135,12 @@ uint32_t	 replica_add_pending(struct replica *, uint32_t,
 bool		 replica_drop_pending(struct replica *, uint32_t);
 /* True if card id exists only in the prediction (not yet confirmed). */
 bool		 replica_is_pending_id(const struct replica *, uint64_t);
+/* The pending op whose prediction made id, 0 if none. */
+uint32_t	 replica_maker(const struct replica *, uint64_t);
+/* Name by its maker each id of the newest pending op that one makes. */
+void		 replica_link_newest(struct replica *);
+/* The server gave op_id its seq: the ops naming it name the seq now. */
+void		 replica_resolve(struct replica *, uint32_t, uint64_t);
 /* The cards (or cluster heads) the pending changes touch; *out malloc'd. */
 size_t		 replica_pending_cards(const struct replica *, uint64_t **);
 

@@ -187,6 +187,55 @@ net_send_op(struct net *n, struct pending *p)
 	p->sent = true;
 }
 
+/*
+ * Send the pending ops not sent yet on this connection, in order, up to
+ * the first that still names what an unconfirmed op makes: op ids must
+ * reach the server in order (it applies each client's ops once, by the
+ * highest it has seen), so the ones after it wait with it.
+ */
+static void
+net_send_ready(struct net *n)
+{
+	struct replica	*r = &n->replica;
+	size_t		 i;
+
+	if (n->state != NET_LIVE)
+		return;
+	for (i = 0; i < r->npending; i++) {
+		if (r->pending[i].sent)
+			continue;
+		if (r->pending[i].needs != 0)
+			break;
+		net_send_op(n, &r->pending[i]);
+	}
+}
+
+/*
+ * Op op_id is gone without a seq we know: the ops naming what it made
+ * cannot be sent, and go too, told as refused with why (and so on for
+ * the ones naming what those made).
+ */
+static void
+net_drop_naming(struct net *n, uint32_t op_id, const char *why)
+{
+	struct replica	*r = &n->replica;
+	uint32_t	 id;
+	size_t		 i;
+
+	for (i = 0; i < r->npending; i++) {
+		if (r->pending[i].needs != op_id)
+			continue;
+		id = r->pending[i].op_id;
+		if (n->cb.rejected != NULL)
+			n->cb.rejected(n->cb_arg, &r->pending[i],
+			    REJECT_NOT_FOUND, why);
+		replica_drop_pending(r, id);
+		r->stale = true;
+		net_drop_naming(n, id, why);
+		i = (size_t)-1;
+	}
+}
+
 /* Connected: introduce ourselves. */
 static void
 net_hello(struct net *n)
@@ -679,17 +728,25 @@ net_ready(struct net *n, uint64_t head, uint32_t last_op)
 
 	if (r->incoming != NULL)
 		replica_state_end(r, head, now);
-	/* Ops the server applied while we could not see the answer. */
+	/*
+	 * Ops the server applied while we could not see the answer (a
+	 * replay brought their EVENTs, a state did not: what names what they
+	 * made cannot know its seq, and is told as refused).
+	 */
 	for (i = 0; i < r->npending; ) {
-		if (r->pending[i].op_id <= last_op)
-			replica_drop_pending(r, r->pending[i].op_id);
-		else
+		uint32_t id = r->pending[i].op_id;
+
+		if (id <= last_op) {
+			replica_drop_pending(r, id);
+			net_drop_naming(n, id, "the change it follows was saved "
+			    "while the connection was down: do it again");
+			i = 0;
+		} else
 			i++;
 	}
-	for (i = 0; i < r->npending; i++)
-		net_send_op(n, &r->pending[i]);
 	replica_predict(r, now);
 	n->state = NET_LIVE;
+	net_send_ready(n);
 	n->attempts = 0;
 	n->ever_live = true;
 	n->status[0] = '\0';
@@ -756,10 +813,12 @@ net_message(struct net *n, struct proto_msg *m)
 			for (i = 0; i < r->npending; i++)
 				if (r->pending[i].op_id == m->u.event.op_id)
 					predicted = r->pending[i].predicted;
+			replica_resolve(r, m->u.event.op_id, m->u.event.seq);
 			if (replica_drop_pending(r, m->u.event.op_id) &&
 			    n->cb.confirmed != NULL && predicted != 0)
 				n->cb.confirmed(n->cb_arg, predicted,
 				    m->u.event.seq);
+			net_send_ready(n);
 		}
 		r->stale = true;
 		/* A roster client hears of a newcomer by this event alone. */
@@ -803,6 +862,9 @@ net_message(struct net *n, struct proto_msg *m)
 				    m->u.reject.code, m->u.reject.text);
 			replica_drop_pending(r, m->u.reject.op_id);
 			r->stale = true;
+			net_drop_naming(n, m->u.reject.op_id, "the change it "
+			    "follows was refused");
+			net_send_ready(n);
 			break;
 		}
 		break;
@@ -894,8 +956,9 @@ net_submit(struct net *n, const struct proto_op *op, const char **why)
 	if ((code = model_check(r->view, r->me, op, now, why)) != 0)
 		return code;
 	id = replica_add_pending(r, ++n->next_op_id, op);
-	if (n->state == NET_LIVE)
-		net_send_op(n, &r->pending[r->npending - 1]);
+	/* A card still being added is named by its op until it has a seq. */
+	replica_link_newest(r);
+	net_send_ready(n);
 	replica_predict(r, now);
 	(void)id;
 	return 0;

@@ -485,6 +485,13 @@ plain_wait_add(struct plain *p, const struct pending *pd, bool waited)
 		w->text = xstrdup(op->text);
 }
 
+/* True if id exists only in the prediction, made by no change of ours. */
+static bool
+plain_unnamed(const struct replica *r, uint64_t id)
+{
+	return replica_is_pending_id(r, id) && replica_maker(r, id) == 0;
+}
+
 /*
  * Send a change a command made: it counts at once (the prediction) and
  * goes out when the connection allows.  Returns 0, or the REJECT code the
@@ -507,15 +514,21 @@ plain_submit(struct plain *p, struct proto_op *op)
 		card = op->parent;
 	else if (op->kind == OP_CLUSTER_TITLE)
 		card = op->head;
-	if ((card != 0 && replica_is_pending_id(r, card)) ||
+	/*
+	 * An idea or a table still being sent may be named: the change waits
+	 * for it (net.c).  Only one the prediction cannot trace to a change
+	 * of ours (a table a regroup made) has no name to wait for.
+	 */
+	replica_view(r, net_now_ms());
+	if ((card != 0 && plain_unnamed(r, card)) ||
 	    (op->kind == OP_CARD_GROUP && op->head != 0 &&
-	    replica_is_pending_id(r, op->head))) {
+	    plain_unnamed(r, op->head))) {
 		plain_say(p, "%s", _("That idea is not saved yet: wait until "
 		    "it is sent."));
 		return REJECT_BAD;
 	}
 	if (op->kind != OP_TABLE_ADD && op->kind != OP_TABLE_EDIT &&
-	    op->table != 0 && replica_is_pending_id(r, op->table)) {
+	    op->table != 0 && plain_unnamed(r, op->table)) {
 		plain_say(p, "%s", _("That table is not saved yet: wait until "
 		    "it is sent."));
 		return REJECT_BAD;

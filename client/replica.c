@@ -6,6 +6,7 @@
  * waiting for their EVENT, applied in order on a clone, so that the user's
  * own changes show at once.  With nothing pending, view is confirmed.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +102,60 @@ replica_free(struct replica *r)
 }
 
 /*
+ * The ids of an op that may name what another op made, as bits of
+ * struct pending's refs.
+ */
+static const size_t replica_ref_fields[] = {
+	offsetof(struct proto_op, card),
+	offsetof(struct proto_op, table),
+	offsetof(struct proto_op, parent),
+	offsetof(struct proto_op, head),
+	offsetof(struct proto_op, into),
+	offsetof(struct proto_op, poll),
+	offsetof(struct proto_op, canvas),
+};
+#define REPLICA_NREFS \
+	(sizeof replica_ref_fields / sizeof replica_ref_fields[0])
+
+/* The id field bit i of op. */
+static uint64_t *
+replica_ref(struct proto_op *op, size_t i)
+{
+	return (uint64_t *)(void *)((char *)op + replica_ref_fields[i]);
+}
+
+/* Set the ids that pending op i names by its maker to seq. */
+static void
+replica_name(struct pending *p, uint64_t seq)
+{
+	size_t	i;
+
+	for (i = 0; i < REPLICA_NREFS; i++)
+		if (p->refs & (1u << i))
+			*replica_ref(&p->op, i) = seq;
+}
+
+/*
+ * Point the ids of pending op i at where its maker is in the prediction
+ * being built (the makers come before it); that seq, or 0 when its maker
+ * is not in it (refused there, or gone).
+ */
+static uint64_t
+replica_point(struct replica *r, size_t i)
+{
+	size_t	j;
+
+	for (j = 0; j < i; j++) {
+		if (r->pending[j].op_id != r->pending[i].needs)
+			continue;
+		if (r->pending[j].predicted != 0)
+			replica_name(&r->pending[i], r->pending[j].predicted);
+		return r->pending[j].predicted;
+	}
+	return 0;
+}
+
+/*
  * Rebuild view: a clone of confirmed with every pending op submitted as the
  * server would (model_submit, followups included), keeping nothing.  An op
  * the model would now refuse is left out of the picture (its REJECT will
@@ -125,6 +180,10 @@ replica_predict(struct replica *r, int64_t now)
 	for (i = 0; i < r->npending; i++) {
 		struct pending *p = &r->pending[i];
 
+		/* What it names is where its maker is in this prediction. */
+		p->predicted = 0;
+		if (p->needs != 0 && replica_point(r, i) == 0)
+			continue;
 		seq = v->head + 1;
 		p->predicted = model_submit(v, r->me, NULL, p->op_id, &p->op,
 		    now, NULL, &why) == 0 ? seq : 0;
@@ -291,6 +350,61 @@ replica_drop_pending(struct replica *r, uint32_t op_id)
 		return true;
 	}
 	return false;
+}
+
+/* The pending op whose prediction made id, 0 if none. */
+uint32_t
+replica_maker(const struct replica *r, uint64_t id)
+{
+	size_t	i;
+
+	if (id == 0 || !replica_is_pending_id(r, id))
+		return 0;
+	for (i = 0; i < r->npending; i++)
+		if (r->pending[i].predicted == id)
+			return r->pending[i].op_id;
+	return 0;
+}
+
+/*
+ * The newest pending op, just queued against the current prediction:
+ * each of its ids that an earlier pending op makes there is named by that
+ * op from now on (one maker; an id it names by another stays as it is).
+ */
+void
+replica_link_newest(struct replica *r)
+{
+	struct pending	*p;
+	uint32_t	 maker;
+	size_t		 i;
+
+	if (r->npending == 0)
+		return;
+	p = &r->pending[r->npending - 1];
+	for (i = 0; i < REPLICA_NREFS; i++) {
+		maker = replica_maker(r, *replica_ref(&p->op, i));
+		if (maker == 0 || maker == p->op_id ||
+		    (p->needs != 0 && maker != p->needs))
+			continue;
+		p->needs = maker;
+		p->refs |= (uint8_t)(1u << i);
+	}
+}
+
+/* The server gave op_id its seq: the ops that named it name seq now. */
+void
+replica_resolve(struct replica *r, uint32_t op_id, uint64_t seq)
+{
+	size_t	i;
+
+	for (i = 0; i < r->npending; i++) {
+		if (r->pending[i].needs != op_id)
+			continue;
+		replica_name(&r->pending[i], seq);
+		r->pending[i].needs = 0;
+		r->pending[i].refs = 0;
+	}
+	r->stale = true;
 }
 
 /* True if id is a seq the prediction made up (a change not yet confirmed). */

@@ -45,6 +45,9 @@ static const char *const ui_text_rejects[] = {
  */
 static const char *const ui_text_reasons[] = {
 	N_("unknown op kind"),
+	N_("the change it follows was refused"),
+	N_("the change it follows was saved while the connection was down: "
+	    "do it again"),
 	N_("server-made op kind"),
 	N_("hidden op"),
 	N_("vote delta must be +1 or -1"),

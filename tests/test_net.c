@@ -152,6 +152,8 @@ struct tnet {
 	struct client_opts	 opts;
 	struct net		 net;
 	int			 changed;
+	int			 rejected;	/* REJECTs told, local or not */
+	uint32_t		 rejected_code;
 };
 
 /* The directory of the running test, removed even when it fails. */
@@ -174,6 +176,19 @@ tnet_changed(void *arg)
 	struct tnet	*t = arg;
 
 	t->changed++;
+}
+
+/* The client tells the user a change was refused. */
+static void
+tnet_rejected(void *arg, const struct pending *p, uint32_t code,
+    const char *why)
+{
+	struct tnet	*t = arg;
+
+	(void)p;
+	(void)why;
+	t->rejected++;
+	t->rejected_code = code;
 }
 
 /* Listen on a private socket and start a client towards it. */
@@ -207,6 +222,7 @@ tnet_start(struct tnet *t)
 	t->opts.name = (char *)"Zoé";
 	memset(&cb, 0, sizeof cb);
 	cb.changed = tnet_changed;
+	cb.rejected = tnet_rejected;
 	net_init(&t->net, t->base, &t->opts, &cb, t);
 	net_start(&t->net);
 }
@@ -232,6 +248,20 @@ tnet_accept(struct tnet *t)
 		    "(state %d)", t->net.state);
 		if (t->peer < 0)
 			t->peer = accept(t->lfd, NULL, NULL);
+		tnet_pass(t);
+	}
+}
+
+/* Run the client until its board is at head. */
+static void
+tnet_until_head(struct tnet *t, uint64_t head)
+{
+	int64_t	end = ts_now_ms() + NET_T_DEADLINE_MS;
+
+	while (t->net.replica.confirmed->head < head) {
+		cr_assert_lt(ts_now_ms(), end, "the client is at %llu, not %llu",
+		    (unsigned long long)t->net.replica.confirmed->head,
+		    (unsigned long long)head);
 		tnet_pass(t);
 	}
 }
@@ -326,5 +356,176 @@ Test(net, a_final_error_stops_after_its_callback)
 	tnet_until(&t, NET_STOPPED);
 	cr_assert_eq(t.net.last_error, ERROR_BOARD);
 	tnet_check_freed(&t);
+	tnet_end(&t);
+}
+
+/* ----------------------------------------------- changes that name others */
+
+/* Send one message, encoded in b, to the client. */
+static void
+tnet_put(struct tnet *t, struct proto_buf *b, size_t n)
+{
+	cr_assert_gt(n, 0);
+	cr_assert_eq(write(t->peer, b->data, n), (ssize_t)n);
+	proto_buf_reset(b);
+}
+
+/* One EVENT to the client. */
+static void
+tnet_event(struct tnet *t, struct proto_buf *b, uint64_t seq, uint32_t origin,
+    uint32_t op_id, struct proto_op op)
+{
+	struct proto_event	ev = { seq, origin, op_id, op };
+
+	tnet_put(t, b, proto_enc_event(b, &ev));
+}
+
+/*
+ * The next message the client sends (its loop running meanwhile): 1 with
+ * *m, or 0 when none came within ms.
+ */
+static int
+tnet_sent(struct tnet *t, struct tclient *peer, struct proto_msg *m, int ms)
+{
+	int64_t	end = ts_now_ms() + ms;
+	int	rc;
+
+	do {
+		tnet_pass(t);
+		if ((rc = tclient_recv(peer, m, 1)) != 0)
+			return rc;
+	} while (ts_now_ms() < end);
+	return 0;
+}
+
+/*
+ * A board the client sees live: Nadia (1) facilitates, table 2, phase
+ * ideas, Zoé (2, the client) sits at table 2; head 5.  The HELLO read.
+ */
+static void
+tnet_board(struct tnet *t, struct tclient *peer, struct proto_buf *b)
+{
+	struct proto_welcome	w = { .v = PROTO_VERSION, .board = "b",
+	    .participant = 2, .role = ROLE_PARTICIPANT, .head = 0,
+	    .mode = MODE_REPLAY };
+	struct proto_msg	m;
+
+	memset(peer, 0, sizeof *peer);
+	peer->fd = t->peer;
+	cr_assert_eq(tnet_sent(t, peer, &m, NET_T_DEADLINE_MS), 1, "no HELLO");
+	cr_assert_eq(m.type, PROTO_HELLO);
+	proto_msg_free(&m);
+	proto_buf_init(b);
+	tnet_put(t, b, proto_enc_welcome(b, &w));
+	tnet_event(t, b, 1, 0, 0, OP(.kind = OP_JOINED, .participant = 1,
+	    .text = (char *)"Nadia"));
+	tnet_event(t, b, 2, 1, 1, TADD("Comment ?"));
+	tnet_event(t, b, 3, 1, 2, PHASE(PHASE_IDEAS));
+	tnet_event(t, b, 4, 0, 0, OP(.kind = OP_JOINED, .participant = 2,
+	    .text = (char *)"Zo\xc3\xa9"));
+	tnet_event(t, b, 5, 2, 0, SIT(2, 0));
+	tnet_put(t, b, proto_enc_ready(b, 5));
+	tnet_until(t, NET_LIVE);
+}
+
+/*
+ * Zoé adds a card and edits it at once, on a link slow enough that
+ * Nadia's card is sequenced before hers: the edit names her card by its
+ * op until the server gives it a seq, so it waits (unsent) and then goes
+ * out for her card, never for the seq her screen had guessed (which is
+ * now Nadia's card).
+ */
+Test(net, a_change_to_a_card_still_being_added_waits_for_its_seq)
+{
+	struct tnet		 t;
+	struct tclient		 peer;
+	struct proto_buf	 b;
+	struct proto_msg	 m;
+	const struct model_card	*c;
+	const char		*why = NULL;
+
+	tnet_start(&t);
+	tnet_accept(&t);
+	tnet_board(&t, &peer, &b);
+
+	cr_assert_eq(net_submit(&t.net, &ADD(2, "Id\xc3\xa9" "e", 0), &why),
+	    0, "%s", why);
+	cr_assert_not_null(c = model_card(net_view(&t.net), 6));
+	cr_assert_eq(net_submit(&t.net, &EDIT(6, "Id\xc3\xa9" "e juste"),
+	    &why), 0, "%s", why);
+	cr_assert_eq(tnet_sent(&t, &peer, &m, NET_T_DEADLINE_MS), 1);
+	cr_assert(m.type == PROTO_OP && m.u.op.op_id == 1 &&
+	    m.u.op.op.kind == OP_CARD_ADD, "first: type %u", m.type);
+	proto_msg_free(&m);
+	cr_assert_eq(tnet_sent(&t, &peer, &m, 200), 0, "the edit went out "
+	    "before its card had a seq (card %llu)",
+	    (unsigned long long)m.u.op.op.card);
+
+	/* Nadia's card comes first: Zoé's screen moves hers to 7. */
+	tnet_event(&t, &b, 6, 1, 3, ADD(2, "Autre", 0));
+	tnet_until_head(&t, 6);
+	c = model_card(net_view(&t.net), 6);
+	cr_assert(c != NULL && strcmp(c->text, "Autre") == 0, "Nadia's card "
+	    "shows %s", c != NULL ? c->text : "nothing");
+	c = model_card(net_view(&t.net), 7);
+	cr_assert(c != NULL && strcmp(c->text, "Id\xc3\xa9" "e juste") == 0,
+	    "Zo\xc3\xa9's card shows %s", c != NULL ? c->text : "nothing");
+
+	/* Hers is 7: the edit goes out, for 7. */
+	tnet_event(&t, &b, 7, 2, 1, ADD(2, "Id\xc3\xa9" "e", 0));
+	cr_assert_eq(tnet_sent(&t, &peer, &m, NET_T_DEADLINE_MS), 1, "the "
+	    "edit never went out");
+	cr_assert(m.type == PROTO_OP && m.u.op.op_id == 2 &&
+	    m.u.op.op.kind == OP_CARD_EDIT, "then: type %u", m.type);
+	cr_assert_eq(m.u.op.op.card, 7, "the edit went out for card %llu",
+	    (unsigned long long)m.u.op.op.card);
+	proto_msg_free(&m);
+	tnet_event(&t, &b, 8, 2, 2, EDIT(7, "Id\xc3\xa9" "e juste"));
+	tnet_until_head(&t, 8);
+	cr_assert_eq(net_unsent(&t.net), 0);
+	cr_assert_str_eq(model_card(net_view(&t.net), 6)->text, "Autre");
+	cr_assert_eq(t.rejected, 0);
+	proto_buf_free(&b);
+	free(peer.in);
+	tnet_end(&t);
+}
+
+/*
+ * The card is refused: the edit that waited for it is told as refused
+ * too, and never goes out; what comes after it does.
+ */
+Test(net, a_change_to_a_refused_card_is_refused_with_it)
+{
+	struct tnet		 t;
+	struct tclient		 peer;
+	struct proto_buf	 b;
+	struct proto_msg	 m;
+	const char		*why = NULL;
+
+	tnet_start(&t);
+	tnet_accept(&t);
+	tnet_board(&t, &peer, &b);
+	cr_assert_eq(net_submit(&t.net, &ADD(2, "Id\xc3\xa9" "e", 0), &why),
+	    0, "%s", why);
+	cr_assert_eq(net_submit(&t.net, &EDIT(6, "Autre chose"), &why), 0,
+	    "%s", why);
+	cr_assert_eq(net_submit(&t.net, &ADD(2, "Encore", 0), &why), 0, "%s",
+	    why);
+	cr_assert_eq(tnet_sent(&t, &peer, &m, NET_T_DEADLINE_MS), 1);
+	cr_assert(m.type == PROTO_OP && m.u.op.op_id == 1);
+	proto_msg_free(&m);
+	cr_assert_eq(tnet_sent(&t, &peer, &m, 200), 0, "op %u went out behind "
+	    "a change that waits", m.u.op.op_id);
+
+	tnet_put(&t, &b, proto_enc_reject(&b, 1, REJECT_LIMIT, "too many"));
+	cr_assert_eq(tnet_sent(&t, &peer, &m, NET_T_DEADLINE_MS), 1);
+	cr_assert(m.type == PROTO_OP && m.u.op.op_id == 3, "op %u went out",
+	    m.u.op.op_id);
+	proto_msg_free(&m);
+	cr_assert_eq(t.rejected, 2, "%d refusals told", t.rejected);
+	cr_assert_eq(t.rejected_code, REJECT_NOT_FOUND);
+	cr_assert_eq(net_unsent(&t.net), 1);
+	proto_buf_free(&b);
+	free(peer.in);
 	tnet_end(&t);
 }
