@@ -1900,6 +1900,57 @@ Test(keys, a_key_works_in_the_first_row_that_names_it_for_the_context)
 	cr_assert_eq(ui_keys_find(UI_IN_BOARD, ':')->who, UI_WHO_FAC);
 }
 
+/*
+ * A card still on its way can be edited at once: Anne is on a relay that
+ * passes nothing on for a while (stopped), adds a card and edits it, and
+ * meanwhile Bruno adds one on the server, which takes the number her
+ * screen had guessed for hers.  Her edit waits for her card's number and
+ * reaches her card; Bruno's is untouched and nobody is refused.
+ */
+Test(tui, an_edit_of_a_card_on_its_way_reaches_that_card)
+{
+	struct tserver	 relay;
+	char		 args[512], *s;
+
+	cafe(false);
+	tui_phase(&T, "2", "ideas");
+	tserver_start(&relay, false, "--upstream", T.sock, "--key-file", T.key,
+	    NULL);
+	snprintf(args, sizeof args, "--socket '%s' --board cafe --name Anne",
+	    relay.sock);
+	tui_client(&T, "anne", args);
+	free(tui_wait(&T, "anne", "(your table)"));
+	snprintf(args, sizeof args, "--socket '%s' --board cafe --name Bruno",
+	    T.sock);
+	tui_client(&T, "bruno", args);
+	free(tui_wait(&T, "bruno", "(your table)"));
+
+	cr_assert_eq(kill(relay.pid, SIGSTOP), 0);
+	tui_add_card(&T, "bruno", "Chez Bruno");
+	free(tui_wait(&T, "fac", "Chez Bruno"));
+	tui_add_card(&T, "anne", "Mon id\xc3\xa9""e provisoire");
+	tui_keys(&T, "anne", "e", NULL);
+	free(tui_wait(&T, "anne", "Edit the idea"));
+	tui_keys(&T, "anne", "C-w", NULL);
+	tui_type(&T, "anne", "finale");
+	tui_keys(&T, "anne", "Enter", NULL);
+	free(tui_wait(&T, "anne", "Mon id\xc3\xa9""e finale"));
+	cr_assert_eq(kill(relay.pid, SIGCONT), 0);
+
+	s = tui_wait(&T, "fac", "Mon id\xc3\xa9""e finale");
+	cr_assert_eq(tui_count(s, "Chez Bruno"), 1, "%s", s);
+	cr_assert_eq(tui_count(s, "provisoire"), 0, "%s", s);
+	free(s);
+	s = tui_wait_gone(&T, "anne", "waiting");
+	cr_assert_null(strstr(s, "refused"), "%s", s);
+	cr_assert_null(strstr(s, "not yours"), "%s", s);
+	cr_assert_eq(tui_count(s, "Chez Bruno"), 1, "%s", s);
+	free(s);
+	tui_end(&T);
+	tserver_stop(&relay, SIGTERM);
+	tserver_cleanup(&relay);
+}
+
 Test(tui, through_a_relay_the_status_line_says_when_the_boards_server_is_gone)
 {
 	struct tserver	 relay;
