@@ -359,9 +359,15 @@ cli_identity(struct cli *c)
 		    "port), or --insecure on a network you trust\n"), o->host);
 		return 2;
 	}
-	if (c->key_file != NULL && read_key(c->key_file, &o->key) != 0) {
-		/* A local server we are about to start writes its key on
-		 * first start: read it again once we are connected. */
+	/*
+	 * A local server we may be about to start writes its key on first
+	 * start (make run on a fresh machine): no key file yet is no error
+	 * then, and it is read again once we are connected.
+	 */
+	if (c->key_file != NULL && o->host == NULL && o->socket_path == NULL &&
+	    access(c->key_file, F_OK) != 0 && errno == ENOENT)
+		o->key_file = xstrdup(c->key_file);
+	else if (c->key_file != NULL && read_key(c->key_file, &o->key) != 0) {
 		if (access(c->key_file, F_OK) == 0)
 			return 1;
 		o->key_file = xstrdup(c->key_file);
