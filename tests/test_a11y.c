@@ -403,6 +403,7 @@ Test(a11y, an_idle_countdown_never_moves_the_cursor)
 	char	*s;
 	int	 cx, cy, shown, wy, wx, secs, last = -1, changes = 0;
 	int	 samples = 0, strays = 0;
+	bool	 ok;
 	int64_t	 end;
 
 	cafe(true);
@@ -421,25 +422,31 @@ Test(a11y, an_idle_countdown_never_moves_the_cursor)
 		s = tui_screen(&T, "anne", false);
 		secs = countdown(s);
 		cr_assert_eq(shown, 1, "the cursor was hidden");
+		ok = focus_is(s, ON_MARK, "1. Un guichet", 0, cx, cy, &wy,
+		    &wx);
+		/* Read again: the cursor did not move while the screen was
+		 * read either. */
+		if (ok) {
+			cursor_of("anne", &cx, &cy, &shown);
+			ok = cx == wx && cy == wy;
+		}
 		/*
-		 * A sample may fall between two pieces of one refresh as tmux
-		 * reads them; a cursor that left the card would be seen again
-		 * at the next tick, so once is forgiven, not twice.
+		 * tmux may take one refresh in pieces (the kernel hands a
+		 * terminal's output on 2 kB at a time, and a tab apart), and a
+		 * sample may fall between them: the cursor is then on its
+		 * way.  One such sample is forgiven when the next one finds
+		 * the cursor back on the card; a cursor that left the card
+		 * stays where it went until the next tick, a second away, so
+		 * two samples in a row see it.
 		 */
-		if (!focus_is(s, ON_MARK, "1. Un guichet", 0, cx, cy, &wy,
-		    &wx) && strays++ == 0) {
+		if (!ok && strays++ == 0) {
 			free(s);
 			tui_nap();
 			continue;
 		}
-		cr_assert(focus_is(s, ON_MARK, "1. Un guichet", 0, cx, cy, &wy,
-		    &wx), "at %d s the cursor is at %d,%d, not at %d,%d:\n%s",
-		    secs, cx, cy, wx, wy, s);
-		/* Read again: the cursor did not move while the screen was
-		 * read either. */
-		cursor_of("anne", &cx, &cy, &shown);
-		cr_assert(cx == wx && cy == wy, "at %d s the cursor went to "
-		    "%d,%d", secs, cx, cy);
+		cr_assert(ok, "at %d s the cursor is at %d,%d, not at %d,%d, "
+		    "twice in a row:\n%s", secs, cx, cy, wx, wy, s);
+		strays = 0;
 		free(s);
 		samples++;
 		if (secs != last && last != -1)

@@ -524,6 +524,14 @@ session(bool fr_)
 	    "ajouter Caf\xc3\xa9\x7f" "e!\r"));
 	pt_wait(ann, L("Idea 4 added", "Id\xc3\xa9""e 4 ajout"));
 	pt_wait(fan, "Cafe!");
+	/*
+	 * An idea waiting to be sent cannot be edited: Anne edits hers once
+	 * it is confirmed.  Fanny hearing of it says nothing of Anne's client;
+	 * a banner, sequenced after it, reaches Anne after its confirmation.
+	 */
+	pt_line(fan, L("banner Merci", "bandeau Merci"));
+	pt_wait(fan, L("Banner shown.", "Bandeau affich\xc3\xa9."));
+	pt_wait(ann, "Merci");
 	pt_line(ann, L("edit 4 Un caf\xc3\xa9 citoyen",
 	    "modifier 4 Un caf\xc3\xa9 citoyen"));
 	pt_wait(ann, L("Idea 4 edited.", "Id\xc3\xa9""e 4 modifi\xc3\xa9""e."));
@@ -788,6 +796,14 @@ deliverables(bool fr_)
 	pt_wait(ann, L("Idea 3 added to table 1.", "Id\xc3\xa9""e 3 ajout"
 	    "\xc3\xa9""e \xc3\xa0 la table 1."));
 	pt_wait(fan, "une id\xc3\xa9""e libre");
+	/*
+	 * An idea waiting to be sent cannot be placed: Anne places hers once
+	 * it is confirmed.  Fanny hearing of it says nothing of Anne's client;
+	 * a banner, sequenced after it, reaches Anne after its confirmation.
+	 */
+	pt_line(fan, L("banner Rangez", "bandeau Rangez"));
+	pt_wait(fan, L("Banner shown.", "Bandeau affich\xc3\xa9."));
+	pt_wait(ann, "Rangez");
 	/* Tab completes the idea by a word of its text. */
 	pt_keys(ann, L("place libre\t", "ranger libre\t"));
 	pt_wait_ex(ann, L("\nplace 3 ", "\nranger 3 "), true);

@@ -19,6 +19,7 @@
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,102 @@ check_screen(const char *screen, int cols, int rows)
 	cr_assert_leq(n, rows);
 	free(copy);
 	return seps;
+}
+
+/*
+ * True when screen is the whole of a redraw for cols x rows: no line wider
+ * than cols, no more than rows lines, one column for every separator, and
+ * the status line among the last five lines.  The kernel hands a big redraw
+ * to tmux 2 kB at a time, top line first: until its last piece, a screen
+ * just resized holds new lines above old ones.
+ */
+static bool
+screen_redrawn(const char *screen, int cols, int rows)
+{
+	char	*copy = strdup(screen), *line, *save = NULL;
+	int	 n = 0, sep = -1, c, status = -1;
+	bool	 ok = true;
+
+	cr_assert_not_null(copy);
+	for (line = strtok_r(copy, "\n", &save); line != NULL && ok;
+	    line = strtok_r(NULL, "\n", &save)) {
+		n++;
+		if ((int)text_width(line) > cols)
+			ok = false;
+		if (strstr(line, " online") != NULL)
+			status = n;
+		if ((c = column_of(line, SEP)) < 0)
+			continue;
+		if (sep < 0)
+			sep = c;
+		ok = ok && c == sep;
+	}
+	free(copy);
+	return ok && n <= rows && status > rows - 5;
+}
+
+/*
+ * Wait until win shows the whole redraw for cols x rows (screen_redrawn)
+ * holding needle; fails with check_screen's reason at the deadline.
+ */
+static char *
+wait_redrawn(const char *win, int cols, int rows, const char *needle)
+{
+	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
+	char	*s;
+
+	for (;;) {
+		s = tui_screen(&T, win, false);
+		if (strstr(s, needle) != NULL && screen_redrawn(s, cols, rows))
+			return s;
+		if (ts_now_ms() > end) {
+			cr_log_error("screen of %s:\n%s", win, s);
+			check_screen(s, cols, rows);
+			cr_assert_fail("%s never showed \"%s\" redrawn for "
+			    "%dx%d", win, needle, cols, rows);
+		}
+		free(s);
+		tui_nap();
+	}
+}
+
+/*
+ * Wait until one screen of win holds every needle given, and none of
+ * those given after a '!' (NULL-terminated); that screen (malloc'd).  A
+ * redraw reaches tmux in pieces, top line first: what one piece shows,
+ * the next may complete.
+ */
+static char	*wait_all(const char *, ...) __attribute__((sentinel));
+
+static char *
+wait_all(const char *win, ...)
+{
+	int64_t		 end = ts_now_ms() + TUI_DEADLINE_MS;
+	const char	*n, *miss;
+	char		*s;
+	va_list		 ap;
+
+	for (;;) {
+		s = tui_screen(&T, win, false);
+		miss = NULL;
+		va_start(ap, win);
+		while (miss == NULL && (n = va_arg(ap, const char *)) != NULL) {
+			if (n[0] == '!' ? strstr(s, n + 1) != NULL :
+			    strstr(s, n) == NULL)
+				miss = n;
+		}
+		va_end(ap);
+		if (miss == NULL)
+			return s;
+		if (ts_now_ms() > end) {
+			cr_log_error("screen of %s:\n%s", win, s);
+			cr_assert_fail("%s never showed %s\"%s\" with the rest",
+			    win, miss[0] == '!' ? "the end of " : "", miss[0] ==
+			    '!' ? miss + 1 : miss);
+		}
+		free(s);
+		tui_nap();
+	}
 }
 
 /* True if no SGR sequence of screen (capture-pane -e) sets a colour. */
@@ -219,7 +316,10 @@ wait_flat(const char *win, const char *needle)
 	}
 }
 
-/* The status line of a screen (the one with "online"), malloc'd. */
+/*
+ * The status line of a screen (the one with "online"), malloc'd; NULL
+ * before the first drawing.
+ */
 static char *
 status_line(const char *screen)
 {
@@ -227,14 +327,15 @@ status_line(const char *screen)
 
 	if (l == NULL)
 		l = line_with(screen, " en ligne");
-
-	cr_assert_not_null(l, "no status line:\n%s", screen);
 	return l;
 }
 
-/* Wait until win's status line holds (want) or lacks (!want) needle. */
-static void
-wait_status(const char *win, const char *needle, bool want)
+/*
+ * Wait until win's status line holds (want) or lacks (!want) needle; the
+ * screen that showed it (malloc'd).
+ */
+static char *
+wait_status_screen(const char *win, const char *needle, bool want)
 {
 	int64_t	 end = ts_now_ms() + TUI_DEADLINE_MS;
 	char	*s, *l;
@@ -243,12 +344,12 @@ wait_status(const char *win, const char *needle, bool want)
 	for (;;) {
 		s = tui_screen(&T, win, false);
 		l = status_line(s);
-		has = strstr(l, needle) != NULL;
-		free(l);
-		if (has == want) {
-			free(s);
-			return;
+		has = l != NULL && strstr(l, needle) != NULL;
+		if (l != NULL && has == want) {
+			free(l);
+			return s;
 		}
+		free(l);
 		if (ts_now_ms() > end) {
 			cr_log_error("screen of %s:\n%s", win, s);
 			cr_assert_fail("the status line of %s %s \"%s\"", win,
@@ -257,6 +358,25 @@ wait_status(const char *win, const char *needle, bool want)
 		free(s);
 		tui_nap();
 	}
+}
+
+/* Wait until win's status line holds (want) or lacks (!want) needle. */
+static void
+wait_status(const char *win, const char *needle, bool want)
+{
+	free(wait_status_screen(win, needle, want));
+}
+
+/*
+ * Wait until win is caught up: its status line says connected, in
+ * English or in French (the board is drawn while it streams in, before
+ * the people at the table are known); that screen (malloc'd).
+ */
+static char *
+wait_caught_up(const char *win, bool fr)
+{
+	return wait_status_screen(win, fr ? "\xc2\xb7 connect\xc3\xa9" :
+	    "\xc2\xb7 connected", true);
 }
 
 /* The facilitator starts a timer of dur with label (NULL: none typed). */
@@ -446,8 +566,7 @@ Test(tui, voting_counts_the_dots_left)
 	free(tui_wait(&T, "anne", "2 dots left"));
 	/* Closing the vote shows the results with the tally. */
 	tui_phase(&T, "5", "harvest");
-	s = tui_wait(&T, "anne", "kept 0/3");
-	cr_assert_not_null(strstr(s, "permanences"));
+	s = wait_all("anne", "kept 0/3", "permanences", NULL);
 	free(s);
 	tui_end(&T);
 }
@@ -483,7 +602,7 @@ Test(tui, resizing_keeps_the_screen_coherent)
 
 	tui_tmux(&T, NULL, "resize-window", "-t", "cb:anne", "-x", "200", "-y",
 	    "50", NULL);
-	s = tui_wait(&T, "anne", "Table 2 of 2");
+	s = wait_redrawn("anne", 200, 50, "Table 2 of 2");
 	check_screen(s, 200, 50);
 	cr_assert_not_null(strstr(s, CJK));
 	cr_assert_not_null(strstr(s, "\xc5\x93uvre"));
@@ -494,14 +613,15 @@ Test(tui, resizing_keeps_the_screen_coherent)
 	free(tui_wait(&T, "anne", "Terminal too small"));
 	tui_tmux(&T, NULL, "resize-window", "-t", "cb:anne", "-x", "40", "-y",
 	    "10", NULL);
-	s = tui_wait_gone(&T, "anne", "Terminal too small");
+	free(tui_wait_gone(&T, "anne", "Terminal too small"));
+	s = wait_redrawn("anne", 40, 10, "");
 	check_screen(s, 40, 10);
 	free(s);
 
 	/* ASCII: the same coherence, with plain characters only. */
 	tui_tmux(&T, NULL, "resize-window", "-t", "cb:ascii", "-x", "80", "-y",
 	    "24", NULL);
-	s = tui_wait(&T, "ascii", "oeuvre");
+	s = wait_redrawn("ascii", 80, 24, "oeuvre");
 	check_screen(s, 80, 24);
 	for (const char *p = s; *p != '\0'; p++)
 		cr_assert_lt((unsigned char)*p, 0x80, "non-ASCII byte in "
@@ -617,7 +737,9 @@ Test(tui, a_french_locale_missing_on_the_server_still_gives_french)
 	    "CAFEBOARD_LOCALEDIR='%s/build/locale'", top);
 	cafe(false);
 	tui_client_env(&T, "fr", env, "--board cafe --name 'Aur\xc3\xa9lie'");
-	s = tui_wait(&T, "fr", "(votre table)");
+	/* Caught up: her name is among the people at her table. */
+	s = wait_caught_up("fr", true);
+	cr_assert_not_null(strstr(s, "(votre table)"), "%s", s);
 	cr_assert_not_null(strstr(s, "Phase\xc2\xa0: accueil"), "%s", s);
 	cr_assert_not_null(strstr(s, "Aur\xc3\xa9lie"), "UTF-8 kept: %s", s);
 	free(s);
@@ -642,9 +764,8 @@ Test(tui, the_results_keep_every_word_of_a_long_question)
 	tui_client(&T, "fac", args);
 	free(tui_wait(&T, "fac", "connected"));
 	tui_phase(&T, "5", "harvest");
-	s = tui_wait(&T, "fac", "kept 0/3");
-	cr_assert_not_null(strstr(s, "en demande d'emploi et"), "%s", s);
-	cr_assert_not_null(strstr(s, "un parcours de recherche"), "%s", s);
+	s = wait_all("fac", "kept 0/3", "en demande d'emploi et",
+	    "un parcours de recherche", NULL);
 	free(s);
 	tui_end(&T);
 }
@@ -727,9 +848,7 @@ Test(tui, search_sit_and_rotation_move_between_tables)
 	tui_keys(&T, "fac", "y", NULL);
 	s = tui_wait(&T, "anne", "The tables rotated");
 	free(s);
-	s = tui_wait(&T, "anne", "Round 2");
-	cr_assert_not_null(strstr(s, "(your table)"), "%s", s);
-	cr_assert_null(strstr(s, "(visiting)"), "%s", s);
+	s = wait_all("anne", "Round 2", "(your table)", "!(visiting)", NULL);
 	free(s);
 	tui_end(&T);
 }
@@ -957,8 +1076,10 @@ Test(tui, the_join_screen_asks_for_a_first_name)
 	free(tui_wait(&T, "new", "1 to 32 characters"));
 	tui_type(&T, "new", "Chlo\xc3\xa9");
 	tui_keys(&T, "new", "Enter", NULL);
-	s = tui_wait(&T, "new", "(your table)");
-	cr_assert_not_null(strstr(s, "Chlo\xc3\xa9"));
+	/* Caught up: she is among the people at her table. */
+	free(tui_wait(&T, "new", "(your table)"));
+	s = wait_caught_up("new", false);
+	cr_assert_not_null(strstr(s, "Here: Chlo\xc3\xa9"), "%s", s);
 	free(s);
 	tui_end(&T);
 }
@@ -1610,8 +1731,7 @@ Test(tui, messages_at_80_columns_wrap_and_are_never_cut)
 	/* The editor's keys (Esc first: right after a refusal, letters are
 	 * held as typing). */
 	tui_keys(&T, "anne", "Escape", "r", NULL);
-	s = tui_wait(&T, "anne", "Build on this idea");
-	cr_assert_not_null(strstr(s, "Esc cancel"), "%s", s);
+	s = wait_all("anne", "Build on this idea", "Esc cancel", NULL);
 	free(s);
 	tui_keys(&T, "anne", "Escape", NULL);
 	free(tui_wait_gone(&T, "anne", "Build on this idea"));
@@ -1631,10 +1751,8 @@ Test(tui, messages_at_80_columns_wrap_and_are_never_cut)
 	    "-y", "24", NULL);
 	free(tui_wait(&T, "frfac", "connect\xc3\xa9"));
 	tui_keys(&T, "frfac", ":", "o", NULL);
-	s = wait_flat("frfac", "Faire tourner les tables maintenant");
-	cr_assert_not_null(strstr(s, "les h\xc3\xb4tes restent. (o/n)"), "%s",
-	    s);
-	free(s);
+	free(wait_flat("frfac", "Faire tourner les tables maintenant"));
+	free(wait_flat("frfac", "les h\xc3\xb4tes restent. (o/n)"));
 	tui_keys(&T, "frfac", "n", NULL);
 	tui_end(&T);
 }
