@@ -11,8 +11,14 @@
  * payload.  One
  * process runs every client on one epoll loop.  Each run publishes until
  * the subscribers have had about 3 M deliveries (capped at 10 s of
- * publishing) and ends when the last one has arrived.  Prints, per
- * subscriber count and, for cafeboard, per --fsync policy (never, always):
+ * publishing) and ends when the last one has arrived.  A run at 50
+ * subscribers lasts half a second, which this shared machine's noise
+ * swamps: at 50 and 200 subscribers every configuration runs three
+ * times, each repeat of each in turn, and the figures are the medians;
+ * 1 000 subscribers (where the systems differ several-fold, and setting
+ * up costs most) and CB_BENCH_QUICK run once.
+ * Prints, per subscriber count and, for cafeboard, per --fsync policy
+ * (never, always):
  *
  *   deliveries/s      messages received by all subscribers, per second
  *   server CPU        user + system seconds per 1 M deliveries
@@ -48,6 +54,8 @@
 #define SEND_CAP_MS	10000
 #define DRAIN_MS	30000
 #define MAX_SIZES	8
+#define REPEATS		3
+#define MAX_CONFIGS	(2 * BS_MAX_BUILDS + 2)
 
 /* One run's swarm. */
 struct swarm {
@@ -239,19 +247,29 @@ anchor_swarm(struct swarm *w, struct bs_server *s)
 	}
 }
 
-/* One run: nsub subscribers on server s; the figures under system. */
+/* One run's figures. */
+struct figs {
+	double	rate;		/* deliveries per second */
+	double	cpu;		/* server seconds per 1 M deliveries */
+	double	bytes;		/* per delivery */
+	double	sys, ectl;	/* syscalls and epoll_ctl per delivery */
+	bool	has_sys;
+};
+
+/*
+ * One run: nsub subscribers on server s, its figures in *out (syscalls
+ * counted when count_sys and perf can); a line under system.
+ */
 static void
 run(struct bs_server *s, const char *system, size_t nsub, const char *fsync,
-    uint64_t target)
+    uint64_t target, bool count_sys, struct figs *out)
 {
 	struct swarm	 w;
 	struct bs_sys	 sys;
-	char		 fig[96];
 	double		 cpu0, cpu1, dt, total = 0, ectl = 0;
 	uint64_t	 quota, bytes = 0;
 	int64_t		 t0, quiet;
 	size_t		 i;
-	bool		 count_sys = nsub == 200;
 
 	memset(&w, 0, sizeof w);
 	w.nsub = nsub;
@@ -283,27 +301,12 @@ run(struct bs_server *s, const char *system, size_t nsub, const char *fsync,
 		bytes += w.sub[i].bytes;
 	bytes -= w.sub_bytes;
 
-	snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: deliveries",
-	    nsub, fsync);
-	bs_put(fig, system, (double)w.deliveries / dt, "/s");
-	snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: server CPU",
-	    nsub, fsync);
-	bs_put(fig, system, (cpu1 - cpu0) / (double)w.deliveries * 1e6,
-	    "s per 1M");
-	snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: bytes",
-	    nsub, fsync);
-	bs_put(fig, system, (double)bytes / (double)w.deliveries,
-	    "per delivery");
-	if (count_sys) {
-		snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: "
-		    "syscalls", nsub, fsync);
-		bs_put(fig, system, total / (double)w.deliveries,
-		    "per delivery");
-		snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: "
-		    "epoll_ctl", nsub, fsync);
-		bs_put(fig, system, ectl / (double)w.deliveries,
-		    "per delivery");
-	}
+	out->rate = (double)w.deliveries / dt;
+	out->cpu = (cpu1 - cpu0) / (double)w.deliveries * 1e6;
+	out->bytes = (double)bytes / (double)w.deliveries;
+	out->has_sys = count_sys;
+	out->sys = total / (double)w.deliveries;
+	out->ectl = ectl / (double)w.deliveries;
 	printf("  %-5s %4zu subscribers, fsync %-6s %9.0f deliveries/s "
 	    "(%llu in %.2f s)\n", system, nsub, fsync,
 	    (double)w.deliveries / dt, (unsigned long long)w.deliveries, dt);
@@ -315,6 +318,71 @@ run(struct bs_server *s, const char *system, size_t nsub, const char *fsync,
 		bs_conn_close(&w.loop, &w.fac);
 	bs_loop_free(&w.loop);
 	free(w.sub);
+}
+
+/* The median of n values (n <= REPEATS) that get picks from v. */
+static double
+median(const struct figs *v, int n, double (*get)(const struct figs *))
+{
+	double	x[REPEATS], t;
+	int	i, j;
+
+	for (i = 0; i < n; i++) {
+		x[i] = get(&v[i]);
+		for (j = i; j > 0 && x[j - 1] > x[j]; j--) {
+			t = x[j];
+			x[j] = x[j - 1];
+			x[j - 1] = t;
+		}
+	}
+	return x[n / 2];
+}
+
+/* Deliveries per second, for median. */
+static double
+fig_rate(const struct figs *f)
+{
+	return f->rate;
+}
+
+/* Server CPU per 1 M deliveries, for median. */
+static double
+fig_cpu(const struct figs *f)
+{
+	return f->cpu;
+}
+
+/* Bytes per delivery, for median. */
+static double
+fig_bytes(const struct figs *f)
+{
+	return f->bytes;
+}
+
+/* Put one configuration's medians (syscalls: the first run counted them). */
+static void
+put_medians(const struct figs *v, int n, const char *system, size_t nsub,
+    const char *fsync)
+{
+	char	fig[96];
+
+	snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: deliveries",
+	    nsub, fsync);
+	bs_put(fig, system, median(v, n, fig_rate), "/s");
+	snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: server CPU",
+	    nsub, fsync);
+	bs_put(fig, system, median(v, n, fig_cpu), "s per 1M");
+	snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: bytes",
+	    nsub, fsync);
+	bs_put(fig, system, median(v, n, fig_bytes), "per delivery");
+	if (!v[0].has_sys)
+		return;
+	snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: syscalls",
+	    nsub, fsync);
+	bs_put(fig, system, v[0].sys, "per delivery");
+	snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: epoll_ctl",
+	    nsub, fsync);
+	bs_put(fig, system, v[0].ectl, "per delivery");
 }
 
 /*
@@ -374,6 +442,7 @@ main(void)
 	uint64_t		 target = env_target(bs_quick() ? 1000000 :
 				     3000000);
 	int			 nb, b, f, nf = bs_quick() ? 1 : 2;
+	int			 repeats;
 	enum bs_kind		 k;
 
 	if ((z = env_sizes(env)) > 0) {
@@ -386,30 +455,54 @@ main(void)
 	srandom((unsigned)getpid());
 	nb = bs_builds(builds);
 	for (z = 0; z < nsizes; z++) {
-		for (f = 0; f < nf; f++) {
-			for (b = 0; b < nb; b++) {
-				bs_cafe_start(&s, builds[b].server, "--fsync",
-				    fsyncs[f], "--ops-per-sec", "0",
-				    "--queue-cap", "64M", NULL);
-				run(&s, builds[b].label, sizes[z], fsyncs[f],
-				    target);
+		int		 nc = 0, c, rep;
+		struct figs	 res[MAX_CONFIGS][REPEATS];
+		const char	*label[MAX_CONFIGS], *pol[MAX_CONFIGS];
+		bool		 absent[MAX_CONFIGS] = { false };
+
+		repeats = bs_quick() || sizes[z] >= 1000 ? 1 : REPEATS;
+		for (rep = 0; rep < repeats; rep++) {
+			c = 0;
+			for (f = 0; f < nf; f++) {
+				for (b = 0; b < nb; b++, c++) {
+					label[c] = builds[b].label;
+					pol[c] = fsyncs[f];
+					bs_cafe_start(&s, builds[b].server,
+					    "--fsync", fsyncs[f],
+					    "--ops-per-sec", "0",
+					    "--queue-cap", "64M", NULL);
+					run(&s, label[c], sizes[z], fsyncs[f],
+					    target, rep == 0 && sizes[z] == 200,
+					    &res[c][rep]);
+					bs_server_stop(&s, SIGTERM);
+					bs_server_cleanup(&s);
+				}
+			}
+			for (k = BS_REDIS; k <= BS_NATS; k++, c++) {
+				label[c] = k == BS_REDIS ? "redis" : "nats";
+				pol[c] = "never";
+				if (absent[c] || bs_anchor_start(&s, k) != 0) {
+					absent[c] = true;
+					continue;
+				}
+				run(&s, label[c], sizes[z], "never", target,
+				    rep == 0 && sizes[z] == 200, &res[c][rep]);
 				bs_server_stop(&s, SIGTERM);
 				bs_server_cleanup(&s);
 			}
+			nc = c;
 		}
-		for (k = BS_REDIS; k <= BS_NATS; k++) {
-			const char *name = k == BS_REDIS ? "redis" : "nats";
-			char	    fig[96];
+		for (c = 0; c < nc; c++) {
+			char fig[96];
 
-			if (bs_anchor_start(&s, k) != 0) {
-				snprintf(fig, sizeof fig, "%zu subscribers, "
-				    "fsync %s: deliveries", sizes[z], "never");
-				bs_note(fig, name, "not installed");
+			if (!absent[c]) {
+				put_medians(res[c], repeats, label[c],
+				    sizes[z], pol[c]);
 				continue;
 			}
-			run(&s, name, sizes[z], "never", target);
-			bs_server_stop(&s, SIGTERM);
-			bs_server_cleanup(&s);
+			snprintf(fig, sizeof fig, "%zu subscribers, fsync %s: "
+			    "deliveries", sizes[z], "never");
+			bs_note(fig, label[c], "not installed");
 		}
 	}
 	bs_end();
