@@ -737,10 +737,10 @@ net_ready(struct net *n, uint64_t head, uint32_t last_op)
 		uint32_t id = r->pending[i].op_id;
 
 		if (id <= last_op) {
+			/* What names it comes after it: i is still next. */
 			replica_drop_pending(r, id);
 			net_drop_naming(n, id, "the change it follows was saved "
 			    "while the connection was down: do it again");
-			i = 0;
 		} else
 			i++;
 	}

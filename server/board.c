@@ -1134,17 +1134,17 @@ board_snapshot(struct board *b, bool force)
 	if (b->broken || b->unwritable != NULL || b->log == NULL ||
 	    b->model->head == b->snapshot_seq)
 		return;
+	if (!force && (b->server->cfg->snapshot_every == 0 ||
+	    b->model->head - b->snapshot_seq < b->server->cfg->snapshot_every ||
+	    evlog_size(b->log) - b->snapshot_log_at <
+	    (off_t)b->snapshot_bytes || now < b->snap_retry_ms))
+		return;
 	/* Never a snapshot ahead of the log (housekeeping has flushed). */
 	if (evlog_flush(b->log, err, sizeof err) != 0) {
 		log_limited(&b->snap_log, LOG_LVL_ERROR, "board %s: no "
 		    "snapshot: %s", b->name, err);
 		return;
 	}
-	if (!force && (b->server->cfg->snapshot_every == 0 ||
-	    b->model->head - b->snapshot_seq < b->server->cfg->snapshot_every ||
-	    evlog_size(b->log) - b->snapshot_log_at <
-	    (off_t)b->snapshot_bytes || now < b->snap_retry_ms))
-		return;
 	if (store_snapshot(b->dir, b->model, &b->server->snap, &bytes,
 	    err, sizeof err) != 0) {
 		log_limited(&b->snap_log, LOG_LVL_ERROR, "board %s: snapshot "

@@ -380,6 +380,15 @@ tnet_event(struct tnet *t, struct proto_buf *b, uint64_t seq, uint32_t origin,
 	tnet_put(t, b, proto_enc_event(b, &ev));
 }
 
+/* The client takes op (as the user's change); it must not refuse it. */
+static void
+tnet_submit(struct tnet *t, struct proto_op op)
+{
+	const char	*why = NULL;
+
+	cr_assert_eq(net_submit(&t->net, &op, &why), 0, "%s", why);
+}
+
 /*
  * The next message the client sends (its loop running meanwhile): 1 with
  * *m, or 0 when none came within ms.
@@ -399,8 +408,9 @@ tnet_sent(struct tnet *t, struct tclient *peer, struct proto_msg *m, int ms)
 }
 
 /*
- * A board the client sees live: Nadia (1) facilitates, table 2, phase
- * ideas, Zoé (2, the client) sits at table 2; head 5.  The HELLO read.
+ * A client that sees a board live, the test playing its server through
+ * peer: Nadia (1) facilitates, table 2, phase ideas, Zoé (2, the client)
+ * sits at table 2; head 5.  The HELLO read.
  */
 static void
 tnet_board(struct tnet *t, struct tclient *peer, struct proto_buf *b)
@@ -410,6 +420,8 @@ tnet_board(struct tnet *t, struct tclient *peer, struct proto_buf *b)
 	    .mode = MODE_REPLAY };
 	struct proto_msg	m;
 
+	tnet_start(t);
+	tnet_accept(t);
 	memset(peer, 0, sizeof *peer);
 	peer->fd = t->peer;
 	cr_assert_eq(tnet_sent(t, peer, &m, NET_T_DEADLINE_MS), 1, "no HELLO");
@@ -442,17 +454,12 @@ Test(net, a_change_to_a_card_still_being_added_waits_for_its_seq)
 	struct proto_buf	 b;
 	struct proto_msg	 m;
 	const struct model_card	*c;
-	const char		*why = NULL;
 
-	tnet_start(&t);
-	tnet_accept(&t);
 	tnet_board(&t, &peer, &b);
 
-	cr_assert_eq(net_submit(&t.net, &ADD(2, "Id\xc3\xa9" "e", 0), &why),
-	    0, "%s", why);
+	tnet_submit(&t, ADD(2, "Id\xc3\xa9" "e", 0));
 	cr_assert_not_null(c = model_card(net_view(&t.net), 6));
-	cr_assert_eq(net_submit(&t.net, &EDIT(6, "Id\xc3\xa9" "e juste"),
-	    &why), 0, "%s", why);
+	tnet_submit(&t, EDIT(6, "Id\xc3\xa9" "e juste"));
 	cr_assert_eq(tnet_sent(&t, &peer, &m, NET_T_DEADLINE_MS), 1);
 	cr_assert(m.type == PROTO_OP && m.u.op.op_id == 1 &&
 	    m.u.op.op.kind == OP_CARD_ADD, "first: type %u", m.type);
@@ -500,17 +507,11 @@ Test(net, a_change_to_a_refused_card_is_refused_with_it)
 	struct tclient		 peer;
 	struct proto_buf	 b;
 	struct proto_msg	 m;
-	const char		*why = NULL;
 
-	tnet_start(&t);
-	tnet_accept(&t);
 	tnet_board(&t, &peer, &b);
-	cr_assert_eq(net_submit(&t.net, &ADD(2, "Id\xc3\xa9" "e", 0), &why),
-	    0, "%s", why);
-	cr_assert_eq(net_submit(&t.net, &EDIT(6, "Autre chose"), &why), 0,
-	    "%s", why);
-	cr_assert_eq(net_submit(&t.net, &ADD(2, "Encore", 0), &why), 0, "%s",
-	    why);
+	tnet_submit(&t, ADD(2, "Id\xc3\xa9" "e", 0));
+	tnet_submit(&t, EDIT(6, "Autre chose"));
+	tnet_submit(&t, ADD(2, "Encore", 0));
 	cr_assert_eq(tnet_sent(&t, &peer, &m, NET_T_DEADLINE_MS), 1);
 	cr_assert(m.type == PROTO_OP && m.u.op.op_id == 1);
 	proto_msg_free(&m);

@@ -2018,6 +2018,29 @@ Test(keys, a_key_works_in_the_first_row_that_names_it_for_the_context)
 	cr_assert_eq(ui_keys_find(UI_IN_BOARD, ':')->who, UI_WHO_FAC);
 }
 
+/* A relay in front of the server, and Anne at her table through it. */
+static void
+anne_on_a_relay(struct tserver *relay)
+{
+	char	args[512];
+
+	tserver_start(relay, false, "--upstream", T.sock, "--key-file", T.key,
+	    NULL);
+	snprintf(args, sizeof args, "--socket '%s' --board cafe --name Anne",
+	    relay->sock);
+	tui_client(&T, "anne", args);
+	free(tui_wait(&T, "anne", "(your table)"));
+}
+
+/* The clients, then the relay, go. */
+static void
+relay_end(struct tserver *relay)
+{
+	tui_end(&T);
+	tserver_stop(relay, SIGTERM);
+	tserver_cleanup(relay);
+}
+
 /*
  * A card still on its way can be edited at once: Anne is on a relay that
  * passes nothing on for a while (stopped), adds a card and edits it, and
@@ -2032,12 +2055,7 @@ Test(tui, an_edit_of_a_card_on_its_way_reaches_that_card)
 
 	cafe(false);
 	tui_phase(&T, "2", "ideas");
-	tserver_start(&relay, false, "--upstream", T.sock, "--key-file", T.key,
-	    NULL);
-	snprintf(args, sizeof args, "--socket '%s' --board cafe --name Anne",
-	    relay.sock);
-	tui_client(&T, "anne", args);
-	free(tui_wait(&T, "anne", "(your table)"));
+	anne_on_a_relay(&relay);
 	snprintf(args, sizeof args, "--socket '%s' --board cafe --name Bruno",
 	    T.sock);
 	tui_client(&T, "bruno", args);
@@ -2064,25 +2082,18 @@ Test(tui, an_edit_of_a_card_on_its_way_reaches_that_card)
 	cr_assert_null(strstr(s, "not yours"), "%s", s);
 	cr_assert_eq(tui_count(s, "Chez Bruno"), 1, "%s", s);
 	free(s);
-	tui_end(&T);
-	tserver_stop(&relay, SIGTERM);
-	tserver_cleanup(&relay);
+	relay_end(&relay);
 }
 
 Test(tui, through_a_relay_the_status_line_says_when_the_boards_server_is_gone)
 {
 	struct tserver	 relay;
-	char		 args[512], *s;
+	char		*s;
 
 	cafe(false);
 	tui_phase(&T, "2", "ideas");
 	/* A relay in front of the server; Anne comes in through it. */
-	tserver_start(&relay, false, "--upstream", T.sock, "--key-file", T.key,
-	    NULL);
-	snprintf(args, sizeof args, "--socket '%s' --board cafe --name Anne",
-	    relay.sock);
-	tui_client(&T, "anne", args);
-	free(tui_wait(&T, "anne", "(your table)"));
+	anne_on_a_relay(&relay);
 	tui_add_card(&T, "anne", "Avant la coupure");
 	free(tui_wait(&T, "fac", "Avant la coupure"));
 
@@ -2107,7 +2118,5 @@ Test(tui, through_a_relay_the_status_line_says_when_the_boards_server_is_gone)
 	s = tui_wait(&T, "fac", "Pendant la coupure");
 	cr_assert_eq(tui_count(s, "Pendant la coupure"), 1, "%s", s);
 	free(s);
-	tui_end(&T);
-	tserver_stop(&relay, SIGTERM);
-	tserver_cleanup(&relay);
+	relay_end(&relay);
 }
